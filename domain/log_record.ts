@@ -1,0 +1,106 @@
+import type { Severity } from "./severity.ts";
+
+/** Attribute values kept as JSON-safe scalars so they survive the event log. */
+export type AttributeValue = string | number | boolean | null;
+export type Attributes = Record<string, AttributeValue>;
+
+/** Where a record came from: enough to find the original bytes again. */
+export interface RecordOrigin {
+  /** A file path, `http`, an archive name... */
+  readonly source: string;
+  /** 1-based line number of the record's first line within the source. */
+  readonly line?: number;
+  /** Byte offset of the record's first line within the source. */
+  readonly offset?: number;
+  /** The ingest batch the record arrived in. */
+  readonly batch?: string;
+}
+
+/**
+ * The context a source gives to every record it yields: the customer
+ * environment a file or HTTP push belongs to. A record's own fields win.
+ */
+export interface SourceContext {
+  readonly customer?: string;
+  readonly environment?: string;
+  readonly service?: string;
+  readonly version?: string;
+}
+
+/** What a log format parser could read from one record (one or more lines). */
+export interface ParsedLog {
+  /** Epoch milliseconds, when the line states a time. */
+  readonly timestamp?: number;
+  readonly severity?: Severity;
+  readonly message: string;
+  readonly customer?: string;
+  readonly environment?: string;
+  readonly service?: string;
+  readonly version?: string;
+  readonly attributes: Attributes;
+}
+
+/** A normalized log record, as Loupe keeps it. */
+export interface LogRecord {
+  /** Epoch milliseconds; the time the record was observed when the line had none. */
+  readonly timestamp: number;
+  readonly customer: string | null;
+  readonly environment: string | null;
+  readonly service: string | null;
+  readonly version: string | null;
+  readonly severityNumber: number;
+  readonly severityText: string;
+  readonly message: string;
+  readonly attributes: Attributes;
+  readonly origin: RecordOrigin;
+}
+
+/** A line that could not become a record, kept with the reason why. */
+export interface QuarantinedLine {
+  readonly source: string;
+  readonly line: number;
+  readonly offset?: number;
+  readonly reason: string;
+  /** The line as far as it could be decoded, cut to a bounded length. */
+  readonly raw: string;
+}
+
+/** Longest raw text kept for a quarantined line. */
+export const QUARANTINE_RAW_LIMIT = 2048;
+
+/**
+ * Fills a parsed record in with its source's context and the observation time.
+ *
+ * @example
+ * ```ts
+ * import { normalizeRecord } from "./log_record.ts";
+ * import assert from "node:assert/strict";
+ * const record = normalizeRecord(
+ *   { message: "disk full", attributes: {} },
+ *   { customer: "acme", environment: "prod" },
+ *   { source: "http", line: 1 },
+ *   1_700_000_000_000,
+ * );
+ * assert.equal(record.customer, "acme");
+ * assert.equal(record.severityText, "UNSPECIFIED");
+ * ```
+ */
+export function normalizeRecord(
+  parsed: ParsedLog,
+  context: SourceContext,
+  origin: RecordOrigin,
+  observedAt: number,
+): LogRecord {
+  return {
+    timestamp: parsed.timestamp ?? observedAt,
+    customer: parsed.customer ?? context.customer ?? null,
+    environment: parsed.environment ?? context.environment ?? null,
+    service: parsed.service ?? context.service ?? null,
+    version: parsed.version ?? context.version ?? null,
+    severityNumber: parsed.severity?.number ?? 0,
+    severityText: parsed.severity?.text ?? "UNSPECIFIED",
+    message: parsed.message,
+    attributes: parsed.attributes,
+    origin,
+  };
+}
