@@ -1,0 +1,166 @@
+import type { Database } from "lmdb";
+import { ulid } from "ulid";
+import {
+  type AppendOptions,
+  checkAppend,
+  type AppendResult,
+  ConcurrencyError,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+} from "../../ports/event_store.ts";
+import type { Clock, NewId } from "../../ports/clock.ts";
+import { type LmdbEnvironment, lmdbSizeBytes } from "./lmdb_env.ts";
+
+interface EventRow {
+  readonly type: string;
+  readonly data: unknown;
+  readonly stream: string;
+  readonly streamVersion: number;
+  readonly id: string;
+  readonly recordedAt: number;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * The durable event store. Appends run in LMDB write transactions (lmdb-js
+ * batches concurrent ones into one commit) and resolve only after the data
+ * is flushed to disk.
+ */
+export class LmdbEventStore implements EventStore {
+  readonly #environment: LmdbEnvironment;
+  readonly #events: Database<EventRow, number>;
+  readonly #streamHeads: Database<number, string>;
+  readonly #streamIndex: Database<number, [string, number]>;
+  readonly #idempotency: Database<AppendResult, string>;
+  readonly #clock: Clock;
+  readonly #newId: NewId;
+  readonly #listeners = new Set<(head: number) => void>();
+  #head: number;
+
+  constructor(environment: LmdbEnvironment, options: { clock?: Clock; newId?: NewId } = {}) {
+    this.#environment = environment;
+    const root = environment.root;
+    this.#events = root.openDB({
+      name: "events",
+      encoding: "msgpack",
+      // Records of the same shape share one structure definition: faster and smaller.
+      sharedStructuresKey: Symbol.for("structures"),
+    });
+    this.#streamHeads = root.openDB({ name: "stream_heads", encoding: "msgpack" });
+    this.#streamIndex = root.openDB({ name: "stream_index", encoding: "msgpack" });
+    this.#idempotency = root.openDB({ name: "idempotency", encoding: "msgpack" });
+    this.#clock = options.clock ?? systemClock;
+    this.#newId = options.newId ?? (() => ulid());
+    let head = 0;
+    for (const key of this.#events.getKeys({ reverse: true, limit: 1 })) head = key;
+    this.#head = head;
+  }
+
+  async append(
+    stream: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    checkAppend(stream, events);
+    const recordedAt = this.#clock.now();
+    const ids = events.map(() => this.#newId());
+    const idempotencyKey = options.idempotencyKey === undefined
+      ? undefined
+      : `${stream}\u0000${options.idempotencyKey}`;
+    // Checks come before the first write: lmdb-js cannot roll back an async
+    // transaction once the callback has written.
+    const result = await this.#environment.root.transaction((): AppendResult => {
+      if (idempotencyKey !== undefined) {
+        const earlier = this.#idempotency.get(idempotencyKey);
+        if (earlier !== undefined) return { ...earlier, duplicate: true };
+      }
+      const current = this.#streamHeads.get(stream) ?? 0;
+      if (options.expectedVersion !== "any" && options.expectedVersion !== current) {
+        throw new ConcurrencyError(stream, options.expectedVersion, current);
+      }
+      const firstPosition = this.#head + 1;
+      events.forEach((event, index) => {
+        const position = firstPosition + index;
+        const streamVersion = current + index + 1;
+        this.#events.put(position, {
+          type: event.type,
+          data: event.data,
+          stream,
+          streamVersion,
+          id: ids[index]!,
+          recordedAt,
+        });
+        this.#streamIndex.put([stream, streamVersion], position);
+      });
+      const appended: AppendResult = {
+        firstPosition,
+        position: firstPosition + events.length - 1,
+        streamVersion: current + events.length,
+        duplicate: false,
+      };
+      this.#streamHeads.put(stream, appended.streamVersion);
+      if (idempotencyKey !== undefined) this.#idempotency.put(idempotencyKey, appended);
+      this.#head = appended.position;
+      return appended;
+    });
+    await this.#environment.root.flushed;
+    if (!result.duplicate) for (const listener of this.#listeners) listener(result.position);
+    return result;
+  }
+
+  readAll(after: number, limit: number): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    for (const { key, value } of this.#events.getRange({ start: after + 1, limit })) {
+      out.push(toStored(key, value));
+    }
+    return Promise.resolve(out);
+  }
+
+  readStream(stream: string, afterVersion = 0): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    const range = this.#streamIndex.getRange({
+      start: [stream, afterVersion + 1],
+      end: [stream, Number.MAX_SAFE_INTEGER],
+    });
+    for (const { value: position } of range) {
+      const row = this.#events.get(position);
+      if (row !== undefined) out.push(toStored(position, row));
+    }
+    return Promise.resolve(out);
+  }
+
+  streamVersion(stream: string): Promise<number> {
+    return Promise.resolve(this.#streamHeads.get(stream) ?? 0);
+  }
+
+  headPosition(): number {
+    return this.#head;
+  }
+
+  onAppend(listener: (head: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  sizeBytes(): number {
+    return lmdbSizeBytes(this.#environment);
+  }
+
+  close(): Promise<void> {
+    return this.#environment.close();
+  }
+}
+
+function toStored(position: number, row: EventRow): StoredEvent {
+  return {
+    position,
+    type: row.type,
+    data: row.data,
+    stream: row.stream,
+    streamVersion: row.streamVersion,
+    id: row.id,
+    recordedAt: row.recordedAt,
+  };
+}

@@ -1,0 +1,22 @@
+import { eventStoreContract } from "../../test/contracts/event_store_contract.ts";
+import { LmdbEventStore } from "./event_store.ts";
+import { openLmdb } from "./lmdb_env.ts";
+
+eventStoreContract("lmdb", {
+  open: async () => {
+    const path = await Deno.makeTempDir({ prefix: "loupe-events-" });
+    let current = new LmdbEventStore(openLmdb(path));
+    return {
+      store: current,
+      reopen: async () => {
+        await current.close();
+        current = new LmdbEventStore(openLmdb(path));
+        return current;
+      },
+      cleanup: async () => {
+        await current.close();
+        await Deno.remove(path, { recursive: true });
+      },
+    };
+  },
+});

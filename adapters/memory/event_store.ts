@@ -1,0 +1,110 @@
+import { ulid } from "ulid";
+import {
+  type AppendOptions,
+  type AppendResult,
+  checkAppend,
+  ConcurrencyError,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+} from "../../ports/event_store.ts";
+import type { Clock, NewId } from "../../ports/clock.ts";
+
+/**
+ * A real event store kept in memory: it passes the same contract suite as the
+ * LMDB one, for tests and for `deno task mine`-style one-shot runs.
+ */
+export class MemoryEventStore implements EventStore {
+  readonly #events: StoredEvent[] = [];
+  readonly #streams = new Map<string, StoredEvent[]>();
+  readonly #idempotency = new Map<string, AppendResult>();
+  readonly #listeners = new Set<(head: number) => void>();
+  readonly #clock: Clock;
+  readonly #newId: NewId;
+  #bytes = 0;
+
+  constructor(options: { clock?: Clock; newId?: NewId } = {}) {
+    this.#clock = options.clock ?? { now: () => Date.now() };
+    this.#newId = options.newId ?? (() => ulid());
+  }
+
+  append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    try {
+      checkAppend(stream, events);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const idempotencyKey = options.idempotencyKey === undefined
+      ? undefined
+      : `${stream}\u0000${options.idempotencyKey}`;
+    if (idempotencyKey !== undefined) {
+      const earlier = this.#idempotency.get(idempotencyKey);
+      if (earlier !== undefined) return Promise.resolve({ ...earlier, duplicate: true });
+    }
+    const streamEvents = this.#streams.get(stream) ?? [];
+    const current = streamEvents.length;
+    if (options.expectedVersion !== "any" && options.expectedVersion !== current) {
+      return Promise.reject(new ConcurrencyError(stream, options.expectedVersion, current));
+    }
+    const recordedAt = this.#clock.now();
+    const firstPosition = this.#events.length + 1;
+    events.forEach((event, index) => {
+      // A deep copy, so later changes by the caller cannot rewrite history.
+      const stored: StoredEvent = {
+        type: event.type,
+        data: structuredClone(event.data),
+        position: firstPosition + index,
+        stream,
+        streamVersion: current + index + 1,
+        id: this.#newId(),
+        recordedAt,
+      };
+      this.#events.push(stored);
+      streamEvents.push(stored);
+      this.#bytes += JSON.stringify(stored).length;
+    });
+    this.#streams.set(stream, streamEvents);
+    const result: AppendResult = {
+      firstPosition,
+      position: this.#events.length,
+      streamVersion: streamEvents.length,
+      duplicate: false,
+    };
+    if (idempotencyKey !== undefined) this.#idempotency.set(idempotencyKey, result);
+    for (const listener of this.#listeners) listener(result.position);
+    return Promise.resolve(result);
+  }
+
+  readAll(after: number, limit: number): Promise<StoredEvent[]> {
+    return Promise.resolve(this.#events.slice(after, after + limit).map(cloneEvent));
+  }
+
+  readStream(stream: string, afterVersion = 0): Promise<StoredEvent[]> {
+    return Promise.resolve((this.#streams.get(stream) ?? []).slice(afterVersion).map(cloneEvent));
+  }
+
+  streamVersion(stream: string): Promise<number> {
+    return Promise.resolve(this.#streams.get(stream)?.length ?? 0);
+  }
+
+  headPosition(): number {
+    return this.#events.length;
+  }
+
+  onAppend(listener: (head: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  sizeBytes(): number {
+    return this.#bytes;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function cloneEvent(event: StoredEvent): StoredEvent {
+  return { ...event, data: structuredClone(event.data) };
+}

@@ -1,0 +1,93 @@
+/** An event as the core writes it: plain JSON-safe data, named in the past tense. */
+export interface NewEvent<T extends string = string, D = unknown> {
+  readonly type: T;
+  readonly data: D;
+}
+
+/** An event as the store keeps it. */
+export interface StoredEvent<T extends string = string, D = unknown> extends NewEvent<T, D> {
+  /** Global position, from 1, dense and strictly increasing across all streams. */
+  readonly position: number;
+  readonly stream: string;
+  /** Version of the event within its stream, from 1. */
+  readonly streamVersion: number;
+  readonly id: string;
+  /** Epoch milliseconds at append. */
+  readonly recordedAt: number;
+}
+
+/**
+ * What the appender believes about the stream: its exact current version
+ * (0 = the stream does not exist yet), or `"any"` to skip the check.
+ */
+export type ExpectedVersion = number | "any";
+
+export interface AppendOptions {
+  readonly expectedVersion: ExpectedVersion;
+  /**
+   * A retried append with the same key writes nothing and returns the first
+   * append's result, so a client may resend a request it never got an answer to.
+   */
+  readonly idempotencyKey?: string;
+}
+
+export interface AppendResult {
+  /** Position of the last event appended (or of the original append on a duplicate). */
+  readonly position: number;
+  readonly firstPosition: number;
+  readonly streamVersion: number;
+  /** True when the idempotency key had been used: nothing was written this time. */
+  readonly duplicate: boolean;
+}
+
+/**
+ * The append-only log of every fact Loupe knows. No update, no delete.
+ * An append is acknowledged only once it is durable.
+ */
+export interface EventStore {
+  append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /** Events with position > `after`, in order, at most `limit` of them. */
+  readAll(after: number, limit: number): Promise<StoredEvent[]>;
+  /** Events of one stream with version > `afterVersion`, in order. */
+  readStream(stream: string, afterVersion?: number): Promise<StoredEvent[]>;
+  /** Current version of a stream, 0 when it has no events. */
+  streamVersion(stream: string): Promise<number>;
+  /** Position of the last appended event, 0 when empty. */
+  headPosition(): number;
+  /** Called after each durable append with the new head position. */
+  onAppend(listener: (head: number) => void): () => void;
+  /** Bytes used on disk (or in memory) by the store. */
+  sizeBytes(): number;
+  close(): Promise<void>;
+}
+
+/** The stream was not at the version the appender expected. */
+export class ConcurrencyError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`Cannot append to stream ${stream}: expected version ${expected}, found ${actual}`);
+    this.name = "ConcurrencyError";
+  }
+}
+
+/** An event that cannot be stored as it is (not JSON-safe, empty type...). */
+export class InvalidEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidEventError";
+  }
+}
+
+/** The checks every adapter makes before it writes anything. */
+export function checkAppend(stream: string, events: readonly NewEvent[]): void {
+  if (stream.length === 0) throw new InvalidEventError("Cannot append: stream name is empty");
+  if (events.length === 0) throw new InvalidEventError(`Cannot append to ${stream}: no events`);
+  for (const event of events) {
+    if (typeof event.type !== "string" || event.type.length === 0) {
+      throw new InvalidEventError(`Cannot append to ${stream}: an event has no type`);
+    }
+  }
+}

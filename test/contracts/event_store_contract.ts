@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { ConcurrencyError, type EventStore, InvalidEventError } from "../../ports/event_store.ts";
+
+/** Opens a fresh, empty store; `reopen` gives the same store after a close. */
+export interface EventStoreFixture {
+  open(): Promise<{ store: EventStore; reopen?: () => Promise<EventStore>; cleanup(): Promise<void> }>;
+}
+
+/** The behaviour every EventStore adapter must show. */
+export function eventStoreContract(adapter: string, fixture: EventStoreFixture): void {
+  const test = (name: string, body: (store: EventStore, reopen?: () => Promise<EventStore>) => Promise<void>) =>
+    Deno.test(`${adapter} event store: ${name}`, async () => {
+      const { store, reopen, cleanup } = await fixture.open();
+      try {
+        await body(store, reopen);
+      } finally {
+        await cleanup();
+      }
+    });
+
+  test("starts empty", async (store) => {
+    assert.equal(store.headPosition(), 0);
+    assert.deepEqual(await store.readAll(0, 10), []);
+    assert.equal(await store.streamVersion("ticket-1"), 0);
+  });
+
+  test("gives dense global positions and per-stream versions", async (store) => {
+    const first = await store.append("a", [{ type: "Opened", data: { n: 1 } }, { type: "Closed", data: {} }], {
+      expectedVersion: 0,
+    });
+    const second = await store.append("b", [{ type: "Opened", data: { n: 2 } }], { expectedVersion: "any" });
+    assert.deepEqual(first, { firstPosition: 1, position: 2, streamVersion: 2, duplicate: false });
+    assert.deepEqual(second, { firstPosition: 3, position: 3, streamVersion: 1, duplicate: false });
+    const all = await store.readAll(0, 100);
+    assert.deepEqual(all.map((e) => [e.position, e.stream, e.streamVersion, e.type]), [
+      [1, "a", 1, "Opened"],
+      [2, "a", 2, "Closed"],
+      [3, "b", 1, "Opened"],
+    ]);
+    assert.deepEqual((await store.readStream("a")).map((e) => e.data), [{ n: 1 }, {}]);
+    assert.deepEqual((await store.readStream("a", 1)).map((e) => e.type), ["Closed"]);
+    assert.equal(store.headPosition(), 3);
+    assert.equal(new Set(all.map((e) => e.id)).size, 3);
+  });
+
+  test("reads forward from a position with a limit", async (store) => {
+    for (let i = 0; i < 10; i++) await store.append("s", [{ type: "Counted", data: { i } }], { expectedVersion: i });
+    const page = await store.readAll(4, 3);
+    assert.deepEqual(page.map((e) => e.position), [5, 6, 7]);
+    assert.deepEqual(await store.readAll(10, 5), []);
+  });
+
+  test("refuses an append at the wrong expected version and writes nothing", async (store) => {
+    await store.append("t", [{ type: "Opened", data: {} }], { expectedVersion: 0 });
+    await assert.rejects(
+      store.append("t", [{ type: "Commented", data: {} }], { expectedVersion: 0 }),
+      (error: unknown) => error instanceof ConcurrencyError && error.actual === 1,
+    );
+    assert.equal(store.headPosition(), 1);
+    assert.equal(await store.streamVersion("t"), 1);
+  });
+
+  test("writes a retried append with the same idempotency key once", async (store) => {
+    const first = await store.append("logs", [{ type: "Ingested", data: { n: 1 } }], {
+      expectedVersion: "any",
+      idempotencyKey: "req-1",
+    });
+    const retry = await store.append("logs", [{ type: "Ingested", data: { n: 1 } }], {
+      expectedVersion: "any",
+      idempotencyKey: "req-1",
+    });
+    assert.equal(retry.duplicate, true);
+    assert.equal(retry.position, first.position);
+    assert.equal((await store.readAll(0, 10)).length, 1);
+  });
+
+  test("refuses events without a type or an empty batch", async (store) => {
+    await assert.rejects(store.append("s", [], { expectedVersion: "any" }), InvalidEventError);
+    await assert.rejects(store.append("s", [{ type: "", data: {} }], { expectedVersion: "any" }), InvalidEventError);
+    assert.equal(store.headPosition(), 0);
+  });
+
+  test("tells listeners about each durable append", async (store) => {
+    const heads: number[] = [];
+    const stop = store.onAppend((head) => heads.push(head));
+    await store.append("s", [{ type: "A", data: {} }, { type: "B", data: {} }], { expectedVersion: "any" });
+    stop();
+    await store.append("s", [{ type: "C", data: {} }], { expectedVersion: "any" });
+    assert.deepEqual(heads, [2]);
+  });
+
+  test("serializes concurrent appends to one stream: exactly one wins per version", async (store) => {
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => store.append("race", [{ type: "Tried", data: { i } }], { expectedVersion: 0 })),
+    );
+    assert.equal(attempts.filter((a) => a.status === "fulfilled").length, 1);
+    assert.ok(attempts.filter((a) => a.status === "rejected").every((a) => a.reason instanceof ConcurrencyError));
+    assert.equal(await store.streamVersion("race"), 1);
+  });
+
+  test("round-trips any JSON-safe event data", async (store) => {
+    const json = fc.jsonValue({ noUnicodeString: false }).map((value) => JSON.parse(JSON.stringify(value)));
+    let expected = 0;
+    await fc.assert(
+      fc.asyncProperty(json, async (data) => {
+        const result = await store.append("json", [{ type: "Anything", data }], { expectedVersion: expected });
+        expected = result.streamVersion;
+        const [stored] = await store.readAll(result.position - 1, 1);
+        assert.deepEqual(stored?.data, data);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test("keeps every acknowledged event across a reopen", async (store, reopen) => {
+    if (reopen === undefined) return;
+    await store.append("s", [{ type: "A", data: { x: 1 } }], { expectedVersion: 0 });
+    await store.append("s", [{ type: "B", data: { x: 2 } }], { expectedVersion: 1, idempotencyKey: "k" });
+    const again = await reopen();
+    assert.equal(again.headPosition(), 2);
+    assert.deepEqual((await again.readAll(0, 10)).map((e) => e.data), [{ x: 1 }, { x: 2 }]);
+    const retried = await again.append("s", [{ type: "B", data: { x: 2 } }], {
+      expectedVersion: 1,
+      idempotencyKey: "k",
+    });
+    assert.equal(retried.duplicate, true);
+    assert.equal(await again.streamVersion("s"), 2);
+  });
+}
