@@ -50,6 +50,8 @@ export interface EventStore {
   readAll(after: number, limit: number): Promise<StoredEvent[]>;
   /** Events of one stream with version > `afterVersion`, in order. */
   readStream(stream: string, afterVersion?: number): Promise<StoredEvent[]>;
+  /** The result of an earlier append made with this idempotency key, if any. */
+  findAppend(stream: string, idempotencyKey: string): Promise<AppendResult | undefined>;
   /** Current version of a stream, 0 when it has no events. */
   streamVersion(stream: string): Promise<number>;
   /** Position of the last appended event, 0 when empty. */
@@ -79,6 +81,11 @@ export class InvalidEventError extends Error {
     super(message);
     this.name = "InvalidEventError";
   }
+}
+
+/** How adapters scope an idempotency key: per stream. */
+export function idempotencySlot(stream: string, key: string): string {
+  return `${stream}\u0000${key}`;
 }
 
 /** The checks every adapter makes before it writes anything. */

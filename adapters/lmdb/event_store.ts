@@ -3,6 +3,7 @@ import { ulid } from "ulid";
 import {
   type AppendOptions,
   checkAppend,
+  idempotencySlot,
   type AppendResult,
   ConcurrencyError,
   type EventStore,
@@ -68,7 +69,7 @@ export class LmdbEventStore implements EventStore {
     const ids = events.map(() => this.#newId());
     const idempotencyKey = options.idempotencyKey === undefined
       ? undefined
-      : `${stream}\u0000${options.idempotencyKey}`;
+      : idempotencySlot(stream, options.idempotencyKey);
     // Checks come before the first write: lmdb-js cannot roll back an async
     // transaction once the callback has written.
     const result = await this.#environment.root.transaction((): AppendResult => {
@@ -129,6 +130,11 @@ export class LmdbEventStore implements EventStore {
       if (row !== undefined) out.push(toStored(position, row));
     }
     return Promise.resolve(out);
+  }
+
+  findAppend(stream: string, idempotencyKey: string): Promise<AppendResult | undefined> {
+    const earlier = this.#idempotency.get(idempotencySlot(stream, idempotencyKey));
+    return Promise.resolve(earlier === undefined ? undefined : { ...earlier, duplicate: true });
   }
 
   streamVersion(stream: string): Promise<number> {

@@ -3,6 +3,7 @@ import {
   type AppendOptions,
   type AppendResult,
   checkAppend,
+  idempotencySlot,
   ConcurrencyError,
   type EventStore,
   type NewEvent,
@@ -36,7 +37,7 @@ export class MemoryEventStore implements EventStore {
     }
     const idempotencyKey = options.idempotencyKey === undefined
       ? undefined
-      : `${stream}\u0000${options.idempotencyKey}`;
+      : idempotencySlot(stream, options.idempotencyKey);
     if (idempotencyKey !== undefined) {
       const earlier = this.#idempotency.get(idempotencyKey);
       if (earlier !== undefined) return Promise.resolve({ ...earlier, duplicate: true });
@@ -81,6 +82,11 @@ export class MemoryEventStore implements EventStore {
 
   readStream(stream: string, afterVersion = 0): Promise<StoredEvent[]> {
     return Promise.resolve((this.#streams.get(stream) ?? []).slice(afterVersion).map(cloneEvent));
+  }
+
+  findAppend(stream: string, idempotencyKey: string): Promise<AppendResult | undefined> {
+    const earlier = this.#idempotency.get(idempotencySlot(stream, idempotencyKey));
+    return Promise.resolve(earlier === undefined ? undefined : { ...earlier, duplicate: true });
   }
 
   streamVersion(stream: string): Promise<number> {

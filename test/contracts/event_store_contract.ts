@@ -72,6 +72,8 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
     });
     assert.equal(retry.duplicate, true);
     assert.equal(retry.position, first.position);
+    assert.deepEqual(await store.findAppend("logs", "req-1"), { ...first, duplicate: true });
+    assert.equal(await store.findAppend("other", "req-1"), undefined);
     assert.equal((await store.readAll(0, 10)).length, 1);
   });
 
