@@ -1,0 +1,183 @@
+import type { StoredRecord } from "../domain/events.ts";
+import { INGEST_STREAM, type IngestEvent, type LogBatchIngested } from "../domain/events.ts";
+import { normalizeRecord } from "../domain/log_record.ts";
+import type { MinerEvent, MineResult } from "../domain/mining/miner_events.ts";
+import type { Clock, NewId } from "../ports/clock.ts";
+import type { AppendResult, EventStore } from "../ports/event_store.ts";
+import type { IngestReceipt, IngestRequest } from "../ports/application.ts";
+
+/** The part of the signature miner ingest needs. */
+export interface Miner {
+  mine(messages: readonly string[]): MineResult;
+}
+
+interface Pending {
+  readonly request: IngestRequest;
+  readonly resolve: (receipt: IngestReceipt) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface IngestDeps {
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly newId: NewId;
+  /** Builds a miner from what it learned before (all committed miner events, in order). */
+  readonly restoreMiner: (events: readonly MinerEvent[]) => Miner;
+  readonly committedMinerEvents: readonly MinerEvent[];
+}
+
+/** Requests taken into one group: their appends share one LMDB commit. */
+const GROUP_LIMIT = 64;
+
+/**
+ * Turns parsed logs into durable events: mines signatures, then appends the
+ * miner's discoveries and the batch atomically. The miner is stateful and its
+ * state must follow exactly what was committed, so requests are mined one by
+ * one in append order; appends of queued requests share a commit.
+ */
+export class IngestService {
+  readonly #deps: IngestDeps;
+  readonly #committed: MinerEvent[];
+  #miner: Miner;
+  readonly #queue: Pending[] = [];
+  #working = false;
+
+  constructor(deps: IngestDeps) {
+    this.#deps = deps;
+    this.#committed = [...deps.committedMinerEvents];
+    this.#miner = deps.restoreMiner(this.#committed);
+  }
+
+  ingest(request: IngestRequest): Promise<IngestReceipt> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ request, resolve, reject });
+      if (!this.#working) void this.#work();
+    });
+  }
+
+  async #work(): Promise<void> {
+    this.#working = true;
+    try {
+      while (this.#queue.length > 0) await this.#runGroup(this.#queue.splice(0, GROUP_LIMIT));
+    } finally {
+      this.#working = false;
+    }
+  }
+
+  async #runGroup(group: Pending[]): Promise<void> {
+    const { store } = this.#deps;
+    // Duplicates are answered before mining so a retry cannot move the miner.
+    const earlier = await Promise.all(
+      group.map((p) =>
+        p.request.idempotencyKey === undefined
+          ? undefined
+          : store.findAppend(INGEST_STREAM, p.request.idempotencyKey)
+      ),
+    );
+    const keysInGroup = new Set<string>();
+    const inFlight: { pending: Pending; minerEvents: readonly MinerEvent[]; append: Promise<IngestReceipt> }[] = [];
+    group.forEach((pending, index) => {
+      const { request } = pending;
+      const key = request.idempotencyKey;
+      const previous = earlier[index];
+      if (previous !== undefined || (key !== undefined && keysInGroup.has(key))) {
+        const receipt = previous === undefined
+          ? store.findAppend(INGEST_STREAM, key!).then((found) => duplicateReceipt(request, found))
+          : Promise.resolve(duplicateReceipt(request, previous));
+        inFlight.push({ pending, minerEvents: [], append: receipt });
+        return;
+      }
+      if (key !== undefined) keysInGroup.add(key);
+      if (request.records.length === 0 && request.quarantined.length === 0) {
+        inFlight.push({
+          pending,
+          minerEvents: [],
+          append: Promise.resolve({ batchId: "", accepted: 0, quarantined: 0, position: 0, duplicate: false }),
+        });
+        return;
+      }
+      const { events, batch } = this.#prepare(request);
+      const append = store.append(INGEST_STREAM, events, {
+        expectedVersion: "any",
+        ...(key === undefined ? {} : { idempotencyKey: key }),
+      }).then((result) => receiptOf(batch, result));
+      inFlight.push({ pending, minerEvents: events.filter(isMinerEvent), append });
+    });
+    const results = await Promise.allSettled(inFlight.map((f) => f.append));
+    let failed = false;
+    results.forEach((result, index) => {
+      const { pending, minerEvents } = inFlight[index]!;
+      if (result.status === "fulfilled") {
+        if (!result.value.duplicate) this.#committed.push(...minerEvents);
+        pending.resolve(result.value);
+      } else {
+        failed = true;
+        pending.reject(result.reason);
+      }
+    });
+    // The miner learned from a batch that was not stored: bring it back to
+    // exactly what the log holds.
+    if (failed) this.#miner = this.#deps.restoreMiner(this.#committed);
+  }
+
+  #prepare(request: IngestRequest): { events: IngestEvent[]; batch: LogBatchIngested } {
+    const { clock, newId } = this.#deps;
+    const receivedAt = clock.now();
+    const batchId = newId();
+    const mined = this.#miner.mine(request.records.map((r) => r.parsed.message));
+    const records: StoredRecord[] = request.records.map((sourced, index) => {
+      const record = normalizeRecord(sourced.parsed, request.context, { source: request.source }, receivedAt);
+      return {
+        timestamp: record.timestamp,
+        customer: record.customer,
+        environment: record.environment,
+        service: record.service,
+        version: record.version,
+        severityNumber: record.severityNumber,
+        severityText: record.severityText,
+        message: record.message,
+        attributes: record.attributes,
+        line: sourced.line,
+        offset: sourced.offset ?? null,
+        signatureId: mined.signatureIds[index]!,
+      };
+    });
+    const batch: LogBatchIngested = {
+      type: "LogBatchIngested",
+      data: {
+        batchId,
+        source: request.source,
+        format: request.format,
+        context: request.context,
+        receivedAt,
+        records,
+        quarantined: request.quarantined,
+      },
+    };
+    return { events: [...mined.events, batch], batch };
+  }
+}
+
+function isMinerEvent(event: IngestEvent): event is MinerEvent {
+  return event.type !== "LogBatchIngested";
+}
+
+function receiptOf(batch: LogBatchIngested, result: AppendResult): IngestReceipt {
+  return {
+    batchId: batch.data.batchId,
+    accepted: batch.data.records.length,
+    quarantined: batch.data.quarantined.length,
+    position: result.position,
+    duplicate: result.duplicate,
+  };
+}
+
+function duplicateReceipt(request: IngestRequest, found: AppendResult | undefined): IngestReceipt {
+  return {
+    batchId: "",
+    accepted: request.records.length,
+    quarantined: request.quarantined.length,
+    position: found?.position ?? 0,
+    duplicate: true,
+  };
+}

@@ -1,0 +1,115 @@
+import type {
+  IngestReceipt,
+  IngestRequest,
+  LoupeApplication,
+  QuarantinePage,
+  ServiceStatus,
+  SignatureDetail,
+  SignaturePage,
+  SignatureQuery,
+} from "../ports/application.ts";
+import type { Clock, NewId } from "../ports/clock.ts";
+import type { EventStore } from "../ports/event_store.ts";
+import type { ProjectionStore } from "../ports/projection_store.ts";
+import { SignatureMiner } from "../domain/mining/mod.ts";
+import type { MinerEvent } from "../domain/mining/miner_events.ts";
+import { IngestService, type Miner } from "./ingest.ts";
+import { Projector } from "./projector.ts";
+import type { Projection } from "./projections/projection.ts";
+import { type IngestTotals, minerLog, signatureProjection, TABLES } from "./projections/signatures.ts";
+import { listSignatures, quarantinePage, signatureDetail } from "./queries.ts";
+
+export interface LoupeDeps {
+  readonly store: EventStore;
+  readonly projectionStore: ProjectionStore;
+  readonly clock: Clock;
+  readonly newId: NewId;
+  readonly restoreMiner?: (events: readonly MinerEvent[]) => Miner;
+  readonly onProgress?: (position: number) => void;
+}
+
+/** Every projection Loupe keeps, in the order they are applied. */
+export const PROJECTIONS: readonly Projection[] = [signatureProjection];
+
+/** The application: ingest, projections kept up to date, and the queries on them. */
+export class Loupe implements LoupeApplication {
+  readonly projector: Projector;
+  readonly #deps: LoupeDeps;
+  readonly #ingest: IngestService;
+
+  private constructor(deps: LoupeDeps, projector: Projector, ingest: IngestService) {
+    this.#deps = deps;
+    this.projector = projector;
+    this.#ingest = ingest;
+  }
+
+  /**
+   * Brings projections up to the log's head first: the miner is restored from
+   * what the catalogue holds, so it must hold everything.
+   */
+  static async start(deps: LoupeDeps): Promise<Loupe> {
+    const projector = new Projector(deps.store, deps.projectionStore, PROJECTIONS, {
+      ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
+    });
+    await projector.catchUp();
+    const ingest = new IngestService({
+      store: deps.store,
+      clock: deps.clock,
+      newId: deps.newId,
+      restoreMiner: deps.restoreMiner ?? ((events) => SignatureMiner.restore(events)),
+      committedMinerEvents: minerLog(deps.projectionStore),
+    });
+    return new Loupe(deps, projector, ingest);
+  }
+
+  /** Acknowledged once durable and visible in every projection. */
+  async ingest(request: IngestRequest): Promise<IngestReceipt> {
+    const receipt = await this.#ingest.ingest(request);
+    await this.projector.catchUp();
+    return receipt;
+  }
+
+  /** Acknowledged once durable; projections follow on their own. */
+  ingestDurably(request: IngestRequest): Promise<IngestReceipt> {
+    return this.#ingest.ingest(request);
+  }
+
+  listSignatures(query: SignatureQuery): SignaturePage {
+    return listSignatures(this.#deps.projectionStore, query);
+  }
+
+  signature(signatureId: string): SignatureDetail {
+    return signatureDetail(this.#deps.projectionStore, signatureId);
+  }
+
+  quarantine(limit: number, offset: number): QuarantinePage {
+    return quarantinePage(this.#deps.projectionStore, limit, offset);
+  }
+
+  status(): ServiceStatus {
+    const reader = this.#deps.projectionStore;
+    const totals = reader.get<IngestTotals>(TABLES.totals, ["all"]) ?? { records: 0, quarantined: 0, batches: 0 };
+    const head = this.#deps.store.headPosition();
+    const position = this.projector.position();
+    return {
+      recordsIngested: totals.records,
+      linesQuarantined: totals.quarantined,
+      batchesIngested: totals.batches,
+      signatures: reader.count(TABLES.signatures),
+      storeBytes: this.#deps.store.sizeBytes(),
+      headPosition: head,
+      projectionPosition: position,
+      projectionLag: head - position,
+    };
+  }
+
+  async settled(): Promise<void> {
+    await this.projector.catchUp();
+  }
+
+  /** Empties every projection and rebuilds it from event position 0. */
+  async rebuild(): Promise<number> {
+    await this.projector.reset();
+    return await this.projector.catchUp();
+  }
+}

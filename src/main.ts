@@ -1,0 +1,56 @@
+/**
+ * `deno task serve`: the HTTP service on an LMDB store in a local folder.
+ * One process writes a store: the miner's state follows the log it appends.
+ */
+import { ulid } from "ulid";
+import { serveConfig, SERVE_USAGE } from "../adapters/cli/config.ts";
+import { createHttpApp } from "../adapters/http/app.ts";
+import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
+import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
+import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
+import type { Clock } from "../ports/clock.ts";
+import { Loupe } from "./loupe.ts";
+
+if (import.meta.main) {
+  let config;
+  try {
+    config = serveConfig(Deno.args, Deno.env.toObject());
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${SERVE_USAGE}`);
+    Deno.exit(2);
+  }
+  const clock: Clock = { now: () => Date.now() };
+  const environment = openLmdb(config.dataDir);
+  const store = new LmdbEventStore(environment, { clock });
+  const loupe = await Loupe.start({
+    store,
+    projectionStore: new LmdbProjectionStore(environment),
+    clock,
+    newId: () => ulid(),
+  });
+  loupe.projector.follow((error) => console.error("Projection failed:", error));
+  const http = createHttpApp({
+    app: loupe,
+    clock,
+    config: {
+      maxBodyBytes: config.maxBodyBytes,
+      maxLineBytes: config.maxLineBytes,
+      ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
+    },
+  });
+  const server = Deno.serve({
+    hostname: config.hostname,
+    port: config.port,
+    onListen: ({ hostname, port }) => {
+      console.log(`Loupe listening on http://${hostname}:${port} (data in ${config.dataDir})`);
+    },
+  }, http.fetch);
+  const stop = async () => {
+    await server.shutdown();
+    loupe.projector.stop();
+    await environment.close();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+}

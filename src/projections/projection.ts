@@ -1,0 +1,13 @@
+import type { StoredEvent } from "../../ports/event_store.ts";
+import type { ProjectionWriter } from "../../ports/projection_store.ts";
+
+/**
+ * A read model built from the event log. `apply` must give the same tables
+ * whatever way the events are cut into chunks, so live ingest and replay
+ * agree byte for byte.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly tables: readonly string[];
+  apply(events: readonly StoredEvent[], tx: ProjectionWriter): void;
+}

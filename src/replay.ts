@@ -1,0 +1,138 @@
+/**
+ * `deno task replay`: imports historical logs (optional), then rebuilds every
+ * projection from event position 0. Progress goes to stderr, the summary to
+ * stdout.
+ */
+import { ulid } from "ulid";
+import { REPLAY_USAGE, replayConfig } from "../adapters/cli/config.ts";
+import { formatDuration, ProgressLine } from "../adapters/cli/progress.ts";
+import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
+import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
+import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
+import { fileLogSource } from "../adapters/log_sources/file_source.ts";
+import type { Clock } from "../ports/clock.ts";
+import { Loupe } from "./loupe.ts";
+
+if (import.meta.main) {
+  let config;
+  try {
+    config = replayConfig(Deno.args, Deno.env.toObject());
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${REPLAY_USAGE}`);
+    Deno.exit(2);
+  }
+  const clock: Clock = { now: () => Date.now() };
+  const startedAt = performance.now();
+  const environment = openLmdb(config.dataDir);
+  const store = new LmdbEventStore(environment, { clock });
+  const projectionStore = new LmdbProjectionStore(environment);
+  let reportProgress = (_position: number) => {};
+  const loupe = await Loupe.start({
+    store,
+    projectionStore,
+    clock,
+    newId: () => ulid(),
+    onProgress: (position) => reportProgress(position),
+  });
+
+  // Sampled, not exact: enough to see whether memory grows with the input.
+  // LMDB's mapped pages count in RSS, so the JS heap is sampled too: it is
+  // what would grow if anything were held per record.
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sampleMemory = () => {
+    const usage = Deno.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  };
+  sampleMemory();
+  const rssSampler = setInterval(sampleMemory, 100);
+  const importStarted = performance.now();
+  let imported = 0;
+  let quarantined = 0;
+  for (const path of config.imports) {
+    const totalBytes = await sizeOf(path);
+    const progress = new ProgressLine(`import ${path}`, performance.now());
+    const source = fileLogSource(path, {
+      format: config.format,
+      layout: config.layout,
+      maxLineBytes: config.maxLineBytes,
+      referenceTime: clock.now(),
+      context: {
+        ...(config.customer === undefined ? {} : { customer: config.customer }),
+        ...(config.environment === undefined ? {} : { environment: config.environment }),
+        ...(config.service === undefined ? {} : { service: config.service }),
+        ...(config.version === undefined ? {} : { version: config.version }),
+      },
+    });
+    let bytesBefore = 0;
+    let currentSource = "";
+    let currentBytes = 0;
+    const pending: Promise<unknown>[] = [];
+    for await (const batch of source.batches(config.batchSize)) {
+      if (batch.source !== currentSource) {
+        bytesBefore += currentBytes;
+        currentSource = batch.source;
+      }
+      currentBytes = batch.records.at(-1)?.offset ?? currentBytes;
+      // Two batches in flight: parsing the next overlaps the durable write of this one.
+      pending.push(loupe.ingestDurably({
+        source: batch.source,
+        format: batch.format,
+        context: batch.context,
+        records: batch.records,
+        quarantined: batch.quarantined,
+      }));
+      if (pending.length >= 2) await pending.shift();
+      imported += batch.records.length;
+      quarantined += batch.quarantined.length;
+      const fraction = totalBytes > 0 ? Math.min(1, (bytesBefore + currentBytes) / totalBytes) : undefined;
+      progress.update(performance.now(), imported, "records", `position ${store.headPosition()}`, fraction);
+    }
+    await Promise.all(pending);
+    progress.end();
+  }
+
+  const importSeconds = (performance.now() - importStarted) / 1000;
+  const rssAfterImport = Deno.memoryUsage().rss;
+  const head = store.headPosition();
+  const replayStarted = performance.now();
+  const progress = new ProgressLine("replay", replayStarted);
+  reportProgress = (position) =>
+    progress.update(performance.now(), position, "events", `position ${position}/${head}`, position / head);
+  await loupe.rebuild();
+  progress.end();
+  const status = loupe.status();
+  const replaySeconds = (performance.now() - replayStarted) / 1000;
+  clearInterval(rssSampler);
+  sampleMemory();
+  const summary = {
+    imported_records: imported,
+    imported_quarantined: quarantined,
+    import_seconds: Number(importSeconds.toFixed(3)),
+    import_records_per_second: Math.round(imported / Math.max(importSeconds, 1e-3)),
+    events: head,
+    records_total: status.recordsIngested,
+    quarantined_total: status.linesQuarantined,
+    signatures: status.signatures,
+    replay_seconds: Number(replaySeconds.toFixed(3)),
+    replay_records_per_second: Math.round(status.recordsIngested / Math.max(replaySeconds, 1e-3)),
+    store_bytes: status.storeBytes,
+    rss_after_import_bytes: rssAfterImport,
+    peak_rss_bytes: peakRss,
+    peak_heap_bytes: peakHeap,
+    elapsed: formatDuration((performance.now() - startedAt) / 1000),
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  await environment.close();
+}
+
+async function sizeOf(path: string): Promise<number> {
+  const info = await Deno.stat(path);
+  if (info.isFile) return path.endsWith(".gz") ? 0 : info.size;
+  let total = 0;
+  for await (const entry of Deno.readDir(path)) {
+    if (!entry.name.startsWith(".")) total += await sizeOf(`${path}/${entry.name}`);
+  }
+  return total;
+}
