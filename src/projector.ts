@@ -32,7 +32,8 @@ export class Projector {
     this.#store = store;
     this.#projections = projectionStore;
     this.#list = projections;
-    this.#chunkSize = options.chunkSize ?? 200;
+    // Ingest events carry up to 10k records each: a small event count bounds memory.
+    this.#chunkSize = options.chunkSize ?? 16;
     this.#onProgress = options.onProgress;
   }
 
@@ -73,7 +74,9 @@ export class Projector {
   /** Empties every projection, for a rebuild from position 0. */
   async reset(): Promise<void> {
     await this.#running;
-    for (const projection of this.#list) await this.#projections.reset(projection.name, projection.tables);
+    for (const projection of this.#list) {
+      await this.#projections.reset(projection.name, projection.tables);
+    }
   }
 
   async #run(): Promise<number> {
@@ -86,9 +89,15 @@ export class Projector {
         const reached = events[events.length - 1]!.position;
         for (const projection of this.#list) {
           const checkpoint = this.#projections.checkpoint(projection.name);
-          const unseen = checkpoint <= from ? events : events.filter((e) => e.position > checkpoint);
+          const unseen = checkpoint <= from
+            ? events
+            : events.filter((e) => e.position > checkpoint);
           if (unseen.length === 0) continue;
-          await this.#projections.commit(projection.name, reached, (tx) => projection.apply(unseen, tx));
+          await this.#projections.commit(
+            projection.name,
+            reached,
+            (tx) => projection.apply(unseen, tx),
+          );
         }
         from = reached;
         this.#onProgress?.(reached);

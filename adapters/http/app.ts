@@ -15,6 +15,7 @@ import { parseBody } from "../log_sources/file_source.ts";
 import type { FormatName } from "../log_formats/mod.ts";
 import { readBodyLimited } from "./body.ts";
 import { errorBody, errorResponse } from "./errors.ts";
+import { locateJsonError } from "./json_error.ts";
 
 export interface HttpConfig {
   /** Largest request body accepted, in bytes; larger ones get 413. */
@@ -50,7 +51,10 @@ const ingestQuery = z.object({
 const timeParam = z.string().transform((value, ctx) => {
   const millis = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (Number.isNaN(millis)) {
-    ctx.addIssue({ code: "custom", message: `"${value}" is not an ISO 8601 time or epoch milliseconds` });
+    ctx.addIssue({
+      code: "custom",
+      message: `"${value}" is not an ISO 8601 time or epoch milliseconds`,
+    });
     return z.NEVER;
   }
   return millis;
@@ -66,7 +70,10 @@ const signatureQuery = z.object({
   severity: z.string().transform((value, ctx) => {
     const severity = parseSeverity(value);
     if (severity === undefined) {
-      ctx.addIssue({ code: "custom", message: `"${value}" is not a severity (TRACE, DEBUG, INFO, WARN, ERROR, FATAL)` });
+      ctx.addIssue({
+        code: "custom",
+        message: `"${value}" is not a severity (TRACE, DEBUG, INFO, WARN, ERROR, FATAL)`,
+      });
       return z.NEVER;
     }
     return severity.number;
@@ -82,21 +89,32 @@ export function createHttpApp({ app, clock, config }: HttpDeps): Hono {
   const http = new Hono();
 
   http.onError((error, c) => errorResponse(c, error));
-  http.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+  http.notFound((c) =>
+    c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404)
+  );
 
   http.use("/v1/*", async (c, next) => {
     if (config.apiKey === undefined) return await next();
     const header = c.req.header("authorization");
     if (header === undefined) {
-      throw new LoupeError("unauthorized", "Missing Authorization header: send `Authorization: Bearer <api key>`");
+      throw new LoupeError(
+        "unauthorized",
+        "Missing Authorization header: send `Authorization: Bearer <api key>`",
+      );
     }
-    if (header !== `Bearer ${config.apiKey}`) throw new LoupeError("forbidden", "The API key is not valid");
+    if (header !== `Bearer ${config.apiKey}`) {
+      throw new LoupeError("forbidden", "The API key is not valid");
+    }
     await next();
   });
 
   http.get("/healthz", (c) => {
     const status = app.status();
-    return c.json({ status: "ok", head_position: status.headPosition, projection_lag: status.projectionLag });
+    return c.json({
+      status: "ok",
+      head_position: status.headPosition,
+      projection_lag: status.projectionLag,
+    });
   });
 
   http.get("/metrics", (c) => {
@@ -106,7 +124,8 @@ export function createHttpApp({ app, clock, config }: HttpDeps): Hono {
 
   http.post("/v1/logs", async (c) => {
     const query = ingestQuery.parse(c.req.query());
-    const mediaType = (c.req.header("content-type") ?? "text/plain").split(";")[0]!.trim().toLowerCase();
+    const mediaType = (c.req.header("content-type") ?? "text/plain").split(";")[0]!.trim()
+      .toLowerCase();
     const body = await readBodyLimited(c.req.raw, config.maxBodyBytes);
     const context: SourceContext = {
       ...(query.customer === undefined ? {} : { customer: query.customer }),
@@ -117,7 +136,6 @@ export function createHttpApp({ app, clock, config }: HttpDeps): Hono {
     const { bytes, format } = bodyAsLines(mediaType, body, query.format);
     const parsed = parseBody(bytes, {
       format,
-      context,
       maxLineBytes: config.maxLineBytes,
       referenceTime: clock.now(),
       source: query.source ?? "http",
@@ -125,7 +143,10 @@ export function createHttpApp({ app, clock, config }: HttpDeps): Hono {
     if (query.strict === "true" && parsed.quarantined.length > 0) {
       const first = parsed.quarantined[0]!;
       throw new LoupeError("invalid_json", `Cannot accept line ${first.line}: ${first.reason}`, {
-        lines: parsed.quarantined.slice(0, QUARANTINE_REPLY_LIMIT).map((q) => ({ line: q.line, reason: q.reason })),
+        lines: parsed.quarantined.slice(0, QUARANTINE_REPLY_LIMIT).map((q) => ({
+          line: q.line,
+          reason: q.reason,
+        })),
       });
     }
     const idempotencyKey = c.req.header("idempotency-key");
@@ -164,7 +185,12 @@ export function createHttpApp({ app, clock, config }: HttpDeps): Hono {
       ...(query.from === undefined ? {} : { from: query.from }),
       ...(query.to === undefined ? {} : { to: query.to }),
     });
-    return c.json({ total: page.total, limit: query.limit, offset: query.offset, items: page.items.map(signatureJson) });
+    return c.json({
+      total: page.total,
+      limit: query.limit,
+      offset: query.offset,
+      items: page.items.map(signatureJson),
+    });
   });
 
   http.get("/v1/signatures/:id", (c) => {
@@ -179,7 +205,12 @@ export function createHttpApp({ app, clock, config }: HttpDeps): Hono {
   http.get("/v1/quarantine", (c) => {
     const query = pageQuery.parse(c.req.query());
     const page = app.quarantine(query.limit, query.offset);
-    return c.json({ total: page.total, limit: query.limit, offset: query.offset, items: page.items });
+    return c.json({
+      total: page.total,
+      limit: query.limit,
+      offset: query.offset,
+      items: page.items,
+    });
   });
 
   return http;
@@ -226,13 +257,14 @@ function jsonDocumentAsLines(body: Uint8Array): Uint8Array {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const position = Number(/position (\d+)/.exec(message)?.[1] ?? NaN);
-    const line = Number.isNaN(position) ? undefined : text.slice(0, position).split("\n").length;
+    const where = locateJsonError(text);
+    const message = (error as Error).message.replace(/\s+/g, " ");
     throw new LoupeError(
       "invalid_json",
-      `Cannot parse JSON${line === undefined ? "" : ` at line ${line}`}: ${message}`,
-      line === undefined ? undefined : { line },
+      where === undefined
+        ? `Cannot parse JSON: ${message}`
+        : `Cannot parse JSON at line ${where.line}, column ${where.column}: ${message}`,
+      where === undefined ? undefined : { line: where.line, column: where.column },
     );
   }
   const records = Array.isArray(document) ? document : [document];
@@ -280,15 +312,42 @@ function customerCountJson(count: CustomerCount) {
 
 function prometheusText(status: ServiceStatus): string {
   const metrics: [string, string, string, number][] = [
-    ["loupe_records_ingested_total", "counter", "Log records accepted and stored", status.recordsIngested],
-    ["loupe_lines_quarantined_total", "counter", "Lines quarantined with a reason", status.linesQuarantined],
+    [
+      "loupe_records_ingested_total",
+      "counter",
+      "Log records accepted and stored",
+      status.recordsIngested,
+    ],
+    [
+      "loupe_lines_quarantined_total",
+      "counter",
+      "Lines quarantined with a reason",
+      status.linesQuarantined,
+    ],
     ["loupe_batches_ingested_total", "counter", "Ingest batches stored", status.batchesIngested],
     ["loupe_signatures", "gauge", "Signatures in the catalogue", status.signatures],
     ["loupe_store_size_bytes", "gauge", "Bytes used by the event store on disk", status.storeBytes],
-    ["loupe_event_head_position", "gauge", "Position of the last appended event", status.headPosition],
-    ["loupe_projection_position", "gauge", "Position every projection has applied", status.projectionPosition],
-    ["loupe_projection_lag_events", "gauge", "Events appended but not yet projected", status.projectionLag],
+    [
+      "loupe_event_head_position",
+      "gauge",
+      "Position of the last appended event",
+      status.headPosition,
+    ],
+    [
+      "loupe_projection_position",
+      "gauge",
+      "Position every projection has applied",
+      status.projectionPosition,
+    ],
+    [
+      "loupe_projection_lag_events",
+      "gauge",
+      "Events appended but not yet projected",
+      status.projectionLag,
+    ],
   ];
-  return metrics.map(([name, type, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`)
+  return metrics.map(([name, type, help, value]) =>
+    `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`
+  )
     .join("");
 }

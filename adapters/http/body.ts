@@ -33,7 +33,11 @@ export async function readBodyLimited(request: Request, limitBytes: number): Pro
 }
 
 function tooLarge(limitBytes: number): LoupeError {
-  return new LoupeError("payload_too_large", `Request body is larger than the limit of ${limitBytes} bytes`, {
-    limit_bytes: limitBytes,
-  });
+  return new LoupeError(
+    "payload_too_large",
+    `Request body is larger than the limit of ${limitBytes} bytes`,
+    {
+      limit_bytes: limitBytes,
+    },
+  );
 }

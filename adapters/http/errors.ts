@@ -17,7 +17,10 @@ export interface ErrorBody {
 
 export function errorResponse(c: Context, error: unknown): Response {
   if (error instanceof LoupeError) {
-    return c.json(errorBody(error.code, error.message, error.details), error.status as ContentfulStatusCode);
+    return c.json(
+      errorBody(error.code, error.message, error.details),
+      error.status as ContentfulStatusCode,
+    );
   }
   if (error instanceof ZodError) {
     const issues = error.issues.map((issue) => ({
@@ -27,7 +30,11 @@ export function errorResponse(c: Context, error: unknown): Response {
     const first = issues[0];
     const where = first?.path ? `${first.path}: ` : "";
     return c.json(
-      errorBody("validation_failed", `Invalid request: ${where}${first?.message ?? "invalid value"}`, { issues }),
+      errorBody(
+        "validation_failed",
+        `Invalid request: ${where}${first?.message ?? "invalid value"}`,
+        { issues },
+      ),
       400,
     );
   }
@@ -35,6 +42,10 @@ export function errorResponse(c: Context, error: unknown): Response {
   return c.json(errorBody("internal", "Internal error: the request could not be completed"), 500);
 }
 
-export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+export function errorBody(
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+): ErrorBody {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }

@@ -1,0 +1,56 @@
+import type { Attributes, ParsedLog } from "../../domain/log_record.ts";
+import { severityFromNumber } from "../../domain/severity.ts";
+import { lineParser, type RecordParser } from "./format.ts";
+import { monthIndex } from "./time.ts";
+
+// host ident user [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.0" 200 2326 ["referer" "agent"] [extra...]
+const ACCESS =
+  /^(\S+) (\S+) (\S+) \[(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ([+-]\d{4})\] "((?:[^"\\]|\\.)*)" (\d{3}|-) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?(?: (.*))?$/;
+
+/** Apache and nginx common and combined access logs. */
+export function accessLogParser(): RecordParser {
+  return lineParser(parseAccessLine);
+}
+
+export function parseAccessLine(text: string): ParsedLog | string {
+  const m = ACCESS.exec(text);
+  if (m === null) return "Cannot parse access log line: not in common or combined log format";
+  const [, client, , user, day, mon, year, h, mi, s, fraction, zone, request, status, bytes, referer, agent, extra] = m;
+  const month = monthIndex(mon!);
+  if (month === undefined) return `timestamp month "${mon}" is not a month`;
+  const ms = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
+  const sign = zone!.startsWith("-") ? -1 : 1;
+  const offset = sign * (Number(zone!.slice(1, 3)) * 60 + Number(zone!.slice(3, 5)));
+  const utc = Date.UTC(Number(year), month, Number(day), Number(h), Number(mi), Number(s), ms);
+  if (new Date(utc).getUTCDate() !== Number(day)) return `timestamp "${day}/${mon}/${year}" is not a valid date`;
+  const attributes: Attributes = { client_ip: client! };
+  if (user !== "-") attributes.user = user!;
+  const [method, target, protocol] = request!.split(" ");
+  const [path, query] = (target ?? "").split("?", 2);
+  if (method !== undefined && target !== undefined) {
+    attributes.method = method;
+    attributes.path = path!;
+    if (query !== undefined) attributes.query = query;
+    if (protocol !== undefined) attributes.protocol = protocol;
+  }
+  const code = status === "-" ? undefined : Number(status);
+  if (code !== undefined) attributes.status = code;
+  if (bytes !== "-") attributes.bytes = Number(bytes);
+  if (referer !== undefined && referer !== "-") attributes.referer = referer;
+  if (agent !== undefined && agent !== "-") attributes.user_agent = agent;
+  if (extra !== undefined) {
+    const time = /^(\d+(?:\.\d+)?)\b/.exec(extra.trim());
+    if (time !== null) attributes.request_time = Number(time[1]);
+  }
+  // Mining reads the message: method, path without query, and status make
+  // the event; the query string varies per request.
+  const message = method !== undefined && target !== undefined
+    ? `${method} ${path} ${status}`
+    : `${request} ${status}`;
+  return {
+    timestamp: utc - offset * 60_000,
+    message,
+    attributes,
+    ...(code === undefined ? {} : { severity: severityFromNumber(code >= 500 ? 17 : code >= 400 ? 13 : 9) }),
+  };
+}
