@@ -23,7 +23,7 @@ export interface TextParserOptions {
 }
 
 const LEADING_TIME =
-  /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT))?)\]?(?:\s+|\s*\|\s*|\s+-\s+|$)/i;
+  /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT))?)]?(?:\s+-\s+|\s*\|\s*|\s+|$)/i;
 const LEVEL_WORD = /^\[?(TRACE|DEBUG|DBG|INFO|INFORMATION|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERG|PANIC)\]?:?$/i;
 const THREAD = /^\[([^\]]{0,120})\]\s*/;
 const LOGGER = /^([A-Za-z_$][\w$]*(?:\.[\w$]+)+|[A-Za-z_$][\w$]*)(?:\s+-\s+|:\s+|\s*-\s*$)/;
