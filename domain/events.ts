@@ -31,7 +31,10 @@ export interface LogBatchIngestedData {
   readonly quarantined: readonly QuarantinedLine[];
 }
 
-export type LogBatchIngested = { readonly type: "LogBatchIngested"; readonly data: LogBatchIngestedData };
+export type LogBatchIngested = {
+  readonly type: "LogBatchIngested";
+  readonly data: LogBatchIngestedData;
+};
 
 /** Every event the ingest path writes, in one atomic append per batch. */
 export type IngestEvent = MinerEvent | LogBatchIngested;

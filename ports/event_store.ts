@@ -45,7 +45,11 @@ export interface AppendResult {
  * An append is acknowledged only once it is durable.
  */
 export interface EventStore {
-  append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  append(
+    stream: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult>;
   /** Events with position > `after`, in order, at most `limit` of them. */
   readAll(after: number, limit: number): Promise<StoredEvent[]>;
   /** Events of one stream with version > `afterVersion`, in order. */

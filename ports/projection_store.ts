@@ -48,7 +48,11 @@ export interface ProjectionStore extends ProjectionReader {
    * to `position`. `write` must be synchronous and must not throw after its
    * first write: a thrown error cannot undo writes already made.
    */
-  commit(projection: string, position: number, write: (tx: ProjectionWriter) => void): Promise<void>;
+  commit(
+    projection: string,
+    position: number,
+    write: (tx: ProjectionWriter) => void,
+  ): Promise<void>;
   /** Empties the tables and checkpoint of a projection, for a rebuild. */
   reset(projection: string, tables: readonly string[]): Promise<void>;
 }

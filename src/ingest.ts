@@ -1,7 +1,7 @@
 import type { StoredRecord } from "../domain/events.ts";
 import { INGEST_STREAM, type IngestEvent, type LogBatchIngested } from "../domain/events.ts";
 import { normalizeRecord } from "../domain/log_record.ts";
-import type { MinerEvent, MineResult } from "../domain/mining/miner_events.ts";
+import type { MineResult, MinerEvent } from "../domain/mining/miner_events.ts";
 import type { Clock, NewId } from "../ports/clock.ts";
 import type { AppendResult, EventStore } from "../ports/event_store.ts";
 import type { IngestReceipt, IngestRequest } from "../ports/application.ts";
@@ -75,7 +75,11 @@ export class IngestService {
       ),
     );
     const keysInGroup = new Set<string>();
-    const inFlight: { pending: Pending; minerEvents: readonly MinerEvent[]; append: Promise<IngestReceipt> }[] = [];
+    const inFlight: {
+      pending: Pending;
+      minerEvents: readonly MinerEvent[];
+      append: Promise<IngestReceipt>;
+    }[] = [];
     group.forEach((pending, index) => {
       const { request } = pending;
       const key = request.idempotencyKey;
@@ -92,7 +96,13 @@ export class IngestService {
         inFlight.push({
           pending,
           minerEvents: [],
-          append: Promise.resolve({ batchId: "", accepted: 0, quarantined: 0, position: 0, duplicate: false }),
+          append: Promise.resolve({
+            batchId: "",
+            accepted: 0,
+            quarantined: 0,
+            position: 0,
+            duplicate: false,
+          }),
         });
         return;
       }
@@ -126,7 +136,12 @@ export class IngestService {
     const batchId = newId();
     const mined = this.#miner.mine(request.records.map((r) => r.parsed.message));
     const records: StoredRecord[] = request.records.map((sourced, index) => {
-      const record = normalizeRecord(sourced.parsed, request.context, { source: request.source }, receivedAt);
+      const record = normalizeRecord(
+        sourced.parsed,
+        request.context,
+        { source: request.source },
+        receivedAt,
+      );
       return {
         timestamp: record.timestamp,
         customer: record.customer,

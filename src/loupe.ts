@@ -16,7 +16,12 @@ import type { MinerEvent } from "../domain/mining/miner_events.ts";
 import { IngestService, type Miner } from "./ingest.ts";
 import { Projector } from "./projector.ts";
 import type { Projection } from "./projections/projection.ts";
-import { type IngestTotals, minerLog, signatureProjection, TABLES } from "./projections/signatures.ts";
+import {
+  type IngestTotals,
+  minerLog,
+  signatureProjection,
+  TABLES,
+} from "./projections/signatures.ts";
 import { listSignatures, quarantinePage, signatureDetail } from "./queries.ts";
 
 export interface LoupeDeps {
@@ -88,7 +93,8 @@ export class Loupe implements LoupeApplication {
 
   status(): ServiceStatus {
     const reader = this.#deps.projectionStore;
-    const totals = reader.get<IngestTotals>(TABLES.totals, ["all"]) ?? { records: 0, quarantined: 0, batches: 0 };
+    const totals = reader.get<IngestTotals>(TABLES.totals, ["all"]) ??
+      { records: 0, quarantined: 0, batches: 0 };
     const head = this.#deps.store.headPosition();
     const position = this.projector.position();
     return {

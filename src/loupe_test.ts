@@ -66,7 +66,11 @@ Deno.test("hourly counts sum to the number of records ingested, per signature an
       assert.equal(hourlyTotal, lines.length);
       for (const summary of loupe.listSignatures({ limit: 1000, offset: 0 }).items) {
         let perSignature = 0;
-        for (const { value } of projectionStore.range<number>(TABLES.hourlyTotal, { prefix: [summary.signatureId] })) {
+        for (
+          const { value } of projectionStore.range<number>(TABLES.hourlyTotal, {
+            prefix: [summary.signatureId],
+          })
+        ) {
           perSignature += value;
         }
         assert.equal(perSignature, summary.count);

@@ -3,7 +3,7 @@
  * One process writes a store: the miner's state follows the log it appends.
  */
 import { ulid } from "ulid";
-import { serveConfig, SERVE_USAGE } from "../adapters/cli/config.ts";
+import { SERVE_USAGE, serveConfig } from "../adapters/cli/config.ts";
 import { createHttpApp } from "../adapters/http/app.ts";
 import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";

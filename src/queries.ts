@@ -29,7 +29,10 @@ export function listSignatures(reader: ProjectionReader, query: SignatureQuery):
     if (query.minSeverity !== undefined && summary.severityNumber < query.minSeverity) continue;
     let shown = summary;
     if (query.customer !== undefined) {
-      const tally = reader.get<CustomerTally>(TABLES.byCustomer, [summary.signatureId, query.customer]);
+      const tally = reader.get<CustomerTally>(TABLES.byCustomer, [
+        summary.signatureId,
+        query.customer,
+      ]);
       if (tally === undefined) continue;
       shown = { ...summary, ...tally, customers: 1 };
     }
@@ -42,11 +45,20 @@ export function listSignatures(reader: ProjectionReader, query: SignatureQuery):
   }
   // Ties broken by id so pages never overlap or skip.
   matching.sort((a, b) => b.count - a.count || (a.signatureId < b.signatureId ? -1 : 1));
-  return { total: matching.length, items: matching.slice(query.offset, query.offset + query.limit) };
+  return {
+    total: matching.length,
+    items: matching.slice(query.offset, query.offset + query.limit),
+  };
 }
 
-function countInRange(reader: ProjectionReader, signatureId: string, query: SignatureQuery): number {
-  const fromHour = query.from === undefined ? undefined : Math.floor(query.from / HOUR_MS) * HOUR_MS;
+function countInRange(
+  reader: ProjectionReader,
+  signatureId: string,
+  query: SignatureQuery,
+): number {
+  const fromHour = query.from === undefined
+    ? undefined
+    : Math.floor(query.from / HOUR_MS) * HOUR_MS;
   const toHour = query.to === undefined ? undefined : Math.ceil(query.to / HOUR_MS) * HOUR_MS;
   const prefix = query.customer === undefined ? [signatureId] : [signatureId, query.customer];
   const table = query.customer === undefined ? TABLES.hourlyTotal : TABLES.hourly;
@@ -63,8 +75,12 @@ function countInRange(reader: ProjectionReader, signatureId: string, query: Sign
 
 export function signatureDetail(reader: ProjectionReader, signatureId: string): SignatureDetail {
   const summary = reader.get<SignatureSummary>(TABLES.signatures, [signatureId]);
-  if (summary === undefined) throw new LoupeError("not_found", `Cannot find signature ${signatureId}`);
-  const byCustomer: CustomerCount[] = [...reader.range<CustomerTally>(TABLES.byCustomer, { prefix: [signatureId] })]
+  if (summary === undefined) {
+    throw new LoupeError("not_found", `Cannot find signature ${signatureId}`);
+  }
+  const byCustomer: CustomerCount[] = [
+    ...reader.range<CustomerTally>(TABLES.byCustomer, { prefix: [signatureId] }),
+  ]
     .map(({ key, value }) => ({
       customer: key[1] === UNKNOWN_CUSTOMER ? null : String(key[1]),
       ...value,
@@ -74,8 +90,14 @@ export function signatureDetail(reader: ProjectionReader, signatureId: string): 
   return { ...summary, examples, byCustomer };
 }
 
-export function quarantinePage(reader: ProjectionReader, limit: number, offset: number): QuarantinePage {
-  const items = [...reader.range<QuarantinedLine>(TABLES.quarantine, { reverse: true, limit, offset })]
+export function quarantinePage(
+  reader: ProjectionReader,
+  limit: number,
+  offset: number,
+): QuarantinePage {
+  const items = [
+    ...reader.range<QuarantinedLine>(TABLES.quarantine, { reverse: true, limit, offset }),
+  ]
     .map((e) => e.value);
   return { total: reader.count(TABLES.quarantine), items };
 }

@@ -86,8 +86,16 @@ if (import.meta.main) {
       if (pending.length >= 2) await pending.shift();
       imported += batch.records.length;
       quarantined += batch.quarantined.length;
-      const fraction = totalBytes > 0 ? Math.min(1, (bytesBefore + currentBytes) / totalBytes) : undefined;
-      progress.update(performance.now(), imported, "records", `position ${store.headPosition()}`, fraction);
+      const fraction = totalBytes > 0
+        ? Math.min(1, (bytesBefore + currentBytes) / totalBytes)
+        : undefined;
+      progress.update(
+        performance.now(),
+        imported,
+        "records",
+        `position ${store.headPosition()}`,
+        fraction,
+      );
     }
     await Promise.all(pending);
     progress.end();
@@ -99,7 +107,13 @@ if (import.meta.main) {
   const replayStarted = performance.now();
   const progress = new ProgressLine("replay", replayStarted);
   reportProgress = (position) =>
-    progress.update(performance.now(), position, "events", `position ${position}/${head}`, position / head);
+    progress.update(
+      performance.now(),
+      position,
+      "events",
+      `position ${position}/${head}`,
+      position / head,
+    );
   await loupe.rebuild();
   progress.end();
   const status = loupe.status();

@@ -20,13 +20,17 @@ const serveSchema = z.object({
   apiKey: z.string().min(8, "the API key must have at least 8 characters").optional(),
 });
 
-export const SERVE_USAGE = `Usage: deno task serve [--port N] [--host H] [--data DIR] [--max-body-bytes N] [--max-line-bytes N]
+export const SERVE_USAGE =
+  `Usage: deno task serve [--port N] [--host H] [--data DIR] [--max-body-bytes N] [--max-line-bytes N]
 
 Environment: LOUPE_PORT (8000), LOUPE_HOST (127.0.0.1), LOUPE_DATA_DIR (./data),
 LOUPE_MAX_BODY_BYTES (16 MiB), LOUPE_MAX_LINE_BYTES (64 KiB), LOUPE_API_KEY (none: no auth)`;
 
 /** Reads serve flags and environment; throws an Error that says which value is wrong. */
-export function serveConfig(args: readonly string[], env: Record<string, string | undefined>): ServeConfig {
+export function serveConfig(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): ServeConfig {
   const { values } = parseArgs({
     args: [...args],
     options: {
@@ -68,7 +72,8 @@ export interface ReplayConfig {
   readonly maxLineBytes: number;
 }
 
-export const REPLAY_USAGE = `Usage: deno task replay [--data DIR] [--import PATH ...] [--customer C] [--environment E]
+export const REPLAY_USAGE =
+  `Usage: deno task replay [--data DIR] [--import PATH ...] [--customer C] [--environment E]
                         [--service S] [--version V] [--format auto|jsonl|logfmt|syslog|access|text|csv]
                         [--layout customer/environment|none] [--batch-size N]
 
@@ -89,7 +94,10 @@ const replaySchema = z.object({
   maxLineBytes: z.coerce.number().int().min(64),
 });
 
-export function replayConfig(args: readonly string[], env: Record<string, string | undefined>): ReplayConfig {
+export function replayConfig(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): ReplayConfig {
   const { values } = parseArgs({
     args: [...args],
     options: {

@@ -2,11 +2,11 @@ import type { Database } from "lmdb";
 import { ulid } from "ulid";
 import {
   type AppendOptions,
-  checkAppend,
-  idempotencySlot,
   type AppendResult,
+  checkAppend,
   ConcurrencyError,
   type EventStore,
+  idempotencySlot,
   type NewEvent,
   type StoredEvent,
 } from "../../ports/event_store.ts";
@@ -107,7 +107,7 @@ export class LmdbEventStore implements EventStore {
       return appended;
     });
     await this.#environment.root.flushed;
-    if (!result.duplicate) for (const listener of this.#listeners) listener(result.position);
+    if (!result.duplicate) { for (const listener of this.#listeners) listener(result.position); }
     return result;
   }
 

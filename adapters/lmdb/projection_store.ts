@@ -21,7 +21,10 @@ export class LmdbProjectionStore implements ProjectionStore {
 
   constructor(environment: LmdbEnvironment) {
     this.#environment = environment;
-    this.#checkpoints = environment.root.openDB({ name: "projection_checkpoints", encoding: "msgpack" });
+    this.#checkpoints = environment.root.openDB({
+      name: "projection_checkpoints",
+      encoding: "msgpack",
+    });
   }
 
   #table(name: string): Database<unknown, LmdbKey> {
@@ -54,7 +57,11 @@ export class LmdbProjectionStore implements ProjectionStore {
     return this.#checkpoints.get(projection) ?? 0;
   }
 
-  async commit(projection: string, position: number, write: (tx: ProjectionWriter) => void): Promise<void> {
+  async commit(
+    projection: string,
+    position: number,
+    write: (tx: ProjectionWriter) => void,
+  ): Promise<void> {
     const writer: ProjectionWriter = {
       get: (table, key) => this.get(table, key),
       range: (table, options) => this.range(table, options),

@@ -3,9 +3,9 @@ import {
   type AppendOptions,
   type AppendResult,
   checkAppend,
-  idempotencySlot,
   ConcurrencyError,
   type EventStore,
+  idempotencySlot,
   type NewEvent,
   type StoredEvent,
 } from "../../ports/event_store.ts";
@@ -29,7 +29,11 @@ export class MemoryEventStore implements EventStore {
     this.#newId = options.newId ?? (() => ulid());
   }
 
-  append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+  append(
+    stream: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     try {
       checkAppend(stream, events);
     } catch (error) {

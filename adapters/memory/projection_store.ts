@@ -55,13 +55,20 @@ export class MemoryProjectionStore implements ProjectionStore {
     return this.#checkpoints.get(projection) ?? 0;
   }
 
-  commit(projection: string, position: number, write: (tx: ProjectionWriter) => void): Promise<void> {
+  commit(
+    projection: string,
+    position: number,
+    write: (tx: ProjectionWriter) => void,
+  ): Promise<void> {
     const writer: ProjectionWriter = {
       get: (table, key) => this.get(table, key),
       range: (table, options) => this.range(table, options),
       count: (table, prefix) => this.count(table, prefix),
       put: (table, key, value) => {
-        this.#table(table).set(JSON.stringify(key), { key: [...key], value: structuredClone(value) });
+        this.#table(table).set(JSON.stringify(key), {
+          key: [...key],
+          value: structuredClone(value),
+        });
       },
       remove: (table, key) => void this.#table(table).delete(JSON.stringify(key)),
     };

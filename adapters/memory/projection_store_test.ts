@@ -2,5 +2,6 @@ import { projectionStoreContract } from "../../test/contracts/projection_store_c
 import { MemoryProjectionStore } from "./projection_store.ts";
 
 projectionStoreContract("memory", {
-  open: () => Promise.resolve({ store: new MemoryProjectionStore(), cleanup: () => Promise.resolve() }),
+  open: () =>
+    Promise.resolve({ store: new MemoryProjectionStore(), cleanup: () => Promise.resolve() }),
 });

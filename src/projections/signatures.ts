@@ -114,16 +114,20 @@ class ChunkDelta {
     for (const { position, index, event } of this.minerEvents) {
       tx.put(TABLES.minerLog, [position, index], event);
       const existing = tx.get<SignatureSummary>(TABLES.signatures, [event.data.signatureId]);
-      tx.put(TABLES.signatures, [event.data.signatureId], {
-        signatureId: event.data.signatureId,
-        template: event.data.template,
-        severityNumber: existing?.severityNumber ?? 0,
-        count: existing?.count ?? 0,
-        firstSeen: existing?.firstSeen ?? null,
-        lastSeen: existing?.lastSeen ?? null,
-        customers: existing?.customers ?? 0,
-        generalizations: (existing?.generalizations ?? -1) + 1,
-      } satisfies SignatureSummary);
+      tx.put(
+        TABLES.signatures,
+        [event.data.signatureId],
+        {
+          signatureId: event.data.signatureId,
+          template: event.data.template,
+          severityNumber: existing?.severityNumber ?? 0,
+          count: existing?.count ?? 0,
+          firstSeen: existing?.firstSeen ?? null,
+          lastSeen: existing?.lastSeen ?? null,
+          customers: existing?.customers ?? 0,
+          generalizations: (existing?.generalizations ?? -1) + 1,
+        } satisfies SignatureSummary,
+      );
     }
     for (const [signatureId, customers] of this.byCustomer) {
       let newCustomers = 0;
@@ -131,7 +135,11 @@ class ChunkDelta {
         const before = tx.get<CustomerTally>(TABLES.byCustomer, [signatureId, customer]);
         if (before === undefined && customer !== UNKNOWN_CUSTOMER) newCustomers++;
         tx.put(TABLES.byCustomer, [signatureId, customer], mergeCounts(before, delta));
-        tx.put(TABLES.customerSignatures, [customer, signatureId], (before?.count ?? 0) + delta.count);
+        tx.put(
+          TABLES.customerSignatures,
+          [customer, signatureId],
+          (before?.count ?? 0) + delta.count,
+        );
       }
       const delta = this.signatures.get(signatureId)!;
       const summary = tx.get<SignatureSummary>(TABLES.signatures, [signatureId]);
@@ -142,12 +150,16 @@ class ChunkDelta {
         summary.firstSeen === null ? undefined : summary as CustomerTally,
         delta,
       );
-      tx.put(TABLES.signatures, [signatureId], {
-        ...summary,
-        ...merged,
-        severityNumber: Math.max(summary.severityNumber, delta.severityNumber),
-        customers: summary.customers + newCustomers,
-      } satisfies SignatureSummary);
+      tx.put(
+        TABLES.signatures,
+        [signatureId],
+        {
+          ...summary,
+          ...merged,
+          severityNumber: Math.max(summary.severityNumber, delta.severityNumber),
+          customers: summary.customers + newCustomers,
+        } satisfies SignatureSummary,
+      );
     }
     for (const [signatureId, customers] of this.hourly) {
       const totals = new Map<number, number>();
@@ -170,12 +182,17 @@ class ChunkDelta {
     for (const { position, index, line } of this.quarantine) {
       tx.put(TABLES.quarantine, [position, index], line);
     }
-    const totals = tx.get<IngestTotals>(TABLES.totals, ["all"]) ?? { records: 0, quarantined: 0, batches: 0 };
-    tx.put(TABLES.totals, ["all"], {
-      records: totals.records + this.records,
-      quarantined: totals.quarantined + this.quarantined,
-      batches: totals.batches + this.batches,
-    } satisfies IngestTotals);
+    const totals = tx.get<IngestTotals>(TABLES.totals, ["all"]) ??
+      { records: 0, quarantined: 0, batches: 0 };
+    tx.put(
+      TABLES.totals,
+      ["all"],
+      {
+        records: totals.records + this.records,
+        quarantined: totals.quarantined + this.quarantined,
+        batches: totals.batches + this.batches,
+      } satisfies IngestTotals,
+    );
   }
 }
 
@@ -193,7 +210,9 @@ function tally(map: Map<string, Tally>, key: string, record: StoredRecord): void
   existing.count++;
   if (record.timestamp < existing.firstSeen) existing.firstSeen = record.timestamp;
   if (record.timestamp > existing.lastSeen) existing.lastSeen = record.timestamp;
-  if (record.severityNumber > existing.severityNumber) existing.severityNumber = record.severityNumber;
+  if (record.severityNumber > existing.severityNumber) {
+    existing.severityNumber = record.severityNumber;
+  }
 }
 
 function mergeCounts(before: CustomerTally | undefined, delta: Tally): CustomerTally {

@@ -28,12 +28,19 @@ async function generateFleetLogs(dir: string, lines: number): Promise<void> {
 
 const ingest: Bench = {
   name: "ingest",
-  description: `import ~${RECORDS.toLocaleString("en")} mixed-format records into LMDB, then replay them`,
+  description: `import ~${
+    RECORDS.toLocaleString("en")
+  } mixed-format records into LMDB, then replay them`,
   async run() {
     const work = await Deno.makeTempDir({ prefix: "loupe-bench-ingest-" });
     try {
       await generateFleetLogs(`${work}/sim`, RECORDS);
-      const imported = await runEntry("replay", ["--data", `${work}/data`, "--import", `${work}/sim/logs`]);
+      const imported = await runEntry("replay", [
+        "--data",
+        `${work}/data`,
+        "--import",
+        `${work}/sim/logs`,
+      ]);
       if (imported.code !== 0) throw new Error(`Import failed: ${imported.stderr}`);
       const first = JSON.parse(imported.stdout);
       const replayed = await runEntry("replay", ["--data", `${work}/data`]);
@@ -41,8 +48,18 @@ const ingest: Bench = {
       const second = JSON.parse(replayed.stdout);
       const endToEnd = first.imported_records / (first.import_seconds + first.replay_seconds);
       const rows: BenchRow[] = [
-        { bench: "ingest", metric: "records imported", value: first.imported_records, unit: "records" },
-        { bench: "ingest", metric: "lines quarantined", value: first.imported_quarantined, unit: "lines" },
+        {
+          bench: "ingest",
+          metric: "records imported",
+          value: first.imported_records,
+          unit: "records",
+        },
+        {
+          bench: "ingest",
+          metric: "lines quarantined",
+          value: first.imported_quarantined,
+          unit: "lines",
+        },
         {
           bench: "ingest",
           metric: "durable ingest (parse+mine+append)",
@@ -65,7 +82,12 @@ const ingest: Bench = {
           ...atLeast(second.replay_records_per_second, 300_000),
         },
         { bench: "ingest", metric: "signatures", value: second.signatures, unit: "signatures" },
-        { bench: "ingest", metric: "peak RSS during import", value: mib(first.peak_rss_bytes), unit: "MiB" },
+        {
+          bench: "ingest",
+          metric: "peak RSS during import",
+          value: mib(first.peak_rss_bytes),
+          unit: "MiB",
+        },
         {
           bench: "ingest",
           metric: "peak JS heap during import",
@@ -101,10 +123,27 @@ function ndjsonBatch(batch: number): string {
     const n = batch * HTTP_BATCH + i;
     const service = services[n % services.length]!;
     const line = n % 10 === 0
-      ? { time: new Date(1_780_000_000_000 + n * 37).toISOString(), level: "error", service, msg: `Payment provider timeout after ${n % 5000} ms for order ${n}`, order_id: n }
+      ? {
+        time: new Date(1_780_000_000_000 + n * 37).toISOString(),
+        level: "error",
+        service,
+        msg: `Payment provider timeout after ${n % 5000} ms for order ${n}`,
+        order_id: n,
+      }
       : n % 3 === 0
-      ? { time: new Date(1_780_000_000_000 + n * 37).toISOString(), level: "warn", service, msg: `Cache miss for key user:${n % 9973} took ${n % 120} ms` }
-      : { time: new Date(1_780_000_000_000 + n * 37).toISOString(), level: "info", service, msg: `GET /api/v2/items/${n % 777} completed 200 in ${n % 300} ms`, client_ip: `10.${n % 256}.${(n >> 8) % 256}.7` };
+      ? {
+        time: new Date(1_780_000_000_000 + n * 37).toISOString(),
+        level: "warn",
+        service,
+        msg: `Cache miss for key user:${n % 9973} took ${n % 120} ms`,
+      }
+      : {
+        time: new Date(1_780_000_000_000 + n * 37).toISOString(),
+        level: "info",
+        service,
+        msg: `GET /api/v2/items/${n % 777} completed 200 in ${n % 300} ms`,
+        client_ip: `10.${n % 256}.${(n >> 8) % 256}.7`,
+      };
     lines.push(JSON.stringify(line));
   }
   return lines.join("\n");
@@ -112,7 +151,8 @@ function ndjsonBatch(batch: number): string {
 
 const http: Bench = {
   name: "http-ingest",
-  description: `POST /v1/logs, ${HTTP_BATCHES} batches of ${HTTP_BATCH} NDJSON records from ${HTTP_CLIENTS} clients`,
+  description:
+    `POST /v1/logs, ${HTTP_BATCHES} batches of ${HTTP_BATCH} NDJSON records from ${HTTP_CLIENTS} clients`,
   async run() {
     const dataDir = await Deno.makeTempDir({ prefix: "loupe-bench-http-" });
     const server = await startServer(dataDir);
@@ -123,12 +163,17 @@ const http: Bench = {
       const client = async () => {
         while (next < HTTP_BATCHES) {
           const batch = next++;
-          const response = await fetch(`${server.url}/v1/logs?customer=cust${batch % 25}&environment=prod`, {
-            method: "POST",
-            headers: { "content-type": "application/x-ndjson" },
-            body: bodies[batch % bodies.length],
-          });
-          if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+          const response = await fetch(
+            `${server.url}/v1/logs?customer=cust${batch % 25}&environment=prod`,
+            {
+              method: "POST",
+              headers: { "content-type": "application/x-ndjson" },
+              body: bodies[batch % bodies.length],
+            },
+          );
+          if (response.status !== 200) {
+            throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+          }
           records += (await response.json()).accepted;
         }
       };

@@ -22,7 +22,9 @@ if (import.meta.main) {
   }
   const unknown = positionals.filter((name) => !ALL.some((b) => b.name === name));
   if (unknown.length > 0) {
-    console.error(`Unknown benchmark: ${unknown.join(", ")}. Known: ${ALL.map((b) => b.name).join(", ")}`);
+    console.error(
+      `Unknown benchmark: ${unknown.join(", ")}. Known: ${ALL.map((b) => b.name).join(", ")}`,
+    );
     Deno.exit(2);
   }
   const selected = positionals.length === 0 ? ALL : ALL.filter((b) => positionals.includes(b.name));
@@ -38,12 +40,19 @@ if (import.meta.main) {
   if (values.json !== undefined) {
     await Deno.writeTextFile(
       values.json,
-      JSON.stringify({ at: new Date().toISOString(), deno: Deno.version.deno, rows }, null, 2) + "\n",
+      JSON.stringify({ at: new Date().toISOString(), deno: Deno.version.deno, rows }, null, 2) +
+        "\n",
     );
   }
   const failed = rows.filter((r) => r.pass === false);
-  console.log(`\n${rows.length} figures, ${rows.filter((r) => r.pass === true).length} targets met, ${failed.length} missed`);
-  for (const row of failed) console.log(`  missed: ${row.bench} ${row.metric} = ${row.value} (target ${row.target})`);
+  console.log(
+    `\n${rows.length} figures, ${
+      rows.filter((r) => r.pass === true).length
+    } targets met, ${failed.length} missed`,
+  );
+  for (const row of failed) {
+    console.log(`  missed: ${row.bench} ${row.metric} = ${row.value} (target ${row.target})`);
+  }
 }
 
 export function formatTable(rows: readonly BenchRow[]): string {
@@ -58,7 +67,8 @@ export function formatTable(rows: readonly BenchRow[]): string {
     r.note ?? "",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 2 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (c: string[]) =>
+    c.map((v, i) => (i === 2 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join("  ").trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 

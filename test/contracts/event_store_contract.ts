@@ -4,12 +4,17 @@ import { ConcurrencyError, type EventStore, InvalidEventError } from "../../port
 
 /** Opens a fresh, empty store; `reopen` gives the same store after a close. */
 export interface EventStoreFixture {
-  open(): Promise<{ store: EventStore; reopen?: () => Promise<EventStore>; cleanup(): Promise<void> }>;
+  open(): Promise<
+    { store: EventStore; reopen?: () => Promise<EventStore>; cleanup(): Promise<void> }
+  >;
 }
 
 /** The behaviour every EventStore adapter must show. */
 export function eventStoreContract(adapter: string, fixture: EventStoreFixture): void {
-  const test = (name: string, body: (store: EventStore, reopen?: () => Promise<EventStore>) => Promise<void>) =>
+  const test = (
+    name: string,
+    body: (store: EventStore, reopen?: () => Promise<EventStore>) => Promise<void>,
+  ) =>
     Deno.test(`${adapter} event store: ${name}`, async () => {
       const { store, reopen, cleanup } = await fixture.open();
       try {
@@ -26,10 +31,15 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
   });
 
   test("gives dense global positions and per-stream versions", async (store) => {
-    const first = await store.append("a", [{ type: "Opened", data: { n: 1 } }, { type: "Closed", data: {} }], {
+    const first = await store.append("a", [{ type: "Opened", data: { n: 1 } }, {
+      type: "Closed",
+      data: {},
+    }], {
       expectedVersion: 0,
     });
-    const second = await store.append("b", [{ type: "Opened", data: { n: 2 } }], { expectedVersion: "any" });
+    const second = await store.append("b", [{ type: "Opened", data: { n: 2 } }], {
+      expectedVersion: "any",
+    });
     assert.deepEqual(first, { firstPosition: 1, position: 2, streamVersion: 2, duplicate: false });
     assert.deepEqual(second, { firstPosition: 3, position: 3, streamVersion: 1, duplicate: false });
     const all = await store.readAll(0, 100);
@@ -45,7 +55,9 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
   });
 
   test("reads forward from a position with a limit", async (store) => {
-    for (let i = 0; i < 10; i++) await store.append("s", [{ type: "Counted", data: { i } }], { expectedVersion: i });
+    for (let i = 0; i < 10; i++) {
+      await store.append("s", [{ type: "Counted", data: { i } }], { expectedVersion: i });
+    }
     const page = await store.readAll(4, 3);
     assert.deepEqual(page.map((e) => e.position), [5, 6, 7]);
     assert.deepEqual(await store.readAll(10, 5), []);
@@ -79,14 +91,19 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
 
   test("refuses events without a type or an empty batch", async (store) => {
     await assert.rejects(store.append("s", [], { expectedVersion: "any" }), InvalidEventError);
-    await assert.rejects(store.append("s", [{ type: "", data: {} }], { expectedVersion: "any" }), InvalidEventError);
+    await assert.rejects(
+      store.append("s", [{ type: "", data: {} }], { expectedVersion: "any" }),
+      InvalidEventError,
+    );
     assert.equal(store.headPosition(), 0);
   });
 
   test("tells listeners about each durable append", async (store) => {
     const heads: number[] = [];
     const stop = store.onAppend((head) => heads.push(head));
-    await store.append("s", [{ type: "A", data: {} }, { type: "B", data: {} }], { expectedVersion: "any" });
+    await store.append("s", [{ type: "A", data: {} }, { type: "B", data: {} }], {
+      expectedVersion: "any",
+    });
     stop();
     await store.append("s", [{ type: "C", data: {} }], { expectedVersion: "any" });
     assert.deepEqual(heads, [2]);
@@ -94,19 +111,30 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
 
   test("serializes concurrent appends to one stream: exactly one wins per version", async (store) => {
     const attempts = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => store.append("race", [{ type: "Tried", data: { i } }], { expectedVersion: 0 })),
+      Array.from(
+        { length: 8 },
+        (_, i) => store.append("race", [{ type: "Tried", data: { i } }], { expectedVersion: 0 }),
+      ),
     );
     assert.equal(attempts.filter((a) => a.status === "fulfilled").length, 1);
-    assert.ok(attempts.filter((a) => a.status === "rejected").every((a) => a.reason instanceof ConcurrencyError));
+    assert.ok(
+      attempts.filter((a) => a.status === "rejected").every((a) =>
+        a.reason instanceof ConcurrencyError
+      ),
+    );
     assert.equal(await store.streamVersion("race"), 1);
   });
 
   test("round-trips any JSON-safe event data", async (store) => {
-    const json = fc.jsonValue({ noUnicodeString: false }).map((value) => JSON.parse(JSON.stringify(value)));
+    const json = fc.jsonValue({ noUnicodeString: false }).map((value) =>
+      JSON.parse(JSON.stringify(value))
+    );
     let expected = 0;
     await fc.assert(
       fc.asyncProperty(json, async (data) => {
-        const result = await store.append("json", [{ type: "Anything", data }], { expectedVersion: expected });
+        const result = await store.append("json", [{ type: "Anything", data }], {
+          expectedVersion: expected,
+        });
         expected = result.streamVersion;
         const [stored] = await store.readAll(result.position - 1, 1);
         assert.deepEqual(stored?.data, data);
@@ -118,7 +146,10 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
   test("keeps every acknowledged event across a reopen", async (store, reopen) => {
     if (reopen === undefined) return;
     await store.append("s", [{ type: "A", data: { x: 1 } }], { expectedVersion: 0 });
-    await store.append("s", [{ type: "B", data: { x: 2 } }], { expectedVersion: 1, idempotencyKey: "k" });
+    await store.append("s", [{ type: "B", data: { x: 2 } }], {
+      expectedVersion: 1,
+      idempotencyKey: "k",
+    });
     const again = await reopen();
     assert.equal(again.headPosition(), 2);
     assert.deepEqual((await again.readAll(0, 10)).map((e) => e.data), [{ x: 1 }, { x: 2 }]);

@@ -3,12 +3,17 @@ import fc from "fast-check";
 import { compareKeys, type Key, type ProjectionStore } from "../../ports/projection_store.ts";
 
 export interface ProjectionStoreFixture {
-  open(): Promise<{ store: ProjectionStore; reopen?: () => Promise<ProjectionStore>; cleanup(): Promise<void> }>;
+  open(): Promise<
+    { store: ProjectionStore; reopen?: () => Promise<ProjectionStore>; cleanup(): Promise<void> }
+  >;
 }
 
 /** The behaviour every ProjectionStore adapter must show. */
 export function projectionStoreContract(adapter: string, fixture: ProjectionStoreFixture): void {
-  const test = (name: string, body: (store: ProjectionStore, reopen?: () => Promise<ProjectionStore>) => Promise<void>) =>
+  const test = (
+    name: string,
+    body: (store: ProjectionStore, reopen?: () => Promise<ProjectionStore>) => Promise<void>,
+  ) =>
     Deno.test(`${adapter} projection store: ${name}`, async () => {
       const { store, reopen, cleanup } = await fixture.open();
       try {
@@ -22,7 +27,11 @@ export function projectionStoreContract(adapter: string, fixture: ProjectionStor
     assert.equal(store.checkpoint("sig"), 0);
     await store.commit("sig", 42, (tx) => {
       tx.put("counts", ["s1", "acme"], { n: 3 });
-      assert.deepEqual(tx.get("counts", ["s1", "acme"]), { n: 3 }, "a transaction reads its own writes");
+      assert.deepEqual(
+        tx.get("counts", ["s1", "acme"]),
+        { n: 3 },
+        "a transaction reads its own writes",
+      );
     });
     assert.equal(store.checkpoint("sig"), 42);
     assert.deepEqual(store.get("counts", ["s1", "acme"]), { n: 3 });
@@ -35,7 +44,9 @@ export function projectionStoreContract(adapter: string, fixture: ProjectionStor
 
   test("ranges by prefix without leaking into longer neighbours", async (store) => {
     await store.commit("p", 1, (tx) => {
-      for (const key of [["t1", 1], ["t1", 2], ["t10", 1], ["t1", "x"], ["t2", 0], ["t1"]] as Key[]) {
+      for (
+        const key of [["t1", 1], ["t1", 2], ["t10", 1], ["t1", "x"], ["t2", 0], ["t1"]] as Key[]
+      ) {
         tx.put("t", key, key.join("/"));
       }
     });
@@ -43,11 +54,14 @@ export function projectionStoreContract(adapter: string, fixture: ProjectionStor
     assert.deepEqual(keys, [["t1"], ["t1", 1], ["t1", 2], ["t1", "x"]]);
     assert.equal(store.count("t", ["t1"]), 4);
     assert.equal(store.count("t"), 6);
-    const reversed = [...store.range("t", { prefix: ["t1"], reverse: true, limit: 2 })].map((e) => e.key);
+    const reversed = [...store.range("t", { prefix: ["t1"], reverse: true, limit: 2 })].map((e) =>
+      e.key
+    );
     assert.deepEqual(reversed, [["t1", "x"], ["t1", 2]]);
     const paged = [...store.range("t", { prefix: ["t1"], offset: 1, limit: 2 })].map((e) => e.key);
     assert.deepEqual(paged, [["t1", 1], ["t1", 2]]);
-    const bounded = [...store.range("t", { prefix: ["t1"], start: ["t1", 2], end: ["t1", "x"] })].map((e) => e.key);
+    const bounded = [...store.range("t", { prefix: ["t1"], start: ["t1", 2], end: ["t1", "x"] })]
+      .map((e) => e.key);
     assert.deepEqual(bounded, [["t1", 2]]);
   });
 
@@ -65,7 +79,10 @@ export function projectionStoreContract(adapter: string, fixture: ProjectionStor
   });
 
   test("orders keys as compareKeys says", async (store) => {
-    const part = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.string({ maxLength: 6, unit: "grapheme-ascii" }));
+    const part = fc.oneof(
+      fc.integer({ min: -1e6, max: 1e6 }),
+      fc.string({ maxLength: 6, unit: "grapheme-ascii" }),
+    );
     const keys = fc.uniqueArray(fc.array(part, { minLength: 1, maxLength: 3 }), {
       maxLength: 30,
       selector: (key) => JSON.stringify(key),

@@ -10,7 +10,13 @@ function batchBody(batch: number): string {
     const kind = i % 3 === 0
       ? `Order ${batch * 1000 + i} failed: card declined by issuer ${i % 7}`
       : `Order ${batch * 1000 + i} shipped to warehouse ${i % 5} in ${i * 3} ms`;
-    lines.push(JSON.stringify({ ts: 1_770_000_000_000 + i * 1000, level: i % 3 === 0 ? "error" : "info", msg: kind }));
+    lines.push(
+      JSON.stringify({
+        ts: 1_770_000_000_000 + i * 1000,
+        level: i % 3 === 0 ? "error" : "info",
+        msg: kind,
+      }),
+    );
   }
   return lines.join("\n");
 }
@@ -51,8 +57,12 @@ Deno.test("SIGKILL during ingest: every acknowledged batch is there exactly once
     for (const batch of attempted) {
       const page = await (await fetch(`${server.url}/v1/signatures?customer=c${batch}`)).json();
       const stored = page.items.reduce((sum: number, s: { count: number }) => sum + s.count, 0);
-      if (acknowledged.has(batch)) assert.equal(stored, BATCH, `acknowledged batch ${batch} holds ${stored} records`);
-      else assert.ok(stored === 0 || stored === BATCH, `unacknowledged batch ${batch} is half there: ${stored}`);
+      if (acknowledged.has(batch)) {
+        assert.equal(stored, BATCH, `acknowledged batch ${batch} holds ${stored} records`);
+      } else {assert.ok(
+          stored === 0 || stored === BATCH,
+          `unacknowledged batch ${batch} is half there: ${stored}`,
+        );}
     }
     const live = await (await fetch(`${server.url}/v1/signatures?limit=1000`)).json();
     const liveMetrics = await (await fetch(`${server.url}/metrics`)).text();
@@ -64,7 +74,10 @@ Deno.test("SIGKILL during ingest: every acknowledged batch is there exactly once
     const replayed = await (await fetch(`${server.url}/v1/signatures?limit=1000`)).json();
     assert.deepEqual(replayed, live);
     const records = (text: string) => /^loupe_records_ingested_total (\d+)$/m.exec(text)?.[1];
-    assert.equal(records(await (await fetch(`${server.url}/metrics`)).text()), records(liveMetrics));
+    assert.equal(
+      records(await (await fetch(`${server.url}/metrics`)).text()),
+      records(liveMetrics),
+    );
   } finally {
     await server.stop().catch(() => {});
     await Deno.remove(dataDir, { recursive: true });

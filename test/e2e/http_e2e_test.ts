@@ -8,26 +8,48 @@ Deno.test("the service ingests, mines and answers over real HTTP, and replay reb
   const dataDir = await Deno.makeTempDir({ prefix: "loupe-e2e-" });
   let server = await startServer(dataDir, {}, ["--max-body-bytes", "65536"]);
   try {
-    await t.step("NDJSON with a malformed line: good lines kept, bad one quarantined with its line number", async () => {
-      const body = ndjson([
-        { time: "2026-03-01T10:00:00Z", level: "error", msg: "Payment gateway timeout after 3000 ms for order 1001" },
-        { time: "2026-03-01T10:05:00Z", level: "error", msg: "Payment gateway timeout after 2500 ms for order 1002" },
-        { time: "2026-03-01T10:06:00Z", level: "info", msg: "User alice@example.com logged in from 10.0.0.1" },
-      ]) + "{not json\n" + ndjson([
-        { time: "2026-03-01T11:00:00Z", level: "info", msg: "User bob@example.com logged in from 10.0.0.2" },
-      ]);
-      const response = await fetch(`${server.url}/v1/logs?customer=acme&environment=prod&service=checkout`, {
-        method: "POST",
-        headers: { "content-type": "application/x-ndjson" },
-        body,
-      });
-      assert.equal(response.status, 200);
-      const reply = await response.json();
-      assert.equal(reply.accepted, 4);
-      assert.equal(reply.quarantined, 1);
-      assert.equal(reply.quarantined_lines[0].line, 4);
-      assert.match(reply.quarantined_lines[0].reason, /JSON/);
-    });
+    await t.step(
+      "NDJSON with a malformed line: good lines kept, bad one quarantined with its line number",
+      async () => {
+        const body = ndjson([
+          {
+            time: "2026-03-01T10:00:00Z",
+            level: "error",
+            msg: "Payment gateway timeout after 3000 ms for order 1001",
+          },
+          {
+            time: "2026-03-01T10:05:00Z",
+            level: "error",
+            msg: "Payment gateway timeout after 2500 ms for order 1002",
+          },
+          {
+            time: "2026-03-01T10:06:00Z",
+            level: "info",
+            msg: "User alice@example.com logged in from 10.0.0.1",
+          },
+        ]) + "{not json\n" + ndjson([
+          {
+            time: "2026-03-01T11:00:00Z",
+            level: "info",
+            msg: "User bob@example.com logged in from 10.0.0.2",
+          },
+        ]);
+        const response = await fetch(
+          `${server.url}/v1/logs?customer=acme&environment=prod&service=checkout`,
+          {
+            method: "POST",
+            headers: { "content-type": "application/x-ndjson" },
+            body,
+          },
+        );
+        assert.equal(response.status, 200);
+        const reply = await response.json();
+        assert.equal(reply.accepted, 4);
+        assert.equal(reply.quarantined, 1);
+        assert.equal(reply.quarantined_lines[0].line, 4);
+        assert.match(reply.quarantined_lines[0].reason, /JSON/);
+      },
+    );
 
     await t.step("a second customer's raw text lines with a Java stack trace", async () => {
       const text = [
@@ -50,30 +72,43 @@ Deno.test("the service ingests, mines and answers over real HTTP, and replay reb
     });
 
     let paymentId = "";
-    await t.step("signatures list templates with counts, customers and severity, sorted by count", async () => {
-      const response = await fetch(`${server.url}/v1/signatures`);
-      assert.equal(response.status, 200);
-      const page = await response.json();
-      const payment = page.items.find((s: { template: string }) => s.template.includes("Payment gateway timeout"));
-      assert.ok(payment, JSON.stringify(page.items));
-      assert.equal(payment.count, 3);
-      assert.equal(payment.customers, 2);
-      assert.equal(payment.severity, "ERROR");
-      assert.equal(payment.first_seen, "2026-03-01T10:00:00.000Z");
-      const login = page.items.find((s: { template: string }) => s.template.includes("logged in"));
-      assert.equal(login.count, 2);
-      const counts = page.items.map((s: { count: number }) => s.count);
-      assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
-      paymentId = payment.id;
-    });
+    await t.step(
+      "signatures list templates with counts, customers and severity, sorted by count",
+      async () => {
+        const response = await fetch(`${server.url}/v1/signatures`);
+        assert.equal(response.status, 200);
+        const page = await response.json();
+        const payment = page.items.find((s: { template: string }) =>
+          s.template.includes("Payment gateway timeout")
+        );
+        assert.ok(payment, JSON.stringify(page.items));
+        assert.equal(payment.count, 3);
+        assert.equal(payment.customers, 2);
+        assert.equal(payment.severity, "ERROR");
+        assert.equal(payment.first_seen, "2026-03-01T10:00:00.000Z");
+        const login = page.items.find((s: { template: string }) =>
+          s.template.includes("logged in")
+        );
+        assert.equal(login.count, 2);
+        const counts = page.items.map((s: { count: number }) => s.count);
+        assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+        paymentId = payment.id;
+      },
+    );
 
     await t.step("filters by customer, severity and time range; paginates", async () => {
       const acme = await (await fetch(`${server.url}/v1/signatures?customer=acme`)).json();
       assert.ok(acme.items.every((s: { customers: number }) => s.customers === 1));
       assert.equal(acme.items.find((s: { id: string }) => s.id === paymentId).count, 2);
       const errors = await (await fetch(`${server.url}/v1/signatures?severity=ERROR`)).json();
-      assert.ok(errors.items.every((s: { severity: string }) => s.severity === "ERROR" || s.severity === "FATAL"));
-      const late = await (await fetch(`${server.url}/v1/signatures?from=2026-03-01T11:00:00Z&to=2026-03-02T00:00:00Z`))
+      assert.ok(
+        errors.items.every((s: { severity: string }) =>
+          s.severity === "ERROR" || s.severity === "FATAL"
+        ),
+      );
+      const late = await (await fetch(
+        `${server.url}/v1/signatures?from=2026-03-01T11:00:00Z&to=2026-03-02T00:00:00Z`,
+      ))
         .json();
       assert.equal(late.items.find((s: { id: string }) => s.id === paymentId).count, 1);
       const page = await (await fetch(`${server.url}/v1/signatures?limit=1&offset=1`)).json();
@@ -122,28 +157,31 @@ Deno.test("the service ingests, mines and answers over real HTTP, and replay reb
       assert.equal(media.status, 415);
     });
 
-    await t.step("invalid UTF-8 and binary lines are quarantined, the lines around them kept", async () => {
-      const encoder = new TextEncoder();
-      const body = new Uint8Array([
-        ...encoder.encode("2026-03-02 09:00:00,000 WARN [w] Cache - slow lookup 120 ms\n"),
-        ...encoder.encode("2026-03-02 09:00:01,000 WARN [w] Cache - bad \xff"),
-        0xff,
-        0xfe,
-        10,
-        ...encoder.encode("2026-03-02 09:00:02,000 WARN [w] Cache - slow lookup 180 ms\n"),
-      ]);
-      const reply = await (await fetch(`${server.url}/v1/logs?customer=initech`, {
-        method: "POST",
-        headers: { "content-type": "text/plain" },
-        body,
-      })).json();
-      assert.equal(reply.accepted, 2);
-      assert.equal(reply.quarantined, 1);
-      assert.equal(reply.quarantined_lines[0].line, 2);
-      assert.match(reply.quarantined_lines[0].reason, /UTF-8/);
-      const quarantine = await (await fetch(`${server.url}/v1/quarantine`)).json();
-      assert.equal(quarantine.total, 2);
-    });
+    await t.step(
+      "invalid UTF-8 and binary lines are quarantined, the lines around them kept",
+      async () => {
+        const encoder = new TextEncoder();
+        const body = new Uint8Array([
+          ...encoder.encode("2026-03-02 09:00:00,000 WARN [w] Cache - slow lookup 120 ms\n"),
+          ...encoder.encode("2026-03-02 09:00:01,000 WARN [w] Cache - bad \xff"),
+          0xff,
+          0xfe,
+          10,
+          ...encoder.encode("2026-03-02 09:00:02,000 WARN [w] Cache - slow lookup 180 ms\n"),
+        ]);
+        const reply = await (await fetch(`${server.url}/v1/logs?customer=initech`, {
+          method: "POST",
+          headers: { "content-type": "text/plain" },
+          body,
+        })).json();
+        assert.equal(reply.accepted, 2);
+        assert.equal(reply.quarantined, 1);
+        assert.equal(reply.quarantined_lines[0].line, 2);
+        assert.match(reply.quarantined_lines[0].reason, /UTF-8/);
+        const quarantine = await (await fetch(`${server.url}/v1/quarantine`)).json();
+        assert.equal(quarantine.total, 2);
+      },
+    );
 
     await t.step("a retried request with the same Idempotency-Key is stored once", async () => {
       const send = () =>
@@ -196,10 +234,14 @@ Deno.test("with an API key set, /v1 needs it: 401 without, 403 with a wrong one"
     const none = await fetch(`${server.url}/v1/signatures`);
     assert.equal(none.status, 401);
     assert.equal((await none.json()).error.code, "unauthorized");
-    const wrong = await fetch(`${server.url}/v1/signatures`, { headers: { authorization: "Bearer nope" } });
+    const wrong = await fetch(`${server.url}/v1/signatures`, {
+      headers: { authorization: "Bearer nope" },
+    });
     assert.equal(wrong.status, 403);
     await wrong.body?.cancel();
-    const right = await fetch(`${server.url}/v1/signatures`, { headers: { authorization: "Bearer s3cret-key" } });
+    const right = await fetch(`${server.url}/v1/signatures`, {
+      headers: { authorization: "Bearer s3cret-key" },
+    });
     assert.equal(right.status, 200);
     await right.body?.cancel();
     const health = await fetch(`${server.url}/healthz`);

@@ -59,7 +59,9 @@ export function importViolation(file: string, specifier: string): string | undef
       return undefined;
     case "src":
       if (target === "adapters" && !WIRING_FILES.has(file)) {
-        return `only the wiring files (${[...WIRING_FILES].join(", ")}) may import adapters/: ${file} imports ${specifier}`;
+        return `only the wiring files (${
+          [...WIRING_FILES].join(", ")
+        }) may import adapters/: ${file} imports ${specifier}`;
       }
       if (target === "test") return `src/ never imports test/: ${file} imports ${specifier}`;
       return undefined;
@@ -71,7 +73,8 @@ export function importViolation(file: string, specifier: string): string | undef
 /** Every module specifier a TypeScript source imports or re-exports statically. */
 export function importSpecifiers(source: string): string[] {
   const found: string[] = [];
-  const pattern = /^\s*(?:import|export)\s[^'"]*?\bfrom\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm;
+  const pattern =
+    /^\s*(?:import|export)\s[^'"]*?\bfrom\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm;
   for (const match of source.matchAll(pattern)) found.push(match[1] ?? match[2]!);
   const dynamic = /\bimport\(\s*["']([^"']+)["']\s*\)/g;
   for (const match of source.matchAll(dynamic)) found.push(match[1]!);

@@ -8,7 +8,9 @@ const plugin: Deno.lint.Plugin = {
   rules: {
     "import-direction": {
       create(context) {
-        const file = context.filename.startsWith(root) ? context.filename.slice(root.length) : context.filename;
+        const file = context.filename.startsWith(root)
+          ? context.filename.slice(root.length)
+          : context.filename;
         const check = (node: Deno.lint.Node, specifier: string) => {
           const violation = importViolation(file, specifier);
           if (violation !== undefined) context.report({ node, message: violation });

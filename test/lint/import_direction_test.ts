@@ -52,5 +52,13 @@ Deno.test("import specifiers are found in every static and dynamic form", () => 
     "  g,",
     '} from "./g.ts";',
   ].join("\n");
-  assert.deepEqual(importSpecifiers(source).sort(), ["../b.ts", "./a.ts", "./c.ts", "./d.ts", "./e.ts", "./f.ts", "./g.ts"]);
+  assert.deepEqual(importSpecifiers(source).sort(), [
+    "../b.ts",
+    "./a.ts",
+    "./c.ts",
+    "./d.ts",
+    "./e.ts",
+    "./f.ts",
+    "./g.ts",
+  ]);
 });

@@ -40,7 +40,9 @@ export function requestOf(lines: readonly SimpleLine[], source = "test"): Ingest
         attributes: {},
         ...(line.customer === undefined ? {} : { customer: line.customer }),
         ...(line.timestamp === undefined ? {} : { timestamp: line.timestamp }),
-        ...(line.severity === undefined ? {} : { severity: { number: line.severity, text: "ERROR" as const } }),
+        ...(line.severity === undefined
+          ? {}
+          : { severity: { number: line.severity, text: "ERROR" as const } }),
       };
       return { parsed, line: index + 1 };
     }),
@@ -48,7 +50,10 @@ export function requestOf(lines: readonly SimpleLine[], source = "test"): Ingest
 }
 
 /** Every key and value of every table, for comparing two builds of the same log. */
-export function dumpTables(reader: ProjectionStore, tables: readonly string[]): Record<string, unknown[]> {
+export function dumpTables(
+  reader: ProjectionStore,
+  tables: readonly string[],
+): Record<string, unknown[]> {
   const dump: Record<string, unknown[]> = {};
   for (const table of tables) dump[table] = [...reader.range(table)];
   return dump;
