@@ -18,9 +18,14 @@ const VERSION_FIELDS = ["version", "service.version", "app_version", "appVersion
 
 export const MESSAGE_FIELD_LIST = MESSAGE_FIELDS.join(", ");
 
-/** Flattens nested objects into dotted keys; arrays become JSON text. */
+/**
+ * Flattens nested objects into dotted keys; arrays become JSON text. A
+ * `__proto__` key would set the object's prototype instead of a field (and
+ * vanish on the way through the store): it is kept under a safe name.
+ */
 export function flatten(value: Record<string, unknown>, prefix = "", out: Attributes = {}): Attributes {
-  for (const [key, inner] of Object.entries(value)) {
+  for (const [raw, inner] of Object.entries(value)) {
+    const key = raw === "__proto__" ? "[__proto__]" : raw;
     const name = prefix === "" ? key : `${prefix}.${key}`;
     if (inner !== null && typeof inner === "object" && !Array.isArray(inner)) {
       flatten(inner as Record<string, unknown>, name, out);

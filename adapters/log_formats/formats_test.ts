@@ -67,6 +67,12 @@ Deno.test("JSON lines: common field names, nested fields flattened, bad lines qu
   assert.match(bad[3]![1], /^Cannot parse JSON/);
 });
 
+Deno.test("JSON lines: a __proto__ field is kept as an attribute, never as the object's prototype", () => {
+  const [record] = records(parseText("jsonl", '{"msg":"x","__proto__":{"polluted":true},"a":{"__proto__":1}}'));
+  assert.deepEqual(record!.attributes, { "[__proto__].polluted": true, "a.[__proto__]": 1 });
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
 Deno.test("logfmt: quoted values with escapes, router lines without msg keep the line as message", () => {
   const items = parseText("logfmt", fixture("sample.logfmt") + 'level=info msg="unterminated\n');
   const parsed = records(items);
