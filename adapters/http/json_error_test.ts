@@ -3,7 +3,11 @@ import fc from "fast-check";
 import { locateJsonError } from "./json_error.ts";
 
 Deno.test("points at the line and column where a JSON text goes wrong", () => {
-  assert.deepEqual(locateJsonError('[{"msg": "a"},\n{"msg": }]'), { line: 2, column: 9, offset: 23 });
+  assert.deepEqual(locateJsonError('[{"msg": "a"},\n{"msg": }]'), {
+    line: 2,
+    column: 9,
+    offset: 23,
+  });
   assert.deepEqual(locateJsonError('{"a": 1,}'), { line: 1, column: 9, offset: 8 });
   assert.deepEqual(locateJsonError('{"a": "unterminated'), { line: 1, column: 20, offset: 19 });
   assert.equal(locateJsonError("[1, 2]   "), undefined);

@@ -15,14 +15,35 @@ export function accessLogParser(): RecordParser {
 export function parseAccessLine(text: string): ParsedLog | string {
   const m = ACCESS.exec(text);
   if (m === null) return "Cannot parse access log line: not in common or combined log format";
-  const [, client, , user, day, mon, year, h, mi, s, fraction, zone, request, status, bytes, referer, agent, extra] = m;
+  const [
+    ,
+    client,
+    ,
+    user,
+    day,
+    mon,
+    year,
+    h,
+    mi,
+    s,
+    fraction,
+    zone,
+    request,
+    status,
+    bytes,
+    referer,
+    agent,
+    extra,
+  ] = m;
   const month = monthIndex(mon!);
   if (month === undefined) return `timestamp month "${mon}" is not a month`;
   const ms = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
   const sign = zone!.startsWith("-") ? -1 : 1;
   const offset = sign * (Number(zone!.slice(1, 3)) * 60 + Number(zone!.slice(3, 5)));
   const utc = Date.UTC(Number(year), month, Number(day), Number(h), Number(mi), Number(s), ms);
-  if (new Date(utc).getUTCDate() !== Number(day)) return `timestamp "${day}/${mon}/${year}" is not a valid date`;
+  if (new Date(utc).getUTCDate() !== Number(day)) {
+    return `timestamp "${day}/${mon}/${year}" is not a valid date`;
+  }
   const attributes: Attributes = { client_ip: client! };
   if (user !== "-") attributes.user = user!;
   const [method, target, protocol] = request!.split(" ");
@@ -51,6 +72,8 @@ export function parseAccessLine(text: string): ParsedLog | string {
     timestamp: utc - offset * 60_000,
     message,
     attributes,
-    ...(code === undefined ? {} : { severity: severityFromNumber(code >= 500 ? 17 : code >= 400 ? 13 : 9) }),
+    ...(code === undefined
+      ? {}
+      : { severity: severityFromNumber(code >= 500 ? 17 : code >= 400 ? 13 : 9) }),
   };
 }

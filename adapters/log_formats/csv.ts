@@ -19,7 +19,11 @@ export function csvParser(): RecordParser {
   const parseRow = (text: string, first: RawLine): ParseItem[] => {
     let rows: string[][];
     try {
-      rows = parse(text, { relax_column_count: true, bom: true, skip_empty_lines: true }) as string[][];
+      rows = parse(text, {
+        relax_column_count: true,
+        bom: true,
+        skip_empty_lines: true,
+      }) as string[][];
     } catch (error) {
       return [quarantine({ ...first, text }, `Cannot parse CSV: ${(error as Error).message}`)];
     }
@@ -30,7 +34,12 @@ export function csvParser(): RecordParser {
       return [];
     }
     if (row.length !== header.length) {
-      return [quarantine({ ...first, text }, `CSV row has ${row.length} fields, header has ${header.length}`)];
+      return [
+        quarantine(
+          { ...first, text },
+          `CSV row has ${row.length} fields, header has ${header.length}`,
+        ),
+      ];
     }
     const fields: Attributes = {};
     header.forEach((name, index) => {
@@ -57,7 +66,12 @@ export function csvParser(): RecordParser {
       if (pending.lines.length >= MAX_ROW_LINES) {
         const { first } = pending;
         pending = undefined;
-        return [quarantine({ ...first, text: joined }, `Cannot parse CSV: unterminated quoted field over ${MAX_ROW_LINES} lines`)];
+        return [
+          quarantine(
+            { ...first, text: joined },
+            `Cannot parse CSV: unterminated quoted field over ${MAX_ROW_LINES} lines`,
+          ),
+        ];
       }
       return [];
     },
@@ -65,7 +79,12 @@ export function csvParser(): RecordParser {
       if (pending === undefined) return [];
       const { first, lines } = pending;
       pending = undefined;
-      return [quarantine({ ...first, text: lines.join("\n") }, "Cannot parse CSV: unterminated quoted field at end of input")];
+      return [
+        quarantine(
+          { ...first, text: lines.join("\n") },
+          "Cannot parse CSV: unterminated quoted field at end of input",
+        ),
+      ];
     },
   };
 }

@@ -37,7 +37,9 @@ export function detectFormat(sampleLines: readonly string[]): Detection {
   if (sample.length === 0) return { format: "text", confidence: 0 };
   let best: Detection = { format: "text", confidence: 0 };
   for (const format of FORMAT_NAMES) {
-    const confidence = format === "csv" ? csvConfidence(sample) : sample.filter(READS[format]).length / sample.length;
+    const confidence = format === "csv"
+      ? csvConfidence(sample)
+      : sample.filter(READS[format]).length / sample.length;
     if (confidence > best.confidence) best = { format, confidence };
   }
   return best.confidence >= 0.5 ? best : { format: "text", confidence: best.confidence };
@@ -48,7 +50,9 @@ function csvConfidence(sample: readonly string[]): number {
   const header = sample[0]!;
   if (header.startsWith("{") || header.startsWith("<")) return 0;
   const fields = countFields(header);
-  if (fields < 2 || !header.split(",").every((name) => /^\s*"?[\w@. -]{1,64}"?\s*$/.test(name))) return 0;
+  if (fields < 2 || !header.split(",").every((name) => /^\s*"?[\w@. -]{1,64}"?\s*$/.test(name))) {
+    return 0;
+  }
   if (sample.length === 1) return 0.5;
   const rows = sample.slice(1);
   return rows.filter((row) => countFields(row) === fields).length / rows.length;

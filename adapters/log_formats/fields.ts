@@ -7,11 +7,39 @@ import type { Attributes, AttributeValue, ParsedLog } from "../../domain/log_rec
 import { parseSeverity, type Severity } from "../../domain/severity.ts";
 import { parseTimeValue } from "./time.ts";
 
-const TIME_FIELDS = ["@timestamp", "timestamp", "time", "ts", "datetime", "date", "eventTime", "event_time", "t"];
-const LEVEL_FIELDS = ["level", "severity", "severity_text", "severityText", "loglevel", "log_level", "lvl", "log.level", "levelname", "priority"];
+const TIME_FIELDS = [
+  "@timestamp",
+  "timestamp",
+  "time",
+  "ts",
+  "datetime",
+  "date",
+  "eventTime",
+  "event_time",
+  "t",
+];
+const LEVEL_FIELDS = [
+  "level",
+  "severity",
+  "severity_text",
+  "severityText",
+  "loglevel",
+  "log_level",
+  "lvl",
+  "log.level",
+  "levelname",
+  "priority",
+];
 const SEVERITY_NUMBER_FIELDS = ["severity_number", "severityNumber"];
 const MESSAGE_FIELDS = ["msg", "message", "log", "text", "body", "event", "@message"];
-const SERVICE_FIELDS = ["service", "service.name", "service_name", "app", "application", "component"];
+const SERVICE_FIELDS = [
+  "service",
+  "service.name",
+  "service_name",
+  "app",
+  "application",
+  "component",
+];
 const CUSTOMER_FIELDS = ["customer", "customer_id", "customerId"];
 const ENVIRONMENT_FIELDS = ["environment", "env", "deployment.environment"];
 const VERSION_FIELDS = ["version", "service.version", "app_version", "appVersion", "release"];
@@ -23,7 +51,11 @@ export const MESSAGE_FIELD_LIST = MESSAGE_FIELDS.join(", ");
  * `__proto__` key would set the object's prototype instead of a field (and
  * vanish on the way through the store): it is kept under a safe name.
  */
-export function flatten(value: Record<string, unknown>, prefix = "", out: Attributes = {}): Attributes {
+export function flatten(
+  value: Record<string, unknown>,
+  prefix = "",
+  out: Attributes = {},
+): Attributes {
   for (const [raw, inner] of Object.entries(value)) {
     const key = raw === "__proto__" ? "[__proto__]" : raw;
     const name = prefix === "" ? key : `${prefix}.${key}`;

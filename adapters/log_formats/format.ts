@@ -2,10 +2,22 @@ import type { ParsedLog } from "../../domain/log_record.ts";
 import type { RawLine } from "../log_sources/lines.ts";
 
 export type FormatName = "jsonl" | "logfmt" | "syslog" | "access" | "text" | "csv";
-export const FORMAT_NAMES: readonly FormatName[] = ["jsonl", "logfmt", "syslog", "access", "text", "csv"];
+export const FORMAT_NAMES: readonly FormatName[] = [
+  "jsonl",
+  "logfmt",
+  "syslog",
+  "access",
+  "text",
+  "csv",
+];
 
 export type ParseItem =
-  | { readonly kind: "record"; readonly parsed: ParsedLog; readonly line: number; readonly offset: number }
+  | {
+    readonly kind: "record";
+    readonly parsed: ParsedLog;
+    readonly line: number;
+    readonly offset: number;
+  }
   | {
     readonly kind: "quarantined";
     readonly line: number;
@@ -42,5 +54,11 @@ export function lineParser(parse: (text: string) => ParsedLog | string): RecordP
 }
 
 export function quarantine(line: RawLine, reason: string): ParseItem {
-  return { kind: "quarantined", line: line.line, offset: line.offset, reason, raw: line.text ?? line.raw ?? "" };
+  return {
+    kind: "quarantined",
+    line: line.line,
+    offset: line.offset,
+    reason,
+    raw: line.text ?? line.raw ?? "",
+  };
 }

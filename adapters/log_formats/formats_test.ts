@@ -68,7 +68,9 @@ Deno.test("JSON lines: common field names, nested fields flattened, bad lines qu
 });
 
 Deno.test("JSON lines: a __proto__ field is kept as an attribute, never as the object's prototype", () => {
-  const [record] = records(parseText("jsonl", '{"msg":"x","__proto__":{"polluted":true},"a":{"__proto__":1}}'));
+  const [record] = records(
+    parseText("jsonl", '{"msg":"x","__proto__":{"polluted":true},"a":{"__proto__":1}}'),
+  );
   assert.deepEqual(record!.attributes, { "[__proto__].polluted": true, "a.[__proto__]": 1 });
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
@@ -81,20 +83,31 @@ Deno.test("logfmt: quoted values with escapes, router lines without msg keep the
   assert.equal(parsed[1]!.severity?.text, "ERROR");
   assert.equal(parsed[1]!.attributes.query_id, "8812");
   assert.match(parsed[3]!.message, /^at=info method=GET/);
-  assert.deepEqual(problems(items), [[5, "Cannot parse logfmt: unterminated quote in the value of msg"]]);
+  assert.deepEqual(problems(items), [[
+    5,
+    "Cannot parse logfmt: unterminated quote in the value of msg",
+  ]]);
 });
 
 Deno.test("syslog: RFC 5424 with structured data and RFC 3164 with and without PRI", () => {
   const parsed = records(parseText("syslog", fixture("sample.syslog")));
   assert.equal(parsed.length, 4);
-  assert.deepEqual(parsed[0]!.severity, { number: 21, text: "FATAL" }, "PRI 34: severity 2, critical");
+  assert.deepEqual(
+    parsed[0]!.severity,
+    { number: 21, text: "FATAL" },
+    "PRI 34: severity 2, critical",
+  );
   assert.equal(parsed[0]!.service, "su");
   assert.equal(parsed[0]!.attributes.host, "mymachine.example.com");
   assert.equal(parsed[1]!.timestamp, Date.UTC(2026, 2, 2, 5, 14, 15, 0));
   assert.equal(parsed[1]!.attributes["exampleSDID@32473.eventID"], "1011");
   assert.equal(parsed[2]!.service, "sshd");
   assert.equal(parsed[2]!.attributes.pid, 4242);
-  assert.equal(parsed[2]!.timestamp, Date.UTC(2026, 2, 1, 22, 14, 15), "year taken from the reference time");
+  assert.equal(
+    parsed[2]!.timestamp,
+    Date.UTC(2026, 2, 1, 22, 14, 15),
+    "year taken from the reference time",
+  );
   assert.equal(parsed[3]!.severity, undefined, "no PRI, no severity");
 });
 
@@ -134,7 +147,10 @@ Deno.test("text: a Python traceback joins its record; Python logging's header is
 });
 
 Deno.test("text: lines without a header are kept as records; a continuation with nothing before it is quarantined", () => {
-  const items = parseText("text", "\tat orphan.Frame(X.java:1)\nplain line with no header\n[2026-03-01 10:00:00] ERROR: boom");
+  const items = parseText(
+    "text",
+    "\tat orphan.Frame(X.java:1)\nplain line with no header\n[2026-03-01 10:00:00] ERROR: boom",
+  );
   assert.deepEqual(problems(items), [[1, "continuation line with no record before it"]]);
   const parsed = records(items);
   assert.equal(parsed[0]!.message, "plain line with no header");

@@ -14,7 +14,9 @@ export function parseJsonLine(text: string) {
     return `Cannot parse JSON: ${(error as Error).message}`;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return `JSON line is not an object (found ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value})`;
+    return `JSON line is not an object (found ${
+      Array.isArray(value) ? "an array" : value === null ? "null" : typeof value
+    })`;
   }
   return recordFromFields(flatten(value as Record<string, unknown>));
 }

@@ -28,7 +28,9 @@ export function parseLogfmtPairs(text: string): Attributes | string {
     const keyStart = i;
     while (i < n && text[i] !== "=" && text.charCodeAt(i) > 32) i++;
     const key = text.slice(keyStart, i);
-    if (key.length === 0 || key.includes('"')) return `Cannot parse logfmt: bad key at column ${keyStart + 1}`;
+    if (key.length === 0 || key.includes('"')) {
+      return `Cannot parse logfmt: bad key at column ${keyStart + 1}`;
+    }
     if (text[i] !== "=") {
       fields[key] = true;
       continue;

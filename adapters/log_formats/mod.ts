@@ -12,7 +12,7 @@ import { logfmtParser } from "./logfmt.ts";
 import { syslogParser } from "./syslog.ts";
 import { type HeaderRecognizer, textParser } from "./text.ts";
 
-export { detectFormat, DETECTION_SAMPLE, type Detection } from "./detect.ts";
+export { detectFormat, type Detection, DETECTION_SAMPLE } from "./detect.ts";
 export { FORMAT_NAMES, type FormatName, type ParseItem, type RecordParser } from "./format.ts";
 export type { HeaderRecognizer, RecognizedHeader } from "./text.ts";
 
@@ -33,6 +33,10 @@ export function createParser(format: FormatName, options: CreateParserOptions): 
     case "csv":
       return csvParser();
     case "text":
-      return textParser(options.headerRecognizer === undefined ? {} : { headerRecognizer: options.headerRecognizer });
+      return textParser(
+        options.headerRecognizer === undefined
+          ? {}
+          : { headerRecognizer: options.headerRecognizer },
+      );
   }
 }

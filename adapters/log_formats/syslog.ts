@@ -4,9 +4,11 @@ import { lineParser, type ParserOptions, type RecordParser } from "./format.ts";
 import { monthIndex, parseIsoLike, withInferredYear } from "./time.ts";
 
 // <PRI>VERSION TIMESTAMP HOST APP PROCID MSGID [SD] MSG
-const RFC5424 = /^<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$/s;
+const RFC5424 =
+  /^<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$/s;
 // [<PRI>]Mmm dd hh:mm:ss HOST TAG[PID]: MSG
-const RFC3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? (\S+) ([^:\[\s]+)(?:\[(\d+)\])?:? ?(.*)$/s;
+const RFC3164 =
+  /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? (\S+) ([^:\[\s]+)(?:\[(\d+)\])?:? ?(.*)$/s;
 
 /** Syslog lines, RFC 5424 and the older BSD form (RFC 3164, /var/log/syslog). */
 export function syslogParser(options: ParserOptions): RecordParser {
@@ -21,8 +23,18 @@ export function parseSyslogLine(text: string, referenceTime: number): ParsedLog 
   const month = monthIndex(mon!);
   if (month === undefined) return `Cannot parse syslog: "${mon}" is not a month`;
   const ms = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
-  const timestamp = withInferredYear(month, Number(day), Number(h), Number(mi), Number(s), ms, referenceTime);
-  if (timestamp === undefined) return `timestamp "${mon} ${day} ${h}:${mi}:${s}" is not a valid date`;
+  const timestamp = withInferredYear(
+    month,
+    Number(day),
+    Number(h),
+    Number(mi),
+    Number(s),
+    ms,
+    referenceTime,
+  );
+  if (timestamp === undefined) {
+    return `timestamp "${mon} ${day} ${h}:${mi}:${s}" is not a valid date`;
+  }
   const attributes: Attributes = { host: host! };
   if (pid !== undefined) attributes.pid = Number(pid);
   if (pri !== undefined) attributes.facility = Math.floor(Number(pri) / 8);
@@ -43,7 +55,9 @@ function parse5424(text: string): ParsedLog | string {
   if (procid !== "-") attributes.procid = procid!;
   if (msgid !== "-") attributes.msgid = msgid!;
   if (structured !== "-") {
-    for (const element of structured!.matchAll(/\[([^\s\]]+)((?:\s+[^=\s]+="(?:[^"\\]|\\.)*")*)\s*\]/g)) {
+    for (
+      const element of structured!.matchAll(/\[([^\s\]]+)((?:\s+[^=\s]+="(?:[^"\\]|\\.)*")*)\s*\]/g)
+    ) {
       const id = element[1]!;
       for (const param of element[2]!.matchAll(/([^=\s]+)="((?:[^"\\]|\\.)*)"/g)) {
         attributes[`${id}.${param[1]}`] = param[2]!.replace(/\\(["\\\]])/g, "$1");

@@ -24,10 +24,12 @@ export interface TextParserOptions {
 
 const LEADING_TIME =
   /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT))?)]?(?:\s+-\s+|\s*\|\s*|\s+|$)/i;
-const LEVEL_WORD = /^\[?(TRACE|DEBUG|DBG|INFO|INFORMATION|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERG|PANIC)\]?:?$/i;
+const LEVEL_WORD =
+  /^\[?(TRACE|DEBUG|DBG|INFO|INFORMATION|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERG|PANIC)\]?:?$/i;
 const THREAD = /^\[([^\]]{0,120})\]\s*/;
 const LOGGER = /^([A-Za-z_$][\w$]*(?:\.[\w$]+)+|[A-Za-z_$][\w$]*)(?:\s+-\s+|:\s+|\s*-\s*$)/;
-const LEADING_LEVEL = /^\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|CRITICAL|FATAL)\]?:?\s+/i;
+const LEADING_LEVEL =
+  /^\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|CRITICAL|FATAL)\]?:?\s+/i;
 
 /**
  * Plain text logs with a leading timestamp and level: log4j/logback,
@@ -36,7 +38,9 @@ const LEADING_LEVEL = /^\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|CR
  */
 export function textParser(options: TextParserOptions = {}): RecordParser {
   const maxLines = options.maxRecordLines ?? 500;
-  let current: { header: RecognizedHeader; lines: string[]; line: number; offset: number } | undefined;
+  let current:
+    | { header: RecognizedHeader; lines: string[]; line: number; offset: number }
+    | undefined;
 
   const finish = (): ParseItem[] => {
     if (current === undefined) return [];
@@ -52,7 +56,9 @@ export function textParser(options: TextParserOptions = {}): RecordParser {
       const text = raw.text!;
       const header = options.headerRecognizer?.(text) ?? recognizeHeader(text);
       if (header === undefined && isContinuation(text)) {
-        if (current === undefined) return [quarantine(raw, "continuation line with no record before it")];
+        if (current === undefined) {
+          return [quarantine(raw, "continuation line with no record before it")];
+        }
         if (current.lines.length >= maxLines) {
           return [quarantine(raw, `record longer than ${maxLines} lines: line not joined`)];
         }
@@ -90,7 +96,9 @@ export function recognizeHeader(text: string): RecognizedHeader | undefined {
     if (level === null) return undefined;
     const rest = text.slice(level[0].length);
     const timeAfter = LEADING_TIME.exec(rest);
-    const timestamp = timeAfter === null ? undefined : parseIsoLike(timeAfter[1]!.replace(",", "."));
+    const timestamp = timeAfter === null
+      ? undefined
+      : parseIsoLike(timeAfter[1]!.replace(",", "."));
     const message = timeAfter === null ? rest : rest.slice(timeAfter[0].length);
     const severity = parseSeverity(level[1]);
     return {

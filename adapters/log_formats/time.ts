@@ -35,7 +35,10 @@ export function parseIsoLike(text: string): number | undefined {
   const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
   const utc = Date.UTC(Number(y), month, Number(d), Number(h), Number(mi), Number(s ?? 0), millis);
   const date = new Date(utc);
-  if (date.getUTCMonth() !== month || date.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59) {
+  if (
+    date.getUTCMonth() !== month || date.getUTCDate() !== Number(d) || Number(h) > 23 ||
+    Number(mi) > 59
+  ) {
     return undefined;
   }
   return utc - zoneOffsetMinutes(zone) * 60_000;
@@ -77,7 +80,15 @@ export function parseTimeValue(value: unknown): number | undefined {
  * A time without a year (`Oct 11 22:14:15`): the year that puts it closest to
  * the reference time without being more than a day after it.
  */
-export function withInferredYear(month: number, day: number, h: number, m: number, s: number, ms: number, reference: number): number | undefined {
+export function withInferredYear(
+  month: number,
+  day: number,
+  h: number,
+  m: number,
+  s: number,
+  ms: number,
+  reference: number,
+): number | undefined {
   const year = new Date(reference).getUTCFullYear();
   for (const candidate of [year + 1, year, year - 1]) {
     const t = Date.UTC(candidate, month, day, h, m, s, ms);

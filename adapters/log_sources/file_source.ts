@@ -49,14 +49,18 @@ class FormatPipeline {
     this.#format = format;
     this.#parser = createParser(format, {
       referenceTime: this.#options.referenceTime,
-      ...(this.#options.headerRecognizer === undefined ? {} : { headerRecognizer: this.#options.headerRecognizer }),
+      ...(this.#options.headerRecognizer === undefined
+        ? {}
+        : { headerRecognizer: this.#options.headerRecognizer }),
     });
   }
 
   push(line: RawLine): ParseItem[] {
     if (this.#parser !== undefined) return this.#parser.push(line);
     this.#sample.push(line);
-    return this.#sample.filter((l) => l.text !== undefined).length >= DETECTION_SAMPLE ? this.#detect() : [];
+    return this.#sample.filter((l) => l.text !== undefined).length >= DETECTION_SAMPLE
+      ? this.#detect()
+      : [];
   }
 
   end(): ParseItem[] {
@@ -72,13 +76,18 @@ class FormatPipeline {
   }
 }
 
-function quarantined(item: Extract<ParseItem, { kind: "quarantined" }>, source: string): QuarantinedLine {
+function quarantined(
+  item: Extract<ParseItem, { kind: "quarantined" }>,
+  source: string,
+): QuarantinedLine {
   return {
     source,
     line: item.line,
     offset: item.offset,
     reason: item.reason,
-    raw: item.raw.length > QUARANTINE_RAW_LIMIT ? item.raw.slice(0, QUARANTINE_RAW_LIMIT) : item.raw,
+    raw: item.raw.length > QUARANTINE_RAW_LIMIT
+      ? item.raw.slice(0, QUARANTINE_RAW_LIMIT)
+      : item.raw,
   };
 }
 
@@ -116,7 +125,9 @@ export function fileLogSource(path: string, options: FileSourceOptions): LogSour
       const info = await Deno.stat(path);
       const files = info.isDirectory ? await walk(path) : [path];
       for (const file of files) {
-        const relative = info.isDirectory ? file.slice(path.replace(/\/+$/, "").length + 1) : basename(file);
+        const relative = info.isDirectory
+          ? file.slice(path.replace(/\/+$/, "").length + 1)
+          : basename(file);
         yield* fileBatches(file, relative, contextFor(relative, options), options, maxRecords);
       }
     },
@@ -133,13 +144,21 @@ async function* fileBatches(
   const handle = await Deno.open(file);
   let stream: ReadableStream<Uint8Array> = handle.readable;
   if (file.endsWith(".gz")) {
-    stream = stream.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>);
+    stream = stream.pipeThrough(
+      new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
   }
   const pipeline = new FormatPipeline(options);
   let records: SourcedLog[] = [];
   let lines: QuarantinedLine[] = [];
   const batch = (): SourceBatch => {
-    const out: SourceBatch = { source, context, format: pipeline.format, records, quarantined: lines };
+    const out: SourceBatch = {
+      source,
+      context,
+      format: pipeline.format,
+      records,
+      quarantined: lines,
+    };
     records = [];
     lines = [];
     return out;
@@ -157,7 +176,12 @@ async function* fileBatches(
     }
   } catch (error) {
     // A truncated or corrupt archive: keep what was read, say why the rest is missing.
-    lines.push({ source, line: 0, reason: `Cannot read the rest of the file: ${(error as Error).message}`, raw: "" });
+    lines.push({
+      source,
+      line: 0,
+      reason: `Cannot read the rest of the file: ${(error as Error).message}`,
+      raw: "",
+    });
   }
   take(pipeline.end());
   if (records.length + lines.length > 0) yield batch();
@@ -190,7 +214,10 @@ export function contextFor(relative: string, options: FileSourceOptions): Source
     context.environment = given.environment ?? parts[1]!;
   }
   if (context.service === undefined) {
-    const service = basename(relative).replace(/(\.(gz|log|jsonl|ndjson|json|txt|csv|out|\d+))+$/i, "");
+    const service = basename(relative).replace(
+      /(\.(gz|log|jsonl|ndjson|json|txt|csv|out|\d+))+$/i,
+      "",
+    );
     if (service.length > 0) context.service = service;
   }
   return context;

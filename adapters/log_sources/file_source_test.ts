@@ -2,16 +2,26 @@ import assert from "node:assert/strict";
 import type { SourceBatch } from "../../ports/log_source.ts";
 import { fileLogSource, parseBody } from "./file_source.ts";
 
-async function collect(path: string, maxRecords: number, layout: "customer/environment" | "none" = "customer/environment") {
+async function collect(
+  path: string,
+  maxRecords: number,
+  layout: "customer/environment" | "none" = "customer/environment",
+) {
   const batches: SourceBatch[] = [];
-  const source = fileLogSource(path, { layout, maxLineBytes: 65536, referenceTime: Date.UTC(2026, 2, 2) });
+  const source = fileLogSource(path, {
+    layout,
+    maxLineBytes: 65536,
+    referenceTime: Date.UTC(2026, 2, 2),
+  });
   for await (const batch of source.batches(maxRecords)) batches.push(batch);
   return batches;
 }
 
 async function gzip(text: string): Promise<Uint8Array> {
   const stream = ReadableStream.from([new TextEncoder().encode(text)])
-    .pipeThrough(new CompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>);
+    .pipeThrough(
+      new CompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
@@ -20,18 +30,31 @@ Deno.test("a directory laid out as customer/environment gives each file its cont
   try {
     await Deno.mkdir(`${root}/acme/prod`, { recursive: true });
     await Deno.mkdir(`${root}/globex/staging`, { recursive: true });
-    await Deno.writeTextFile(`${root}/acme/prod/checkout.jsonl`, '{"msg":"paid order 1","level":"info"}\n{"msg":"paid order 2"}\n');
+    await Deno.writeTextFile(
+      `${root}/acme/prod/checkout.jsonl`,
+      '{"msg":"paid order 1","level":"info"}\n{"msg":"paid order 2"}\n',
+    );
     await Deno.writeFile(
       `${root}/globex/staging/billing.log.gz`,
-      await gzip("2026-03-01 10:00:00,000 ERROR [main] com.Billing - charge failed\n\tat com.Billing.run(Billing.java:1)\n"),
+      await gzip(
+        "2026-03-01 10:00:00,000 ERROR [main] com.Billing - charge failed\n\tat com.Billing.run(Billing.java:1)\n",
+      ),
     );
     await Deno.writeTextFile(`${root}/.hidden.log`, "ignored\n");
     const batches = await collect(root, 100);
     assert.deepEqual(
       batches.map((b) => [b.source, b.format, b.context, b.records.length]),
       [
-        ["acme/prod/checkout.jsonl", "jsonl", { customer: "acme", environment: "prod", service: "checkout" }, 2],
-        ["globex/staging/billing.log.gz", "text", { customer: "globex", environment: "staging", service: "billing" }, 1],
+        ["acme/prod/checkout.jsonl", "jsonl", {
+          customer: "acme",
+          environment: "prod",
+          service: "checkout",
+        }, 2],
+        ["globex/staging/billing.log.gz", "text", {
+          customer: "globex",
+          environment: "staging",
+          service: "billing",
+        }, 1],
       ],
     );
     assert.match(batches[1]!.records[0]!.parsed.message, /charge failed\n\tat com\.Billing/);
@@ -49,7 +72,9 @@ Deno.test("a large file streams through in bounded batches and every record arri
     const encoder = new TextEncoder();
     for (let start = 0; start < total; start += 10_000) {
       let chunk = "";
-      for (let i = start; i < start + 10_000; i++) chunk += `level=info msg="request ${i} served" duration=${i % 97}ms\n`;
+      for (let i = start; i < start + 10_000; i++) {
+        chunk += `level=info msg="request ${i} served" duration=${i % 97}ms\n`;
+      }
       await handle.write(encoder.encode(chunk));
     }
     handle.close();

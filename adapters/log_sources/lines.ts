@@ -47,7 +47,14 @@ function classify(bytes: Uint8Array, line: number, offset: number): RawLine | un
     };
   }
   if (text.trim().length === 0) return undefined;
-  if (controlShare(text) > 0.3) return { line, offset, problem: "binary data (control characters) in line", raw: text.slice(0, RAW_PREVIEW_BYTES) };
+  if (controlShare(text) > 0.3) {
+    return {
+      line,
+      offset,
+      problem: "binary data (control characters) in line",
+      raw: text.slice(0, RAW_PREVIEW_BYTES),
+    };
+  }
   return { line, offset, text };
 }
 
@@ -70,7 +77,15 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;
-    const need = b < 0x80 ? 0 : (b & 0xe0) === 0xc0 ? 1 : (b & 0xf0) === 0xe0 ? 2 : (b & 0xf8) === 0xf0 ? 3 : -1;
+    const need = b < 0x80
+      ? 0
+      : (b & 0xe0) === 0xc0
+      ? 1
+      : (b & 0xf0) === 0xe0
+      ? 2
+      : (b & 0xf8) === 0xf0
+      ? 3
+      : -1;
     if (need < 0) return i;
     for (let k = 1; k <= need; k++) {
       const next = bytes[i + k];
@@ -157,9 +172,16 @@ class LineSplitter {
     if (this.#overflow > 0) {
       const length = this.#overflow;
       this.#overflow = 0;
-      return { line: this.#line, offset, problem: `line longer than ${this.#max} bytes (${length} bytes)`, raw: "" };
+      return {
+        line: this.#line,
+        offset,
+        problem: `line longer than ${this.#max} bytes (${length} bytes)`,
+        raw: "",
+      };
     }
-    const bytes = this.#pending.length === 1 ? this.#pending[0]! : concat(this.#pending, this.#pendingBytes);
+    const bytes = this.#pending.length === 1
+      ? this.#pending[0]!
+      : concat(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
     return classify(bytes, this.#line, offset);
