@@ -75,12 +75,27 @@ function scalar(value: unknown): AttributeValue {
   return JSON.stringify(value);
 }
 
-function take(fields: Attributes, names: readonly string[]): [string, AttributeValue] | undefined {
-  for (const name of names) {
-    const value = fields[name];
-    if (value !== undefined && value !== null && value !== "") return [name, value];
-  }
-  return undefined;
+type Role = "time" | "level" | "severityNumber" | "message" | "service" | "customer" | "environment" | "version";
+
+/** Every known field name, with its role and its rank among that role's names. */
+const ROLES = new Map<string, { role: Role; rank: number }>();
+for (
+  const [role, names] of [
+    ["time", TIME_FIELDS],
+    ["level", LEVEL_FIELDS],
+    ["severityNumber", SEVERITY_NUMBER_FIELDS],
+    ["message", MESSAGE_FIELDS],
+    ["service", SERVICE_FIELDS],
+    ["customer", CUSTOMER_FIELDS],
+    ["environment", ENVIRONMENT_FIELDS],
+    ["version", VERSION_FIELDS],
+  ] as const
+) names.forEach((name, rank) => ROLES.set(name, { role, rank }));
+
+interface Chosen {
+  name: string;
+  value: AttributeValue;
+  rank: number;
 }
 
 /** bunyan and pino write levels as 10..60. */
@@ -93,51 +108,59 @@ function numericLevel(value: number): Severity | undefined {
 
 /**
  * Maps flat fields onto a record, or says why it cannot: a record needs a
- * message, and a time field that is present must be a real time.
+ * message, and a time field that is present must be a real time. One pass,
+ * no deletes: this runs for every structured line.
  */
 export function recordFromFields(fields: Attributes): ParsedLog | string {
-  const attributes: Attributes = { ...fields };
-  const message = take(fields, MESSAGE_FIELDS);
-  if (message === undefined) return `no message field (looked for ${MESSAGE_FIELD_LIST})`;
-  delete attributes[message[0]];
-  const parsed: { -readonly [K in keyof ParsedLog]: ParsedLog[K] } = {
-    message: String(message[1]),
-    attributes,
-  };
-  const time = take(fields, TIME_FIELDS);
-  if (time !== undefined) {
-    const timestamp = parseTimeValue(time[1]);
-    if (timestamp === undefined) return `${time[0]} "${time[1]}" is not a valid date`;
-    parsed.timestamp = timestamp;
-    delete attributes[time[0]];
-  }
-  const number = take(fields, SEVERITY_NUMBER_FIELDS);
-  const level = take(fields, LEVEL_FIELDS);
-  const severity = number !== undefined && typeof number[1] === "number"
-    ? parseSeverity(number[1])
-    : level === undefined
-    ? undefined
-    : typeof level[1] === "number"
-    ? numericLevel(level[1])
-    : parseSeverity(level[1]);
-  if (severity !== undefined) {
-    parsed.severity = severity;
-    if (level !== undefined) delete attributes[level[0]];
-    if (number !== undefined) delete attributes[number[0]];
-  }
-  for (
-    const [key, names] of [
-      ["service", SERVICE_FIELDS],
-      ["customer", CUSTOMER_FIELDS],
-      ["environment", ENVIRONMENT_FIELDS],
-      ["version", VERSION_FIELDS],
-    ] as const
-  ) {
-    const found = take(fields, names);
-    if (found !== undefined && typeof found[1] !== "boolean") {
-      parsed[key] = String(found[1]);
-      delete attributes[found[0]];
+  const chosen: Partial<Record<Role, Chosen>> = {};
+  let attributes: Attributes = {};
+  let passed: Chosen[] | undefined;
+  for (const name in fields) {
+    const value = fields[name]!;
+    const known = ROLES.get(name);
+    if (known === undefined || value === null || value === "" || typeof value === "boolean") {
+      attributes[name] = value;
+      continue;
+    }
+    const current = chosen[known.role];
+    if (current === undefined || known.rank < current.rank) {
+      if (current !== undefined) (passed ??= []).push(current);
+      chosen[known.role] = { name, value, rank: known.rank };
+    } else {
+      (passed ??= []).push({ name, value, rank: known.rank });
     }
   }
+  // Fields that lost to a better-known name stay as attributes.
+  if (passed !== undefined) {
+    attributes = { ...attributes };
+    for (const field of passed) attributes[field.name] = field.value;
+  }
+  const message = chosen.message;
+  if (message === undefined) return `no message field (looked for ${MESSAGE_FIELD_LIST})`;
+  const parsed: { -readonly [K in keyof ParsedLog]: ParsedLog[K] } = {
+    message: String(message.value),
+    attributes,
+  };
+  const time = chosen.time;
+  if (time !== undefined) {
+    const timestamp = parseTimeValue(time.value);
+    if (timestamp === undefined) return `${time.name} "${time.value}" is not a valid date`;
+    parsed.timestamp = timestamp;
+  }
+  const number = chosen.severityNumber;
+  const level = chosen.level;
+  let severity: Severity | undefined;
+  if (number !== undefined && typeof number.value === "number") severity = parseSeverity(number.value);
+  else if (number !== undefined) attributes[number.name] = number.value;
+  if (level !== undefined) {
+    const fromLevel = typeof level.value === "number" ? numericLevel(level.value) : parseSeverity(level.value);
+    severity ??= fromLevel;
+    if (fromLevel === undefined) attributes[level.name] = level.value;
+  }
+  if (severity !== undefined) parsed.severity = severity;
+  if (chosen.service !== undefined) parsed.service = String(chosen.service.value);
+  if (chosen.customer !== undefined) parsed.customer = String(chosen.customer.value);
+  if (chosen.environment !== undefined) parsed.environment = String(chosen.environment.value);
+  if (chosen.version !== undefined) parsed.version = String(chosen.version.value);
   return parsed;
 }

@@ -1,3 +1,4 @@
+import type { Attributes } from "../../domain/log_record.ts";
 import { flatten, recordFromFields } from "./fields.ts";
 import { lineParser, type RecordParser } from "./format.ts";
 
@@ -18,5 +19,15 @@ export function parseJsonLine(text: string) {
       Array.isArray(value) ? "an array" : value === null ? "null" : typeof value
     })`;
   }
-  return recordFromFields(flatten(value as Record<string, unknown>));
+  return recordFromFields(isFlat(value) ? value as Attributes : flatten(value as Record<string, unknown>));
+}
+
+/** Most structured loggers write flat objects: those need no copy. */
+function isFlat(value: object): boolean {
+  for (const key in value) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (inner !== null && typeof inner === "object") return false;
+    if (key === "__proto__") return false;
+  }
+  return true;
 }

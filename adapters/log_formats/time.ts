@@ -28,6 +28,8 @@ const ISO_LIKE =
  * does not exist.
  */
 export function parseIsoLike(text: string): number | undefined {
+  const fast = parseCanonicalUtc(text);
+  if (fast !== undefined) return fast;
   const m = ISO_LIKE.exec(text.trim());
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, s, fraction, zone] = m;
@@ -42,6 +44,22 @@ export function parseIsoLike(text: string): number | undefined {
     return undefined;
   }
   return utc - zoneOffsetMinutes(zone) * 60_000;
+}
+
+/**
+ * `2026-03-01T10:00:00.123Z`, what most structured loggers write: V8's own
+ * parser is several times faster than the general pattern. It rolls
+ * impossible days over (Feb 30 → Mar 2), hence the day check.
+ */
+function parseCanonicalUtc(text: string): number | undefined {
+  const n = text.length;
+  if (n < 20 || n > 30 || text.charCodeAt(10) !== 84 || text.charCodeAt(n - 1) !== 90 || text.charCodeAt(4) !== 45) {
+    return undefined;
+  }
+  const millis = Date.parse(text);
+  if (Number.isNaN(millis)) return undefined;
+  const day = (text.charCodeAt(8) - 48) * 10 + text.charCodeAt(9) - 48;
+  return new Date(millis).getUTCDate() === day ? millis : undefined;
 }
 
 function zoneOffsetMinutes(zone: string | undefined): number {

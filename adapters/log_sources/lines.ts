@@ -115,6 +115,8 @@ export function splitLinesSync(bytes: Uint8Array, options: SplitOptions): RawLin
   return [...splitter.push(bytes), ...splitter.end()];
 }
 
+const SUSPECT_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f]/;
+
 class LineSplitter {
   readonly #max: number;
   #pending: Uint8Array[] = [];
@@ -131,30 +133,28 @@ class LineSplitter {
 
   *push(chunk: Uint8Array): Generator<RawLine> {
     let from = 0;
-    while (from < chunk.length) {
-      const newline = chunk.indexOf(NEWLINE, from);
-      const end = newline === -1 ? chunk.length : newline;
-      const piece = chunk.subarray(from, end);
-      if (this.#overflow > 0) {
-        this.#overflow += piece.length;
-      } else if (this.#pendingBytes + piece.length > this.#max) {
-        this.#overflow = this.#pendingBytes + piece.length;
-        this.#pending = [];
-        this.#pendingBytes = 0;
-      } else if (piece.length > 0) {
-        // Copy: the caller may reuse the chunk's buffer.
-        this.#pending.push(newline === -1 ? piece.slice() : piece);
-        this.#pendingBytes += piece.length;
-      }
+    // A line begun in an earlier chunk ends through the general path.
+    if (this.#pendingBytes > 0 || this.#overflow > 0) {
+      const newline = chunk.indexOf(NEWLINE);
       if (newline === -1) {
-        // Pieces kept across chunks must not alias the chunk.
-        this.#consumed += chunk.length - from;
-        break;
+        this.#accumulate(chunk, true);
+        this.#consumed += chunk.length;
+        return;
       }
-      this.#consumed += newline + 1 - from;
+      this.#accumulate(chunk.subarray(0, newline), false);
+      this.#consumed += newline + 1;
       const done = this.#finishLine();
       if (done !== undefined) yield done;
       from = newline + 1;
+    }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= from) {
+      yield* this.#completeLines(chunk.subarray(from, last + 1));
+      from = last + 1;
+    }
+    if (from < chunk.length) {
+      this.#accumulate(chunk.subarray(from), true);
+      this.#consumed += chunk.length - from;
     }
   }
 
@@ -165,6 +165,67 @@ class LineSplitter {
     }
   }
 
+  /**
+   * Whole lines, each ending in a newline. Clean text (valid UTF-8, no
+   * control bytes) is decoded in one call and split as a string, several
+   * times faster than line by line; anything else takes the careful path.
+   */
+  *#completeLines(region: Uint8Array): Generator<RawLine> {
+    let text: string | undefined;
+    try {
+      text = strictDecoder.decode(region);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined || SUSPECT_CONTROL.test(text)) {
+      let from = 0;
+      while (from < region.length) {
+        const newline = region.indexOf(NEWLINE, from);
+        this.#accumulate(region.subarray(from, newline), false);
+        this.#consumed += newline + 1 - from;
+        const done = this.#finishLine();
+        if (done !== undefined) yield done;
+        from = newline + 1;
+      }
+      return;
+    }
+    const ascii = text.length === region.length;
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf("\n", start);
+      if (newline === -1) break;
+      let line = text.slice(start, newline);
+      start = newline + 1;
+      const bytes = ascii ? line.length : utf8Length(line);
+      this.#line++;
+      const offset = this.#consumed;
+      this.#consumed += bytes + 1;
+      this.#lineStart = this.#consumed;
+      if (bytes > this.#max) {
+        yield { line: this.#line, offset, problem: `line longer than ${this.#max} bytes (${bytes} bytes)`, raw: "" };
+        continue;
+      }
+      if (line.charCodeAt(line.length - 1) === CARRIAGE_RETURN) line = line.slice(0, -1);
+      if (line.trim().length === 0) continue;
+      yield { line: this.#line, offset, text: line };
+    }
+  }
+
+  /** Adds bytes of the current line, switching to counting once it is too long. */
+  #accumulate(piece: Uint8Array, copy: boolean): void {
+    if (this.#overflow > 0) {
+      this.#overflow += piece.length;
+    } else if (this.#pendingBytes + piece.length > this.#max) {
+      this.#overflow = this.#pendingBytes + piece.length;
+      this.#pending = [];
+      this.#pendingBytes = 0;
+    } else if (piece.length > 0) {
+      // Pieces kept across chunks must not alias a buffer the caller may reuse.
+      this.#pending.push(copy ? piece.slice() : piece);
+      this.#pendingBytes += piece.length;
+    }
+  }
+
   #finishLine(): RawLine | undefined {
     this.#line++;
     const offset = this.#lineStart;
@@ -172,20 +233,27 @@ class LineSplitter {
     if (this.#overflow > 0) {
       const length = this.#overflow;
       this.#overflow = 0;
-      return {
-        line: this.#line,
-        offset,
-        problem: `line longer than ${this.#max} bytes (${length} bytes)`,
-        raw: "",
-      };
+      return { line: this.#line, offset, problem: `line longer than ${this.#max} bytes (${length} bytes)`, raw: "" };
     }
-    const bytes = this.#pending.length === 1
-      ? this.#pending[0]!
-      : concat(this.#pending, this.#pendingBytes);
+    const bytes = this.#pending.length === 1 ? this.#pending[0]! : concat(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
     return classify(bytes, this.#line, offset);
   }
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
