@@ -1,4 +1,4 @@
-import type { Attributes, QuarantinedLine, SourceContext } from "./log_record.ts";
+import type { AttributePairs, QuarantinedLine, SourceContext } from "./log_record.ts";
 import type { MinerEvent } from "./mining/miner_events.ts";
 
 /**
@@ -15,7 +15,8 @@ export interface StoredRecord {
   readonly severityNumber: number;
   readonly severityText: string;
   readonly message: string;
-  readonly attributes: Attributes;
+  /** `[key, value, key, value, ...]`: see AttributePairs. */
+  readonly attributes: AttributePairs;
   readonly line: number;
   readonly offset: number | null;
   readonly signatureId: string;

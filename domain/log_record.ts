@@ -4,6 +4,34 @@ import type { Severity } from "./severity.ts";
 export type AttributeValue = string | number | boolean | null;
 export type Attributes = Record<string, AttributeValue>;
 
+/**
+ * Attributes as a flat list, `[key1, value1, key2, value2, ...]`: how the
+ * event log keeps them. Objects of a different shape per source make binary
+ * encoders (msgpack records) several times slower than one list does.
+ */
+export type AttributePairs = readonly AttributeValue[];
+
+export function toAttributePairs(attributes: Attributes): AttributePairs {
+  const pairs: AttributeValue[] = [];
+  for (const key in attributes) pairs.push(key, attributes[key]!);
+  return pairs;
+}
+
+/**
+ * @example
+ * ```ts
+ * import { fromAttributePairs, toAttributePairs } from "./log_record.ts";
+ * import assert from "node:assert/strict";
+ * const attributes = { host: "db-1", status: 503, retried: true, note: null };
+ * assert.deepEqual(fromAttributePairs(toAttributePairs(attributes)), attributes);
+ * ```
+ */
+export function fromAttributePairs(pairs: AttributePairs): Attributes {
+  const attributes: Attributes = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) attributes[String(pairs[i])] = pairs[i + 1]!;
+  return attributes;
+}
+
 /** Where a record came from: enough to find the original bytes again. */
 export interface RecordOrigin {
   /** A file path, `http`, an archive name... */

@@ -1,6 +1,6 @@
 import type { StoredRecord } from "../domain/events.ts";
 import { INGEST_STREAM, type IngestEvent, type LogBatchIngested } from "../domain/events.ts";
-import { normalizeRecord } from "../domain/log_record.ts";
+import { normalizeRecord, toAttributePairs } from "../domain/log_record.ts";
 import type { MineResult, MinerEvent } from "../domain/mining/miner_events.ts";
 import type { Clock, NewId } from "../ports/clock.ts";
 import type { AppendResult, EventStore } from "../ports/event_store.ts";
@@ -151,7 +151,7 @@ export class IngestService {
         severityNumber: record.severityNumber,
         severityText: record.severityText,
         message: record.message,
-        attributes: record.attributes,
+        attributes: toAttributePairs(record.attributes),
         line: sourced.line,
         offset: sourced.offset ?? null,
         signatureId: mined.signatureIds[index]!,

@@ -123,10 +123,7 @@ Deno.test("an ingest batch event round-trips through the LMDB store unchanged", 
     severityNumber: fc.integer({ min: 0, max: 24 }),
     severityText: fc.constantFrom("INFO", "ERROR", "UNSPECIFIED"),
     message: fc.string({ unit: "binary" }),
-    // Parsers never produce a `__proto__` key (see fields.ts).
-    attributes: fc.dictionary(fc.string().filter((k) => k !== "__proto__"), scalar, {
-      noNullPrototype: true,
-    }),
+    attributes: fc.array(scalar, { maxLength: 12 }),
     line: fc.integer({ min: 1 }),
     offset: fc.option(fc.nat()),
     signatureId: fc.string(),

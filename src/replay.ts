@@ -75,7 +75,7 @@ if (import.meta.main) {
         currentSource = batch.source;
       }
       currentBytes = batch.records.at(-1)?.offset ?? currentBytes;
-      // Two batches in flight: parsing the next overlaps the durable write of this one.
+      // Batches in flight share LMDB commits, and parsing overlaps the writes.
       pending.push(loupe.ingestDurably({
         source: batch.source,
         format: batch.format,
@@ -83,7 +83,7 @@ if (import.meta.main) {
         records: batch.records,
         quarantined: batch.quarantined,
       }));
-      if (pending.length >= 2) await pending.shift();
+      if (pending.length >= 8) await pending.shift();
       imported += batch.records.length;
       quarantined += batch.quarantined.length;
       const fraction = totalBytes > 0

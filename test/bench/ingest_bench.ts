@@ -1,30 +1,15 @@
 /**
- * Ingest, replay and HTTP throughput on the real entry points: the simulator
- * writes a fleet's logs in their native formats, `replay --import` ingests
+ * Ingest, replay and HTTP throughput on the real entry points: a fleet's logs
+ * are written in their native formats, `replay --import` ingests
  * them into a fresh LMDB store with durable acknowledgement, and a real
  * server takes NDJSON batches over loopback.
  */
 import { runEntry } from "../support/cli.ts";
 import { startServer } from "../support/server.ts";
 import { atLeast, type Bench, type BenchRow } from "./bench_types.ts";
+import { writeFleetLogs } from "./fleet_logs.ts";
 
 const RECORDS = Number(Deno.env.get("LOUPE_BENCH_RECORDS") ?? 1_000_000);
-
-async function generateFleetLogs(dir: string, lines: number): Promise<void> {
-  const simulated = await runEntry("simulate", [
-    "--customers",
-    "40",
-    "--days",
-    "1",
-    "--events-per-day",
-    String(lines),
-    "--seed",
-    "11",
-    "--out",
-    dir,
-  ]);
-  if (simulated.code !== 0) throw new Error(`Cannot generate bench data: ${simulated.stderr}`);
-}
 
 const ingest: Bench = {
   name: "ingest",
@@ -34,12 +19,12 @@ const ingest: Bench = {
   async run() {
     const work = await Deno.makeTempDir({ prefix: "loupe-bench-ingest-" });
     try {
-      await generateFleetLogs(`${work}/sim`, RECORDS);
+      await writeFleetLogs(`${work}/logs`, RECORDS);
       const imported = await runEntry("replay", [
         "--data",
         `${work}/data`,
         "--import",
-        `${work}/sim/logs`,
+        `${work}/logs`,
       ]);
       if (imported.code !== 0) throw new Error(`Import failed: ${imported.stderr}`);
       const first = JSON.parse(imported.stdout);
@@ -174,7 +159,8 @@ const http: Bench = {
           if (response.status !== 200) {
             throw new Error(`HTTP ${response.status}: ${await response.text()}`);
           }
-          records += (await response.json()).accepted;
+          const reply = await response.json();
+          records += reply.accepted;
         }
       };
       const started = performance.now();
