@@ -47,6 +47,10 @@ if (import.meta.main) {
   };
   sampleMemory();
   const rssSampler = setInterval(sampleMemory, 100);
+  // With --v8-flags=--expose-gc, the live heap after a full collection at each
+  // quarter of the import shows whether memory grows with the input.
+  const collect = (globalThis as { gc?: () => void }).gc;
+  const liveHeapByQuarter: number[] = [];
   const importStarted = performance.now();
   let imported = 0;
   let quarantined = 0;
@@ -89,6 +93,11 @@ if (import.meta.main) {
       const fraction = totalBytes > 0
         ? Math.min(1, (bytesBefore + currentBytes) / totalBytes)
         : undefined;
+      if (collect !== undefined && fraction !== undefined && fraction >= (liveHeapByQuarter.length + 1) / 4) {
+        await Promise.all(pending);
+        collect();
+        liveHeapByQuarter.push(Deno.memoryUsage().heapUsed);
+      }
       progress.update(
         performance.now(),
         imported,
@@ -102,6 +111,12 @@ if (import.meta.main) {
   }
 
   const importSeconds = (performance.now() - importStarted) / 1000;
+  if (collect !== undefined && config.imports.length > 0) {
+    while (liveHeapByQuarter.length < 4) {
+      collect();
+      liveHeapByQuarter.push(Deno.memoryUsage().heapUsed);
+    }
+  }
   const rssAfterImport = Deno.memoryUsage().rss;
   const head = store.headPosition();
   const replayStarted = performance.now();
@@ -135,6 +150,7 @@ if (import.meta.main) {
     rss_after_import_bytes: rssAfterImport,
     peak_rss_bytes: peakRss,
     peak_heap_bytes: peakHeap,
+    live_heap_by_quarter_bytes: liveHeapByQuarter,
     elapsed: formatDuration((performance.now() - startedAt) / 1000),
   };
   console.log(JSON.stringify(summary, null, 2));

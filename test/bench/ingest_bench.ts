@@ -25,7 +25,7 @@ const ingest: Bench = {
         `${work}/data`,
         "--import",
         `${work}/logs`,
-      ]);
+      ], ["--v8-flags=--expose-gc"]);
       if (imported.code !== 0) throw new Error(`Import failed: ${imported.stderr}`);
       const first = JSON.parse(imported.stdout);
       const replayed = await runEntry("replay", ["--data", `${work}/data`]);
@@ -80,6 +80,13 @@ const ingest: Bench = {
           unit: "MiB",
           note: "LMDB pages count in RSS, not heap",
         },
+        ...first.live_heap_by_quarter_bytes.map((bytes: number, quarter: number) => ({
+          bench: "ingest",
+          metric: `live heap after GC at ${25 * (quarter + 1)}% of import`,
+          value: mib(bytes),
+          unit: "MiB",
+          ...(quarter === 0 ? {} : { note: "flat = memory does not grow with records" }),
+        })),
         { bench: "ingest", metric: "store size", value: mib(second.store_bytes), unit: "MiB" },
         {
           bench: "ingest",

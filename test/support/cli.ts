@@ -4,6 +4,7 @@ const root = new URL("../../", import.meta.url).pathname;
 export async function runEntry(
   name: "replay" | "mine" | "simulate",
   args: string[],
+  denoFlags: string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -14,6 +15,7 @@ export async function runEntry(
       "--allow-ffi",
       "--allow-sys",
       "--allow-net",
+      ...denoFlags,
       `${root}src/${name}.ts`,
       ...args,
     ],
