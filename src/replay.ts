@@ -93,7 +93,10 @@ if (import.meta.main) {
       const fraction = totalBytes > 0
         ? Math.min(1, (bytesBefore + currentBytes) / totalBytes)
         : undefined;
-      if (collect !== undefined && fraction !== undefined && fraction >= (liveHeapByQuarter.length + 1) / 4) {
+      if (
+        collect !== undefined && fraction !== undefined &&
+        fraction >= (liveHeapByQuarter.length + 1) / 4
+      ) {
         await Promise.all(pending);
         collect();
         liveHeapByQuarter.push(Deno.memoryUsage().heapUsed);

@@ -75,7 +75,15 @@ function scalar(value: unknown): AttributeValue {
   return JSON.stringify(value);
 }
 
-type Role = "time" | "level" | "severityNumber" | "message" | "service" | "customer" | "environment" | "version";
+type Role =
+  | "time"
+  | "level"
+  | "severityNumber"
+  | "message"
+  | "service"
+  | "customer"
+  | "environment"
+  | "version";
 
 /** Every known field name, with its role and its rank among that role's names. */
 const ROLES = new Map<string, { role: Role; rank: number }>();
@@ -150,10 +158,13 @@ export function recordFromFields(fields: Attributes): ParsedLog | string {
   const number = chosen.severityNumber;
   const level = chosen.level;
   let severity: Severity | undefined;
-  if (number !== undefined && typeof number.value === "number") severity = parseSeverity(number.value);
-  else if (number !== undefined) attributes[number.name] = number.value;
+  if (number !== undefined && typeof number.value === "number") {
+    severity = parseSeverity(number.value);
+  } else if (number !== undefined) attributes[number.name] = number.value;
   if (level !== undefined) {
-    const fromLevel = typeof level.value === "number" ? numericLevel(level.value) : parseSeverity(level.value);
+    const fromLevel = typeof level.value === "number"
+      ? numericLevel(level.value)
+      : parseSeverity(level.value);
     severity ??= fromLevel;
     if (fromLevel === undefined) attributes[level.name] = level.value;
   }

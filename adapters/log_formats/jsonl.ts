@@ -19,7 +19,9 @@ export function parseJsonLine(text: string) {
       Array.isArray(value) ? "an array" : value === null ? "null" : typeof value
     })`;
   }
-  return recordFromFields(isFlat(value) ? value as Attributes : flatten(value as Record<string, unknown>));
+  return recordFromFields(
+    isFlat(value) ? value as Attributes : flatten(value as Record<string, unknown>),
+  );
 }
 
 /** Most structured loggers write flat objects: those need no copy. */

@@ -155,7 +155,7 @@ function splitThreadAndLogger(text: string): { message: string; attributes: Attr
   const thread = THREAD.exec(rest);
   if (thread !== null) {
     attributes.thread = thread[1]!;
-    rest = rest.slice(thread[0].length);
+    rest = rest.slice(thread[0].length).replace(/^-\s+/, "");
   }
   const logger = LOGGER.exec(rest);
   // A bare word before ":" is too often the message itself ("Connection: refused").

@@ -53,7 +53,10 @@ export function parseIsoLike(text: string): number | undefined {
  */
 function parseCanonicalUtc(text: string): number | undefined {
   const n = text.length;
-  if (n < 20 || n > 30 || text.charCodeAt(10) !== 84 || text.charCodeAt(n - 1) !== 90 || text.charCodeAt(4) !== 45) {
+  if (
+    n < 20 || n > 30 || text.charCodeAt(10) !== 84 || text.charCodeAt(n - 1) !== 90 ||
+    text.charCodeAt(4) !== 45
+  ) {
     return undefined;
   }
   const millis = Date.parse(text);

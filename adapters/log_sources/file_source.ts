@@ -11,6 +11,9 @@ import {
   type RecordParser,
 } from "../log_formats/mod.ts";
 import { type RawLine, splitLines, splitLinesSync } from "./lines.ts";
+import { recognizeHeader } from "../log_formats/text.ts";
+import { learnHeader } from "../../domain/mining/mod.ts";
+import { parseSeverity } from "../../domain/severity.ts";
 
 export interface ParseOptions {
   readonly format?: FormatName | "auto";
@@ -45,14 +48,40 @@ class FormatPipeline {
     return this.#format ?? "text";
   }
 
-  #start(format: FormatName): void {
+  #start(format: FormatName, learned?: HeaderRecognizer): void {
     this.#format = format;
+    const headerRecognizer = this.#options.headerRecognizer ?? learned;
     this.#parser = createParser(format, {
       referenceTime: this.#options.referenceTime,
-      ...(this.#options.headerRecognizer === undefined
-        ? {}
-        : { headerRecognizer: this.#options.headerRecognizer }),
+      ...(headerRecognizer === undefined ? {} : { headerRecognizer }),
     });
+  }
+
+  /**
+   * Plain text whose header the built-in patterns do not know (HDFS's
+   * `081109 203615 148 INFO dfs.DataNode: ...`, BGL, custom layouts): learn
+   * the header's shape from the sample, so timestamp and level are read and
+   * the message is mined without them.
+   */
+  #learnedHeader(texts: readonly string[]): HeaderRecognizer | undefined {
+    const known = texts.filter((t) => recognizeHeader(t) !== undefined).length;
+    if (texts.length === 0 || known >= texts.length / 2) return undefined;
+    const model = learnHeader(texts, {
+      defaultYear: new Date(this.#options.referenceTime).getUTCFullYear(),
+    });
+    if (model.fieldCount === 0) return undefined;
+    return (line) => {
+      const stripped = model.strip(line);
+      if (Object.keys(stripped.fields).length === 0) return undefined;
+      const { time: _time, level: _level, ...fields } = stripped.fields;
+      const severity = stripped.level === undefined ? undefined : parseSeverity(stripped.level);
+      return {
+        message: stripped.message,
+        attributes: fields,
+        ...(stripped.timestamp === undefined ? {} : { timestamp: stripped.timestamp }),
+        ...(severity === undefined ? {} : { severity }),
+      };
+    };
   }
 
   push(line: RawLine): ParseItem[] {
@@ -69,7 +98,8 @@ class FormatPipeline {
 
   #detect(): ParseItem[] {
     const texts = this.#sample.flatMap((l) => (l.text === undefined ? [] : [l.text]));
-    this.#start(detectFormat(texts).format);
+    const format = detectFormat(texts).format;
+    this.#start(format, format === "text" ? this.#learnedHeader(texts) : undefined);
     const items = this.#sample.flatMap((line) => this.#parser!.push(line));
     this.#sample.length = 0;
     return items;

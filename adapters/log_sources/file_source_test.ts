@@ -118,3 +118,30 @@ Deno.test("an HTTP body is parsed with the same rules: detected format, quaranti
   assert.equal(parsed.records.length, 2);
   assert.deepEqual(parsed.quarantined.map((q) => [q.source, q.line]), [["http", 2]]);
 });
+
+Deno.test("text with a header no built-in pattern knows: the header is learned, timestamp and level read", () => {
+  const messages = [
+    (i: number) => `PacketResponder ${i % 3} for block blk_${1000 + i} terminating`,
+    (i: number) =>
+      `Receiving block blk_${2000 + i} src: /10.250.19.${i}:54106 dest: /10.250.19.102:50010`,
+    (i: number) => `BLOCK* NameSystem.allocateBlock: /user/root/part-${i}. blk_${i}`,
+    (i: number) => `Deleting block blk_${i} file /mnt/hadoop/dfs/data/current/subdir${i}/blk_${i}`,
+  ];
+  const lines = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `0811${10 + (i % 9)} 2036${String(i % 60).padStart(2, "0")} ${140 + i} ${
+        i % 7 === 0 ? "WARN" : "INFO"
+      } dfs.DataNode$PacketResponder: ${messages[i % messages.length]!(i)}`,
+  );
+  const parsed = parseBody(new TextEncoder().encode(lines.join("\n")), {
+    source: "hdfs.log",
+    maxLineBytes: 4096,
+    referenceTime: Date.UTC(2026, 0, 1),
+  });
+  assert.equal(parsed.format, "text");
+  const first = parsed.records[0]!.parsed;
+  assert.equal(first.message, `PacketResponder 0 for block blk_1000 terminating`);
+  assert.equal(first.severity?.text, "WARN");
+  assert.equal(first.timestamp, Date.UTC(2008, 10, 10, 20, 36, 0));
+});

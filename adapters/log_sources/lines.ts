@@ -202,7 +202,12 @@ class LineSplitter {
       this.#consumed += bytes + 1;
       this.#lineStart = this.#consumed;
       if (bytes > this.#max) {
-        yield { line: this.#line, offset, problem: `line longer than ${this.#max} bytes (${bytes} bytes)`, raw: "" };
+        yield {
+          line: this.#line,
+          offset,
+          problem: `line longer than ${this.#max} bytes (${bytes} bytes)`,
+          raw: "",
+        };
         continue;
       }
       if (line.charCodeAt(line.length - 1) === CARRIAGE_RETURN) line = line.slice(0, -1);
@@ -233,9 +238,16 @@ class LineSplitter {
     if (this.#overflow > 0) {
       const length = this.#overflow;
       this.#overflow = 0;
-      return { line: this.#line, offset, problem: `line longer than ${this.#max} bytes (${length} bytes)`, raw: "" };
+      return {
+        line: this.#line,
+        offset,
+        problem: `line longer than ${this.#max} bytes (${length} bytes)`,
+        raw: "",
+      };
     }
-    const bytes = this.#pending.length === 1 ? this.#pending[0]! : concat(this.#pending, this.#pendingBytes);
+    const bytes = this.#pending.length === 1
+      ? this.#pending[0]!
+      : concat(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
     return classify(bytes, this.#line, offset);
