@@ -1,0 +1,680 @@
+/**
+ * Tokenization and variable masking for the signature miner.
+ *
+ * A message is split on whitespace; each whitespace token is classified with
+ * cheap char-code checks (no regexes on the hot path):
+ * - numbers, hex, IPs (v4 and v6), MACs, UUIDs, dates, times, durations and
+ *   other digit-led values become `<*>`, keeping the punctuation that wraps
+ *   them (`(0x1f),` -> `(<*>),`);
+ * - paths (`/a/b`, `./a`, `~/a`) and URLs (`scheme://...`) become `<*>`;
+ * - other tokens with digits are split into atoms on `= : , ; ( ) [ ] { } < >
+ *   " ' | @ # /` and each digit run inside an atom is masked (`blk_-42` ->
+ *   `blk_<*>`, `taskID[77]` -> `taskID[<*>]`), except a single digit glued to
+ *   a word (`IPV6`, `en0`, `Type1`), which reads as part of a name;
+ * - month and weekday names next to a number are part of a date (`<*>`);
+ * - everything else is kept as is.
+ * A run of identical masked tokens (`blk_<*> blk_<*> ...`, `<*> <*> <*>`) is
+ * collapsed to one token so that variable-length lists do not split events.
+ *
+ * The skeleton (masked tokens joined by one space) is what the miner keys on;
+ * `Skeleton` builds and hashes it without allocating for known skeletons.
+ */
+
+/** The placeholder of a variable in templates. */
+export const VAR = "<*>";
+
+const WS = 1;
+const DIGIT = 2;
+const LETTER = 4;
+const HEX = 8;
+/** Characters allowed in a digit-led value besides hex digits. */
+const NUMSEP = 16;
+/** Characters that may wrap a value: `(x)`, `"x"`, `x,`. */
+const OPEN = 32;
+const CLOSE = 64;
+/** Characters that split a token into atoms. */
+const DELIM = 128;
+
+const CLASS = new Uint8Array(128);
+for (const c of [9, 10, 11, 12, 13, 32]) CLASS[c] = WS;
+for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | HEX;
+for (let c = 65; c <= 90; c++) CLASS[c] = LETTER;
+for (let c = 97; c <= 122; c++) CLASS[c] = LETTER;
+for (let c = 65; c <= 70; c++) CLASS[c]! |= HEX;
+for (let c = 97; c <= 102; c++) CLASS[c]! |= HEX;
+for (const ch of ".:-+_,/#%xX") CLASS[ch.charCodeAt(0)]! |= NUMSEP;
+for (const ch of "([{<\"'") CLASS[ch.charCodeAt(0)]! |= OPEN;
+for (const ch of ")]}>\"',.;:!?") CLASS[ch.charCodeAt(0)]! |= CLOSE;
+for (const ch of "=:,;()[]{}<>\"'|@#/") CLASS[ch.charCodeAt(0)]! |= DELIM;
+
+function cls(code: number): number {
+  return code < 128 ? CLASS[code]! : LETTER;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isLetterCode(code: number): boolean {
+  return code >= 128 || (CLASS[code]! & LETTER) !== 0;
+}
+
+/**
+ * A digit-led value: only hex digits and separators, at least one decimal
+ * digit, and it starts with a digit (or a sign/dot before one) or is long
+ * enough to be an id (`a489c868f0c3...`) or has separators like an IPv6/MAC.
+ */
+function isNumeric(s: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  let digits = 0;
+  let seps = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return false;
+    const k = CLASS[c]!;
+    if (k & DIGIT) digits++;
+    else if (k & HEX) continue;
+    else if (k & NUMSEP) seps++;
+    else return false;
+  }
+  if (digits === 0) return false;
+  const first = s.charCodeAt(start);
+  if (isDigit(first)) return true;
+  if ((first === 45 || first === 43 || first === 46) && end - start > 1) {
+    if (isDigit(s.charCodeAt(start + 1))) return true;
+  }
+  const n = end - start;
+  // A long hex id that happens to start with a letter (a489c868f0c3...).
+  if (seps === 0) return n >= 8 && digits >= 2;
+  if (n === 36 && isUuid(s, start)) return true;
+  // fe80::1ff:fe23, bc:03:5c:a1: short hex groups separated by colons.
+  return isHexGroups(s, start, end);
+}
+
+function isUuid(s: string, start: number): boolean {
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(start + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (c >= 128 || (CLASS[c]! & HEX) === 0) return false;
+  }
+  return true;
+}
+
+function isHexGroups(s: string, start: number, end: number): boolean {
+  let groups = 0;
+  let len = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? s.charCodeAt(i) : 58;
+    if (c === 58) {
+      if (len > 4) return false;
+      groups++;
+      len = 0;
+    } else if ((CLASS[c]! & HEX) !== 0) len++;
+    else return false;
+  }
+  return groups >= 3;
+}
+
+function isPathStart(s: string, start: number, end: number): boolean {
+  const n = end - start;
+  if (n < 2) return false;
+  const c0 = s.charCodeAt(start);
+  const c1 = s.charCodeAt(start + 1);
+  if (c0 === 47) return c1 !== 47 || n > 2; // "/x", "//host"
+  if (c0 === 126 && c1 === 47) return true; // ~/
+  if (c0 === 46) {
+    if (c1 === 47) return n > 2; // ./x
+    if (c1 === 46 && n > 3 && s.charCodeAt(start + 2) === 47) return true; // ../x
+  }
+  // C:\ or C:/
+  if (n > 3 && isLetterCode(c0) && c1 === 58) {
+    const c2 = s.charCodeAt(start + 2);
+    return c2 === 92 || c2 === 47;
+  }
+  return false;
+}
+
+function hasScheme(s: string, start: number, end: number): boolean {
+  const i = s.indexOf("://", start);
+  return i > start && i < end - 3;
+}
+
+/**
+ * Masks one whitespace token. Returns the token itself when nothing in it is
+ * variable.
+ */
+export function maskToken(t: string): string {
+  return maskRange(t, 0, t.length) ?? t;
+}
+
+/**
+ * Masks the token `s[start, end)`; `undefined` when nothing in it is variable
+ * (the common case, answered without allocating).
+ */
+function maskRange(s: string, start: number, end: number): string | undefined {
+  let digit = false;
+  let slash = false;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digit = true;
+      break;
+    }
+    if (c === 47 || c === 92) slash = true;
+  }
+  if (!digit && !slash) return undefined;
+  const t = s.slice(start, end);
+  const n = t.length;
+  // Strip wrapping punctuation and classify the core as a whole.
+  let a = 0;
+  let b = n;
+  while (a < b && (cls(t.charCodeAt(a)) & OPEN) !== 0) a++;
+  while (b > a && (cls(t.charCodeAt(b - 1)) & CLOSE) !== 0) b--;
+  if (a >= b) return undefined;
+  let out: string;
+  if (isPathStart(t, a, b) || hasScheme(t, a, b) || (digit && isNumeric(t, a, b))) {
+    out = a === 0 && b === n ? VAR : t.slice(0, a) + VAR + t.slice(b);
+  } else {
+    out = maskAtoms(t, 0, n);
+  }
+  return out === t ? undefined : out;
+}
+
+/** Splits `t[start, end)` into atoms on delimiters and masks each atom. */
+function maskAtoms(t: string, start: number, end: number): string {
+  let out = "";
+  let i = start;
+  while (i < end) {
+    const c = t.charCodeAt(i);
+    if ((cls(c) & DELIM) !== 0) {
+      // A path right after a delimiter such as `=` or `:` (`path:/var/x`).
+      // It runs to the end of the token, less closing punctuation.
+      if (
+        c === 47 && i > start && i + 1 < end && isLetterOrDigitOrDot(t.charCodeAt(i + 1)) &&
+        (cls(t.charCodeAt(i - 1)) & DELIM) !== 0 && t.charCodeAt(i - 1) !== 47
+      ) {
+        let j = end;
+        while (j > i + 1 && (cls(t.charCodeAt(j - 1)) & CLOSE) !== 0) j--;
+        out += VAR + t.slice(j, end);
+        i = end;
+        continue;
+      }
+      out += t[i];
+      i++;
+      continue;
+    }
+    // A value that spans delimiters: IPv6, MAC, times, ip:port (`v6(en0:fe80::1)`).
+    if (i === start || (cls(t.charCodeAt(i - 1)) & DELIM) !== 0) {
+      let k = i;
+      while (k < end && isValueChar(t.charCodeAt(k))) k++;
+      while (k > i && (cls(t.charCodeAt(k - 1)) & CLOSE) !== 0) k--;
+      if (k > i && isNumeric(t, i, k)) {
+        let j = k;
+        while (j < end && (cls(t.charCodeAt(j)) & DELIM) === 0) j++;
+        if (j === k) {
+          out += VAR;
+          i = k;
+          continue;
+        }
+      }
+    }
+    let j = i + 1;
+    while (j < end && (cls(t.charCodeAt(j)) & DELIM) === 0) j++;
+    out += maskAtom(t, i, j);
+    i = j;
+  }
+  return out;
+}
+
+function isValueChar(c: number): boolean {
+  return c < 128 && (CLASS[c]! & (HEX | NUMSEP)) !== 0 && c !== 44 && c !== 47;
+}
+
+function isLetterOrDigitOrDot(c: number): boolean {
+  return c === 46 || c === 95 || c === 126 || isDigit(c) || isLetterCode(c);
+}
+
+function maskAtom(t: string, start: number, end: number): string {
+  let digit = false;
+  for (let i = start; i < end; i++) {
+    if (isDigit(t.charCodeAt(i))) {
+      digit = true;
+      break;
+    }
+  }
+  if (!digit) return t.slice(start, end);
+  if (isNumeric(t, start, end)) return VAR;
+  let out = "";
+  let i = start;
+  while (i < end) {
+    const c = t.charCodeAt(i);
+    if (!isDigit(c)) {
+      // A minus sign that starts a number (`blk_-42`, `x=-3`) goes with it.
+      if (
+        c === 45 && i + 1 < end && isDigit(t.charCodeAt(i + 1)) &&
+        (i === start || !isLetterOrDigit(t.charCodeAt(i - 1)))
+      ) {
+        let j = i + 1;
+        while (j < end && isDigit(t.charCodeAt(j))) j++;
+        out += VAR;
+        i = j;
+        continue;
+      }
+      out += t[i];
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < end && isDigit(t.charCodeAt(j))) j++;
+    // Swallow a fraction or dotted continuation (`3.5`, `1.2.3`).
+    while (j + 1 < end && t.charCodeAt(j) === 46 && isDigit(t.charCodeAt(j + 1))) {
+      j += 2;
+      while (j < end && isDigit(t.charCodeAt(j))) j++;
+    }
+    const glued = j - i === 1 && i > start && isLetterCode(t.charCodeAt(i - 1));
+    if (glued) out += t.slice(i, j);
+    else if (!out.endsWith(VAR)) out += VAR;
+    i = j;
+  }
+  return out;
+}
+
+function isLetterOrDigit(c: number): boolean {
+  return isDigit(c) || isLetterCode(c);
+}
+
+const DATE_WORDS = new Set([
+  "jan",
+  "feb",
+  "mar",
+  "apr",
+  "may",
+  "jun",
+  "jul",
+  "aug",
+  "sep",
+  "sept",
+  "oct",
+  "nov",
+  "dec",
+  "january",
+  "february",
+  "march",
+  "april",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+  "mon",
+  "tue",
+  "wed",
+  "thu",
+  "fri",
+  "sat",
+  "sun",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+]);
+
+/** The first three letters of the date words, lower case, as numbers. */
+const DATE_PREFIXES = new Set(
+  [...DATE_WORDS].map((w) => (w.charCodeAt(0) << 16) | (w.charCodeAt(1) << 8) | w.charCodeAt(2)),
+);
+
+/** A month or weekday name, capitalised or upper case (`Jul`, `MON`), in `s[start, end)`. */
+function isDateWord(s: string, start: number, end: number): boolean {
+  const n = end - start;
+  if (n < 3 || n > 9) return false;
+  const c = s.charCodeAt(start);
+  if (c < 65 || c > 90) return false;
+  const prefix = ((c | 32) << 16) | ((s.charCodeAt(start + 1) | 32) << 8) |
+    (s.charCodeAt(start + 2) | 32);
+  if (!DATE_PREFIXES.has(prefix)) return false;
+  for (let i = start + 1; i < end; i++) {
+    const d = s.charCodeAt(i) | 32;
+    if (d < 97 || d > 122) return false;
+  }
+  return DATE_WORDS.has(s.slice(start, end).toLowerCase());
+}
+
+/** Token scan flags: a digit, a slash, a char outside `[0-9a-fA-FxX.:,\-/_+]`. */
+const F_DIGIT = 1;
+const F_SLASH = 2;
+const F_NONNUM = 4;
+const FLAGS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) FLAGS[c] = F_NONNUM;
+for (let c = 48; c <= 57; c++) FLAGS[c] = F_DIGIT;
+for (const ch of ".:,-_+abcdefABCDEFxX") FLAGS[ch.charCodeAt(0)] = 0;
+FLAGS[47] = F_SLASH;
+FLAGS[92] = F_SLASH | F_NONNUM;
+
+const VAR_COMMA = VAR + ",";
+const VAR_DOT = VAR + ".";
+const VAR_COLON = VAR + ":";
+
+/** Last characters of a path that are not punctuation around it. */
+function isPathEndChar(c: number): boolean {
+  return c === 47 || c === 95 || c === 45 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122);
+}
+
+/** Last characters that end a value without being punctuation around it. */
+function isAlnumEnd(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 120 ||
+    c === 88;
+}
+
+/**
+ * Walks the tokens of a single-line message and feeds `sink` with each
+ * token's mask (`undefined` when the token is literal) and its range. Month
+ * and weekday names next to a number-led value are part of a date and are
+ * masked too (`Fri Jul 01 08:16:53 PDT 2005`). Returns false when the message
+ * has a line break (a multi-line record), without finishing.
+ */
+function walk(message: string, sink: Sink): boolean {
+  const n = message.length;
+  let i = 0;
+  // A chain of date words waiting for the token after it.
+  let chainMask = false;
+  let lastNumber = false;
+  let pending = 0;
+  const starts = PENDING_STARTS;
+  const ends = PENDING_ENDS;
+  while (i < n) {
+    let c = message.charCodeAt(i);
+    while (c <= 32) {
+      if (c === 10) return false;
+      if (++i >= n) return finish(sink, pending, chainMask);
+      c = message.charCodeAt(i);
+    }
+    const c0 = c;
+    let flags = 0;
+    let h = 0;
+    let j = i;
+    for (; j < n; j++) {
+      c = message.charCodeAt(j);
+      if (c <= 32) break;
+      flags |= c < 128 ? FLAGS[c]! : F_NONNUM;
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    let masked: string | undefined;
+    if ((flags & (F_DIGIT | F_SLASH)) === 0) {
+      if (c0 >= 65 && c0 <= 90 && isDateWord(message, i, j)) {
+        if (pending === 0) chainMask = lastNumber;
+        starts[pending] = i;
+        ends[pending] = j;
+        pending++;
+        i = j;
+        continue;
+      }
+    } else if ((flags & F_NONNUM) === 0 && c0 >= 48 && c0 <= 57) {
+      // A plain number, hex, time, date or address, maybe with one closing
+      // mark (`200,`, `0.5:`).
+      const last = message.charCodeAt(j - 1);
+      if (isAlnumEnd(last)) masked = VAR;
+      else if (
+        j - i > 1 && isAlnumEnd(message.charCodeAt(j - 2)) &&
+        (last === 44 || last === 46 || last === 58)
+      ) {
+        masked = last === 44 ? VAR_COMMA : last === 46 ? VAR_DOT : VAR_COLON;
+      } else masked = maskRange(message, i, j);
+    } else if (
+      c0 === 47 && j - i > 1 && isPathEndChar(message.charCodeAt(j - 1)) &&
+      (j - i > 2 || message.charCodeAt(i + 1) !== 47)
+    ) {
+      masked = VAR; // a path
+    } else {
+      masked = maskRange(message, i, j);
+    }
+    const number = masked !== undefined && masked.startsWith(VAR);
+    if (pending > 0) {
+      const mask = chainMask || number;
+      for (let k = 0; k < pending; k++) {
+        sink.token(
+          mask ? VAR : undefined,
+          starts[k]!,
+          ends[k]!,
+          rawHash(message, starts[k]!, ends[k]!),
+        );
+      }
+      pending = 0;
+    }
+    sink.token(masked, i, j, h);
+    lastNumber = number;
+    i = j;
+  }
+  return finish(sink, pending, chainMask);
+}
+
+function finish(sink: Sink, pending: number, chainMask: boolean): boolean {
+  for (let k = 0; k < pending; k++) {
+    const start = PENDING_STARTS[k]!;
+    const end = PENDING_ENDS[k]!;
+    sink.token(chainMask ? VAR : undefined, start, end, rawHash(sink.text, start, end));
+  }
+  return true;
+}
+
+/** The hash of one token's characters (see `hashKey`). */
+function rawHash(s: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+const PENDING_STARTS: number[] = [];
+const PENDING_ENDS: number[] = [];
+
+interface Sink {
+  /** The text being walked. */
+  readonly text: string;
+  /** A token: its mask (`undefined`: literal), its range, the hash of its raw characters. */
+  token(masked: string | undefined, start: number, end: number, rawHash: number): void;
+}
+
+const MIX = 0x01000193;
+
+/**
+ * The hash of a skeleton key: each space-separated token hashed (`h * 31 + c`)
+ * and the token hashes mixed FNV-style.
+ */
+export function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  let t = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 32) {
+      h = Math.imul(h ^ t, MIX);
+      t = 0;
+    } else t = (Math.imul(t, 31) + c) | 0;
+  }
+  if (key.length > 0) h = Math.imul(h ^ t, MIX);
+  return h >>> 0;
+}
+
+/**
+ * The skeleton of one message, kept as pieces (runs of literal tokens sliced
+ * from the message, masked tokens) and hashed while it is built, so that a
+ * skeleton already known is recognized without building its key string.
+ * `key()` is `tokenize(m).tokens.join(" ")`; `hash` is `hashKey(key())`.
+ */
+export class Skeleton implements Sink {
+  #message = "";
+  #n = 0;
+  /** Per piece: start and end in the message (literal run), or -1 and the masked token. */
+  #starts: number[] = [];
+  #ends: number[] = [];
+  #masked: string[] = [];
+  #runStart = -1;
+  #runEnd = -1;
+  #prev = "";
+  #prevMasked = false;
+  #hash = 0x811c9dc5;
+  #length = 0;
+  #tokens = 0;
+
+  get text(): string {
+    return this.#message;
+  }
+
+  /** Reads a message; false when it has a line break (the pieces are then unusable). */
+  read(message: string): boolean {
+    this.#message = message;
+    this.#n = 0;
+    this.#runStart = -1;
+    this.#prev = "";
+    this.#prevMasked = false;
+    this.#hash = 0x811c9dc5;
+    this.#length = 0;
+    this.#tokens = 0;
+    if (!walk(message, this)) return false;
+    this.#flush();
+    return true;
+  }
+
+  get hash(): number {
+    return this.#hash >>> 0;
+  }
+
+  token(masked: string | undefined, start: number, end: number, rawHash: number): void {
+    if (masked === undefined) {
+      this.#prevMasked = false;
+      this.#mix(rawHash, end - start);
+      if (
+        this.#runStart >= 0 && start === this.#runEnd + 1 &&
+        this.#message.charCodeAt(this.#runEnd) === 32
+      ) {
+        this.#runEnd = end;
+        return;
+      }
+      this.#flush();
+      this.#runStart = start;
+      this.#runEnd = end;
+      return;
+    }
+    if (this.#prevMasked && masked === this.#prev) return;
+    this.#flush();
+    let h = 0;
+    for (let i = 0; i < masked.length; i++) h = (Math.imul(h, 31) + masked.charCodeAt(i)) | 0;
+    this.#mix(h, masked.length);
+    this.#push(-1, -1, masked);
+    this.#prev = masked;
+    this.#prevMasked = true;
+  }
+
+  #mix(tokenHash: number, length: number): void {
+    this.#hash = Math.imul(this.#hash ^ tokenHash, MIX);
+    this.#length += this.#tokens++ > 0 ? length + 1 : length;
+  }
+
+  #flush(): void {
+    if (this.#runStart < 0) return;
+    this.#push(this.#runStart, this.#runEnd, "");
+    this.#runStart = -1;
+  }
+
+  #push(start: number, end: number, masked: string): void {
+    const k = this.#n++;
+    this.#starts[k] = start;
+    this.#ends[k] = end;
+    this.#masked[k] = masked;
+  }
+
+  /** Whether the skeleton's key is `key`, compared piece by piece. */
+  equals(key: string): boolean {
+    if (key.length !== this.#length) return false;
+    const m = this.#message;
+    let pos = 0;
+    for (let k = 0; k < this.#n; k++) {
+      if (k > 0) {
+        if (key.charCodeAt(pos) !== 32) return false;
+        pos++;
+      }
+      const start = this.#starts[k]!;
+      if (start >= 0) {
+        const end = this.#ends[k]!;
+        if (end - start >= 13) {
+          if (!key.startsWith(m.slice(start, end), pos)) return false;
+          pos += end - start;
+        } else {
+          for (let i = start; i < end; i++, pos++) {
+            if (key.charCodeAt(pos) !== m.charCodeAt(i)) return false;
+          }
+        }
+      } else {
+        const t = this.#masked[k]!;
+        if (!key.startsWith(t, pos)) return false;
+        pos += t.length;
+      }
+    }
+    return true;
+  }
+
+  /** The skeleton key (masked tokens joined by one space). */
+  key(): string {
+    const parts: string[] = new Array(this.#n);
+    for (let k = 0; k < this.#n; k++) {
+      const start = this.#starts[k]!;
+      parts[k] = start >= 0 ? this.#message.slice(start, this.#ends[k]!) : this.#masked[k]!;
+    }
+    return parts.join(" ");
+  }
+}
+
+/** Collects the masked tokens and how many raw tokens each stands for. */
+class TokenSink implements Sink {
+  text = "";
+  tokens: string[] = [];
+  runs: number[] = [];
+  prevMasked = false;
+
+  token(masked: string | undefined, start: number, end: number): void {
+    if (masked === undefined) {
+      this.tokens.push(this.text.slice(start, end));
+      this.runs.push(1);
+      this.prevMasked = false;
+      return;
+    }
+    const last = this.tokens.length - 1;
+    if (this.prevMasked && this.tokens[last] === masked) {
+      this.runs[last]!++;
+      return;
+    }
+    this.tokens.push(masked);
+    this.runs.push(1);
+    this.prevMasked = true;
+  }
+}
+
+const SKELETON = new Skeleton();
+
+/**
+ * The masked tokens of a single-line message (line breaks count as spaces),
+ * with runs of identical masked tokens collapsed. `runs[i]` is how many raw
+ * tokens token `i` stands for.
+ */
+export function tokenize(message: string): { tokens: string[]; runs: number[] } {
+  const sink = new TokenSink();
+  const text = message.includes("\n") ? message.replace(/[\r\n]+/g, " ") : message;
+  sink.text = text;
+  walk(text, sink);
+  return { tokens: sink.tokens, runs: sink.runs };
+}
+
+/**
+ * The skeleton key of a single-line message: its masked tokens joined by one
+ * space, runs collapsed (`tokenize(m).tokens.join(" ")`). Equal keys always
+ * get the same signature. `undefined` when the message has a line break.
+ */
+export function skeletonKey(message: string): string | undefined {
+  return SKELETON.read(message) ? SKELETON.key() : undefined;
+}
