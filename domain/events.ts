@@ -3,8 +3,10 @@ import type { MinerEvent } from "./mining/miner_events.ts";
 
 /**
  * A record as the event log keeps it: the normalized record, the signature it
- * was given at ingest, and where it stood in its source. The source name
- * itself is kept once per batch.
+ * was given at ingest, and where it stood in its source. What every record
+ * of a batch shares is kept once: the source name, and the customer,
+ * environment, service and version of the batch's context — a record stores
+ * null for those when it has the context's value (see `contextualField`).
  */
 export interface StoredRecord {
   readonly timestamp: number;
@@ -12,8 +14,8 @@ export interface StoredRecord {
   readonly environment: string | null;
   readonly service: string | null;
   readonly version: string | null;
+  /** OpenTelemetry severity number; the text is `severityTextOf(severityNumber)`. */
   readonly severityNumber: number;
-  readonly severityText: string;
   readonly message: string;
   /** `[key, value, key, value, ...]`: see AttributePairs. */
   readonly attributes: AttributePairs;
@@ -30,6 +32,26 @@ export interface LogBatchIngestedData {
   readonly receivedAt: number;
   readonly records: readonly StoredRecord[];
   readonly quarantined: readonly QuarantinedLine[];
+}
+
+type ContextField = "customer" | "environment" | "service" | "version";
+
+/** A record's customer, environment, service or version, with the batch's context applied. */
+export function contextualField(
+  record: StoredRecord,
+  context: SourceContext,
+  field: ContextField,
+): string | null {
+  return record[field] ?? context[field] ?? null;
+}
+
+/** What a record stores for a field: null when the batch context says the same. */
+export function storedField(
+  value: string | null,
+  context: SourceContext,
+  field: ContextField,
+): string | null {
+  return value !== null && value === context[field] ? null : value;
 }
 
 export type LogBatchIngested = {

@@ -1,5 +1,10 @@
 import type { StoredRecord } from "../domain/events.ts";
-import { INGEST_STREAM, type IngestEvent, type LogBatchIngested } from "../domain/events.ts";
+import {
+  INGEST_STREAM,
+  type IngestEvent,
+  type LogBatchIngested,
+  storedField,
+} from "../domain/events.ts";
 import { normalizeRecord, toAttributePairs } from "../domain/log_record.ts";
 import type { MineResult, MinerEvent } from "../domain/mining/miner_events.ts";
 import type { Clock, NewId } from "../ports/clock.ts";
@@ -28,6 +33,17 @@ export interface IngestDeps {
 
 /** Requests taken into one group: their appends share one LMDB commit. */
 const GROUP_LIMIT = 64;
+/**
+ * Groups mined and appended while earlier ones wait for their flush to disk:
+ * mining overlaps the fsync instead of waiting for it.
+ */
+const PIPELINE_DEPTH = 3;
+
+interface InFlight {
+  readonly pending: Pending;
+  readonly minerEvents: readonly MinerEvent[];
+  readonly append: Promise<IngestReceipt>;
+}
 
 /**
  * Turns parsed logs into durable events: mines signatures, then appends the
@@ -57,30 +73,43 @@ export class IngestService {
 
   async #work(): Promise<void> {
     this.#working = true;
+    const settling: Promise<boolean>[] = [];
     try {
-      while (this.#queue.length > 0) await this.#runGroup(this.#queue.splice(0, GROUP_LIMIT));
+      while (this.#queue.length > 0 || settling.length > 0) {
+        if (this.#queue.length === 0 || settling.length >= PIPELINE_DEPTH) {
+          if (!(await settling.shift()!)) {
+            // The miner learned from a batch that was not stored: once every
+            // group in flight has settled, bring it back to what the log holds.
+            for (const later of settling.splice(0)) await later;
+            this.#miner = this.#deps.restoreMiner(this.#committed);
+          }
+          continue;
+        }
+        const group = this.#queue.splice(0, GROUP_LIMIT);
+        const earlier = await this.#earlierAppends(group);
+        settling.push(this.#settle(this.#submit(group, earlier)));
+      }
     } finally {
       this.#working = false;
     }
   }
 
-  async #runGroup(group: Pending[]): Promise<void> {
-    const { store } = this.#deps;
-    // Duplicates are answered before mining so a retry cannot move the miner.
-    const earlier = await Promise.all(
+  /** Duplicates are answered before mining so a retry cannot move the miner. */
+  #earlierAppends(group: readonly Pending[]): Promise<(AppendResult | undefined)[]> {
+    return Promise.all(
       group.map((p) =>
         p.request.idempotencyKey === undefined
           ? undefined
-          : store.findAppend(INGEST_STREAM, p.request.idempotencyKey)
+          : this.#deps.store.findAppend(INGEST_STREAM, p.request.idempotencyKey)
       ),
     );
+  }
+
+  /** Mines the group and issues its appends, synchronously, in queue order. */
+  #submit(group: readonly Pending[], earlier: readonly (AppendResult | undefined)[]): InFlight[] {
+    const { store } = this.#deps;
     const keysInGroup = new Set<string>();
-    const inFlight: {
-      pending: Pending;
-      minerEvents: readonly MinerEvent[];
-      append: Promise<IngestReceipt>;
-    }[] = [];
-    group.forEach((pending, index) => {
+    return group.map((pending, index): InFlight => {
       const { request } = pending;
       const key = request.idempotencyKey;
       const previous = earlier[index];
@@ -88,46 +117,41 @@ export class IngestService {
         const receipt = previous === undefined
           ? store.findAppend(INGEST_STREAM, key!).then((found) => duplicateReceipt(request, found))
           : Promise.resolve(duplicateReceipt(request, previous));
-        inFlight.push({ pending, minerEvents: [], append: receipt });
-        return;
+        return { pending, minerEvents: [], append: receipt };
       }
       if (key !== undefined) keysInGroup.add(key);
       if (request.records.length === 0 && request.quarantined.length === 0) {
-        inFlight.push({
-          pending,
-          minerEvents: [],
-          append: Promise.resolve({
-            batchId: "",
-            accepted: 0,
-            quarantined: 0,
-            position: 0,
-            duplicate: false,
-          }),
-        });
-        return;
+        const nothing = { batchId: "", accepted: 0, quarantined: 0, position: 0, duplicate: false };
+        return { pending, minerEvents: [], append: Promise.resolve(nothing) };
       }
       const { events, batch } = this.#prepare(request);
       const append = store.append(INGEST_STREAM, events, {
         expectedVersion: "any",
         ...(key === undefined ? {} : { idempotencyKey: key }),
       }).then((result) => receiptOf(batch, result));
-      inFlight.push({ pending, minerEvents: events.filter(isMinerEvent), append });
+      return { pending, minerEvents: events.filter(isMinerEvent), append };
     });
+  }
+
+  /**
+   * Answers each request of a group; false when the miner's state no longer
+   * matches the log (an append failed, or a retry raced its original).
+   */
+  async #settle(inFlight: readonly InFlight[]): Promise<boolean> {
     const results = await Promise.allSettled(inFlight.map((f) => f.append));
-    let failed = false;
+    let consistent = true;
     results.forEach((result, index) => {
       const { pending, minerEvents } = inFlight[index]!;
       if (result.status === "fulfilled") {
         if (!result.value.duplicate) this.#committed.push(...minerEvents);
+        else if (minerEvents.length > 0) consistent = false;
         pending.resolve(result.value);
       } else {
-        failed = true;
+        consistent = false;
         pending.reject(result.reason);
       }
     });
-    // The miner learned from a batch that was not stored: bring it back to
-    // exactly what the log holds.
-    if (failed) this.#miner = this.#deps.restoreMiner(this.#committed);
+    return consistent;
   }
 
   #prepare(request: IngestRequest): { events: IngestEvent[]; batch: LogBatchIngested } {
@@ -144,12 +168,11 @@ export class IngestService {
       );
       return {
         timestamp: record.timestamp,
-        customer: record.customer,
-        environment: record.environment,
-        service: record.service,
-        version: record.version,
+        customer: storedField(record.customer, request.context, "customer"),
+        environment: storedField(record.environment, request.context, "environment"),
+        service: storedField(record.service, request.context, "service"),
+        version: storedField(record.version, request.context, "version"),
         severityNumber: record.severityNumber,
-        severityText: record.severityText,
         message: record.message,
         attributes: toAttributePairs(record.attributes),
         line: sourced.line,

@@ -1,6 +1,10 @@
 import type { StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader, ProjectionWriter } from "../../ports/projection_store.ts";
-import type { LogBatchIngestedData, StoredRecord } from "../../domain/events.ts";
+import {
+  contextualField,
+  type LogBatchIngestedData,
+  type StoredRecord,
+} from "../../domain/events.ts";
 import type { QuarantinedLine } from "../../domain/log_record.ts";
 import type { MinerEvent } from "../../domain/mining/miner_events.ts";
 import { severityTextOf } from "../../domain/severity.ts";
@@ -92,7 +96,7 @@ class ChunkDelta {
     this.quarantined += batch.quarantined.length;
     batch.quarantined.forEach((line, index) => this.quarantine.push({ position, index, line }));
     for (const record of batch.records) {
-      const customer = record.customer ?? UNKNOWN_CUSTOMER;
+      const customer = contextualField(record, batch.context, "customer") ?? UNKNOWN_CUSTOMER;
       tally(this.signatures, record.signatureId, record);
       let customers = this.byCustomer.get(record.signatureId);
       if (customers === undefined) this.byCustomer.set(record.signatureId, customers = new Map());
@@ -105,7 +109,7 @@ class ChunkDelta {
       customerHours.set(hour, (customerHours.get(hour) ?? 0) + 1);
       let examples = this.examples.get(record.signatureId);
       if (examples === undefined) this.examples.set(record.signatureId, examples = []);
-      examples.push(toExample(record, batch.source));
+      examples.push(toExample(record, batch));
       if (examples.length > 2 * EXAMPLES_KEPT) examples.splice(0, examples.length - EXAMPLES_KEPT);
     }
   }
@@ -142,10 +146,19 @@ class ChunkDelta {
         );
       }
       const delta = this.signatures.get(signatureId)!;
-      const summary = tx.get<SignatureSummary>(TABLES.signatures, [signatureId]);
-      if (summary === undefined) {
-        throw new Error(`Cannot project batch: signature ${signatureId} was never discovered`);
-      }
+      // A batch whose signature's discovery was lost (a failed append the
+      // miner had already learned from) still counts; the template arrives
+      // when the miner rediscovers it.
+      const summary = tx.get<SignatureSummary>(TABLES.signatures, [signatureId]) ?? {
+        signatureId,
+        template: "",
+        severityNumber: 0,
+        count: 0,
+        firstSeen: null,
+        lastSeen: null,
+        customers: 0,
+        generalizations: -1,
+      };
       const merged = mergeCounts(
         summary.firstSeen === null ? undefined : summary as CustomerTally,
         delta,
@@ -226,14 +239,15 @@ function mergeCounts(before: CustomerTally | undefined, delta: Tally): CustomerT
   };
 }
 
-function toExample(record: StoredRecord, source: string): ExampleLine {
+function toExample(record: StoredRecord, batch: LogBatchIngestedData): ExampleLine {
+  const { context, source } = batch;
   return {
     timestamp: record.timestamp,
-    customer: record.customer,
-    environment: record.environment,
-    service: record.service,
-    version: record.version,
-    severityText: record.severityText || severityTextOf(record.severityNumber),
+    customer: contextualField(record, context, "customer"),
+    environment: contextualField(record, context, "environment"),
+    service: contextualField(record, context, "service"),
+    version: contextualField(record, context, "version"),
+    severityText: severityTextOf(record.severityNumber),
     message: record.message,
     source,
     line: record.line,

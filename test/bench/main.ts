@@ -6,9 +6,8 @@ import { parseArgs } from "node:util";
 import type { Bench, BenchRow } from "./bench_types.ts";
 import { ingestBenches } from "./ingest_bench.ts";
 import { miningBenches } from "./mining_bench.ts";
-import { simulateBenches } from "./simulate_bench.ts";
 
-const ALL: readonly Bench[] = [...ingestBenches, ...miningBenches, ...simulateBenches];
+const ALL: readonly Bench[] = [...ingestBenches, ...miningBenches];
 
 if (import.meta.main) {
   const { values, positionals } = parseArgs({
