@@ -1,4 +1,4 @@
-import type { AttributePairs, QuarantinedLine, SourceContext } from "./log_record.ts";
+import type { AttributePairs, LogRecord, QuarantinedLine, SourceContext } from "./log_record.ts";
 import type { MinerEvent } from "./mining/miner_events.ts";
 
 /**
@@ -8,15 +8,12 @@ import type { MinerEvent } from "./mining/miner_events.ts";
  * environment, service and version of the batch's context — a record stores
  * null for those when it has the context's value (see `contextualField`).
  */
-export interface StoredRecord {
-  readonly timestamp: number;
-  readonly customer: string | null;
-  readonly environment: string | null;
-  readonly service: string | null;
-  readonly version: string | null;
-  /** OpenTelemetry severity number; the text is `severityTextOf(severityNumber)`. */
-  readonly severityNumber: number;
-  readonly message: string;
+export interface StoredRecord extends
+  Pick<
+    LogRecord,
+    "timestamp" | "customer" | "environment" | "service" | "version" | "severityNumber" | "message"
+  > {
+  // The severity text is `severityTextOf(severityNumber)`: not stored.
   /** `[key, value, key, value, ...]`: see AttributePairs. */
   readonly attributes: AttributePairs;
   readonly line: number;

@@ -1,4 +1,5 @@
 import { LoupeError } from "../../ports/errors.ts";
+import { concatBytes } from "../log_sources/lines.ts";
 
 /**
  * Reads a request body as bytes, refusing it as soon as it passes the limit,
@@ -22,14 +23,7 @@ export async function readBodyLimited(request: Request, limitBytes: number): Pro
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks, size);
 }
 
 function tooLarge(limitBytes: number): LoupeError {

@@ -247,7 +247,7 @@ class LineSplitter {
     }
     const bytes = this.#pending.length === 1
       ? this.#pending[0]!
-      : concat(this.#pending, this.#pendingBytes);
+      : concatBytes(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
     return classify(bytes, this.#line, offset);
@@ -268,7 +268,8 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+/** Joins byte chunks whose total size is known. */
+export function concatBytes(parts: readonly Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(size);
   let at = 0;
   for (const part of parts) {

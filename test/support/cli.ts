@@ -1,5 +1,15 @@
 const root = new URL("../../", import.meta.url).pathname;
 
+/** The permissions the project's tasks grant (see deno.json). */
+export const TASK_PERMISSIONS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-ffi",
+  "--allow-sys",
+  "--allow-net",
+];
+
 /** Runs one of the project's entry points (`src/<name>.ts`) as `deno task` would. */
 export async function runEntry(
   name: "replay" | "mine" | "simulate",
@@ -9,12 +19,7 @@ export async function runEntry(
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      "--allow-net",
+      ...TASK_PERMISSIONS,
       ...denoFlags,
       `${root}src/${name}.ts`,
       ...args,

@@ -1,3 +1,5 @@
+import { TASK_PERMISSIONS } from "./cli.ts";
+
 /** Starts the real service (`src/main.ts`) as a child process on a free port. */
 export interface RunningServer {
   readonly url: string;
@@ -18,12 +20,7 @@ export async function startServer(
   const command = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-net",
-      "--allow-sys",
+      ...TASK_PERMISSIONS,
       `${root}src/main.ts`,
       "--port",
       "0",
