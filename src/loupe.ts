@@ -23,6 +23,7 @@ import {
   TABLES,
 } from "./projections/signatures.ts";
 import { listSignatures, quarantinePage, signatureDetail } from "./queries.ts";
+import { TICKET_PROJECTIONS } from "./tickets/mod.ts";
 
 export interface LoupeDeps {
   readonly store: EventStore;
@@ -34,7 +35,7 @@ export interface LoupeDeps {
 }
 
 /** Every projection Loupe keeps, in the order they are applied. */
-export const PROJECTIONS: readonly Projection[] = [signatureProjection];
+export const PROJECTIONS: readonly Projection[] = [signatureProjection, ...TICKET_PROJECTIONS];
 
 /** The application: ingest, projections kept up to date, and the queries on them. */
 export class Loupe implements LoupeApplication {

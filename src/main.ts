@@ -5,11 +5,13 @@
 import { ulid } from "ulid";
 import { SERVE_USAGE, serveConfig } from "../adapters/cli/config.ts";
 import { createHttpApp } from "../adapters/http/app.ts";
+import { readRuleFile, ticketRoutes } from "../adapters/http/ticket_routes.ts";
 import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
 import type { Clock } from "../ports/clock.ts";
 import { Loupe } from "./loupe.ts";
+import { TicketService } from "./tickets/mod.ts";
 
 if (import.meta.main) {
   let config;
@@ -22,9 +24,10 @@ if (import.meta.main) {
   const clock: Clock = { now: () => Date.now() };
   const environment = openLmdb(config.dataDir);
   const store = new LmdbEventStore(environment, { clock });
+  const projectionStore = new LmdbProjectionStore(environment);
   const loupe = await Loupe.start({
     store,
-    projectionStore: new LmdbProjectionStore(environment),
+    projectionStore,
     clock,
     newId: () => ulid(),
   });
@@ -38,6 +41,17 @@ if (import.meta.main) {
       ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
     },
   });
+  const tickets = new TicketService({
+    store,
+    projections: projectionStore,
+    clock,
+    newId: () => ulid(),
+    defaultRules: await readRuleFile(
+      new URL("../fixtures/rules/default_rules.json", import.meta.url),
+    ),
+    settled: () => loupe.settled(),
+  });
+  http.route("/", ticketRoutes(tickets, { clock, maxBodyBytes: config.maxBodyBytes }));
   const server = Deno.serve({
     hostname: config.hostname,
     port: config.port,

@@ -59,7 +59,9 @@ export class LmdbEventStore implements EventStore {
     this.#environment = environment;
     const root = environment.root;
     // lmdb-js takes a custom `encoder` its typings do not declare.
-    this.#events = root.openDB({ name: "events", encoder: selfContainedMsgpack() } as { name: string });
+    this.#events = root.openDB(
+      { name: "events", encoder: selfContainedMsgpack() } as { name: string },
+    );
     this.#streamHeads = root.openDB({ name: "stream_heads", encoding: "msgpack" });
     this.#streamIndex = root.openDB({ name: "stream_index", encoding: "msgpack" });
     this.#idempotency = root.openDB({ name: "idempotency", encoding: "msgpack" });

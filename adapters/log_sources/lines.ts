@@ -115,6 +115,8 @@ export function splitLinesSync(bytes: Uint8Array, options: SplitOptions): RawLin
   return [...splitter.push(bytes), ...splitter.end()];
 }
 
+// Control bytes other than tab, CR and LF are what this pattern looks for.
+// deno-lint-ignore no-control-regex
 const SUSPECT_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f]/;
 
 class LineSplitter {

@@ -4,10 +4,11 @@
  */
 import { parseArgs } from "node:util";
 import type { Bench, BenchRow } from "./bench_types.ts";
+import { correlationBenches } from "./correlation_bench.ts";
 import { ingestBenches } from "./ingest_bench.ts";
 import { miningBenches } from "./mining_bench.ts";
 
-const ALL: readonly Bench[] = [...ingestBenches, ...miningBenches];
+const ALL: readonly Bench[] = [...ingestBenches, ...miningBenches, ...correlationBenches];
 
 if (import.meta.main) {
   const { values, positionals } = parseArgs({

@@ -1,0 +1,739 @@
+/**
+ * The ticket side of the HTTP API: tickets and their diagnosis views,
+ * metrics snapshots and threshold rules. Bodies and queries are parsed
+ * with zod here; handlers throw LoupeError and the parent app's onError
+ * shapes every failure.
+ */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import type { ScoredSignature } from "../../domain/correlation/mod.ts";
+import {
+  COMPARISONS,
+  type Finding,
+  flattenMetrics,
+  type MetricsSnapshot,
+  type MetricTree,
+  type Rule,
+  RULE_SEVERITIES,
+} from "../../domain/rules/mod.ts";
+import { parseSeverity, severityTextOf } from "../../domain/severity.ts";
+import {
+  type Resolution,
+  type Ticket,
+  TICKET_SEVERITIES,
+  TICKET_STATUSES,
+  type TicketComment,
+  type TimeWindow,
+} from "../../domain/tickets/mod.ts";
+import type { Clock } from "../../ports/clock.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type {
+  Candidate,
+  LogLine,
+  MetricsView,
+  RuleSetView,
+  TicketApi,
+  TicketHistoryEntry,
+  TicketSummary,
+  WriteOptions,
+} from "../../ports/tickets.ts";
+import { readBodyLimited } from "./body.ts";
+import { locateJsonError } from "./json_error.ts";
+
+export interface TicketRouteDeps {
+  readonly clock: Clock;
+  /** Largest metrics body accepted, in bytes (default 16 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+const label = z.string().trim().min(1).max(200);
+const text = z.string().trim().min(1).max(20_000);
+
+const time = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
+  const millis = typeof value === "number"
+    ? value
+    : /^\d+$/.test(value)
+    ? Number(value)
+    : Date.parse(value);
+  if (!Number.isFinite(millis)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${value}" is not an ISO 8601 time or epoch milliseconds`,
+    });
+    return z.NEVER;
+  }
+  return millis;
+});
+
+const windowSchema = z.object({ from: time, to: time }).strict().refine(
+  (w) => w.from < w.to,
+  { message: "the window must start before it ends" },
+);
+const externalRef = z.object({ system: label, id: label }).strict();
+const severity = z.enum(TICKET_SEVERITIES);
+const status = z.enum(TICKET_STATUSES);
+
+const createTicket = z.object({
+  customer: label,
+  environment: label,
+  subject: z.string().trim().min(1).max(500),
+  description: text,
+  severity,
+  reporter: label,
+  external_ref: externalRef.nullable().optional(),
+  window: windowSchema.nullable().optional(),
+  opened_at: time.optional(),
+}).strict();
+
+const updateTicket = z.object({
+  subject: z.string().trim().min(1).max(500).optional(),
+  description: text.optional(),
+  window: windowSchema.nullable().optional(),
+  external_ref: externalRef.nullable().optional(),
+  status: status.optional(),
+  status_reason: z.string().trim().min(1).max(2_000).optional(),
+  assignee: label.nullable().optional(),
+  severity: severity.optional(),
+}).strict();
+
+const commentBody = z.object({
+  author: label,
+  body: text,
+  visibility: z.enum(["public", "internal"]).default("public"),
+}).strict();
+
+const logEventId = z.string().regex(
+  /^[1-9]\d*:\d+$/,
+  "a log event id is <position>:<index>",
+);
+const linkBody = z.object({
+  signature_id: label.optional(),
+  signature_ids: z.array(label).max(1_000).optional(),
+  log_event_id: logEventId.optional(),
+  log_event_ids: z.array(logEventId).max(1_000).optional(),
+}).strict().refine(
+  (b) =>
+    b.signature_id !== undefined || b.log_event_id !== undefined ||
+    (b.signature_ids?.length ?? 0) > 0 || (b.log_event_ids?.length ?? 0) > 0,
+  { message: "name at least one signature_id(s) or log_event_id(s)" },
+);
+
+const resolutionBody = z.object({
+  root_cause: text,
+  solution: text,
+  prevention: text.nullable().optional(),
+  resolver: label,
+}).strict();
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.string().transform((value, ctx) => {
+    const items = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
+    for (const item of items) {
+      if (!(values as readonly string[]).includes(item)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${item}" is not one of ${values.join(", ")}`,
+        });
+        return z.NEVER;
+      }
+    }
+    return items as T[];
+  });
+
+const pageParams = {
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+const listQuery = z.object({
+  status: csv(TICKET_STATUSES).optional(),
+  severity: csv(TICKET_SEVERITIES).optional(),
+  customer: label.optional(),
+  environment: label.optional(),
+  /** `none` lists unassigned tickets. */
+  assignee: label.optional(),
+  ...pageParams,
+}).strict();
+
+const level = z.string().transform((value, ctx) => {
+  const parsed = parseSeverity(value);
+  if (parsed === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${value}" is not a level (DEBUG, INFO, WARN, ERROR, FATAL)`,
+    });
+    return z.NEVER;
+  }
+  return parsed.number;
+});
+
+const logsQuery = z.object({
+  level: level.optional(),
+  text: z.string().min(1).max(500).optional(),
+  from: time.optional(),
+  to: time.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(100).optional(),
+}).strict();
+
+const candidatesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(10),
+}).strict();
+
+const metricsQuery = z.object({
+  environment: label,
+  customer: label.optional(),
+  from: time.optional(),
+  to: time.optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
+}).strict();
+
+const metricTree: z.ZodType<MetricTree> = z.lazy(() =>
+  z.record(z.string().min(1).max(200), z.union([z.number().finite(), metricTree]))
+);
+
+const snapshotSchema = z.object({
+  environment: label,
+  customer: label.nullable().optional(),
+  at: time,
+}).catchall(z.union([z.number().finite(), metricTree]));
+
+const ruleSchema = z.object({
+  id: label,
+  metric: z.union([label, z.array(label).min(1).max(100)]),
+  comparison: z.enum(COMPARISONS),
+  threshold: z.number().finite(),
+  severity: z.enum(RULE_SEVERITIES),
+  message: z.string().trim().min(1).max(2_000),
+}).strict();
+
+const ruleSetSchema = z.object({ rules: z.array(ruleSchema).max(1_000) }).strict();
+
+/**
+ * Reads a rule set document (`{ "rules": [...] }`, the shape of
+ * fixtures/rules/default_rules.json and of `PUT /v1/rules`); throws a
+ * LoupeError that says which rule and field is wrong.
+ */
+export function parseRuleSet(document: unknown): Rule[] {
+  const parsed = ruleSetSchema.safeParse(document);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new LoupeError(
+      "validation_failed",
+      `Invalid rule set: ${issue.path.join(".")}: ${issue.message}`,
+      { issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
+    );
+  }
+  return parsed.data.rules.map((rule) => ({ ...rule }));
+}
+
+/** Reads and checks a rule set file, for the wiring. */
+export async function readRuleFile(path: string | URL): Promise<Rule[]> {
+  let document: unknown;
+  try {
+    document = JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    throw new Error(`Cannot read rule file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return parseRuleSet(document);
+  } catch (error) {
+    throw new Error(`Cannot read rule file ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Metrics snapshots as sent: one JSON object, an array of them, or NDJSON
+ * (one per line). Each is validated and flattened to metric names.
+ */
+export function parseMetricsBody(body: Uint8Array): MetricsSnapshot[] {
+  let textBody: string;
+  try {
+    textBody = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw new LoupeError("invalid_json", "Cannot parse metrics: the body is not valid UTF-8");
+  }
+  let documents: unknown[];
+  try {
+    const whole: unknown = JSON.parse(textBody);
+    documents = Array.isArray(whole) ? whole : [whole];
+  } catch (error) {
+    const lines = textBody.split("\n");
+    if (lines.filter((l) => l.trim() !== "").length <= 1) {
+      const where = locateJsonError(textBody);
+      throw new LoupeError(
+        "invalid_json",
+        `Cannot parse metrics JSON${
+          where ? ` at line ${where.line}, column ${where.column}` : ""
+        }: ${(error as Error).message}`,
+        where === undefined ? undefined : { line: where.line, column: where.column },
+      );
+    }
+    documents = [];
+    lines.forEach((line, index) => {
+      if (line.trim() === "") return;
+      try {
+        documents.push(JSON.parse(line));
+      } catch (lineError) {
+        throw new LoupeError(
+          "invalid_json",
+          `Cannot parse metrics line ${index + 1}: ${(lineError as Error).message}`,
+          { line: index + 1 },
+        );
+      }
+    });
+  }
+  return documents.map((document, index) => {
+    const parsed = snapshotSchema.safeParse(document);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new LoupeError(
+        "validation_failed",
+        `Invalid metrics snapshot ${index + 1}: ${
+          issue.path.join(".") || "(root)"
+        }: ${issue.message}`,
+        { snapshot: index + 1, path: issue.path.join(".") },
+      );
+    }
+    const { environment, customer, at, ...measurements } = parsed.data;
+    let metrics: Record<string, number>;
+    try {
+      metrics = flattenMetrics(measurements as MetricTree);
+    } catch (error) {
+      throw new LoupeError(
+        "validation_failed",
+        `Invalid metrics snapshot ${index + 1}: ${(error as Error).message}`,
+      );
+    }
+    return { environment, customer: customer ?? null, at, metrics };
+  });
+}
+
+/** `"7"`, `W/"7"`, or `*` (any current version). */
+function expectedVersionOf(c: Context): number | undefined {
+  const header = c.req.header("if-match");
+  if (header === undefined || header.trim() === "*") return undefined;
+  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
+  if (match === null) {
+    throw new LoupeError(
+      "precondition_failed",
+      `Cannot match If-Match ${header}: send the ETag of the last response, e.g. "3"`,
+    );
+  }
+  return Number(match[1]);
+}
+
+function writeOptions(c: Context): WriteOptions {
+  const by = c.req.header("x-actor")?.trim();
+  const expectedVersion = expectedVersionOf(c);
+  return {
+    ...(by ? { by } : {}),
+    ...(expectedVersion === undefined ? {} : { expectedVersion }),
+  };
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  const raw = await c.req.text();
+  if (raw.trim() === "") return {};
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    const where = locateJsonError(raw);
+    throw new LoupeError(
+      "invalid_json",
+      `Cannot parse JSON${where ? ` at line ${where.line}, column ${where.column}` : ""}: ${
+        (error as Error).message
+      }`,
+      where === undefined ? undefined : { line: where.line, column: where.column },
+    );
+  }
+}
+
+const etag = (version: number) => `"${version}"`;
+
+export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
+  const http = new Hono();
+  const maxBodyBytes = deps.maxBodyBytes ?? 16 * 1024 * 1024;
+
+  const ticketReply = (c: Context, ticket: Ticket, status: 200 | 201 = 200) => {
+    c.header("ETag", etag(ticket.version));
+    return c.json(ticketJson(ticket), status);
+  };
+
+  http.post("/v1/tickets", async (c) => {
+    const body = createTicket.parse(await jsonBody(c));
+    const ticket = await api.openTicket({
+      customer: body.customer,
+      environment: body.environment,
+      subject: body.subject,
+      description: body.description,
+      severity: body.severity,
+      reporter: body.reporter,
+      externalRef: body.external_ref ?? null,
+      window: body.window ?? null,
+      openedAt: body.opened_at ?? null,
+    }, writeOptions(c));
+    c.header("Location", `/v1/tickets/${ticket.ticketId}`);
+    return ticketReply(c, ticket, 201);
+  });
+
+  http.get("/v1/tickets", (c) => {
+    const query = listQuery.parse(c.req.query());
+    const page = api.listTickets({
+      limit: query.limit,
+      offset: query.offset,
+      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(query.severity === undefined ? {} : { severity: query.severity }),
+      ...(query.customer === undefined ? {} : { customer: query.customer }),
+      ...(query.environment === undefined ? {} : { environment: query.environment }),
+      ...(query.assignee === undefined
+        ? {}
+        : { assignee: query.assignee === "none" ? null : query.assignee }),
+    });
+    return c.json({
+      total: page.total,
+      limit: query.limit,
+      offset: query.offset,
+      items: page.items.map(summaryJson),
+    });
+  });
+
+  http.get("/v1/tickets/:id", async (c) => {
+    const detail = await api.ticket(c.req.param("id"));
+    c.header("ETag", etag(detail.ticket.version));
+    return c.json({ ...ticketJson(detail.ticket), history: detail.history.map(historyJson) });
+  });
+
+  http.patch("/v1/tickets/:id", async (c) => {
+    const body = updateTicket.parse(await jsonBody(c));
+    const ticket = await api.updateTicket(c.req.param("id"), {
+      ...(body.subject === undefined ? {} : { subject: body.subject }),
+      ...(body.description === undefined ? {} : { description: body.description }),
+      ...(body.window === undefined ? {} : { window: body.window }),
+      ...(body.external_ref === undefined ? {} : { externalRef: body.external_ref }),
+      ...(body.status === undefined ? {} : { status: body.status }),
+      ...(body.status_reason === undefined ? {} : { statusReason: body.status_reason }),
+      ...(body.assignee === undefined ? {} : { assignee: body.assignee }),
+      ...(body.severity === undefined ? {} : { severity: body.severity }),
+    }, writeOptions(c));
+    return ticketReply(c, ticket);
+  });
+
+  http.get("/v1/tickets/:id/comments", async (c) => {
+    const { ticket } = await api.ticket(c.req.param("id"));
+    c.header("ETag", etag(ticket.version));
+    return c.json({ items: ticket.comments.map(commentJson) });
+  });
+
+  http.post("/v1/tickets/:id/comments", async (c) => {
+    const body = commentBody.parse(await jsonBody(c));
+    const ticket = await api.comment(c.req.param("id"), body, writeOptions(c));
+    c.header("ETag", etag(ticket.version));
+    return c.json({
+      comment: commentJson(ticket.comments[ticket.comments.length - 1]!),
+      ticket: ticketJson(ticket),
+    }, 201);
+  });
+
+  http.get("/v1/tickets/:id/links", async (c) => {
+    const { ticket } = await api.ticket(c.req.param("id"));
+    c.header("ETag", etag(ticket.version));
+    return c.json(ticketJson(ticket).links);
+  });
+
+  http.post("/v1/tickets/:id/links", async (c) => {
+    const body = linkBody.parse(await jsonBody(c));
+    const ticket = await api.link(c.req.param("id"), {
+      signatureIds: [
+        ...(body.signature_id ? [body.signature_id] : []),
+        ...(body.signature_ids ?? []),
+      ],
+      logEventIds: [
+        ...(body.log_event_id ? [body.log_event_id] : []),
+        ...(body.log_event_ids ?? []),
+      ],
+    }, writeOptions(c));
+    return ticketReply(c, ticket);
+  });
+
+  http.delete("/v1/tickets/:id/links/signatures/:signatureId", async (c) => {
+    const ticket = await api.unlink(c.req.param("id"), {
+      signatureIds: [c.req.param("signatureId")],
+    }, writeOptions(c));
+    return ticketReply(c, ticket);
+  });
+
+  http.delete("/v1/tickets/:id/links/log-events/:logEventId", async (c) => {
+    const ticket = await api.unlink(c.req.param("id"), {
+      logEventIds: [c.req.param("logEventId")],
+    }, writeOptions(c));
+    return ticketReply(c, ticket);
+  });
+
+  http.get("/v1/tickets/:id/resolution", async (c) => {
+    const { ticket } = await api.ticket(c.req.param("id"));
+    c.header("ETag", etag(ticket.version));
+    return c.json({
+      resolution: ticket.resolution === null ? null : resolutionJson(ticket.resolution),
+      history: ticket.resolutions.map(resolutionJson),
+    });
+  });
+
+  http.post("/v1/tickets/:id/resolution", async (c) => {
+    const body = resolutionBody.parse(await jsonBody(c));
+    const ticket = await api.resolve(c.req.param("id"), {
+      rootCause: body.root_cause,
+      solution: body.solution,
+      prevention: body.prevention ?? null,
+      resolver: body.resolver,
+    }, writeOptions(c));
+    return ticketReply(c, ticket);
+  });
+
+  http.get("/v1/tickets/:id/logs", async (c) => {
+    const query = logsQuery.parse(c.req.query());
+    if (query.from !== undefined && query.to !== undefined && query.from >= query.to) {
+      throw new LoupeError("bad_request", "Invalid time range: from must be before to");
+    }
+    const page = await api.ticketLogs(c.req.param("id"), {
+      limit: query.limit,
+      ...(query.level === undefined ? {} : { minSeverity: query.level }),
+      ...(query.text === undefined ? {} : { text: query.text }),
+      ...(query.from === undefined ? {} : { from: query.from }),
+      ...(query.to === undefined ? {} : { to: query.to }),
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+    });
+    return c.json({
+      window: windowJson(page.window),
+      items: page.items.map(logLineJson),
+      next_cursor: page.nextCursor,
+    });
+  });
+
+  http.get("/v1/tickets/:id/metrics", async (c) => {
+    return c.json(metricsViewJson(await api.ticketMetrics(c.req.param("id"))));
+  });
+
+  http.get("/v1/tickets/:id/candidates", async (c) => {
+    const query = candidatesQuery.parse(c.req.query());
+    const list = await api.candidates(c.req.param("id"), query.limit);
+    return c.json({
+      ticket_id: list.ticketId,
+      window: windowJson(list.window),
+      considered: list.considered,
+      candidates: list.candidates.map(candidateJson),
+    });
+  });
+
+  http.get("/v1/signatures/:id/tickets", async (c) => {
+    const query = candidatesQuery.parse(c.req.query());
+    const found = await api.signatureTickets(c.req.param("id"), query.limit);
+    return c.json({
+      signature_id: found.signatureId,
+      linked: found.linked.map(summaryJson),
+      probable: found.probable.map((p) => ({
+        ticket: summaryJson(p.ticket),
+        score: p.score,
+        rank: p.rank,
+        reasons: p.reasons,
+      })),
+    });
+  });
+
+  http.post("/v1/metrics", async (c) => {
+    const body = await readBodyLimited(c.req.raw, maxBodyBytes);
+    const receipt = await api.recordMetrics(parseMetricsBody(body));
+    return c.json({ accepted: receipt.accepted, position: receipt.position });
+  });
+
+  http.get("/v1/metrics", (c) => {
+    const query = metricsQuery.parse(c.req.query());
+    const to = query.to ?? deps.clock.now() + 1;
+    const from = query.from ?? to - 86_400_000;
+    if (from >= to) {
+      throw new LoupeError("bad_request", "Invalid time range: from must be before to");
+    }
+    return c.json(metricsViewJson(api.metrics({
+      environment: query.environment,
+      from,
+      to,
+      limit: query.limit,
+      ...(query.customer === undefined ? {} : { customer: query.customer }),
+    })));
+  });
+
+  http.get("/v1/rules", (c) => {
+    const rules = api.rules();
+    c.header("ETag", etag(rules.version));
+    return c.json(ruleSetJson(rules));
+  });
+
+  http.put("/v1/rules", async (c) => {
+    const rules = parseRuleSet(await jsonBody(c));
+    const configured = await api.configureRules(rules, writeOptions(c));
+    c.header("ETag", etag(configured.version));
+    return c.json(ruleSetJson(configured));
+  });
+
+  return http;
+}
+
+const iso = (millis: number | null) => millis === null ? null : new Date(millis).toISOString();
+
+function windowJson(window: TimeWindow | null) {
+  return window === null ? null : { from: iso(window.from), to: iso(window.to) };
+}
+
+function commentJson(comment: TicketComment) {
+  return {
+    id: comment.commentId,
+    author: comment.author,
+    body: comment.body,
+    visibility: comment.visibility,
+    at: iso(comment.at),
+  };
+}
+
+function resolutionJson(resolution: Resolution) {
+  return {
+    root_cause: resolution.rootCause,
+    solution: resolution.solution,
+    prevention: resolution.prevention,
+    resolver: resolution.resolver,
+    at: iso(resolution.at),
+  };
+}
+
+export function ticketJson(ticket: Ticket) {
+  return {
+    id: ticket.ticketId,
+    version: ticket.version,
+    customer: ticket.customer,
+    environment: ticket.environment,
+    subject: ticket.subject,
+    description: ticket.description,
+    severity: ticket.severity,
+    status: ticket.status,
+    reporter: ticket.reporter,
+    assignee: ticket.assignee,
+    external_ref: ticket.externalRef,
+    window: windowJson(ticket.window),
+    opened_at: iso(ticket.openedAt),
+    updated_at: iso(ticket.updatedAt),
+    closed_at: iso(ticket.closedAt),
+    comments: ticket.comments.map(commentJson),
+    links: { signatures: ticket.signatures, log_events: ticket.logEvents },
+    resolution: ticket.resolution === null ? null : resolutionJson(ticket.resolution),
+    resolutions: ticket.resolutions.map(resolutionJson),
+  };
+}
+
+function summaryJson(summary: TicketSummary) {
+  return {
+    id: summary.ticketId,
+    version: summary.version,
+    customer: summary.customer,
+    environment: summary.environment,
+    subject: summary.subject,
+    severity: summary.severity,
+    status: summary.status,
+    assignee: summary.assignee,
+    reporter: summary.reporter,
+    external_ref: summary.externalRef,
+    opened_at: iso(summary.openedAt),
+    updated_at: iso(summary.updatedAt),
+    closed_at: iso(summary.closedAt),
+    linked_signatures: summary.signatures,
+    linked_log_events: summary.logEvents,
+  };
+}
+
+function historyJson(entry: TicketHistoryEntry) {
+  return {
+    version: entry.version,
+    type: entry.type,
+    at: iso(entry.at),
+    by: entry.by,
+    data: snakeKeys(entry.data),
+  };
+}
+
+function snakeKeys(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(data).map((
+      [key, value],
+    ) => [key.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`), value]),
+  );
+}
+
+function logLineJson(line: LogLine) {
+  return {
+    id: line.logEventId,
+    time: iso(line.timestamp),
+    customer: line.customer,
+    environment: line.environment,
+    service: line.service,
+    version: line.version,
+    severity: line.severityText,
+    severity_number: line.severityNumber,
+    message: line.message,
+    signature_id: line.signatureId,
+    source: line.source,
+    line: line.line,
+  };
+}
+
+function findingJson(finding: Finding) {
+  return {
+    rule_id: finding.ruleId,
+    metric: finding.metric,
+    value: finding.value,
+    threshold: finding.threshold,
+    comparison: finding.comparison,
+    severity: finding.severity,
+    message: finding.message,
+    at: iso(finding.at),
+    environment: finding.environment,
+    customer: finding.customer,
+  };
+}
+
+function metricsViewJson(view: MetricsView) {
+  return {
+    window: windowJson(view.window),
+    rules_version: view.rulesVersion,
+    snapshots: view.snapshots.map((s) => ({
+      environment: s.environment,
+      customer: s.customer,
+      at: iso(s.at),
+      metrics: s.metrics,
+    })),
+    findings: view.findings.map(findingJson),
+  };
+}
+
+function candidateJson(candidate: Candidate) {
+  return {
+    signature_id: candidate.signatureId,
+    template: candidate.template,
+    severity: severityTextOf(candidate.severityNumber),
+    score: candidate.score,
+    rank: candidate.rank,
+    linked: candidate.linked,
+    features: candidate.features satisfies ScoredSignature["features"],
+    reasons: candidate.reasons,
+    stats: {
+      count_in_window: candidate.stats.countInWindow,
+      peak_hour_in_window: candidate.stats.peakHourInWindow,
+      count_before: candidate.stats.countBefore,
+      baseline_hours: candidate.stats.beforeHours,
+      first_seen_here: iso(candidate.stats.envFirstSeen),
+      customers_affected: candidate.stats.customersAffected,
+      customers_total: candidate.stats.totalCustomers,
+    },
+  };
+}
+
+function ruleSetJson(view: RuleSetView) {
+  return { version: view.version, source: view.source, rules: view.rules };
+}

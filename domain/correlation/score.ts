@@ -1,0 +1,368 @@
+import { severityTextOf } from "../severity.ts";
+import {
+  buildIdf,
+  foldPhrases,
+  type Idf,
+  textSimilarity,
+  tfIdfCosine,
+  type WordMatch,
+  words,
+} from "./text.ts";
+
+const HOUR_MS = 3_600_000;
+
+/** What the correlation knows of a ticket. */
+export interface TicketFacts {
+  readonly subject: string;
+  readonly description: string;
+  readonly customer: string;
+  readonly environment: string;
+  readonly severity: "critical" | "high" | "medium" | "low";
+  readonly openedAt: number;
+  /** The period the logs are searched in; `to` exclusive. */
+  readonly window: { readonly from: number; readonly to: number };
+}
+
+/**
+ * What the log side knows of a signature, overall and in the ticket's
+ * customer environment. Counts in the window and before it come from hourly
+ * rollups.
+ */
+export interface SignatureFacts {
+  readonly signatureId: string;
+  readonly template: string;
+  /** Highest OpenTelemetry severity number seen for it. */
+  readonly severityNumber: number;
+  /** Distinct known customers that ever logged it, and how many customers there are. */
+  readonly customersAffected: number;
+  readonly totalCustomers: number;
+  /** First time this customer environment logged it; null when it never did. */
+  readonly envFirstSeen: number | null;
+  /** First log of any kind from this customer environment: the start of what is known. */
+  readonly envDataSince: number | null;
+  /** Lines of it in this customer environment within the window. */
+  readonly countInWindow: number;
+  /** Most lines in one hour of the window. */
+  readonly peakHourInWindow: number;
+  /** Lines in the baseline period before the window, and its length in hours (0: no history). */
+  readonly countBefore: number;
+  readonly beforeHours: number;
+}
+
+export interface Features {
+  /** Ticket words explained by the template and the reverse (lexicon included). */
+  readonly text: number;
+  /** The peak hour in the window against the usual hourly rate before it. */
+  readonly burst: number;
+  /** Started shortly before the ticket was opened. */
+  readonly onset: number;
+  /** Hits few customers overall. */
+  readonly rarity: number;
+  /** How bad the log level is, for a ticket this severe. */
+  readonly severity: number;
+  /** How much of it this customer environment logged in the window. */
+  readonly volume: number;
+  /**
+   * 1 when it started first among signatures that started together (a cause
+   * precedes its symptoms), 0 when another started just before it, 0.5 when
+   * it did not start in the window.
+   */
+  readonly lead: number;
+}
+
+/**
+ * How much each feature counts; they sum to 1, so a score is in [0, 1].
+ * Words come first because they are the only link to what the customer
+ * says; the time features (burst, onset) come next because a cause
+ * precedes its symptom and stands out against its own history; when a
+ * fault cascades, its symptoms start minutes after it and often read more
+ * like the customer's words, so the one that started first gets the lead;
+ * rarity and severity separate a real fault from background noise; volume
+ * only breaks near ties (noisy INFO lines are loud and explain little).
+ */
+export const WEIGHTS: Readonly<Record<keyof Features, number>> = {
+  text: 0.3,
+  burst: 0.17,
+  onset: 0.13,
+  lead: 0.12,
+  rarity: 0.1,
+  severity: 0.12,
+  volume: 0.06,
+};
+
+/** Signatures that start within this of each other are taken as one cascade. */
+export const CASCADE_MS = 15 * 60_000;
+
+export interface ScoredSignature {
+  readonly signatureId: string;
+  readonly template: string;
+  readonly score: number;
+  readonly features: Features;
+  readonly reasons: readonly string[];
+}
+
+/** Tokens of every template in a candidate set, for IDF. */
+export function candidateIdf(candidates: readonly SignatureFacts[]): Idf {
+  return buildIdf(candidates.map((c) => words(c.template).map((w) => w.stem)));
+}
+
+/**
+ * Ranks the candidate signatures for a ticket, most likely cause first, each
+ * with its score, features and reasons. Ties are broken by id.
+ *
+ * @example
+ * ```ts
+ * import { rankSignatures } from "./score.ts";
+ * import assert from "node:assert/strict";
+ * const hour = 3_600_000;
+ * const openedAt = 100 * hour;
+ * const base = {
+ *   customersAffected: 1, totalCustomers: 20, envDataSince: 0, countBefore: 0, beforeHours: 168,
+ *   peakHourInWindow: 30, countInWindow: 60, envFirstSeen: openedAt - 2 * hour,
+ * };
+ * const [first] = rankSignatures({
+ *   subject: "Checkout broken", description: "Payment fails for every card",
+ *   customer: "acme", environment: "prod", severity: "high", openedAt,
+ *   window: { from: openedAt - 24 * hour, to: openedAt + hour },
+ * }, [
+ *   { ...base, signatureId: "pay", template: "PaymentGatewayException: upstream timeout", severityNumber: 17 },
+ *   { ...base, signatureId: "disk", template: "Disk <*> is full", severityNumber: 17 },
+ * ]);
+ * assert.equal(first?.signatureId, "pay");
+ * ```
+ */
+export function rankSignatures(
+  ticket: TicketFacts,
+  candidates: readonly SignatureFacts[],
+  idf: Idf = candidateIdf(candidates),
+): ScoredSignature[] {
+  const ticketWords = words(foldPhrases(`${ticket.subject}\n${ticket.description}`));
+  const ticketTokens = ticketWords.map((w) => w.stem);
+  const leads = leadsOf(ticket, candidates);
+  return candidates
+    .map((candidate) =>
+      scoreSignature(ticket, ticketTokens, candidate, idf, leads.get(candidate.signatureId))
+    )
+    .sort(byScore);
+}
+
+/** What started just before a signature, if anything. */
+export interface Lead {
+  readonly lead: number;
+  /** The signature that started shortly before, when there is one. */
+  readonly after:
+    | { readonly signatureId: string; readonly template: string; readonly by: number }
+    | null;
+  /** How many started shortly after it. */
+  readonly followers: number;
+}
+
+/**
+ * For signatures that started within the window, whether another started
+ * shortly (CASCADE_MS) before them: the first of a cascade leads it.
+ */
+export function leadsOf(
+  ticket: TicketFacts,
+  candidates: readonly SignatureFacts[],
+): Map<string, Lead> {
+  const started = candidates.filter((c) =>
+    c.envFirstSeen !== null && c.envFirstSeen >= ticket.window.from &&
+    c.envFirstSeen < ticket.window.to &&
+    (c.envDataSince === null || c.envFirstSeen - c.envDataSince >= HOUR_MS)
+  ).sort((a, b) => a.envFirstSeen! - b.envFirstSeen! || (a.signatureId < b.signatureId ? -1 : 1));
+  const leads = new Map<string, Lead>();
+  started.forEach((c, i) => {
+    const at = c.envFirstSeen!;
+    let before: SignatureFacts | undefined;
+    // Signatures that start in the same millisecond are peers: neither follows the other.
+    for (let j = i - 1; j >= 0 && at - started[j]!.envFirstSeen! <= CASCADE_MS; j--) {
+      if (started[j]!.envFirstSeen! < at) before = started[j];
+    }
+    let followers = 0;
+    for (let j = i + 1; j < started.length && started[j]!.envFirstSeen! - at <= CASCADE_MS; j++) {
+      if (started[j]!.envFirstSeen! > at) followers++;
+    }
+    leads.set(c.signatureId, {
+      lead: before === undefined ? 1 : 0,
+      after: before === undefined ? null : {
+        signatureId: before.signatureId,
+        template: before.template,
+        by: at - before.envFirstSeen!,
+      },
+      followers,
+    });
+  });
+  return leads;
+}
+
+/** The text-only baseline: TF-IDF cosine over the same words, no lexicon, no other feature. */
+export function rankByTextOnly(
+  ticket: TicketFacts,
+  candidates: readonly SignatureFacts[],
+  idf: Idf = candidateIdf(candidates),
+): { signatureId: string; score: number }[] {
+  const ticketTokens = words(foldPhrases(`${ticket.subject}\n${ticket.description}`)).map((w) =>
+    w.stem
+  );
+  return candidates.map((c) => ({
+    signatureId: c.signatureId,
+    score: tfIdfCosine(ticketTokens, words(c.template).map((w) => w.stem), idf),
+  })).sort(byScore);
+}
+
+function byScore(a: { score: number; signatureId: string }, b: typeof a): number {
+  return b.score - a.score || (a.signatureId < b.signatureId ? -1 : 1);
+}
+
+export function scoreSignature(
+  ticket: TicketFacts,
+  ticketTokens: readonly string[],
+  candidate: SignatureFacts,
+  idf: Idf,
+  lead: Lead | undefined = undefined,
+): ScoredSignature {
+  const templateWords = words(candidate.template);
+  const text = textSimilarity(ticketTokens, templateWords.map((w) => w.stem), idf);
+  const features: Features = {
+    text: text.score,
+    burst: burstOf(candidate),
+    onset: onsetOf(ticket, candidate),
+    rarity: rarityOf(candidate),
+    severity: severityFit(ticket.severity, candidate.severityNumber),
+    volume: Math.min(1, Math.log10(1 + candidate.countInWindow) / 3),
+    lead: lead?.lead ?? 0.5,
+  };
+  let score = 0;
+  for (const key of Object.keys(WEIGHTS) as (keyof Features)[]) {
+    score += WEIGHTS[key] * features[key];
+  }
+  return {
+    signatureId: candidate.signatureId,
+    template: candidate.template,
+    score: Math.round(score * 10_000) / 10_000,
+    features,
+    reasons: reasonsFor(ticket, candidate, features, text.matches, templateWords, lead),
+  };
+}
+
+/** Ratio of the window's peak hour to the usual hour, on a log scale: 1 at ~30x. */
+function burstOf(c: SignatureFacts): number {
+  // With no history before the window nothing can stand out: neutral.
+  if (c.beforeHours <= 0) return 0.5;
+  const usual = c.countBefore / c.beforeHours;
+  const ratio = (c.peakHourInWindow + 1) / (usual + 1);
+  return clamp(Math.log10(ratio) / 1.5);
+}
+
+/**
+ * Close to 1 when the environment first logged it shortly before the ticket
+ * was opened (half-life ~8 h); low when it was always there or only started
+ * after the report.
+ */
+function onsetOf(ticket: TicketFacts, c: SignatureFacts): number {
+  if (c.envFirstSeen === null) return 0;
+  // Seen since the environment's logs begin: its start is unknown, not recent.
+  if (c.envDataSince !== null && c.envFirstSeen - c.envDataSince < HOUR_MS) return 0;
+  const lead = ticket.openedAt - c.envFirstSeen;
+  if (lead >= 0) return Math.exp(-lead / (12 * HOUR_MS));
+  // Logs arrive late and reports are approximate: a start just after still counts a little.
+  return 0.3 * Math.exp(lead / HOUR_MS);
+}
+
+function rarityOf(c: SignatureFacts): number {
+  if (c.totalCustomers <= 1) return 0.5;
+  const others = Math.max(0, c.customersAffected - 1);
+  return clamp(1 - Math.sqrt(others / (c.totalCustomers - 1)));
+}
+
+/**
+ * ERROR and FATAL explain a ticket best; a WARN can explain a medium or low
+ * one ("it's a bit slow") better than a critical one.
+ */
+function severityFit(ticket: TicketFacts["severity"], severityNumber: number): number {
+  const mild = ticket === "medium" || ticket === "low";
+  if (severityNumber >= 21) return 1;
+  if (severityNumber >= 17) return 0.85;
+  if (severityNumber >= 13) return mild ? 0.6 : 0.45;
+  if (severityNumber >= 9) return 0.1;
+  if (severityNumber >= 1) return 0.02;
+  return 0.3;
+}
+
+function reasonsFor(
+  ticket: TicketFacts,
+  c: SignatureFacts,
+  f: Features,
+  matches: readonly WordMatch[],
+  templateWords: readonly { word: string; stem: string }[],
+  lead: Lead | undefined,
+): string[] {
+  const reasons: string[] = [];
+  if (matches.length > 0) {
+    const written = (stem: string) => templateWords.find((w) => w.stem === stem)?.word ?? stem;
+    reasons.push(
+      `words: ${
+        matches.slice(0, 5).map((m) =>
+          `${m.ticketWord}↔${written(m.logWord)}${m.via === null ? "" : ` (${m.via})`}`
+        ).join(", ")
+      }`,
+    );
+  }
+  if (c.envFirstSeen !== null && f.onset > 0.05) {
+    const lead = ticket.openedAt - c.envFirstSeen;
+    reasons.push(
+      lead >= 0
+        ? `started ${duration(lead)} before the ticket`
+        : `started ${duration(-lead)} after the ticket`,
+    );
+  } else if (c.envFirstSeen !== null && c.envFirstSeen < ticket.window.from) {
+    reasons.push(
+      `seen in this environment since ${
+        duration(ticket.openedAt - c.envFirstSeen)
+      } before the ticket`,
+    );
+  }
+  if (lead?.after) {
+    reasons.push(
+      `started ${duration(lead.after.by)} after "${lead.after.template}": likely a symptom of it`,
+    );
+  } else if (lead !== undefined && lead.followers > 0) {
+    reasons.push(
+      `started first: ${lead.followers} other signature${
+        lead.followers === 1 ? "" : "s"
+      } followed within ${duration(CASCADE_MS)}`,
+    );
+  }
+  if (c.beforeHours > 0 && f.burst >= 0.2) {
+    const usual = c.countBefore / c.beforeHours;
+    reasons.push(
+      usual === 0
+        ? `new: ${c.peakHourInWindow} lines in its peak hour, none in the ${
+          duration(c.beforeHours * HOUR_MS)
+        } before`
+        : `burst: ${c.peakHourInWindow} lines in its peak hour, usually ${usual.toFixed(1)}/h`,
+    );
+  }
+  reasons.push(`this customer: ${c.countInWindow} lines in the window`);
+  if (c.totalCustomers > 1) {
+    reasons.push(
+      `${
+        f.rarity >= 0.5 ? "rare" : "common"
+      }: ${c.customersAffected} of ${c.totalCustomers} customers`,
+    );
+  }
+  reasons.push(`severity ${severityTextOf(c.severityNumber)}`);
+  return reasons;
+}
+
+function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(ms / HOUR_MS);
+  if (hours < 48) return `${hours}h`;
+  return `${Math.round(ms / (24 * HOUR_MS))} days`;
+}
+
+function clamp(x: number): number {
+  return Math.max(0, Math.min(1, x));
+}

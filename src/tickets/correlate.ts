@@ -1,0 +1,172 @@
+import {
+  rankByTextOnly,
+  rankSignatures,
+  type SignatureFacts,
+  type TicketFacts,
+} from "../../domain/correlation/mod.ts";
+import type { Ticket, TimeWindow } from "../../domain/tickets/mod.ts";
+import type { SignatureSummary } from "../../ports/application.ts";
+import type { ProjectionReader } from "../../ports/projection_store.ts";
+import type { Candidate } from "../../ports/tickets.ts";
+import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
+import { HOUR_MS, TABLES } from "../projections/signatures.ts";
+
+const DAY_MS = 24 * HOUR_MS;
+/** How far back the usual rate of a signature is measured. */
+export const BASELINE_MS = 7 * DAY_MS;
+
+/**
+ * The period correlation searches: the window the customer gave, or the day
+ * before the ticket was opened and up to a day after (or until it closed).
+ */
+export function correlationWindow(ticket: Ticket, now: number): TimeWindow {
+  if (ticket.window !== null) return ticket.window;
+  const end = Math.min(ticket.closedAt ?? now, ticket.openedAt + DAY_MS);
+  return { from: ticket.openedAt - DAY_MS, to: Math.max(end, ticket.openedAt) + 1 };
+}
+
+/**
+ * The environments whose logs are the ticket's: the one it names, or every
+ * environment of the customer when logs never named that one (a ticket says
+ * "production" where the logs say "prod").
+ */
+function environmentsOf(reader: ProjectionReader, ticket: Ticket): string[] {
+  if (reader.get(ENVIRONMENT_TABLES.environments, [ticket.customer, ticket.environment])) {
+    return [ticket.environment];
+  }
+  return [...reader.range<EnvTally>(ENVIRONMENT_TABLES.environments, { prefix: [ticket.customer] })]
+    .map((e) => String(e.key[1]));
+}
+
+/** What the log side knows of every signature the ticket's environment logged in the window. */
+export function candidateFacts(
+  reader: ProjectionReader,
+  ticket: Ticket,
+  window: TimeWindow,
+): SignatureFacts[] {
+  const fromHour = Math.floor(window.from / HOUR_MS) * HOUR_MS;
+  const toHour = Math.ceil(window.to / HOUR_MS) * HOUR_MS;
+  const inWindow = new Map<string, { count: number; hours: Map<number, number> }>();
+  const before = new Map<string, number>();
+  let dataSince: number | null = null;
+  let beforeHours = 0;
+  const environments = environmentsOf(reader, ticket);
+  for (const environment of environments) {
+    const prefix = [ticket.customer, environment];
+    const env = reader.get<EnvTally>(ENVIRONMENT_TABLES.environments, prefix);
+    if (env === undefined) continue;
+    dataSince = dataSince === null ? env.firstSeen : Math.min(dataSince, env.firstSeen);
+    for (
+      const { key, value } of reader.range<number>(ENVIRONMENT_TABLES.signatureHours, {
+        prefix,
+        start: [...prefix, fromHour],
+        end: [...prefix, toHour],
+      })
+    ) {
+      const signatureId = String(key[3]);
+      const hour = key[2] as number;
+      const entry = inWindow.get(signatureId) ?? { count: 0, hours: new Map() };
+      entry.count += value;
+      entry.hours.set(hour, (entry.hours.get(hour) ?? 0) + value);
+      inWindow.set(signatureId, entry);
+    }
+    const knownFrom = Math.floor(env.firstSeen / HOUR_MS) * HOUR_MS;
+    const baselineFrom = Math.max(fromHour - BASELINE_MS, knownFrom);
+    beforeHours = Math.max(beforeHours, Math.max(0, (fromHour - baselineFrom) / HOUR_MS));
+    if (baselineFrom >= fromHour) continue;
+    for (
+      const { key, value } of reader.range<number>(ENVIRONMENT_TABLES.signatureHours, {
+        prefix,
+        start: [...prefix, baselineFrom],
+        end: [...prefix, fromHour],
+      })
+    ) {
+      const signatureId = String(key[3]);
+      if (inWindow.has(signatureId)) {
+        before.set(signatureId, (before.get(signatureId) ?? 0) + value);
+      }
+    }
+  }
+  const totalCustomers = reader.count(ENVIRONMENT_TABLES.customers);
+  const facts: SignatureFacts[] = [];
+  for (const [signatureId, { count, hours }] of inWindow) {
+    const summary = reader.get<SignatureSummary>(TABLES.signatures, [signatureId]);
+    if (summary === undefined) continue;
+    let envFirstSeen: number | null = null;
+    for (const environment of environments) {
+      const tally = reader.get<EnvTally>(ENVIRONMENT_TABLES.signatures, [
+        ticket.customer,
+        environment,
+        signatureId,
+      ]);
+      if (tally !== undefined) {
+        envFirstSeen = envFirstSeen === null
+          ? tally.firstSeen
+          : Math.min(envFirstSeen, tally.firstSeen);
+      }
+    }
+    facts.push({
+      signatureId,
+      template: summary.template,
+      severityNumber: summary.severityNumber,
+      customersAffected: summary.customers,
+      totalCustomers,
+      envFirstSeen,
+      envDataSince: dataSince,
+      countInWindow: count,
+      peakHourInWindow: Math.max(...hours.values()),
+      countBefore: before.get(signatureId) ?? 0,
+      beforeHours,
+    });
+  }
+  return facts;
+}
+
+export function ticketFacts(ticket: Ticket, window: TimeWindow): TicketFacts {
+  return {
+    subject: ticket.subject,
+    description: ticket.description,
+    customer: ticket.customer,
+    environment: ticket.environment,
+    severity: ticket.severity,
+    openedAt: ticket.openedAt,
+    window,
+  };
+}
+
+/** Every candidate of a ticket, ranked, with the facts behind each score. */
+export function rankCandidates(
+  reader: ProjectionReader,
+  ticket: Ticket,
+  window: TimeWindow,
+): Candidate[] {
+  const facts = candidateFacts(reader, ticket, window);
+  const byId = new Map(facts.map((f) => [f.signatureId, f]));
+  return rankSignatures(ticketFacts(ticket, window), facts).map((scored, index) => {
+    const f = byId.get(scored.signatureId)!;
+    return {
+      ...scored,
+      severityNumber: f.severityNumber,
+      rank: index + 1,
+      linked: ticket.signatures.includes(scored.signatureId),
+      stats: {
+        countInWindow: f.countInWindow,
+        peakHourInWindow: f.peakHourInWindow,
+        countBefore: f.countBefore,
+        beforeHours: f.beforeHours,
+        envFirstSeen: f.envFirstSeen,
+        customersAffected: f.customersAffected,
+        totalCustomers: f.totalCustomers,
+      },
+    };
+  });
+}
+
+/** The text-only baseline over the same candidates, for measuring what the other features add. */
+export function rankCandidatesByText(
+  reader: ProjectionReader,
+  ticket: Ticket,
+  window: TimeWindow,
+): { signatureId: string; score: number }[] {
+  return rankByTextOnly(ticketFacts(ticket, window), candidateFacts(reader, ticket, window));
+}

@@ -1,0 +1,139 @@
+import { contextualField, type LogBatchIngestedData } from "../../domain/events.ts";
+import { severityTextOf } from "../../domain/severity.ts";
+import type { TimeWindow } from "../../domain/tickets/mod.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { EventStore, StoredEvent } from "../../ports/event_store.ts";
+import type { ProjectionReader } from "../../ports/projection_store.ts";
+import type { LogLine, LogPage, LogQuery } from "../../ports/tickets.ts";
+import { ENVIRONMENT_TABLES } from "../projections/environment_logs.ts";
+import { HOUR_MS, UNKNOWN_CUSTOMER } from "../projections/signatures.ts";
+
+/** Batches kept decoded while one page is assembled. */
+const BATCH_CACHE = 16;
+
+interface Cursor {
+  readonly timestamp: number;
+  readonly position: number;
+  readonly index: number;
+}
+
+/** Newest first: time, then position in the log, then index in the batch. */
+function newer(a: Cursor, b: Cursor): number {
+  return b.timestamp - a.timestamp || b.position - a.position || b.index - a.index;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return `${c.timestamp}.${c.position}.${c.index}`;
+}
+
+function decodeCursor(cursor: string): Cursor {
+  const match = /^(-?\d+)\.(\d+)\.(\d+)$/.exec(cursor);
+  if (match === null) {
+    throw new LoupeError(
+      "bad_request",
+      `Cannot read cursor "${cursor}": use the next_cursor of a page`,
+    );
+  }
+  return { timestamp: Number(match[1]), position: Number(match[2]), index: Number(match[3]) };
+}
+
+/**
+ * One customer environment's log records in a window, newest first, read
+ * from only the ingest batches the environment index names for each hour.
+ */
+export async function environmentLogs(
+  store: EventStore,
+  reader: ProjectionReader,
+  scope: { readonly customer: string; readonly environment: string },
+  window: TimeWindow,
+  query: LogQuery,
+): Promise<LogPage> {
+  const from = Math.max(window.from, query.from ?? -Infinity);
+  const to = Math.min(window.to, query.to ?? Infinity);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const shown: LogPage["window"] = { from, to };
+  if (from >= to) return { window: shown, items: [], nextCursor: null };
+  const top = Math.min(to - 1, after?.timestamp ?? Infinity);
+  const fromHour = Math.floor(from / HOUR_MS) * HOUR_MS;
+  const topHour = Math.floor(top / HOUR_MS) * HOUR_MS;
+  const prefix = [scope.customer, scope.environment];
+  const byHour = new Map<number, number[]>();
+  for (
+    const { key } of reader.range<number>(ENVIRONMENT_TABLES.batches, {
+      prefix,
+      start: [...prefix, fromHour],
+      end: [...prefix, topHour + 1],
+      reverse: true,
+    })
+  ) {
+    const hour = key[2] as number;
+    const positions = byHour.get(hour) ?? [];
+    positions.push(key[3] as number);
+    byHour.set(hour, positions);
+  }
+  const needle = query.text?.toLowerCase();
+  const minSeverity = query.minSeverity ?? 0;
+  const batches = new Map<number, StoredEvent<string, LogBatchIngestedData> | null>();
+  const load = async (position: number) => {
+    if (batches.has(position)) return batches.get(position)!;
+    const [event] = await store.readAll(position - 1, 1);
+    const batch = event?.type === "LogBatchIngested"
+      ? event as StoredEvent<string, LogBatchIngestedData>
+      : null;
+    if (batches.size >= BATCH_CACHE) batches.delete(batches.keys().next().value!);
+    batches.set(position, batch);
+    return batch;
+  };
+  const items: LogLine[] = [];
+  const hours = [...byHour.keys()].sort((a, b) => b - a);
+  for (const hour of hours) {
+    const hourFrom = Math.max(hour, from);
+    const hourTo = Math.min(hour + HOUR_MS, to);
+    const found: LogLine[] = [];
+    for (const position of byHour.get(hour)!) {
+      const batch = await load(position);
+      if (batch === null) continue;
+      const context = batch.data.context;
+      batch.data.records.forEach((record, index) => {
+        if (record.timestamp < hourFrom || record.timestamp >= hourTo) return;
+        const customer = contextualField(record, context, "customer");
+        const environment = contextualField(record, context, "environment");
+        if ((customer ?? UNKNOWN_CUSTOMER) !== scope.customer) return;
+        if ((environment ?? "") !== scope.environment) return;
+        if (record.severityNumber < minSeverity) return;
+        if (needle !== undefined && !record.message.toLowerCase().includes(needle)) return;
+        const cursor = { timestamp: record.timestamp, position, index };
+        if (after !== undefined && newer(after, cursor) >= 0) return;
+        found.push({
+          logEventId: `${position}:${index}`,
+          timestamp: record.timestamp,
+          customer,
+          environment,
+          service: contextualField(record, context, "service"),
+          version: contextualField(record, context, "version"),
+          severityNumber: record.severityNumber,
+          severityText: severityTextOf(record.severityNumber),
+          message: record.message,
+          signatureId: record.signatureId,
+          source: batch.data.source,
+          line: record.line,
+        });
+      });
+    }
+    found.sort((a, b) => newer(cursorOf(a), cursorOf(b)));
+    items.push(...found);
+    if (items.length > query.limit) break;
+  }
+  const page = items.slice(0, query.limit);
+  const more = items.length > query.limit;
+  return {
+    window: shown,
+    items: page,
+    nextCursor: more ? encodeCursor(cursorOf(page[page.length - 1]!)) : null,
+  };
+}
+
+function cursorOf(line: LogLine): Cursor {
+  const [position, index] = line.logEventId.split(":").map(Number);
+  return { timestamp: line.timestamp, position: position!, index: index! };
+}

@@ -1,0 +1,505 @@
+import type { LogBatchIngestedData } from "../../domain/events.ts";
+import {
+  checkSnapshot,
+  configureRules,
+  evaluateRules,
+  METRICS_STREAM,
+  type MetricsRecorded,
+  type MetricsSnapshot,
+  type Rule,
+  RULES_STREAM,
+  type RulesConfigured,
+} from "../../domain/rules/mod.ts";
+import {
+  decide,
+  evolve,
+  isOpenStatus,
+  parseLogEventId,
+  type Ticket,
+  type TicketCommand,
+  type TicketEvent,
+  type TicketState,
+  ticketStream,
+  type TimeWindow,
+} from "../../domain/tickets/mod.ts";
+import type { SignatureSummary } from "../../ports/application.ts";
+import type { Clock, NewId } from "../../ports/clock.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import { ConcurrencyError, type EventStore, type StoredEvent } from "../../ports/event_store.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import type {
+  CandidateList,
+  CommentRequest,
+  LinkRequest,
+  LogPage,
+  LogQuery,
+  MetricsQuery,
+  MetricsReceipt,
+  MetricsView,
+  OpenTicketRequest,
+  ProbableTicket,
+  ResolutionRequest,
+  RuleSetView,
+  SignatureTickets,
+  TicketApi,
+  TicketDetail,
+  TicketPage,
+  TicketQuery,
+  TicketSummary,
+  TicketUpdate,
+  WriteOptions,
+} from "../../ports/tickets.ts";
+import { configuredRules, snapshotsIn } from "../projections/metrics.ts";
+import { TABLES } from "../projections/signatures.ts";
+import {
+  indexCount,
+  type IndexedField,
+  indexedIds,
+  summaryOf,
+  TICKET_TABLES,
+  UNASSIGNED,
+} from "../projections/tickets.ts";
+import { correlationWindow, rankCandidates } from "./correlate.ts";
+import { asLoupeError, mapped } from "./errors.ts";
+import { environmentLogs } from "./logs.ts";
+
+const DAY_MS = 86_400_000;
+/** Appends retried when another writer got there first and the caller set no If-Match. */
+const RETRIES = 3;
+/** Snapshots returned in one metrics view, the most recent kept. */
+const SNAPSHOT_LIMIT = 2_000;
+/** Open tickets scored for one signature's reverse lookup. */
+const REVERSE_TICKET_LIMIT = 200;
+
+export interface TicketServiceDeps {
+  readonly store: EventStore;
+  readonly projections: ProjectionStore;
+  readonly clock: Clock;
+  readonly newId: NewId;
+  /** The rule set in force until one is configured (the wiring reads it from a file). */
+  readonly defaultRules: readonly Rule[];
+  /** Resolves when projections include everything appended so far. */
+  readonly settled: () => Promise<void>;
+}
+
+/**
+ * Tickets over the event store (one stream per ticket, its version the
+ * ETag), with the views a support engineer diagnoses one with.
+ */
+export class TicketService implements TicketApi {
+  readonly #deps: TicketServiceDeps;
+
+  constructor(deps: TicketServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async openTicket(request: OpenTicketRequest, options: WriteOptions = {}): Promise<Ticket> {
+    const ticketId = this.#deps.newId();
+    return await this.#handle(ticketId, [{
+      type: "OpenTicket",
+      ticketId,
+      customer: request.customer,
+      environment: request.environment,
+      subject: request.subject,
+      description: request.description,
+      severity: request.severity,
+      reporter: request.reporter,
+      externalRef: request.externalRef ?? null,
+      window: request.window ?? null,
+      openedAt: request.openedAt ?? null,
+    }], options);
+  }
+
+  listTickets(query: TicketQuery): TicketPage {
+    const reader = this.#deps.projections;
+    const filters: [IndexedField, string[]][] = [];
+    if (query.status !== undefined) filters.push(["status", [...query.status]]);
+    if (query.severity !== undefined) filters.push(["severity", [...query.severity]]);
+    if (query.customer !== undefined) filters.push(["customer", [query.customer]]);
+    if (query.environment !== undefined) filters.push(["environment", [query.environment]]);
+    if (query.assignee !== undefined) filters.push(["assignee", [query.assignee ?? UNASSIGNED]]);
+    let ids: Iterable<string>;
+    if (filters.length === 0) {
+      ids = [...reader.range<Ticket>(TICKET_TABLES.tickets)].map((e) => String(e.key[0]));
+    } else {
+      // The most selective filter picks the candidates; the others are checked on each.
+      const [field, values] = filters.map(([f, v]) =>
+        [f, v, v.reduce((n, value) => n + indexCount(reader, f, value), 0)] as const
+      ).sort((a, b) => a[2] - b[2])[0]!;
+      ids = new Set(values.flatMap((value) => indexedIds(reader, field, value)));
+    }
+    const matching: Ticket[] = [];
+    for (const id of ids) {
+      const ticket = reader.get<Ticket>(TICKET_TABLES.tickets, [id]);
+      if (ticket === undefined) continue;
+      if (query.status !== undefined && !query.status.includes(ticket.status)) continue;
+      if (query.severity !== undefined && !query.severity.includes(ticket.severity)) continue;
+      if (query.customer !== undefined && ticket.customer !== query.customer) continue;
+      if (query.environment !== undefined && ticket.environment !== query.environment) continue;
+      if (query.assignee !== undefined && ticket.assignee !== query.assignee) continue;
+      matching.push(ticket);
+    }
+    matching.sort((a, b) => b.openedAt - a.openedAt || (a.ticketId < b.ticketId ? 1 : -1));
+    return {
+      total: matching.length,
+      items: matching.slice(query.offset, query.offset + query.limit).map(summaryOf),
+    };
+  }
+
+  async ticket(ticketId: string): Promise<TicketDetail> {
+    const { state, events } = await this.#load(ticketId);
+    if (state === null) throw notFound(ticketId);
+    return {
+      ticket: state,
+      history: events.map((event) => {
+        const { ticketId: _, at, by, ...data } = event.data as TicketEvent["data"];
+        return { version: event.streamVersion, type: event.type, at, by, data };
+      }),
+    };
+  }
+
+  async updateTicket(
+    ticketId: string,
+    update: TicketUpdate,
+    options: WriteOptions = {},
+  ): Promise<Ticket> {
+    const commands: TicketCommand[] = [];
+    if (
+      update.subject !== undefined || update.description !== undefined ||
+      update.window !== undefined || update.externalRef !== undefined
+    ) {
+      commands.push({
+        type: "EditTicket",
+        ...(update.subject === undefined ? {} : { subject: update.subject }),
+        ...(update.description === undefined ? {} : { description: update.description }),
+        ...(update.window === undefined ? {} : { window: update.window }),
+        ...(update.externalRef === undefined ? {} : { externalRef: update.externalRef }),
+      });
+    }
+    if (update.severity !== undefined) {
+      commands.push({ type: "ChangeTicketSeverity", severity: update.severity });
+    }
+    if (update.assignee !== undefined) {
+      commands.push({ type: "AssignTicket", assignee: update.assignee });
+    }
+    // Status last: closing a ticket after the other changes, not before them.
+    if (update.status !== undefined) {
+      commands.push({
+        type: "ChangeTicketStatus",
+        status: update.status,
+        reason: update.statusReason ?? null,
+      });
+    }
+    return await this.#handle(ticketId, commands, options);
+  }
+
+  async comment(
+    ticketId: string,
+    comment: CommentRequest,
+    options: WriteOptions = {},
+  ): Promise<Ticket> {
+    return await this.#handle(ticketId, [{
+      type: "CommentOnTicket",
+      commentId: this.#deps.newId(),
+      author: comment.author,
+      body: comment.body,
+      visibility: comment.visibility,
+    }], options);
+  }
+
+  async link(ticketId: string, links: LinkRequest, options: WriteOptions = {}): Promise<Ticket> {
+    for (const signatureId of links.signatureIds ?? []) this.#checkSignature(signatureId);
+    for (const logEventId of links.logEventIds ?? []) await this.#checkLogEvent(logEventId);
+    return await this.#handle(ticketId, [
+      ...(links.signatureIds ?? []).map((signatureId): TicketCommand => ({
+        type: "LinkSignature",
+        signatureId,
+      })),
+      ...(links.logEventIds ?? []).map((logEventId): TicketCommand => ({
+        type: "LinkLogEvent",
+        logEventId,
+      })),
+    ], options);
+  }
+
+  async unlink(ticketId: string, links: LinkRequest, options: WriteOptions = {}): Promise<Ticket> {
+    return await this.#handle(ticketId, [
+      ...(links.signatureIds ?? []).map((signatureId): TicketCommand => ({
+        type: "UnlinkSignature",
+        signatureId,
+      })),
+      ...(links.logEventIds ?? []).map((logEventId): TicketCommand => ({
+        type: "UnlinkLogEvent",
+        logEventId,
+      })),
+    ], options);
+  }
+
+  async resolve(
+    ticketId: string,
+    resolution: ResolutionRequest,
+    options: WriteOptions = {},
+  ): Promise<Ticket> {
+    return await this.#handle(ticketId, [{
+      type: "ResolveTicket",
+      rootCause: resolution.rootCause,
+      solution: resolution.solution,
+      prevention: resolution.prevention ?? null,
+      resolver: resolution.resolver,
+    }], options);
+  }
+
+  async ticketLogs(ticketId: string, query: LogQuery): Promise<LogPage> {
+    const ticket = await this.#existing(ticketId);
+    return await environmentLogs(
+      this.#deps.store,
+      this.#deps.projections,
+      { customer: ticket.customer, environment: ticket.environment },
+      this.#ticketWindow(ticket),
+      query,
+    );
+  }
+
+  async ticketMetrics(ticketId: string): Promise<MetricsView> {
+    const ticket = await this.#existing(ticketId);
+    const window = this.#ticketWindow(ticket);
+    return this.metrics({
+      environment: ticket.environment,
+      customer: ticket.customer,
+      from: window.from,
+      to: window.to,
+      limit: SNAPSHOT_LIMIT,
+    });
+  }
+
+  async candidates(ticketId: string, limit: number): Promise<CandidateList> {
+    const ticket = await this.#existing(ticketId);
+    const window = correlationWindow(ticket, this.#deps.clock.now());
+    const ranked = rankCandidates(this.#deps.projections, ticket, window);
+    return {
+      ticketId,
+      window,
+      considered: ranked.length,
+      candidates: ranked.slice(0, limit),
+    };
+  }
+
+  signatureTickets(signatureId: string, limit: number): Promise<SignatureTickets> {
+    try {
+      return Promise.resolve(this.#signatureTickets(signatureId, limit));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #signatureTickets(signatureId: string, limit: number): SignatureTickets {
+    this.#checkSignature(signatureId);
+    const reader = this.#deps.projections;
+    const linked: TicketSummary[] = [];
+    for (
+      const { key } of reader.range<number>(TICKET_TABLES.signatureTickets, {
+        prefix: [signatureId],
+      })
+    ) {
+      const ticket = reader.get<Ticket>(TICKET_TABLES.tickets, [String(key[1])]);
+      if (ticket !== undefined) linked.push(summaryOf(ticket));
+    }
+    linked.sort((a, b) => b.openedAt - a.openedAt);
+    const now = this.#deps.clock.now();
+    const probable: ProbableTicket[] = [];
+    const customers = [...reader.range(TABLES.byCustomer, { prefix: [signatureId] })].map((e) =>
+      String(e.key[1])
+    );
+    let scored = 0;
+    for (const customer of customers) {
+      for (const ticketId of indexedIds(reader, "customer", customer)) {
+        if (scored >= REVERSE_TICKET_LIMIT) break;
+        const ticket = reader.get<Ticket>(TICKET_TABLES.tickets, [ticketId]);
+        if (ticket === undefined || !isOpenStatus(ticket.status)) continue;
+        scored++;
+        // Scored exactly as the ticket's own candidate list scores it.
+        const ranked = rankCandidates(reader, ticket, correlationWindow(ticket, now));
+        const found = ranked.find((c) => c.signatureId === signatureId);
+        if (found === undefined) continue;
+        probable.push({
+          ticket: summaryOf(ticket),
+          score: found.score,
+          rank: found.rank,
+          reasons: found.reasons,
+        });
+      }
+    }
+    probable.sort((a, b) => a.rank - b.rank || b.score - a.score);
+    return { signatureId, linked, probable: probable.slice(0, limit) };
+  }
+
+  async recordMetrics(snapshots: readonly MetricsSnapshot[]): Promise<MetricsReceipt> {
+    mapped(() => snapshots.forEach((s, i) => checkSnapshot(s, `snapshot ${i + 1}`)));
+    if (snapshots.length === 0) return { accepted: 0, position: 0 };
+    const event: MetricsRecorded = {
+      type: "MetricsRecorded",
+      data: { snapshots, receivedAt: this.#deps.clock.now() },
+    };
+    const result = await this.#deps.store.append(METRICS_STREAM, [event], {
+      expectedVersion: "any",
+    });
+    await this.#deps.settled();
+    return { accepted: snapshots.length, position: result.position };
+  }
+
+  metrics(query: MetricsQuery): MetricsView {
+    const snapshots = snapshotsIn(
+      this.#deps.projections,
+      query.customer,
+      query.environment,
+      query.from,
+      query.to,
+      query.limit,
+    );
+    const ruleSet = this.rules();
+    return {
+      window: { from: query.from, to: query.to },
+      snapshots,
+      findings: snapshots.flatMap((snapshot) => evaluateRules(ruleSet.rules, snapshot)),
+      rulesVersion: ruleSet.version,
+    };
+  }
+
+  rules(): RuleSetView {
+    const configured = configuredRules(this.#deps.projections);
+    return configured === undefined
+      ? { version: 0, source: "default", rules: this.#deps.defaultRules }
+      : { version: configured.version, source: "configured", rules: configured.rules };
+  }
+
+  async configureRules(rules: readonly Rule[], options: WriteOptions = {}): Promise<RuleSetView> {
+    const { store, clock } = this.#deps;
+    const version = await store.streamVersion(RULES_STREAM);
+    checkVersion(options, version, "the rule set");
+    const [last] = version === 0 ? [] : await store.readStream(RULES_STREAM, version - 1);
+    const current = last === undefined
+      ? { rules: this.#deps.defaultRules, version: 0 }
+      : { rules: (last as StoredEvent & RulesConfigured).data.rules, version };
+    const events = mapped(() =>
+      configureRules(rules, current, { at: clock.now(), by: options.by ?? null })
+    );
+    if (events.length === 0) {
+      return { version, source: version === 0 ? "default" : "configured", rules: current.rules };
+    }
+    try {
+      const result = await store.append(RULES_STREAM, events, { expectedVersion: version });
+      await this.#deps.settled();
+      return { version: result.streamVersion, source: "configured", rules };
+    } catch (error) {
+      throw conflictOf(error);
+    }
+  }
+
+  /**
+   * Decides the commands in order on the ticket as stored, then appends
+   * their events at once, expecting the version they were decided on.
+   */
+  async #handle(
+    ticketId: string,
+    commands: readonly TicketCommand[],
+    options: WriteOptions,
+  ): Promise<Ticket> {
+    const metadata = { at: this.#deps.clock.now(), by: options.by ?? null };
+    for (let attempt = 0;; attempt++) {
+      const { state } = await this.#load(ticketId);
+      if (state === null && commands[0]?.type !== "OpenTicket") throw notFound(ticketId);
+      checkVersion(options, state?.version ?? 0, `ticket ${ticketId}`);
+      let next: TicketState = state;
+      const events: TicketEvent[] = [];
+      for (const command of commands) {
+        const produced = mapped(() => decide(command, next, metadata));
+        for (const event of produced) next = evolve(next, event);
+        events.push(...produced);
+      }
+      if (events.length === 0) return state!;
+      try {
+        await this.#deps.store.append(ticketStream(ticketId), events, {
+          expectedVersion: state?.version ?? 0,
+        });
+      } catch (error) {
+        const raced = error instanceof ConcurrencyError;
+        if (raced && options.expectedVersion === undefined && attempt < RETRIES) continue;
+        throw conflictOf(error);
+      }
+      await this.#deps.settled();
+      return next!;
+    }
+  }
+
+  async #load(ticketId: string): Promise<{ state: TicketState; events: StoredEvent[] }> {
+    const events = await this.#deps.store.readStream(ticketStream(ticketId));
+    const state = events.reduce<TicketState>(
+      (ticket, event) => evolve(ticket, event as unknown as TicketEvent),
+      null,
+    );
+    return { state, events };
+  }
+
+  async #existing(ticketId: string): Promise<Ticket> {
+    const { state } = await this.#load(ticketId);
+    if (state === null) throw notFound(ticketId);
+    return state;
+  }
+
+  /** The ticket's problem period: its own window, or from a day before it opened until now or until it closed. */
+  #ticketWindow(ticket: Ticket): TimeWindow {
+    if (ticket.window !== null) return ticket.window;
+    const end = ticket.closedAt ?? this.#deps.clock.now();
+    return { from: ticket.openedAt - DAY_MS, to: Math.max(end, ticket.openedAt) + 1 };
+  }
+
+  #checkSignature(signatureId: string): void {
+    if (
+      this.#deps.projections.get<SignatureSummary>(TABLES.signatures, [signatureId]) === undefined
+    ) {
+      throw new LoupeError("not_found", `Cannot find signature ${signatureId}`);
+    }
+  }
+
+  async #checkLogEvent(logEventId: string): Promise<void> {
+    const at = parseLogEventId(logEventId);
+    if (at === undefined) {
+      throw new LoupeError(
+        "validation_failed",
+        `Cannot link log event: "${logEventId}" is not of the form <position>:<index>`,
+      );
+    }
+    const [event] = await this.#deps.store.readAll(at.position - 1, 1);
+    const records = event?.type === "LogBatchIngested"
+      ? (event.data as LogBatchIngestedData).records
+      : [];
+    if (event?.position !== at.position || records[at.index] === undefined) {
+      throw new LoupeError("not_found", `Cannot find log event ${logEventId}`);
+    }
+  }
+}
+
+function notFound(ticketId: string): LoupeError {
+  return new LoupeError("not_found", `Cannot find ticket ${ticketId}`);
+}
+
+function checkVersion(options: WriteOptions, actual: number, what: string): void {
+  if (options.expectedVersion !== undefined && options.expectedVersion !== actual) {
+    throw new LoupeError(
+      "precondition_failed",
+      `Cannot update ${what}: it is at version ${actual}, not ${options.expectedVersion} (If-Match)`,
+      { expected_version: options.expectedVersion, current_version: actual },
+    );
+  }
+}
+
+function conflictOf(error: unknown): unknown {
+  if (error instanceof ConcurrencyError) {
+    return new LoupeError(
+      "conflict",
+      `Cannot update ${error.stream}: another change was stored first (version ${error.actual}); read it and retry`,
+      { current_version: error.actual },
+    );
+  }
+  return asLoupeError(error);
+}
