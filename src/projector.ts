@@ -87,18 +87,19 @@ export class Projector {
         const events = await this.#store.readAll(from, this.#chunkSize);
         if (events.length === 0) break;
         const reached = events[events.length - 1]!.position;
+        // Issued together, the projections' transactions share one commit.
+        const commits: Promise<void>[] = [];
         for (const projection of this.#list) {
           const checkpoint = this.#projections.checkpoint(projection.name);
           const unseen = checkpoint <= from
             ? events
             : events.filter((e) => e.position > checkpoint);
           if (unseen.length === 0) continue;
-          await this.#projections.commit(
-            projection.name,
-            reached,
-            (tx) => projection.apply(unseen, tx),
+          commits.push(
+            this.#projections.commit(projection.name, reached, (tx) => projection.apply(unseen, tx)),
           );
         }
+        await Promise.all(commits);
         from = reached;
         this.#onProgress?.(reached);
       }
