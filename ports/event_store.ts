@@ -60,8 +60,11 @@ export interface EventStore {
   streamVersion(stream: string): Promise<number>;
   /** Position of the last appended event, 0 when empty. */
   headPosition(): number;
-  /** Called after each durable append with the new head position. */
-  onAppend(listener: (head: number) => void): () => void;
+  /**
+   * Called after each durable append with the new head position and the
+   * events just stored (shared, not copies: listeners must not change them).
+   */
+  onAppend(listener: (head: number, appended: readonly StoredEvent[]) => void): () => void;
   /** Bytes used on disk (or in memory) by the store. */
   sizeBytes(): number;
   close(): Promise<void>;

@@ -1,6 +1,9 @@
-import type { EventStore } from "../ports/event_store.ts";
+import type { EventStore, StoredEvent } from "../ports/event_store.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
 import type { Projection } from "./projections/projection.ts";
+
+/** Most appended events kept for projection without a read. */
+const RECENT_LIMIT = 64;
 
 export interface ProjectorOptions {
   /** Events applied per projection transaction. */
@@ -22,6 +25,8 @@ export class Projector {
   #running: Promise<number> | undefined;
   #again = false;
   #stopListening: (() => void) | undefined;
+  /** Events just appended, by position: applied without reading them back. */
+  readonly #recent = new Map<number, StoredEvent>();
 
   constructor(
     store: EventStore,
@@ -61,7 +66,11 @@ export class Projector {
 
   /** Follows the log: every append triggers a catch-up. */
   follow(onError: (error: unknown) => void): void {
-    this.#stopListening ??= this.#store.onAppend(() => {
+    this.#stopListening ??= this.#store.onAppend((_head, appended) => {
+      // Bounded: a projector that falls behind reads from the store instead.
+      if (this.#recent.size + appended.length <= RECENT_LIMIT) {
+        for (const event of appended) this.#recent.set(event.position, event);
+      }
       this.catchUp().catch(onError);
     });
   }
@@ -69,6 +78,7 @@ export class Projector {
   stop(): void {
     this.#stopListening?.();
     this.#stopListening = undefined;
+    this.#recent.clear();
   }
 
   /** Empties every projection, for a rebuild from position 0. */
@@ -79,12 +89,26 @@ export class Projector {
     }
   }
 
+  /** The events after `from` if the recent ones hold them, in order. */
+  #takeRecent(from: number): StoredEvent[] | undefined {
+    const events: StoredEvent[] = [];
+    for (let position = from + 1; events.length < this.#chunkSize; position++) {
+      const event = this.#recent.get(position);
+      if (event === undefined) break;
+      events.push(event);
+    }
+    for (const position of this.#recent.keys()) {
+      if (position <= from + events.length) this.#recent.delete(position);
+    }
+    return events.length > 0 ? events : undefined;
+  }
+
   async #run(): Promise<number> {
     do {
       this.#again = false;
       let from = this.position();
       for (;;) {
-        const events = await this.#store.readAll(from, this.#chunkSize);
+        const events = this.#takeRecent(from) ?? await this.#store.readAll(from, this.#chunkSize);
         if (events.length === 0) break;
         const reached = events[events.length - 1]!.position;
         // Issued together, the projections' transactions share one commit.
@@ -96,7 +120,11 @@ export class Projector {
             : events.filter((e) => e.position > checkpoint);
           if (unseen.length === 0) continue;
           commits.push(
-            this.#projections.commit(projection.name, reached, (tx) => projection.apply(unseen, tx)),
+            this.#projections.commit(
+              projection.name,
+              reached,
+              (tx) => projection.apply(unseen, tx),
+            ),
           );
         }
         await Promise.all(commits);

@@ -52,7 +52,7 @@ export class LmdbEventStore implements EventStore {
   readonly #idempotency: Database<AppendResult, string>;
   readonly #clock: Clock;
   readonly #newId: NewId;
-  readonly #listeners = new Set<(head: number) => void>();
+  readonly #listeners = new Set<(head: number, appended: readonly StoredEvent[]) => void>();
   #head: number;
 
   constructor(environment: LmdbEnvironment, options: { clock?: Clock; newId?: NewId } = {}) {
@@ -85,6 +85,7 @@ export class LmdbEventStore implements EventStore {
       : idempotencySlot(stream, options.idempotencyKey);
     // Checks come before the first write: lmdb-js cannot roll back an async
     // transaction once the callback has written.
+    let stored: StoredEvent[] = [];
     const result = await this.#environment.root.transaction((): AppendResult => {
       if (idempotencyKey !== undefined) {
         const earlier = this.#idempotency.get(idempotencyKey);
@@ -95,18 +96,19 @@ export class LmdbEventStore implements EventStore {
         throw new ConcurrencyError(stream, options.expectedVersion, current);
       }
       const firstPosition = this.#head + 1;
-      events.forEach((event, index) => {
+      stored = events.map((event, index) => {
         const position = firstPosition + index;
-        const streamVersion = current + index + 1;
-        this.#events.put(position, {
+        const row: EventRow = {
           type: event.type,
           data: event.data,
           stream,
-          streamVersion,
+          streamVersion: current + index + 1,
           id: ids[index]!,
           recordedAt,
-        });
-        this.#streamIndex.put([stream, streamVersion], position);
+        };
+        this.#events.put(position, row);
+        this.#streamIndex.put([stream, row.streamVersion], position);
+        return toStored(position, row);
       });
       const appended: AppendResult = {
         firstPosition,
@@ -120,7 +122,9 @@ export class LmdbEventStore implements EventStore {
       return appended;
     });
     await this.#environment.root.flushed;
-    if (!result.duplicate) { for (const listener of this.#listeners) listener(result.position); }
+    if (!result.duplicate) {
+      for (const listener of this.#listeners) listener(result.position, stored);
+    }
     return result;
   }
 
@@ -158,7 +162,7 @@ export class LmdbEventStore implements EventStore {
     return this.#head;
   }
 
-  onAppend(listener: (head: number) => void): () => void {
+  onAppend(listener: (head: number, appended: readonly StoredEvent[]) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }

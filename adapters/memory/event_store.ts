@@ -19,7 +19,7 @@ export class MemoryEventStore implements EventStore {
   readonly #events: StoredEvent[] = [];
   readonly #streams = new Map<string, StoredEvent[]>();
   readonly #idempotency = new Map<string, AppendResult>();
-  readonly #listeners = new Set<(head: number) => void>();
+  readonly #listeners = new Set<(head: number, appended: readonly StoredEvent[]) => void>();
   readonly #clock: Clock;
   readonly #newId: NewId;
   #bytes = 0;
@@ -53,6 +53,7 @@ export class MemoryEventStore implements EventStore {
     }
     const recordedAt = this.#clock.now();
     const firstPosition = this.#events.length + 1;
+    const appended: StoredEvent[] = [];
     events.forEach((event, index) => {
       // A deep copy, so later changes by the caller cannot rewrite history.
       const stored: StoredEvent = {
@@ -66,6 +67,7 @@ export class MemoryEventStore implements EventStore {
       };
       this.#events.push(stored);
       streamEvents.push(stored);
+      appended.push(stored);
       this.#bytes += JSON.stringify(stored).length;
     });
     this.#streams.set(stream, streamEvents);
@@ -76,7 +78,7 @@ export class MemoryEventStore implements EventStore {
       duplicate: false,
     };
     if (idempotencyKey !== undefined) this.#idempotency.set(idempotencyKey, result);
-    for (const listener of this.#listeners) listener(result.position);
+    for (const listener of this.#listeners) listener(result.position, appended);
     return Promise.resolve(result);
   }
 
@@ -101,7 +103,7 @@ export class MemoryEventStore implements EventStore {
     return this.#events.length;
   }
 
-  onAppend(listener: (head: number) => void): () => void {
+  onAppend(listener: (head: number, appended: readonly StoredEvent[]) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }

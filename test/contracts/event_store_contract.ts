@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ConcurrencyError, type EventStore, InvalidEventError } from "../../ports/event_store.ts";
+import {
+  ConcurrencyError,
+  type EventStore,
+  InvalidEventError,
+  type StoredEvent,
+} from "../../ports/event_store.ts";
 
 /** Opens a fresh, empty store; `reopen` gives the same store after a close. */
 export interface EventStoreFixture {
@@ -100,13 +105,18 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
 
   test("tells listeners about each durable append", async (store) => {
     const heads: number[] = [];
-    const stop = store.onAppend((head) => heads.push(head));
+    const seen: StoredEvent[] = [];
+    const stop = store.onAppend((head, appended) => {
+      heads.push(head);
+      seen.push(...appended);
+    });
     await store.append("s", [{ type: "A", data: {} }, { type: "B", data: {} }], {
       expectedVersion: "any",
     });
     stop();
     await store.append("s", [{ type: "C", data: {} }], { expectedVersion: "any" });
     assert.deepEqual(heads, [2]);
+    assert.deepEqual(seen, await store.readAll(0, 2), "listeners see exactly what was stored");
   });
 
   test("serializes concurrent appends to one stream: exactly one wins per version", async (store) => {
