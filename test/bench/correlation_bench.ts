@@ -32,6 +32,7 @@ import {
 } from "../../src/tickets/mod.ts";
 import { runEntry } from "../support/cli.ts";
 import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";
+import { rng } from "./rng.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -385,17 +386,6 @@ const DAYS = Number(Deno.env.get("LOUPE_BENCH_CORR_DAYS") ?? 30);
 const PER_DAY = Number(Deno.env.get("LOUPE_BENCH_CORR_PER_DAY") ?? 1_000_000);
 const CUSTOMERS = 200;
 const BACKGROUND = 150;
-
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VERBS = [
   "timeout",

@@ -4,6 +4,7 @@
  * syslog, access logs and log4j text with Java stack traces, with varied
  * ids, IPs, durations, paths and e-mails. Deterministic (seeded).
  */
+import { rng } from "./rng.ts";
 const FORMATS = ["jsonl", "logfmt", "syslog", "access", "log4j"] as const;
 type Format = (typeof FORMATS)[number];
 const EXTENSION: Record<Format, string> = {
@@ -13,17 +14,6 @@ const EXTENSION: Record<Format, string> = {
   access: "access.log",
   log4j: "log",
 };
-
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EVENTS: ((r: () => number) => { level: string; msg: string })[] = [
   (r) => ({
