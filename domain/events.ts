@@ -1,4 +1,11 @@
-import type { AttributePairs, LogRecord, QuarantinedLine, SourceContext } from "./log_record.ts";
+import {
+  type AttributePairs,
+  type LogRecord,
+  type ParsedLog,
+  type QuarantinedLine,
+  type SourceContext,
+  toAttributePairs,
+} from "./log_record.ts";
 import type { MinerEvent } from "./mining/miner_events.ts";
 
 /**
@@ -42,13 +49,41 @@ export function contextualField(
   return record[field] ?? context[field] ?? null;
 }
 
-/** What a record stores for a field: null when the batch context says the same. */
-export function storedField(
-  value: string | null,
+/** What a record stores for a field: null when the batch context gives the value. */
+function ownValue(
+  value: string | undefined,
   context: SourceContext,
   field: ContextField,
 ): string | null {
-  return value !== null && value === context[field] ? null : value;
+  return value === undefined || value === context[field] ? null : value;
+}
+
+/**
+ * The record the event log keeps for a parsed line: `normalizeRecord`'s
+ * values, with what the batch context already says left out, built in one
+ * step because ingest does this for every record.
+ */
+export function storedRecordOf(
+  parsed: ParsedLog,
+  context: SourceContext,
+  observedAt: number,
+  line: number,
+  offset: number | undefined,
+  signatureId: string,
+): StoredRecord {
+  return {
+    timestamp: parsed.timestamp ?? observedAt,
+    customer: ownValue(parsed.customer, context, "customer"),
+    environment: ownValue(parsed.environment, context, "environment"),
+    service: ownValue(parsed.service, context, "service"),
+    version: ownValue(parsed.version, context, "version"),
+    severityNumber: parsed.severity?.number ?? 0,
+    message: parsed.message,
+    attributes: toAttributePairs(parsed.attributes),
+    line,
+    offset: offset ?? null,
+    signatureId,
+  };
 }
 
 export type LogBatchIngested = {

@@ -1,11 +1,9 @@
-import type { StoredRecord } from "../domain/events.ts";
 import {
   INGEST_STREAM,
   type IngestEvent,
   type LogBatchIngested,
-  storedField,
+  storedRecordOf,
 } from "../domain/events.ts";
-import { normalizeRecord, toAttributePairs } from "../domain/log_record.ts";
 import type { MineResult, MinerEvent } from "../domain/mining/miner_events.ts";
 import type { Clock, NewId } from "../ports/clock.ts";
 import type { AppendResult, EventStore } from "../ports/event_store.ts";
@@ -159,27 +157,16 @@ export class IngestService {
     const receivedAt = clock.now();
     const batchId = newId();
     const mined = this.#miner.mine(request.records.map((r) => r.parsed.message));
-    const records: StoredRecord[] = request.records.map((sourced, index) => {
-      const record = normalizeRecord(
+    const records = request.records.map((sourced, index) =>
+      storedRecordOf(
         sourced.parsed,
         request.context,
-        { source: request.source },
         receivedAt,
-      );
-      return {
-        timestamp: record.timestamp,
-        customer: storedField(record.customer, request.context, "customer"),
-        environment: storedField(record.environment, request.context, "environment"),
-        service: storedField(record.service, request.context, "service"),
-        version: storedField(record.version, request.context, "version"),
-        severityNumber: record.severityNumber,
-        message: record.message,
-        attributes: toAttributePairs(record.attributes),
-        line: sourced.line,
-        offset: sourced.offset ?? null,
-        signatureId: mined.signatureIds[index]!,
-      };
-    });
+        sourced.line,
+        sourced.offset,
+        mined.signatureIds[index]!,
+      )
+    );
     const batch: LogBatchIngested = {
       type: "LogBatchIngested",
       data: {
