@@ -106,7 +106,7 @@ const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 const HTTP_BATCH = 1000;
 const HTTP_BATCHES = Number(Deno.env.get("LOUPE_BENCH_HTTP_BATCHES") ?? 300);
-const HTTP_CLIENTS = 4;
+const HTTP_CLIENTS = Number(Deno.env.get("LOUPE_BENCH_HTTP_CLIENTS") ?? 8);
 
 function ndjsonBatch(batch: number): string {
   const lines: string[] = [];
