@@ -15,6 +15,7 @@ export const LAYOUT_VERSION = 1;
 
 export function openLmdb(path: string): LmdbEnvironment {
   Deno.mkdirSync(path, { recursive: true });
+  const releaseWriter = claimWriter(path);
   const root = open({
     path,
     // Per-value compression costs 8-10x on small values for no size gain.
@@ -29,6 +30,7 @@ export function openLmdb(path: string): LmdbEnvironment {
     meta.putSync("layout_version", LAYOUT_VERSION);
   } else if (layout !== LAYOUT_VERSION) {
     root.close();
+    releaseWriter();
     throw new Error(
       `Cannot open store at ${path}: layout version ${layout}, this build reads ${LAYOUT_VERSION}`,
     );
@@ -39,6 +41,7 @@ export function openLmdb(path: string): LmdbEnvironment {
     close: async () => {
       await root.flushed;
       await root.close();
+      releaseWriter();
     },
   };
 }
@@ -50,4 +53,32 @@ export function lmdbSizeBytes(environment: LmdbEnvironment): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * One process writes a store: the signature miner's state follows the log
+ * that process appends, so a second writer (`replay --import` next to a
+ * running service) would corrupt it. An OS file lock marks the writer; the
+ * OS drops it when that process ends, even when it is killed.
+ */
+function claimWriter(path: string): () => void {
+  const lockPath = `${path}/writer.lock`;
+  const file = Deno.openSync(lockPath, { read: true, write: true, create: true });
+  if (!file.tryLockSync(true)) {
+    const holder = new TextDecoder().decode(Deno.readFileSync(lockPath)).trim();
+    file.close();
+    throw new Error(
+      `Cannot open store at ${path}: process ${holder || "?"} is writing to it; stop it first`,
+    );
+  }
+  file.truncateSync(0);
+  file.writeSync(new TextEncoder().encode(`${Deno.pid}\n`));
+  return () => {
+    try {
+      file.unlockSync();
+      file.close();
+    } catch {
+      // Already released.
+    }
+  };
 }
