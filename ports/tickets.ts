@@ -12,6 +12,7 @@ import type {
   TicketStatus,
   TimeWindow,
 } from "../domain/tickets/mod.ts";
+import type { LogRecord } from "../domain/log_record.ts";
 
 /** Who asks, and what version of the ticket they last saw (If-Match). */
 export interface WriteOptions {
@@ -126,17 +127,20 @@ export interface LogQuery {
   readonly cursor?: string;
 }
 
-export interface LogLine {
+export interface LogLine extends
+  Pick<
+    LogRecord,
+    | "timestamp"
+    | "customer"
+    | "environment"
+    | "service"
+    | "version"
+    | "severityNumber"
+    | "severityText"
+    | "message"
+  > {
   /** `"<position>:<index>"`: what to link to the ticket. */
   readonly logEventId: string;
-  readonly timestamp: number;
-  readonly customer: string | null;
-  readonly environment: string | null;
-  readonly service: string | null;
-  readonly version: string | null;
-  readonly severityNumber: number;
-  readonly severityText: string;
-  readonly message: string;
   readonly signatureId: string;
   readonly source: string;
   readonly line: number;
