@@ -42,7 +42,8 @@ export interface AppendResult {
 
 /**
  * The append-only log of every fact Loupe knows. No update, no delete.
- * An append is acknowledged only once it is durable.
+ * An append is acknowledged only once it is durable. Event data is JSON-safe
+ * and has no `__proto__` keys (parsers rename those; a store may too).
  */
 export interface EventStore {
   append(

@@ -136,9 +136,11 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
   });
 
   test("round-trips any JSON-safe event data", async (store) => {
-    const json = fc.jsonValue({ noUnicodeString: false }).map((value) =>
-      JSON.parse(JSON.stringify(value))
-    );
+    // `__proto__` keys are outside the contract (see EventStore): the msgpack
+    // decoder renames them so that no stored value can set a prototype.
+    const json = fc.jsonValue({ noUnicodeString: false })
+      .filter((value) => !JSON.stringify(value).includes('"__proto__"'))
+      .map((value) => JSON.parse(JSON.stringify(value)));
     let expected = 0;
     await fc.assert(
       fc.asyncProperty(json, async (data) => {
