@@ -1,17 +1,38 @@
 import type { Attributes, ParsedLog } from "../../domain/log_record.ts";
 import { severityFromNumber } from "../../domain/severity.ts";
 import { lineParser, type RecordParser } from "./format.ts";
-import { monthIndex } from "./time.ts";
+import { monthIndex, utcTime } from "./time.ts";
 
 // host ident user [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.0" 200 2326 ["referer" "agent"] [extra...]
 const ACCESS =
   /^(\S+) (\S+) (\S+) \[(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ([+-]\d{4})\] "((?:[^"\\]|\\.)*)" (\d{3}|-) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?(?: (.*))?$/;
 
-/** Apache and nginx common and combined access logs. */
+/**
+ * Apache and nginx common and combined access logs, with an optional request
+ * time after them (nginx `$request_time`, Apache `%D`/`%T`). The message is
+ * `METHOD path status`: what signature mining should group on, with the query
+ * string (which varies per request) kept as an attribute.
+ */
 export function accessLogParser(): RecordParser {
   return lineParser(parseAccessLine);
 }
 
+/**
+ * One access log line as a record, or why it is not one.
+ *
+ * @example
+ * ```ts
+ * import { parseAccessLine } from "./access.ts";
+ * import assert from "node:assert/strict";
+ * const parsed = parseAccessLine(
+ *   '10.0.0.9 - - [01/Mar/2026:10:00:00 +0000] "POST /api/pay?cart=9 HTTP/1.1" 502 157 "-" "curl/8.5.0"',
+ * );
+ * assert.ok(typeof parsed !== "string");
+ * assert.equal(parsed.message, "POST /api/pay 502");
+ * assert.equal(parsed.severity?.text, "ERROR");
+ * assert.equal(parsed.attributes.query, "cart=9");
+ * ```
+ */
 export function parseAccessLine(text: string): ParsedLog | string {
   const m = ACCESS.exec(text);
   if (m === null) return "Cannot parse access log line: not in common or combined log format";
@@ -40,9 +61,9 @@ export function parseAccessLine(text: string): ParsedLog | string {
   const ms = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
   const sign = zone!.startsWith("-") ? -1 : 1;
   const offset = sign * (Number(zone!.slice(1, 3)) * 60 + Number(zone!.slice(3, 5)));
-  const utc = Date.UTC(Number(year), month, Number(day), Number(h), Number(mi), Number(s), ms);
-  if (new Date(utc).getUTCDate() !== Number(day)) {
-    return `timestamp "${day}/${mon}/${year}" is not a valid date`;
+  const utc = utcTime(Number(year), month, Number(day), Number(h), Number(mi), Number(s), ms);
+  if (utc === undefined) {
+    return `timestamp "${day}/${mon}/${year}:${h}:${mi}:${s}" is not a valid date`;
   }
   const attributes: Attributes = { client_ip: client! };
   if (user !== "-") attributes.user = user!;

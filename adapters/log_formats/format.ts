@@ -1,16 +1,19 @@
-import type { ParsedLog } from "../../domain/log_record.ts";
+import { type ParsedLog, QUARANTINE_RAW_LIMIT } from "../../domain/log_record.ts";
 import type { RawLine } from "../log_sources/lines.ts";
 
+/** The log formats Loupe reads. */
 export type FormatName = "jsonl" | "logfmt" | "syslog" | "access" | "text" | "csv";
+/** Every format, the more structured first: detection breaks ties in this order. */
 export const FORMAT_NAMES: readonly FormatName[] = [
   "jsonl",
   "logfmt",
   "syslog",
   "access",
-  "text",
   "csv",
+  "text",
 ];
 
+/** What a parser makes of its input: a record, or a quarantined line and why. */
 export type ParseItem =
   | {
     readonly kind: "record";
@@ -53,12 +56,14 @@ export function lineParser(parse: (text: string) => ParsedLog | string): RecordP
   };
 }
 
+/** A line (or gathered lines) that cannot become a record, with its raw text cut short. */
 export function quarantine(line: RawLine, reason: string): ParseItem {
+  const raw = line.text ?? line.raw ?? "";
   return {
     kind: "quarantined",
     line: line.line,
     offset: line.offset,
     reason,
-    raw: line.text ?? line.raw ?? "",
+    raw: raw.length > QUARANTINE_RAW_LIMIT ? raw.slice(0, QUARANTINE_RAW_LIMIT) : raw,
   };
 }

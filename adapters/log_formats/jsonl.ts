@@ -1,13 +1,26 @@
-import type { Attributes } from "../../domain/log_record.ts";
-import { flatten, recordFromFields } from "./fields.ts";
+import type { ParsedLog } from "../../domain/log_record.ts";
+import { recordFromFields } from "./fields.ts";
 import { lineParser, type RecordParser } from "./format.ts";
 
-/** One JSON object per line, with the common field names of structured loggers. */
+/**
+ * One JSON object per line (NDJSON), with the field names of the common
+ * structured loggers: pino, bunyan, logrus, zap, slog, ECS, OpenTelemetry.
+ */
 export function jsonLinesParser(): RecordParser {
   return lineParser(parseJsonLine);
 }
 
-export function parseJsonLine(text: string) {
+/**
+ * One JSON line as a record, or why it is not one.
+ *
+ * @example
+ * ```ts
+ * import { parseJsonLine } from "./jsonl.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseJsonLine("[1, 2]"), "JSON line is not an object (found an array)");
+ * ```
+ */
+export function parseJsonLine(text: string): ParsedLog | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -16,20 +29,8 @@ export function parseJsonLine(text: string) {
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return `JSON line is not an object (found ${
-      Array.isArray(value) ? "an array" : value === null ? "null" : typeof value
+      Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`
     })`;
   }
-  return recordFromFields(
-    isFlat(value) ? value as Attributes : flatten(value as Record<string, unknown>),
-  );
-}
-
-/** Most structured loggers write flat objects: those need no copy. */
-function isFlat(value: object): boolean {
-  for (const key in value) {
-    const inner = (value as Record<string, unknown>)[key];
-    if (inner !== null && typeof inner === "object") return false;
-    if (key === "__proto__") return false;
-  }
-  return true;
+  return recordFromFields(value as Record<string, unknown>);
 }

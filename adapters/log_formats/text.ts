@@ -2,12 +2,13 @@ import type { Attributes, ParsedLog } from "../../domain/log_record.ts";
 import { parseSeverity, type Severity } from "../../domain/severity.ts";
 import type { RawLine } from "../log_sources/lines.ts";
 import { type ParseItem, quarantine, type RecordParser } from "./format.ts";
-import { parseIsoLike } from "./time.ts";
+import { scanIsoTime } from "./time.ts";
 
 /** What a header recognizer reads from the start of a line. */
 export interface RecognizedHeader {
   readonly timestamp?: number;
   readonly severity?: Severity;
+  /** The line without its header. */
   readonly message: string;
   readonly attributes: Attributes;
 }
@@ -16,45 +17,47 @@ export interface RecognizedHeader {
 export type HeaderRecognizer = (line: string) => RecognizedHeader | undefined;
 
 export interface TextParserOptions {
-  /** Tried before the built-in log4j/logback/Python patterns. */
+  /** Tried before the built-in log4j/logback/Python/Spring patterns. */
   readonly headerRecognizer?: HeaderRecognizer;
   /** Most lines joined into one record; further lines are quarantined. */
   readonly maxRecordLines?: number;
 }
 
-const LEADING_TIME =
-  /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT))?)]?(?:\s+-\s+|\s*\|\s*|\s+|$)/i;
-const LEVEL_WORD =
-  /^\[?(TRACE|DEBUG|DBG|INFO|INFORMATION|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERG|PANIC)\]?:?$/i;
-const THREAD = /^\[([^\]]{0,120})\]\s*/;
-const LOGGER = /^([A-Za-z_$][\w$]*(?:\.[\w$]+)+|[A-Za-z_$][\w$]*)(?:\s+-\s+|:\s+|\s*-\s*$)/;
-const LEADING_LEVEL =
-  /^\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|CRITICAL|FATAL)\]?:?\s+/i;
+const DEFAULT_MAX_RECORD_LINES = 500;
 
 /**
- * Plain text logs with a leading timestamp and level: log4j/logback,
- * Python logging, and the like. Lines that are parts of the record before
- * them (indented lines, Java and Python stack traces) are joined to it.
+ * Plain text logs with a leading timestamp and level: log4j/logback, Spring
+ * Boot, Python logging and the like. Lines that are parts of the record
+ * before them (indented lines, Java and Python stack traces) are joined to
+ * it with "\n". A line with no header it knows is still a record, with the
+ * whole line as its message: Loupe keeps what it cannot structure.
  */
 export function textParser(options: TextParserOptions = {}): RecordParser {
-  const maxLines = options.maxRecordLines ?? 500;
+  const maxLines = options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES;
+  const recognize = options.headerRecognizer;
   let current:
     | { header: RecognizedHeader; lines: string[]; line: number; offset: number }
     | undefined;
 
-  const finish = (): ParseItem[] => {
-    if (current === undefined) return [];
+  const finish = (out: ParseItem[]): ParseItem[] => {
+    if (current === undefined) return out;
     const { header, lines, line, offset } = current;
     current = undefined;
-    const parsed: ParsedLog = { ...header, message: lines.join("\n") };
-    return [{ kind: "record", parsed, line, offset }];
+    const parsed: { -readonly [K in keyof ParsedLog]: ParsedLog[K] } = {
+      message: lines.length === 1 ? lines[0]! : lines.join("\n"),
+      attributes: header.attributes,
+    };
+    if (header.timestamp !== undefined) parsed.timestamp = header.timestamp;
+    if (header.severity !== undefined) parsed.severity = header.severity;
+    out.push({ kind: "record", parsed, line, offset });
+    return out;
   };
 
   return {
     push(raw: RawLine): ParseItem[] {
       if (raw.problem !== undefined) return [quarantine(raw, raw.problem)];
       const text = raw.text!;
-      const header = options.headerRecognizer?.(text) ?? recognizeHeader(text);
+      const header = recognize?.(text) ?? recognizeHeader(text);
       if (header === undefined && isContinuation(text)) {
         if (current === undefined) {
           return [quarantine(raw, "continuation line with no record before it")];
@@ -65,103 +68,278 @@ export function textParser(options: TextParserOptions = {}): RecordParser {
         current.lines.push(text.trimEnd());
         return [];
       }
-      const done = finish();
+      const done = finish([]);
+      const start = header ?? { message: text.trim(), attributes: {} };
       current = {
-        header: header ?? { message: text.trim(), attributes: {} },
-        lines: [(header?.message ?? text).trim()],
+        header: start,
+        lines: [start.message.trim()],
         line: raw.line,
         offset: raw.offset,
       };
       return done;
     },
-    flush: finish,
+    flush: () => finish([]),
   };
 }
 
-/** A line that belongs to the record before it rather than starting one. */
+// A Java frame that lost its indentation still reads `at pkg.Class.method(`.
+const CONTINUATION =
+  /^(?:at [\w$./<>-]+\(|Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\):|During handling of the above exception|The above exception was the direct cause)/;
+const QUALIFIED_EXCEPTION =
+  /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault)(?::|$)/;
+const PYTHON_EXCEPTION = /^[A-Z][A-Za-z]*(?:Error|Exception|Warning|Exit|Interrupt)(?::|$)/;
+
+/**
+ * A line that belongs to the record before it rather than starting one: an
+ * indented line, a stack frame, `Caused by:`, `... 12 more`, a traceback or
+ * the exception line that ends it.
+ *
+ * @example
+ * ```ts
+ * import { isContinuation } from "./text.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(isContinuation("\tat com.acme.Foo.bar(Foo.java:42)"));
+ * assert.ok(isContinuation("ValueError: bad input"));
+ * assert.ok(!isContinuation("2024-03-01 12:00:01 ERROR boom"));
+ * ```
+ */
 export function isContinuation(text: string): boolean {
   const first = text.charCodeAt(0);
   if (first === 32 || first === 9) return true;
-  return /^(at |Caused by:|Suppressed:|\.\.\. \d+ (more|common frames omitted)|Traceback \(most recent call last\):)/
-    .test(text) ||
-    /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault)(?::|$)/.test(text) ||
-    /^[A-Z][A-Za-z]*(?:Error|Exception|Warning|Exit|Interrupt)(?::|$)/.test(text);
+  return CONTINUATION.test(text) || QUALIFIED_EXCEPTION.test(text) ||
+    PYTHON_EXCEPTION.test(text);
 }
 
-/** Built-in header patterns; undefined when the line has no recognizable header. */
+// Level words as log layouts write them, with the short forms of Serilog and
+// zerolog (INF, WRN...) that the domain's severity names leave out.
+const LEVELS = new Map<string, Severity>();
+for (
+  const word of [
+    "TRACE",
+    "DEBUG",
+    "INFO",
+    "INFORMATION",
+    "NOTICE",
+    "WARN",
+    "WARNING",
+    "ERROR",
+    "ERR",
+    "SEVERE",
+    "CRITICAL",
+    "CRIT",
+    "FATAL",
+    "ALERT",
+    "EMERG",
+    "PANIC",
+  ]
+) LEVELS.set(word, parseSeverity(word)!);
+for (
+  const [short, word] of [
+    ["TRC", "TRACE"],
+    ["VRB", "TRACE"],
+    ["DBG", "DEBUG"],
+    ["INF", "INFO"],
+    ["WRN", "WARN"],
+    ["FTL", "FATAL"],
+  ]
+) LEVELS.set(short!, parseSeverity(word)!);
+
+/** The severity a header word states: `ERROR`, `[warn]`, `INFO:`; undefined for other words. */
+function levelOf(word: string): Severity | undefined {
+  let from = 0;
+  let to = word.length;
+  if (word.charCodeAt(0) === 91) from++;
+  if (word.charCodeAt(to - 1) === 58) to--;
+  if (word.charCodeAt(to - 1) === 93) to--;
+  if (to - from < 3 || to - from > 11) return undefined;
+  return LEVELS.get((from === 0 && to === word.length ? word : word.slice(from, to)).toUpperCase());
+}
+
+const NAME_PATH = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)*$/;
+// Spring Boot: `1234 --- [app] [  main] c.a.Foo   : message` after the level.
+const SPRING = /^(\d+) --- (?:\[([^\]]{0,120})\] )?\[\s*([^\]]{0,120}?)\] (\S+)\s+: ?/;
+/** Header fields looked at for the level before giving up. */
+const MAX_HEADER_FIELDS = 4;
+
+/**
+ * The built-in header patterns: a leading ISO-like timestamp (optionally in
+ * brackets), then within the next few fields the level, thread (`[main]`),
+ * logger (`com.acme.Foo -`) and pid; or a leading level (`ERROR:`, `[WARN]`).
+ * Undefined when the line starts with neither.
+ *
+ * @example
+ * ```ts
+ * import { recognizeHeader } from "./text.ts";
+ * import assert from "node:assert/strict";
+ * const header = recognizeHeader("2024-03-01 12:00:01,123 ERROR [main] com.acme.Foo - Something failed");
+ * assert.deepEqual(header, {
+ *   timestamp: Date.UTC(2024, 2, 1, 12, 0, 1, 123),
+ *   severity: { number: 17, text: "ERROR" },
+ *   message: "Something failed",
+ *   attributes: { thread: "main", logger: "com.acme.Foo" },
+ * });
+ * ```
+ */
 export function recognizeHeader(text: string): RecognizedHeader | undefined {
-  const time = LEADING_TIME.exec(text);
-  if (time === null) {
-    const level = LEADING_LEVEL.exec(text);
-    if (level === null) return undefined;
-    const rest = text.slice(level[0].length);
-    const timeAfter = LEADING_TIME.exec(rest);
-    const timestamp = timeAfter === null
-      ? undefined
-      : parseIsoLike(timeAfter[1]!.replace(",", "."));
-    const message = timeAfter === null ? rest : rest.slice(timeAfter[0].length);
-    const severity = parseSeverity(level[1]);
-    return {
-      ...(timestamp === undefined ? {} : { timestamp }),
-      ...(severity === undefined ? {} : { severity }),
-      ...splitThreadAndLogger(message),
-    };
+  const first = text.charCodeAt(0);
+  const bracketed = first === 91;
+  if (bracketed || (first >= 48 && first <= 57)) {
+    const time = scanIsoTime(text, bracketed ? 1 : 0);
+    if (time !== undefined) {
+      let at = time.end;
+      if (bracketed) {
+        if (text.charCodeAt(at) !== 93) return undefined;
+        at++;
+      }
+      const c = text.charCodeAt(at);
+      if (at < text.length && c !== 32 && c !== 9 && c !== 124) return undefined;
+      return afterTime(text, skipSeparator(text, at), time.time);
+    }
   }
-  const timestamp = parseIsoLike(time[1]!);
-  if (timestamp === undefined) return undefined;
-  let rest = text.slice(time[0].length);
+  return levelFirst(text);
+}
+
+/** `ERROR: message`, `[WARN] 2024-03-01 12:00:01 message`. */
+function levelFirst(text: string): RecognizedHeader | undefined {
+  const end = wordEnd(text, 0);
+  if (end === text.length) return undefined;
+  const severity = levelOf(text.slice(0, end));
+  if (severity === undefined) return undefined;
+  let at = skipSeparator(text, end);
+  let timestamp: number | undefined;
+  const bracketed = text.charCodeAt(at) === 91;
+  const time = scanIsoTime(text, bracketed ? at + 1 : at);
+  if (time !== undefined && (!bracketed || text.charCodeAt(time.end) === 93)) {
+    timestamp = time.time;
+    at = skipSeparator(text, bracketed ? time.end + 1 : time.end);
+  }
+  const attributes: Attributes = {};
+  const message = threadAndLogger(text, at, attributes);
+  return timestamp === undefined
+    ? { severity, message, attributes }
+    : { timestamp, severity, message, attributes };
+}
+
+function afterTime(text: string, from: number, timestamp: number): RecognizedHeader {
   const attributes: Attributes = {};
   let severity: Severity | undefined;
+  let at = from;
+  const n = text.length;
   // The level sits within the next few fields: `[thread] LEVEL`, `LEVEL [thread]`,
-  // Python's `name - LEVEL - message`.
-  for (let field = 0; field < 4 && rest.length > 0; field++) {
-    const thread = THREAD.exec(rest);
-    if (thread !== null && !LEVEL_WORD.test(thread[0].trim())) {
-      attributes.thread = thread[1]!;
-      rest = rest.slice(thread[0].length);
+  // `pid LEVEL`, Python's `name - LEVEL - message`.
+  for (let field = 0; field < MAX_HEADER_FIELDS && at < n; field++) {
+    if (text.charCodeAt(at) === 91) {
+      const close = text.indexOf("]", at + 1);
+      if (close === -1 || close - at > 121) break;
+      const inner = text.slice(at + 1, close);
+      const level = levelOf(inner);
+      at = skipSeparator(text, close + 1);
+      if (level !== undefined) {
+        severity = level;
+        break;
+      }
+      attributes.thread = inner;
       continue;
     }
-    const word = /^(\S+)(\s+-\s+|\s+|$)/.exec(rest);
-    if (word === null) break;
-    if (LEVEL_WORD.test(word[1]!)) {
-      severity = parseSeverity(word[1]!.replace(/[\[\]:]/g, ""));
-      rest = rest.slice(word[0].length);
+    const end = wordEnd(text, at);
+    const word = text.slice(at, end);
+    const level = levelOf(word);
+    if (level !== undefined) {
+      severity = level;
+      at = skipSeparator(text, end);
       break;
     }
-    if (word[2]!.includes("-") && /^[\w$.]+$/.test(word[1]!) && severity === undefined) {
-      attributes.logger = word[1]!;
-      rest = rest.slice(word[0].length);
+    const next = skipSpaces(text, end);
+    if (isDashSeparator(text, next) && NAME_PATH.test(word)) {
+      attributes.logger = word;
+      at = skipSeparator(text, next);
       continue;
     }
-    if (/^\d+$/.test(word[1]!) && field === 0) {
-      attributes.pid = Number(word[1]);
-      rest = rest.slice(word[0].length);
+    if (field === 0 && isDigits(word)) {
+      attributes.pid = Number(word);
+      at = skipSpaces(text, end);
       continue;
     }
     break;
   }
-  const split = splitThreadAndLogger(rest);
-  return {
-    timestamp,
-    ...(severity === undefined ? {} : { severity }),
-    message: split.message,
-    attributes: { ...attributes, ...split.attributes },
-  };
+  const message = threadAndLogger(text, at, attributes);
+  return severity === undefined
+    ? { timestamp, message, attributes }
+    : { timestamp, severity, message, attributes };
 }
 
-function splitThreadAndLogger(text: string): { message: string; attributes: Attributes } {
-  const attributes: Attributes = {};
-  let rest = text.replace(/^-\s+/, "");
-  const thread = THREAD.exec(rest);
-  if (thread !== null) {
-    attributes.thread = thread[1]!;
-    rest = rest.slice(thread[0].length).replace(/^-\s+/, "");
+/** After the level: Spring Boot's `pid --- [thread] logger :`, or `[thread] logger - `. */
+function threadAndLogger(text: string, from: number, attributes: Attributes): string {
+  let at = from;
+  const first = text.charCodeAt(at);
+  if (first >= 48 && first <= 57 && text.includes(" --- ", at)) {
+    const spring = SPRING.exec(text.slice(at));
+    if (spring !== null) {
+      attributes.pid = Number(spring[1]);
+      if (spring[2] !== undefined) attributes.application = spring[2].trim();
+      attributes.thread = spring[3]!;
+      attributes.logger = spring[4]!;
+      return text.slice(at + spring[0].length).trim();
+    }
   }
-  const logger = LOGGER.exec(rest);
-  // A bare word before ":" is too often the message itself ("Connection: refused").
-  if (logger !== null && (logger[1]!.includes(".") || logger[0].includes("-"))) {
-    attributes.logger = logger[1]!;
-    rest = rest.slice(logger[0].length);
+  if (first === 91) {
+    const close = text.indexOf("]", at + 1);
+    if (close !== -1 && close - at <= 121) {
+      attributes.thread = text.slice(at + 1, close);
+      at = skipSeparator(text, close + 1);
+    }
   }
-  return { message: rest.trim(), attributes };
+  const end = wordEnd(text, at);
+  const next = skipSpaces(text, end);
+  const word = text.slice(at, end);
+  if (isDashSeparator(text, next) && NAME_PATH.test(word)) {
+    attributes.logger = word;
+    at = skipSeparator(text, next);
+  } else if (
+    // A bare word before ":" is too often the message itself ("Connection: refused").
+    word.endsWith(":") && word.includes(".") && NAME_PATH.test(word.slice(0, -1))
+  ) {
+    attributes.logger = word.slice(0, -1);
+    at = skipSpaces(text, end);
+  }
+  return at === 0 ? text.trim() : text.slice(at).trim();
+}
+
+function wordEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) > 32) i++;
+  return i;
+}
+
+function skipSpaces(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+/** A lone `-` or `|` (then a space or the end) at `at`. */
+function isDashSeparator(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  if (c !== 45 && c !== 124) return false;
+  const next = text.charCodeAt(at + 1);
+  return at + 1 >= text.length || next === 32 || next === 9;
+}
+
+/** Spaces, then one `-`, `|` or `:` separator if there is one, then spaces. */
+function skipSeparator(text: string, from: number): number {
+  let at = skipSpaces(text, from);
+  if (isDashSeparator(text, at)) at = skipSpaces(text, at + 1);
+  else if (text.charCodeAt(at) === 58 && text.charCodeAt(at + 1) === 32) {
+    at = skipSpaces(text, at + 1);
+  }
+  return at;
+}
+
+function isDigits(word: string): boolean {
+  if (word.length === 0 || word.length > 10) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

@@ -1,4 +1,10 @@
-/** Timestamps as real logs write them, to epoch milliseconds. */
+/**
+ * Timestamps as real logs write them, to epoch milliseconds. Every parser
+ * here returns `undefined` for text that is not such a time or names a date
+ * that does not exist (`2024-02-30`), so callers can say which.
+ *
+ * @module
+ */
 
 const MONTHS: Record<string, number> = {
   jan: 0,
@@ -15,64 +21,189 @@ const MONTHS: Record<string, number> = {
   dec: 11,
 };
 
+/** 0-based month of an English month name or its three-letter abbreviation. */
 export function monthIndex(name: string): number | undefined {
   return MONTHS[name.slice(0, 3).toLowerCase()];
 }
 
-const ISO_LIKE =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?$/i;
+const DAY_MS = 86_400_000;
+
+/** Epoch ms of a UTC calendar time, or undefined when the date does not exist. */
+export function utcTime(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millis: number,
+): number | undefined {
+  if (month < 0 || month > 11 || day < 1 || day > daysIn(year, month)) return undefined;
+  // A leap second (60) is kept as the last moment of its minute.
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  const ms = second === 60 ? 59_999 : second * 1000 + millis;
+  return daysFromCivil(year, month + 1, day) * DAY_MS + hour * 3_600_000 + minute * 60_000 + ms;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) +
+    dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 1) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 3 || month === 5 || month === 8 || month === 10 ? 30 : 31;
+}
+
+/** The number in `text[at, at + count)` when those are all ASCII digits, else -1. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/** A time read from the start of some text, and where it ends. */
+export interface ScannedTime {
+  readonly time: number;
+  /** Index just after the time (and its zone, when it has one). */
+  readonly end: number;
+}
 
 /**
- * ISO 8601 and its log-file variants (`2024-03-01 12:00:01,123`); no zone
- * means UTC. Returns undefined when the text is not such a time or the date
- * does not exist.
+ * ISO 8601 and its log-file variants: `2024-03-01T12:00:01.123Z`,
+ * `2024-03-01 12:00:01,123`, `2024-03-01T12:00:01+02:00`, `2024-03-01`,
+ * `2024/03/01 12:00:01`.
+ * No zone means UTC. Read character by character: this runs for nearly every
+ * record, and is several times faster than a regular expression and Date.
+ *
+ * @example
+ * ```ts
+ * import { parseIsoLike } from "./time.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseIsoLike("2024-03-01 12:00:01,123"), Date.UTC(2024, 2, 1, 12, 0, 1, 123));
+ * assert.equal(parseIsoLike("2024-03-01T12:00:01+02:00"), Date.UTC(2024, 2, 1, 10, 0, 1));
+ * assert.equal(parseIsoLike("2024-02-30T00:00:00Z"), undefined);
+ * ```
  */
 export function parseIsoLike(text: string): number | undefined {
-  const fast = parseCanonicalUtc(text);
-  if (fast !== undefined) return fast;
-  const m = ISO_LIKE.exec(text.trim());
-  if (m === null) return undefined;
-  const [, y, mo, d, h, mi, s, fraction, zone] = m;
-  const month = Number(mo) - 1;
-  const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
-  const utc = Date.UTC(Number(y), month, Number(d), Number(h), Number(mi), Number(s ?? 0), millis);
-  const date = new Date(utc);
-  if (
-    date.getUTCMonth() !== month || date.getUTCDate() !== Number(d) || Number(h) > 23 ||
-    Number(mi) > 59
-  ) {
-    return undefined;
-  }
-  return utc - zoneOffsetMinutes(zone) * 60_000;
+  const scanned = scanIsoTime(text, 0);
+  if (scanned === undefined) return undefined;
+  let end = scanned.end;
+  while (end < text.length && text.charCodeAt(end) === 32) end++;
+  return end === text.length ? scanned.time : undefined;
 }
 
 /**
- * `2026-03-01T10:00:00.123Z`, what most structured loggers write: V8's own
- * parser is several times faster than the general pattern. It rolls
- * impossible days over (Feb 30 → Mar 2), hence the day check.
+ * An ISO 8601 time at `at`, followed by anything: the header of a text log
+ * line. A date alone counts only when nothing or a space follows it.
  */
-function parseCanonicalUtc(text: string): number | undefined {
+export function scanIsoTime(text: string, at: number): ScannedTime | undefined {
   const n = text.length;
-  if (
-    n < 20 || n > 30 || text.charCodeAt(10) !== 84 || text.charCodeAt(n - 1) !== 90 ||
-    text.charCodeAt(4) !== 45
-  ) {
+  const dash = text.charCodeAt(at + 4);
+  // `2024/03/01 12:00:01` is Go's log package and nginx's error log.
+  if (n - at < 10 || (dash !== 45 && dash !== 47) || text.charCodeAt(at + 7) !== dash) {
     return undefined;
   }
-  const millis = Date.parse(text);
-  if (Number.isNaN(millis)) return undefined;
-  const day = (text.charCodeAt(8) - 48) * 10 + text.charCodeAt(9) - 48;
-  return new Date(millis).getUTCDate() === day ? millis : undefined;
+  const year = digitsAt(text, at, 4);
+  const month = digitsAt(text, at + 5, 2);
+  const day = digitsAt(text, at + 8, 2);
+  if (year < 0 || month < 0 || day < 0) return undefined;
+  const separator = text.charCodeAt(at + 10);
+  // T, t or a space between date and time.
+  const timeFollows = (separator === 84 || separator === 116 || separator === 32) &&
+    text.charCodeAt(at + 13) === 58;
+  if (!timeFollows) {
+    if (at + 10 < n && separator !== 32) return undefined;
+    const time = utcTime(year, month - 1, day, 0, 0, 0, 0);
+    return time === undefined ? undefined : { time, end: at + 10 };
+  }
+  const hour = digitsAt(text, at + 11, 2);
+  const minute = digitsAt(text, at + 14, 2);
+  if (hour < 0 || minute < 0) return undefined;
+  let i = at + 16;
+  let second = 0;
+  let millis = 0;
+  if (text.charCodeAt(i) === 58) {
+    second = digitsAt(text, i + 1, 2);
+    if (second < 0) return undefined;
+    i += 3;
+    const mark = text.charCodeAt(i);
+    if (mark === 46 || mark === 44) {
+      const start = ++i;
+      while (i < n && i - start < 9) {
+        const d = text.charCodeAt(i) - 48;
+        if (!(d >= 0 && d <= 9)) break;
+        if (i - start < 3) millis = millis * 10 + d;
+        i++;
+      }
+      if (i === start) return undefined;
+      for (let k = i - start; k < 3; k++) millis *= 10;
+    }
+  }
+  const time = utcTime(year, month - 1, day, hour, minute, second, millis);
+  if (time === undefined) return undefined;
+  const zone = scanZone(text, i);
+  return zone === undefined
+    ? { time, end: i }
+    : { time: time - zone.minutes * 60_000, end: zone.end };
 }
 
-function zoneOffsetMinutes(zone: string | undefined): number {
-  if (zone === undefined || /^(z|utc|gmt)$/i.test(zone)) return 0;
-  const sign = zone.startsWith("-") ? -1 : 1;
-  const digits = zone.slice(1).replace(":", "");
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+/**
+ * A zone right after a time: `Z`, `+02:00`, `+0200`, `+02`, or after one
+ * space `+02:00`, `UTC`, `GMT`. Whatever follows must not continue a word.
+ */
+function scanZone(text: string, at: number): { minutes: number; end: number } | undefined {
+  let i = at;
+  const spaced = text.charCodeAt(i) === 32;
+  if (spaced) i++;
+  const first = text.charCodeAt(i);
+  if (!spaced && (first === 90 || first === 122)) {
+    return endsWord(text, i + 1) ? { minutes: 0, end: i + 1 } : undefined;
+  }
+  if (first === 43 || first === 45) {
+    const hours = digitsAt(text, i + 1, 2);
+    if (hours < 0 || hours > 23) return undefined;
+    let minutes = 0;
+    let end = i + 3;
+    if (text.charCodeAt(end) === 58) {
+      minutes = digitsAt(text, end + 1, 2);
+      end += 3;
+    } else if (digitsAt(text, end, 2) >= 0) {
+      minutes = digitsAt(text, end, 2);
+      end += 2;
+    }
+    if (minutes < 0 || minutes > 59 || !endsWord(text, end)) return undefined;
+    return { minutes: (first === 45 ? -1 : 1) * (hours * 60 + minutes), end };
+  }
+  if (spaced) {
+    const name = text.slice(i, i + 3).toUpperCase();
+    if ((name === "UTC" || name === "GMT") && endsWord(text, i + 3)) {
+      return { minutes: 0, end: i + 3 };
+    }
+  }
+  return undefined;
 }
 
-/** Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude. */
+function endsWord(text: string, at: number): boolean {
+  if (at >= text.length) return true;
+  const c = text.charCodeAt(at);
+  return !((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95);
+}
+
+/**
+ * Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by
+ * magnitude: seconds up to 1e11 (year 5138), milliseconds up to 1e14, and so on.
+ */
 export function fromEpochNumber(value: number): number | undefined {
   if (!Number.isFinite(value) || value <= 0) return undefined;
   if (value < 1e11) return Math.round(value * 1000);
@@ -81,40 +212,73 @@ export function fromEpochNumber(value: number): number | undefined {
   return Math.round(value / 1e6);
 }
 
-/** Any time value a structured record may carry. */
+const EPOCH_TEXT = /^\d+(?:\.\d+)?$/;
+
+/**
+ * Any time value a structured record may carry: ISO 8601 text, an epoch
+ * number or numeric string, or a date with a month name and a year
+ * (`Fri, 01 Mar 2024 12:00:01 GMT`).
+ *
+ * @example
+ * ```ts
+ * import { parseTimeValue } from "./time.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseTimeValue(1709294401), 1709294401000);
+ * assert.equal(parseTimeValue("1709294401123"), 1709294401123);
+ * assert.equal(parseTimeValue("2024-03-01T12:00:01Z"), 1709294401000);
+ * ```
+ */
 export function parseTimeValue(value: unknown): number | undefined {
   if (typeof value === "number") return fromEpochNumber(value);
   if (typeof value !== "string") return undefined;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return fromEpochNumber(Number(text));
-  const iso = parseIsoLike(text);
+  const iso = parseIsoLike(value);
   if (iso !== undefined) return iso;
-  // RFC 2822 and other forms Date understands; only with an explicit year.
-  if (/\d{4}/.test(text) && /[a-z]{3}/i.test(text)) {
+  const text = value.trim();
+  if (text !== value) return parseTimeValue(text);
+  if (EPOCH_TEXT.test(text)) return fromEpochNumber(Number(text));
+  // RFC 2822 and the like: only with a month name and a year, since Date.parse
+  // accepts nearly anything ("1", "x 2") as some date.
+  if (/\b\d{4}\b/.test(text) && monthName(text)) {
     const parsed = Date.parse(text);
     if (!Number.isNaN(parsed)) return parsed;
   }
   return undefined;
 }
 
+function monthName(text: string): boolean {
+  for (const word of text.match(/[A-Za-z]{3,}/g) ?? []) {
+    if (monthIndex(word) !== undefined) return true;
+  }
+  return false;
+}
+
 /**
  * A time without a year (`Oct 11 22:14:15`): the year that puts it closest to
  * the reference time without being more than a day after it.
+ *
+ * @example
+ * ```ts
+ * import { withInferredYear } from "./time.ts";
+ * import assert from "node:assert/strict";
+ * // A December line read on the 2nd of January belongs to the year before.
+ * const reference = Date.UTC(2025, 0, 2);
+ * assert.equal(withInferredYear(11, 31, 23, 59, 0, 0, reference), Date.UTC(2024, 11, 31, 23, 59));
+ * ```
  */
 export function withInferredYear(
   month: number,
   day: number,
-  h: number,
-  m: number,
-  s: number,
-  ms: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millis: number,
   reference: number,
 ): number | undefined {
   const year = new Date(reference).getUTCFullYear();
-  for (const candidate of [year + 1, year, year - 1]) {
-    const t = Date.UTC(candidate, month, day, h, m, s, ms);
-    if (new Date(t).getUTCDate() !== day) continue;
-    if (t <= reference + 86_400_000) return t;
+  // Feb 29 may need to go back up to eight years to find a leap year.
+  for (let candidate = year + 1; candidate >= year - 8; candidate--) {
+    const time = utcTime(candidate, month, day, hour, minute, second, millis);
+    if (time !== undefined && time <= reference + DAY_MS) return time;
   }
   return undefined;
 }
