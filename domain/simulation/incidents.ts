@@ -159,7 +159,7 @@ function planOne(
         shape: "emerging",
         shapeAt: shapeAt < simEnd ? shapeAt : null,
         sites: candidates,
-        errorShare: r.uniform(0.01, 0.03),
+        errorShare: r.uniform(0.03, 0.08),
       };
     }
     case "fixed-by-release": {
@@ -170,10 +170,12 @@ function planOne(
       );
       if (patches.length === 0) return undefined;
       const fixedIn = patches[r.int(patches.length)]!;
-      const earlier = minors.filter((m) => m.at < fixedIn.at - WEEK);
-      const introducedIn = earlier.length > 0
-        ? earlier[earlier.length - 1 - r.int(Math.min(2, earlier.length))]!
-        : minors[0]!;
+      // Introduced a few releases before the fix: inside the simulation when
+      // there is room, so its start is in the data rather than before it.
+      const earlier = minors.filter((m) => m.at < fixedIn.at - 1.5 * interval);
+      const inData = earlier.filter((m) => m.at >= simStart + DAY);
+      const pool = inData.length > 0 ? inData : earlier;
+      const introducedIn = pool.length > 0 ? pool[r.int(pool.length)]! : minors[0]!;
       const shapeAt = fixedIn.at + interval * 0.9;
       return {
         ...base,
@@ -186,7 +188,7 @@ function planOne(
         shape: "resolving",
         shapeAt: shapeAt < simEnd ? shapeAt : null,
         sites: candidates,
-        errorShare: r.uniform(0.01, 0.03),
+        errorShare: r.uniform(0.03, 0.08),
       };
     }
     case "outage": {
@@ -349,6 +351,8 @@ export function incidentHour(
 export interface CustomerHit {
   readonly customer: string;
   firstSeen: number;
+  /** The environment key of the first line: where the customer notices it. */
+  firstEnvironment: string;
   lastSeen: number;
   count: number;
   readonly environments: Set<string>;
@@ -381,6 +385,7 @@ export function incidentHits(
         hit = {
           customer: id,
           firstSeen: Infinity,
+          firstEnvironment: target.site.environment.key,
           lastSeen: -Infinity,
           count: 0,
           environments: new Set(),
@@ -390,7 +395,10 @@ export function incidentHits(
         hits.set(id, hit);
       }
       const times = lineTimes(hour.count, hour.stretches, hour.rng);
-      hit.firstSeen = Math.min(hit.firstSeen, times[0]!.at);
+      if (times[0]!.at < hit.firstSeen) {
+        hit.firstSeen = times[0]!.at;
+        hit.firstEnvironment = target.site.environment.key;
+      }
       hit.lastSeen = Math.max(hit.lastSeen, times[times.length - 1]!.at);
       hit.count += hour.count;
       hit.environments.add(target.site.environment.key);

@@ -132,7 +132,7 @@ export function planTickets(
     for (const hit of customerHits) {
       const customer = byId.get(hit.customer)!;
       const r = streamFor(seed, Stream.tickets, incident.index, customer.index);
-      const draft = incidentTicket(fleet, incident, customer, hit, end, r);
+      const draft = incidentTicket(fleet, incident, customer, hit, start, end, r);
       if (draft !== undefined) drafts.push(draft);
     }
   }
@@ -160,11 +160,15 @@ function incidentTicket(
   incident: Incident,
   customer: Customer,
   hit: CustomerHit,
+  start: number,
   end: number,
   r: Rng,
 ): Draft | undefined {
   const noticed = noticedAt(hit, NOTICE_LINES[customer.tier]!);
   if (noticed === undefined) return undefined;
+  // Customers hit since before the data begins reported it before then, if
+  // ever: their tickets are not in this export.
+  if (incident.start <= start && hit.firstSeen < start + DAY) return undefined;
   if (!r.chance(Math.min(0.95, OPEN_CHANCE[incident.kind]! * TIER_OPEN_FACTOR[customer.tier]!))) {
     return undefined;
   }
@@ -315,10 +319,11 @@ function incidentTicket(
   };
 }
 
-/** The site the customer first saw the incident on. */
+/** The site the customer first saw the incident on: the one they write about. */
 function siteOf(fleet: Fleet, customer: Customer, hit: CustomerHit): Site {
-  const key = [...hit.environments].sort()[0]!;
-  return fleet.sites.find((s) => s.customer.id === customer.id && s.environment.key === key)!;
+  return fleet.sites.find((s) =>
+    s.customer.id === customer.id && s.environment.key === hit.firstEnvironment
+  )!;
 }
 
 function sincePhrase(ms: number): string {

@@ -41,7 +41,7 @@ const DEFAULT_RULES = await readRuleFile(
 );
 
 const SIM_ARGS = (Deno.env.get("LOUPE_BENCH_SIM_ARGS") ??
-  "--customers 60 --days 7 --events-per-day 200000 --seed 42").split(/\s+/).filter((a) => a);
+  "--customers 90 --days 21 --events-per-day 250000 --seed 42").split(/\s+/).filter((a) => a);
 
 // ---------------------------------------------------------------- quality
 
