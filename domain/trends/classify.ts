@@ -1,0 +1,688 @@
+/**
+ * Occurrence-trend classification for one error signature, from its hourly
+ * counts. Pure: no clock, no I/O, no randomness.
+ *
+ * ## Windows
+ * Bucket `i` covers `[start + i h, start + (i + 1) h)`. The *recent window* is
+ * the `recentHours` complete buckets that end at or before `now` (a partly
+ * elapsed current hour is ignored); the *baseline* is the `baselineDays × 24`
+ * buckets just before it. Hours outside `counts` (or outside `traffic`, when
+ * given) are *unobserved*: they add neither occurrences nor exposure. Pass
+ * explicit zeros for hours that were observed and had no occurrences.
+ *
+ * ## Like with like (seasonality, traffic)
+ * Without traffic, each recent hour is expected to see the baseline's mean
+ * count for the same hour of day (UTC), so a day/night cycle is not a trend.
+ * With traffic, the expected count of a recent hour is the baseline's
+ * errors-per-record ratio times that hour's traffic (traffic already carries
+ * the daily cycle). If the baseline has no traffic at all the hour-of-day
+ * expectation is used instead.
+ *
+ * ## Test
+ * A conditional test of the window's count `X` given the pooled count
+ * `N = X + Y`, where `Y` is the baseline count of the same hours of day (all
+ * of the baseline with traffic). For Poisson counts, `X | N ~ Binomial(N, π)`
+ * with `π` the window's share of the exposure: `E / (E + Y)` for an expected
+ * count `E` (exact when the hours of day are equally covered, e.g. `π = 1/8`
+ * for 24 h against 7 days), or `T_recent / (T_recent + T_baseline)` with
+ * traffic. Bursty counts are modelled negative-binomial style: hour `i` is
+ * Poisson with a gamma-distributed rate of mean `μᵢ` and variance `κμᵢ²`
+ * (`Var = μ + κμ²`), `κ` being the moment estimate from the baseline's
+ * hour-to-hour variation around its hour-of-day (or traffic) means. Then the
+ * window's share of the pooled rate is Beta-distributed and `X | N` is
+ * beta-binomial with mean `Nπ` and precision `α + β = (E + Y) / s`, where `s =
+ * κ Σμ² / Σμ` over the hours involved (a moment match of sums of gammas).
+ * Unlike a quasi-Poisson rescaling this keeps the heavy tail a single bursty
+ * hour has. Tails: beta-binomial summed exactly for `N ≤ 5000`, else a Beta
+ * on `X/N` with the same mean and variance (continuity-corrected); with
+ * `κ = 0` the exact binomial tail from the regularized incomplete beta
+ * function, `P(X ≥ x) = I_π(x, N − x + 1)` (continued fraction), or above
+ * `N = 10⁶` the signed-root deviance normal approximation with continuity
+ * correction. Hours are treated as independent, so bursts spanning several
+ * hours are only partly accounted for.
+ *
+ * Several windows are examined, so the reported `pValue` is
+ * Bonferroni-adjusted: for a rise, the whole recent window (weight ½) and every
+ * suffix of it plus every 1–3 hour window inside it (sharing the other ½);
+ * for a fall, the whole window (½) and the suffixes of at least a quarter of it
+ * (sharing ½). A verdict is significant when the adjusted p is below `alpha`
+ * and the window's ratio is at least `minRatio` (at most `1/minRatio` for a
+ * fall).
+ *
+ * ## Classes
+ * - `quiet`: no occurrences in either window (ratio 1, p 1).
+ * - `new`: none in the baseline, some recently, and `π^X < alpha` (the chance
+ *   that all of them fall in the recent window by luck).
+ * - `spiking`: significantly above the baseline, and the excess is
+ *   concentrated: at least half of the recent positive excess lies within 3
+ *   consecutive hours, or the significant window is at most 3 hours long
+ *   (including a jump in the last hours, too fresh to call sustained).
+ * - `emerging`: significantly above the baseline and spread over the window
+ *   (sustained), or a slow burn: the last three full weeks (ending at the end
+ *   of the recent window, all observed) have strictly increasing rates, and the
+ *   latest week against the one two weeks earlier is `≥ minRatio` with
+ *   `p < alpha` (same test, same κ).
+ * - `resolving`: significantly below the baseline (ratio `≤ 1/minRatio`),
+ *   including dropping to zero after being regular.
+ * - `stable`: anything else, including too little data to compare (then the
+ *   ratio and rates are `NaN`).
+ *
+ * `recentRate` is the observed count per observed hour of the window the
+ * verdict is about, `baselineRate` the count per hour the baseline predicts for
+ * those same hours (hours of day, or traffic), so `ratio = recentRate /
+ * baselineRate` (`Infinity` when the baseline predicts 0). For the slow burn
+ * they are the latest week's and the (traffic-adjusted) week two weeks before.
+ *
+ * @example
+ * ```ts
+ * import { classifyTrend } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const HOUR = 3_600_000;
+ * const start = Date.UTC(2025, 0, 1);
+ * // two occurrences an hour for a week, then twelve an hour for a day
+ * const counts = Array.from({ length: 24 * 8 }, (_, i) => (i < 24 * 7 ? 2 : 12));
+ * const verdict = classifyTrend({ start, counts }, { now: start + 24 * 8 * HOUR });
+ * assert.equal(verdict.class, "emerging");
+ * assert.equal(verdict.ratio, 6);
+ * assert.ok(verdict.pValue < 0.001);
+ * assert.equal(
+ *   verdict.reason,
+ *   "sustained rise: rate ×6.0 over the last 24 hours vs the previous 7 days (same hours of day), p < 1e-12",
+ * );
+ *
+ * const quiet = classifyTrend({ start, counts: new Array(24 * 8).fill(0) }, {
+ *   now: start + 24 * 8 * HOUR,
+ * });
+ * assert.equal(quiet.class, "quiet");
+ * ```
+ *
+ * @module
+ */
+
+/** How a signature's occurrences are moving. */
+export type TrendClass = "emerging" | "spiking" | "resolving" | "stable" | "new" | "quiet";
+
+/** Hourly occurrence counts of one signature. */
+export interface HourlySeries {
+  /** Epoch ms of the first bucket, aligned to the hour. */
+  readonly start: number;
+  /** Occurrences per hour of this signature (length up to 24 × 365). */
+  readonly counts: readonly number[];
+  /** Optional: all records per hour in the same scope, to normalise by volume. */
+  readonly traffic?: readonly number[];
+}
+
+/** The classification, with the numbers behind it. */
+export interface TrendVerdict {
+  readonly class: TrendClass;
+  /** E.g. "sustained rise: rate ×6.2 over the last 12 hours vs the previous 7 days (same hours of day), p < 0.001". */
+  readonly reason: string;
+  /** recentRate / baselineRate (Infinity if the baseline predicts 0 and recent > 0). */
+  readonly ratio: number;
+  /** Bonferroni-adjusted p-value of the comparison the verdict rests on, in [0, 1]. */
+  readonly pValue: number;
+  /** Observed occurrences per hour in the compared window. */
+  readonly recentRate: number;
+  /** Occurrences per hour the baseline predicts for the same hours. */
+  readonly baselineRate: number;
+  /**
+   * Variance-to-mean ratio `1 + κΣμ²/Σμ` assumed for the whole recent
+   * window's count (1 = Poisson), from the baseline's hour-to-hour variation.
+   */
+  readonly dispersion: number;
+}
+
+/** Where "now" is and how strict to be. */
+export interface TrendOptions {
+  /** Epoch ms; the recent window ends at the last full hour before it. */
+  readonly now: number;
+  /** Length of the recent window in hours (default 24). */
+  readonly recentHours?: number;
+  /** Length of the baseline in days (default 7). */
+  readonly baselineDays?: number;
+  /** Significance level (default 0.001). */
+  readonly alpha?: number;
+  /** Minimum effect size, as a rate ratio (default 2; a fall needs ≤ 1/minRatio). */
+  readonly minRatio?: number;
+}
+
+const HOUR_MS = 3_600_000;
+const WEEK = 168;
+const BURST_HOURS = 3;
+const CONCENTRATION = 0.5;
+const APPROX_ABOVE = 1e6;
+
+/** Classifies the trend of one signature's hourly counts; see the module docs. */
+export function classifyTrend(series: HourlySeries, options: TrendOptions): TrendVerdict {
+  const R = options.recentHours ?? 24;
+  const days = options.baselineDays ?? 7;
+  const alpha = options.alpha ?? 0.001;
+  const minRatio = options.minRatio ?? 2;
+  if (!Number.isInteger(R) || R < 1) throw new RangeError(`recentHours must be an integer ≥ 1`);
+  if (!Number.isInteger(days) || days < 1) {
+    throw new RangeError(`baselineDays must be an integer ≥ 1`);
+  }
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
+  if (!(minRatio >= 1) || !Number.isFinite(minRatio)) {
+    throw new RangeError(`minRatio must be a finite number ≥ 1`);
+  }
+  if (!Number.isFinite(options.now) || !Number.isFinite(series.start)) {
+    throw new RangeError(`now and start must be finite epoch milliseconds`);
+  }
+
+  const { counts, traffic } = series;
+  const startHour = Math.floor(series.start / HOUR_MS);
+  const end = Math.floor((options.now - series.start) / HOUR_MS);
+  const limit = traffic === undefined ? counts.length : Math.min(counts.length, traffic.length);
+  const hod0 = mod24(startHour);
+  const rs = end - R;
+  const bs = rs - days * 24;
+  const countAt = (i: number): number => {
+    const c = counts[i] as number;
+    if (!(c >= 0 && c < Infinity)) throw new RangeError(`counts[${i}] must be a finite number ≥ 0`);
+    return c;
+  };
+  const trafficAt = (i: number): number => {
+    if (traffic === undefined) return 0;
+    const t = traffic[i] as number;
+    if (!(t >= 0 && t < Infinity)) {
+      throw new RangeError(`traffic[${i}] must be a finite number ≥ 0`);
+    }
+    return t;
+  };
+
+  // Baseline, by hour of day.
+  const yh = new Float64Array(24);
+  const nh = new Float64Array(24);
+  let Y = 0, Hb = 0, Tb = 0;
+  const b0 = Math.max(bs, 0), b1 = Math.min(rs, limit);
+  for (let i = b0; i < b1; i++) {
+    const c = countAt(i), h = mod24(hod0 + i);
+    yh[h]! += c;
+    nh[h]!++;
+    Y += c;
+    Hb++;
+    Tb += trafficAt(i);
+  }
+  const useTraffic = traffic !== undefined && Tb > 0;
+  const expectedAt = (i: number): number => {
+    if (useTraffic) return (Y / Tb) * trafficAt(i);
+    const h = mod24(hod0 + i);
+    return nh[h]! > 0 ? yh[h]! / nh[h]! : Y / Hb;
+  };
+
+  // Overdispersion, negative-binomial style: hour i ~ Poisson(μᵢ G), G ~ Gamma
+  // with mean 1 and variance κ, so Var = μ + κμ². κ is the moment estimate
+  // from the baseline hours around their fitted means (bias-corrected for the
+  // hour-of-day means, which use n − 1 degrees of freedom out of n).
+  let excessVar = 0, squares = 0, baseSq = 0;
+  for (let i = b0; i < b1; i++) {
+    const e = expectedAt(i);
+    baseSq += e * e;
+    const n = useTraffic ? 0 : nh[mod24(hod0 + i)]!;
+    if (e > 0 && (useTraffic || n > 1)) {
+      const d = countAt(i) - e;
+      excessVar += d * d * (useTraffic ? 1 : n / (n - 1)) - e;
+      squares += e * e;
+    }
+  }
+  const kappa = squares > 0 ? Math.max(0, excessVar / squares) : 0;
+
+  // Recent window, as prefix sums (index j ↔ hour rs + j).
+  const px = new Float64Array(R + 1); // counts
+  const pe = new Float64Array(R + 1); // expected counts
+  const ph = new Float64Array(R + 1); // observed hours
+  const pt = new Float64Array(R + 1); // traffic
+  const py = new Float64Array(R + 1); // baseline count of the hour of day
+  const pn = new Float64Array(R + 1); // baseline hours of the hour of day
+  const pf = new Float64Array(R + 1); // hours whose hour of day the baseline lacks
+  const pq = new Float64Array(R + 1); // squared expected counts
+  const pr = new Float64Array(R + 1); // squared baseline means of the hour of day, × hours
+  const excess = new Float64Array(R);
+  for (let j = 0; j < R; j++) {
+    const i = rs + j;
+    let x = 0, e = 0, o = 0, t = 0, y = 0, n = 0, f = 0;
+    if (i >= 0 && i < limit) {
+      const h = mod24(hod0 + i);
+      x = countAt(i);
+      e = Hb > 0 ? expectedAt(i) : 0;
+      o = 1;
+      t = trafficAt(i);
+      y = yh[h]!;
+      n = nh[h]!;
+      f = n > 0 ? 0 : 1;
+      excess[j] = Math.max(0, x - e);
+    }
+    px[j + 1] = px[j]! + x;
+    pe[j + 1] = pe[j]! + e;
+    ph[j + 1] = ph[j]! + o;
+    pt[j + 1] = pt[j]! + t;
+    py[j + 1] = py[j]! + y;
+    pn[j + 1] = pn[j]! + n;
+    pf[j + 1] = pf[j]! + f;
+    pq[j + 1] = pq[j]! + e * e;
+    pr[j + 1] = pr[j]! + (n > 0 ? (y * y) / n : 0);
+  }
+  const X = px[R]!, Hr = ph[R]!, Tr = pt[R]!;
+  const phi = pe[R]! > 0 ? 1 + (kappa * pq[R]!) / pe[R]! : 1;
+
+  const previous = `the previous ${days === 1 ? "day" : `${days} days`}`;
+  const cmp = `vs ${previous} ${useTraffic ? "(per unit of traffic)" : "(same hours of day)"}`;
+  const verdict = (
+    cls: TrendClass,
+    reason: string,
+    ratio: number,
+    pValue: number,
+    recentRate: number,
+    baselineRate: number,
+  ): TrendVerdict => ({
+    class: cls,
+    reason,
+    ratio,
+    pValue: Math.min(1, Math.max(0, pValue)),
+    recentRate,
+    baselineRate,
+    dispersion: phi,
+  });
+
+  if (Hr === 0 || (useTraffic && Tr === 0)) {
+    return verdict("stable", "no data in the recent window", NaN, 1, NaN, NaN);
+  }
+  if (X === 0 && Y === 0) {
+    return verdict("quiet", `no occurrences in the last ${hoursText(R)} or before`, 1, 1, 0, 0);
+  }
+  if (Hb === 0) {
+    return verdict("stable", "no baseline data to compare against", NaN, 1, X / Hr, NaN);
+  }
+  if (Y === 0) {
+    const share = useTraffic ? Tr / (Tr + Tb) : Hr / (Hr + Hb);
+    const p = upperTail(X, X, share);
+    const what = `${X} occurrence${X === 1 ? "" : "s"} in the last ${
+      hoursText(R)
+    }, none in ${previous}`;
+    return p < alpha
+      ? verdict("new", `new: ${what}, ${formatP(p)}`, Infinity, p, X / Hr, 0)
+      : verdict(
+        "stable",
+        `${what}; too few to be significant (${formatP(p)})`,
+        Infinity,
+        p,
+        X / Hr,
+        0,
+      );
+  }
+
+  /** Raw one-sided p of window [a, b) against the baseline. */
+  const windowP = (a: number, b: number, upper: boolean): number => {
+    const x = px[b]! - px[a]!, e = pe[b]! - pe[a]!, hw = ph[b]! - ph[a]!;
+    let share: number, ref: number, refSq: number;
+    if (useTraffic) {
+      const tw = pt[b]! - pt[a]!;
+      share = tw / (tw + Tb);
+      ref = Y;
+      refSq = baseSq;
+    } else {
+      const whole = b - a >= 24 || pf[b]! - pf[a]! > 0;
+      ref = whole ? Y : py[b]! - py[a]!;
+      refSq = whole ? baseSq : pr[b]! - pr[a]!;
+      const hs = whole ? Hb : pn[b]! - pn[a]!;
+      share = ref > 0 ? e / (e + ref) : hw / (hw + hs);
+    }
+    // Gamma scale of the pooled rates; the Beta of X's share has α + β = mean / scale.
+    const scale = (kappa * (pq[b]! - pq[a]! + refSq)) / (e + ref);
+    return conditionalTail(x, x + ref, share, scale > 0 ? (e + ref) / scale : Infinity, upper);
+  };
+  const usable = (a: number, b: number): boolean =>
+    ph[b]! - ph[a]! > 0 && (!useTraffic || pt[b]! - pt[a]! > 0);
+  const ratioOf = (a: number, b: number): number => {
+    const x = px[b]! - px[a]!, e = pe[b]! - pe[a]!;
+    return e > 0 ? x / e : x > 0 ? Infinity : NaN;
+  };
+
+  // Rises: whole window, suffixes, and short windows anywhere.
+  const shortMax = Math.min(BURST_HOURS, R - 1);
+  let upOthers = R - 1;
+  for (let len = 1; len <= shortMax; len++) upOthers += R - len;
+  const upFull = upOthers > 0 ? 0.5 : 1;
+  const upOther = upOthers > 0 ? 0.5 / upOthers : 0;
+  let upP = Infinity, upA = 0, upB = 0;
+  const tryUp = (a: number, b: number, weight: number) => {
+    if (!usable(a, b) || !(ratioOf(a, b) >= minRatio)) return;
+    const p = windowP(a, b, true) / weight;
+    if (p < upP) [upP, upA, upB] = [p, a, b];
+  };
+  tryUp(0, R, upFull);
+  for (let k = R - 1; k >= 1; k--) tryUp(R - k, R, upOther);
+  for (let len = 1; len <= shortMax; len++) {
+    for (let a = 0; a + len < R; a++) tryUp(a, a + len, upOther);
+  }
+
+  // Falls: whole window and suffixes of at least a quarter of it.
+  const downMin = Math.max(1, Math.ceil(R / 4));
+  const downOthers = Math.max(0, R - downMin);
+  const downFull = downOthers > 0 ? 0.5 : 1;
+  const downOther = downOthers > 0 ? 0.5 / downOthers : 0;
+  let downP = Infinity, downA = 0;
+  const tryDown = (a: number, weight: number) => {
+    if (!usable(a, R) || !(ratioOf(a, R) <= 1 / minRatio)) return;
+    const p = windowP(a, R, false) / weight;
+    if (p < downP) [downP, downA] = [p, a];
+  };
+  tryDown(0, downFull);
+  for (let k = R - 1; k >= downMin; k--) tryDown(R - k, downOther);
+
+  const rates = (a: number, b: number) => {
+    const hw = ph[b]! - ph[a]!;
+    return [(px[b]! - px[a]!) / hw, (pe[b]! - pe[a]!) / hw] as const;
+  };
+
+  if (upP < alpha && upP <= downP) {
+    let total = 0, best = 0, run = 0, bestEnd = 0;
+    for (let j = 0; j < R; j++) {
+      total += excess[j]!;
+      run += excess[j]! - (j >= BURST_HOURS ? excess[j - BURST_HOURS]! : 0);
+      if (run > best) [best, bestEnd] = [run, j + 1];
+    }
+    const spike = upB - upA <= BURST_HOURS || (total > 0 && best >= CONCENTRATION * total);
+    if (spike && best > 0) {
+      // Report the burst itself (trimmed of hours with little excess) when it is
+      // significant on its own (it is one of the windows already counted).
+      let a = Math.max(0, bestEnd - BURST_HOURS), b = bestEnd;
+      while (b - a > 1 && excess[a]! < 0.1 * best) a++;
+      while (b - a > 1 && excess[b - 1]! < 0.1 * best) b--;
+      if (usable(a, b) && ratioOf(a, b) >= minRatio) {
+        const p = windowP(a, b, true) / upOther;
+        if (p < alpha) [upP, upA, upB] = [p, a, b];
+      }
+    }
+    const ratio = ratioOf(upA, upB);
+    const [recent, base] = rates(upA, upB);
+    const where = windowText(upA, upB, R);
+    return spike
+      ? verdict(
+        "spiking",
+        `burst: rate ${ratioText(ratio)} ${where} ${cmp}, ${formatP(upP)}`,
+        ratio,
+        upP,
+        recent,
+        base,
+      )
+      : verdict(
+        "emerging",
+        `sustained rise: rate ${ratioText(ratio)} ${where} ${cmp}, ${formatP(upP)}`,
+        ratio,
+        upP,
+        recent,
+        base,
+      );
+  }
+  if (downP < alpha) {
+    const ratio = ratioOf(downA, R);
+    const [recent, base] = rates(downA, R);
+    const what = recent === 0 ? "dropped to zero" : `rate ${ratioText(ratio)}`;
+    return verdict(
+      "resolving",
+      `decline: ${what} ${windowText(downA, R, R)} ${cmp}, ${formatP(downP)}`,
+      ratio,
+      downP,
+      recent,
+      base,
+    );
+  }
+
+  // Slow burn: three full weeks of strictly increasing rate.
+  if (end - 3 * WEEK >= 0 && end <= limit) {
+    const c = [0, 0, 0], t = [0, 0, 0];
+    for (let w = 0; w < 3; w++) {
+      for (let i = end - (w + 1) * WEEK; i < end - w * WEEK; i++) {
+        c[w]! += countAt(i);
+        t[w]! += trafficAt(i);
+      }
+    }
+    const [c0, c1, c2] = c as [number, number, number];
+    const [t0, t1, t2] = t as [number, number, number];
+    const weighted = useTraffic && t0 > 0 && t1 > 0 && t2 > 0;
+    const r0 = weighted ? c0 / t0 : c0, r1 = weighted ? c1 / t1 : c1, r2 = weighted ? c2 / t2 : c2;
+    const ratio = r2 > 0 ? r0 / r2 : Infinity;
+    if (r2 < r1 && r1 < r0 && ratio >= minRatio) {
+      const share = weighted ? t0 / (t0 + t2) : 0.5;
+      // gamma scale of an hour at the weeks' average level
+      const scale = (kappa * baseSq * Math.max(1, ((c0 + c2) * Hb) / (2 * WEEK * Y))) / Y;
+      const p = conditionalTail(c0, c0 + c2, share, scale > 0 ? (c0 + c2) / scale : Infinity, true);
+      if (p < alpha) {
+        const steps = r2 > 0 ? ` (${ratioText(r1 / r2)}, then ${ratioText(r0 / r1)})` : "";
+        return verdict(
+          "emerging",
+          `slow burn: weekly rate up two weeks running${steps}, ${
+            ratioText(ratio)
+          } over the last ` +
+            `7 days vs the week two weeks before${weighted ? " (per unit of traffic)" : ""}, ${
+              formatP(p)
+            }`,
+          ratio,
+          p,
+          c0 / WEEK,
+          r2 > 0 ? c0 / WEEK / ratio : 0,
+        );
+      }
+    }
+  }
+
+  const ratio = ratioOf(0, R);
+  const [recent, base] = rates(0, R);
+  const p = Math.min(1, 2 * Math.min(windowP(0, R, true), windowP(0, R, false)));
+  const why = p < alpha ? `below the ${ratioText(minRatio)} threshold` : "not significant";
+  return verdict(
+    "stable",
+    `steady: rate ${ratioText(ratio)} over the last ${hoursText(R)} ${cmp}, ${formatP(p)} (${why})`,
+    ratio,
+    p,
+    recent,
+    base,
+  );
+}
+
+function mod24(n: number): number {
+  return ((n % 24) + 24) % 24;
+}
+
+function hoursText(n: number): string {
+  return n === 1 ? "hour" : `${n} hours`;
+}
+
+function windowText(a: number, b: number, R: number): string {
+  if (b === R) return `over the last ${hoursText(b - a)}`;
+  const len = b - a;
+  return `during ${len === 1 ? "1 hour" : `${len} hours`} ending ${
+    R - b === 1 ? "1 hour" : `${R - b} hours`
+  } ago`;
+}
+
+function ratioText(r: number): string {
+  if (r === Infinity) return "×∞";
+  if (r >= 10) return `×${r.toFixed(0)}`;
+  if (r >= 1) return `×${r.toFixed(1)}`;
+  return `×${r.toFixed(2)}`;
+}
+
+/** A p-value in words: an upper bound when small, two digits otherwise. */
+export function formatP(p: number): string {
+  if (p < 1e-12) return "p < 1e-12";
+  if (p < 1e-9) return "p < 1e-9";
+  if (p < 1e-6) return "p < 1e-6";
+  if (p < 0.001) return "p < 0.001";
+  if (p < 0.01) return "p < 0.01";
+  return `p = ${Number(Math.min(1, p).toPrecision(2))}`;
+}
+
+// ---------------------------------------------------------------------------
+// Binomial tails (continuous in x and n, so dispersion-scaled counts work).
+
+/** P(X ≥ x) for X ~ Binomial(n, p), via I_p(x, n − x + 1). */
+export function binomialUpperTail(x: number, n: number, p: number): number {
+  return upperTail(x, n, p);
+}
+
+/** P(X ≤ x) for X ~ Binomial(n, p), via I_{1−p}(n − x, x + 1). */
+export function binomialLowerTail(x: number, n: number, p: number): number {
+  return lowerTail(x, n, p);
+}
+
+/**
+ * P(X ≥ x) (upper) or P(X ≤ x) of X | N = n for a count whose share of the
+ * pooled gamma-Poisson rate is Beta(p·c, (1 − p)·c): beta-binomial, summed
+ * exactly for n ≤ 5000, else a moment-matched Beta on x/n; binomial when c = ∞.
+ */
+export function conditionalTail(
+  x: number,
+  n: number,
+  p: number,
+  c: number,
+  upper: boolean,
+): number {
+  if (!(c < 1e9)) return upper ? upperTail(x, n, p) : lowerTail(x, n, p);
+  x = Math.round(x);
+  n = Math.round(n);
+  if (upper ? x <= 0 : x >= n) return 1;
+  if (upper ? x > n : x < 0) return 0;
+  if (p <= 0) return upper ? 0 : 1;
+  if (p >= 1) return upper ? 1 : 0;
+  const a = p * c, b = (1 - p) * c;
+  if (n > 5000) {
+    const k = (n * (c + 1)) / (c + n) - 1; // Beta precision matching the BB variance of x/n
+    return upper
+      ? regIncBeta(1 - (x - 0.5) / n, (1 - p) * k, p * k)
+      : regIncBeta((x + 0.5) / n, p * k, (1 - p) * k);
+  }
+  const mean = n * p;
+  if (upper) return x > mean ? bbSum(x, n, a, b, 1) : 1 - bbSum(x - 1, n, a, b, -1);
+  return x < mean ? bbSum(x, n, a, b, -1) : 1 - bbSum(x + 1, n, a, b, 1);
+}
+
+/** Σ of the beta-binomial pmf from k0 towards n (dir 1) or 0 (dir −1). */
+function bbSum(k0: number, n: number, a: number, b: number, dir: 1 | -1): number {
+  const lp = lnGamma(n + 1) - lnGamma(k0 + 1) - lnGamma(n - k0 + 1) +
+    lnGamma(k0 + a) + lnGamma(n - k0 + b) - lnGamma(n + a + b) +
+    lnGamma(a + b) - lnGamma(a) - lnGamma(b);
+  const mayStop = dir === 1 ? b >= 1 : a >= 1; // otherwise the pmf rises again at the end
+  let t = 1, s = 1;
+  for (let k = k0; dir === 1 ? k < n : k > 0; k += dir) {
+    t *= dir === 1
+      ? ((n - k) * (k + a)) / ((k + 1) * (n - k - 1 + b))
+      : (k * (n - k + b)) / ((n - k + 1) * (k - 1 + a));
+    s += t;
+    if (mayStop && t < 1e-17 * s) break;
+  }
+  return Math.min(1, Math.max(0, Math.exp(lp + Math.log(s))));
+}
+
+function upperTail(x: number, n: number, p: number): number {
+  if (x <= 0) return 1;
+  if (x > n || p <= 0) return 0;
+  if (p >= 1) return 1;
+  if (n > APPROX_ABOVE) return normalUpper(deviance(x - 0.5, n, p));
+  return regIncBeta(p, x, n - x + 1);
+}
+
+function lowerTail(x: number, n: number, p: number): number {
+  if (x >= n || p <= 0) return 1;
+  if (x < 0 || p >= 1) return 0;
+  if (n > APPROX_ABOVE) return normalUpper(-deviance(x + 0.5, n, p));
+  return regIncBeta(1 - p, n - x, x + 1);
+}
+
+/** Signed root of the binomial deviance of x successes out of n at rate p. */
+function deviance(x: number, n: number, p: number): number {
+  const m = n * p;
+  const xx = Math.min(Math.max(x, 0), n);
+  const a = xx > 0 ? xx * Math.log(xx / m) : 0;
+  const b = n - xx > 0 ? (n - xx) * Math.log((n - xx) / (n - m)) : 0;
+  return Math.sign(xx - m) * Math.sqrt(Math.max(0, 2 * (a + b)));
+}
+
+/** P(Z ≥ z) for a standard normal Z. */
+function normalUpper(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/** Complementary error function (Numerical Recipes' erfcc, relative error < 1.2e-7). */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t *
+    Math.exp(
+      -z * z - 1.26551223 +
+        t * (1.00002368 +
+            t * (0.37409196 +
+                t * (0.09678418 +
+                    t * (-0.18628806 +
+                        t * (0.27886807 +
+                            t *
+                              (-1.13520398 +
+                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}
+
+const LANCZOS = [
+  0.99999999999980993,
+  676.5203681218851,
+  -1259.1392167224028,
+  771.32342877765313,
+  -176.61502916214059,
+  12.507343278686905,
+  -0.13857109526572012,
+  9.9843695780195716e-6,
+  1.5056327351493116e-7,
+];
+
+/** ln Γ(z) for z > 0 (Lanczos, g = 7). */
+function lnGamma(z: number): number {
+  if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - lnGamma(1 - z);
+  const w = z - 1;
+  let s = LANCZOS[0]!;
+  for (let k = 1; k < 9; k++) s += LANCZOS[k]! / (w + k);
+  const t = w + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (w + 0.5) * Math.log(t) - t + Math.log(s);
+}
+
+/** Regularized incomplete beta I_x(a, b), a, b > 0. */
+function regIncBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
+  if (x < (a + 1) / (a + b + 2)) return Math.exp(front) * betaFraction(a, b, x) / a;
+  return 1 - Math.exp(front) * betaFraction(b, a, 1 - x) / b;
+}
+
+/** Continued fraction for I_x(a, b) (modified Lentz). */
+function betaFraction(a: number, b: number, x: number): number {
+  const tiny = 1e-300;
+  const qab = a + b, qap = a + 1, qam = a - 1;
+  let c = 1;
+  let d = 1 - (qab * x) / qap;
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 10_000; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-15) break;
+  }
+  return h;
+}
