@@ -36,9 +36,12 @@ if (import.meta.main) {
   const progress = new ProgressLine(`simulate ${config.out ?? config.serve}`, performance.now());
   const hours = config.days * 24;
   let done = 0;
+  // Sampled each hour: shows that memory does not grow with the days simulated.
+  let peakRss = 0;
   for (const hour of simulateHours(scenario)) {
     await sink.hour(hour);
     done++;
+    peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
     progress.update(
       performance.now(),
       sink.lines,
@@ -60,6 +63,7 @@ if (import.meta.main) {
       days: config.days,
       lines: sink.lines,
       lines_per_second: Math.round(sink.lines / seconds),
+      peak_rss_mib: Math.round(peakRss / 1024 / 1024),
       incidents: scenario.incidents.length,
       tickets: scenario.tickets.length,
       articles: scenario.articles.length,

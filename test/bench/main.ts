@@ -7,8 +7,14 @@ import type { Bench, BenchRow } from "./bench_types.ts";
 import { correlationBenches } from "./correlation_bench.ts";
 import { ingestBenches } from "./ingest_bench.ts";
 import { miningBenches } from "./mining_bench.ts";
+import { simulateBenches } from "./simulate_bench.ts";
 
-const ALL: readonly Bench[] = [...ingestBenches, ...miningBenches, ...correlationBenches];
+const ALL: readonly Bench[] = [
+  ...ingestBenches,
+  ...miningBenches,
+  ...correlationBenches,
+  ...simulateBenches,
+];
 
 if (import.meta.main) {
   const { values, positionals } = parseArgs({
