@@ -289,6 +289,7 @@ function threadAndLogger(text: string, from: number, attributes: Attributes): st
       at = skipSeparator(text, close + 1);
     }
   }
+  at = mappedDiagnosticContext(text, at, attributes);
   const end = wordEnd(text, at);
   const next = skipSpaces(text, end);
   const word = text.slice(at, end);
@@ -303,6 +304,31 @@ function threadAndLogger(text: string, from: number, attributes: Attributes): st
     at = skipSpaces(text, end);
   }
   return at === 0 ? text.trim() : text.slice(at).trim();
+}
+
+const MDC_PAIR = /^\s*([A-Za-z_][\w.-]{0,63})=([^,\s]*)\s*$/;
+
+/**
+ * A pattern's `%X` output after the thread, `[tenant_id=acme, user=7]` or
+ * log4j2's `{tenant_id=acme}`: the pairs become attributes (they carry the
+ * tenant on shared clusters). Anything else in brackets is left in the message.
+ */
+function mappedDiagnosticContext(text: string, from: number, attributes: Attributes): number {
+  const open = text.charCodeAt(from);
+  if (open !== 91 && open !== 123) return from;
+  const close = text.indexOf(open === 91 ? "]" : "}", from + 1);
+  if (close === -1 || close - from > 400) return from;
+  const pairs: [string, string][] = [];
+  // `a=1, b=2` (logback) or `a=1 b=2`: a comma, or a space before the next key.
+  for (const part of text.slice(from + 1, close).split(/,|\s(?=[A-Za-z_][\w.-]*=)/)) {
+    if (part.trim() === "") continue;
+    const pair = MDC_PAIR.exec(part);
+    if (pair === null) return from;
+    pairs.push([pair[1]!, pair[2]!]);
+  }
+  if (pairs.length === 0) return from;
+  for (const [key, value] of pairs) if (!(key in attributes)) attributes[key] = value;
+  return skipSeparator(text, close + 1);
 }
 
 function wordEnd(text: string, from: number): number {

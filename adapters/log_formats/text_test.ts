@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { textParser } from "./text.ts";
+import { recognizeHeader, textParser } from "./text.ts";
 import { fixture, parseText, problems, recordLines, records } from "./_test_utils.ts";
 
 Deno.test("text: a Java stack trace with Caused by and '... 12 more' joins the record it belongs to", () => {
@@ -209,4 +209,26 @@ Deno.test("text: a line the splitter could not read is quarantined and the recor
   ];
   assert.deepEqual(problems(items), [[2, "invalid UTF-8 at byte 3 of the line"]]);
   assert.equal(records(items)[0]!.message, "boom\n\tat com.acme.Foo.run(Foo.java:1)");
+});
+
+Deno.test("text: a mapped diagnostic context after the thread becomes attributes", () => {
+  const header = recognizeHeader(
+    "2024-03-01 12:00:01,123 ERROR [exec-1] [tenant_id=acme, user.id=7] com.acme.Foo - Failed",
+  );
+  assert.deepEqual(header?.attributes, {
+    thread: "exec-1",
+    tenant_id: "acme",
+    "user.id": "7",
+    logger: "com.acme.Foo",
+  });
+  assert.equal(header?.message, "Failed");
+  const log4j2 = recognizeHeader("2024-03-01 12:00:01 WARN [main] {tenant_id=beta} Foo - Slow");
+  assert.equal(log4j2?.attributes.tenant_id, "beta");
+  assert.equal(log4j2?.message, "Slow");
+});
+
+Deno.test("text: brackets after the thread that are not key=value pairs stay in the message", () => {
+  const header = recognizeHeader("2024-03-01 12:00:01 INFO [main] [cache] warmed in 3 ms");
+  assert.equal(header?.message, "[cache] warmed in 3 ms");
+  assert.equal(header?.attributes.thread, "main");
 });
