@@ -24,6 +24,8 @@ import {
 } from "./projections/signatures.ts";
 import { listSignatures, quarantinePage, signatureDetail } from "./queries.ts";
 import { TICKET_PROJECTIONS } from "./tickets/mod.ts";
+import { Attribution } from "./customers/attribution.ts";
+import { customerProjection } from "./projections/customers.ts";
 
 export interface LoupeDeps {
   readonly store: EventStore;
@@ -35,11 +37,17 @@ export interface LoupeDeps {
 }
 
 /** Every projection Loupe keeps, in the order they are applied. */
-export const PROJECTIONS: readonly Projection[] = [signatureProjection, ...TICKET_PROJECTIONS];
+export const PROJECTIONS: readonly Projection[] = [
+  signatureProjection,
+  customerProjection,
+  ...TICKET_PROJECTIONS,
+];
 
 /** The application: ingest, projections kept up to date, and the queries on them. */
 export class Loupe implements LoupeApplication {
   readonly projector: Projector;
+  /** Which customer each origin of records is, as the directory says now. */
+  readonly attribution: Attribution;
   readonly #deps: LoupeDeps;
   readonly #ingest: IngestService;
 
@@ -47,6 +55,7 @@ export class Loupe implements LoupeApplication {
     this.#deps = deps;
     this.projector = projector;
     this.#ingest = ingest;
+    this.attribution = new Attribution(deps.projectionStore);
   }
 
   /**
@@ -81,11 +90,11 @@ export class Loupe implements LoupeApplication {
   }
 
   listSignatures(query: SignatureQuery): SignaturePage {
-    return listSignatures(this.#deps.projectionStore, query);
+    return listSignatures(this.#deps.projectionStore, this.attribution, query);
   }
 
   signature(signatureId: string): SignatureDetail {
-    return signatureDetail(this.#deps.projectionStore, signatureId);
+    return signatureDetail(this.#deps.projectionStore, this.attribution, signatureId);
   }
 
   quarantine(limit: number, offset: number): QuarantinePage {

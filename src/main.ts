@@ -12,6 +12,8 @@ import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
 import type { Clock } from "../ports/clock.ts";
 import { Loupe } from "./loupe.ts";
 import { TicketService } from "./tickets/mod.ts";
+import { CustomerService } from "./customers/service.ts";
+import { customerRoutes } from "../adapters/http/customer_routes.ts";
 
 if (import.meta.main) {
   let config;
@@ -50,8 +52,17 @@ if (import.meta.main) {
       new URL("../fixtures/rules/default_rules.json", import.meta.url),
     ),
     settled: () => loupe.settled(),
+    attribution: loupe.attribution,
   });
   http.route("/", ticketRoutes(tickets, { clock, maxBodyBytes: config.maxBodyBytes }));
+  const customers = new CustomerService({
+    store,
+    projections: projectionStore,
+    attribution: loupe.attribution,
+    clock,
+    settled: () => loupe.settled(),
+  });
+  http.route("/", customerRoutes(customers, { maxBodyBytes: config.maxBodyBytes }));
   const server = Deno.serve({
     hostname: config.hostname,
     port: config.port,

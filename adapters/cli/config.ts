@@ -61,6 +61,8 @@ export function serveConfig(
 export interface ReplayConfig {
   readonly dataDir: string;
   readonly imports: readonly string[];
+  /** The CRM's customer export (CSV), imported into the directory before the logs. */
+  readonly customersFile?: string;
   readonly customer?: string;
   readonly environment?: string;
   readonly service?: string;
@@ -73,17 +75,21 @@ export interface ReplayConfig {
 }
 
 export const REPLAY_USAGE =
-  `Usage: deno task replay [--data DIR] [--import PATH ...] [--customer C] [--environment E]
+  `Usage: deno task replay [--data DIR] [--customers CSV] [--import PATH ...] [--customer C] [--environment E]
                         [--service S] [--version V] [--format auto|jsonl|logfmt|syslog|access|text|csv]
                         [--layout customer/environment|none] [--batch-size N]
 
 Imports the given log files, directories or .gz archives (if any), then rebuilds
 every projection from event position 0. A directory is read as
-<customer>/<environment>/<file> unless --customer is given or --layout none.`;
+<customer>/<environment>/<file> unless --customer is given or --layout none.
+--customers imports the CRM's customer export (CSV: customer_id, name, tier,
+contract_value, region, deployment_model, environments, tenant_id, ...) into the
+directory first: records are then attributed to customers by environment and tenant.`;
 
 const replaySchema = z.object({
   dataDir: z.string().min(1),
   imports: z.array(z.string().min(1)),
+  customersFile: z.string().min(1).optional(),
   customer: z.string().min(1).optional(),
   environment: z.string().min(1).optional(),
   service: z.string().min(1).optional(),
@@ -103,6 +109,7 @@ export function replayConfig(
     options: {
       data: { type: "string" },
       import: { type: "string", multiple: true },
+      customers: { type: "string" },
       customer: { type: "string" },
       environment: { type: "string" },
       service: { type: "string" },
@@ -116,6 +123,7 @@ export function replayConfig(
   const parsed = replaySchema.safeParse({
     dataDir: values.data ?? env.LOUPE_DATA_DIR ?? "./data",
     imports: values.import ?? [],
+    customersFile: values.customers,
     customer: values.customer,
     environment: values.environment,
     service: values.service,

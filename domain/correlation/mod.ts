@@ -28,3 +28,4 @@ export {
   words,
 } from "./text.ts";
 export { type Concept, CONCEPTS } from "./lexicon.ts";
+export { restartBurst, type Upgrade, upgradesOf } from "./restart.ts";

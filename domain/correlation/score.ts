@@ -47,7 +47,30 @@ export interface SignatureFacts {
   /** Lines in the baseline period before the window, and its length in hours (0: no history). */
   readonly countBefore: number;
   readonly beforeHours: number;
+  /**
+   * The upgrade of this environment whose restart hour (and the hour after)
+   * holds the largest share of the window's lines, with that share. Warm-up
+   * warnings come all at once after a restart and then stop; a fault of the
+   * new version goes on.
+   */
+  readonly restart?: RestartBurst | null;
 }
+
+export interface RestartBurst {
+  readonly version: string;
+  readonly at: number;
+  /** Share of the window's lines in the upgrade's hour and the next, in [0, 1]. */
+  readonly share: number;
+}
+
+/**
+ * Above this share of its lines in restart hours, a signature counts as a
+ * restart burst: it came with the restart and stopped. A fault of the new
+ * version keeps logging after them, so its share stays well below.
+ */
+export const RESTART_SHARE = 0.8;
+/** The most a restart burst's score is cut by (at a share of 1). */
+const RESTART_DISCOUNT = 0.7;
 
 export interface Features {
   /** Ticket words explained by the template and the reverse (lexicon included). */
@@ -165,8 +188,10 @@ export function leadsOf(
   ticket: TicketFacts,
   candidates: readonly SignatureFacts[],
 ): Map<string, Lead> {
+  // A restart burst starts with the upgrade, not with a fault: it leads nothing.
   const started = candidates.filter((c) =>
-    c.envFirstSeen !== null && c.envFirstSeen >= ticket.window.from &&
+    (c.restart?.share ?? 0) < RESTART_SHARE && c.envFirstSeen !== null &&
+    c.envFirstSeen >= ticket.window.from &&
     c.envFirstSeen < ticket.window.to &&
     (c.envDataSince === null || c.envFirstSeen - c.envDataSince >= HOUR_MS)
   ).sort((a, b) => a.envFirstSeen! - b.envFirstSeen! || (a.signatureId < b.signatureId ? -1 : 1));
@@ -236,6 +261,7 @@ export function scoreSignature(
   for (const key of Object.keys(WEIGHTS) as (keyof Features)[]) {
     score += WEIGHTS[key] * features[key];
   }
+  score *= 1 - RESTART_DISCOUNT * restartWeight(candidate);
   return {
     signatureId: candidate.signatureId,
     template: candidate.template,
@@ -243,6 +269,12 @@ export function scoreSignature(
     features,
     reasons: reasonsFor(ticket, candidate, features, text.matches, templateWords, lead),
   };
+}
+
+/** 0 below RESTART_SHARE, rising to 1 when every line of the window came in restart hours. */
+function restartWeight(c: SignatureFacts): number {
+  const share = c.restart?.share ?? 0;
+  return share < RESTART_SHARE ? 0 : (share - RESTART_SHARE) / (1 - RESTART_SHARE);
 }
 
 /** Ratio of the window's peak hour to the usual hour, on a log scale: 1 at ~30x. */
@@ -341,6 +373,15 @@ function reasonsFor(
           duration(c.beforeHours * HOUR_MS)
         } before`
         : `burst: ${c.peakHourInWindow} lines in its peak hour, usually ${usual.toFixed(1)}/h`,
+    );
+  }
+  if (c.restart !== undefined && c.restart !== null && c.restart.share >= RESTART_SHARE) {
+    reasons.push(
+      `restart burst: ${
+        Math.round(c.restart.share * 100)
+      }% of its lines came right after the upgrade to ${c.restart.version} at ${
+        new Date(c.restart.at).toISOString()
+      }, so it is discounted`,
     );
   }
   reasons.push(`this customer: ${c.countInWindow} lines in the window`);

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   rankByTextOnly,
   rankSignatures,
+  restartBurst,
   type SignatureFacts,
   type TicketFacts,
   WEIGHTS,
@@ -182,5 +183,41 @@ Deno.test("in a cascade the signature that started first leads, even when a symp
     ranked.find((r) => r.signatureId === "later")!.features.lead,
     1,
     "an hour apart: its own start",
+  );
+});
+
+Deno.test("given an upgrade, a warm-up burst that stops is discounted below the fault that goes on", () => {
+  const upgrade = { version: "5.8.0", at: OPENED - 3 * HOUR + 60_000 };
+  const upgradeHour = Math.floor(upgrade.at / HOUR) * HOUR;
+  const warmUp: SignatureFacts = {
+    ...fresh("warm", "Readiness check failed while dependencies warm up, retry in <*> seconds", 13),
+    envFirstSeen: upgrade.at,
+    countInWindow: 300,
+    peakHourInWindow: 290,
+    restart: restartBurst(new Map([[upgradeHour, 290], [upgradeHour + HOUR, 10]]), [upgrade]),
+  };
+  const fault: SignatureFacts = {
+    ...fresh("saml", "SAML assertion for <*> rejected because the audience does not match"),
+    envFirstSeen: upgrade.at + 30_000,
+    countInWindow: 120,
+    peakHourInWindow: 40,
+    restart: restartBurst(
+      new Map([[upgradeHour, 20], [upgradeHour + HOUR, 40], [upgradeHour + 2 * HOUR, 40], [
+        upgradeHour + 3 * HOUR,
+        20,
+      ]]),
+      [upgrade],
+    ),
+  };
+  const ranked = rankSignatures(ticket("Login error", "Staff cannot log in since last night"), [
+    warmUp,
+    fault,
+  ]);
+  assert.deepEqual(ranked.map((r) => r.signatureId), ["saml", "warm"]);
+  assert.ok(ranked[1]!.reasons.some((r) => /restart burst: 100% .* upgrade to 5\.8\.0/.test(r)));
+  assert.ok(!ranked[0]!.reasons.some((r) => r.includes("restart burst")));
+  assert.ok(
+    !ranked[0]!.reasons.some((r) => r.includes("likely a symptom")),
+    "a restart burst leads nothing",
   );
 });

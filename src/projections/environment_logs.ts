@@ -1,27 +1,28 @@
 import type { StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionWriter } from "../../ports/projection_store.ts";
 import { contextualField, type LogBatchIngestedData } from "../../domain/events.ts";
+import { originOf } from "../../domain/customers/mod.ts";
 import type { Projection } from "./projection.ts";
-import { HOUR_MS, UNKNOWN_CUSTOMER } from "./signatures.ts";
+import { HOUR_MS } from "./signatures.ts";
 
 /** Environment key part for records whose environment is not known. */
 export const UNKNOWN_ENVIRONMENT = "";
 
 export const ENVIRONMENT_TABLES = {
   /**
-   * [customer, environment, hour, position] -> records of that customer
-   * environment in that hour of that batch: which batches to read for a
-   * ticket's window, without copying a record.
+   * [owner, tenant, environment, hour, position] -> records of that origin
+   * in that hour of that batch: which batches to read for a ticket's
+   * window, without copying a record.
    */
   batches: "env_batches",
-  /** [customer, environment, hour, signatureId] -> records: the candidates of a window. */
+  /** [owner, tenant, environment, hour, signatureId] -> records: the candidates of a window. */
   signatureHours: "env_signature_hours",
-  /** [customer, environment, signatureId] -> tally: when it started here. */
+  /** [owner, tenant, environment, signatureId] -> tally: when it started here. */
   signatures: "env_signatures",
-  /** [customer, environment] -> tally: when this environment's logs begin. */
+  /** [owner, tenant, environment] -> tally: every origin, and when its logs begin. */
   environments: "environments",
-  /** [customer] -> records: every known customer, for how rare a signature is. */
-  customers: "known_customers",
+  /** [owner, tenant, environment, version] -> tally: when each version arrived ("" for none). */
+  versions: "env_versions",
 } as const;
 
 export interface EnvTally {
@@ -31,8 +32,9 @@ export interface EnvTally {
 }
 
 /**
- * Per customer environment: which ingest batches hold its records hour by
- * hour, and hourly counts per signature. Tenant-first keys, so one
+ * Per origin (the customer or cluster a source names, the tenant a record
+ * names, the environment): which ingest batches hold its records hour by
+ * hour, and hourly counts per signature. Owner-and-tenant-first keys, so one
  * customer's range never reaches another's.
  */
 export const environmentLogProjection: Projection = {
@@ -55,14 +57,15 @@ interface Tally {
   lastSeen: number;
 }
 
-/** One customer environment's share of a chunk. */
+/** One origin's share of a chunk. */
 class EnvDelta {
   readonly batches = new Map<number, Map<number, number>>();
   readonly signatureHours = new Map<number, Map<string, number>>();
   readonly signatures = new Map<string, Tally>();
+  readonly versions = new Map<string, Tally>();
   readonly tally: Tally;
 
-  constructor(readonly customer: string, readonly environment: string, at: number) {
+  constructor(readonly key: readonly string[], at: number) {
     this.tally = { count: 0, firstSeen: at, lastSeen: at };
   }
 }
@@ -70,23 +73,15 @@ class EnvDelta {
 /** A chunk's counts, aggregated in memory so each key is written once per chunk. */
 class Delta {
   readonly envs = new Map<string, EnvDelta>();
-  readonly customers = new Map<string, number>();
 
   addBatch(event: StoredEvent<string, LogBatchIngestedData>): void {
     const context = event.data.context;
-    let customer: string | undefined;
-    let environment: string | undefined;
-    let env: EnvDelta | undefined;
     for (const record of event.data.records) {
-      const c = contextualField(record, context, "customer") ?? UNKNOWN_CUSTOMER;
-      const e = contextualField(record, context, "environment") ?? UNKNOWN_ENVIRONMENT;
-      // Records of a batch nearly always share their environment: look it up once.
-      if (env === undefined || c !== customer || e !== environment) {
-        customer = c;
-        environment = e;
-        const id = `${c}\u0000${e}`;
-        env = this.envs.get(id);
-        if (env === undefined) this.envs.set(id, env = new EnvDelta(c, e, record.timestamp));
+      const { owner, tenant, environment } = originOf(record, context);
+      const id = `${owner}\u0000${tenant}\u0000${environment}`;
+      let env = this.envs.get(id);
+      if (env === undefined) {
+        this.envs.set(id, env = new EnvDelta([owner, tenant, environment], record.timestamp));
       }
       const at = record.timestamp;
       const hour = Math.floor(at / HOUR_MS) * HOUR_MS;
@@ -101,30 +96,34 @@ class Delta {
         env.signatures.set(record.signatureId, { count: 1, firstSeen: at, lastSeen: at });
       } else bump(tally, at);
       bump(env.tally, at);
-      if (c !== UNKNOWN_CUSTOMER) this.customers.set(c, (this.customers.get(c) ?? 0) + 1);
+      const version = contextualField(record, context, "version") ?? "";
+      const versionTally = env.versions.get(version);
+      if (versionTally === undefined) {
+        env.versions.set(version, { count: 1, firstSeen: at, lastSeen: at });
+      } else bump(versionTally, at);
     }
   }
 
   writeTo(tx: ProjectionWriter): void {
     for (const env of this.envs.values()) {
-      const { customer, environment } = env;
+      const { key } = env;
       for (const [hour, positions] of env.batches) {
         for (const [position, n] of positions) {
-          add(tx, ENVIRONMENT_TABLES.batches, [customer, environment, hour, position], n);
+          add(tx, ENVIRONMENT_TABLES.batches, [...key, hour, position], n);
         }
       }
       for (const [hour, signatures] of env.signatureHours) {
         for (const [signatureId, n] of signatures) {
-          add(tx, ENVIRONMENT_TABLES.signatureHours, [customer, environment, hour, signatureId], n);
+          add(tx, ENVIRONMENT_TABLES.signatureHours, [...key, hour, signatureId], n);
         }
       }
       for (const [signatureId, tally] of env.signatures) {
-        merge(tx, ENVIRONMENT_TABLES.signatures, [customer, environment, signatureId], tally);
+        merge(tx, ENVIRONMENT_TABLES.signatures, [...key, signatureId], tally);
       }
-      merge(tx, ENVIRONMENT_TABLES.environments, [customer, environment], env.tally);
-    }
-    for (const [customer, n] of this.customers) {
-      add(tx, ENVIRONMENT_TABLES.customers, [customer], n);
+      merge(tx, ENVIRONMENT_TABLES.environments, key, env.tally);
+      for (const [version, tally] of env.versions) {
+        merge(tx, ENVIRONMENT_TABLES.versions, [...key, version], tally);
+      }
     }
   }
 }

@@ -8,15 +8,27 @@ import {
 import type { QuarantinedLine } from "../../domain/log_record.ts";
 import type { MinerEvent } from "../../domain/mining/miner_events.ts";
 import { severityTextOf } from "../../domain/severity.ts";
+import { originOf } from "../../domain/customers/mod.ts";
 import type { Projection } from "./projection.ts";
 import type { ExampleLine, SignatureSummary } from "../../ports/application.ts";
 
-/** Per-customer tally as stored; the customer is in the key. */
+/** Counts of one signature (or one environment) as stored. */
 export interface CustomerTally {
   readonly count: number;
   readonly firstSeen: number;
   readonly lastSeen: number;
 }
+
+/** `[version, count, firstSeen, lastSeen]`; "" for records without a version. */
+export type VersionTally = readonly [string, number, number, number];
+
+/** One signature at one origin: its counts and the versions that logged it. */
+export interface OriginTally extends CustomerTally {
+  readonly versions: readonly VersionTally[];
+}
+
+/** A catalogue entry as stored; customers are counted by the queries, through the directory. */
+export type CatalogEntry = Omit<SignatureSummary, "customers">;
 
 export interface IngestTotals {
   readonly records: number;
@@ -24,17 +36,23 @@ export interface IngestTotals {
   readonly batches: number;
 }
 
-/** Customer key part for records whose customer is not known. */
-export const UNKNOWN_CUSTOMER = "";
 export const HOUR_MS = 3_600_000;
 export const EXAMPLES_KEPT = 10;
 
 export const TABLES = {
   signatures: "signatures",
-  byCustomer: "signature_customers",
-  customerSignatures: "customer_signatures",
-  hourly: "signature_customer_hours",
+  /** [signatureId, owner, tenant, environment] -> OriginTally. */
+  byOrigin: "signature_origins",
+  /** [owner, tenant, environment, signatureId] -> records. */
+  originSignatures: "origin_signatures",
+  /** [signatureId, owner, tenant, environment, hour] -> records. */
+  hourly: "signature_origin_hours",
+  /** [signatureId, hour] -> records. */
   hourlyTotal: "signature_hours",
+  /** [signatureId, version, hour] -> records. */
+  versionHourly: "signature_version_hours",
+  /** [version, hour] -> every record of that version: its traffic. */
+  versionTraffic: "version_hours",
   examples: "signature_examples",
   minerLog: "miner_log",
   quarantine: "quarantine",
@@ -42,8 +60,9 @@ export const TABLES = {
 } as const;
 
 /**
- * The signature catalogue and per-signature counts per customer per hour:
- * the base that impact and trends read.
+ * The signature catalogue and per-signature counts per origin (customer or
+ * cluster, tenant, environment) per hour and per version: the base that
+ * impact, trends and version correlation read.
  */
 export const signatureProjection: Projection = {
   name: "signatures",
@@ -62,12 +81,23 @@ interface Tally {
   severityNumber: number;
 }
 
+interface OriginDelta {
+  readonly key: readonly string[];
+  readonly tally: Tally;
+  readonly versions: Map<string, Tally>;
+  readonly hours: Map<number, number>;
+}
+
 /** Aggregates a chunk of events in memory, then writes each key once. */
 class ChunkDelta {
   readonly minerEvents: { position: number; index: number; event: MinerEvent }[] = [];
   readonly signatures = new Map<string, Tally>();
-  readonly byCustomer = new Map<string, Map<string, Tally>>();
-  readonly hourly = new Map<string, Map<string, Map<number, number>>>();
+  /** signatureId -> origin id -> counts. */
+  readonly byOrigin = new Map<string, Map<string, OriginDelta>>();
+  /** signatureId -> version -> hour -> records. */
+  readonly versionHourly = new Map<string, Map<string, Map<number, number>>>();
+  /** version -> hour -> records. */
+  readonly versionTraffic = new Map<string, Map<number, number>>();
   readonly examples = new Map<string, ExampleLine[]>();
   readonly quarantine: { position: number; index: number; line: QuarantinedLine }[] = [];
   records = 0;
@@ -96,17 +126,29 @@ class ChunkDelta {
     this.quarantined += batch.quarantined.length;
     batch.quarantined.forEach((line, index) => this.quarantine.push({ position, index, line }));
     for (const record of batch.records) {
-      const customer = contextualField(record, batch.context, "customer") ?? UNKNOWN_CUSTOMER;
-      tally(this.signatures, record.signatureId, record);
-      let customers = this.byCustomer.get(record.signatureId);
-      if (customers === undefined) this.byCustomer.set(record.signatureId, customers = new Map());
-      tally(customers, customer, record);
-      let hours = this.hourly.get(record.signatureId);
-      if (hours === undefined) this.hourly.set(record.signatureId, hours = new Map());
-      let customerHours = hours.get(customer);
-      if (customerHours === undefined) hours.set(customer, customerHours = new Map());
+      const origin = originOf(record, batch.context);
+      const version = contextualField(record, batch.context, "version") ?? "";
       const hour = Math.floor(record.timestamp / HOUR_MS) * HOUR_MS;
-      customerHours.set(hour, (customerHours.get(hour) ?? 0) + 1);
+      tally(this.signatures, record.signatureId, record);
+      let origins = this.byOrigin.get(record.signatureId);
+      if (origins === undefined) this.byOrigin.set(record.signatureId, origins = new Map());
+      const originId = `${origin.owner}\u0000${origin.tenant}\u0000${origin.environment}`;
+      let at = origins.get(originId);
+      if (at === undefined) {
+        at = {
+          key: [origin.owner, origin.tenant, origin.environment],
+          tally: newTally(record),
+          versions: new Map(),
+          hours: new Map(),
+        };
+        origins.set(originId, at);
+      } else bump(at.tally, record);
+      tally(at.versions, version, record);
+      at.hours.set(hour, (at.hours.get(hour) ?? 0) + 1);
+      let versions = this.versionHourly.get(record.signatureId);
+      if (versions === undefined) this.versionHourly.set(record.signatureId, versions = new Map());
+      increment(versions, version, hour);
+      increment(this.versionTraffic, version, hour);
       let examples = this.examples.get(record.signatureId);
       if (examples === undefined) this.examples.set(record.signatureId, examples = []);
       examples.push(toExample(record, batch));
@@ -117,7 +159,7 @@ class ChunkDelta {
   writeTo(tx: ProjectionWriter): void {
     for (const { position, index, event } of this.minerEvents) {
       tx.put(TABLES.minerLog, [position, index], event);
-      const existing = tx.get<SignatureSummary>(TABLES.signatures, [event.data.signatureId]);
+      const existing = tx.get<CatalogEntry>(TABLES.signatures, [event.data.signatureId]);
       tx.put(
         TABLES.signatures,
         [event.data.signatureId],
@@ -128,65 +170,61 @@ class ChunkDelta {
           count: existing?.count ?? 0,
           firstSeen: existing?.firstSeen ?? null,
           lastSeen: existing?.lastSeen ?? null,
-          customers: existing?.customers ?? 0,
           generalizations: (existing?.generalizations ?? -1) + 1,
-        } satisfies SignatureSummary,
+        } satisfies CatalogEntry,
       );
     }
-    for (const [signatureId, customers] of this.byCustomer) {
-      let newCustomers = 0;
-      for (const [customer, delta] of customers) {
-        const before = tx.get<CustomerTally>(TABLES.byCustomer, [signatureId, customer]);
-        if (before === undefined && customer !== UNKNOWN_CUSTOMER) newCustomers++;
-        tx.put(TABLES.byCustomer, [signatureId, customer], mergeCounts(before, delta));
-        tx.put(
-          TABLES.customerSignatures,
-          [customer, signatureId],
-          (before?.count ?? 0) + delta.count,
-        );
+    for (const [signatureId, origins] of this.byOrigin) {
+      const totals = new Map<number, number>();
+      for (const { key, tally: delta, versions, hours } of origins.values()) {
+        const originKey = [signatureId, ...key];
+        const before = tx.get<OriginTally>(TABLES.byOrigin, originKey);
+        tx.put(TABLES.byOrigin, originKey, mergeOrigin(before, delta, versions));
+        const reverse = [...key, signatureId];
+        tx.put(TABLES.originSignatures, reverse, (before?.count ?? 0) + delta.count);
+        for (const [hour, n] of hours) {
+          const hourKey = [...originKey, hour];
+          tx.put(TABLES.hourly, hourKey, (tx.get<number>(TABLES.hourly, hourKey) ?? 0) + n);
+          totals.set(hour, (totals.get(hour) ?? 0) + n);
+        }
       }
+      for (const [hour, n] of totals) add(tx, TABLES.hourlyTotal, [signatureId, hour], n);
       const delta = this.signatures.get(signatureId)!;
       // A batch whose signature's discovery was lost (a failed append the
       // miner had already learned from) still counts; the template arrives
       // when the miner rediscovers it.
-      const summary = tx.get<SignatureSummary>(TABLES.signatures, [signatureId]) ?? {
+      const entry = tx.get<CatalogEntry>(TABLES.signatures, [signatureId]) ?? {
         signatureId,
         template: "",
         severityNumber: 0,
         count: 0,
         firstSeen: null,
         lastSeen: null,
-        customers: 0,
         generalizations: -1,
       };
       const merged = mergeCounts(
-        summary.firstSeen === null ? undefined : summary as CustomerTally,
+        entry.firstSeen === null ? undefined : entry as CustomerTally,
         delta,
       );
       tx.put(
         TABLES.signatures,
         [signatureId],
         {
-          ...summary,
+          ...entry,
           ...merged,
-          severityNumber: Math.max(summary.severityNumber, delta.severityNumber),
-          customers: summary.customers + newCustomers,
-        } satisfies SignatureSummary,
+          severityNumber: Math.max(entry.severityNumber, delta.severityNumber),
+        } satisfies CatalogEntry,
       );
     }
-    for (const [signatureId, customers] of this.hourly) {
-      const totals = new Map<number, number>();
-      for (const [customer, hours] of customers) {
+    for (const [signatureId, versions] of this.versionHourly) {
+      for (const [version, hours] of versions) {
         for (const [hour, n] of hours) {
-          const key = [signatureId, customer, hour];
-          tx.put(TABLES.hourly, key, (tx.get<number>(TABLES.hourly, key) ?? 0) + n);
-          totals.set(hour, (totals.get(hour) ?? 0) + n);
+          add(tx, TABLES.versionHourly, [signatureId, version, hour], n);
         }
       }
-      for (const [hour, n] of totals) {
-        const key = [signatureId, hour];
-        tx.put(TABLES.hourlyTotal, key, (tx.get<number>(TABLES.hourlyTotal, key) ?? 0) + n);
-      }
+    }
+    for (const [version, hours] of this.versionTraffic) {
+      for (const [hour, n] of hours) add(tx, TABLES.versionTraffic, [version, hour], n);
     }
     for (const [signatureId, recent] of this.examples) {
       const before = tx.get<ExampleLine[]>(TABLES.examples, [signatureId]) ?? [];
@@ -209,23 +247,63 @@ class ChunkDelta {
   }
 }
 
-function tally(map: Map<string, Tally>, key: string, record: StoredRecord): void {
-  const existing = map.get(key);
-  if (existing === undefined) {
-    map.set(key, {
-      count: 1,
-      firstSeen: record.timestamp,
-      lastSeen: record.timestamp,
-      severityNumber: record.severityNumber,
-    });
-    return;
-  }
+function add(tx: ProjectionWriter, table: string, key: readonly (string | number)[], n: number) {
+  tx.put(table, key, (tx.get<number>(table, key) ?? 0) + n);
+}
+
+function increment<K>(map: Map<K, Map<number, number>>, key: K, hour: number): void {
+  let hours = map.get(key);
+  if (hours === undefined) map.set(key, hours = new Map());
+  hours.set(hour, (hours.get(hour) ?? 0) + 1);
+}
+
+function newTally(record: StoredRecord): Tally {
+  return {
+    count: 1,
+    firstSeen: record.timestamp,
+    lastSeen: record.timestamp,
+    severityNumber: record.severityNumber,
+  };
+}
+
+function bump(existing: Tally, record: StoredRecord): void {
   existing.count++;
   if (record.timestamp < existing.firstSeen) existing.firstSeen = record.timestamp;
   if (record.timestamp > existing.lastSeen) existing.lastSeen = record.timestamp;
   if (record.severityNumber > existing.severityNumber) {
     existing.severityNumber = record.severityNumber;
   }
+}
+
+function mergeOrigin(
+  before: OriginTally | undefined,
+  delta: Tally,
+  versions: ReadonlyMap<string, Tally>,
+): OriginTally {
+  const merged = new Map<string, VersionTally>();
+  for (const v of before?.versions ?? []) merged.set(v[0], v);
+  for (const [version, t] of versions) {
+    const old = merged.get(version);
+    merged.set(
+      version,
+      old === undefined ? [version, t.count, t.firstSeen, t.lastSeen] : [
+        version,
+        old[1] + t.count,
+        Math.min(old[2], t.firstSeen),
+        Math.max(old[3], t.lastSeen),
+      ],
+    );
+  }
+  return {
+    ...mergeCounts(before, delta),
+    versions: [...merged.values()].sort((a, b) => a[2] - b[2] || (a[0] < b[0] ? -1 : 1)),
+  };
+}
+
+function tally(map: Map<string, Tally>, key: string, record: StoredRecord): void {
+  const existing = map.get(key);
+  if (existing === undefined) map.set(key, newTally(record));
+  else bump(existing, record);
 }
 
 function mergeCounts(before: CustomerTally | undefined, delta: Tally): CustomerTally {

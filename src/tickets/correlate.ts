@@ -1,15 +1,17 @@
 import {
   rankByTextOnly,
   rankSignatures,
+  restartBurst,
   type SignatureFacts,
   type TicketFacts,
+  upgradesOf,
 } from "../../domain/correlation/mod.ts";
 import type { Ticket, TimeWindow } from "../../domain/tickets/mod.ts";
-import type { SignatureSummary } from "../../ports/application.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
 import type { Candidate } from "../../ports/tickets.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
-import { HOUR_MS, TABLES } from "../projections/signatures.ts";
+import { type CatalogEntry, HOUR_MS, TABLES } from "../projections/signatures.ts";
+import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
 
 const DAY_MS = 24 * HOUR_MS;
 /** How far back the usual rate of a signature is measured. */
@@ -26,21 +28,19 @@ export function correlationWindow(ticket: Ticket, now: number): TimeWindow {
 }
 
 /**
- * The environments whose logs are the ticket's: the one it names, or every
- * environment of the customer when logs never named that one (a ticket says
- * "production" where the logs say "prod").
+ * The origins whose logs are the ticket's: the customer's in the environment
+ * it names, or all of the customer's when logs never named that one (a
+ * ticket says "production" where the logs say "prod").
  */
-function environmentsOf(reader: ProjectionReader, ticket: Ticket): string[] {
-  if (reader.get(ENVIRONMENT_TABLES.environments, [ticket.customer, ticket.environment])) {
-    return [ticket.environment];
-  }
-  return [...reader.range<EnvTally>(ENVIRONMENT_TABLES.environments, { prefix: [ticket.customer] })]
-    .map((e) => String(e.key[1]));
+export function ticketOrigins(attribution: Attribution, ticket: Ticket): AttributedOrigin[] {
+  const named = attribution.originsOf(ticket.customer, ticket.environment);
+  return named.length > 0 ? named : attribution.originsOf(ticket.customer);
 }
 
 /** What the log side knows of every signature the ticket's environment logged in the window. */
 export function candidateFacts(
   reader: ProjectionReader,
+  attribution: Attribution,
   ticket: Ticket,
   window: TimeWindow,
 ): SignatureFacts[] {
@@ -50,12 +50,10 @@ export function candidateFacts(
   const before = new Map<string, number>();
   let dataSince: number | null = null;
   let beforeHours = 0;
-  const environments = environmentsOf(reader, ticket);
-  for (const environment of environments) {
-    const prefix = [ticket.customer, environment];
-    const env = reader.get<EnvTally>(ENVIRONMENT_TABLES.environments, prefix);
-    if (env === undefined) continue;
-    dataSince = dataSince === null ? env.firstSeen : Math.min(dataSince, env.firstSeen);
+  const origins = ticketOrigins(attribution, ticket);
+  for (const origin of origins) {
+    const prefix = originKey(origin);
+    dataSince = dataSince === null ? origin.firstSeen : Math.min(dataSince, origin.firstSeen);
     for (
       const { key, value } of reader.range<number>(ENVIRONMENT_TABLES.signatureHours, {
         prefix,
@@ -63,14 +61,17 @@ export function candidateFacts(
         end: [...prefix, toHour],
       })
     ) {
-      const signatureId = String(key[3]);
-      const hour = key[2] as number;
+      const signatureId = String(key[4]);
+      const hour = key[3] as number;
       const entry = inWindow.get(signatureId) ?? { count: 0, hours: new Map() };
       entry.count += value;
       entry.hours.set(hour, (entry.hours.get(hour) ?? 0) + value);
       inWindow.set(signatureId, entry);
     }
-    const knownFrom = Math.floor(env.firstSeen / HOUR_MS) * HOUR_MS;
+  }
+  for (const origin of origins) {
+    const prefix = originKey(origin);
+    const knownFrom = Math.floor(origin.firstSeen / HOUR_MS) * HOUR_MS;
     const baselineFrom = Math.max(fromHour - BASELINE_MS, knownFrom);
     beforeHours = Math.max(beforeHours, Math.max(0, (fromHour - baselineFrom) / HOUR_MS));
     if (baselineFrom >= fromHour) continue;
@@ -81,22 +82,27 @@ export function candidateFacts(
         end: [...prefix, fromHour],
       })
     ) {
-      const signatureId = String(key[3]);
+      const signatureId = String(key[4]);
       if (inWindow.has(signatureId)) {
         before.set(signatureId, (before.get(signatureId) ?? 0) + value);
       }
     }
   }
-  const totalCustomers = reader.count(ENVIRONMENT_TABLES.customers);
+  const upgrades = origins.flatMap((origin) =>
+    upgradesOf(
+      [...reader.range<EnvTally>(ENVIRONMENT_TABLES.versions, { prefix: originKey(origin) })]
+        .map(({ key, value }) => [String(key[3]), value.firstSeen] as const),
+    )
+  );
+  const totalCustomers = attribution.customerCount();
   const facts: SignatureFacts[] = [];
   for (const [signatureId, { count, hours }] of inWindow) {
-    const summary = reader.get<SignatureSummary>(TABLES.signatures, [signatureId]);
-    if (summary === undefined) continue;
+    const entry = reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
+    if (entry === undefined) continue;
     let envFirstSeen: number | null = null;
-    for (const environment of environments) {
+    for (const origin of origins) {
       const tally = reader.get<EnvTally>(ENVIRONMENT_TABLES.signatures, [
-        ticket.customer,
-        environment,
+        ...originKey(origin),
         signatureId,
       ]);
       if (tally !== undefined) {
@@ -107,9 +113,9 @@ export function candidateFacts(
     }
     facts.push({
       signatureId,
-      template: summary.template,
-      severityNumber: summary.severityNumber,
-      customersAffected: summary.customers,
+      template: entry.template,
+      severityNumber: entry.severityNumber,
+      customersAffected: attribution.affectedCount(signatureId),
       totalCustomers,
       envFirstSeen,
       envDataSince: dataSince,
@@ -117,6 +123,7 @@ export function candidateFacts(
       peakHourInWindow: Math.max(...hours.values()),
       countBefore: before.get(signatureId) ?? 0,
       beforeHours,
+      restart: restartBurst(hours, upgrades),
     });
   }
   return facts;
@@ -137,10 +144,11 @@ export function ticketFacts(ticket: Ticket, window: TimeWindow): TicketFacts {
 /** Every candidate of a ticket, ranked, with the facts behind each score. */
 export function rankCandidates(
   reader: ProjectionReader,
+  attribution: Attribution,
   ticket: Ticket,
   window: TimeWindow,
 ): Candidate[] {
-  const facts = candidateFacts(reader, ticket, window);
+  const facts = candidateFacts(reader, attribution, ticket, window);
   const byId = new Map(facts.map((f) => [f.signatureId, f]));
   return rankSignatures(ticketFacts(ticket, window), facts).map((scored, index) => {
     const f = byId.get(scored.signatureId)!;
@@ -165,8 +173,12 @@ export function rankCandidates(
 /** The text-only baseline over the same candidates, for measuring what the other features add. */
 export function rankCandidatesByText(
   reader: ProjectionReader,
+  attribution: Attribution,
   ticket: Ticket,
   window: TimeWindow,
 ): { signatureId: string; score: number }[] {
-  return rankByTextOnly(ticketFacts(ticket, window), candidateFacts(reader, ticket, window));
+  return rankByTextOnly(
+    ticketFacts(ticket, window),
+    candidateFacts(reader, attribution, ticket, window),
+  );
 }

@@ -6,7 +6,9 @@ import type { EventStore, StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
 import type { LogLine, LogPage, LogQuery } from "../../ports/tickets.ts";
 import { ENVIRONMENT_TABLES } from "../projections/environment_logs.ts";
-import { HOUR_MS, UNKNOWN_CUSTOMER } from "../projections/signatures.ts";
+import { HOUR_MS } from "../projections/signatures.ts";
+import { type Origin, originOf } from "../../domain/customers/mod.ts";
+import { originKey } from "../customers/attribution.ts";
 
 /** Batches kept decoded while one page is assembled. */
 const BATCH_CACHE = 16;
@@ -38,13 +40,14 @@ function decodeCursor(cursor: string): Cursor {
 }
 
 /**
- * One customer environment's log records in a window, newest first, read
- * from only the ingest batches the environment index names for each hour.
+ * The log records of some origins (a customer's, in one environment) in a
+ * window, newest first, read from only the ingest batches the origin index
+ * names for each hour. No other origin's record is ever shown.
  */
 export async function environmentLogs(
   store: EventStore,
   reader: ProjectionReader,
-  scope: { readonly customer: string; readonly environment: string },
+  origins: readonly Origin[],
   window: TimeWindow,
   query: LogQuery,
 ): Promise<LogPage> {
@@ -56,20 +59,23 @@ export async function environmentLogs(
   const top = Math.min(to - 1, after?.timestamp ?? Infinity);
   const fromHour = Math.floor(from / HOUR_MS) * HOUR_MS;
   const topHour = Math.floor(top / HOUR_MS) * HOUR_MS;
-  const prefix = [scope.customer, scope.environment];
-  const byHour = new Map<number, number[]>();
-  for (
-    const { key } of reader.range<number>(ENVIRONMENT_TABLES.batches, {
-      prefix,
-      start: [...prefix, fromHour],
-      end: [...prefix, topHour + 1],
-      reverse: true,
-    })
-  ) {
-    const hour = key[2] as number;
-    const positions = byHour.get(hour) ?? [];
-    positions.push(key[3] as number);
-    byHour.set(hour, positions);
+  const byHour = new Map<number, Set<number>>();
+  const wanted = new Set<string>();
+  for (const origin of origins) {
+    const prefix = originKey(origin);
+    wanted.add(prefix.join("\u0000"));
+    for (
+      const { key } of reader.range<number>(ENVIRONMENT_TABLES.batches, {
+        prefix,
+        start: [...prefix, fromHour],
+        end: [...prefix, topHour + 1],
+      })
+    ) {
+      const hour = key[3] as number;
+      let positions = byHour.get(hour);
+      if (positions === undefined) byHour.set(hour, positions = new Set());
+      positions.add(key[4] as number);
+    }
   }
   const needle = query.text?.toLowerCase();
   const minSeverity = query.minSeverity ?? 0;
@@ -96,10 +102,10 @@ export async function environmentLogs(
       const context = batch.data.context;
       batch.data.records.forEach((record, index) => {
         if (record.timestamp < hourFrom || record.timestamp >= hourTo) return;
+        const origin = originOf(record, context);
+        if (!wanted.has(originKey(origin).join("\u0000"))) return;
         const customer = contextualField(record, context, "customer");
         const environment = contextualField(record, context, "environment");
-        if ((customer ?? UNKNOWN_CUSTOMER) !== scope.customer) return;
-        if ((environment ?? "") !== scope.environment) return;
         if (record.severityNumber < minSeverity) return;
         if (needle !== undefined && !record.message.toLowerCase().includes(needle)) return;
         const cursor = { timestamp: record.timestamp, position, index };

@@ -22,7 +22,6 @@ import {
   ticketStream,
   type TimeWindow,
 } from "../../domain/tickets/mod.ts";
-import type { SignatureSummary } from "../../ports/application.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { ConcurrencyError, type EventStore, type StoredEvent } from "../../ports/event_store.ts";
@@ -50,7 +49,7 @@ import type {
   WriteOptions,
 } from "../../ports/tickets.ts";
 import { configuredRules, snapshotsIn } from "../projections/metrics.ts";
-import { TABLES } from "../projections/signatures.ts";
+import { type CatalogEntry, TABLES } from "../projections/signatures.ts";
 import {
   indexCount,
   type IndexedField,
@@ -59,7 +58,9 @@ import {
   TICKET_TABLES,
   UNASSIGNED,
 } from "../projections/tickets.ts";
-import { correlationWindow, rankCandidates } from "./correlate.ts";
+import { Attribution } from "../customers/attribution.ts";
+import { affectedCustomers } from "../queries.ts";
+import { correlationWindow, rankCandidates, ticketOrigins } from "./correlate.ts";
 import { asLoupeError, mapped } from "./errors.ts";
 import { environmentLogs } from "./logs.ts";
 
@@ -80,6 +81,8 @@ export interface TicketServiceDeps {
   readonly defaultRules: readonly Rule[];
   /** Resolves when projections include everything appended so far. */
   readonly settled: () => Promise<void>;
+  /** Which customer each origin is; one over `projections` when not given. */
+  readonly attribution?: Attribution;
 }
 
 /**
@@ -88,9 +91,11 @@ export interface TicketServiceDeps {
  */
 export class TicketService implements TicketApi {
   readonly #deps: TicketServiceDeps;
+  readonly #attribution: Attribution;
 
   constructor(deps: TicketServiceDeps) {
     this.#deps = deps;
+    this.#attribution = deps.attribution ?? new Attribution(deps.projections);
   }
 
   async openTicket(request: OpenTicketRequest, options: WriteOptions = {}): Promise<Ticket> {
@@ -254,7 +259,7 @@ export class TicketService implements TicketApi {
     return await environmentLogs(
       this.#deps.store,
       this.#deps.projections,
-      { customer: ticket.customer, environment: ticket.environment },
+      ticketOrigins(this.#attribution, ticket),
       this.#ticketWindow(ticket),
       query,
     );
@@ -275,7 +280,7 @@ export class TicketService implements TicketApi {
   async candidates(ticketId: string, limit: number): Promise<CandidateList> {
     const ticket = await this.#existing(ticketId);
     const window = correlationWindow(ticket, this.#deps.clock.now());
-    const ranked = rankCandidates(this.#deps.projections, ticket, window);
+    const ranked = rankCandidates(this.#deps.projections, this.#attribution, ticket, window);
     return {
       ticketId,
       window,
@@ -307,9 +312,7 @@ export class TicketService implements TicketApi {
     linked.sort((a, b) => b.openedAt - a.openedAt);
     const now = this.#deps.clock.now();
     const probable: ProbableTicket[] = [];
-    const customers = [...reader.range(TABLES.byCustomer, { prefix: [signatureId] })].map((e) =>
-      String(e.key[1])
-    );
+    const customers = [...affectedCustomers(reader, this.#attribution, signatureId).keys()];
     let scored = 0;
     for (const customer of customers) {
       for (const ticketId of indexedIds(reader, "customer", customer)) {
@@ -318,7 +321,12 @@ export class TicketService implements TicketApi {
         if (ticket === undefined || !isOpenStatus(ticket.status)) continue;
         scored++;
         // Scored exactly as the ticket's own candidate list scores it.
-        const ranked = rankCandidates(reader, ticket, correlationWindow(ticket, now));
+        const ranked = rankCandidates(
+          reader,
+          this.#attribution,
+          ticket,
+          correlationWindow(ticket, now),
+        );
         const found = ranked.find((c) => c.signatureId === signatureId);
         if (found === undefined) continue;
         probable.push({
@@ -455,7 +463,7 @@ export class TicketService implements TicketApi {
 
   #checkSignature(signatureId: string): void {
     if (
-      this.#deps.projections.get<SignatureSummary>(TABLES.signatures, [signatureId]) === undefined
+      this.#deps.projections.get<CatalogEntry>(TABLES.signatures, [signatureId]) === undefined
     ) {
       throw new LoupeError("not_found", `Cannot find signature ${signatureId}`);
     }

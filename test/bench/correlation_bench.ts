@@ -186,7 +186,8 @@ function trueRoots(
     }$`,
   );
   const matching = templates.filter((t) => {
-    const template = t.template.replace(/\s+/g, " ").trim();
+    // A stack trace joined to the line is part of the record, not of its message.
+    const template = t.template.split("\n")[0]!.replace(/\s+/g, " ").trim();
     return template === normalized || generated.test(template);
   });
   if (matching.length > 0) return new Set(matching.map((t) => t.id));
@@ -241,6 +242,8 @@ const quality: Bench = {
       const imported = await runEntry("replay", [
         "--data",
         data,
+        "--customers",
+        `${sim.dir}/customers.csv`,
         "--import",
         `${sim.dir}/logs`,
       ]);
@@ -301,6 +304,7 @@ const quality: Bench = {
           const ours = list.candidates.map((c) => c.signatureId);
           const text = rankCandidatesByText(
             projections,
+            loupe.attribution,
             opened,
             correlationWindow(opened, Date.now()),
           ).map((c) => c.signatureId);

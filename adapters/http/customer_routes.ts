@@ -1,0 +1,180 @@
+/**
+ * The customer side of the HTTP API: the directory (imported from the
+ * CRM's CSV export or as JSON) and the customers as Loupe sees them. Handlers
+ * throw LoupeError and the parent app's onError shapes every failure.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { type Customer, DEPLOYMENT_MODELS } from "../../domain/customers/mod.ts";
+import type { CustomerApi, CustomerView, OriginView } from "../../ports/customers.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import { parseCustomerCsv } from "../customers/crm_csv.ts";
+import { readBodyLimited } from "./body.ts";
+import { locateJsonError } from "./json_error.ts";
+
+export interface CustomerRouteDeps {
+  /** Largest import accepted, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+const nullableText = z.string().trim().min(1).max(500).nullable().default(null);
+const nullableNumber = z.number().finite().min(0).nullable().default(null);
+
+const customerJson = z.object({
+  customer_id: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(500),
+  tier: z.string().trim().min(1).max(100).transform((t) => t.toLowerCase()).default("standard"),
+  contract_value: nullableNumber,
+  weight: nullableNumber,
+  region: nullableText,
+  deployment_model: z.enum(DEPLOYMENT_MODELS).default("single-tenant"),
+  environments: z.array(z.string().trim().min(3).max(400)).max(1000).default([]),
+  tenant_id: nullableText,
+  primary_contact: nullableText,
+  primary_email: nullableText,
+}).strict();
+
+const importJson = z.union([
+  z.array(customerJson),
+  z.object({ customers: z.array(customerJson) }).strict().transform((body) => body.customers),
+]);
+
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+}).strict();
+
+export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono {
+  const http = new Hono();
+
+  http.get("/v1/customers", (c) => {
+    const { limit, offset } = pageQuery.parse(c.req.query());
+    const page = api.listCustomers(limit, offset);
+    return c.json({
+      total: page.total,
+      items: page.items.map(customerViewJson),
+      unattributed: {
+        records: page.unattributed.records,
+        origins: page.unattributed.origins.map(originJson),
+      },
+    });
+  });
+
+  // The CRM export as text/csv, or JSON (an array, or {"customers": [...]}).
+  http.post("/v1/customers/import", async (c) => {
+    const mediaType = (c.req.header("content-type") ?? "text/csv").split(";")[0]!.trim()
+      .toLowerCase();
+    const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      throw new LoupeError("bad_request", "Cannot read customers: the body is not UTF-8");
+    }
+    let customers: Customer[];
+    if (mediaType === "application/json") {
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (error) {
+        const where = locateJsonError(text);
+        throw new LoupeError(
+          "invalid_json",
+          `Cannot read customers: malformed JSON${where === undefined ? "" : ` at ${where}`}: ${
+            (error as Error).message
+          }`,
+        );
+      }
+      customers = importJson.parse(body).map(customerOfJson);
+    } else if (mediaType === "text/csv" || mediaType === "text/plain") {
+      customers = parseCustomerCsv(text);
+    } else {
+      throw new LoupeError(
+        "unsupported_media_type",
+        `Cannot import customers sent as ${mediaType}: send text/csv or application/json`,
+      );
+    }
+    const idempotencyKey = c.req.header("idempotency-key");
+    const by = c.req.header("x-loupe-user");
+    const receipt = await api.importCustomers(customers, {
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      ...(by === undefined ? {} : { by }),
+    });
+    return c.json({
+      received: customers.length,
+      registered: receipt.registered,
+      changed: receipt.changed,
+      unchanged: receipt.unchanged,
+      duplicate: receipt.duplicate,
+      position: receipt.position,
+    });
+  });
+
+  http.get(
+    "/v1/customers/:id",
+    (c) => c.json(customerViewJson(api.customerView(c.req.param("id")))),
+  );
+
+  http.delete("/v1/customers/:id", async (c) => {
+    const id = c.req.param("id");
+    const by = c.req.header("x-loupe-user");
+    if (!await api.removeCustomer(id, by === undefined ? {} : { by })) {
+      throw new LoupeError("not_found", `Cannot find customer ${id}`);
+    }
+    return c.body(null, 204);
+  });
+
+  return http;
+}
+
+function customerOfJson(json: z.infer<typeof customerJson>): Customer {
+  return {
+    customerId: json.customer_id,
+    name: json.name,
+    tier: json.tier,
+    contractValue: json.contract_value,
+    weight: json.weight,
+    region: json.region,
+    deploymentModel: json.deployment_model,
+    environments: json.environments,
+    tenantId: json.tenant_id,
+    primaryContact: json.primary_contact,
+    primaryEmail: json.primary_email,
+  };
+}
+
+export function customerJsonOf(customer: Customer) {
+  return {
+    customer_id: customer.customerId,
+    name: customer.name,
+    tier: customer.tier,
+    contract_value: customer.contractValue,
+    weight: customer.weight,
+    region: customer.region,
+    deployment_model: customer.deploymentModel,
+    environments: customer.environments,
+    tenant_id: customer.tenantId,
+    primary_contact: customer.primaryContact,
+    primary_email: customer.primaryEmail,
+  };
+}
+
+function customerViewJson(view: CustomerView) {
+  return {
+    ...customerJsonOf(view),
+    weight_used: view.weightUsed,
+    records: view.records,
+    origins: view.origins.map(originJson),
+  };
+}
+
+function originJson(origin: OriginView) {
+  return {
+    owner: origin.owner,
+    tenant: origin.tenant,
+    environment: origin.environment,
+    records: origin.records,
+    first_seen: new Date(origin.firstSeen).toISOString(),
+    last_seen: new Date(origin.lastSeen).toISOString(),
+  };
+}

@@ -1,0 +1,246 @@
+import { type Customer, type CustomerEvent, DirectoryViolation } from "./types.ts";
+
+/**
+ * Typical annual value of a tier, in the same unit as contract values, for
+ * customers whose export gives neither a weight nor a contract value.
+ */
+export const TIER_DEFAULT_VALUE: Readonly<Record<string, number>> = {
+  enterprise: 150_000,
+  business: 40_000,
+  standard: 8_000,
+};
+const UNKNOWN_TIER_VALUE = 8_000;
+
+/** How much a customer counts in impact: its weight, else its contract value, else its tier's. */
+export function customerWeight(customer: Customer): number {
+  return customer.weight ?? customer.contractValue ?? TIER_DEFAULT_VALUE[customer.tier] ??
+    UNKNOWN_TIER_VALUE;
+}
+
+interface EnvironmentEntry {
+  /** The customer that has the environment to itself. */
+  dedicated: string | null;
+  /** In a shared environment: tenant id -> customer. */
+  readonly tenants: Map<string, string>;
+}
+
+/**
+ * Who a log record is about. Records are attributed by the environment they
+ * come from and, in a shared environment, by their tenant attribute; what
+ * cannot be attributed that way is not guessed.
+ *
+ * @example
+ * ```ts
+ * import { Directory } from "./directory.ts";
+ * import assert from "node:assert/strict";
+ * const base = {
+ *   tier: "standard", contractValue: null, weight: null, region: null, primaryContact: null,
+ *   primaryEmail: null,
+ * };
+ * const directory = new Directory([
+ *   { ...base, customerId: "acme", name: "Acme", deploymentModel: "single-tenant" as const,
+ *     environments: ["acme/prod"], tenantId: null },
+ *   { ...base, customerId: "zeta", name: "Zeta", deploymentModel: "multi-tenant" as const,
+ *     environments: ["eu-1/prod"], tenantId: "zeta-t" },
+ * ]);
+ * assert.equal(directory.customerOf("acme", "", "prod"), "acme");
+ * assert.equal(directory.customerOf("eu-1", "zeta-t", "prod"), "zeta");
+ * assert.equal(directory.customerOf("eu-1", "", "prod"), null);
+ * assert.equal(directory.customerOf("eu-1", "other", "prod"), null);
+ * ```
+ */
+export class Directory {
+  readonly #customers: ReadonlyMap<string, Customer>;
+  readonly #environments = new Map<string, EnvironmentEntry>();
+
+  constructor(customers: Iterable<Customer>) {
+    const byId = new Map<string, Customer>();
+    for (const customer of customers) byId.set(customer.customerId, customer);
+    this.#customers = byId;
+    for (const customer of byId.values()) {
+      for (const key of customer.environments) {
+        let entry = this.#environments.get(key);
+        if (entry === undefined) {
+          this.#environments.set(key, entry = { dedicated: null, tenants: new Map() });
+        }
+        if (customer.deploymentModel === "multi-tenant" && customer.tenantId !== null) {
+          entry.tenants.set(customer.tenantId, customer.customerId);
+        } else entry.dedicated = customer.customerId;
+      }
+    }
+  }
+
+  get size(): number {
+    return this.#customers.size;
+  }
+
+  customer(customerId: string): Customer | undefined {
+    return this.#customers.get(customerId);
+  }
+
+  customers(): IterableIterator<Customer> {
+    return this.#customers.values();
+  }
+
+  /**
+   * The customer of a record whose source names `owner` (a customer or a
+   * shared cluster), in `environment`, with tenant attribute `tenant` ("" for
+   * none); null when it cannot be told.
+   *
+   * - an environment one customer has to itself is that customer's;
+   * - in a shared environment the tenant decides, and no tenant (or an
+   *   unknown one) is unattributed;
+   * - an environment the directory does not list belongs to the owner when
+   *   the owner is a known customer;
+   * - with no directory at all, the owner a source names is taken as is.
+   */
+  customerOf(owner: string, tenant: string, environment: string): string | null {
+    const entry = this.#environments.get(environmentKey(owner, environment));
+    if (entry !== undefined) {
+      if (entry.dedicated !== null) return entry.dedicated;
+      return entry.tenants.get(tenant) ?? null;
+    }
+    if (this.#customers.has(owner)) return owner;
+    if (this.#customers.size === 0 && owner !== "") return owner;
+    return null;
+  }
+}
+
+/** `<owner>/<environment>`, as the directory's environment lists write it. */
+export function environmentKey(owner: string, environment: string): string {
+  return `${owner}/${environment}`;
+}
+
+/** The directory as of a sequence of events. */
+export function evolveDirectory(
+  state: ReadonlyMap<string, Customer>,
+  event: CustomerEvent,
+): Map<string, Customer> {
+  const next = new Map(state);
+  switch (event.type) {
+    case "CustomerRegistered":
+    case "CustomerChanged":
+      next.set(event.data.customer.customerId, event.data.customer);
+      return next;
+    case "CustomerRemoved":
+      next.delete(event.data.customerId);
+      return next;
+  }
+}
+
+/**
+ * The events that bring the directory in line with an import: new customers
+ * registered, changed ones changed, identical ones left alone. Customers the
+ * import does not mention stay (CRM exports are often partial). Refused when
+ * an id repeats or the result would attribute an environment two ways.
+ */
+export function planImport(
+  current: ReadonlyMap<string, Customer>,
+  incoming: readonly Customer[],
+  metadata: { readonly at: number; readonly by: string | null },
+): CustomerEvent[] {
+  const seen = new Set<string>();
+  for (const customer of incoming) {
+    if (seen.has(customer.customerId)) {
+      throw new DirectoryViolation(
+        `Cannot import customers: ${customer.customerId} appears twice`,
+        { customerId: customer.customerId },
+      );
+    }
+    seen.add(customer.customerId);
+  }
+  const events: CustomerEvent[] = [];
+  let after: Map<string, Customer> = new Map(current);
+  for (const customer of incoming) {
+    checkCustomer(customer);
+    const before = current.get(customer.customerId);
+    if (before !== undefined && sameCustomer(before, customer)) continue;
+    const event: CustomerEvent = before === undefined
+      ? { type: "CustomerRegistered", data: { customer, ...metadata } }
+      : { type: "CustomerChanged", data: { customer, ...metadata } };
+    events.push(event);
+    after = evolveDirectory(after, event);
+  }
+  checkAttribution(after.values());
+  return events;
+}
+
+/** Removing one customer: its records become unattributed from then on. */
+export function planRemoval(
+  current: ReadonlyMap<string, Customer>,
+  customerId: string,
+  metadata: { readonly at: number; readonly by: string | null },
+): CustomerEvent[] {
+  if (!current.has(customerId)) return [];
+  return [{ type: "CustomerRemoved", data: { customerId, ...metadata } }];
+}
+
+function checkCustomer(customer: Customer): void {
+  const fail = (detail: string): never => {
+    throw new DirectoryViolation(`Cannot import customer ${customer.customerId}: ${detail}`, {
+      customerId: customer.customerId,
+    });
+  };
+  if (customer.customerId.trim() === "") fail("the id is empty");
+  if (customer.name.trim() === "") fail("the name is empty");
+  if (customer.deploymentModel === "multi-tenant" && customer.tenantId === null) {
+    fail("a multi-tenant customer needs a tenant_id to tell its records apart");
+  }
+  for (const key of customer.environments) {
+    const slash = key.indexOf("/");
+    if (slash <= 0 || slash === key.length - 1) {
+      fail(`environment "${key}" is not <owner>/<environment>`);
+    }
+  }
+  for (const value of [customer.contractValue, customer.weight]) {
+    if (value !== null && (!Number.isFinite(value) || value < 0)) {
+      fail("contract value and weight must be numbers ≥ 0");
+    }
+  }
+}
+
+/** An environment is dedicated to one customer or shared by tenants, never both or twice. */
+function checkAttribution(customers: Iterable<Customer>): void {
+  const dedicated = new Map<string, string>();
+  const tenants = new Map<string, string>();
+  const shared = new Set<string>();
+  for (const c of customers) {
+    for (const key of c.environments) {
+      if (c.deploymentModel === "multi-tenant") {
+        shared.add(key);
+        const tenantKey = `${key}\u0000${c.tenantId}`;
+        const other = tenants.get(tenantKey);
+        if (other !== undefined) {
+          throw new DirectoryViolation(
+            `Cannot import customers: ${other} and ${c.customerId} both use tenant ${c.tenantId} in ${key}`,
+            { environment: key, customers: [other, c.customerId] },
+          );
+        }
+        tenants.set(tenantKey, c.customerId);
+      } else {
+        const other = dedicated.get(key);
+        if (other !== undefined) {
+          throw new DirectoryViolation(
+            `Cannot import customers: ${other} and ${c.customerId} both claim ${key}; a shared environment needs deployment_model multi-tenant and a tenant_id for each`,
+            { environment: key, customers: [other, c.customerId] },
+          );
+        }
+        dedicated.set(key, c.customerId);
+      }
+    }
+  }
+  for (const key of shared) {
+    if (dedicated.has(key)) {
+      throw new DirectoryViolation(
+        `Cannot import customers: ${key} is dedicated to ${
+          dedicated.get(key)
+        } and shared by tenants at once`,
+        { environment: key },
+      );
+    }
+  }
+}
+
+function sameCustomer(a: Customer, b: Customer): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,18 @@
+/**
+ * The customer directory: customers as the CRM knows them, kept as events,
+ * and the attribution of log records to them by environment and tenant.
+ *
+ * @module
+ */
+export * from "./types.ts";
+export {
+  customerWeight,
+  Directory,
+  environmentKey,
+  evolveDirectory,
+  planImport,
+  planRemoval,
+  TIER_DEFAULT_VALUE,
+} from "./directory.ts";
+export { TENANT_ATTRIBUTES, tenantOf } from "./tenant.ts";
+export { type Origin, originOf } from "./origin.ts";

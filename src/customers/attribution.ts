@@ -1,0 +1,129 @@
+import { Directory, type Origin } from "../../domain/customers/mod.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import { customerProjection, directoryCustomers } from "../projections/customers.ts";
+import { signatureProjection, TABLES as SIGNATURE_TABLES } from "../projections/signatures.ts";
+import {
+  ENVIRONMENT_TABLES,
+  environmentLogProjection,
+  type EnvTally,
+} from "../projections/environment_logs.ts";
+
+/** An origin, its records, and the customer the directory says it is (null: unattributed). */
+export interface AttributedOrigin extends Origin {
+  readonly customer: string | null;
+  readonly records: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+}
+
+/**
+ * Attribution at query time: read models count by origin, and the
+ * directory in force says which customer each origin is. A corrected
+ * directory applies to every record already stored, with no replay.
+ * Cached until the directory or the set of origins changes.
+ */
+export class Attribution {
+  readonly #store: ProjectionStore;
+  #directory: { at: number; value: Directory } | undefined;
+  #origins:
+    | {
+      at: string;
+      all: readonly AttributedOrigin[];
+      byCustomer: Map<string, AttributedOrigin[]>;
+    }
+    | undefined;
+
+  #affected: { at: string; counts: Map<string, number> } | undefined;
+
+  constructor(store: ProjectionStore) {
+    this.#store = store;
+  }
+
+  directory(): Directory {
+    const at = this.#store.checkpoint(customerProjection.name);
+    if (this.#directory?.at !== at) {
+      this.#directory = { at, value: new Directory(directoryCustomers(this.#store)) };
+    }
+    return this.#directory.value;
+  }
+
+  customerOf(origin: Origin): string | null {
+    return this.directory().customerOf(origin.owner, origin.tenant, origin.environment);
+  }
+
+  /** Every origin that has logged, attributed. */
+  origins(): readonly AttributedOrigin[] {
+    return this.#originIndex().all;
+  }
+
+  /** The origins whose records are the customer's, optionally in one environment. */
+  originsOf(customerId: string, environment?: string): AttributedOrigin[] {
+    const all = this.#originIndex().byCustomer.get(customerId) ?? [];
+    return environment === undefined ? all : all.filter((o) => o.environment === environment);
+  }
+
+  /** How many distinct customers a signature has hit (unattributed records not counted). */
+  affectedCount(signatureId: string): number {
+    const at = `${this.#store.checkpoint(signatureProjection.name)}/${
+      this.#store.checkpoint(customerProjection.name)
+    }`;
+    if (this.#affected?.at !== at) this.#affected = { at, counts: new Map() };
+    let count = this.#affected.counts.get(signatureId);
+    if (count === undefined) {
+      const customers = new Set<string>();
+      for (
+        const { key } of this.#store.range(SIGNATURE_TABLES.byOrigin, { prefix: [signatureId] })
+      ) {
+        const customer = this.directory().customerOf(
+          String(key[1]),
+          String(key[2]),
+          String(key[3]),
+        );
+        if (customer !== null) customers.add(customer);
+      }
+      count = customers.size;
+      this.#affected.counts.set(signatureId, count);
+    }
+    return count;
+  }
+
+  /** How many customers there are to be affected: the directory's, else those seen in logs. */
+  customerCount(): number {
+    const size = this.directory().size;
+    return size > 0 ? size : this.#originIndex().byCustomer.size;
+  }
+
+  #originIndex() {
+    const directory = this.directory();
+    const at = `${this.#store.checkpoint(environmentLogProjection.name)}/${this.#directory!.at}`;
+    if (this.#origins?.at !== at) {
+      const all: AttributedOrigin[] = [];
+      const byCustomer = new Map<string, AttributedOrigin[]>();
+      for (const { key, value } of this.#store.range<EnvTally>(ENVIRONMENT_TABLES.environments)) {
+        const [owner, tenant, environment] = key.map(String) as [string, string, string];
+        const origin: AttributedOrigin = {
+          owner,
+          tenant,
+          environment,
+          customer: directory.customerOf(owner, tenant, environment),
+          records: value.count,
+          firstSeen: value.firstSeen,
+          lastSeen: value.lastSeen,
+        };
+        all.push(origin);
+        if (origin.customer !== null) {
+          const list = byCustomer.get(origin.customer);
+          if (list === undefined) byCustomer.set(origin.customer, [origin]);
+          else list.push(origin);
+        }
+      }
+      this.#origins = { at, all, byCustomer };
+    }
+    return this.#origins;
+  }
+}
+
+/** The key parts of an origin, for the tables keyed by origin. */
+export function originKey(origin: Origin): [string, string, string] {
+  return [origin.owner, origin.tenant, origin.environment];
+}

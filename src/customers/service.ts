@@ -1,0 +1,182 @@
+import {
+  type Customer,
+  CUSTOMERS_STREAM,
+  customerWeight,
+  DirectoryViolation,
+  planImport,
+  planRemoval,
+} from "../../domain/customers/mod.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type {
+  CustomerApi,
+  CustomerPage,
+  CustomerView,
+  DirectoryWriteOptions,
+  ImportReceipt,
+  OriginView,
+} from "../../ports/customers.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import { ConcurrencyError, type EventStore } from "../../ports/event_store.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import { CUSTOMER_TABLES, directoryCustomers } from "../projections/customers.ts";
+import type { AttributedOrigin, Attribution } from "./attribution.ts";
+
+/** Appends retried when another import got there first. */
+const RETRIES = 3;
+
+export interface CustomerServiceDeps {
+  readonly store: EventStore;
+  readonly projections: ProjectionStore;
+  readonly attribution: Attribution;
+  readonly clock: Clock;
+  /** Resolves when projections include everything appended so far. */
+  readonly settled: () => Promise<void>;
+}
+
+/** The customer directory over the event store, and the customers as Loupe sees them. */
+export class CustomerService implements CustomerApi {
+  readonly #deps: CustomerServiceDeps;
+
+  constructor(deps: CustomerServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async importCustomers(
+    customers: readonly Customer[],
+    options: DirectoryWriteOptions = {},
+  ): Promise<ImportReceipt> {
+    const { store } = this.#deps;
+    if (options.idempotencyKey !== undefined) {
+      const earlier = await store.findAppend(CUSTOMERS_STREAM, options.idempotencyKey);
+      if (earlier !== undefined) {
+        return {
+          registered: [],
+          changed: [],
+          unchanged: customers.length,
+          position: earlier.position,
+          duplicate: true,
+        };
+      }
+    }
+    for (let attempt = 1;; attempt++) {
+      await this.#deps.settled();
+      const version = await store.streamVersion(CUSTOMERS_STREAM);
+      const current = new Map(this.customers().map((c) => [c.customerId, c]));
+      const events = refusalsMapped(() =>
+        planImport(current, customers, { at: this.#deps.clock.now(), by: options.by ?? null })
+      );
+      const registered = events.filter((e) => e.type === "CustomerRegistered")
+        .map((e) => e.data.customer.customerId);
+      const changed = events.filter((e) => e.type === "CustomerChanged")
+        .map((e) => e.data.customer.customerId);
+      const receipt = {
+        registered,
+        changed,
+        unchanged: customers.length - events.length,
+        duplicate: false,
+      };
+      if (events.length === 0) return { ...receipt, position: 0 };
+      try {
+        const result = await store.append(CUSTOMERS_STREAM, events, {
+          expectedVersion: version,
+          ...(options.idempotencyKey === undefined
+            ? {}
+            : { idempotencyKey: options.idempotencyKey }),
+        });
+        await this.#deps.settled();
+        return { ...receipt, position: result.position, duplicate: result.duplicate };
+      } catch (error) {
+        if (error instanceof ConcurrencyError && attempt < RETRIES) continue;
+        throw error instanceof ConcurrencyError
+          ? new LoupeError("conflict", "Cannot import customers: the directory kept changing")
+          : error;
+      }
+    }
+  }
+
+  async removeCustomer(customerId: string, options: DirectoryWriteOptions = {}): Promise<boolean> {
+    const { store } = this.#deps;
+    await this.#deps.settled();
+    const version = await store.streamVersion(CUSTOMERS_STREAM);
+    const current = new Map(this.customers().map((c) => [c.customerId, c]));
+    const events = planRemoval(current, customerId, {
+      at: this.#deps.clock.now(),
+      by: options.by ?? null,
+    });
+    if (events.length === 0) return false;
+    try {
+      await store.append(CUSTOMERS_STREAM, events, { expectedVersion: version });
+    } catch (error) {
+      if (error instanceof ConcurrencyError) {
+        throw new LoupeError("conflict", `Cannot remove ${customerId}: the directory changed`);
+      }
+      throw error;
+    }
+    await this.#deps.settled();
+    return true;
+  }
+
+  customers(): readonly Customer[] {
+    return directoryCustomers(this.#deps.projections);
+  }
+
+  customer(customerId: string): Customer | undefined {
+    return this.#deps.projections.get<Customer>(CUSTOMER_TABLES.customers, [customerId]);
+  }
+
+  /** The directory with where each customer's records come from, and what no one could be given. */
+  listCustomers(limit: number, offset: number): CustomerPage {
+    const customers = this.customers();
+    const attribution = this.#deps.attribution;
+    const unattributed = attribution.origins().filter((o) => o.customer === null);
+    return {
+      total: customers.length,
+      items: customers.slice(offset, offset + limit).map((c) => this.#view(c)),
+      unattributed: {
+        records: unattributed.reduce((sum, o) => sum + o.records, 0),
+        origins: unattributed.map(originView),
+      },
+    };
+  }
+
+  /** Throws LoupeError not_found for a customer the directory does not have. */
+  customerView(customerId: string): CustomerView {
+    const customer = this.customer(customerId);
+    if (customer === undefined) {
+      throw new LoupeError("not_found", `Cannot find customer ${customerId}`);
+    }
+    return this.#view(customer);
+  }
+
+  #view(customer: Customer): CustomerView {
+    const origins = this.#deps.attribution.originsOf(customer.customerId).map(originView);
+    return {
+      ...customer,
+      weightUsed: customerWeight(customer),
+      origins,
+      records: origins.reduce((sum, o) => sum + o.records, 0),
+    };
+  }
+}
+
+function originView(origin: AttributedOrigin): OriginView {
+  return {
+    owner: origin.owner,
+    tenant: origin.tenant === "" ? null : origin.tenant,
+    environment: origin.environment,
+    records: origin.records,
+    firstSeen: origin.firstSeen,
+    lastSeen: origin.lastSeen,
+  };
+}
+
+function refusalsMapped<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof DirectoryViolation) {
+      throw new LoupeError("validation_failed", error.message, error.details);
+    }
+    throw error;
+  }
+}
