@@ -14,6 +14,10 @@ import { Loupe } from "./loupe.ts";
 import { TicketService } from "./tickets/mod.ts";
 import { CustomerService } from "./customers/service.ts";
 import { customerRoutes } from "../adapters/http/customer_routes.ts";
+import { impactRoutes } from "../adapters/http/impact_routes.ts";
+import { ImpactService } from "./impact.ts";
+import { trendRoutes } from "../adapters/http/trend_routes.ts";
+import { TrendService } from "./trends.ts";
 
 if (import.meta.main) {
   let config;
@@ -63,6 +67,8 @@ if (import.meta.main) {
     settled: () => loupe.settled(),
   });
   http.route("/", customerRoutes(customers, { maxBodyBytes: config.maxBodyBytes }));
+  http.route("/", impactRoutes(new ImpactService(projectionStore, loupe.attribution)));
+  http.route("/", trendRoutes(new TrendService(projectionStore, loupe.attribution)));
   const server = Deno.serve({
     hostname: config.hostname,
     port: config.port,

@@ -25,3 +25,9 @@ export {
   type TrendOptions,
   type TrendVerdict,
 } from "./classify.ts";
+export {
+  compareVersions,
+  type VersionRate,
+  type VersionVerdict,
+  versionVerdict,
+} from "./versions.ts";

@@ -34,6 +34,8 @@ export interface IngestTotals {
   readonly records: number;
   readonly quarantined: number;
   readonly batches: number;
+  /** Time of the latest record: "now" for questions about historical data. */
+  readonly latestRecordAt?: number;
 }
 
 export const HOUR_MS = 3_600_000;
@@ -53,6 +55,10 @@ export const TABLES = {
   versionHourly: "signature_version_hours",
   /** [version, hour] -> every record of that version: its traffic. */
   versionTraffic: "version_hours",
+  /** [signatureId, version] -> records, all time. */
+  versionTotals: "signature_versions",
+  /** [version] -> every record of that version, all time. */
+  versionTrafficTotals: "version_totals",
   examples: "signature_examples",
   minerLog: "miner_log",
   quarantine: "quarantine",
@@ -103,6 +109,7 @@ class ChunkDelta {
   records = 0;
   quarantined = 0;
   batches = 0;
+  latestRecordAt = -Infinity;
 
   add(event: StoredEvent): void {
     switch (event.type) {
@@ -129,6 +136,7 @@ class ChunkDelta {
       const origin = originOf(record, batch.context);
       const version = contextualField(record, batch.context, "version") ?? "";
       const hour = Math.floor(record.timestamp / HOUR_MS) * HOUR_MS;
+      if (record.timestamp > this.latestRecordAt) this.latestRecordAt = record.timestamp;
       tally(this.signatures, record.signatureId, record);
       let origins = this.byOrigin.get(record.signatureId);
       if (origins === undefined) this.byOrigin.set(record.signatureId, origins = new Map());
@@ -218,13 +226,21 @@ class ChunkDelta {
     }
     for (const [signatureId, versions] of this.versionHourly) {
       for (const [version, hours] of versions) {
+        let total = 0;
         for (const [hour, n] of hours) {
           add(tx, TABLES.versionHourly, [signatureId, version, hour], n);
+          total += n;
         }
+        add(tx, TABLES.versionTotals, [signatureId, version], total);
       }
     }
     for (const [version, hours] of this.versionTraffic) {
-      for (const [hour, n] of hours) add(tx, TABLES.versionTraffic, [version, hour], n);
+      let total = 0;
+      for (const [hour, n] of hours) {
+        add(tx, TABLES.versionTraffic, [version, hour], n);
+        total += n;
+      }
+      add(tx, TABLES.versionTrafficTotals, [version], total);
     }
     for (const [signatureId, recent] of this.examples) {
       const before = tx.get<ExampleLine[]>(TABLES.examples, [signatureId]) ?? [];
@@ -242,6 +258,9 @@ class ChunkDelta {
         records: totals.records + this.records,
         quarantined: totals.quarantined + this.quarantined,
         batches: totals.batches + this.batches,
+        ...(totals.latestRecordAt === undefined && this.latestRecordAt === -Infinity
+          ? {}
+          : { latestRecordAt: Math.max(totals.latestRecordAt ?? -Infinity, this.latestRecordAt) }),
       } satisfies IngestTotals,
     );
   }

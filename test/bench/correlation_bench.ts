@@ -31,6 +31,7 @@ import {
   TicketService,
 } from "../../src/tickets/mod.ts";
 import { runEntry } from "../support/cli.ts";
+import { rawTokens, simulatorOutput, trueRoots } from "./sim_data.ts";
 import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";
 import { rng } from "./rng.ts";
 
@@ -39,9 +40,6 @@ const DAY = 24 * HOUR;
 const DEFAULT_RULES = await readRuleFile(
   new URL("../../fixtures/rules/default_rules.json", import.meta.url),
 );
-
-const SIM_ARGS = (Deno.env.get("LOUPE_BENCH_SIM_ARGS") ??
-  "--customers 90 --days 21 --events-per-day 250000 --seed 42").split(/\s+/).filter((a) => a);
 
 // ---------------------------------------------------------------- quality
 
@@ -169,66 +167,10 @@ function readTickets(document: unknown, truth: Map<string, string>): SimTicket[]
   });
 }
 
-/**
- * The catalogue signatures of the truth's root: every template the root
- * template generates (a miner may keep a low-variety value such as a
- * currency as a constant and split one root into a few signatures; any of
- * them points the engineer at the right error), else the closest template.
- */
-function trueRoots(
-  rootText: string,
-  templates: readonly { id: string; tokens: Set<string>; template: string }[],
-): Set<string> {
-  const normalized = rootText.replace(/\s+/g, " ").trim();
-  const generated = new RegExp(
-    `^${
-      normalized.split("<*>").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\S+")
-    }$`,
-  );
-  const matching = templates.filter((t) => {
-    // A stack trace joined to the line is part of the record, not of its message.
-    const template = t.template.split("\n")[0]!.replace(/\s+/g, " ").trim();
-    return template === normalized || generated.test(template);
-  });
-  if (matching.length > 0) return new Set(matching.map((t) => t.id));
-  const tokens = new Set(rawTokens(rootText));
-  let best: { id: string; score: number } | undefined;
-  for (const t of templates) {
-    let shared = 0;
-    for (const token of tokens) if (t.tokens.has(token)) shared++;
-    const score = shared / (tokens.size + t.tokens.size - shared || 1);
-    if (best === undefined || score > best.score) best = { id: t.id, score };
-  }
-  return best !== undefined && best.score >= 0.5 ? new Set([best.id]) : new Set();
-}
-
-function rawTokens(text: string): string[] {
-  return text.replace(/<\*>/g, " ").toLowerCase().split(/[^a-z0-9]+/).filter((t) => t.length > 0);
-}
-
 function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function simulatorOutput(): Promise<{ dir: string; cleanup: boolean; args: string }> {
-  const given = Deno.env.get("LOUPE_BENCH_SIM_DIR");
-  if (given !== undefined) return { dir: given, cleanup: false, args: `(existing ${given})` };
-  try {
-    await Deno.stat(new URL("../../src/simulate.ts", import.meta.url));
-  } catch {
-    throw new Error(
-      "Cannot run correlation-quality: the simulator (src/simulate.ts, `deno task simulate`) is not there yet; " +
-        "set LOUPE_BENCH_SIM_DIR to a simulator output to measure without it",
-    );
-  }
-  const dir = await Deno.makeTempDir({ prefix: "loupe-bench-sim-" });
-  const simulated = await runEntry("simulate", [...SIM_ARGS, "--out", dir]);
-  if (simulated.code !== 0) {
-    throw new Error(`Cannot run correlation-quality: simulate failed: ${simulated.stderr}`);
-  }
-  return { dir, cleanup: true, args: SIM_ARGS.join(" ") };
 }
 
 const quality: Bench = {

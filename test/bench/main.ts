@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import type { Bench, BenchRow } from "./bench_types.ts";
 import { correlationBenches } from "./correlation_bench.ts";
+import { impactBenches } from "./impact_bench.ts";
 import { ingestBenches } from "./ingest_bench.ts";
 import { miningBenches } from "./mining_bench.ts";
 import { simulateBenches } from "./simulate_bench.ts";
@@ -13,6 +14,7 @@ const ALL: readonly Bench[] = [
   ...ingestBenches,
   ...miningBenches,
   ...correlationBenches,
+  ...impactBenches,
   ...simulateBenches,
 ];
 

@@ -1,0 +1,148 @@
+/** Trends over HTTP: occurrence series, trend classes and version correlation. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { parseSeverity, severityTextOf } from "../../domain/severity.ts";
+import type { TrendClass } from "../../domain/trends/mod.ts";
+import type { SignatureTrend, TrendApi } from "../../ports/trends.ts";
+
+const iso = (millis: number) => new Date(millis).toISOString();
+const finite = (x: number) => (Number.isFinite(x) ? x : null);
+
+const time = z.string().transform((value, ctx) => {
+  const millis = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(millis)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${value}" is not an ISO 8601 time or epoch milliseconds`,
+    });
+    return z.NEVER;
+  }
+  return millis;
+});
+
+const severity = z.string().transform((value, ctx) => {
+  const parsed = parseSeverity(value);
+  if (parsed === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${value}" is not a severity (TRACE, DEBUG, INFO, WARN, ERROR, FATAL)`,
+    });
+    return z.NEVER;
+  }
+  return parsed.number;
+});
+
+const CLASSES = ["emerging", "spiking", "resolving", "stable", "new", "quiet"] as const;
+
+const trendQuery = z.object({
+  bucket: z.enum(["hour", "day", "week"]).default("day"),
+  from: time.optional(),
+  to: time.optional(),
+  customer: z.string().min(1).max(200).optional(),
+  environment: z.string().min(1).max(200).optional(),
+  version: z.string().min(1).max(200).optional(),
+}).strict();
+
+const trendsQuery = z.object({
+  class: z.string().transform((value, ctx) => {
+    const classes = value.split(",").map((c) => c.trim());
+    const unknown = classes.filter((c) => !(CLASSES as readonly string[]).includes(c));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown trend class ${unknown.join(", ")} (one of ${CLASSES.join(", ")})`,
+      });
+      return z.NEVER;
+    }
+    return classes as TrendClass[];
+  }).optional(),
+  severity: severity.default(13),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+}).strict();
+
+export function trendRoutes(api: TrendApi): Hono {
+  const http = new Hono();
+
+  http.get("/v1/signatures/:id/trend", (c) => {
+    const query = trendQuery.parse(c.req.query());
+    const id = c.req.param("id");
+    const view = api.trend(id);
+    const series = api.series(id, {
+      bucket: query.bucket,
+      ...(query.from === undefined ? {} : { from: query.from }),
+      ...(query.to === undefined ? {} : { to: query.to }),
+      ...(query.customer === undefined ? {} : { customer: query.customer }),
+      ...(query.environment === undefined ? {} : { environment: query.environment }),
+      ...(query.version === undefined ? {} : { version: query.version }),
+    });
+    return c.json({
+      ...trendJson(view),
+      series: {
+        bucket: series.bucket,
+        from: iso(series.from),
+        to: iso(series.to),
+        scope: {
+          customer: query.customer ?? null,
+          environment: query.environment ?? null,
+          version: query.version ?? null,
+        },
+        total: series.total,
+        points: series.points.map((p) => ({ start: iso(p.start), count: p.count })),
+      },
+    });
+  });
+
+  // Emerging issues first: new and rising ones, then spikes, then the rest.
+  http.get("/v1/trends", (c) => {
+    const query = trendsQuery.parse(c.req.query());
+    const order: Record<TrendClass, number> = {
+      new: 0,
+      emerging: 1,
+      spiking: 2,
+      resolving: 3,
+      stable: 4,
+      quiet: 5,
+    };
+    const all = api.trends(query.severity)
+      .filter((t) => query.class === undefined || query.class.includes(t.trend.class))
+      .sort((a, b) =>
+        order[a.trend.class] - order[b.trend.class] || a.trend.pValue - b.trend.pValue ||
+        (a.signatureId < b.signatureId ? -1 : 1)
+      );
+    return c.json({
+      as_of: iso(api.asOf()),
+      total: all.length,
+      items: all.slice(query.offset, query.offset + query.limit).map(trendJson),
+    });
+  });
+
+  return http;
+}
+
+function trendJson(view: SignatureTrend) {
+  return {
+    signature_id: view.signatureId,
+    template: view.template,
+    severity: severityTextOf(view.severityNumber),
+    as_of: iso(view.asOf),
+    class: view.trend.class,
+    reason: view.trend.reason,
+    ratio: finite(view.trend.ratio),
+    p_value: finite(view.trend.pValue),
+    recent_rate: finite(view.trend.recentRate),
+    baseline_rate: finite(view.trend.baselineRate),
+    versions: {
+      introduced_in: view.versions.introducedIn,
+      fixed_in: view.versions.fixedIn,
+      affected: view.versions.affected,
+      reason: view.versions.reason,
+      rates: view.versions.rates.map((r) => ({
+        version: r.version,
+        count: r.count,
+        traffic: r.traffic,
+        per_million: r.perMillion,
+      })),
+    },
+  };
+}

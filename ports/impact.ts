@@ -1,0 +1,90 @@
+/** What the impact views answer: who a signature hits and how badly, and a customer's issues. */
+import type { ImpactScore, Propagation } from "../domain/impact/mod.ts";
+import type { TrendClass } from "../domain/trends/mod.ts";
+import type { Customer } from "../domain/customers/mod.ts";
+import type { SignatureSummary } from "./application.ts";
+import type { TicketSummary } from "./tickets.ts";
+
+export interface AffectedCustomer {
+  readonly customer: string;
+  /** From the directory; null for a customer it does not have. */
+  readonly name: string | null;
+  readonly tier: string | null;
+  readonly weight: number;
+  readonly count: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly environments: readonly { readonly environment: string; readonly firstSeen: number }[];
+  readonly versions: readonly {
+    readonly version: string;
+    readonly count: number;
+    readonly firstSeen: number;
+  }[];
+}
+
+export interface SignatureImpact {
+  readonly signature: SignatureSummary;
+  /** The time the answer is about: the latest record stored. */
+  readonly asOf: number;
+  /** Heaviest first. */
+  readonly affected: readonly AffectedCustomer[];
+  /** Records of this signature no customer could be attributed to. */
+  readonly unattributed: number;
+  readonly impact: ImpactScore;
+  readonly propagation: Propagation;
+}
+
+export interface TrendView {
+  readonly class: TrendClass;
+  readonly reason: string;
+  readonly ratio: number;
+  readonly pValue: number;
+}
+
+/** One signature as it hits one customer. */
+export interface CustomerIssue {
+  readonly signatureId: string;
+  readonly template: string;
+  readonly severityNumber: number;
+  readonly count: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly last24h: number;
+  readonly last7d: number;
+  readonly environments: readonly string[];
+  readonly versions: readonly string[];
+  /** This customer's own series against its own history. */
+  readonly trend: TrendView;
+  /** Other customers it hits. */
+  readonly otherCustomers: number;
+  /** The signature's impact over every customer. */
+  readonly impact: number;
+  /** This customer's tickets linked to it. */
+  readonly tickets: readonly TicketSummary[];
+}
+
+export interface CustomerImpactReport {
+  readonly customer: Customer & { readonly weightUsed: number };
+  readonly asOf: number;
+  /** Each environment the customer logs from, its latest version and last record. */
+  readonly environments: readonly {
+    readonly environment: string;
+    readonly version: string | null;
+    readonly lastSeen: number;
+  }[];
+  readonly openTickets: readonly TicketSummary[];
+  readonly issues: readonly CustomerIssue[];
+}
+
+export interface CustomerImpactQuery {
+  /** Lowest severity number shown (default WARN, 13). */
+  readonly minSeverity: number;
+  readonly limit: number;
+}
+
+export interface ImpactApi {
+  /** Throws LoupeError not_found for an unknown signature. */
+  signatureImpact(signatureId: string): SignatureImpact;
+  /** Throws LoupeError not_found for a customer neither the directory nor the logs know. */
+  customerImpact(customerId: string, query: CustomerImpactQuery): CustomerImpactReport;
+}

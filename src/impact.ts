@@ -1,0 +1,321 @@
+import { type Customer, customerWeight, TIER_DEFAULT_VALUE } from "../domain/customers/mod.ts";
+import { type CustomerExposure, impactOf, propagationOf } from "../domain/impact/mod.ts";
+import { isOpenStatus, type Ticket } from "../domain/tickets/mod.ts";
+import { classifyTrend } from "../domain/trends/mod.ts";
+import { LoupeError } from "../ports/errors.ts";
+import type {
+  AffectedCustomer,
+  CustomerImpactQuery,
+  CustomerImpactReport,
+  CustomerIssue,
+  ImpactApi,
+  SignatureImpact,
+  TrendView,
+} from "../ports/impact.ts";
+import type { ProjectionStore } from "../ports/projection_store.ts";
+import type { TicketSummary } from "../ports/tickets.ts";
+import { type AttributedOrigin, type Attribution, originKey } from "./customers/attribution.ts";
+import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
+import {
+  type CatalogEntry,
+  HOUR_MS,
+  type IngestTotals,
+  type OriginTally,
+  TABLES,
+} from "./projections/signatures.ts";
+import { indexedIds, summaryOf, TICKET_TABLES } from "./projections/tickets.ts";
+
+const DAY_MS = 24 * HOUR_MS;
+/** Weight of a customer the directory does not have: a standard customer's. */
+const UNKNOWN_WEIGHT = TIER_DEFAULT_VALUE.standard!;
+/** Hours of a customer's series the trend looks at: a baseline week and the last day. */
+const TREND_HOURS = 8 * 24;
+
+/**
+ * Impact views over the read models: everything comes from per-origin
+ * rollups and the directory, never from a scan of records.
+ */
+export class ImpactService implements ImpactApi {
+  readonly #reader: ProjectionStore;
+  readonly #attribution: Attribution;
+
+  constructor(reader: ProjectionStore, attribution: Attribution) {
+    this.#reader = reader;
+    this.#attribution = attribution;
+  }
+
+  /** The latest record's time: "now" for every question about the data. */
+  asOf(): number {
+    return this.#reader.get<IngestTotals>(TABLES.totals, ["all"])?.latestRecordAt ?? 0;
+  }
+
+  signatureImpact(signatureId: string): SignatureImpact {
+    const entry = this.#entry(signatureId);
+    const { affected, unattributed } = this.affected(signatureId);
+    const exposures = affected.map(exposureOf);
+    const asOf = this.asOf();
+    return {
+      signature: { ...entry, customers: affected.length },
+      asOf,
+      affected,
+      unattributed,
+      impact: impactOf(entry.severityNumber, exposures, this.#attribution.customerCount()),
+      propagation: propagationOf(exposures, asOf),
+    };
+  }
+
+  /** Every attributed customer a signature hit, heaviest first, and what is unattributed. */
+  affected(signatureId: string): { affected: AffectedCustomer[]; unattributed: number } {
+    const directory = this.#attribution.directory();
+    const byCustomer = new Map<string, {
+      count: number;
+      firstSeen: number;
+      lastSeen: number;
+      environments: Map<string, number>;
+      versions: Map<string, { count: number; firstSeen: number }>;
+    }>();
+    let unattributed = 0;
+    for (
+      const { key, value } of this.#reader.range<OriginTally>(TABLES.byOrigin, {
+        prefix: [signatureId],
+      })
+    ) {
+      const environment = String(key[3]);
+      const customer = directory.customerOf(String(key[1]), String(key[2]), environment);
+      if (customer === null) {
+        unattributed += value.count;
+        continue;
+      }
+      let at = byCustomer.get(customer);
+      if (at === undefined) {
+        at = {
+          count: 0,
+          firstSeen: Infinity,
+          lastSeen: -Infinity,
+          environments: new Map(),
+          versions: new Map(),
+        };
+        byCustomer.set(customer, at);
+      }
+      at.count += value.count;
+      at.firstSeen = Math.min(at.firstSeen, value.firstSeen);
+      at.lastSeen = Math.max(at.lastSeen, value.lastSeen);
+      at.environments.set(
+        environment,
+        Math.min(at.environments.get(environment) ?? Infinity, value.firstSeen),
+      );
+      for (const [version, count, firstSeen] of value.versions) {
+        const v = at.versions.get(version);
+        at.versions.set(version, {
+          count: (v?.count ?? 0) + count,
+          firstSeen: Math.min(v?.firstSeen ?? Infinity, firstSeen),
+        });
+      }
+    }
+    const affected = [...byCustomer].map(([customer, at]): AffectedCustomer => {
+      const known = directory.customer(customer);
+      return {
+        customer,
+        name: known?.name ?? null,
+        tier: known?.tier ?? null,
+        weight: known === undefined ? UNKNOWN_WEIGHT : customerWeight(known),
+        count: at.count,
+        firstSeen: at.firstSeen,
+        lastSeen: at.lastSeen,
+        environments: [...at.environments].map(([environment, firstSeen]) => ({
+          environment,
+          firstSeen,
+        })).sort((a, b) => a.firstSeen - b.firstSeen),
+        versions: [...at.versions].map(([version, v]) => ({ version, ...v }))
+          .sort((a, b) => a.firstSeen - b.firstSeen),
+      };
+    }).sort((a, b) =>
+      b.weight - a.weight || b.count - a.count || (a.customer < b.customer ? -1 : 1)
+    );
+    return { affected, unattributed };
+  }
+
+  customerImpact(customerId: string, query: CustomerImpactQuery): CustomerImpactReport {
+    const directory = this.#attribution.directory();
+    const origins = this.#attribution.originsOf(customerId);
+    const known = directory.customer(customerId);
+    if (known === undefined && origins.length === 0) {
+      throw new LoupeError("not_found", `Cannot find customer ${customerId}`);
+    }
+    const customer: Customer = known ?? {
+      customerId,
+      name: customerId,
+      tier: "unknown",
+      contractValue: null,
+      weight: UNKNOWN_WEIGHT,
+      region: null,
+      deploymentModel: "single-tenant",
+      environments: [],
+      tenantId: null,
+      primaryContact: null,
+      primaryEmail: null,
+    };
+    const asOf = this.asOf();
+    const tickets = indexedIds(this.#reader, "customer", customerId)
+      .map((id) => this.#reader.get<Ticket>(TICKET_TABLES.tickets, [id]))
+      .filter((t): t is Ticket => t !== undefined);
+    const issues: CustomerIssue[] = [];
+    for (const [signatureId, own] of this.#customerSignatures(origins)) {
+      const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
+      if (entry === undefined || entry.severityNumber < query.minSeverity) continue;
+      const series = this.#series(signatureId, origins, asOf);
+      const linked = tickets.filter((t) => t.signatures.includes(signatureId));
+      const hit = this.affected(signatureId).affected;
+      issues.push({
+        signatureId,
+        template: entry.template,
+        severityNumber: entry.severityNumber,
+        count: own.count,
+        firstSeen: own.firstSeen,
+        lastSeen: own.lastSeen,
+        last24h: series.last24h,
+        last7d: series.last7d,
+        environments: [...own.environments].sort(),
+        versions: [...own.versions].filter((v) => v !== "").sort(),
+        trend: series.trend,
+        otherCustomers: hit.filter((a) => a.customer !== customerId).length,
+        impact:
+          impactOf(entry.severityNumber, hit.map(exposureOf), this.#attribution.customerCount())
+            .score,
+        tickets: linked.map(summaryOf),
+      });
+    }
+    // Still active first, then the worst, then the most frequent.
+    issues.sort((a, b) =>
+      Number(b.last24h > 0) - Number(a.last24h > 0) || b.severityNumber - a.severityNumber ||
+      b.count - a.count || (a.signatureId < b.signatureId ? -1 : 1)
+    );
+    return {
+      customer: { ...customer, weightUsed: customerWeight(customer) },
+      asOf,
+      environments: this.#environmentsOf(origins),
+      openTickets: tickets.filter((t) => isOpenStatus(t.status)).map(summaryOf)
+        .sort((a: TicketSummary, b: TicketSummary) => b.openedAt - a.openedAt),
+      issues: issues.slice(0, query.limit),
+    };
+  }
+
+  #entry(signatureId: string): CatalogEntry {
+    const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
+    if (entry === undefined) {
+      throw new LoupeError("not_found", `Cannot find signature ${signatureId}`);
+    }
+    return entry;
+  }
+
+  /** The customer's counts per signature over its origins. */
+  #customerSignatures(origins: readonly AttributedOrigin[]) {
+    const own = new Map<string, {
+      count: number;
+      firstSeen: number;
+      lastSeen: number;
+      environments: Set<string>;
+      versions: Set<string>;
+    }>();
+    for (const origin of origins) {
+      const key = originKey(origin);
+      for (const { key: found } of this.#reader.range(TABLES.originSignatures, { prefix: key })) {
+        const signatureId = String(found[3]);
+        const tally = this.#reader.get<OriginTally>(TABLES.byOrigin, [signatureId, ...key]);
+        if (tally === undefined) continue;
+        let at = own.get(signatureId);
+        if (at === undefined) {
+          at = {
+            count: 0,
+            firstSeen: Infinity,
+            lastSeen: -Infinity,
+            environments: new Set(),
+            versions: new Set(),
+          };
+          own.set(signatureId, at);
+        }
+        at.count += tally.count;
+        at.firstSeen = Math.min(at.firstSeen, tally.firstSeen);
+        at.lastSeen = Math.max(at.lastSeen, tally.lastSeen);
+        at.environments.add(origin.environment);
+        for (const [version] of tally.versions) at.versions.add(version);
+      }
+    }
+    return own;
+  }
+
+  /** The customer's hourly counts of a signature over the trend's hours, and its verdict. */
+  #series(signatureId: string, origins: readonly AttributedOrigin[], asOf: number) {
+    const end = Math.floor(asOf / HOUR_MS) * HOUR_MS + HOUR_MS;
+    const dataSince = Math.min(...origins.map((o) => o.firstSeen));
+    const start = Math.max(end - TREND_HOURS * HOUR_MS, Math.floor(dataSince / HOUR_MS) * HOUR_MS);
+    const counts = new Array<number>(Math.max(0, (end - start) / HOUR_MS)).fill(0);
+    for (const origin of origins) {
+      const prefix = [signatureId, ...originKey(origin)];
+      for (
+        const { key, value } of this.#reader.range<number>(TABLES.hourly, {
+          prefix,
+          start: [...prefix, start],
+          end: [...prefix, end],
+        })
+      ) counts[((key[4] as number) - start) / HOUR_MS]! += value;
+    }
+    let last24h = 0;
+    let last7d = 0;
+    counts.forEach((n, i) => {
+      const hour = start + i * HOUR_MS;
+      if (hour >= end - DAY_MS) last24h += n;
+      if (hour >= end - 7 * DAY_MS) last7d += n;
+    });
+    const verdict = classifyTrend({ start, counts }, { now: end });
+    const trend: TrendView = {
+      class: verdict.class,
+      reason: verdict.reason,
+      ratio: verdict.ratio,
+      pValue: verdict.pValue,
+    };
+    return { last24h, last7d, trend };
+  }
+
+  #environmentsOf(origins: readonly AttributedOrigin[]) {
+    const byEnvironment = new Map<
+      string,
+      { version: string | null; at: number; lastSeen: number }
+    >();
+    for (const origin of origins) {
+      const at = byEnvironment.get(origin.environment) ??
+        { version: null, at: -Infinity, lastSeen: -Infinity };
+      at.lastSeen = Math.max(at.lastSeen, origin.lastSeen);
+      for (
+        const { key, value } of this.#reader.range<EnvTally>(ENVIRONMENT_TABLES.versions, {
+          prefix: originKey(origin),
+        })
+      ) {
+        const version = String(key[3]);
+        if (version !== "" && value.lastSeen >= at.at) {
+          at.version = version;
+          at.at = value.lastSeen;
+        }
+      }
+      byEnvironment.set(origin.environment, at);
+    }
+    return [...byEnvironment].map(([environment, v]) => ({
+      environment,
+      version: v.version,
+      lastSeen: v.lastSeen,
+    })).sort((a, b) => (a.environment < b.environment ? -1 : 1));
+  }
+}
+
+function exposureOf(a: AffectedCustomer): CustomerExposure {
+  return {
+    customer: a.customer,
+    weight: a.weight,
+    tier: a.tier,
+    count: a.count,
+    firstSeen: a.firstSeen,
+    lastSeen: a.lastSeen,
+    environments: a.environments,
+    versions: a.versions,
+  };
+}

@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import type { ParsedLog } from "../domain/log_record.ts";
+import type { IngestRequest } from "../ports/application.ts";
+import { customerOf } from "../test/contracts/customer_directory_contract.ts";
+import { memoryLoupe } from "../test/support/app.ts";
+import { CustomerService } from "./customers/service.ts";
+import { ImpactService } from "./impact.ts";
+import { TrendService } from "./trends.ts";
+
+const HOUR = 3_600_000;
+const START = 1_790_000_000_000;
+
+/** acme and beta have environments of their own; gamma and delta are tenants of cluster eu-1. */
+const DIRECTORY = [
+  customerOf("acme", { tier: "enterprise", contractValue: 100_000 }),
+  customerOf("beta"),
+  customerOf("gamma", {
+    deploymentModel: "multi-tenant",
+    environments: ["eu-1/prod"],
+    tenantId: "g",
+  }),
+  customerOf("delta", {
+    deploymentModel: "multi-tenant",
+    environments: ["eu-1/prod"],
+    tenantId: "d",
+  }),
+];
+
+const MESSAGES = [
+  "Payment capture failed because the card was declined",
+  "Search index rebuild was slow again",
+  "Webhook delivery to the partner endpoint failed",
+];
+
+interface Line {
+  readonly owner: "acme" | "beta" | "eu-1" | "stranger";
+  readonly tenant: "" | "g" | "d" | "x";
+  readonly message: number;
+  readonly hour: number;
+}
+
+const lineArbitrary: fc.Arbitrary<Line> = fc.record({
+  owner: fc.constantFrom("acme", "beta", "eu-1", "stranger"),
+  tenant: fc.constantFrom("", "g", "d", "x"),
+  message: fc.integer({ min: 0, max: MESSAGES.length - 1 }),
+  hour: fc.integer({ min: 0, max: 200 }),
+}, { noNullPrototype: true });
+
+/** Who a line is about, by the directory's rules, written out independently. */
+function expectedCustomer(line: Line): string | null {
+  if (line.owner === "acme" || line.owner === "beta") return line.owner;
+  if (line.owner === "eu-1") {
+    return line.tenant === "g" ? "gamma" : line.tenant === "d" ? "delta" : null;
+  }
+  return null;
+}
+
+function request(lines: readonly Line[], owner: string): IngestRequest {
+  return {
+    source: "test",
+    format: "jsonl",
+    context: { customer: owner, environment: "prod", version: "1.0.0" },
+    quarantined: [],
+    records: lines.map((line, index) => {
+      const parsed: ParsedLog = {
+        message: MESSAGES[line.message]!,
+        timestamp: START + line.hour * HOUR,
+        severity: { number: 17, text: "ERROR" },
+        attributes: line.tenant === "" ? {} : { tenant_id: line.tenant },
+      };
+      return { parsed, line: index + 1 };
+    }),
+  };
+}
+
+async function loaded(lines: readonly Line[]) {
+  const { loupe, store, projectionStore } = await memoryLoupe();
+  const customers = new CustomerService({
+    store,
+    projections: projectionStore,
+    attribution: loupe.attribution,
+    clock: { now: () => START },
+    settled: () => loupe.settled(),
+  });
+  await customers.importCustomers(DIRECTORY);
+  for (const owner of ["acme", "beta", "eu-1", "stranger"]) {
+    const own = lines.filter((l) => l.owner === owner);
+    if (own.length > 0) await loupe.ingest(request(own, owner));
+  }
+  return {
+    loupe,
+    impact: new ImpactService(projectionStore, loupe.attribution),
+    trends: new TrendService(projectionStore, loupe.attribution),
+  };
+}
+
+Deno.test("property: affected customers are exactly those with a matching record, counted right", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(lineArbitrary, { minLength: 1, maxLength: 80 }), async (lines) => {
+      const { loupe, impact } = await loaded(lines);
+      for (const summary of loupe.listSignatures({ limit: 100, offset: 0 }).items) {
+        const mine = lines.filter((l) => MESSAGES[l.message] === summary.template);
+        const expected = new Map<string, number>();
+        let unattributed = 0;
+        for (const line of mine) {
+          const customer = expectedCustomer(line);
+          if (customer === null) unattributed++;
+          else expected.set(customer, (expected.get(customer) ?? 0) + 1);
+        }
+        const view = impact.signatureImpact(summary.signatureId);
+        assert.deepEqual(
+          new Map(view.affected.map((a) => [a.customer, a.count])),
+          expected,
+          summary.template,
+        );
+        assert.equal(view.unattributed, unattributed);
+        assert.equal(view.propagation.order.length, expected.size);
+      }
+    }),
+    { numRuns: 30 },
+  );
+});
+
+Deno.test("property: a customer's impact report shows only that customer's records", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(lineArbitrary, { minLength: 1, maxLength: 80 }), async (lines) => {
+      const { impact } = await loaded(lines);
+      for (const customer of ["acme", "beta", "gamma", "delta"]) {
+        const own = lines.filter((l) => expectedCustomer(l) === customer);
+        const report = impact.customerImpact(customer, { minSeverity: 0, limit: 100 });
+        const counts = new Map<string, number>();
+        for (const line of own) {
+          counts.set(MESSAGES[line.message]!, (counts.get(MESSAGES[line.message]!) ?? 0) + 1);
+        }
+        assert.deepEqual(
+          new Map(report.issues.map((i) => [i.template, i.count])),
+          counts,
+          customer,
+        );
+      }
+    }),
+    { numRuns: 30 },
+  );
+});
+
+Deno.test("property: series buckets sum to the records ingested, whatever the bucket or scope", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(lineArbitrary, { minLength: 1, maxLength: 80 }),
+      fc.constantFrom("hour", "day", "week") as fc.Arbitrary<"hour" | "day" | "week">,
+      async (lines, bucket) => {
+        const { loupe, trends } = await loaded(lines);
+        const range = { from: START - 8 * 24 * HOUR, to: START + 210 * HOUR };
+        for (const summary of loupe.listSignatures({ limit: 100, offset: 0 }).items) {
+          const all = trends.series(summary.signatureId, { bucket, ...range });
+          assert.equal(all.points.reduce((sum, p) => sum + p.count, 0), summary.count);
+          assert.equal(all.total, summary.count);
+          const byVersion = trends.series(summary.signatureId, {
+            bucket,
+            version: "1.0.0",
+            ...range,
+          });
+          assert.equal(byVersion.total, summary.count);
+          const gamma = trends.series(summary.signatureId, { bucket, customer: "gamma", ...range });
+          assert.equal(
+            gamma.total,
+            lines.filter((l) =>
+              MESSAGES[l.message] === summary.template && expectedCustomer(l) === "gamma"
+            )
+              .length,
+          );
+        }
+      },
+    ),
+    { numRuns: 20 },
+  );
+});
+
+Deno.test("an unknown customer or signature is not found", async () => {
+  const { impact, trends } = await loaded([{ owner: "acme", tenant: "", message: 0, hour: 1 }]);
+  assert.throws(
+    () => impact.customerImpact("nobody", { minSeverity: 0, limit: 10 }),
+    /Cannot find customer nobody/,
+  );
+  assert.throws(() => impact.signatureImpact("sig_nope"), /Cannot find signature sig_nope/);
+  assert.throws(() => trends.trend("sig_nope"), /Cannot find signature sig_nope/);
+});

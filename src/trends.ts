@@ -1,0 +1,198 @@
+import { classifyTrend, type VersionVerdict, versionVerdict } from "../domain/trends/mod.ts";
+import { LoupeError } from "../ports/errors.ts";
+import type { Series, SeriesQuery, SignatureTrend, TrendApi } from "../ports/trends.ts";
+import type { ProjectionStore } from "../ports/projection_store.ts";
+import { type Attribution, originKey } from "./customers/attribution.ts";
+import {
+  type CatalogEntry,
+  HOUR_MS,
+  type IngestTotals,
+  type OriginTally,
+  signatureProjection,
+  TABLES,
+} from "./projections/signatures.ts";
+
+const DAY_MS = 24 * HOUR_MS;
+const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS } as const;
+/** The longest range a series answers. */
+const MAX_RANGE_MS = 366 * DAY_MS;
+/** Hours the trend test reads: three weeks for a slow burn, a baseline week and the last day. */
+const TREND_HOURS = 28 * 24;
+
+/**
+ * Occurrence series, trend classes and version correlation, all read from
+ * hourly rollups the signatures projection keeps.
+ */
+export class TrendService implements TrendApi {
+  readonly #reader: ProjectionStore;
+  readonly #attribution: Attribution;
+  #cache: { at: number; trends: Map<string, SignatureTrend> } | undefined;
+
+  constructor(reader: ProjectionStore, attribution: Attribution) {
+    this.#reader = reader;
+    this.#attribution = attribution;
+  }
+
+  asOf(): number {
+    return this.#reader.get<IngestTotals>(TABLES.totals, ["all"])?.latestRecordAt ?? 0;
+  }
+
+  series(signatureId: string, query: SeriesQuery): Series {
+    this.#entry(signatureId);
+    const size = BUCKET_MS[query.bucket];
+    const to = alignUp(query.to ?? this.asOf() + 1, HOUR_MS);
+    const from = Math.floor((query.from ?? to - 30 * DAY_MS) / HOUR_MS) * HOUR_MS;
+    if (to - from > MAX_RANGE_MS) {
+      throw new LoupeError("bad_request", "Cannot answer a series over more than 366 days");
+    }
+    const counts = new Map<number, number>();
+    const addHour = (hour: number, n: number) => {
+      const start = from + Math.floor((hour - from) / size) * size;
+      counts.set(start, (counts.get(start) ?? 0) + n);
+    };
+    const scoped = query.customer !== undefined || query.environment !== undefined;
+    if (query.version !== undefined && scoped) {
+      throw new LoupeError(
+        "bad_request",
+        "Cannot filter a series by version together with customer or environment",
+      );
+    }
+    if (query.version !== undefined) {
+      this.#sum([signatureId, query.version], from, to, TABLES.versionHourly, 2, addHour);
+    } else if (!scoped) {
+      this.#sum([signatureId], from, to, TABLES.hourlyTotal, 1, addHour);
+    } else {
+      const origins = query.customer === undefined
+        ? this.#originsOf(signatureId).filter((o) => o.environment === query.environment)
+        : this.#attribution.originsOf(query.customer, query.environment);
+      for (const origin of origins) {
+        this.#sum([signatureId, ...originKey(origin)], from, to, TABLES.hourly, 4, addHour);
+      }
+    }
+    const points: { start: number; count: number }[] = [];
+    let total = 0;
+    for (let start = from; start < to; start += size) {
+      const count = counts.get(start) ?? 0;
+      total += count;
+      points.push({ start, count });
+    }
+    return { signatureId, bucket: query.bucket, from, to, total, points };
+  }
+
+  /** The trend of a signature as of the latest data (or `asOf`), with its version verdict. */
+  trend(signatureId: string, asOf?: number): SignatureTrend {
+    const entry = this.#entry(signatureId);
+    const now = asOf ?? this.asOf();
+    if (asOf === undefined) {
+      const cached = this.#cached().get(signatureId);
+      if (cached !== undefined) return cached;
+    }
+    const end = alignUp(now + 1, HOUR_MS);
+    const start = end - TREND_HOURS * HOUR_MS;
+    const observedFrom = Math.max(start, Math.floor(this.#dataSince() / HOUR_MS) * HOUR_MS);
+    const counts = new Array<number>((end - start) / HOUR_MS).fill(0);
+    this.#sum([signatureId], start, end, TABLES.hourlyTotal, 1, (hour, n) => {
+      counts[(hour - start) / HOUR_MS] = n;
+    });
+    // Hours before any data are unobserved, not zeros.
+    const skip = Math.max(0, (observedFrom - start) / HOUR_MS);
+    const verdict = classifyTrend(
+      { start: start + skip * HOUR_MS, counts: counts.slice(skip) },
+      { now: end },
+    );
+    const trend: SignatureTrend = {
+      signatureId,
+      template: entry.template,
+      severityNumber: entry.severityNumber,
+      asOf: now,
+      trend: verdict,
+      versions: this.versions(signatureId),
+    };
+    if (asOf === undefined) this.#cache!.trends.set(signatureId, trend);
+    return trend;
+  }
+
+  /** Its lines per version against each version's traffic. */
+  versions(signatureId: string): VersionVerdict {
+    const rates = [
+      ...this.#reader.range<number>(TABLES.versionTotals, { prefix: [signatureId] }),
+    ].map(({ key, value }) => {
+      const version = String(key[1]);
+      return {
+        version,
+        count: value,
+        traffic: this.#reader.get<number>(TABLES.versionTrafficTotals, [version]) ?? 0,
+      };
+    });
+    // A version that ran without ever logging it is evidence too.
+    const seen = new Set(rates.map((r) => r.version));
+    for (const { key, value } of this.#reader.range<number>(TABLES.versionTrafficTotals)) {
+      const version = String(key[0]);
+      if (!seen.has(version)) rates.push({ version, count: 0, traffic: value });
+    }
+    return versionVerdict(rates);
+  }
+
+  /** Every signature at or above a severity seen in the last week, with its trend. */
+  trends(minSeverity: number): SignatureTrend[] {
+    const asOf = this.asOf();
+    const recent = asOf - 8 * DAY_MS;
+    const out: SignatureTrend[] = [];
+    for (const { value } of this.#reader.range<CatalogEntry>(TABLES.signatures)) {
+      if (value.severityNumber < minSeverity || value.count === 0) continue;
+      if ((value.lastSeen ?? -Infinity) < recent) continue;
+      out.push(this.trend(value.signatureId));
+    }
+    return out;
+  }
+
+  #cached(): Map<string, SignatureTrend> {
+    const at = this.#reader.checkpoint(signatureProjection.name);
+    if (this.#cache?.at !== at) this.#cache = { at, trends: new Map() };
+    return this.#cache.trends;
+  }
+
+  #dataSince(): number {
+    let since = Infinity;
+    for (const origin of this.#attribution.origins()) since = Math.min(since, origin.firstSeen);
+    return since;
+  }
+
+  #originsOf(signatureId: string) {
+    return [...this.#reader.range<OriginTally>(TABLES.byOrigin, { prefix: [signatureId] })]
+      .map(({ key }) => ({
+        owner: String(key[1]),
+        tenant: String(key[2]),
+        environment: String(key[3]),
+      }));
+  }
+
+  #sum(
+    prefix: readonly (string | number)[],
+    from: number,
+    to: number,
+    table: string,
+    hourAt: number,
+    add: (hour: number, n: number) => void,
+  ): void {
+    for (
+      const { key, value } of this.#reader.range<number>(table, {
+        prefix,
+        start: [...prefix, from],
+        end: [...prefix, to],
+      })
+    ) add(key[hourAt] as number, value);
+  }
+
+  #entry(signatureId: string): CatalogEntry {
+    const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
+    if (entry === undefined) {
+      throw new LoupeError("not_found", `Cannot find signature ${signatureId}`);
+    }
+    return entry;
+  }
+}
+
+function alignUp(millis: number, size: number): number {
+  return Math.ceil(millis / size) * size;
+}

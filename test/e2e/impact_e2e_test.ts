@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { runEntry } from "../support/cli.ts";
+import { startServer } from "../support/server.ts";
+
+const FIXTURE = new URL("../../fixtures/scenario/", import.meta.url).pathname;
+
+interface TruthIncident {
+  readonly id: string;
+  readonly root_signature: string;
+  readonly affected_customers: readonly { readonly customer: string; readonly count: number }[];
+}
+
+/** The catalogue signatures whose first line the root template generates. */
+function rootsOf(root: string, signatures: { id: string; template: string }[]): string[] {
+  const pattern = new RegExp(
+    `^${root.split("<*>").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\S+")}$`,
+  );
+  return signatures.filter((s) => pattern.test(s.template.split("\n")[0]!)).map((s) => s.id);
+}
+
+Deno.test("impact and trends over real HTTP on the fixture scenario match its truth", async (t) => {
+  const dataDir = await Deno.makeTempDir({ prefix: "loupe-impact-e2e-" });
+  const replay = await runEntry("replay", [
+    "--data",
+    dataDir,
+    "--customers",
+    `${FIXTURE}customers.csv`,
+    "--import",
+    `${FIXTURE}logs`,
+  ]);
+  assert.equal(replay.code, 0, replay.stderr);
+  const server = await startServer(dataDir);
+  const get = async (path: string) => {
+    const response = await fetch(`${server.url}${path}`);
+    return { status: response.status, body: await response.json() };
+  };
+  try {
+    const truth = JSON.parse(await Deno.readTextFile(`${FIXTURE}truth.json`)) as {
+      incidents: TruthIncident[];
+    };
+    const { body: catalogue } = await get("/v1/signatures?limit=1000");
+
+    await t.step(
+      "every incident's affected customers are the truth's, with their line counts",
+      async () => {
+        for (const incident of truth.incidents) {
+          const roots = rootsOf(incident.root_signature, catalogue.items);
+          if (incident.affected_customers.length > 0) {
+            assert.ok(roots.length > 0, `${incident.id} has a signature`);
+          }
+          const found = new Map<string, number>();
+          for (const id of roots) {
+            const { status, body } = await get(`/v1/signatures/${id}/impact`);
+            assert.equal(status, 200);
+            for (const a of body.affected) {
+              found.set(a.customer, (found.get(a.customer) ?? 0) + a.count);
+            }
+          }
+          assert.deepEqual(
+            found,
+            new Map(incident.affected_customers.map((a) => [a.customer, a.count])),
+            incident.id,
+          );
+        }
+      },
+    );
+
+    await t.step("a signature's impact explains its score and its spread", async () => {
+      const [incident] = truth.incidents.filter((i) => i.affected_customers.length > 1);
+      const [id] = rootsOf(incident!.root_signature, catalogue.items);
+      const { body } = await get(`/v1/signatures/${id}/impact`);
+      assert.ok(body.impact.score > 0);
+      assert.ok(body.impact.reasons.length >= 4);
+      const order = body.propagation.order.map((o: { first_seen: string }) => o.first_seen);
+      assert.deepEqual(order, [...order].sort(), "customers in the order they were hit");
+    });
+
+    await t.step("a customer's impact report, as JSON and as CSV", async () => {
+      const customer = truth.incidents.flatMap((i) => i.affected_customers)[0]!.customer;
+      const { status, body } = await get(`/v1/customers/${customer}/impact?min_severity=ERROR`);
+      assert.equal(status, 200);
+      assert.equal(body.customer.customer_id, customer);
+      assert.ok(body.issues.length > 0);
+      assert.ok(
+        body.issues.every((i: { severity: string }) =>
+          i.severity === "ERROR" || i.severity === "FATAL"
+        ),
+      );
+      const csv = await fetch(
+        `${server.url}/v1/customers/${customer}/impact?format=csv&min_severity=ERROR`,
+      );
+      assert.match(csv.headers.get("content-type") ?? "", /^text\/csv/);
+      const lines = (await csv.text()).trim().split("\n");
+      assert.match(lines[0]!, /^customer,signature_id,severity,template,count,last_24h/);
+      assert.equal(lines.length, body.issues.length + 1);
+    });
+
+    await t.step(
+      "a trend's series sums to the signature's count, per day and per customer",
+      async () => {
+        const top = catalogue.items[0];
+        const { body } = await get(
+          `/v1/signatures/${top.id}/trend?bucket=day&from=2026-09-25T00:00:00Z`,
+        );
+        assert.equal(body.series.total, top.count);
+        assert.ok(
+          ["emerging", "spiking", "resolving", "stable", "new", "quiet"].includes(body.class),
+        );
+        assert.match(body.reason, /\S/);
+        const { body: trends } = await get("/v1/trends?severity=ERROR&limit=5");
+        assert.ok(trends.total > 0);
+        assert.ok(trends.items.length <= 5);
+      },
+    );
+
+    await t.step("bad requests say what was wrong", async () => {
+      assert.equal((await get("/v1/signatures/sig_nope/impact")).status, 404);
+      assert.equal((await get("/v1/customers/nobody/impact")).status, 404);
+      const badClass = await get("/v1/trends?class=booming");
+      assert.equal(badClass.status, 400);
+      assert.match(JSON.stringify(badClass.body), /unknown trend class booming/);
+      const top = catalogue.items[0];
+      const long = await get(`/v1/signatures/${top.id}/trend?from=2020-01-01T00:00:00Z`);
+      assert.equal(long.status, 400);
+    });
+  } finally {
+    await server.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
