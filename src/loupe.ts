@@ -26,6 +26,7 @@ import { listSignatures, quarantinePage, signatureDetail } from "./queries.ts";
 import { TICKET_PROJECTIONS } from "./tickets/mod.ts";
 import { Attribution } from "./customers/attribution.ts";
 import { customerProjection } from "./projections/customers.ts";
+import { issueProjection } from "./projections/issues.ts";
 
 export interface LoupeDeps {
   readonly store: EventStore;
@@ -40,6 +41,7 @@ export interface LoupeDeps {
 export const PROJECTIONS: readonly Projection[] = [
   signatureProjection,
   customerProjection,
+  issueProjection,
   ...TICKET_PROJECTIONS,
 ];
 

@@ -18,6 +18,8 @@ import { impactRoutes } from "../adapters/http/impact_routes.ts";
 import { ImpactService } from "./impact.ts";
 import { trendRoutes } from "../adapters/http/trend_routes.ts";
 import { TrendService } from "./trends.ts";
+import { issueRoutes } from "../adapters/http/issue_routes.ts";
+import { IssueService } from "./issues.ts";
 
 if (import.meta.main) {
   let config;
@@ -67,8 +69,14 @@ if (import.meta.main) {
     settled: () => loupe.settled(),
   });
   http.route("/", customerRoutes(customers, { maxBodyBytes: config.maxBodyBytes }));
-  http.route("/", impactRoutes(new ImpactService(projectionStore, loupe.attribution)));
-  http.route("/", trendRoutes(new TrendService(projectionStore, loupe.attribution)));
+  const impact = new ImpactService(projectionStore, loupe.attribution);
+  const trends = new TrendService(projectionStore, loupe.attribution);
+  http.route("/", impactRoutes(impact));
+  http.route("/", trendRoutes(trends));
+  http.route(
+    "/",
+    issueRoutes(new IssueService(projectionStore, loupe.attribution, impact, trends)),
+  );
   const server = Deno.serve({
     hostname: config.hostname,
     port: config.port,

@@ -15,6 +15,12 @@ import { Loupe } from "./loupe.ts";
 import { parseCustomerCsv } from "../adapters/customers/crm_csv.ts";
 import type { ImportReceipt } from "../ports/customers.ts";
 import { CustomerService } from "./customers/service.ts";
+import { customerImpactCsv, customerImpactJson } from "../adapters/http/impact_routes.ts";
+import { issueJson, prioritiesJson } from "../adapters/http/issue_routes.ts";
+import { trendJson } from "../adapters/http/trend_routes.ts";
+import { ImpactService } from "./impact.ts";
+import { IssueService } from "./issues.ts";
+import { TrendService } from "./trends.ts";
 
 if (import.meta.main) {
   let config;
@@ -162,6 +168,10 @@ if (import.meta.main) {
   const replaySeconds = (performance.now() - replayStarted) / 1000;
   clearInterval(rssSampler);
   sampleMemory();
+  let reports: string[] = [];
+  if (config.reportDir !== undefined) {
+    reports = await writeReports(config.reportDir, store, projectionStore, loupe);
+  }
   const summary = {
     ...(customersImported === undefined ? {} : {
       customers_registered: customersImported.registered.length,
@@ -183,10 +193,54 @@ if (import.meta.main) {
     peak_rss_bytes: peakRss,
     peak_heap_bytes: peakHeap,
     live_heap_by_quarter_bytes: liveHeapByQuarter,
+    ...(config.reportDir === undefined ? {} : { reports_written: reports.length }),
     elapsed: formatDuration((performance.now() - startedAt) / 1000),
   };
   console.log(JSON.stringify(summary, null, 2));
   await environment.close();
+}
+
+/** The reports a support manager takes to the weekly meeting, as files; returns their paths. */
+async function writeReports(
+  dir: string,
+  store: LmdbEventStore,
+  projections: LmdbProjectionStore,
+  loupe: Loupe,
+): Promise<string[]> {
+  const impact = new ImpactService(projections, loupe.attribution);
+  const trends = new TrendService(projections, loupe.attribution);
+  const issues = new IssueService(projections, loupe.attribution, impact, trends);
+  const customers = new CustomerService({
+    store,
+    projections,
+    attribution: loupe.attribution,
+    clock: { now: () => Date.now() },
+    settled: () => loupe.settled(),
+  });
+  await Deno.mkdir(`${dir}/customers`, { recursive: true });
+  const written: string[] = [];
+  const write = async (name: string, content: string) => {
+    await Deno.writeTextFile(`${dir}/${name}`, content);
+    written.push(`${dir}/${name}`);
+  };
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  const { asOf, items } = issues.priorities(100);
+  await write("priorities.json", json(prioritiesJson(asOf, items)));
+  const detected = issues.issues({ limit: 100_000, offset: 0 });
+  await write("issues.json", json({ total: detected.total, items: detected.items.map(issueJson) }));
+  await write("trends.json", json({ items: trends.trends(13).map(trendJson) }));
+  const ids = new Set([
+    ...customers.customers().map((c) => c.customerId),
+    ...loupe.attribution.origins().flatMap((o) => o.customer === null ? [] : [o.customer]),
+  ]);
+  await write("customers.json", json({ customers: [...ids].sort() }));
+  for (const id of [...ids].sort()) {
+    const report = impact.customerImpact(id, { minSeverity: 13, limit: 10_000 });
+    const file = id.replace(/[^\w.-]/g, "_");
+    await write(`customers/${file}.json`, json(customerImpactJson(report)));
+    await write(`customers/${file}.csv`, customerImpactCsv(report));
+  }
+  return written;
 }
 
 async function sizeOf(path: string): Promise<number> {

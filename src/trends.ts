@@ -3,6 +3,7 @@ import { LoupeError } from "../ports/errors.ts";
 import type { Series, SeriesQuery, SignatureTrend, TrendApi } from "../ports/trends.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
 import { type Attribution, originKey } from "./customers/attribution.ts";
+import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
 import {
   type CatalogEntry,
   HOUR_MS,
@@ -112,25 +113,70 @@ export class TrendService implements TrendApi {
     return trend;
   }
 
-  /** Its lines per version against each version's traffic. */
+  /**
+   * Its lines per version against each version's traffic. Lines that carry
+   * no version (a log4j pattern without it, an access log) are given the
+   * version their environment ran at that hour, from the versions the
+   * environment's other records name.
+   */
   versions(signatureId: string): VersionVerdict {
-    const rates = [
-      ...this.#reader.range<number>(TABLES.versionTotals, { prefix: [signatureId] }),
-    ].map(({ key, value }) => {
+    const counts = new Map<string, number>();
+    for (
+      const { key, value } of this.#reader.range<number>(TABLES.versionTotals, {
+        prefix: [signatureId],
+      })
+    ) {
       const version = String(key[1]);
-      return {
-        version,
-        count: value,
-        traffic: this.#reader.get<number>(TABLES.versionTrafficTotals, [version]) ?? 0,
-      };
-    });
+      if (version !== "") counts.set(version, value);
+    }
+    for (const [version, n] of this.#inferredVersions(signatureId)) {
+      counts.set(version, (counts.get(version) ?? 0) + n);
+    }
+    const rates = [...counts].map(([version, count]) => ({
+      version,
+      count,
+      traffic: this.#reader.get<number>(TABLES.versionTrafficTotals, [version]) ?? 0,
+    }));
     // A version that ran without ever logging it is evidence too.
-    const seen = new Set(rates.map((r) => r.version));
     for (const { key, value } of this.#reader.range<number>(TABLES.versionTrafficTotals)) {
       const version = String(key[0]);
-      if (!seen.has(version)) rates.push({ version, count: 0, traffic: value });
+      if (version !== "" && !counts.has(version)) rates.push({ version, count: 0, traffic: value });
     }
     return versionVerdict(rates);
+  }
+
+  /** The signature's unversioned lines, per version their origin ran when they were logged. */
+  #inferredVersions(signatureId: string): Map<string, number> {
+    const inferred = new Map<string, number>();
+    for (
+      const { key, value } of this.#reader.range<OriginTally>(TABLES.byOrigin, {
+        prefix: [signatureId],
+      })
+    ) {
+      const unversioned = value.versions.find((v) => v[0] === "")?.[1] ?? 0;
+      if (unversioned === 0) continue;
+      const origin = { owner: String(key[1]), tenant: String(key[2]), environment: String(key[3]) };
+      const timeline = [
+        ...this.#reader.range<EnvTally>(ENVIRONMENT_TABLES.versions, { prefix: originKey(origin) }),
+      ].map(({ key: k, value: v }) => [String(k[3]), v.firstSeen] as const)
+        .filter(([version]) => version !== "")
+        .sort((a, b) => a[1] - b[1]);
+      if (timeline.length === 0) continue;
+      // Mixed origins (some lines with a version) share out only the unversioned part.
+      const share = unversioned / value.count;
+      const prefix = [signatureId, ...originKey(origin)];
+      for (const { key: k, value: n } of this.#reader.range<number>(TABLES.hourly, { prefix })) {
+        const middle = (k[4] as number) + HOUR_MS / 2;
+        let running: string | undefined;
+        for (const [version, since] of timeline) {
+          if (since <= middle) running = version;
+          else break;
+        }
+        if (running !== undefined) inferred.set(running, (inferred.get(running) ?? 0) + n * share);
+      }
+    }
+    for (const [version, n] of inferred) inferred.set(version, Math.round(n));
+    return inferred;
   }
 
   /** Every signature at or above a severity seen in the last week, with its trend. */

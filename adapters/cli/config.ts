@@ -63,6 +63,8 @@ export interface ReplayConfig {
   readonly imports: readonly string[];
   /** The CRM's customer export (CSV), imported into the directory before the logs. */
   readonly customersFile?: string;
+  /** Where to write the reports (priorities, issues, trends, customer impact) after the rebuild. */
+  readonly reportDir?: string;
   readonly customer?: string;
   readonly environment?: string;
   readonly service?: string;
@@ -75,7 +77,8 @@ export interface ReplayConfig {
 }
 
 export const REPLAY_USAGE =
-  `Usage: deno task replay [--data DIR] [--customers CSV] [--import PATH ...] [--customer C] [--environment E]
+  `Usage: deno task replay [--data DIR] [--customers CSV] [--import PATH ...] [--report DIR]
+                        [--customer C] [--environment E]
                         [--service S] [--version V] [--format auto|jsonl|logfmt|syslog|access|text|csv]
                         [--layout customer/environment|none] [--batch-size N]
 
@@ -84,12 +87,15 @@ every projection from event position 0. A directory is read as
 <customer>/<environment>/<file> unless --customer is given or --layout none.
 --customers imports the CRM's customer export (CSV: customer_id, name, tier,
 contract_value, region, deployment_model, environments, tenant_id, ...) into the
-directory first: records are then attributed to customers by environment and tenant.`;
+directory first: records are then attributed to customers by environment and tenant.
+--report writes, as of the latest record: priorities.json, issues.json, trends.json,
+customers.json, and customers/<id>.json and .csv (each customer's impact report).`;
 
 const replaySchema = z.object({
   dataDir: z.string().min(1),
   imports: z.array(z.string().min(1)),
   customersFile: z.string().min(1).optional(),
+  reportDir: z.string().min(1).optional(),
   customer: z.string().min(1).optional(),
   environment: z.string().min(1).optional(),
   service: z.string().min(1).optional(),
@@ -110,6 +116,7 @@ export function replayConfig(
       data: { type: "string" },
       import: { type: "string", multiple: true },
       customers: { type: "string" },
+      report: { type: "string" },
       customer: { type: "string" },
       environment: { type: "string" },
       service: { type: "string" },
@@ -124,6 +131,7 @@ export function replayConfig(
     dataDir: values.data ?? env.LOUPE_DATA_DIR ?? "./data",
     imports: values.import ?? [],
     customersFile: values.customers,
+    reportDir: values.report,
     customer: values.customer,
     environment: values.environment,
     service: values.service,

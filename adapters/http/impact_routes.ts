@@ -84,7 +84,7 @@ function affectedJson(a: AffectedCustomer) {
   };
 }
 
-function signatureImpactJson(view: SignatureImpact) {
+export function signatureImpactJson(view: SignatureImpact) {
   const { signature, impact, propagation } = view;
   return {
     signature: {
@@ -173,7 +173,7 @@ function issueJson(issue: CustomerIssue) {
   };
 }
 
-function customerImpactJson(report: CustomerImpactReport) {
+export function customerImpactJson(report: CustomerImpactReport) {
   return {
     customer: { ...customerJsonOf(report.customer), weight_used: report.customer.weightUsed },
     as_of: iso(report.asOf),
@@ -187,7 +187,7 @@ function customerImpactJson(report: CustomerImpactReport) {
   };
 }
 
-function customerImpactCsv(report: CustomerImpactReport): string {
+export function customerImpactCsv(report: CustomerImpactReport): string {
   return stringify(
     report.issues.map((issue) => [
       report.customer.customerId,

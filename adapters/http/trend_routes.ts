@@ -32,7 +32,7 @@ const severity = z.string().transform((value, ctx) => {
   return parsed.number;
 });
 
-const CLASSES = ["emerging", "spiking", "resolving", "stable", "new", "quiet"] as const;
+const CLASSES = ["emerging", "spiking", "resolving", "stable", "quiet"] as const;
 
 const trendQuery = z.object({
   bucket: z.enum(["hour", "day", "week"]).default("day"),
@@ -93,11 +93,10 @@ export function trendRoutes(api: TrendApi): Hono {
     });
   });
 
-  // Emerging issues first: new and rising ones, then spikes, then the rest.
+  // Emerging issues first, then spikes, then the rest.
   http.get("/v1/trends", (c) => {
     const query = trendsQuery.parse(c.req.query());
     const order: Record<TrendClass, number> = {
-      new: 0,
       emerging: 1,
       spiking: 2,
       resolving: 3,
@@ -120,7 +119,7 @@ export function trendRoutes(api: TrendApi): Hono {
   return http;
 }
 
-function trendJson(view: SignatureTrend) {
+export function trendJson(view: SignatureTrend) {
   return {
     signature_id: view.signatureId,
     template: view.template,

@@ -44,6 +44,7 @@ export function evolve(state: TicketState, event: TicketEvent): TicketState {
       logEvents: [],
       resolution: null,
       resolutions: [],
+      escalations: 0,
     };
   }
   if (state === null) return null;
@@ -77,6 +78,8 @@ export function evolve(state: TicketState, event: TicketEvent): TicketState {
         ...next,
         status: to,
         closedAt: finished ? event.data.at : null,
+        escalations: state.escalations +
+          (to === "escalated" && state.status !== "escalated" ? 1 : 0),
         // A reopened ticket needs a new resolution before it can be solved again.
         resolution: finished ? state.resolution : null,
       };

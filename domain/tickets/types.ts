@@ -66,6 +66,8 @@ export interface Ticket {
   readonly resolution: Resolution | null;
   /** Every resolution ever recorded, oldest first. */
   readonly resolutions: readonly Resolution[];
+  /** How many times it was escalated: part of what an issue costs support. */
+  readonly escalations: number;
 }
 
 /** Before its first event a ticket does not exist. */

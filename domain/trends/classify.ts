@@ -46,13 +46,15 @@
  * suffix of it plus every 1–3 hour window inside it (sharing the other ½);
  * for a fall, the whole window (½) and the suffixes of at least a quarter of it
  * (sharing ½). A verdict is significant when the adjusted p is below `alpha`
- * and the window's ratio is at least `minRatio` (at most `1/minRatio` for a
+ * and the window's ratio is at least `minRatio` (at most `1/minFallRatio` for a
  * fall).
  *
  * ## Classes
  * - `quiet`: no occurrences in either window (ratio 1, p 1).
- * - `new`: none in the baseline, some recently, and `π^X < alpha` (the chance
- *   that all of them fall in the recent window by luck).
+ * - new (none in the baseline, some recently, and `π^X < alpha`, the chance
+ *   that all of them fall in the recent window by luck): `spiking` when half
+ *   of them came within 3 consecutive hours, `emerging` otherwise, the reason
+ *   saying "new".
  * - `spiking`: significantly above the baseline, and the excess is
  *   concentrated: at least half of the recent positive excess lies within 3
  *   consecutive hours, or the significant window is at most 3 hours long
@@ -62,7 +64,7 @@
  *   of the recent window, all observed) have strictly increasing rates, and the
  *   latest week against the one two weeks earlier is `≥ minRatio` with
  *   `p < alpha` (same test, same κ).
- * - `resolving`: significantly below the baseline (ratio `≤ 1/minRatio`),
+ * - `resolving`: significantly below the baseline (ratio `≤ 1/minFallRatio`),
  *   including dropping to zero after being regular.
  * - `stable`: anything else, including too little data to compare (then the
  *   ratio and rates are `NaN`).
@@ -101,7 +103,7 @@
  */
 
 /** How a signature's occurrences are moving. */
-export type TrendClass = "emerging" | "spiking" | "resolving" | "stable" | "new" | "quiet";
+export type TrendClass = "emerging" | "spiking" | "resolving" | "stable" | "quiet";
 
 /** Hourly occurrence counts of one signature. */
 export interface HourlySeries {
@@ -143,8 +145,14 @@ export interface TrendOptions {
   readonly baselineDays?: number;
   /** Significance level (default 0.001). */
   readonly alpha?: number;
-  /** Minimum effect size, as a rate ratio (default 2; a fall needs ≤ 1/minRatio). */
+  /** Minimum effect size of a rise, as a rate ratio (default 2). */
   readonly minRatio?: number;
+  /**
+   * Minimum effect size of a fall (default 1.5: a rate at most 2/3 of the
+   * baseline). Lower than a rise's: a fix rolling out customer by customer
+   * takes the rate down a share at a time.
+   */
+  readonly minFallRatio?: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -159,6 +167,7 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
   const days = options.baselineDays ?? 7;
   const alpha = options.alpha ?? 0.001;
   const minRatio = options.minRatio ?? 2;
+  const minFallRatio = options.minFallRatio ?? 1.5;
   if (!Number.isInteger(R) || R < 1) throw new RangeError(`recentHours must be an integer ≥ 1`);
   if (!Number.isInteger(days) || days < 1) {
     throw new RangeError(`baselineDays must be an integer ≥ 1`);
@@ -166,6 +175,9 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
   if (!(minRatio >= 1) || !Number.isFinite(minRatio)) {
     throw new RangeError(`minRatio must be a finite number ≥ 1`);
+  }
+  if (!(minFallRatio >= 1) || !Number.isFinite(minFallRatio)) {
+    throw new RangeError(`minFallRatio must be a finite number ≥ 1`);
   }
   if (!Number.isFinite(options.now) || !Number.isFinite(series.start)) {
     throw new RangeError(`now and start must be finite epoch milliseconds`);
@@ -301,16 +313,25 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
     const what = `${X} occurrence${X === 1 ? "" : "s"} in the last ${
       hoursText(R)
     }, none in ${previous}`;
-    return p < alpha
-      ? verdict("new", `new: ${what}, ${formatP(p)}`, Infinity, p, X / Hr, 0)
-      : verdict(
-        "stable",
-        `${what}; too few to be significant (${formatP(p)})`,
-        Infinity,
-        p,
-        X / Hr,
-        0,
-      );
+    if (p < alpha) {
+      // New: a burst if half of it came within a few hours, a rise otherwise.
+      let best = 0, run = 0;
+      for (let j = 0; j < R; j++) {
+        run += excess[j]! - (j >= BURST_HOURS ? excess[j - BURST_HOURS]! : 0);
+        best = Math.max(best, run);
+      }
+      return best >= CONCENTRATION * X
+        ? verdict("spiking", `new burst: ${what}, ${formatP(p)}`, Infinity, p, X / Hr, 0)
+        : verdict("emerging", `new: ${what}, ${formatP(p)}`, Infinity, p, X / Hr, 0);
+    }
+    return verdict(
+      "stable",
+      `${what}; too few to be significant (${formatP(p)})`,
+      Infinity,
+      p,
+      X / Hr,
+      0,
+    );
   }
 
   /** Raw one-sided p of window [a, b) against the baseline. */
@@ -365,7 +386,7 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
   const downOther = downOthers > 0 ? 0.5 / downOthers : 0;
   let downP = Infinity, downA = 0;
   const tryDown = (a: number, weight: number) => {
-    if (!usable(a, R) || !(ratioOf(a, R) <= 1 / minRatio)) return;
+    if (!usable(a, R) || !(ratioOf(a, R) <= 1 / minFallRatio)) return;
     const p = windowP(a, R, false) / weight;
     if (p < downP) [downP, downA] = [p, a];
   };
@@ -472,7 +493,8 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
   const ratio = ratioOf(0, R);
   const [recent, base] = rates(0, R);
   const p = Math.min(1, 2 * Math.min(windowP(0, R, true), windowP(0, R, false)));
-  const why = p < alpha ? `below the ${ratioText(minRatio)} threshold` : "not significant";
+  const threshold = ratio < 1 ? 1 / minFallRatio : minRatio;
+  const why = p < alpha ? `below the ${ratioText(threshold)} threshold` : "not significant";
   return verdict(
     "stable",
     `steady: rate ${ratioText(ratio)} over the last ${hoursText(R)} ${cmp}, ${formatP(p)} (${why})`,

@@ -19,7 +19,6 @@ const CLASSES: readonly TrendClass[] = [
   "spiking",
   "resolving",
   "stable",
-  "new",
   "quiet",
 ];
 
@@ -196,10 +195,14 @@ Deno.test("a +60% week-over-week growth over 4 weeks is a slow-burn emerging", (
   }
 });
 
-Deno.test("zero baseline then occurrences is new; a single stray one is not", () => {
+Deno.test("zero baseline then occurrences is new: a rise, or a burst when it came at once; a single stray one is not", () => {
   const hours = 30 * DAY;
   const v = classify(sample(5, hours, (i) => (i >= hours - 10 ? 3 : 0)));
-  assert.equal(v.class, "new", v.reason);
+  assert.equal(v.class, "emerging", v.reason);
+  assert.match(v.reason, /^new: /);
+  const burst = classify(sample(5, hours, (i) => (i >= hours - 3 ? 20 : 0)));
+  assert.equal(burst.class, "spiking", burst.reason);
+  assert.match(burst.reason, /^new burst: /);
   assert.equal(v.ratio, Infinity);
   assert.equal(v.baselineRate, 0);
   const counts = new Array(hours).fill(0);
@@ -382,7 +385,7 @@ function consistent(v: TrendVerdict, options: TrendOptions): void {
     assert.ok(v.pValue < alpha && v.ratio >= minRatio, v.reason);
   }
   if (v.class === "resolving") assert.ok(v.pValue < alpha && v.ratio <= 1 / minRatio, v.reason);
-  if (v.class === "new") assert.ok(v.pValue < alpha && v.ratio === Infinity);
+  if (v.ratio === Infinity && v.class !== "stable") assert.ok(v.pValue < alpha);
   if (Number.isFinite(v.ratio) && v.baselineRate > 0 && v.class !== "quiet") {
     assert.ok(Math.abs(v.ratio - v.recentRate / v.baselineRate) <= 1e-9 * v.ratio);
   }

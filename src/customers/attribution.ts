@@ -1,7 +1,7 @@
 import { Directory, type Origin } from "../../domain/customers/mod.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { customerProjection, directoryCustomers } from "../projections/customers.ts";
-import { signatureProjection, TABLES as SIGNATURE_TABLES } from "../projections/signatures.ts";
+import { type CatalogEntry, TABLES as SIGNATURE_TABLES } from "../projections/signatures.ts";
 import {
   ENVIRONMENT_TABLES,
   environmentLogProjection,
@@ -33,7 +33,9 @@ export class Attribution {
     }
     | undefined;
 
-  #affected: { at: string; counts: Map<string, number> } | undefined;
+  #affected:
+    | { directoryAt: number; counts: Map<string, { origins: number; customers: number }> }
+    | undefined;
 
   constructor(store: ProjectionStore) {
     this.#store = store;
@@ -62,29 +64,28 @@ export class Attribution {
     return environment === undefined ? all : all.filter((o) => o.environment === environment);
   }
 
-  /** How many distinct customers a signature has hit (unattributed records not counted). */
+  /**
+   * How many distinct customers a signature has hit (unattributed records
+   * not counted). Cached per signature until a new origin logs it or the
+   * directory changes, so steady ingest does not make every query cold.
+   */
   affectedCount(signatureId: string): number {
-    const at = `${this.#store.checkpoint(signatureProjection.name)}/${
-      this.#store.checkpoint(customerProjection.name)
-    }`;
-    if (this.#affected?.at !== at) this.#affected = { at, counts: new Map() };
-    let count = this.#affected.counts.get(signatureId);
-    if (count === undefined) {
-      const customers = new Set<string>();
-      for (
-        const { key } of this.#store.range(SIGNATURE_TABLES.byOrigin, { prefix: [signatureId] })
-      ) {
-        const customer = this.directory().customerOf(
-          String(key[1]),
-          String(key[2]),
-          String(key[3]),
-        );
-        if (customer !== null) customers.add(customer);
-      }
-      count = customers.size;
-      this.#affected.counts.set(signatureId, count);
+    const directoryAt = this.#store.checkpoint(customerProjection.name);
+    if (this.#affected?.directoryAt !== directoryAt) {
+      this.#affected = { directoryAt, counts: new Map() };
     }
-    return count;
+    const origins =
+      this.#store.get<CatalogEntry>(SIGNATURE_TABLES.signatures, [signatureId])?.origins ?? 0;
+    const cached = this.#affected.counts.get(signatureId);
+    if (cached !== undefined && cached.origins === origins) return cached.customers;
+    const directory = this.directory();
+    const customers = new Set<string>();
+    for (const { key } of this.#store.range(SIGNATURE_TABLES.byOrigin, { prefix: [signatureId] })) {
+      const customer = directory.customerOf(String(key[1]), String(key[2]), String(key[3]));
+      if (customer !== null) customers.add(customer);
+    }
+    this.#affected.counts.set(signatureId, { origins, customers: customers.size });
+    return customers.size;
   }
 
   /** How many customers there are to be affected: the directory's, else those seen in logs. */

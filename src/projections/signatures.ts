@@ -28,7 +28,10 @@ export interface OriginTally extends CustomerTally {
 }
 
 /** A catalogue entry as stored; customers are counted by the queries, through the directory. */
-export type CatalogEntry = Omit<SignatureSummary, "customers">;
+export type CatalogEntry = Omit<SignatureSummary, "customers"> & {
+  /** Distinct origins that logged it: its customers change only when this does (or the directory). */
+  readonly origins: number;
+};
 
 export interface IngestTotals {
   readonly records: number;
@@ -179,14 +182,17 @@ class ChunkDelta {
           firstSeen: existing?.firstSeen ?? null,
           lastSeen: existing?.lastSeen ?? null,
           generalizations: (existing?.generalizations ?? -1) + 1,
+          origins: existing?.origins ?? 0,
         } satisfies CatalogEntry,
       );
     }
     for (const [signatureId, origins] of this.byOrigin) {
       const totals = new Map<number, number>();
+      let newOrigins = 0;
       for (const { key, tally: delta, versions, hours } of origins.values()) {
         const originKey = [signatureId, ...key];
         const before = tx.get<OriginTally>(TABLES.byOrigin, originKey);
+        if (before === undefined) newOrigins++;
         tx.put(TABLES.byOrigin, originKey, mergeOrigin(before, delta, versions));
         const reverse = [...key, signatureId];
         tx.put(TABLES.originSignatures, reverse, (before?.count ?? 0) + delta.count);
@@ -209,6 +215,7 @@ class ChunkDelta {
         firstSeen: null,
         lastSeen: null,
         generalizations: -1,
+        origins: 0,
       };
       const merged = mergeCounts(
         entry.firstSeen === null ? undefined : entry as CustomerTally,
@@ -221,6 +228,7 @@ class ChunkDelta {
           ...entry,
           ...merged,
           severityNumber: Math.max(entry.severityNumber, delta.severityNumber),
+          origins: entry.origins + newOrigins,
         } satisfies CatalogEntry,
       );
     }

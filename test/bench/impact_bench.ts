@@ -36,7 +36,6 @@ interface TruthIncident {
 
 const SHAPE_OF: Record<TrendClass, string> = {
   emerging: "emerging",
-  new: "emerging",
   spiking: "spike",
   resolving: "resolving",
   stable: "stable",

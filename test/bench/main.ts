@@ -7,6 +7,7 @@ import type { Bench, BenchRow } from "./bench_types.ts";
 import { correlationBenches } from "./correlation_bench.ts";
 import { impactBenches } from "./impact_bench.ts";
 import { ingestBenches } from "./ingest_bench.ts";
+import { issueBenches } from "./issue_bench.ts";
 import { miningBenches } from "./mining_bench.ts";
 import { simulateBenches } from "./simulate_bench.ts";
 
@@ -15,6 +16,7 @@ const ALL: readonly Bench[] = [
   ...miningBenches,
   ...correlationBenches,
   ...impactBenches,
+  ...issueBenches,
   ...simulateBenches,
 ];
 

@@ -20,9 +20,12 @@ function rootsOf(root: string, signatures: { id: string; template: string }[]): 
 
 Deno.test("impact and trends over real HTTP on the fixture scenario match its truth", async (t) => {
   const dataDir = await Deno.makeTempDir({ prefix: "loupe-impact-e2e-" });
+  const reportDir = await Deno.makeTempDir({ prefix: "loupe-impact-reports-" });
   const replay = await runEntry("replay", [
     "--data",
     dataDir,
+    "--report",
+    reportDir,
     "--customers",
     `${FIXTURE}customers.csv`,
     "--import",
@@ -95,6 +98,25 @@ Deno.test("impact and trends over real HTTP on the fixture scenario match its tr
       assert.equal(lines.length, body.issues.length + 1);
     });
 
+    await t.step("replay --report writes the same reports the service answers", async () => {
+      const { customers } = JSON.parse(await Deno.readTextFile(`${reportDir}/customers.json`));
+      assert.ok(customers.length >= 12);
+      for (const customer of customers.slice(0, 4)) {
+        const served = await fetch(
+          `${server.url}/v1/customers/${customer}/impact?format=csv&limit=10000`,
+        );
+        assert.equal(
+          await Deno.readTextFile(`${reportDir}/customers/${customer}.csv`),
+          await served.text(),
+        );
+      }
+      const { body: priorities } = await get("/v1/priorities?limit=100");
+      assert.deepEqual(
+        JSON.parse(await Deno.readTextFile(`${reportDir}/priorities.json`)),
+        priorities,
+      );
+    });
+
     await t.step(
       "a trend's series sums to the signature's count, per day and per customer",
       async () => {
@@ -104,7 +126,7 @@ Deno.test("impact and trends over real HTTP on the fixture scenario match its tr
         );
         assert.equal(body.series.total, top.count);
         assert.ok(
-          ["emerging", "spiking", "resolving", "stable", "new", "quiet"].includes(body.class),
+          ["emerging", "spiking", "resolving", "stable", "quiet"].includes(body.class),
         );
         assert.match(body.reason, /\S/);
         const { body: trends } = await get("/v1/trends?severity=ERROR&limit=5");
@@ -113,7 +135,37 @@ Deno.test("impact and trends over real HTTP on the fixture scenario match its tr
       },
     );
 
+    await t.step("detected issues name the customers hit so far; priorities say why", async () => {
+      const { body: issues } = await get("/v1/issues?limit=100");
+      assert.ok(issues.total > 0);
+      for (const issue of issues.items) {
+        assert.ok(["new", "surge"].includes(issue.kind));
+        assert.match(issue.reason, /^(new|surge): /);
+        const { body: impact } = await get(`/v1/signatures/${issue.signature_id}/impact`);
+        assert.equal(issue.customers_affected, impact.customers_affected);
+      }
+      const { body: active } = await get("/v1/issues?status=active&kind=new");
+      assert.ok(
+        active.items.every((i: { status: string; kind: string }) =>
+          i.status === "active" && i.kind === "new"
+        ),
+      );
+      const { body: priorities } = await get("/v1/priorities?limit=5");
+      assert.equal(priorities.items.length, 5);
+      assert.deepEqual(priorities.items.map((p: { rank: number }) => p.rank), [1, 2, 3, 4, 5]);
+      const scores = priorities.items.map((p: { score: number }) => p.score);
+      assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+      assert.ok(
+        priorities.items.every((p: { severity: string }) =>
+          p.severity === "ERROR" || p.severity === "FATAL"
+        ),
+      );
+      assert.ok(priorities.items[0].reasons.length >= 3);
+    });
+
     await t.step("bad requests say what was wrong", async () => {
+      assert.equal((await get("/v1/issues/iss_nope")).status, 404);
+      assert.equal((await get("/v1/issues?kind=weird")).status, 400);
       assert.equal((await get("/v1/signatures/sig_nope/impact")).status, 404);
       assert.equal((await get("/v1/customers/nobody/impact")).status, 404);
       const badClass = await get("/v1/trends?class=booming");
@@ -126,5 +178,6 @@ Deno.test("impact and trends over real HTTP on the fixture scenario match its tr
   } finally {
     await server.stop();
     await Deno.remove(dataDir, { recursive: true });
+    await Deno.remove(reportDir, { recursive: true });
   }
 });

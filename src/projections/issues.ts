@@ -1,0 +1,180 @@
+import type { StoredEvent } from "../../ports/event_store.ts";
+import type { ProjectionWriter } from "../../ports/projection_store.ts";
+import type { LogBatchIngestedData } from "../../domain/events.ts";
+import {
+  BASELINE_HOURS,
+  type Detection,
+  detectIssue,
+  ISSUE_MIN_SEVERITY,
+} from "../../domain/issues/mod.ts";
+import type { Projection } from "./projection.ts";
+import { HOUR_MS } from "./signatures.ts";
+
+const DAY_MS = 24 * HOUR_MS;
+/** A signature quiet this long before detecting again opens a new issue (a recurrence). */
+const RECURRENCE_GAP_MS = 7 * DAY_MS;
+
+export const ISSUE_TABLES = {
+  /** [issueId] -> DetectedIssue. */
+  issues: "issues",
+  /** [signatureId] -> the latest issueId of the signature. */
+  bySignature: "issue_by_signature",
+  /** [detectedAt, issueId] -> 1: newest first listing. */
+  byTime: "issue_by_time",
+  /** [signatureId, hour] -> lines of WARN and above: the detector's own counts. */
+  hours: "issue_signature_hours",
+  /** [signatureId] -> { firstSeen, severityNumber }. */
+  signatures: "issue_signatures",
+  /** ["data"] -> first record time in the store. */
+  meta: "issue_meta",
+} as const;
+
+export interface DetectedIssue extends Detection {
+  readonly issueId: string;
+  readonly signatureId: string;
+  /** Time of the line that tipped it. */
+  readonly detectedAt: number;
+  /** Event log position of the batch that tipped it. */
+  readonly position: number;
+  /** Latest line of the signature since. */
+  readonly lastSeen: number;
+}
+
+interface SignatureState {
+  readonly firstSeen: number;
+  readonly severityNumber: number;
+}
+
+/**
+ * Issue detection as a read model: each ingest batch is applied on its own
+ * (so where chunks are cut never changes what is detected), and every hour a
+ * batch touched is judged for the signatures that batch logged at WARN or
+ * above. Which customers an issue hits comes from the signature's origins
+ * at query time, so the list grows as data arrives.
+ */
+export const issueProjection: Projection = {
+  name: "issues",
+  tables: Object.values(ISSUE_TABLES),
+  apply(events, tx) {
+    for (const event of events) {
+      if (event.type === "LogBatchIngested") {
+        applyBatch(event as StoredEvent<string, LogBatchIngestedData>, tx);
+      }
+    }
+  },
+};
+
+function applyBatch(event: StoredEvent<string, LogBatchIngestedData>, tx: ProjectionWriter): void {
+  const records = event.data.records;
+  if (records.length === 0) return;
+  let earliest = Infinity;
+  /** signatureId -> hour -> [lines, first line's time]. */
+  const touched = new Map<string, Map<number, [number, number]>>();
+  const latest = new Map<string, number>();
+  const states = new Map<string, SignatureState>();
+  for (const record of records) {
+    earliest = Math.min(earliest, record.timestamp);
+    latest.set(
+      record.signatureId,
+      Math.max(latest.get(record.signatureId) ?? -Infinity, record.timestamp),
+    );
+    if (record.severityNumber < ISSUE_MIN_SEVERITY) continue;
+    const state = states.get(record.signatureId) ??
+      tx.get<SignatureState>(ISSUE_TABLES.signatures, [record.signatureId]);
+    states.set(record.signatureId, {
+      firstSeen: Math.min(state?.firstSeen ?? Infinity, record.timestamp),
+      severityNumber: Math.max(state?.severityNumber ?? 0, record.severityNumber),
+    });
+    const hour = Math.floor(record.timestamp / HOUR_MS) * HOUR_MS;
+    let hours = touched.get(record.signatureId);
+    if (hours === undefined) touched.set(record.signatureId, hours = new Map());
+    const at = hours.get(hour);
+    if (at === undefined) hours.set(hour, [1, record.timestamp]);
+    else {
+      at[0]++;
+      at[1] = Math.min(at[1], record.timestamp);
+    }
+  }
+  const dataSince = Math.min(
+    tx.get<number>(ISSUE_TABLES.meta, ["data"]) ?? Infinity,
+    earliest,
+  );
+  tx.put(ISSUE_TABLES.meta, ["data"], dataSince);
+  for (const [signatureId, state] of states) tx.put(ISSUE_TABLES.signatures, [signatureId], state);
+  for (const [signatureId, hours] of touched) {
+    for (const [hour, [n]] of hours) {
+      const key = [signatureId, hour];
+      tx.put(ISSUE_TABLES.hours, key, (tx.get<number>(ISSUE_TABLES.hours, key) ?? 0) + n);
+    }
+  }
+  const dataStart = Math.floor(dataSince / HOUR_MS) * HOUR_MS;
+  for (const [signatureId, hours] of touched) {
+    const state = states.get(signatureId)!;
+    const judged = [...hours].sort((a, b) => a[0] - b[0]);
+    // One read of the signature's hours from the first baseline to the last
+    // hour judged; each hour's baseline is then a sliding sum over it.
+    const first = judged[0]![0];
+    const last = judged[judged.length - 1]![0];
+    const from = Math.max(first - BASELINE_HOURS * HOUR_MS, dataStart);
+    const slots = (last - from) / HOUR_MS + 1;
+    const counts = new Array<number>(slots).fill(0);
+    for (
+      const { key, value } of tx.range<number>(ISSUE_TABLES.hours, {
+        prefix: [signatureId],
+        start: [signatureId, from],
+        end: [signatureId, last + 1],
+      })
+    ) counts[((key[1] as number) - from) / HOUR_MS] = value;
+    // before[i]: lines in the hours before slot i.
+    const before = new Array<number>(slots + 1).fill(0);
+    for (let i = 0; i < slots; i++) before[i + 1] = before[i]! + counts[i]!;
+    for (const [hour, [, firstAt]] of judged) {
+      const baselineFrom = Math.max(hour - BASELINE_HOURS * HOUR_MS, dataStart);
+      const at = (hour - from) / HOUR_MS;
+      const baselineCount = before[at]! - before[(baselineFrom - from) / HOUR_MS]!;
+      const detection = detectIssue({
+        severityNumber: state.severityNumber,
+        hour,
+        count: counts[at]!,
+        baselineCount,
+        baselineHours: Math.max(0, (hour - baselineFrom) / HOUR_MS),
+        firstSeen: state.firstSeen,
+        dataSince,
+      });
+      if (detection !== null) open(tx, signatureId, detection, firstAt, event.position);
+    }
+  }
+  for (const [signatureId, at] of latest) {
+    const issueId = tx.get<string>(ISSUE_TABLES.bySignature, [signatureId]);
+    if (issueId === undefined) continue;
+    const issue = tx.get<DetectedIssue>(ISSUE_TABLES.issues, [issueId])!;
+    if (at > issue.lastSeen) tx.put(ISSUE_TABLES.issues, [issueId], { ...issue, lastSeen: at });
+  }
+}
+
+function open(
+  tx: ProjectionWriter,
+  signatureId: string,
+  detection: Detection,
+  at: number,
+  position: number,
+): void {
+  const currentId = tx.get<string>(ISSUE_TABLES.bySignature, [signatureId]);
+  const current = currentId === undefined
+    ? undefined
+    : tx.get<DetectedIssue>(ISSUE_TABLES.issues, [currentId]);
+  // Still the same issue while it keeps logging; a recurrence after a quiet spell is a new one.
+  if (current !== undefined && at - current.lastSeen < RECURRENCE_GAP_MS) return;
+  const issueId = `iss_${signatureId.replace(/^sig_/, "")}_${Math.floor(at / HOUR_MS)}`;
+  const issue: DetectedIssue = {
+    ...detection,
+    issueId,
+    signatureId,
+    detectedAt: at,
+    position,
+    lastSeen: at,
+  };
+  tx.put(ISSUE_TABLES.issues, [issueId], issue);
+  tx.put(ISSUE_TABLES.bySignature, [signatureId], issueId);
+  tx.put(ISSUE_TABLES.byTime, [at, issueId], 1);
+}
