@@ -16,6 +16,7 @@ import type { ProjectionStore } from "../ports/projection_store.ts";
 import type { TicketSummary } from "../ports/tickets.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "./customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
+import { customerProjection } from "./projections/customers.ts";
 import {
   type CatalogEntry,
   HOUR_MS,
@@ -38,6 +39,11 @@ const TREND_HOURS = 8 * 24;
 export class ImpactService implements ImpactApi {
   readonly #reader: ProjectionStore;
   readonly #attribution: Attribution;
+  /** Summaries for list views, by signature: see `affectedSummary`. */
+  readonly #summaries = new Map<
+    string,
+    { key: string; affected: AffectedCustomer[]; impact: number }
+  >();
 
   constructor(reader: ProjectionStore, attribution: Attribution) {
     this.#reader = reader;
@@ -62,6 +68,33 @@ export class ImpactService implements ImpactApi {
       impact: impactOf(entry.severityNumber, exposures, this.#attribution.customerCount()),
       propagation: propagationOf(exposures, asOf),
     };
+  }
+
+  /**
+   * The customers a signature hit and its impact score, for views that list
+   * many signatures (a customer's report, issues, priorities). Recomputed
+   * when a new hour of data begins, a new origin logs it or the directory
+   * changes; within the hour its counts may trail by that hour's lines.
+   */
+  affectedSummary(signatureId: string): { affected: AffectedCustomer[]; impact: number } {
+    const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
+    const key = `${Math.floor(this.asOf() / HOUR_MS)}/${entry?.origins ?? 0}/${
+      this.#reader.checkpoint(customerProjection.name)
+    }`;
+    const cached = this.#summaries.get(signatureId);
+    if (cached?.key === key) return cached;
+    const affected = this.affected(signatureId).affected;
+    const summary = {
+      key,
+      affected,
+      impact: impactOf(
+        entry?.severityNumber ?? 0,
+        affected.map(exposureOf),
+        this.#attribution.customerCount(),
+      ).score,
+    };
+    this.#summaries.set(signatureId, summary);
+    return summary;
   }
 
   /** Every attributed customer a signature hit, heaviest first, and what is unattributed. */
@@ -165,7 +198,7 @@ export class ImpactService implements ImpactApi {
       if (entry === undefined || entry.severityNumber < query.minSeverity) continue;
       const series = this.#series(signatureId, origins, asOf);
       const linked = tickets.filter((t) => t.signatures.includes(signatureId));
-      const hit = this.affected(signatureId).affected;
+      const summary = this.affectedSummary(signatureId);
       issues.push({
         signatureId,
         template: entry.template,
@@ -178,10 +211,8 @@ export class ImpactService implements ImpactApi {
         environments: [...own.environments].sort(),
         versions: [...own.versions].filter((v) => v !== "").sort(),
         trend: series.trend,
-        otherCustomers: hit.filter((a) => a.customer !== customerId).length,
-        impact:
-          impactOf(entry.severityNumber, hit.map(exposureOf), this.#attribution.customerCount())
-            .score,
+        otherCustomers: summary.affected.filter((a) => a.customer !== customerId).length,
+        impact: summary.impact,
         tickets: linked.map(summaryOf),
       });
     }

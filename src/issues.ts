@@ -1,4 +1,3 @@
-import { impactOf } from "../domain/impact/mod.ts";
 import { ISSUE_MIN_SEVERITY } from "../domain/issues/mod.ts";
 import { type Priority, rankPriorities, type SupportCost } from "../domain/priorities/mod.ts";
 import type { Ticket } from "../domain/tickets/mod.ts";
@@ -71,13 +70,13 @@ export class IssueService implements IssueApi {
       if (entry.severityNumber < Math.max(minSeverity, ISSUE_MIN_SEVERITY)) continue;
       if (entry.count === 0) continue;
       if ((entry.lastSeen ?? -Infinity) < asOf - PRIORITY_WINDOW_MS) continue;
-      const affected = this.#impact.affected(entry.signatureId).affected;
+      const { affected, impact } = this.#impact.affectedSummary(entry.signatureId);
       const trend = this.#trends.trend(entry.signatureId);
       inputs.push({
         signatureId: entry.signatureId,
         template: entry.template,
         severityNumber: entry.severityNumber,
-        impact: impactOf(entry.severityNumber, affected, this.#attribution.customerCount()).score,
+        impact,
         customers: affected.length,
         trend: trend.trend.class,
         trendReason: trend.trend.reason,
@@ -95,7 +94,7 @@ export class IssueService implements IssueApi {
 
   #view(issue: DetectedIssue, asOf: number): IssueView {
     const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [issue.signatureId]);
-    const affected = this.#impact.affected(issue.signatureId).affected;
+    const { affected, impact } = this.#impact.affectedSummary(issue.signatureId);
     return {
       issueId: issue.issueId,
       signatureId: issue.signatureId,
@@ -107,8 +106,7 @@ export class IssueService implements IssueApi {
       lastSeen: issue.lastSeen,
       status: statusOf(issue, asOf),
       affected,
-      impact: impactOf(entry?.severityNumber ?? 0, affected, this.#attribution.customerCount())
-        .score,
+      impact,
       tickets: this.#linkedTickets(issue.signatureId).map(summaryOf),
     };
   }

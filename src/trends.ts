@@ -9,7 +9,6 @@ import {
   HOUR_MS,
   type IngestTotals,
   type OriginTally,
-  signatureProjection,
   TABLES,
 } from "./projections/signatures.ts";
 
@@ -42,7 +41,9 @@ export class TrendService implements TrendApi {
     this.#entry(signatureId);
     const size = BUCKET_MS[query.bucket];
     const to = alignUp(query.to ?? this.asOf() + 1, HOUR_MS);
-    const from = Math.floor((query.from ?? to - 30 * DAY_MS) / HOUR_MS) * HOUR_MS;
+    // A version's lines are counted by day: its series starts at a midnight.
+    const alignment = query.version === undefined ? HOUR_MS : DAY_MS;
+    const from = Math.floor((query.from ?? to - 30 * DAY_MS) / alignment) * alignment;
     if (to - from > MAX_RANGE_MS) {
       throw new LoupeError("bad_request", "Cannot answer a series over more than 366 days");
     }
@@ -59,7 +60,13 @@ export class TrendService implements TrendApi {
       );
     }
     if (query.version !== undefined) {
-      this.#sum([signatureId, query.version], from, to, TABLES.versionHourly, 2, addHour);
+      if (query.bucket === "hour") {
+        throw new LoupeError(
+          "bad_request",
+          "Cannot give a version's series by hour: versions are counted by day (use bucket=day or week)",
+        );
+      }
+      this.#sum([signatureId, query.version], from, to, TABLES.versionDaily, 2, addHour);
     } else if (!scoped) {
       this.#sum([signatureId], from, to, TABLES.hourlyTotal, 1, addHour);
     } else {
@@ -88,7 +95,8 @@ export class TrendService implements TrendApi {
       const cached = this.#cached().get(signatureId);
       if (cached !== undefined) return cached;
     }
-    const end = alignUp(now + 1, HOUR_MS);
+    // Complete hours only: the one under way is not over yet.
+    const end = Math.floor(now / HOUR_MS) * HOUR_MS;
     const start = end - TREND_HOURS * HOUR_MS;
     const observedFrom = Math.max(start, Math.floor(this.#dataSince() / HOUR_MS) * HOUR_MS);
     const counts = new Array<number>((end - start) / HOUR_MS).fill(0);
@@ -156,10 +164,14 @@ export class TrendService implements TrendApi {
       const unversioned = value.versions.find((v) => v[0] === "")?.[1] ?? 0;
       if (unversioned === 0) continue;
       const origin = { owner: String(key[1]), tenant: String(key[2]), environment: String(key[3]) };
-      const timeline = [
+      const versions = [
         ...this.#reader.range<EnvTally>(ENVIRONMENT_TABLES.versions, { prefix: originKey(origin) }),
-      ].map(({ key: k, value: v }) => [String(k[3]), v.firstSeen] as const)
-        .filter(([version]) => version !== "")
+      ].filter(({ key: k }) => String(k[3]) !== "");
+      const records = versions.reduce((sum, { value: v }) => sum + v.count, 0);
+      // A version a handful of stray or corrupt lines name never ran here.
+      const timeline = versions
+        .filter(({ value: v }) => v.count >= Math.max(10, records * 0.01))
+        .map(({ key: k, value: v }) => [String(k[3]), v.firstSeen] as const)
         .sort((a, b) => a[1] - b[1]);
       if (timeline.length === 0) continue;
       // Mixed origins (some lines with a version) share out only the unversioned part.
@@ -192,8 +204,13 @@ export class TrendService implements TrendApi {
     return out;
   }
 
+  /**
+   * Trends as of the latest data, kept until a new hour of data begins: the
+   * test reads complete hours only, so within an hour its verdict cannot
+   * change (the version rates may trail by that hour's lines).
+   */
   #cached(): Map<string, SignatureTrend> {
-    const at = this.#reader.checkpoint(signatureProjection.name);
+    const at = Math.floor(this.asOf() / HOUR_MS);
     if (this.#cache?.at !== at) this.#cache = { at, trends: new Map() };
     return this.#cache.trends;
   }

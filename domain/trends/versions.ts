@@ -36,6 +36,8 @@ export interface VersionVerdict {
 const AFFECTED_SHARE = 0.1;
 /** ...and with at least this many lines. */
 const MIN_LINES = 3;
+/** Versions with less traffic than this are left out: a few stray or corrupt lines name versions that never ran. */
+const MIN_TRAFFIC = 100;
 /** A clean version must have run long enough to expect this many lines at the affected rate. */
 const EXPECTED_LINES = 10;
 
@@ -80,7 +82,7 @@ export function compareVersions(a: string, b: string): number {
  * ```
  */
 export function versionVerdict(versions: readonly VersionRate[]): VersionVerdict {
-  const rates = versions.filter((v) => v.version !== "" && v.traffic > 0)
+  const rates = versions.filter((v) => v.version !== "" && v.traffic >= MIN_TRAFFIC)
     .sort((a, b) => compareVersions(a.version, b.version))
     .map((v) => ({ ...v, perMillion: v.count / v.traffic * 1e6 }));
   const top = Math.max(0, ...rates.map((r) => r.perMillion));

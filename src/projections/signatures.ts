@@ -42,6 +42,7 @@ export interface IngestTotals {
 }
 
 export const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 export const EXAMPLES_KEPT = 10;
 
 export const TABLES = {
@@ -54,8 +55,8 @@ export const TABLES = {
   hourly: "signature_origin_hours",
   /** [signatureId, hour] -> records. */
   hourlyTotal: "signature_hours",
-  /** [signatureId, version, hour] -> records. */
-  versionHourly: "signature_version_hours",
+  /** [signatureId, version, day] -> records: per-version series, by day (versions last weeks). */
+  versionDaily: "signature_version_days",
   /** [version, hour] -> every record of that version: its traffic. */
   versionTraffic: "version_hours",
   /** [signatureId, version] -> records, all time. */
@@ -103,11 +104,12 @@ class ChunkDelta {
   readonly signatures = new Map<string, Tally>();
   /** signatureId -> origin id -> counts. */
   readonly byOrigin = new Map<string, Map<string, OriginDelta>>();
-  /** signatureId -> version -> hour -> records. */
-  readonly versionHourly = new Map<string, Map<string, Map<number, number>>>();
+  /** signatureId -> version -> day -> records. */
+  readonly versionDaily = new Map<string, Map<string, Map<number, number>>>();
   /** version -> hour -> records. */
   readonly versionTraffic = new Map<string, Map<number, number>>();
-  readonly examples = new Map<string, ExampleLine[]>();
+  /** The latest records of each signature in the chunk, made into example lines only when written. */
+  readonly examples = new Map<string, { record: StoredRecord; batch: LogBatchIngestedData }[]>();
   readonly quarantine: { position: number; index: number; line: QuarantinedLine }[] = [];
   records = 0;
   quarantined = 0;
@@ -156,13 +158,13 @@ class ChunkDelta {
       } else bump(at.tally, record);
       tally(at.versions, version, record);
       at.hours.set(hour, (at.hours.get(hour) ?? 0) + 1);
-      let versions = this.versionHourly.get(record.signatureId);
-      if (versions === undefined) this.versionHourly.set(record.signatureId, versions = new Map());
-      increment(versions, version, hour);
+      let versions = this.versionDaily.get(record.signatureId);
+      if (versions === undefined) this.versionDaily.set(record.signatureId, versions = new Map());
+      increment(versions, version, Math.floor(record.timestamp / DAY_MS) * DAY_MS);
       increment(this.versionTraffic, version, hour);
       let examples = this.examples.get(record.signatureId);
       if (examples === undefined) this.examples.set(record.signatureId, examples = []);
-      examples.push(toExample(record, batch));
+      examples.push({ record, batch });
       if (examples.length > 2 * EXAMPLES_KEPT) examples.splice(0, examples.length - EXAMPLES_KEPT);
     }
   }
@@ -232,11 +234,11 @@ class ChunkDelta {
         } satisfies CatalogEntry,
       );
     }
-    for (const [signatureId, versions] of this.versionHourly) {
-      for (const [version, hours] of versions) {
+    for (const [signatureId, versions] of this.versionDaily) {
+      for (const [version, days] of versions) {
         let total = 0;
-        for (const [hour, n] of hours) {
-          add(tx, TABLES.versionHourly, [signatureId, version, hour], n);
+        for (const [day, n] of days) {
+          add(tx, TABLES.versionDaily, [signatureId, version, day], n);
           total += n;
         }
         add(tx, TABLES.versionTotals, [signatureId, version], total);
@@ -252,7 +254,8 @@ class ChunkDelta {
     }
     for (const [signatureId, recent] of this.examples) {
       const before = tx.get<ExampleLine[]>(TABLES.examples, [signatureId]) ?? [];
-      tx.put(TABLES.examples, [signatureId], [...before, ...recent].slice(-EXAMPLES_KEPT));
+      const latest = recent.slice(-EXAMPLES_KEPT).map((e) => toExample(e.record, e.batch));
+      tx.put(TABLES.examples, [signatureId], [...before, ...latest].slice(-EXAMPLES_KEPT));
     }
     for (const { position, index, line } of this.quarantine) {
       tx.put(TABLES.quarantine, [position, index], line);

@@ -13,6 +13,20 @@ const HISTORY_HOURS = 8 * 24;
 const LINES_PER_CUSTOMER_HOUR = 40;
 const TRIALS = 10;
 
+/** Faults that look like nothing else, so each is a signature of its own. */
+const FAULTS = [
+  "Ledger sync aborted because the billing upstream rejected the batch",
+  "Tax engine unreachable while computing invoice totals",
+  "Currency conversion service answered with an empty rate table",
+  "CRM webhook signature mismatch on inbound contact update",
+  "Bank statement import stopped at a malformed header row",
+  "ERP connector lost its session and could not log back in",
+  "Payment service provider refused the settlement file",
+  "Identity verification provider timed out during onboarding",
+  "Warehouse management system returned stale stock levels for the whole catalogue",
+  "Single sign-on metadata refresh failed with an expired certificate",
+];
+
 const BACKGROUND = [
   (n: number) => ({ level: "info", msg: `Order ord_${n} placed with ${n % 7} items` }),
   (n: number) => ({ level: "info", msg: `User u${n}@shop.test logged in from 10.0.${n % 250}.1` }),
@@ -67,11 +81,7 @@ const detection: Bench = {
         // The steady stream goes on while the fault starts for three customers.
         for (let c = 0; c < CUSTOMERS; c += 6) await post(c, history(c, hour, 1, start));
         const hit = [0, 1, 2].map((i) => (trial * 3 + i) % CUSTOMERS);
-        const fault = `Ledger ${
-          ["sync", "export", "import", "close", "audit"][trial % 5]
-        } step ${trial} aborted: upstream ${
-          ["billing", "tax", "fx", "crm", "bank", "erp", "psp", "kyc", "wms", "sso"][trial]
-        } returned HTTP 500`;
+        const fault = FAULTS[trial % FAULTS.length]!;
         const started = performance.now();
         await Promise.all(hit.map((c) =>
           post(
@@ -97,7 +107,8 @@ const detection: Bench = {
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       }
-      const worst = Math.max(...latencies);
+      // A trial that never showed its issue counts as failed, not as fast.
+      const worst = found < TRIALS ? Infinity : Math.max(...latencies);
       const sorted = [...latencies].sort((a, b) => a - b);
       return [
         { bench: "issue-detection", metric: "issues detected", value: found, unit: `of ${TRIALS}` },
@@ -110,7 +121,7 @@ const detection: Bench = {
         {
           bench: "issue-detection",
           metric: "records to issue with customers, worst",
-          value: Math.round(worst),
+          value: worst === Infinity ? Infinity : Math.round(worst),
           unit: "ms",
           ...atMost(Math.round(worst), 5_000),
           note: `${CUSTOMERS} customers, ${HISTORY_HOURS / 24} days of history, steady stream`,

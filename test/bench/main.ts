@@ -8,6 +8,7 @@ import { correlationBenches } from "./correlation_bench.ts";
 import { impactBenches } from "./impact_bench.ts";
 import { ingestBenches } from "./ingest_bench.ts";
 import { issueBenches } from "./issue_bench.ts";
+import { queryBenches } from "./query_bench.ts";
 import { miningBenches } from "./mining_bench.ts";
 import { simulateBenches } from "./simulate_bench.ts";
 
@@ -17,6 +18,7 @@ const ALL: readonly Bench[] = [
   ...correlationBenches,
   ...impactBenches,
   ...issueBenches,
+  ...queryBenches,
   ...simulateBenches,
 ];
 

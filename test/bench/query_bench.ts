@@ -1,0 +1,327 @@
+/**
+ * `query-latency`: the issue-6 endpoints (signature impact, customer impact,
+ * signature trend with a year's daily series, trends, issues, priorities,
+ * customers) over a year of data, p50/p99, and the projections' size on disk
+ * per day. The state is built by the real projections from synthetic ingest
+ * batches written straight into LMDB (no event store, no parsing): 500
+ * customers, a third of them tenants of shared clusters, releases rolled out
+ * through the year, background signatures and incidents that come and go.
+ * Size with LOUPE_BENCH_QUERY_DAYS (default 365) and
+ * LOUPE_BENCH_QUERY_PER_DAY (default 1,000,000).
+ */
+import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
+import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
+import type { Customer } from "../../domain/customers/mod.ts";
+import type { LogBatchIngestedData, StoredRecord } from "../../domain/events.ts";
+import type { StoredEvent } from "../../ports/event_store.ts";
+import { Attribution } from "../../src/customers/attribution.ts";
+import { ImpactService } from "../../src/impact.ts";
+import { IssueService } from "../../src/issues.ts";
+import { PROJECTIONS } from "../../src/loupe.ts";
+import { TrendService } from "../../src/trends.ts";
+import { atMost, type Bench, type BenchRow } from "./bench_types.ts";
+import { rng } from "./rng.ts";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const DAYS = Number(Deno.env.get("LOUPE_BENCH_QUERY_DAYS") ?? 365);
+const PER_DAY = Number(Deno.env.get("LOUPE_BENCH_QUERY_PER_DAY") ?? 1_000_000);
+const CUSTOMERS = 500;
+const CLUSTERS = 8;
+const BACKGROUND = 200;
+const INCIDENTS = 60;
+const RELEASE_EVERY_DAYS = 21;
+const QUERIES = 50;
+
+interface Site {
+  readonly owner: string;
+  readonly environment: string;
+  readonly tenant: string | null;
+  readonly customer: number;
+  /** Day this site upgrades after each release. */
+  readonly lag: number;
+}
+
+function fleet(): { customers: Customer[]; sites: Site[] } {
+  const random = rng(11);
+  const customers: Customer[] = [];
+  const sites: Site[] = [];
+  for (let c = 0; c < CUSTOMERS; c++) {
+    const id = `cust-${String(c).padStart(3, "0")}`;
+    const shared = c % 3 === 0;
+    const tier = c % 10 === 0 ? "enterprise" : c % 3 === 1 ? "business" : "standard";
+    const cluster = `mt-${c % CLUSTERS}`;
+    const environments = shared
+      ? [`${cluster}/prod`]
+      : c % 4 === 0
+      ? [`${id}/prod`, `${id}/staging`]
+      : [`${id}/prod`];
+    customers.push({
+      customerId: id,
+      name: `Customer ${c}`,
+      tier,
+      contractValue: Math.round(
+        (tier === "enterprise" ? 200_000 : tier === "business" ? 40_000 : 6_000) * (0.5 + random()),
+      ),
+      weight: null,
+      region: ["eu-west", "us-east", "ap-south"][c % 3]!,
+      deploymentModel: shared ? "multi-tenant" : "single-tenant",
+      environments,
+      tenantId: shared ? `t-${c}` : null,
+      primaryContact: null,
+      primaryEmail: null,
+    });
+    for (const key of environments) {
+      const [owner, environment] = key.split("/") as [string, string];
+      sites.push({
+        owner,
+        environment,
+        tenant: shared ? `t-${c}` : null,
+        customer: c,
+        lag: Math.floor(random() * 6),
+      });
+    }
+  }
+  return { customers, sites };
+}
+
+async function build(projections: LmdbProjectionStore, start: number) {
+  const random = rng(5);
+  const { customers, sites } = fleet();
+  let position = 0;
+  const event = (type: string, stream: string, data: unknown, at: number): StoredEvent => ({
+    type,
+    data,
+    position: ++position,
+    stream,
+    streamVersion: position,
+    id: `e${position}`,
+    recordedAt: at,
+  });
+  const apply = async (events: StoredEvent[]) => {
+    const reached = events[events.length - 1]!.position;
+    await Promise.all(
+      PROJECTIONS.map((p) => projections.commit(p.name, reached, (tx) => p.apply(events, tx))),
+    );
+  };
+  const templates = [
+    ...Array.from({ length: BACKGROUND }, (_, i) => ({
+      id: `sig_bg${String(i).padStart(3, "0")}`,
+      template: `Background operation ${i} completed in <*> ms`,
+      severity: i % 9 === 0 ? 17 : i % 4 === 0 ? 13 : 9,
+    })),
+    ...Array.from({ length: INCIDENTS }, (_, i) => ({
+      id: `sig_inc${String(i).padStart(3, "0")}`,
+      template: `Incident ${i} failure in component <*>`,
+      severity: 17,
+    })),
+  ];
+  await apply([
+    ...customers.map((customer) =>
+      event("CustomerRegistered", "customers", { customer, at: start, by: null }, start)
+    ),
+    ...templates.map((t) =>
+      event("SignatureDiscovered", "ingest", {
+        signatureId: t.id,
+        template: t.template,
+        state: null,
+      }, start)
+    ),
+  ]);
+  const incidents = Array.from({ length: INCIDENTS }, (_, i) => {
+    const from = Math.floor(random() * DAYS * 24);
+    return {
+      signature: BACKGROUND + i,
+      from,
+      to: from + 6 + Math.floor(random() * 24 * 20),
+      sites: new Set(
+        Array.from(
+          { length: 2 + Math.floor(random() * 40) },
+          () => Math.floor(random() * sites.length),
+        ),
+      ),
+    };
+  });
+  const cumulative: number[] = [];
+  let acc = 0;
+  const weights = Array.from({ length: BACKGROUND }, (_, i) => 1 / (i + 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  for (const w of weights) cumulative.push(acc += w / total);
+  const pick = () => {
+    const x = random();
+    let lo = 0, hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const perSiteHour = Math.max(1, Math.round(PER_DAY / 24 / sites.length));
+  let records = 0;
+  const HOURS_PER_BATCH = 6;
+  let pending: StoredEvent[] = [];
+  for (let hour = 0; hour < DAYS * 24; hour += HOURS_PER_BATCH) {
+    for (let s = 0; s < sites.length; s++) {
+      const site = sites[s]!;
+      const list: StoredRecord[] = [];
+      for (let h = hour; h < hour + HOURS_PER_BATCH; h++) {
+        const day = Math.floor(h / 24) - site.lag;
+        const version = `3.${Math.max(0, Math.floor(day / RELEASE_EVERY_DAYS))}.0`;
+        const active = incidents.filter((i) => i.sites.has(s) && h >= i.from && h < i.to);
+        for (let i = 0; i < perSiteHour; i++) {
+          const template = active.length > 0 && random() < 0.05
+            ? templates[active[i % active.length]!.signature]!
+            : templates[pick()]!;
+          list.push({
+            timestamp: start + h * HOUR + Math.floor((i * HOUR) / perSiteHour),
+            customer: null,
+            environment: null,
+            service: null,
+            version,
+            severityNumber: template.severity,
+            message: template.template,
+            attributes: site.tenant === null ? [] : ["tenant_id", site.tenant],
+            line: list.length + 1,
+            offset: null,
+            signatureId: template.id,
+          });
+        }
+      }
+      records += list.length;
+      pending.push(event(
+        "LogBatchIngested",
+        "ingest",
+        {
+          batchId: `b${position}`,
+          source: `${site.owner}/${site.environment}/app.log`,
+          format: "jsonl",
+          context: { customer: site.owner, environment: site.environment },
+          receivedAt: start + hour * HOUR,
+          records: list,
+          quarantined: [],
+        } satisfies LogBatchIngestedData,
+        start + hour * HOUR,
+      ));
+      if (pending.length >= 16) {
+        await apply(pending);
+        pending = [];
+      }
+    }
+  }
+  if (pending.length > 0) await apply(pending);
+  return { records, customers, templates };
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function directorySize(dir: string): Promise<number> {
+  let bytes = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile) bytes += (await Deno.stat(`${dir}/${entry.name}`)).size;
+  }
+  return bytes;
+}
+
+const latency: Bench = {
+  name: "query-latency",
+  description: `issue-6 endpoints over ${DAYS} days of ${
+    PER_DAY.toLocaleString("en")
+  } events/day (projections in LMDB)`,
+  async run() {
+    const bench = "query-latency";
+    const dir = await Deno.makeTempDir({ prefix: "loupe-bench-query-" });
+    const environment = openLmdb(dir);
+    try {
+      const projections = new LmdbProjectionStore(environment);
+      const start = Date.UTC(2025, 10, 1);
+      const built = performance.now();
+      const { records, customers, templates } = await build(projections, start);
+      const buildSeconds = (performance.now() - built) / 1000;
+      const bytes = await directorySize(dir);
+      const attribution = new Attribution(projections);
+      const impact = new ImpactService(projections, attribution);
+      const trends = new TrendService(projections, attribution);
+      const issues = new IssueService(projections, attribution, impact, trends);
+      const random = rng(3);
+      const anySignature = () => templates[Math.floor(random() * templates.length)]!.id;
+      const anyCustomer = () => customers[Math.floor(random() * customers.length)]!.customerId;
+      const endpoints: [string, () => unknown][] = [
+        ["GET /v1/signatures/:id/impact", () => impact.signatureImpact(anySignature())],
+        [
+          "GET /v1/customers/:id/impact",
+          () => impact.customerImpact(anyCustomer(), { minSeverity: 13, limit: 500 }),
+        ],
+        ["GET /v1/signatures/:id/trend (365 daily points)", () => {
+          const id = anySignature();
+          trends.trend(id);
+          return trends.series(id, { bucket: "day", from: start + DAYS * DAY - 365 * DAY });
+        }],
+        [
+          "GET /v1/signatures/:id/trend (per customer, hourly week)",
+          () =>
+            trends.series(anySignature(), {
+              bucket: "hour",
+              customer: anyCustomer(),
+              from: start + (DAYS - 7) * DAY,
+            }),
+        ],
+        ["GET /v1/trends", () => trends.trends(13)],
+        ["GET /v1/issues", () => issues.issues({ limit: 50, offset: 0 })],
+        ["GET /v1/priorities", () => issues.priorities(20)],
+        ["GET /v1/customers (directory, origins)", () => attribution.origins()],
+      ];
+      const rows: BenchRow[] = [
+        {
+          bench,
+          metric: "records projected",
+          value: records,
+          unit: "records",
+          note: `${DAYS} days`,
+        },
+        {
+          bench,
+          metric: "projection build",
+          value: Math.round(records / buildSeconds),
+          unit: "records/s",
+        },
+        {
+          bench,
+          metric: "projections on disk per day",
+          value: Math.round(bytes / DAYS / 1024 / 1024 * 10) / 10,
+          unit: "MiB/day",
+          note: `${
+            Math.round(bytes / 1024 / 1024)
+          } MiB in all; the event log comes on top (see ingest)`,
+        },
+      ];
+      for (const [name, query] of endpoints) {
+        const times: number[] = [];
+        for (let i = 0; i < QUERIES; i++) {
+          const t0 = performance.now();
+          query();
+          times.push(performance.now() - t0);
+        }
+        const p99 = Math.round(percentile(times, 99) * 10) / 10;
+        rows.push(
+          {
+            bench,
+            metric: `${name} p50`,
+            value: Math.round(percentile(times, 50) * 10) / 10,
+            unit: "ms",
+          },
+          { bench, metric: `${name} p99`, value: p99, unit: "ms", ...atMost(p99, 100) },
+        );
+      }
+      return rows;
+    } finally {
+      await environment.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+};
+
+export const queryBenches: Bench[] = [latency];
