@@ -1,25 +1,14 @@
 /** What the impact views answer: who a signature hits and how badly, and a customer's issues. */
-import type { ImpactScore, Propagation } from "../domain/impact/mod.ts";
+import type { CustomerExposure, ImpactScore, Propagation } from "../domain/impact/mod.ts";
 import type { TrendClass } from "../domain/trends/mod.ts";
 import type { Customer } from "../domain/customers/mod.ts";
 import type { SignatureSummary } from "./application.ts";
 import type { TicketSummary } from "./tickets.ts";
 
-export interface AffectedCustomer {
-  readonly customer: string;
+/** One customer a signature hit, as the directory knows it. */
+export interface AffectedCustomer extends CustomerExposure {
   /** From the directory; null for a customer it does not have. */
   readonly name: string | null;
-  readonly tier: string | null;
-  readonly weight: number;
-  readonly count: number;
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-  readonly environments: readonly { readonly environment: string; readonly firstSeen: number }[];
-  readonly versions: readonly {
-    readonly version: string;
-    readonly count: number;
-    readonly firstSeen: number;
-  }[];
 }
 
 export interface SignatureImpact {

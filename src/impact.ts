@@ -1,5 +1,5 @@
 import { type Customer, customerWeight, TIER_DEFAULT_VALUE } from "../domain/customers/mod.ts";
-import { type CustomerExposure, impactOf, propagationOf } from "../domain/impact/mod.ts";
+import { impactOf, propagationOf } from "../domain/impact/mod.ts";
 import { isOpenStatus, type Ticket } from "../domain/tickets/mod.ts";
 import { classifyTrend } from "../domain/trends/mod.ts";
 import { LoupeError } from "../ports/errors.ts";
@@ -58,15 +58,14 @@ export class ImpactService implements ImpactApi {
   signatureImpact(signatureId: string): SignatureImpact {
     const entry = this.#entry(signatureId);
     const { affected, unattributed } = this.affected(signatureId);
-    const exposures = affected.map(exposureOf);
     const asOf = this.asOf();
     return {
       signature: { ...entry, customers: affected.length },
       asOf,
       affected,
       unattributed,
-      impact: impactOf(entry.severityNumber, exposures, this.#attribution.customerCount()),
-      propagation: propagationOf(exposures, asOf),
+      impact: impactOf(entry.severityNumber, affected, this.#attribution.customerCount()),
+      propagation: propagationOf(affected, asOf),
     };
   }
 
@@ -89,7 +88,7 @@ export class ImpactService implements ImpactApi {
       affected,
       impact: impactOf(
         entry?.severityNumber ?? 0,
-        affected.map(exposureOf),
+        affected,
         this.#attribution.customerCount(),
       ).score,
     };
@@ -336,17 +335,4 @@ export class ImpactService implements ImpactApi {
       lastSeen: v.lastSeen,
     })).sort((a, b) => (a.environment < b.environment ? -1 : 1));
   }
-}
-
-function exposureOf(a: AffectedCustomer): CustomerExposure {
-  return {
-    customer: a.customer,
-    weight: a.weight,
-    tier: a.tier,
-    count: a.count,
-    firstSeen: a.firstSeen,
-    lastSeen: a.lastSeen,
-    environments: a.environments,
-    versions: a.versions,
-  };
 }

@@ -10,12 +10,13 @@ import type {
 import type { Clock } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import type { SourceContext } from "../../domain/log_record.ts";
-import { parseSeverity, severityTextOf } from "../../domain/severity.ts";
+import { severityTextOf } from "../../domain/severity.ts";
 import { parseBody } from "../log_sources/file_source.ts";
 import type { FormatName } from "../log_formats/mod.ts";
 import { readBodyLimited } from "./body.ts";
 import { errorBody, errorResponse } from "./errors.ts";
 import { locateJsonError } from "./json_error.ts";
+import { severityParam, timeParam } from "./params.ts";
 
 export interface HttpConfig {
   /** Largest request body accepted, in bytes; larger ones get 413. */
@@ -48,18 +49,6 @@ const ingestQuery = z.object({
   strict: z.enum(["true", "false"]).optional(),
 }).strict();
 
-const timeParam = z.string().transform((value, ctx) => {
-  const millis = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(millis)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${value}" is not an ISO 8601 time or epoch milliseconds`,
-    });
-    return z.NEVER;
-  }
-  return millis;
-});
-
 const pageParams = {
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -67,17 +56,7 @@ const pageParams = {
 
 const signatureQuery = z.object({
   customer: label.optional(),
-  severity: z.string().transform((value, ctx) => {
-    const severity = parseSeverity(value);
-    if (severity === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: `"${value}" is not a severity (TRACE, DEBUG, INFO, WARN, ERROR, FATAL)`,
-      });
-      return z.NEVER;
-    }
-    return severity.number;
-  }).optional(),
+  severity: severityParam.optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
   ...pageParams,

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
-import { parseSeverity, severityTextOf } from "../../domain/severity.ts";
+import { severityTextOf } from "../../domain/severity.ts";
 import type {
   AffectedCustomer,
   CustomerImpactReport,
@@ -15,22 +15,13 @@ import type {
 } from "../../ports/impact.ts";
 import type { TicketSummary } from "../../ports/tickets.ts";
 import { customerJsonOf } from "./customer_routes.ts";
+import { severityParam } from "./params.ts";
 
 const iso = (millis: number | null) =>
   millis === null || !Number.isFinite(millis) ? null : new Date(millis).toISOString();
 
 const customerImpactQuery = z.object({
-  min_severity: z.string().transform((value, ctx) => {
-    const severity = parseSeverity(value);
-    if (severity === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: `"${value}" is not a severity (TRACE, DEBUG, INFO, WARN, ERROR, FATAL)`,
-      });
-      return z.NEVER;
-    }
-    return severity.number;
-  }).default(13),
+  min_severity: severityParam.default(13),
   limit: z.coerce.number().int().min(1).max(10_000).default(500),
   format: z.enum(["json", "csv"]).optional(),
 }).strict();

@@ -1,9 +1,10 @@
 /** Detected issues and engineering priorities over HTTP. */
 import { Hono } from "hono";
 import { z } from "zod";
-import { parseSeverity, severityTextOf } from "../../domain/severity.ts";
+import { severityTextOf } from "../../domain/severity.ts";
 import type { Priority } from "../../domain/priorities/mod.ts";
 import type { IssueApi, IssueView } from "../../ports/issues.ts";
+import { severityParam } from "./params.ts";
 
 const iso = (millis: number) => new Date(millis).toISOString();
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
@@ -18,17 +19,7 @@ const issueQuery = z.object({
 
 const priorityQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(20),
-  min_severity: z.string().transform((value, ctx) => {
-    const severity = parseSeverity(value);
-    if (severity === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: `"${value}" is not a severity (TRACE, DEBUG, INFO, WARN, ERROR, FATAL)`,
-      });
-      return z.NEVER;
-    }
-    return severity.number;
-  }).default(17),
+  min_severity: severityParam.default(17),
 }).strict();
 
 /** Customers listed inline per issue; the count covers all of them. */

@@ -1,43 +1,20 @@
 /** Trends over HTTP: occurrence series, trend classes and version correlation. */
 import { Hono } from "hono";
 import { z } from "zod";
-import { parseSeverity, severityTextOf } from "../../domain/severity.ts";
+import { severityTextOf } from "../../domain/severity.ts";
 import type { TrendClass } from "../../domain/trends/mod.ts";
 import type { SignatureTrend, TrendApi } from "../../ports/trends.ts";
+import { severityParam, timeParam } from "./params.ts";
 
 const iso = (millis: number) => new Date(millis).toISOString();
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
-
-const time = z.string().transform((value, ctx) => {
-  const millis = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(millis)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${value}" is not an ISO 8601 time or epoch milliseconds`,
-    });
-    return z.NEVER;
-  }
-  return millis;
-});
-
-const severity = z.string().transform((value, ctx) => {
-  const parsed = parseSeverity(value);
-  if (parsed === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${value}" is not a severity (TRACE, DEBUG, INFO, WARN, ERROR, FATAL)`,
-    });
-    return z.NEVER;
-  }
-  return parsed.number;
-});
 
 const CLASSES = ["emerging", "spiking", "resolving", "stable", "quiet"] as const;
 
 const trendQuery = z.object({
   bucket: z.enum(["hour", "day", "week"]).default("day"),
-  from: time.optional(),
-  to: time.optional(),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
   customer: z.string().min(1).max(200).optional(),
   environment: z.string().min(1).max(200).optional(),
   version: z.string().min(1).max(200).optional(),
@@ -56,7 +33,7 @@ const trendsQuery = z.object({
     }
     return classes as TrendClass[];
   }).optional(),
-  severity: severity.default(13),
+  severity: severityParam.default(13),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 }).strict();

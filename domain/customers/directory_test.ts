@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { customerOf as customer } from "./_test_customer.ts";
 import {
   type Customer,
   customerWeight,
@@ -11,23 +12,6 @@ import {
 } from "./mod.ts";
 
 const META = { at: 1_000, by: "crm-sync" };
-
-function customer(id: string, overrides: Partial<Customer> = {}): Customer {
-  return {
-    customerId: id,
-    name: `${id} Ltd`,
-    tier: "standard",
-    contractValue: null,
-    weight: null,
-    region: null,
-    deploymentModel: "single-tenant",
-    environments: [`${id}/prod`],
-    tenantId: null,
-    primaryContact: null,
-    primaryEmail: null,
-    ...overrides,
-  };
-}
 
 const shared = (id: string, tenant = id) =>
   customer(id, { deploymentModel: "multi-tenant", environments: ["eu-1/prod"], tenantId: tenant });

@@ -30,8 +30,7 @@ import {
   TICKET_PROJECTIONS,
   TicketService,
 } from "../../src/tickets/mod.ts";
-import { runEntry } from "../support/cli.ts";
-import { rawTokens, simulatorOutput, trueRoots } from "./sim_data.ts";
+import { rawTokens, replaySimulation, simulatorOutput, trueRoots } from "./sim_data.ts";
 import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";
 import { rng } from "./rng.ts";
 
@@ -181,15 +180,7 @@ const quality: Bench = {
     const sim = await simulatorOutput();
     const data = await Deno.makeTempDir({ prefix: "loupe-bench-corr-" });
     try {
-      const imported = await runEntry("replay", [
-        "--data",
-        data,
-        "--customers",
-        `${sim.dir}/customers.csv`,
-        "--import",
-        `${sim.dir}/logs`,
-      ]);
-      if (imported.code !== 0) throw new Error(`Cannot import the logs: ${imported.stderr}`);
+      await replaySimulation(sim.dir, data);
       const truth = readTruth(JSON.parse(await Deno.readTextFile(`${sim.dir}/truth.json`)));
       const tickets = readTickets(
         JSON.parse(await Deno.readTextFile(`${sim.dir}/tickets.json`)),

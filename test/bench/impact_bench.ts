@@ -19,9 +19,8 @@ import type { TrendClass } from "../../domain/trends/mod.ts";
 import { ImpactService } from "../../src/impact.ts";
 import { Loupe } from "../../src/loupe.ts";
 import { TrendService } from "../../src/trends.ts";
-import { runEntry } from "../support/cli.ts";
 import { atLeast, type Bench, type BenchRow } from "./bench_types.ts";
-import { rawTokens, simulatorOutput, trueRoots } from "./sim_data.ts";
+import { rawTokens, replaySimulation, simulatorOutput, trueRoots } from "./sim_data.ts";
 
 interface TruthIncident {
   readonly id: string;
@@ -52,15 +51,7 @@ const quality: Bench = {
     const sim = await simulatorOutput();
     const data = await Deno.makeTempDir({ prefix: "loupe-bench-impact-" });
     try {
-      const imported = await runEntry("replay", [
-        "--data",
-        data,
-        "--customers",
-        `${sim.dir}/customers.csv`,
-        "--import",
-        `${sim.dir}/logs`,
-      ]);
-      if (imported.code !== 0) throw new Error(`Cannot import the logs: ${imported.stderr}`);
+      await replaySimulation(sim.dir, data);
       const truth = JSON.parse(await Deno.readTextFile(`${sim.dir}/truth.json`)) as {
         end: string;
         incidents: TruthIncident[];

@@ -63,3 +63,16 @@ export async function simulatorOutput(): Promise<{ dir: string; cleanup: boolean
   }
   return { dir, cleanup: true, args: SIM_ARGS.join(" ") };
 }
+
+/** Imports a simulator output (its customers, then its logs) into a fresh LMDB store at `data`. */
+export async function replaySimulation(simDir: string, data: string): Promise<void> {
+  const imported = await runEntry("replay", [
+    "--data",
+    data,
+    "--customers",
+    `${simDir}/customers.csv`,
+    "--import",
+    `${simDir}/logs`,
+  ]);
+  if (imported.code !== 0) throw new Error(`Cannot import the logs: ${imported.stderr}`);
+}

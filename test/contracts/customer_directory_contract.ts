@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Customer } from "../../domain/customers/mod.ts";
+import { customerOf } from "../../domain/customers/_test_customer.ts";
 import type { CustomerDirectory } from "../../ports/customers.ts";
 import { LoupeError } from "../../ports/errors.ts";
 
@@ -12,22 +12,7 @@ export interface CustomerDirectoryFixture {
   }>;
 }
 
-export function customerOf(id: string, overrides: Partial<Customer> = {}): Customer {
-  return {
-    customerId: id,
-    name: `${id} Ltd`,
-    tier: "standard",
-    contractValue: null,
-    weight: null,
-    region: null,
-    deploymentModel: "single-tenant",
-    environments: [`${id}/prod`],
-    tenantId: null,
-    primaryContact: null,
-    primaryEmail: null,
-    ...overrides,
-  };
-}
+export { customerOf };
 
 /** The behaviour every CustomerDirectory adapter must show. */
 export function customerDirectoryContract(adapter: string, fixture: CustomerDirectoryFixture) {
