@@ -7,8 +7,8 @@ import type { ProjectionReader } from "../../ports/projection_store.ts";
 import type { LogLine, LogPage, LogQuery } from "../../ports/tickets.ts";
 import { ENVIRONMENT_TABLES } from "../projections/environment_logs.ts";
 import { HOUR_MS } from "../projections/signatures.ts";
-import { type Origin, originOf } from "../../domain/customers/mod.ts";
-import { originKey } from "../customers/attribution.ts";
+import { originOf } from "../../domain/customers/mod.ts";
+import { type AttributedOrigin, originKey } from "../customers/attribution.ts";
 
 /** Batches kept decoded while one page is assembled. */
 const BATCH_CACHE = 16;
@@ -47,7 +47,7 @@ function decodeCursor(cursor: string): Cursor {
 export async function environmentLogs(
   store: EventStore,
   reader: ProjectionReader,
-  origins: readonly Origin[],
+  origins: readonly AttributedOrigin[],
   window: TimeWindow,
   query: LogQuery,
 ): Promise<LogPage> {
@@ -60,10 +60,11 @@ export async function environmentLogs(
   const fromHour = Math.floor(from / HOUR_MS) * HOUR_MS;
   const topHour = Math.floor(top / HOUR_MS) * HOUR_MS;
   const byHour = new Map<number, Set<number>>();
-  const wanted = new Set<string>();
+  /** Origin key -> the customer its records are shown as (the directory's, not the cluster's). */
+  const wanted = new Map<string, string | null>();
   for (const origin of origins) {
     const prefix = originKey(origin);
-    wanted.add(prefix.join("\u0000"));
+    wanted.set(prefix.join("\u0000"), origin.customer);
     for (
       const { key } of reader.range<number>(ENVIRONMENT_TABLES.batches, {
         prefix,
@@ -103,8 +104,9 @@ export async function environmentLogs(
       batch.data.records.forEach((record, index) => {
         if (record.timestamp < hourFrom || record.timestamp >= hourTo) return;
         const origin = originOf(record, context);
-        if (!wanted.has(originKey(origin).join("\u0000"))) return;
-        const customer = contextualField(record, context, "customer");
+        const shownAs = wanted.get(originKey(origin).join("\u0000"));
+        if (shownAs === undefined) return;
+        const customer = shownAs ?? contextualField(record, context, "customer");
         const environment = contextualField(record, context, "environment");
         if (record.severityNumber < minSeverity) return;
         if (needle !== undefined && !record.message.toLowerCase().includes(needle)) return;

@@ -118,6 +118,10 @@ Deno.test("customer directory over real HTTP: import, attribution by tenant, iso
         await fetch(`${server.url}/v1/tickets/${ticket.id}/logs?limit=100`),
       );
       assert.equal(logs.items.length, 10);
+      assert.ok(
+        logs.items.every((l: { customer: string }) => l.customer === "cove"),
+        "shown as the customer, not the cluster",
+      );
       const batches = logs.items.map((l: { message: string }) =>
         Number(/batch (\d+)/.exec(l.message)![1]) - 1000
       );
