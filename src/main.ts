@@ -21,6 +21,38 @@ import { TrendService } from "./trends.ts";
 import { issueRoutes } from "../adapters/http/issue_routes.ts";
 import { IssueService } from "./issues.ts";
 
+/**
+ * Trends and impact summaries are kept per hour of data; when ingest brings
+ * a new hour, they are recomputed in the background (after the ingest that
+ * brought it was acknowledged) rather than by the next request.
+ */
+function warmEveryHourOfData(
+  store: LmdbEventStore,
+  impact: ImpactService,
+  trends: TrendService,
+): void {
+  let hour = -1;
+  let running = false;
+  const warm = () => {
+    const now = Math.floor(impact.asOf() / 3_600_000);
+    if (running || now === hour) return;
+    running = true;
+    hour = now;
+    setTimeout(() => {
+      try {
+        trends.trends(13);
+        impact.warm();
+      } catch (error) {
+        console.error("Cannot precompute trends:", error);
+      } finally {
+        running = false;
+      }
+    }, 0);
+  };
+  store.onAppend(() => setTimeout(warm, 50));
+  warm();
+}
+
 if (import.meta.main) {
   let config;
   try {
@@ -77,6 +109,7 @@ if (import.meta.main) {
     "/",
     issueRoutes(new IssueService(projectionStore, loupe.attribution, impact, trends)),
   );
+  warmEveryHourOfData(store, impact, trends);
   const server = Deno.serve({
     hostname: config.hostname,
     port: config.port,
