@@ -187,3 +187,11 @@ Deno.test("an unknown customer or signature is not found", async () => {
   assert.throws(() => impact.signatureImpact("sig_nope"), /Cannot find signature sig_nope/);
   assert.throws(() => trends.trend("sig_nope"), /Cannot find signature sig_nope/);
 });
+
+Deno.test("a signature's customer count follows a new customer logging it", async () => {
+  const { loupe } = await loaded([{ owner: "acme", tenant: "", message: 0, hour: 1 }]);
+  const count = () => loupe.listSignatures({ limit: 10, offset: 0 }).items[0]!.customers;
+  assert.equal(count(), 1);
+  await loupe.ingest(request([{ owner: "eu-1", tenant: "g", message: 0, hour: 2 }], "eu-1"));
+  assert.equal(count(), 2, "gamma, through its tenant on eu-1");
+});

@@ -214,6 +214,19 @@ Deno.test("given an upgrade, a warm-up burst that stops is discounted below the 
     fault,
   ]);
   assert.deepEqual(ranked.map((r) => r.signatureId), ["saml", "warm"]);
+  const undiscounted = rankSignatures(
+    ticket("Login error", "Staff cannot log in since last night"),
+    [
+      { ...warmUp, restart: null },
+      fault,
+    ],
+  ).find((r) => r.signatureId === "warm")!;
+  assert.ok(
+    ranked[1]!.score < 0.5 * undiscounted.score,
+    `a full restart burst keeps under half its score (${
+      ranked[1]!.score
+    } vs ${undiscounted.score})`,
+  );
   assert.ok(ranked[1]!.reasons.some((r) => /restart burst: 100% .* upgrade to 5\.8\.0/.test(r)));
   assert.ok(!ranked[0]!.reasons.some((r) => r.includes("restart burst")));
   assert.ok(

@@ -33,6 +33,11 @@ Deno.test("no issue: its usual rate, too few lines, too little history, or INFO"
     "half a day of history",
   );
   assert.equal(detectIssue({ ...base, severityNumber: 9 }), null, "INFO");
+  assert.equal(
+    detectIssue({ ...base, count: 300, baselineCount: 100 * 168 }),
+    null,
+    "×3 a busy signature's rate is significant but not a surge",
+  );
 });
 
 Deno.test("a first sighting after a day of data is new; at the start of the data it is not", () => {

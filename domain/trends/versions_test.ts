@@ -40,6 +40,12 @@ Deno.test("a fix needs every later version clean, and long enough to tell", () =
     "2.2.0",
   );
   assert.equal(
+    versionVerdict([...rates.slice(0, 3), { version: "2.3.0", count: 5, traffic: 9_000_000 }])
+      .fixedIn,
+    null,
+    "a few lines still on a later version: not gone",
+  );
+  assert.equal(
     versionVerdict([rates[0]!, rates[1]!, { version: "2.2.0", count: 0, traffic: 5_000 }]).fixedIn,
     null,
     "2.2.0 ran too briefly to expect ten lines",
