@@ -16,7 +16,7 @@ import type { ProjectionStore } from "../ports/projection_store.ts";
 import type { TicketSummary } from "../ports/tickets.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "./customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
-import { customerProjection } from "./projections/customers.ts";
+import { directoryVersion } from "./projections/customers.ts";
 import {
   type CatalogEntry,
   HOUR_MS,
@@ -78,7 +78,7 @@ export class ImpactService implements ImpactApi {
   affectedSummary(signatureId: string): { affected: AffectedCustomer[]; impact: number } {
     const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
     const key = `${Math.floor(this.asOf() / HOUR_MS)}/${entry?.origins ?? 0}/${
-      this.#reader.checkpoint(customerProjection.name)
+      directoryVersion(this.#reader)
     }`;
     const cached = this.#summaries.get(signatureId);
     if (cached?.key === key) return cached;

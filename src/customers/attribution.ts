@@ -1,6 +1,6 @@
 import { Directory, type Origin } from "../../domain/customers/mod.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
-import { customerProjection, directoryCustomers } from "../projections/customers.ts";
+import { directoryCustomers, directoryVersion } from "../projections/customers.ts";
 import { type CatalogEntry, TABLES as SIGNATURE_TABLES } from "../projections/signatures.ts";
 import {
   ENVIRONMENT_TABLES,
@@ -42,7 +42,7 @@ export class Attribution {
   }
 
   directory(): Directory {
-    const at = this.#store.checkpoint(customerProjection.name);
+    const at = directoryVersion(this.#store);
     if (this.#directory?.at !== at) {
       this.#directory = { at, value: new Directory(directoryCustomers(this.#store)) };
     }
@@ -70,7 +70,7 @@ export class Attribution {
    * directory changes, so steady ingest does not make every query cold.
    */
   affectedCount(signatureId: string): number {
-    const directoryAt = this.#store.checkpoint(customerProjection.name);
+    const directoryAt = directoryVersion(this.#store);
     if (this.#affected?.directoryAt !== directoryAt) {
       this.#affected = { directoryAt, counts: new Map() };
     }
