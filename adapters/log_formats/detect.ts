@@ -61,6 +61,8 @@ export function detectFormat(sampleLines: readonly string[]): Detection {
   for (const format of FORMAT_NAMES) {
     const confidence = format === "csv" ? csvConfidence(sample) : share(sample, READS[format]);
     if (confidence > best.confidence) best = { format, confidence };
+    // Ties go to the earlier format: nothing later can win.
+    if (best.confidence === 1) break;
   }
   return best.confidence >= MIN_CONFIDENCE
     ? best

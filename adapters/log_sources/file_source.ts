@@ -172,11 +172,13 @@ async function* fileBatches(
   };
   const reader = stream.getReader();
   let failure: ParseItem | undefined;
+  // The next chunk is read while this one is parsed.
+  let ahead = reader.read();
   try {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        chunk = await ahead;
       } catch (error) {
         // A truncated or corrupt archive, a file that vanished: keep what was
         // read, and say why the rest is missing.
@@ -190,6 +192,7 @@ async function* fileBatches(
         break;
       }
       if (chunk.done) break;
+      ahead = reader.read();
       for (const line of splitter.push(chunk.value)) {
         lastLine = line.line;
         take(pipeline.push(line));
@@ -200,6 +203,7 @@ async function* fileBatches(
   } finally {
     // Also when the consumer stops early: the file must not stay open. A
     // cancel reaches the file through a decompressing pipe only later.
+    ahead.catch(() => {});
     await reader.cancel().catch(() => {});
     try {
       handle.close();

@@ -15,10 +15,6 @@ export const ENVIRONMENT_TABLES = {
    * window, without copying a record.
    */
   batches: "env_batches",
-  /** [owner, tenant, environment, hour, signatureId] -> records: the candidates of a window. */
-  signatureHours: "env_signature_hours",
-  /** [owner, tenant, environment, signatureId] -> tally: when it started here. */
-  signatures: "env_signatures",
   /** [owner, tenant, environment] -> tally: every origin, and when its logs begin. */
   environments: "environments",
   /** [owner, tenant, environment, version] -> tally: when each version arrived ("" for none). */
@@ -34,8 +30,9 @@ export interface EnvTally {
 /**
  * Per origin (the customer or cluster a source names, the tenant a record
  * names, the environment): which ingest batches hold its records hour by
- * hour, and hourly counts per signature. Owner-and-tenant-first keys, so one
- * customer's range never reaches another's.
+ * hour, and the versions it ran. Owner-and-tenant-first keys, so one
+ * customer's range never reaches another's. Counts per signature are the
+ * signature projection's (`origin_signatures`, `signature_origin_hours`).
  */
 export const environmentLogProjection: Projection = {
   name: "environment_logs",
@@ -60,8 +57,6 @@ interface Tally {
 /** One origin's share of a chunk. */
 class EnvDelta {
   readonly batches = new Map<number, Map<number, number>>();
-  readonly signatureHours = new Map<number, Map<string, number>>();
-  readonly signatures = new Map<string, Tally>();
   readonly versions = new Map<string, Tally>();
   readonly tally: Tally;
 
@@ -88,13 +83,6 @@ class Delta {
       let positions = env.batches.get(hour);
       if (positions === undefined) env.batches.set(hour, positions = new Map());
       positions.set(event.position, (positions.get(event.position) ?? 0) + 1);
-      let signatures = env.signatureHours.get(hour);
-      if (signatures === undefined) env.signatureHours.set(hour, signatures = new Map());
-      signatures.set(record.signatureId, (signatures.get(record.signatureId) ?? 0) + 1);
-      const tally = env.signatures.get(record.signatureId);
-      if (tally === undefined) {
-        env.signatures.set(record.signatureId, { count: 1, firstSeen: at, lastSeen: at });
-      } else bump(tally, at);
       bump(env.tally, at);
       const version = contextualField(record, context, "version") ?? "";
       const versionTally = env.versions.get(version);
@@ -111,14 +99,6 @@ class Delta {
         for (const [position, n] of positions) {
           add(tx, ENVIRONMENT_TABLES.batches, [...key, hour, position], n);
         }
-      }
-      for (const [hour, signatures] of env.signatureHours) {
-        for (const [signatureId, n] of signatures) {
-          add(tx, ENVIRONMENT_TABLES.signatureHours, [...key, hour, signatureId], n);
-        }
-      }
-      for (const [signatureId, tally] of env.signatures) {
-        merge(tx, ENVIRONMENT_TABLES.signatures, [...key, signatureId], tally);
       }
       merge(tx, ENVIRONMENT_TABLES.environments, key, env.tally);
       for (const [version, tally] of env.versions) {

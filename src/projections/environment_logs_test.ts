@@ -42,7 +42,7 @@ Deno.test("environment index: counts add up per customer environment, however ba
         const counted = [...h.projections.range<number>(ENVIRONMENT_TABLES.batches)]
           .reduce((sum, e) => sum + e.value, 0);
         assert.equal(counted, lines.length);
-        const t1 = [...h.projections.range<number>(ENVIRONMENT_TABLES.signatureHours, {
+        const t1 = [...h.projections.range<number>(ENVIRONMENT_TABLES.batches, {
           prefix: ["t1"],
         })].reduce((sum, e) => sum + e.value, 0);
         assert.equal(

@@ -49,7 +49,7 @@ export const TABLES = {
   signatures: "signatures",
   /** [signatureId, owner, tenant, environment] -> OriginTally. */
   byOrigin: "signature_origins",
-  /** [owner, tenant, environment, signatureId] -> records. */
+  /** [owner, tenant, environment, signatureId] -> CustomerTally: what an origin logged, and when. */
   originSignatures: "origin_signatures",
   /** [signatureId, owner, tenant, environment, hour] -> records. */
   hourly: "signature_origin_hours",
@@ -195,9 +195,17 @@ class ChunkDelta {
         const originKey = [signatureId, ...key];
         const before = tx.get<OriginTally>(TABLES.byOrigin, originKey);
         if (before === undefined) newOrigins++;
-        tx.put(TABLES.byOrigin, originKey, mergeOrigin(before, delta, versions));
-        const reverse = [...key, signatureId];
-        tx.put(TABLES.originSignatures, reverse, (before?.count ?? 0) + delta.count);
+        const merged = mergeOrigin(before, delta, versions);
+        tx.put(TABLES.byOrigin, originKey, merged);
+        tx.put(
+          TABLES.originSignatures,
+          [...key, signatureId],
+          {
+            count: merged.count,
+            firstSeen: merged.firstSeen,
+            lastSeen: merged.lastSeen,
+          } satisfies CustomerTally,
+        );
         for (const [hour, n] of hours) {
           const hourKey = [...originKey, hour];
           tx.put(TABLES.hourly, hourKey, (tx.get<number>(TABLES.hourly, hourKey) ?? 0) + n);

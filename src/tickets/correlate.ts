@@ -10,7 +10,12 @@ import type { Ticket, TimeWindow } from "../../domain/tickets/mod.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
 import type { Candidate } from "../../ports/tickets.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
-import { type CatalogEntry, HOUR_MS, TABLES } from "../projections/signatures.ts";
+import {
+  type CatalogEntry,
+  type CustomerTally,
+  HOUR_MS,
+  TABLES,
+} from "../projections/signatures.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
 
 const DAY_MS = 24 * HOUR_MS;
@@ -51,39 +56,55 @@ export function candidateFacts(
   let dataSince: number | null = null;
   let beforeHours = 0;
   const origins = ticketOrigins(attribution, ticket);
-  for (const origin of origins) {
+  /** Per signature, the first time any of the ticket's origins logged it. */
+  const firstSeenHere = new Map<string, number>();
+  const logged = origins.map((origin) => {
     const prefix = originKey(origin);
     dataSince = dataSince === null ? origin.firstSeen : Math.min(dataSince, origin.firstSeen);
-    for (
-      const { key, value } of reader.range<number>(ENVIRONMENT_TABLES.signatureHours, {
-        prefix,
-        start: [...prefix, fromHour],
-        end: [...prefix, toHour],
-      })
-    ) {
-      const signatureId = String(key[4]);
-      const hour = key[3] as number;
-      const entry = inWindow.get(signatureId) ?? { count: 0, hours: new Map() };
-      entry.count += value;
-      entry.hours.set(hour, (entry.hours.get(hour) ?? 0) + value);
-      inWindow.set(signatureId, entry);
+    const signatures = [...reader.range<CustomerTally>(TABLES.originSignatures, { prefix })]
+      .map(({ key, value }) => ({ signatureId: String(key[3]), ...value }));
+    for (const { signatureId, firstSeen } of signatures) {
+      firstSeenHere.set(
+        signatureId,
+        Math.min(firstSeen, firstSeenHere.get(signatureId) ?? firstSeen),
+      );
+    }
+    return { origin, prefix, signatures };
+  });
+  /** Records of one signature at one origin, by hour, in [from, to). */
+  const hourlyCounts = (
+    signatureId: string,
+    prefix: readonly string[],
+    from: number,
+    to: number,
+  ) => {
+    const key = [signatureId, ...prefix];
+    return reader.range<number>(TABLES.hourly, {
+      prefix: key,
+      start: [...key, from],
+      end: [...key, to],
+    });
+  };
+  for (const { prefix, signatures } of logged) {
+    for (const { signatureId, firstSeen, lastSeen } of signatures) {
+      if (lastSeen < fromHour || firstSeen >= toHour) continue;
+      for (const { key, value } of hourlyCounts(signatureId, prefix, fromHour, toHour)) {
+        const hour = key[4] as number;
+        const entry = inWindow.get(signatureId) ?? { count: 0, hours: new Map() };
+        entry.count += value;
+        entry.hours.set(hour, (entry.hours.get(hour) ?? 0) + value);
+        inWindow.set(signatureId, entry);
+      }
     }
   }
-  for (const origin of origins) {
-    const prefix = originKey(origin);
+  for (const { origin, prefix, signatures } of logged) {
     const knownFrom = Math.floor(origin.firstSeen / HOUR_MS) * HOUR_MS;
     const baselineFrom = Math.max(fromHour - BASELINE_MS, knownFrom);
     beforeHours = Math.max(beforeHours, Math.max(0, (fromHour - baselineFrom) / HOUR_MS));
     if (baselineFrom >= fromHour) continue;
-    for (
-      const { key, value } of reader.range<number>(ENVIRONMENT_TABLES.signatureHours, {
-        prefix,
-        start: [...prefix, baselineFrom],
-        end: [...prefix, fromHour],
-      })
-    ) {
-      const signatureId = String(key[4]);
-      if (inWindow.has(signatureId)) {
+    for (const { signatureId, firstSeen, lastSeen } of signatures) {
+      if (!inWindow.has(signatureId) || lastSeen < baselineFrom || firstSeen >= fromHour) continue;
+      for (const { value } of hourlyCounts(signatureId, prefix, baselineFrom, fromHour)) {
         before.set(signatureId, (before.get(signatureId) ?? 0) + value);
       }
     }
@@ -99,18 +120,7 @@ export function candidateFacts(
   for (const [signatureId, { count, hours }] of inWindow) {
     const entry = reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
     if (entry === undefined) continue;
-    let envFirstSeen: number | null = null;
-    for (const origin of origins) {
-      const tally = reader.get<EnvTally>(ENVIRONMENT_TABLES.signatures, [
-        ...originKey(origin),
-        signatureId,
-      ]);
-      if (tally !== undefined) {
-        envFirstSeen = envFirstSeen === null
-          ? tally.firstSeen
-          : Math.min(envFirstSeen, tally.firstSeen);
-      }
-    }
+    const envFirstSeen = firstSeenHere.get(signatureId) ?? null;
     facts.push({
       signatureId,
       template: entry.template,

@@ -25,7 +25,7 @@ const ingest: Bench = {
         `${work}/data`,
         "--import",
         `${work}/logs`,
-      ], ["--v8-flags=--expose-gc"]);
+      ], ["--expose-gc"]);
       if (imported.code !== 0) throw new Error(`Import failed: ${imported.stderr}`);
       const first = JSON.parse(imported.stdout);
       const replayed = await runEntry("replay", ["--data", `${work}/data`]);

@@ -1,4 +1,4 @@
-import { TASK_PERMISSIONS } from "./cli.ts";
+import { TASK_PERMISSIONS, v8FlagsArgument } from "./cli.ts";
 
 /** Starts the real service (`src/main.ts`) as a child process on a free port. */
 export interface RunningServer {
@@ -21,6 +21,7 @@ export async function startServer(
     args: [
       "run",
       ...TASK_PERMISSIONS,
+      v8FlagsArgument(),
       `${root}src/main.ts`,
       "--port",
       "0",
