@@ -9,7 +9,7 @@ import { formatDuration, ProgressLine } from "../adapters/cli/progress.ts";
 import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
-import { fileLogSource } from "../adapters/log_sources/file_source.ts";
+import { parallelFileLogSource } from "../adapters/log_sources/parallel_file_source.ts";
 import type { Clock } from "../ports/clock.ts";
 import { Loupe } from "./loupe.ts";
 import { parseCustomerCsv } from "../adapters/customers/crm_csv.ts";
@@ -87,7 +87,7 @@ if (import.meta.main) {
   for (const path of config.imports) {
     const totalBytes = await sizeOf(path);
     const progress = new ProgressLine(`import ${path}`, performance.now());
-    const source = fileLogSource(path, {
+    const source = parallelFileLogSource(path, {
       format: config.format,
       layout: config.layout,
       maxLineBytes: config.maxLineBytes,
