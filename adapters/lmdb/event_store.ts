@@ -1,5 +1,4 @@
 import type { Database } from "lmdb";
-import { Packr, Unpackr } from "msgpackr";
 import { ulid } from "ulid";
 import {
   type AppendOptions,
@@ -13,6 +12,7 @@ import {
 } from "../../ports/event_store.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { type LmdbEnvironment, lmdbSizeBytes } from "./lmdb_env.ts";
+import { eventRowCodec } from "./row_codec.ts";
 
 interface EventRow {
   readonly type: string;
@@ -24,20 +24,6 @@ interface EventRow {
 }
 
 const systemClock: Clock = { now: () => Date.now() };
-
-/**
- * msgpack with record structures defined inside each value. Measured on
- * ingest batches: lmdb-js's shared-structure encoding packs them at ~50k
- * records/s, this at ~230k (and unpacks at ~800k), and every value decodes
- * on its own, with no structure table to keep in step.
- */
-function selfContainedMsgpack() {
-  const packer = new Packr();
-  return {
-    encode: (value: unknown) => packer.pack(value),
-    decode: (bytes: Uint8Array) => new Unpackr().unpack(bytes),
-  };
-}
 
 /**
  * The durable event store. Appends run in LMDB write transactions (lmdb-js
@@ -60,7 +46,7 @@ export class LmdbEventStore implements EventStore {
     const root = environment.root;
     // lmdb-js takes a custom `encoder` its typings do not declare.
     this.#events = root.openDB(
-      { name: "events", encoder: selfContainedMsgpack() } as { name: string },
+      { name: "events", encoder: eventRowCodec() } as { name: string },
     );
     this.#streamHeads = root.openDB({ name: "stream_heads", encoding: "msgpack" });
     this.#streamIndex = root.openDB({ name: "stream_index", encoding: "msgpack" });
