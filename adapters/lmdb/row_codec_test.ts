@@ -27,15 +27,19 @@ Deno.test("a row reads back as written: lists of same-shaped objects, mixed list
         data: fc.record({
           records: fc.oneof(
             fc.array(record, { maxLength: 60 }),
+            // Long enough to be stored by columns.
+            fc.array(record, { minLength: 16, maxLength: 60 }),
+            // Long, with objects of other shapes among the records.
             fc.array(
               fc.oneof(
-                record,
+                { weight: 8, arbitrary: record },
                 scalar,
                 fc.dictionary(fc.string(), scalar, { noNullPrototype: true }),
+                fc.record({ timestamp: fc.integer(), message: fc.string() }, {
+                  noNullPrototype: true,
+                }),
               ),
-              {
-                maxLength: 40,
-              },
+              { minLength: 16, maxLength: 40 },
             ),
           ),
           context: fc.dictionary(fc.string(), fc.string(), { noNullPrototype: true }),
