@@ -50,7 +50,7 @@ Deno.test("a row reads back as written: lists of same-shaped objects, mixed list
       }, { noNullPrototype: true }),
       (row) => assert.deepStrictEqual(codec.decode(codec.encode(row)), row),
     ),
-    { numRuns: 300 },
+    { numRuns: 1000 },
   );
 });
 
