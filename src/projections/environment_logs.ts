@@ -1,9 +1,8 @@
 import type { StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionWriter } from "../../ports/projection_store.ts";
-import { contextualField, type LogBatchIngestedData } from "../../domain/events.ts";
-import { originOf } from "../../domain/customers/mod.ts";
+import type { LogBatchIngestedData } from "../../domain/events.ts";
+import { summarize } from "./batch_summary.ts";
 import type { Projection } from "./projection.ts";
-import { HOUR_MS } from "./signatures.ts";
 
 /** Environment key part for records whose environment is not known. */
 export const UNKNOWN_ENVIRONMENT = "";
@@ -70,25 +69,25 @@ class Delta {
   readonly envs = new Map<string, EnvDelta>();
 
   addBatch(event: StoredEvent<string, LogBatchIngestedData>): void {
-    const context = event.data.context;
-    for (const record of event.data.records) {
-      const { owner, tenant, environment } = originOf(record, context);
+    for (const group of summarize(event.data).groups) {
+      const { owner, tenant, environment, hour } = group;
       const id = `${owner}\u0000${tenant}\u0000${environment}`;
       let env = this.envs.get(id);
       if (env === undefined) {
-        this.envs.set(id, env = new EnvDelta([owner, tenant, environment], record.timestamp));
+        this.envs.set(id, env = new EnvDelta([owner, tenant, environment], group.firstSeen));
       }
-      const at = record.timestamp;
-      const hour = Math.floor(at / HOUR_MS) * HOUR_MS;
       let positions = env.batches.get(hour);
       if (positions === undefined) env.batches.set(hour, positions = new Map());
-      positions.set(event.position, (positions.get(event.position) ?? 0) + 1);
-      bump(env.tally, at);
-      const version = contextualField(record, context, "version") ?? "";
-      const versionTally = env.versions.get(version);
+      positions.set(event.position, (positions.get(event.position) ?? 0) + group.count);
+      bump(env.tally, group);
+      const versionTally = env.versions.get(group.version);
       if (versionTally === undefined) {
-        env.versions.set(version, { count: 1, firstSeen: at, lastSeen: at });
-      } else bump(versionTally, at);
+        env.versions.set(group.version, {
+          count: group.count,
+          firstSeen: group.firstSeen,
+          lastSeen: group.lastSeen,
+        });
+      } else bump(versionTally, group);
     }
   }
 
@@ -108,10 +107,10 @@ class Delta {
   }
 }
 
-function bump(tally: Tally, at: number): void {
-  tally.count++;
-  if (at < tally.firstSeen) tally.firstSeen = at;
-  if (at > tally.lastSeen) tally.lastSeen = at;
+function bump(tally: Tally, group: Tally): void {
+  tally.count += group.count;
+  if (group.firstSeen < tally.firstSeen) tally.firstSeen = group.firstSeen;
+  if (group.lastSeen > tally.lastSeen) tally.lastSeen = group.lastSeen;
 }
 
 function add(tx: ProjectionWriter, table: string, key: readonly (string | number)[], n: number) {

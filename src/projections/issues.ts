@@ -8,6 +8,7 @@ import {
   ISSUE_MIN_SEVERITY,
 } from "../../domain/issues/mod.ts";
 import type { Projection } from "./projection.ts";
+import { summarize } from "./batch_summary.ts";
 import { HOUR_MS } from "./signatures.ts";
 
 const DAY_MS = 24 * HOUR_MS;
@@ -72,27 +73,24 @@ function applyBatch(event: StoredEvent<string, LogBatchIngestedData>, tx: Projec
   const touched = new Map<string, Map<number, [number, number]>>();
   const latest = new Map<string, number>();
   const states = new Map<string, SignatureState>();
-  for (const record of records) {
-    earliest = Math.min(earliest, record.timestamp);
-    latest.set(
-      record.signatureId,
-      Math.max(latest.get(record.signatureId) ?? -Infinity, record.timestamp),
-    );
-    if (record.severityNumber < ISSUE_MIN_SEVERITY) continue;
-    const state = states.get(record.signatureId) ??
-      tx.get<SignatureState>(ISSUE_TABLES.signatures, [record.signatureId]);
-    states.set(record.signatureId, {
-      firstSeen: Math.min(state?.firstSeen ?? Infinity, record.timestamp),
-      severityNumber: Math.max(state?.severityNumber ?? 0, record.severityNumber),
+  for (const group of summarize(event.data).groups) {
+    const { signatureId, hour } = group;
+    earliest = Math.min(earliest, group.firstSeen);
+    latest.set(signatureId, Math.max(latest.get(signatureId) ?? -Infinity, group.lastSeen));
+    if (group.severityNumber < ISSUE_MIN_SEVERITY) continue;
+    const state = states.get(signatureId) ??
+      tx.get<SignatureState>(ISSUE_TABLES.signatures, [signatureId]);
+    states.set(signatureId, {
+      firstSeen: Math.min(state?.firstSeen ?? Infinity, group.firstSeen),
+      severityNumber: Math.max(state?.severityNumber ?? 0, group.severityNumber),
     });
-    const hour = Math.floor(record.timestamp / HOUR_MS) * HOUR_MS;
-    let hours = touched.get(record.signatureId);
-    if (hours === undefined) touched.set(record.signatureId, hours = new Map());
+    let hours = touched.get(signatureId);
+    if (hours === undefined) touched.set(signatureId, hours = new Map());
     const at = hours.get(hour);
-    if (at === undefined) hours.set(hour, [1, record.timestamp]);
+    if (at === undefined) hours.set(hour, [group.count, group.firstSeen]);
     else {
-      at[0]++;
-      at[1] = Math.min(at[1], record.timestamp);
+      at[0] += group.count;
+      at[1] = Math.min(at[1], group.firstSeen);
     }
   }
   const dataSince = Math.min(

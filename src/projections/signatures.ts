@@ -8,7 +8,7 @@ import {
 import type { QuarantinedLine } from "../../domain/log_record.ts";
 import type { MinerEvent } from "../../domain/mining/miner_events.ts";
 import { severityTextOf } from "../../domain/severity.ts";
-import { originOf } from "../../domain/customers/mod.ts";
+import { EXAMPLES_KEPT, type RecordGroup, summarize } from "./batch_summary.ts";
 import type { Projection } from "./projection.ts";
 import type { ExampleLine, SignatureSummary } from "../../ports/application.ts";
 
@@ -42,8 +42,8 @@ export interface IngestTotals {
 }
 
 export const HOUR_MS = 3_600_000;
+export { EXAMPLES_KEPT };
 const DAY_MS = 24 * HOUR_MS;
-export const EXAMPLES_KEPT = 10;
 
 export const TABLES = {
   signatures: "signatures",
@@ -137,35 +137,36 @@ class ChunkDelta {
     this.records += batch.records.length;
     this.quarantined += batch.quarantined.length;
     batch.quarantined.forEach((line, index) => this.quarantine.push({ position, index, line }));
-    for (const record of batch.records) {
-      const origin = originOf(record, batch.context);
-      const version = contextualField(record, batch.context, "version") ?? "";
-      const hour = Math.floor(record.timestamp / HOUR_MS) * HOUR_MS;
-      if (record.timestamp > this.latestRecordAt) this.latestRecordAt = record.timestamp;
-      tally(this.signatures, record.signatureId, record);
-      let origins = this.byOrigin.get(record.signatureId);
-      if (origins === undefined) this.byOrigin.set(record.signatureId, origins = new Map());
-      const originId = `${origin.owner}\u0000${origin.tenant}\u0000${origin.environment}`;
+    const { groups, latest } = summarize(batch);
+    for (const group of groups) {
+      const { signatureId, version, hour } = group;
+      if (group.lastSeen > this.latestRecordAt) this.latestRecordAt = group.lastSeen;
+      tally(this.signatures, signatureId, group);
+      let origins = this.byOrigin.get(signatureId);
+      if (origins === undefined) this.byOrigin.set(signatureId, origins = new Map());
+      const originId = `${group.owner}\u0000${group.tenant}\u0000${group.environment}`;
       let at = origins.get(originId);
       if (at === undefined) {
         at = {
-          key: [origin.owner, origin.tenant, origin.environment],
-          tally: newTally(record),
+          key: [group.owner, group.tenant, group.environment],
+          tally: newTally(group),
           versions: new Map(),
           hours: new Map(),
         };
         origins.set(originId, at);
-      } else bump(at.tally, record);
-      tally(at.versions, version, record);
-      at.hours.set(hour, (at.hours.get(hour) ?? 0) + 1);
-      let versions = this.versionDaily.get(record.signatureId);
-      if (versions === undefined) this.versionDaily.set(record.signatureId, versions = new Map());
-      increment(versions, version, Math.floor(record.timestamp / DAY_MS) * DAY_MS);
-      increment(this.versionTraffic, version, hour);
-      let examples = this.examples.get(record.signatureId);
-      if (examples === undefined) this.examples.set(record.signatureId, examples = []);
-      examples.push({ record, batch });
-      if (examples.length > 2 * EXAMPLES_KEPT) examples.splice(0, examples.length - EXAMPLES_KEPT);
+      } else bump(at.tally, group);
+      tally(at.versions, version, group);
+      at.hours.set(hour, (at.hours.get(hour) ?? 0) + group.count);
+      let versions = this.versionDaily.get(signatureId);
+      if (versions === undefined) this.versionDaily.set(signatureId, versions = new Map());
+      increment(versions, version, Math.floor(hour / DAY_MS) * DAY_MS, group.count);
+      increment(this.versionTraffic, version, hour, group.count);
+    }
+    for (const [signatureId, indexes] of latest) {
+      let examples = this.examples.get(signatureId);
+      if (examples === undefined) this.examples.set(signatureId, examples = []);
+      for (const index of indexes) examples.push({ record: batch.records[index]!, batch });
+      if (examples.length > EXAMPLES_KEPT) examples.splice(0, examples.length - EXAMPLES_KEPT);
     }
   }
 
@@ -289,27 +290,27 @@ function add(tx: ProjectionWriter, table: string, key: readonly (string | number
   tx.put(table, key, (tx.get<number>(table, key) ?? 0) + n);
 }
 
-function increment<K>(map: Map<K, Map<number, number>>, key: K, hour: number): void {
-  let hours = map.get(key);
-  if (hours === undefined) map.set(key, hours = new Map());
-  hours.set(hour, (hours.get(hour) ?? 0) + 1);
+function increment<K>(map: Map<K, Map<number, number>>, key: K, slot: number, n: number): void {
+  let counts = map.get(key);
+  if (counts === undefined) map.set(key, counts = new Map());
+  counts.set(slot, (counts.get(slot) ?? 0) + n);
 }
 
-function newTally(record: StoredRecord): Tally {
+function newTally(group: RecordGroup): Tally {
   return {
-    count: 1,
-    firstSeen: record.timestamp,
-    lastSeen: record.timestamp,
-    severityNumber: record.severityNumber,
+    count: group.count,
+    firstSeen: group.firstSeen,
+    lastSeen: group.lastSeen,
+    severityNumber: group.severityNumber,
   };
 }
 
-function bump(existing: Tally, record: StoredRecord): void {
-  existing.count++;
-  if (record.timestamp < existing.firstSeen) existing.firstSeen = record.timestamp;
-  if (record.timestamp > existing.lastSeen) existing.lastSeen = record.timestamp;
-  if (record.severityNumber > existing.severityNumber) {
-    existing.severityNumber = record.severityNumber;
+function bump(existing: Tally, group: RecordGroup): void {
+  existing.count += group.count;
+  if (group.firstSeen < existing.firstSeen) existing.firstSeen = group.firstSeen;
+  if (group.lastSeen > existing.lastSeen) existing.lastSeen = group.lastSeen;
+  if (group.severityNumber > existing.severityNumber) {
+    existing.severityNumber = group.severityNumber;
   }
 }
 
@@ -338,10 +339,10 @@ function mergeOrigin(
   };
 }
 
-function tally(map: Map<string, Tally>, key: string, record: StoredRecord): void {
+function tally(map: Map<string, Tally>, key: string, group: RecordGroup): void {
   const existing = map.get(key);
-  if (existing === undefined) map.set(key, newTally(record));
-  else bump(existing, record);
+  if (existing === undefined) map.set(key, newTally(group));
+  else bump(existing, group);
 }
 
 function mergeCounts(before: CustomerTally | undefined, delta: Tally): CustomerTally {

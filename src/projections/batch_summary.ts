@@ -1,0 +1,87 @@
+import { contextualField, type LogBatchIngestedData } from "../../domain/events.ts";
+import { originOf } from "../../domain/customers/mod.ts";
+
+const HOUR = 3_600_000;
+/** Example lines kept per signature. */
+export const EXAMPLES_KEPT = 10;
+
+/**
+ * The records of one batch that share everything the read models count
+ * by: signature, origin (owner, tenant, environment), version, hour and
+ * severity.
+ */
+export interface RecordGroup {
+  readonly signatureId: string;
+  readonly owner: string;
+  readonly tenant: string;
+  readonly environment: string;
+  /** "" for records without a version. */
+  readonly version: string;
+  readonly hour: number;
+  readonly severityNumber: number;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface BatchSummary {
+  readonly groups: readonly RecordGroup[];
+  /** Per signature, the indexes of its last {@linkcode EXAMPLES_KEPT} records, in order. */
+  readonly latest: ReadonlyMap<string, readonly number[]>;
+}
+
+const summaries = new WeakMap<LogBatchIngestedData, BatchSummary>();
+
+/**
+ * A batch's records grouped once for every projection that counts them: a
+ * batch of thousands of records has a few hundred groups at most, and each
+ * projection then works per group instead of per record. Kept per batch
+ * object, so the projections of one chunk share it.
+ */
+export function summarize(batch: LogBatchIngestedData): BatchSummary {
+  let summary = summaries.get(batch);
+  if (summary === undefined) summaries.set(batch, summary = summarizeNow(batch));
+  return summary;
+}
+
+function summarizeNow(batch: LogBatchIngestedData): BatchSummary {
+  const { context, records } = batch;
+  const groups = new Map<string, RecordGroup>();
+  const latest = new Map<string, number[]>();
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]!;
+    const { signatureId, timestamp, severityNumber } = record;
+    const { owner, tenant, environment } = originOf(record, context);
+    const version = contextualField(record, context, "version") ?? "";
+    const hour = Math.floor(timestamp / HOUR) * HOUR;
+    const key =
+      `${signatureId}\u0000${owner}\u0000${tenant}\u0000${environment}\u0000${version}\u0000${hour}\u0000${severityNumber}`;
+    const group = groups.get(key);
+    if (group === undefined) {
+      groups.set(key, {
+        signatureId,
+        owner,
+        tenant,
+        environment,
+        version,
+        hour,
+        severityNumber,
+        count: 1,
+        firstSeen: timestamp,
+        lastSeen: timestamp,
+      });
+    } else {
+      group.count++;
+      if (timestamp < group.firstSeen) group.firstSeen = timestamp;
+      if (timestamp > group.lastSeen) group.lastSeen = timestamp;
+    }
+    let indexes = latest.get(signatureId);
+    if (indexes === undefined) latest.set(signatureId, indexes = []);
+    indexes.push(index);
+    if (indexes.length > 2 * EXAMPLES_KEPT) indexes.splice(0, indexes.length - EXAMPLES_KEPT);
+  }
+  for (const [signatureId, indexes] of latest) {
+    if (indexes.length > EXAMPLES_KEPT) latest.set(signatureId, indexes.slice(-EXAMPLES_KEPT));
+  }
+  return { groups: [...groups.values()], latest };
+}
