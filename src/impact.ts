@@ -19,9 +19,10 @@ import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_log
 import { directoryVersion } from "./projections/customers.ts";
 import {
   type CatalogEntry,
+  dataAsOf,
   HOUR_MS,
-  type IngestTotals,
   type OriginTally,
+  recentSignatures,
   TABLES,
 } from "./projections/signatures.ts";
 import { indexedIds, summaryOf, TICKET_TABLES } from "./projections/tickets.ts";
@@ -52,7 +53,7 @@ export class ImpactService implements ImpactApi {
 
   /** The latest record's time: "now" for every question about the data. */
   asOf(): number {
-    return this.#reader.get<IngestTotals>(TABLES.totals, ["all"])?.latestRecordAt ?? 0;
+    return dataAsOf(this.#reader);
   }
 
   signatureImpact(signatureId: string): SignatureImpact {
@@ -102,14 +103,9 @@ export class ImpactService implements ImpactApi {
    * not pay for them. Returns how many were computed.
    */
   warm(): number {
-    const recent = this.asOf() - 8 * 24 * HOUR_MS;
-    let computed = 0;
-    for (const { value } of this.#reader.range<CatalogEntry>(TABLES.signatures)) {
-      if (value.severityNumber < 13 || (value.lastSeen ?? -Infinity) < recent) continue;
-      this.affectedSummary(value.signatureId);
-      computed++;
-    }
-    return computed;
+    const recent = recentSignatures(this.#reader, 13);
+    for (const entry of recent) this.affectedSummary(entry.signatureId);
+    return recent.length;
   }
 
   /** Every attributed customer a signature hit, heaviest first, and what is unattributed. */

@@ -20,37 +20,42 @@ import { trendRoutes } from "../adapters/http/trend_routes.ts";
 import { TrendService } from "./trends.ts";
 import { issueRoutes } from "../adapters/http/issue_routes.ts";
 import { IssueService } from "./issues.ts";
+import { recentSignatures } from "./projections/signatures.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
  * a new hour, they are recomputed in the background (after the ingest that
- * brought it was acknowledged) rather than by the next request.
+ * brought it was acknowledged) rather than by the next request. One
+ * signature at a time, with the event loop free in between: a request that
+ * arrives meanwhile waits for one signature's recompute, not for all of them.
  */
 function warmEveryHourOfData(
   store: LmdbEventStore,
+  projections: LmdbProjectionStore,
   impact: ImpactService,
   trends: TrendService,
 ): void {
   let hour = -1;
   let running = false;
-  const warm = () => {
+  const warm = async () => {
     const now = Math.floor(impact.asOf() / 3_600_000);
     if (running || now === hour) return;
     running = true;
     hour = now;
-    setTimeout(() => {
-      try {
-        trends.trends(13);
-        impact.warm();
-      } catch (error) {
-        console.error("Cannot precompute trends:", error);
-      } finally {
-        running = false;
+    try {
+      for (const { signatureId } of recentSignatures(projections, 13)) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        trends.trend(signatureId);
+        impact.affectedSummary(signatureId);
       }
-    }, 0);
+    } catch (error) {
+      console.error("Cannot precompute trends:", error);
+    } finally {
+      running = false;
+    }
   };
   store.onAppend(() => setTimeout(warm, 50));
-  warm();
+  void warm();
 }
 
 if (import.meta.main) {
@@ -109,7 +114,7 @@ if (import.meta.main) {
     "/",
     issueRoutes(new IssueService(projectionStore, loupe.attribution, impact, trends)),
   );
-  warmEveryHourOfData(store, impact, trends);
+  warmEveryHourOfData(store, projectionStore, impact, trends);
   const server = Deno.serve({
     hostname: config.hostname,
     port: config.port,

@@ -6,9 +6,10 @@ import { type Attribution, originKey } from "./customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
 import {
   type CatalogEntry,
+  dataAsOf,
   HOUR_MS,
-  type IngestTotals,
   type OriginTally,
+  recentSignatures,
   TABLES,
 } from "./projections/signatures.ts";
 
@@ -34,7 +35,7 @@ export class TrendService implements TrendApi {
   }
 
   asOf(): number {
-    return this.#reader.get<IngestTotals>(TABLES.totals, ["all"])?.latestRecordAt ?? 0;
+    return dataAsOf(this.#reader);
   }
 
   series(signatureId: string, query: SeriesQuery): Series {
@@ -193,15 +194,9 @@ export class TrendService implements TrendApi {
 
   /** Every signature at or above a severity seen in the last week, with its trend. */
   trends(minSeverity: number): SignatureTrend[] {
-    const asOf = this.asOf();
-    const recent = asOf - 8 * DAY_MS;
-    const out: SignatureTrend[] = [];
-    for (const { value } of this.#reader.range<CatalogEntry>(TABLES.signatures)) {
-      if (value.severityNumber < minSeverity || value.count === 0) continue;
-      if ((value.lastSeen ?? -Infinity) < recent) continue;
-      out.push(this.trend(value.signatureId));
-    }
-    return out;
+    return recentSignatures(this.#reader, minSeverity).map((entry) =>
+      this.trend(entry.signatureId)
+    );
   }
 
   /**

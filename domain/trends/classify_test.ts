@@ -377,6 +377,7 @@ const seriesArb = fc.record({
 
 function consistent(v: TrendVerdict, options: TrendOptions): void {
   const alpha = options.alpha ?? 0.001, minRatio = options.minRatio ?? 2;
+  const minFallRatio = options.minFallRatio ?? 1.5;
   assert.ok(CLASSES.includes(v.class));
   assert.ok(v.pValue >= 0 && v.pValue <= 1, `p ${v.pValue}`);
   assert.ok(v.dispersion >= 1);
@@ -384,7 +385,9 @@ function consistent(v: TrendVerdict, options: TrendOptions): void {
   if (v.class === "emerging" || v.class === "spiking") {
     assert.ok(v.pValue < alpha && v.ratio >= minRatio, v.reason);
   }
-  if (v.class === "resolving") assert.ok(v.pValue < alpha && v.ratio <= 1 / minRatio, v.reason);
+  if (v.class === "resolving") {
+    assert.ok(v.pValue < alpha && v.ratio <= 1 / minFallRatio, v.reason);
+  }
   if (v.ratio === Infinity && v.class !== "stable") assert.ok(v.pValue < alpha);
   if (Number.isFinite(v.ratio) && v.baselineRate > 0 && v.class !== "quiet") {
     assert.ok(Math.abs(v.ratio - v.recentRate / v.baselineRate) <= 1e-9 * v.ratio);

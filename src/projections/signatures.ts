@@ -371,6 +371,26 @@ function toExample(record: StoredRecord, batch: LogBatchIngestedData): ExampleLi
   };
 }
 
+/** Time of the latest record: "now" for questions about the data. */
+export function dataAsOf(reader: ProjectionReader): number {
+  return reader.get<IngestTotals>(TABLES.totals, ["all"])?.latestRecordAt ?? 0;
+}
+
+/** How far back the list views (trends, summaries) look for signatures still logging. */
+const RECENT_MS = 8 * DAY_MS;
+
+/** Signatures at or above a severity that logged in the last 8 days of data: what list views show. */
+export function recentSignatures(reader: ProjectionReader, minSeverity: number): CatalogEntry[] {
+  const recent = dataAsOf(reader) - RECENT_MS;
+  const out: CatalogEntry[] = [];
+  for (const { value } of reader.range<CatalogEntry>(TABLES.signatures)) {
+    if (value.severityNumber < minSeverity || value.count === 0) continue;
+    if ((value.lastSeen ?? -Infinity) < recent) continue;
+    out.push(value);
+  }
+  return out;
+}
+
 /** The miner's learned events, in the order they were appended. */
 export function minerLog(reader: ProjectionReader): MinerEvent[] {
   return [...reader.range<MinerEvent>(TABLES.minerLog)].map((entry) => entry.value);
