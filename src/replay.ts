@@ -21,6 +21,10 @@ import { trendJson } from "../adapters/http/trend_routes.ts";
 import { ImpactService } from "./impact.ts";
 import { IssueService } from "./issues.ts";
 import { TrendService } from "./trends.ts";
+import { Attribution } from "./customers/attribution.ts";
+import { EventsWithin, type RecordRange } from "./events_within.ts";
+import { PROJECTIONS } from "./loupe.ts";
+import { Projector } from "./projector.ts";
 
 if (import.meta.main) {
   let config;
@@ -170,7 +174,12 @@ if (import.meta.main) {
   sampleMemory();
   let reports: string[] = [];
   if (config.reportDir !== undefined) {
-    reports = await writeReports(config.reportDir, store, projectionStore, loupe);
+    reports = config.from === undefined && config.to === undefined
+      ? await writeReports(config.reportDir, store, projectionStore)
+      : await writeReportsWithin(config.reportDir, store, config.dataDir, {
+        ...(config.from === undefined ? {} : { from: config.from }),
+        ...(config.to === undefined ? {} : { to: config.to }),
+      });
   }
   const summary = {
     ...(customersImported === undefined ? {} : {
@@ -200,22 +209,44 @@ if (import.meta.main) {
   await environment.close();
 }
 
+/**
+ * The reports for a period: every projection rebuilt, in a scratch store
+ * next to the data, from the log as if it held only the period's records.
+ */
+async function writeReportsWithin(
+  dir: string,
+  store: LmdbEventStore,
+  dataDir: string,
+  range: RecordRange,
+): Promise<string[]> {
+  const scratchDir = await Deno.makeTempDir({ dir: dataDir, prefix: ".report-" });
+  const scratch = openLmdb(scratchDir);
+  try {
+    const projections = new LmdbProjectionStore(scratch);
+    await new Projector(new EventsWithin(store, range), projections, PROJECTIONS).catchUp();
+    return await writeReports(dir, store, projections);
+  } finally {
+    await scratch.close();
+    await Deno.remove(scratchDir, { recursive: true });
+  }
+}
+
 /** The reports a support manager takes to the weekly meeting, as files; returns their paths. */
 async function writeReports(
   dir: string,
   store: LmdbEventStore,
   projections: LmdbProjectionStore,
-  loupe: Loupe,
 ): Promise<string[]> {
-  const impact = new ImpactService(projections, loupe.attribution);
-  const trends = new TrendService(projections, loupe.attribution);
-  const issues = new IssueService(projections, loupe.attribution, impact, trends);
+  const attribution = new Attribution(projections);
+  const impact = new ImpactService(projections, attribution);
+  const trends = new TrendService(projections, attribution);
+  const issues = new IssueService(projections, attribution, impact, trends);
   const customers = new CustomerService({
     store,
     projections,
-    attribution: loupe.attribution,
+    attribution,
     clock: { now: () => Date.now() },
-    settled: () => loupe.settled(),
+    settled: () => Promise.resolve(),
   });
   await Deno.mkdir(`${dir}/customers`, { recursive: true });
   const written: string[] = [];
@@ -231,7 +262,7 @@ async function writeReports(
   await write("trends.json", json({ items: trends.trends(13).map(trendJson) }));
   const ids = new Set([
     ...customers.customers().map((c) => c.customerId),
-    ...loupe.attribution.origins().flatMap((o) => o.customer === null ? [] : [o.customer]),
+    ...attribution.origins().flatMap((o) => o.customer === null ? [] : [o.customer]),
   ]);
   await write("customers.json", json({ customers: [...ids].sort() }));
   for (const id of [...ids].sort()) {

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { timeParam } from "../http/params.ts";
 
 /** How `deno task serve` runs; flags win over environment variables. */
 export interface ServeConfig {
@@ -65,6 +66,9 @@ export interface ReplayConfig {
   readonly customersFile?: string;
   /** Where to write the reports (priorities, issues, trends, customer impact) after the rebuild. */
   readonly reportDir?: string;
+  /** The reports' period, epoch ms (`from` inclusive, `to` exclusive); all the data when absent. */
+  readonly from?: number;
+  readonly to?: number;
   readonly customer?: string;
   readonly environment?: string;
   readonly service?: string;
@@ -77,7 +81,8 @@ export interface ReplayConfig {
 }
 
 export const REPLAY_USAGE =
-  `Usage: deno task replay [--data DIR] [--customers CSV] [--import PATH ...] [--report DIR]
+  `Usage: deno task replay [--data DIR] [--customers CSV] [--import PATH ...]
+                        [--report DIR [--from TIME] [--to TIME]]
                         [--customer C] [--environment E]
                         [--service S] [--version V] [--format auto|jsonl|logfmt|syslog|access|text|csv]
                         [--layout customer/environment|none] [--batch-size N]
@@ -89,13 +94,17 @@ every projection from event position 0. A directory is read as
 contract_value, region, deployment_model, environments, tenant_id, ...) into the
 directory first: records are then attributed to customers by environment and tenant.
 --report writes, as of the latest record: priorities.json, issues.json, trends.json,
-customers.json, and customers/<id>.json and .csv (each customer's impact report).`;
+customers.json, and customers/<id>.json and .csv (each customer's impact report).
+With --from and/or --to (ISO 8601 or epoch ms; --to exclusive) the reports cover
+only the records of that period, as of its latest record.`;
 
 const replaySchema = z.object({
   dataDir: z.string().min(1),
   imports: z.array(z.string().min(1)),
   customersFile: z.string().min(1).optional(),
   reportDir: z.string().min(1).optional(),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
   customer: z.string().min(1).optional(),
   environment: z.string().min(1).optional(),
   service: z.string().min(1).optional(),
@@ -104,6 +113,12 @@ const replaySchema = z.object({
   layout: z.enum(["customer/environment", "none"]),
   batchSize: z.coerce.number().int().min(1).max(100_000),
   maxLineBytes: z.coerce.number().int().min(64),
+}).refine((c) => c.reportDir !== undefined || (c.from === undefined && c.to === undefined), {
+  path: ["from"],
+  message: "--from and --to set the period of --report; give --report DIR",
+}).refine((c) => c.from === undefined || c.to === undefined || c.from < c.to, {
+  path: ["to"],
+  message: "the period is empty: --to must come after --from",
 });
 
 export function replayConfig(
@@ -117,6 +132,8 @@ export function replayConfig(
       import: { type: "string", multiple: true },
       customers: { type: "string" },
       report: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
       customer: { type: "string" },
       environment: { type: "string" },
       service: { type: "string" },
@@ -132,6 +149,8 @@ export function replayConfig(
     imports: values.import ?? [],
     customersFile: values.customers,
     reportDir: values.report,
+    from: values.from,
+    to: values.to,
     customer: values.customer,
     environment: values.environment,
     service: values.service,

@@ -32,6 +32,19 @@ Deno.test("impact and trends over real HTTP on the fixture scenario match its tr
     `${FIXTURE}logs`,
   ]);
   assert.equal(replay.code, 0, replay.stderr);
+  const periodDir = await Deno.makeTempDir({ prefix: "loupe-impact-period-" });
+  const PERIOD = { from: "2026-10-02T00:00:00.000Z", to: "2026-10-04T00:00:00.000Z" };
+  const periodReplay = await runEntry("replay", [
+    "--data",
+    dataDir,
+    "--report",
+    periodDir,
+    "--from",
+    PERIOD.from,
+    "--to",
+    PERIOD.to,
+  ]);
+  assert.equal(periodReplay.code, 0, periodReplay.stderr);
   const server = await startServer(dataDir);
   const get = async (path: string) => {
     const response = await fetch(`${server.url}${path}`);
@@ -117,6 +130,28 @@ Deno.test("impact and trends over real HTTP on the fixture scenario match its tr
       );
     });
 
+    await t.step("replay --report --from --to counts only the period's records", async () => {
+      const { customers } = JSON.parse(await Deno.readTextFile(`${periodDir}/customers.json`));
+      let compared = 0;
+      for (const customer of customers.slice(0, 5)) {
+        const report = JSON.parse(
+          await Deno.readTextFile(`${periodDir}/customers/${customer}.json`),
+        );
+        for (const issue of report.issues) {
+          const { body } = await get(
+            `/v1/signatures/${issue.signature_id}/trend?bucket=hour&customer=${customer}` +
+              `&from=${PERIOD.from}&to=${PERIOD.to}`,
+          );
+          assert.equal(issue.count, body.series.total, `${customer} ${issue.signature_id}`);
+          compared++;
+        }
+      }
+      assert.ok(compared > 5, `${compared} issues compared`);
+      const whole = JSON.parse(await Deno.readTextFile(`${reportDir}/issues.json`));
+      const period = JSON.parse(await Deno.readTextFile(`${periodDir}/issues.json`));
+      assert.ok(period.total < whole.total, "issues detected after the period are not in it");
+    });
+
     await t.step(
       "a trend's series sums to the signature's count, per day and per customer",
       async () => {
@@ -179,5 +214,6 @@ Deno.test("impact and trends over real HTTP on the fixture scenario match its tr
     await server.stop();
     await Deno.remove(dataDir, { recursive: true });
     await Deno.remove(reportDir, { recursive: true });
+    await Deno.remove(periodDir, { recursive: true });
   }
 });
