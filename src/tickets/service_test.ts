@@ -312,3 +312,21 @@ Deno.test("candidates: the payment signature ranks first for 'payment fails', an
   const loginTickets = await h.tickets.signatureTickets(login.signatureId, 10);
   assert.equal(loginTickets.probable[0]?.rank, 3, "scored the same way from both sides");
 });
+
+Deno.test("candidates count the ticket's own environment only: lines in the window, and in the hours before it", async () => {
+  const h = await fleet();
+  h.at(T0 + 42 * HOUR);
+  const { ticketId } = await h.tickets.openTicket(OPEN);
+  const list = await h.tickets.candidates(ticketId, 5);
+  const reset = list.candidates.find((c) => c.template.startsWith("Connection reset"))!;
+  // acme's 24 resets are 2 hours apart from T0; the window is the day before
+  // the ticket (from T0+18h), the baseline what acme logged before that.
+  const times = spread(24, T0, T0 + 48 * HOUR, () => ({ message: "" })).map((l) => l.at);
+  assert.equal(reset.stats.countBefore, times.filter((t) => t < T0 + 18 * HOUR).length);
+  assert.equal(
+    reset.stats.countInWindow,
+    times.filter((t) => t >= T0 + 18 * HOUR && t <= T0 + 42 * HOUR).length,
+  );
+  assert.equal(reset.stats.beforeHours, 18);
+  assert.equal(reset.stats.envFirstSeen, T0);
+});
