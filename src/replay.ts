@@ -15,6 +15,7 @@ import { Loupe } from "./loupe.ts";
 import { parseCustomerCsv } from "../adapters/customers/crm_csv.ts";
 import type { ImportReceipt } from "../ports/customers.ts";
 import { CustomerService } from "./customers/service.ts";
+import { directoryCustomers } from "./projections/customers.ts";
 import { customerImpactCsv, customerImpactJson } from "../adapters/http/impact_routes.ts";
 import { issueJson, prioritiesJson } from "../adapters/http/issue_routes.ts";
 import { trendJson } from "../adapters/http/trend_routes.ts";
@@ -175,7 +176,7 @@ if (import.meta.main) {
   let reports: string[] = [];
   if (config.reportDir !== undefined) {
     reports = config.from === undefined && config.to === undefined
-      ? await writeReports(config.reportDir, store, projectionStore)
+      ? await writeReports(config.reportDir, projectionStore)
       : await writeReportsWithin(config.reportDir, store, config.dataDir, {
         ...(config.from === undefined ? {} : { from: config.from }),
         ...(config.to === undefined ? {} : { to: config.to }),
@@ -224,7 +225,7 @@ async function writeReportsWithin(
   try {
     const projections = new LmdbProjectionStore(scratch);
     await new Projector(new EventsWithin(store, range), projections, PROJECTIONS).catchUp();
-    return await writeReports(dir, store, projections);
+    return await writeReports(dir, projections);
   } finally {
     await scratch.close();
     await Deno.remove(scratchDir, { recursive: true });
@@ -232,22 +233,11 @@ async function writeReportsWithin(
 }
 
 /** The reports a support manager takes to the weekly meeting, as files; returns their paths. */
-async function writeReports(
-  dir: string,
-  store: LmdbEventStore,
-  projections: LmdbProjectionStore,
-): Promise<string[]> {
+async function writeReports(dir: string, projections: LmdbProjectionStore): Promise<string[]> {
   const attribution = new Attribution(projections);
   const impact = new ImpactService(projections, attribution);
   const trends = new TrendService(projections, attribution);
   const issues = new IssueService(projections, attribution, impact, trends);
-  const customers = new CustomerService({
-    store,
-    projections,
-    attribution,
-    clock: { now: () => Date.now() },
-    settled: () => Promise.resolve(),
-  });
   await Deno.mkdir(`${dir}/customers`, { recursive: true });
   const written: string[] = [];
   const write = async (name: string, content: string) => {
@@ -261,7 +251,7 @@ async function writeReports(
   await write("issues.json", json({ total: detected.total, items: detected.items.map(issueJson) }));
   await write("trends.json", json({ items: trends.trends(13).map(trendJson) }));
   const ids = new Set([
-    ...customers.customers().map((c) => c.customerId),
+    ...directoryCustomers(projections).map((c) => c.customerId),
     ...attribution.origins().flatMap((o) => o.customer === null ? [] : [o.customer]),
   ]);
   await write("customers.json", json({ customers: [...ids].sort() }));
