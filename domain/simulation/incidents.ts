@@ -17,7 +17,7 @@ import {
 import { DAY, HOUR, type Release, releaseInterval, serviceSegments } from "./rollout.ts";
 import { type Rng, Stream, streamFor } from "./rng.ts";
 import { compileTemplate, type Template } from "./template.ts";
-import { loadFactor } from "./catalog.ts";
+import { loadFactor, REGIONS } from "./catalog.ts";
 
 export interface Incident {
   /** `inc-01`, in the order incidents were planned. */
@@ -196,7 +196,14 @@ function planOne(
       const region = regions[r.int(regions.length)]!;
       // Outages start in working hours somewhere in the middle of the simulation.
       const earliest = simStart + Math.min(WEEK + DAY, (simEnd - simStart) / 2);
-      const start = Math.floor(r.uniform(earliest, simEnd - 6 * HOUR) / 60_000) * 60_000;
+      const drawn = r.uniform(earliest, simEnd - 6 * HOUR);
+      // The drawn instant's local day, at the same fraction of its working hours (9:00–17:00).
+      const offset = REGIONS.find((g) => g.id === region)!.utcOffset * HOUR;
+      const localDay = Math.floor((drawn + offset) / DAY) * DAY - offset;
+      let start = localDay + 9 * HOUR + ((drawn - localDay) / DAY) * 8 * HOUR;
+      if (start > simEnd - 6 * HOUR) start -= DAY;
+      if (start < earliest) start += DAY;
+      start = Math.floor(start / 60_000) * 60_000;
       const duration = Math.round(r.uniform(1, 5) * HOUR / 60_000) * 60_000;
       return {
         ...base,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DEFAULT_OPTIONS, planScenario, simulateHours } from "./scenario.ts";
 import { DAY, HOUR, releaseAt } from "./rollout.ts";
+import { REGIONS } from "./catalog.ts";
 
 const scenario = planScenario({
   ...DEFAULT_OPTIONS,
@@ -42,4 +43,15 @@ Deno.test("planning the same options twice gives the same lines", () => {
   const again = [...simulateHours(planScenario(scenario.options)).take(1)][0]!;
   assert.deepEqual(again.files.map((f) => f.lines), first.files.map((f) => f.lines));
   assert.ok(first.files.some((f) => f.lines.length > 0));
+});
+
+Deno.test("outages start in their region's working hours, when customers notice them", () => {
+  const outages = scenario.incidents.filter((i) => i.kind === "outage");
+  assert.ok(outages.length > 0);
+  for (const outage of outages) {
+    const offset = REGIONS.find((g) => g.id === outage.region)!.utcOffset;
+    const localHour = new Date(outage.start + offset * HOUR).getUTCHours();
+    assert.ok(localHour >= 9 && localHour < 17, `${outage.id} starts at ${localHour}:00 local`);
+    assert.ok(outage.start >= scenario.options.start && outage.end <= scenario.end);
+  }
 });

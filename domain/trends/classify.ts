@@ -42,12 +42,16 @@
  * hours are only partly accounted for.
  *
  * Several windows are examined, so the reported `pValue` is
- * Bonferroni-adjusted: for a rise, the whole recent window (weight ½) and every
- * suffix of it plus every 1–3 hour window inside it (sharing the other ½);
- * for a fall, the whole window (½) and the suffixes of at least a quarter of it
- * (sharing ½). A verdict is significant when the adjusted p is below `alpha`
- * and the window's ratio is at least `minRatio` (at most `1/minFallRatio` for a
- * fall).
+ * Bonferroni-adjusted. Three comparisons share the error rate: the recent
+ * window (weight ½), the last 3 days against the baseline before them, for
+ * changes too gradual for one day to show (¼; only when the recent window is
+ * shorter), and "new in the last `baselineDays` days" (¼). Within a window,
+ * for a rise, the whole window (half its weight) and every suffix of it plus
+ * every 1–3 hour window inside it (sharing the other half; in the 3-day window,
+ * suffixes of at least a quarter of it and no short windows); for a fall, the
+ * whole window and the suffixes of at least a quarter of it, alike. A verdict
+ * is significant when the adjusted p is below `alpha` and the window's ratio
+ * is at least `minRatio` (at most `1/minFallRatio` for a fall).
  *
  * ## Classes
  * - `quiet`: no occurrences in either window (ratio 1, p 1).
@@ -60,12 +64,17 @@
  *   consecutive hours, or the significant window is at most 3 hours long
  *   (including a jump in the last hours, too fresh to call sustained).
  * - `emerging`: significantly above the baseline and spread over the window
- *   (sustained), or a slow burn: the last three full weeks (ending at the end
- *   of the recent window, all observed) have strictly increasing rates, and the
- *   latest week against the one two weeks earlier is `≥ minRatio` with
- *   `p < alpha` (same test, same κ).
- * - `resolving`: significantly below the baseline (ratio `≤ 1/minFallRatio`),
- *   including dropping to zero after being regular.
+ *   (sustained), in the recent window or else the last 3 days; or a slow burn:
+ *   the last three full weeks (ending at the end of the recent window, all
+ *   observed) have strictly increasing rates, the first of them above zero,
+ *   and the latest week against the one two weeks earlier is `≥ minRatio` with
+ *   `p < alpha` (same test, same κ); or new in the last `baselineDays` days:
+ *   none in the twice as long observed stretch before them, `share^X < alpha`
+ *   for their share of the exposure, not a burst, and still occurring (the
+ *   recent window not clearly below its rate since it came).
+ * - `resolving`: significantly below the baseline (ratio `≤ 1/minFallRatio`)
+ *   in the recent window or else the last 3 days, including dropping to zero
+ *   after being regular.
  * - `stable`: anything else, including too little data to compare (then the
  *   ratio and rates are `NaN`).
  *
@@ -160,6 +169,14 @@ const WEEK = 168;
 const BURST_HOURS = 3;
 const CONCENTRATION = 0.5;
 const APPROX_ABOVE = 1e6;
+/** The longer window for sustained changes the latest one is too short to show. */
+const SUSTAINED_HOURS = 72;
+/** Bonferroni weights of the comparisons made: the latest window, the longer one, new this week. */
+const LATEST_WEIGHT = 0.5;
+const SUSTAINED_WEIGHT = 0.25;
+const NEW_WEIGHT = 0.25;
+/** A new signature whose latest window is this unlikely at its rate since it came has stopped. */
+const STOPPED_P = 0.01;
 
 /** Classifies the trend of one signature's hourly counts; see the module docs. */
 export function classifyTrend(series: HourlySeries, options: TrendOptions): TrendVerdict {
@@ -182,27 +199,47 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
   if (!Number.isFinite(options.now) || !Number.isFinite(series.start)) {
     throw new RangeError(`now and start must be finite epoch milliseconds`);
   }
+  const settings: Settings = { now: options.now, days, alpha, minRatio, minFallRatio };
+  const latest = compareWindows(series, settings, R, true);
+  if (isChange(latest)) return latest;
+  if (R < SUSTAINED_HOURS) {
+    const lastDays = compareWindows(series, settings, SUSTAINED_HOURS, false);
+    if (isChange(lastDays)) return lastDays;
+  }
+  return newThisWeek(series, settings, R) ?? latest;
+}
 
+interface Settings {
+  readonly now: number;
+  readonly days: number;
+  readonly alpha: number;
+  readonly minRatio: number;
+  readonly minFallRatio: number;
+}
+
+const isChange = (v: TrendVerdict): boolean => v.class !== "stable" && v.class !== "quiet";
+
+/**
+ * The recent `R` hours against the baseline before them. The latest window
+ * looks for every kind of change; the longer one only for sustained rises and
+ * falls (a burst days ago is not a trend now), and is stable otherwise.
+ */
+function compareWindows(
+  series: HourlySeries,
+  { now, days, alpha, minRatio, minFallRatio }: Settings,
+  R: number,
+  latestWindow: boolean,
+): TrendVerdict {
+  const weight = latestWindow ? LATEST_WEIGHT : SUSTAINED_WEIGHT;
   const { counts, traffic } = series;
   const startHour = Math.floor(series.start / HOUR_MS);
-  const end = Math.floor((options.now - series.start) / HOUR_MS);
+  const end = Math.floor((now - series.start) / HOUR_MS);
   const limit = traffic === undefined ? counts.length : Math.min(counts.length, traffic.length);
   const hod0 = mod24(startHour);
   const rs = end - R;
   const bs = rs - days * 24;
-  const countAt = (i: number): number => {
-    const c = counts[i] as number;
-    if (!(c >= 0 && c < Infinity)) throw new RangeError(`counts[${i}] must be a finite number ≥ 0`);
-    return c;
-  };
-  const trafficAt = (i: number): number => {
-    if (traffic === undefined) return 0;
-    const t = traffic[i] as number;
-    if (!(t >= 0 && t < Infinity)) {
-      throw new RangeError(`traffic[${i}] must be a finite number ≥ 0`);
-    }
-    return t;
-  };
+  const countAt = (i: number): number => checkedCount(counts, i);
+  const trafficAt = (i: number): number => traffic === undefined ? 0 : checkedTraffic(traffic, i);
 
   // Baseline, by hour of day.
   const yh = new Float64Array(24);
@@ -309,11 +346,11 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
   }
   if (Y === 0) {
     const share = useTraffic ? Tr / (Tr + Tb) : Hr / (Hr + Hb);
-    const p = upperTail(X, X, share);
+    const p = upperTail(X, X, share) / weight;
     const what = `${X} occurrence${X === 1 ? "" : "s"} in the last ${
       hoursText(R)
     }, none in ${previous}`;
-    if (p < alpha) {
+    if (p < alpha && latestWindow) {
       // New: a burst if half of it came within a few hours, a rise otherwise.
       let best = 0, run = 0;
       for (let j = 0; j < R; j++) {
@@ -326,7 +363,7 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
     }
     return verdict(
       "stable",
-      `${what}; too few to be significant (${formatP(p)})`,
+      `${what}; ${p < alpha ? "new" : `too few to be significant (${formatP(p)})`}`,
       Infinity,
       p,
       X / Hr,
@@ -361,12 +398,14 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
     return e > 0 ? x / e : x > 0 ? Infinity : NaN;
   };
 
-  // Rises: whole window, suffixes, and short windows anywhere.
-  const shortMax = Math.min(BURST_HOURS, R - 1);
-  let upOthers = R - 1;
+  // Rises: the whole window and its suffixes (of at least a quarter of it, in a
+  // longer window), and in the latest window short windows anywhere.
+  const shortMax = latestWindow ? Math.min(BURST_HOURS, R - 1) : 0;
+  const upMin = latestWindow ? 1 : Math.max(1, Math.ceil(R / 4));
+  let upOthers = R - upMin;
   for (let len = 1; len <= shortMax; len++) upOthers += R - len;
-  const upFull = upOthers > 0 ? 0.5 : 1;
-  const upOther = upOthers > 0 ? 0.5 / upOthers : 0;
+  const upFull = (upOthers > 0 ? 0.5 : 1) * weight;
+  const upOther = upOthers > 0 ? (0.5 / upOthers) * weight : 0;
   let upP = Infinity, upA = 0, upB = 0;
   const tryUp = (a: number, b: number, weight: number) => {
     if (!usable(a, b) || !(ratioOf(a, b) >= minRatio)) return;
@@ -374,7 +413,7 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
     if (p < upP) [upP, upA, upB] = [p, a, b];
   };
   tryUp(0, R, upFull);
-  for (let k = R - 1; k >= 1; k--) tryUp(R - k, R, upOther);
+  for (let k = R - 1; k >= upMin; k--) tryUp(R - k, R, upOther);
   for (let len = 1; len <= shortMax; len++) {
     for (let a = 0; a + len < R; a++) tryUp(a, a + len, upOther);
   }
@@ -382,8 +421,8 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
   // Falls: whole window and suffixes of at least a quarter of it.
   const downMin = Math.max(1, Math.ceil(R / 4));
   const downOthers = Math.max(0, R - downMin);
-  const downFull = downOthers > 0 ? 0.5 : 1;
-  const downOther = downOthers > 0 ? 0.5 / downOthers : 0;
+  const downFull = (downOthers > 0 ? 0.5 : 1) * weight;
+  const downOther = downOthers > 0 ? (0.5 / downOthers) * weight : 0;
   let downP = Infinity, downA = 0;
   const tryDown = (a: number, weight: number) => {
     if (!usable(a, R) || !(ratioOf(a, R) <= 1 / minFallRatio)) return;
@@ -406,6 +445,7 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
       if (run > best) [best, bestEnd] = [run, j + 1];
     }
     const spike = upB - upA <= BURST_HOURS || (total > 0 && best >= CONCENTRATION * total);
+    if (spike && !latestWindow) return steady();
     if (spike && best > 0) {
       // Report the burst itself (trimmed of hours with little excess) when it is
       // significant on its own (it is one of the windows already counted).
@@ -453,7 +493,7 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
   }
 
   // Slow burn: three full weeks of strictly increasing rate.
-  if (end - 3 * WEEK >= 0 && end <= limit) {
+  if (latestWindow && end - 3 * WEEK >= 0 && end <= limit) {
     const c = [0, 0, 0], t = [0, 0, 0];
     for (let w = 0; w < 3; w++) {
       for (let i = end - (w + 1) * WEEK; i < end - w * WEEK; i++) {
@@ -466,7 +506,8 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
     const weighted = useTraffic && t0 > 0 && t1 > 0 && t2 > 0;
     const r0 = weighted ? c0 / t0 : c0, r1 = weighted ? c1 / t1 : c1, r2 = weighted ? c2 / t2 : c2;
     const ratio = r2 > 0 ? r0 / r2 : Infinity;
-    if (r2 < r1 && r1 < r0 && ratio >= minRatio) {
+    // It grows from a rate it already had: one that was absent is new, not a slow burn.
+    if (r2 > 0 && r2 < r1 && r1 < r0 && ratio >= minRatio) {
       const share = weighted ? t0 / (t0 + t2) : 0.5;
       // gamma scale of an hour at the weeks' average level
       const scale = (kappa * baseSq * Math.max(1, ((c0 + c2) * Hb) / (2 * WEEK * Y))) / Y;
@@ -490,19 +531,106 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
     }
   }
 
-  const ratio = ratioOf(0, R);
-  const [recent, base] = rates(0, R);
-  const p = Math.min(1, 2 * Math.min(windowP(0, R, true), windowP(0, R, false)));
-  const threshold = ratio < 1 ? 1 / minFallRatio : minRatio;
-  const why = p < alpha ? `below the ${ratioText(threshold)} threshold` : "not significant";
-  return verdict(
-    "stable",
-    `steady: rate ${ratioText(ratio)} over the last ${hoursText(R)} ${cmp}, ${formatP(p)} (${why})`,
-    ratio,
-    p,
-    recent,
-    base,
-  );
+  return steady();
+
+  function steady(): TrendVerdict {
+    const ratio = ratioOf(0, R);
+    const [recent, base] = rates(0, R);
+    const p = Math.min(1, 2 * Math.min(windowP(0, R, true), windowP(0, R, false)));
+    const threshold = ratio < 1 ? 1 / minFallRatio : minRatio;
+    const why = p < alpha ? `below the ${ratioText(threshold)} threshold` : "not significant";
+    return verdict(
+      "stable",
+      `steady: rate ${ratioText(ratio)} over the last ${hoursText(R)} ${cmp}, ${
+        formatP(p)
+      } (${why})`,
+      ratio,
+      p,
+      recent,
+      base,
+    );
+  }
+}
+
+/**
+ * A signature first seen within the last `days` days after an observed
+ * silence twice as long, and still occurring at about its rate since: new,
+ * so emerging, even when it is too rare for the windows above to tell a rise
+ * from its own first days. The test is the chance that all of the
+ * occurrences fall in these days if the rate had been the same before,
+ * (their share of the exposure)^count. A burst (half of it within a few
+ * hours) is left to the windows above.
+ */
+function newThisWeek(
+  series: HourlySeries,
+  { now, days, alpha, minFallRatio }: Settings,
+  R: number,
+): TrendVerdict | undefined {
+  const { counts, traffic } = series;
+  const span = days * 24;
+  if (R >= span) return undefined;
+  const end = Math.floor((now - series.start) / HOUR_MS);
+  const limit = traffic === undefined ? counts.length : Math.min(counts.length, traffic.length);
+  const weekStart = end - span, recentStart = end - R;
+  let total = 0, recent = 0, weekHours = 0, weekTraffic = 0, recentHours = 0, first = -1;
+  let beforeHours = 0, beforeTraffic = 0, best = 0, run = 0;
+  for (let i = Math.max(0, weekStart - 2 * span); i < Math.min(end, limit); i++) {
+    const c = checkedCount(counts, i), t = traffic === undefined ? 0 : checkedTraffic(traffic, i);
+    if (i < weekStart) {
+      if (c > 0) return undefined;
+      beforeHours++;
+      beforeTraffic += t;
+      continue;
+    }
+    total += c;
+    weekHours++;
+    weekTraffic += t;
+    if (c > 0 && first < 0) first = i;
+    if (i >= recentStart) [recent, recentHours] = [recent + c, recentHours + 1];
+    run += c - (i - BURST_HOURS >= Math.max(0, weekStart) ? counts[i - BURST_HOURS]! : 0);
+    best = Math.max(best, run);
+  }
+  if (beforeHours < span || recent === 0 || best >= CONCENTRATION * total) return undefined;
+  const byTraffic = traffic !== undefined && beforeTraffic > 0 && weekTraffic > 0;
+  const share = byTraffic
+    ? weekTraffic / (weekTraffic + beforeTraffic)
+    : weekHours / (weekHours + beforeHours);
+  const p = upperTail(total, total, share) / NEW_WEIGHT;
+  if (!(p < alpha)) return undefined;
+  // Still occurring: not clearly fewer in the latest window than its share of the hours since it came.
+  const earlierHours = recentStart - first;
+  const recentRate = recent / recentHours;
+  if (
+    earlierHours > 0 &&
+    recentRate < (total - recent) / earlierHours / minFallRatio &&
+    lowerTail(recent, total, recentHours / (recentHours + earlierHours)) < STOPPED_P
+  ) return undefined;
+  const age = end - first;
+  return {
+    class: "emerging",
+    reason: `new in the last ${hoursText(span)}: ${total} occurrences since it first came ${
+      hoursText(age >= 48 ? Math.floor(age / 24) * 24 : age)
+    } ago, none in the ${hoursText(2 * span)} before; ${recent} in the last ${hoursText(R)}, ${
+      formatP(p)
+    }`,
+    ratio: Infinity,
+    pValue: Math.min(1, p),
+    recentRate,
+    baselineRate: 0,
+    dispersion: 1,
+  };
+}
+
+function checkedCount(counts: readonly number[], i: number): number {
+  const c = counts[i] as number;
+  if (!(c >= 0 && c < Infinity)) throw new RangeError(`counts[${i}] must be a finite number ≥ 0`);
+  return c;
+}
+
+function checkedTraffic(traffic: readonly number[], i: number): number {
+  const t = traffic[i] as number;
+  if (!(t >= 0 && t < Infinity)) throw new RangeError(`traffic[${i}] must be a finite number ≥ 0`);
+  return t;
 }
 
 function mod24(n: number): number {
@@ -510,6 +638,7 @@ function mod24(n: number): number {
 }
 
 function hoursText(n: number): string {
+  if (n >= 48 && n % 24 === 0) return `${n / 24} days`;
   return n === 1 ? "hour" : `${n} hours`;
 }
 

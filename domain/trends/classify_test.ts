@@ -209,7 +209,45 @@ Deno.test("zero baseline then occurrences is new: a rise, or a burst when it cam
   counts[hours - 3] = 1;
   const once = classifyTrend({ start: START, counts }, { now: START + hours * HOUR });
   assert.equal(once.class, "stable", once.reason);
-  assert.ok(Math.abs(once.pValue - 1 / 8) < 1e-12);
+  // the chance that it falls in the last day of eight, 1/8, weighed for the other comparisons made
+  assert.ok(Math.abs(once.pValue - 1 / 4) < 1e-12);
+});
+
+Deno.test("a rare signature new this week and still occurring is emerging; one that came eight days ago and held steady is stable", () => {
+  const hours = 28 * DAY;
+  for (let seed = 1; seed <= 10; seed++) {
+    // five a day, from six days before now: too few for a day against the week before it
+    const fresh = classify(sample(seed, hours, (i) => (i >= hours - 6 * DAY ? 5 / DAY : 0)));
+    assert.equal(fresh.class, "emerging", fresh.reason);
+    assert.match(fresh.reason, /^new in the last 7 days: \d+ occurrences since it first came/);
+    assert.equal(fresh.ratio, Infinity);
+    const settled = classify(sample(seed, hours, (i) => (i >= hours - 8 * DAY - 1 ? 5 / DAY : 0)));
+    assert.equal(settled.class, "stable", settled.reason);
+  }
+  // one that came this week and has since stopped is not emerging
+  const stopped = classify(
+    sample(3, hours, (i) => (i >= hours - 6 * DAY && i < hours - 2 * DAY ? 0.5 : 0)),
+  );
+  assert.notEqual(stopped.class, "emerging", stopped.reason);
+});
+
+Deno.test("a fall spread over several days, too gradual for the last day alone, is resolving", () => {
+  const hours = 28 * DAY;
+  let resolving = 0, overDays = 0;
+  for (let seed = 1; seed <= 10; seed++) {
+    // a fix rolling out: the rate falls from 1.5 an hour to 0.5 over the four days before the last
+    const rate = (i: number) => {
+      const daysAgo = (hours - i) / DAY;
+      return daysAgo > 5 ? 1.5 : daysAgo > 1 ? 0.5 + (daysAgo - 1) / 4 : 0.5;
+    };
+    const v = classify(sample(seed, hours, rate));
+    if (v.class === "resolving") resolving++;
+    if (/^decline: rate ×[0-9.]+ over the last 3 days vs the previous 7 days/.test(v.reason)) {
+      overDays++;
+    }
+  }
+  assert.ok(resolving >= 9, `${resolving} of 10 resolving`);
+  assert.ok(overDays >= 3, `${overDays} of 10 seen over the last 3 days`);
 });
 
 Deno.test("all zeros is quiet", () => {
@@ -448,9 +486,12 @@ Deno.test("property: history older than the windows examined is never read", () 
       fc.array(fc.nat(1000), { minLength: 1, maxLength: 200 }),
       ({ series, options }, older) => {
         const end = Math.floor((options.now - series.start) / HOUR);
+        const days = options.baselineDays ?? 7;
         const lookback = Math.max(
-          (options.recentHours ?? 24) + 24 * (options.baselineDays ?? 7),
+          (options.recentHours ?? 24) + 24 * days,
+          72 + 24 * days,
           3 * 168,
+          3 * 24 * days,
         );
         fc.pre(end - lookback >= 0);
         const extended: HourlySeries = {
