@@ -1,7 +1,7 @@
 import { type Customer, customerWeight, TIER_DEFAULT_VALUE } from "../domain/customers/mod.ts";
 import { impactOf, propagationOf } from "../domain/impact/mod.ts";
 import { isOpenStatus, type Ticket } from "../domain/tickets/mod.ts";
-import { classifyTrend } from "../domain/trends/mod.ts";
+import { classifyTrend, TREND_HISTORY_HOURS } from "../domain/trends/mod.ts";
 import { LoupeError } from "../ports/errors.ts";
 import type {
   AffectedCustomer,
@@ -31,7 +31,6 @@ const DAY_MS = 24 * HOUR_MS;
 /** Weight of a customer the directory does not have: a standard customer's. */
 const UNKNOWN_WEIGHT = TIER_DEFAULT_VALUE.standard!;
 /** Hours of a customer's series the trend looks at: a baseline week and the last day. */
-const TREND_HOURS = 8 * 24;
 
 /**
  * Impact views over the read models: everything comes from per-origin
@@ -290,7 +289,10 @@ export class ImpactService implements ImpactApi {
   #series(signatureId: string, origins: readonly AttributedOrigin[], asOf: number) {
     const end = Math.floor(asOf / HOUR_MS) * HOUR_MS + HOUR_MS;
     const dataSince = Math.min(...origins.map((o) => o.firstSeen));
-    const start = Math.max(end - TREND_HOURS * HOUR_MS, Math.floor(dataSince / HOUR_MS) * HOUR_MS);
+    const start = Math.max(
+      end - TREND_HISTORY_HOURS * HOUR_MS,
+      Math.floor(dataSince / HOUR_MS) * HOUR_MS,
+    );
     const counts = new Array<number>(Math.max(0, (end - start) / HOUR_MS)).fill(0);
     for (const origin of origins) {
       const prefix = [signatureId, ...originKey(origin)];

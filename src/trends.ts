@@ -1,4 +1,9 @@
-import { classifyTrend, type VersionVerdict, versionVerdict } from "../domain/trends/mod.ts";
+import {
+  classifyTrend,
+  TREND_HISTORY_HOURS,
+  type VersionVerdict,
+  versionVerdict,
+} from "../domain/trends/mod.ts";
 import { LoupeError } from "../ports/errors.ts";
 import type { Series, SeriesQuery, SignatureTrend, TrendApi } from "../ports/trends.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
@@ -18,7 +23,6 @@ const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS } as const;
 /** The longest range a series answers. */
 const MAX_RANGE_MS = 366 * DAY_MS;
 /** Hours the trend test reads: three weeks for a slow burn, a baseline week and the last day. */
-const TREND_HOURS = 28 * 24;
 
 /**
  * Occurrence series, trend classes and version correlation, all read from
@@ -98,7 +102,7 @@ export class TrendService implements TrendApi {
     }
     // Complete hours only: the one under way is not over yet.
     const end = Math.floor(now / HOUR_MS) * HOUR_MS;
-    const start = end - TREND_HOURS * HOUR_MS;
+    const start = end - TREND_HISTORY_HOURS * HOUR_MS;
     const observedFrom = Math.max(start, Math.floor(this.#dataSince() / HOUR_MS) * HOUR_MS);
     const counts = new Array<number>((end - start) / HOUR_MS).fill(0);
     this.#sum([signatureId], start, end, TABLES.hourlyTotal, 1, (hour, n) => {

@@ -166,6 +166,13 @@ export interface TrendOptions {
 
 const HOUR_MS = 3_600_000;
 const WEEK = 168;
+
+/**
+ * The hours before `now` that the default options examine at most (a slow
+ * burn's three weeks, and the twice-as-long silence before a new week): a
+ * caller that reads this much history gives the full verdict.
+ */
+export const TREND_HISTORY_HOURS = 3 * WEEK;
 const BURST_HOURS = 3;
 const CONCENTRATION = 0.5;
 const APPROX_ABOVE = 1e6;

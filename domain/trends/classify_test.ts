@@ -6,6 +6,7 @@ import {
   classifyTrend,
   conditionalTail,
   type HourlySeries,
+  TREND_HISTORY_HOURS,
   type TrendClass,
   type TrendOptions,
   type TrendVerdict,
@@ -515,4 +516,23 @@ Deno.test("property: scaling traffic by a power of two changes nothing", () => {
     }),
     { numRuns: 200 },
   );
+});
+
+Deno.test("the default options need no more history than TREND_HISTORY_HOURS", () => {
+  const hours = 35 * DAY;
+  const rates: ((i: number) => number)[] = [
+    (i) => (i >= hours - 6 * DAY ? 5 / DAY : 0), // new this week
+    (i) => dayNight(1)(i) * 1.6 ** Math.max(0, 3 - Math.floor((hours - 1 - i) / (7 * DAY))), // slow burn
+    (i) => (i >= hours - 3 * DAY ? 0.5 : 1.5), // a fall over days
+    (i) => (i >= hours - 8 * DAY - 1 ? 5 / DAY : i < 5 * DAY ? 2 : 0), // old history, then steady
+  ];
+  for (const [k, rate] of rates.entries()) {
+    const s = sample(k + 1, hours, rate);
+    const skip = hours - TREND_HISTORY_HOURS;
+    const recent = {
+      start: START + skip * HOUR,
+      counts: s.series.counts.slice(skip),
+    };
+    assert.deepStrictEqual(classifyTrend(recent, { now: s.now }), classify(s));
+  }
 });

@@ -21,6 +21,7 @@ export {
   conditionalTail,
   formatP,
   type HourlySeries,
+  TREND_HISTORY_HOURS,
   type TrendClass,
   type TrendOptions,
   type TrendVerdict,
