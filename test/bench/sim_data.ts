@@ -9,10 +9,11 @@ export const SIM_ARGS = (Deno.env.get("LOUPE_BENCH_SIM_ARGS") ??
   "--customers 90 --days 21 --events-per-day 250000 --seed 42").split(/\s+/).filter((a) => a);
 
 /**
- * The catalogue signatures of the truth's root: every template the root
- * template generates (a miner may keep a low-variety value such as a
- * currency as a constant and split one root into a few signatures; any of
- * them points the engineer at the right error), else the closest template.
+ * The catalogue signatures of the truth's root: every template that shares a
+ * line with the root template, else the closest template. A miner may keep a
+ * low-variety value such as a currency, or a rare id, as a constant and split
+ * one root into a few signatures, or mask a constant of the root (a path, an
+ * HTTP status); any of them points the engineer at the right error.
  */
 export function trueRoots(
   rootText: string,
@@ -24,10 +25,18 @@ export function trueRoots(
       normalized.split("<*>").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\S+")
     }$`,
   );
+  const rootTokens = normalized.split(" ");
   const matching = templates.filter((t) => {
     // A stack trace joined to the line is part of the record, not of its message.
     const template = t.template.split("\n")[0]!.replace(/\s+/g, " ").trim();
-    return template === normalized || generated.test(template);
+    if (template === normalized || generated.test(template)) return true;
+    // Word by word, each either the same or a wildcard on one side.
+    const tokens = template.split(" ");
+    return tokens.length === rootTokens.length &&
+      tokens.some((token) => token !== "<*>") &&
+      tokens.every((token, i) =>
+        token === rootTokens[i] || token === "<*>" || rootTokens[i] === "<*>"
+      );
   });
   if (matching.length > 0) return new Set(matching.map((t) => t.id));
   const tokens = new Set(rawTokens(rootText));
