@@ -357,7 +357,9 @@ function compareWindows(
     const what = `${X} occurrence${X === 1 ? "" : "s"} in the last ${
       hoursText(R)
     }, none in ${previous}`;
-    if (p < alpha && latestWindow) {
+    // A longer window adds nothing here: the latest one, or new-this-week, speaks for it.
+    if (!latestWindow) return verdict("stable", what, Infinity, p, X / Hr, 0);
+    if (p < alpha) {
       // New: a burst if half of it came within a few hours, a rise otherwise.
       let best = 0, run = 0;
       for (let j = 0; j < R; j++) {
@@ -370,7 +372,7 @@ function compareWindows(
     }
     return verdict(
       "stable",
-      `${what}; ${p < alpha ? "new" : `too few to be significant (${formatP(p)})`}`,
+      `${what}; too few to be significant (${formatP(p)})`,
       Infinity,
       p,
       X / Hr,
