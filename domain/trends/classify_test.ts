@@ -232,6 +232,29 @@ Deno.test("a rare signature new this week and still occurring is emerging; one t
   assert.notEqual(stopped.class, "emerging", stopped.reason);
 });
 
+Deno.test("a new signature is not emerging when it has all but stopped, or when it was one burst", () => {
+  const hours = 28 * DAY;
+  const at = (spec: [number, number][]) => {
+    const counts = new Array<number>(hours).fill(0);
+    for (const [hoursAgo, n] of spec) counts[hours - hoursAgo] = n;
+    return classifyTrend({ start: START, counts }, { now: START + hours * HOUR });
+  };
+  // ten a day for two days from three days ago, then two in the last day
+  const fading: [number, number][] = [];
+  for (let h = 72; h > 24; h -= 5) fading.push([h, 2]);
+  fading.push([20, 1], [8, 1]);
+  const faded = at(fading);
+  assert.notEqual(faded.class, "emerging", faded.reason);
+  // twenty lines within two hours five days ago, then two a day
+  const burst: [number, number][] = [[120, 12], [119, 8]];
+  for (let h = 110; h > 0; h -= 12) burst.push([h, 1]);
+  const after = at(burst);
+  assert.notEqual(after.class, "emerging", after.reason);
+  // the same trickle without the burst is new and still occurring
+  const trickle = at([...burst.slice(2), [120, 1], [119, 1], [118, 1]]);
+  assert.equal(trickle.class, "emerging", trickle.reason);
+});
+
 Deno.test("a fall spread over several days, too gradual for the last day alone, is resolving", () => {
   const hours = 28 * DAY;
   let resolving = 0, overDays = 0;
