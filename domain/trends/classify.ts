@@ -361,12 +361,7 @@ function compareWindows(
     if (!latestWindow) return verdict("stable", what, Infinity, p, X / Hr, 0);
     if (p < alpha) {
       // New: a burst if half of it came within a few hours, a rise otherwise.
-      let best = 0, run = 0;
-      for (let j = 0; j < R; j++) {
-        run += excess[j]! - (j >= BURST_HOURS ? excess[j - BURST_HOURS]! : 0);
-        best = Math.max(best, run);
-      }
-      return best >= CONCENTRATION * X
+      return densestBurst(excess, 0, R).sum >= CONCENTRATION * X
         ? verdict("spiking", `new burst: ${what}, ${formatP(p)}`, Infinity, p, X / Hr, 0)
         : verdict("emerging", `new: ${what}, ${formatP(p)}`, Infinity, p, X / Hr, 0);
     }
@@ -447,12 +442,8 @@ function compareWindows(
   };
 
   if (upP < alpha && upP <= downP) {
-    let total = 0, best = 0, run = 0, bestEnd = 0;
-    for (let j = 0; j < R; j++) {
-      total += excess[j]!;
-      run += excess[j]! - (j >= BURST_HOURS ? excess[j - BURST_HOURS]! : 0);
-      if (run > best) [best, bestEnd] = [run, j + 1];
-    }
+    const total = excess.reduce((sum, e) => sum + e, 0);
+    const { sum: best, end: bestEnd } = densestBurst(excess, 0, R);
     const spike = upB - upA <= BURST_HOURS || (total > 0 && best >= CONCENTRATION * total);
     if (spike && !latestWindow) return steady();
     if (spike && best > 0) {
@@ -582,7 +573,7 @@ function newThisWeek(
   const limit = traffic === undefined ? counts.length : Math.min(counts.length, traffic.length);
   const weekStart = end - span, recentStart = end - R;
   let total = 0, recent = 0, weekHours = 0, weekTraffic = 0, recentHours = 0, first = -1;
-  let beforeHours = 0, beforeTraffic = 0, best = 0, run = 0;
+  let beforeHours = 0, beforeTraffic = 0;
   for (let i = Math.max(0, weekStart - 2 * span); i < Math.min(end, limit); i++) {
     const c = checkedCount(counts, i), t = traffic === undefined ? 0 : checkedTraffic(traffic, i);
     if (i < weekStart) {
@@ -596,10 +587,10 @@ function newThisWeek(
     weekTraffic += t;
     if (c > 0 && first < 0) first = i;
     if (i >= recentStart) [recent, recentHours] = [recent + c, recentHours + 1];
-    run += c - (i - BURST_HOURS >= Math.max(0, weekStart) ? counts[i - BURST_HOURS]! : 0);
-    best = Math.max(best, run);
   }
-  if (beforeHours < span || recent === 0 || best >= CONCENTRATION * total) return undefined;
+  if (beforeHours < span || recent === 0) return undefined;
+  const burst = densestBurst(counts, Math.max(0, weekStart), Math.min(end, limit)).sum;
+  if (burst >= CONCENTRATION * total) return undefined;
   const byTraffic = traffic !== undefined && beforeTraffic > 0 && weekTraffic > 0;
   const share = byTraffic
     ? weekTraffic / (weekTraffic + beforeTraffic)
@@ -628,6 +619,20 @@ function newThisWeek(
     baselineRate: 0,
     dispersion: 1,
   };
+}
+
+/** The largest sum of `BURST_HOURS` consecutive values in `[from, to)`, and where its hours end. */
+function densestBurst(
+  values: ArrayLike<number>,
+  from: number,
+  to: number,
+): { sum: number; end: number } {
+  let sum = 0, run = 0, end = from;
+  for (let i = from; i < to; i++) {
+    run += values[i]! - (i - BURST_HOURS >= from ? values[i - BURST_HOURS]! : 0);
+    if (run > sum) [sum, end] = [run, i + 1];
+  }
+  return { sum, end };
 }
 
 function checkedCount(counts: readonly number[], i: number): number {
