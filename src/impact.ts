@@ -17,6 +17,7 @@ import type { TicketSummary } from "../ports/tickets.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "./customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
 import { directoryVersion } from "./projections/customers.ts";
+import { hourCounts } from "./projections/hour_rows.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -296,13 +297,9 @@ export class ImpactService implements ImpactApi {
     const counts = new Array<number>(Math.max(0, (end - start) / HOUR_MS)).fill(0);
     for (const origin of origins) {
       const prefix = [signatureId, ...originKey(origin)];
-      for (
-        const { key, value } of this.#reader.range<number>(TABLES.hourly, {
-          prefix,
-          start: [...prefix, start],
-          end: [...prefix, end],
-        })
-      ) counts[((key[4] as number) - start) / HOUR_MS]! += value;
+      for (const [hour, n] of hourCounts(this.#reader, TABLES.hourly, prefix, start, end)) {
+        counts[(hour - start) / HOUR_MS]! += n;
+      }
     }
     let last24h = 0;
     let last7d = 0;

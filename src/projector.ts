@@ -23,6 +23,7 @@ export class Projector {
   readonly #chunkSize: number;
   readonly #onProgress: ((position: number) => void) | undefined;
   #running: Promise<number> | undefined;
+  #tablesChecked = false;
   #again = false;
   #stopListening: (() => void) | undefined;
   /** Events just appended, by position: applied without reading them back. */
@@ -104,6 +105,16 @@ export class Projector {
   }
 
   async #run(): Promise<number> {
+    if (!this.#tablesChecked) {
+      // Tables a projection has no checkpoint for hold another layout's rows (or
+      // nothing): it starts again from position 0 over empty ones.
+      for (const projection of this.#list) {
+        const stale = this.#projections.checkpoint(projection.name) === 0 &&
+          projection.tables.some((table) => this.#projections.count(table) > 0);
+        if (stale) await this.#projections.reset(projection.name, projection.tables);
+      }
+      this.#tablesChecked = true;
+    }
     do {
       this.#again = false;
       let from = this.position();

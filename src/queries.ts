@@ -12,6 +12,7 @@ import type { ProjectionReader } from "../ports/projection_store.ts";
 import type { QuarantinedLine } from "../domain/log_record.ts";
 import type { Origin } from "../domain/customers/mod.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "./customers/attribution.ts";
+import { hourCounts } from "./projections/hour_rows.ts";
 import {
   type CatalogEntry,
   type CustomerTally,
@@ -130,13 +131,7 @@ function countInRange(
   const toHour = query.to === undefined ? undefined : Math.ceil(query.to / HOUR_MS) * HOUR_MS;
   const sum = (table: string, prefix: readonly (string | number)[]) => {
     let total = 0;
-    for (
-      const { value } of reader.range<number>(table, {
-        prefix,
-        ...(fromHour === undefined ? {} : { start: [...prefix, fromHour] }),
-        ...(toHour === undefined ? {} : { end: [...prefix, toHour] }),
-      })
-    ) total += value;
+    for (const [, n] of hourCounts(reader, table, prefix, fromHour, toHour)) total += n;
     return total;
   };
   if (origins === undefined) return sum(TABLES.hourlyTotal, [signatureId]);

@@ -9,6 +9,7 @@ import type { Series, SeriesQuery, SignatureTrend, TrendApi } from "../ports/tre
 import type { ProjectionStore } from "../ports/projection_store.ts";
 import { type Attribution, originKey } from "./customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
+import { hourCounts } from "./projections/hour_rows.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -71,15 +72,28 @@ export class TrendService implements TrendApi {
           "Cannot give a version's series by hour: versions are counted by day (use bucket=day or week)",
         );
       }
-      this.#sum([signatureId, query.version], from, to, TABLES.versionDaily, 2, addHour);
+      for (
+        const { key, value } of this.#reader.range<number>(TABLES.versionDaily, {
+          prefix: [signatureId, query.version],
+          start: [signatureId, query.version, from],
+          end: [signatureId, query.version, to],
+        })
+      ) addHour(key[2] as number, value);
     } else if (!scoped) {
-      this.#sum([signatureId], from, to, TABLES.hourlyTotal, 1, addHour);
+      for (
+        const [hour, n] of hourCounts(this.#reader, TABLES.hourlyTotal, [signatureId], from, to)
+      ) {
+        addHour(hour, n);
+      }
     } else {
       const origins = query.customer === undefined
         ? this.#originsOf(signatureId).filter((o) => o.environment === query.environment)
         : this.#attribution.originsOf(query.customer, query.environment);
       for (const origin of origins) {
-        this.#sum([signatureId, ...originKey(origin)], from, to, TABLES.hourly, 4, addHour);
+        const prefix = [signatureId, ...originKey(origin)];
+        for (const [hour, n] of hourCounts(this.#reader, TABLES.hourly, prefix, from, to)) {
+          addHour(hour, n);
+        }
       }
     }
     const points: { start: number; count: number }[] = [];
@@ -105,9 +119,11 @@ export class TrendService implements TrendApi {
     const start = end - TREND_HISTORY_HOURS * HOUR_MS;
     const observedFrom = Math.max(start, Math.floor(this.#dataSince() / HOUR_MS) * HOUR_MS);
     const counts = new Array<number>((end - start) / HOUR_MS).fill(0);
-    this.#sum([signatureId], start, end, TABLES.hourlyTotal, 1, (hour, n) => {
+    for (
+      const [hour, n] of hourCounts(this.#reader, TABLES.hourlyTotal, [signatureId], start, end)
+    ) {
       counts[(hour - start) / HOUR_MS] = n;
-    });
+    }
     // Hours before any data are unobserved, not zeros.
     const skip = Math.max(0, (observedFrom - start) / HOUR_MS);
     const verdict = classifyTrend(
@@ -182,8 +198,8 @@ export class TrendService implements TrendApi {
       // Mixed origins (some lines with a version) share out only the unversioned part.
       const share = unversioned / value.count;
       const prefix = [signatureId, ...originKey(origin)];
-      for (const { key: k, value: n } of this.#reader.range<number>(TABLES.hourly, { prefix })) {
-        const middle = (k[4] as number) + HOUR_MS / 2;
+      for (const [hour, n] of hourCounts(this.#reader, TABLES.hourly, prefix)) {
+        const middle = hour + HOUR_MS / 2;
         let running: string | undefined;
         for (const [version, since] of timeline) {
           if (since <= middle) running = version;
@@ -227,23 +243,6 @@ export class TrendService implements TrendApi {
         tenant: String(key[2]),
         environment: String(key[3]),
       }));
-  }
-
-  #sum(
-    prefix: readonly (string | number)[],
-    from: number,
-    to: number,
-    table: string,
-    hourAt: number,
-    add: (hour: number, n: number) => void,
-  ): void {
-    for (
-      const { key, value } of this.#reader.range<number>(table, {
-        prefix,
-        start: [...prefix, from],
-        end: [...prefix, to],
-      })
-    ) add(key[hourAt] as number, value);
   }
 
   #entry(signatureId: string): CatalogEntry {

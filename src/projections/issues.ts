@@ -10,6 +10,7 @@ import {
 import type { Projection } from "./projection.ts";
 import { summarize } from "./batch_summary.ts";
 import { HOUR_MS } from "./signatures.ts";
+import { addHourCounts, hourCounts } from "./hour_rows.ts";
 
 const DAY_MS = 24 * HOUR_MS;
 /** A signature quiet this long before detecting again opens a new issue (a recurrence). */
@@ -22,7 +23,7 @@ export const ISSUE_TABLES = {
   bySignature: "issue_by_signature",
   /** [detectedAt, issueId] -> 1: newest first listing. */
   byTime: "issue_by_time",
-  /** [signatureId, hour] -> lines of WARN and above: the detector's own counts. */
+  /** [signatureId, day] -> lines of WARN and above by hour (see hour_rows.ts): the detector's own counts. */
   hours: "issue_signature_hours",
   /** [signatureId] -> { firstSeen, severityNumber }. */
   signatures: "issue_signatures",
@@ -54,7 +55,7 @@ interface SignatureState {
  * at query time, so the list grows as data arrives.
  */
 export const issueProjection: Projection = {
-  name: "issues",
+  name: "issues@2",
   tables: Object.values(ISSUE_TABLES),
   apply(events, tx) {
     for (const event of events) {
@@ -100,10 +101,12 @@ function applyBatch(event: StoredEvent<string, LogBatchIngestedData>, tx: Projec
   tx.put(ISSUE_TABLES.meta, ["data"], dataSince);
   for (const [signatureId, state] of states) tx.put(ISSUE_TABLES.signatures, [signatureId], state);
   for (const [signatureId, hours] of touched) {
-    for (const [hour, [n]] of hours) {
-      const key = [signatureId, hour];
-      tx.put(ISSUE_TABLES.hours, key, (tx.get<number>(ISSUE_TABLES.hours, key) ?? 0) + n);
-    }
+    addHourCounts(
+      tx,
+      ISSUE_TABLES.hours,
+      [signatureId],
+      new Map([...hours].map(([hour, [n]]) => [hour, n])),
+    );
   }
   const dataStart = Math.floor(dataSince / HOUR_MS) * HOUR_MS;
   for (const [signatureId, hours] of touched) {
@@ -116,13 +119,9 @@ function applyBatch(event: StoredEvent<string, LogBatchIngestedData>, tx: Projec
     const from = Math.max(first - BASELINE_HOURS * HOUR_MS, dataStart);
     const slots = (last - from) / HOUR_MS + 1;
     const counts = new Array<number>(slots).fill(0);
-    for (
-      const { key, value } of tx.range<number>(ISSUE_TABLES.hours, {
-        prefix: [signatureId],
-        start: [signatureId, from],
-        end: [signatureId, last + 1],
-      })
-    ) counts[((key[1] as number) - from) / HOUR_MS] = value;
+    for (const [hour, n] of hourCounts(tx, ISSUE_TABLES.hours, [signatureId], from, last + 1)) {
+      counts[(hour - from) / HOUR_MS] = n;
+    }
     // before[i]: lines in the hours before slot i.
     const before = new Array<number>(slots + 1).fill(0);
     for (let i = 0; i < slots; i++) before[i + 1] = before[i]! + counts[i]!;

@@ -7,6 +7,11 @@ import type { ProjectionWriter } from "../../ports/projection_store.ts";
  * agree byte for byte.
  */
 export interface Projection {
+  /**
+   * Names its checkpoint. A new layout of its tables takes a new name (the
+   * `@n` suffix): the store then has no checkpoint for it, and the projector
+   * rebuilds it from the event log over emptied tables.
+   */
   readonly name: string;
   readonly tables: readonly string[];
   apply(events: readonly StoredEvent[], tx: ProjectionWriter): void;

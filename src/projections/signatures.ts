@@ -10,6 +10,7 @@ import type { MinerEvent } from "../../domain/mining/miner_events.ts";
 import { severityTextOf } from "../../domain/severity.ts";
 import { EXAMPLES_KEPT, type RecordGroup, summarize } from "./batch_summary.ts";
 import type { Projection } from "./projection.ts";
+import { addHourCounts } from "./hour_rows.ts";
 import type { ExampleLine, SignatureSummary } from "../../ports/application.ts";
 
 /** Counts of one signature (or one environment) as stored. */
@@ -51,9 +52,9 @@ export const TABLES = {
   byOrigin: "signature_origins",
   /** [owner, tenant, environment, signatureId] -> CustomerTally: what an origin logged, and when. */
   originSignatures: "origin_signatures",
-  /** [signatureId, owner, tenant, environment, hour] -> records. */
+  /** [signatureId, owner, tenant, environment, day] -> records by hour (see hour_rows.ts). */
   hourly: "signature_origin_hours",
-  /** [signatureId, hour] -> records. */
+  /** [signatureId, day] -> records by hour (see hour_rows.ts). */
   hourlyTotal: "signature_hours",
   /** [signatureId, version, day] -> records: per-version series, by day (versions last weeks). */
   versionDaily: "signature_version_days",
@@ -75,7 +76,7 @@ export const TABLES = {
  * impact, trends and version correlation read.
  */
 export const signatureProjection: Projection = {
-  name: "signatures",
+  name: "signatures@2",
   tables: Object.values(TABLES),
   apply(events, tx) {
     const delta = new ChunkDelta();
@@ -207,13 +208,10 @@ class ChunkDelta {
             lastSeen: merged.lastSeen,
           } satisfies CustomerTally,
         );
-        for (const [hour, n] of hours) {
-          const hourKey = [...originKey, hour];
-          tx.put(TABLES.hourly, hourKey, (tx.get<number>(TABLES.hourly, hourKey) ?? 0) + n);
-          totals.set(hour, (totals.get(hour) ?? 0) + n);
-        }
+        addHourCounts(tx, TABLES.hourly, originKey, hours);
+        for (const [hour, n] of hours) totals.set(hour, (totals.get(hour) ?? 0) + n);
       }
-      for (const [hour, n] of totals) add(tx, TABLES.hourlyTotal, [signatureId, hour], n);
+      addHourCounts(tx, TABLES.hourlyTotal, [signatureId], totals);
       const delta = this.signatures.get(signatureId)!;
       // A batch whose signature's discovery was lost (a failed append the
       // miner had already learned from) still counts; the template arrives

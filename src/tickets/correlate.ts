@@ -10,6 +10,7 @@ import type { Ticket, TimeWindow } from "../../domain/tickets/mod.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
 import type { Candidate } from "../../ports/tickets.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
+import { hourCounts } from "../projections/hour_rows.ts";
 import {
   type CatalogEntry,
   type CustomerTally,
@@ -77,19 +78,11 @@ export function candidateFacts(
     prefix: readonly string[],
     from: number,
     to: number,
-  ) => {
-    const key = [signatureId, ...prefix];
-    return reader.range<number>(TABLES.hourly, {
-      prefix: key,
-      start: [...key, from],
-      end: [...key, to],
-    });
-  };
+  ) => hourCounts(reader, TABLES.hourly, [signatureId, ...prefix], from, to);
   for (const { prefix, signatures } of logged) {
     for (const { signatureId, firstSeen, lastSeen } of signatures) {
       if (lastSeen < fromHour || firstSeen >= toHour) continue;
-      for (const { key, value } of hourlyCounts(signatureId, prefix, fromHour, toHour)) {
-        const hour = key[4] as number;
+      for (const [hour, value] of hourlyCounts(signatureId, prefix, fromHour, toHour)) {
         const entry = inWindow.get(signatureId) ?? { count: 0, hours: new Map() };
         entry.count += value;
         entry.hours.set(hour, (entry.hours.get(hour) ?? 0) + value);
@@ -104,7 +97,7 @@ export function candidateFacts(
     if (baselineFrom >= fromHour) continue;
     for (const { signatureId, firstSeen, lastSeen } of signatures) {
       if (!inWindow.has(signatureId) || lastSeen < baselineFrom || firstSeen >= fromHour) continue;
-      for (const { value } of hourlyCounts(signatureId, prefix, baselineFrom, fromHour)) {
+      for (const [, value] of hourlyCounts(signatureId, prefix, baselineFrom, fromHour)) {
         before.set(signatureId, (before.get(signatureId) ?? 0) + value);
       }
     }

@@ -7,7 +7,9 @@
  * customers, a third of them tenants of shared clusters, releases rolled out
  * through the year, background signatures and incidents that come and go.
  * Size with LOUPE_BENCH_QUERY_DAYS (default 365) and
- * LOUPE_BENCH_QUERY_PER_DAY (default 1,000,000).
+ * LOUPE_BENCH_QUERY_PER_DAY (default 1,000,000). A year takes over an hour
+ * to build: with LOUPE_BENCH_QUERY_DIR the store is built there once and
+ * reused by later runs of the same size.
  */
 import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
@@ -85,7 +87,23 @@ function fleet(): { customers: Customer[]; sites: Site[] } {
   return { customers, sites };
 }
 
+function signatureTemplates() {
+  return [
+    ...Array.from({ length: BACKGROUND }, (_, i) => ({
+      id: `sig_bg${String(i).padStart(3, "0")}`,
+      template: `Background operation ${i} completed in <*> ms`,
+      severity: i % 9 === 0 ? 17 : i % 4 === 0 ? 13 : 9,
+    })),
+    ...Array.from({ length: INCIDENTS }, (_, i) => ({
+      id: `sig_inc${String(i).padStart(3, "0")}`,
+      template: `Incident ${i} failure in component <*>`,
+      severity: 17,
+    })),
+  ];
+}
+
 async function build(projections: LmdbProjectionStore, start: number) {
+  const templates = signatureTemplates();
   const random = rng(5);
   const { customers, sites } = fleet();
   let position = 0;
@@ -104,18 +122,6 @@ async function build(projections: LmdbProjectionStore, start: number) {
       PROJECTIONS.map((p) => projections.commit(p.name, reached, (tx) => p.apply(events, tx))),
     );
   };
-  const templates = [
-    ...Array.from({ length: BACKGROUND }, (_, i) => ({
-      id: `sig_bg${String(i).padStart(3, "0")}`,
-      template: `Background operation ${i} completed in <*> ms`,
-      severity: i % 9 === 0 ? 17 : i % 4 === 0 ? 13 : 9,
-    })),
-    ...Array.from({ length: INCIDENTS }, (_, i) => ({
-      id: `sig_inc${String(i).padStart(3, "0")}`,
-      template: `Incident ${i} failure in component <*>`,
-      severity: 17,
-    })),
-  ];
   await apply([
     ...customers.map((customer) =>
       event("CustomerRegistered", "customers", { customer, at: start, by: null }, start)
@@ -159,9 +165,15 @@ async function build(projections: LmdbProjectionStore, start: number) {
   };
   const perSiteHour = Math.max(1, Math.round(PER_DAY / 24 / sites.length));
   let records = 0;
-  const HOURS_PER_BATCH = 6;
+  // A day of one site per batch, as `replay --import` of daily log files gives.
+  const HOURS_PER_BATCH = 24;
   let pending: StoredEvent[] = [];
+  const began = performance.now();
   for (let hour = 0; hour < DAYS * 24; hour += HOURS_PER_BATCH) {
+    if (hour > 0 && hour % (30 * 24) === 0) {
+      const rate = Math.round(records / ((performance.now() - began) / 1000));
+      console.error(`  built ${hour / 24} of ${DAYS} days, ${rate.toLocaleString("en")} records/s`);
+    }
     for (let s = 0; s < sites.length; s++) {
       const site = sites[s]!;
       const list: StoredRecord[] = [];
@@ -210,7 +222,7 @@ async function build(projections: LmdbProjectionStore, start: number) {
     }
   }
   if (pending.length > 0) await apply(pending);
-  return { records, customers, templates };
+  return records;
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -233,14 +245,32 @@ const latency: Bench = {
   } events/day (projections in LMDB)`,
   async run() {
     const bench = "query-latency";
-    const dir = await Deno.makeTempDir({ prefix: "loupe-bench-query-" });
+    const kept = Deno.env.get("LOUPE_BENCH_QUERY_DIR");
+    const dir = kept ?? await Deno.makeTempDir({ prefix: "loupe-bench-query-" });
+    const marker = `${dir}/built-${DAYS}x${PER_DAY}.json`;
+    const previous = await Deno.readTextFile(marker).then(JSON.parse, () => undefined) as
+      | { records: number; seconds: number }
+      | undefined;
+    if (kept !== undefined && previous === undefined) {
+      // A build cut short, or of another size: start again.
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
     const environment = openLmdb(dir);
     try {
       const projections = new LmdbProjectionStore(environment);
       const start = Date.UTC(2025, 10, 1);
-      const built = performance.now();
-      const { records, customers, templates } = await build(projections, start);
-      const buildSeconds = (performance.now() - built) / 1000;
+      const customers = fleet().customers;
+      const templates = signatureTemplates();
+      let records: number, buildSeconds: number;
+      if (previous === undefined) {
+        const built = performance.now();
+        records = await build(projections, start);
+        buildSeconds = (performance.now() - built) / 1000;
+        await environment.root.flushed;
+        if (kept !== undefined) {
+          await Deno.writeTextFile(marker, JSON.stringify({ records, seconds: buildSeconds }));
+        }
+      } else ({ records, seconds: buildSeconds } = previous);
       const bytes = await directorySize(dir);
       const attribution = new Attribution(projections);
       const impact = new ImpactService(projections, attribution);
@@ -331,7 +361,7 @@ const latency: Bench = {
       return rows;
     } finally {
       await environment.close();
-      await Deno.remove(dir, { recursive: true });
+      if (kept === undefined) await Deno.remove(dir, { recursive: true });
     }
   },
 };
