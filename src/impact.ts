@@ -288,10 +288,13 @@ export class ImpactService implements ImpactApi {
 
   /** The customer's hourly counts of a signature over the trend's hours, and its verdict. */
   #series(signatureId: string, origins: readonly AttributedOrigin[], asOf: number) {
-    const end = Math.floor(asOf / HOUR_MS) * HOUR_MS + HOUR_MS;
+    const underWay = Math.floor(asOf / HOUR_MS) * HOUR_MS;
+    // The counts run to the latest record; the verdict, as the signature's own,
+    // judges complete hours only.
+    const end = underWay + HOUR_MS;
     const dataSince = Math.min(...origins.map((o) => o.firstSeen));
     const start = Math.max(
-      end - TREND_HISTORY_HOURS * HOUR_MS,
+      underWay - TREND_HISTORY_HOURS * HOUR_MS,
       Math.floor(dataSince / HOUR_MS) * HOUR_MS,
     );
     const counts = new Array<number>(Math.max(0, (end - start) / HOUR_MS)).fill(0);
@@ -308,7 +311,7 @@ export class ImpactService implements ImpactApi {
       if (hour >= end - DAY_MS) last24h += n;
       if (hour >= end - 7 * DAY_MS) last7d += n;
     });
-    const verdict = classifyTrend({ start, counts }, { now: end });
+    const verdict = classifyTrend({ start, counts: counts.slice(0, -1) }, { now: underWay });
     const trend: TrendView = {
       class: verdict.class,
       reason: verdict.reason,

@@ -195,3 +195,26 @@ Deno.test("a signature's customer count follows a new customer logging it", asyn
   await loupe.ingest(request([{ owner: "eu-1", tenant: "g", message: 0, hour: 2 }], "eu-1"));
   assert.equal(count(), 2, "gamma, through its tenant on eu-1");
 });
+
+Deno.test("property: the trend in a customer's report is the signature's trend when that customer is all who log it", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 60 }),
+      fc.integer({ min: 0, max: 40 }),
+      async (hours, burst) => {
+        // A burst in the latest hour, which is still under way.
+        const last = Math.max(...hours);
+        const lines = [...hours, ...new Array<number>(burst).fill(last)]
+          .map((hour) => ({ owner: "acme" as const, tenant: "" as const, message: 0, hour }));
+        const { impact, trends } = await loaded(lines);
+        const [issue] = impact.customerImpact("acme", { minSeverity: 0, limit: 10 }).issues;
+        const signature = trends.trend(issue!.signatureId).trend;
+        assert.deepEqual(
+          { class: issue!.trend.class, reason: issue!.trend.reason },
+          { class: signature.class, reason: signature.reason },
+        );
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
