@@ -13,13 +13,24 @@ export interface LmdbEnvironment {
 /** Version of the on-disk layout, stored in the environment on first open. */
 export const LAYOUT_VERSION = 1;
 
-export function openLmdb(path: string): LmdbEnvironment {
+export interface LmdbOptions {
+  /**
+   * False skips the flush after each commit: for scratch stores built from
+   * data kept elsewhere (a benchmark's fixture), where a crash costs a
+   * rebuild. LMDB still keeps every commit atomic. Never for Loupe's own
+   * store: acknowledged events must be on disk.
+   */
+  readonly durable?: boolean;
+}
+
+export function openLmdb(path: string, options: LmdbOptions = {}): LmdbEnvironment {
   Deno.mkdirSync(path, { recursive: true });
   const releaseWriter = claimWriter(path);
   const root = open({
     path,
     // Per-value compression costs 8-10x on small values for no size gain.
     compression: false,
+    noSync: options.durable === false,
     maxDbs: 64,
     // The map grows on demand; start large enough to avoid early resizes.
     mapSize: 2 ** 34,
