@@ -70,12 +70,22 @@ if (import.meta.main) {
   const environment = openLmdb(config.dataDir);
   const store = new LmdbEventStore(environment, { clock });
   const projectionStore = new LmdbProjectionStore(environment);
+  // A store written by an older layout rebuilds its views here, which can take
+  // minutes: say so rather than sit silent.
+  let starting = true;
+  let reportedAt = performance.now();
   const loupe = await Loupe.start({
     store,
     projectionStore,
     clock,
     newId: () => ulid(),
+    onProgress: (position) => {
+      if (!starting || performance.now() - reportedAt < 2_000) return;
+      reportedAt = performance.now();
+      console.error(`Bringing views up to date: event ${position} of ${store.headPosition()}`);
+    },
   });
+  starting = false;
   loupe.projector.follow((error) => console.error("Projection failed:", error));
   const http = createHttpApp({
     app: loupe,
