@@ -21,12 +21,8 @@ function counter(name: string, key: (type: string, position: number) => (string 
 Deno.test("projector: a projection under a new name is rebuilt over emptied tables, not added to the old layout's rows", async () => {
   const store = new MemoryEventStore();
   const projections = new MemoryProjectionStore();
-  await store.append("s", [{ type: "A", data: {} }, { type: "B", data: {} }, {
-    type: "A",
-    data: {},
-  }], {
-    expectedVersion: "any",
-  });
+  const events = ["A", "B", "A"].map((type) => ({ type, data: {} }));
+  await store.append("s", events, { expectedVersion: "any" });
   await new Projector(store, projections, [counter("counts@1", (type) => [type])]).catchUp();
   assert.deepEqual(
     [...projections.range("counts")].map(({ key, value }) => [key, value]),
