@@ -3,13 +3,14 @@
  * of the application. src/ implements it; adapters only see these types.
  */
 import type { QuarantinedLine, SourceContext } from "../domain/log_record.ts";
-import type { SourcedLog } from "./log_source.ts";
+import type { EncodedRecords, SourcedLog } from "./log_source.ts";
 
 export interface IngestRequest {
   readonly source: string;
   readonly format: string;
   readonly context: SourceContext;
-  readonly records: readonly SourcedLog[];
+  /** Parsed records, or records a file import already encoded for the store. */
+  readonly records: readonly SourcedLog[] | EncodedRecords;
   readonly quarantined: readonly QuarantinedLine[];
   /** A retried request with the same key is stored once. */
   readonly idempotencyKey?: string;

@@ -1,7 +1,38 @@
-/** An event as the core writes it: plain JSON-safe data, named in the past tense. */
+/**
+ * An event as the core writes it: plain JSON-safe data, named in the past
+ * tense. A field of the data may be {@linkcode Preencoded}.
+ */
 export interface NewEvent<T extends string = string, D = unknown> {
   readonly type: T;
   readonly data: D;
+}
+
+/**
+ * A field of an event's data that was encoded ahead, off the thread that
+ * appends: a file import encodes a batch's records on the thread that parses
+ * them, so the appending thread never builds them as objects. A store that
+ * keeps `format` writes `bytes` as they are; any other store keeps
+ * `decode()`. Readers always see the decoded value.
+ */
+export interface Preencoded {
+  readonly preencoded: string;
+  readonly bytes: Uint8Array;
+  decode(): unknown;
+}
+
+export function isPreencoded(value: unknown): value is Preencoded {
+  return value !== null && typeof value === "object" &&
+    typeof (value as Partial<Preencoded>).preencoded === "string";
+}
+
+/** The event's data with its preencoded fields decoded: what readers are given. */
+export function decodedData(data: unknown): unknown {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return data;
+  let decoded: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(data)) {
+    if (isPreencoded(value)) (decoded ??= { ...data })[key] = value.decode();
+  }
+  return decoded ?? data;
 }
 
 /** An event as the store keeps it. */

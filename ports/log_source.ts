@@ -1,4 +1,5 @@
 import type { ParsedLog, QuarantinedLine, SourceContext } from "../domain/log_record.ts";
+import type { Preencoded } from "./event_store.ts";
 
 /** A record as a source yields it, with where it stood. */
 export interface SourcedLog {
@@ -24,4 +25,26 @@ export interface SourceBatch {
 export interface LogSource {
   readonly name: string;
   batches(maxRecords: number): AsyncIterable<SourceBatch>;
+}
+
+/**
+ * A batch's records parsed and encoded for the event store on another thread:
+ * ingest reads only their messages, to mine them, and hands the store the
+ * encoded records with each one's signature.
+ */
+export interface EncodedRecords {
+  readonly count: number;
+  readonly messages: readonly string[];
+  /**
+   * The records as the batch event keeps them: record i gets `signatureIds[i]`,
+   * and `receivedAt` is the time of a record that states none.
+   */
+  withSignatures(signatureIds: readonly string[], receivedAt: number): Preencoded;
+}
+
+/** A {@linkcode SourceBatch} whose records were encoded where they were parsed. */
+export interface EncodedSourceBatch extends Omit<SourceBatch, "records"> {
+  readonly records: EncodedRecords;
+  /** Byte offset of the last record in its source, for progress. */
+  readonly lastOffset?: number;
 }

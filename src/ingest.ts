@@ -1,13 +1,14 @@
 import {
   INGEST_STREAM,
-  type IngestEvent,
-  type LogBatchIngested,
+  type LogBatchIngestedData,
+  type StoredRecord,
   storedRecordOf,
 } from "../domain/events.ts";
 import type { MineResult, MinerEvent } from "../domain/mining/miner_events.ts";
 import type { Clock, NewId } from "../ports/clock.ts";
-import type { AppendResult, EventStore } from "../ports/event_store.ts";
+import type { AppendResult, EventStore, NewEvent, Preencoded } from "../ports/event_store.ts";
 import type { IngestReceipt, IngestRequest } from "../ports/application.ts";
+import type { EncodedRecords, SourcedLog } from "../ports/log_source.ts";
 
 /** The part of the signature miner ingest needs. */
 export interface Miner {
@@ -118,16 +119,16 @@ export class IngestService {
         return { pending, minerEvents: [], append: receipt };
       }
       if (key !== undefined) keysInGroup.add(key);
-      if (request.records.length === 0 && request.quarantined.length === 0) {
+      if (recordCount(request) === 0 && request.quarantined.length === 0) {
         const nothing = { batchId: "", accepted: 0, quarantined: 0, position: 0, duplicate: false };
         return { pending, minerEvents: [], append: Promise.resolve(nothing) };
       }
-      const { events, batch } = this.#prepare(request);
-      const append = store.append(INGEST_STREAM, events, {
+      const { minerEvents, batch } = this.#prepare(request);
+      const append = store.append(INGEST_STREAM, [...minerEvents, batch], {
         expectedVersion: "any",
         ...(key === undefined ? {} : { idempotencyKey: key }),
-      }).then((result) => receiptOf(batch, result));
-      return { pending, minerEvents: events.filter(isMinerEvent), append };
+      }).then((result) => receiptOf(request, batch.data.batchId, result));
+      return { pending, minerEvents, append };
     });
   }
 
@@ -152,46 +153,59 @@ export class IngestService {
     return consistent;
   }
 
-  #prepare(request: IngestRequest): { events: IngestEvent[]; batch: LogBatchIngested } {
+  #prepare(request: IngestRequest): { minerEvents: readonly MinerEvent[]; batch: BatchEvent } {
     const { clock, newId } = this.#deps;
     const receivedAt = clock.now();
-    const batchId = newId();
-    const mined = this.#miner.mine(request.records.map((r) => r.parsed.message));
-    const records = request.records.map((sourced, index) =>
-      storedRecordOf(
-        sourced.parsed,
-        request.context,
-        receivedAt,
-        sourced.line,
-        sourced.offset,
-        mined.signatureIds[index]!,
-      )
+    const { records: given, context } = request;
+    const encoded = Array.isArray(given) ? undefined : given as EncodedRecords;
+    const parsed = given as readonly SourcedLog[];
+    const mined = this.#miner.mine(
+      encoded === undefined ? parsed.map((r) => r.parsed.message) : encoded.messages,
     );
-    const batch: LogBatchIngested = {
+    const records = encoded === undefined
+      ? parsed.map((sourced, index) =>
+        storedRecordOf(
+          sourced.parsed,
+          context,
+          receivedAt,
+          sourced.line,
+          sourced.offset,
+          mined.signatureIds[index]!,
+        )
+      )
+      : encoded.withSignatures(mined.signatureIds, receivedAt);
+    const batch: BatchEvent = {
       type: "LogBatchIngested",
       data: {
-        batchId,
+        batchId: newId(),
         source: request.source,
         format: request.format,
-        context: request.context,
+        context,
         receivedAt,
         records,
         quarantined: request.quarantined,
       },
     };
-    return { events: [...mined.events, batch], batch };
+    return { minerEvents: mined.events, batch };
   }
 }
 
-function isMinerEvent(event: IngestEvent): event is MinerEvent {
-  return event.type !== "LogBatchIngested";
+/** A `LogBatchIngested` as ingest writes it: its records may come encoded. */
+type BatchEvent = NewEvent<
+  "LogBatchIngested",
+  Omit<LogBatchIngestedData, "records"> & { records: readonly StoredRecord[] | Preencoded }
+>;
+
+function recordCount(request: IngestRequest): number {
+  const { records } = request;
+  return Array.isArray(records) ? records.length : (records as EncodedRecords).count;
 }
 
-function receiptOf(batch: LogBatchIngested, result: AppendResult): IngestReceipt {
+function receiptOf(request: IngestRequest, batchId: string, result: AppendResult): IngestReceipt {
   return {
-    batchId: batch.data.batchId,
-    accepted: batch.data.records.length,
-    quarantined: batch.data.quarantined.length,
+    batchId,
+    accepted: recordCount(request),
+    quarantined: request.quarantined.length,
     position: result.position,
     duplicate: result.duplicate,
   };
@@ -200,7 +214,7 @@ function receiptOf(batch: LogBatchIngested, result: AppendResult): IngestReceipt
 function duplicateReceipt(request: IngestRequest, found: AppendResult | undefined): IngestReceipt {
   return {
     batchId: "",
-    accepted: request.records.length,
+    accepted: recordCount(request),
     quarantined: request.quarantined.length,
     position: found?.position ?? 0,
     duplicate: true,

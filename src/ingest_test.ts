@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { fileLogSource } from "../adapters/log_sources/file_source.ts";
+import { encodedFileBatches } from "../adapters/log_sources/parallel_file_source.ts";
 import { MemoryEventStore } from "../adapters/memory/event_store.ts";
-import type { AppendOptions, NewEvent } from "../ports/event_store.ts";
+import type { AppendOptions, EventStore, NewEvent } from "../ports/event_store.ts";
 import { memoryLoupe, requestOf } from "../test/support/app.ts";
 
 /** A store whose next append fails once, as a full disk would. */
@@ -47,4 +49,33 @@ Deno.test("given the same idempotency key twice in a row, the second is a duplic
   assert.equal(second.duplicate, true);
   assert.equal(second.position, first.position);
   assert.equal(loupe.status().recordsIngested, 1);
+});
+
+Deno.test("given the same files, an import encoded on parsing workers stores exactly what plain ingest stores", async () => {
+  const options = {
+    context: { customer: "beacon-furniture" },
+    referenceTime: 1_800_000_000_000,
+  } as const;
+  const plain = await memoryLoupe();
+  for await (
+    const batch of fileLogSource("fixtures/scenario/logs/beacon-furniture", options).batches(50)
+  ) {
+    await plain.loupe.ingest(batch);
+  }
+  const encoded = await memoryLoupe();
+  for await (
+    const batch of encodedFileBatches("fixtures/scenario/logs/beacon-furniture", options, 50)
+  ) {
+    await encoded.loupe.ingest(batch);
+  }
+  // Event ids are the store's own, random.
+  const eventsOf = async (store: EventStore) =>
+    (await store.readAll(0, 100_000)).map(({ id: _, ...event }) => event);
+  const plainEvents = await eventsOf(plain.store);
+  assert.ok(plainEvents.length > 10);
+  assert.deepEqual(await eventsOf(encoded.store), plainEvents);
+  assert.deepEqual(
+    encoded.loupe.listSignatures({ limit: 1000, offset: 0 }),
+    plain.loupe.listSignatures({ limit: 1000, offset: 0 }),
+  );
 });

@@ -9,7 +9,7 @@ import { formatDuration, ProgressLine } from "../adapters/cli/progress.ts";
 import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
-import { parallelFileLogSource } from "../adapters/log_sources/parallel_file_source.ts";
+import { encodedFileBatches } from "../adapters/log_sources/parallel_file_source.ts";
 import type { Clock } from "../ports/clock.ts";
 import { Loupe } from "./loupe.ts";
 import { parseCustomerCsv } from "../adapters/customers/crm_csv.ts";
@@ -92,7 +92,7 @@ if (import.meta.main) {
   for (const path of config.imports) {
     const totalBytes = await sizeOf(path);
     const progress = new ProgressLine(`import ${path}`, performance.now());
-    const source = parallelFileLogSource(path, {
+    const batches = encodedFileBatches(path, {
       format: config.format,
       layout: config.layout,
       maxLineBytes: config.maxLineBytes,
@@ -103,17 +103,17 @@ if (import.meta.main) {
         ...(config.service === undefined ? {} : { service: config.service }),
         ...(config.version === undefined ? {} : { version: config.version }),
       },
-    });
+    }, config.batchSize);
     let bytesBefore = 0;
     let currentSource = "";
     let currentBytes = 0;
     const pending: Promise<unknown>[] = [];
-    for await (const batch of source.batches(config.batchSize)) {
+    for await (const batch of batches) {
       if (batch.source !== currentSource) {
         bytesBefore += currentBytes;
         currentSource = batch.source;
       }
-      currentBytes = batch.records.at(-1)?.offset ?? currentBytes;
+      currentBytes = batch.lastOffset ?? currentBytes;
       // Batches in flight share LMDB commits, and parsing overlaps the writes.
       pending.push(loupe.ingestDurably({
         source: batch.source,
@@ -123,7 +123,7 @@ if (import.meta.main) {
         quarantined: batch.quarantined,
       }));
       if (pending.length >= 8) await pending.shift();
-      imported += batch.records.length;
+      imported += batch.records.count;
       quarantined += batch.quarantined.length;
       const fraction = totalBytes > 0
         ? Math.min(1, (bytesBefore + currentBytes) / totalBytes)

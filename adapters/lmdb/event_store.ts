@@ -5,6 +5,7 @@ import {
   type AppendResult,
   checkAppend,
   ConcurrencyError,
+  decodedData,
   type EventStore,
   idempotencySlot,
   type NewEvent,
@@ -108,8 +109,9 @@ export class LmdbEventStore implements EventStore {
       return appended;
     });
     await this.#environment.root.flushed;
-    if (!result.duplicate) {
-      for (const listener of this.#listeners) listener(result.position, stored);
+    if (!result.duplicate && this.#listeners.size > 0) {
+      const appended = stored.map((event) => ({ ...event, data: decodedData(event.data) }));
+      for (const listener of this.#listeners) listener(result.position, appended);
     }
     return result;
   }

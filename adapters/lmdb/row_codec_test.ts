@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Packr } from "msgpackr";
-import { eventRowCodec } from "./row_codec.ts";
+import { storedRecordOf } from "../../domain/events.ts";
+import type { ParsedLog } from "../../domain/log_record.ts";
+import type { SourceBatch } from "../../ports/log_source.ts";
+import { encodedRecords, encodeRecordColumns, eventRowCodec } from "./row_codec.ts";
 
 const scalar = fc.oneof(
   fc.string(),
@@ -60,4 +63,71 @@ Deno.test("rows written before columns existed still read", () => {
     data: { records: Array.from({ length: 40 }, (_, i) => ({ line: i, message: `m${i}` })) },
   };
   assert.deepStrictEqual(eventRowCodec().decode(new Packr().pack(row)), row);
+});
+
+const parsedLog: fc.Arbitrary<ParsedLog> = fc.record({
+  timestamp: fc.integer({ min: 0, max: 4e12 }),
+  severity: fc.constantFrom(
+    { number: 9, text: "INFO" } as const,
+    { number: 17, text: "ERROR" } as const,
+  ),
+  message: fc.string(),
+  customer: fc.constantFrom("acme", "globex"),
+  environment: fc.string(),
+  service: fc.string(),
+  version: fc.constantFrom("2.3.1", "2.4.0"),
+  attributes: fc.dictionary(key, scalar, { noNullPrototype: true }),
+}, { requiredKeys: ["message", "attributes"], noNullPrototype: true });
+
+Deno.test("records encoded where they were parsed read back as the records ingest would store", () => {
+  const codec = eventRowCodec();
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          parsed: parsedLog,
+          line: fc.nat(),
+          offset: fc.option(fc.nat(), { nil: undefined }),
+        }, {
+          requiredKeys: ["parsed", "line"],
+          noNullPrototype: true,
+        }),
+        { maxLength: 40 },
+      ),
+      fc.record({ customer: fc.constantFrom("acme", "initech"), version: fc.constant("2.3.1") }, {
+        requiredKeys: [],
+        noNullPrototype: true,
+      }),
+      fc.array(fc.constantFrom("sig-a", "sig-b", "sig-c"), { minLength: 40, maxLength: 40 }),
+      fc.integer({ min: 0, max: 4e12 }),
+      (records, context, signatures, receivedAt) => {
+        const batch: SourceBatch = {
+          source: "a.log",
+          context,
+          format: "logfmt",
+          records,
+          quarantined: [],
+        };
+        const encoded = encodedRecords(structuredClone(encodeRecordColumns(batch)));
+        const row = {
+          type: "LogBatchIngested",
+          data: { context, records: encoded.withSignatures(signatures, receivedAt), note: 1 },
+        };
+        const expected = records.map((r, i) =>
+          storedRecordOf(r.parsed, context, receivedAt, r.line, r.offset, signatures[i]!)
+        );
+        const plainRow = { ...row, data: { ...row.data, records: expected } };
+        assert.deepStrictEqual(codec.decode(codec.encode(row)), plainRow);
+        assert.deepStrictEqual(codec.decode(codec.encode(plainRow)), plainRow);
+        if (records.length >= 16) {
+          assert.deepStrictEqual(
+            codec.encode(plainRow),
+            codec.encode(row),
+            "records given as objects are kept as if encoded where parsed",
+          );
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
 });

@@ -116,25 +116,49 @@ export function parseBody(
  * ```
  */
 export function fileLogSource(path: string, options: FileSourceOptions): LogSource {
-  const parseOptions: ParseOptions = {
-    ...options,
-    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-  };
   return {
     name: path,
     async *batches(maxRecords: number): AsyncIterable<SourceBatch> {
       if (!(maxRecords >= 1)) {
         throw new RangeError(`Cannot read ${path}: maxRecords must be at least 1`);
       }
-      const info = await Deno.stat(path);
-      const root = path.replace(/\/+$/, "");
-      const files = info.isDirectory ? await walk(root) : [path];
-      for (const file of files) {
-        const relative = info.isDirectory ? file.slice(root.length + 1) : basename(file);
-        yield* fileBatches(file, relative, contextFor(relative, options), parseOptions, maxRecords);
+      for (const file of await sourceFiles(path, options)) {
+        yield* sourceFileBatches(file, options, maxRecords);
       }
     },
   };
+}
+
+/** A file a source reads, with the source name and context its records get. */
+export interface SourceFile {
+  readonly path: string;
+  /** The path relative to the directory read, or the file's name. */
+  readonly source: string;
+  readonly context: SourceContext;
+}
+
+/** The files `fileLogSource(path, options)` reads, in the order it reads them. */
+export async function sourceFiles(path: string, options: FileSourceOptions): Promise<SourceFile[]> {
+  const info = await Deno.stat(path);
+  const root = path.replace(/\/+$/, "");
+  const files = info.isDirectory ? await walk(root) : [path];
+  return files.map((file) => {
+    const source = info.isDirectory ? file.slice(root.length + 1) : basename(file);
+    return { path: file, source, context: contextFor(source, options) };
+  });
+}
+
+/** The batches of one of a source's files: what `fileLogSource` yields for it. */
+export function sourceFileBatches(
+  file: SourceFile,
+  options: FileSourceOptions,
+  maxRecords: number,
+): AsyncGenerator<SourceBatch> {
+  const parseOptions: ParseOptions = {
+    ...options,
+    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+  };
+  return fileBatches(file.path, file.source, file.context, parseOptions, maxRecords);
 }
 
 async function* fileBatches(

@@ -1,71 +1,130 @@
 /**
- * A file log source parsed on a worker thread. Reading and parsing is about
- * a third of ingest's work; the miner and the store stay on the main thread,
- * so on two cores the two halves run side by side.
+ * A file import parsed and encoded on worker threads. Reading, parsing and
+ * encoding records is most of ingest's work; the miner and the store stay
+ * on the main thread. Files are dealt to the workers in turn and their
+ * batches taken back in the source's order, so what is ingested, and in
+ * which order, does not depend on how many workers there are.
  *
  * @module
  */
-import type { LogSource, SourceBatch } from "../../ports/log_source.ts";
-import type { FileSourceOptions } from "./file_source.ts";
+import type { EncodedSourceBatch } from "../../ports/log_source.ts";
+import { encodedRecords } from "../lmdb/row_codec.ts";
+import { type FileSourceOptions, sourceFiles } from "./file_source.ts";
 import type { FromWorker, ToWorker } from "./parse_worker.ts";
 
-/** Batches the worker may parse ahead of the consumer. */
+/** Batches each worker may parse ahead of the consumer. */
 const PARSE_AHEAD = 4;
+/**
+ * Workers per import. The main thread mines and appends; on two cores,
+ * two parsers keep it fed (one left it waiting half the time).
+ */
+const PARSERS = 2;
 
 /**
- * The same batches as `fileLogSource(path, options)`, parsed on a worker.
- * A header recognizer is a function and cannot reach a worker: such options
- * are refused.
+ * The batches of `fileLogSource(path, options)`, in the same order, parsed on
+ * workers, with their records encoded for the LMDB event store. A header
+ * recognizer is a function and cannot reach a worker: such options are refused.
  *
  * @example
  * ```ts
- * import { parallelFileLogSource } from "./parallel_file_source.ts";
+ * import { encodedFileBatches } from "./parallel_file_source.ts";
  * import assert from "node:assert/strict";
  * const root = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${root}/app.log`, 'level=error msg="card declined"\n');
- * const source = parallelFileLogSource(root, { referenceTime: Date.now() });
- * for await (const batch of source.batches(1000)) {
- *   assert.equal(batch.records[0]!.parsed.message, "card declined");
+ * for await (const batch of encodedFileBatches(root, { referenceTime: Date.now() }, 1000)) {
+ *   assert.deepEqual(batch.records.messages, ["card declined"]);
  * }
  * await Deno.remove(root, { recursive: true });
  * ```
  */
-export function parallelFileLogSource(path: string, options: FileSourceOptions): LogSource {
+export function encodedFileBatches(
+  path: string,
+  options: FileSourceOptions,
+  maxRecords: number,
+): AsyncIterable<EncodedSourceBatch> {
   if (options.headerRecognizer !== undefined) {
     throw new TypeError("A header recognizer cannot be given to a parsing worker");
   }
+  if (!(maxRecords >= 1)) {
+    throw new RangeError(`Cannot read ${path}: maxRecords must be at least 1`);
+  }
   return {
-    name: path,
-    async *batches(maxRecords: number): AsyncIterable<SourceBatch> {
-      if (!(maxRecords >= 1)) {
-        throw new RangeError(`Cannot read ${path}: maxRecords must be at least 1`);
-      }
-      const worker = new Worker(new URL("./parse_worker.ts", import.meta.url), { type: "module" });
-      const arrived: FromWorker[] = [];
-      let wake: (() => void) | undefined;
-      const receive = (message: FromWorker) => {
-        arrived.push(message);
-        wake?.();
-      };
-      worker.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
-      worker.onerror = (event) => {
-        event.preventDefault();
-        receive({ type: "error", message: event.message });
-      };
-      const send = (message: ToWorker) => worker.postMessage(message);
+    async *[Symbol.asyncIterator]() {
+      const files = await sourceFiles(path, options);
+      const parsers = Array.from(
+        { length: Math.min(PARSERS, files.length) },
+        (_, index) => new Parser(index),
+      );
       try {
-        send({ type: "start", path, options, maxRecords, window: PARSE_AHEAD });
-        for (;;) {
-          while (arrived.length === 0) await new Promise<void>((resolve) => wake = resolve);
-          const message = arrived.shift()!;
-          if (message.type === "end") return;
-          if (message.type === "error") throw new Error(message.message);
-          send({ type: "more" });
-          yield JSON.parse(message.json) as SourceBatch;
+        parsers.forEach((parser, index) =>
+          parser.start({
+            type: "start",
+            files: files.flatMap((file, ordinal) =>
+              ordinal % parsers.length === index ? [{ ordinal, file }] : []
+            ),
+            options,
+            maxRecords,
+            window: PARSE_AHEAD,
+          })
+        );
+        for (let ordinal = 0; ordinal < files.length; ordinal++) {
+          const parser = parsers[ordinal % parsers.length]!;
+          // A parser's batches come file by file: once it shows a later file
+          // (or its end), this one is done.
+          for (;;) {
+            const message = await parser.peek();
+            if (message.type === "error") throw new Error(message.message);
+            if (message.type === "end" || message.ordinal !== ordinal) break;
+            parser.take();
+            yield { ...message.batch, records: encodedRecords(message.batch.records) };
+          }
         }
       } finally {
-        worker.terminate();
+        for (const parser of parsers) parser.stop();
       }
     },
   };
+}
+
+/** One worker and the messages it has sent that were not taken yet. */
+class Parser {
+  readonly #worker: Worker;
+  readonly #arrived: FromWorker[] = [];
+  #wake: (() => void) | undefined;
+
+  constructor(index: number) {
+    this.#worker = new Worker(new URL("./parse_worker.ts", import.meta.url), {
+      type: "module",
+      name: `loupe-parser-${index}`,
+    });
+    this.#worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
+    this.#worker.onerror = (event) => {
+      event.preventDefault();
+      this.#receive({ type: "error", message: event.message });
+    };
+  }
+
+  start(message: ToWorker): void {
+    this.#worker.postMessage(message);
+  }
+
+  async peek(): Promise<FromWorker> {
+    while (this.#arrived.length === 0) await new Promise<void>((resolve) => this.#wake = resolve);
+    return this.#arrived[0]!;
+  }
+
+  /** Drops the first message, a batch, and lets the worker parse one more. */
+  take(): void {
+    this.#arrived.shift();
+    this.#worker.postMessage({ type: "more" } satisfies ToWorker);
+  }
+
+  stop(): void {
+    this.#worker.terminate();
+  }
+
+  #receive(message: FromWorker): void {
+    this.#arrived.push(message);
+    this.#wake?.();
+  }
 }

@@ -1,19 +1,87 @@
 import assert from "node:assert/strict";
-import { fileLogSourceContract } from "../../test/contracts/log_source_contract.ts";
-import { parallelFileLogSource } from "./parallel_file_source.ts";
+import { storedRecordOf } from "../../domain/events.ts";
+import type { EncodedSourceBatch, SourceBatch } from "../../ports/log_source.ts";
+import { fileLogSource, type FileSourceOptions } from "./file_source.ts";
+import { encodedFileBatches } from "./parallel_file_source.ts";
 
-fileLogSourceContract("parallel file", parallelFileLogSource);
+const RECEIVED_AT = Date.UTC(2026, 10, 1);
 
-Deno.test("a path that cannot be read fails with the reason, from the worker", async () => {
-  const source = parallelFileLogSource("/nonexistent/loupe/logs", { referenceTime: 0 });
+/** Stand-in signatures: what the miner would give, as far as encoding cares. */
+const signaturesOf = (messages: readonly string[]) =>
+  messages.map((message) => `sig-${message.length % 7}`);
+
+async function both(path: string, options: FileSourceOptions, maxRecords: number) {
+  const plain: SourceBatch[] = [];
+  for await (const batch of fileLogSource(path, options).batches(maxRecords)) plain.push(batch);
+  const encoded: EncodedSourceBatch[] = [];
+  for await (const batch of encodedFileBatches(path, options, maxRecords)) encoded.push(batch);
+  return { plain, encoded };
+}
+
+for (
+  const [what, path, options] of [
+    ["a directory of every format", "fixtures/formats", {}],
+    ["a customer/environment tree read by two workers", "fixtures/scenario/logs", {
+      layout: "customer/environment",
+    }],
+    ["one file", "fixtures/formats/sample.log4j.log", { context: { customer: "acme" } }],
+  ] as const
+) {
+  Deno.test(`${what}: the same batches as the file source, in its order, records encoded`, async () => {
+    const { plain, encoded } = await both(
+      path,
+      { referenceTime: RECEIVED_AT, ...options },
+      2,
+    );
+    assert.ok(plain.length > 1);
+    assert.equal(encoded.length, plain.length);
+    plain.forEach((expected, index) => {
+      const { records, lastOffset, ...rest } = encoded[index]!;
+      const { records: parsed, ...expectedRest } = expected;
+      assert.deepEqual(rest, expectedRest);
+      assert.equal(lastOffset, parsed.at(-1)?.offset);
+      const messages = parsed.map((r) => r.parsed.message);
+      assert.deepEqual(records.messages, messages);
+      assert.equal(records.count, parsed.length);
+      const signatures = signaturesOf(messages);
+      assert.deepEqual(
+        records.withSignatures(signatures, RECEIVED_AT).decode(),
+        parsed.map((r, i) =>
+          storedRecordOf(r.parsed, expected.context, RECEIVED_AT, r.line, r.offset, signatures[i]!)
+        ),
+      );
+    });
+  });
+}
+
+Deno.test("a record that states no time gets the time its batch was received", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${root}/app.log`, 'level=error msg="card declined"\n');
+    for await (const batch of encodedFileBatches(root, { referenceTime: 0 }, 10)) {
+      const [record] = batch.records.withSignatures(["s1"], RECEIVED_AT).decode() as {
+        timestamp: number;
+        signatureId: string;
+      }[];
+      assert.equal(record!.timestamp, RECEIVED_AT);
+      assert.equal(record!.signatureId, "s1");
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a path that cannot be read fails with the reason", async () => {
   await assert.rejects(async () => {
-    for await (const _ of source.batches(10)) { /* nothing to read */ }
+    for await (const _ of encodedFileBatches("/nonexistent/loupe/logs", { referenceTime: 0 }, 10)) {
+      /* nothing to read */
+    }
   }, /nonexistent\/loupe\/logs/);
 });
 
 Deno.test("a header recognizer, a function, is refused rather than lost on the way to a worker", () => {
   assert.throws(
-    () => parallelFileLogSource("/tmp", { referenceTime: 0, headerRecognizer: () => undefined }),
+    () => encodedFileBatches("/tmp", { referenceTime: 0, headerRecognizer: () => undefined }, 10),
     /header recognizer/,
   );
 });

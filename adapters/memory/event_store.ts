@@ -4,6 +4,7 @@ import {
   type AppendResult,
   checkAppend,
   ConcurrencyError,
+  decodedData,
   type EventStore,
   idempotencySlot,
   type NewEvent,
@@ -58,7 +59,7 @@ export class MemoryEventStore implements EventStore {
       // A deep copy, so later changes by the caller cannot rewrite history.
       const stored: StoredEvent = {
         type: event.type,
-        data: structuredClone(event.data),
+        data: structuredClone(decodedData(event.data)),
         position: firstPosition + index,
         stream,
         streamVersion: current + index + 1,

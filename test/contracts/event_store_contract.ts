@@ -4,6 +4,7 @@ import {
   ConcurrencyError,
   type EventStore,
   InvalidEventError,
+  type Preencoded,
   type StoredEvent,
 } from "../../ports/event_store.ts";
 
@@ -117,6 +118,26 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
     await store.append("s", [{ type: "C", data: {} }], { expectedVersion: "any" });
     assert.deepEqual(heads, [2]);
     assert.deepEqual(seen, await store.readAll(0, 2), "listeners see exactly what was stored");
+  });
+
+  test("reads a preencoded field back, and shows it to listeners, decoded", async (store) => {
+    const value = { records: [{ message: "card declined" }], note: "é" };
+    const bytes = new TextEncoder().encode(JSON.stringify(value));
+    const preencoded: Preencoded = {
+      // A format no store keeps as it is: each falls back to decode().
+      preencoded: "test.json",
+      bytes,
+      decode: () => JSON.parse(new TextDecoder().decode(bytes)),
+    };
+    const seen: StoredEvent[] = [];
+    const stop = store.onAppend((_head, appended) => seen.push(...appended));
+    await store.append("s", [{ type: "A", data: { id: 1, value: preencoded } }], {
+      expectedVersion: "any",
+    });
+    stop();
+    const [stored] = await store.readAll(0, 1);
+    assert.deepEqual(stored?.data, { id: 1, value });
+    assert.deepEqual(seen.map((event) => event.data), [{ id: 1, value }]);
   });
 
   test("serializes concurrent appends to one stream: exactly one wins per version", async (store) => {
