@@ -9,6 +9,7 @@ import { readRuleFile, ticketRoutes } from "../adapters/http/ticket_routes.ts";
 import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
+import { BodyParsers } from "../adapters/log_sources/body_parsers.ts";
 import type { Clock } from "../ports/clock.ts";
 import { Loupe } from "./loupe.ts";
 import { TicketService } from "./tickets/mod.ts";
@@ -58,6 +59,13 @@ function warmEveryHourOfData(
   void warm();
 }
 
+/**
+ * Workers that parse pushed bodies; the main thread mines, appends and
+ * projects. Two on our two cores: the main thread has more than one core's
+ * worth of work only in bursts.
+ */
+const BODY_PARSERS = 2;
+
 if (import.meta.main) {
   let config;
   try {
@@ -87,9 +95,11 @@ if (import.meta.main) {
   });
   starting = false;
   loupe.projector.follow((error) => console.error("Projection failed:", error));
+  const bodyParsers = new BodyParsers(BODY_PARSERS);
   const http = createHttpApp({
     app: loupe,
     clock,
+    parseBody: (bytes, options) => bodyParsers.parse(bytes, options),
     config: {
       maxBodyBytes: config.maxBodyBytes,
       maxLineBytes: config.maxLineBytes,
@@ -134,6 +144,7 @@ if (import.meta.main) {
   }, http.fetch);
   const stop = async () => {
     await server.shutdown();
+    bodyParsers.close();
     loupe.projector.stop();
     await environment.close();
     Deno.exit(0);

@@ -9,8 +9,10 @@ import type {
 } from "../../ports/application.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import type { SourceContext } from "../../domain/log_record.ts";
+import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
 import { severityTextOf } from "../../domain/severity.ts";
+import type { EncodedRecords, SourcedLog } from "../../ports/log_source.ts";
+import type { BodyParseOptions } from "../log_sources/body_parsers.ts";
 import { parseBody } from "../log_sources/file_source.ts";
 import type { FormatName } from "../log_formats/mod.ts";
 import { readBodyLimited } from "./body.ts";
@@ -31,7 +33,21 @@ export interface HttpDeps {
   readonly app: LoupeApplication;
   readonly clock: Clock;
   readonly config: HttpConfig;
+  /** Parses pushed bodies; by default on the thread that serves (see `BodyParsers`). */
+  readonly parseBody?: BodyParser;
 }
+
+/** Turns a pushed body into records and quarantined lines. */
+export type BodyParser = (
+  bytes: Uint8Array,
+  options: BodyParseOptions,
+) => Promise<{
+  readonly format: string;
+  readonly records: readonly SourcedLog[] | EncodedRecords;
+  readonly quarantined: readonly QuarantinedLine[];
+}>;
+
+const parseInThread: BodyParser = (bytes, options) => Promise.resolve(parseBody(bytes, options));
 
 /** Quarantined lines listed in an ingest reply; the count covers all of them. */
 const QUARANTINE_REPLY_LIMIT = 1000;
@@ -64,7 +80,9 @@ const signatureQuery = z.object({
 
 const pageQuery = z.object(pageParams).strict();
 
-export function createHttpApp({ app, clock, config }: HttpDeps): Hono {
+export function createHttpApp(
+  { app, clock, config, parseBody: parse = parseInThread }: HttpDeps,
+): Hono {
   const http = new Hono();
 
   http.onError((error, c) => errorResponse(c, error));
@@ -113,11 +131,12 @@ export function createHttpApp({ app, clock, config }: HttpDeps): Hono {
       ...(query.version === undefined ? {} : { version: query.version }),
     };
     const { bytes, format } = bodyAsLines(mediaType, body, query.format);
-    const parsed = parseBody(bytes, {
+    const parsed = await parse(bytes, {
       format,
       maxLineBytes: config.maxLineBytes,
       referenceTime: clock.now(),
       source: query.source ?? "http",
+      context,
     });
     if (query.strict === "true" && parsed.quarantined.length > 0) {
       const first = parsed.quarantined[0]!;

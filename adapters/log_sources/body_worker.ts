@@ -1,0 +1,49 @@
+/**
+ * The worker side of {@linkcode BodyParsers}: parses one request body and
+ * encodes its records for the event store, as the file import's workers do.
+ *
+ * @module
+ */
+import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
+import type { FormatName } from "../log_formats/mod.ts";
+import { encodeRecordColumns, type RecordColumnsPayload } from "../lmdb/row_codec.ts";
+import { parseBody, type ParseOptions } from "./file_source.ts";
+
+export interface BodyJob {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly options: ParseOptions & { readonly source: string; readonly context: SourceContext };
+}
+
+export type BodyResult =
+  | {
+    readonly id: number;
+    readonly format: FormatName;
+    readonly records: RecordColumnsPayload;
+    readonly quarantined: readonly QuarantinedLine[];
+  }
+  | { readonly id: number; readonly error: string };
+
+declare const self: {
+  onmessage: ((event: MessageEvent<BodyJob>) => void) | null;
+  postMessage(message: BodyResult, transfer: Transferable[]): void;
+};
+
+self.onmessage = ({ data: { id, bytes, options } }) => {
+  try {
+    const parsed = parseBody(bytes, options);
+    const records = encodeRecordColumns({
+      source: options.source,
+      context: options.context,
+      format: parsed.format,
+      records: parsed.records,
+      quarantined: parsed.quarantined,
+    });
+    self.postMessage(
+      { id, format: parsed.format, records, quarantined: parsed.quarantined },
+      [records.timestamps.buffer, records.middle.buffer],
+    );
+  } catch (error) {
+    self.postMessage({ id, error: (error as Error).message }, []);
+  }
+};
