@@ -1,4 +1,5 @@
 import type { ParsedLog, QuarantinedLine, SourceContext } from "../domain/log_record.ts";
+import type { SkeletonBatch } from "../domain/mining/skeletons.ts";
 import type { Preencoded } from "./event_store.ts";
 
 /** A record as a source yields it, with where it stood. */
@@ -28,13 +29,13 @@ export interface LogSource {
 }
 
 /**
- * A batch's records parsed and encoded for the event store on another thread:
- * ingest reads only their messages, to mine them, and hands the store the
- * encoded records with each one's signature.
+ * A batch's records parsed and encoded for the event store on another thread,
+ * their messages reduced to skeletons there too: ingest mines the skeletons
+ * and hands the store the encoded records with each one's signature.
  */
 export interface EncodedRecords {
   readonly count: number;
-  readonly messages: readonly string[];
+  readonly skeletons: SkeletonBatch;
   /**
    * The records as the batch event keeps them: record i gets `signatureIds[i]`,
    * and `receivedAt` is the time of a record that states none.

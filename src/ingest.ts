@@ -5,6 +5,7 @@ import {
   storedRecordOf,
 } from "../domain/events.ts";
 import type { MineResult, MinerEvent } from "../domain/mining/miner_events.ts";
+import type { SkeletonBatch } from "../domain/mining/skeletons.ts";
 import type { Clock, NewId } from "../ports/clock.ts";
 import type { AppendResult, EventStore, NewEvent, Preencoded } from "../ports/event_store.ts";
 import type { IngestReceipt, IngestRequest } from "../ports/application.ts";
@@ -13,6 +14,7 @@ import type { EncodedRecords, SourcedLog } from "../ports/log_source.ts";
 /** The part of the signature miner ingest needs. */
 export interface Miner {
   mine(messages: readonly string[]): MineResult;
+  mineSkeletons(batch: SkeletonBatch): MineResult;
 }
 
 interface Pending {
@@ -159,9 +161,9 @@ export class IngestService {
     const { records: given, context } = request;
     const encoded = Array.isArray(given) ? undefined : given as EncodedRecords;
     const parsed = given as readonly SourcedLog[];
-    const mined = this.#miner.mine(
-      encoded === undefined ? parsed.map((r) => r.parsed.message) : encoded.messages,
-    );
+    const mined = encoded === undefined
+      ? this.#miner.mine(parsed.map((r) => r.parsed.message))
+      : this.#miner.mineSkeletons(encoded.skeletons);
     const records = encoded === undefined
       ? parsed.map((sourced, index) =>
         storedRecordOf(

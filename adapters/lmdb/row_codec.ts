@@ -13,7 +13,7 @@
 import { Packr, Unpackr } from "msgpackr";
 import { type StoredRecord, storedRecordOf } from "../../domain/events.ts";
 import { isPreencoded, type Preencoded } from "../../ports/event_store.ts";
-import type { EncodedRecords, SourceBatch } from "../../ports/log_source.ts";
+import type { SourceBatch } from "../../ports/log_source.ts";
 
 /** Shorter lists are not worth the bookkeeping. */
 const MIN_COLUMNAR = 16;
@@ -157,7 +157,7 @@ const packedRecordKeys = recordPacker.pack(RECORD_KEYS).slice();
 
 /** What the parsing thread sends: the records, all but two fields encoded. */
 export interface RecordColumnsPayload {
-  readonly messages: string[];
+  readonly count: number;
   /** Each record's own time; NaN when it states none. */
   readonly timestamps: Float64Array<ArrayBuffer>;
   /** The packed lists of every field between the timestamp and the signature. */
@@ -167,7 +167,6 @@ export interface RecordColumnsPayload {
 /** Encodes a parsed batch's records, on the thread that parsed them. */
 export function encodeRecordColumns(batch: SourceBatch): RecordColumnsPayload {
   const count = batch.records.length;
-  const messages = new Array<string>(count);
   const timestamps = new Float64Array(count);
   const columns = MIDDLE_KEYS.map(() => new Array<unknown>(count));
   for (let index = 0; index < count; index++) {
@@ -180,32 +179,39 @@ export function encodeRecordColumns(batch: SourceBatch): RecordColumnsPayload {
       sourced.offset,
       "",
     ) as unknown as Record<string, unknown>;
-    messages[index] = record.message as string;
     timestamps[index] = record.timestamp as number;
     for (let k = 0; k < MIDDLE_KEYS.length; k++) columns[k]![index] = record[MIDDLE_KEYS[k]!];
   }
   // One list of the columns, less its one-byte header: the columns back to back.
-  return { messages, timestamps, middle: recordPacker.pack(columns).slice(1) };
+  return { count, timestamps, middle: recordPacker.pack(columns).slice(1) };
 }
 
-/** The appending thread's side of {@linkcode encodeRecordColumns}. */
-export function encodedRecords(payload: RecordColumnsPayload): EncodedRecords {
-  return {
-    count: payload.messages.length,
-    messages: payload.messages,
-    withSignatures(signatureIds: readonly string[], receivedAt: number): Preencoded {
-      const timestamps = Array.from(
-        payload.timestamps,
-        (time) => Number.isNaN(time) ? receivedAt : time,
-      );
-      const bytes = packRecordColumns(timestamps, payload.middle, signatureIds);
-      return { preencoded: RECORD_COLUMNS, bytes, decode: () => decodeRecordColumns(bytes) };
-    },
-  };
+/**
+ * The appending thread's side of {@linkcode encodeRecordColumns}: the records
+ * as the batch event keeps them, record i with `signatureIds[i]`, and
+ * `receivedAt` as the time of those that state none.
+ */
+export function recordColumnsWithSignatures(
+  payload: RecordColumnsPayload,
+  signatureIds: readonly string[],
+  receivedAt: number,
+): Preencoded {
+  const timestamps = payload.timestamps.slice();
+  for (let index = 0; index < timestamps.length; index++) {
+    if (Number.isNaN(timestamps[index])) timestamps[index] = receivedAt;
+  }
+  const bytes = packRecordColumns(timestamps, payload.middle, signatureIds);
+  return { preencoded: RECORD_COLUMNS, bytes, decode: () => decodeRecordColumns(bytes) };
 }
 
+/**
+ * Times are kept as the bytes of a Float64Array (little-endian: every
+ * platform Deno runs on), not as msgpack numbers: packing those was most of
+ * the appending thread's encoding work, and unpacking them a good part of
+ * replay's.
+ */
 function packRecordColumns(
-  timestamps: readonly unknown[],
+  timestamps: Float64Array<ArrayBuffer>,
   middle: Uint8Array,
   signatureIds: readonly unknown[],
 ): Uint8Array<ArrayBuffer> {
@@ -213,16 +219,29 @@ function packRecordColumns(
     // A msgpack list of 1 + fields items: the keys, then each field's list.
     Uint8Array.of(0xdc, 0, RECORD_KEYS.length + 1),
     packedRecordKeys,
-    recordPacker.pack(timestamps),
+    binHeader(timestamps.byteLength),
+    new Uint8Array(timestamps.buffer, timestamps.byteOffset, timestamps.byteLength),
     middle,
     recordPacker.pack(dictionaryOf(signatureIds)),
   ]);
 }
 
+/** The header of a msgpack bin 32 of `length` bytes. */
+function binHeader(length: number): Uint8Array {
+  const header = new Uint8Array(5);
+  header[0] = 0xc6;
+  new DataView(header.buffer).setUint32(1, length);
+  return header;
+}
+
 /** Stored records given as objects (ingest over HTTP) are kept the same way. */
 function packStoredRecords(columns: readonly unknown[][]): Uint8Array<ArrayBuffer> {
   const middle = recordPacker.pack(columns.slice(1, -1)).subarray(1);
-  return packRecordColumns(columns[0]!, middle, columns.at(-1)!);
+  return packRecordColumns(
+    Float64Array.from(columns[0] as readonly number[]),
+    middle,
+    columns.at(-1)!,
+  );
 }
 
 function sameKeys(keys: readonly string[], expected: readonly string[]): boolean {
@@ -250,6 +269,10 @@ function dictionaryOf(values: readonly unknown[]): [unknown[], number[]] {
 function decodeRecordColumns(bytes: Uint8Array): StoredRecord[] {
   const [keys, ...values] = new Unpackr().unpack(bytes) as [string[], ...unknown[]];
   const [distinct, indices] = values.pop() as [unknown[], number[]];
+  // Rows written before times were kept as bytes have them as a list.
+  const times = values[0];
+  // Copied: an unpacked bin may be a Buffer, whose slice() shares memory.
+  if (times instanceof Uint8Array) values[0] = new Float64Array(new Uint8Array(times).buffer);
   const columns = [...values, indices.map((index) => distinct[index])] as unknown[][];
   return fromColumns({ [COLUMNS]: keys, values: columns }) as unknown as StoredRecord[];
 }

@@ -4,7 +4,7 @@ import { Packr } from "msgpackr";
 import { storedRecordOf } from "../../domain/events.ts";
 import type { ParsedLog } from "../../domain/log_record.ts";
 import type { SourceBatch } from "../../ports/log_source.ts";
-import { encodedRecords, encodeRecordColumns, eventRowCodec } from "./row_codec.ts";
+import { encodeRecordColumns, eventRowCodec, recordColumnsWithSignatures } from "./row_codec.ts";
 
 const scalar = fc.oneof(
   fc.string(),
@@ -65,6 +65,24 @@ Deno.test("rows written before columns existed still read", () => {
   assert.deepStrictEqual(eventRowCodec().decode(new Packr().pack(row)), row);
 });
 
+Deno.test("record columns written with their times as a list still read", () => {
+  const records = Array.from(
+    { length: 20 },
+    (_, i) =>
+      storedRecordOf({ message: `m${i}`, attributes: {} }, {}, 1_700_000 + i, i + 1, i, "s"),
+  );
+  const keys = Object.keys(records[0]!) as (keyof typeof records[0])[];
+  const columns = keys.map((key) => records.map((record) => record[key]));
+  const packer = new Packr();
+  // The timestamps as a msgpack list, the signatures as a dictionary.
+  const bytes = packer.pack([keys, ...columns.slice(0, -1), [["s"], records.map(() => 0)]]);
+  const row = { type: "LogBatchIngested", data: { records: bytes } };
+  assert.deepStrictEqual(eventRowCodec().decode(packer.pack(row)), {
+    type: "LogBatchIngested",
+    data: { records },
+  });
+});
+
 const parsedLog: fc.Arbitrary<ParsedLog> = fc.record({
   timestamp: fc.integer({ min: 0, max: 4e12 }),
   severity: fc.constantFrom(
@@ -108,10 +126,14 @@ Deno.test("records encoded where they were parsed read back as the records inges
           records,
           quarantined: [],
         };
-        const encoded = encodedRecords(structuredClone(encodeRecordColumns(batch)));
+        const encoded = structuredClone(encodeRecordColumns(batch));
         const row = {
           type: "LogBatchIngested",
-          data: { context, records: encoded.withSignatures(signatures, receivedAt), note: 1 },
+          data: {
+            context,
+            records: recordColumnsWithSignatures(encoded, signatures, receivedAt),
+            note: 1,
+          },
         };
         const expected = records.map((r, i) =>
           storedRecordOf(r.parsed, context, receivedAt, r.line, r.offset, signatures[i]!)

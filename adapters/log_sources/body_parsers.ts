@@ -9,9 +9,9 @@
 import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
 import type { EncodedRecords } from "../../ports/log_source.ts";
 import type { FormatName } from "../log_formats/mod.ts";
-import { encodedRecords } from "../lmdb/row_codec.ts";
 import type { BodyJob, BodyResult } from "./body_worker.ts";
 import type { ParseOptions } from "./file_source.ts";
+import { receivedRecords } from "./worker_records.ts";
 
 export type BodyParseOptions = ParseOptions & {
   readonly source: string;
@@ -37,7 +37,7 @@ export interface ParsedBatch {
  *   source: "http", context: {}, maxLineBytes: 65536, referenceTime: 0,
  * });
  * assert.equal(parsed.format, "jsonl");
- * assert.deepEqual(parsed.records.messages, ["paid"]);
+ * assert.deepEqual(parsed.records.skeletons.examples, ["paid"]);
  * assert.deepEqual(parsed.quarantined.map((q) => q.line), [2]);
  * parsers.close();
  * ```
@@ -77,7 +77,7 @@ export class BodyParsers {
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, (result) => {
         if ("error" in result) reject(new Error(result.error));
-        else resolve({ ...result, records: encodedRecords(result.records) });
+        else resolve({ ...result, records: receivedRecords(result.records) });
       });
       worker.postMessage({ id, bytes: owned, options } satisfies BodyJob, [owned.buffer]);
     });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { storedRecordOf } from "../../domain/events.ts";
+import { skeletonsOf } from "../../domain/mining/skeletons.ts";
 import { BodyParsers } from "./body_parsers.ts";
 import { parseBody } from "./file_source.ts";
 
@@ -22,6 +23,11 @@ Deno.test("a body parsed on a worker gives what parsing in place gives, records 
       const parsed = await parsers.parse(body.slice(), options);
       assert.equal(parsed.format, expected.format, entry.name);
       assert.deepEqual(parsed.quarantined, expected.quarantined, entry.name);
+      assert.deepEqual(
+        parsed.records.skeletons,
+        skeletonsOf(expected.records.map((r) => r.parsed.message)),
+        entry.name,
+      );
       const signatures = expected.records.map((_, i) => `sig-${i % 3}`);
       assert.deepEqual(
         parsed.records.withSignatures(signatures, RECEIVED_AT).decode(),
@@ -46,7 +52,7 @@ Deno.test("a body that is a view into a larger buffer is copied over; the caller
       maxLineBytes: 65536,
       referenceTime: 0,
     });
-    assert.deepEqual(parsed.records.messages, ["paid"]);
+    assert.deepEqual(parsed.records.skeletons.examples, ["paid"]);
     assert.equal(whole.byteLength, 17);
   } finally {
     parsers.close();

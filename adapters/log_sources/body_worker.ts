@@ -6,8 +6,8 @@
  */
 import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
 import type { FormatName } from "../log_formats/mod.ts";
-import { encodeRecordColumns, type RecordColumnsPayload } from "../lmdb/row_codec.ts";
 import { parseBody, type ParseOptions } from "./file_source.ts";
+import { type WorkerRecords, workerRecords } from "./worker_records.ts";
 
 export interface BodyJob {
   readonly id: number;
@@ -19,7 +19,7 @@ export type BodyResult =
   | {
     readonly id: number;
     readonly format: FormatName;
-    readonly records: RecordColumnsPayload;
+    readonly records: WorkerRecords;
     readonly quarantined: readonly QuarantinedLine[];
   }
   | { readonly id: number; readonly error: string };
@@ -32,7 +32,7 @@ declare const self: {
 self.onmessage = ({ data: { id, bytes, options } }) => {
   try {
     const parsed = parseBody(bytes, options);
-    const records = encodeRecordColumns({
+    const { records, transfer } = workerRecords({
       source: options.source,
       context: options.context,
       format: parsed.format,
@@ -41,7 +41,7 @@ self.onmessage = ({ data: { id, bytes, options } }) => {
     });
     self.postMessage(
       { id, format: parsed.format, records, quarantined: parsed.quarantined },
-      [records.timestamps.buffer, records.middle.buffer],
+      transfer,
     );
   } catch (error) {
     self.postMessage({ id, error: (error as Error).message }, []);

@@ -8,9 +8,9 @@
  * @module
  */
 import type { EncodedSourceBatch } from "../../ports/log_source.ts";
-import { encodedRecords } from "../lmdb/row_codec.ts";
 import { type FileSourceOptions, sourceFiles } from "./file_source.ts";
 import type { FromWorker, ToWorker } from "./parse_worker.ts";
+import { receivedRecords } from "./worker_records.ts";
 
 /** Batches each worker may parse ahead of the consumer. */
 const PARSE_AHEAD = 4;
@@ -32,7 +32,7 @@ const PARSERS = 2;
  * const root = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${root}/app.log`, 'level=error msg="card declined"\n');
  * for await (const batch of encodedFileBatches(root, { referenceTime: Date.now() }, 1000)) {
- *   assert.deepEqual(batch.records.messages, ["card declined"]);
+ *   assert.deepEqual(batch.records.skeletons.keys, ["card declined"]);
  * }
  * await Deno.remove(root, { recursive: true });
  * ```
@@ -76,7 +76,7 @@ export function encodedFileBatches(
             if (message.type === "error") throw new Error(message.message);
             if (message.type === "end" || message.ordinal !== ordinal) break;
             parser.take();
-            yield { ...message.batch, records: encodedRecords(message.batch.records) };
+            yield { ...message.batch, records: receivedRecords(message.batch.records) };
           }
         }
       } finally {

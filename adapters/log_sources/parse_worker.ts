@@ -11,8 +11,8 @@
  * @module
  */
 import { type FileSourceOptions, type SourceFile, sourceFileBatches } from "./file_source.ts";
-import { encodeRecordColumns, type RecordColumnsPayload } from "../lmdb/row_codec.ts";
 import type { EncodedSourceBatch } from "../../ports/log_source.ts";
+import { type WorkerRecords, workerRecords } from "./worker_records.ts";
 
 export type ToWorker =
   | {
@@ -27,7 +27,7 @@ export type ToWorker =
 
 /** A batch as posted: everything but its records, and the records encoded. */
 export type PostedBatch = Omit<EncodedSourceBatch, "records"> & {
-  readonly records: RecordColumnsPayload;
+  readonly records: WorkerRecords;
 };
 
 export type FromWorker =
@@ -64,7 +64,7 @@ async function parse(
       for await (const batch of sourceFileBatches(file, options, maxRecords)) {
         while (credit === 0) await new Promise<void>((resolve) => wake = resolve);
         credit--;
-        const records = encodeRecordColumns(batch);
+        const { records, transfer } = workerRecords(batch);
         const lastOffset = batch.records.at(-1)?.offset;
         const posted: PostedBatch = {
           source: batch.source,
@@ -74,10 +74,7 @@ async function parse(
           records,
           ...(lastOffset === undefined ? {} : { lastOffset }),
         };
-        self.postMessage({ type: "batch", ordinal, batch: posted }, [
-          records.timestamps.buffer,
-          records.middle.buffer,
-        ]);
+        self.postMessage({ type: "batch", ordinal, batch: posted }, transfer);
       }
     }
     self.postMessage({ type: "end" }, []);

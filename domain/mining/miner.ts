@@ -22,7 +22,8 @@
 import { clusterBucket, type Item } from "./_cluster.ts";
 import { hash48 } from "./_hash.ts";
 import { splitRecord } from "./_multiline.ts";
-import { hashKey, Skeleton, skeletonKey, tokenize, VAR } from "./_tokenize.ts";
+import { hashKey, tokenize, VAR } from "./_tokenize.ts";
+import { type SkeletonBatch, skeletonsOf } from "./skeletons.ts";
 import type { MineResult, MinerEvent } from "./miner_events.ts";
 
 /** Settings of the miner. The defaults hold for every log source; there are no per-source values. */
@@ -77,8 +78,6 @@ interface Signature {
 interface Proto extends Item {
   readonly key: string;
   readonly hash: number;
-  /** The previous proto of the batch with the same hash, or -1. */
-  readonly nextSameHash: number;
   readonly message: string;
   tokens: string[];
   runs: number[];
@@ -121,7 +120,6 @@ export class SignatureMiner {
    */
   readonly #memo = new Map<number, MemoEntry>();
   #memoSize = 0;
-  readonly #skeleton = new Skeleton();
 
   constructor(config?: Partial<MinerConfig>) {
     this.#config = { ...DEFAULT_MINER_CONFIG, ...config };
@@ -136,43 +134,57 @@ export class SignatureMiner {
 
   /** Mines a batch; `signatureIds[i]` is the signature of `messages[i]`. */
   mine(messages: readonly string[]): MineResult {
-    const n = messages.length;
-    const ids: string[] = new Array(n);
-    const signatures = this.#signatures;
-    const pending = new Pending(n);
-    for (let i = 0; i < n; i++) {
-      const s = this.#lookup(messages[i]!);
-      if (s >= 0) ids[i] = signatures[s]!.id;
-      else pending.add(i, messages[i]!, s === MISS ? this.#skeleton : undefined);
-    }
-    if (pending.protos.length === 0) return { signatureIds: ids, events: [] };
-    const events = this.#resolve(pending.protos);
-    const { protoOf, protos } = pending;
-    for (let i = 0; i < n; i++) {
-      const p = protoOf[i]!;
-      if (p >= 0) ids[i] = signatures[protos[p]!.signature]!.id;
-    }
-    return { signatureIds: ids, events };
+    return this.mineSkeletons(skeletonsOf(messages));
   }
 
   /**
-   * Reads a message into the skeleton and answers it from the memo: the
-   * signature index, or MISS (the skeleton holds the message), or
-   * MISS_MULTI_LINE.
+   * Mines a batch reduced to its skeletons (see {@linkcode skeletonsOf}):
+   * the same answer as `mine` on the messages it was reduced from.
    */
-  #lookup(message: string): number {
-    const sk = this.#skeleton;
-    if (!sk.read(message)) return this.#lookupMultiLine(message);
-    let e = this.#memo.get(sk.hash);
-    while (e !== undefined && !(e.epoch === e.bucket.epoch && sk.equals(e.key))) e = e.next;
-    return e === undefined ? MISS : e.signature;
-  }
-
-  #lookupMultiLine(message: string): number {
-    const key = multiLineKey(message);
-    let e = this.#memo.get(hashKey(key));
-    while (e !== undefined && !(e.epoch === e.bucket.epoch && e.key === key)) e = e.next;
-    return e === undefined ? MISS_MULTI_LINE : e.signature;
+  mineSkeletons(batch: SkeletonBatch): MineResult {
+    const { keys, examples, skeletonOf } = batch;
+    const signatureOf = new Int32Array(keys.length);
+    const protos: Proto[] = [];
+    const protoOf = new Int32Array(keys.length).fill(-1);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const hash = hashKey(key);
+      let e = this.#memo.get(hash);
+      while (e !== undefined && !(e.epoch === e.bucket.epoch && e.key === key)) e = e.next;
+      if (e !== undefined) signatureOf[k] = e.signature;
+      else {
+        protoOf[k] = protos.length;
+        protos.push({
+          key,
+          hash,
+          message: examples[k]!,
+          tokens: [],
+          runs: [],
+          tailKey: "",
+          tailText: "",
+          count: 0,
+          signature: -1,
+        });
+      }
+    }
+    let events: MinerEvent[] = [];
+    if (protos.length > 0) {
+      for (let i = 0; i < skeletonOf.length; i++) {
+        const p = protoOf[skeletonOf[i]!]!;
+        if (p >= 0) protos[p]!.count++;
+      }
+      events = this.#resolve(protos);
+      for (let k = 0; k < keys.length; k++) {
+        const p = protoOf[k]!;
+        if (p >= 0) signatureOf[k] = protos[p]!.signature;
+      }
+    }
+    const signatures = this.#signatures;
+    const ids = new Array<string>(skeletonOf.length);
+    for (let i = 0; i < skeletonOf.length; i++) {
+      ids[i] = signatures[signatureOf[skeletonOf[i]!]!]!.id;
+    }
+    return { signatureIds: ids, events };
   }
 
   /** The current template of a signature. */
@@ -422,56 +434,6 @@ export function mineCorpus(
   return { signatureIds: signatureIds as string[], templates };
 }
 
-/** `#lookup` answers: not in the memo (single-line, multi-line). */
-const MISS = -1;
-const MISS_MULTI_LINE = -2;
-
-/** The skeletons of a batch that the memo did not answer. */
-class Pending {
-  readonly protos: Proto[] = [];
-  readonly protoOf: Int32Array;
-  readonly #byHash = new Map<number, number>();
-
-  constructor(n: number) {
-    this.protoOf = new Int32Array(n).fill(-1);
-  }
-
-  /** Adds message `i`; `sk` holds its skeleton, or is undefined for a multi-line message. */
-  add(i: number, message: string, sk: Skeleton | undefined): void {
-    let key: string | undefined;
-    let hash: number;
-    if (sk !== undefined) hash = sk.hash;
-    else {
-      key = multiLineKey(message);
-      hash = hashKey(key);
-    }
-    const protos = this.protos;
-    const head = this.#byHash.get(hash) ?? -1;
-    let p = head;
-    while (p >= 0 && !(sk !== undefined ? sk.equals(protos[p]!.key) : protos[p]!.key === key)) {
-      p = protos[p]!.nextSameHash;
-    }
-    if (p < 0) {
-      p = protos.length;
-      this.#byHash.set(hash, p);
-      protos.push({
-        key: key ?? sk!.key(),
-        hash,
-        nextSameHash: head,
-        message,
-        tokens: [],
-        runs: [],
-        tailKey: "",
-        tailText: "",
-        count: 0,
-        signature: -1,
-      });
-    }
-    protos[p]!.count++;
-    this.protoOf[i] = p;
-  }
-}
-
 interface MemoEntry {
   readonly key: string;
   readonly signature: number;
@@ -479,12 +441,6 @@ interface MemoEntry {
   readonly bucket: Bucket;
   readonly epoch: number;
   readonly next: MemoEntry | undefined;
-}
-
-/** The key of a multi-line record: the skeleton of its head and the key of its tail. */
-function multiLineKey(message: string): string {
-  const parts = splitRecord(message);
-  return (skeletonKey(parts.head) ?? "") + parts.tailKey;
 }
 
 function bucketKey(length: number, tailKey: string): string {

@@ -3,6 +3,8 @@
  *
  * - {@link SignatureMiner} mines batches online and can be restored from the
  *   events it emitted; {@link mineCorpus} mines a whole corpus at once.
+ * - {@link skeletonsOf} reduces a batch to what the miner decides on, so that
+ *   work can run apart from the miner (where the lines were parsed).
  * - {@link learnHeader} learns a source's header (timestamp, level, host,
  *   component...) from its lines and strips it.
  * - {@link groupingAccuracy} and {@link parsingAccuracy} are the Loghub
@@ -38,3 +40,4 @@ export {
 } from "./header.ts";
 export { groupingAccuracy, normalizeTemplate, parsingAccuracy } from "./accuracy.ts";
 export type { MineResult, MinerEvent } from "./miner_events.ts";
+export { type SkeletonBatch, skeletonsOf } from "./skeletons.ts";
