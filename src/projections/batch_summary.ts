@@ -46,19 +46,36 @@ export function summarize(batch: LogBatchIngestedData): BatchSummary {
 
 function summarizeNow(batch: LogBatchIngestedData): BatchSummary {
   const { context, records } = batch;
-  const groups = new Map<string, RecordGroup>();
+  const groups: RecordGroup[] = [];
+  // signature -> origin and version -> hour -> severity -> group. Nested maps
+  // instead of one key string per record: building and hashing that string
+  // was a sixth of replay's time. Signature ids repeat as the same strings
+  // (one per batch and signature), so their hashes are computed once.
+  const bySignature = new Map<string, Map<string, Map<number, Map<number, RecordGroup>>>>();
   const latest = new Map<string, number[]>();
+  let previous: { owner: string; tenant: string; environment: string; version: string } | undefined;
+  let previousKey = "";
   for (let index = 0; index < records.length; index++) {
     const record = records[index]!;
     const { signatureId, timestamp, severityNumber } = record;
     const { owner, tenant, environment } = originOf(record, context);
     const version = contextualField(record, context, "version") ?? "";
+    // A batch's records mostly share their origin and version: their key is
+    // built when they change.
+    if (
+      previous === undefined || previous.owner !== owner || previous.tenant !== tenant ||
+      previous.environment !== environment || previous.version !== version
+    ) {
+      previous = { owner, tenant, environment, version };
+      previousKey = `${owner}\u0000${tenant}\u0000${environment}\u0000${version}`;
+    }
     const hour = Math.floor(timestamp / HOUR) * HOUR;
-    const key =
-      `${signatureId}\u0000${owner}\u0000${tenant}\u0000${environment}\u0000${version}\u0000${hour}\u0000${severityNumber}`;
-    const group = groups.get(key);
+    const byOrigin = getOrAdd(bySignature, signatureId, () => new Map());
+    const byHour = getOrAdd(byOrigin, previousKey, () => new Map());
+    const bySeverity = getOrAdd(byHour, hour, () => new Map());
+    const group = bySeverity.get(severityNumber);
     if (group === undefined) {
-      groups.set(key, {
+      const added: RecordGroup = {
         signatureId,
         owner,
         tenant,
@@ -69,7 +86,9 @@ function summarizeNow(batch: LogBatchIngestedData): BatchSummary {
         count: 1,
         firstSeen: timestamp,
         lastSeen: timestamp,
-      });
+      };
+      bySeverity.set(severityNumber, added);
+      groups.push(added);
     } else {
       group.count++;
       if (timestamp < group.firstSeen) group.firstSeen = timestamp;
@@ -83,5 +102,11 @@ function summarizeNow(batch: LogBatchIngestedData): BatchSummary {
   for (const [signatureId, indexes] of latest) {
     if (indexes.length > EXAMPLES_KEPT) latest.set(signatureId, indexes.slice(-EXAMPLES_KEPT));
   }
-  return { groups: [...groups.values()], latest };
+  return { groups, latest };
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, value = make());
+  return value;
 }
