@@ -77,12 +77,23 @@ function share(sample: readonly string[], reads: (line: string) => boolean): num
 
 const HEADER_NAME = /^[\w@. -]{1,64}$/;
 
+/** Commas in `line`, counted up to two. */
+function commas(line: string): number {
+  let count = 0;
+  for (let at = line.indexOf(","); at !== -1 && count < 2; at = line.indexOf(",", at + 1)) count++;
+  return count;
+}
+
 /**
  * A header row of names with at least two commas, then rows with as many
  * fields. Rows are counted as csv-parse reads them, so quoted commas and
  * quoted newlines count right.
  */
 function csvConfidence(sample: readonly string[]): number {
+  // Header names hold no line breaks, so the header is the first line, and
+  // three names need two commas: most sources are ruled out here, without
+  // csv-parse failing on them (its errors were most of detecting a format).
+  if (commas(sample[0]!) < 2) return 0;
   // Only whole rows: the sample may end inside a quoted field.
   let whole = 0;
   let quoted = false;
