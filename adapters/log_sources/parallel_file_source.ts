@@ -1,7 +1,7 @@
 /**
- * A file import parsed and encoded on worker threads. Reading, parsing and
- * encoding records is most of ingest's work; the miner and the store stay
- * on the main thread. Files are dealt to the workers in turn and their
+ * A file import parsed and encoded on worker threads. Reading, parsing,
+ * encoding records and reducing messages to skeletons is most of ingest's
+ * work; the miner and the store stay on the main thread. Files are dealt to the workers in turn and their
  * batches taken back in the source's order, so what is ingested, and in
  * which order, does not depend on how many workers there are.
  *

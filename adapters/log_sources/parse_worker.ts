@@ -1,8 +1,9 @@
 /**
  * The worker side of {@linkcode encodedFileBatches}: reads and parses its
- * share of a source's files and encodes each batch's records for
- * the event store, so the main thread receives bytes (moved, not copied)
- * and the messages it mines, never the records as objects. Measured on the
+ * share of a source's files, encodes each batch's records for the event
+ * store and reduces their messages to skeletons (see `worker_records.ts`),
+ * so the main thread receives bytes (moved, not copied) and the few
+ * skeletons it mines, never the records as objects. Measured on the
  * ingest bench, sending parsed batches as JSON cost the main thread a third
  * of its time in JSON.parse alone; a structured clone cost more than that.
  * At most `window` batches are posted ahead of what the main thread asked
