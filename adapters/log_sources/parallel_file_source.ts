@@ -70,11 +70,14 @@ export function encodedFileBatches(
         for (let ordinal = 0; ordinal < files.length; ordinal++) {
           const parser = parsers[ordinal % parsers.length]!;
           // A parser's batches come file by file: once it shows a later file
-          // (or its end), this one is done.
+          // (or its end), this one is done. A later file's failure waits for
+          // its turn, so the files before it are read whole, as in order.
           for (;;) {
             const message = await parser.peek();
-            if (message.type === "error") throw new Error(message.message);
-            if (message.type === "end" || message.ordinal !== ordinal) break;
+            if (message.type === "error" && !(message.ordinal > ordinal)) {
+              throw new Error(message.message);
+            }
+            if (message.type !== "batch" || message.ordinal !== ordinal) break;
             parser.take();
             yield { ...message.batch, records: receivedRecords(message.batch.records) };
           }
@@ -100,7 +103,7 @@ class Parser {
     this.#worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
     this.#worker.onerror = (event) => {
       event.preventDefault();
-      this.#receive({ type: "error", message: event.message });
+      this.#receive({ type: "error", ordinal: -1, message: event.message });
     };
   }
 

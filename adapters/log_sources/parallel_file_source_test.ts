@@ -86,3 +86,26 @@ Deno.test("a header recognizer, a function, is refused rather than lost on the w
     /header recognizer/,
   );
 });
+
+Deno.test("a file that vanishes before its worker reaches it fails the import after the batches before it", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const lines = (name: string) =>
+      Array.from({ length: 40 }, (_, i) => `level=info msg="${name} ${i}"`).join("\n") + "\n";
+    for (const name of ["a", "b", "c"]) {
+      await Deno.writeTextFile(`${root}/${name}.log`, lines(name));
+    }
+    const sources: string[] = [];
+    await assert.rejects(async () => {
+      // One record per batch: a worker is only a few batches ahead, so the
+      // first worker is still in a.log when c.log (its next file) goes.
+      for await (const batch of encodedFileBatches(root, { referenceTime: 0 }, 1)) {
+        if (sources.length === 0) await Deno.remove(`${root}/c.log`);
+        sources.push(batch.source);
+      }
+    }, /c\.log/);
+    assert.deepEqual(sources, [...Array(40).fill("a.log"), ...Array(40).fill("b.log")]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

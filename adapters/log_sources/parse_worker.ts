@@ -34,7 +34,8 @@ export type PostedBatch = Omit<EncodedSourceBatch, "records"> & {
 export type FromWorker =
   | { readonly type: "batch"; readonly ordinal: number; readonly batch: PostedBatch }
   | { readonly type: "end" }
-  | { readonly type: "error"; readonly message: string };
+  /** `ordinal`: the file that failed; -1 when the worker itself did. */
+  | { readonly type: "error"; readonly ordinal: number; readonly message: string };
 
 declare const self: {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
@@ -60,8 +61,10 @@ async function parse(
   options: FileSourceOptions,
   maxRecords: number,
 ) {
+  let current = -1;
   try {
     for (const { ordinal, file } of files) {
+      current = ordinal;
       for await (const batch of sourceFileBatches(file, options, maxRecords)) {
         while (credit === 0) await new Promise<void>((resolve) => wake = resolve);
         credit--;
@@ -80,6 +83,6 @@ async function parse(
     }
     self.postMessage({ type: "end" }, []);
   } catch (error) {
-    self.postMessage({ type: "error", message: (error as Error).message }, []);
+    self.postMessage({ type: "error", ordinal: current, message: (error as Error).message }, []);
   }
 }
