@@ -48,4 +48,9 @@ export interface EncodedSourceBatch extends Omit<SourceBatch, "records"> {
   readonly records: EncodedRecords;
   /** Byte offset of the last record in its source, for progress. */
   readonly lastOffset?: number;
+  /**
+   * Identifies what the batch stores (records, quarantined lines, context):
+   * the same data read again, from any file, has the same digest.
+   */
+  readonly contentDigest: string;
 }

@@ -87,8 +87,11 @@ if (import.meta.main) {
   const collect = (globalThis as { gc?: () => void }).gc;
   const liveHeapByQuarter: number[] = [];
   const importStarted = performance.now();
+  let read = 0;
   let imported = 0;
   let quarantined = 0;
+  let alreadyImported = 0;
+  let alreadyQuarantined = 0;
   for (const path of config.imports) {
     const totalBytes = await sizeOf(path);
     const progress = new ProgressLine(`import ${path}`, performance.now());
@@ -115,16 +118,28 @@ if (import.meta.main) {
       }
       currentBytes = batch.lastOffset ?? currentBytes;
       // Batches in flight share LMDB commits, and parsing overlaps the writes.
-      pending.push(loupe.ingestDurably({
-        source: batch.source,
-        format: batch.format,
-        context: batch.context,
-        records: batch.records,
-        quarantined: batch.quarantined,
-      }));
+      // A batch imported before (an import run again after it stopped part
+      // way, a rotated file) is recognized by its content and kept once.
+      pending.push(
+        loupe.ingestDurably({
+          source: batch.source,
+          format: batch.format,
+          context: batch.context,
+          records: batch.records,
+          quarantined: batch.quarantined,
+          idempotencyKey: `import:${batch.contentDigest}`,
+        }).then((receipt) => {
+          if (receipt.duplicate) {
+            alreadyImported += receipt.accepted;
+            alreadyQuarantined += receipt.quarantined;
+          } else {
+            imported += receipt.accepted;
+            quarantined += receipt.quarantined;
+          }
+        }),
+      );
       if (pending.length >= 8) await pending.shift();
-      imported += batch.records.count;
-      quarantined += batch.quarantined.length;
+      read += batch.records.count;
       const fraction = totalBytes > 0
         ? Math.min(1, (bytesBefore + currentBytes) / totalBytes)
         : undefined;
@@ -138,7 +153,7 @@ if (import.meta.main) {
       }
       progress.update(
         performance.now(),
-        imported,
+        read,
         "records",
         `position ${store.headPosition()}`,
         fraction,
@@ -190,8 +205,10 @@ if (import.meta.main) {
     }),
     imported_records: imported,
     imported_quarantined: quarantined,
+    already_imported_records: alreadyImported,
+    already_imported_quarantined: alreadyQuarantined,
     import_seconds: Number(importSeconds.toFixed(3)),
-    import_records_per_second: Math.round(imported / Math.max(importSeconds, 1e-3)),
+    import_records_per_second: Math.round(read / Math.max(importSeconds, 1e-3)),
     events: head,
     records_total: status.recordsIngested,
     quarantined_total: status.linesQuarantined,

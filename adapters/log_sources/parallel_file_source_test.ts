@@ -36,8 +36,11 @@ for (
     );
     assert.ok(plain.length > 1);
     assert.equal(encoded.length, plain.length);
+    // Every batch holds other lines: none is taken for another.
+    assert.equal(new Set(encoded.map((batch) => batch.contentDigest)).size, encoded.length);
     plain.forEach((expected, index) => {
-      const { records, lastOffset, ...rest } = encoded[index]!;
+      const { records, lastOffset, contentDigest, ...rest } = encoded[index]!;
+      assert.match(contentDigest, /^[0-9a-f]{64}$/);
       const { records: parsed, ...expectedRest } = expected;
       assert.deepEqual(rest, expectedRest);
       assert.equal(lastOffset, parsed.at(-1)?.offset);

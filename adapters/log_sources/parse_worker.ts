@@ -12,7 +12,7 @@
  * @module
  */
 import { type FileSourceOptions, type SourceFile, sourceFileBatches } from "./file_source.ts";
-import type { EncodedSourceBatch } from "../../ports/log_source.ts";
+import type { EncodedSourceBatch, SourceBatch } from "../../ports/log_source.ts";
 import { type WorkerRecords, workerRecords } from "./worker_records.ts";
 
 export type ToWorker =
@@ -56,6 +56,28 @@ self.onmessage = (event) => {
   void parse(message.files, message.options, message.maxRecords);
 };
 
+const utf8 = new TextEncoder();
+
+/**
+ * SHA-256 of everything a batch stores but its fallback time and its
+ * signatures: context, quarantined lines and the records' fields (their
+ * lines and offsets among them). Not the file's name: a rotated file
+ * (app.log become app.log.1) imported again is the same data.
+ */
+async function contentDigest(batch: SourceBatch, records: WorkerRecords): Promise<string> {
+  const head = utf8.encode(JSON.stringify([batch.context, batch.quarantined]));
+  const { timestamps, middle } = records.columns;
+  const bytes = new Uint8Array(head.length + timestamps.byteLength + middle.length);
+  bytes.set(head);
+  bytes.set(
+    new Uint8Array(timestamps.buffer, timestamps.byteOffset, timestamps.byteLength),
+    head.length,
+  );
+  bytes.set(middle, head.length + timestamps.byteLength);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 async function parse(
   files: readonly { readonly ordinal: number; readonly file: SourceFile }[],
   options: FileSourceOptions,
@@ -76,6 +98,7 @@ async function parse(
           format: batch.format,
           quarantined: batch.quarantined,
           records,
+          contentDigest: await contentDigest(batch, records),
           ...(lastOffset === undefined ? {} : { lastOffset }),
         };
         self.postMessage({ type: "batch", ordinal, batch: posted }, transfer);
