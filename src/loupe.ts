@@ -25,6 +25,7 @@ import {
 import { listSignatures, quarantinePage, signatureDetail } from "./queries.ts";
 import { TICKET_PROJECTIONS } from "./tickets/mod.ts";
 import { Attribution } from "./customers/attribution.ts";
+import { CustomerService } from "./customers/service.ts";
 import { customerProjection } from "./projections/customers.ts";
 import { issueProjection } from "./projections/issues.ts";
 
@@ -119,6 +120,17 @@ export class Loupe implements LoupeApplication {
       projectionPosition: position,
       projectionLag: head - position,
     };
+  }
+
+  /** The customer directory, writing to this Loupe's log and waiting on its projections. */
+  customerService(): CustomerService {
+    return new CustomerService({
+      store: this.#deps.store,
+      projections: this.#deps.projectionStore,
+      attribution: this.attribution,
+      clock: this.#deps.clock,
+      settled: () => this.settled(),
+    });
   }
 
   async settled(): Promise<void> {

@@ -13,7 +13,6 @@ import { BodyParsers } from "../adapters/log_sources/body_parsers.ts";
 import type { Clock } from "../ports/clock.ts";
 import { Loupe } from "./loupe.ts";
 import { TicketService } from "./tickets/mod.ts";
-import { CustomerService } from "./customers/service.ts";
 import { customerRoutes } from "../adapters/http/customer_routes.ts";
 import { impactRoutes } from "../adapters/http/impact_routes.ts";
 import { ImpactService } from "./impact.ts";
@@ -118,14 +117,7 @@ if (import.meta.main) {
     attribution: loupe.attribution,
   });
   http.route("/", ticketRoutes(tickets, { clock, maxBodyBytes: config.maxBodyBytes }));
-  const customers = new CustomerService({
-    store,
-    projections: projectionStore,
-    attribution: loupe.attribution,
-    clock,
-    settled: () => loupe.settled(),
-  });
-  http.route("/", customerRoutes(customers, { maxBodyBytes: config.maxBodyBytes }));
+  http.route("/", customerRoutes(loupe.customerService(), { maxBodyBytes: config.maxBodyBytes }));
   const impact = new ImpactService(projectionStore, loupe.attribution);
   const trends = new TrendService(projectionStore, loupe.attribution);
   http.route("/", impactRoutes(impact));

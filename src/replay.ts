@@ -14,7 +14,6 @@ import type { Clock } from "../ports/clock.ts";
 import { Loupe } from "./loupe.ts";
 import { parseCustomerCsv } from "../adapters/customers/crm_csv.ts";
 import type { ImportReceipt } from "../ports/customers.ts";
-import { CustomerService } from "./customers/service.ts";
 import { directoryCustomers } from "./projections/customers.ts";
 import { customerImpactCsv, customerImpactJson } from "../adapters/http/impact_routes.ts";
 import { issueJson, prioritiesJson } from "../adapters/http/issue_routes.ts";
@@ -51,15 +50,8 @@ if (import.meta.main) {
 
   let customersImported: ImportReceipt | undefined;
   if (config.customersFile !== undefined) {
-    const customers = new CustomerService({
-      store,
-      projections: projectionStore,
-      attribution: loupe.attribution,
-      clock,
-      settled: () => loupe.settled(),
-    });
     try {
-      customersImported = await customers.importCustomers(
+      customersImported = await loupe.customerService().importCustomers(
         parseCustomerCsv(await Deno.readTextFile(config.customersFile)),
         { by: "replay" },
       );
