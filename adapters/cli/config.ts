@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { timeParam } from "../http/params.ts";
+import { timeParam } from "../params.ts";
 
 /** How `deno task serve` runs; flags win over environment variables. */
 export interface ServeConfig {

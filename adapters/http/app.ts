@@ -18,7 +18,7 @@ import type { FormatName } from "../log_formats/mod.ts";
 import { readBodyLimited } from "./body.ts";
 import { errorBody, errorResponse } from "./errors.ts";
 import { locateJsonError } from "./json_error.ts";
-import { severityParam, timeParam } from "./params.ts";
+import { severityParam, timeParam } from "../params.ts";
 
 export interface HttpConfig {
   /** Largest request body accepted, in bytes; larger ones get 413. */

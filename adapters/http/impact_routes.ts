@@ -15,7 +15,7 @@ import type {
 } from "../../ports/impact.ts";
 import type { TicketSummary } from "../../ports/tickets.ts";
 import { customerJsonOf } from "./customer_routes.ts";
-import { severityParam } from "./params.ts";
+import { severityParam } from "../params.ts";
 
 const iso = (millis: number | null) =>
   millis === null || !Number.isFinite(millis) ? null : new Date(millis).toISOString();

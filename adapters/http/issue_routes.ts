@@ -4,7 +4,7 @@ import { z } from "zod";
 import { severityTextOf } from "../../domain/severity.ts";
 import type { Priority } from "../../domain/priorities/mod.ts";
 import type { IssueApi, IssueView } from "../../ports/issues.ts";
-import { severityParam } from "./params.ts";
+import { severityParam } from "../params.ts";
 
 const iso = (millis: number) => new Date(millis).toISOString();
 const finite = (x: number) => (Number.isFinite(x) ? x : null);

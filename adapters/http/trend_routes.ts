@@ -4,7 +4,7 @@ import { z } from "zod";
 import { severityTextOf } from "../../domain/severity.ts";
 import type { TrendClass } from "../../domain/trends/mod.ts";
 import type { SignatureTrend, TrendApi } from "../../ports/trends.ts";
-import { severityParam, timeParam } from "./params.ts";
+import { severityParam, timeParam } from "../params.ts";
 
 const iso = (millis: number) => new Date(millis).toISOString();
 const finite = (x: number) => (Number.isFinite(x) ? x : null);

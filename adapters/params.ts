@@ -1,6 +1,6 @@
-/** Query parameters the routes share, parsed the same way everywhere. */
+/** Query parameters and flags the edges (HTTP routes, CLI) share, parsed the same way everywhere. */
 import { z } from "zod";
-import { parseSeverity } from "../../domain/severity.ts";
+import { parseSeverity } from "../domain/severity.ts";
 
 /** An ISO 8601 time or epoch milliseconds, as epoch milliseconds. */
 export const timeParam = z.string().transform((value, ctx) => {
