@@ -65,8 +65,9 @@
  *   (including a jump in the last hours, too fresh to call sustained).
  * - `emerging`: significantly above the baseline and spread over the window
  *   (sustained), in the recent window or else the last 3 days; or a slow burn:
- *   the last three full weeks (ending at the end of the recent window, all
- *   observed) have strictly increasing rates, the first of them above zero,
+ *   the last three weeks (ending at the end of the recent window, all
+ *   observed but for up to a day at the start of the oldest, rates per observed
+ *   hour or unit of traffic) have strictly increasing rates, the first of them above zero,
  *   and the latest week against the one two weeks earlier is `≥ minRatio` with
  *   `p < alpha` (same test, same κ); or new in the last `baselineDays` days:
  *   none in the twice as long observed stretch before them, `share^X < alpha`
@@ -166,6 +167,8 @@ export interface TrendOptions {
 
 const HOUR_MS = 3_600_000;
 const WEEK = 168;
+/** How much of a slow burn's oldest week may lie before the data begins. */
+const SLOW_BURN_UNOBSERVED_HOURS = 24;
 
 /**
  * The hours before `now` that the default options examine at most (a slow
@@ -492,25 +495,31 @@ function compareWindows(
     );
   }
 
-  // Slow burn: three full weeks of strictly increasing rate.
-  if (latestWindow && end - 3 * WEEK >= 0 && end <= limit) {
-    const c = [0, 0, 0], t = [0, 0, 0];
+  // Slow burn: three weeks of strictly increasing rate. The oldest may have
+  // begun less than a day before the data did: a store three weeks old, asked
+  // just before its last hour ends, still shows three weeks of growth.
+  if (latestWindow && end - 3 * WEEK + SLOW_BURN_UNOBSERVED_HOURS >= 0 && end <= limit) {
+    const c = [0, 0, 0], t = [0, 0, 0], h = [0, 0, 0];
     for (let w = 0; w < 3; w++) {
-      for (let i = end - (w + 1) * WEEK; i < end - w * WEEK; i++) {
+      for (let i = Math.max(0, end - (w + 1) * WEEK); i < end - w * WEEK; i++) {
         c[w]! += countAt(i);
         t[w]! += trafficAt(i);
+        h[w]!++;
       }
     }
     const [c0, c1, c2] = c as [number, number, number];
     const [t0, t1, t2] = t as [number, number, number];
+    const [h0, h1, h2] = h as [number, number, number];
     const weighted = useTraffic && t0 > 0 && t1 > 0 && t2 > 0;
-    const r0 = weighted ? c0 / t0 : c0, r1 = weighted ? c1 / t1 : c1, r2 = weighted ? c2 / t2 : c2;
+    const r0 = weighted ? c0 / t0 : c0 / h0;
+    const r1 = weighted ? c1 / t1 : c1 / h1;
+    const r2 = weighted ? c2 / t2 : c2 / h2;
     const ratio = r2 > 0 ? r0 / r2 : Infinity;
     // It grows from a rate it already had: one that was absent is new, not a slow burn.
     if (r2 > 0 && r2 < r1 && r1 < r0 && ratio >= minRatio) {
-      const share = weighted ? t0 / (t0 + t2) : 0.5;
+      const share = weighted ? t0 / (t0 + t2) : h0 / (h0 + h2);
       // gamma scale of an hour at the weeks' average level
-      const scale = (kappa * baseSq * Math.max(1, ((c0 + c2) * Hb) / (2 * WEEK * Y))) / Y;
+      const scale = (kappa * baseSq * Math.max(1, ((c0 + c2) * Hb) / ((h0 + h2) * Y))) / Y;
       const p = conditionalTail(c0, c0 + c2, share, scale > 0 ? (c0 + c2) / scale : Infinity, true);
       if (p < alpha) {
         const steps = r2 > 0 ? ` (${ratioText(r1 / r2)}, then ${ratioText(r0 / r1)})` : "";
@@ -524,8 +533,8 @@ function compareWindows(
             }`,
           ratio,
           p,
-          c0 / WEEK,
-          r2 > 0 ? c0 / WEEK / ratio : 0,
+          c0 / h0,
+          r2 > 0 ? c0 / h0 / ratio : 0,
         );
       }
     }

@@ -196,6 +196,23 @@ Deno.test("a +60% week-over-week growth over 4 weeks is a slow-burn emerging", (
   }
 });
 
+Deno.test("a slow burn whose data began up to a day after its oldest week did is still a slow burn; more, and it is not", () => {
+  for (const late of [1, 12, 23]) {
+    for (let seed = 1; seed <= 5; seed++) {
+      const hours = 21 * DAY - late;
+      const week = (i: number) => Math.floor((hours - 1 - i) / (7 * DAY));
+      const v = classify(sample(seed, hours, (i) => dayNight(1)(i) * 1.6 ** (2 - week(i))));
+      assert.equal(v.class, "emerging", `${late} h late: ${v.reason}`);
+      assert.match(v.reason, /^slow burn: weekly rate up two weeks running/);
+      assert.ok(v.ratio > 2 && v.ratio < 3.3, v.reason);
+    }
+  }
+  const hours = 21 * DAY - 30;
+  const week = (i: number) => Math.floor((hours - 1 - i) / (7 * DAY));
+  const v = classify(sample(1, hours, (i) => dayNight(1)(i) * 1.6 ** (2 - week(i))));
+  assert.doesNotMatch(v.reason, /slow burn/);
+});
+
 Deno.test("zero baseline then occurrences is new: a rise, or a burst when it came at once; a single stray one is not", () => {
   const hours = 30 * DAY;
   const v = classify(sample(5, hours, (i) => (i >= hours - 10 ? 3 : 0)));
