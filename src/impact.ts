@@ -43,7 +43,7 @@ export class ImpactService implements ImpactApi {
   /** Summaries for list views, by signature: see `affectedSummary`. */
   readonly #summaries = new Map<
     string,
-    { key: string; affected: AffectedCustomer[]; impact: number }
+    { key: string; affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number }
   >();
 
   constructor(reader: ProjectionStore, attribution: Attribution) {
@@ -76,7 +76,9 @@ export class ImpactService implements ImpactApi {
    * when a new hour of data begins, a new origin logs it or the directory
    * changes; within the hour its counts may trail by that hour's lines.
    */
-  affectedSummary(signatureId: string): { affected: AffectedCustomer[]; impact: number } {
+  affectedSummary(
+    signatureId: string,
+  ): { affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number } {
     const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
     const key = `${Math.floor(this.asOf() / HOUR_MS)}/${entry?.origins ?? 0}/${
       directoryVersion(this.#reader)
@@ -87,6 +89,7 @@ export class ImpactService implements ImpactApi {
     const summary = {
       key,
       affected,
+      customers: new Set(affected.map((a) => a.customer)),
       impact: impactOf(
         entry?.severityNumber ?? 0,
         affected,
@@ -222,7 +225,7 @@ export class ImpactService implements ImpactApi {
         environments: [...own.environments].sort(),
         versions: [...own.versions].filter((v) => v !== "").sort(),
         trend: series.trend,
-        otherCustomers: summary.affected.filter((a) => a.customer !== customerId).length,
+        otherCustomers: summary.affected.length - (summary.customers.has(customerId) ? 1 : 0),
         impact: summary.impact,
         tickets: linked.map(summaryOf),
       });

@@ -122,7 +122,7 @@ Deno.test("property: affected customers are exactly those with a matching record
   );
 });
 
-Deno.test("property: a customer's impact report shows only that customer's records", async () => {
+Deno.test("property: a customer's impact report shows only that customer's records, and how many others each issue hits", async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(lineArbitrary, { minLength: 1, maxLength: 80 }), async (lines) => {
       const { impact } = await loaded(lines);
@@ -138,6 +138,14 @@ Deno.test("property: a customer's impact report shows only that customer's recor
           counts,
           customer,
         );
+        // How many others it hits is said, not who: a count of the other customers with its records.
+        for (const issue of report.issues) {
+          const others = new Set(
+            lines.filter((l) => MESSAGES[l.message] === issue.template)
+              .map(expectedCustomer).filter((c) => c !== null && c !== customer),
+          );
+          assert.equal(issue.otherCustomers, others.size, `${customer}: ${issue.template}`);
+        }
       }
     }),
     { numRuns: 30 },

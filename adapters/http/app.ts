@@ -19,6 +19,7 @@ import { readBodyLimited } from "./body.ts";
 import { errorBody, errorResponse } from "./errors.ts";
 import { locateJsonError } from "./json_error.ts";
 import { severityParam, timeParam } from "../params.ts";
+import { isoTimeOrNull as iso } from "./iso_time.ts";
 
 export interface HttpConfig {
   /** Largest request body accepted, in bytes; larger ones get 413. */
@@ -268,8 +269,6 @@ function jsonDocumentAsLines(body: Uint8Array): Uint8Array {
   const records = Array.isArray(document) ? document : [document];
   return new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join("\n"));
 }
-
-const iso = (millis: number | null) => millis === null ? null : new Date(millis).toISOString();
 
 function signatureJson(summary: SignatureSummary) {
   return {

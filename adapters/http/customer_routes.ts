@@ -11,6 +11,7 @@ import { LoupeError } from "../../ports/errors.ts";
 import { parseCustomerCsv } from "../customers/crm_csv.ts";
 import { readBodyLimited } from "./body.ts";
 import { locateJsonError } from "./json_error.ts";
+import { isoTime } from "./iso_time.ts";
 
 export interface CustomerRouteDeps {
   /** Largest import accepted, in bytes. */
@@ -174,7 +175,7 @@ function originJson(origin: OriginView) {
     tenant: origin.tenant,
     environment: origin.environment,
     records: origin.records,
-    first_seen: new Date(origin.firstSeen).toISOString(),
-    last_seen: new Date(origin.lastSeen).toISOString(),
+    first_seen: isoTime(origin.firstSeen),
+    last_seen: isoTime(origin.lastSeen),
   };
 }

@@ -16,9 +16,7 @@ import type {
 import type { TicketSummary } from "../../ports/tickets.ts";
 import { customerJsonOf } from "./customer_routes.ts";
 import { severityParam } from "../params.ts";
-
-const iso = (millis: number | null) =>
-  millis === null || !Number.isFinite(millis) ? null : new Date(millis).toISOString();
+import { isoTimeOrNull as iso } from "./iso_time.ts";
 
 const customerImpactQuery = z.object({
   min_severity: severityParam.default(13),

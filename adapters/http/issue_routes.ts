@@ -5,8 +5,8 @@ import { severityTextOf } from "../../domain/severity.ts";
 import type { Priority } from "../../domain/priorities/mod.ts";
 import type { IssueApi, IssueView } from "../../ports/issues.ts";
 import { severityParam } from "../params.ts";
+import { isoTime as iso } from "./iso_time.ts";
 
-const iso = (millis: number) => new Date(millis).toISOString();
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
 const issueQuery = z.object({

@@ -39,6 +39,7 @@ import type {
 } from "../../ports/tickets.ts";
 import { readBodyLimited } from "./body.ts";
 import { locateJsonError } from "./json_error.ts";
+import { isoTimeOrNull as iso } from "./iso_time.ts";
 
 export interface TicketRouteDeps {
   readonly clock: Clock;
@@ -577,8 +578,6 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
 
   return http;
 }
-
-const iso = (millis: number | null) => millis === null ? null : new Date(millis).toISOString();
 
 function windowJson(window: TimeWindow | null) {
   return window === null ? null : { from: iso(window.from), to: iso(window.to) };

@@ -5,8 +5,8 @@ import { severityTextOf } from "../../domain/severity.ts";
 import type { TrendClass } from "../../domain/trends/mod.ts";
 import type { SignatureTrend, TrendApi } from "../../ports/trends.ts";
 import { severityParam, timeParam } from "../params.ts";
+import { isoTime as iso } from "./iso_time.ts";
 
-const iso = (millis: number) => new Date(millis).toISOString();
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
 const CLASSES = ["emerging", "spiking", "resolving", "stable", "quiet"] as const;

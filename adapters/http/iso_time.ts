@@ -1,0 +1,49 @@
+/**
+ * Times in replies, as ISO 8601 UTC strings, exactly as `Date#toISOString`
+ * writes them. A signature's impact lists every customer with every version
+ * it ran: ~10,000 times in one reply at a year of 500 customers, where
+ * `toISOString` alone took a third of the request. Years 1970–9999 are
+ * formatted here, about three times faster; anything else goes to `Date`.
+ */
+
+const DAY_MS = 86_400_000;
+/** 10000-01-01T00:00:00.000Z: from here on `Date` writes a six-digit year. */
+const YEAR_10000_MS = 253_402_300_800_000;
+
+const two = (n: number) => (n < 10 ? "0" : "") + n;
+
+/** Epoch milliseconds as `Date#toISOString` writes them (throws the same RangeError for non-finite). */
+export function isoTime(millis: number): string {
+  const ms = Math.trunc(millis);
+  if (!(ms >= 0 && ms < YEAR_10000_MS)) return new Date(millis).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  let rest = ms - days * DAY_MS;
+  // Civil date from days since 1970-01-01, in 400-year eras starting in March
+  // (H. Hinnant, "chrono-compatible low-level date algorithms").
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra -
+    (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const marchMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * marchMonth + 2) / 5) + 1;
+  const month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  const milli = rest - second * 1000;
+  return year + "-" + two(month) +
+    "-" + two(day) + "T" + two(hour) + ":" + two(minute) + ":" + two(second) + "." +
+    (milli < 10 ? "00" : milli < 100 ? "0" : "") + milli + "Z";
+}
+
+/** `isoTime`, or null for no time (null, or a bound that never came: ±Infinity, NaN). */
+export const isoTimeOrNull = (millis: number | null): string | null =>
+  millis === null || !Number.isFinite(millis) ? null : isoTime(millis);
