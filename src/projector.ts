@@ -1,6 +1,7 @@
 import type { EventStore, StoredEvent } from "../ports/event_store.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
 import type { Projection } from "./projections/projection.ts";
+import { usableEvents } from "./projections/screen.ts";
 
 /** Most appended events kept for projection without a read. */
 const RECENT_LIMIT = 64;
@@ -124,12 +125,18 @@ export class Projector {
         const reached = events[events.length - 1]!.position;
         // Issued together, the projections' transactions share one commit.
         const commits: Promise<void>[] = [];
+        const usable = usableEvents(events);
         for (const projection of this.#list) {
           const checkpoint = this.#projections.checkpoint(projection.name);
-          const unseen = checkpoint <= from
-            ? events
-            : events.filter((e) => e.position > checkpoint);
-          if (unseen.length === 0) continue;
+          const given = projection.seesUnusable ? events : usable;
+          const unseen = checkpoint <= from ? given : given.filter((e) => e.position > checkpoint);
+          if (unseen.length === 0) {
+            // Its checkpoint still moves past events it skipped.
+            if (checkpoint < reached) {
+              commits.push(this.#projections.commit(projection.name, reached, () => {}));
+            }
+            continue;
+          }
           commits.push(
             this.#projections.commit(
               projection.name,

@@ -16,7 +16,12 @@ import type {
   OriginView,
 } from "../../ports/customers.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { ConcurrencyError, type EventStore } from "../../ports/event_store.ts";
+import {
+  ConcurrencyError,
+  type EventStore,
+  fingerprintDiffers,
+  IdempotencyKeyReusedError,
+} from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { CUSTOMER_TABLES, directoryCustomers } from "../projections/customers.ts";
 import type { AttributedOrigin, Attribution } from "./attribution.ts";
@@ -49,6 +54,9 @@ export class CustomerService implements CustomerApi {
     if (options.idempotencyKey !== undefined) {
       const earlier = await store.findAppend(CUSTOMERS_STREAM, options.idempotencyKey);
       if (earlier !== undefined) {
+        if (fingerprintDiffers(earlier, options.fingerprint)) {
+          throw new IdempotencyKeyReusedError(CUSTOMERS_STREAM);
+        }
         return {
           registered: [],
           changed: [],
@@ -82,6 +90,7 @@ export class CustomerService implements CustomerApi {
           ...(options.idempotencyKey === undefined
             ? {}
             : { idempotencyKey: options.idempotencyKey }),
+          ...(options.fingerprint === undefined ? {} : { fingerprint: options.fingerprint }),
         });
         await this.#deps.settled();
         return { ...receipt, position: result.position, duplicate: result.duplicate };
