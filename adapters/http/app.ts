@@ -167,6 +167,10 @@ export function createHttpApp(
       .toLowerCase();
     const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
     const body = await readBodyLimited(c.req.raw, config.maxBodyBytes);
+    // Before parsing: a parser on another thread takes the bytes with it.
+    const fingerprint = idempotencyKey === undefined
+      ? undefined
+      : requestFingerprint([canonicalQuery(c.req.query()), mediaType, body]);
     const maxLines = config.maxLines ?? DEFAULT_MAX_LINES;
     if (lineCountAbove(body, maxLines)) {
       throw new LoupeError(
@@ -210,7 +214,7 @@ export function createHttpApp(
         idempotencyKey: `logs\u0000${query.customer ?? ""}\u0000${
           query.environment ?? ""
         }\u0000${idempotencyKey}`,
-        fingerprint: requestFingerprint([canonicalQuery(c.req.query()), mediaType, body]),
+        fingerprint: fingerprint!,
       }),
     });
     return c.json({

@@ -145,7 +145,7 @@ export class LmdbEventStore implements EventStore {
       }
       // Nothing of a failed commit is in the log: the head goes back to what is.
       this.#head = this.#lastPosition();
-      const reason = storageReason(error);
+      const reason = storageReason(await commitErrorOf(error));
       this.#writeFailure ??= { reason, since: this.#clock.now() };
       this.#writeFailure = { ...this.#writeFailure, reason };
       throw new StorageUnavailableError(reason);
@@ -218,11 +218,28 @@ function slotKey(slot: string): string {
   return `sha256:${createHash("sha256").update(slot).digest("hex")}`;
 }
 
+/**
+ * lmdb-js rejects a failed commit with a generic error whose `commitError`
+ * promise carries the cause; nobody else awaits that promise, and left
+ * unhandled it would end the process.
+ */
+export async function commitErrorOf(error: unknown): Promise<unknown> {
+  const cause = (error as { commitError?: Promise<unknown> } | null)?.commitError;
+  if (cause === undefined || typeof cause.then !== "function") return error;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise((resolve) => timer = setTimeout(() => resolve(error), 100));
+  try {
+    return await Promise.race([cause.then(() => error, (reason) => reason), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A commit failure as one line a client can act on. */
 export function storageReason(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  if (/ENOSPC|No space left|MDB_MAP_FULL|MDB_MAP_RESIZED/i.test(text)) {
-    return `the disk is full (${text.split("\n")[0]!.slice(0, 200)})`;
+  if (/ENOSPC|No space left|MDB_MAP_FULL|MDB_MAP_RESIZED|Input\/output error|EIO/i.test(text)) {
+    return `the disk is full or failing (${text.split("\n")[0]!.slice(0, 200)})`;
   }
   return `the commit failed (${text.split("\n")[0]!.slice(0, 200)})`;
 }
