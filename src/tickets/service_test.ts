@@ -330,3 +330,20 @@ Deno.test("candidates count the ticket's own environment only: lines in the wind
   assert.equal(reset.stats.beforeHours, 18);
   assert.equal(reset.stats.envFirstSeen, T0);
 });
+
+Deno.test("concurrent comments without If-Match all succeed, each once, in one history", async () => {
+  const h = await ticketHarness();
+  const ticket = await h.tickets.openTicket(OPEN);
+  const writers = Array.from({ length: 30 }, (_, i) =>
+    h.tickets.comment(ticket.ticketId, {
+      author: `agent${i}`,
+      body: `note ${i}`,
+      visibility: "internal",
+    }));
+  const results = await Promise.allSettled(writers);
+  assert.deepEqual(results.filter((r) => r.status === "rejected"), []);
+  const { ticket: stored } = await h.tickets.ticket(ticket.ticketId);
+  assert.equal(stored.comments.length, 30);
+  assert.equal(new Set(stored.comments.map((c) => c.body)).size, 30);
+  assert.equal(stored.version, 31);
+});
