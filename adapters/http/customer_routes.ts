@@ -8,7 +8,7 @@ import { z } from "zod";
 import { type Customer, DEPLOYMENT_MODELS } from "../../domain/customers/mod.ts";
 import type { CustomerApi, CustomerView, OriginView } from "../../ports/customers.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { parseCustomerCsv } from "../customers/crm_csv.ts";
+import { parseCustomerCsvYielding } from "../customers/crm_csv.ts";
 import { readBodyLimited } from "./body.ts";
 import { parseJsonText } from "./json_body.ts";
 import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
@@ -78,7 +78,7 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
     if (mediaType === "application/json") {
       customers = importJson.parse(parseJsonText(text)).map(customerOfJson);
     } else if (mediaType === "text/csv" || mediaType === "text/plain") {
-      customers = parseCustomerCsv(text);
+      customers = await parseCustomerCsvYielding(text);
     } else {
       throw new LoupeError(
         "unsupported_media_type",
