@@ -36,12 +36,19 @@ const COLUMNS: Record<string, keyof Customer> = {
   email: "primaryEmail",
 };
 
+/** Largest contract value or weight: beyond it, a typo that would swamp every other weight. */
+const MAX_NUMBER = 1e15;
+
 const optionalText = z.string().trim().transform((value) => value === "" ? null : value);
 const optionalNumber = z.string().trim().transform((value, ctx) => {
   if (value === "") return null;
   const number = Number(value.replace(/[,_\s$€£]/g, ""));
   if (!Number.isFinite(number) || number < 0) {
     ctx.addIssue({ code: "custom", message: `"${value}" is not a number ≥ 0` });
+    return z.NEVER;
+  }
+  if (number > MAX_NUMBER) {
+    ctx.addIssue({ code: "custom", message: `"${value}" is larger than ${MAX_NUMBER}` });
     return z.NEVER;
   }
   return number;
@@ -238,7 +245,7 @@ function plainNumber(value: string): number | null | undefined {
   const trimmed = value.trim();
   if (trimmed === "") return null;
   const number = Number(trimmed.replace(/[,_\s$€£]/g, ""));
-  return Number.isFinite(number) && number >= 0 ? number : undefined;
+  return Number.isFinite(number) && number >= 0 && number <= MAX_NUMBER ? number : undefined;
 }
 
 function customerOfRow(

@@ -20,7 +20,9 @@ export interface CustomerRouteDeps {
 }
 
 const nullableText = z.string().trim().min(1).max(500).nullable().default(null);
-const nullableNumber = z.number().finite().min(0).nullable().default(null);
+/** Above any contract: a number this large is a mistake that would swamp every weight. */
+const MAX_CONTRACT_VALUE = 1e15;
+const nullableNumber = z.number().finite().min(0).max(MAX_CONTRACT_VALUE).nullable().default(null);
 
 const customerJson = z.object({
   customer_id: z.string().trim().min(1).max(200),

@@ -25,10 +25,18 @@ const TIME_KEY = /^(?:at|from|to|timestamp|time)$|At$/;
 /** Deepest nesting of event data looked through. */
 const MAX_SCAN_DEPTH = 8;
 
+/** Decisions already made, so the projector and the skip counter scan an event once. */
+const decided = new WeakMap<StoredEvent, string | null>();
+
 /** Why an event cannot be used, or undefined when it can. */
 export function unusableReason(event: StoredEvent): string | undefined {
-  if (event.type === "LogBatchIngested") return batchProblem(event.data);
-  return dataProblem(event.data, "", 0);
+  const known = decided.get(event);
+  if (known !== undefined) return known ?? undefined;
+  const reason = event.type === "LogBatchIngested"
+    ? batchProblem(event.data)
+    : dataProblem(event.data, "", 0);
+  decided.set(event, reason ?? null);
+  return reason;
 }
 
 function batchProblem(data: unknown): string | undefined {
