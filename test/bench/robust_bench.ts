@@ -3,7 +3,7 @@
  * (crash), a bulk customer import beside /healthz (customer-import) and a
  * sustained load (soak), each against a real server on a temp store.
  */
-import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";
+import { atMost, type Bench, type BenchRow } from "./bench_types.ts";
 import { runCrashRounds } from "../support/crash.ts";
 import { runFuzz, seedTargets } from "../support/fuzz.ts";
 import { startServer } from "../support/server.ts";
