@@ -4,6 +4,7 @@
  */
 import type { QuarantinedLine, SourceContext } from "../domain/log_record.ts";
 import type { EncodedRecords, SourcedLog } from "./log_source.ts";
+import type { WriteHealth } from "./storage.ts";
 
 export interface IngestRequest {
   readonly source: string;
@@ -14,6 +15,8 @@ export interface IngestRequest {
   readonly quarantined: readonly QuarantinedLine[];
   /** A retried request with the same key is stored once. */
   readonly idempotencyKey?: string;
+  /** A hash of what the keyed request said: the same key for another request is refused. */
+  readonly fingerprint?: string;
 }
 
 export interface IngestReceipt {
@@ -95,6 +98,10 @@ export interface ServiceStatus {
   readonly headPosition: number;
   readonly projectionPosition: number;
   readonly projectionLag: number;
+  /** Events the projections skipped because they could not use them, by reason. */
+  readonly skippedEvents: readonly { readonly reason: string; readonly count: number }[];
+  /** Whether writes are refused since a commit failed. */
+  readonly writes: WriteHealth;
 }
 
 export interface LoupeApplication {

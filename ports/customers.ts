@@ -9,6 +9,8 @@ export interface DirectoryWriteOptions {
   readonly by?: string | null;
   /** A retried import with the same key is applied once. */
   readonly idempotencyKey?: string;
+  /** A hash of the keyed request: the same key for another request is refused. */
+  readonly fingerprint?: string;
 }
 
 export interface ImportReceipt {

@@ -1,3 +1,5 @@
+import type { WriteHealth } from "./storage.ts";
+
 /**
  * An event as the core writes it: plain JSON-safe data, named in the past
  * tense. A field of the data may be {@linkcode Preencoded}.
@@ -60,6 +62,12 @@ export interface AppendOptions {
    * append's result, so a client may resend a request it never got an answer to.
    */
   readonly idempotencyKey?: string;
+  /**
+   * What the keyed request said (a hash of its body): the key is bound to it,
+   * and the same key with another fingerprint is refused with
+   * {@linkcode IdempotencyKeyReusedError} instead of answered as a duplicate.
+   */
+  readonly fingerprint?: string;
 }
 
 export interface AppendResult {
@@ -69,6 +77,8 @@ export interface AppendResult {
   readonly streamVersion: number;
   /** True when the idempotency key had been used: nothing was written this time. */
   readonly duplicate: boolean;
+  /** The fingerprint the idempotency key was first used with, if any. */
+  readonly fingerprint?: string;
 }
 
 /**
@@ -99,6 +109,8 @@ export interface EventStore {
   onAppend(listener: (head: number, appended: readonly StoredEvent[]) => void): () => void;
   /** Bytes used on disk (or in memory) by the store. */
   sizeBytes(): number;
+  /** Whether writes currently fail (disk full, I/O error), and why; a store that cannot fail omits it. */
+  writeHealth?(): WriteHealth;
   close(): Promise<void>;
 }
 
@@ -112,6 +124,25 @@ export class ConcurrencyError extends Error {
     super(`Cannot append to stream ${stream}: expected version ${expected}, found ${actual}`);
     this.name = "ConcurrencyError";
   }
+}
+
+/** An idempotency key used again for a request that says something else. */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(readonly stream: string) {
+    super(
+      `Cannot reuse the idempotency key: it was used for a different request on ${stream}; send a new key`,
+    );
+    this.name = "IdempotencyKeyReusedError";
+  }
+}
+
+/** True when an earlier keyed append was made for another request. */
+export function fingerprintDiffers(
+  earlier: AppendResult,
+  fingerprint: string | undefined,
+): boolean {
+  return fingerprint !== undefined && earlier.fingerprint !== undefined &&
+    earlier.fingerprint !== fingerprint;
 }
 
 /** An event that cannot be stored as it is (not JSON-safe, empty type...). */

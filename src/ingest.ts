@@ -7,7 +7,14 @@ import {
 import type { MineResult, MinerEvent } from "../domain/mining/miner_events.ts";
 import type { SkeletonBatch } from "../domain/mining/skeletons.ts";
 import type { Clock, NewId } from "../ports/clock.ts";
-import type { AppendResult, EventStore, NewEvent, Preencoded } from "../ports/event_store.ts";
+import {
+  type AppendResult,
+  type EventStore,
+  fingerprintDiffers,
+  IdempotencyKeyReusedError,
+  type NewEvent,
+  type Preencoded,
+} from "../ports/event_store.ts";
 import type { IngestReceipt, IngestRequest } from "../ports/application.ts";
 import type { EncodedRecords, SourcedLog } from "../ports/log_source.ts";
 
@@ -109,18 +116,26 @@ export class IngestService {
   /** Mines the group and issues its appends, synchronously, in queue order. */
   #submit(group: readonly Pending[], earlier: readonly (AppendResult | undefined)[]): InFlight[] {
     const { store } = this.#deps;
-    const keysInGroup = new Set<string>();
+    const keysInGroup = new Map<string, string | undefined>();
     return group.map((pending, index): InFlight => {
       const { request } = pending;
       const key = request.idempotencyKey;
       const previous = earlier[index];
+      if (
+        (previous !== undefined && fingerprintDiffers(previous, request.fingerprint)) ||
+        (key !== undefined && keysInGroup.has(key) &&
+          request.fingerprint !== keysInGroup.get(key))
+      ) {
+        const reused = Promise.reject(new IdempotencyKeyReusedError(INGEST_STREAM));
+        return { pending, minerEvents: [], append: reused };
+      }
       if (previous !== undefined || (key !== undefined && keysInGroup.has(key))) {
         const receipt = previous === undefined
           ? store.findAppend(INGEST_STREAM, key!).then((found) => duplicateReceipt(request, found))
           : Promise.resolve(duplicateReceipt(request, previous));
         return { pending, minerEvents: [], append: receipt };
       }
-      if (key !== undefined) keysInGroup.add(key);
+      if (key !== undefined) keysInGroup.set(key, request.fingerprint);
       if (recordCount(request) === 0 && request.quarantined.length === 0) {
         const nothing = { batchId: "", accepted: 0, quarantined: 0, position: 0, duplicate: false };
         return { pending, minerEvents: [], append: Promise.resolve(nothing) };
@@ -129,6 +144,7 @@ export class IngestService {
       const append = store.append(INGEST_STREAM, [...minerEvents, batch], {
         expectedVersion: "any",
         ...(key === undefined ? {} : { idempotencyKey: key }),
+        ...(request.fingerprint === undefined ? {} : { fingerprint: request.fingerprint }),
       }).then((result) => receiptOf(request, batch.data.batchId, result));
       return { pending, minerEvents, append };
     });
@@ -148,7 +164,10 @@ export class IngestService {
         else if (minerEvents.length > 0) consistent = false;
         pending.resolve(result.value);
       } else {
-        consistent = false;
+        // A key refused before mining left the miner as it was.
+        const refusedUnmined = result.reason instanceof IdempotencyKeyReusedError &&
+          minerEvents.length === 0;
+        if (!refusedUnmined) consistent = false;
         pending.reject(result.reason);
       }
     });

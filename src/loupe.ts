@@ -17,6 +17,11 @@ import { IngestService, type Miner } from "./ingest.ts";
 import { Projector } from "./projector.ts";
 import type { Projection } from "./projections/projection.ts";
 import {
+  SKIPPED_TABLE,
+  type SkippedEvents,
+  skippedEventsProjection,
+} from "./projections/screen.ts";
+import {
   type IngestTotals,
   minerLog,
   signatureProjection,
@@ -44,6 +49,7 @@ export const PROJECTIONS: readonly Projection[] = [
   customerProjection,
   issueProjection,
   ...TICKET_PROJECTIONS,
+  skippedEventsProjection,
 ];
 
 /** The application: ingest, projections kept up to date, and the queries on them. */
@@ -119,6 +125,11 @@ export class Loupe implements LoupeApplication {
       headPosition: head,
       projectionPosition: position,
       projectionLag: head - position,
+      skippedEvents: [...reader.range<SkippedEvents>(SKIPPED_TABLE)].map(({ value }) => ({
+        reason: value.reason,
+        count: value.count,
+      })),
+      writes: this.#deps.store.writeHealth?.() ?? { state: "ok", reason: null, since: null },
     };
   }
 

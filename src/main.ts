@@ -58,6 +58,23 @@ function warmEveryHourOfData(
   void warm();
 }
 
+/** Why the store could not be opened, in one sentence an operator can act on. */
+function startupFailure(dataDir: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (
+    error instanceof Deno.errors.PermissionDenied ||
+    /EACCES|EROFS|read-only|permission/i.test(message)
+  ) {
+    return `Cannot start Loupe: the data directory ${dataDir} cannot be written (${
+      message.split("\n")[0]
+    }); give this user write access or pass --data with a writable directory.`;
+  }
+  if (/ENOSPC|No space left/i.test(message)) {
+    return `Cannot start Loupe: the disk holding ${dataDir} is full; free some space and start again.`;
+  }
+  return `Cannot start Loupe: ${message.split("\n")[0]}`;
+}
+
 /**
  * Workers that parse pushed bodies; the main thread mines, appends and
  * projects. Two on our two cores: the main thread has more than one core's
@@ -66,6 +83,12 @@ function warmEveryHourOfData(
 const BODY_PARSERS = 2;
 
 if (import.meta.main) {
+  // A failed commit (disk full, I/O error) is a state the store reports as 507,
+  // but lmdb-js also rejects a promise nobody awaits: the service stays up.
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    console.error("Unhandled rejection (service kept running):", event.reason);
+  });
   let config;
   try {
     config = serveConfig(Deno.args, Deno.env.toObject());
@@ -74,7 +97,13 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const clock: Clock = { now: () => Date.now() };
-  const environment = openLmdb(config.dataDir);
+  let environment;
+  try {
+    environment = openLmdb(config.dataDir);
+  } catch (error) {
+    console.error(startupFailure(config.dataDir, error));
+    Deno.exit(1);
+  }
   const store = new LmdbEventStore(environment, { clock });
   const projectionStore = new LmdbProjectionStore(environment);
   // A store written by an older layout rebuilds its views here, which can take
@@ -102,6 +131,8 @@ if (import.meta.main) {
     config: {
       maxBodyBytes: config.maxBodyBytes,
       maxLineBytes: config.maxLineBytes,
+      maxLines: config.maxLines,
+      corsOrigins: config.corsOrigins,
       ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
     },
   });

@@ -1,6 +1,10 @@
 import type { EventStore, StoredEvent } from "../ports/event_store.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
 import type { Projection } from "./projections/projection.ts";
+import { usableEvents } from "./projections/screen.ts";
+
+/** Most events in one chunk when none of them is a log batch. */
+const SMALL_EVENTS_PER_CHUNK = 1_024;
 
 /** Most appended events kept for projection without a read. */
 const RECENT_LIMIT = 64;
@@ -104,6 +108,23 @@ export class Projector {
     return events.length > 0 ? events : undefined;
   }
 
+  /**
+   * Small events (customers, tickets) come in runs of thousands from a bulk
+   * import: a chunk of them grows to {@linkcode SMALL_EVENTS_PER_CHUNK} so the
+   * run costs a few commits, not one per 16 events. A log batch stops it,
+   * which keeps memory bounded by the chunk size as before.
+   */
+  async #widen(events: StoredEvent[]): Promise<void> {
+    while (
+      events.length < SMALL_EVENTS_PER_CHUNK &&
+      !events.some((event) => event.type === "LogBatchIngested")
+    ) {
+      const more = await this.#store.readAll(events[events.length - 1]!.position, this.#chunkSize);
+      if (more.length === 0) return;
+      for (const event of more) events.push(event);
+    }
+  }
+
   async #run(): Promise<number> {
     if (!this.#tablesChecked) {
       // Tables a projection has no checkpoint for hold another layout's rows (or
@@ -121,15 +142,22 @@ export class Projector {
       for (;;) {
         const events = this.#takeRecent(from) ?? await this.#store.readAll(from, this.#chunkSize);
         if (events.length === 0) break;
+        await this.#widen(events);
         const reached = events[events.length - 1]!.position;
         // Issued together, the projections' transactions share one commit.
         const commits: Promise<void>[] = [];
+        const usable = usableEvents(events);
         for (const projection of this.#list) {
           const checkpoint = this.#projections.checkpoint(projection.name);
-          const unseen = checkpoint <= from
-            ? events
-            : events.filter((e) => e.position > checkpoint);
-          if (unseen.length === 0) continue;
+          const given = projection.seesUnusable ? events : usable;
+          const unseen = checkpoint <= from ? given : given.filter((e) => e.position > checkpoint);
+          if (unseen.length === 0) {
+            // Its checkpoint still moves past events it skipped.
+            if (checkpoint < reached) {
+              commits.push(this.#projections.commit(projection.name, reached, () => {}));
+            }
+            continue;
+          }
           commits.push(
             this.#projections.commit(
               projection.name,

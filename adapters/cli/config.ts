@@ -10,6 +10,10 @@ export interface ServeConfig {
   readonly maxBodyBytes: number;
   readonly maxLineBytes: number;
   readonly apiKey?: string;
+  /** Most lines one ingest request may carry. */
+  readonly maxLines: number;
+  /** Origins allowed by CORS; empty: no CORS headers. */
+  readonly corsOrigins: readonly string[];
 }
 
 const serveSchema = z.object({
@@ -19,13 +23,16 @@ const serveSchema = z.object({
   maxBodyBytes: z.coerce.number().int().min(1024),
   maxLineBytes: z.coerce.number().int().min(64),
   apiKey: z.string().min(8, "the API key must have at least 8 characters").optional(),
+  maxLines: z.coerce.number().int().min(1).max(10_000_000),
+  corsOrigins: z.array(z.url()).max(100),
 });
 
 export const SERVE_USAGE =
   `Usage: deno task serve [--port N] [--host H] [--data DIR] [--max-body-bytes N] [--max-line-bytes N]
 
 Environment: LOUPE_PORT (8000), LOUPE_HOST (127.0.0.1), LOUPE_DATA_DIR (./data),
-LOUPE_MAX_BODY_BYTES (16 MiB), LOUPE_MAX_LINE_BYTES (64 KiB), LOUPE_API_KEY (none: no auth)`;
+LOUPE_MAX_BODY_BYTES (16 MiB), LOUPE_MAX_LINE_BYTES (64 KiB), LOUPE_API_KEY (none: no auth),
+LOUPE_MAX_LINES (100000 lines per ingest request), LOUPE_CORS_ORIGINS (none: CORS off; a comma list)`;
 
 /** Reads serve flags and environment; throws an Error that says which value is wrong. */
 export function serveConfig(
@@ -50,6 +57,10 @@ export function serveConfig(
     maxBodyBytes: values["max-body-bytes"] ?? env.LOUPE_MAX_BODY_BYTES ?? 16 * 1024 * 1024,
     maxLineBytes: values["max-line-bytes"] ?? env.LOUPE_MAX_LINE_BYTES ?? 64 * 1024,
     apiKey: env.LOUPE_API_KEY || undefined,
+    maxLines: env.LOUPE_MAX_LINES ?? 100_000,
+    corsOrigins: (env.LOUPE_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) =>
+      o !== ""
+    ),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

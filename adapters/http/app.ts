@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { z } from "zod";
 import type {
   CustomerCount,
@@ -17,7 +19,8 @@ import { parseBody } from "../log_sources/file_source.ts";
 import type { FormatName } from "../log_formats/mod.ts";
 import { readBodyLimited } from "./body.ts";
 import { errorBody, errorResponse } from "./errors.ts";
-import { locateJsonError } from "./json_error.ts";
+import { decodeUtf8, parseJsonText } from "./json_body.ts";
+import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 
@@ -28,7 +31,18 @@ export interface HttpConfig {
   readonly maxLineBytes: number;
   /** When set, every /v1 request needs `Authorization: Bearer <key>`. */
   readonly apiKey?: string;
+  /** Most lines one `POST /v1/logs` may carry; more get 413 (default {@linkcode DEFAULT_MAX_LINES}). */
+  readonly maxLines?: number;
+  /** Origins browsers may call the API from; none (the default) sends no CORS headers at all. */
+  readonly corsOrigins?: readonly string[];
 }
+
+/** Lines per ingest request when the configuration names no limit. */
+export const DEFAULT_MAX_LINES = 100_000;
+/** Quarantined lines stored per batch; the rest are counted in one summary row. */
+export const QUARANTINE_ROWS_PER_BATCH = 1_000;
+/** Longest request URL (path and query) read; longer ones get 414. */
+export const MAX_URL_BYTES = 8 * 1024;
 
 export interface HttpDeps {
   readonly app: LoupeApplication;
@@ -87,6 +101,24 @@ export function createHttpApp(
   const http = new Hono();
 
   http.onError((error, c) => errorResponse(c, error));
+
+  http.use("*", async (c, next) => {
+    if (c.req.url.length > MAX_URL_BYTES) {
+      throw new LoupeError(
+        "uri_too_long",
+        `Request URL is longer than the limit of ${MAX_URL_BYTES} bytes`,
+        { limit_bytes: MAX_URL_BYTES },
+      );
+    }
+    await next();
+    // API answers are data about customers: never sniffed, never cached on the way.
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Cache-Control", "no-store");
+  });
+
+  if ((config.corsOrigins?.length ?? 0) > 0) {
+    http.use("*", cors({ origin: [...config.corsOrigins!], maxAge: 600 }));
+  }
   http.notFound((c) =>
     c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404)
   );
@@ -100,7 +132,7 @@ export function createHttpApp(
         "Missing Authorization header: send `Authorization: Bearer <api key>`",
       );
     }
-    if (header !== `Bearer ${config.apiKey}`) {
+    if (!sameSecret(header, `Bearer ${config.apiKey}`)) {
       throw new LoupeError("forbidden", "The API key is not valid");
     }
     await next();
@@ -109,9 +141,18 @@ export function createHttpApp(
   http.get("/healthz", (c) => {
     const status = app.status();
     return c.json({
-      status: "ok",
+      status: status.writes.state === "ok" ? "ok" : "degraded",
       head_position: status.headPosition,
       projection_lag: status.projectionLag,
+      writes: {
+        state: status.writes.state,
+        reason: status.writes.reason,
+        since: iso(status.writes.since),
+      },
+      skipped_events: {
+        total: status.skippedEvents.reduce((sum, s) => sum + s.count, 0),
+        by_reason: status.skippedEvents,
+      },
     });
   });
 
@@ -124,7 +165,20 @@ export function createHttpApp(
     const query = ingestQuery.parse(c.req.query());
     const mediaType = (c.req.header("content-type") ?? "text/plain").split(";")[0]!.trim()
       .toLowerCase();
+    const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
     const body = await readBodyLimited(c.req.raw, config.maxBodyBytes);
+    // Before parsing: a parser on another thread takes the bytes with it.
+    const fingerprint = idempotencyKey === undefined
+      ? undefined
+      : requestFingerprint([canonicalQuery(c.req.query()), mediaType, body]);
+    const maxLines = config.maxLines ?? DEFAULT_MAX_LINES;
+    if (lineCountAbove(body, maxLines)) {
+      throw new LoupeError(
+        "payload_too_large",
+        `Request body has more than ${maxLines} lines: send at most ${maxLines} per request`,
+        { limit_lines: maxLines },
+      );
+    }
     const context: SourceContext = {
       ...(query.customer === undefined ? {} : { customer: query.customer }),
       ...(query.environment === undefined ? {} : { environment: query.environment }),
@@ -148,20 +202,26 @@ export function createHttpApp(
         })),
       });
     }
-    const idempotencyKey = c.req.header("idempotency-key");
     const receipt = await app.ingest({
       source: query.source ?? "http",
       format: parsed.format,
       context,
       records: parsed.records,
-      quarantined: parsed.quarantined,
-      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      quarantined: capQuarantine(parsed.quarantined),
+      ...(idempotencyKey === undefined ? {} : {
+        // Scoped to the origin, bound to the request: another customer's key
+        // never collides, and another body under a used key is refused.
+        idempotencyKey: `logs\u0000${query.customer ?? ""}\u0000${
+          query.environment ?? ""
+        }\u0000${idempotencyKey}`,
+        fingerprint: fingerprint!,
+      }),
     });
     return c.json({
       batch_id: receipt.batchId,
       format: parsed.format,
       accepted: receipt.accepted,
-      quarantined: receipt.quarantined,
+      quarantined: parsed.quarantined.length,
       duplicate: receipt.duplicate,
       position: receipt.position,
       quarantined_lines: parsed.quarantined.slice(0, QUARANTINE_REPLY_LIMIT).map((q) => ({
@@ -215,6 +275,50 @@ export function createHttpApp(
   return http;
 }
 
+/** True when the body holds more than `limit` lines; stops counting there. */
+function lineCountAbove(body: Uint8Array, limit: number): boolean {
+  let lines = 0;
+  let from = 0;
+  for (;;) {
+    const newline = body.indexOf(10, from);
+    if (newline === -1) break;
+    if (++lines > limit) return true;
+    from = newline + 1;
+  }
+  return from < body.length && lines + 1 > limit;
+}
+
+/**
+ * The quarantined lines a batch stores: the first ones as they are, the rest
+ * counted in one row, so a body of junk cannot store millions of rows.
+ */
+function capQuarantine(lines: readonly QuarantinedLine[]): readonly QuarantinedLine[] {
+  if (lines.length <= QUARANTINE_ROWS_PER_BATCH) return lines;
+  const kept = lines.slice(0, QUARANTINE_ROWS_PER_BATCH);
+  const first = lines[QUARANTINE_ROWS_PER_BATCH]!;
+  kept.push({
+    source: first.source,
+    line: first.line,
+    ...(first.offset === undefined ? {} : { offset: first.offset }),
+    reason: `${
+      lines.length - QUARANTINE_ROWS_PER_BATCH
+    } more lines quarantined from line ${first.line} on, not kept (at most ${QUARANTINE_ROWS_PER_BATCH} rows per batch); the first: ${first.reason}`,
+    raw: first.raw,
+  });
+  return kept;
+}
+
+function canonicalQuery(query: Record<string, string>): string {
+  return JSON.stringify(Object.keys(query).sort().map((key) => [key, query[key]]));
+}
+
+/** Compares two secrets in time that does not depend on where they differ. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
 /**
  * NDJSON and text bodies are lines already; a JSON document (one object or
  * an array of them) is checked whole and then fed as one record per line.
@@ -246,26 +350,7 @@ function bodyAsLines(
 }
 
 function jsonDocumentAsLines(body: Uint8Array): Uint8Array {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    throw new LoupeError("invalid_json", "Cannot parse JSON: the body is not valid UTF-8");
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    const where = locateJsonError(text);
-    const message = (error as Error).message.replace(/\s+/g, " ");
-    throw new LoupeError(
-      "invalid_json",
-      where === undefined
-        ? `Cannot parse JSON: ${message}`
-        : `Cannot parse JSON at line ${where.line}, column ${where.column}: ${message}`,
-      where === undefined ? undefined : { line: where.line, column: where.column },
-    );
-  }
+  const document = parseJsonText(decodeUtf8(body));
   const records = Array.isArray(document) ? document : [document];
   return new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join("\n"));
 }

@@ -91,3 +91,31 @@ Deno.test("an unknown route answers 404 in the error shape", async () => {
     error: { code: "not_found", message: "No route for GET /v1/nothing" },
   });
 });
+
+Deno.test("CORS is off by default and answers only the origins configured", async () => {
+  const { loupe } = await memoryLoupe();
+  const closed = createHttpApp({
+    app: loupe,
+    clock: { now: () => 0 },
+    config: { maxBodyBytes: 4096, maxLineBytes: 256 },
+  });
+  const open = createHttpApp({
+    app: loupe,
+    clock: { now: () => 0 },
+    config: { maxBodyBytes: 4096, maxLineBytes: 256, corsOrigins: ["https://support.example"] },
+  });
+  const ask = (app: typeof open, origin: string) =>
+    app.request("/v1/signatures", { headers: { origin } });
+  assert.equal(
+    (await ask(closed, "https://support.example")).headers.get("access-control-allow-origin"),
+    null,
+  );
+  assert.equal(
+    (await ask(open, "https://support.example")).headers.get("access-control-allow-origin"),
+    "https://support.example",
+  );
+  assert.equal(
+    (await ask(open, "https://evil.example")).headers.get("access-control-allow-origin"),
+    null,
+  );
+});

@@ -8,10 +8,11 @@ import { z } from "zod";
 import { type Customer, DEPLOYMENT_MODELS } from "../../domain/customers/mod.ts";
 import type { CustomerApi, CustomerView, OriginView } from "../../ports/customers.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { parseCustomerCsv } from "../customers/crm_csv.ts";
+import { parseCustomerCsvYielding } from "../customers/crm_csv.ts";
 import { readBodyLimited } from "./body.ts";
-import { locateJsonError } from "./json_error.ts";
-import { isoTime } from "./iso_time.ts";
+import { parseJsonText } from "./json_body.ts";
+import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
+import { isoTimeOrNull } from "./iso_time.ts";
 
 export interface CustomerRouteDeps {
   /** Largest import accepted, in bytes. */
@@ -19,7 +20,9 @@ export interface CustomerRouteDeps {
 }
 
 const nullableText = z.string().trim().min(1).max(500).nullable().default(null);
-const nullableNumber = z.number().finite().min(0).nullable().default(null);
+/** Above any contract: a number this large is a mistake that would swamp every weight. */
+const MAX_CONTRACT_VALUE = 1e15;
+const nullableNumber = z.number().finite().min(0).max(MAX_CONTRACT_VALUE).nullable().default(null);
 
 const customerJson = z.object({
   customer_id: z.string().trim().min(1).max(200),
@@ -65,6 +68,7 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
   http.post("/v1/customers/import", async (c) => {
     const mediaType = (c.req.header("content-type") ?? "text/csv").split(";")[0]!.trim()
       .toLowerCase();
+    const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
     const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
     let text: string;
     try {
@@ -74,31 +78,20 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
     }
     let customers: Customer[];
     if (mediaType === "application/json") {
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        const where = locateJsonError(text);
-        throw new LoupeError(
-          "invalid_json",
-          `Cannot read customers: malformed JSON${where === undefined ? "" : ` at ${where}`}: ${
-            (error as Error).message
-          }`,
-        );
-      }
-      customers = importJson.parse(body).map(customerOfJson);
+      customers = importJson.parse(parseJsonText(text)).map(customerOfJson);
     } else if (mediaType === "text/csv" || mediaType === "text/plain") {
-      customers = parseCustomerCsv(text);
+      customers = await parseCustomerCsvYielding(text);
     } else {
       throw new LoupeError(
         "unsupported_media_type",
         `Cannot import customers sent as ${mediaType}: send text/csv or application/json`,
       );
     }
-    const idempotencyKey = c.req.header("idempotency-key");
-    const by = c.req.header("x-loupe-user");
+    const by = userOf(c.req.header("x-loupe-user"));
     const receipt = await api.importCustomers(customers, {
-      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      ...(idempotencyKey === undefined
+        ? {}
+        : { idempotencyKey, fingerprint: requestFingerprint([mediaType, bytes]) }),
       ...(by === undefined ? {} : { by }),
     });
     return c.json({
@@ -118,7 +111,7 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
 
   http.delete("/v1/customers/:id", async (c) => {
     const id = c.req.param("id");
-    const by = c.req.header("x-loupe-user");
+    const by = userOf(c.req.header("x-loupe-user"));
     if (!await api.removeCustomer(id, by === undefined ? {} : { by })) {
       throw new LoupeError("not_found", `Cannot find customer ${id}`);
     }
@@ -126,6 +119,13 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
   });
 
   return http;
+}
+
+function userOf(header: string | undefined): string | undefined {
+  if (header !== undefined && header.length > 200) {
+    throw new LoupeError("validation_failed", "Invalid X-Loupe-User: at most 200 characters");
+  }
+  return header;
 }
 
 function customerOfJson(json: z.infer<typeof customerJson>): Customer {
@@ -175,7 +175,7 @@ function originJson(origin: OriginView) {
     tenant: origin.tenant,
     environment: origin.environment,
     records: origin.records,
-    first_seen: isoTime(origin.firstSeen),
-    last_seen: isoTime(origin.lastSeen),
+    first_seen: isoTimeOrNull(origin.firstSeen),
+    last_seen: isoTimeOrNull(origin.lastSeen),
   };
 }

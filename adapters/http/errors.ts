@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
 import { LoupeError } from "../../ports/errors.ts";
+import { IdempotencyKeyReusedError } from "../../ports/event_store.ts";
+import { StorageUnavailableError } from "../../ports/storage.ts";
 
 /**
  * The error shape of every failed request:
@@ -35,6 +37,22 @@ export function errorResponse(c: Context, error: unknown): Response {
         `Invalid request: ${where}${first?.message ?? "invalid value"}`,
         { issues },
       ),
+      400,
+    );
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return c.json(errorBody("idempotency_key_reused", error.message), 409);
+  }
+  if (error instanceof StorageUnavailableError) {
+    return c.json(
+      errorBody("insufficient_storage", error.message, { reason: error.reason }),
+      507,
+    );
+  }
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    // Whatever nesting slipped past the edge checks: the client's input, not our fault.
+    return c.json(
+      errorBody("bad_request", "Cannot process the request: it is nested too deeply"),
       400,
     );
   }

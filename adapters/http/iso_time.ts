@@ -45,5 +45,12 @@ export function isoTime(millis: number): string {
 }
 
 /** `isoTime`, or null for no time (null, or a bound that never came: ±Infinity, NaN). */
-export const isoTimeOrNull = (millis: number | null): string | null =>
-  millis === null || !Number.isFinite(millis) ? null : isoTime(millis);
+/** Largest distance from the epoch a Date can hold. */
+const DATE_LIMIT_MS = 8.64e15;
+
+/**
+ * Null for no time and for a number no Date can hold: a reply never fails on
+ * a bad time that reached the log before the edges refused them.
+ */
+export const isoTimeOrNull = (millis: number | null | undefined): string | null =>
+  typeof millis !== "number" || !(Math.abs(millis) <= DATE_LIMIT_MS) ? null : isoTime(millis);

@@ -39,6 +39,13 @@ import type {
 } from "../../ports/tickets.ts";
 import { readBodyLimited } from "./body.ts";
 import { locateJsonError } from "./json_error.ts";
+import {
+  isJsonMediaType,
+  jsonDepthBeyond,
+  MAX_JSON_DEPTH,
+  mediaTypeOf,
+  readJsonBody,
+} from "./json_body.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 
 export interface TicketRouteDeps {
@@ -50,7 +57,10 @@ export interface TicketRouteDeps {
 const label = z.string().trim().min(1).max(200);
 const text = z.string().trim().min(1).max(20_000);
 
-const time = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
+/** A century: the furthest ahead a time may lie (a typo in the year, not a plan). */
+const CENTURY_MS = 100 * 365.25 * 86_400_000;
+
+const time = z.union([z.number().int(), z.string().max(100)]).transform((value, ctx) => {
   const millis = typeof value === "number"
     ? value
     : /^\d+$/.test(value)
@@ -60,6 +70,13 @@ const time = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
     ctx.addIssue({
       code: "custom",
       message: `"${value}" is not an ISO 8601 time or epoch milliseconds`,
+    });
+    return z.NEVER;
+  }
+  if (millis < 0 || millis > Date.now() + CENTURY_MS) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${value} is outside 1970-01-01 .. 100 years from now`,
     });
     return z.NEVER;
   }
@@ -103,7 +120,7 @@ const commentBody = z.object({
   visibility: z.enum(["public", "internal"]).default("public"),
 }).strict();
 
-const logEventId = z.string().regex(
+const logEventId = z.string().max(40).regex(
   /^[1-9]\d*:\d+$/,
   "a log event id is <position>:<index>",
 );
@@ -247,12 +264,27 @@ export async function readRuleFile(path: string | URL): Promise<Rule[]> {
  * Metrics snapshots as sent: one JSON object, an array of them, or NDJSON
  * (one per line). Each is validated and flattened to metric names.
  */
+const NDJSON_TYPES = new Set([
+  "application/x-ndjson",
+  "application/jsonl",
+  "application/jsonlines",
+  "application/x-jsonlines",
+]);
+
 export function parseMetricsBody(body: Uint8Array): MetricsSnapshot[] {
   let textBody: string;
   try {
     textBody = new TextDecoder("utf-8", { fatal: true }).decode(body);
   } catch {
     throw new LoupeError("invalid_json", "Cannot parse metrics: the body is not valid UTF-8");
+  }
+  const tooDeep = jsonDepthBeyond(textBody, MAX_JSON_DEPTH);
+  if (tooDeep !== undefined) {
+    throw new LoupeError(
+      "invalid_json",
+      `Cannot parse metrics: nested deeper than ${MAX_JSON_DEPTH} levels (at offset ${tooDeep})`,
+      { max_depth: MAX_JSON_DEPTH, offset: tooDeep },
+    );
   }
   let documents: unknown[];
   try {
@@ -326,6 +358,9 @@ function expectedVersionOf(c: Context): number | undefined {
 
 function writeOptions(c: Context): WriteOptions {
   const by = c.req.header("x-actor")?.trim();
+  if (by !== undefined && by.length > 200) {
+    throw new LoupeError("validation_failed", "Invalid X-Actor: at most 200 characters");
+  }
   const expectedVersion = expectedVersionOf(c);
   return {
     ...(by ? { by } : {}),
@@ -333,21 +368,11 @@ function writeOptions(c: Context): WriteOptions {
   };
 }
 
-async function jsonBody(c: Context): Promise<unknown> {
-  const raw = await c.req.text();
-  if (raw.trim() === "") return {};
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    const where = locateJsonError(raw);
-    throw new LoupeError(
-      "invalid_json",
-      `Cannot parse JSON${where ? ` at line ${where.line}, column ${where.column}` : ""}: ${
-        (error as Error).message
-      }`,
-      where === undefined ? undefined : { line: where.line, column: where.column },
-    );
-  }
+/** Largest JSON body of the ticket, comment, link, resolution, PATCH and rules routes. */
+const TICKET_JSON_BYTES = 1024 * 1024;
+
+function jsonBody(c: Context): Promise<unknown> {
+  return readJsonBody(c.req.raw, { maxBytes: TICKET_JSON_BYTES });
 }
 
 const etag = (version: number) => `"${version}"`;
@@ -465,8 +490,17 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   });
 
   http.delete("/v1/tickets/:id/links/log-events/:logEventId", async (c) => {
+    const logEventIdParam = logEventId.safeParse(c.req.param("logEventId"));
+    if (!logEventIdParam.success) {
+      throw new LoupeError(
+        "validation_failed",
+        `Invalid log event id ${
+          JSON.stringify(c.req.param("logEventId").slice(0, 100))
+        }: a log event id is <position>:<index>`,
+      );
+    }
     const ticket = await api.unlink(c.req.param("id"), {
-      logEventIds: [c.req.param("logEventId")],
+      logEventIds: [logEventIdParam.data],
     }, writeOptions(c));
     return ticketReply(c, ticket);
   });
@@ -542,6 +576,13 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   });
 
   http.post("/v1/metrics", async (c) => {
+    const mediaType = mediaTypeOf(c.req.raw);
+    if (mediaType !== undefined && !isJsonMediaType(mediaType) && !NDJSON_TYPES.has(mediaType)) {
+      throw new LoupeError(
+        "unsupported_media_type",
+        `Cannot read metrics sent as ${mediaType}: send application/json or application/x-ndjson`,
+      );
+    }
     const body = await readBodyLimited(c.req.raw, maxBodyBytes);
     const receipt = await api.recordMetrics(parseMetricsBody(body));
     return c.json({ accepted: receipt.accepted, position: receipt.position });

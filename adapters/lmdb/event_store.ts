@@ -1,4 +1,5 @@
 import type { Database } from "lmdb";
+import { createHash } from "node:crypto";
 import { ulid } from "ulid";
 import {
   type AppendOptions,
@@ -7,11 +8,14 @@ import {
   ConcurrencyError,
   decodedData,
   type EventStore,
+  fingerprintDiffers,
+  IdempotencyKeyReusedError,
   idempotencySlot,
   type NewEvent,
   type StoredEvent,
 } from "../../ports/event_store.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
+import { StorageUnavailableError, type WriteHealth } from "../../ports/storage.ts";
 import { type LmdbEnvironment, lmdbSizeBytes } from "./lmdb_env.ts";
 import { eventRowCodec } from "./row_codec.ts";
 
@@ -41,6 +45,7 @@ export class LmdbEventStore implements EventStore {
   readonly #newId: NewId;
   readonly #listeners = new Set<(head: number, appended: readonly StoredEvent[]) => void>();
   #head: number;
+  #writeFailure: { reason: string; since: number } | undefined;
 
   constructor(environment: LmdbEnvironment, options: { clock?: Clock; newId?: NewId } = {}) {
     this.#environment = environment;
@@ -54,9 +59,21 @@ export class LmdbEventStore implements EventStore {
     this.#idempotency = root.openDB({ name: "idempotency", encoding: "msgpack" });
     this.#clock = options.clock ?? systemClock;
     this.#newId = options.newId ?? (() => ulid());
+    this.#head = this.#lastPosition();
+  }
+
+  #lastPosition(): number {
     let head = 0;
     for (const key of this.#events.getKeys({ reverse: true, limit: 1 })) head = key;
-    this.#head = head;
+    return head;
+  }
+
+  /** Whether the last commit failed, and why: writes are refused until one succeeds. */
+  writeHealth(): WriteHealth {
+    const failure = this.#writeFailure;
+    return failure === undefined
+      ? { state: "ok", reason: null, since: null }
+      : { state: "failing", reason: failure.reason, since: failure.since };
   }
 
   async append(
@@ -69,46 +86,70 @@ export class LmdbEventStore implements EventStore {
     const ids = events.map(() => this.#newId());
     const idempotencyKey = options.idempotencyKey === undefined
       ? undefined
-      : idempotencySlot(stream, options.idempotencyKey);
+      : slotKey(idempotencySlot(stream, options.idempotencyKey));
     // Checks come before the first write: lmdb-js cannot roll back an async
     // transaction once the callback has written.
     let stored: StoredEvent[] = [];
-    const result = await this.#environment.root.transaction((): AppendResult => {
-      if (idempotencyKey !== undefined) {
-        const earlier = this.#idempotency.get(idempotencyKey);
-        if (earlier !== undefined) return { ...earlier, duplicate: true };
-      }
-      const current = this.#streamHeads.get(stream) ?? 0;
-      if (options.expectedVersion !== "any" && options.expectedVersion !== current) {
-        throw new ConcurrencyError(stream, options.expectedVersion, current);
-      }
-      const firstPosition = this.#head + 1;
-      stored = events.map((event, index) => {
-        const position = firstPosition + index;
-        const row: EventRow = {
-          type: event.type,
-          data: event.data,
-          stream,
-          streamVersion: current + index + 1,
-          id: ids[index]!,
-          recordedAt,
+    let result: AppendResult;
+    try {
+      result = await this.#environment.root.transaction((): AppendResult => {
+        if (idempotencyKey !== undefined) {
+          const earlier = this.#idempotency.get(idempotencyKey);
+          if (earlier !== undefined) {
+            if (fingerprintDiffers(earlier, options.fingerprint)) {
+              throw new IdempotencyKeyReusedError(stream);
+            }
+            return { ...earlier, duplicate: true };
+          }
+        }
+        const current = this.#streamHeads.get(stream) ?? 0;
+        if (options.expectedVersion !== "any" && options.expectedVersion !== current) {
+          throw new ConcurrencyError(stream, options.expectedVersion, current);
+        }
+        const firstPosition = this.#head + 1;
+        stored = events.map((event, index) => {
+          const position = firstPosition + index;
+          const row: EventRow = {
+            type: event.type,
+            data: event.data,
+            stream,
+            streamVersion: current + index + 1,
+            id: ids[index]!,
+            recordedAt,
+          };
+          this.#events.put(position, row);
+          this.#streamIndex.put([stream, row.streamVersion], position);
+          return toStored(position, row);
+        });
+        const appended: AppendResult = {
+          firstPosition,
+          position: firstPosition + events.length - 1,
+          streamVersion: current + events.length,
+          duplicate: false,
         };
-        this.#events.put(position, row);
-        this.#streamIndex.put([stream, row.streamVersion], position);
-        return toStored(position, row);
+        this.#streamHeads.put(stream, appended.streamVersion);
+        if (idempotencyKey !== undefined) {
+          this.#idempotency.put(idempotencyKey, {
+            ...appended,
+            ...(options.fingerprint === undefined ? {} : { fingerprint: options.fingerprint }),
+          });
+        }
+        this.#head = appended.position;
+        return appended;
       });
-      const appended: AppendResult = {
-        firstPosition,
-        position: firstPosition + events.length - 1,
-        streamVersion: current + events.length,
-        duplicate: false,
-      };
-      this.#streamHeads.put(stream, appended.streamVersion);
-      if (idempotencyKey !== undefined) this.#idempotency.put(idempotencyKey, appended);
-      this.#head = appended.position;
-      return appended;
-    });
-    await this.#environment.root.flushed;
+      await this.#environment.root.flushed;
+      this.#writeFailure = undefined;
+    } catch (error) {
+      if (error instanceof ConcurrencyError || error instanceof IdempotencyKeyReusedError) {
+        throw error;
+      }
+      // Nothing of a failed commit is in the log: the head goes back to what is.
+      this.#head = this.#lastPosition();
+      const reason = storageReason(await commitErrorOf(error));
+      this.#writeFailure ??= { reason, since: this.#clock.now() };
+      this.#writeFailure = { ...this.#writeFailure, reason };
+      throw new StorageUnavailableError(reason);
+    }
     if (!result.duplicate && this.#listeners.size > 0) {
       const appended = stored.map((event) => ({ ...event, data: decodedData(event.data) }));
       for (const listener of this.#listeners) listener(result.position, appended);
@@ -138,7 +179,7 @@ export class LmdbEventStore implements EventStore {
   }
 
   findAppend(stream: string, idempotencyKey: string): Promise<AppendResult | undefined> {
-    const earlier = this.#idempotency.get(idempotencySlot(stream, idempotencyKey));
+    const earlier = this.#idempotency.get(slotKey(idempotencySlot(stream, idempotencyKey)));
     return Promise.resolve(earlier === undefined ? undefined : { ...earlier, duplicate: true });
   }
 
@@ -162,6 +203,45 @@ export class LmdbEventStore implements EventStore {
   close(): Promise<void> {
     return this.#environment.close();
   }
+}
+
+/** Longest idempotency slot kept as it is; LMDB keys hold at most 1978 bytes. */
+const MAX_SLOT_BYTES = 400;
+
+/**
+ * The LMDB key of an idempotency slot: a long one is replaced by its SHA-256,
+ * so no key, however long, can overflow LMDB's key size.
+ */
+function slotKey(slot: string): string {
+  if (slot.length * 3 <= MAX_SLOT_BYTES) return slot;
+  if (new TextEncoder().encode(slot).length <= MAX_SLOT_BYTES) return slot;
+  return `sha256:${createHash("sha256").update(slot).digest("hex")}`;
+}
+
+/**
+ * lmdb-js rejects a failed commit with a generic error whose `commitError`
+ * promise carries the cause; nobody else awaits that promise, and left
+ * unhandled it would end the process.
+ */
+export async function commitErrorOf(error: unknown): Promise<unknown> {
+  const cause = (error as { commitError?: Promise<unknown> } | null)?.commitError;
+  if (cause === undefined || typeof cause.then !== "function") return error;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise((resolve) => timer = setTimeout(() => resolve(error), 100));
+  try {
+    return await Promise.race([cause.then(() => error, (reason) => reason), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A commit failure as one line a client can act on. */
+export function storageReason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/ENOSPC|No space left|MDB_MAP_FULL|MDB_MAP_RESIZED|Input\/output error|EIO/i.test(text)) {
+    return `the disk is full or failing (${text.split("\n")[0]!.slice(0, 200)})`;
+  }
+  return `the commit failed (${text.split("\n")[0]!.slice(0, 200)})`;
 }
 
 function toStored(position: number, row: EventRow): StoredEvent {

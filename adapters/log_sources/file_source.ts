@@ -20,6 +20,7 @@ import {
   type RecordParser,
 } from "../log_formats/mod.ts";
 import { LineSplitter, type RawLine, splitLinesSync } from "./lines.ts";
+import { TimeGuard } from "./time_guard.ts";
 
 /** Longest line read when the caller names no limit. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -175,7 +176,7 @@ async function* fileBatches(
       new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
     );
   }
-  const pipeline = new FormatPipeline(options);
+  const pipeline = new FormatPipeline(options, true);
   const splitter = new LineSplitter(options);
   // Items in the order the parser gave them, so each batch is a contiguous run.
   let items: ParseItem[] = [];
@@ -246,14 +247,16 @@ async function* fileBatches(
  */
 class FormatPipeline {
   readonly #options: ParseOptions;
+  readonly #time: TimeGuard;
   readonly #wanted: FormatName | undefined;
   #parser: RecordParser | undefined;
   #format: FormatName | undefined;
   readonly #sample: RawLine[] = [];
   #sampleTexts = 0;
 
-  constructor(options: ParseOptions) {
+  constructor(options: ParseOptions, historical = false) {
     this.#options = options;
+    this.#time = new TimeGuard({ historical, now: Date.now() });
     this.#wanted = options.format === "auto" ? undefined : options.format;
     // Text without a given header layout waits for its sample to learn one.
     if (
@@ -270,18 +273,20 @@ class FormatPipeline {
   }
 
   push(line: RawLine): ParseItem[] {
-    if (this.#parser !== undefined) return this.#parser.push(line);
+    if (this.#parser !== undefined) return this.#time.pass(this.#parser.push(line));
     this.#sample.push(line);
     if (line.text !== undefined) this.#sampleTexts++;
     return this.#sampleTexts >= DETECTION_SAMPLE || this.#sample.length >= MAX_SAMPLE_LINES
-      ? this.#decide()
+      ? this.#time.pass(this.#decide())
       : [];
   }
 
   end(): ParseItem[] {
     const items = this.#parser === undefined ? this.#decide() : [];
     for (const item of this.#parser!.flush()) items.push(item);
-    return items;
+    const out = this.#time.pass(items);
+    for (const item of this.#time.end()) out.push(item);
+    return out;
   }
 
   #start(format: FormatName, headerRecognizer: HeaderRecognizer | undefined): void {

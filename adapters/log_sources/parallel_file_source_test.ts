@@ -58,18 +58,43 @@ for (
   });
 }
 
-Deno.test("a record that states no time gets the time its batch was received", async () => {
+Deno.test("a record that states no time takes the time of the record before it, flagged, never the wall clock", async () => {
   const root = await Deno.makeTempDir();
   try {
-    await Deno.writeTextFile(`${root}/app.log`, 'level=error msg="card declined"\n');
+    await Deno.writeTextFile(
+      `${root}/app.log`,
+      'time=2026-03-01T10:00:00Z level=info msg="paid"\nlevel=error msg="card declined"\n',
+    );
     for await (const batch of encodedFileBatches(root, { referenceTime: 0 }, 10)) {
-      const [record] = batch.records.withSignatures(["s1"], RECEIVED_AT).decode() as {
+      const [, record] = batch.records.withSignatures(["s1", "s2"], RECEIVED_AT).decode() as {
         timestamp: number;
         signatureId: string;
+        attributes: unknown[];
       }[];
-      assert.equal(record!.timestamp, RECEIVED_AT);
-      assert.equal(record!.signatureId, "s1");
+      assert.equal(record!.timestamp, Date.UTC(2026, 2, 1, 10));
+      assert.equal(record!.signatureId, "s2");
+      assert.deepEqual(record!.attributes.slice(-2), ["loupe.time_inferred", "previous_record"]);
     }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a history file whose records all lack a readable time is quarantined with the reason", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${root}/app.log`, 'level=error msg="card declined"\nmsg=again\n');
+    let records = 0;
+    const reasons: string[] = [];
+    for await (const batch of encodedFileBatches(root, { referenceTime: 0 }, 10)) {
+      records += batch.records.count;
+      reasons.push(...batch.quarantined.map((q) => q.reason));
+    }
+    assert.equal(records, 0);
+    assert.deepEqual(reasons, [
+      "no readable time in this record nor any record before it in the source",
+      "no readable time in this record nor any record before it in the source",
+    ]);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

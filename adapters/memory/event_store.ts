@@ -6,6 +6,8 @@ import {
   ConcurrencyError,
   decodedData,
   type EventStore,
+  fingerprintDiffers,
+  IdempotencyKeyReusedError,
   idempotencySlot,
   type NewEvent,
   type StoredEvent,
@@ -45,7 +47,12 @@ export class MemoryEventStore implements EventStore {
       : idempotencySlot(stream, options.idempotencyKey);
     if (idempotencyKey !== undefined) {
       const earlier = this.#idempotency.get(idempotencyKey);
-      if (earlier !== undefined) return Promise.resolve({ ...earlier, duplicate: true });
+      if (earlier !== undefined) {
+        if (fingerprintDiffers(earlier, options.fingerprint)) {
+          return Promise.reject(new IdempotencyKeyReusedError(stream));
+        }
+        return Promise.resolve({ ...earlier, duplicate: true });
+      }
     }
     const streamEvents = this.#streams.get(stream) ?? [];
     const current = streamEvents.length;
@@ -78,7 +85,12 @@ export class MemoryEventStore implements EventStore {
       streamVersion: streamEvents.length,
       duplicate: false,
     };
-    if (idempotencyKey !== undefined) this.#idempotency.set(idempotencyKey, result);
+    if (idempotencyKey !== undefined) {
+      this.#idempotency.set(idempotencyKey, {
+        ...result,
+        ...(options.fingerprint === undefined ? {} : { fingerprint: options.fingerprint }),
+      });
+    }
     for (const listener of this.#listeners) listener(result.position, appended);
     return Promise.resolve(result);
   }

@@ -150,7 +150,7 @@ export function planImport(
     seen.add(customer.customerId);
   }
   const events: CustomerEvent[] = [];
-  let after: Map<string, Customer> = new Map(current);
+  const after = new Map(current);
   for (const customer of incoming) {
     checkCustomer(customer);
     const before = current.get(customer.customerId);
@@ -159,7 +159,7 @@ export function planImport(
       ? { type: "CustomerRegistered", data: { customer, ...metadata } }
       : { type: "CustomerChanged", data: { customer, ...metadata } };
     events.push(event);
-    after = evolveDirectory(after, event);
+    after.set(customer.customerId, customer);
   }
   checkAttribution(after.values());
   return events;

@@ -16,10 +16,19 @@ import type {
   OriginView,
 } from "../../ports/customers.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { ConcurrencyError, type EventStore } from "../../ports/event_store.ts";
+import {
+  type AppendResult,
+  ConcurrencyError,
+  type EventStore,
+  fingerprintDiffers,
+  IdempotencyKeyReusedError,
+} from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { CUSTOMER_TABLES, directoryCustomers } from "../projections/customers.ts";
 import type { AttributedOrigin, Attribution } from "./attribution.ts";
+
+/** Customer events per commit of a bulk import. */
+const EVENTS_PER_APPEND = 500;
 
 /** Appends retried when another import got there first. */
 const RETRIES = 3;
@@ -49,6 +58,9 @@ export class CustomerService implements CustomerApi {
     if (options.idempotencyKey !== undefined) {
       const earlier = await store.findAppend(CUSTOMERS_STREAM, options.idempotencyKey);
       if (earlier !== undefined) {
+        if (fingerprintDiffers(earlier, options.fingerprint)) {
+          throw new IdempotencyKeyReusedError(CUSTOMERS_STREAM);
+        }
         return {
           registered: [],
           changed: [],
@@ -77,14 +89,33 @@ export class CustomerService implements CustomerApi {
       };
       if (events.length === 0) return { ...receipt, position: 0 };
       try {
-        const result = await store.append(CUSTOMERS_STREAM, events, {
-          expectedVersion: version,
-          ...(options.idempotencyKey === undefined
-            ? {}
-            : { idempotencyKey: options.idempotencyKey }),
-        });
+        // A large import goes in slices, each its own commit with the event
+        // loop free in between, so reads are answered meanwhile. Planning is
+        // by content, so an import cut short converges when it is sent again;
+        // the key marks only the slice that completes it.
+        let result: AppendResult | undefined;
+        let expectedVersion = version;
+        for (let from = 0; from < events.length; from += EVENTS_PER_APPEND) {
+          const last = from + EVENTS_PER_APPEND >= events.length;
+          if (from > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+          result = await store.append(
+            CUSTOMERS_STREAM,
+            events.slice(from, from + EVENTS_PER_APPEND),
+            {
+              expectedVersion,
+              ...(!last || options.idempotencyKey === undefined
+                ? {}
+                : { idempotencyKey: options.idempotencyKey }),
+              ...(!last || options.fingerprint === undefined
+                ? {}
+                : { fingerprint: options.fingerprint }),
+            },
+          );
+          if (result.duplicate) break;
+          expectedVersion = result.streamVersion;
+        }
         await this.#deps.settled();
-        return { ...receipt, position: result.position, duplicate: result.duplicate };
+        return { ...receipt, position: result!.position, duplicate: result!.duplicate };
       } catch (error) {
         if (error instanceof ConcurrencyError && attempt < RETRIES) continue;
         throw error instanceof ConcurrencyError

@@ -14,5 +14,10 @@ export interface Projection {
    */
   readonly name: string;
   readonly tables: readonly string[];
+  /**
+   * True only for the projection that counts skipped events: every other one
+   * is given only the events it can use (see screen.ts).
+   */
+  readonly seesUnusable?: boolean;
   apply(events: readonly StoredEvent[], tx: ProjectionWriter): void;
 }

@@ -91,6 +91,8 @@ export interface TicketServiceDeps {
  */
 export class TicketService implements TicketApi {
   readonly #deps: TicketServiceDeps;
+  /** The write in progress on each ticket, for writes to queue behind. */
+  readonly #writing = new Map<string, Promise<void>>();
   readonly #attribution: Attribution;
 
   constructor(deps: TicketServiceDeps) {
@@ -407,7 +409,25 @@ export class TicketService implements TicketApi {
    * Decides the commands in order on the ticket as stored, then appends
    * their events at once, expecting the version they were decided on.
    */
-  async #handle(
+  #handle(
+    ticketId: string,
+    commands: readonly TicketCommand[],
+    options: WriteOptions,
+  ): Promise<Ticket> {
+    // One write per ticket at a time in this process (the only writer of the
+    // store): concurrent comments are decided one after another on the latest
+    // state instead of racing for the same version, so none of them fails.
+    const before = this.#writing.get(ticketId) ?? Promise.resolve();
+    const mine = before.then(() => this.#decideAndAppend(ticketId, commands, options));
+    const settled = mine.then(() => {}, () => {});
+    this.#writing.set(ticketId, settled);
+    void settled.then(() => {
+      if (this.#writing.get(ticketId) === settled) this.#writing.delete(ticketId);
+    });
+    return mine;
+  }
+
+  async #decideAndAppend(
     ticketId: string,
     commands: readonly TicketCommand[],
     options: WriteOptions,

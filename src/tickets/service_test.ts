@@ -330,3 +330,40 @@ Deno.test("candidates count the ticket's own environment only: lines in the wind
   assert.equal(reset.stats.beforeHours, 18);
   assert.equal(reset.stats.envFirstSeen, T0);
 });
+
+Deno.test("concurrent comments without If-Match all succeed, each once, in one history", async () => {
+  const h = await ticketHarness();
+  const ticket = await h.tickets.openTicket(OPEN);
+  const writers = Array.from({ length: 30 }, (_, i) =>
+    h.tickets.comment(ticket.ticketId, {
+      author: `agent${i}`,
+      body: `note ${i}`,
+      visibility: "internal",
+    }));
+  const results = await Promise.allSettled(writers);
+  assert.deepEqual(results.filter((r) => r.status === "rejected"), []);
+  const { ticket: stored } = await h.tickets.ticket(ticket.ticketId);
+  assert.equal(stored.comments.length, 30);
+  assert.equal(new Set(stored.comments.map((c) => c.body)).size, 30);
+  assert.equal(stored.version, 31);
+});
+
+Deno.test("a ticket's logs answer when one hour of its environment holds 150k records", async () => {
+  const h = await ticketHarness();
+  for (let part = 0; part < 15; part++) {
+    await h.ingest(
+      spread(10_000, T0 + part * 240_000, T0 + (part + 1) * 240_000, (i) => ({
+        message: `Request ${part * 10_000 + i} served in ${i % 90} ms`,
+        level: "INFO",
+      })),
+      { customer: "acme", environment: "prod", service: "api" },
+    );
+  }
+  const { ticketId } = await h.tickets.openTicket({
+    ...OPEN,
+    window: { from: T0, to: T0 + HOUR },
+  });
+  const page = await h.tickets.ticketLogs(ticketId, { limit: 10 });
+  assert.equal(page.items.length, 10);
+  assert.notEqual(page.nextCursor, null);
+});

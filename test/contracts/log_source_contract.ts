@@ -47,7 +47,7 @@ export function fileLogSourceContract(adapter: string, fileLogSource: FileLogSou
       await Deno.mkdir(`${root}/.cache/x/y`, { recursive: true });
       await Deno.writeTextFile(
         `${root}/acme/prod/checkout.jsonl`,
-        '{"msg":"paid order 1","level":"info"}\n{"msg":"paid order 2","customer":"acme-eu"}\n',
+        '{"ts":1772359200000,"msg":"paid order 1","level":"info"}\n{"ts":1772359201000,"msg":"paid order 2","customer":"acme-eu"}\n',
       );
       await Deno.writeTextFile(
         `${root}/acme/prod/auth.log`,
@@ -95,7 +95,7 @@ export function fileLogSourceContract(adapter: string, fileLogSource: FileLogSou
 
   test("a single file is its own source: the file name, the given context and service", async () => {
     await inTempDir(async (root) => {
-      await Deno.writeTextFile(`${root}/app.log`, "level=info msg=one\n");
+      await Deno.writeTextFile(`${root}/app.log`, "time=2026-03-01T10:00:00Z level=info msg=one\n");
       const [batch] = await collect(`${root}/app.log`, 10, {
         context: { customer: "acme", service: "api" },
         layout: "customer/environment",
@@ -148,7 +148,7 @@ export function fileLogSourceContract(adapter: string, fileLogSource: FileLogSou
     await inTempDir(async (root) => {
       const lines = Array.from(
         { length: 120 },
-        (_, i) => (i % 10 === 3 ? "{broken" : `{"msg":"event ${i}"}`),
+        (_, i) => (i % 10 === 3 ? "{broken" : `{"ts":1772359200000,"msg":"event ${i}"}`),
       );
       await Deno.writeTextFile(`${root}/small.jsonl`, lines.join("\n"));
       const batches = await collect(`${root}/small.jsonl`, 7);
@@ -162,7 +162,7 @@ export function fileLogSourceContract(adapter: string, fileLogSource: FileLogSou
     await inTempDir(async (root) => {
       const lines = Array.from(
         { length: 20_000 },
-        (_, i) => `{"msg":"event ${i}","n":${i * 7919}}`,
+        (_, i) => `{"ts":${1772359200000 + i},"msg":"event ${i}","n":${i * 7919}}`,
       );
       const whole = await gzip(lines.join("\n"));
       await Deno.writeFile(`${root}/whole.jsonl.gz`, whole);
@@ -192,12 +192,18 @@ export function fileLogSourceContract(adapter: string, fileLogSource: FileLogSou
         await Deno.writeFile(
           `${root}/many.log.gz`,
           await gzip(
-            Array.from({ length: 50_000 }, (_, i) => `level=info msg="line ${i}"`).join("\n"),
+            Array.from(
+              { length: 50_000 },
+              (_, i) => `time=2026-03-01T10:00:00Z level=info msg="line ${i}"`,
+            ).join("\n"),
           ),
         );
         await Deno.writeTextFile(
           `${root}/many.log`,
-          Array.from({ length: 50_000 }, (_, i) => `level=info msg="line ${i}"`).join("\n"),
+          Array.from(
+            { length: 50_000 },
+            (_, i) => `time=2026-03-01T10:00:00Z level=info msg="line ${i}"`,
+          ).join("\n"),
         );
         for (const file of ["many.log", "many.log.gz"]) {
           for await (

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runEntry } from "../support/cli.ts";
 import { startServer } from "../support/server.ts";
+import { runCrashRounds } from "../support/crash.ts";
 
 const BATCH = 200;
 
@@ -82,4 +83,14 @@ Deno.test("SIGKILL during ingest: every acknowledged batch is there exactly once
     await server.stop().catch(() => {});
     await Deno.remove(dataDir, { recursive: true });
   }
+});
+
+Deno.test("kill -9 during ingest, ticket comments and customer imports: nothing acknowledged lost, nothing twice", async () => {
+  // Three rounds here; `deno task bench crash` runs twenty.
+  const report = await runCrashRounds(3);
+  assert.ok(report.acknowledged.ingest > 0, JSON.stringify(report.acknowledged));
+  assert.ok(report.acknowledged.comments > 0, JSON.stringify(report.acknowledged));
+  assert.deepEqual(report.lost, []);
+  assert.deepEqual(report.duplicated, []);
+  assert.deepEqual(report.halfWritten, []);
 });
