@@ -4,7 +4,7 @@
  * exception's message text; other multi-line records are keyed by their first
  * line.
  */
-import { maskToken, VAR } from "./_tokenize.ts";
+import { VAR } from "./_tokenize.ts";
 
 /** How many frames of a trace go into its signature. */
 export const TOP_FRAMES = 3;
@@ -46,7 +46,7 @@ function javaTrace(lines: readonly string[]): RecordParts | undefined {
   const frames: string[] = [];
   for (let i = first; i < lines.length && frames.length < TOP_FRAMES; i++) {
     const m = FRAME.exec(lines[i]!);
-    if (m) frames.push(maskToken(m[1]!));
+    if (m) frames.push(maskFrame(m[1]!));
     else if (CAUSED_BY.test(lines[i]!)) break;
   }
   const causes: string[] = [];
@@ -68,6 +68,14 @@ function javaTrace(lines: readonly string[]): RecordParts | undefined {
     tailKey: "\njava|" + name + "|" + frames.join("|") + "|" + (root ?? ""),
     tailText: text,
   };
+}
+
+/**
+ * A frame's method name with its numbers masked (`Foo$1.run`, `lambda$save$12`):
+ * the dotted name itself is the code location, not a value.
+ */
+function maskFrame(name: string): string {
+  return name.replace(/(?<![A-Za-z])\d+|(?<=[A-Za-z])\d{2,}/g, VAR);
 }
 
 /** `java.io.IOException: msg` -> `java.io.IOException`, when it reads as a class. */
