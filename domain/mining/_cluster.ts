@@ -129,6 +129,9 @@ function split(
   const variable: boolean[] = new Array(L).fill(false);
   let splitCol = -1;
   let splitD = Infinity;
+  const soft: number[] = [];
+  const softSizes = new Map<number, number>();
+  let softValues = 0;
   const values = new Map<string, number>();
   let established = false;
   for (const i of members) if (items[i]!.established) established = true;
@@ -144,11 +147,28 @@ function split(
     // A word right after a constant entity noun is the entity's name
     // (`for user root`, `by client WindowsUpdateAgent`).
     if (kind === "split" && previous !== undefined && isEntityNoun(previous)) kind = "variable";
-    previous = kind === "constant" ? values.keys().next().value : undefined;
     if (kind === "variable") variable[j] = true;
-    else if (kind === "split" && values.size < splitD) {
-      splitD = values.size;
-      splitCol = j;
+    else if (kind === "split") {
+      if (j > 0 && isArgumentSlot(previous, values)) {
+        soft.push(j);
+        softSizes.set(j, values.size);
+        softValues = values.size;
+      }
+      else if (values.size < splitD) {
+        splitD = values.size;
+        splitCol = j;
+      }
+    }
+    previous = kind === "constant" ? values.keys().next().value : undefined;
+  }
+  if (splitCol < 0 && soft.length > 0) {
+    // What is left differs only in argument slots (`mismatch for CHF` /
+    // `for JPY`): one event whose small set of values is a variable.
+    if (soft.length === 1 && softValues >= MIN_ENUM_VALUES) variable[soft[0]!] = true;
+    else if (soft.length > 0) {
+      // Split on the argument with the fewest words; each part is read again.
+      splitCol = soft[0]!;
+      for (const j of soft) if (softSizes.get(j)! < softSizes.get(splitCol)!) splitCol = j;
     }
   }
   if (splitCol < 0) {
@@ -163,6 +183,50 @@ function split(
     else parts.set(t, [i]);
   }
   for (const part of parts.values()) split(items, part, L, rules, out);
+}
+
+/** Fewest distinct words that make an argument slot a variable (two are often a state: on/off). */
+const MIN_ENUM_VALUES = 2;
+
+/** Words after which a message names a value: prepositions of an argument. */
+const ARGUMENT_WORDS = new Set([
+  "for",
+  "from",
+  "by",
+  "of",
+  "in",
+  "on",
+  "at",
+  "with",
+  "via",
+  "into",
+  "using",
+  "named",
+  "called",
+  "through",
+]);
+
+/**
+ * Whether a column whose words tell lines apart is an argument: it follows a
+ * preposition (not `to`: `to spawn` / `to destroy` are actions), or its words
+ * are three or more and share a `key=` or `key:` prefix.
+ * Words in other places (`VM Paused` / `VM Resumed`, `Accepted` / `Failed`
+ * password) tell events apart.
+ */
+function isArgumentSlot(previous: string | undefined, values: Map<string, number>): boolean {
+  if (previous !== undefined) {
+    if (previous.length <= 7 && ARGUMENT_WORDS.has(previous.toLowerCase())) return true;
+  }
+  if (values.size < 3) return false;
+  let prefix: string | undefined;
+  for (const v of values.keys()) {
+    const eq = Math.max(v.indexOf("="), v.indexOf(":"));
+    if (eq <= 0 || eq === v.length - 1) return false;
+    const p = v.slice(0, eq + 1);
+    if (prefix === undefined) prefix = p;
+    else if (p !== prefix) return false;
+  }
+  return prefix !== undefined;
 }
 
 /**
