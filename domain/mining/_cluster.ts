@@ -153,8 +153,7 @@ function split(
         soft.push(j);
         softSizes.set(j, values.size);
         softValues = values.size;
-      }
-      else if (values.size < splitD) {
+      } else if (values.size < splitD) {
         splitD = values.size;
         splitCol = j;
       }
@@ -214,20 +213,55 @@ const ARGUMENT_WORDS = new Set([
  * password) tell events apart.
  */
 function isArgumentSlot(previous: string | undefined, values: Map<string, number>): boolean {
-  if (previous !== undefined) {
-    if (previous.length <= 7 && ARGUMENT_WORDS.has(previous.toLowerCase())) return true;
+  if (previous !== undefined && previous.length <= 12) {
+    const w = previous.toLowerCase();
+    if (ARGUMENT_WORDS.has(w) || ARGUMENT_NOUNS.has(w)) return true;
   }
-  if (values.size < 3) return false;
   let prefix: string | undefined;
   for (const v of values.keys()) {
-    const eq = Math.max(v.indexOf("="), v.indexOf(":"));
-    if (eq <= 0 || eq === v.length - 1) return false;
-    const p = v.slice(0, eq + 1);
+    const eq = v.indexOf("=");
+    const at = eq > 0 ? eq : v.indexOf(":");
+    if (at <= 0 || at === v.length - 1) return false;
+    const p = v.slice(0, at + 1);
     if (prefix === undefined) prefix = p;
     else if (p !== prefix) return false;
   }
-  return prefix !== undefined;
+  // `currency=CHF`: a key names the value; `action:` is looser (three words or more).
+  return prefix !== undefined && (prefix.endsWith("=") || values.size >= 3);
 }
+
+/** Nouns that name the kind of a value written after them (`on index products_v4`). */
+const ARGUMENT_NOUNS = new Set([
+  "index",
+  "queue",
+  "topic",
+  "table",
+  "bucket",
+  "database",
+  "schema",
+  "package",
+  "module",
+  "plugin",
+  "region",
+  "zone",
+  "tenant",
+  "customer",
+  "project",
+  "namespace",
+  "provider",
+  "carrier",
+  "currency",
+  "country",
+  "locale",
+  "method",
+  "template",
+  "profile",
+  "role",
+  "group",
+  "service",
+  "app",
+  "application",
+]);
 
 /**
  * Whether a column of words (no masked token) holds a variable: many distinct

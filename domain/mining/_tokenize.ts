@@ -370,7 +370,11 @@ function maskSegment(
   if (letters === 0) return VAR;
   const c0 = t.charCodeAt(start);
   if (isDigit(c0) || transitions > 1) return VAR;
-  // Letters, then digits.
+  // Letters, then digits: after a prefix, an id (`po-iqukhp504`) or a
+  // version (`products_v4`); alone, a name with a number (`node12`).
+  if (afterPrefix && (end - start >= 6 || letters === 1)) {
+    return letters === 1 ? t[start] + VAR : VAR;
+  }
   if (digits === 1) return t.slice(start, end);
   let k = start;
   while (k < end && !isDigit(t.charCodeAt(k))) k++;
