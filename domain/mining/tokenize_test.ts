@@ -51,7 +51,9 @@ Deno.test("maskToken masks values by class and keeps the punctuation around them
     ["(<user:0a1b2c>)", "(<*>)"],
     ["<*>", "<*>"],
     ["<1", "<*>"],
-    ["Package_for_KB2928120~31bf3856ad364e35~amd64", "Package_for_KB<*>~<*>~amd<*>"],
+    ["products_v4", "products_v<*>"],
+    ["po-iqukhp504", "po-<*>"],
+    ["Package_for_KB2928120~31bf3856ad364e35~amd64", "Package_for_<*>~<*>~amd<*>"],
     ['HTTP/1.1"', 'HTTP/<*>"'],
     ["v6(en0:fe80::1ff:fe23:4567:890a)", "v6(en0:<*>)"],
     // Words, and words with one glued digit (names, not values), stay.
