@@ -116,3 +116,19 @@ function pythonTrace(lines: readonly string[]): RecordParts | undefined {
     tailText: text,
   };
 }
+
+const CONTINUATION =
+  /^(?:at [\w$./<>-]+\(|Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\):)/;
+const QUALIFIED_EXCEPTION =
+  /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault)(?::|$)/;
+
+/**
+ * Whether a raw line continues the record before it: an indented line, a
+ * stack frame, `Caused by:`, `... 12 more`, a traceback, a qualified
+ * exception line. Header learning leaves these out: they carry no header.
+ */
+export function continuesRecord(line: string): boolean {
+  const first = line.charCodeAt(0);
+  if (first === 32 || first === 9) return true;
+  return CONTINUATION.test(line) || QUALIFIED_EXCEPTION.test(line);
+}
