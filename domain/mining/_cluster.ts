@@ -213,9 +213,12 @@ const ARGUMENT_WORDS = new Set([
  * password) tell events apart.
  */
 function isArgumentSlot(previous: string | undefined, values: Map<string, number>): boolean {
-  if (previous !== undefined && previous.length <= 12) {
+  if (previous !== undefined && previous.length <= 13) {
     const w = previous.toLowerCase();
     if (ARGUMENT_WORDS.has(w) || ARGUMENT_NOUNS.has(w)) return true;
+    // `package: Foo`, `currency= CHF`: a noun that labels the value.
+    const last = w.charCodeAt(w.length - 1);
+    if ((last === 58 || last === 61) && ARGUMENT_NOUNS.has(w.slice(0, -1))) return true;
   }
   let prefix: string | undefined;
   for (const v of values.keys()) {
