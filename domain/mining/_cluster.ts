@@ -21,6 +21,7 @@
  *   part is read again.
  */
 import { VAR } from "./_tokenize.ts";
+import { isUnitWord } from "./_shape.ts";
 
 /** A distinct skeleton seen in a batch (or an existing signature), with its weight. */
 export interface Item {
@@ -116,6 +117,17 @@ export function classifyColumn(
     }
   }
   if (masked && globCovers(values)) return "variable";
+  // Units of a value (`KB` / `MB`, `ms` / `s`) vary with it.
+  let units = true;
+  for (const v of values.keys()) {
+    let e = v.length;
+    while (e > 0 && ",.;:)]".includes(v[e - 1]!)) e--;
+    if (!isUnitWord(v, 0, e)) {
+      units = false;
+      break;
+    }
+  }
+  if (units) return "variable";
   return isVariableColumn(values, rules, established) ? "variable" : "split";
 }
 

@@ -490,6 +490,7 @@ function walk(message: string, sink: Sink): boolean {
   // A chain of date words waiting for the token after it.
   let chainMask = false;
   let lastNumber = false;
+  let lastComparison = false;
   let pending = 0;
   const starts = PENDING_STARTS;
   const ends = PENDING_ENDS;
@@ -515,6 +516,7 @@ function walk(message: string, sink: Sink): boolean {
       h = (Math.imul(h, 31) + c) | 0;
     }
     let masked: string | undefined;
+    let unit = false;
     if ((flags & (F_DIGIT | F_SLASH)) === 0) {
       if (c0 >= 65 && c0 <= 90 && isDateWord(message, i, j)) {
         if (pending === 0) chainMask = lastNumber;
@@ -525,10 +527,14 @@ function walk(message: string, sink: Sink): boolean {
         continue;
       }
       if (lastNumber && isUnitToken(message, i, j)) {
-        // The unit of the number before it (`22.6 KB`, `35 ms`, `(1 KB)`).
-        let e = j;
-        while (e > i && (cls(message.charCodeAt(e - 1)) & CLOSE) !== 0) e--;
-        masked = VAR + message.slice(e, j);
+        // The unit of the number before it (`22.6 KB`, `35 ms`) stays a word
+        // (clustering makes it a variable when it varies), except after a
+        // comparison, where it is part of the value (`<1 sec`).
+        if (lastComparison) {
+          let e = j;
+          while (e > i && (cls(message.charCodeAt(e - 1)) & CLOSE) !== 0) e--;
+          masked = VAR + message.slice(e, j);
+        } else unit = true;
       } else if ((flags & F_ID) !== 0 || j - i >= LONG_WORD) {
         masked = maskRange(message, i, j);
       }
@@ -565,9 +571,10 @@ function walk(message: string, sink: Sink): boolean {
       }
       pending = 0;
     }
-    emit(sink, masked, i, j, h);
+    emit(sink, masked, i, j, h, unit);
     // A value a unit may follow: `12`, `(1.16`, `<1`.
     lastNumber = masked !== undefined && masked.endsWith(VAR);
+    lastComparison = lastNumber && (c0 === 60 || c0 === 62);
     i = j;
   }
   return finish(sink, pending, chainMask);
@@ -608,15 +615,19 @@ function emit(
   start: number,
   end: number,
   hash: number,
+  unit = false,
 ): void {
   if (SEGMENT.length > 0) {
     const opener = SEGMENT[0]!.masked!;
     const close = opener[0] === "(" ? ")" : "]";
-    if (masked !== undefined && closesSegment(masked, 0, close)) {
+    if (
+      (masked !== undefined && closesSegment(masked, 0, close)) ||
+      (unit && closesWord(sink.text, start, end, close))
+    ) {
       SEGMENT.length = 0;
       return;
     }
-    if (masked === VAR && SEGMENT.length < MAX_SEGMENT) {
+    if ((masked === VAR || (unit && masked === undefined)) && SEGMENT.length < MAX_SEGMENT) {
       SEGMENT.push({ masked, start, end, hash });
       return;
     }
@@ -631,6 +642,13 @@ function emit(
     if (closesSegment(masked, 1, close)) return;
   }
   sink.token(masked, start, end, hash);
+}
+
+/** Whether the unit word `s[start, end)` ends with `close`, maybe then punctuation (`KB),`). */
+function closesWord(s: string, start: number, end: number, close: string): boolean {
+  let e = end;
+  while (e > start && ",.;:".includes(s[e - 1]!)) e--;
+  return e > start + 1 && s[e - 1] === close;
 }
 
 function flushSegment(sink: Sink): void {
