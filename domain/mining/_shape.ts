@@ -207,9 +207,29 @@ const UNITS = new Set([
   "%",
 ]);
 
+/** Unit words packed 5 bits a letter, lower case (`%` is 27), so a token is checked without a copy. */
+const UNIT_CODES = new Set<number>();
+for (const u of UNITS) {
+  const code = packWord(u, 0, u.length);
+  if (code >= 0) UNIT_CODES.add(code);
+}
+
+function packWord(s: string, start: number, end: number): number {
+  let code = 0;
+  for (let i = end - 1; i >= start; i--) {
+    let c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    const v = c === 37 ? 27 : c >= 97 && c <= 122 ? c - 96 : c === 181 ? 28 : -1;
+    if (v < 0) return -1;
+    code = code * 32 + v;
+  }
+  return code;
+}
+
 /** Whether `s[start, end)` is a unit word (any case). */
 export function isUnitWord(s: string, start: number, end: number): boolean {
   const n = end - start;
   if (n < 1 || n > 7) return false;
-  return UNITS.has(s.slice(start, end).toLowerCase());
+  const code = packWord(s, start, end);
+  return code >= 0 && UNIT_CODES.has(code);
 }

@@ -176,7 +176,7 @@ function maskRange(s: string, start: number, end: number): string | undefined {
   if (a >= b) return isPlaceholder(t, 0, n) ? VAR : undefined;
   let out: string;
   // `<*>`, `<email:7f3a9c>`, maybe with punctuation around.
-  const lt = t.indexOf("<");
+  const lt = a > 0 ? t.indexOf("<") : -1;
   if (lt >= 0 && lt <= a) {
     const gt = t.indexOf(">", lt);
     if (gt >= b - 1 && isPlaceholder(t, lt, gt + 1)) {
@@ -200,7 +200,7 @@ function maskRange(s: string, start: number, end: number): string | undefined {
     out = t.slice(0, a) + VAR + t.slice(b);
   } else if (
     isPathStart(t, a, b) || hasScheme(t, a, b) || (digit && isNumeric(t, a, b)) ||
-    isEmailLike(t, a, b) || isHostLike(t, a, b)
+    (t.includes("@") && isEmailLike(t, a, b)) || (t.includes(".") && isHostLike(t, a, b))
   ) {
     out = a === 0 && b === n ? VAR : t.slice(0, a) + VAR + t.slice(b);
   } else {
@@ -451,15 +451,20 @@ function isDateWord(s: string, start: number, end: number): boolean {
 const F_DIGIT = 1;
 const F_SLASH = 2;
 const F_NONNUM = 4;
-/** Characters that may make a digit-less token a value: `@ " ' ` < _ - . ~ =`. */
-const F_ID = 8;
+/** Characters that may make a digit-less token a value: `@ " ' ` <`; `.`; `_ - ~ + =`. */
+const F_MARK = 8;
+const F_DOT = 16;
+const F_SEP = 32;
+const F_ID = F_MARK | F_DOT | F_SEP;
 const FLAGS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) FLAGS[c] = F_NONNUM;
 for (let c = 48; c <= 57; c++) FLAGS[c] = F_DIGIT;
 for (const ch of ".:,-_+abcdefABCDEFxX") FLAGS[ch.charCodeAt(0)] = 0;
 FLAGS[47] = F_SLASH;
 FLAGS[92] = F_SLASH | F_NONNUM;
-for (const ch of "@\"'`<_-.~=") FLAGS[ch.charCodeAt(0)]! |= F_ID;
+for (const ch of "@\"'`<") FLAGS[ch.charCodeAt(0)]! |= F_MARK;
+FLAGS[46]! |= F_DOT;
+for (const ch of "_-~+=") FLAGS[ch.charCodeAt(0)]! |= F_SEP;
 
 const VAR_COMMA = VAR + ",";
 const VAR_DOT = VAR + ".";
@@ -535,8 +540,13 @@ function walk(message: string, sink: Sink): boolean {
           while (e > i && (cls(message.charCodeAt(e - 1)) & CLOSE) !== 0) e--;
           masked = VAR + message.slice(e, j);
         } else unit = true;
-      } else if ((flags & F_ID) !== 0 || j - i >= LONG_WORD) {
-        masked = maskRange(message, i, j);
+      } else if (
+        (flags & (F_MARK | F_DOT)) !== 0 || j - i >= LONG_WORD ||
+        ((flags & F_SEP) !== 0 && j - i >= 8)
+      ) {
+        // An e-mail, a quoted word, a placeholder, a host, a long word, or
+        // a prefix and a random part (at least 6 letters): maybe a value.
+        masked = maskWord(message, i, j, h);
       }
     } else if ((flags & F_NONNUM) === 0 && c0 >= 48 && c0 <= 57) {
       // A plain number, hex, time, date or address, maybe with one closing
@@ -578,6 +588,27 @@ function walk(message: string, sink: Sink): boolean {
     i = j;
   }
   return finish(sink, pending, chainMask);
+}
+
+/**
+ * Digit-less tokens that may still be values (`ord_aqqdktmnyn`, hosts,
+ * e-mails, quoted words) repeat a lot: their masks are remembered by the
+ * token's hash (checked against the token), a pure cache.
+ */
+const WORD_MEMO = new Map<number, { token: string; masked: string | undefined }>();
+const WORD_MEMO_LIMIT = 50_000;
+
+function maskWord(s: string, start: number, end: number, hash: number): string | undefined {
+  const known = WORD_MEMO.get(hash);
+  if (
+    known !== undefined && known.token.length === end - start && s.startsWith(known.token, start)
+  ) {
+    return known.masked;
+  }
+  const masked = maskRange(s, start, end);
+  if (WORD_MEMO.size >= WORD_MEMO_LIMIT) WORD_MEMO.clear();
+  WORD_MEMO.set(hash, { token: s.slice(start, end), masked });
+  return masked;
 }
 
 /** A unit word, maybe with closing punctuation (`KB)`, `ms,`). */
@@ -662,7 +693,7 @@ function finish(sink: Sink, pending: number, chainMask: boolean): boolean {
     const end = PENDING_ENDS[k]!;
     emit(sink, chainMask ? VAR : undefined, start, end, rawHash(sink.text, start, end));
   }
-  flushSegment(sink);
+  if (SEGMENT.length > 0) flushSegment(sink);
   return true;
 }
 
