@@ -608,19 +608,12 @@ function stateOf(s: Signature): SignatureState {
  */
 function countFacets(s: Signature, key: string, lines: number): void {
   s.lines += lines;
-  let any = false;
-  for (const v of s.variable) {
-    if (v) {
-      any = true;
-      break;
-    }
-  }
-  if (!any) return;
+  // Only positions that held words when it learned (an enum) are counted.
+  if (s.learned === undefined) return;
   const nl = key.indexOf("\n");
   const tokens = (nl < 0 ? key : key.slice(0, nl)).split(" ");
   if (tokens.length !== s.tokens.length) return;
-  for (let j = 0; j < tokens.length; j++) {
-    if (!s.variable[j]) continue;
+  for (const j of s.learned.keys()) {
     const word = tokens[j]!;
     if (!word.includes(VAR)) s.facets = addFacet(s.facets, j, word, lines);
   }
