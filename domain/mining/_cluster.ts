@@ -15,10 +15,14 @@
  * - different words: a variable when they are many (`minDistinctForVariable`),
  *   or when they all read as values (quoted, dotted names, paths, emails) and
  *   are at least 3 or include a rare one (seen at most twice in the batch), or
- *   when there are at least 5 and most lines hold a word seen once; otherwise
- *   the words tell events apart (`VM Paused` / `VM Resumed`, `GET` / `POST`)
- *   and the group is split on the column with the fewest of them, and each
- *   part is read again.
+ *   when there are at least 5 and most lines hold a word seen once, or when
+ *   they are units (`KB` / `MB`); otherwise the words tell events apart
+ *   (`VM Paused` / `VM Resumed`, `GET` / `POST`) and the group is split on
+ *   the column with the fewest of them, and each part is read again;
+ * - except in an argument slot (after `for`, `from`, `by`, `on`..., a noun
+ *   such as `index` or `package`, or `key=` words): when only argument slots
+ *   are left to split on and there is one, it is a variable, a small enum of
+ *   one event (`mismatch for CHF` / `for JPY`).
  */
 import { VAR } from "./_tokenize.ts";
 import { isUnitWord } from "./_shape.ts";

@@ -1,7 +1,7 @@
 /**
  * Shapes of values that need no second sighting to be known as variables:
  * random-looking letter runs (the tail of `ord_aqqdktmnyn`), host names,
- * e-mail addresses, placeholders (`<*>`, `<email:7f3a9c>`) and unit words.
+ * e-mail addresses, placeholders (`<*>`, `<email:7f3a9c>`); and unit words.
  *
  * Randomness is judged by character statistics only: how likely the letters
  * are under English letter frequencies, the longest consonant run (camel-case
@@ -171,8 +171,9 @@ export function isPlaceholder(s: string, start: number, end: number): boolean {
 }
 
 /**
- * Units of size and time: a word that follows a number and is part of the
- * value (`22.6 KB`, `35 ms`, `1 sec`), whatever the unit is on the next line.
+ * Units of size and time: a word after a number that goes with it (`22.6 KB`,
+ * `35 ms`, `<1 sec`): a column of them is a variable, and a bracketed value
+ * with its unit (`(1.16 KB)`) is a value segment.
  */
 const UNITS = new Set([
   "b",

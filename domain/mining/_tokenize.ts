@@ -6,13 +6,22 @@
  * - numbers, hex, IPs (v4 and v6), MACs, UUIDs, dates, times, durations and
  *   other digit-led values become `<*>`, keeping the punctuation that wraps
  *   them (`(0x1f),` -> `(<*>),`);
- * - paths (`/a/b`, `./a`, `~/a`) and URLs (`scheme://...`) become `<*>`;
- * - other tokens with digits are split into atoms on `= : , ; ( ) [ ] { } < >
- *   " ' | @ # /` and each digit run inside an atom is masked (`blk_-42` ->
- *   `blk_<*>`, `taskID[77]` -> `taskID[<*>]`), except a single digit glued to
- *   a word (`IPV6`, `en0`, `Type1`), which reads as part of a name;
+ * - paths (`/a/b`, `./a`, `~/a`) and URLs (`scheme://...`) become `<*>`, and
+ *   so do e-mail addresses, lower-case host names (`redis-0.internal:6379`),
+ *   quoted values (`"alt0"`), placeholders (`<*>`, `<email:7f3a9c>`) and
+ *   numbers compared (`<1`);
+ * - other tokens are split into atoms on `= : , ; ( ) [ ] { } < > " ' | @ #
+ *   /`, and atoms into segments on `_ - ~ + .`: a digit-led atom is a value
+ *   (`250ms`, `31bf38`), a segment of digits is masked (`blk_-42` ->
+ *   `blk_<*>`, `taskID[77]` -> `taskID[<*>]`), letters and digits
+ *   interleaved are an id (`a1qd3k`), and after a prefix so is a run of
+ *   letters that reads as random (`ord_aqqdktmnyn`, see `_shape.ts`); a
+ *   single digit glued to a word (`IPV6`, `en0`, `Type1`) reads as a name;
  * - month and weekday names next to a number are part of a date (`<*>`);
- * - everything else is kept as is.
+ * - a segment in brackets that holds only values (`(1.16 KB)`, `[0x1f]`) is
+ *   left out, so that it does not split an event where it is optional;
+ * - everything else is kept as is (a unit word after a number too: the
+ *   clustering makes a column of units a variable).
  * A run of identical masked tokens (`blk_<*> blk_<*> ...`, `<*> <*> <*>`) is
  * collapsed to one token so that variable-length lists do not split events.
  *
