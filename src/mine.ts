@@ -3,7 +3,10 @@
  * a log file.
  *
  * - By default the file holds raw lines: their header (timestamp, level,
- *   host, component...) is learned from the file itself and stripped.
+ *   host, component...) is learned from the file itself and stripped, and a
+ *   line without the header that continues the record before it (a stack
+ *   frame, `Caused by:`, an indented line) is mined with that record: every
+ *   line of a record gets the record's signature.
  *   `--message-only` takes each line as a bare message.
  * - Prints the signatures with their line counts, most frequent first
  *   (`count<TAB>signature<TAB>template`); `--per-line` prints CSV instead,
@@ -17,6 +20,7 @@
 import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify/sync";
 import { learnHeader, mineCorpus } from "../domain/mining/mod.ts";
+import { isContinuation } from "../adapters/log_formats/mod.ts";
 
 const USAGE = "Usage: deno task mine FILE [--message-only] [--per-line]";
 
@@ -65,15 +69,25 @@ export interface MinedFile {
 export async function mineFile(path: string, options: MineFileOptions): Promise<MinedFile> {
   const lines: string[] = [];
   for await (const line of readLines(path)) lines.push(line);
-  let messages = lines;
-  let header: readonly string[] = [];
-  if (!options.messageOnly) {
-    const model = learnHeader(lines);
-    header = model.shapes;
-    messages = lines.map((line) => model.strip(line).message);
+  if (options.messageOnly) {
+    const { signatureIds, templates } = mineCorpus(lines);
+    return { lines: lines.length, signatureIds, templates, header: [] };
   }
-  const { signatureIds, templates } = mineCorpus(messages);
-  return { lines: lines.length, signatureIds, templates, header };
+  const model = learnHeader(lines);
+  const messages: string[] = [];
+  const recordOf = new Int32Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const stripped = model.strip(line);
+    const continues = messages.length > 0 && model.fieldCount > 0 &&
+      Object.keys(stripped.fields).length === 0 && isContinuation(line);
+    if (continues) messages[messages.length - 1] += "\n" + line;
+    else messages.push(stripped.message);
+    recordOf[i] = messages.length - 1;
+  }
+  const mined = mineCorpus(messages);
+  const signatureIds = Array.from(recordOf, (r) => mined.signatureIds[r]!);
+  return { lines: lines.length, signatureIds, templates: mined.templates, header: model.shapes };
 }
 
 /** The signatures with their counts, most frequent first (ties: first seen first). */

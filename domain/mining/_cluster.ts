@@ -15,12 +15,17 @@
  * - different words: a variable when they are many (`minDistinctForVariable`),
  *   or when they all read as values (quoted, dotted names, paths, emails) and
  *   are at least 3 or include a rare one (seen at most twice in the batch), or
- *   when there are at least 5 and most lines hold a word seen once; otherwise
- *   the words tell events apart (`VM Paused` / `VM Resumed`, `GET` / `POST`)
- *   and the group is split on the column with the fewest of them, and each
- *   part is read again.
+ *   when there are at least 5 and most lines hold a word seen once, or when
+ *   they are units (`KB` / `MB`); otherwise the words tell events apart
+ *   (`VM Paused` / `VM Resumed`, `GET` / `POST`) and the group is split on
+ *   the column with the fewest of them, and each part is read again;
+ * - except in an argument slot (after `for`, `from`, `by`, `on`..., a noun
+ *   such as `index` or `package`, or `key=` words): when only argument slots
+ *   are left to split on and there is one, it is a variable, a small enum of
+ *   one event (`mismatch for CHF` / `for JPY`).
  */
 import { VAR } from "./_tokenize.ts";
+import { isUnitWord } from "./_shape.ts";
 
 /** A distinct skeleton seen in a batch (or an existing signature), with its weight. */
 export interface Item {
@@ -116,6 +121,17 @@ export function classifyColumn(
     }
   }
   if (masked && globCovers(values)) return "variable";
+  // Units of a value (`KB` / `MB`, `ms` / `s`) vary with it.
+  let units = true;
+  for (const v of values.keys()) {
+    let e = v.length;
+    while (e > 0 && ",.;:)]".includes(v[e - 1]!)) e--;
+    if (!isUnitWord(v, 0, e)) {
+      units = false;
+      break;
+    }
+  }
+  if (units) return "variable";
   return isVariableColumn(values, rules, established) ? "variable" : "split";
 }
 
@@ -129,6 +145,9 @@ function split(
   const variable: boolean[] = new Array(L).fill(false);
   let splitCol = -1;
   let splitD = Infinity;
+  const soft: number[] = [];
+  const softSizes = new Map<number, number>();
+  let softValues = 0;
   const values = new Map<string, number>();
   let established = false;
   for (const i of members) if (items[i]!.established) established = true;
@@ -144,11 +163,27 @@ function split(
     // A word right after a constant entity noun is the entity's name
     // (`for user root`, `by client WindowsUpdateAgent`).
     if (kind === "split" && previous !== undefined && isEntityNoun(previous)) kind = "variable";
-    previous = kind === "constant" ? values.keys().next().value : undefined;
     if (kind === "variable") variable[j] = true;
-    else if (kind === "split" && values.size < splitD) {
-      splitD = values.size;
-      splitCol = j;
+    else if (kind === "split") {
+      if (j > 0 && isArgumentSlot(previous, values)) {
+        soft.push(j);
+        softSizes.set(j, values.size);
+        softValues = values.size;
+      } else if (values.size < splitD) {
+        splitD = values.size;
+        splitCol = j;
+      }
+    }
+    previous = kind === "constant" ? values.keys().next().value : undefined;
+  }
+  if (splitCol < 0 && soft.length > 0) {
+    // What is left differs only in argument slots (`mismatch for CHF` /
+    // `for JPY`): one event whose small set of values is a variable.
+    if (soft.length === 1 && softValues >= MIN_ENUM_VALUES) variable[soft[0]!] = true;
+    else if (soft.length > 0) {
+      // Split on the argument with the fewest words; each part is read again.
+      splitCol = soft[0]!;
+      for (const j of soft) if (softSizes.get(j)! < softSizes.get(splitCol)!) splitCol = j;
     }
   }
   if (splitCol < 0) {
@@ -164,6 +199,88 @@ function split(
   }
   for (const part of parts.values()) split(items, part, L, rules, out);
 }
+
+/** Fewest distinct words that make an argument slot a variable (two are often a state: on/off). */
+const MIN_ENUM_VALUES = 2;
+
+/** Words after which a message names a value: prepositions of an argument. */
+const ARGUMENT_WORDS = new Set([
+  "for",
+  "from",
+  "by",
+  "of",
+  "in",
+  "on",
+  "at",
+  "with",
+  "via",
+  "into",
+  "using",
+  "named",
+  "called",
+  "through",
+]);
+
+/**
+ * Whether a column whose words tell lines apart is an argument: it follows a
+ * preposition (not `to`: `to spawn` / `to destroy` are actions), or its words
+ * are three or more and share a `key=` or `key:` prefix.
+ * Words in other places (`VM Paused` / `VM Resumed`, `Accepted` / `Failed`
+ * password) tell events apart.
+ */
+function isArgumentSlot(previous: string | undefined, values: Map<string, number>): boolean {
+  if (previous !== undefined && previous.length <= 13) {
+    const w = previous.toLowerCase();
+    if (ARGUMENT_WORDS.has(w) || ARGUMENT_NOUNS.has(w)) return true;
+    // `package: Foo`, `currency= CHF`: a noun that labels the value.
+    const last = w.charCodeAt(w.length - 1);
+    if ((last === 58 || last === 61) && ARGUMENT_NOUNS.has(w.slice(0, -1))) return true;
+  }
+  let prefix: string | undefined;
+  for (const v of values.keys()) {
+    const eq = v.indexOf("=");
+    const at = eq > 0 ? eq : v.indexOf(":");
+    if (at <= 0 || at === v.length - 1) return false;
+    const p = v.slice(0, at + 1);
+    if (prefix === undefined) prefix = p;
+    else if (p !== prefix) return false;
+  }
+  // `currency=CHF`: a key names the value; `action:` is looser (three words or more).
+  return prefix !== undefined && (prefix.endsWith("=") || values.size >= 3);
+}
+
+/** Nouns that name the kind of a value written after them (`on index products_v4`). */
+const ARGUMENT_NOUNS = new Set([
+  "index",
+  "queue",
+  "topic",
+  "table",
+  "bucket",
+  "database",
+  "schema",
+  "package",
+  "module",
+  "plugin",
+  "region",
+  "zone",
+  "tenant",
+  "customer",
+  "project",
+  "namespace",
+  "provider",
+  "carrier",
+  "currency",
+  "country",
+  "locale",
+  "method",
+  "template",
+  "profile",
+  "role",
+  "group",
+  "service",
+  "app",
+  "application",
+]);
 
 /**
  * Whether a column of words (no masked token) holds a variable: many distinct

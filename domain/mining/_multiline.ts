@@ -4,7 +4,7 @@
  * exception's message text; other multi-line records are keyed by their first
  * line.
  */
-import { maskToken, VAR } from "./_tokenize.ts";
+import { VAR } from "./_tokenize.ts";
 
 /** How many frames of a trace go into its signature. */
 export const TOP_FRAMES = 3;
@@ -46,7 +46,7 @@ function javaTrace(lines: readonly string[]): RecordParts | undefined {
   const frames: string[] = [];
   for (let i = first; i < lines.length && frames.length < TOP_FRAMES; i++) {
     const m = FRAME.exec(lines[i]!);
-    if (m) frames.push(maskToken(m[1]!));
+    if (m) frames.push(maskFrame(m[1]!));
     else if (CAUSED_BY.test(lines[i]!)) break;
   }
   const causes: string[] = [];
@@ -68,6 +68,14 @@ function javaTrace(lines: readonly string[]): RecordParts | undefined {
     tailKey: "\njava|" + name + "|" + frames.join("|") + "|" + (root ?? ""),
     tailText: text,
   };
+}
+
+/**
+ * A frame's method name with its numbers masked (`Foo$1.run`, `lambda$save$12`):
+ * the dotted name itself is the code location, not a value.
+ */
+function maskFrame(name: string): string {
+  return name.replace(/(?<![A-Za-z])\d+|(?<=[A-Za-z])\d{2,}/g, VAR);
 }
 
 /** `java.io.IOException: msg` -> `java.io.IOException`, when it reads as a class. */
@@ -107,4 +115,20 @@ function pythonTrace(lines: readonly string[]): RecordParts | undefined {
     tailKey: "\npython|" + exception + "|" + top.join("|"),
     tailText: text,
   };
+}
+
+const CONTINUATION =
+  /^(?:at [\w$./<>-]+\(|Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\):)/;
+const QUALIFIED_EXCEPTION =
+  /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault)(?::|$)/;
+
+/**
+ * Whether a raw line continues the record before it: an indented line, a
+ * stack frame, `Caused by:`, `... 12 more`, a traceback, a qualified
+ * exception line. Header learning leaves these out: they carry no header.
+ */
+export function continuesRecord(line: string): boolean {
+  const first = line.charCodeAt(0);
+  if (first === 32 || first === 9) return true;
+  return CONTINUATION.test(line) || QUALIFIED_EXCEPTION.test(line);
 }

@@ -6,19 +6,30 @@
  * - numbers, hex, IPs (v4 and v6), MACs, UUIDs, dates, times, durations and
  *   other digit-led values become `<*>`, keeping the punctuation that wraps
  *   them (`(0x1f),` -> `(<*>),`);
- * - paths (`/a/b`, `./a`, `~/a`) and URLs (`scheme://...`) become `<*>`;
- * - other tokens with digits are split into atoms on `= : , ; ( ) [ ] { } < >
- *   " ' | @ # /` and each digit run inside an atom is masked (`blk_-42` ->
- *   `blk_<*>`, `taskID[77]` -> `taskID[<*>]`), except a single digit glued to
- *   a word (`IPV6`, `en0`, `Type1`), which reads as part of a name;
+ * - paths (`/a/b`, `./a`, `~/a`) and URLs (`scheme://...`) become `<*>`, and
+ *   so do e-mail addresses, lower-case host names (`redis-0.internal:6379`),
+ *   quoted values (`"alt0"`), placeholders (`<*>`, `<email:7f3a9c>`) and
+ *   numbers compared (`<1`);
+ * - other tokens are split into atoms on `= : , ; ( ) [ ] { } < > " ' | @ #
+ *   /`, and atoms into segments on `_ - ~ + .`: a digit-led atom is a value
+ *   (`250ms`, `31bf38`), a segment of digits is masked (`blk_-42` ->
+ *   `blk_<*>`, `taskID[77]` -> `taskID[<*>]`), letters and digits
+ *   interleaved are an id (`a1qd3k`), and after a prefix so is a run of
+ *   letters that reads as random (`ord_aqqdktmnyn`, see `_shape.ts`); a
+ *   single digit glued to a word (`IPV6`, `en0`, `Type1`) reads as a name;
  * - month and weekday names next to a number are part of a date (`<*>`);
- * - everything else is kept as is.
+ * - a segment in brackets that holds only values (`(1.16 KB)`, `[0x1f]`) is
+ *   left out, so that it does not split an event where it is optional;
+ * - everything else is kept as is (a unit word after a number too: the
+ *   clustering makes a column of units a variable).
  * A run of identical masked tokens (`blk_<*> blk_<*> ...`, `<*> <*> <*>`) is
  * collapsed to one token so that variable-length lists do not split events.
  *
  * The skeleton (masked tokens joined by one space) is what the miner keys on;
  * `Skeleton` builds and hashes it without allocating for known skeletons.
  */
+
+import { isEmailLike, isHostLike, isPlaceholder, isRandomLetters, isUnitWord } from "./_shape.ts";
 
 /** The placeholder of a variable in templates. */
 export const VAR = "<*>";
@@ -154,16 +165,16 @@ export function maskToken(t: string): string {
  */
 function maskRange(s: string, start: number, end: number): string | undefined {
   let digit = false;
-  let slash = false;
+  let special = false;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       digit = true;
       break;
     }
-    if (c === 47 || c === 92) slash = true;
+    if (c < 128 && (FLAGS[c]! & (F_SLASH | F_ID)) !== 0) special = true;
   }
-  if (!digit && !slash) return undefined;
+  if (!digit && !special && end - start < LONG_WORD) return undefined;
   const t = s.slice(start, end);
   const n = t.length;
   // Strip wrapping punctuation and classify the core as a whole.
@@ -171,15 +182,44 @@ function maskRange(s: string, start: number, end: number): string | undefined {
   let b = n;
   while (a < b && (cls(t.charCodeAt(a)) & OPEN) !== 0) a++;
   while (b > a && (cls(t.charCodeAt(b - 1)) & CLOSE) !== 0) b--;
-  if (a >= b) return undefined;
+  if (a >= b) return isPlaceholder(t, 0, n) ? VAR : undefined;
   let out: string;
-  if (isPathStart(t, a, b) || hasScheme(t, a, b) || (digit && isNumeric(t, a, b))) {
+  // `<*>`, `<email:7f3a9c>`, maybe with punctuation around.
+  const lt = a > 0 ? t.indexOf("<") : -1;
+  if (lt >= 0 && lt <= a) {
+    const gt = t.indexOf(">", lt);
+    if (gt >= b - 1 && isPlaceholder(t, lt, gt + 1)) {
+      out = t.slice(0, lt) + VAR + t.slice(gt + 1);
+      return out === t ? undefined : out;
+    }
+  }
+  // `<1 sec`, `>500 ms`: the comparison goes with the number.
+  if (
+    a > 0 && digit && (t.charCodeAt(a - 1) === 60 || t.charCodeAt(a - 1) === 62) &&
+    (b === n || t.charCodeAt(b) !== 62) && isNumeric(t, a, b)
+  ) {
+    out = t.slice(0, a - 1) + VAR + t.slice(b);
+    return out === t ? undefined : out;
+  }
+  const q = a > 0 ? t.charCodeAt(a - 1) : 0;
+  if (
+    (q === 34 || q === 39 || q === 96) && b < n && t.charCodeAt(b) === q
+  ) {
+    // A quoted value: `"alt0"`, `'x y'` ends elsewhere.
+    out = t.slice(0, a) + VAR + t.slice(b);
+  } else if (
+    isPathStart(t, a, b) || hasScheme(t, a, b) || (digit && isNumeric(t, a, b)) ||
+    (t.includes("@") && isEmailLike(t, a, b)) || (t.includes(".") && isHostLike(t, a, b))
+  ) {
     out = a === 0 && b === n ? VAR : t.slice(0, a) + VAR + t.slice(b);
   } else {
     out = maskAtoms(t, 0, n);
   }
   return out === t ? undefined : out;
 }
+
+/** Letter-only tokens at least this long are checked for randomness. */
+const LONG_WORD = 12;
 
 /** Splits `t[start, end)` into atoms on delimiters and masks each atom. */
 function maskAtoms(t: string, start: number, end: number): string {
@@ -221,7 +261,7 @@ function maskAtoms(t: string, start: number, end: number): string {
     }
     let j = i + 1;
     while (j < end && (cls(t.charCodeAt(j)) & DELIM) === 0) j++;
-    out += maskAtom(t, i, j);
+    out += maskAtom(t, i, j, i > start);
     i = j;
   }
   return out;
@@ -235,7 +275,15 @@ function isLetterOrDigitOrDot(c: number): boolean {
   return c === 46 || c === 95 || c === 126 || isDigit(c) || isLetterCode(c);
 }
 
-function maskAtom(t: string, start: number, end: number): string {
+/**
+ * Masks one atom (no delimiters inside). A digit-led atom is a value
+ * (`12KB`, `250ms`, `31bf3856ad364e35`). Otherwise the atom is read segment by
+ * segment (on `_ - ~ + .`): digits are a value; letters then digits keep the
+ * letters (`node<*>`, `KB<*>`) unless one digit is glued to a name (`en0`,
+ * `ssh2`, `IPV6`); letters and digits interleaved are an id (`a1qd3k`); a run
+ * of letters after a prefix that reads as random is an id (`ord_aqqdktmnyn`).
+ */
+function maskAtom(t: string, start: number, end: number, prefixed: boolean): string {
   let digit = false;
   for (let i = start; i < end; i++) {
     if (isDigit(t.charCodeAt(i))) {
@@ -243,13 +291,24 @@ function maskAtom(t: string, start: number, end: number): string {
       break;
     }
   }
-  if (!digit) return t.slice(start, end);
-  if (isNumeric(t, start, end)) return VAR;
+  if (digit) {
+    if (isNumeric(t, start, end)) return VAR;
+    const c0 = t.charCodeAt(start);
+    if (
+      isDigit(c0) ||
+      ((c0 === 45 || c0 === 43 || c0 === 46) && end - start > 1 && isDigit(t.charCodeAt(start + 1)))
+    ) {
+      let k = start + 1;
+      while (k < end && (isLetterOrDigit(t.charCodeAt(k)) || t.charCodeAt(k) === 46)) k++;
+      if (k === end) return VAR;
+    }
+  } else if (end - start < 6) return t.slice(start, end);
   let out = "";
   let i = start;
+  let segment = 0;
   while (i < end) {
     const c = t.charCodeAt(i);
-    if (!isDigit(c)) {
+    if (isSegmentSeparator(c)) {
       // A minus sign that starts a number (`blk_-42`, `x=-3`) goes with it.
       if (
         c === 45 && i + 1 < end && isDigit(t.charCodeAt(i + 1)) &&
@@ -257,27 +316,78 @@ function maskAtom(t: string, start: number, end: number): string {
       ) {
         let j = i + 1;
         while (j < end && isDigit(t.charCodeAt(j))) j++;
-        out += VAR;
-        i = j;
-        continue;
+        if (j === end || !isLetterCode(t.charCodeAt(j))) {
+          out += VAR;
+          i = j;
+          segment++;
+          continue;
+        }
       }
       out += t[i];
       i++;
       continue;
     }
-    let j = i + 1;
-    while (j < end && isDigit(t.charCodeAt(j))) j++;
-    // Swallow a fraction or dotted continuation (`3.5`, `1.2.3`).
-    while (j + 1 < end && t.charCodeAt(j) === 46 && isDigit(t.charCodeAt(j + 1))) {
-      j += 2;
-      while (j < end && isDigit(t.charCodeAt(j))) j++;
+    let j = i;
+    let letters = 0;
+    let digits = 0;
+    let transitions = 0;
+    let lastKind = 0;
+    while (j < end) {
+      const d = t.charCodeAt(j);
+      if (isSegmentSeparator(d)) {
+        // A fraction or dotted number continues a digit run (`3.5`, `1.2.3`).
+        if (d === 46 && lastKind === 2 && j + 1 < end && isDigit(t.charCodeAt(j + 1))) {
+          j++;
+          continue;
+        }
+        break;
+      }
+      const kind = isDigit(d) ? 2 : 1;
+      if (kind === 2) digits++;
+      else letters++;
+      if (lastKind !== 0 && kind !== lastKind) transitions++;
+      lastKind = kind;
+      j++;
     }
-    const glued = j - i === 1 && i > start && isLetterCode(t.charCodeAt(i - 1));
-    if (glued) out += t.slice(i, j);
-    else if (!out.endsWith(VAR)) out += VAR;
+    out += maskSegment(t, i, j, letters, digits, transitions, prefixed || i > start);
+    segment++;
     i = j;
   }
   return out;
+}
+
+function isSegmentSeparator(c: number): boolean {
+  return c === 95 || c === 45 || c === 126 || c === 43 || c === 46;
+}
+
+function maskSegment(
+  t: string,
+  start: number,
+  end: number,
+  letters: number,
+  digits: number,
+  transitions: number,
+  afterPrefix: boolean,
+): string {
+  if (digits === 0) {
+    const n = end - start;
+    return (afterPrefix ? n >= 6 : n >= LONG_WORD) && letters === n &&
+        isRandomLetters(t, start, end)
+      ? VAR
+      : t.slice(start, end);
+  }
+  if (letters === 0) return VAR;
+  const c0 = t.charCodeAt(start);
+  if (isDigit(c0) || transitions > 1) return VAR;
+  // Letters, then digits: after a prefix, an id (`po-iqukhp504`) or a
+  // version (`products_v4`); alone, a name with a number (`node12`).
+  if (afterPrefix && (end - start >= 6 || letters === 1)) {
+    return letters === 1 ? t[start] + VAR : VAR;
+  }
+  if (digits === 1) return t.slice(start, end);
+  let k = start;
+  while (k < end && !isDigit(t.charCodeAt(k))) k++;
+  return t.slice(start, k) + VAR;
 }
 
 function isLetterOrDigit(c: number): boolean {
@@ -350,12 +460,20 @@ function isDateWord(s: string, start: number, end: number): boolean {
 const F_DIGIT = 1;
 const F_SLASH = 2;
 const F_NONNUM = 4;
+/** Characters that may make a digit-less token a value: `@ " ' ` <`; `.`; `_ - ~ + =`. */
+const F_MARK = 8;
+const F_DOT = 16;
+const F_SEP = 32;
+const F_ID = F_MARK | F_DOT | F_SEP;
 const FLAGS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) FLAGS[c] = F_NONNUM;
 for (let c = 48; c <= 57; c++) FLAGS[c] = F_DIGIT;
 for (const ch of ".:,-_+abcdefABCDEFxX") FLAGS[ch.charCodeAt(0)] = 0;
 FLAGS[47] = F_SLASH;
 FLAGS[92] = F_SLASH | F_NONNUM;
+for (const ch of "@\"'`<") FLAGS[ch.charCodeAt(0)]! |= F_MARK;
+FLAGS[46]! |= F_DOT;
+for (const ch of "_-~+=") FLAGS[ch.charCodeAt(0)]! |= F_SEP;
 
 const VAR_COMMA = VAR + ",";
 const VAR_DOT = VAR + ".";
@@ -386,13 +504,18 @@ function walk(message: string, sink: Sink): boolean {
   // A chain of date words waiting for the token after it.
   let chainMask = false;
   let lastNumber = false;
+  let lastComparison = false;
   let pending = 0;
   const starts = PENDING_STARTS;
   const ends = PENDING_ENDS;
+  SEGMENT.length = 0;
   while (i < n) {
     let c = message.charCodeAt(i);
     while (c <= 32) {
-      if (c === 10) return false;
+      if (c === 10) {
+        SEGMENT.length = 0;
+        return false;
+      }
       if (++i >= n) return finish(sink, pending, chainMask);
       c = message.charCodeAt(i);
     }
@@ -407,6 +530,7 @@ function walk(message: string, sink: Sink): boolean {
       h = (Math.imul(h, 31) + c) | 0;
     }
     let masked: string | undefined;
+    let unit = false;
     if ((flags & (F_DIGIT | F_SLASH)) === 0) {
       if (c0 >= 65 && c0 <= 90 && isDateWord(message, i, j)) {
         if (pending === 0) chainMask = lastNumber;
@@ -415,6 +539,23 @@ function walk(message: string, sink: Sink): boolean {
         pending++;
         i = j;
         continue;
+      }
+      if (lastNumber && isUnitToken(message, i, j)) {
+        // The unit of the number before it (`22.6 KB`, `35 ms`) stays a word
+        // (clustering makes it a variable when it varies), except after a
+        // comparison, where it is part of the value (`<1 sec`).
+        if (lastComparison) {
+          let e = j;
+          while (e > i && (cls(message.charCodeAt(e - 1)) & CLOSE) !== 0) e--;
+          masked = VAR + message.slice(e, j);
+        } else unit = true;
+      } else if (
+        (flags & (F_MARK | F_DOT)) !== 0 || j - i >= LONG_WORD ||
+        ((flags & F_SEP) !== 0 && j - i >= 8)
+      ) {
+        // An e-mail, a quoted word, a placeholder, a host, a long word, or
+        // a prefix and a random part (at least 6 letters): maybe a value.
+        masked = maskWord(message, i, j, h);
       }
     } else if ((flags & F_NONNUM) === 0 && c0 >= 48 && c0 <= 57) {
       // A plain number, hex, time, date or address, maybe with one closing
@@ -439,7 +580,8 @@ function walk(message: string, sink: Sink): boolean {
     if (pending > 0) {
       const mask = chainMask || number;
       for (let k = 0; k < pending; k++) {
-        sink.token(
+        emit(
+          sink,
           mask ? VAR : undefined,
           starts[k]!,
           ends[k]!,
@@ -448,19 +590,119 @@ function walk(message: string, sink: Sink): boolean {
       }
       pending = 0;
     }
-    sink.token(masked, i, j, h);
-    lastNumber = number;
+    emit(sink, masked, i, j, h, unit);
+    // A value a unit may follow: `12`, `(1.16`, `<1`.
+    lastNumber = masked !== undefined && masked.endsWith(VAR);
+    lastComparison = lastNumber && (c0 === 60 || c0 === 62);
     i = j;
   }
   return finish(sink, pending, chainMask);
+}
+
+/**
+ * Digit-less tokens that may still be values (`ord_aqqdktmnyn`, hosts,
+ * e-mails, quoted words) repeat a lot: their masks are remembered by the
+ * token's hash (checked against the token), a pure cache.
+ */
+const WORD_MEMO = new Map<number, { token: string; masked: string | undefined }>();
+const WORD_MEMO_LIMIT = 50_000;
+
+function maskWord(s: string, start: number, end: number, hash: number): string | undefined {
+  const known = WORD_MEMO.get(hash);
+  if (
+    known !== undefined && known.token.length === end - start && s.startsWith(known.token, start)
+  ) {
+    return known.masked;
+  }
+  const masked = maskRange(s, start, end);
+  if (WORD_MEMO.size >= WORD_MEMO_LIMIT) WORD_MEMO.clear();
+  WORD_MEMO.set(hash, { token: s.slice(start, end), masked });
+  return masked;
+}
+
+/** A unit word, maybe with closing punctuation (`KB)`, `ms,`). */
+function isUnitToken(s: string, start: number, end: number): boolean {
+  let e = end;
+  while (e > start && (cls(s.charCodeAt(e - 1)) & CLOSE) !== 0) e--;
+  return e > start && isUnitWord(s, start, e);
+}
+
+/**
+ * Tokens held back while they may form an optional value segment: `(12 KB)`,
+ * `[<*>]`, `(0x1f),`. A segment that holds only values is left out of the
+ * skeleton, so a line with it and a line without it are one event.
+ */
+const SEGMENT: { masked: string | undefined; start: number; end: number; hash: number }[] = [];
+const MAX_SEGMENT = 4;
+
+/** Whether a masked token is `<*>` closed by `close`, maybe with trailing punctuation. */
+function closesSegment(masked: string, from: number, close: string): boolean {
+  if (!masked.startsWith(VAR, from)) return false;
+  let k = from + VAR.length;
+  if (masked[k] !== close) return false;
+  k++;
+  while (k < masked.length) {
+    const c = masked.charCodeAt(k);
+    if (c !== 44 && c !== 46 && c !== 59 && c !== 58) return false;
+    k++;
+  }
+  return true;
+}
+
+function emit(
+  sink: Sink,
+  masked: string | undefined,
+  start: number,
+  end: number,
+  hash: number,
+  unit = false,
+): void {
+  if (SEGMENT.length > 0) {
+    const opener = SEGMENT[0]!.masked!;
+    const close = opener[0] === "(" ? ")" : "]";
+    if (
+      (masked !== undefined && closesSegment(masked, 0, close)) ||
+      (unit && closesWord(sink.text, start, end, close))
+    ) {
+      SEGMENT.length = 0;
+      return;
+    }
+    if ((masked === VAR || (unit && masked === undefined)) && SEGMENT.length < MAX_SEGMENT) {
+      SEGMENT.push({ masked, start, end, hash });
+      return;
+    }
+    flushSegment(sink);
+  }
+  if (masked !== undefined && masked.length >= 4 && (masked[0] === "(" || masked[0] === "[")) {
+    const close = masked[0] === "(" ? ")" : "]";
+    if (masked.length === 4 && masked.endsWith(VAR)) {
+      SEGMENT.push({ masked, start, end, hash });
+      return;
+    }
+    if (closesSegment(masked, 1, close)) return;
+  }
+  sink.token(masked, start, end, hash);
+}
+
+/** Whether the unit word `s[start, end)` ends with `close`, maybe then punctuation (`KB),`). */
+function closesWord(s: string, start: number, end: number, close: string): boolean {
+  let e = end;
+  while (e > start && ",.;:".includes(s[e - 1]!)) e--;
+  return e > start + 1 && s[e - 1] === close;
+}
+
+function flushSegment(sink: Sink): void {
+  for (const t of SEGMENT) sink.token(t.masked, t.start, t.end, t.hash);
+  SEGMENT.length = 0;
 }
 
 function finish(sink: Sink, pending: number, chainMask: boolean): boolean {
   for (let k = 0; k < pending; k++) {
     const start = PENDING_STARTS[k]!;
     const end = PENDING_ENDS[k]!;
-    sink.token(chainMask ? VAR : undefined, start, end, rawHash(sink.text, start, end));
+    emit(sink, chainMask ? VAR : undefined, start, end, rawHash(sink.text, start, end));
   }
+  if (SEGMENT.length > 0) flushSegment(sink);
   return true;
 }
 

@@ -15,6 +15,8 @@
  * @module
  */
 import { parseSeverity } from "../severity.ts";
+import { skeletonKey } from "./_tokenize.ts";
+import { continuesRecord } from "./_multiline.ts";
 
 /** What a header model reads from one line. */
 export interface StrippedLine {
@@ -117,12 +119,13 @@ export function learnHeader(lines: readonly string[], options: HeaderOptions = {
   return buildModel(sample, best.separator, best.shapes, options.defaultYear ?? 1970);
 }
 
+/** Up to SAMPLE lines spread over the input; lines that continue a record (stack frames) carry no header. */
 function sampleLines(lines: readonly string[]): string[] {
   const out: string[] = [];
   const step = Math.max(1, Math.floor(lines.length / SAMPLE));
   for (let i = 0; i < lines.length && out.length < SAMPLE; i += step) {
     const l = trimEnd(lines[i]!);
-    if (l.trim() !== "") out.push(l);
+    if (l.trim() !== "" && !continuesRecord(l)) out.push(l);
   }
   return out;
 }
@@ -190,7 +193,56 @@ function learnWith(
     shapes.pop();
     while (shapes.length > 0 && !ANCHORS.has(shapes[shapes.length - 1]!)) shapes.pop();
   }
+  // Words after the last anchor (a host, a program, a component: headers
+  // without a level end on them) are header when they are independent of
+  // the message after them.
+  for (let extra = 0; extra < MAX_TRAILING_WORDS && shapes.length > 0; extra++) {
+    if (!isIndependentWordField(sample, separator, shapes.length)) break;
+    shapes.push("word");
+  }
   return { separator, shapes };
+}
+
+/** Most word fields taken into the header after its last anchor. */
+const MAX_TRAILING_WORDS = 2;
+
+/**
+ * Whether field `k` is a header word: one token on nearly all lines, a few
+ * distinct values, and most lines' rest (as a skeleton) is also seen after
+ * another value of the field. A message's first word decides what follows
+ * it; a component or host name does not.
+ */
+function isIndependentWordField(
+  sample: readonly string[],
+  separator: " " | "|",
+  k: number,
+): boolean {
+  const restsByValue = new Map<string, Set<string>>();
+  const valuesByRest = new Map<string, Set<string>>();
+  const restOf: string[] = [];
+  let lines = 0;
+  for (const line of sample) {
+    const n = splitInto(line, separator, k + 2, STARTS, ENDS);
+    if (n < k + 2) continue;
+    const value = line.slice(STARTS[k]!, ENDS[k]!);
+    const shape = shapeOf(value);
+    if (shape === "text" || shape === "num" || shape === "time") continue;
+    const rest = skeletonKey(line.slice(STARTS[k + 1]!)) ?? "";
+    lines++;
+    restOf.push(rest);
+    let rests = restsByValue.get(value);
+    if (rests === undefined) restsByValue.set(value, rests = new Set());
+    rests.add(rest);
+    let values = valuesByRest.get(rest);
+    if (values === undefined) valuesByRest.set(rest, values = new Set());
+    values.add(value);
+  }
+  if (lines < 0.9 * sample.length || lines < 20) return false;
+  const distinct = restsByValue.size;
+  if (distinct < 2 || distinct > Math.max(3, lines / 20)) return false;
+  let shared = 0;
+  for (const rest of restOf) if (valuesByRest.get(rest)!.size >= 2) shared++;
+  return shared * 2 >= lines;
 }
 
 /** Splits the first `max` fields of a line (whitespace: `[...]` groups kept whole). */

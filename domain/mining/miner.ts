@@ -53,6 +53,29 @@ interface SignatureState {
   readonly tailText: string;
   /** Lines it had been given when the event was emitted. */
   readonly weight: number;
+  /**
+   * Words of the lines it learned from at its variable positions (an enum's
+   * values: currencies, user names), as `[position, [[word, lines]...],
+   * lines with other words]`; absent when none were seen.
+   */
+  readonly values?: readonly (readonly [number, readonly (readonly [string, number])[], number])[];
+}
+
+/** The words seen at one variable position of a signature, most frequent first. */
+export interface SignatureFacet {
+  /** Index of the position among the template's tokens. */
+  readonly position: number;
+  readonly values: readonly { readonly value: string; readonly count: number }[];
+  /** Lines with a word beyond the ones kept. */
+  readonly other: number;
+}
+
+/** Most distinct words counted per variable position; the rest is counted as other. */
+export const MAX_FACET_VALUES = 20;
+
+interface Facet {
+  readonly values: Map<string, number>;
+  other: number;
 }
 
 /** Signatures of one token count and multi-line tail; `epoch` counts its changes. */
@@ -72,6 +95,15 @@ interface Signature {
   readonly tailText: string;
   weight: number;
   template: string;
+  /** Position -> words seen there while it was variable, over every line mined (bounded). */
+  facets: Map<number, Facet> | undefined;
+  /** Lines mined into it. */
+  lines: number;
+  /**
+   * Position -> words of the lines it learned from (the groups that made or
+   * changed it): what its events carry, so a restored miner emits the same.
+   */
+  learned: Map<number, Facet> | undefined;
 }
 
 /** A distinct skeleton of the current batch that no signature answered yet. */
@@ -96,13 +128,13 @@ interface Proto extends Item {
  * import assert from "node:assert/strict";
  * const miner = new SignatureMiner();
  * const { signatureIds, events } = miner.mine([
- *   "Connection from 10.0.0.1 closed after 35 ms",
- *   "Connection from 10.0.0.7 closed after 120 ms",
+ *   "Connection from 10.0.0.1 closed after 35 retries",
+ *   "Connection from 10.0.0.7 closed after 120 retries",
  * ]);
  * assert.equal(signatureIds[0], signatureIds[1]);
- * assert.equal(miner.template(signatureIds[0]!), "Connection from <*> closed after <*> ms");
+ * assert.equal(miner.template(signatureIds[0]!), "Connection from <*> closed after <*> retries");
  * const restored = SignatureMiner.restore(events);
- * assert.deepEqual(restored.mine(["Connection from 10.0.0.9 closed after 8 ms"]).signatureIds, [
+ * assert.deepEqual(restored.mine(["Connection from 10.0.0.9 closed after 8 retries"]).signatureIds, [
  *   signatureIds[0],
  * ]);
  * ```
@@ -181,10 +213,26 @@ export class SignatureMiner {
     }
     const signatures = this.#signatures;
     const ids = new Array<string>(skeletonOf.length);
+    const lines = new Int32Array(keys.length);
     for (let i = 0; i < skeletonOf.length; i++) {
-      ids[i] = signatures[signatureOf[skeletonOf[i]!]!]!.id;
+      const k = skeletonOf[i]!;
+      lines[k]!++;
+      ids[i] = signatures[signatureOf[k]!]!.id;
+    }
+    for (let k = 0; k < keys.length; k++) {
+      countFacets(signatures[signatureOf[k]!]!, keys[k]!, lines[k]!);
     }
     return { signatureIds: ids, events };
+  }
+
+  /**
+   * The words seen at the variable positions of a signature that hold words
+   * rather than masked values (an enum: `CHF` 40, `JPY` 30...), counted over
+   * the lines mined (a restored miner starts from its events' counts).
+   */
+  facets(signatureId: string): SignatureFacet[] {
+    const s = this.#byId.get(signatureId);
+    return s?.facets === undefined ? [] : facetList(stateValues(s.facets));
   }
 
   /** The current template of a signature. */
@@ -255,7 +303,16 @@ export class SignatureMiner {
         for (const m of members) protosOfBucket[m]!.signature = s.index;
       }
     }
-    for (const s of touched) s.bucket.epoch++;
+    const joined = new Map<number, Proto[]>();
+    for (const p of protos) {
+      const list = joined.get(p.signature);
+      if (list) list.push(p);
+      else joined.set(p.signature, [p]);
+    }
+    for (const s of touched) {
+      s.bucket.epoch++;
+      learnFacets(s, joined.get(s.index) ?? []);
+    }
     const events: MinerEvent[] = [];
     for (const s of touched) {
       const before = previous.get(s);
@@ -329,6 +386,9 @@ export class SignatureMiner {
       tailText: first.tailText,
       weight,
       template,
+      facets: undefined,
+      lines: 0,
+      learned: undefined,
     };
     this.#signatures.push(s);
     this.#byId.set(id, s);
@@ -382,6 +442,9 @@ export class SignatureMiner {
         tailText: state.tailText,
         weight: state.weight,
         template: render(tokens, runs, state.tailText),
+        facets: facetsFromState(state),
+        lines: state.weight,
+        learned: facetsFromState(state),
       };
       this.#signatures.push(s);
       this.#byId.set(s.id, s);
@@ -397,6 +460,9 @@ export class SignatureMiner {
       s.runs = [...state.runs];
       s.weight = state.weight;
       s.template = render(s.tokens, s.runs, s.tailText);
+      s.facets = facetsFromState(state);
+      s.lines = state.weight;
+      s.learned = facetsFromState(state);
       s.bucket.epoch++;
     }
   }
@@ -484,13 +550,19 @@ function merge(s: Signature, g: GroupTemplate): boolean {
   let changed = false;
   for (let j = 0; j < s.tokens.length; j++) {
     const differs = s.tokens[j] !== g.tokens[j];
-    if (differs && s.tokens[j] !== VAR) {
+    const word = s.tokens[j]!;
+    if (differs && word !== VAR) {
       s.tokens[j] = VAR;
       changed = true;
     }
     if (g.variable[j] && differs && !s.variable[j]) {
       s.variable[j] = true;
       changed = true;
+      // Every line it had so far held the word it had here.
+      if (!word.includes(VAR)) {
+        if (s.lines > 0) s.facets = addFacet(s.facets, j, word, s.lines);
+        s.learned = addFacet(s.learned, j, word, s.weight);
+      }
     }
     if (s.runs[j] !== g.runs[j] && s.runs[j] !== 0) {
       s.runs[j] = 0;
@@ -525,7 +597,110 @@ function stateOf(s: Signature): SignatureState {
     tailKey: s.tailKey,
     tailText: s.tailText,
     weight: s.weight,
+    ...(s.learned === undefined ? {} : { values: stateValues(s.learned) }),
   };
+}
+
+/**
+ * Counts the words a skeleton holds at the signature's variable positions
+ * (masked values are not facets). `key` is the skeleton: its head's tokens
+ * joined by spaces, then the tail's key after a line break.
+ */
+function countFacets(s: Signature, key: string, lines: number): void {
+  s.lines += lines;
+  // Only positions that held words when it learned (an enum) are counted.
+  if (s.learned === undefined) return;
+  const nl = key.indexOf("\n");
+  const tokens = (nl < 0 ? key : key.slice(0, nl)).split(" ");
+  if (tokens.length !== s.tokens.length) return;
+  for (const j of s.learned.keys()) {
+    const word = tokens[j]!;
+    if (!word.includes(VAR)) s.facets = addFacet(s.facets, j, word, lines);
+  }
+}
+
+/** Adds the words of the batch's new skeletons that joined `s` (`protos`) at its variable positions to what it learned. */
+function learnFacets(s: Signature, protos: readonly Proto[]): void {
+  if (!s.variable.includes(true)) return;
+  for (const p of protos) {
+    for (let j = 0; j < s.variable.length; j++) {
+      const word = p.tokens[j];
+      if (s.variable[j] && word !== undefined && !word.includes(VAR)) {
+        s.learned = addFacet(s.learned, j, word, p.count);
+      }
+    }
+  }
+}
+
+/** Counts `lines` lines with `word` at `position`; returns the (maybe new) map. */
+function addFacet(
+  facets: Map<number, Facet> | undefined,
+  position: number,
+  word: string,
+  lines: number,
+): Map<number, Facet> {
+  facets ??= new Map();
+  let facet = facets.get(position);
+  if (facet === undefined) facets.set(position, facet = { values: new Map(), other: 0 });
+  const seen = facet.values.get(word);
+  if (seen !== undefined) facet.values.set(word, seen + lines);
+  else if (facet.values.size < MAX_FACET_VALUES) facet.values.set(word, lines);
+  else facet.other += lines;
+  return facets;
+}
+
+function stateValues(
+  facets: Map<number, Facet>,
+): [number, [string, number][], number][] {
+  return [...facets].sort((a, b) => a[0] - b[0]).map(([position, f]) => [
+    position,
+    [...f.values].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+    f.other,
+  ]);
+}
+
+function facetsFromState(state: SignatureState): Map<number, Facet> | undefined {
+  if (state.values === undefined) return undefined;
+  const facets = new Map<number, Facet>();
+  for (const [position, values, other] of state.values) {
+    facets.set(position, { values: new Map(values.map(([w, n]) => [w, n])), other });
+  }
+  return facets;
+}
+
+function facetList(
+  values: readonly (readonly [number, readonly (readonly [string, number])[], number])[],
+): SignatureFacet[] {
+  return values.map(([position, words, other]) => ({
+    position,
+    values: words.map(([value, count]) => ({ value, count })),
+    other,
+  }));
+}
+
+/**
+ * The facets a miner event's state carries (the words seen at its variable
+ * positions when it was emitted), for projections that read the events.
+ *
+ * @example
+ * ```ts
+ * import { facetsOf, SignatureMiner } from "./miner.ts";
+ * import assert from "node:assert/strict";
+ * const { events } = new SignatureMiner().mine([
+ *   "Capture aborted after scale mismatch for CHF",
+ *   "Capture aborted after scale mismatch for JPY",
+ *   "Capture aborted after scale mismatch for CHF",
+ * ]);
+ * assert.deepEqual(facetsOf(events[0]!.data.state), [{
+ *   position: 6,
+ *   values: [{ value: "CHF", count: 2 }, { value: "JPY", count: 1 }],
+ *   other: 0,
+ * }]);
+ * ```
+ */
+export function facetsOf(state: unknown): SignatureFacet[] {
+  const values = parseState(state).values;
+  return values === undefined ? [] : facetList(values);
 }
 
 function parseState(state: unknown): SignatureState {

@@ -30,7 +30,15 @@
  *
  * @module
  */
-export { DEFAULT_MINER_CONFIG, mineCorpus, type MinerConfig, SignatureMiner } from "./miner.ts";
+export {
+  DEFAULT_MINER_CONFIG,
+  facetsOf,
+  MAX_FACET_VALUES,
+  mineCorpus,
+  type MinerConfig,
+  type SignatureFacet,
+  SignatureMiner,
+} from "./miner.ts";
 export {
   type HeaderModel,
   type HeaderOptions,

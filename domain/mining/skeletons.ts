@@ -29,9 +29,9 @@ const SKELETON = new Skeleton();
  * ```ts
  * import { skeletonsOf } from "./skeletons.ts";
  * import assert from "node:assert/strict";
- * const batch = skeletonsOf(["took 35 ms", "disk full", "took 120 ms"]);
- * assert.deepEqual(batch.keys, ["took <*> ms", "disk full"]);
- * assert.deepEqual(batch.examples, ["took 35 ms", "disk full"]);
+ * const batch = skeletonsOf(["took 35 tries", "disk full", "took 120 tries"]);
+ * assert.deepEqual(batch.keys, ["took <*> tries", "disk full"]);
+ * assert.deepEqual(batch.examples, ["took 35 tries", "disk full"]);
  * assert.deepEqual([...batch.skeletonOf], [0, 1, 0]);
  * ```
  */

@@ -10,12 +10,14 @@ import { ingestBenches } from "./ingest_bench.ts";
 import { issueBenches } from "./issue_bench.ts";
 import { queryBenches } from "./query_bench.ts";
 import { miningBenches } from "./mining_bench.ts";
+import { rareErrorBenches } from "./rare_errors_bench.ts";
 import { simulateBenches } from "./simulate_bench.ts";
 import { robustBenches } from "./robust_bench.ts";
 
 const ALL: readonly Bench[] = [
   ...ingestBenches,
   ...miningBenches,
+  ...rareErrorBenches,
   ...correlationBenches,
   ...impactBenches,
   ...issueBenches,
