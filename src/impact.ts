@@ -113,6 +113,40 @@ export class ImpactService implements ImpactApi {
 
   /** Every attributed customer a signature hit, heaviest first, and what is unattributed. */
   affected(signatureId: string): { affected: AffectedCustomer[]; unattributed: number } {
+    return this.affectedOf([signatureId]);
+  }
+
+  /**
+   * The customers and impact of several signatures taken together (one
+   * issue's), kept like `affectedSummary`; `severityNumber` is the issue's.
+   */
+  issueSummary(
+    signatureIds: readonly string[],
+    severityNumber: number,
+  ): { affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number } {
+    let origins = 0;
+    for (const id of signatureIds) {
+      origins += this.#reader.get<CatalogEntry>(TABLES.signatures, [id])?.origins ?? 0;
+    }
+    const key = `${Math.floor(this.asOf() / HOUR_MS)}/${origins}/${directoryVersion(this.#reader)}`;
+    const cacheKey = `issue:${signatureIds.join(",")}`;
+    const cached = this.#summaries.get(cacheKey);
+    if (cached?.key === key) return cached;
+    const affected = this.affectedOf(signatureIds).affected;
+    const summary = {
+      key,
+      affected,
+      customers: new Set(affected.map((a) => a.customer)),
+      impact: impactOf(severityNumber, affected, this.#attribution.customerCount()).score,
+    };
+    this.#summaries.set(cacheKey, summary);
+    return summary;
+  }
+
+  /** Every attributed customer any of the signatures hit, heaviest first, and what is unattributed. */
+  affectedOf(
+    signatureIds: readonly string[],
+  ): { affected: AffectedCustomer[]; unattributed: number } {
     const directory = this.#attribution.directory();
     const byCustomer = new Map<string, {
       count: number;
@@ -122,11 +156,10 @@ export class ImpactService implements ImpactApi {
       versions: Map<string, { count: number; firstSeen: number }>;
     }>();
     let unattributed = 0;
-    for (
-      const { key, value } of this.#reader.range<OriginTally>(TABLES.byOrigin, {
-        prefix: [signatureId],
-      })
-    ) {
+    const tallies = signatureIds.flatMap((signatureId) => [
+      ...this.#reader.range<OriginTally>(TABLES.byOrigin, { prefix: [signatureId] }),
+    ]);
+    for (const { key, value } of tallies) {
       const environment = String(key[3]);
       const customer = directory.customerOf(String(key[1]), String(key[2]), environment);
       if (customer === null) {

@@ -28,6 +28,8 @@ import { Attribution } from "./customers/attribution.ts";
 import { CustomerService } from "./customers/service.ts";
 import { customerProjection } from "./projections/customers.ts";
 import { issueProjection } from "./projections/issues.ts";
+import { asOfProjection } from "./projections/as_of.ts";
+import { issueGroupProjection } from "./projections/issue_groups.ts";
 
 export interface LoupeDeps {
   readonly store: EventStore;
@@ -44,6 +46,8 @@ export const PROJECTIONS: readonly Projection[] = [
   customerProjection,
   issueProjection,
   ...TICKET_PROJECTIONS,
+  asOfProjection,
+  issueGroupProjection,
 ];
 
 /** The application: ingest, projections kept up to date, and the queries on them. */

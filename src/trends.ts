@@ -1,6 +1,7 @@
 import {
   classifyTrend,
   TREND_HISTORY_HOURS,
+  type TrendVerdict,
   type VersionVerdict,
   versionVerdict,
 } from "../domain/trends/mod.ts";
@@ -149,17 +150,24 @@ export class TrendService implements TrendApi {
    * environment's other records name.
    */
   versions(signatureId: string): VersionVerdict {
+    return this.versionsOf([signatureId]);
+  }
+
+  /** The version verdict of several signatures taken together: one issue's. */
+  versionsOf(signatureIds: readonly string[]): VersionVerdict {
     const counts = new Map<string, number>();
-    for (
-      const { key, value } of this.#reader.range<number>(TABLES.versionTotals, {
-        prefix: [signatureId],
-      })
-    ) {
-      const version = String(key[1]);
-      if (version !== "") counts.set(version, value);
-    }
-    for (const [version, n] of this.#inferredVersions(signatureId)) {
-      counts.set(version, (counts.get(version) ?? 0) + n);
+    for (const signatureId of signatureIds) {
+      for (
+        const { key, value } of this.#reader.range<number>(TABLES.versionTotals, {
+          prefix: [signatureId],
+        })
+      ) {
+        const version = String(key[1]);
+        if (version !== "") counts.set(version, (counts.get(version) ?? 0) + value);
+      }
+      for (const [version, n] of this.#inferredVersions(signatureId)) {
+        counts.set(version, (counts.get(version) ?? 0) + n);
+      }
     }
     const rates = [...counts].map(([version, count]) => ({
       version,
@@ -172,6 +180,26 @@ export class TrendService implements TrendApi {
       if (version !== "" && !counts.has(version)) rates.push({ version, count: 0, traffic: value });
     }
     return versionVerdict(rates);
+  }
+
+  /** The trend of several signatures' lines taken together (one issue's), as of a time. */
+  trendOf(signatureIds: readonly string[], asOf: number): TrendVerdict {
+    const end = Math.floor(asOf / HOUR_MS) * HOUR_MS;
+    const start = end - TREND_HISTORY_HOURS * HOUR_MS;
+    const observedFrom = Math.max(start, Math.floor(this.#dataSince() / HOUR_MS) * HOUR_MS);
+    const counts = new Array<number>((end - start) / HOUR_MS).fill(0);
+    for (const signatureId of signatureIds) {
+      for (
+        const [hour, n] of hourCounts(this.#reader, TABLES.hourlyTotal, [signatureId], start, end)
+      ) {
+        counts[(hour - start) / HOUR_MS]! += n;
+      }
+    }
+    const skip = Math.max(0, (observedFrom - start) / HOUR_MS);
+    return classifyTrend(
+      { start: start + skip * HOUR_MS, counts: counts.slice(skip) },
+      { now: end },
+    );
   }
 
   /** The signature's unversioned lines, per version their origin ran when they were logged. */
