@@ -257,22 +257,31 @@ export class IssueGrouping {
         continue;
       }
       const other = this.find(owner);
-      if (other === root) continue;
+      if (other === root) {
+        // Shared with a sibling already in the issue: one more reason it belongs.
+        if (owner !== signatureId) this.#addReasons(root, [reason]);
+        continue;
+      }
       // The older issue keeps its name: a new fragment joins it, never the reverse.
       const [keep, absorbed] = state.order(other) <= state.order(root)
         ? [other, root]
         : [root, other];
       state.setParent(absorbed, keep);
-      const reasons = [...state.reasons(keep)];
-      // One reason of each kind says why; the signatures list shows the rest.
-      for (const r of [reason, ...state.reasons(absorbed)]) {
-        if (!reasons.some((known) => kindOf(known) === kindOf(r))) reasons.push(r);
-      }
-      state.setReasons(keep, reasons);
+      this.#addReasons(keep, [reason, ...state.reasons(absorbed)]);
       state.setReasons(absorbed, null);
       root = keep;
     }
     return root;
+  }
+
+  /** One reason of each kind says why; the signatures list shows the rest. */
+  #addReasons(root: string, more: readonly string[]): void {
+    const reasons = [...this.#state.reasons(root)];
+    const before = reasons.length;
+    for (const r of more) {
+      if (!reasons.some((known) => kindOf(known) === kindOf(r))) reasons.push(r);
+    }
+    if (reasons.length > before) this.#state.setReasons(root, reasons);
   }
 
   /** The root of a signature's automatic issue (itself when it was never added). */
