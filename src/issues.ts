@@ -177,7 +177,8 @@ export class IssueService implements IssueApi {
 
   issue(issueId: string, asOf?: number): IssueDetail {
     const at = asOf ?? this.asOfInfo().asOf;
-    const view = this.#view(issueId, at);
+    // A merged issue's id answers as the issue it joined.
+    const view = this.#view(resolveIssue(this.#reader, issueId), at);
     if (view === undefined) throw new LoupeError("not_found", `Cannot find issue ${issueId}`);
     const ids = view.signatures.map((s) => s.signatureId);
     return {
