@@ -18,6 +18,7 @@ import {
   TABLES,
 } from "../projections/signatures.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
+import { ISSUE_GROUP_TABLES, issueOfSignature } from "../projections/issue_groups.ts";
 
 const DAY_MS = 24 * HOUR_MS;
 /** How far back the usual rate of a signature is measured. */
@@ -153,10 +154,24 @@ export function rankCandidates(
 ): Candidate[] {
   const facts = candidateFacts(reader, attribution, ticket, window);
   const byId = new Map(facts.map((f) => [f.signatureId, f]));
-  return rankSignatures(ticketFacts(ticket, window), facts).map((scored, index) => {
+  // One candidate per issue: its best-scoring signature speaks for it, so a
+  // problem the miner split into fragments takes one place, not several.
+  const issues = new Set<string>();
+  const ranked = rankSignatures(ticketFacts(ticket, window), facts).flatMap((scored) => {
+    const issueId = reader.get(ISSUE_GROUP_TABLES.signatures, [scored.signatureId]) === undefined
+      ? null
+      : issueOfSignature(reader, scored.signatureId);
+    if (issueId !== null) {
+      if (issues.has(issueId)) return [];
+      issues.add(issueId);
+    }
+    return [{ scored, issueId }];
+  });
+  return ranked.map(({ scored, issueId }, index) => {
     const f = byId.get(scored.signatureId)!;
     return {
       ...scored,
+      issueId,
       severityNumber: f.severityNumber,
       rank: index + 1,
       linked: ticket.signatures.includes(scored.signatureId),
