@@ -69,11 +69,14 @@ export interface CustomerImpactQuery {
   /** Lowest severity number shown (default WARN, 13). */
   readonly minSeverity: number;
   readonly limit: number;
+  /** "Now" for the report's last 24 hours, last 7 days and trends (the latest trustworthy record by default). */
+  readonly asOf?: number;
 }
 
 export interface ImpactApi {
   /** Throws LoupeError not_found for an unknown signature. */
-  signatureImpact(signatureId: string): SignatureImpact;
+  /** As of the latest trustworthy record, or `asOf`. */
+  signatureImpact(signatureId: string, asOf?: number): SignatureImpact;
   /** Throws LoupeError not_found for a customer neither the directory nor the logs know. */
   customerImpact(customerId: string, query: CustomerImpactQuery): CustomerImpactReport;
 }

@@ -56,10 +56,10 @@ export class ImpactService implements ImpactApi {
     return dataAsOf(this.#reader);
   }
 
-  signatureImpact(signatureId: string): SignatureImpact {
+  signatureImpact(signatureId: string, at?: number): SignatureImpact {
     const entry = this.#entry(signatureId);
     const { affected, unattributed } = this.affected(signatureId);
-    const asOf = this.asOf();
+    const asOf = at ?? this.asOf();
     return {
       signature: { ...entry, customers: affected.length },
       asOf,
@@ -235,7 +235,7 @@ export class ImpactService implements ImpactApi {
       primaryContact: null,
       primaryEmail: null,
     };
-    const asOf = this.asOf();
+    const asOf = query.asOf ?? this.asOf();
     const tickets = indexedIds(this.#reader, "customer", customerId)
       .map((id) => this.#reader.get<Ticket>(TICKET_TABLES.tickets, [id]))
       .filter((t): t is Ticket => t !== undefined);

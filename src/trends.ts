@@ -21,6 +21,8 @@ import {
 } from "./projections/signatures.ts";
 
 const DAY_MS = 24 * HOUR_MS;
+/** Signatures the list answers for an explicit "as of": seen in the week (and a day) before it. */
+const RECENT_MS = 8 * DAY_MS;
 const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS } as const;
 /** The longest range a series answers. */
 const MAX_RANGE_MS = 366 * DAY_MS;
@@ -241,10 +243,20 @@ export class TrendService implements TrendApi {
   }
 
   /** Every signature at or above a severity seen in the last week, with its trend. */
-  trends(minSeverity: number): SignatureTrend[] {
-    return recentSignatures(this.#reader, minSeverity).map((entry) =>
-      this.trend(entry.signatureId)
-    );
+  trends(minSeverity: number, asOf?: number): SignatureTrend[] {
+    if (asOf === undefined) {
+      return recentSignatures(this.#reader, minSeverity).map((entry) =>
+        this.trend(entry.signatureId)
+      );
+    }
+    const out: SignatureTrend[] = [];
+    for (const { value } of this.#reader.range<CatalogEntry>(TABLES.signatures)) {
+      if (value.severityNumber < minSeverity || value.count === 0) continue;
+      if ((value.firstSeen ?? Infinity) > asOf) continue;
+      if ((value.lastSeen ?? -Infinity) < asOf - RECENT_MS) continue;
+      out.push(this.trend(value.signatureId, asOf));
+    }
+    return out;
   }
 
   /**

@@ -63,7 +63,7 @@ export function groupingKeys(template: string): GroupingKey[] {
   const words = tokens.filter(isWord).length;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (token === VARIABLE || !isEnumLike(token, i, tokens.length)) continue;
+    if (token === VARIABLE || !isEnumLike(token)) continue;
     if (words - (isWord(token) ? 1 : 0) < ENUM_MIN_CONSTANT_WORDS) continue;
     const masked = collapse([...tokens.slice(0, i), VARIABLE, ...tokens.slice(i + 1)]).join(" ");
     keys.push({
@@ -128,14 +128,16 @@ function isWord(token: string): boolean {
 
 /**
  * A constant that may be one value of a small set: an acronym (CHF), a
- * compound name (brand_id, password-reset, sizeEU), or the last word of the
- * line (the column, the template, the package the line is about). Short
- * lowercase words in the middle of a line ("in", "out", "not") carry meaning.
+ * compound name (brand_id, password-reset, sizeEU), or a name-like word (a
+ * provider, a column, a package). Verbs say what happened ("opened",
+ * "closed", "starting") and short words carry meaning ("in", "out", "not"):
+ * a line that differs there is another event.
  */
-function isEnumLike(token: string, index: number, length: number): boolean {
+function isEnumLike(token: string): boolean {
   if (/^[A-Z]{2,6}$/.test(token)) return true;
   if (/[_-]/.test(token) || /[a-z][A-Z]/.test(token)) return true;
-  return index === length - 1 && token.length >= 4 && /^[A-Za-z]+$/.test(token);
+  if (!/^[A-Za-z]{4,}$/.test(token)) return false;
+  return !/(ed|ing)$/i.test(token);
 }
 
 interface StackTrace {

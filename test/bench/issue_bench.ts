@@ -16,6 +16,7 @@ import { runEntry } from "../support/cli.ts";
 import { startServer } from "../support/server.ts";
 import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";
 import { replaySimulation } from "./sim_data.ts";
+import { correlationBenches } from "./correlation_bench.ts";
 
 const HOUR = 3_600_000;
 const CUSTOMERS = 60;
@@ -166,6 +167,7 @@ const grouping: Bench = {
     const given = Deno.env.get("LOUPE_BENCH_ISSUE_SIM_DIRS")?.split(/\s+/).filter((x) => x);
     const rows: BenchRow[] = [];
     const all: IncidentResult[] = [];
+    const correlations = new Map<string, number[]>();
     const runs = given ?? seeds;
     for (const run of runs) {
       let dir = run;
@@ -179,6 +181,17 @@ const grouping: Bench = {
         await replaySimulation(dir, data);
         const results = await measureGrouping(dir, data);
         all.push(...results);
+        const correlation = await correlationOn(dir, data);
+        for (const [metric, value] of Object.entries(correlation)) {
+          correlations.set(metric, [...(correlations.get(metric) ?? []), value]);
+        }
+        rows.push({
+          bench,
+          metric: `seed ${run}: correlation top-1 / top-3 on issues (strict)`,
+          value: correlation.top1,
+          unit: `/ ${correlation.top3}`,
+          note: `${correlation.tickets} tickets with a known root`,
+        });
         for (const r of results) {
           if (r.issues !== 1 || r.share < 0.99 || r.precision < 0.99 || r.recall < 0.99) {
             console.error(
@@ -255,9 +268,65 @@ const grouping: Bench = {
         ...atLeast(recall, 0.99),
       },
     );
+    const tickets = correlations.get("tickets") ?? [];
+    const pooled = (metric: string) => {
+      const total = tickets.reduce((a, b) => a + b, 0);
+      const hits = (correlations.get(metric) ?? []).reduce((a, v, i) => a + v * tickets[i]!, 0);
+      return round(total === 0 ? 0 : hits / total);
+    };
+    rows.push(
+      {
+        bench,
+        metric: "correlation top-1 on issues (strict), all runs",
+        value: pooled("top1"),
+        unit: "",
+        ...atLeast(pooled("top1"), 0.8),
+        note: `${tickets.reduce((a, b) => a + b, 0)} tickets`,
+      },
+      {
+        bench,
+        metric: "correlation top-3 on issues (strict), all runs",
+        value: pooled("top3"),
+        unit: "",
+        ...atLeast(pooled("top3"), 0.95),
+      },
+    );
     return rows;
   },
 };
+
+/** The correlation-quality bench on a store that already holds the simulator output. */
+async function correlationOn(
+  simDir: string,
+  data: string,
+): Promise<{ tickets: number; top1: number; top3: number }> {
+  const before = {
+    dir: Deno.env.get("LOUPE_BENCH_SIM_DIR"),
+    data: Deno.env.get("LOUPE_BENCH_SIM_DATA"),
+  };
+  Deno.env.set("LOUPE_BENCH_SIM_DIR", simDir);
+  Deno.env.set("LOUPE_BENCH_SIM_DATA", data);
+  try {
+    const quality = correlationBenches.find((b) => b.name === "correlation-quality")!;
+    const rows = await quality.run();
+    const value = (metric: string) => rows.find((r) => r.metric === metric)?.value ?? NaN;
+    return {
+      tickets: value("tickets with a known root"),
+      top1: value("top-1 on issues (strict)"),
+      top3: value("top-3 on issues (strict)"),
+    };
+  } finally {
+    for (
+      const [name, value] of [["LOUPE_BENCH_SIM_DIR", before.dir], [
+        "LOUPE_BENCH_SIM_DATA",
+        before.data,
+      ]]
+    ) {
+      if (value === undefined) Deno.env.delete(name!);
+      else Deno.env.set(name!, value);
+    }
+  }
+}
 
 interface IncidentResult {
   readonly id: string;
