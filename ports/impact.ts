@@ -33,6 +33,8 @@ export interface TrendView {
 /** One signature as it hits one customer. */
 export interface CustomerIssue {
   readonly signatureId: string;
+  /** The issue the signature is part of (null before the issue grouping has seen it). */
+  readonly issueId?: string | null;
   readonly template: string;
   readonly severityNumber: number;
   readonly count: number;

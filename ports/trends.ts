@@ -23,6 +23,8 @@ export interface Series {
 
 export interface SignatureTrend {
   readonly signatureId: string;
+  /** The issue the signature is part of (null before the issue grouping has seen it). */
+  readonly issueId?: string | null;
   readonly template: string;
   readonly severityNumber: number;
   readonly asOf: number;

@@ -18,6 +18,7 @@ import { type AttributedOrigin, type Attribution, originKey } from "./customers/
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
 import { directoryVersion } from "./projections/customers.ts";
 import { hourCounts } from "./projections/hour_rows.ts";
+import { ISSUE_GROUP_TABLES, issueOfSignature } from "./projections/issue_groups.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -248,6 +249,9 @@ export class ImpactService implements ImpactApi {
       const summary = this.affectedSummary(signatureId);
       issues.push({
         signatureId,
+        issueId: this.#reader.get(ISSUE_GROUP_TABLES.signatures, [signatureId]) === undefined
+          ? null
+          : issueOfSignature(this.#reader, signatureId),
         template: entry.template,
         severityNumber: entry.severityNumber,
         count: own.count,

@@ -11,6 +11,7 @@ import type { ProjectionStore } from "../ports/projection_store.ts";
 import { type Attribution, originKey } from "./customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
 import { hourCounts } from "./projections/hour_rows.ts";
+import { ISSUE_GROUP_TABLES, issueOfSignature } from "./projections/issue_groups.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -135,6 +136,9 @@ export class TrendService implements TrendApi {
     );
     const trend: SignatureTrend = {
       signatureId,
+      issueId: this.#reader.get(ISSUE_GROUP_TABLES.signatures, [signatureId]) === undefined
+        ? null
+        : issueOfSignature(this.#reader, signatureId),
       template: entry.template,
       severityNumber: entry.severityNumber,
       asOf: now,

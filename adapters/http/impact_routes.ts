@@ -148,6 +148,7 @@ function ticketRefJson(t: TicketSummary) {
 function issueJson(issue: CustomerIssue) {
   return {
     signature_id: issue.signatureId,
+    issue_id: issue.issueId ?? null,
     template: issue.template,
     severity: severityTextOf(issue.severityNumber),
     count: issue.count,

@@ -101,6 +101,7 @@ export function trendRoutes(api: TrendApi): Hono {
 export function trendJson(view: SignatureTrend) {
   return {
     signature_id: view.signatureId,
+    issue_id: view.issueId ?? null,
     template: view.template,
     severity: severityTextOf(view.severityNumber),
     as_of: iso(view.asOf),
