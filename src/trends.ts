@@ -116,7 +116,8 @@ export class TrendService implements TrendApi {
     const now = asOf ?? this.asOf();
     if (asOf === undefined) {
       const cached = this.#cached().get(signatureId);
-      if (cached !== undefined) return cached;
+      // The issue is read fresh: a person's merge must show before the next hour of data.
+      if (cached !== undefined) return { ...cached, issueId: this.#issueOf(signatureId) };
     }
     // Complete hours only: the one under way is not over yet.
     const end = Math.floor(now / HOUR_MS) * HOUR_MS;
@@ -136,9 +137,7 @@ export class TrendService implements TrendApi {
     );
     const trend: SignatureTrend = {
       signatureId,
-      issueId: this.#reader.get(ISSUE_GROUP_TABLES.signatures, [signatureId]) === undefined
-        ? null
-        : issueOfSignature(this.#reader, signatureId),
+      issueId: this.#issueOf(signatureId),
       template: entry.template,
       severityNumber: entry.severityNumber,
       asOf: now,
@@ -272,6 +271,12 @@ export class TrendService implements TrendApi {
     const at = Math.floor(this.asOf() / HOUR_MS);
     if (this.#cache?.at !== at) this.#cache = { at, trends: new Map() };
     return this.#cache.trends;
+  }
+
+  #issueOf(signatureId: string): string | null {
+    return this.#reader.get(ISSUE_GROUP_TABLES.signatures, [signatureId]) === undefined
+      ? null
+      : issueOfSignature(this.#reader, signatureId);
   }
 
   #dataSince(): number {
