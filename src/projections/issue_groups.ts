@@ -3,6 +3,7 @@ import type { ProjectionReader, ProjectionWriter } from "../../ports/projection_
 import type { IssueCorrection, LogBatchIngestedData } from "../../domain/events.ts";
 import type { MinerEvent } from "../../domain/mining/miner_events.ts";
 import { type GroupingState, IssueGrouping } from "../../domain/issues/grouping.ts";
+import { ISSUE_MIN_SEVERITY } from "../../domain/issues/detect.ts";
 import type { Projection } from "./projection.ts";
 
 export const ISSUE_GROUP_TABLES = {
@@ -198,6 +199,8 @@ class FacetDelta {
 
   add(event: StoredEvent<string, LogBatchIngestedData>, tx: ProjectionWriter): void {
     for (const record of event.data.records) {
+      // Issues are WARN and above: INFO and DEBUG lines are not read for facets.
+      if (record.severityNumber < ISSUE_MIN_SEVERITY) continue;
       const { signatureId } = record;
       let seen = this.#seen.get(signatureId);
       if (seen === undefined) {
