@@ -28,6 +28,8 @@ export const OUTLIER_GAP_MS = 24 * 3_600_000;
 /** ...if they are a handful: at most this many, or this share of all records. */
 export const OUTLIER_MAX_RECORDS = 5;
 export const OUTLIER_MAX_SHARE = 0.001;
+/** ...and the rest outweighs them this many times: in a store of a few records, none stands out. */
+export const OUTLIER_MIN_BODY_RATIO = 20;
 
 /**
  * The latest record time, leaving out a handful of records that stand apart
@@ -59,7 +61,8 @@ export function trustworthyAsOf(hours: readonly HourCount[]): AsOf {
     tail += hours[i]!.count;
     if (tail > allowed) break;
     // The records from hour i on are few and apart: all of them are outliers.
-    if (hours[i]!.hour - (hours[i - 1]!.hour + 3_600_000) >= OUTLIER_GAP_MS) cut = i;
+    const apart = hours[i]!.hour - (hours[i - 1]!.hour + 3_600_000) >= OUTLIER_GAP_MS;
+    if (apart && total - tail >= OUTLIER_MIN_BODY_RATIO * tail) cut = i;
   }
   let outliers = 0;
   let latestOutlier: number | null = null;

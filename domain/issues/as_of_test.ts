@@ -5,7 +5,7 @@ import { type HourCount, OUTLIER_GAP_MS, trustworthyAsOf } from "./mod.ts";
 const HOUR = 3_600_000;
 
 /** A steady stretch of data: every hour has records. */
-const body = fc.array(fc.integer({ min: 1, max: 500 }), { minLength: 24, maxLength: 24 * 20 })
+const body = fc.array(fc.integer({ min: 5, max: 500 }), { minLength: 24, maxLength: 24 * 20 })
   .map((counts) =>
     counts.map((count, i): HourCount => ({ hour: i * HOUR, count, latest: i * HOUR + 59_000 }))
   );
@@ -50,4 +50,9 @@ Deno.test("data that really goes on after a quiet day moves as of", () => {
     latestOutlier: null,
   });
   assert.equal(trustworthyAsOf([]).asOf, 0);
+  const few: HourCount[] = [
+    { hour: 0, count: 2, latest: 10 },
+    { hour: 72 * HOUR, count: 1, latest: 72 * HOUR + 7 },
+  ];
+  assert.equal(trustworthyAsOf(few).asOf, 72 * HOUR + 7, "in three records none stands out");
 });
