@@ -128,14 +128,16 @@ function isWord(token: string): boolean {
 
 /**
  * A constant that may be one value of a small set: an acronym (CHF), a
- * compound name (brand_id, password-reset, sizeEU), or a name-like word (a
- * provider, a column, a package). Verbs say what happened ("opened",
+ * compound or dotted name (brand_id, password-reset, sizeEU, checkout.com,
+ * com.acme.billing), or a name-like word (a provider, a column). Verbs say what happened ("opened",
  * "closed", "starting") and short words carry meaning ("in", "out", "not"):
  * a line that differs there is another event.
  */
 function isEnumLike(token: string): boolean {
   if (/^[A-Z]{2,6}$/.test(token)) return true;
   if (/[_-]/.test(token) || /[a-z][A-Z]/.test(token)) return true;
+  // A dotted name: a host, a package, a provider's domain.
+  if (/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+$/.test(token)) return true;
   if (!/^[A-Za-z]{4,}$/.test(token)) return false;
   return !/(ed|ing)$/i.test(token);
 }

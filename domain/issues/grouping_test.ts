@@ -24,6 +24,19 @@ Deno.test("one problem's fragments are one issue: literal ids, currencies, with 
   assert.match(why, /same message template "Payment capture for order <\*> aborted/);
 });
 
+Deno.test("a dotted name is one value of an event: a provider's domain, a package", () => {
+  const { issueOf } = groupSignatures([
+    {
+      signatureId: "a",
+      template: "Refund <*> was sent twice to checkout.com after a timeout retry",
+    },
+    { signatureId: "b", template: "Refund <*> was sent twice to mollie after a timeout retry" },
+    { signatureId: "c", template: "Refund <*> was sent twice to <*> after a timeout retry" },
+  ]);
+  assert.equal(issueOf.get("b"), "a");
+  assert.equal(issueOf.get("c"), "a");
+});
+
 Deno.test("the same exception and frames are one issue with or without the message line", () => {
   const { issueOf } = groupSignatures([
     { signatureId: "a", template: "Capture failed" + TRACE },
