@@ -96,3 +96,34 @@ export type IngestEvent = MinerEvent | LogBatchIngested;
 
 /** The stream all ingest batches and what the miner learns from them go to. */
 export const INGEST_STREAM = "ingest";
+
+/** The stream a person's corrections of the automatic issue grouping go to. */
+export const ISSUES_STREAM = "issues";
+
+/** A person said these issues are one problem: `merged` join `issueId`. */
+export type IssuesMerged = {
+  readonly type: "IssuesMerged";
+  readonly data: {
+    readonly issueId: string;
+    readonly merged: readonly string[];
+    readonly by: string | null;
+    readonly at: number;
+  };
+};
+
+/**
+ * A person said an issue holds more than one problem: the signatures named
+ * leave it (back to the issue they were merged from, or into one of their
+ * own); none named undoes every merge into it.
+ */
+export type IssueSplit = {
+  readonly type: "IssueSplit";
+  readonly data: {
+    readonly issueId: string;
+    readonly signatureIds: readonly string[];
+    readonly by: string | null;
+    readonly at: number;
+  };
+};
+
+export type IssueCorrection = IssuesMerged | IssueSplit;

@@ -80,6 +80,8 @@ export interface CustomerCount {
 }
 
 export interface SignatureDetail extends SignatureSummary {
+  /** The issue it is part of (null before the issue grouping has seen it). */
+  readonly issueId?: string | null;
   readonly examples: readonly ExampleLine[];
   readonly byCustomer: readonly CustomerCount[];
 }

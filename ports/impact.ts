@@ -33,6 +33,8 @@ export interface TrendView {
 /** One signature as it hits one customer. */
 export interface CustomerIssue {
   readonly signatureId: string;
+  /** The issue the signature is part of (null before the issue grouping has seen it). */
+  readonly issueId?: string | null;
   readonly template: string;
   readonly severityNumber: number;
   readonly count: number;
@@ -69,11 +71,14 @@ export interface CustomerImpactQuery {
   /** Lowest severity number shown (default WARN, 13). */
   readonly minSeverity: number;
   readonly limit: number;
+  /** "Now" for the report's last 24 hours, last 7 days and trends (the latest trustworthy record by default). */
+  readonly asOf?: number;
 }
 
 export interface ImpactApi {
   /** Throws LoupeError not_found for an unknown signature. */
-  signatureImpact(signatureId: string): SignatureImpact;
+  /** As of the latest trustworthy record, or `asOf`. */
+  signatureImpact(signatureId: string, asOf?: number): SignatureImpact;
   /** Throws LoupeError not_found for a customer neither the directory nor the logs know. */
   customerImpact(customerId: string, query: CustomerImpactQuery): CustomerImpactReport;
 }

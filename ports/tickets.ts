@@ -192,6 +192,8 @@ export interface CandidateStats {
 }
 
 export interface Candidate extends ScoredSignature {
+  /** The issue it stands for: candidates are one per issue. */
+  readonly issueId?: string | null;
   readonly severityNumber: number;
   readonly rank: number;
   readonly linked: boolean;

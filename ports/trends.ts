@@ -23,6 +23,8 @@ export interface Series {
 
 export interface SignatureTrend {
   readonly signatureId: string;
+  /** The issue the signature is part of (null before the issue grouping has seen it). */
+  readonly issueId?: string | null;
   readonly template: string;
   readonly severityNumber: number;
   readonly asOf: number;
@@ -35,7 +37,8 @@ export interface TrendApi {
   asOf(): number;
   /** Throws LoupeError not_found for an unknown signature, bad_request for a range over a year. */
   series(signatureId: string, query: SeriesQuery): Series;
-  trend(signatureId: string): SignatureTrend;
-  /** Every signature at or above a severity seen in the last week, with its trend. */
-  trends(minSeverity: number): SignatureTrend[];
+  /** As of the latest trustworthy record, or `asOf`. */
+  trend(signatureId: string, asOf?: number): SignatureTrend;
+  /** Every signature at or above a severity seen in the last week (before `asOf`), with its trend. */
+  trends(minSeverity: number, asOf?: number): SignatureTrend[];
 }

@@ -18,6 +18,7 @@ import { type AttributedOrigin, type Attribution, originKey } from "./customers/
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
 import { directoryVersion } from "./projections/customers.ts";
 import { hourCounts } from "./projections/hour_rows.ts";
+import { ISSUE_GROUP_TABLES, issueOfSignature } from "./projections/issue_groups.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -56,10 +57,10 @@ export class ImpactService implements ImpactApi {
     return dataAsOf(this.#reader);
   }
 
-  signatureImpact(signatureId: string): SignatureImpact {
+  signatureImpact(signatureId: string, at?: number): SignatureImpact {
     const entry = this.#entry(signatureId);
     const { affected, unattributed } = this.affected(signatureId);
-    const asOf = this.asOf();
+    const asOf = at ?? this.asOf();
     return {
       signature: { ...entry, customers: affected.length },
       asOf,
@@ -113,6 +114,40 @@ export class ImpactService implements ImpactApi {
 
   /** Every attributed customer a signature hit, heaviest first, and what is unattributed. */
   affected(signatureId: string): { affected: AffectedCustomer[]; unattributed: number } {
+    return this.affectedOf([signatureId]);
+  }
+
+  /**
+   * The customers and impact of several signatures taken together (one
+   * issue's), kept like `affectedSummary`; `severityNumber` is the issue's.
+   */
+  issueSummary(
+    signatureIds: readonly string[],
+    severityNumber: number,
+  ): { affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number } {
+    let origins = 0;
+    for (const id of signatureIds) {
+      origins += this.#reader.get<CatalogEntry>(TABLES.signatures, [id])?.origins ?? 0;
+    }
+    const key = `${Math.floor(this.asOf() / HOUR_MS)}/${origins}/${directoryVersion(this.#reader)}`;
+    const cacheKey = `issue:${signatureIds.join(",")}`;
+    const cached = this.#summaries.get(cacheKey);
+    if (cached?.key === key) return cached;
+    const affected = this.affectedOf(signatureIds).affected;
+    const summary = {
+      key,
+      affected,
+      customers: new Set(affected.map((a) => a.customer)),
+      impact: impactOf(severityNumber, affected, this.#attribution.customerCount()).score,
+    };
+    this.#summaries.set(cacheKey, summary);
+    return summary;
+  }
+
+  /** Every attributed customer any of the signatures hit, heaviest first, and what is unattributed. */
+  affectedOf(
+    signatureIds: readonly string[],
+  ): { affected: AffectedCustomer[]; unattributed: number } {
     const directory = this.#attribution.directory();
     const byCustomer = new Map<string, {
       count: number;
@@ -122,11 +157,10 @@ export class ImpactService implements ImpactApi {
       versions: Map<string, { count: number; firstSeen: number }>;
     }>();
     let unattributed = 0;
-    for (
-      const { key, value } of this.#reader.range<OriginTally>(TABLES.byOrigin, {
-        prefix: [signatureId],
-      })
-    ) {
+    const tallies = signatureIds.flatMap((signatureId) => [
+      ...this.#reader.range<OriginTally>(TABLES.byOrigin, { prefix: [signatureId] }),
+    ]);
+    for (const { key, value } of tallies) {
       const environment = String(key[3]);
       const customer = directory.customerOf(String(key[1]), String(key[2]), environment);
       if (customer === null) {
@@ -202,7 +236,7 @@ export class ImpactService implements ImpactApi {
       primaryContact: null,
       primaryEmail: null,
     };
-    const asOf = this.asOf();
+    const asOf = query.asOf ?? this.asOf();
     const tickets = indexedIds(this.#reader, "customer", customerId)
       .map((id) => this.#reader.get<Ticket>(TICKET_TABLES.tickets, [id]))
       .filter((t): t is Ticket => t !== undefined);
@@ -215,6 +249,9 @@ export class ImpactService implements ImpactApi {
       const summary = this.affectedSummary(signatureId);
       issues.push({
         signatureId,
+        issueId: this.#reader.get(ISSUE_GROUP_TABLES.signatures, [signatureId]) === undefined
+          ? null
+          : issueOfSignature(this.#reader, signatureId),
         template: entry.template,
         severityNumber: entry.severityNumber,
         count: own.count,

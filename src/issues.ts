@@ -1,49 +1,163 @@
-import { ISSUE_MIN_SEVERITY } from "../domain/issues/mod.ts";
+import {
+  type AsOf,
+  ISSUE_MIN_SEVERITY,
+  lifecycleOf,
+  type OriginLines,
+  type UpgradeVerdict,
+  upgradeVerdict,
+  type UpgradeWindow,
+} from "../domain/issues/mod.ts";
+import {
+  type IssueCorrection,
+  ISSUES_STREAM,
+  type IssuesMerged,
+  type IssueSplit,
+} from "../domain/events.ts";
 import { type Priority, rankPriorities, type SupportCost } from "../domain/priorities/mod.ts";
 import type { Ticket } from "../domain/tickets/mod.ts";
 import { isOpenStatus } from "../domain/tickets/mod.ts";
+import type { Clock } from "../ports/clock.ts";
 import { LoupeError } from "../ports/errors.ts";
-import type { IssueApi, IssueQuery, IssueView } from "../ports/issues.ts";
+import type { EventStore } from "../ports/event_store.ts";
+import type {
+  IssueApi,
+  IssueCorrectionReceipt,
+  IssueDetail,
+  IssueDetection,
+  IssueFacet,
+  IssueQuery,
+  IssueSignature,
+  IssueView,
+} from "../ports/issues.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
 import type { Attribution } from "./customers/attribution.ts";
 import type { ImpactService } from "./impact.ts";
+import { asOfInfo } from "./projections/as_of.ts";
+import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
+import { hourCounts } from "./projections/hour_rows.ts";
+import {
+  autoIssueId,
+  baseIssueOf,
+  type Facet,
+  firstLineTokens,
+  ISSUE_GROUP_TABLES,
+  resolveIssue,
+} from "./projections/issue_groups.ts";
 import { type DetectedIssue, ISSUE_TABLES } from "./projections/issues.ts";
-import { type CatalogEntry, HOUR_MS, TABLES } from "./projections/signatures.ts";
+import {
+  type CatalogEntry,
+  dataAsOf,
+  HOUR_MS,
+  type IngestTotals,
+  type OriginTally,
+  TABLES,
+} from "./projections/signatures.ts";
 import { summaryOf, TICKET_TABLES } from "./projections/tickets.ts";
 import type { TrendService } from "./trends.ts";
 
 const DAY_MS = 24 * HOUR_MS;
-/** Signatures ranked for engineering: seen within this long of the latest data. */
+/** Issues ranked for engineering: seen within this long of "as of". */
 const PRIORITY_WINDOW_MS = 30 * DAY_MS;
+/** Facet values listed per position. */
+const FACET_VALUES_SHOWN = 10;
 
-/** Detected issues with who they hit so far, and what engineering should fix first. */
+/** Writing a person's corrections: absent where the service only reads (reports). */
+export interface IssueCommands {
+  readonly store: EventStore;
+  readonly clock: Clock;
+  /** Resolves when projections include everything appended so far. */
+  readonly settled: () => Promise<void>;
+}
+
+interface IssueIndex {
+  readonly issueOf: Map<string, string>;
+  readonly members: Map<string, string[]>;
+}
+
+/**
+ * Issues: the signatures of one problem, with who they hit, how they trend,
+ * when they were detected and where they stand; and what engineering should
+ * fix first. Every answer is per issue; signatures stay reachable under it.
+ */
 export class IssueService implements IssueApi {
   readonly #reader: ProjectionStore;
   readonly #attribution: Attribution;
   readonly #impact: ImpactService;
   readonly #trends: TrendService;
+  readonly #commands: IssueCommands | undefined;
+  #index: { key: string; index: IssueIndex } | undefined;
+  #detectionCache: { count: number; bySignature: Map<string, DetectedIssue[]> } | undefined;
 
   constructor(
     reader: ProjectionStore,
     attribution: Attribution,
     impact: ImpactService,
     trends: TrendService,
+    commands?: IssueCommands,
   ) {
     this.#reader = reader;
     this.#attribution = attribution;
     this.#impact = impact;
     this.#trends = trends;
+    this.#commands = commands;
+  }
+
+  asOfInfo(): AsOf {
+    const totals = this.#reader.get<IngestTotals>(TABLES.totals, ["all"]);
+    const info = asOfInfo(this.#reader, totals?.records ?? 0);
+    return info.asOf === 0 ? { ...info, asOf: dataAsOf(this.#reader) } : info;
+  }
+
+  /** Signature -> issue and issue -> signatures, rebuilt when a signature or a correction arrives. */
+  index(): IssueIndex {
+    const key = `${this.#reader.count(ISSUE_GROUP_TABLES.signatures)}/${
+      this.#reader.get<number>(ISSUE_GROUP_TABLES.meta, ["changes"]) ?? 0
+    }`;
+    if (this.#index?.key === key) return this.#index.index;
+    const issueOf = new Map<string, string>();
+    const members = new Map<string, string[]>();
+    const resolved = new Map<string, string>();
+    for (const { key: k } of this.#reader.range(ISSUE_GROUP_TABLES.signatures)) {
+      const signatureId = String(k[0]);
+      const base = baseIssueOf(this.#reader, signatureId);
+      let issueId = resolved.get(base);
+      if (issueId === undefined) resolved.set(base, issueId = resolveIssue(this.#reader, base));
+      issueOf.set(signatureId, issueId);
+      const list = members.get(issueId);
+      if (list === undefined) members.set(issueId, [signatureId]);
+      else list.push(signatureId);
+    }
+    const index = { issueOf, members };
+    this.#index = { key, index };
+    return index;
+  }
+
+  issueOfSignature(signatureId: string): string {
+    const issueId = this.index().issueOf.get(signatureId);
+    if (issueId !== undefined) return issueId;
+    if (this.#reader.get(TABLES.signatures, [signatureId]) === undefined) {
+      throw new LoupeError("not_found", `Cannot find signature ${signatureId}`);
+    }
+    return autoIssueId(signatureId);
   }
 
   issues(query: IssueQuery): { total: number; items: IssueView[] } {
+    const asOf = query.asOf ?? this.asOfInfo().asOf;
+    const { issueOf } = this.index();
+    const seen = new Set<string>();
     const matching: IssueView[] = [];
-    const asOf = this.#impact.asOf();
     for (const { key } of this.#reader.range(ISSUE_TABLES.byTime, { reverse: true })) {
-      const issue = this.#reader.get<DetectedIssue>(ISSUE_TABLES.issues, [String(key[1])]);
-      if (issue === undefined) continue;
-      if (query.kind !== undefined && issue.kind !== query.kind) continue;
-      if (query.status !== undefined && statusOf(issue, asOf) !== query.status) continue;
-      const view = this.#view(issue, asOf);
+      if (Number(key[0]) > asOf) continue;
+      const detected = this.#reader.get<DetectedIssue>(ISSUE_TABLES.issues, [String(key[1])]);
+      if (detected === undefined) continue;
+      const issueId = issueOf.get(detected.signatureId) ?? autoIssueId(detected.signatureId);
+      if (seen.has(issueId)) continue;
+      seen.add(issueId);
+      const view = this.#view(issueId, asOf);
+      if (view === undefined || view.detection === null) continue;
+      if (view.upgradeNoise && query.includeUpgradeNoise !== true) continue;
+      if (query.kind !== undefined && view.detection.kind !== query.kind) continue;
+      if (query.status !== undefined && !statusMatches(view.status, query.status)) continue;
       if (
         query.customer !== undefined && !view.affected.some((a) => a.customer === query.customer)
       ) {
@@ -51,69 +165,429 @@ export class IssueService implements IssueApi {
       }
       matching.push(view);
     }
+    // Newest detection first; ties by id so pages never overlap.
+    matching.sort((a, b) =>
+      b.detection!.detectedAt - a.detection!.detectedAt || (a.issueId < b.issueId ? -1 : 1)
+    );
     return {
       total: matching.length,
       items: matching.slice(query.offset, query.offset + query.limit),
     };
   }
 
-  issue(issueId: string): IssueView {
-    const issue = this.#reader.get<DetectedIssue>(ISSUE_TABLES.issues, [issueId]);
-    if (issue === undefined) throw new LoupeError("not_found", `Cannot find issue ${issueId}`);
-    return this.#view(issue, this.#impact.asOf());
+  issue(issueId: string, asOf?: number): IssueDetail {
+    const at = asOf ?? this.asOfInfo().asOf;
+    // A merged issue's id answers as the issue it joined.
+    const view = this.#view(resolveIssue(this.#reader, issueId), at);
+    if (view === undefined) throw new LoupeError("not_found", `Cannot find issue ${issueId}`);
+    const ids = view.signatures.map((s) => s.signatureId);
+    return {
+      ...view,
+      facets: this.#facets(view),
+      trend: this.#trends.trendOf(ids, at),
+      versions: this.#trends.versionsOf(ids),
+    };
   }
 
-  priorities(limit: number, minSeverity = 17): { asOf: number; items: Priority[] } {
-    const asOf = this.#impact.asOf();
+  priorities(limit: number, minSeverity = 17, asOf?: number): { asOf: number; items: Priority[] } {
+    const at = asOf ?? this.asOfInfo().asOf;
+    const { members } = this.index();
     const inputs = [];
-    for (const { value: entry } of this.#reader.range<CatalogEntry>(TABLES.signatures)) {
-      if (entry.severityNumber < Math.max(minSeverity, ISSUE_MIN_SEVERITY)) continue;
-      if (entry.count === 0) continue;
-      if ((entry.lastSeen ?? -Infinity) < asOf - PRIORITY_WINDOW_MS) continue;
-      const { affected, impact } = this.#impact.affectedSummary(entry.signatureId);
-      const trend = this.#trends.trend(entry.signatureId);
+    for (const [issueId, signatureIds] of members) {
+      const entries = this.#entries(signatureIds);
+      const severityNumber = Math.max(0, ...entries.map((e) => e.severityNumber));
+      if (severityNumber < Math.max(minSeverity, ISSUE_MIN_SEVERITY)) continue;
+      const counted = entries.filter((e) => e.count > 0);
+      if (counted.length === 0) continue;
+      const firstSeen = Math.min(...counted.map((e) => e.firstSeen ?? Infinity));
+      const lastSeen = Math.max(...counted.map((e) => e.lastSeen ?? -Infinity));
+      if (firstSeen > at) continue;
+      if (lastSeen < at - PRIORITY_WINDOW_MS) continue;
+      const ids = counted.map((e) => e.signatureId);
+      if (this.#upgrade(ids).noise) continue;
+      const { affected, impact } = this.#impact.issueSummary(ids, severityNumber);
+      const trend = this.#trends.trendOf(ids, at);
+      const busiest = busiestOf(counted);
       inputs.push({
-        signatureId: entry.signatureId,
-        template: entry.template,
-        severityNumber: entry.severityNumber,
+        issueId,
+        signatures: ids.length,
+        signatureId: busiest.signatureId,
+        template: busiest.template,
+        severityNumber,
         impact,
         customers: affected.length,
-        trend: trend.trend.class,
-        trendReason: trend.trend.reason,
-        cost: supportCost(this.#linkedTickets(entry.signatureId), asOf),
+        trend: trend.class,
+        trendReason: trend.reason,
+        cost: supportCost(this.#linkedTickets(ids), at),
       });
     }
-    return { asOf, items: rankPriorities(inputs).slice(0, limit) };
+    return { asOf: at, items: rankPriorities(inputs).slice(0, limit) };
   }
 
-  #linkedTickets(signatureId: string): Ticket[] {
-    return [...this.#reader.range(TICKET_TABLES.signatureTickets, { prefix: [signatureId] })]
-      .map(({ key }) => this.#reader.get<Ticket>(TICKET_TABLES.tickets, [String(key[1])]))
+  async merge(
+    issueId: string,
+    merged: readonly string[],
+    by: string | null,
+  ): Promise<IssueCorrectionReceipt> {
+    const commands = this.#writer();
+    await commands.settled();
+    const target = this.#existing(issueId);
+    const sources = [...new Set(merged)];
+    if (sources.length === 0) {
+      throw new LoupeError("validation_failed", "Cannot merge: name the issues to merge", {
+        field: "issue_ids",
+      });
+    }
+    for (const source of sources) {
+      const into = this.#existing(source);
+      if (into === target) {
+        throw new LoupeError(
+          "conflict",
+          `Cannot merge issue ${source} into ${issueId}: it is the same issue`,
+          {
+            issue_id: source,
+          },
+        );
+      }
+    }
+    const event: IssuesMerged = {
+      type: "IssuesMerged",
+      data: { issueId: target, merged: sources, by, at: commands.clock.now() },
+    };
+    return await this.#append(event, target);
+  }
+
+  async split(
+    issueId: string,
+    signatureIds: readonly string[],
+    by: string | null,
+  ): Promise<IssueCorrectionReceipt> {
+    const commands = this.#writer();
+    await commands.settled();
+    const target = this.#existing(issueId);
+    const members = this.index().members.get(target) ?? [];
+    const named = [...new Set(signatureIds)];
+    for (const signatureId of named) {
+      if (!members.includes(signatureId)) {
+        throw new LoupeError(
+          "validation_failed",
+          `Cannot split signature ${signatureId} off issue ${target}: it is not part of it`,
+          { signature_id: signatureId },
+        );
+      }
+    }
+    if (named.length === 0) {
+      const mergedIn = [...this.#reader.range<string>(ISSUE_GROUP_TABLES.aliases)]
+        .some((a) => a.value === target);
+      if (!mergedIn) {
+        throw new LoupeError(
+          "conflict",
+          `Cannot split issue ${target}: nothing was merged into it; name the signature_ids to split off`,
+        );
+      }
+    } else if (named.length === members.length) {
+      throw new LoupeError(
+        "validation_failed",
+        `Cannot split every signature off issue ${target}: at least one must stay`,
+        { field: "signature_ids" },
+      );
+    }
+    const event: IssueSplit = {
+      type: "IssueSplit",
+      data: { issueId: target, signatureIds: named, by, at: commands.clock.now() },
+    };
+    return await this.#append(event, target);
+  }
+
+  async #append(event: IssueCorrection, issueId: string): Promise<IssueCorrectionReceipt> {
+    const commands = this.#writer();
+    const result = await commands.store.append(ISSUES_STREAM, [event], { expectedVersion: "any" });
+    await commands.settled();
+    const view = this.#view(resolveIssue(this.#reader, issueId), this.asOfInfo().asOf);
+    if (view === undefined) throw new LoupeError("not_found", `Cannot find issue ${issueId}`);
+    return { issue: view, position: result.position };
+  }
+
+  #writer(): IssueCommands {
+    if (this.#commands === undefined) {
+      throw new LoupeError("unavailable", "Cannot correct issues: this service only reads");
+    }
+    return this.#commands;
+  }
+
+  /** The issue an id names now (a merged one names the issue it joined); not_found otherwise. */
+  #existing(issueId: string): string {
+    const resolved = resolveIssue(this.#reader, issueId);
+    if (!this.index().members.has(resolved)) {
+      throw new LoupeError("not_found", `Cannot find issue ${issueId}`, { issue_id: issueId });
+    }
+    return resolved;
+  }
+
+  #entries(signatureIds: readonly string[]): CatalogEntry[] {
+    return signatureIds.map((id) => this.#reader.get<CatalogEntry>(TABLES.signatures, [id]))
+      .filter((e): e is CatalogEntry => e !== undefined);
+  }
+
+  #linkedTickets(signatureIds: readonly string[]): Ticket[] {
+    const ids = new Set<string>();
+    for (const signatureId of signatureIds) {
+      for (
+        const { key } of this.#reader.range(TICKET_TABLES.signatureTickets, {
+          prefix: [signatureId],
+        })
+      ) ids.add(String(key[1]));
+    }
+    return [...ids].sort()
+      .map((id) => this.#reader.get<Ticket>(TICKET_TABLES.tickets, [id]))
       .filter((t): t is Ticket => t !== undefined);
   }
 
-  #view(issue: DetectedIssue, asOf: number): IssueView {
-    const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [issue.signatureId]);
-    const { affected, impact } = this.#impact.affectedSummary(issue.signatureId);
+  #view(issueId: string, asOf: number): IssueView | undefined {
+    const signatureIds = this.index().members.get(issueId);
+    if (signatureIds === undefined) return undefined;
+    const entries = this.#entries(signatureIds);
+    if (entries.length === 0) return undefined;
+    const busiest = busiestOf(entries);
+    const severityNumber = Math.max(0, ...entries.map((e) => e.severityNumber));
+    const hours = this.#hours(signatureIds, asOf);
+    let count = 0;
+    for (const n of hours.values()) count += n;
+    const hourList = [...hours.keys()].sort((a, b) => a - b);
+    const firstSeen = Math.min(...entries.map((e) => e.firstSeen ?? Infinity));
+    const lastSeen = Math.min(
+      asOf,
+      Math.max(...entries.map((e) => e.lastSeen ?? -Infinity)),
+      hourList.length === 0 ? -Infinity : hourList[hourList.length - 1]! + HOUR_MS - 1,
+    );
+    const upgrade = this.#upgrade(signatureIds);
+    const { affected, impact } = this.#impact.issueSummary(signatureIds, severityNumber);
+    const signatures: IssueSignature[] = entries.map((e) => ({
+      signatureId: e.signatureId,
+      template: e.template,
+      severityNumber: e.severityNumber,
+      count: e.count,
+    })).sort((a, b) => b.count - a.count || (a.signatureId < b.signatureId ? -1 : 1));
+    const roots = new Set(signatureIds.map((id) => this.#root(id)));
+    const reasons = [...roots].flatMap((root) =>
+      this.#reader.get<string[]>(ISSUE_GROUP_TABLES.reasons, [root]) ?? []
+    );
+    const mergeReasons = [...new Set(reasons)];
+    if (roots.size > 1 || signatureIds.some((id) => baseIssueOf(this.#reader, id) !== issueId)) {
+      mergeReasons.push("merged by a person");
+    }
     return {
-      issueId: issue.issueId,
-      signatureId: issue.signatureId,
-      template: entry?.template ?? "",
-      severityNumber: entry?.severityNumber ?? 0,
-      kind: issue.kind,
-      reason: issue.reason,
-      detectedAt: issue.detectedAt,
-      lastSeen: issue.lastSeen,
-      status: statusOf(issue, asOf),
+      issueId,
+      signatureId: busiest.signatureId,
+      template: busiest.template,
+      severityNumber,
+      signatures,
+      mergeReasons,
+      count,
+      firstSeen,
+      lastSeen,
+      detection: this.#detection(signatureIds, firstSeen, asOf),
+      status: lifecycleOf(hourList, asOf),
+      upgradeNoise: upgrade.noise,
+      upgradeNote: upgrade.note,
       affected,
       impact,
-      tickets: this.#linkedTickets(issue.signatureId).map(summaryOf),
+      tickets: this.#linkedTickets(signatureIds).map(summaryOf),
+      asOf,
     };
+  }
+
+  #root(signatureId: string): string {
+    let at = signatureId;
+    for (let steps = 0; steps < 10_000; steps++) {
+      const up = this.#reader.get<{ parent: string }>(ISSUE_GROUP_TABLES.signatures, [at])
+        ?.parent;
+      if (up === undefined || up === at) return at;
+      at = up;
+    }
+    return at;
+  }
+
+  /** Hour -> lines of the issue, up to "as of". */
+  #hours(signatureIds: readonly string[], asOf: number): Map<number, number> {
+    const hours = new Map<number, number>();
+    for (const signatureId of signatureIds) {
+      for (
+        const [hour, n] of hourCounts(
+          this.#reader,
+          TABLES.hourlyTotal,
+          [signatureId],
+          undefined,
+          asOf + 1,
+        )
+      ) {
+        hours.set(hour, (hours.get(hour) ?? 0) + n);
+      }
+    }
+    return hours;
+  }
+
+  /**
+   * The issue's detection: the earliest of its signatures' detections up to
+   * "as of". A signature new in itself but of an issue seen before (one more
+   * fragment of a known problem) does not make the issue new.
+   */
+  #detection(
+    signatureIds: readonly string[],
+    firstSeen: number,
+    asOf: number,
+  ): IssueDetection | null {
+    let best: IssueDetection | null = null;
+    const issueFirstHour = Math.floor(firstSeen / HOUR_MS) * HOUR_MS;
+    const detections = this.#detections();
+    for (const signatureId of signatureIds) {
+      for (const value of detections.get(signatureId) ?? []) {
+        if (value.detectedAt > asOf) continue;
+        if (value.kind === "new" && value.detectedAt >= issueFirstHour + HOUR_MS) continue;
+        if (best === null || value.detectedAt < best.detectedAt) {
+          best = { kind: value.kind, reason: value.reason, detectedAt: value.detectedAt };
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Signature -> its detections, read again when a detection is added. */
+  #detections(): Map<string, DetectedIssue[]> {
+    const count = this.#reader.count(ISSUE_TABLES.issues);
+    if (this.#detectionCache?.count === count) return this.#detectionCache.bySignature;
+    const bySignature = new Map<string, DetectedIssue[]>();
+    for (const { value } of this.#reader.range<DetectedIssue>(ISSUE_TABLES.issues)) {
+      const list = bySignature.get(value.signatureId);
+      if (list === undefined) bySignature.set(value.signatureId, [value]);
+      else list.push(value);
+    }
+    this.#detectionCache = { count, bySignature };
+    return bySignature;
+  }
+
+  /** Whether every line of the issue fell in an upgrade window of its environment. */
+  #upgrade(signatureIds: readonly string[]): UpgradeVerdict {
+    const byOrigin = new Map<string, { key: string[]; tallies: OriginTally[]; sigs: string[] }>();
+    for (const signatureId of signatureIds) {
+      for (
+        const { key, value } of this.#reader.range<OriginTally>(TABLES.byOrigin, {
+          prefix: [signatureId],
+        })
+      ) {
+        const originKey = [String(key[1]), String(key[2]), String(key[3])];
+        const id = originKey.join("/");
+        const at = byOrigin.get(id);
+        if (at === undefined) {
+          byOrigin.set(id, { key: originKey, tallies: [value], sigs: [signatureId] });
+        } else {
+          at.tallies.push(value);
+          at.sigs.push(signatureId);
+        }
+      }
+    }
+    const lines: OriginLines[] = [];
+    const windows: UpgradeWindow[] = [];
+    for (const [origin, { key, tallies, sigs }] of byOrigin) {
+      windows.push(...this.#upgradeWindows(origin, key));
+      const hours = new Set<number>();
+      for (const signatureId of sigs) {
+        for (const [hour] of hourCounts(this.#reader, TABLES.hourly, [signatureId, ...key])) {
+          hours.add(hour);
+        }
+      }
+      lines.push({
+        origin,
+        hours: [...hours].sort((a, b) => a - b),
+        firstSeen: Math.min(...tallies.map((t) => t.firstSeen)),
+        lastSeen: Math.max(...tallies.map((t) => t.lastSeen)),
+      });
+    }
+    if (windows.length === 0) return { noise: false, note: null };
+    return upgradeVerdict(lines, windows);
+  }
+
+  /** When each version after the first began on an origin (versions a handful of stray lines name left out). */
+  #upgradeWindows(origin: string, key: readonly string[]): UpgradeWindow[] {
+    const versions = [
+      ...this.#reader.range<EnvTally>(ENVIRONMENT_TABLES.versions, { prefix: key }),
+    ].filter(({ key: k }) => String(k[3]) !== "");
+    const records = versions.reduce((sum, { value }) => sum + value.count, 0);
+    const timeline = versions
+      .filter(({ value }) => value.count >= Math.max(10, records * 0.01))
+      .map(({ key: k, value }) => ({ origin, version: String(k[3]), at: value.firstSeen }))
+      .sort((a, b) => a.at - b.at);
+    return timeline.slice(1);
+  }
+
+  /**
+   * Values at the variable positions of the issue's template: the values its
+   * lines had there, and the constants its signatures differ by at the same
+   * position (a currency the miner kept as a word).
+   */
+  #facets(view: IssueView): IssueFacet[] {
+    const shape = firstLineTokens(view.template);
+    const positions = new Map<number, Map<string, number>>();
+    const other = new Map<number, number>();
+    const add = (i: number, value: string, n: number) => {
+      let values = positions.get(i);
+      if (values === undefined) positions.set(i, values = new Map());
+      values.set(value, (values.get(value) ?? 0) + n);
+    };
+    for (const signature of view.signatures) {
+      const tokens = firstLineTokens(signature.template);
+      if (tokens.length !== shape.length) continue;
+      for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i]!;
+        if (token.includes("<*>")) {
+          const facet = this.#reader.get<Facet>(ISSUE_GROUP_TABLES.facets, [
+            signature.signatureId,
+            i,
+          ]);
+          if (facet === undefined) continue;
+          for (const [value, n] of facet.values) add(i, value, n);
+          other.set(i, (other.get(i) ?? 0) + facet.other);
+        } else if (token !== shape[i] || shape[i]!.includes("<*>")) {
+          add(i, token, signature.count);
+        } else if (positions.has(i)) add(i, token, signature.count);
+      }
+    }
+    // A constant every signature shares is no facet; one that differs among them is.
+    for (const [i, values] of positions) {
+      const constant = !shape[i]!.includes("<*>");
+      if (constant && values.size < 2) positions.delete(i);
+    }
+    for (const signature of view.signatures) {
+      const tokens = firstLineTokens(signature.template);
+      if (tokens.length !== shape.length) continue;
+      for (const [i, values] of positions) {
+        const token = tokens[i]!;
+        if (!token.includes("<*>") && token === shape[i] && !values.has(token)) {
+          values.set(token, signature.count);
+        }
+      }
+    }
+    return [...positions].sort((a, b) => a[0] - b[0]).map(([position, values]) => {
+      const sorted = [...values].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      const hidden = sorted.slice(FACET_VALUES_SHOWN).reduce((sum, [, n]) => sum + n, 0);
+      return {
+        position,
+        template: shape.map((t, i) => (i === position ? "{…}" : t)).join(" "),
+        values: sorted.slice(0, FACET_VALUES_SHOWN).map(([value, count]) => ({ value, count })),
+        other: (other.get(position) ?? 0) + hidden,
+      };
+    });
   }
 }
 
-function statusOf(issue: DetectedIssue, asOf: number): "active" | "resolved" {
-  return issue.lastSeen >= asOf - DAY_MS ? "active" : "resolved";
+function statusMatches(status: IssueView["status"], wanted: IssueView["status"]): boolean {
+  return wanted === "active" ? status !== "resolved" : status === wanted;
+}
+
+function busiestOf(entries: readonly CatalogEntry[]): CatalogEntry {
+  return [...entries].sort((a, b) =>
+    b.count - a.count || (a.signatureId < b.signatureId ? -1 : 1)
+  )[0]!;
 }
 
 /**

@@ -33,6 +33,8 @@ import { Attribution } from "./customers/attribution.ts";
 import { CustomerService } from "./customers/service.ts";
 import { customerProjection } from "./projections/customers.ts";
 import { issueProjection } from "./projections/issues.ts";
+import { asOfProjection } from "./projections/as_of.ts";
+import { issueGroupProjection } from "./projections/issue_groups.ts";
 
 export interface LoupeDeps {
   readonly store: EventStore;
@@ -50,6 +52,8 @@ export const PROJECTIONS: readonly Projection[] = [
   issueProjection,
   ...TICKET_PROJECTIONS,
   skippedEventsProjection,
+  asOfProjection,
+  issueGroupProjection,
 ];
 
 /** The application: ingest, projections kept up to date, and the queries on them. */

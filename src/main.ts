@@ -155,7 +155,13 @@ if (import.meta.main) {
   http.route("/", trendRoutes(trends));
   http.route(
     "/",
-    issueRoutes(new IssueService(projectionStore, loupe.attribution, impact, trends)),
+    issueRoutes(
+      new IssueService(projectionStore, loupe.attribution, impact, trends, {
+        store,
+        clock,
+        settled: () => loupe.settled(),
+      }),
+    ),
   );
   warmEveryHourOfData(store, projectionStore, impact, trends);
   const server = Deno.serve({

@@ -13,6 +13,7 @@ import type { QuarantinedLine } from "../domain/log_record.ts";
 import type { Origin } from "../domain/customers/mod.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "./customers/attribution.ts";
 import { hourCounts } from "./projections/hour_rows.ts";
+import { ISSUE_GROUP_TABLES, issueOfSignature } from "./projections/issue_groups.ts";
 import {
   type CatalogEntry,
   type CustomerTally,
@@ -169,6 +170,9 @@ export function signatureDetail(
   const examples = [...(reader.get<ExampleLine[]>(TABLES.examples, [signatureId]) ?? [])].reverse();
   return {
     ...entry,
+    issueId: reader.get(ISSUE_GROUP_TABLES.signatures, [signatureId]) === undefined
+      ? null
+      : issueOfSignature(reader, signatureId),
     customers: [...byCustomer.keys()].filter((c) => c !== null).length,
     examples,
     // Unattributed last among equals, then by id, so the order is stable.

@@ -16,7 +16,7 @@ import { parseCustomerCsv } from "../adapters/customers/crm_csv.ts";
 import type { ImportReceipt } from "../ports/customers.ts";
 import { directoryCustomers } from "./projections/customers.ts";
 import { customerImpactCsv, customerImpactJson } from "../adapters/http/impact_routes.ts";
-import { issueJson, prioritiesJson } from "../adapters/http/issue_routes.ts";
+import { asOfJson, issueJson, prioritiesJson } from "../adapters/http/issue_routes.ts";
 import { trendJson } from "../adapters/http/trend_routes.ts";
 import { ImpactService } from "./impact.ts";
 import { IssueService } from "./issues.ts";
@@ -255,7 +255,10 @@ async function writeReports(dir: string, projections: LmdbProjectionStore): Prom
   };
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   const { asOf, items } = issues.priorities(100);
-  await write("priorities.json", json(prioritiesJson(asOf, items)));
+  await write(
+    "priorities.json",
+    json({ ...prioritiesJson(asOf, items), ...asOfJson(issues.asOfInfo(), undefined) }),
+  );
   const detected = issues.issues({ limit: 100_000, offset: 0 });
   await write("issues.json", json({ total: detected.total, items: detected.items.map(issueJson) }));
   await write("trends.json", json({ items: trends.trends(13).map(trendJson) }));

@@ -1,6 +1,7 @@
 import {
   classifyTrend,
   TREND_HISTORY_HOURS,
+  type TrendVerdict,
   type VersionVerdict,
   versionVerdict,
 } from "../domain/trends/mod.ts";
@@ -10,6 +11,7 @@ import type { ProjectionStore } from "../ports/projection_store.ts";
 import { type Attribution, originKey } from "./customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
 import { hourCounts } from "./projections/hour_rows.ts";
+import { ISSUE_GROUP_TABLES, issueOfSignature } from "./projections/issue_groups.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -20,6 +22,8 @@ import {
 } from "./projections/signatures.ts";
 
 const DAY_MS = 24 * HOUR_MS;
+/** Signatures the list answers for an explicit "as of": seen in the week (and a day) before it. */
+const RECENT_MS = 8 * DAY_MS;
 const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS } as const;
 /** The longest range a series answers. */
 const MAX_RANGE_MS = 366 * DAY_MS;
@@ -112,7 +116,8 @@ export class TrendService implements TrendApi {
     const now = asOf ?? this.asOf();
     if (asOf === undefined) {
       const cached = this.#cached().get(signatureId);
-      if (cached !== undefined) return cached;
+      // The issue is read fresh: a person's merge must show before the next hour of data.
+      if (cached !== undefined) return { ...cached, issueId: this.#issueOf(signatureId) };
     }
     // Complete hours only: the one under way is not over yet.
     const end = Math.floor(now / HOUR_MS) * HOUR_MS;
@@ -132,6 +137,7 @@ export class TrendService implements TrendApi {
     );
     const trend: SignatureTrend = {
       signatureId,
+      issueId: this.#issueOf(signatureId),
       template: entry.template,
       severityNumber: entry.severityNumber,
       asOf: now,
@@ -149,17 +155,24 @@ export class TrendService implements TrendApi {
    * environment's other records name.
    */
   versions(signatureId: string): VersionVerdict {
+    return this.versionsOf([signatureId]);
+  }
+
+  /** The version verdict of several signatures taken together: one issue's. */
+  versionsOf(signatureIds: readonly string[]): VersionVerdict {
     const counts = new Map<string, number>();
-    for (
-      const { key, value } of this.#reader.range<number>(TABLES.versionTotals, {
-        prefix: [signatureId],
-      })
-    ) {
-      const version = String(key[1]);
-      if (version !== "") counts.set(version, value);
-    }
-    for (const [version, n] of this.#inferredVersions(signatureId)) {
-      counts.set(version, (counts.get(version) ?? 0) + n);
+    for (const signatureId of signatureIds) {
+      for (
+        const { key, value } of this.#reader.range<number>(TABLES.versionTotals, {
+          prefix: [signatureId],
+        })
+      ) {
+        const version = String(key[1]);
+        if (version !== "") counts.set(version, (counts.get(version) ?? 0) + value);
+      }
+      for (const [version, n] of this.#inferredVersions(signatureId)) {
+        counts.set(version, (counts.get(version) ?? 0) + n);
+      }
     }
     const rates = [...counts].map(([version, count]) => ({
       version,
@@ -172,6 +185,26 @@ export class TrendService implements TrendApi {
       if (version !== "" && !counts.has(version)) rates.push({ version, count: 0, traffic: value });
     }
     return versionVerdict(rates);
+  }
+
+  /** The trend of several signatures' lines taken together (one issue's), as of a time. */
+  trendOf(signatureIds: readonly string[], asOf: number): TrendVerdict {
+    const end = Math.floor(asOf / HOUR_MS) * HOUR_MS;
+    const start = end - TREND_HISTORY_HOURS * HOUR_MS;
+    const observedFrom = Math.max(start, Math.floor(this.#dataSince() / HOUR_MS) * HOUR_MS);
+    const counts = new Array<number>((end - start) / HOUR_MS).fill(0);
+    for (const signatureId of signatureIds) {
+      for (
+        const [hour, n] of hourCounts(this.#reader, TABLES.hourlyTotal, [signatureId], start, end)
+      ) {
+        counts[(hour - start) / HOUR_MS]! += n;
+      }
+    }
+    const skip = Math.max(0, (observedFrom - start) / HOUR_MS);
+    return classifyTrend(
+      { start: start + skip * HOUR_MS, counts: counts.slice(skip) },
+      { now: end },
+    );
   }
 
   /** The signature's unversioned lines, per version their origin ran when they were logged. */
@@ -213,10 +246,20 @@ export class TrendService implements TrendApi {
   }
 
   /** Every signature at or above a severity seen in the last week, with its trend. */
-  trends(minSeverity: number): SignatureTrend[] {
-    return recentSignatures(this.#reader, minSeverity).map((entry) =>
-      this.trend(entry.signatureId)
-    );
+  trends(minSeverity: number, asOf?: number): SignatureTrend[] {
+    if (asOf === undefined) {
+      return recentSignatures(this.#reader, minSeverity).map((entry) =>
+        this.trend(entry.signatureId)
+      );
+    }
+    const out: SignatureTrend[] = [];
+    for (const { value } of this.#reader.range<CatalogEntry>(TABLES.signatures)) {
+      if (value.severityNumber < minSeverity || value.count === 0) continue;
+      if ((value.firstSeen ?? Infinity) > asOf) continue;
+      if ((value.lastSeen ?? -Infinity) < asOf - RECENT_MS) continue;
+      out.push(this.trend(value.signatureId, asOf));
+    }
+    return out;
   }
 
   /**
@@ -228,6 +271,12 @@ export class TrendService implements TrendApi {
     const at = Math.floor(this.asOf() / HOUR_MS);
     if (this.#cache?.at !== at) this.#cache = { at, trends: new Map() };
     return this.#cache.trends;
+  }
+
+  #issueOf(signatureId: string): string | null {
+    return this.#reader.get(ISSUE_GROUP_TABLES.signatures, [signatureId]) === undefined
+      ? null
+      : issueOfSignature(this.#reader, signatureId);
   }
 
   #dataSince(): number {

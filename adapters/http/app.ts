@@ -256,6 +256,7 @@ export function createHttpApp(
     const detail = app.signature(c.req.param("id"));
     return c.json({
       ...signatureJson(detail),
+      issue_id: detail.issueId ?? null,
       examples: detail.examples.map(exampleJson),
       by_customer: detail.byCustomer.map(customerCountJson),
     });

@@ -15,21 +15,27 @@ import type {
 } from "../../ports/impact.ts";
 import type { TicketSummary } from "../../ports/tickets.ts";
 import { customerJsonOf } from "./customer_routes.ts";
-import { severityParam } from "../params.ts";
+import { severityParam, timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 
 const customerImpactQuery = z.object({
   min_severity: severityParam.default(13),
   limit: z.coerce.number().int().min(1).max(10_000).default(500),
   format: z.enum(["json", "csv"]).optional(),
+  as_of: timeParam.optional(),
 }).strict();
+
+const signatureImpactQuery = z.object({ as_of: timeParam.optional() }).strict();
 
 export function impactRoutes(api: ImpactApi): Hono {
   const http = new Hono();
 
   http.get(
     "/v1/signatures/:id/impact",
-    (c) => c.json(signatureImpactJson(api.signatureImpact(c.req.param("id")))),
+    (c) => {
+      const query = signatureImpactQuery.parse(c.req.query());
+      return c.json(signatureImpactJson(api.signatureImpact(c.req.param("id"), query.as_of)));
+    },
   );
 
   http.get("/v1/customers/:id/impact", (c) => {
@@ -37,6 +43,7 @@ export function impactRoutes(api: ImpactApi): Hono {
     const report = api.customerImpact(c.req.param("id"), {
       minSeverity: query.min_severity,
       limit: query.limit,
+      ...(query.as_of === undefined ? {} : { asOf: query.as_of }),
     });
     const wantsCsv = query.format === "csv" ||
       (query.format === undefined && (c.req.header("accept") ?? "").includes("text/csv"));
@@ -141,6 +148,7 @@ function ticketRefJson(t: TicketSummary) {
 function issueJson(issue: CustomerIssue) {
   return {
     signature_id: issue.signatureId,
+    issue_id: issue.issueId ?? null,
     template: issue.template,
     severity: severityTextOf(issue.severityNumber),
     count: issue.count,

@@ -1,26 +1,53 @@
-/** Detected issues and engineering priorities over HTTP. */
-import { Hono } from "hono";
+/** Issues, their detection and corrections, and engineering priorities over HTTP. */
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { severityTextOf } from "../../domain/severity.ts";
 import type { Priority } from "../../domain/priorities/mod.ts";
-import type { IssueApi, IssueView } from "../../ports/issues.ts";
-import { severityParam } from "../params.ts";
+import type { AsOf } from "../../domain/issues/as_of.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { IssueApi, IssueDetail, IssueView } from "../../ports/issues.ts";
+import { severityParam, timeParam } from "../params.ts";
+import { readBodyLimited } from "./body.ts";
 import { isoTime as iso } from "./iso_time.ts";
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
 const issueQuery = z.object({
-  status: z.enum(["active", "resolved"]).optional(),
+  status: z.enum(["new", "active", "resolved", "regressed"]).optional(),
   kind: z.enum(["new", "surge"]).optional(),
   customer: z.string().min(1).max(200).optional(),
+  as_of: timeParam.optional(),
+  include_upgrade_noise: z.enum(["true", "false"]).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 }).strict();
 
+const asOfQuery = z.object({ as_of: timeParam.optional() }).strict();
+
 const priorityQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(20),
   min_severity: severityParam.default(17),
+  as_of: timeParam.optional(),
 }).strict();
+
+const issueId = z.string().min(1).max(200);
+const by = z.string().min(1).max(200).optional();
+const mergeBody = z.object({ issue_ids: z.array(issueId).min(1).max(1000), by }).strict();
+const splitBody = z.object({ signature_ids: z.array(issueId).max(10_000).default([]), by })
+  .strict();
+
+/** Bodies of merge and split requests are a few ids: anything bigger is a mistake. */
+const MAX_CORRECTION_BYTES = 1024 * 1024;
+
+async function jsonBody(c: Context): Promise<unknown> {
+  const raw = new TextDecoder().decode(await readBodyLimited(c.req.raw, MAX_CORRECTION_BYTES));
+  if (raw.trim() === "") return {};
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new LoupeError("invalid_json", `Cannot parse JSON: ${(error as Error).message}`);
+  }
+}
 
 /** Customers listed inline per issue; the count covers all of them. */
 const CUSTOMERS_SHOWN = 50;
@@ -36,19 +63,61 @@ export function issueRoutes(api: IssueApi): Hono {
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.kind === undefined ? {} : { kind: query.kind }),
       ...(query.customer === undefined ? {} : { customer: query.customer }),
+      ...(query.as_of === undefined ? {} : { asOf: query.as_of }),
+      includeUpgradeNoise: query.include_upgrade_noise === "true",
     });
-    return c.json({ total: page.total, items: page.items.map(issueJson) });
+    return c.json({
+      ...asOfJson(api.asOfInfo(), query.as_of),
+      total: page.total,
+      items: page.items.map(issueJson),
+    });
   });
 
-  http.get("/v1/issues/:id", (c) => c.json(issueJson(api.issue(c.req.param("id")))));
+  http.get("/v1/issues/:id", (c) => {
+    const query = asOfQuery.parse(c.req.query());
+    return c.json(issueDetailJson(api.issue(c.req.param("id"), query.as_of)));
+  });
+
+  http.post("/v1/issues/:id/merge", async (c) => {
+    const body = mergeBody.parse(await jsonBody(c));
+    const receipt = await api.merge(c.req.param("id"), body.issue_ids, body.by ?? null);
+    return c.json({ position: receipt.position, issue: issueJson(receipt.issue) });
+  });
+
+  http.post("/v1/issues/:id/split", async (c) => {
+    const body = splitBody.parse(await jsonBody(c));
+    const receipt = await api.split(c.req.param("id"), body.signature_ids, body.by ?? null);
+    return c.json({ position: receipt.position, issue: issueJson(receipt.issue) });
+  });
+
+  http.get("/v1/signatures/:id/issue", (c) => {
+    const query = asOfQuery.parse(c.req.query());
+    const id = api.issueOfSignature(c.req.param("id"));
+    return c.json(issueDetailJson(api.issue(id, query.as_of)));
+  });
 
   http.get("/v1/priorities", (c) => {
     const query = priorityQuery.parse(c.req.query());
-    const { asOf, items } = api.priorities(query.limit, query.min_severity);
-    return c.json(prioritiesJson(asOf, items));
+    const { asOf, items } = api.priorities(query.limit, query.min_severity, query.as_of);
+    return c.json({
+      ...prioritiesJson(asOf, items),
+      ...asOfJson(api.asOfInfo(), query.as_of),
+    });
   });
 
   return http;
+}
+
+/** "As of" as answered, and the records left out of the latest trustworthy time. */
+export function asOfJson(info: AsOf, asked: number | undefined) {
+  return {
+    as_of: iso(asked ?? info.asOf),
+    as_of_source: asked === undefined ? "latest trustworthy record" : "as_of parameter",
+    as_of_outliers: {
+      records: info.outliers,
+      latest: info.latestOutlier === null ? null : iso(info.latestOutlier),
+    },
+  };
 }
 
 export function prioritiesJson(asOf: number, items: readonly Priority[]) {
@@ -57,6 +126,8 @@ export function prioritiesJson(asOf: number, items: readonly Priority[]) {
     items: items.map((p) => ({
       rank: p.rank,
       score: p.score,
+      issue_id: p.issueId ?? null,
+      signatures: p.signatures ?? 1,
       signature_id: p.signatureId,
       template: p.template,
       severity: severityTextOf(p.severityNumber),
@@ -81,11 +152,22 @@ export function issueJson(issue: IssueView) {
     signature_id: issue.signatureId,
     template: issue.template,
     severity: severityTextOf(issue.severityNumber),
-    kind: issue.kind,
-    reason: issue.reason,
+    kind: issue.detection?.kind ?? null,
+    reason: issue.detection?.reason ?? null,
     status: issue.status,
-    detected_at: iso(issue.detectedAt),
+    detected_at: issue.detection === null ? null : iso(issue.detection.detectedAt),
+    first_seen: iso(issue.firstSeen),
     last_seen: iso(issue.lastSeen),
+    count: issue.count,
+    upgrade_noise: issue.upgradeNoise,
+    upgrade_note: issue.upgradeNote,
+    merge_reasons: issue.mergeReasons,
+    signatures: issue.signatures.map((s) => ({
+      id: s.signatureId,
+      template: s.template,
+      severity: severityTextOf(s.severityNumber),
+      count: s.count,
+    })),
     impact: finite(issue.impact),
     customers_affected: issue.affected.length,
     customers: issue.affected.slice(0, CUSTOMERS_SHOWN).map((a) => ({
@@ -97,5 +179,37 @@ export function issueJson(issue: IssueView) {
       last_seen: iso(a.lastSeen),
     })),
     tickets: issue.tickets.map((t) => ({ id: t.ticketId, subject: t.subject, status: t.status })),
+  };
+}
+
+export function issueDetailJson(issue: IssueDetail) {
+  return {
+    ...issueJson(issue),
+    as_of: iso(issue.asOf),
+    facets: issue.facets.map((f) => {
+      const total = f.values.reduce((sum, v) => sum + v.count, 0) + f.other;
+      return {
+        position: f.position,
+        template: f.template,
+        values: f.values.map((v) => ({
+          value: v.value,
+          count: v.count,
+          share: total === 0 ? 0 : Math.round(v.count / total * 1000) / 1000,
+        })),
+        other: f.other,
+      };
+    }),
+    trend: {
+      class: issue.trend.class,
+      reason: issue.trend.reason,
+      ratio: finite(issue.trend.ratio),
+      p_value: finite(issue.trend.pValue),
+    },
+    versions: {
+      affected: issue.versions.affected,
+      introduced_in: issue.versions.introducedIn,
+      fixed_in: issue.versions.fixedIn,
+      reason: issue.versions.reason,
+    },
   };
 }

@@ -755,6 +755,7 @@ function metricsViewJson(view: MetricsView) {
 function candidateJson(candidate: Candidate) {
   return {
     signature_id: candidate.signatureId,
+    issue_id: candidate.issueId ?? null,
     template: candidate.template,
     severity: severityTextOf(candidate.severityNumber),
     score: candidate.score,

@@ -18,6 +18,7 @@ const trendQuery = z.object({
   customer: z.string().min(1).max(200).optional(),
   environment: z.string().min(1).max(200).optional(),
   version: z.string().min(1).max(200).optional(),
+  as_of: timeParam.optional(),
 }).strict();
 
 const trendsQuery = z.object({
@@ -36,6 +37,7 @@ const trendsQuery = z.object({
   severity: severityParam.default(13),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).default(0),
+  as_of: timeParam.optional(),
 }).strict();
 
 export function trendRoutes(api: TrendApi): Hono {
@@ -44,7 +46,7 @@ export function trendRoutes(api: TrendApi): Hono {
   http.get("/v1/signatures/:id/trend", (c) => {
     const query = trendQuery.parse(c.req.query());
     const id = c.req.param("id");
-    const view = api.trend(id);
+    const view = api.trend(id, query.as_of);
     const series = api.series(id, {
       bucket: query.bucket,
       ...(query.from === undefined ? {} : { from: query.from }),
@@ -80,14 +82,14 @@ export function trendRoutes(api: TrendApi): Hono {
       stable: 4,
       quiet: 5,
     };
-    const all = api.trends(query.severity)
+    const all = api.trends(query.severity, query.as_of)
       .filter((t) => query.class === undefined || query.class.includes(t.trend.class))
       .sort((a, b) =>
         order[a.trend.class] - order[b.trend.class] || a.trend.pValue - b.trend.pValue ||
         (a.signatureId < b.signatureId ? -1 : 1)
       );
     return c.json({
-      as_of: iso(api.asOf()),
+      as_of: iso(query.as_of ?? api.asOf()),
       total: all.length,
       items: all.slice(query.offset, query.offset + query.limit).map(trendJson),
     });
@@ -99,6 +101,7 @@ export function trendRoutes(api: TrendApi): Hono {
 export function trendJson(view: SignatureTrend) {
   return {
     signature_id: view.signatureId,
+    issue_id: view.issueId ?? null,
     template: view.template,
     severity: severityTextOf(view.severityNumber),
     as_of: iso(view.asOf),

@@ -1,7 +1,10 @@
 /**
- * Detected issues: a new error signature, or one surging above its own
- * baseline, as support should hear about it.
+ * Issues: the signatures of one problem grouped (explainably), when such a
+ * problem is new or surging, and the latest time the data can be trusted.
  *
  * @module
  */
 export * from "./detect.ts";
+export * from "./grouping.ts";
+export * from "./as_of.ts";
+export * from "./lifecycle.ts";

@@ -17,6 +17,10 @@ export interface SupportCost {
 }
 
 export interface PriorityInput {
+  /** The issue ranked (its busiest signature is `signatureId`), when ranking issues. */
+  readonly issueId?: string;
+  /** Signatures the issue holds (1 when ranking a signature). */
+  readonly signatures?: number;
   readonly signatureId: string;
   readonly template: string;
   readonly severityNumber: number;

@@ -11,6 +11,7 @@ import { severityTextOf } from "../../domain/severity.ts";
 import { EXAMPLES_KEPT, type RecordGroup, summarize } from "./batch_summary.ts";
 import type { Projection } from "./projection.ts";
 import { addHourCounts } from "./hour_rows.ts";
+import { asOfInfo } from "./as_of.ts";
 import type { ExampleLine, SignatureSummary } from "../../ports/application.ts";
 
 /** Counts of one signature (or one environment) as stored. */
@@ -369,9 +370,14 @@ function toExample(record: StoredRecord, batch: LogBatchIngestedData): ExampleLi
   };
 }
 
-/** Time of the latest record: "now" for questions about the data. */
+/**
+ * The latest trustworthy record time: "now" for questions about the data. A
+ * handful of records far ahead of the rest do not move it (see as_of.ts).
+ */
 export function dataAsOf(reader: ProjectionReader): number {
-  return reader.get<IngestTotals>(TABLES.totals, ["all"])?.latestRecordAt ?? 0;
+  const totals = reader.get<IngestTotals>(TABLES.totals, ["all"]);
+  if (totals?.latestRecordAt === undefined) return 0;
+  return asOfInfo(reader, totals.records).asOf || totals.latestRecordAt;
 }
 
 /** How far back the list views (trends, summaries) look for signatures still logging. */

@@ -18,6 +18,7 @@ import {
   TABLES,
 } from "../projections/signatures.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
+import { ISSUE_GROUP_TABLES, issueOfSignature } from "../projections/issue_groups.ts";
 
 const DAY_MS = 24 * HOUR_MS;
 /** How far back the usual rate of a signature is measured. */
@@ -43,7 +44,10 @@ export function ticketOrigins(attribution: Attribution, ticket: Ticket): Attribu
   return named.length > 0 ? named : attribution.originsOf(ticket.customer);
 }
 
-/** What the log side knows of every signature the ticket's environment logged in the window. */
+/**
+ * What the log side knows of every issue the ticket's environment logged in
+ * the window, each under its busiest signature there.
+ */
 export function candidateFacts(
   reader: ProjectionReader,
   attribution: Attribution,
@@ -109,22 +113,51 @@ export function candidateFacts(
     )
   );
   const totalCustomers = attribution.customerCount();
+  // One fact per issue: the lines of all its signatures together, so a
+  // problem the miner split into fragments is weighed whole.
+  const groups = new Map<string, string[]>();
+  for (const signatureId of inWindow.keys()) {
+    const issueId = reader.get(ISSUE_GROUP_TABLES.signatures, [signatureId]) === undefined
+      ? signatureId
+      : issueOfSignature(reader, signatureId);
+    const members = groups.get(issueId);
+    if (members === undefined) groups.set(issueId, [signatureId]);
+    else members.push(signatureId);
+  }
   const facts: SignatureFacts[] = [];
-  for (const [signatureId, { count, hours }] of inWindow) {
-    const entry = reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
-    if (entry === undefined) continue;
-    const envFirstSeen = firstSeenHere.get(signatureId) ?? null;
+  for (const members of groups.values()) {
+    const entries = members
+      .map((id) => ({ id, entry: reader.get<CatalogEntry>(TABLES.signatures, [id]) }))
+      .filter((m): m is { id: string; entry: CatalogEntry } => m.entry !== undefined);
+    if (entries.length === 0) continue;
+    const hours = new Map<number, number>();
+    let count = 0;
+    let countBefore = 0;
+    let envFirstSeen: number | null = null;
+    let representative = entries[0]!;
+    for (const member of entries) {
+      const own = inWindow.get(member.id)!;
+      count += own.count;
+      for (const [hour, n] of own.hours) hours.set(hour, (hours.get(hour) ?? 0) + n);
+      countBefore += before.get(member.id) ?? 0;
+      const first = firstSeenHere.get(member.id);
+      if (first !== undefined) envFirstSeen = Math.min(envFirstSeen ?? first, first);
+      const best = inWindow.get(representative.id)!.count;
+      if (own.count > best || (own.count === best && member.id < representative.id)) {
+        representative = member;
+      }
+    }
     facts.push({
-      signatureId,
-      template: entry.template,
-      severityNumber: entry.severityNumber,
-      customersAffected: attribution.affectedCount(signatureId),
+      signatureId: representative.id,
+      template: representative.entry.template,
+      severityNumber: Math.max(...entries.map((m) => m.entry.severityNumber)),
+      customersAffected: Math.max(...entries.map((m) => attribution.affectedCount(m.id))),
       totalCustomers,
       envFirstSeen,
       envDataSince: dataSince,
       countInWindow: count,
       peakHourInWindow: Math.max(...hours.values()),
-      countBefore: before.get(signatureId) ?? 0,
+      countBefore,
       beforeHours,
       restart: restartBurst(hours, upgrades),
     });
@@ -153,10 +186,24 @@ export function rankCandidates(
 ): Candidate[] {
   const facts = candidateFacts(reader, attribution, ticket, window);
   const byId = new Map(facts.map((f) => [f.signatureId, f]));
-  return rankSignatures(ticketFacts(ticket, window), facts).map((scored, index) => {
+  // One candidate per issue: its best-scoring signature speaks for it, so a
+  // problem the miner split into fragments takes one place, not several.
+  const issues = new Set<string>();
+  const ranked = rankSignatures(ticketFacts(ticket, window), facts).flatMap((scored) => {
+    const issueId = reader.get(ISSUE_GROUP_TABLES.signatures, [scored.signatureId]) === undefined
+      ? null
+      : issueOfSignature(reader, scored.signatureId);
+    if (issueId !== null) {
+      if (issues.has(issueId)) return [];
+      issues.add(issueId);
+    }
+    return [{ scored, issueId }];
+  });
+  return ranked.map(({ scored, issueId }, index) => {
     const f = byId.get(scored.signatureId)!;
     return {
       ...scored,
+      issueId,
       severityNumber: f.severityNumber,
       rank: index + 1,
       linked: ticket.signatures.includes(scored.signatureId),

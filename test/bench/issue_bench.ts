@@ -4,8 +4,19 @@
  * server over a real LMDB that holds 8 days of history for 60 customers while
  * a steady background stream keeps arriving.
  */
+import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
+import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
+import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
+import type { LogBatchIngestedData } from "../../domain/events.ts";
+import { ImpactService } from "../../src/impact.ts";
+import { IssueService } from "../../src/issues.ts";
+import { Loupe } from "../../src/loupe.ts";
+import { TrendService } from "../../src/trends.ts";
+import { runEntry } from "../support/cli.ts";
 import { startServer } from "../support/server.ts";
-import { atMost, type Bench } from "./bench_types.ts";
+import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";
+import { replaySimulation } from "./sim_data.ts";
+import { correlationBenches } from "./correlation_bench.ts";
 
 const HOUR = 3_600_000;
 const CUSTOMERS = 60;
@@ -134,4 +145,285 @@ const detection: Bench = {
   },
 };
 
-export const issueBenches: Bench[] = [detection];
+/**
+ * `issue-grouping`, strict: on simulator truth for seeds never tuned on, for
+ * every incident, the distinct issues that hold its root lines (a root line:
+ * a record whose first line the truth's root template generates), the share
+ * of its root lines in the issue holding most of them, the signatures they
+ * were mined into, and affected-customer precision and recall computed on
+ * that one issue. `LOUPE_BENCH_ISSUE_SEEDS` (default "101 202 303") and
+ * `LOUPE_BENCH_ISSUE_SIM_ARGS` (default 60 customers x 14 days x 100k
+ * events/day) size it; `LOUPE_BENCH_ISSUE_SIM_DIRS` reuses outputs.
+ */
+const grouping: Bench = {
+  name: "issue-grouping",
+  description: "per incident: issues holding its root lines, their share, customers on that issue",
+  async run() {
+    const bench = "issue-grouping";
+    const seeds = (Deno.env.get("LOUPE_BENCH_ISSUE_SEEDS") ?? "101 202 303").split(/\s+/)
+      .filter((x) => x);
+    const size = (Deno.env.get("LOUPE_BENCH_ISSUE_SIM_ARGS") ??
+      "--customers 60 --days 14 --events-per-day 100000").split(/\s+/).filter((x) => x);
+    const given = Deno.env.get("LOUPE_BENCH_ISSUE_SIM_DIRS")?.split(/\s+/).filter((x) => x);
+    const rows: BenchRow[] = [];
+    const all: IncidentResult[] = [];
+    const correlations = new Map<string, number[]>();
+    const runs = given ?? seeds;
+    for (const run of runs) {
+      let dir = run;
+      if (given === undefined) {
+        dir = await Deno.makeTempDir({ prefix: `loupe-bench-issues-sim-${run}-` });
+        const simulated = await runEntry("simulate", [...size, "--seed", run, "--out", dir]);
+        if (simulated.code !== 0) throw new Error(`simulate failed: ${simulated.stderr}`);
+      }
+      const data = await Deno.makeTempDir({ prefix: "loupe-bench-issues-data-" });
+      try {
+        await replaySimulation(dir, data);
+        const results = await measureGrouping(dir, data);
+        all.push(...results);
+        const correlation = await correlationOn(dir, data);
+        for (const [metric, value] of Object.entries(correlation)) {
+          correlations.set(metric, [...(correlations.get(metric) ?? []), value]);
+        }
+        rows.push({
+          bench,
+          metric: `seed ${run}: correlation top-1 / top-3 on issues (strict)`,
+          value: correlation.top1,
+          unit: `/ ${correlation.top3}`,
+          note: `${correlation.tickets} tickets with a known root`,
+        });
+        for (const r of results) {
+          if (r.issues !== 1 || r.share < 0.99 || r.precision < 0.99 || r.recall < 0.99) {
+            console.error(
+              `  ${run} ${r.id}: ${r.rootLines} root lines in ${r.issues} issues (${r.signatures} signatures), share ${
+                r.share.toFixed(3)
+              }, customers P ${r.precision.toFixed(3)} R ${r.recall.toFixed(3)}`,
+            );
+          }
+        }
+        rows.push({
+          bench,
+          metric: `seed ${run}: incidents in exactly one issue`,
+          value: results.filter((r) => r.issues === 1).length,
+          unit: `of ${results.length}`,
+        });
+      } finally {
+        await Deno.remove(data, { recursive: true });
+        if (given === undefined) await Deno.remove(dir, { recursive: true });
+      }
+    }
+    const n = Math.max(1, all.length);
+    const round = (x: number) => Math.round(x * 1000) / 1000;
+    const exactlyOne = round(all.filter((r) => r.issues === 1).length / n);
+    const meanIssues = round(all.reduce((s, r) => s + r.issues, 0) / n);
+    const worstShare = round(Math.min(1, ...all.map((r) => r.share)));
+    const tp = all.reduce((s, r) => s + r.truePositives, 0);
+    const predicted = all.reduce((s, r) => s + r.predicted, 0);
+    const actual = all.reduce((s, r) => s + r.actual, 0);
+    const precision = round(predicted === 0 ? 1 : tp / predicted);
+    const recall = round(actual === 0 ? 1 : tp / actual);
+    const note = `${runs.length} runs (${runs.join(", ")}), ${size.join(" ")}`;
+    rows.push(
+      { bench, metric: "incidents with root lines", value: all.length, unit: "incidents", note },
+      {
+        bench,
+        metric: "incidents whose root lines are in exactly one issue",
+        value: exactlyOne,
+        unit: "",
+        ...atLeast(exactlyOne, 0.95),
+      },
+      {
+        bench,
+        metric: "issues holding an incident's root lines, mean",
+        value: meanIssues,
+        unit: "",
+        ...atMost(meanIssues, 1.05),
+      },
+      {
+        bench,
+        metric: "share of root lines in that issue, worst incident",
+        value: worstShare,
+        unit: "",
+        ...atLeast(worstShare, 0.99),
+      },
+      {
+        bench,
+        metric: "signatures per incident, mean",
+        value: round(all.reduce((s, r) => s + r.signatures, 0) / n),
+        unit: "",
+        note: `max ${Math.max(0, ...all.map((r) => r.signatures))}: what the miner gave`,
+      },
+      {
+        bench,
+        metric: "affected customers on that issue: precision",
+        value: precision,
+        unit: "",
+        ...atLeast(precision, 0.99),
+      },
+      {
+        bench,
+        metric: "affected customers on that issue: recall",
+        value: recall,
+        unit: "",
+        ...atLeast(recall, 0.99),
+      },
+    );
+    const tickets = correlations.get("tickets") ?? [];
+    const pooled = (metric: string) => {
+      const total = tickets.reduce((a, b) => a + b, 0);
+      const hits = (correlations.get(metric) ?? []).reduce((a, v, i) => a + v * tickets[i]!, 0);
+      return round(total === 0 ? 0 : hits / total);
+    };
+    rows.push(
+      {
+        bench,
+        metric: "correlation top-1 on issues (strict), all runs",
+        value: pooled("top1"),
+        unit: "",
+        ...atLeast(pooled("top1"), 0.8),
+        note: `${tickets.reduce((a, b) => a + b, 0)} tickets`,
+      },
+      {
+        bench,
+        metric: "correlation top-3 on issues (strict), all runs",
+        value: pooled("top3"),
+        unit: "",
+        ...atLeast(pooled("top3"), 0.95),
+      },
+    );
+    return rows;
+  },
+};
+
+/** The correlation-quality bench on a store that already holds the simulator output. */
+async function correlationOn(
+  simDir: string,
+  data: string,
+): Promise<{ tickets: number; top1: number; top3: number }> {
+  const before = {
+    dir: Deno.env.get("LOUPE_BENCH_SIM_DIR"),
+    data: Deno.env.get("LOUPE_BENCH_SIM_DATA"),
+  };
+  Deno.env.set("LOUPE_BENCH_SIM_DIR", simDir);
+  Deno.env.set("LOUPE_BENCH_SIM_DATA", data);
+  try {
+    const quality = correlationBenches.find((b) => b.name === "correlation-quality")!;
+    const rows = await quality.run();
+    const value = (metric: string) => rows.find((r) => r.metric === metric)?.value ?? NaN;
+    return {
+      tickets: value("tickets with a known root"),
+      top1: value("top-1 on issues (strict)"),
+      top3: value("top-3 on issues (strict)"),
+    };
+  } finally {
+    for (
+      const [name, value] of [["LOUPE_BENCH_SIM_DIR", before.dir], [
+        "LOUPE_BENCH_SIM_DATA",
+        before.data,
+      ]]
+    ) {
+      if (value === undefined) Deno.env.delete(name!);
+      else Deno.env.set(name!, value);
+    }
+  }
+}
+
+interface IncidentResult {
+  readonly id: string;
+  readonly rootLines: number;
+  readonly issues: number;
+  readonly share: number;
+  readonly signatures: number;
+  readonly truePositives: number;
+  readonly predicted: number;
+  readonly actual: number;
+  readonly precision: number;
+  readonly recall: number;
+}
+
+interface TruthIncident {
+  readonly id: string;
+  readonly root_signature: string;
+  readonly affected_customers: readonly { readonly customer: string }[];
+}
+
+async function measureGrouping(simDir: string, data: string): Promise<IncidentResult[]> {
+  const truth = JSON.parse(await Deno.readTextFile(`${simDir}/truth.json`)) as {
+    incidents: TruthIncident[];
+  };
+  const patterns = truth.incidents.map((incident) => {
+    const parts = incident.root_signature.replace(/\s+/g, " ").trim().split("<*>");
+    return {
+      incident,
+      literal: parts.reduce((a, b) => (b.length > a.length ? b : a), ""),
+      regex: new RegExp(
+        `^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\S+")}$`,
+      ),
+      bySignature: new Map<string, number>(),
+    };
+  });
+  const environment = openLmdb(data);
+  try {
+    const store = new LmdbEventStore(environment);
+    const projections = new LmdbProjectionStore(environment);
+    const loupe = await Loupe.start({
+      store,
+      projectionStore: projections,
+      clock: { now: () => Date.now() },
+      newId: () => crypto.randomUUID(),
+    });
+    for (let after = 0;;) {
+      const events = await store.readAll(after, 200);
+      if (events.length === 0) break;
+      after = events[events.length - 1]!.position;
+      for (const event of events) {
+        if (event.type !== "LogBatchIngested") continue;
+        for (const record of (event.data as LogBatchIngestedData).records) {
+          const newline = record.message.indexOf("\n");
+          const first = (newline === -1 ? record.message : record.message.slice(0, newline))
+            .replace(/\s+/g, " ").trim();
+          for (const p of patterns) {
+            if (!first.includes(p.literal) || !p.regex.test(first)) continue;
+            p.bySignature.set(record.signatureId, (p.bySignature.get(record.signatureId) ?? 0) + 1);
+          }
+        }
+      }
+    }
+    const impact = new ImpactService(projections, loupe.attribution);
+    const trends = new TrendService(projections, loupe.attribution);
+    const issues = new IssueService(projections, loupe.attribution, impact, trends);
+    const { issueOf } = issues.index();
+    const results: IncidentResult[] = [];
+    for (const p of patterns) {
+      const rootLines = [...p.bySignature.values()].reduce((a, b) => a + b, 0);
+      if (rootLines === 0) continue;
+      const byIssue = new Map<string, number>();
+      for (const [signatureId, n] of p.bySignature) {
+        const issueId = issueOf.get(signatureId) ?? signatureId;
+        byIssue.set(issueId, (byIssue.get(issueId) ?? 0) + n);
+      }
+      const [top, held] = [...byIssue].sort((a, b) => b[1] - a[1])[0]!;
+      const found = new Set(issues.issue(top).affected.map((a) => a.customer));
+      const expected = new Set(p.incident.affected_customers.map((a) => a.customer));
+      const tp = [...found].filter((c) => expected.has(c)).length;
+      results.push({
+        id: p.incident.id,
+        rootLines,
+        issues: byIssue.size,
+        share: held / rootLines,
+        signatures: p.bySignature.size,
+        truePositives: tp,
+        predicted: found.size,
+        actual: expected.size,
+        precision: found.size === 0 ? 1 : tp / found.size,
+        recall: expected.size === 0 ? 1 : tp / expected.size,
+      });
+    }
+    await loupe.settled();
+    return results;
+  } finally {
+    await environment.close();
+  }
+}
+
+export const issueBenches: Bench[] = [detection, grouping];

@@ -1,0 +1,123 @@
+/**
+ * Where an issue stands, and whether it is only the noise of an upgrade.
+ * Pure: its hours with lines and the upgrade windows come in.
+ *
+ * @module
+ */
+
+const HOUR_MS = 3_600_000;
+/** Quiet this long, an issue is resolved; back after that, it regressed. */
+export const RESOLVED_AFTER_MS = 24 * HOUR_MS;
+/** An upgrade's window: from a little before the new version's first record (shutdown)... */
+export const UPGRADE_BEFORE_MS = 15 * 60_000;
+/** ...to the end of its warm-up. */
+export const UPGRADE_AFTER_MS = 60 * 60_000;
+
+export type Lifecycle = "new" | "active" | "resolved" | "regressed";
+
+/**
+ * The status of an issue from the hours it logged in (start of hour,
+ * ascending, up to `asOf`).
+ *
+ * @example
+ * ```ts
+ * import { lifecycleOf } from "./lifecycle.ts";
+ * import assert from "node:assert/strict";
+ * const h = 3_600_000;
+ * assert.equal(lifecycleOf([100 * h, 101 * h], 101 * h + 5), "new");
+ * assert.equal(lifecycleOf([10 * h, 100 * h, 101 * h], 101 * h + 5), "regressed");
+ * assert.equal(lifecycleOf([10 * h, 11 * h], 101 * h), "resolved");
+ * ```
+ */
+export function lifecycleOf(hours: readonly number[], asOf: number): Lifecycle {
+  if (hours.length === 0) return "resolved";
+  const last = hours[hours.length - 1]!;
+  if (last + HOUR_MS <= asOf - RESOLVED_AFTER_MS) return "resolved";
+  if (hours[0]! + HOUR_MS > asOf - RESOLVED_AFTER_MS) return "new";
+  for (let i = hours.length - 1; i > 0; i--) {
+    if (hours[i]! - (hours[i - 1]! + HOUR_MS) >= RESOLVED_AFTER_MS) return "regressed";
+  }
+  return "active";
+}
+
+/** One environment's version changes: when each new version's first record came. */
+export interface UpgradeWindow {
+  readonly origin: string;
+  readonly version: string;
+  readonly at: number;
+}
+
+/** Lines of an issue at one origin: hours that had lines, and the exact first and last. */
+export interface OriginLines {
+  readonly origin: string;
+  readonly hours: readonly number[];
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+}
+
+export interface UpgradeVerdict {
+  readonly noise: boolean;
+  /** Null when no upgrade window is involved. */
+  readonly note: string | null;
+}
+
+/**
+ * Upgrade noise: every line of the issue, at every origin, falls in the
+ * restart and warm-up window of a version change of that origin. An issue
+ * that began in such a window and went on after it is not noise, and says so.
+ *
+ * @example
+ * ```ts
+ * import { upgradeVerdict } from "./lifecycle.ts";
+ * import assert from "node:assert/strict";
+ * const at = 1_000 * 3_600_000;
+ * const windows = [{ origin: "acme/prod", version: "2.0.0", at }];
+ * const lines = [{ origin: "acme/prod", hours: [at], firstSeen: at + 60_000, lastSeen: at + 600_000 }];
+ * assert.equal(upgradeVerdict(lines, windows).noise, true);
+ * ```
+ */
+export function upgradeVerdict(
+  lines: readonly OriginLines[],
+  windows: readonly UpgradeWindow[],
+): UpgradeVerdict {
+  if (lines.length === 0) return { noise: false, note: null };
+  let inWindow = 0;
+  const versions = new Set<string>();
+  let persisted: UpgradeWindow | null = null;
+  for (const origin of lines) {
+    const own = windows.filter((w) => w.origin === origin.origin);
+    const windowOf = (t: number) =>
+      own.find((w) => t >= w.at - UPGRADE_BEFORE_MS && t <= w.at + UPGRADE_AFTER_MS);
+    const first = windowOf(origin.firstSeen);
+    const last = windowOf(origin.lastSeen);
+    // Hours wholly outside every window held lines: it went on after the warm-up.
+    const outside = origin.hours.some((hour) =>
+      !own.some((w) =>
+        hour + 3_600_000 > w.at - UPGRADE_BEFORE_MS && hour <= w.at + UPGRADE_AFTER_MS
+      )
+    );
+    if (first !== undefined && last !== undefined && !outside) {
+      inWindow++;
+      versions.add(first.version);
+      versions.add(last.version);
+    } else if (first !== undefined && persisted === null) persisted = first;
+  }
+  const listed = [...versions].sort().join(", ");
+  if (inWindow === lines.length) {
+    return {
+      noise: true,
+      note:
+        `upgrade noise: logged only in the restart and warm-up window of the upgrade to ${listed} on ${
+          lines.length === 1 ? "its environment" : `each of its ${lines.length} environments`
+        }`,
+    };
+  }
+  if (persisted !== null) {
+    return {
+      noise: false,
+      note:
+        `began in the warm-up of the upgrade to ${persisted.version} on ${persisted.origin} and persisted after it: not upgrade noise`,
+    };
+  }
+  return { noise: false, note: null };
+}

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { lifecycleOf, upgradeVerdict } from "./mod.ts";
+
+const H = 3_600_000;
+
+Deno.test("an issue is new on its first day, active while it logs, resolved after a quiet day, regressed when back", () => {
+  assert.equal(lifecycleOf([100 * H], 100 * H + 10), "new");
+  assert.equal(lifecycleOf([50 * H, 51 * H, 100 * H], 100 * H + 10), "regressed");
+  assert.equal(lifecycleOf([60 * H, 70 * H, 80 * H, 90 * H, 100 * H], 100 * H + 10), "active");
+  assert.equal(lifecycleOf([80 * H], 120 * H), "resolved");
+  assert.equal(lifecycleOf([], 120 * H), "resolved");
+});
+
+Deno.test("lines only in an upgrade's warm-up are upgrade noise; lines that go on after it are not", () => {
+  const at = 1_000 * H;
+  const windows = [
+    { origin: "a", version: "2.0.0", at },
+    { origin: "b", version: "2.0.0", at: at + 5 * H },
+  ];
+  const warmUp = [
+    { origin: "a", hours: [at], firstSeen: at + 60_000, lastSeen: at + 20 * 60_000 },
+    { origin: "b", hours: [at + 5 * H], firstSeen: at + 5 * H, lastSeen: at + 5 * H + 60_000 },
+  ];
+  const noise = upgradeVerdict(warmUp, windows);
+  assert.equal(noise.noise, true);
+  assert.match(noise.note!, /upgrade to 2\.0\.0 on each of its 2 environments/);
+  const persisted = upgradeVerdict(
+    [{ ...warmUp[0]!, hours: [at, at + 3 * H], lastSeen: at + 3 * H + 1 }, warmUp[1]!],
+    windows,
+  );
+  assert.equal(persisted.noise, false);
+  assert.match(persisted.note!, /persisted after it: not upgrade noise/);
+  const elsewhere = upgradeVerdict(
+    [...warmUp, { origin: "c", hours: [at], firstSeen: at, lastSeen: at + 1 }],
+    windows,
+  );
+  assert.equal(elsewhere.noise, false, "an environment without an upgrade logged it too");
+});
