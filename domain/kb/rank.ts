@@ -1,0 +1,208 @@
+/**
+ * BM25F over several fields (Robertson, Zaragoza & Taylor, 2004): each
+ * field's term frequency is normalised by that field's length and weighted,
+ * the sum saturated once. With a single field of weight 1 it is plain BM25.
+ */
+export interface FieldSpec {
+  readonly weight: number;
+  /** Length normalisation, 0 (none) .. 1 (full). */
+  readonly b: number;
+}
+
+export interface RankOptions {
+  readonly k1: number;
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+}
+
+/** A document as the index sees it: its terms per field (repeated terms count). */
+export interface FieldedDoc {
+  readonly id: string;
+  readonly fields: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A query term and how much it matters (its count in the query, or an expansion's weight). */
+export type WeightedQuery = ReadonlyMap<string, number>;
+
+export interface Hit {
+  readonly id: string;
+  readonly doc: number;
+  readonly score: number;
+}
+
+interface Postings {
+  readonly docs: number[];
+  /** BM25F pseudo term frequency of the term in each doc. */
+  readonly tfs: number[];
+}
+
+/** Plain BM25 as commonly cited: k1 1.2, b 0.75. */
+export const PLAIN_BM25: RankOptions = { k1: 1.2, fields: { text: { weight: 1, b: 0.75 } } };
+
+/**
+ * An immutable inverted index ranked by BM25F. Built in one pass; a changed
+ * collection builds a new one (10,000 articles take well under a second).
+ *
+ * @example
+ * ```ts
+ * import { FieldIndex, PLAIN_BM25 } from "./rank.ts";
+ * import assert from "node:assert/strict";
+ * const index = FieldIndex.build([
+ *   { id: "a", fields: { text: ["cache", "full"] } },
+ *   { id: "b", fields: { text: ["login", "fails"] } },
+ * ], PLAIN_BM25);
+ * assert.equal(index.search(new Map([["login", 1]]), 10)[0]?.id, "b");
+ * ```
+ */
+export class FieldIndex {
+  readonly ids: readonly string[];
+  readonly #postings: Map<string, Postings>;
+  readonly #k1: number;
+  /** Each doc's terms and raw counts over all fields, for feedback expansion. */
+  readonly #vectors: readonly ReadonlyMap<string, number>[];
+  readonly #lengths: readonly number[];
+
+  private constructor(
+    ids: readonly string[],
+    postings: Map<string, Postings>,
+    k1: number,
+    vectors: readonly ReadonlyMap<string, number>[],
+    lengths: readonly number[],
+  ) {
+    this.ids = ids;
+    this.#postings = postings;
+    this.#k1 = k1;
+    this.#vectors = vectors;
+    this.#lengths = lengths;
+  }
+
+  static build(docs: readonly FieldedDoc[], options: RankOptions): FieldIndex {
+    const fieldNames = Object.keys(options.fields);
+    const averages = new Map<string, number>();
+    for (const name of fieldNames) {
+      let total = 0;
+      for (const doc of docs) total += doc.fields[name]?.length ?? 0;
+      averages.set(name, docs.length === 0 ? 1 : Math.max(total / docs.length, 1e-9));
+    }
+    const postings = new Map<string, Postings>();
+    const vectors: Map<string, number>[] = [];
+    const lengths: number[] = [];
+    docs.forEach((doc, docIndex) => {
+      const pseudo = new Map<string, number>();
+      const raw = new Map<string, number>();
+      let length = 0;
+      for (const name of fieldNames) {
+        const terms = doc.fields[name];
+        if (terms === undefined || terms.length === 0) continue;
+        const spec = options.fields[name]!;
+        const norm = 1 - spec.b + spec.b * terms.length / averages.get(name)!;
+        const unit = spec.weight / norm;
+        for (const term of terms) {
+          pseudo.set(term, (pseudo.get(term) ?? 0) + unit);
+          raw.set(term, (raw.get(term) ?? 0) + 1);
+        }
+        length += terms.length;
+      }
+      for (const [term, tf] of pseudo) {
+        let list = postings.get(term);
+        if (list === undefined) {
+          list = { docs: [], tfs: [] };
+          postings.set(term, list);
+        }
+        list.docs.push(docIndex);
+        list.tfs.push(tf);
+      }
+      vectors.push(raw);
+      lengths.push(length);
+    });
+    return new FieldIndex(docs.map((d) => d.id), postings, options.k1, vectors, lengths);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Documents that contain `term`. */
+  documentFrequency(term: string): number {
+    return this.#postings.get(term)?.docs.length ?? 0;
+  }
+
+  /** Lucene's non-negative BM25 idf. */
+  idf(term: string): number {
+    const df = this.documentFrequency(term);
+    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  hasTerm(term: string): boolean {
+    return this.#postings.has(term);
+  }
+
+  /** Every indexed term (for typo tolerance). */
+  terms(): IterableIterator<string> {
+    return this.#postings.keys();
+  }
+
+  /** Raw term counts of one document, over all fields. */
+  vector(doc: number): ReadonlyMap<string, number> {
+    return this.#vectors[doc] ?? new Map();
+  }
+
+  docLength(doc: number): number {
+    return this.#lengths[doc] ?? 0;
+  }
+
+  /** Score of every document for the query (0 where nothing matches). */
+  scores(query: WeightedQuery): Float64Array {
+    const scores = new Float64Array(this.size);
+    const k1 = this.#k1;
+    for (const [term, weight] of query) {
+      const list = this.#postings.get(term);
+      if (list === undefined || weight === 0) continue;
+      const idf = this.idf(term) * weight;
+      const { docs, tfs } = list;
+      for (let i = 0; i < docs.length; i++) {
+        const tf = tfs[i]!;
+        scores[docs[i]!]! += idf * tf * (k1 + 1) / (k1 + tf);
+      }
+    }
+    return scores;
+  }
+
+  /**
+   * The best `limit` documents with a positive score, best first; ties go to
+   * the earlier-indexed document so results are the same on every run.
+   */
+  search(
+    query: WeightedQuery,
+    limit: number,
+    keep: (doc: number) => boolean = () => true,
+  ): Hit[] {
+    return topHits(this.scores(query), limit, keep, this.ids);
+  }
+}
+
+/** The `limit` highest positive scores, best first, ties by document order. */
+export function topHits(
+  scores: Float64Array,
+  limit: number,
+  keep: (doc: number) => boolean,
+  ids: readonly string[],
+): Hit[] {
+  const hits: Hit[] = [];
+  for (let doc = 0; doc < scores.length; doc++) {
+    const score = scores[doc]!;
+    if (score <= 0 || !keep(doc)) continue;
+    if (hits.length === limit && score <= hits[hits.length - 1]!.score) continue;
+    let at = hits.length;
+    while (at > 0 && hits[at - 1]!.score < score) at--;
+    hits.splice(at, 0, { id: ids[doc]!, doc, score });
+    if (hits.length > limit) hits.pop();
+  }
+  return hits;
+}
+
+/** Counts of each term: a query as BM25 sums it, every occurrence once. */
+export function countTerms(terms: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
