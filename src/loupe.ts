@@ -28,6 +28,7 @@ import { Attribution } from "./customers/attribution.ts";
 import { CustomerService } from "./customers/service.ts";
 import { customerProjection } from "./projections/customers.ts";
 import { issueProjection } from "./projections/issues.ts";
+import { kbProjection } from "./kb/projection.ts";
 
 export interface LoupeDeps {
   readonly store: EventStore;
@@ -44,6 +45,7 @@ export const PROJECTIONS: readonly Projection[] = [
   customerProjection,
   issueProjection,
   ...TICKET_PROJECTIONS,
+  kbProjection,
 ];
 
 /** The application: ingest, projections kept up to date, and the queries on them. */
