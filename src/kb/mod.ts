@@ -21,7 +21,7 @@ export function kbService(
   loupe: Loupe,
   store: EventStore,
   projections: ProjectionStore,
-  tickets: TicketFacts,
+  tickets: TicketFacts | undefined,
   clock: Clock,
   newId: () => string = () => ulid(),
 ): KbService {
@@ -31,7 +31,7 @@ export function kbService(
     clock,
     newId,
     settled: () => loupe.settled(),
-    tickets,
+    ...(tickets === undefined ? {} : { tickets }),
     issues: currentIssueLinks(projections),
     attribution: loupe.attribution,
   });

@@ -55,7 +55,8 @@ export interface KbServiceDeps {
   readonly clock: Clock;
   readonly newId: NewId;
   readonly settled: () => Promise<void>;
-  readonly tickets: TicketFacts;
+  /** Absent where only articles are handled (replay's import): ticket suggestions refuse. */
+  readonly tickets?: TicketFacts;
   readonly issues: IssueLinks;
   readonly attribution: Attribution;
 }
@@ -254,7 +255,7 @@ export class KbService implements KbApi {
   }
 
   async suggestForTicket(ticketId: string, limit: number): Promise<SuggestionList> {
-    const { ticket } = await this.#deps.tickets.ticket(ticketId);
+    const { ticket } = await this.#tickets().ticket(ticketId);
     const evidence = await this.#ticketEvidence(ticket);
     const version = this.#customerVersion(ticket);
     return {
@@ -289,7 +290,7 @@ export class KbService implements KbApi {
     options: KbWriteOptions = {},
   ): Promise<ArticleDetail> {
     if (!this.index().position.has(articleId)) throw notFound(articleId);
-    const { ticket } = await this.#deps.tickets.ticket(ticketId);
+    const { ticket } = await this.#tickets().ticket(ticketId);
     const evidence = await this.#ticketEvidence(ticket, true);
     const signatures = [...new Set(evidence.map((e) => e.signatureId))].sort();
     const issues = [
@@ -327,7 +328,7 @@ export class KbService implements KbApi {
     if (linkedOnly) return evidence;
     let candidates: CandidateList | undefined;
     try {
-      candidates = await this.#deps.tickets.candidates(ticket.ticketId, CANDIDATES_USED);
+      candidates = await this.#tickets().candidates(ticket.ticketId, CANDIDATES_USED);
     } catch {
       // A ticket whose environment logged nothing has no candidates: text still works.
     }
@@ -341,6 +342,16 @@ export class KbService implements KbApi {
       });
     }
     return evidence;
+  }
+
+  #tickets(): TicketFacts {
+    if (this.#deps.tickets === undefined) {
+      throw new LoupeError(
+        "unavailable",
+        "Cannot read tickets: this knowledge base has none wired",
+      );
+    }
+    return this.#deps.tickets;
   }
 
   /** The version the ticket's environment logged most recently, if its logs say. */
