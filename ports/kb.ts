@@ -87,7 +87,37 @@ export interface SuggestionList {
   readonly items: readonly SuggestionView[];
 }
 
+export interface ArticleCandidateView {
+  /** The issue id (a signature id where no issue was detected). */
+  readonly issueId: string;
+  readonly signatures: readonly string[];
+  readonly tickets: readonly string[];
+  readonly consistency: number;
+  readonly supportHours: number;
+  readonly score: number;
+  readonly selfService: boolean;
+  readonly reasons: readonly string[];
+}
+
+export interface GapReport {
+  /** Tickets looked at (opened within the period). */
+  readonly tickets: number;
+  /** Of those, tickets no article answers. */
+  readonly unanswered: number;
+  readonly topics: readonly {
+    readonly count: number;
+    readonly terms: readonly string[];
+    readonly examples: readonly { readonly ticketId: string; readonly subject: string }[];
+  }[];
+}
+
 export interface KbApi {
+  /** Recurring issues with resolved tickets and no article, best first. */
+  articleCandidates(limit: number): ArticleCandidateView[];
+  /** An article in draft state written from the issue's resolved tickets. */
+  draftForIssue(issueId: string, options?: KbWriteOptions): Promise<Article>;
+  /** Topics of tickets opened in the last `days` days of data that no article answers. */
+  gapReport(days: number, limit: number): GapReport;
   importArticles(
     articles: readonly ImportedArticle[],
     options?: KbWriteOptions,

@@ -46,6 +46,14 @@ const suggestBody = z.object({
   limit: z.number().int().min(1).max(100).default(5),
 }).strict();
 
+const draftBody = z.object({ issue_id: z.string().min(1).max(200) }).strict();
+const candidateQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+}).strict();
+const gapQuery = z.object({
+  days: z.coerce.number().int().min(1).max(3650).default(30),
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+}).strict();
 const feedbackBody = z.object({ kind: z.enum(FEEDBACK_KINDS) }).strict();
 const retireBody = z.object({ reason: z.string().max(2_000).nullable().default(null) }).strict();
 /** An article written through the API: the id comes from the path or is made. */
@@ -301,6 +309,46 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
       writeOptions(c),
     );
     return c.json(articleDetailJson(detail), 201);
+  });
+
+  http.get("/v1/kb/candidates", (c) => {
+    const { limit } = candidateQuery.parse(c.req.query());
+    return c.json({
+      items: api.articleCandidates(limit).map((k) => ({
+        issue_id: k.issueId,
+        signatures: k.signatures,
+        tickets: k.tickets,
+        ticket_count: k.tickets.length,
+        consistency: k.consistency,
+        support_hours: k.supportHours,
+        score: k.score,
+        self_service: k.selfService,
+        reasons: k.reasons,
+      })),
+    });
+  });
+
+  http.post("/v1/kb/drafts", async (c) => {
+    const body = draftBody.parse(await jsonBody(c, maxBodyBytes));
+    const article = await api.draftForIssue(body.issue_id, writeOptions(c));
+    c.header("Location", `/v1/kb/articles/${article.articleId}`);
+    c.header("ETag", etag(article.version));
+    return c.json(articleJson(article), 201);
+  });
+
+  http.get("/v1/kb/gaps", (c) => {
+    const query = gapQuery.parse(c.req.query());
+    const report = api.gapReport(query.days, query.limit);
+    return c.json({
+      days: query.days,
+      tickets: report.tickets,
+      unanswered: report.unanswered,
+      topics: report.topics.map((t) => ({
+        count: t.count,
+        terms: t.terms,
+        examples: t.examples.map((e) => ({ ticket_id: e.ticketId, subject: e.subject })),
+      })),
+    });
   });
 
   return http;

@@ -13,3 +13,5 @@ export { FieldIndex, type Hit } from "./rank.ts";
 export { analyze, stems, type Term } from "./text.ts";
 export { highlight } from "./highlight.ts";
 export { allowedEdits, closestWord, editDistance } from "./typo.ts";
+export * from "./drafts.ts";
+export * from "./gaps.ts";

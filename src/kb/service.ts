@@ -9,11 +9,16 @@ import {
   articleStream,
   closestWord,
   decide,
+  draftFrom,
+  emptyContent,
   evolve,
   type FeedbackKind,
   feedbackStream,
+  gapTopics,
   highlight,
   type IssueEvidence,
+  judgeCandidate,
+  type ResolvedCase,
   stems,
   suggestArticles,
 } from "../../domain/kb/mod.ts";
@@ -22,8 +27,10 @@ import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { ConcurrencyError, type EventStore } from "../../ports/event_store.ts";
 import type {
+  ArticleCandidateView,
   ArticleDetail,
   ArticleUse,
+  GapReport,
   ImportedArticle,
   ImportReport,
   KbApi,
@@ -39,6 +46,7 @@ import type { Attribution } from "../customers/attribution.ts";
 import { originKey } from "../customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
 import { ticketOrigins } from "../tickets/correlate.ts";
+import { TICKET_TABLES } from "../projections/tickets.ts";
 import { buildKbIndex, type KbIndex } from "./index.ts";
 import { type IssueLinks } from "./issue_links.ts";
 import { KB_TABLES, kbRevision } from "./projection.ts";
@@ -63,6 +71,12 @@ export interface KbServiceDeps {
 
 /** Log candidates weighed for a ticket's suggestions. */
 const CANDIDATES_USED = 5;
+/** A ticket is answered when an article holds this share of its words' weight (idf). */
+const ANSWERED_COVERAGE = 0.34;
+/** Articles looked at for a ticket's coverage: the best few by score. */
+const COVERAGE_HITS = 5;
+const DAY_MS = 86_400_000;
+const ENGINEERING_TRACKERS = /jira|github|gitlab|linear|azure|youtrack/i;
 const RETRIES = 3;
 
 /** Articles, search, suggestions and feedback over the event log. */
@@ -314,6 +328,127 @@ export class KbService implements KbApi {
     return this.article(articleId);
   }
 
+  /** Resolved tickets grouped by the issue behind them (their first linked signature). */
+  #resolvedByIssue(): Map<string, { signatures: Set<string>; tickets: Ticket[] }> {
+    const groups = new Map<string, { signatures: Set<string>; tickets: Ticket[] }>();
+    for (const { value: ticket } of this.#deps.projections.range<Ticket>(TICKET_TABLES.tickets)) {
+      if (ticket.resolution === null || ticket.signatures.length === 0) continue;
+      const root = ticket.signatures[0]!;
+      const issueId = this.#deps.issues.issueOf(root) ?? root;
+      const group = groups.get(issueId) ?? { signatures: new Set<string>(), tickets: [] };
+      group.signatures.add(root);
+      group.tickets.push(ticket);
+      groups.set(issueId, group);
+    }
+    return groups;
+  }
+
+  articleCandidates(limit: number): ArticleCandidateView[] {
+    const index = this.index();
+    const out: ArticleCandidateView[] = [];
+    for (const [issueId, group] of this.#resolvedByIssue()) {
+      if (group.tickets.length < 2) continue;
+      const covered = [issueId, ...group.signatures].some((id) =>
+        (index.byLink.get(id) ?? []).some((i) => index.articles[i]!.status !== "retired")
+      );
+      if (covered) continue;
+      const verdict = judgeCandidate(group.tickets.map(caseOf));
+      out.push({
+        issueId,
+        signatures: [...group.signatures].sort(),
+        tickets: group.tickets.map((t) => t.ticketId),
+        consistency: verdict.consistency,
+        supportHours: verdict.supportHours,
+        score: verdict.score,
+        selfService: verdict.selfService,
+        reasons: verdict.reasons,
+      });
+    }
+    out.sort((a, b) => b.score - a.score || (a.issueId < b.issueId ? -1 : 1));
+    return out.slice(0, limit);
+  }
+
+  async draftForIssue(issueId: string, options: KbWriteOptions = {}): Promise<Article> {
+    const signatures = new Set(this.#deps.issues.signaturesOf(issueId));
+    const group = this.#resolvedByIssue().get(this.#deps.issues.issueOf(issueId) ?? issueId) ??
+      this.#resolvedByIssue().get(issueId);
+    if (group === undefined || group.tickets.length === 0) {
+      throw new LoupeError(
+        "not_found",
+        `Cannot draft an article for ${issueId}: no resolved ticket is linked to it`,
+      );
+    }
+    for (const s of group.signatures) signatures.add(s);
+    const text = draftFrom(group.tickets.map(caseOf));
+    const versions = [
+      ...new Set(
+        group.tickets.map((t) => this.#customerVersion(t)).filter((v): v is string => v !== null),
+      ),
+    ].sort();
+    const issues = this.#deps.issues.signaturesOf(issueId).length > 0 &&
+        !signatures.has(issueId)
+      ? [issueId]
+      : [...signatures].map((s) => this.#deps.issues.issueOf(s)).filter((i): i is string =>
+        i !== null
+      );
+    return await this.draftArticle({
+      ...emptyContent(),
+      title: text.title,
+      symptom: text.symptom,
+      cause: text.cause,
+      steps: text.steps,
+      appliesTo: { services: [], versions, environments: [] },
+      issues: [...new Set(issues)].sort(),
+      signatures: [...signatures].sort(),
+      sourceTickets: group.tickets.map((t) => t.ticketId),
+    }, options);
+  }
+
+  gapReport(days: number, limit: number): GapReport {
+    const index = this.index();
+    const tickets = [...this.#deps.projections.range<Ticket>(TICKET_TABLES.tickets)].map((e) =>
+      e.value
+    );
+    const latest = tickets.reduce((max, t) => Math.max(max, t.openedAt), 0);
+    const recent = tickets.filter((t) => t.openedAt >= latest - days * DAY_MS);
+    const published = (doc: number) => index.articles[doc]!.status === "published";
+    const unanswered = recent.filter((ticket) => {
+      const query = index.ranker.query(ticketText(ticket));
+      let total = 0;
+      for (const term of query.keys()) total += index.ranker.index.idf(term);
+      if (total === 0) return true;
+      const hits = index.ranker.index.search(query, COVERAGE_HITS, published);
+      const best = Math.max(
+        0,
+        ...hits.map((hit) => {
+          const vector = index.ranker.index.vector(hit.doc);
+          let covered = 0;
+          for (const term of query.keys()) {
+            if (vector.has(term)) covered += index.ranker.index.idf(term);
+          }
+          return covered / total;
+        }),
+      );
+      return best < ANSWERED_COVERAGE;
+    });
+    const topics = gapTopics(
+      unanswered.map((t) => ({
+        ticketId: t.ticketId,
+        subject: t.subject,
+        text: `${t.subject}\n${t.description}`,
+      })),
+    );
+    return {
+      tickets: recent.length,
+      unanswered: unanswered.length,
+      topics: topics.slice(0, limit).map(({ count, terms, examples }) => ({
+        count,
+        terms,
+        examples,
+      })),
+    };
+  }
+
   /**
    * The issues behind a ticket: those a person linked (the root) and, unless
    * `linkedOnly`, the correlator's best candidates.
@@ -485,6 +620,21 @@ function notFound(articleId: string): LoupeError {
   return new LoupeError("not_found", `Cannot find article ${articleId}`, {
     article_id: articleId,
   });
+}
+
+function caseOf(ticket: Ticket): ResolvedCase {
+  const resolution = ticket.resolution ?? ticket.resolutions[ticket.resolutions.length - 1]!;
+  return {
+    ticketId: ticket.ticketId,
+    subject: ticket.subject,
+    description: ticket.description,
+    rootCause: resolution.rootCause,
+    solution: resolution.solution,
+    hours: Math.max(0, (resolution.at - ticket.openedAt) / 3_600_000),
+    escalations: ticket.escalations,
+    engineeringTicket: ticket.externalRef !== null &&
+      ENGINEERING_TRACKERS.test(ticket.externalRef.system),
+  };
 }
 
 /** What the customer and agents wrote: subject, description and the conversation. */

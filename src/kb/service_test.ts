@@ -123,3 +123,59 @@ Deno.test("rebuild: replaying the log gives the same index and the same suggesti
   assert.deepEqual(fresh.articles(), articlesBefore);
   assert.deepEqual(await fresh.suggestForTicket(ticketId, 3), before);
 });
+
+Deno.test("candidates and drafts: a recurring issue with consistent resolutions and no article", async () => {
+  const { h, kb } = await setup();
+  const solutions = [
+    "Cleared the payment provider cache. Then retried the failed orders",
+    "Cleared the payment provider cache; retried the failed orders",
+    "Checked the provider status page. Cleared the payment provider cache. Retried failed orders",
+  ];
+  let signatureId = "";
+  const ticketIds: string[] = [];
+  for (const [i, solution] of solutions.entries()) {
+    const { ticketId } = await h.tickets.openTicket({
+      ...OPEN,
+      subject: ["Payments time out", "Payments time out at checkout", "Checkout slow"][i]!,
+    });
+    ticketIds.push(ticketId);
+    signatureId ||= (await h.tickets.candidates(ticketId, 1)).candidates[0]!.signatureId;
+    await h.tickets.link(ticketId, { signatureIds: [signatureId] });
+    await h.tickets.resolve(ticketId, {
+      rootCause: "The payment provider cache held stale tokens",
+      solution,
+      resolver: "bob",
+    });
+  }
+  const [candidate] = kb.articleCandidates(10);
+  assert.deepEqual(candidate?.tickets, ticketIds);
+  assert.equal(candidate?.selfService, true, candidate?.reasons.join("; "));
+  assert.ok(candidate!.reasons.some((r) => r.startsWith("self-service")));
+
+  const draft = await kb.draftForIssue(candidate!.issueId);
+  assert.equal(draft.status, "draft");
+  assert.equal(draft.content.title, "Payments time out at checkout");
+  assert.equal(draft.content.cause, "The payment provider cache held stale tokens");
+  assert.deepEqual(draft.content.steps, [
+    "Cleared the payment provider cache",
+    "Retried the failed orders",
+  ]);
+  assert.deepEqual(draft.content.sourceTickets, ticketIds);
+  assert.ok(draft.content.signatures.includes(signatureId));
+  // Once the draft exists the issue has an article: no longer a candidate.
+  assert.deepEqual(kb.articleCandidates(10), []);
+});
+
+Deno.test("gap report: tickets no article answers, grouped by topic with counts and examples", async () => {
+  const { h, kb } = await setup();
+  for (const subject of ["Invoice PDF is blank", "Blank invoice PDF", "Invoice PDF empty"]) {
+    await h.tickets.openTicket({ ...OPEN, subject, description: `${subject} when downloaded` });
+  }
+  await h.tickets.openTicket(OPEN);
+  const report = kb.gapReport(30, 10);
+  assert.equal(report.tickets, 4);
+  assert.equal(report.unanswered, 3, "the checkout ticket has an article");
+  assert.equal(report.topics[0]?.count, 3);
+  assert.ok(report.topics[0]!.terms.includes("invoic"));
+  assert.equal(report.topics[0]!.examples.length, 3);
+});
