@@ -57,22 +57,11 @@ export class FieldIndex {
   readonly ids: readonly string[];
   readonly #postings: Map<string, Postings>;
   readonly #k1: number;
-  /** Each doc's terms and raw counts over all fields, for feedback expansion. */
-  readonly #vectors: readonly ReadonlyMap<string, number>[];
-  readonly #lengths: readonly number[];
 
-  private constructor(
-    ids: readonly string[],
-    postings: Map<string, Postings>,
-    k1: number,
-    vectors: readonly ReadonlyMap<string, number>[],
-    lengths: readonly number[],
-  ) {
+  private constructor(ids: readonly string[], postings: Map<string, Postings>, k1: number) {
     this.ids = ids;
     this.#postings = postings;
     this.#k1 = k1;
-    this.#vectors = vectors;
-    this.#lengths = lengths;
   }
 
   static build(docs: readonly FieldedDoc[], options: RankOptions): FieldIndex {
@@ -84,23 +73,15 @@ export class FieldIndex {
       averages.set(name, docs.length === 0 ? 1 : Math.max(total / docs.length, 1e-9));
     }
     const postings = new Map<string, Postings>();
-    const vectors: Map<string, number>[] = [];
-    const lengths: number[] = [];
     docs.forEach((doc, docIndex) => {
       const pseudo = new Map<string, number>();
-      const raw = new Map<string, number>();
-      let length = 0;
       for (const name of fieldNames) {
         const terms = doc.fields[name];
         if (terms === undefined || terms.length === 0) continue;
         const spec = options.fields[name]!;
         const norm = 1 - spec.b + spec.b * terms.length / averages.get(name)!;
         const unit = spec.weight / norm;
-        for (const term of terms) {
-          pseudo.set(term, (pseudo.get(term) ?? 0) + unit);
-          raw.set(term, (raw.get(term) ?? 0) + 1);
-        }
-        length += terms.length;
+        for (const term of terms) pseudo.set(term, (pseudo.get(term) ?? 0) + unit);
       }
       for (const [term, tf] of pseudo) {
         let list = postings.get(term);
@@ -111,10 +92,8 @@ export class FieldIndex {
         list.docs.push(docIndex);
         list.tfs.push(tf);
       }
-      vectors.push(raw);
-      lengths.push(length);
     });
-    return new FieldIndex(docs.map((d) => d.id), postings, options.k1, vectors, lengths);
+    return new FieldIndex(docs.map((d) => d.id), postings, options.k1);
   }
 
   get size(): number {
@@ -141,13 +120,10 @@ export class FieldIndex {
     return this.#postings.keys();
   }
 
-  /** Raw term counts of one document, over all fields. */
-  vector(doc: number): ReadonlyMap<string, number> {
-    return this.#vectors[doc] ?? new Map();
-  }
-
-  docLength(doc: number): number {
-    return this.#lengths[doc] ?? 0;
+  /** Whether the document has the term in any field (postings are in document order). */
+  contains(doc: number, term: string): boolean {
+    const docs = this.#postings.get(term)?.docs;
+    return docs !== undefined && indexOf(docs, doc) >= 0;
   }
 
   /** Score of every document for the query (0 where nothing matches). */
@@ -167,6 +143,23 @@ export class FieldIndex {
     return scores;
   }
 
+  /** Scores of the given documents only. */
+  scoresOf(query: WeightedQuery, docs: readonly number[]): number[] {
+    const k1 = this.#k1;
+    return docs.map((doc) => {
+      let score = 0;
+      for (const [term, weight] of query) {
+        const list = this.#postings.get(term);
+        if (list === undefined || weight === 0) continue;
+        const at = indexOf(list.docs, doc);
+        if (at < 0) continue;
+        const tf = list.tfs[at]!;
+        score += this.idf(term) * weight * tf * (k1 + 1) / (k1 + tf);
+      }
+      return score;
+    });
+  }
+
   /**
    * The best `limit` documents with a positive score, best first; ties go to
    * the earlier-indexed document so results are the same on every run.
@@ -180,6 +173,20 @@ export class FieldIndex {
   }
 }
 
+/** Where `doc` is in an ascending list, -1 when absent. */
+function indexOf(docs: readonly number[], doc: number): number {
+  let low = 0;
+  let high = docs.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = docs[mid]!;
+    if (at === doc) return mid;
+    if (at < doc) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
+}
+
 /** The `limit` highest positive scores, best first, ties by document order. */
 export function topHits(
   scores: Float64Array,
@@ -187,6 +194,7 @@ export function topHits(
   keep: (doc: number) => boolean,
   ids: readonly string[],
 ): Hit[] {
+  if (limit > 50) return sortedHits(scores, limit, keep, ids);
   const hits: Hit[] = [];
   for (let doc = 0; doc < scores.length; doc++) {
     const score = scores[doc]!;
@@ -198,6 +206,21 @@ export function topHits(
     if (hits.length > limit) hits.pop();
   }
   return hits;
+}
+
+/** {@link topHits} for long lists: every positive score sorted once. */
+function sortedHits(
+  scores: Float64Array,
+  limit: number,
+  keep: (doc: number) => boolean,
+  ids: readonly string[],
+): Hit[] {
+  const docs: number[] = [];
+  for (let doc = 0; doc < scores.length; doc++) {
+    if (scores[doc]! > 0 && keep(doc)) docs.push(doc);
+  }
+  docs.sort((a, b) => scores[b]! - scores[a]! || a - b);
+  return docs.slice(0, limit).map((doc) => ({ id: ids[doc]!, doc, score: scores[doc]! }));
 }
 
 /** Counts of each term: a query as BM25 sums it, every occurrence once. */

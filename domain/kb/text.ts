@@ -113,7 +113,59 @@ export function splitIdentifier(raw: string): string[] {
     .filter((p) => p !== "" && /[A-Za-z]/.test(p));
 }
 
-/** Only the stems of {@link analyze}. */
+const IDENTIFIER = /[._]|[a-z][A-Z]|[A-Z][A-Z][a-z]|[A-Za-z][0-9]|[0-9][A-Za-z]/;
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/**
+ * Only the stems of {@link analyze} (the same terms, in the same order),
+ * scanned by hand without a term object per word: the path every indexed
+ * article and every query takes.
+ */
 export function stems(text: string): string[] {
-  return analyze(text).map((t) => t.stem);
+  const out: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let plain = true;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if ((c >= 97 && c <= 122)) {
+        i++;
+      } else if (isWordChar(c)) {
+        plain = false;
+        i++;
+      } else if ((c === 46 || c === 95) && i + 1 < n && isWordChar(text.charCodeAt(i + 1))) {
+        plain = false;
+        i++;
+      } else break;
+    }
+    const raw = text.slice(start, i);
+    if (plain) {
+      pushStem(out, raw);
+      continue;
+    }
+    if (IDENTIFIER.test(raw)) {
+      const parts = splitIdentifier(raw);
+      if (parts.length > 1) {
+        out.push(raw.toLowerCase());
+        for (const part of parts) pushStem(out, part.toLowerCase());
+        continue;
+      }
+    }
+    pushStem(out, raw.toLowerCase());
+  }
+  return out;
+}
+
+function pushStem(out: string[], lower: string): void {
+  if (!ENGLISH_STOP_WORDS.has(lower)) out.push(stemOf(lower));
 }

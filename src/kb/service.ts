@@ -71,6 +71,10 @@ export interface KbServiceDeps {
 
 /** Log candidates weighed for a ticket's suggestions. */
 const CANDIDATES_USED = 5;
+/** Unknown query words corrected per search. */
+const MAX_CORRECTIONS = 5;
+/** Articles weighed per suggestion by their text: the best matches. */
+const SUGGEST_POOL = 50;
 /** A ticket is answered when an article holds this share of its words' weight (idf). */
 const ANSWERED_COVERAGE = 0.34;
 /** Articles looked at for a ticket's coverage: the best few by score. */
@@ -245,12 +249,17 @@ export class KbService implements KbApi {
   #corrected(index: KbIndex, q: string): { text: string; corrections: Record<string, string> } {
     const corrections: Record<string, string> = {};
     const words = q.split(/\s+/).filter((w) => w !== "");
+    let tried = 0;
     const out = words.map((word) => {
       const stem = stems(word);
       if (stem.length !== 1 || index.ranker.index.hasTerm(stem[0]!)) return word;
+      // A long pasted text is not typed: only the first few unknown words are corrected.
+      if (++tried > MAX_CORRECTIONS) return word;
+      const first = stem[0]![0];
       const closest = closestWord(
         stem[0]!,
-        index.ranker.index.terms(),
+        // Typos rarely hit the first letter; keeping it cuts the words compared.
+        filter(index.ranker.index.terms(), (term) => term[0] === first),
         (t) => index.ranker.index.documentFrequency(t),
       );
       if (closest === null) return word;
@@ -421,10 +430,9 @@ export class KbService implements KbApi {
       const best = Math.max(
         0,
         ...hits.map((hit) => {
-          const vector = index.ranker.index.vector(hit.doc);
           let covered = 0;
           for (const term of query.keys()) {
-            if (vector.has(term)) covered += index.ranker.index.idf(term);
+            if (index.ranker.index.contains(hit.doc, term)) covered += index.ranker.index.idf(term);
           }
           return covered / total;
         }),
@@ -517,23 +525,24 @@ export class KbService implements KbApi {
   ) {
     const index = this.index();
     const query = index.ranker.query(text);
-    const raw = index.ranker.index.scores(query);
-    // Only published articles are suggested to an agent.
-    index.articles.forEach((a, i) => {
-      if (a.status !== "published") raw[i] = 0;
-    });
-    const published = index.facts.filter((_, i) => index.articles[i]!.status === "published");
-    const publishedAt = index.facts.flatMap((_, i) =>
-      index.articles[i]!.status === "published" ? [i] : []
+    const published = (doc: number) => index.articles[doc]!.status === "published";
+    // The pool: the best text matches and every article linked to the evidence.
+    // Past the first few dozen, text alone never reaches the top of the list.
+    const pool = new Set(
+      index.ranker.index.search(query, SUGGEST_POOL, published).map((h) => h.doc),
     );
-    const scores = publishedAt.map((i) => raw[i]!);
+    for (const e of evidence) {
+      for (const id of [e.signatureId, ...(e.issueId === null ? [] : [e.issueId])]) {
+        for (const doc of index.byLink.get(id) ?? []) if (published(doc)) pool.add(doc);
+      }
+    }
+    const docs = [...pool].sort((x, y) => x - y);
+    const scores = index.ranker.index.scoresOf(query, docs);
     return suggestArticles({
-      articles: published,
+      articles: docs.map((doc) => index.facts[doc]!),
       textScores: scores,
-      matchedTerms: (k) => {
-        const vector = index.ranker.index.vector(publishedAt[k]!);
-        return [...query.keys()].filter((t) => vector.has(t)).slice(0, 10);
-      },
+      matchedTerms: (k) =>
+        [...query.keys()].filter((t) => index.ranker.index.contains(docs[k]!, t)).slice(0, 10),
       evidence,
       customerVersion: version,
       limit,
@@ -620,6 +629,10 @@ function notFound(articleId: string): LoupeError {
   return new LoupeError("not_found", `Cannot find article ${articleId}`, {
     article_id: articleId,
   });
+}
+
+function* filter<T>(items: Iterable<T>, keep: (item: T) => boolean): Generator<T> {
+  for (const item of items) if (keep(item)) yield item;
 }
 
 function caseOf(ticket: Ticket): ResolvedCase {
