@@ -163,6 +163,14 @@ function reasonJson(reason: Reason) {
         signature_id: reason.signatureId,
         rank: reason.rank,
       };
+    case "log_text":
+      return {
+        kind: reason.kind,
+        issue_id: reason.issueId,
+        signature_id: reason.signatureId,
+        rank: reason.rank,
+        score: reason.score,
+      };
     case "feedback":
       return { kind: reason.kind, helpful: reason.helpful, not_helpful: reason.notHelpful };
     case "version":

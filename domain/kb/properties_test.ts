@@ -40,11 +40,13 @@ Deno.test("suggestions: every reason refers to an article, issue or signature th
       { maxLength: 4 },
     ),
     fc.constantFrom(null, "5.6.0", "5.8.0"),
-    (articles, textScores, evidence: IssueEvidence[], version) => {
+    fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 5, maxLength: 5 }),
+    (articles, textScores, evidence: IssueEvidence[], version, logScores) => {
       const suggestions = suggestArticles({
         articles,
         textScores,
         evidence,
+        logText: evidence.slice(0, 1).map((e) => ({ evidence: e, scores: logScores })),
         customerVersion: version,
         limit: 10,
       });
@@ -54,6 +56,12 @@ Deno.test("suggestions: every reason refers to an article, issue or signature th
         assert.ok(s.reasons.length > 0);
         const article = articles.find((a) => a.articleId === s.articleId)!;
         for (const r of s.reasons) {
+          if (r.kind === "log_text") {
+            assert.ok(
+              evidence.some((e) => e.signatureId === r.signatureId && e.issueId === r.issueId),
+            );
+          }
+          if (r.kind === "text" || r.kind === "log_text") assert.ok(r.score > 0 && r.score <= 1);
           if (r.kind === "linked_issue" || r.kind === "candidate_issue") {
             assert.ok(
               evidence.some((e) => e.signatureId === r.signatureId && e.issueId === r.issueId),

@@ -38,6 +38,14 @@ export type Reason =
     readonly signatureId: string;
     readonly rank: number;
   }
+  | {
+    /** The article's words match the log template of a signature behind the question. */
+    readonly kind: "log_text";
+    readonly issueId: string | null;
+    readonly signatureId: string;
+    readonly rank: number;
+    readonly score: number;
+  }
   | { readonly kind: "feedback"; readonly helpful: number; readonly notHelpful: number }
   | {
     readonly kind: "version";
@@ -60,6 +68,14 @@ export interface SuggestInput {
   /** Query terms each article matched, for the reasons. */
   readonly matchedTerms?: (article: number) => readonly string[];
   readonly evidence: readonly IssueEvidence[];
+  /**
+   * Text relevance of each article to the log template of an issue behind
+   * the question (aligned with `articles`), for the evidence that has one.
+   */
+  readonly logText?: readonly {
+    readonly evidence: IssueEvidence;
+    readonly scores: ArrayLike<number>;
+  }[];
   readonly customerVersion: string | null;
   readonly limit: number;
 }
@@ -68,12 +84,15 @@ export interface SuggestInput {
  * How much each kind of evidence counts. Text is normalised to [0, 1] by the
  * best match; an article a person linked to the ticket's root issue outranks
  * any text match; a log candidate's article counts by the candidate's rank;
+ * an article whose words match the template of an error behind the question
+ * counts half as much as the customer's words, less for a lower-ranked one;
  * feedback nudges; a fix the customer already runs pushes an article down.
  */
 export const SUGGESTION_WEIGHTS = {
   text: 1,
   linkedIssue: 3,
   candidateIssue: 1.5,
+  logText: 0.5,
   feedback: 0.4,
   versionMisfit: 0.3,
 } as const;
@@ -105,6 +124,11 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
   for (let i = 0; i < input.articles.length; i++) {
     maxText = Math.max(maxText, input.textScores[i] ?? 0);
   }
+  const logText = (input.logText ?? []).map(({ evidence, scores }) => {
+    let max = 0;
+    for (let i = 0; i < input.articles.length; i++) max = Math.max(max, scores[i] ?? 0);
+    return { evidence, scores, max };
+  });
   const out: Suggestion[] = [];
   input.articles.forEach((article, index) => {
     const reasons: Reason[] = [];
@@ -117,6 +141,19 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
         kind: "text",
         score: round(share),
         terms: input.matchedTerms?.(index) ?? [],
+      });
+    }
+    for (const { evidence, scores, max } of logText) {
+      const value = scores[index] ?? 0;
+      if (value <= 0 || max <= 0) continue;
+      const share = value / max;
+      score += SUGGESTION_WEIGHTS.logText * share / Math.max(1, evidence.rank);
+      reasons.push({
+        kind: "log_text",
+        issueId: evidence.issueId,
+        signatureId: evidence.signatureId,
+        rank: evidence.rank,
+        score: round(share),
       });
     }
     const issues = new Set(article.issues);

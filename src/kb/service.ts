@@ -71,6 +71,10 @@ export interface KbServiceDeps {
 
 /** Log candidates weighed for a ticket's suggestions. */
 const CANDIDATES_USED = 5;
+/** Log candidates (by rank; linked signatures count as rank 0) whose template words are matched. */
+const LOG_TEXT_CANDIDATES = 3;
+/** Articles weighed per log template by its words. */
+const LOG_TEXT_POOL = 10;
 /** Unknown query words corrected per search. */
 const MAX_CORRECTIONS = 5;
 /** Articles weighed per suggestion by their text: the best matches. */
@@ -536,14 +540,28 @@ export class KbService implements KbApi {
         for (const doc of index.byLink.get(id) ?? []) if (published(doc)) pool.add(doc);
       }
     }
+    const logQueries = evidence.filter((e) => e.rank <= LOG_TEXT_CANDIDATES).map((e) => ({
+      evidence: e,
+      query: index.ranker.query(this.#deps.issues.textOf(e.signatureId)),
+    })).filter((l) => l.query.size > 0);
+    for (const { query: logQuery } of logQueries) {
+      for (const hit of index.ranker.index.search(logQuery, LOG_TEXT_POOL, published)) {
+        pool.add(hit.doc);
+      }
+    }
     const docs = [...pool].sort((x, y) => x - y);
     const scores = index.ranker.index.scoresOf(query, docs);
+    const logText = logQueries.map(({ evidence: e, query: logQuery }) => ({
+      evidence: e,
+      scores: index.ranker.index.scoresOf(logQuery, docs),
+    }));
     return suggestArticles({
       articles: docs.map((doc) => index.facts[doc]!),
       textScores: scores,
       matchedTerms: (k) =>
         [...query.keys()].filter((t) => index.ranker.index.contains(docs[k]!, t)).slice(0, 10),
       evidence,
+      logText,
       customerVersion: version,
       limit,
     });

@@ -226,6 +226,7 @@ async function runSeed(dir: string, totals: {
   onlineLater: Ranked;
   bm25: Ranked;
   steps: { found: number; total: number; causes: number; drafts: number };
+  misses: string[];
 }): Promise<void> {
   const data = await Deno.makeTempDir({ prefix: "loupe-bench-kb-data-" });
   try {
@@ -281,6 +282,16 @@ async function runSeed(dir: string, totals: {
         if (article === undefined) continue;
         const list = await kb.suggestForTicket(opened.get(t.id)!, 10);
         score(totals.loupe, list.items.map((s) => s.articleId), article);
+        if (list.items[0]?.articleId !== article && totals.misses.length < 8) {
+          totals.misses.push(
+            `${t.id} "${t.subject}" wants ${article}, got ${
+              list.items.slice(0, 3).map((s) =>
+                `${s.articleId} ${s.score}` +
+                (Deno.env.get("LOUPE_BENCH_KB_VERBOSE") ? ` ${JSON.stringify(s.reasons)}` : "")
+              ).join(", ")
+            }`,
+          );
+        }
         score(
           totals.bm25,
           bm25.search(`${t.subject}\n${t.description}`, 10).map((h) => h.id),
@@ -362,14 +373,18 @@ const simulated: Bench = {
       onlineLater: ranked(),
       bm25: ranked(),
       steps: { found: 0, total: 0, causes: 0, drafts: 0 },
+      misses: [] as string[],
     };
     try {
       for (const dir of dirs) await runSeed(dir, totals);
     } finally {
       if (cleanup) for (const dir of dirs) await Deno.remove(dir, { recursive: true });
     }
+    for (const miss of totals.misses) console.error(`  cold miss: ${miss}`);
     const rate = (r: Ranked, x: number) => r.count === 0 ? 0 : round(x / r.count);
-    const note = `seeds ${SEEDS.join(",")}; simulate ${SIM_ARGS.join(" ")}`;
+    const note = Deno.env.get("LOUPE_BENCH_KB_SIM_DIRS") !== undefined
+      ? `simulator outputs ${dirs.join(",")}`
+      : `seeds ${SEEDS.join(",")}; simulate ${SIM_ARGS.join(" ")}`;
     return [
       { bench, metric: "tickets with a truth article", value: totals.loupe.count, unit: "", note },
       {
