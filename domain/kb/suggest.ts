@@ -134,7 +134,8 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
     const reasons: Reason[] = [];
     let score = 0;
     const text = input.textScores[index] ?? 0;
-    if (text > 0 && maxText > 0) {
+    // A share that rounds to nothing is no reason to show an article.
+    if (text > 0 && maxText > 0 && round(text / maxText) > 0) {
       const share = text / maxText;
       score += SUGGESTION_WEIGHTS.text * share;
       reasons.push({
@@ -145,7 +146,7 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
     }
     for (const { evidence, scores, max } of logText) {
       const value = scores[index] ?? 0;
-      if (value <= 0 || max <= 0) continue;
+      if (value <= 0 || max <= 0 || round(value / max) === 0) continue;
       const share = value / max;
       score += SUGGESTION_WEIGHTS.logText * share / Math.max(1, evidence.rank);
       reasons.push({
