@@ -378,7 +378,9 @@ const simulated: Bench = {
     try {
       for (const dir of dirs) await runSeed(dir, totals);
     } finally {
-      if (cleanup) for (const dir of dirs) await Deno.remove(dir, { recursive: true });
+      if (cleanup) {
+        for (const dir of dirs) await Deno.remove(dir, { recursive: true });
+      }
     }
     for (const miss of totals.misses) console.error(`  cold miss: ${miss}`);
     const rate = (r: Ranked, x: number) => r.count === 0 ? 0 : round(x / r.count);
