@@ -201,3 +201,21 @@ Deno.test("suggest: free text gets articles with scores and reasons that name re
   const empty = await http.request("/v1/kb/suggest", { method: "POST", ...json({ text: "" }) });
   assert.equal(empty.status, 400);
 });
+
+Deno.test("search: version filter drops articles whose fix the customer already runs", async () => {
+  const { http } = await kbHarness();
+  await http.request("/v1/kb/articles/import", {
+    method: "POST",
+    headers: { "content-type": "application/x-ndjson" },
+    body: [
+      { id: "old", title: "Export cut off", fixed_in: "5.7.1" },
+      { id: "any", title: "Export slow" },
+    ].map((a) => JSON.stringify(a)).join("\n"),
+  });
+  const ids = async (query: string) =>
+    (await (await http.request(`/v1/kb/search?q=export${query}`)).json()).items.map((
+      i: { article_id: string },
+    ) => i.article_id).sort();
+  assert.deepEqual(await ids("&version=5.6.0"), ["any", "old"]);
+  assert.deepEqual(await ids("&version=5.8.0"), ["any"]);
+});

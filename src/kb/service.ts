@@ -23,6 +23,7 @@ import {
   suggestArticles,
 } from "../../domain/kb/mod.ts";
 import type { Ticket } from "../../domain/tickets/mod.ts";
+import { compareVersions } from "../../domain/trends/versions.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { ConcurrencyError, type EventStore } from "../../ports/event_store.ts";
@@ -215,9 +216,8 @@ export class KbService implements KbApi {
       if (query.version !== undefined) {
         const versions = c.appliesTo.versions;
         if (versions.length > 0 && !versions.includes(query.version)) return false;
-        if (c.fixedIn !== null && index.facts[doc] !== undefined) {
-          if (!versionBefore(query.version, c.fixedIn)) return false;
-        }
+        // Past the fix the article no longer applies.
+        if (c.fixedIn !== null && compareVersions(query.version, c.fixedIn) >= 0) return false;
       }
       return true;
     };
@@ -671,15 +671,4 @@ function caseOf(ticket: Ticket): ResolvedCase {
 /** What the customer and agents wrote: subject, description and the conversation. */
 export function ticketText(ticket: Ticket): string {
   return [ticket.subject, ticket.description, ...ticket.comments.map((c) => c.body)].join("\n");
-}
-
-function versionBefore(version: string, fixedIn: string): boolean {
-  const a = version.replace(/^v/i, "").split(/[.\-+]/).map(Number);
-  const b = fixedIn.replace(/^v/i, "").split(/[.\-+]/).map(Number);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x < y;
-  }
-  return false;
 }
