@@ -72,27 +72,45 @@ export class FieldIndex {
       for (const doc of docs) total += doc.fields[name]?.length ?? 0;
       averages.set(name, docs.length === 0 ? 1 : Math.max(total / docs.length, 1e-9));
     }
-    const postings = new Map<string, Postings>();
+    // Terms get numbers once; each document sums its pseudo frequencies in a
+    // reused typed array rather than a map of its own.
+    const termIds = new Map<string, number>();
+    const lists: Postings[] = [];
+    let scratch = new Float64Array(1024);
+    const touched: number[] = [];
     docs.forEach((doc, docIndex) => {
-      const pseudo = new Map<string, number>();
       for (const name of fieldNames) {
         const terms = doc.fields[name];
         if (terms === undefined || terms.length === 0) continue;
         const spec = options.fields[name]!;
         const norm = 1 - spec.b + spec.b * terms.length / averages.get(name)!;
         const unit = spec.weight / norm;
-        for (const term of terms) pseudo.set(term, (pseudo.get(term) ?? 0) + unit);
-      }
-      for (const [term, tf] of pseudo) {
-        let list = postings.get(term);
-        if (list === undefined) {
-          list = { docs: [], tfs: [] };
-          postings.set(term, list);
+        for (const term of terms) {
+          let id = termIds.get(term);
+          if (id === undefined) {
+            id = lists.length;
+            termIds.set(term, id);
+            lists.push({ docs: [], tfs: [] });
+            if (id >= scratch.length) {
+              const grown = new Float64Array(scratch.length * 2);
+              grown.set(scratch);
+              scratch = grown;
+            }
+          }
+          if (scratch[id] === 0) touched.push(id);
+          scratch[id]! += unit;
         }
-        list.docs.push(docIndex);
-        list.tfs.push(tf);
       }
+      for (const id of touched) {
+        const list = lists[id]!;
+        list.docs.push(docIndex);
+        list.tfs.push(scratch[id]!);
+        scratch[id] = 0;
+      }
+      touched.length = 0;
     });
+    const postings = new Map<string, Postings>();
+    for (const [term, id] of termIds) postings.set(term, lists[id]!);
     return new FieldIndex(docs.map((d) => d.id), postings, options.k1);
   }
 

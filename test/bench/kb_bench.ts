@@ -27,6 +27,7 @@ import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { kbService } from "../../src/kb/mod.ts";
 import { Loupe } from "../../src/loupe.ts";
 import { TicketService } from "../../src/tickets/mod.ts";
+import { cpuUsage } from "node:process";
 import { runEntry } from "../support/cli.ts";
 import { atLeast, atMost, type Bench } from "./bench_types.ts";
 import { replaySimulation } from "./sim_data.ts";
@@ -107,8 +108,12 @@ const speed: Bench = {
     await kb.importArticles(articles);
     const importMs = performance.now() - started;
     started = performance.now();
+    const cpuBefore = cpuUsage();
     kb.index();
+    const cpu = cpuUsage(cpuBefore);
     const indexMs = performance.now() - started;
+    // CPU time says what the build costs when other processes share the cores.
+    const indexCpuMs = Math.round((cpu.user + cpu.system) / 1000);
     const random = rng(7);
     const pick = () => articles[Math.floor(random() * articles.length)]!.content;
     const shortQueries = Array.from({ length: 100 }, () => {
@@ -143,6 +148,7 @@ const speed: Bench = {
         value: Math.round(indexMs),
         unit: "ms",
         ...atMost(Math.round(indexMs), 2000),
+        note: `wall clock; CPU time ${indexCpuMs} ms`,
       },
       { bench, metric: "search p50", value: round(percentile(searchMs, 50), 2), unit: "ms" },
       {
