@@ -35,6 +35,7 @@ import { customerProjection } from "./projections/customers.ts";
 import { issueProjection } from "./projections/issues.ts";
 import { asOfProjection } from "./projections/as_of.ts";
 import { issueGroupProjection } from "./projections/issue_groups.ts";
+import { kbProjection } from "./kb/projection.ts";
 
 export interface LoupeDeps {
   readonly store: EventStore;
@@ -54,6 +55,7 @@ export const PROJECTIONS: readonly Projection[] = [
   skippedEventsProjection,
   asOfProjection,
   issueGroupProjection,
+  kbProjection,
 ];
 
 /** The application: ingest, projections kept up to date, and the queries on them. */

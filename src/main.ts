@@ -21,6 +21,8 @@ import { TrendService } from "./trends.ts";
 import { issueRoutes } from "../adapters/http/issue_routes.ts";
 import { IssueService } from "./issues.ts";
 import { recentSignatures } from "./projections/signatures.ts";
+import { kbRoutes } from "../adapters/http/kb_routes.ts";
+import { kbService } from "./kb/mod.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
@@ -162,6 +164,12 @@ if (import.meta.main) {
         settled: () => loupe.settled(),
       }),
     ),
+  );
+  http.route(
+    "/",
+    kbRoutes(kbService(loupe, store, projectionStore, tickets, clock), {
+      maxBodyBytes: config.maxBodyBytes,
+    }),
   );
   warmEveryHourOfData(store, projectionStore, impact, trends);
   const server = Deno.serve({

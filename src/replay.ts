@@ -24,6 +24,9 @@ import { TrendService } from "./trends.ts";
 import { Attribution } from "./customers/attribution.ts";
 import { EventsWithin, type RecordRange } from "./events_within.ts";
 import { PROJECTIONS } from "./loupe.ts";
+import { readArticles } from "../adapters/kb/articles_io.ts";
+import type { ImportReport } from "../ports/kb.ts";
+import { kbService } from "./kb/mod.ts";
 import { Projector } from "./projector.ts";
 
 if (import.meta.main) {
@@ -57,6 +60,18 @@ if (import.meta.main) {
       );
     } catch (error) {
       console.error(`Cannot import ${config.customersFile}: ${(error as Error).message}`);
+      await environment.close();
+      Deno.exit(1);
+    }
+  }
+
+  const articlesImported: ImportReport[] = [];
+  for (const path of config.articles) {
+    try {
+      const kb = kbService(loupe, store, projectionStore, undefined, clock);
+      articlesImported.push(await kb.importArticles(await readArticles(path), { by: "replay" }));
+    } catch (error) {
+      console.error(`Cannot import articles from ${path}: ${(error as Error).message}`);
       await environment.close();
       Deno.exit(1);
     }
@@ -194,6 +209,11 @@ if (import.meta.main) {
       customers_registered: customersImported.registered.length,
       customers_changed: customersImported.changed.length,
       customers_unchanged: customersImported.unchanged,
+    }),
+    ...(config.articles.length === 0 ? {} : {
+      articles_created: articlesImported.reduce((n, r) => n + r.created, 0),
+      articles_updated: articlesImported.reduce((n, r) => n + r.updated, 0),
+      articles_unchanged: articlesImported.reduce((n, r) => n + r.unchanged, 0),
     }),
     imported_records: imported,
     imported_quarantined: quarantined,

@@ -75,6 +75,8 @@ export interface ReplayConfig {
   readonly imports: readonly string[];
   /** The CRM's customer export (CSV), imported into the directory before the logs. */
   readonly customersFile?: string;
+  /** Knowledge-base articles to import (articles.json, .jsonl, .md or a folder of .md files). */
+  readonly articles: readonly string[];
   /** Where to write the reports (priorities, issues, trends, customer impact) after the rebuild. */
   readonly reportDir?: string;
   /** The reports' period, epoch ms (`from` inclusive, `to` exclusive); all the data when absent. */
@@ -97,6 +99,7 @@ export const REPLAY_USAGE =
                         [--customer C] [--environment E]
                         [--service S] [--version V] [--format auto|jsonl|logfmt|syslog|access|text|csv]
                         [--layout customer/environment|none] [--batch-size N]
+                        [--articles PATH ...]
 
 Imports the given log files, directories or .gz archives (if any), then rebuilds
 every projection from event position 0. A directory is read as
@@ -107,12 +110,16 @@ directory first: records are then attributed to customers by environment and ten
 --report writes, as of the latest record: priorities.json, issues.json, trends.json,
 customers.json, and customers/<id>.json and .csv (each customer's impact report).
 With --from and/or --to (ISO 8601 or epoch ms; --to exclusive) the reports cover
-only the records of that period, as of its latest record.`;
+only the records of that period, as of its latest record.
+--articles imports knowledge-base articles (the simulator's articles.json, JSON
+lines, a Markdown file with front matter or a folder of them); importing the
+same articles again changes nothing.`;
 
 const replaySchema = z.object({
   dataDir: z.string().min(1),
   imports: z.array(z.string().min(1)),
   customersFile: z.string().min(1).optional(),
+  articles: z.array(z.string().min(1)),
   reportDir: z.string().min(1).optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
@@ -142,6 +149,7 @@ export function replayConfig(
       data: { type: "string" },
       import: { type: "string", multiple: true },
       customers: { type: "string" },
+      articles: { type: "string", multiple: true },
       report: { type: "string" },
       from: { type: "string" },
       to: { type: "string" },
@@ -159,6 +167,7 @@ export function replayConfig(
     dataDir: values.data ?? env.LOUPE_DATA_DIR ?? "./data",
     imports: values.import ?? [],
     customersFile: values.customers,
+    articles: values.articles ?? [],
     reportDir: values.report,
     from: values.from,
     to: values.to,

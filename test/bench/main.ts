@@ -13,6 +13,7 @@ import { miningBenches } from "./mining_bench.ts";
 import { rareErrorBenches } from "./rare_errors_bench.ts";
 import { simulateBenches } from "./simulate_bench.ts";
 import { robustBenches } from "./robust_bench.ts";
+import { kbBenches } from "./kb_bench.ts";
 
 const ALL: readonly Bench[] = [
   ...ingestBenches,
@@ -24,6 +25,7 @@ const ALL: readonly Bench[] = [
   ...queryBenches,
   ...simulateBenches,
   ...robustBenches,
+  ...kbBenches,
 ];
 
 if (import.meta.main) {

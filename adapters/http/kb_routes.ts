@@ -1,0 +1,363 @@
+/** The knowledge base over HTTP: articles, import/export, search, suggestions, feedback. */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import {
+  type Article,
+  ARTICLE_STATUSES,
+  FEEDBACK_KINDS,
+  type Reason,
+} from "../../domain/kb/mod.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { ArticleDetail, KbApi, KbWriteOptions, SuggestionList } from "../../ports/kb.ts";
+import {
+  articleInput,
+  articleJsonLine,
+  articleMarkdown,
+  importedOf,
+  parseArticlesJson,
+  parseArticlesJsonl,
+  parseMarkdownArticle,
+} from "../kb/articles_io.ts";
+import { readBodyLimited } from "./body.ts";
+import { isoTime as iso } from "./iso_time.ts";
+import { locateJsonError } from "./json_error.ts";
+
+export interface KbRouteDeps {
+  readonly maxBodyBytes?: number;
+}
+
+const searchQuery = z.object({
+  q: z.string().max(10_000).default(""),
+  tag: z.string().min(1).max(500).optional(),
+  service: z.string().min(1).max(500).optional(),
+  version: z.string().min(1).max(100).optional(),
+  status: z.enum([...ARTICLE_STATUSES, "any"]).default("published"),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  offset: z.coerce.number().int().min(0).default(0),
+}).strict();
+
+const limitQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(5),
+}).strict();
+
+const suggestBody = z.object({
+  text: z.string().min(1).max(1_000_000),
+  version: z.string().min(1).max(100).nullable().default(null),
+  limit: z.number().int().min(1).max(100).default(5),
+}).strict();
+
+const draftBody = z.object({ issue_id: z.string().min(1).max(200) }).strict();
+const candidateQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+}).strict();
+const gapQuery = z.object({
+  days: z.coerce.number().int().min(1).max(3650).default(30),
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+}).strict();
+const feedbackBody = z.object({ kind: z.enum(FEEDBACK_KINDS) }).strict();
+const retireBody = z.object({ reason: z.string().max(2_000).nullable().default(null) }).strict();
+/** An article written through the API: the id comes from the path or is made. */
+const articleBody = articleInput.omit({ id: true, status: true, incident: true });
+const exportQuery = z.object({ format: z.enum(["jsonl", "json", "markdown"]).default("jsonl") })
+  .strict();
+
+const etag = (version: number) => `"${version}"`;
+
+function expectedVersionOf(c: Context): number | undefined {
+  const header = c.req.header("if-match");
+  if (header === undefined || header.trim() === "*") return undefined;
+  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
+  if (match === null) {
+    throw new LoupeError(
+      "precondition_failed",
+      `Cannot match If-Match ${header}: send the ETag of the last response, e.g. "3"`,
+    );
+  }
+  return Number(match[1]);
+}
+
+function writeOptions(c: Context): KbWriteOptions {
+  const by = c.req.header("x-actor")?.trim() || null;
+  const expectedVersion = expectedVersionOf(c);
+  return { by, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
+}
+
+async function bodyText(c: Context, limit: number): Promise<string> {
+  const bytes = await readBodyLimited(c.req.raw, limit);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new LoupeError("bad_request", "Cannot read the body: it is not valid UTF-8");
+  }
+}
+
+async function jsonBody(c: Context, limit: number): Promise<unknown> {
+  const raw = await bodyText(c, limit);
+  if (raw.trim() === "") return {};
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    const where = locateJsonError(raw);
+    throw new LoupeError(
+      "invalid_json",
+      `Cannot parse JSON${where ? ` at line ${where.line}, column ${where.column}` : ""}: ${
+        (error as Error).message
+      }`,
+      where === undefined ? undefined : { line: where.line, column: where.column },
+    );
+  }
+}
+
+export function articleJson(article: Article) {
+  const content = (c: Article["content"]) => ({
+    title: c.title,
+    symptom: c.symptom,
+    cause: c.cause,
+    steps: c.steps,
+    body: c.body,
+    applies_to: c.appliesTo,
+    tags: c.tags,
+    issues: c.issues,
+    signatures: c.signatures,
+    source_tickets: c.sourceTickets,
+    fixed_in: c.fixedIn,
+  });
+  return {
+    article_id: article.articleId,
+    version: article.version,
+    status: article.status,
+    ...content(article.content),
+    created_at: iso(article.createdAt),
+    updated_at: iso(article.updatedAt),
+    revisions: article.revisions.map((r) => ({
+      revision: r.revision,
+      at: iso(r.at),
+      by: r.by,
+      ...content(r.content),
+    })),
+  };
+}
+
+export function articleDetailJson(detail: ArticleDetail) {
+  return {
+    ...articleJson(detail.article),
+    linked_issues: detail.issues,
+    linked_signatures: detail.signatures,
+    tickets: detail.tickets.map((t) => ({ ticket_id: t.ticketId, kind: t.kind, at: iso(t.at) })),
+    helpful: detail.helpful,
+    not_helpful: detail.notHelpful,
+    resolved: detail.resolved,
+  };
+}
+
+function reasonJson(reason: Reason) {
+  switch (reason.kind) {
+    case "text":
+      return { kind: reason.kind, score: reason.score, terms: reason.terms };
+    case "linked_issue":
+      return { kind: reason.kind, issue_id: reason.issueId, signature_id: reason.signatureId };
+    case "candidate_issue":
+      return {
+        kind: reason.kind,
+        issue_id: reason.issueId,
+        signature_id: reason.signatureId,
+        rank: reason.rank,
+      };
+    case "log_text":
+      return {
+        kind: reason.kind,
+        issue_id: reason.issueId,
+        signature_id: reason.signatureId,
+        rank: reason.rank,
+        score: reason.score,
+      };
+    case "feedback":
+      return { kind: reason.kind, helpful: reason.helpful, not_helpful: reason.notHelpful };
+    case "version":
+      return {
+        kind: reason.kind,
+        customer_version: reason.customerVersion,
+        fixed_in: reason.fixedIn,
+        fits: reason.fits,
+      };
+  }
+}
+
+export function suggestionsJson(list: SuggestionList) {
+  return {
+    subject: list.subject,
+    customer_version: list.customerVersion,
+    items: list.items.map((s, i) => ({
+      rank: i + 1,
+      article_id: s.articleId,
+      title: s.title,
+      score: s.score,
+      reasons: s.reasons.map(reasonJson),
+    })),
+  };
+}
+
+export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
+  const http = new Hono();
+  const maxBodyBytes = deps.maxBodyBytes ?? 16 * 1024 * 1024;
+
+  http.post("/v1/kb/articles/import", async (c) => {
+    const type = (c.req.header("content-type") ?? "application/json").toLowerCase();
+    const raw = await bodyText(c, maxBodyBytes);
+    const articles = type.includes("ndjson") || type.includes("jsonl")
+      ? parseArticlesJsonl(raw)
+      : type.includes("markdown")
+      ? [parseMarkdownArticle(raw, c.req.query("id") ?? "article.md")]
+      : parseArticlesJson(raw);
+    const report = await api.importArticles(articles, writeOptions(c));
+    return c.json({
+      created: report.created,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      article_ids: report.articleIds,
+    });
+  });
+
+  http.get("/v1/kb/articles", (c) => {
+    const { format } = exportQuery.parse(c.req.query());
+    const articles = api.articles();
+    if (format === "json") return c.json({ articles: articles.map(articleJson) });
+    if (format === "markdown") {
+      return c.json({
+        files: articles.map((a) => ({ name: `${a.articleId}.md`, text: articleMarkdown(a) })),
+      });
+    }
+    c.header("Content-Type", "application/x-ndjson");
+    return c.body(articles.map((a) => articleJsonLine(a) + "\n").join(""));
+  });
+
+  http.post("/v1/kb/articles", async (c) => {
+    const body = articleBody.parse(await jsonBody(c, maxBodyBytes));
+    const { content } = importedOf({ ...body, id: "new", status: "draft" });
+    const article = await api.draftArticle(content, writeOptions(c));
+    c.header("Location", `/v1/kb/articles/${article.articleId}`);
+    c.header("ETag", etag(article.version));
+    return c.json(articleJson(article), 201);
+  });
+
+  http.get("/v1/kb/articles/:id", (c) => {
+    const detail = api.article(c.req.param("id"));
+    c.header("ETag", etag(detail.article.version));
+    return c.json(articleDetailJson(detail));
+  });
+
+  http.put("/v1/kb/articles/:id", async (c) => {
+    const body = articleBody.parse(await jsonBody(c, maxBodyBytes));
+    const { content } = importedOf({ ...body, id: c.req.param("id"), status: "draft" });
+    const article = await api.editArticle(c.req.param("id"), content, writeOptions(c));
+    c.header("ETag", etag(article.version));
+    return c.json(articleJson(article));
+  });
+
+  http.post("/v1/kb/articles/:id/publish", async (c) => {
+    const article = await api.publishArticle(c.req.param("id"), writeOptions(c));
+    c.header("ETag", etag(article.version));
+    return c.json(articleJson(article));
+  });
+
+  http.post("/v1/kb/articles/:id/retire", async (c) => {
+    const body = retireBody.parse(await jsonBody(c, maxBodyBytes));
+    const article = await api.retireArticle(c.req.param("id"), body.reason, writeOptions(c));
+    c.header("ETag", etag(article.version));
+    return c.json(articleJson(article));
+  });
+
+  http.get("/v1/kb/search", (c) => {
+    const query = searchQuery.parse(c.req.query());
+    const page = api.search({
+      q: query.q,
+      status: query.status,
+      limit: query.limit,
+      offset: query.offset,
+      ...(query.tag === undefined ? {} : { tag: query.tag }),
+      ...(query.service === undefined ? {} : { service: query.service }),
+      ...(query.version === undefined ? {} : { version: query.version }),
+    });
+    return c.json({
+      total: page.total,
+      limit: query.limit,
+      offset: query.offset,
+      items: page.items.map((hit) => ({
+        article_id: hit.articleId,
+        title: hit.title,
+        status: hit.status,
+        score: hit.score,
+        highlights: hit.highlights,
+        corrections: hit.corrections,
+      })),
+    });
+  });
+
+  http.post("/v1/kb/suggest", async (c) => {
+    const body = suggestBody.parse(await jsonBody(c, maxBodyBytes));
+    return c.json(suggestionsJson(api.suggestForText(body.text, body.limit, body.version)));
+  });
+
+  http.get("/v1/tickets/:id/articles", async (c) => {
+    const { limit } = limitQuery.parse(c.req.query());
+    return c.json(suggestionsJson(await api.suggestForTicket(c.req.param("id"), limit)));
+  });
+
+  http.get("/v1/issues/:id/articles", (c) => {
+    const { limit } = limitQuery.parse(c.req.query());
+    return c.json(suggestionsJson(api.suggestForIssue(c.req.param("id"), limit)));
+  });
+
+  http.post("/v1/tickets/:id/articles/:aid/feedback", async (c) => {
+    const body = feedbackBody.parse(await jsonBody(c, maxBodyBytes));
+    const detail = await api.recordFeedback(
+      c.req.param("id"),
+      c.req.param("aid"),
+      body.kind,
+      writeOptions(c),
+    );
+    return c.json(articleDetailJson(detail), 201);
+  });
+
+  http.get("/v1/kb/candidates", (c) => {
+    const { limit } = candidateQuery.parse(c.req.query());
+    return c.json({
+      items: api.articleCandidates(limit).map((k) => ({
+        issue_id: k.issueId,
+        signatures: k.signatures,
+        tickets: k.tickets,
+        ticket_count: k.tickets.length,
+        consistency: k.consistency,
+        support_hours: k.supportHours,
+        score: k.score,
+        self_service: k.selfService,
+        reasons: k.reasons,
+      })),
+    });
+  });
+
+  http.post("/v1/kb/drafts", async (c) => {
+    const body = draftBody.parse(await jsonBody(c, maxBodyBytes));
+    const article = await api.draftForIssue(body.issue_id, writeOptions(c));
+    c.header("Location", `/v1/kb/articles/${article.articleId}`);
+    c.header("ETag", etag(article.version));
+    return c.json(articleJson(article), 201);
+  });
+
+  http.get("/v1/kb/gaps", (c) => {
+    const query = gapQuery.parse(c.req.query());
+    const report = api.gapReport(query.days, query.limit);
+    return c.json({
+      days: query.days,
+      tickets: report.tickets,
+      unanswered: report.unanswered,
+      topics: report.topics.map((t) => ({
+        count: t.count,
+        terms: t.terms,
+        examples: t.examples.map((e) => ({ ticket_id: e.ticketId, subject: e.subject })),
+      })),
+    });
+  });
+
+  return http;
+}

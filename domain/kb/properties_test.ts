@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  type ArticleContent,
+  type ArticleState,
+  decide,
+  emptyContent,
+  evolve,
+  type IssueEvidence,
+  suggestArticles,
+} from "./mod.ts";
+
+const id: fc.Arbitrary<string> = fc.constantFrom("a", "b", "c", "d", "e");
+const sig: fc.Arbitrary<string> = fc.constantFrom("s1", "s2", "s3", "s4");
+const issue: fc.Arbitrary<string | null> = fc.constantFrom("i1", "i2", "i3", null);
+
+Deno.test("suggestions: every reason refers to an article, issue or signature that exists", () => {
+  fc.assert(fc.property(
+    fc.uniqueArray(
+      fc.record({
+        articleId: id,
+        title: fc.string(),
+        issues: fc.array(fc.constantFrom<string>("i1", "i2", "i3")),
+        signatures: fc.array(sig),
+        fixedIn: fc.constantFrom(null, "5.7.1"),
+        versions: fc.constantFrom([], ["5.8.0"]),
+        helpful: fc.nat(3),
+        notHelpful: fc.nat(3),
+      }, { noNullPrototype: true }),
+      { selector: (a) => a.articleId },
+    ),
+    fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 5, maxLength: 5 }),
+    fc.array(
+      fc.record({
+        issueId: issue,
+        signatureId: sig,
+        linked: fc.boolean(),
+        rank: fc.integer({ min: 1, max: 5 }),
+      }),
+      { maxLength: 4 },
+    ),
+    fc.constantFrom(null, "5.6.0", "5.8.0"),
+    fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 5, maxLength: 5 }),
+    (articles, textScores, evidence: IssueEvidence[], version, logScores) => {
+      const suggestions = suggestArticles({
+        articles,
+        textScores,
+        evidence,
+        logText: evidence.slice(0, 1).map((e) => ({ evidence: e, scores: logScores })),
+        customerVersion: version,
+        limit: 10,
+      });
+      const known = new Set(articles.map((a) => a.articleId));
+      for (const s of suggestions) {
+        assert.ok(known.has(s.articleId));
+        assert.ok(s.reasons.length > 0);
+        const article = articles.find((a) => a.articleId === s.articleId)!;
+        for (const r of s.reasons) {
+          if (r.kind === "log_text") {
+            assert.ok(
+              evidence.some((e) => e.signatureId === r.signatureId && e.issueId === r.issueId),
+            );
+          }
+          if (r.kind === "text" || r.kind === "log_text") assert.ok(r.score > 0 && r.score <= 1);
+          if (r.kind === "linked_issue" || r.kind === "candidate_issue") {
+            assert.ok(
+              evidence.some((e) => e.signatureId === r.signatureId && e.issueId === r.issueId),
+            );
+            assert.ok(
+              article.signatures.includes(r.signatureId) ||
+                (r.issueId !== null && article.issues.includes(r.issueId)),
+            );
+          }
+          if (r.kind === "feedback") {
+            assert.deepEqual([r.helpful, r.notHelpful], [article.helpful, article.notHelpful]);
+          }
+          if (r.kind === "version") assert.equal(r.customerVersion, version);
+        }
+      }
+      for (let i = 1; i < suggestions.length; i++) {
+        assert.ok(suggestions[i - 1]!.score >= suggestions[i]!.score);
+      }
+    },
+  ));
+});
+
+const content: fc.Arbitrary<ArticleContent> = fc.record({
+  title: fc.string({ minLength: 1 }).filter((t) => t.trim() !== ""),
+  symptom: fc.string(),
+  steps: fc.array(fc.string(), { maxLength: 3 }),
+  tags: fc.array(fc.string({ minLength: 1 }), { maxLength: 3 }),
+}, { noNullPrototype: true }).map((c) => ({ ...emptyContent(), ...c }));
+
+Deno.test("import: importing the same articles a second time makes no event", () => {
+  fc.assert(fc.property(
+    fc.array(
+      fc.tuple(
+        content,
+        fc.constantFrom("draft", "published", "retired") as fc.Arbitrary<
+          "draft" | "published" | "retired"
+        >,
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+    (versions) => {
+      let state: ArticleState = null;
+      const meta = { at: 1, by: null };
+      for (const [c, status] of versions) {
+        const command = { type: "ImportArticle" as const, articleId: "x", content: c, status };
+        let events;
+        try {
+          events = decide(command, state, meta);
+        } catch {
+          continue; // a retired article is not edited
+        }
+        state = events.reduce(evolve, state);
+        const again = decide(command, state, meta);
+        assert.deepEqual(again, []);
+      }
+    },
+  ));
+});

@@ -1,0 +1,110 @@
+import { countTerms, FieldIndex, type Hit, PLAIN_BM25, type RankOptions } from "./rank.ts";
+import { plainTokens, stems } from "./text.ts";
+
+/**
+ * The text of an article as search sees it. Every field but `title` may be
+ * empty; `learned` holds the words of tickets the article resolved.
+ */
+export interface SearchableText {
+  readonly id: string;
+  readonly title: string;
+  readonly symptom?: string;
+  readonly cause?: string;
+  readonly steps?: string;
+  readonly body?: string;
+  readonly learned?: string;
+}
+
+/**
+ * Field weights chosen from how help-desk search is usually set up (the
+ * title says what the article is about, twice as telling as the rest), not
+ * fitted to a corpus. Tickets' words learned from feedback count like the
+ * body: they are customers' words for the same problem.
+ */
+export const LOUPE_RANKING: RankOptions = {
+  k1: 1.2,
+  fields: {
+    title: { weight: 2, b: 0.75 },
+    symptom: { weight: 1.5, b: 0.75 },
+    cause: { weight: 1, b: 0.75 },
+    steps: { weight: 1, b: 0.75 },
+    body: { weight: 1, b: 0.75 },
+    learned: { weight: 1, b: 0.75 },
+  },
+};
+
+/**
+ * A long query (a whole bug report, a pasted stack trace) keeps only its
+ * strongest distinct terms by count x idf: the rest are mostly boilerplate
+ * that every report shares and only blur the ranking.
+ */
+export const LONG_QUERY_TERMS = 40;
+
+/** Loupe's ranking of articles for a text: stemmed, fielded, long queries reduced. */
+export class ArticleRanker {
+  readonly index: FieldIndex;
+
+  constructor(articles: readonly SearchableText[], options: RankOptions = LOUPE_RANKING) {
+    this.index = FieldIndex.build(
+      articles.map((a) => ({
+        id: a.id,
+        fields: {
+          title: stems(a.title),
+          symptom: stems(a.symptom ?? ""),
+          cause: stems(a.cause ?? ""),
+          steps: stems(a.steps ?? ""),
+          body: stems(a.body ?? ""),
+          learned: stems(a.learned ?? ""),
+        },
+      })),
+      options,
+    );
+  }
+
+  /** The query's terms and their weights, a long query cut to its strongest terms. */
+  query(text: string): Map<string, number> {
+    const counts = countTerms(stems(text));
+    if (counts.size <= LONG_QUERY_TERMS) return counts;
+    const strength = (term: string, count: number) => count * this.index.idf(term);
+    const strongest = [...counts]
+      .filter(([term]) => this.index.hasTerm(term))
+      .sort((a, b) => strength(b[0], b[1]) - strength(a[0], a[1]) || (a[0] < b[0] ? -1 : 1))
+      .slice(0, LONG_QUERY_TERMS);
+    return new Map(strongest);
+  }
+
+  search(text: string, limit: number, keep?: (doc: number) => boolean): Hit[] {
+    return this.index.search(this.query(text), limit, keep);
+  }
+
+  /** Every article's score for the text (for combining with other evidence). */
+  scores(text: string): Float64Array {
+    return this.index.scores(this.query(text));
+  }
+}
+
+/**
+ * Plain BM25 (k1 1.2, b 0.75) over title and body as one text, plain
+ * tokens: the baseline a team compares Loupe with.
+ */
+export class PlainBm25 {
+  readonly index: FieldIndex;
+
+  constructor(articles: readonly SearchableText[]) {
+    this.index = FieldIndex.build(
+      articles.map((a) => ({
+        id: a.id,
+        fields: {
+          text: plainTokens(
+            [a.title, a.symptom, a.cause, a.steps, a.body].filter((x) => x).join(" "),
+          ),
+        },
+      })),
+      PLAIN_BM25,
+    );
+  }
+
+  search(text: string, limit: number, keep?: (doc: number) => boolean): Hit[] {
+    return this.index.search(countTerms(plainTokens(text)), limit, keep);
+  }
+}

@@ -1,0 +1,171 @@
+import { porterStem } from "./porter.ts";
+
+/**
+ * English function words (the common list of 179 that NLTK ships): they say
+ * nothing about which article a question needs.
+ */
+export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    "i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself " +
+    "yourselves he him his himself she she's her hers herself it it's its itself they them their " +
+    "theirs themselves what which who whom this that that'll these those am is are was were be " +
+    "been being have has had having do does did doing a an the and but if or because as until " +
+    "while of at by for with about against between into through during before after above below " +
+    "to from up down in out on off over under again further then once here there when where why " +
+    "how all any both each few more most other some such no nor not only own same so than too " +
+    "very s t can will just don don't should should've now d ll m o re ve y ain aren aren't " +
+    "couldn couldn't didn didn't doesn doesn't hadn hadn't hasn hasn't haven haven't isn isn't " +
+    "ma mightn mightn't mustn mustn't needn needn't shan shan't shouldn shouldn't wasn wasn't " +
+    "weren weren't won won't wouldn wouldn't"
+  ).split(" ").filter((w) => !w.includes("'")),
+);
+
+/**
+ * Plain tokens: lower-cased runs of letters and digits without stop words,
+ * no stemming. The baseline every ranking here is compared against.
+ *
+ * @example
+ * ```ts
+ * import { plainTokens } from "./text.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(plainTokens("The Cache is FULL, again!"), ["cache", "full"]);
+ * ```
+ */
+export function plainTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.toLowerCase().split(/[^a-z0-9]+/)) {
+    if (raw !== "" && !ENGLISH_STOP_WORDS.has(raw)) out.push(raw);
+  }
+  return out;
+}
+
+const STEM_CACHE_LIMIT = 200_000;
+const stemCache = new Map<string, string>();
+
+/** {@link porterStem}, remembered: a corpus repeats its words. */
+export function stemOf(word: string): string {
+  let stem = stemCache.get(word);
+  if (stem === undefined) {
+    stem = /^[a-z]+$/.test(word) ? porterStem(word) : word;
+    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+    stemCache.set(word, stem);
+  }
+  return stem;
+}
+
+/** A term as it was written (for highlights) and the stem it is matched by. */
+export interface Term {
+  readonly word: string;
+  readonly stem: string;
+  /** Offset of the word in the text it came from. */
+  readonly start: number;
+}
+
+const WORD = /[A-Za-z0-9]+(?:[._][A-Za-z0-9]+)*/g;
+
+/**
+ * Loupe's analysis: words lower-cased and stemmed (Porter), stop words out,
+ * and code names split the ways they are written (`nsIDOMWindow`,
+ * `ensure_visible`, `scrollbox.ensureElementIsVisible`) into their parts while
+ * the whole name is kept as one more term, so an identifier pasted from a log
+ * matches itself exactly and its words match prose.
+ *
+ * @example
+ * ```ts
+ * import { analyze } from "./text.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   analyze("Crashes in scrollbox.ensureElementIsVisible").map((t) => t.stem),
+ *   ["crash", "scrollbox.ensureelementisvisible", "scrollbox", "ensur", "element", "visibl"],
+ * );
+ * ```
+ */
+export function analyze(text: string): Term[] {
+  const out: Term[] = [];
+  for (const match of text.matchAll(WORD)) {
+    const raw = match[0];
+    const start = match.index;
+    const lower = raw.toLowerCase();
+    const parts = splitIdentifier(raw);
+    if (parts.length > 1) {
+      out.push({ word: raw, stem: lower, start });
+      for (const part of parts) pushWord(out, part, start);
+    } else {
+      pushWord(out, raw, start);
+    }
+  }
+  return out;
+}
+
+function pushWord(out: Term[], raw: string, start: number): void {
+  const lower = raw.toLowerCase();
+  if (ENGLISH_STOP_WORDS.has(lower)) return;
+  out.push({ word: raw, stem: stemOf(lower), start });
+}
+
+/** `fooBarBaz`, `foo_bar`, `foo.bar`, `HTTPServer` -> their words; a plain word -> itself. */
+export function splitIdentifier(raw: string): string[] {
+  if (!/[._]|[a-z][A-Z]|[A-Z][A-Z][a-z]|[A-Za-z][0-9]|[0-9][A-Za-z]/.test(raw)) return [raw];
+  return raw
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .split(/[._ ]+/)
+    .filter((p) => p !== "" && /[A-Za-z]/.test(p));
+}
+
+const IDENTIFIER = /[._]|[a-z][A-Z]|[A-Z][A-Z][a-z]|[A-Za-z][0-9]|[0-9][A-Za-z]/;
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/**
+ * Only the stems of {@link analyze} (the same terms, in the same order),
+ * scanned by hand without a term object per word: the path every indexed
+ * article and every query takes.
+ */
+export function stems(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let plain = true;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if ((c >= 97 && c <= 122)) {
+        i++;
+      } else if (isWordChar(c)) {
+        plain = false;
+        i++;
+      } else if ((c === 46 || c === 95) && i + 1 < n && isWordChar(text.charCodeAt(i + 1))) {
+        plain = false;
+        i++;
+      } else break;
+    }
+    const raw = text.slice(start, i);
+    if (plain) {
+      pushStem(out, raw);
+      continue;
+    }
+    if (IDENTIFIER.test(raw)) {
+      const parts = splitIdentifier(raw);
+      if (parts.length > 1) {
+        out.push(raw.toLowerCase());
+        for (const part of parts) pushStem(out, part.toLowerCase());
+        continue;
+      }
+    }
+    pushStem(out, raw.toLowerCase());
+  }
+  return out;
+}
+
+function pushStem(out: string[], lower: string): void {
+  if (!ENGLISH_STOP_WORDS.has(lower)) out.push(stemOf(lower));
+}

@@ -1,0 +1,74 @@
+import {
+  type Article,
+  type ArticleFacts,
+  type ArticleFeedbackData,
+  ArticleRanker,
+  teaches,
+} from "../../domain/kb/mod.ts";
+import type { ProjectionReader } from "../../ports/projection_store.ts";
+import { KB_TABLES } from "./projection.ts";
+
+/** Everything search and suggestion read, built once per knowledge-base revision. */
+export interface KbIndex {
+  readonly revision: number;
+  readonly articles: readonly Article[];
+  readonly facts: readonly ArticleFacts[];
+  readonly ranker: ArticleRanker;
+  readonly position: ReadonlyMap<string, number>;
+  /** Articles by linked issue or signature id (their own links and those learned). */
+  readonly byLink: ReadonlyMap<string, readonly number[]>;
+}
+
+/**
+ * Builds the index from the projection: the article's own fields, plus the
+ * words of every ticket that found it helpful or was resolved with it (a
+ * separate field, so a ticket's words never outweigh the title).
+ */
+export function buildKbIndex(reader: ProjectionReader, revision: number): KbIndex {
+  const articles = [...reader.range<Article>(KB_TABLES.articles)].map((e) => e.value);
+  const position = new Map(articles.map((a, i) => [a.articleId, i]));
+  const learned = articles.map(() => [] as string[]);
+  const links = articles.map((a) => ({
+    issues: new Set(a.content.issues),
+    signatures: new Set(a.content.signatures),
+  }));
+  const votes = articles.map(() => ({ helpful: 0, notHelpful: 0 }));
+  for (const { value } of reader.range<ArticleFeedbackData>(KB_TABLES.feedback)) {
+    const at = position.get(value.articleId);
+    if (at === undefined) continue;
+    if (value.kind === "not_helpful") votes[at]!.notHelpful++;
+    else votes[at]!.helpful++;
+    if (!teaches(value.kind)) continue;
+    learned[at]!.push(value.words);
+    for (const id of value.issues) links[at]!.issues.add(id);
+    for (const id of value.signatures) links[at]!.signatures.add(id);
+  }
+  const ranker = new ArticleRanker(articles.map((a, i) => ({
+    id: a.articleId,
+    title: a.content.title,
+    symptom: a.content.symptom,
+    cause: a.content.cause,
+    steps: a.content.steps.join("\n"),
+    body: [a.content.body, a.content.tags.join(" ")].join("\n"),
+    learned: learned[i]!.join("\n"),
+  })));
+  const facts: ArticleFacts[] = articles.map((a, i) => ({
+    articleId: a.articleId,
+    title: a.content.title,
+    issues: [...links[i]!.issues].sort(),
+    signatures: [...links[i]!.signatures].sort(),
+    fixedIn: a.content.fixedIn,
+    versions: a.content.appliesTo.versions,
+    helpful: votes[i]!.helpful,
+    notHelpful: votes[i]!.notHelpful,
+  }));
+  const byLink = new Map<string, number[]>();
+  facts.forEach((f, i) => {
+    for (const id of [...f.issues, ...f.signatures]) {
+      const list = byLink.get(id) ?? [];
+      if (!list.includes(i)) list.push(i);
+      byLink.set(id, list);
+    }
+  });
+  return { revision, articles, facts, ranker, position, byLink };
+}

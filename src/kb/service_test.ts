@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { emptyContent } from "../../domain/kb/mod.ts";
+import type { ImportedArticle } from "../../ports/kb.ts";
+import { HOUR, spread, T0, ticketHarness } from "../tickets/harness_test.ts";
+import { kbService } from "./mod.ts";
+
+function article(
+  articleId: string,
+  title: string,
+  extra: Partial<ImportedArticle["content"]> = {},
+) {
+  return {
+    articleId,
+    status: "published" as const,
+    content: { ...emptyContent(), title, ...extra },
+  };
+}
+
+async function setup() {
+  const h = await ticketHarness();
+  await h.ingest(
+    spread(60, T0 + 40 * HOUR, T0 + 43 * HOUR, (i) => ({
+      message: `PaymentGatewayException: upstream timeout after ${3000 + i} ms`,
+      level: "ERROR",
+    })),
+    { customer: "acme", environment: "prod", service: "checkout" },
+  );
+  h.at(T0 + 43 * HOUR);
+  const kb = kbService(h.loupe, h.store, h.projections, h.tickets, { now: () => T0 + 43 * HOUR });
+  await kb.importArticles([
+    article("words", "Checkout broken: payment fails for customers", {
+      symptom: "checkout payment fails",
+    }),
+    article("root", "Gateway timeouts", { cause: "the payment provider is slow" }),
+    article("runbook", "Spinner never stops on the orders page", { steps: ["Purge the CDN"] }),
+  ]);
+  return { h, kb };
+}
+
+const OPEN = {
+  customer: "acme",
+  environment: "prod",
+  subject: "Checkout broken",
+  description: "Payment fails for our customers since this afternoon",
+  severity: "high" as const,
+  reporter: "ann@acme.test",
+};
+
+Deno.test("ticket suggestions: the article linked to the ticket's root issue ranks first, with why", async () => {
+  const { h, kb } = await setup();
+  const { ticketId } = await h.tickets.openTicket(OPEN);
+  const before = await kb.suggestForTicket(ticketId, 3);
+  assert.equal(before.items[0]?.articleId, "words", "text alone prefers the wordier article");
+
+  const [candidate] = (await h.tickets.candidates(ticketId, 1)).candidates;
+  await h.tickets.link(ticketId, { signatureIds: [candidate!.signatureId] });
+  // An agent tells Loupe that article "root" is about this issue.
+  await kb.recordFeedback(ticketId, "root", "resolved");
+
+  const { ticketId: next } = await h.tickets.openTicket({ ...OPEN, subject: "Payments down" });
+  await h.tickets.link(next, { signatureIds: [candidate!.signatureId] });
+  const after = await kb.suggestForTicket(next, 3);
+  assert.equal(after.items[0]?.articleId, "root");
+  const reasons = after.items[0]!.reasons;
+  assert.ok(
+    reasons.some((r) => r.kind === "linked_issue" && r.signatureId === candidate!.signatureId),
+  );
+  const detail = kb.article("root");
+  assert.deepEqual(detail.signatures, [candidate!.signatureId]);
+  assert.deepEqual(detail.tickets.map((t) => [t.ticketId, t.kind]), [[ticketId, "resolved"]]);
+  assert.equal(detail.resolved, 1);
+});
+
+Deno.test("feedback: a ticket's words teach the article, so the next similar ticket finds it higher", async () => {
+  const { h, kb } = await setup();
+  const first = await h.tickets.openTicket({
+    ...OPEN,
+    customer: "globex",
+    subject: "Orders list keeps loading",
+    description: "The orders list keeps loading forever, nothing appears",
+  });
+  const rankOf = async (ticketId: string) =>
+    (await kb.suggestForTicket(ticketId, 3)).items.findIndex((s) => s.articleId === "runbook");
+  assert.equal(await rankOf(first.ticketId), 0, "only 'orders' matches at first");
+  const second = await h.tickets.openTicket({
+    ...OPEN,
+    customer: "globex",
+    subject: "Checkout list keeps loading",
+    description: "Checkout keeps loading forever, nothing appears, payment never shows",
+  });
+  assert.notEqual(await rankOf(second.ticketId), 0);
+  const scoreBefore = (await kb.suggestForTicket(second.ticketId, 3)).items
+    .find((s) => s.articleId === "runbook")?.score ?? 0;
+  await kb.recordFeedback(first.ticketId, "runbook", "helpful");
+  const after = (await kb.suggestForTicket(second.ticketId, 3)).items;
+  const runbook = after.find((s) => s.articleId === "runbook");
+  assert.ok(runbook !== undefined && runbook.score > scoreBefore, JSON.stringify(after));
+  assert.ok(runbook.reasons.some((r) => r.kind === "feedback" && r.helpful === 1));
+  const text = runbook.reasons.find((r) => r.kind === "text");
+  assert.ok(text?.kind === "text" && text.terms.includes("load"), "found by the words it learned");
+});
+
+Deno.test("issue suggestions: the article linked to the signature, for a signature or issue id", async () => {
+  const { h, kb } = await setup();
+  const { ticketId } = await h.tickets.openTicket(OPEN);
+  const [candidate] = (await h.tickets.candidates(ticketId, 1)).candidates;
+  await h.tickets.link(ticketId, { signatureIds: [candidate!.signatureId] });
+  await kb.recordFeedback(ticketId, "root", "helpful");
+  const list = kb.suggestForIssue(candidate!.signatureId, 3);
+  assert.equal(list.items[0]?.articleId, "root");
+  assert.throws(() => kb.suggestForIssue("nope", 3), /Cannot find issue/);
+});
+
+Deno.test("rebuild: replaying the log gives the same index and the same suggestions", async () => {
+  const { h, kb } = await setup();
+  const { ticketId } = await h.tickets.openTicket(OPEN);
+  await kb.recordFeedback(ticketId, "runbook", "helpful");
+  const before = await kb.suggestForTicket(ticketId, 3);
+  const articlesBefore = kb.articles();
+  await h.loupe.rebuild();
+  await h.settled();
+  const fresh = kbService(h.loupe, h.store, h.projections, h.tickets, { now: () => 0 });
+  assert.deepEqual(fresh.articles(), articlesBefore);
+  assert.deepEqual(await fresh.suggestForTicket(ticketId, 3), before);
+});
+
+Deno.test("candidates and drafts: a recurring issue with consistent resolutions and no article", async () => {
+  const { h, kb } = await setup();
+  const solutions = [
+    "Cleared the payment provider cache. Then retried the failed orders",
+    "Cleared the payment provider cache; retried the failed orders",
+    "Checked the provider status page. Cleared the payment provider cache. Retried failed orders",
+  ];
+  let signatureId = "";
+  const ticketIds: string[] = [];
+  for (const [i, solution] of solutions.entries()) {
+    const { ticketId } = await h.tickets.openTicket({
+      ...OPEN,
+      subject: ["Payments time out", "Payments time out at checkout", "Checkout slow"][i]!,
+    });
+    ticketIds.push(ticketId);
+    signatureId ||= (await h.tickets.candidates(ticketId, 1)).candidates[0]!.signatureId;
+    await h.tickets.link(ticketId, { signatureIds: [signatureId] });
+    await h.tickets.resolve(ticketId, {
+      rootCause: "The payment provider cache held stale tokens",
+      solution,
+      resolver: "bob",
+    });
+  }
+  const [candidate] = kb.articleCandidates(10);
+  assert.deepEqual(candidate?.tickets, ticketIds);
+  assert.equal(candidate?.selfService, true, candidate?.reasons.join("; "));
+  assert.ok(candidate!.reasons.some((r) => r.startsWith("self-service")));
+
+  const draft = await kb.draftForIssue(candidate!.issueId);
+  assert.equal(draft.status, "draft");
+  assert.equal(draft.content.title, "Payments time out at checkout");
+  assert.equal(draft.content.cause, "The payment provider cache held stale tokens");
+  assert.deepEqual(draft.content.steps, [
+    "Cleared the payment provider cache",
+    "Retried the failed orders",
+  ]);
+  assert.deepEqual(draft.content.sourceTickets, ticketIds);
+  assert.ok(draft.content.signatures.includes(signatureId));
+  // Once the draft exists the issue has an article: no longer a candidate.
+  assert.deepEqual(kb.articleCandidates(10), []);
+});
+
+Deno.test("gap report: tickets no article answers, grouped by topic with counts and examples", async () => {
+  const { h, kb } = await setup();
+  for (const subject of ["Invoice PDF is blank", "Blank invoice PDF", "Invoice PDF empty"]) {
+    await h.tickets.openTicket({ ...OPEN, subject, description: `${subject} when downloaded` });
+  }
+  await h.tickets.openTicket(OPEN);
+  const report = kb.gapReport(30, 10);
+  assert.equal(report.tickets, 4);
+  assert.equal(report.unanswered, 3, "the checkout ticket has an article");
+  assert.equal(report.topics[0]?.count, 3);
+  assert.ok(report.topics[0]!.terms.includes("invoic"));
+  assert.equal(report.topics[0]!.examples.length, 3);
+});

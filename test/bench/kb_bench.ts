@@ -1,0 +1,460 @@
+/**
+ * Benchmarks of the knowledge base:
+ * - `kb-speed`: 10,000 synthetic articles (Zipf-distributed words, code names,
+ *   versions): index build time, and search / suggest latency p50/p99 over
+ *   200 queries through the service (short questions and long pasted reports).
+ * - `kb-sim`: on simulator truth, three seeds (`deno task simulate`): for each
+ *   ticket whose truth names an article, top-1 and MRR of the ticket's
+ *   suggestions (cold, and online: agents' feedback on earlier tickets used
+ *   for later ones) against a text-only BM25 over the same articles; for every
+ *   incident with >= 3 resolved tickets and a truth article, the recall of the
+ *   truth article's steps in the generated draft and whether its cause matches.
+ *   `LOUPE_BENCH_KB_SEEDS` (default "101,202,303") and `LOUPE_BENCH_KB_SIM_ARGS`
+ *   size it; `LOUPE_BENCH_KB_SIM_DIRS=a,b,c` reuses simulator outputs.
+ */
+import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
+import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
+import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
+import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
+import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
+import { readRuleFile } from "../../adapters/http/ticket_routes.ts";
+import { readArticles } from "../../adapters/kb/articles_io.ts";
+import { emptyContent, PlainBm25, similarity } from "../../domain/kb/mod.ts";
+import type { TicketSeverity } from "../../domain/tickets/mod.ts";
+import type { EventStore } from "../../ports/event_store.ts";
+import type { ImportedArticle } from "../../ports/kb.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import { kbService } from "../../src/kb/mod.ts";
+import { Loupe } from "../../src/loupe.ts";
+import { TicketService } from "../../src/tickets/mod.ts";
+import { cpuUsage } from "node:process";
+import { runEntry } from "../support/cli.ts";
+import { atLeast, atMost, type Bench } from "./bench_types.ts";
+import { replaySimulation } from "./sim_data.ts";
+import { rng } from "./rng.ts";
+
+const DEFAULT_RULES = await readRuleFile(
+  new URL("../../fixtures/rules/default_rules.json", import.meta.url),
+);
+
+function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+async function services(store: EventStore, projections: ProjectionStore) {
+  let id = 0;
+  const newId = () => `01KBBENCH${String(++id).padStart(10, "0")}`;
+  const clock = { now: () => Date.now() };
+  const loupe = await Loupe.start({ store, projectionStore: projections, clock, newId });
+  const tickets = new TicketService({
+    store,
+    projections,
+    clock,
+    newId,
+    defaultRules: DEFAULT_RULES,
+    settled: () => loupe.settled(),
+    attribution: loupe.attribution,
+  });
+  const kb = kbService(loupe, store, projections, tickets, clock, newId);
+  return { loupe, tickets, kb };
+}
+
+// ---------------------------------------------------------------- speed
+
+const ARTICLES = Number(Deno.env.get("LOUPE_BENCH_KB_ARTICLES") ?? 10_000);
+
+function syntheticArticles(count: number): { articles: ImportedArticle[]; words: string[] } {
+  const random = rng(20261204);
+  const syllables = ["ka", "lo", "mi", "ne", "po", "ru", "sa", "ti", "va", "zo", "ex", "or"];
+  const words = Array.from({ length: 20_000 }, (_, i) => {
+    let w = "";
+    for (let n = 0; n < 2 + (i % 3); n++) w += syllables[Math.floor(random() * syllables.length)];
+    return `${w}${i % 7 === 0 ? "ing" : i % 5 === 0 ? "ed" : ""}`;
+  });
+  // Zipf: a few words everywhere, most words rare, as in real text.
+  const word = () => words[Math.floor(words.length * random() ** 3)]!;
+  const sentence = (n: number) => Array.from({ length: n }, word).join(" ");
+  const articles = Array.from({ length: count }, (_, i) => ({
+    articleId: `KB-${i}`,
+    status: "published" as const,
+    content: {
+      ...emptyContent(),
+      title: sentence(6),
+      symptom: sentence(15),
+      cause: `${sentence(10)} in ${word()}Service.${word()}Handler`,
+      steps: [sentence(8), sentence(8), sentence(8)],
+      body: sentence(120),
+      tags: [word()],
+      appliesTo: { services: [`svc${i % 20}`], versions: [`5.${i % 9}.0`], environments: [] },
+    },
+  }));
+  return { articles, words };
+}
+
+const speed: Bench = {
+  name: "kb-speed",
+  description: `index ${ARTICLES} articles; search and suggest p50/p99`,
+  async run() {
+    const bench = "kb-speed";
+    const { articles } = syntheticArticles(ARTICLES);
+    const store = new MemoryEventStore({ clock: { now: () => Date.now() } });
+    const projections = new MemoryProjectionStore();
+    const { kb } = await services(store, projections);
+    let started = performance.now();
+    await kb.importArticles(articles);
+    const importMs = performance.now() - started;
+    started = performance.now();
+    const cpuBefore = cpuUsage();
+    kb.index();
+    const cpu = cpuUsage(cpuBefore);
+    const indexMs = performance.now() - started;
+    // CPU time says what the build costs when other processes share the cores.
+    const indexCpuMs = Math.round((cpu.user + cpu.system) / 1000);
+    const random = rng(7);
+    const pick = () => articles[Math.floor(random() * articles.length)]!.content;
+    const shortQueries = Array.from({ length: 100 }, () => {
+      const c = pick();
+      return c.title.split(" ").slice(0, 3).join(" ") + " " + c.symptom.split(" ")[4];
+    });
+    const longQueries = Array.from({ length: 100 }, () => {
+      const c = pick();
+      return `${c.symptom}\n${c.body}\n${c.cause}`;
+    });
+    const searchMs: number[] = [];
+    const suggestMs: number[] = [];
+    for (const q of [...shortQueries, ...longQueries]) {
+      started = performance.now();
+      kb.search({ q, limit: 10, offset: 0 });
+      searchMs.push(performance.now() - started);
+      started = performance.now();
+      kb.suggestForText(q, 5);
+      suggestMs.push(performance.now() - started);
+    }
+    const note = "loaded machine (2 cores shared); 100 short + 100 long queries";
+    return [
+      {
+        bench,
+        metric: `import ${ARTICLES} articles (events + projection)`,
+        value: Math.round(importMs),
+        unit: "ms",
+      },
+      {
+        bench,
+        metric: `index ${ARTICLES} articles`,
+        value: Math.round(indexMs),
+        unit: "ms",
+        ...atMost(Math.round(indexMs), 2000),
+        note: `wall clock; CPU time ${indexCpuMs} ms`,
+      },
+      { bench, metric: "search p50", value: round(percentile(searchMs, 50), 2), unit: "ms" },
+      {
+        bench,
+        metric: "search p99",
+        value: round(percentile(searchMs, 99), 2),
+        unit: "ms",
+        ...atMost(round(percentile(searchMs, 99), 2), 50),
+        note,
+      },
+      { bench, metric: "suggest p50", value: round(percentile(suggestMs, 50), 2), unit: "ms" },
+      {
+        bench,
+        metric: "suggest p99",
+        value: round(percentile(suggestMs, 99), 2),
+        unit: "ms",
+        ...atMost(round(percentile(suggestMs, 99), 2), 50),
+        note,
+      },
+    ];
+  },
+};
+
+// ---------------------------------------------------------------- simulator truth
+
+const SEEDS = (Deno.env.get("LOUPE_BENCH_KB_SEEDS") ?? "101,202,303").split(",").map(Number);
+const SIM_ARGS = (Deno.env.get("LOUPE_BENCH_KB_SIM_ARGS") ??
+  "--customers 200 --days 30 --events-per-day 20000").split(/\s+/).filter((a) => a);
+
+interface SimTicket {
+  readonly id: string;
+  readonly customer: string;
+  readonly environment: string;
+  readonly subject: string;
+  readonly description: string;
+  readonly severity: TicketSeverity;
+  readonly opened_at: string;
+  readonly window: { from: string; to: string } | null;
+  readonly communications: readonly { author: string; body: string; visibility: string }[];
+  readonly resolution: { root_cause: string; solution: string } | null;
+}
+
+interface SimTruth {
+  readonly ticket_articles: Record<string, string>;
+  readonly ticket_incidents: Record<string, string>;
+  readonly article_incidents: Record<string, string>;
+}
+
+interface Ranked {
+  top1: number;
+  reciprocal: number;
+  count: number;
+}
+
+const ranked = (): Ranked => ({ top1: 0, reciprocal: 0, count: 0 });
+
+function score(into: Ranked, ids: readonly string[], truth: string): void {
+  const at = ids.indexOf(truth);
+  into.count++;
+  if (at === 0) into.top1++;
+  if (at >= 0) into.reciprocal += 1 / (at + 1);
+}
+
+async function simDirs(): Promise<{ dirs: string[]; cleanup: boolean }> {
+  const given = Deno.env.get("LOUPE_BENCH_KB_SIM_DIRS");
+  if (given !== undefined) return { dirs: given.split(","), cleanup: false };
+  const dirs: string[] = [];
+  for (const seed of SEEDS) {
+    const dir = await Deno.makeTempDir({ prefix: "loupe-bench-kb-" });
+    const out = await runEntry("simulate", [...SIM_ARGS, "--seed", String(seed), "--out", dir]);
+    if (out.code !== 0) throw new Error(`Cannot run the bench: simulate failed: ${out.stderr}`);
+    dirs.push(dir);
+  }
+  return { dirs, cleanup: true };
+}
+
+/** One seed: cold and online suggestions, BM25, and drafts; sums into `totals`. */
+async function runSeed(dir: string, totals: {
+  loupe: Ranked;
+  online: Ranked;
+  onlineLater: Ranked;
+  bm25: Ranked;
+  steps: { found: number; total: number; causes: number; drafts: number };
+  misses: string[];
+}): Promise<void> {
+  const data = await Deno.makeTempDir({ prefix: "loupe-bench-kb-data-" });
+  try {
+    await replaySimulation(dir, `${data}/store`);
+    const truth = JSON.parse(await Deno.readTextFile(`${dir}/truth.json`)) as SimTruth;
+    const simTickets = (JSON.parse(await Deno.readTextFile(`${dir}/tickets.json`)) as {
+      tickets: SimTicket[];
+    }).tickets.sort((a, b) => a.opened_at.localeCompare(b.opened_at));
+    const articles = await readArticles(`${dir}/articles.json`);
+    const truthSteps = new Map(articles.map((a) => [a.articleId, a.content]));
+    const environment = openLmdb(`${data}/store`, { durable: false });
+    try {
+      const store = new LmdbEventStore(environment);
+      const projections = new LmdbProjectionStore(environment);
+      const { tickets, kb } = await services(store, projections);
+      await kb.importArticles(articles);
+      const bm25 = new PlainBm25(articles.map((a) => ({
+        id: a.articleId,
+        title: a.content.title,
+        symptom: a.content.symptom,
+        cause: a.content.cause,
+        steps: a.content.steps.join("\n"),
+      })));
+      const opened = new Map<string, string>();
+      for (const t of simTickets) {
+        const ticket = await tickets.openTicket({
+          customer: t.customer,
+          environment: t.environment,
+          subject: t.subject,
+          description: t.description,
+          severity: t.severity,
+          reporter: "simulator",
+          window: t.window === null
+            ? null
+            : { from: Date.parse(t.window.from), to: Date.parse(t.window.to) },
+          openedAt: Date.parse(t.opened_at),
+          externalRef: { system: "simulator", id: t.id },
+        });
+        opened.set(t.id, ticket.ticketId);
+        // The customer's own follow-ups are the conversation; agents' replies are boilerplate.
+        for (const c of t.communications.slice(1)) {
+          if (!c.author.includes("@")) continue;
+          await tickets.comment(ticket.ticketId, {
+            author: c.author,
+            body: c.body,
+            visibility: c.visibility === "internal" ? "internal" : "public",
+          });
+        }
+      }
+      // Cold: no feedback yet, every ticket with a truth article.
+      for (const t of simTickets) {
+        const article = truth.ticket_articles[t.id];
+        if (article === undefined) continue;
+        const list = await kb.suggestForTicket(opened.get(t.id)!, 10);
+        score(totals.loupe, list.items.map((s) => s.articleId), article);
+        if (list.items[0]?.articleId !== article && totals.misses.length < 8) {
+          totals.misses.push(
+            `${t.id} "${t.subject}" wants ${article}, got ${
+              list.items.slice(0, 3).map((s) =>
+                `${s.articleId} ${s.score}` +
+                (Deno.env.get("LOUPE_BENCH_KB_VERBOSE") ? ` ${JSON.stringify(s.reasons)}` : "")
+              ).join(", ")
+            }`,
+          );
+        }
+        score(
+          totals.bm25,
+          bm25.search(`${t.subject}\n${t.description}`, 10).map((h) => h.id),
+          article,
+        );
+      }
+      // Online: in time order, each ticket is scored, then its agent links
+      // Loupe's top log candidate, resolves it and cites the truth article.
+      const seenIncidents = new Set<string>();
+      for (const t of simTickets) {
+        const ticketId = opened.get(t.id)!;
+        const article = truth.ticket_articles[t.id];
+        const incident = truth.ticket_incidents[t.id];
+        if (article !== undefined) {
+          const ids = (await kb.suggestForTicket(ticketId, 10)).items.map((s) => s.articleId);
+          score(totals.online, ids, article);
+          if (incident !== undefined && seenIncidents.has(incident)) {
+            score(totals.onlineLater, ids, article);
+          }
+        }
+        if (incident !== undefined) seenIncidents.add(incident);
+        if (t.resolution === null) continue;
+        const [top] = (await tickets.candidates(ticketId, 1)).candidates;
+        if (top !== undefined) await tickets.link(ticketId, { signatureIds: [top.signatureId] });
+        await tickets.resolve(ticketId, {
+          rootCause: t.resolution.root_cause,
+          solution: t.resolution.solution,
+          resolver: "simulator",
+        });
+        if (article !== undefined) await kb.recordFeedback(ticketId, article, "resolved");
+      }
+      // Drafts: incidents with >= 3 resolved tickets and a truth article.
+      const byIncident = new Map<string, string[]>();
+      for (const t of simTickets) {
+        const incident = truth.ticket_incidents[t.id];
+        if (incident === undefined || t.resolution === null) continue;
+        byIncident.set(incident, [...(byIncident.get(incident) ?? []), opened.get(t.id)!]);
+      }
+      const articleOf = new Map(
+        Object.entries(truth.article_incidents).map(([article, incident]) => [incident, article]),
+      );
+      for (const [incident, ids] of byIncident) {
+        const article = articleOf.get(incident);
+        if (ids.length < 3 || article === undefined) continue;
+        const signatures = new Map<string, number>();
+        for (const id of ids) {
+          const { ticket } = await tickets.ticket(id);
+          const root = ticket.signatures[0];
+          if (root !== undefined) signatures.set(root, (signatures.get(root) ?? 0) + 1);
+        }
+        const root = [...signatures].sort((a, b) => b[1] - a[1])[0]?.[0];
+        const expected = truthSteps.get(article)!;
+        totals.steps.total += expected.steps.length;
+        if (root === undefined) continue;
+        const draft = await kb.draftForIssue(root);
+        totals.steps.drafts++;
+        for (const step of expected.steps) {
+          if (draft.content.steps.some((s) => similarity(s, step) >= 0.5)) totals.steps.found++;
+        }
+        if (similarity(draft.content.cause, expected.cause) >= 0.5) totals.steps.causes++;
+      }
+    } finally {
+      await environment.close();
+    }
+  } finally {
+    await Deno.remove(data, { recursive: true }).catch(() => {});
+  }
+}
+
+const simulated: Bench = {
+  name: "kb-sim",
+  description: "ticket suggestions on simulator truth (3 seeds) vs text-only BM25; draft steps",
+  async run() {
+    const bench = "kb-sim";
+    const { dirs, cleanup } = await simDirs();
+    const totals = {
+      loupe: ranked(),
+      online: ranked(),
+      onlineLater: ranked(),
+      bm25: ranked(),
+      steps: { found: 0, total: 0, causes: 0, drafts: 0 },
+      misses: [] as string[],
+    };
+    try {
+      for (const dir of dirs) await runSeed(dir, totals);
+    } finally {
+      if (cleanup) {
+        for (const dir of dirs) await Deno.remove(dir, { recursive: true });
+      }
+    }
+    for (const miss of totals.misses) console.error(`  cold miss: ${miss}`);
+    const rate = (r: Ranked, x: number) => r.count === 0 ? 0 : round(x / r.count);
+    const note = Deno.env.get("LOUPE_BENCH_KB_SIM_DIRS") !== undefined
+      ? `simulator outputs ${dirs.join(",")}`
+      : `seeds ${SEEDS.join(",")}; simulate ${SIM_ARGS.join(" ")}`;
+    return [
+      { bench, metric: "tickets with a truth article", value: totals.loupe.count, unit: "", note },
+      {
+        bench,
+        metric: "top-1 (Loupe, online feedback)",
+        value: rate(totals.online, totals.online.top1),
+        unit: "",
+        ...atLeast(rate(totals.online, totals.online.top1), 0.9),
+      },
+      {
+        bench,
+        metric: "MRR (Loupe, online feedback)",
+        value: rate(totals.online, totals.online.reciprocal),
+        unit: "",
+        ...atLeast(rate(totals.online, totals.online.reciprocal), 0.93),
+      },
+      {
+        bench,
+        metric: "top-1 (Loupe, later tickets of an incident)",
+        value: rate(totals.onlineLater, totals.onlineLater.top1),
+        unit: "",
+        note: `${totals.onlineLater.count} tickets after their incident's first`,
+      },
+      {
+        bench,
+        metric: "top-1 (Loupe, cold: no feedback)",
+        value: rate(totals.loupe, totals.loupe.top1),
+        unit: "",
+      },
+      {
+        bench,
+        metric: "MRR (Loupe, cold: no feedback)",
+        value: rate(totals.loupe, totals.loupe.reciprocal),
+        unit: "",
+      },
+      {
+        bench,
+        metric: "top-1 (text-only BM25)",
+        value: rate(totals.bm25, totals.bm25.top1),
+        unit: "",
+      },
+      {
+        bench,
+        metric: "MRR (text-only BM25)",
+        value: rate(totals.bm25, totals.bm25.reciprocal),
+        unit: "",
+      },
+      {
+        bench,
+        metric: "draft step recall",
+        value: totals.steps.total === 0 ? 0 : round(totals.steps.found / totals.steps.total),
+        unit: "",
+        note: `${totals.steps.drafts} drafts, ${totals.steps.total} truth steps`,
+      },
+      {
+        bench,
+        metric: "draft cause matches",
+        value: totals.steps.drafts === 0 ? 0 : round(totals.steps.causes / totals.steps.drafts),
+        unit: "",
+      },
+    ];
+  },
+};
+
+export const kbBenches: readonly Bench[] = [speed, simulated];
