@@ -14,6 +14,7 @@ const WIRING_FILES = new Set([
   "src/replay.ts",
   "src/mine.ts",
   "src/simulate.ts",
+  "src/backtest.ts",
 ]);
 
 const LAYERS = ["domain", "ports", "adapters", "src", "test", "fixtures"] as const;
