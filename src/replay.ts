@@ -24,6 +24,9 @@ import { TrendService } from "./trends.ts";
 import { Attribution } from "./customers/attribution.ts";
 import { EventsWithin, type RecordRange } from "./events_within.ts";
 import { PROJECTIONS } from "./loupe.ts";
+import { parseCsvTickets, parseSimulatorTickets } from "../adapters/tickets/ticket_import.ts";
+import type { TicketImportReceipt } from "../ports/ticket_import.ts";
+import { importTickets } from "./analytics/ticket_import.ts";
 import { Projector } from "./projector.ts";
 
 if (import.meta.main) {
@@ -57,6 +60,21 @@ if (import.meta.main) {
       );
     } catch (error) {
       console.error(`Cannot import ${config.customersFile}: ${(error as Error).message}`);
+      await environment.close();
+      Deno.exit(1);
+    }
+  }
+
+  let ticketsImported: TicketImportReceipt | undefined;
+  if (config.ticketsFile !== undefined) {
+    try {
+      const text = await Deno.readTextFile(config.ticketsFile);
+      const tickets = config.ticketsFile.toLowerCase().endsWith(".csv")
+        ? parseCsvTickets(text)
+        : parseSimulatorTickets(JSON.parse(text));
+      ticketsImported = await importTickets(store, tickets, () => loupe.settled(), "replay");
+    } catch (error) {
+      console.error(`Cannot import ${config.ticketsFile}: ${(error as Error).message}`);
       await environment.close();
       Deno.exit(1);
     }
@@ -190,6 +208,10 @@ if (import.meta.main) {
       });
   }
   const summary = {
+    ...(ticketsImported === undefined ? {} : {
+      tickets_imported: ticketsImported.imported,
+      tickets_already_imported: ticketsImported.alreadyImported,
+    }),
     ...(customersImported === undefined ? {} : {
       customers_registered: customersImported.registered.length,
       customers_changed: customersImported.changed.length,

@@ -64,6 +64,8 @@ export interface ReplayConfig {
   readonly imports: readonly string[];
   /** The CRM's customer export (CSV), imported into the directory before the logs. */
   readonly customersFile?: string;
+  /** Ticket history (the simulator's tickets.json, or a CSV export), imported with its real times. */
+  readonly ticketsFile?: string;
   /** Where to write the reports (priorities, issues, trends, customer impact) after the rebuild. */
   readonly reportDir?: string;
   /** The reports' period, epoch ms (`from` inclusive, `to` exclusive); all the data when absent. */
@@ -96,12 +98,16 @@ directory first: records are then attributed to customers by environment and ten
 --report writes, as of the latest record: priorities.json, issues.json, trends.json,
 customers.json, and customers/<id>.json and .csv (each customer's impact report).
 With --from and/or --to (ISO 8601 or epoch ms; --to exclusive) the reports cover
-only the records of that period, as of its latest record.`;
+only the records of that period, as of its latest record.
+--tickets FILE imports ticket history (the simulator's tickets.json, or a CSV export
+with one row per ticket or per change) with every comment, status change and
+resolution at its own time; importing the same tickets again keeps each once.`;
 
 const replaySchema = z.object({
   dataDir: z.string().min(1),
   imports: z.array(z.string().min(1)),
   customersFile: z.string().min(1).optional(),
+  ticketsFile: z.string().min(1).optional(),
   reportDir: z.string().min(1).optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
@@ -131,6 +137,7 @@ export function replayConfig(
       data: { type: "string" },
       import: { type: "string", multiple: true },
       customers: { type: "string" },
+      tickets: { type: "string" },
       report: { type: "string" },
       from: { type: "string" },
       to: { type: "string" },
@@ -148,6 +155,7 @@ export function replayConfig(
     dataDir: values.data ?? env.LOUPE_DATA_DIR ?? "./data",
     imports: values.import ?? [],
     customersFile: values.customers,
+    ticketsFile: values.tickets,
     reportDir: values.report,
     from: values.from,
     to: values.to,

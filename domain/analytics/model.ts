@@ -102,8 +102,16 @@ export function trainResolutionModel(
   const features = binTickets(space, training, trainingContexts);
   const target = Float64Array.from(training, (t) => toLogHours(hoursToResolve(t)));
   const weights = recencyWeights(training, options.recencyHalfLifeShare);
+  // A small history still gets splits: a leaf needs 5% of it, up to the configured minimum.
+  const minLeafWeight = Math.min(
+    options.minLeafWeight,
+    Math.max(5, Math.floor(training.length / 20)),
+  );
   const fit = (quantile: number) =>
-    fitWithEarlyStopping(features, target, weights, { ...gbmOptions(options), quantile });
+    fitWithEarlyStopping(features, target, weights, {
+      ...gbmOptions({ ...options, minLeafWeight }),
+      quantile,
+    });
   const median = fit(0.5);
   const lower = fit(options.alpha / 2);
   const upper = fit(1 - options.alpha / 2);
