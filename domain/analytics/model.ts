@@ -72,8 +72,8 @@ export interface ResolutionModel {
   readonly upperMargin: number;
   /** Training predictions (log hours), ascending: where a new one ranks gives complexity. */
   readonly referencePredictions: Float64Array;
-  /** Each column's most common training bin: the "typical ticket" factors are measured against. */
-  readonly typicalBins: Uint16Array;
+  /** Each column's most common training bins and their shares: the mix a factor is measured against. */
+  readonly binMix: readonly (readonly { readonly bin: number; readonly share: number }[])[];
   readonly calibrationSize: number;
 }
 
@@ -130,7 +130,7 @@ export function trainResolutionModel(
     training,
     (_, i) => predictRow(median, features.map((f) => f.bins[i]!)),
   ).sort();
-  const typicalBins = Uint16Array.from(features, (f) => mostCommonBin(f));
+  const binMix = features.map((f) => commonBins(f));
   return {
     space,
     median,
@@ -140,7 +140,7 @@ export function trainResolutionModel(
     lowerMargin,
     upperMargin,
     referencePredictions,
-    typicalBins,
+    binMix,
     calibrationSize: calibration.length,
   };
 }
@@ -196,9 +196,6 @@ function fitWithEarlyStopping(
       },
     );
   }
-  if ((globalThis as { ANALYTICS_DEBUG?: boolean }).ANALYTICS_DEBUG) {
-    console.error(`q${options.quantile}: ${bestTrees} trees`);
-  }
   return fitGbm(features, target, weights, { ...options, trees: Math.max(1, bestTrees) });
 }
 
@@ -218,12 +215,16 @@ function recencyWeights(training: readonly TicketRecord[], halfLifeShare: number
   return weights;
 }
 
-function mostCommonBin(feature: BinnedFeature): number {
+/** Up to 20 most common bins of a feature, with their shares among them. */
+function commonBins(feature: BinnedFeature): { bin: number; share: number }[] {
   const counts = new Uint32Array(feature.binCount);
   for (const b of feature.bins) counts[b] = counts[b]! + 1;
-  let best = 0;
-  for (let b = 1; b < counts.length; b++) if (counts[b]! > counts[best]!) best = b;
-  return best;
+  const top = [...counts.keys()]
+    .filter((b) => counts[b]! > 0)
+    .sort((a, b) => counts[b]! - counts[a]! || a - b)
+    .slice(0, 20);
+  const total = top.reduce((sum, b) => sum + counts[b]!, 0);
+  return top.map((bin) => ({ bin, share: counts[bin]! / total }));
 }
 
 /** The plain `q` quantile (lower), 0 for no values. */
@@ -303,8 +304,8 @@ export interface Factor {
 
 /**
  * The factors that move this ticket's median most: for each input, the
- * median with the ticket's own value against the median with the most common
- * value of that input, the rest unchanged.
+ * median with the ticket's own value against the median over the values past
+ * tickets had (the rest of the ticket unchanged), in hours.
  */
 export function explainTicket(
   model: ResolutionModel,
@@ -313,13 +314,17 @@ export function explainTicket(
   limit = 5,
 ): Factor[] {
   const row = binRow(model.space, ticket, context);
-  const own = fromLogHours(predictRow(model.median, row) + model.shift);
+  const hours = (bins: Uint16Array) => fromLogHours(predictRow(model.median, bins) + model.shift);
+  const own = hours(row);
   const factors: Factor[] = [];
   model.space.columns.forEach((column, c) => {
-    if (row[c] === model.typicalBins[c]) return;
     const swapped = Uint16Array.from(row);
-    swapped[c] = model.typicalBins[c]!;
-    const effect = own - fromLogHours(predictRow(model.median, swapped) + model.shift);
+    let usual = 0;
+    for (const { bin, share } of model.binMix[c]!) {
+      swapped[c] = bin;
+      usual += share * hours(swapped);
+    }
+    const effect = own - usual;
     if (Math.abs(effect) < 0.05) return;
     factors.push({
       feature: column.name,
