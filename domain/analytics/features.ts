@@ -110,7 +110,17 @@ export interface FeatureSpec {
   readonly fields: readonly string[];
   readonly numbers: readonly string[];
   readonly useText: boolean;
+  /** Fields that say who is served (a customer's tier), not what the problem is. */
+  readonly serviceFields?: readonly string[];
 }
+
+/** The open-context columns: when a ticket came in and how busy the desk was. */
+export const CONTEXT_COLUMNS: ReadonlySet<string> = new Set([
+  "weekday",
+  "hour_of_day",
+  "opened_last_24h",
+  "backlog_at_open",
+]);
 
 /** Binning learned on training tickets and applied to any ticket. */
 export interface FeatureSpace {

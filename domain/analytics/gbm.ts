@@ -142,9 +142,18 @@ function growNode(
       const i = rows[k]!;
       residual[k] = target[i]! - current[i]!;
     }
-    const local = new Float64Array(rows.length);
-    for (let k = 0; k < rows.length; k++) local[k] = weights[rows[k]!]!;
-    const value = weightedQuantile(residual, local, allRows(rows.length), options.quantile);
+    let uniform = true;
+    for (let k = 0; k < rows.length && uniform; k++) uniform = weights[rows[k]!] === 1;
+    let value: number;
+    if (uniform) {
+      // Equal weights: a native numeric sort, several times faster than sorting row indexes.
+      residual.sort();
+      value = residual[Math.max(0, Math.ceil(options.quantile * rows.length) - 1)] ?? 0;
+    } else {
+      const local = new Float64Array(rows.length);
+      for (let k = 0; k < rows.length; k++) local[k] = weights[rows[k]!]!;
+      value = weightedQuantile(residual, local, allRows(rows.length), options.quantile);
+    }
     return { leaf: true, value: value * options.learningRate };
   }
   const bins = features[split.feature]!.bins;
@@ -174,6 +183,9 @@ interface Split {
   readonly gain: number;
 }
 
+/** Histogram buffers reused across nodes: allocating them per node and feature dominated small fits. */
+const scratch = { sumG: new Float64Array(0), sumW: new Float64Array(0) };
+
 function bestSplit(
   features: readonly BinnedFeature[],
   weights: Float64Array,
@@ -191,10 +203,16 @@ function bestSplit(
   if (totalW < 2 * options.minLeafWeight) return undefined;
   const parentScore = (totalG * totalG) / (totalW + options.l2);
   let best: Split | undefined;
+  const maxBins = features.reduce((m, f) => Math.max(m, f.binCount), 0);
+  if (scratch.sumG.length < maxBins) {
+    scratch.sumG = new Float64Array(maxBins);
+    scratch.sumW = new Float64Array(maxBins);
+  }
+  const { sumG, sumW } = scratch;
   for (let f = 0; f < features.length; f++) {
     const feature = features[f]!;
-    const sumG = new Float64Array(feature.binCount);
-    const sumW = new Float64Array(feature.binCount);
+    sumG.fill(0, 0, feature.binCount);
+    sumW.fill(0, 0, feature.binCount);
     for (let k = 0; k < rows.length; k++) {
       const i = rows[k]!;
       const b = feature.bins[i]!;

@@ -12,6 +12,7 @@ import { type BinnedFeature, fitGbm, type GbmModel, type GbmOptions, predictRow 
 import {
   binRow,
   binTickets,
+  CONTEXT_COLUMNS,
   describeValue,
   type FeatureSpace,
   type FeatureSpec,
@@ -72,6 +73,8 @@ export interface ResolutionModel {
   readonly upperMargin: number;
   /** Training predictions (log hours), ascending: where a new one ranks gives complexity. */
   readonly referencePredictions: Float64Array;
+  /** Columns held at their usual value for complexity: when it came in, and who it is for. */
+  readonly heldColumns: readonly number[];
   /** Each column's most common training bins and their shares: the mix a factor is measured against. */
   readonly binMix: readonly (readonly { readonly bin: number; readonly share: number }[])[];
   readonly calibrationSize: number;
@@ -81,7 +84,7 @@ export interface Prediction {
   readonly medianHours: number;
   readonly lowHours: number;
   readonly highHours: number;
-  /** 0-100: share of past tickets predicted to take less time. */
+  /** 0-100: share of past tickets whose problem called for less time (see `problemPrediction`). */
   readonly complexity: number;
 }
 
@@ -126,11 +129,16 @@ export function trainResolutionModel(
   const lowerMargin = conformalQuantile(y.map((v, i) => predictRow(lower, rows[i]!) - v), level);
   const upperMargin = conformalQuantile(y.map((v, i) => v - predictRow(upper, rows[i]!)), level);
 
+  const binMix = features.map((f) => commonBins(f));
+  const service = new Set(spec.serviceFields ?? []);
+  const heldColumns = space.columns.flatMap((column, c) =>
+    CONTEXT_COLUMNS.has(column.name) || service.has(column.name) ? [c] : []
+  );
+  const held = { median, binMix, heldColumns };
   const referencePredictions = Float64Array.from(
     training,
-    (_, i) => predictRow(median, features.map((f) => f.bins[i]!)),
+    (_, i) => problemPrediction(held, Uint16Array.from(features, (f) => f.bins[i]!)),
   ).sort();
-  const binMix = features.map((f) => commonBins(f));
   return {
     space,
     median,
@@ -141,6 +149,7 @@ export function trainResolutionModel(
     upperMargin,
     referencePredictions,
     binMix,
+    heldColumns,
     calibrationSize: calibration.length,
   };
 }
@@ -215,14 +224,14 @@ function recencyWeights(training: readonly TicketRecord[], halfLifeShare: number
   return weights;
 }
 
-/** Up to 20 most common bins of a feature, with their shares among them. */
+/** Up to 10 most common bins of a feature, with their shares among them. */
 function commonBins(feature: BinnedFeature): { bin: number; share: number }[] {
   const counts = new Uint32Array(feature.binCount);
   for (const b of feature.bins) counts[b] = counts[b]! + 1;
   const top = [...counts.keys()]
     .filter((b) => counts[b]! > 0)
     .sort((a, b) => counts[b]! - counts[a]! || a - b)
-    .slice(0, 20);
+    .slice(0, 10);
   const total = top.reduce((sum, b) => sum + counts[b]!, 0);
   return top.map((bin) => ({ bin, share: counts[bin]! / total }));
 }
@@ -277,8 +286,22 @@ export function predictTicket(
     medianHours: fromLogHours(p.median),
     lowHours: fromLogHours(p.low),
     highHours: fromLogHours(p.high),
-    complexity: complexityOf(model, p.median - model.shift),
+    complexity: complexityOf(model, problemPrediction(model, row)),
   };
+}
+
+/**
+ * The median (log hours, before recentering) the problem itself calls for:
+ * the held columns (night or day, queue, the customer's tier) set to their
+ * most common value, since they change the wait, not the work.
+ */
+function problemPrediction(
+  model: Pick<ResolutionModel, "median" | "binMix" | "heldColumns">,
+  row: Uint16Array,
+): number {
+  const usual = Uint16Array.from(row);
+  for (const c of model.heldColumns) usual[c] = model.binMix[c]![0]?.bin ?? 0;
+  return predictRow(model.median, usual);
 }
 
 function complexityOf(model: ResolutionModel, logMedian: number): number {
@@ -302,6 +325,24 @@ export interface Factor {
   readonly effectHours: number;
 }
 
+const usedByModel = new WeakMap<GbmModel, Set<number>>();
+
+function usedColumns(model: GbmModel): Set<number> {
+  let used = usedByModel.get(model);
+  if (used === undefined) {
+    used = new Set<number>();
+    const visit = (node: GbmModel["trees"][number]) => {
+      if (node.leaf) return;
+      used!.add(node.feature);
+      visit(node.left);
+      visit(node.right);
+    };
+    model.trees.forEach(visit);
+    usedByModel.set(model, used);
+  }
+  return used;
+}
+
 /**
  * The factors that move this ticket's median most: for each input, the
  * median with the ticket's own value against the median over the values past
@@ -317,7 +358,10 @@ export function explainTicket(
   const hours = (bins: Uint16Array) => fromLogHours(predictRow(model.median, bins) + model.shift);
   const own = hours(row);
   const factors: Factor[] = [];
+  const used = usedColumns(model.median);
   model.space.columns.forEach((column, c) => {
+    // A column no tree splits on moves nothing.
+    if (!used.has(c)) return;
     const swapped = Uint16Array.from(row);
     let usual = 0;
     for (const { bin, share } of model.binMix[c]!) {

@@ -112,15 +112,24 @@ export class AnalyticsService implements AnalyticsApi {
     const resolved = records
       .map((r, i) => ({ r, c: contexts[i]! }))
       .filter(({ r }) => r.resolvedAt !== null && r.resolvedAt >= r.openedAt);
-    let model: ResolutionModel | null = null;
-    if (resolved.length >= MIN_HISTORY) {
+    // New comments, links and open tickets change features, not the training set: the model is
+    // refitted only when another ticket has been resolved.
+    let model: ResolutionModel | null = this.#fitted?.trainedOn === resolved.length
+      ? this.#fitted.model
+      : null;
+    if (model === null && resolved.length >= MIN_HISTORY) {
       // The backtest's 7:1 proportion of training to calibration, with enough calibration
       // tickets for each end's 90% conformal quantile to be finite.
       const cut = Math.min(Math.floor(resolved.length * 0.875), resolved.length - MIN_CALIBRATION);
       const train = resolved.slice(0, cut);
       const calibration = resolved.slice(cut);
       model = trainResolutionModel(
-        { fields: [...TICKET_FIELDS], numbers: [...TICKET_NUMBERS], useText: true },
+        {
+          fields: [...TICKET_FIELDS],
+          numbers: [...TICKET_NUMBERS],
+          useText: true,
+          serviceFields: ["tier"],
+        },
         train.map((x) => x.r),
         train.map((x) => x.c),
         calibration.map((x) => x.r),

@@ -266,7 +266,12 @@ function simulatorSeed(seed: number) {
   const a = Math.floor(n * 0.7);
   const b = Math.floor(n * 0.8);
   const model = trainResolutionModel(
-    { fields: [...TICKET_FIELDS], numbers: [...TICKET_NUMBERS], useText: true },
+    {
+      fields: [...TICKET_FIELDS],
+      numbers: [...TICKET_NUMBERS],
+      useText: true,
+      serviceFields: ["tier"],
+    },
     resolved.slice(0, a).map((x) => x.r),
     resolved.slice(0, a).map((x) => x.c),
     resolved.slice(a, b).map((x) => x.r),
