@@ -131,9 +131,10 @@ function growNode(
   rows: Int32Array,
   depth: number,
   options: GbmOptions,
+  histograms?: Histograms,
 ): Node {
-  const split = depth < options.maxDepth
-    ? bestSplit(features, weights, gradient, rows, options)
+  const split = depth < options.maxDepth && canSplit(rows, options)
+    ? bestSplit(features, histograms ?? buildHistograms(features, weights, gradient, rows), options)
     : undefined;
   if (split === undefined) {
     // The leaf moves its rows toward the quantile of their residuals.
@@ -168,14 +169,80 @@ function growNode(
     if (split.goesLeft[bins[i]!] === 1) left[l++] = i;
     else right[r++] = i;
   }
+  // LightGBM's subtraction trick: histogram the smaller child, the larger is the parent minus it.
+  let leftHistograms: Histograms | undefined;
+  let rightHistograms: Histograms | undefined;
+  if (depth + 1 < options.maxDepth && (canSplit(left, options) || canSplit(right, options))) {
+    const parent = histograms ?? buildHistograms(features, weights, gradient, rows);
+    if (left.length <= right.length) {
+      leftHistograms = buildHistograms(features, weights, gradient, left);
+      rightHistograms = subtractHistograms(parent, leftHistograms);
+    } else {
+      rightHistograms = buildHistograms(features, weights, gradient, right);
+      leftHistograms = subtractHistograms(parent, rightHistograms);
+    }
+  }
+  const grow = (part: Int32Array, h: Histograms | undefined) =>
+    growNode(features, target, weights, gradient, current, part, depth + 1, options, h);
   return {
     leaf: false,
     feature: split.feature,
     goesLeft: split.goesLeft,
-    left: growNode(features, target, weights, gradient, current, left, depth + 1, options),
-    right: growNode(features, target, weights, gradient, current, right, depth + 1, options),
+    left: grow(left, leftHistograms),
+    right: grow(right, rightHistograms),
   };
 }
+
+/** Per feature and bin, the sums of weighted gradients and of weights over some rows. */
+interface Histograms {
+  readonly g: readonly Float64Array[];
+  readonly w: readonly Float64Array[];
+}
+
+/** Weights never exceed 1, so fewer rows than two leaves' minimum weight cannot split. */
+function canSplit(rows: Int32Array, options: GbmOptions): boolean {
+  return rows.length >= 2 * options.minLeafWeight;
+}
+
+function buildHistograms(
+  features: readonly BinnedFeature[],
+  weights: Float64Array,
+  gradient: Float64Array,
+  rows: Int32Array,
+): Histograms {
+  const g: Float64Array[] = [];
+  const w: Float64Array[] = [];
+  for (const feature of features) {
+    const sumG = new Float64Array(feature.binCount);
+    const sumW = new Float64Array(feature.binCount);
+    const bins = feature.bins;
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
+      const b = bins[i]!;
+      const weight = weights[i]!;
+      sumG[b] = sumG[b]! + gradient[i]! * weight;
+      sumW[b] = sumW[b]! + weight;
+    }
+    g.push(sumG);
+    w.push(sumW);
+  }
+  return { g, w };
+}
+
+function subtractHistograms(parent: Histograms, child: Histograms): Histograms {
+  const minus = (a: Float64Array, b: Float64Array) => {
+    const out = new Float64Array(a.length);
+    for (let i = 0; i < a.length; i++) out[i] = a[i]! - b[i]!;
+    return out;
+  };
+  return {
+    g: parent.g.map((a, f) => minus(a, child.g[f]!)),
+    w: parent.w.map((a, f) => minus(a, child.w[f]!)),
+  };
+}
+
+/** Below this a subtracted bin weight is rounding error, not rows. */
+const EMPTY = 1e-9;
 
 interface Split {
   readonly feature: number;
@@ -183,44 +250,29 @@ interface Split {
   readonly gain: number;
 }
 
-/** Histogram buffers reused across nodes: allocating them per node and feature dominated small fits. */
-const scratch = { sumG: new Float64Array(0), sumW: new Float64Array(0) };
-
 function bestSplit(
   features: readonly BinnedFeature[],
-  weights: Float64Array,
-  gradient: Float64Array,
-  rows: Int32Array,
+  histograms: Histograms,
   options: GbmOptions,
 ): Split | undefined {
   let totalG = 0;
   let totalW = 0;
-  for (let k = 0; k < rows.length; k++) {
-    const i = rows[k]!;
-    totalG += gradient[i]! * weights[i]!;
-    totalW += weights[i]!;
+  const firstG = histograms.g[0];
+  const firstW = histograms.w[0];
+  if (firstG === undefined || firstW === undefined) return undefined;
+  for (let b = 0; b < firstG.length; b++) {
+    totalG += firstG[b]!;
+    totalW += firstW[b]!;
   }
   if (totalW < 2 * options.minLeafWeight) return undefined;
   const parentScore = (totalG * totalG) / (totalW + options.l2);
   let best: Split | undefined;
-  const maxBins = features.reduce((m, f) => Math.max(m, f.binCount), 0);
-  if (scratch.sumG.length < maxBins) {
-    scratch.sumG = new Float64Array(maxBins);
-    scratch.sumW = new Float64Array(maxBins);
-  }
-  const { sumG, sumW } = scratch;
   for (let f = 0; f < features.length; f++) {
     const feature = features[f]!;
-    sumG.fill(0, 0, feature.binCount);
-    sumW.fill(0, 0, feature.binCount);
-    for (let k = 0; k < rows.length; k++) {
-      const i = rows[k]!;
-      const b = feature.bins[i]!;
-      sumG[b] = sumG[b]! + gradient[i]! * weights[i]!;
-      sumW[b] = sumW[b]! + weights[i]!;
-    }
+    const sumG = histograms.g[f]!;
+    const sumW = histograms.w[f]!;
     const order: number[] = [];
-    for (let b = 0; b < feature.binCount; b++) if (sumW[b]! > 0) order.push(b);
+    for (let b = 0; b < feature.binCount; b++) if (sumW[b]! > EMPTY) order.push(b);
     if (order.length < 2) continue;
     if (feature.kind === "categorical") {
       // Smoothed mean gradient: a category seen on two rows does not lead the order.
