@@ -37,16 +37,31 @@ export const DEFAULT_GBM_OPTIONS: GbmOptions = {
   l2: 10,
 };
 
-type Node =
-  | { readonly leaf: true; readonly value: number }
-  | {
-    readonly leaf: false;
-    readonly feature: number;
-    /** `goesLeft[bin]` is 1 when rows of that bin take the left branch. */
-    readonly goesLeft: Uint8Array;
-    readonly left: Node;
-    readonly right: Node;
-  };
+/**
+ * One shape for leaves and splits, so walking a tree stays monomorphic (a
+ * union of two shapes made prediction the slowest part of a backtest).
+ */
+export interface Node {
+  /** The split's feature; -1 for a leaf. */
+  readonly feature: number;
+  /** A leaf's contribution; 0 on a split. */
+  readonly value: number;
+  /** `goesLeft[bin]` is 1 when rows of that bin take the left branch. */
+  readonly goesLeft: Uint8Array;
+  readonly left: Node | null;
+  readonly right: Node | null;
+}
+
+const NO_BINS = new Uint8Array(0);
+
+/** The leaf a row reaches. */
+export function leafOf(tree: Node, rowBins: ArrayLike<number>): Node {
+  let node = tree;
+  while (node.feature >= 0) {
+    node = node.goesLeft[rowBins[node.feature]!] === 1 ? node.left! : node.right!;
+  }
+  return node;
+}
 
 /** A fitted model: a base value plus the trees' contributions. */
 export interface GbmModel {
@@ -63,9 +78,7 @@ export function predictRow(
 ): number {
   let value = model.base;
   for (let t = 0; t < treeCount; t++) {
-    let node = model.trees[t]!;
-    while (!node.leaf) node = node.goesLeft[rowBins[node.feature]!] === 1 ? node.left : node.right;
-    value += node.value;
+    value += leafOf(model.trees[t]!, rowBins).value;
   }
   return value;
 }
@@ -74,9 +87,7 @@ export function predictRow(
 export function treeContributions(model: GbmModel, rowBins: ArrayLike<number>): Float64Array {
   const out = new Float64Array(model.trees.length);
   for (let t = 0; t < model.trees.length; t++) {
-    let node = model.trees[t]!;
-    while (!node.leaf) node = node.goesLeft[rowBins[node.feature]!] === 1 ? node.left : node.right;
-    out[t] = node.value;
+    out[t] = leafOf(model.trees[t]!, rowBins).value;
   }
   return out;
 }
@@ -106,8 +117,8 @@ export function fitGbm(
     trees.push(tree);
     for (let i = 0; i < n; i++) {
       let node = tree;
-      while (!node.leaf) {
-        node = node.goesLeft[features[node.feature]!.bins[i]!] === 1 ? node.left : node.right;
+      while (node.feature >= 0) {
+        node = node.goesLeft[features[node.feature]!.bins[i]!] === 1 ? node.left! : node.right!;
       }
       current[i] = current[i]! + node.value;
     }
@@ -155,7 +166,13 @@ function growNode(
       for (let k = 0; k < rows.length; k++) local[k] = weights[rows[k]!]!;
       value = weightedQuantile(residual, local, allRows(rows.length), options.quantile);
     }
-    return { leaf: true, value: value * options.learningRate };
+    return {
+      feature: -1,
+      value: value * options.learningRate,
+      goesLeft: NO_BINS,
+      left: null,
+      right: null,
+    };
   }
   const bins = features[split.feature]!.bins;
   let leftCount = 0;
@@ -185,8 +202,8 @@ function growNode(
   const grow = (part: Int32Array, h: Histograms | undefined) =>
     growNode(features, target, weights, gradient, current, part, depth + 1, options, h);
   return {
-    leaf: false,
     feature: split.feature,
+    value: 0,
     goesLeft: split.goesLeft,
     left: grow(left, leftHistograms),
     right: grow(right, rightHistograms),
@@ -276,7 +293,9 @@ function bestSplit(
     if (order.length < 2) continue;
     if (feature.kind === "categorical") {
       // Smoothed mean gradient: a category seen on two rows does not lead the order.
-      order.sort((a, b) => sumG[a]! / (sumW[a]! + options.l2) - sumG[b]! / (sumW[b]! + options.l2));
+      const key = new Float64Array(feature.binCount);
+      for (const b of order) key[b] = sumG[b]! / (sumW[b]! + options.l2);
+      order.sort((a, b) => key[a]! - key[b]!);
     }
     let leftG = 0;
     let leftW = 0;

@@ -8,7 +8,14 @@
  *
  * @module
  */
-import { type BinnedFeature, fitGbm, type GbmModel, type GbmOptions, predictRow } from "./gbm.ts";
+import {
+  type BinnedFeature,
+  fitGbm,
+  type GbmModel,
+  type GbmOptions,
+  leafOf,
+  predictRow,
+} from "./gbm.ts";
 import {
   binRow,
   binTickets,
@@ -209,9 +216,7 @@ function fitWithEarlyStopping(
 }
 
 function leafValue(model: GbmModel, treeIndex: number, rowBins: ArrayLike<number>): number {
-  let node = model.trees[treeIndex]!;
-  while (!node.leaf) node = node.goesLeft[rowBins[node.feature]!] === 1 ? node.left : node.right;
-  return node.value;
+  return leafOf(model.trees[treeIndex]!, rowBins).value;
 }
 
 function recencyWeights(training: readonly TicketRecord[], halfLifeShare: number): Float64Array {
@@ -332,10 +337,10 @@ function usedColumns(model: GbmModel): Set<number> {
   if (used === undefined) {
     used = new Set<number>();
     const visit = (node: GbmModel["trees"][number]) => {
-      if (node.leaf) return;
+      if (node.feature < 0) return;
       used!.add(node.feature);
-      visit(node.left);
-      visit(node.right);
+      visit(node.left!);
+      visit(node.right!);
     };
     model.trees.forEach(visit);
     usedByModel.set(model, used);
