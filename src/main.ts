@@ -13,6 +13,8 @@ import { BodyParsers } from "../adapters/log_sources/body_parsers.ts";
 import type { Clock } from "../ports/clock.ts";
 import { Loupe } from "./loupe.ts";
 import { TicketService } from "./tickets/mod.ts";
+import { AnalyticsService, predictionOrNull } from "./analytics/service.ts";
+import { analyticsRoutes, predictionJson } from "../adapters/http/analytics_routes.ts";
 import { customerRoutes } from "../adapters/http/customer_routes.ts";
 import { impactRoutes } from "../adapters/http/impact_routes.ts";
 import { ImpactService } from "./impact.ts";
@@ -149,7 +151,25 @@ if (import.meta.main) {
     settled: () => loupe.settled(),
     attribution: loupe.attribution,
   });
-  http.route("/", ticketRoutes(tickets, { clock, maxBodyBytes: config.maxBodyBytes }));
+  const analytics = new AnalyticsService({
+    store,
+    projections: projectionStore,
+    attribution: loupe.attribution,
+    clock,
+    settled: () => loupe.settled(),
+  });
+  http.route("/", analyticsRoutes(analytics, { maxBodyBytes: config.maxBodyBytes }));
+  http.route(
+    "/",
+    ticketRoutes(tickets, {
+      clock,
+      maxBodyBytes: config.maxBodyBytes,
+      predictionOf: (ticketId) => {
+        const prediction = predictionOrNull(analytics, ticketId);
+        return prediction === null ? null : predictionJson(prediction);
+      },
+    }),
+  );
   http.route("/", customerRoutes(loupe.customerService(), { maxBodyBytes: config.maxBodyBytes }));
   const impact = new ImpactService(projectionStore, loupe.attribution);
   const trends = new TrendService(projectionStore, loupe.attribution);

@@ -27,6 +27,9 @@ import { PROJECTIONS } from "./loupe.ts";
 import { readArticles } from "../adapters/kb/articles_io.ts";
 import type { ImportReport } from "../ports/kb.ts";
 import { kbService } from "./kb/mod.ts";
+import { parseCsvTickets, parseSimulatorTickets } from "../adapters/tickets/ticket_import.ts";
+import type { TicketImportReceipt } from "../ports/ticket_import.ts";
+import { importTickets } from "./analytics/ticket_import.ts";
 import { Projector } from "./projector.ts";
 
 if (import.meta.main) {
@@ -72,6 +75,21 @@ if (import.meta.main) {
       articlesImported.push(await kb.importArticles(await readArticles(path), { by: "replay" }));
     } catch (error) {
       console.error(`Cannot import articles from ${path}: ${(error as Error).message}`);
+      await environment.close();
+      Deno.exit(1);
+    }
+  }
+
+  let ticketsImported: TicketImportReceipt | undefined;
+  if (config.ticketsFile !== undefined) {
+    try {
+      const text = await Deno.readTextFile(config.ticketsFile);
+      const tickets = config.ticketsFile.toLowerCase().endsWith(".csv")
+        ? parseCsvTickets(text)
+        : parseSimulatorTickets(JSON.parse(text));
+      ticketsImported = await importTickets(store, tickets, () => loupe.settled(), "replay");
+    } catch (error) {
+      console.error(`Cannot import ${config.ticketsFile}: ${(error as Error).message}`);
       await environment.close();
       Deno.exit(1);
     }
@@ -205,6 +223,10 @@ if (import.meta.main) {
       });
   }
   const summary = {
+    ...(ticketsImported === undefined ? {} : {
+      tickets_imported: ticketsImported.imported,
+      tickets_already_imported: ticketsImported.alreadyImported,
+    }),
     ...(customersImported === undefined ? {} : {
       customers_registered: customersImported.registered.length,
       customers_changed: customersImported.changed.length,

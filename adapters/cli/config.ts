@@ -77,6 +77,8 @@ export interface ReplayConfig {
   readonly customersFile?: string;
   /** Knowledge-base articles to import (articles.json, .jsonl, .md or a folder of .md files). */
   readonly articles: readonly string[];
+  /** Ticket history (the simulator's tickets.json, or a CSV export), imported with its real times. */
+  readonly ticketsFile?: string;
   /** Where to write the reports (priorities, issues, trends, customer impact) after the rebuild. */
   readonly reportDir?: string;
   /** The reports' period, epoch ms (`from` inclusive, `to` exclusive); all the data when absent. */
@@ -113,13 +115,17 @@ With --from and/or --to (ISO 8601 or epoch ms; --to exclusive) the reports cover
 only the records of that period, as of its latest record.
 --articles imports knowledge-base articles (the simulator's articles.json, JSON
 lines, a Markdown file with front matter or a folder of them); importing the
-same articles again changes nothing.`;
+same articles again changes nothing.
+--tickets FILE imports ticket history (the simulator's tickets.json, or a CSV export
+with one row per ticket or per change) with every comment, status change and
+resolution at its own time; importing the same tickets again keeps each once.`;
 
 const replaySchema = z.object({
   dataDir: z.string().min(1),
   imports: z.array(z.string().min(1)),
   customersFile: z.string().min(1).optional(),
   articles: z.array(z.string().min(1)),
+  ticketsFile: z.string().min(1).optional(),
   reportDir: z.string().min(1).optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
@@ -150,6 +156,7 @@ export function replayConfig(
       import: { type: "string", multiple: true },
       customers: { type: "string" },
       articles: { type: "string", multiple: true },
+      tickets: { type: "string" },
       report: { type: "string" },
       from: { type: "string" },
       to: { type: "string" },
@@ -168,6 +175,7 @@ export function replayConfig(
     imports: values.import ?? [],
     customersFile: values.customers,
     articles: values.articles ?? [],
+    ticketsFile: values.tickets,
     reportDir: values.report,
     from: values.from,
     to: values.to,

@@ -52,6 +52,8 @@ export interface TicketRouteDeps {
   readonly clock: Clock;
   /** Largest metrics body accepted, in bytes (default 16 MiB). */
   readonly maxBodyBytes?: number;
+  /** The ticket's prediction as JSON, shown on `GET /v1/tickets/:id`; null when there is none. */
+  readonly predictionOf?: (ticketId: string) => unknown;
 }
 
 const label = z.string().trim().min(1).max(200);
@@ -427,7 +429,12 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   http.get("/v1/tickets/:id", async (c) => {
     const detail = await api.ticket(c.req.param("id"));
     c.header("ETag", etag(detail.ticket.version));
-    return c.json({ ...ticketJson(detail.ticket), history: detail.history.map(historyJson) });
+    const prediction = deps.predictionOf?.(detail.ticket.ticketId);
+    return c.json({
+      ...ticketJson(detail.ticket),
+      ...(prediction === undefined ? {} : { prediction }),
+      history: detail.history.map(historyJson),
+    });
   });
 
   http.patch("/v1/tickets/:id", async (c) => {

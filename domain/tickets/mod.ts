@@ -24,3 +24,4 @@ export * from "./errors.ts";
 export * from "./status.ts";
 export { decide, legalTargets, parseLogEventId } from "./decide.ts";
 export { evolve, replayTicket } from "./evolve.ts";
+export { resolveTicketEnvironment } from "./environment.ts";

@@ -15,6 +15,7 @@ import {
   evolve,
   isOpenStatus,
   parseLogEventId,
+  resolveTicketEnvironment,
   type Ticket,
   type TicketCommand,
   type TicketEvent,
@@ -270,8 +271,10 @@ export class TicketService implements TicketApi {
   async ticketMetrics(ticketId: string): Promise<MetricsView> {
     const ticket = await this.#existing(ticketId);
     const window = this.#ticketWindow(ticket);
+    // Metrics are keyed by the directory's environment key, tickets by the customer's name for it.
+    const known = this.#attribution.directory().customer(ticket.customer)?.environments ?? [];
     return this.metrics({
-      environment: ticket.environment,
+      environment: resolveTicketEnvironment(ticket.customer, ticket.environment, known),
       customer: ticket.customer,
       from: window.from,
       to: window.to,

@@ -14,6 +14,7 @@ import { rareErrorBenches } from "./rare_errors_bench.ts";
 import { simulateBenches } from "./simulate_bench.ts";
 import { robustBenches } from "./robust_bench.ts";
 import { kbBenches } from "./kb_bench.ts";
+import { analyticsBenches } from "./analytics_bench.ts";
 
 const ALL: readonly Bench[] = [
   ...ingestBenches,
@@ -26,6 +27,7 @@ const ALL: readonly Bench[] = [
   ...simulateBenches,
   ...robustBenches,
   ...kbBenches,
+  ...analyticsBenches,
 ];
 
 if (import.meta.main) {

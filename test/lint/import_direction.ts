@@ -15,6 +15,7 @@ const WIRING_FILES = new Set([
   "src/mine.ts",
   "src/simulate.ts",
   "src/kb_eval.ts",
+  "src/backtest.ts",
 ]);
 
 const LAYERS = ["domain", "ports", "adapters", "src", "test", "fixtures"] as const;

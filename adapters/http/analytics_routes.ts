@@ -1,0 +1,225 @@
+/**
+ * Ticket analytics over HTTP: predictions, resolution patterns, staffing,
+ * escalations, and importing ticket history with its real times.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  type AnalyticsApi,
+  RESOLUTION_GROUPINGS,
+  type TicketPrediction,
+} from "../../ports/analytics.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { ImportedTicket } from "../../ports/ticket_import.ts";
+import { parseCsvTickets, parseSimulatorTickets } from "../tickets/ticket_import.ts";
+import { readBodyLimited } from "./body.ts";
+import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { locateJsonError } from "./json_error.ts";
+import { timeParam } from "../params.ts";
+
+export interface AnalyticsRouteDeps {
+  readonly maxBodyBytes: number;
+}
+
+const DAY_MS = 86_400_000;
+
+const resolutionQuery = z.object({ by: z.enum(RESOLUTION_GROUPINGS).default("issue") }).strict();
+
+const staffingQuery = z.object({
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  agent_hours_per_ticket: z.coerce.number().positive().max(100).default(1.5),
+  first_reply_target_hours: z.coerce.number().positive().max(720).default(1),
+  target_share: z.coerce.number().gt(0).lt(1).default(0.9),
+}).strict();
+
+const escalationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+}).strict();
+
+const csvImportQuery = z.object({
+  id: z.string().min(1).optional(),
+  opened: z.string().min(1).optional(),
+  resolved: z.string().min(1).optional(),
+  status: z.string().min(1).optional(),
+  resolved_status: z.string().min(1).optional(),
+  features: z.string().min(1).optional(),
+  text: z.string().min(1).optional(),
+  day_first: z.enum(["true", "false"]).optional(),
+}).strict();
+
+/** A prediction as the API shows it: hours and the times they mean. */
+export function predictionJson(p: TicketPrediction): Record<string, unknown> {
+  return {
+    ticket_id: p.ticketId,
+    median_hours: round(p.medianHours),
+    interval_80: { low_hours: round(p.lowHours), high_hours: round(p.highHours) },
+    expected_by: iso(p.expectedBy),
+    range: { from: iso(p.range.from), to: iso(p.range.to) },
+    elapsed_hours: round(p.elapsedHours),
+    complexity: p.complexity,
+    factors: p.factors.map((f) => ({
+      factor: f.feature,
+      value: f.value,
+      effect_hours: f.effectHours,
+    })),
+    complexity_factors: p.complexityFactors,
+    engineering_probability: p.engineeringProbability,
+    model: { trained_on: p.model.trainedOn, calibrated_on: p.model.calibratedOn },
+  };
+}
+
+function round(hours: number): number {
+  return Math.round(hours * 100) / 100;
+}
+
+export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Hono {
+  const http = new Hono();
+
+  http.get(
+    "/v1/tickets/:id/prediction",
+    (c) => c.json(predictionJson(api.prediction(c.req.param("id")))),
+  );
+
+  http.get("/v1/analytics/resolution", (c) => {
+    const query = resolutionQuery.parse(c.req.query());
+    const patterns = api.resolution(query.by);
+    return c.json({
+      by: patterns.by,
+      groups: patterns.groups.map((g) => ({
+        key: g.key,
+        tickets: g.tickets,
+        resolved: g.resolved,
+        median_hours: g.medianHours,
+        p80_hours: g.p80Hours,
+        trend: {
+          last_30d_median_hours: g.last30dMedianHours,
+          previous_30d_median_hours: g.previous30dMedianHours,
+        },
+        reopen_rate: g.reopenRate,
+        escalation_rate: g.escalationRate,
+      })),
+    });
+  });
+
+  http.get("/v1/analytics/staffing", (c) => {
+    const query = staffingQuery.parse(c.req.query());
+    const from = query.from ?? Math.ceil(Date.now() / DAY_MS) * DAY_MS;
+    const to = query.to ?? from + 7 * DAY_MS;
+    const forecast = api.staffing(from, to, {
+      agentHoursPerTicket: query.agent_hours_per_ticket,
+      firstReplyTargetHours: query.first_reply_target_hours,
+      targetShare: query.target_share,
+    });
+    return c.json({
+      as_of: iso(forecast.asOf),
+      from: iso(from),
+      to: iso(to),
+      shifts: forecast.shifts.map((s) => ({
+        day: iso(s.day)?.slice(0, 10),
+        shift: s.shift,
+        from: iso(s.from),
+        to: iso(s.to),
+        expected_tickets: s.expectedTickets,
+        from_history: s.fromHistory,
+        from_emerging_issues: s.fromEmergingIssues,
+        weeks_of_history: s.weeksOfHistory,
+        workload_agent_hours: s.workloadAgentHours,
+        agents_needed: s.agentsNeeded,
+        service_level: s.serviceLevel,
+      })),
+      emerging_issues: forecast.emergingIssues.map((e) => ({
+        issue: e.issue,
+        customers_hit: e.customersHit,
+        customers_filed: e.customersFiled,
+        expected_tickets: e.expectedTickets,
+      })),
+      assumptions: {
+        model: "Erlang C (M/M/c): Poisson arrivals, exponential handling, no abandonment",
+        agent_hours_per_ticket: forecast.assumptions.agentHoursPerTicket,
+        first_reply_target_hours: forecast.assumptions.firstReplyTargetHours,
+        target_share: forecast.assumptions.targetShare,
+        seasonality: "the same weekday and shift over up to 8 recent weeks",
+        emerging_issues:
+          "customers hit who have not filed yet × the share of hit customers who file, over the next 3 days",
+      },
+    });
+  });
+
+  http.get("/v1/analytics/escalations", (c) => {
+    const query = escalationQuery.parse(c.req.query());
+    return c.json({
+      items: api.escalations(query.limit).map((e) => ({
+        ticket_id: e.ticketId,
+        customer: e.customer,
+        severity: e.severity,
+        status: e.status,
+        issue: e.issue,
+        breach_probability: e.breachProbability,
+        engineering_probability: e.engineeringProbability,
+        score: e.score,
+        reasons: e.reasons,
+        suggested_action: e.action,
+      })),
+    });
+  });
+
+  // The simulator's tickets.json as application/json, or a ticketing tool's CSV export.
+  http.post("/v1/tickets/import", async (c) => {
+    const mediaType = (c.req.header("content-type") ?? "application/json").split(";")[0]!.trim()
+      .toLowerCase();
+    const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      throw new LoupeError("bad_request", "Cannot import tickets: the body is not UTF-8");
+    }
+    let tickets: ImportedTicket[];
+    if (mediaType === "application/json") {
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (error) {
+        const where = locateJsonError(text);
+        throw new LoupeError(
+          "invalid_json",
+          `Cannot import tickets: malformed JSON${
+            where === undefined ? "" : ` at line ${where.line}, column ${where.column}`
+          }: ${(error as Error).message}`,
+        );
+      }
+      tickets = parseSimulatorTickets(body);
+    } else if (mediaType === "text/csv") {
+      const q = csvImportQuery.parse(c.req.query());
+      const list = (v: string | undefined) => v?.split(",").map((s) => s.trim()).filter(Boolean);
+      tickets = parseCsvTickets(text, {
+        columns: {
+          id: q.id,
+          opened: q.opened,
+          resolved: q.resolved,
+          status: q.status,
+          features: list(q.features),
+          text: list(q.text),
+        },
+        resolvedStatuses: list(q.resolved_status),
+        dayFirst: q.day_first === "true",
+      });
+    } else {
+      throw new LoupeError(
+        "unsupported_media_type",
+        `Cannot import tickets sent as ${mediaType}: send application/json or text/csv`,
+      );
+    }
+    const receipt = await api.importTickets(tickets, c.req.header("x-loupe-user") ?? null);
+    return c.json({
+      received: tickets.length,
+      imported: receipt.imported,
+      already_imported: receipt.alreadyImported,
+      skipped_steps: receipt.skippedSteps,
+      ticket_ids: receipt.ticketIds,
+    });
+  });
+
+  return http;
+}

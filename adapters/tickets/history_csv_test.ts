@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { parseTicketHistoryCsv } from "./history_csv.ts";
+import { LoupeError } from "../../ports/errors.ts";
+
+Deno.test("event log: rows sharing an id are one ticket in file order, fields from its first row, resolved at the first resolved status", () => {
+  const csv = [
+    "number,incident_state,sys_updated_at,opened_at,category,priority,assignment_group,resolved_at",
+    "INC1,New,29/2/2016 01:16,29/2/2016 01:16,Network,2 - High,Group 7,?",
+    "INC2,New,29/2/2016 02:00,29/2/2016 02:00,Software,3 - Moderate,Group 9,?",
+    "INC1,Active,29/2/2016 03:16,29/2/2016 01:16,Hardware,2 - High,Group 8,?",
+    "INC1,Resolved,1/3/2016 01:16,29/2/2016 01:16,Hardware,2 - High,Group 8,1/3/2016 01:16",
+    "INC1,Closed,6/3/2016 01:16,29/2/2016 01:16,Hardware,2 - High,Group 8,1/3/2016 01:16",
+  ].join("\n");
+  const parsed = parseTicketHistoryCsv(csv, { dayFirst: true });
+  assert.equal(parsed.tickets.length, 2);
+  const [inc1, inc2] = parsed.tickets;
+  assert.equal(inc1!.id, "INC1");
+  assert.equal(inc1!.openedAt, Date.UTC(2016, 1, 29, 1, 16));
+  assert.equal(inc1!.resolvedAt, Date.UTC(2016, 2, 1, 1, 16));
+  // What was known at open: the first row's category, not the later one.
+  assert.equal(inc1!.fields.category, "Network");
+  assert.equal(inc1!.changes.length, 4);
+  assert.equal(inc2!.resolvedAt, null);
+  assert.deepEqual(parsed.columns.features, ["assignment_group", "category", "priority"]);
+});
+
+Deno.test("one row per ticket: opened and resolved columns, epoch seconds and ISO times", () => {
+  const csv =
+    "key,created,resolutiondate,type\nA-1,1456708560,2016-02-29T03:16:00Z,Bug\nA-2,1456708560,,Task\nA-3,1456708560,2016-02-29T03:16:00Z,Bug\n";
+  const parsed = parseTicketHistoryCsv(csv);
+  assert.equal(parsed.tickets[0]!.resolvedAt! - parsed.tickets[0]!.openedAt, 2 * 3_600_000);
+  assert.equal(parsed.tickets[1]!.resolvedAt, null);
+});
+
+Deno.test("named columns and resolved statuses win over the recognised ones", () => {
+  const csv =
+    "SR Number,Change Date+Time,Status,Team\n1,2012-05-01T10:00:00Z,Queued,A\n1,2012-05-01T12:00:00Z,Finished,A\n";
+  const parsed = parseTicketHistoryCsv(csv, {
+    columns: { id: "SR Number", opened: "Change Date+Time", features: ["Team"] },
+    resolvedStatuses: ["finished"],
+  });
+  assert.equal(parsed.tickets[0]!.resolvedAt! - parsed.tickets[0]!.openedAt, 2 * 3_600_000);
+  assert.deepEqual(parsed.tickets[0]!.fields, { Team: "A" });
+});
+
+Deno.test("a column named but missing is a clear error", () => {
+  assert.throws(
+    () => parseTicketHistoryCsv("id,created\n1,2020-01-01\n", { columns: { opened: "opened_on" } }),
+    (e: unknown) => e instanceof LoupeError && /no opened column named "opened_on"/.test(e.message),
+  );
+  assert.throws(
+    () => parseTicketHistoryCsv("foo,bar\n1,2\n"),
+    (e: unknown) => e instanceof LoupeError && /no id column/.test(e.message),
+  );
+});

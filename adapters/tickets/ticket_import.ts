@@ -1,0 +1,222 @@
+/**
+ * Ticket histories from outside, as Loupe imports them: the simulator's
+ * `tickets.json` (with its conversations and resolutions) and CSV exports
+ * (one row per ticket or per change). Every step keeps its own time.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { TicketSeverity, TicketStatus } from "../../domain/tickets/mod.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { ImportedStep, ImportedTicket } from "../../ports/ticket_import.ts";
+import { type HistoryOptions, parseTicketHistoryCsv } from "./history_csv.ts";
+
+const isoTime = z.string().transform((value, ctx) => {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({ code: "custom", message: `"${value}" is not an ISO 8601 time` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const simulatorTicket = z.object({
+  id: z.string().min(1).max(200),
+  customer: z.string().min(1).max(200),
+  environment: z.string().min(1).max(200),
+  subject: z.string().min(1).max(2_000),
+  description: z.string().min(1).max(100_000),
+  severity: z.enum(["critical", "high", "medium", "low"]),
+  reporter: z.string().min(1).max(500),
+  opened_at: isoTime,
+  window: z.object({ from: isoTime, to: isoTime }).nullable().optional(),
+  status: z.enum(["new", "open", "pending", "escalated", "solved", "closed"]),
+  assignee: z.string().nullable().optional(),
+  escalated: z.boolean().optional(),
+  communications: z.array(z.object({
+    at: isoTime,
+    author: z.string().min(1),
+    visibility: z.enum(["public", "internal"]),
+    body: z.string().min(1),
+  })).default([]),
+  resolution: z.object({
+    root_cause: z.string().min(1),
+    solution: z.string().min(1),
+    prevention: z.string().nullable().optional(),
+    resolver: z.string().min(1),
+    resolved_at: isoTime,
+  }).nullable().optional(),
+});
+
+const simulatorFile = z.union([
+  z.object({ tickets: z.array(simulatorTicket) }).transform((f) => f.tickets),
+  z.array(simulatorTicket),
+]);
+
+/** Reads the simulator's `tickets.json` (or a bare array of its tickets). */
+export function parseSimulatorTickets(body: unknown): ImportedTicket[] {
+  const parsed = simulatorFile.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new LoupeError(
+      "validation_failed",
+      `Cannot import tickets: ${issue.path.join(".")}: ${issue.message}`,
+      {
+        issues: parsed.error.issues.slice(0, 20).map((i) => ({
+          path: i.path.join("."),
+          message: i.message,
+        })),
+      },
+    );
+  }
+  return parsed.data.map(simulatorHistory);
+}
+
+type SimulatorTicket = z.infer<typeof simulatorTicket>;
+
+function simulatorHistory(t: SimulatorTicket): ImportedTicket {
+  const steps: ImportedStep[] = [];
+  const supportAt: number[] = [];
+  for (const [i, c] of t.communications.entries()) {
+    // The first message is the description the ticket was opened with.
+    if (i === 0 && c.at === t.opened_at && c.body === t.description) continue;
+    steps.push({
+      kind: "comment",
+      at: c.at,
+      author: c.author,
+      body: c.body,
+      visibility: c.visibility,
+    });
+    if (c.author !== t.reporter) supportAt.push(c.at);
+  }
+  const firstAnswer = supportAt[0];
+  const responder = t.communications.find((c) => c.author !== t.reporter)?.author;
+  if (firstAnswer !== undefined && responder !== undefined) {
+    steps.push({ kind: "assign", at: firstAnswer, assignee: responder });
+    steps.push({ kind: "status", at: firstAnswer, status: "open" });
+  }
+  if (t.escalated === true) {
+    const at = t.communications.find((c) => /escalat/i.test(c.body))?.at ?? firstAnswer ??
+      t.opened_at;
+    steps.push({ kind: "status", at, status: "escalated" });
+  }
+  if (t.resolution) {
+    const r = t.resolution;
+    if (r.resolver !== responder) {
+      steps.push({ kind: "assign", at: r.resolved_at, assignee: r.resolver });
+    }
+    steps.push({
+      kind: "resolve",
+      at: r.resolved_at,
+      rootCause: r.root_cause,
+      solution: r.solution,
+      prevention: r.prevention && r.prevention.trim() !== "" ? r.prevention : null,
+      resolver: r.resolver,
+    });
+    // The export says it was closed, not when: closed as of its last recorded moment.
+    if (t.status === "closed") {
+      const last = Math.max(r.resolved_at, ...t.communications.map((c) => c.at));
+      steps.push({ kind: "status", at: last, status: "closed" });
+    }
+  } else if (t.status === "pending" || t.status === "new") {
+    const last = t.communications.at(-1)?.at ?? t.opened_at;
+    if (t.status === "pending") steps.push({ kind: "status", at: last, status: "pending" });
+  }
+  return {
+    system: "simulator",
+    externalId: t.id,
+    customer: t.customer,
+    environment: t.environment,
+    subject: t.subject,
+    description: t.description,
+    severity: t.severity,
+    reporter: t.reporter,
+    openedAt: t.opened_at,
+    window: t.window ?? null,
+    steps,
+  };
+}
+
+const CUSTOMER_COLUMNS = [
+  "customer",
+  "company",
+  "account",
+  "organization",
+  "caller_id",
+  "requester",
+];
+const ENVIRONMENT_COLUMNS = ["environment", "env", "cmdb_ci", "location"];
+const SUBJECT_COLUMNS = ["subject", "summary", "title", "short_description"];
+const SEVERITY_COLUMNS = ["severity", "priority", "impact", "sr_latest_impact"];
+
+/**
+ * A CSV export as importable tickets: the event log's status changes become
+ * status steps at their times, its first resolved row the resolution.
+ */
+export function parseCsvTickets(text: string, options: HistoryOptions = {}): ImportedTicket[] {
+  const history = parseTicketHistoryCsv(text, options);
+  return history.tickets.map((t) => {
+    const field = (names: readonly string[]) => {
+      for (const [key, value] of Object.entries(t.fields)) {
+        const k = key.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+        if (names.includes(k) && value !== "") return value;
+      }
+      return undefined;
+    };
+    const steps: ImportedStep[] = [];
+    let resolvedSeen = false;
+    for (const change of t.changes) {
+      const status = statusOf(change.status);
+      if (status === undefined) continue;
+      if (status === "solved") {
+        if (resolvedSeen || t.resolvedAt === null) continue;
+        resolvedSeen = true;
+        steps.push(importedResolution(t.resolvedAt));
+      } else steps.push({ kind: "status", at: change.at, status });
+    }
+    if (!resolvedSeen && t.resolvedAt !== null) steps.push(importedResolution(t.resolvedAt));
+    const subject = field(SUBJECT_COLUMNS) ?? (t.text.split("\n")[0] || `Ticket ${t.id}`);
+    return {
+      system: "csv",
+      externalId: t.id,
+      customer: field(CUSTOMER_COLUMNS) ?? "unknown",
+      environment: field(ENVIRONMENT_COLUMNS) ?? "unknown",
+      subject: subject.slice(0, 2_000),
+      description: t.text || subject,
+      severity: severityOf(field(SEVERITY_COLUMNS)),
+      reporter: field(CUSTOMER_COLUMNS) ?? "unknown",
+      openedAt: t.openedAt,
+      window: null,
+      steps,
+    };
+  });
+}
+
+function importedResolution(at: number): ImportedStep {
+  return {
+    kind: "resolve",
+    at,
+    rootCause: "Not recorded in the export",
+    solution: "Not recorded in the export",
+    prevention: null,
+    resolver: "imported",
+  };
+}
+
+function statusOf(text: string): TicketStatus | undefined {
+  const s = text.trim().toLowerCase();
+  if (/^(resolved|solved|completed|done)/.test(s)) return "solved";
+  if (/^closed/.test(s)) return "closed";
+  if (/escalat/.test(s)) return "escalated";
+  if (/pending|await|wait|hold|queued/.test(s)) return "pending";
+  if (/^(open|active|accepted|in progress|assigned|work)/.test(s)) return "open";
+  return undefined;
+}
+
+function severityOf(text: string | undefined): TicketSeverity {
+  const s = (text ?? "").toLowerCase();
+  if (/^1\b|critical|urgent|major|highest/.test(s)) return "critical";
+  if (/^2\b|high/.test(s)) return "high";
+  if (/^4\b|^5\b|low|minor|lowest/.test(s)) return "low";
+  return "medium";
+}

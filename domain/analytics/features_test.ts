@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { openContexts, type TicketRecord } from "./features.ts";
+import { ticketRecords } from "./ticket_features.ts";
+import type { Ticket } from "../tickets/mod.ts";
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+function ticket(
+  id: string,
+  openedAt: number,
+  resolvedAt: number | null,
+  issue: string | null,
+): Ticket {
+  return {
+    ticketId: id,
+    version: 1,
+    customer: `cust-${id.length % 3}`,
+    environment: "prod",
+    subject: "s",
+    description: "d",
+    severity: "medium",
+    status: resolvedAt === null ? "open" : "solved",
+    reporter: "r",
+    assignee: null,
+    externalRef: null,
+    window: null,
+    openedAt,
+    updatedAt: openedAt,
+    closedAt: resolvedAt,
+    comments: [],
+    signatures: issue === null ? [] : [issue],
+    logEvents: [],
+    resolution: null,
+    resolutions: resolvedAt === null
+      ? []
+      : [{ rootCause: "x", solution: "y", prevention: null, resolver: "z", at: resolvedAt }],
+    escalations: 0,
+  };
+}
+
+const history = fc.array(
+  fc.record({
+    openedMinute: fc.integer({ min: 0, max: 30_000 }),
+    hours: fc.option(fc.integer({ min: 1, max: 200 }), { nil: null }),
+    issue: fc.option(fc.constantFrom("sig-a", "sig-b"), { nil: null }),
+  }, { noNullPrototype: true }),
+  { minLength: 2, maxLength: 40 },
+);
+
+Deno.test("no feature is computed from anything dated after the prediction time", () => {
+  fc.assert(
+    fc.property(
+      history,
+      fc.nat(),
+      fc.integer({ min: 1, max: 1000 }),
+      (rows, pick, shiftHours) => {
+        const tickets = rows.map((r, i) =>
+          ticket(
+            `t${i}`,
+            r.openedMinute * MINUTE,
+            r.hours === null ? null : r.openedMinute * MINUTE + r.hours * HOUR,
+            r.issue,
+          )
+        );
+        const target = tickets[pick % tickets.length]!;
+        const t = target.openedAt;
+        // Everything after the target opened happens later still: opens and resolutions.
+        const shifted = tickets.map((o) => {
+          if (o.ticketId === target.ticketId) return o;
+          const opened = o.openedAt > t ? o.openedAt + shiftHours * HOUR : o.openedAt;
+          const resolved = o.closedAt === null
+            ? null
+            : o.closedAt > t
+            ? o.closedAt + shiftHours * HOUR
+            : o.closedAt;
+          return ticket(o.ticketId, opened, resolved, o.signatures[0] ?? null);
+        });
+        const view = (list: Ticket[]) => {
+          const records = ticketRecords(list, () => "gold");
+          const contexts = openContexts(records);
+          const i = list.findIndex((o) => o.ticketId === target.ticketId);
+          const { resolvedAt: _, ...known } = records[i]! as TicketRecord;
+          return { known, context: contexts[i] };
+        };
+        assert.deepEqual(view(shifted), view(tickets));
+      },
+    ),
+  );
+});
+
+Deno.test("openContexts: backlog counts tickets still open at the moment, not those resolved by then", () => {
+  const t = (id: string, openedAt: number, resolvedAt: number | null): TicketRecord => ({
+    id,
+    openedAt,
+    resolvedAt,
+    fields: {},
+    text: "",
+  });
+  const contexts = openContexts([
+    t("a", 0, 2 * HOUR),
+    t("b", HOUR, null),
+    t("c", 3 * HOUR, null),
+  ]);
+  assert.deepEqual(contexts.map((c) => c.backlog), [0, 1, 1]);
+  assert.deepEqual(contexts.map((c) => c.openedLast24h), [0, 1, 2]);
+  assert.deepEqual(contexts.map((c) => c.hourOfDay), [0, 1, 3]);
+});

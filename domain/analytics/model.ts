@@ -1,0 +1,385 @@
+/**
+ * Time-to-resolve prediction: quantile boosted trees on the log of the hours
+ * (the median in log space is the median in hours, and the log keeps the few
+ * month-long tickets from steering every split), conformalized on a
+ * calibration slice that comes after the training period in time. The
+ * interval's ends are calibrated separately (asymmetric CQR), so a shift in
+ * one direction between training and now moves one end, not both.
+ *
+ * @module
+ */
+import {
+  type BinnedFeature,
+  fitGbm,
+  type GbmModel,
+  type GbmOptions,
+  leafOf,
+  predictRow,
+} from "./gbm.ts";
+import {
+  binRow,
+  binTickets,
+  CONTEXT_COLUMNS,
+  describeValue,
+  type FeatureSpace,
+  type FeatureSpec,
+  learnFeatureSpace,
+  type OpenContext,
+  type TicketRecord,
+} from "./features.ts";
+
+const HOUR_MS = 3_600_000;
+/** A minute: keeps tickets closed within seconds from a log of zero. */
+const FLOOR_HOURS = 1 / 60;
+
+export function toLogHours(hours: number): number {
+  return Math.log(Math.max(0, hours) + FLOOR_HOURS);
+}
+
+export function fromLogHours(value: number): number {
+  return Math.max(0, Math.exp(value) - FLOOR_HOURS);
+}
+
+export function hoursToResolve(ticket: TicketRecord): number {
+  return (ticket.resolvedAt! - ticket.openedAt) / HOUR_MS;
+}
+
+export interface ModelOptions {
+  /** Miscoverage: 0.2 gives an 80% interval. */
+  readonly alpha: number;
+  readonly maxTrees: number;
+  readonly learningRate: number;
+  readonly maxDepth: number;
+  readonly minLeafWeight: number;
+  /** Training rows weigh 2^(-age / half-life), age measured back from the last training ticket;
+   * the half-life is this share of the training period. Infinity weighs all alike. */
+  readonly recencyHalfLifeShare: number;
+  /** Moves the median by the calibration slice's median residual (drift since training). */
+  readonly recentering: boolean;
+}
+
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
+  alpha: 0.2,
+  maxTrees: 300,
+  learningRate: 0.05,
+  maxDepth: 6,
+  // Durations are noisy and heavy-tailed: leaves of fewer tickets chase outliers.
+  minLeafWeight: 50,
+  recencyHalfLifeShare: Infinity,
+  recentering: true,
+};
+
+export interface ResolutionModel {
+  readonly space: FeatureSpace;
+  readonly median: GbmModel;
+  readonly lower: GbmModel;
+  readonly upper: GbmModel;
+  /** Log-space corrections learned on the calibration slice. */
+  readonly shift: number;
+  readonly lowerMargin: number;
+  readonly upperMargin: number;
+  /** Training predictions (log hours), ascending: where a new one ranks gives complexity. */
+  readonly referencePredictions: Float64Array;
+  /** Columns held at their usual value for complexity: when it came in, and who it is for. */
+  readonly heldColumns: readonly number[];
+  /** Each column's most common training bins and their shares: the mix a factor is measured against. */
+  readonly binMix: readonly (readonly { readonly bin: number; readonly share: number }[])[];
+  readonly calibrationSize: number;
+}
+
+export interface Prediction {
+  readonly medianHours: number;
+  readonly lowHours: number;
+  readonly highHours: number;
+  /** 0-100: share of past tickets whose problem called for less time (see `problemPrediction`). */
+  readonly complexity: number;
+}
+
+/**
+ * Fits the three quantile models on `training` (oldest first) and calibrates
+ * them on `calibration` (the tickets right after, oldest first). Both must be
+ * resolved tickets.
+ */
+export function trainResolutionModel(
+  spec: FeatureSpec,
+  training: readonly TicketRecord[],
+  trainingContexts: readonly OpenContext[],
+  calibration: readonly TicketRecord[],
+  calibrationContexts: readonly OpenContext[],
+  options: ModelOptions = DEFAULT_MODEL_OPTIONS,
+): ResolutionModel {
+  const space = learnFeatureSpace(spec, training, trainingContexts);
+  const features = binTickets(space, training, trainingContexts);
+  const target = Float64Array.from(training, (t) => toLogHours(hoursToResolve(t)));
+  const weights = recencyWeights(training, options.recencyHalfLifeShare);
+  // A small history still gets splits: a leaf needs 5% of it, up to the configured minimum.
+  const minLeafWeight = Math.min(
+    options.minLeafWeight,
+    Math.max(5, Math.floor(training.length / 20)),
+  );
+  const fit = (quantile: number) =>
+    fitWithEarlyStopping(features, target, weights, {
+      ...gbmOptions({ ...options, minLeafWeight }),
+      quantile,
+    });
+  const median = fit(0.5);
+  const lower = fit(options.alpha / 2);
+  const upper = fit(1 - options.alpha / 2);
+
+  const calibrationBins = binTickets(space, calibration, calibrationContexts);
+  const rows = calibration.map((_, i) => calibrationBins.map((f) => f.bins[i]!));
+  const y = calibration.map((t) => toLogHours(hoursToResolve(t)));
+  const shift = options.recentering && calibration.length > 0
+    ? quantileOf(y.map((v, i) => v - predictRow(median, rows[i]!)), 0.5)
+    : 0;
+  const level = 1 - options.alpha / 2;
+  const lowerMargin = conformalQuantile(y.map((v, i) => predictRow(lower, rows[i]!) - v), level);
+  const upperMargin = conformalQuantile(y.map((v, i) => v - predictRow(upper, rows[i]!)), level);
+
+  const binMix = features.map((f) => commonBins(f));
+  const service = new Set(spec.serviceFields ?? []);
+  const heldColumns = space.columns.flatMap((column, c) =>
+    CONTEXT_COLUMNS.has(column.name) || service.has(column.name) ? [c] : []
+  );
+  const held = { median, binMix, heldColumns };
+  const referencePredictions = Float64Array.from(
+    training,
+    (_, i) => problemPrediction(held, Uint16Array.from(features, (f) => f.bins[i]!)),
+  ).sort();
+  return {
+    space,
+    median,
+    lower,
+    upper,
+    shift,
+    lowerMargin,
+    upperMargin,
+    referencePredictions,
+    binMix,
+    heldColumns,
+    calibrationSize: calibration.length,
+  };
+}
+
+function gbmOptions(options: ModelOptions): Omit<GbmOptions, "quantile"> {
+  return {
+    trees: options.maxTrees,
+    learningRate: options.learningRate,
+    maxDepth: options.maxDepth,
+    minLeafWeight: options.minLeafWeight,
+    l2: 10,
+  };
+}
+
+/**
+ * Fits on the older 80% of `training`, picks the tree count that does best on
+ * the newer 20% (pinball loss), then refits on all of it with that count.
+ */
+function fitWithEarlyStopping(
+  features: readonly BinnedFeature[],
+  target: Float64Array,
+  weights: Float64Array,
+  options: GbmOptions,
+): GbmModel {
+  const n = target.length;
+  const cut = Math.floor(n * 0.8);
+  const head = (f: BinnedFeature) => ({ ...f, bins: f.bins.subarray(0, cut) });
+  const validationRows = Array.from(
+    { length: n - cut },
+    (_, k) => features.map((f) => f.bins[cut + k]!),
+  );
+  let bestTrees = options.trees;
+  if (cut >= 50 && n - cut >= 20) {
+    const running = new Float64Array(n - cut);
+    let bestLoss = Infinity;
+    fitGbm(
+      features.map(head),
+      target.subarray(0, cut),
+      weights.subarray(0, cut),
+      options,
+      (t, model) => {
+        let loss = 0;
+        for (let k = 0; k < running.length; k++) {
+          if (t === 0) running[k] = model.base;
+          running[k] = running[k]! + leafValue(model, t, validationRows[k]!);
+          const r = target[cut + k]! - running[k]!;
+          loss += r >= 0 ? options.quantile * r : (options.quantile - 1) * r;
+        }
+        if (loss < bestLoss) {
+          bestLoss = loss;
+          bestTrees = t + 1;
+        }
+      },
+    );
+  }
+  return fitGbm(features, target, weights, { ...options, trees: Math.max(1, bestTrees) });
+}
+
+function leafValue(model: GbmModel, treeIndex: number, rowBins: ArrayLike<number>): number {
+  return leafOf(model.trees[treeIndex]!, rowBins).value;
+}
+
+function recencyWeights(training: readonly TicketRecord[], halfLifeShare: number): Float64Array {
+  const weights = new Float64Array(training.length).fill(1);
+  if (!Number.isFinite(halfLifeShare) || training.length === 0) return weights;
+  const first = training[0]!.openedAt;
+  const last = training[training.length - 1]!.openedAt;
+  const halfLife = Math.max(1, (last - first) * halfLifeShare);
+  training.forEach((t, i) => (weights[i] = Math.pow(2, -(last - t.openedAt) / halfLife)));
+  return weights;
+}
+
+/** Up to 10 most common bins of a feature, with their shares among them. */
+function commonBins(feature: BinnedFeature): { bin: number; share: number }[] {
+  const counts = new Uint32Array(feature.binCount);
+  for (const b of feature.bins) counts[b] = counts[b]! + 1;
+  const top = [...counts.keys()]
+    .filter((b) => counts[b]! > 0)
+    .sort((a, b) => counts[b]! - counts[a]! || a - b)
+    .slice(0, 10);
+  const total = top.reduce((sum, b) => sum + counts[b]!, 0);
+  return top.map((bin) => ({ bin, share: counts[bin]! / total }));
+}
+
+/** The plain `q` quantile (lower), 0 for no values. */
+export function quantileOf(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/**
+ * Split conformal's finite-sample quantile of scores: the ceil((n+1)·level)-th
+ * smallest, so that a new exchangeable score falls at or below it with
+ * probability at least `level`. With too few scores for that, +Infinity.
+ *
+ * @example
+ * ```ts
+ * import { conformalQuantile } from "./model.ts";
+ * import assert from "node:assert/strict";
+ * const scores = Array.from({ length: 99 }, (_, i) => i + 1);
+ * assert.equal(conformalQuantile(scores, 0.9), 90);
+ * ```
+ */
+export function conformalQuantile(scores: readonly number[], level: number): number {
+  const n = scores.length;
+  const k = Math.ceil((n + 1) * level);
+  if (n === 0 || k > n) return Infinity;
+  return [...scores].sort((a, b) => a - b)[k - 1]!;
+}
+
+/** The calibrated median and interval for one ticket's bins (log hours). */
+export function predictLog(
+  model: ResolutionModel,
+  rowBins: ArrayLike<number>,
+): { median: number; low: number; high: number } {
+  const median = predictRow(model.median, rowBins) + model.shift;
+  const low = predictRow(model.lower, rowBins) - model.lowerMargin;
+  const high = predictRow(model.upper, rowBins) + model.upperMargin;
+  // The point always lies inside its range: widening never lowers coverage.
+  return { median, low: Math.min(low, median), high: Math.max(high, median) };
+}
+
+export function predictTicket(
+  model: ResolutionModel,
+  ticket: TicketRecord,
+  context: OpenContext,
+): Prediction {
+  const row = binRow(model.space, ticket, context);
+  const p = predictLog(model, row);
+  return {
+    medianHours: fromLogHours(p.median),
+    lowHours: fromLogHours(p.low),
+    highHours: fromLogHours(p.high),
+    complexity: complexityOf(model, problemPrediction(model, row)),
+  };
+}
+
+/**
+ * The median (log hours, before recentering) the problem itself calls for:
+ * the held columns (night or day, queue, the customer's tier) set to their
+ * most common value, since they change the wait, not the work.
+ */
+function problemPrediction(
+  model: Pick<ResolutionModel, "median" | "binMix" | "heldColumns">,
+  row: Uint16Array,
+): number {
+  const usual = Uint16Array.from(row);
+  for (const c of model.heldColumns) usual[c] = model.binMix[c]![0]?.bin ?? 0;
+  return predictRow(model.median, usual);
+}
+
+function complexityOf(model: ResolutionModel, logMedian: number): number {
+  const ref = model.referencePredictions;
+  if (ref.length === 0) return 50;
+  let lo = 0;
+  let hi = ref.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ref[mid]! < logMedian) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.round((100 * lo) / ref.length);
+}
+
+/** One reason behind a prediction, with its effect on the median in hours. */
+export interface Factor {
+  readonly feature: string;
+  readonly value: string;
+  /** Median with this value minus median with the typical value, hours. */
+  readonly effectHours: number;
+}
+
+const usedByModel = new WeakMap<GbmModel, Set<number>>();
+
+function usedColumns(model: GbmModel): Set<number> {
+  let used = usedByModel.get(model);
+  if (used === undefined) {
+    used = new Set<number>();
+    const visit = (node: GbmModel["trees"][number]) => {
+      if (node.feature < 0) return;
+      used!.add(node.feature);
+      visit(node.left!);
+      visit(node.right!);
+    };
+    model.trees.forEach(visit);
+    usedByModel.set(model, used);
+  }
+  return used;
+}
+
+/**
+ * The factors that move this ticket's median most: for each input, the
+ * median with the ticket's own value against the median over the values past
+ * tickets had (the rest of the ticket unchanged), in hours.
+ */
+export function explainTicket(
+  model: ResolutionModel,
+  ticket: TicketRecord,
+  context: OpenContext,
+  limit = 5,
+): Factor[] {
+  const row = binRow(model.space, ticket, context);
+  const hours = (bins: Uint16Array) => fromLogHours(predictRow(model.median, bins) + model.shift);
+  const own = hours(row);
+  const factors: Factor[] = [];
+  const used = usedColumns(model.median);
+  model.space.columns.forEach((column, c) => {
+    // A column no tree splits on moves nothing.
+    if (!used.has(c)) return;
+    const swapped = Uint16Array.from(row);
+    let usual = 0;
+    for (const { bin, share } of model.binMix[c]!) {
+      swapped[c] = bin;
+      usual += share * hours(swapped);
+    }
+    const effect = own - usual;
+    if (Math.abs(effect) < 0.05) return;
+    factors.push({
+      feature: column.name,
+      value: describeValue(column, ticket, context),
+      effectHours: Math.round(effect * 10) / 10,
+    });
+  });
+  return factors.sort((a, b) => Math.abs(b.effectHours) - Math.abs(a.effectHours)).slice(0, limit);
+}

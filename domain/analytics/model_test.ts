@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { openContexts, type TicketRecord } from "./features.ts";
+import {
+  conformalQuantile,
+  DEFAULT_MODEL_OPTIONS,
+  explainTicket,
+  hoursToResolve,
+  predictTicket,
+  trainResolutionModel,
+} from "./model.ts";
+
+const HOUR = 3_600_000;
+
+/** A seeded generator, so the synthetic histories are the same on every run. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+function gaussian(next: () => number): number {
+  return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
+}
+
+/**
+ * Exchangeable tickets: i.i.d. fields, log-normal times whose median depends
+ * on the category and the priority.
+ */
+function syntheticHistory(n: number, seed: number): TicketRecord[] {
+  const next = rng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const category = Math.floor(next() * 6);
+    const priority = 1 + Math.floor(next() * 3);
+    const logHours = 0.5 + 0.6 * category - 0.5 * priority + 0.8 * gaussian(next);
+    const openedAt = i * HOUR;
+    return {
+      id: `t${i}`,
+      openedAt,
+      resolvedAt: openedAt + Math.exp(logHours) * HOUR,
+      fields: { category: `c${category}`, priority: `p${priority}` },
+      text: "",
+    };
+  });
+}
+
+function trained(history: readonly TicketRecord[], trainShare = 0.6, calibrationShare = 0.2) {
+  const contexts = openContexts(history);
+  const a = Math.floor(history.length * trainShare);
+  const b = Math.floor(history.length * (trainShare + calibrationShare));
+  const model = trainResolutionModel(
+    { fields: ["category", "priority"], numbers: [], useText: false },
+    history.slice(0, a),
+    contexts.slice(0, a),
+    history.slice(a, b),
+    contexts.slice(a, b),
+    { ...DEFAULT_MODEL_OPTIONS, maxTrees: 60 },
+  );
+  return { model, contexts, testFrom: b };
+}
+
+Deno.test("conformal: on exchangeable synthetic tickets the 80% interval covers about 80%", () => {
+  const coverages: number[] = [];
+  for (const seed of [1, 2, 3]) {
+    const history = syntheticHistory(3000, seed);
+    const { model, contexts, testFrom } = trained(history);
+    let covered = 0;
+    for (let i = testFrom; i < history.length; i++) {
+      const p = predictTicket(model, history[i]!, contexts[i]!);
+      const actual = hoursToResolve(history[i]!);
+      if (actual >= p.lowHours && actual <= p.highHours) covered++;
+    }
+    coverages.push(covered / (history.length - testFrom));
+  }
+  const mean = coverages.reduce((a, b) => a + b, 0) / coverages.length;
+  // 600 calibration and 600 test tickets per seed: the standard error of the
+  // mean over three seeds is about 0.012, so 0.05 is four of them.
+  assert.ok(Math.abs(mean - 0.8) < 0.05, `coverage ${coverages.join(", ")}`);
+});
+
+Deno.test("prediction: the interval always contains the point, and complexity stays in 0-100", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 1000 }),
+      // Calibration tickets that run slower or faster than training ones (drift), and
+      // with another spread: the calibrated ends can then cross the median.
+      fc.double({ min: -3, max: 3, noNaN: true }),
+      fc.double({ min: 0.05, max: 3, noNaN: true }),
+      fc.constantFrom("c0", "c3", "unseen", ""),
+      fc.integer({ min: 0, max: 23 }),
+      (seed, drift, spread, category, hour) => {
+        const history = syntheticHistory(240, seed).map((t, i) => {
+          if (i < 160) return t;
+          const next = rng(seed + i);
+          const hours = Math.exp(drift + spread * gaussian(next));
+          return { ...t, resolvedAt: t.openedAt + hours * HOUR };
+        });
+        const contexts = openContexts(history);
+        const model = trainResolutionModel(
+          { fields: ["category", "priority"], numbers: [], useText: false },
+          history.slice(0, 160),
+          contexts.slice(0, 160),
+          history.slice(160),
+          contexts.slice(160),
+          { ...DEFAULT_MODEL_OPTIONS, maxTrees: 20 },
+        );
+        const ticket = {
+          id: "x",
+          openedAt: 0,
+          resolvedAt: null,
+          fields: { category, priority: "p2" },
+          text: "",
+        };
+        const context = { hourOfDay: hour, dayOfWeek: 3, openedLast24h: 1, backlog: 1 };
+        const p = predictTicket(model, ticket, context);
+        return p.lowHours <= p.medianHours && p.medianHours <= p.highHours &&
+          p.complexity >= 0 && p.complexity <= 100;
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
+
+Deno.test("prediction: learns the signal, and the top factor names the field that moves it", () => {
+  const history = syntheticHistory(2000, 11);
+  const { model, contexts } = trained(history);
+  const slow = {
+    id: "s",
+    openedAt: 0,
+    resolvedAt: null,
+    fields: { category: "c5", priority: "p1" },
+    text: "",
+  };
+  const fast = { ...slow, fields: { category: "c0", priority: "p3" } };
+  const context = contexts[0]!;
+  // True medians: e^(0.5 + 3 - 0.5) = 20 h and e^(0.5 - 1.5) = 0.37 h.
+  const pSlow = predictTicket(model, slow, context);
+  const pFast = predictTicket(model, fast, context);
+  assert.ok(pSlow.medianHours > 8 && pSlow.medianHours < 40, `slow ${pSlow.medianHours}`);
+  assert.ok(pFast.medianHours < 1.5, `fast ${pFast.medianHours}`);
+  assert.ok(pSlow.complexity > pFast.complexity);
+  const factors = explainTicket(model, slow, context);
+  assert.equal(factors[0]?.feature, "category");
+  assert.ok(factors[0]!.effectHours > 0);
+});
+
+Deno.test("conformalQuantile: the ceil((n+1)·level)-th score, infinite when there are too few", () => {
+  assert.equal(conformalQuantile([3, 1, 2, 5, 4, 9, 8, 7, 6], 0.9), 9);
+  assert.equal(conformalQuantile([1, 2, 3], 0.9), Infinity);
+  assert.equal(conformalQuantile([], 0.5), Infinity);
+});

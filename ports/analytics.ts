@@ -1,0 +1,110 @@
+/**
+ * What the ticket analytics offer the edges (HTTP, CLI): predictions,
+ * resolution patterns, staffing and escalations, and the history import.
+ */
+import type { Factor, Prediction } from "../domain/analytics/model.ts";
+import type { SHIFTS } from "../domain/analytics/staffing.ts";
+import type { ImportedTicket, TicketImportReceipt } from "./ticket_import.ts";
+
+/** Resolution targets per severity (hours), the SLA escalations are ranked against. */
+export const RESOLUTION_SLA_HOURS: Readonly<Record<string, number>> = {
+  critical: 8,
+  high: 24,
+  medium: 72,
+  low: 120,
+};
+
+export interface TicketPrediction extends Prediction {
+  readonly ticketId: string;
+  readonly openedAt: number;
+  readonly elapsedHours: number;
+  readonly expectedBy: number;
+  readonly range: { readonly from: number; readonly to: number };
+  readonly factors: readonly Factor[];
+  readonly complexityFactors: readonly { readonly factor: string; readonly value: string }[];
+  readonly engineeringProbability: number;
+  readonly model: { readonly trainedOn: number; readonly calibratedOn: number };
+}
+
+export const RESOLUTION_GROUPINGS = [
+  "issue",
+  "severity",
+  "tier",
+  "customer",
+  "assignee",
+  "environment",
+] as const;
+export type ResolutionGrouping = (typeof RESOLUTION_GROUPINGS)[number];
+
+export interface ResolutionPatterns {
+  readonly by: ResolutionGrouping;
+  readonly groups: readonly {
+    readonly key: string;
+    readonly tickets: number;
+    readonly resolved: number;
+    readonly medianHours: number | null;
+    readonly p80Hours: number | null;
+    readonly last30dMedianHours: number | null;
+    readonly previous30dMedianHours: number | null;
+    readonly reopenRate: number;
+    readonly escalationRate: number;
+  }[];
+}
+
+export interface StaffingAssumptions {
+  /** Agent time one ticket takes (the queue's mean service time). */
+  readonly agentHoursPerTicket: number;
+  readonly firstReplyTargetHours: number;
+  /** Share of tickets to answer within the target. */
+  readonly targetShare: number;
+}
+
+export interface EmergingIssue {
+  readonly issue: string;
+  readonly customersHit: number;
+  readonly customersFiled: number;
+  readonly expectedTickets: number;
+}
+
+export interface StaffingForecast {
+  readonly asOf: number;
+  readonly shifts: readonly {
+    readonly day: number;
+    readonly shift: (typeof SHIFTS)[number]["name"];
+    readonly from: number;
+    readonly to: number;
+    readonly expectedTickets: number;
+    readonly fromHistory: number;
+    readonly fromEmergingIssues: number;
+    readonly weeksOfHistory: number;
+    readonly workloadAgentHours: number;
+    readonly agentsNeeded: number;
+    readonly serviceLevel: number;
+  }[];
+  readonly emergingIssues: readonly EmergingIssue[];
+  readonly assumptions: StaffingAssumptions;
+}
+
+export interface EscalationCandidate {
+  readonly ticketId: string;
+  readonly customer: string;
+  readonly severity: string;
+  readonly status: string;
+  readonly issue: string | null;
+  readonly breachProbability: number;
+  readonly engineeringProbability: number;
+  readonly score: number;
+  readonly reasons: readonly string[];
+  readonly action: string;
+}
+
+export interface AnalyticsApi {
+  prediction(ticketId: string): TicketPrediction;
+  resolution(by: ResolutionGrouping): ResolutionPatterns;
+  staffing(from: number, to: number, assumptions: StaffingAssumptions): StaffingForecast;
+  escalations(limit: number): EscalationCandidate[];
+  importTickets(
+    tickets: readonly ImportedTicket[],
+    by: string | null,
+  ): Promise<TicketImportReceipt>;
+}

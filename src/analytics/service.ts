@@ -1,0 +1,504 @@
+/**
+ * Ticket analytics over the tickets projection: a calibrated time-to-resolve
+ * prediction per ticket with its factors, resolution patterns, a staffing
+ * forecast with Erlang C, and the open tickets most likely to breach. The
+ * model is retrained when the tickets projection moves, not per request.
+ */
+import {
+  type OpenContext,
+  openContexts,
+  type TicketRecord,
+} from "../../domain/analytics/features.ts";
+import {
+  explainTicket,
+  type Prediction,
+  predictTicket,
+  quantileOf,
+  type ResolutionModel,
+  trainResolutionModel,
+} from "../../domain/analytics/model.ts";
+import {
+  emergingTickets,
+  forecastShifts,
+  type ShiftForecast,
+} from "../../domain/analytics/staffing.ts";
+import { agentsNeeded, serviceLevel } from "../../domain/analytics/erlang.ts";
+import {
+  firstResolvedAt,
+  issueOf,
+  TICKET_FIELDS,
+  TICKET_NUMBERS,
+  ticketRecords,
+} from "../../domain/analytics/ticket_features.ts";
+import { isOpenStatus, type Ticket } from "../../domain/tickets/mod.ts";
+import type { Clock } from "../../ports/clock.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import type { Attribution } from "../customers/attribution.ts";
+import {
+  type AnalyticsApi,
+  type EmergingIssue,
+  type EscalationCandidate,
+  RESOLUTION_SLA_HOURS,
+  type ResolutionGrouping,
+  type ResolutionPatterns,
+  type StaffingAssumptions,
+  type StaffingForecast,
+  type TicketPrediction,
+} from "../../ports/analytics.ts";
+import type { EventStore } from "../../ports/event_store.ts";
+import type { ImportedTicket, TicketImportReceipt } from "../../ports/ticket_import.ts";
+import { importTickets } from "./ticket_import.ts";
+import { TICKET_TABLES } from "../projections/tickets.ts";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Fewer resolved tickets than this, and no model is trained: an interval would be a guess. */
+export const MIN_HISTORY = 40;
+const MIN_CALIBRATION = 20;
+
+interface Fitted {
+  readonly at: number;
+  readonly tickets: readonly Ticket[];
+  readonly records: readonly TicketRecord[];
+  readonly contexts: readonly OpenContext[];
+  readonly index: ReadonlyMap<string, number>;
+  readonly model: ResolutionModel | null;
+  readonly trainedOn: number;
+  readonly escalationShare: ReadonlyMap<string, number>;
+}
+
+export class AnalyticsService implements AnalyticsApi {
+  readonly #projections: ProjectionStore;
+  readonly #attribution: Attribution;
+  readonly #clock: Clock;
+  #fitted: Fitted | undefined;
+
+  readonly #store: EventStore;
+  readonly #settled: () => Promise<void>;
+
+  constructor(deps: {
+    store: EventStore;
+    projections: ProjectionStore;
+    attribution: Attribution;
+    clock: Clock;
+    settled: () => Promise<void>;
+  }) {
+    this.#store = deps.store;
+    this.#projections = deps.projections;
+    this.#attribution = deps.attribution;
+    this.#clock = deps.clock;
+    this.#settled = deps.settled;
+  }
+
+  /** Imports tickets with their real times; a ticket imported before is kept once. */
+  importTickets(
+    tickets: readonly ImportedTicket[],
+    by: string | null,
+  ): Promise<TicketImportReceipt> {
+    return importTickets(this.#store, tickets, this.#settled, by);
+  }
+
+  /** The tickets and the model as of the tickets projection's checkpoint. */
+  #current(): Fitted {
+    const at = this.#projections.checkpoint("tickets");
+    if (this.#fitted?.at === at) return this.#fitted;
+    const tickets = [...this.#projections.range<Ticket>(TICKET_TABLES.tickets)]
+      .map((e) => e.value)
+      .sort((a, b) => a.openedAt - b.openedAt || (a.ticketId < b.ticketId ? -1 : 1));
+    const directory = this.#attribution.directory();
+    const records = ticketRecords(tickets, (c) => directory.customer(c)?.tier ?? "unknown");
+    const contexts = openContexts(records);
+    const resolved = records
+      .map((r, i) => ({ r, c: contexts[i]! }))
+      .filter(({ r }) => r.resolvedAt !== null && r.resolvedAt >= r.openedAt);
+    // New comments, links and open tickets change features, not the training set: the model is
+    // refitted only when another ticket has been resolved.
+    let model: ResolutionModel | null = this.#fitted?.trainedOn === resolved.length
+      ? this.#fitted.model
+      : null;
+    if (model === null && resolved.length >= MIN_HISTORY) {
+      // The backtest's 7:1 proportion of training to calibration, with enough calibration
+      // tickets for each end's 90% conformal quantile to be finite.
+      const cut = Math.min(Math.floor(resolved.length * 0.875), resolved.length - MIN_CALIBRATION);
+      const train = resolved.slice(0, cut);
+      const calibration = resolved.slice(cut);
+      model = trainResolutionModel(
+        {
+          fields: [...TICKET_FIELDS],
+          numbers: [...TICKET_NUMBERS],
+          useText: true,
+          serviceFields: ["tier"],
+        },
+        train.map((x) => x.r),
+        train.map((x) => x.c),
+        calibration.map((x) => x.r),
+        calibration.map((x) => x.c),
+      );
+    }
+    const escalated = new Map<string, [number, number]>();
+    for (const t of tickets) {
+      const issue = issueOf(t) ?? "";
+      const [e, n] = escalated.get(issue) ?? [0, 0];
+      escalated.set(issue, [e + (t.escalations > 0 ? 1 : 0), n + 1]);
+    }
+    this.#fitted = {
+      at,
+      tickets,
+      records,
+      contexts,
+      index: new Map(tickets.map((t, i) => [t.ticketId, i])),
+      model,
+      trainedOn: resolved.length,
+      escalationShare: new Map(
+        [...escalated].map(([issue, [e, n]]) => [issue, (e + 1) / (n + 2)]),
+      ),
+    };
+    return this.#fitted;
+  }
+
+  prediction(ticketId: string): TicketPrediction {
+    const fitted = this.#current();
+    const i = fitted.index.get(ticketId);
+    if (i === undefined) throw new LoupeError("not_found", `Cannot find ticket ${ticketId}`);
+    return this.#predict(fitted, i);
+  }
+
+  #predict(fitted: Fitted, i: number): TicketPrediction {
+    const model = fitted.model;
+    if (model === null) {
+      throw new LoupeError(
+        "unavailable",
+        `Cannot predict yet: ${fitted.trainedOn} resolved tickets in history, at least ${MIN_HISTORY} are needed`,
+        { resolved_tickets: fitted.trainedOn, needed: MIN_HISTORY },
+      );
+    }
+    const ticket = fitted.tickets[i]!;
+    const record = fitted.records[i]!;
+    const context = fitted.contexts[i]!;
+    const p = predictTicket(model, record, context);
+    const now = this.#clock.now();
+    const end = firstResolvedAt(ticket) ?? now;
+    const elapsedHours = Math.max(0, (end - ticket.openedAt) / HOUR_MS);
+    const issue = issueOf(ticket);
+    const complexityFactors: { factor: string; value: string }[] = [
+      { factor: "severity", value: ticket.severity },
+      { factor: "tier", value: record.fields.tier ?? "unknown" },
+      { factor: "issue", value: issue ?? "no linked issue" },
+    ];
+    const n = record.numbers ?? {};
+    if (issue !== null) {
+      complexityFactors.push(
+        {
+          factor: "issue_history",
+          value: Number.isFinite(n.issue_earlier_median_h)
+            ? `its ${n.issue_earlier_tickets} earlier tickets took ${
+              n.issue_earlier_median_h!.toFixed(1)
+            } h (median)`
+            : "new: no earlier ticket resolved",
+        },
+        {
+          factor: "customers_hit",
+          value: `${this.#attribution.affectedCount(issue)} customers in the logs, ${
+            n.issue_customers_before ?? 0
+          } had filed before`,
+        },
+      );
+    }
+    complexityFactors.push({
+      factor: "context",
+      value: `${context.backlog} tickets open, opened ${
+        weekday(ticket.openedAt)
+      } ${context.hourOfDay}:00 UTC`,
+    });
+    return {
+      ...p,
+      ticketId: ticket.ticketId,
+      openedAt: ticket.openedAt,
+      elapsedHours,
+      expectedBy: ticket.openedAt + Math.max(p.medianHours, elapsedHours) * HOUR_MS,
+      range: {
+        from: ticket.openedAt + Math.max(p.lowHours, elapsedHours) * HOUR_MS,
+        to: ticket.openedAt + Math.max(p.highHours, elapsedHours) * HOUR_MS,
+      },
+      factors: explainTicket(model, record, context),
+      complexityFactors,
+      engineeringProbability: round(fitted.escalationShare.get(issue ?? "") ?? 0.5, 3),
+      model: { trainedOn: fitted.trainedOn, calibratedOn: model.calibrationSize },
+    };
+  }
+
+  /** Median, p80, trend, reopen and escalation rates of resolved tickets per group. */
+  resolution(by: ResolutionGrouping): ResolutionPatterns {
+    const fitted = this.#current();
+    const now = this.#clock.now();
+    const groups = new Map<string, Ticket[]>();
+    fitted.tickets.forEach((t, i) => {
+      const key = groupKey(by, t, fitted.records[i]!);
+      const list = groups.get(key);
+      if (list) list.push(t);
+      else groups.set(key, [t]);
+    });
+    const rows = [...groups].map(([key, tickets]) => {
+      const resolved = tickets.filter((t) => firstResolvedAt(t) !== null);
+      const hours = resolved.map((t) => (firstResolvedAt(t)! - t.openedAt) / HOUR_MS);
+      const recent = resolved
+        .filter((t) => t.openedAt >= now - 30 * DAY_MS)
+        .map((t) => (firstResolvedAt(t)! - t.openedAt) / HOUR_MS);
+      const earlier = resolved
+        .filter((t) => t.openedAt < now - 30 * DAY_MS && t.openedAt >= now - 60 * DAY_MS)
+        .map((t) => (firstResolvedAt(t)! - t.openedAt) / HOUR_MS);
+      return {
+        key,
+        tickets: tickets.length,
+        resolved: resolved.length,
+        medianHours: hours.length === 0 ? null : round(quantileOf(hours, 0.5), 2),
+        p80Hours: hours.length === 0 ? null : round(quantileOf(hours, 0.8), 2),
+        last30dMedianHours: recent.length === 0 ? null : round(quantileOf(recent, 0.5), 2),
+        previous30dMedianHours: earlier.length === 0 ? null : round(quantileOf(earlier, 0.5), 2),
+        reopenRate: round(
+          resolved.filter((t) => t.resolutions.length > 1).length / Math.max(1, resolved.length),
+          3,
+        ),
+        escalationRate: round(
+          tickets.filter((t) => t.escalations > 0).length / tickets.length,
+          3,
+        ),
+      };
+    });
+    rows.sort((a, b) => b.tickets - a.tickets || (a.key < b.key ? -1 : 1));
+    return { by, groups: rows };
+  }
+
+  /**
+   * Tickets per day and shift in [from, to): the weekly pattern of history,
+   * plus what emerging issues will still bring, and the agents Erlang C says
+   * each shift needs.
+   */
+  staffing(from: number, to: number, assumptions: StaffingAssumptions): StaffingForecast {
+    if (to <= from || to - from > 92 * DAY_MS) {
+      throw new LoupeError(
+        "validation_failed",
+        "Cannot forecast: `to` must be after `from` and at most 92 days later",
+      );
+    }
+    const fitted = this.#current();
+    const asOf = Math.max(this.#clock.now(), ...fitted.tickets.map((t) => t.openedAt));
+    const shifts = forecastShifts(fitted.tickets.map((t) => t.openedAt), asOf, from, to);
+    const emerging = this.#emergingIssues(fitted);
+    // Emerging issues' tickets arrive over the next three days, spread evenly.
+    const spreadUntil = asOf + 3 * DAY_MS;
+    const extraPerHour = emerging.reduce((sum, e) => sum + e.expectedTickets, 0) /
+      (3 * 24);
+    const out = shifts.map((s: ShiftForecast) => {
+      const overlapHours = Math.max(
+        0,
+        (Math.min(s.to, spreadUntil) - Math.max(s.from, asOf)) / HOUR_MS,
+      );
+      const expected = s.seasonal + extraPerHour * overlapHours;
+      const hours = (s.to - s.from) / HOUR_MS;
+      const arrivalsPerHour = expected / hours;
+      const agents = expected === 0 ? 0 : agentsNeeded(
+        arrivalsPerHour,
+        assumptions.agentHoursPerTicket,
+        assumptions.firstReplyTargetHours,
+        assumptions.targetShare,
+      );
+      return {
+        day: s.day,
+        shift: s.shift,
+        from: s.from,
+        to: s.to,
+        expectedTickets: round(expected, 2),
+        fromHistory: round(s.seasonal, 2),
+        fromEmergingIssues: round(expected - s.seasonal, 2),
+        weeksOfHistory: s.weeks,
+        workloadAgentHours: round(expected * assumptions.agentHoursPerTicket, 2),
+        agentsNeeded: agents,
+        serviceLevel: agents === 0 ? 1 : round(
+          serviceLevel(
+            agents,
+            arrivalsPerHour,
+            assumptions.agentHoursPerTicket,
+            assumptions.firstReplyTargetHours,
+          ),
+          3,
+        ),
+      };
+    });
+    return { asOf, shifts: out, emergingIssues: emerging, assumptions };
+  }
+
+  #emergingIssues(fitted: Fitted): EmergingIssue[] {
+    const filedBy = new Map<string, Set<string>>();
+    for (const t of fitted.tickets) {
+      const issue = issueOf(t);
+      if (issue === null) continue;
+      const set = filedBy.get(issue) ?? new Set<string>();
+      set.add(t.customer);
+      filedBy.set(issue, set);
+    }
+    let hitTotal = 0;
+    let filedTotal = 0;
+    const facts = [...filedBy].map(([issue, filed]) => {
+      const hit = Math.max(filed.size, this.#attribution.affectedCount(issue));
+      hitTotal += hit;
+      filedTotal += filed.size;
+      return { issue, hit, filed: filed.size };
+    });
+    // How often a hit customer files, over every issue with tickets (smoothed).
+    const filingShare = (filedTotal + 1) / (hitTotal + 2);
+    return facts
+      .map((f) => ({
+        issue: f.issue,
+        customersHit: f.hit,
+        customersFiled: f.filed,
+        expectedTickets: round(emergingTickets(f.hit, f.filed, filingShare), 2),
+      }))
+      .filter((e) => e.expectedTickets > 0)
+      .sort((a, b) => b.expectedTickets - a.expectedTickets);
+  }
+
+  /** Open tickets likely to breach their SLA or to need engineering, the likeliest first. */
+  escalations(limit: number): EscalationCandidate[] {
+    const fitted = this.#current();
+    if (fitted.model === null) return [];
+    const now = this.#clock.now();
+    const fastest = this.#fastestGroups(fitted);
+    const out: EscalationCandidate[] = [];
+    fitted.tickets.forEach((t, i) => {
+      if (!isOpenStatus(t.status)) return;
+      const p = this.#predict(fitted, i);
+      const sla = RESOLUTION_SLA_HOURS[t.severity] ?? 72;
+      const elapsed = (now - t.openedAt) / HOUR_MS;
+      const breach = breachProbability(p, sla, elapsed);
+      const engineering = p.engineeringProbability;
+      const issue = issueOf(t);
+      const reasons: string[] = [];
+      if (breach >= 0.5) {
+        reasons.push(
+          `likely to miss its ${sla} h ${t.severity} target: median ${
+            p.medianHours.toFixed(1)
+          } h, 80% range ${p.lowHours.toFixed(1)}-${p.highHours.toFixed(1)} h, ${
+            elapsed.toFixed(1)
+          } h elapsed`,
+        );
+      }
+      if (engineering >= 0.5) {
+        reasons.push(`${Math.round(engineering * 100)}% of its issue's tickets were escalated`);
+      }
+      let action: string;
+      if (issue === null) action = "link to an issue: see its candidates";
+      else if (engineering >= 0.5 && t.status !== "escalated") action = "escalate to engineering";
+      else if (fastest.has(issue) && fastest.get(issue) !== t.assignee) {
+        action = `assign to ${fastest.get(issue)}, who resolved this issue's tickets fastest`;
+      } else action = "follow up with the customer";
+      out.push({
+        ticketId: t.ticketId,
+        customer: t.customer,
+        severity: t.severity,
+        status: t.status,
+        issue,
+        breachProbability: round(breach, 3),
+        engineeringProbability: engineering,
+        score: round(Math.max(breach, engineering), 3),
+        reasons: reasons.length > 0 ? reasons : ["within target so far"],
+        action,
+      });
+    });
+    return out.sort((a, b) => b.score - a.score || (a.ticketId < b.ticketId ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  #fastestGroups(fitted: Fitted): Map<string, string> {
+    const times = new Map<string, Map<string, number[]>>();
+    for (const t of fitted.tickets) {
+      const issue = issueOf(t);
+      const resolvedAt = firstResolvedAt(t);
+      const resolver = t.resolutions[0]?.resolver;
+      if (issue === null || resolvedAt === null || resolver === undefined) continue;
+      const byResolver = times.get(issue) ?? new Map<string, number[]>();
+      byResolver.set(resolver, [...(byResolver.get(resolver) ?? []), resolvedAt - t.openedAt]);
+      times.set(issue, byResolver);
+    }
+    const fastest = new Map<string, string>();
+    for (const [issue, byResolver] of times) {
+      const best = [...byResolver].sort((a, b) =>
+        quantileOf(a[1], 0.5) - quantileOf(b[1], 0.5) || (a[0] < b[0] ? -1 : 1)
+      )[0];
+      if (best !== undefined) {
+        fastest.set(issue, best[0]);
+      }
+    }
+    return fastest;
+  }
+}
+
+/**
+ * Chance the ticket takes longer than `slaHours`, from its 80% range read as a
+ * log-normal (z of the 90th percentile: 1.2816), given it is still open after
+ * `elapsedHours`.
+ */
+export function breachProbability(
+  p: Pick<Prediction, "medianHours" | "lowHours" | "highHours">,
+  slaHours: number,
+  elapsedHours: number,
+): number {
+  if (elapsedHours >= slaHours) return 1;
+  const floor = 1 / 60;
+  const sigma = Math.max(
+    0.05,
+    (Math.log(p.highHours + floor) - Math.log(p.lowHours + floor)) / (2 * 1.2816),
+  );
+  const survival = (h: number) =>
+    1 - normalCdf((Math.log(h + floor) - Math.log(p.medianHours + floor)) / sigma);
+  const stillOpen = survival(elapsedHours);
+  return stillOpen <= 0 ? 1 : Math.min(1, survival(slaHours) / stillOpen);
+}
+
+function normalCdf(z: number): number {
+  // Abramowitz and Stegun 7.1.26, good to 1.5e-7.
+  const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2);
+  const erf = 1 -
+    (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t +
+        0.254829592) * t * Math.exp(-(z * z) / 2);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+function groupKey(by: ResolutionGrouping, t: Ticket, r: TicketRecord): string {
+  switch (by) {
+    case "issue":
+      return issueOf(t) ?? "(no linked issue)";
+    case "severity":
+      return t.severity;
+    case "tier":
+      return r.fields.tier ?? "unknown";
+    case "customer":
+      return t.customer;
+    case "assignee":
+      return t.assignee ?? "(unassigned)";
+    case "environment":
+      return t.environment;
+  }
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+function weekday(at: number): string {
+  return ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"][
+    ((Math.floor(at / DAY_MS) % 7) + 7) % 7
+  ]!;
+}
+
+/** A ticket's prediction, or null while there is too little history to make one. */
+export function predictionOrNull(api: AnalyticsApi, ticketId: string): TicketPrediction | null {
+  try {
+    return api.prediction(ticketId);
+  } catch (error) {
+    if (error instanceof LoupeError && error.code === "unavailable") return null;
+    throw error;
+  }
+}

@@ -1,0 +1,478 @@
+/**
+ * Ticket analytics: the backtest on real and synthetic exports, accuracy on
+ * simulator truth (three seeds, the simulator's noise untouched), staffing
+ * forecast error, and how long one prediction takes in the service.
+ */
+import { parseTicketHistoryCsv } from "../../adapters/tickets/history_csv.ts";
+import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
+import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
+import { lopsidedOpenings, runBacktest } from "../../domain/analytics/backtest.ts";
+import { openContexts } from "../../domain/analytics/features.ts";
+import {
+  hoursToResolve,
+  predictTicket,
+  quantileOf,
+  trainResolutionModel,
+} from "../../domain/analytics/model.ts";
+import { forecastShifts } from "../../domain/analytics/staffing.ts";
+import {
+  TICKET_FIELDS,
+  TICKET_NUMBERS,
+  ticketRecords,
+} from "../../domain/analytics/ticket_features.ts";
+import { DEFAULT_OPTIONS, planScenario } from "../../domain/simulation/scenario.ts";
+import type { SimTicket } from "../../domain/simulation/tickets.ts";
+import type { Ticket } from "../../domain/tickets/mod.ts";
+import { AnalyticsService } from "../../src/analytics/service.ts";
+import { importTickets } from "../../src/analytics/ticket_import.ts";
+import { Loupe } from "../../src/loupe.ts";
+import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const VOLVO = new URL(
+  "../../../shared/datasets/tickets/volvo_it_incidents_2013.csv",
+  import.meta.url,
+);
+const SEEDS = [101, 202, 303];
+
+function round(value: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+async function volvoRows(): Promise<BenchRow[]> {
+  const bench = "analytics-backtest";
+  let text: string;
+  try {
+    text = await Deno.readTextFile(VOLVO);
+  } catch {
+    return [{ bench, metric: "volvo cohort", value: 0, unit: "", note: "dataset not found" }];
+  }
+  const parsed = parseTicketHistoryCsv(text);
+  const warned = lopsidedOpenings(parsed.tickets.map((t) => t.openedAt)) !== undefined;
+  const cohort = parsed.tickets.filter((t) =>
+    t.openedAt >= Date.UTC(2012, 4, 1) && t.openedAt < Date.UTC(2012, 4, 7)
+  );
+  const r = runBacktest({ tickets: cohort, features: parsed.columns.features, useText: false });
+  const better = Math.min(r.baseline_global_mae_h, r.baseline_group_mae_h);
+  return [
+    {
+      bench,
+      metric: "volvo: lopsided openings warned",
+      value: warned ? 1 : 0,
+      unit: "",
+      ...atLeast(warned ? 1 : 0, 1),
+    },
+    { bench, metric: "volvo 1-6 May 2012: test tickets", value: r.n_test, unit: "tickets" },
+    {
+      bench,
+      metric: "volvo: MAE",
+      value: round(r.mae_h, 2),
+      unit: "h",
+      note: `median abs error ${round(r.mdae_h, 2)} h`,
+    },
+    {
+      bench,
+      metric: "volvo: training median MAE",
+      value: round(r.baseline_global_mae_h, 2),
+      unit: "h",
+    },
+    {
+      bench,
+      metric: "volvo: group median MAE",
+      value: round(r.baseline_group_mae_h, 2),
+      unit: "h",
+    },
+    {
+      bench,
+      metric: "volvo: MAE / better baseline",
+      value: round(r.mae_h / better),
+      unit: "x",
+      ...atMost(round(r.mae_h / better), 1),
+    },
+    {
+      bench,
+      metric: "volvo: 80% coverage",
+      value: round(r.coverage_80),
+      unit: "",
+      target: "0.77-0.83",
+      pass: r.coverage_80 >= 0.77 && r.coverage_80 <= 0.83,
+      note: `median width ${round(r.median_width_80_h, 1)} h`,
+    },
+  ];
+}
+
+/** A ServiceNow-like event log: 25,000 incidents, 2-5 rows each, day-first dates, drift. */
+function syntheticEventLog(incidents: number): string {
+  let s = 42;
+  const next = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const gauss = () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const fmt = (ms: number) => {
+    const d = new Date(ms);
+    return `${d.getUTCDate()}/${d.getUTCMonth() + 1}/${d.getUTCFullYear()} ${
+      pad(d.getUTCHours())
+    }:${pad(d.getUTCMinutes())}`;
+  };
+  const lines = [
+    "number,incident_state,opened_at,sys_updated_at,category,priority,assignment_group,resolved_at",
+  ];
+  const start = Date.UTC(2016, 1, 29);
+  for (let i = 0; i < incidents; i++) {
+    const opened = start + i * 10 * 60_000;
+    const cat = Math.floor(next() * 20);
+    const pri = 1 + Math.floor(next() * 4);
+    const grp = Math.floor(next() * 30);
+    const hours = Math.exp(
+      1 + 0.15 * cat - 0.4 * pri + 0.05 * grp - (1.5 * i) / incidents + 1.2 * gauss(),
+    );
+    const resolved = opened + hours * HOUR;
+    const rows = 2 + Math.floor(next() * 4);
+    for (let r = 0; r < rows; r++) {
+      const last = r === rows - 1;
+      const at = last
+        ? resolved + DAY
+        : r === rows - 2
+        ? resolved
+        : opened + ((resolved - opened) * r) / rows;
+      const state = last ? "Closed" : r === rows - 2 ? "Resolved" : r === 0 ? "New" : "Active";
+      lines.push(
+        `INC${i},${state},${fmt(opened)},${fmt(at)},Category ${cat},${pri} - P,Group ${grp},${
+          fmt(resolved)
+        }`,
+      );
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+function speedRows(): BenchRow[] {
+  const bench = "analytics-backtest";
+  const text = syntheticEventLog(25_000);
+  const started = performance.now();
+  const parsed = parseTicketHistoryCsv(text, {
+    dayFirst: true,
+    columns: { features: ["assignment_group", "category", "priority"] },
+  });
+  const r = runBacktest({
+    tickets: parsed.tickets,
+    features: parsed.columns.features,
+    useText: false,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return [
+    {
+      bench,
+      metric: "25,000-ticket event log: backtest time",
+      value: round(seconds, 1),
+      unit: "s",
+      ...atMost(seconds, 30),
+      note: "read, split, 3 quantile models with early stopping, test",
+    },
+    {
+      bench,
+      metric: "synthetic drift: MAE / training median",
+      value: round(r.ratio_to_global),
+      unit: "x",
+    },
+    {
+      bench,
+      metric: "synthetic drift: 80% coverage",
+      value: round(r.coverage_80),
+      unit: "",
+      note: `training median ${round(r.train_median_h, 1)} h, test ${round(r.test_median_h, 1)} h`,
+    },
+  ];
+}
+
+/** A simulator ticket as Loupe holds it once imported, its incident standing for the linked issue. */
+function asTicket(t: SimTicket): Ticket {
+  const resolvedAt = t.resolution?.resolvedAt ?? null;
+  return {
+    ticketId: t.id,
+    version: 1,
+    customer: t.customer,
+    environment: t.environment,
+    subject: t.subject,
+    description: t.description,
+    severity: t.severity,
+    status: resolvedAt === null ? "open" : "solved",
+    reporter: t.reporter,
+    assignee: t.assignee,
+    externalRef: null,
+    window: t.window,
+    openedAt: t.openedAt,
+    updatedAt: t.openedAt,
+    closedAt: resolvedAt,
+    comments: [],
+    signatures: t.incident === null ? [] : [t.incident],
+    logEvents: [],
+    resolution: null,
+    resolutions: resolvedAt === null ? [] : [{
+      rootCause: t.resolution!.rootCause,
+      solution: t.resolution!.solution,
+      prevention: t.resolution!.prevention,
+      resolver: t.resolution!.resolver,
+      at: resolvedAt,
+    }],
+    escalations: t.escalated ? 1 : 0,
+  };
+}
+
+function spearman(a: readonly number[], b: readonly number[]): number {
+  const ranks = (v: readonly number[]) => {
+    const order = v.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
+    const r = new Array<number>(v.length);
+    for (let i = 0; i < order.length;) {
+      let j = i;
+      while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+      for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2;
+      i = j + 1;
+    }
+    return r;
+  };
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const mean = (ra.length - 1) / 2;
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  for (let i = 0; i < ra.length; i++) {
+    num += (ra[i]! - mean) * (rb[i]! - mean);
+    da += (ra[i]! - mean) ** 2;
+    db += (rb[i]! - mean) ** 2;
+  }
+  return num / Math.sqrt(da * db);
+}
+
+function simulatorSeed(seed: number) {
+  const scenario = planScenario({
+    ...DEFAULT_OPTIONS,
+    seed,
+    customers: 2000,
+    days: 60,
+    eventsPerDay: 100_000,
+  });
+  const tiers = new Map(scenario.fleet.customers.map((c) => [c.id, c.tier]));
+  const sim = [...scenario.tickets].sort((a, b) => a.openedAt - b.openedAt);
+  const tickets = sim.map(asTicket);
+  const records = ticketRecords(tickets, (c) => tiers.get(c) ?? "unknown");
+  const contexts = openContexts(records);
+  const resolved = records.map((r, i) => ({ r, c: contexts[i]!, s: sim[i]! })).filter((x) =>
+    x.r.resolvedAt !== null
+  );
+  const n = resolved.length;
+  const a = Math.floor(n * 0.7);
+  const b = Math.floor(n * 0.8);
+  const model = trainResolutionModel(
+    {
+      fields: [...TICKET_FIELDS],
+      numbers: [...TICKET_NUMBERS],
+      useText: true,
+      serviceFields: ["tier"],
+    },
+    resolved.slice(0, a).map((x) => x.r),
+    resolved.slice(0, a).map((x) => x.c),
+    resolved.slice(a, b).map((x) => x.r),
+    resolved.slice(a, b).map((x) => x.c),
+  );
+  // The ticketing tool's own category: the severity the customer chose.
+  const bySeverity = new Map<string, number[]>();
+  for (const x of resolved.slice(0, a)) {
+    const list = bySeverity.get(x.r.fields.severity!) ?? [];
+    list.push(hoursToResolve(x.r));
+    bySeverity.set(x.r.fields.severity!, list);
+  }
+  const globalMedian = quantileOf(resolved.slice(0, a).map((x) => hoursToResolve(x.r)), 0.5);
+  let err = 0;
+  let baseErr = 0;
+  let within20 = 0;
+  let covered = 0;
+  const complexity: number[] = [];
+  const truth: number[] = [];
+  const test = resolved.slice(b);
+  for (const x of test) {
+    const actual = hoursToResolve(x.r);
+    const p = predictTicket(model, x.r, x.c);
+    err += Math.abs(p.medianHours - actual);
+    const group = bySeverity.get(x.r.fields.severity!);
+    baseErr += Math.abs((group ? quantileOf(group, 0.5) : globalMedian) - actual);
+    if (Math.abs(p.medianHours - actual) <= 0.2 * actual) within20++;
+    if (actual >= p.lowHours && actual <= p.highHours) covered++;
+    complexity.push(p.complexity);
+    truth.push(x.s.factors.complexityHours);
+  }
+  // Staffing: the last week forecast from the weeks before it, day by day.
+  const end = scenario.end;
+  const asOf = end - 7 * DAY;
+  const shifts = forecastShifts(tickets.map((t) => t.openedAt), asOf, asOf, end);
+  const errors: number[] = [];
+  for (let day = asOf; day < end; day += DAY) {
+    const forecast = shifts.filter((s) => s.day === day).reduce((sum, s) => sum + s.seasonal, 0);
+    const actual = tickets.filter((t) => t.openedAt >= day && t.openedAt < day + DAY).length;
+    if (actual > 0) errors.push(Math.abs(forecast - actual) / actual);
+  }
+  return {
+    ratio: err / baseErr,
+    within20: within20 / test.length,
+    coverage: covered / test.length,
+    rho: spearman(complexity, truth),
+    mape: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length),
+    nTest: test.length,
+  };
+}
+
+function simulatorRows(): BenchRow[] {
+  const bench = "analytics-sim";
+  const runs = SEEDS.map(simulatorSeed);
+  const mean = (f: (r: (typeof runs)[number]) => number) =>
+    round(runs.reduce((s, r) => s + f(r), 0) / runs.length);
+  const each = (f: (r: (typeof runs)[number]) => number) =>
+    `seeds ${SEEDS.join("/")}: ${runs.map((r) => round(f(r))).join(" / ")}`;
+  const coverage = mean((r) => r.coverage);
+  return [
+    {
+      bench,
+      metric: "test tickets per seed",
+      value: mean((r) => r.nTest),
+      unit: "tickets",
+      note: "2,000 customers, 60 days",
+    },
+    {
+      bench,
+      metric: "MAE / per-severity median",
+      value: mean((r) => r.ratio),
+      unit: "x",
+      ...atMost(mean((r) => r.ratio), 0.7),
+      note: each((r) => r.ratio),
+    },
+    {
+      bench,
+      metric: "within ±20%",
+      value: mean((r) => r.within20),
+      unit: "",
+      note: each((r) => r.within20),
+    },
+    {
+      bench,
+      metric: "80% coverage",
+      value: coverage,
+      unit: "",
+      target: "0.77-0.83",
+      pass: coverage >= 0.77 && coverage <= 0.83,
+      note: each((r) => r.coverage),
+    },
+    {
+      bench,
+      metric: "complexity rank correlation with truth",
+      value: mean((r) => r.rho),
+      unit: "rho",
+      ...atLeast(mean((r) => r.rho), 0.7),
+      note: each((r) => r.rho),
+    },
+    {
+      bench,
+      metric: "daily tickets forecast MAPE (last week)",
+      value: mean((r) => r.mape),
+      unit: "",
+      note: each((r) => r.mape),
+    },
+  ];
+}
+
+async function predictionRows(): Promise<BenchRow[]> {
+  const bench = "analytics-predict";
+  const scenario = planScenario({
+    ...DEFAULT_OPTIONS,
+    seed: 404,
+    customers: 600,
+    days: 30,
+    eventsPerDay: 100_000,
+  });
+  const store = new MemoryEventStore();
+  const projections = new MemoryProjectionStore();
+  let id = 0;
+  const loupe = await Loupe.start({
+    store,
+    projectionStore: projections,
+    clock: { now: () => scenario.end },
+    newId: () => `id${++id}`,
+  });
+  const imported = await importTickets(
+    store,
+    scenario.tickets.map((t) => ({
+      system: "simulator",
+      externalId: t.id,
+      customer: t.customer,
+      environment: t.environment,
+      subject: t.subject,
+      description: t.description,
+      severity: t.severity,
+      reporter: t.reporter,
+      openedAt: t.openedAt,
+      window: t.window,
+      steps: t.resolution === null ? [] : [{
+        kind: "resolve" as const,
+        at: t.resolution.resolvedAt,
+        rootCause: t.resolution.rootCause,
+        solution: t.resolution.solution,
+        prevention: t.resolution.prevention,
+        resolver: t.resolution.resolver,
+      }],
+    })),
+    () => loupe.settled(),
+    "bench",
+  );
+  const analytics = new AnalyticsService({
+    store,
+    projections,
+    attribution: loupe.attribution,
+    clock: { now: () => scenario.end },
+    settled: () => loupe.settled(),
+  });
+  const trainStarted = performance.now();
+  analytics.prediction(imported.ticketIds[0]!);
+  const trainMs = performance.now() - trainStarted;
+  const times: number[] = [];
+  for (const ticketId of imported.ticketIds) {
+    const started = performance.now();
+    analytics.prediction(ticketId);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const p95 = times[Math.floor(times.length * 0.95)]!;
+  return [
+    { bench, metric: "tickets in history", value: imported.ticketIds.length, unit: "tickets" },
+    { bench, metric: "training on first request", value: round(trainMs, 0), unit: "ms" },
+    {
+      bench,
+      metric: "one prediction with factors, p95",
+      value: round(p95, 2),
+      unit: "ms",
+      ...atMost(p95, 20),
+    },
+  ];
+}
+
+export const analyticsBenches: readonly Bench[] = [
+  {
+    name: "analytics-backtest",
+    description: "backtest on the Volvo 1-6 May 2012 cohort and on a 25,000-ticket event log",
+    async run() {
+      return [...await volvoRows(), ...speedRows()];
+    },
+  },
+  {
+    name: "analytics-sim",
+    description: "prediction, intervals, complexity and staffing on simulator truth, 3 seeds",
+    run() {
+      return Promise.resolve(simulatorRows());
+    },
+  },
+  {
+    name: "analytics-predict",
+    description: "one prediction through the analytics service",
+    run: predictionRows,
+  },
+];
