@@ -103,6 +103,7 @@ if (import.meta.main) {
       maxBodyBytes: config.maxBodyBytes,
       maxLineBytes: config.maxLineBytes,
       ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
+      otlpCustomerAttribute: config.otlpCustomerAttribute,
     },
   });
   const tickets = new TicketService({

@@ -10,6 +10,13 @@ export interface ServeConfig {
   readonly maxBodyBytes: number;
   readonly maxLineBytes: number;
   readonly apiKey?: string;
+  /** The OTLP resource or record attribute that names a record's customer. */
+  readonly otlpCustomerAttribute: string;
+  /** Syslog listeners; off (undefined) unless a port is given. */
+  readonly syslogTcpPort?: number;
+  readonly syslogUdpPort?: number;
+  /** The environment of syslog records whose message does not name one. */
+  readonly syslogEnvironment: string;
 }
 
 const serveSchema = z.object({
@@ -19,13 +26,19 @@ const serveSchema = z.object({
   maxBodyBytes: z.coerce.number().int().min(1024),
   maxLineBytes: z.coerce.number().int().min(64),
   apiKey: z.string().min(8, "the API key must have at least 8 characters").optional(),
+  otlpCustomerAttribute: z.string().min(1),
+  syslogTcpPort: z.coerce.number().int().min(0).max(65535).optional(),
+  syslogUdpPort: z.coerce.number().int().min(0).max(65535).optional(),
+  syslogEnvironment: z.string().min(1),
 });
 
 export const SERVE_USAGE =
   `Usage: deno task serve [--port N] [--host H] [--data DIR] [--max-body-bytes N] [--max-line-bytes N]
 
 Environment: LOUPE_PORT (8000), LOUPE_HOST (127.0.0.1), LOUPE_DATA_DIR (./data),
-LOUPE_MAX_BODY_BYTES (16 MiB), LOUPE_MAX_LINE_BYTES (64 KiB), LOUPE_API_KEY (none: no auth)`;
+LOUPE_MAX_BODY_BYTES (16 MiB), LOUPE_MAX_LINE_BYTES (64 KiB), LOUPE_API_KEY (none: no auth),
+LOUPE_OTLP_CUSTOMER_ATTRIBUTE (customer.id), LOUPE_SYSLOG_TCP_PORT and LOUPE_SYSLOG_UDP_PORT
+(none: no syslog listener), LOUPE_SYSLOG_ENVIRONMENT (prod)`;
 
 /** Reads serve flags and environment; throws an Error that says which value is wrong. */
 export function serveConfig(
@@ -50,6 +63,10 @@ export function serveConfig(
     maxBodyBytes: values["max-body-bytes"] ?? env.LOUPE_MAX_BODY_BYTES ?? 16 * 1024 * 1024,
     maxLineBytes: values["max-line-bytes"] ?? env.LOUPE_MAX_LINE_BYTES ?? 64 * 1024,
     apiKey: env.LOUPE_API_KEY || undefined,
+    otlpCustomerAttribute: env.LOUPE_OTLP_CUSTOMER_ATTRIBUTE || "customer.id",
+    syslogTcpPort: env.LOUPE_SYSLOG_TCP_PORT || undefined,
+    syslogUdpPort: env.LOUPE_SYSLOG_UDP_PORT || undefined,
+    syslogEnvironment: env.LOUPE_SYSLOG_ENVIRONMENT || "prod",
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

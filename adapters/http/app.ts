@@ -20,6 +20,8 @@ import { errorBody, errorResponse } from "./errors.ts";
 import { locateJsonError } from "./json_error.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { otlpLogsHandler } from "../otlp/http.ts";
+import { DEFAULT_CUSTOMER_ATTRIBUTE } from "../otlp/logs.ts";
 
 export interface HttpConfig {
   /** Largest request body accepted, in bytes; larger ones get 413. */
@@ -28,6 +30,8 @@ export interface HttpConfig {
   readonly maxLineBytes: number;
   /** When set, every /v1 request needs `Authorization: Bearer <key>`. */
   readonly apiKey?: string;
+  /** The OTLP attribute that names a record's customer (default `customer.id`). */
+  readonly otlpCustomerAttribute?: string;
 }
 
 export interface HttpDeps {
@@ -120,7 +124,14 @@ export function createHttpApp(
     return c.body(prometheusText(app.status()));
   });
 
+  const otlpLogs = otlpLogsHandler({
+    app,
+    maxBodyBytes: config.maxBodyBytes,
+    customerAttribute: config.otlpCustomerAttribute ?? DEFAULT_CUSTOMER_ATTRIBUTE,
+  });
   http.post("/v1/logs", async (c) => {
+    const otlpReply = await otlpLogs(c.req.raw);
+    if (otlpReply !== undefined) return otlpReply;
     const query = ingestQuery.parse(c.req.query());
     const mediaType = (c.req.header("content-type") ?? "text/plain").split(";")[0]!.trim()
       .toLowerCase();
