@@ -21,6 +21,7 @@ import { TrendService } from "./trends.ts";
 import { issueRoutes } from "../adapters/http/issue_routes.ts";
 import { IssueService } from "./issues.ts";
 import { recentSignatures } from "./projections/signatures.ts";
+import { startSyslog, syslogMetrics } from "../adapters/syslog/listener.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
@@ -95,7 +96,23 @@ if (import.meta.main) {
   starting = false;
   loupe.projector.follow((error) => console.error("Projection failed:", error));
   const bodyParsers = new BodyParsers(BODY_PARSERS);
+  const syslog = await startSyslog({
+    app: loupe,
+    clock,
+    hostname: config.hostname,
+    ...(config.syslogTcpPort === undefined ? {} : { tcpPort: config.syslogTcpPort }),
+    ...(config.syslogUdpPort === undefined ? {} : { udpPort: config.syslogUdpPort }),
+    maxMessageBytes: config.maxLineBytes,
+    environment: config.syslogEnvironment,
+  });
+  if (syslog.tcpPort !== undefined) {
+    console.log(`Syslog listening on tcp://${config.hostname}:${syslog.tcpPort}`);
+  }
+  if (syslog.udpPort !== undefined) {
+    console.log(`Syslog listening on udp://${config.hostname}:${syslog.udpPort}`);
+  }
   const http = createHttpApp({
+    extraMetrics: () => syslogMetrics(syslog.counters),
     app: loupe,
     clock,
     parseBody: (bytes, options) => bodyParsers.parse(bytes, options),
@@ -137,6 +154,7 @@ if (import.meta.main) {
   }, http.fetch);
   const stop = async () => {
     await server.shutdown();
+    await syslog.close();
     bodyParsers.close();
     loupe.projector.stop();
     await environment.close();

@@ -40,6 +40,8 @@ export interface HttpDeps {
   readonly config: HttpConfig;
   /** Parses pushed bodies; by default on the thread that serves (see `BodyParsers`). */
   readonly parseBody?: BodyParser;
+  /** More Prometheus text for `/metrics` (e.g. the syslog listeners' counters). */
+  readonly extraMetrics?: () => string;
 }
 
 /** Turns a pushed body into records and quarantined lines. */
@@ -86,7 +88,7 @@ const signatureQuery = z.object({
 const pageQuery = z.object(pageParams).strict();
 
 export function createHttpApp(
-  { app, clock, config, parseBody: parse = parseInThread }: HttpDeps,
+  { app, clock, config, parseBody: parse = parseInThread, extraMetrics }: HttpDeps,
 ): Hono {
   const http = new Hono();
 
@@ -121,7 +123,7 @@ export function createHttpApp(
 
   http.get("/metrics", (c) => {
     c.header("content-type", "text/plain; version=0.0.4; charset=utf-8");
-    return c.body(prometheusText(app.status()));
+    return c.body(prometheusText(app.status()) + (extraMetrics?.() ?? ""));
   });
 
   const otlpLogs = otlpLogsHandler({
