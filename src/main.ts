@@ -22,6 +22,9 @@ import { issueRoutes } from "../adapters/http/issue_routes.ts";
 import { IssueService } from "./issues.ts";
 import { recentSignatures } from "./projections/signatures.ts";
 import { startSyslog, syslogMetrics } from "../adapters/syslog/listener.ts";
+import { openApiDocument, openApiRoutes } from "../adapters/http/openapi.ts";
+import { ROUTE_DOCS } from "../adapters/http/route_docs.ts";
+import denoJson from "../deno.json" with { type: "json" };
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
@@ -143,6 +146,10 @@ if (import.meta.main) {
   http.route(
     "/",
     issueRoutes(new IssueService(projectionStore, loupe.attribution, impact, trends)),
+  );
+  http.route(
+    "/",
+    openApiRoutes(() => openApiDocument(ROUTE_DOCS, { version: denoJson.version })),
   );
   warmEveryHourOfData(store, projectionStore, impact, trends);
   const server = Deno.serve({

@@ -6,6 +6,7 @@ import type { Priority } from "../../domain/priorities/mod.ts";
 import type { IssueApi, IssueView } from "../../ports/issues.ts";
 import { severityParam } from "../params.ts";
 import { isoTime as iso } from "./iso_time.ts";
+import type { RouteDoc } from "./openapi.ts";
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
@@ -99,3 +100,33 @@ export function issueJson(issue: IssueView) {
     tickets: issue.tickets.map((t) => ({ id: t.ticketId, subject: t.subject, status: t.status })),
   };
 }
+
+/** What `/openapi.json` says about the routes above. */
+export const issueRouteDocs: readonly RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/issues",
+    summary: "Detected issues: new error signatures and surges, with the customers hit so far",
+    tag: "issues",
+    query: issueQuery,
+    responses: { 200: { description: "Issues", schema: z.object({}).loose() } },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/issues/:id",
+    summary: "One issue",
+    tag: "issues",
+    responses: { 200: { description: "The issue", schema: z.object({}).loose() } },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/priorities",
+    summary: "Signatures ranked by impact, trend, ticket volume and support cost, with reasons",
+    tag: "issues",
+    query: priorityQuery,
+    responses: { 200: { description: "Priorities", schema: z.object({}).loose() } },
+    errors: [400, 401, 403],
+  },
+];
