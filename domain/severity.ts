@@ -11,8 +11,11 @@ export type SeverityText =
   | "ERROR"
   | "FATAL";
 
+/** A severity: the OpenTelemetry number (0 = unspecified) and its range's text. */
 export interface Severity {
+  /** 1-24; 0 when the source did not say. */
   readonly number: number;
+  /** The text of the number's range. */
   readonly text: SeverityText;
 }
 

@@ -22,7 +22,7 @@ const ASCII = new TextDecoder();
  * const framer = new SyslogFramer(1024);
  * const text = (frames: ReturnType<SyslogFramer["push"]>) =>
  *   frames.map((f) => "bytes" in f ? new TextDecoder().decode(f.bytes) : f.refused);
- * assert.deepEqual(text(framer.push(new TextEncoder().encode("11 <13>1 - a b15 <13>1 - hi "))), ["<13>1 - a b"]);
+ * assert.deepEqual(text(framer.push(new TextEncoder().encode("11 <13>1 - a b16 <13>1 - hi "))), ["<13>1 - a b"]);
  * assert.deepEqual(text(framer.push(new TextEncoder().encode("there\n<14>x\n"))), ["<13>1 - hi there", "<14>x"]);
  * ```
  */

@@ -127,6 +127,7 @@ export interface HourlySeries {
 
 /** The classification, with the numbers behind it. */
 export interface TrendVerdict {
+  /** What the series is doing: emerging, spiking, resolving, stable or quiet. */
   readonly class: TrendClass;
   /** E.g. "sustained rise: rate ×6.2 over the last 12 hours vs the previous 7 days (same hours of day), p < 0.001". */
   readonly reason: string;

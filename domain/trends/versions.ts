@@ -8,6 +8,7 @@
 
 /** One version's share of a signature. */
 export interface VersionRate {
+  /** The release, as the records name it. */
   readonly version: string;
   /** Lines of the signature logged on this version. */
   readonly count: number;
@@ -15,6 +16,7 @@ export interface VersionRate {
   readonly traffic: number;
 }
 
+/** Which release introduced a signature and which fixed it, with why. */
 export interface VersionVerdict {
   /** Versions it appears on at a real rate, in release order. */
   readonly affected: readonly string[];
@@ -29,6 +31,7 @@ export interface VersionVerdict {
     traffic: number;
     perMillion: number;
   }[];
+  /** Why, in words a support engineer can repeat. */
   readonly reason: string;
 }
 
@@ -63,6 +66,8 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /**
+ * Tells from per-version rates which release introduced a signature and which fixed it.
+ *
  * @example
  * ```ts
  * import { versionVerdict } from "./versions.ts";
