@@ -47,6 +47,13 @@ const EXPECTED_LINES = 10;
 /**
  * Compares dotted versions numerically part by part (`5.10.0` after `5.9.2`);
  * non-numeric parts compare as text.
+ *
+ * @example
+ * ```ts
+ * import { compareVersions } from "./versions.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(["5.10.0", "v5.9.2", "5.9.10"].sort(compareVersions), ["v5.9.2", "5.9.10", "5.10.0"]);
+ * ```
  */
 export function compareVersions(a: string, b: string): number {
   const pa = a.replace(/^v/i, "").split(/[.\-+]/);
