@@ -43,7 +43,7 @@ export interface SignatureFacts {
   readonly severityNumber: number;
   /** Distinct known customers that ever logged it, and how many customers there are. */
   readonly customersAffected: number;
-  /** Customers it hit across the fleet. */
+  /** How many known customers there are. */
   readonly totalCustomers: number;
   /** First time this customer environment logged it; null when it never did. */
   readonly envFirstSeen: number | null;
@@ -55,7 +55,7 @@ export interface SignatureFacts {
   readonly peakHourInWindow: number;
   /** Lines in the baseline period before the window, and its length in hours (0: no history). */
   readonly countBefore: number;
-  /** Matching records in the hours before the ticket's window. */
+  /** The baseline period's length in hours (0: no history). */
   readonly beforeHours: number;
   /**
    * The upgrade of this environment whose restart hour (and the hour after)
@@ -66,11 +66,11 @@ export interface SignatureFacts {
   readonly restart?: RestartBurst | null;
 }
 
-/** A release's restart: many signatures that appear together at once. */
+/** An upgrade of the environment and the share of a signature's lines right after its restart. */
 export interface RestartBurst {
-  /** The release that restarted. */
+  /** The version the environment was upgraded to. */
   readonly version: string;
-  /** When, epoch milliseconds. */
+  /** When it restarted, epoch milliseconds. */
   readonly at: number;
   /** Share of the window's lines in the upgrade's hour and the next, in [0, 1]. */
   readonly share: number;
