@@ -22,6 +22,7 @@ import { issueRoutes } from "../adapters/http/issue_routes.ts";
 import { IssueService } from "./issues.ts";
 import { recentSignatures } from "./projections/signatures.ts";
 import { startSyslog, syslogMetrics } from "../adapters/syslog/listener.ts";
+import { OtlpDecoders } from "../adapters/otlp/decoders.ts";
 import { openApiDocument, openApiRoutes } from "../adapters/http/openapi.ts";
 import { ROUTE_DOCS } from "../adapters/http/route_docs.ts";
 import denoJson from "../deno.json" with { type: "json" };
@@ -99,6 +100,7 @@ if (import.meta.main) {
   starting = false;
   loupe.projector.follow((error) => console.error("Projection failed:", error));
   const bodyParsers = new BodyParsers(BODY_PARSERS);
+  const otlpDecoders = new OtlpDecoders(BODY_PARSERS);
   const syslog = await startSyslog({
     app: loupe,
     clock,
@@ -124,6 +126,7 @@ if (import.meta.main) {
       maxLineBytes: config.maxLineBytes,
       ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
       otlpCustomerAttribute: config.otlpCustomerAttribute,
+      otlpDecoders,
     },
   });
   const tickets = new TicketService({
@@ -163,6 +166,7 @@ if (import.meta.main) {
     await server.shutdown();
     await syslog.close();
     bodyParsers.close();
+    otlpDecoders.close();
     loupe.projector.stop();
     await environment.close();
     Deno.exit(0);

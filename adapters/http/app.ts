@@ -22,6 +22,7 @@ import { severityParam, timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import { otlpLogsHandler } from "../otlp/http.ts";
 import { DEFAULT_CUSTOMER_ATTRIBUTE } from "../otlp/logs.ts";
+import type { OtlpDecoders } from "../otlp/decoders.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 export interface HttpConfig {
@@ -33,6 +34,8 @@ export interface HttpConfig {
   readonly apiKey?: string;
   /** The OTLP attribute that names a record's customer (default `customer.id`). */
   readonly otlpCustomerAttribute?: string;
+  /** Decodes OTLP protobuf on workers; without them, on the thread that serves. */
+  readonly otlpDecoders?: OtlpDecoders;
 }
 
 export interface HttpDeps {
@@ -131,6 +134,7 @@ export function createHttpApp(
     app,
     maxBodyBytes: config.maxBodyBytes,
     customerAttribute: config.otlpCustomerAttribute ?? DEFAULT_CUSTOMER_ATTRIBUTE,
+    ...(config.otlpDecoders === undefined ? {} : { decoders: config.otlpDecoders }),
   });
   http.post("/v1/logs", async (c) => {
     const otlpReply = await otlpLogs(c.req.raw);

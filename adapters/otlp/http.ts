@@ -11,6 +11,9 @@ import { LoupeError } from "../../ports/errors.ts";
 import type { SourceContext } from "../../domain/log_record.ts";
 import { readBodyLimited } from "../http/body.ts";
 import { errorBody } from "../http/errors.ts";
+import type { OtlpDecoders } from "./decoders.ts";
+import type { QuarantinedLine } from "../../domain/log_record.ts";
+import type { EncodedRecords, SourcedLog } from "../../ports/log_source.ts";
 import {
   decodeOtlpProtobuf,
   encodeOtlpResponse,
@@ -28,6 +31,8 @@ export interface OtlpHttpConfig {
   readonly customerAttribute: string;
   /** OTLP requests ingesting at once before new ones get 429. */
   readonly maxPending?: number;
+  /** Decodes protobuf on workers; without it, on the thread that serves. */
+  readonly decoders?: OtlpDecoders;
 }
 
 const DEFAULT_MAX_PENDING = 64;
@@ -58,16 +63,19 @@ export function otlpLogsHandler(
     const mediaType = mediaTypeOf(request);
     const isProtobuf = mediaType === "application/x-protobuf";
     if (!isProtobuf && mediaType !== "application/json") return undefined;
-    let otlp: OtlpRequest;
+    let otlp: OtlpRequest | Uint8Array;
     if (isProtobuf) {
       const bytes = await bodyOf(request, config.maxBodyBytes);
-      try {
-        otlp = decodeOtlpProtobuf(bytes);
-      } catch (error) {
-        throw new LoupeError(
-          "bad_request",
-          `Cannot decode OTLP protobuf: ${(error as Error).message}`,
-        );
+      if (config.decoders !== undefined) otlp = bytes;
+      else {
+        try {
+          otlp = decodeOtlpProtobuf(bytes);
+        } catch (error) {
+          throw new LoupeError(
+            "bad_request",
+            `Cannot decode OTLP protobuf: ${(error as Error).message}`,
+          );
+        }
       }
     } else {
       // Only a JSON object with `resourceLogs` is OTLP; read a copy, so any
@@ -99,7 +107,7 @@ export function otlpLogsHandler(
 async function ingest(
   config: OtlpHttpConfig,
   request: Request,
-  otlp: OtlpRequest,
+  otlp: OtlpRequest | Uint8Array,
   isProtobuf: boolean,
 ): Promise<Response> {
   const query = otlpQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
@@ -110,7 +118,13 @@ async function ingest(
     ...(query.service === undefined ? {} : { service: query.service }),
     ...(query.version === undefined ? {} : { version: query.version }),
   };
-  const batch = otlpRecords(otlp, { customerAttribute: config.customerAttribute, source });
+  const options = { customerAttribute: config.customerAttribute, source };
+  const batch: {
+    records: readonly SourcedLog[] | EncodedRecords;
+    quarantined: readonly QuarantinedLine[];
+  } = otlp instanceof Uint8Array
+    ? await config.decoders!.decode(otlp, { ...options, context })
+    : otlpRecords(otlp, options);
   const idempotencyKey = request.headers.get("idempotency-key");
   try {
     await config.app.ingest({

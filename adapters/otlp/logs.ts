@@ -292,6 +292,9 @@ function readRecord(
   const environment = stringAttribute(attributes, "deployment.environment.name") ??
     stringAttribute(attributes, "deployment.environment");
   const customer = stringAttribute(attributes, options.customerAttribute);
+  // Kept as the record's own fields, not twice: every stored attribute costs
+  // space and encoding time per record.
+  for (const key of CONTEXT_ATTRIBUTES) delete attributes[key];
   return {
     ...(timestamp === undefined ? {} : { timestamp }),
     ...(severity === undefined ? {} : { severity }),
@@ -303,6 +306,13 @@ function readRecord(
     attributes,
   };
 }
+
+const CONTEXT_ATTRIBUTES = [
+  "service.name",
+  "service.version",
+  "deployment.environment.name",
+  "deployment.environment",
+];
 
 function stringAttribute(attributes: Attributes, key: string): string | undefined {
   const value = attributes[key];
