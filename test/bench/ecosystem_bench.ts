@@ -130,8 +130,9 @@ async function syslogBench(): Promise<BenchRow[]> {
     const started = performance.now();
     await Promise.all(chunks.map(async (bytes) => {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port: SYSLOG_PORT });
-      for (let i = 0; i < bytes.length; i += 1 << 20) {
-        await conn.write(bytes.subarray(i, i + (1 << 20)));
+      // A write may take only part of what it is given.
+      for (let written = 0; written < bytes.length;) {
+        written += await conn.write(bytes.subarray(written, written + (1 << 20)));
       }
       conn.close();
     }));
