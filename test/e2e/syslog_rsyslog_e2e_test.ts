@@ -50,7 +50,8 @@ Deno.test({
 module(load="imtcp")
 input(type="imtcp" address="127.0.0.1" port="${RSYSLOG_INPUT_PORT}")
 action(type="omfwd" target="127.0.0.1" port="${SYSLOG_PORT}" protocol="tcp"
-       TCP_Framing="octet-counted" template="RSYSLOG_SyslogProtocol23Format")
+       TCP_Framing="octet-counted" template="RSYSLOG_SyslogProtocol23Format"
+       queue.type="LinkedList" queue.filename="loupe" action.resumeRetryCount="-1")
 `,
     );
     const rsyslog = new Deno.Command(binary!, {
