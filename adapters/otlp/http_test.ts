@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import root from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
 import { createHttpApp } from "../http/app.ts";
 import { memoryLoupe } from "../../test/support/app.ts";
+import { otlpLogsHandler } from "./http.ts";
 
 // deno-lint-ignore no-explicit-any
 const logsV1 = (root as any).opentelemetry.proto.collector.logs.v1;
@@ -173,4 +174,44 @@ Deno.test("JSON that is not OTLP still goes to the usual ingest", async () => {
   });
   assert.equal(response.status, 200);
   assert.equal((await response.json()).accepted, 1);
+});
+
+Deno.test("OTLP: busy gets 429 and a store failure 503, both with Retry-After, so clients retry", async () => {
+  const { loupe } = await memoryLoupe();
+  const request = () =>
+    new Request("http://loupe/v1/logs", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(otlpJson([goodRecord])),
+    });
+  const busy = otlpLogsHandler({
+    app: loupe,
+    maxBodyBytes: 1 << 20,
+    customerAttribute: "customer.id",
+    maxPending: 0,
+  });
+  const tooMany = (await busy(request()))!;
+  assert.equal(tooMany.status, 429);
+  assert.equal(tooMany.headers.get("retry-after"), "1");
+  assert.equal((await tooMany.json()).error.code, "too_many_requests");
+
+  const failing = otlpLogsHandler({
+    app: new Proxy(loupe, {
+      get: (target, key) =>
+        key === "ingest"
+          ? () => Promise.reject(new Error("disk on fire"))
+          : Reflect.get(target, key, target),
+    }),
+    maxBodyBytes: 1 << 20,
+    customerAttribute: "customer.id",
+  });
+  const console_error = console.error;
+  console.error = () => {};
+  try {
+    const unavailable = (await failing(request()))!;
+    assert.equal(unavailable.status, 503);
+    assert.equal(unavailable.headers.get("retry-after"), "1");
+  } finally {
+    console.error = console_error;
+  }
 });
