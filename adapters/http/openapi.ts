@@ -63,7 +63,16 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 
 const PATH_PARAM = /:([A-Za-z_][A-Za-z0-9_]*)/g;
 
-/** `/v1/tickets/:id` as OpenAPI writes it: `/v1/tickets/{id}`. */
+/**
+ * `/v1/tickets/:id` as OpenAPI writes it: `/v1/tickets/{id}`.
+ *
+ * @example
+ * ```ts
+ * import { openApiPath } from "./openapi.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(openApiPath("/v1/tickets/:id/links/signatures/:signatureId"), "/v1/tickets/{id}/links/signatures/{signatureId}");
+ * ```
+ */
 export function openApiPath(honoPath: string): string {
   return honoPath.replace(PATH_PARAM, "{$1}");
 }

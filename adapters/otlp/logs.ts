@@ -173,6 +173,22 @@ export function parseOtlpJson(document: unknown): OtlpRequest {
  * Every log record of a request with its resource's and scope's context.
  * Records are numbered from 1 in request order; that number is the `line`
  * of a quarantined one.
+ *
+ * @example
+ * ```ts
+ * import { otlpRecords, parseOtlpJson } from "./logs.ts";
+ * import assert from "node:assert/strict";
+ * const request = parseOtlpJson({
+ *   resourceLogs: [{
+ *     resource: { attributes: [{ key: "customer.id", value: { stringValue: "acme" } }] },
+ *     scopeLogs: [{ logRecords: [{ severityNumber: 17, body: { stringValue: "boom" } }, {}] }],
+ *   }],
+ * });
+ * const { records, quarantined } = otlpRecords(request, { customerAttribute: "customer.id", source: "otlp" });
+ * assert.equal(records[0]?.parsed.customer, "acme");
+ * assert.equal(records[0]?.parsed.severity?.text, "ERROR");
+ * assert.deepEqual(quarantined.map((q) => q.line), [2]);
+ * ```
  */
 export function otlpRecords(request: OtlpRequest, options: OtlpOptions): OtlpBatch {
   const decoded = request.encoding === "protobuf";
@@ -204,7 +220,18 @@ export function otlpRecords(request: OtlpRequest, options: OtlpOptions): OtlpBat
   return { records, quarantined };
 }
 
-/** The reply OTLP clients expect, as protobuf. */
+/**
+ * The reply OTLP clients expect, as protobuf.
+ *
+ * @example
+ * ```ts
+ * import { encodeOtlpResponse } from "./logs.ts";
+ * import assert from "node:assert/strict";
+ * // Nothing rejected: an empty message.
+ * assert.equal(encodeOtlpResponse(0, "").length, 0);
+ * assert.ok(encodeOtlpResponse(1, "record 1: it has no body").length > 0);
+ * ```
+ */
 export function encodeOtlpResponse(rejected: number, message: string): Uint8Array<ArrayBuffer> {
   return ExportLogsServiceResponse.encode(
     ExportLogsServiceResponse.create(otlpResponse(rejected, message)),

@@ -268,7 +268,17 @@ function trimEnd(bytes: Uint8Array): Uint8Array {
   return end === bytes.length ? bytes : bytes.subarray(0, end);
 }
 
-/** The counters as Prometheus text, for `/metrics`. */
+/**
+ * The counters as Prometheus text, for `/metrics`.
+ *
+ * @example
+ * ```ts
+ * import { syslogMetrics } from "./listener.ts";
+ * import assert from "node:assert/strict";
+ * const text = syslogMetrics({ received: 10, accepted: 9, quarantined: 1, udpDropped: 2 });
+ * assert.match(text, /^loupe_syslog_udp_dropped_total 2$/m);
+ * ```
+ */
 export function syslogMetrics(counters: Readonly<SyslogCounters>): string {
   const lines: [string, string, number][] = [
     ["loupe_syslog_messages_received_total", "Syslog messages received", counters.received],
