@@ -2,6 +2,7 @@ import type { Severity } from "./severity.ts";
 
 /** Attribute values kept as JSON-safe scalars so they survive the event log. */
 export type AttributeValue = string | number | boolean | null;
+/** A record's attributes by name. */
 export type Attributes = Record<string, AttributeValue>;
 
 /**
@@ -49,9 +50,13 @@ export interface RecordOrigin {
  * environment a file or HTTP push belongs to. A record's own fields win.
  */
 export interface SourceContext {
+  /** The customer (or shared cluster) the source belongs to. */
   readonly customer?: string;
+  /** The environment within it (prod, staging...). */
   readonly environment?: string;
+  /** The service that wrote the records. */
   readonly service?: string;
+  /** The release it runs. */
   readonly version?: string;
 }
 
@@ -59,12 +64,19 @@ export interface SourceContext {
 export interface ParsedLog {
   /** Epoch milliseconds, when the line states a time. */
   readonly timestamp?: number;
+  /** The severity the line states. */
   readonly severity?: Severity;
+  /** The message, without the fields read from the line. */
   readonly message: string;
+  /** A customer the line names itself. */
   readonly customer?: string;
+  /** An environment the line names itself. */
   readonly environment?: string;
+  /** A service the line names itself. */
   readonly service?: string;
+  /** A release the line names itself. */
   readonly version?: string;
+  /** Every other field the line carries. */
   readonly attributes: Attributes;
 }
 
@@ -72,14 +84,23 @@ export interface ParsedLog {
 export interface LogRecord {
   /** Epoch milliseconds; the time the record was observed when the line had none. */
   readonly timestamp: number;
+  /** The record's customer (or shared cluster), null when unknown. */
   readonly customer: string | null;
+  /** Its environment, null when unknown. */
   readonly environment: string | null;
+  /** Its service, null when unknown. */
   readonly service: string | null;
+  /** Its release, null when unknown. */
   readonly version: string | null;
+  /** OpenTelemetry severity number, 0 when unspecified. */
   readonly severityNumber: number;
+  /** The text of that number's range. */
   readonly severityText: string;
+  /** The message that signatures are mined from. */
   readonly message: string;
+  /** Every other field. */
   readonly attributes: Attributes;
+  /** Where the record came from. */
   readonly origin: RecordOrigin;
 }
 

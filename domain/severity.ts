@@ -11,8 +11,11 @@ export type SeverityText =
   | "ERROR"
   | "FATAL";
 
+/** A severity: the OpenTelemetry number (0 = unspecified) and its range's text. */
 export interface Severity {
+  /** 1-24; 0 when the source did not say. */
   readonly number: number;
+  /** The text of the number's range. */
   readonly text: SeverityText;
 }
 
@@ -35,7 +38,17 @@ const RANGE_START: Record<SeverityText, number> = {
   FATAL: 21,
 };
 
-/** The text of the OpenTelemetry range a severity number falls in. */
+/**
+ * The text of the OpenTelemetry range a severity number falls in.
+ *
+ * @example
+ * ```ts
+ * import { severityTextOf } from "./severity.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(severityTextOf(17), "ERROR");
+ * assert.equal(severityTextOf(0), "UNSPECIFIED");
+ * ```
+ */
 export function severityTextOf(severityNumber: number): SeverityText {
   if (!(severityNumber >= 1)) return "UNSPECIFIED";
   if (severityNumber < 5) return "TRACE";

@@ -25,6 +25,11 @@ import { IssueService } from "./issues.ts";
 import { recentSignatures } from "./projections/signatures.ts";
 import { kbRoutes } from "../adapters/http/kb_routes.ts";
 import { kbService } from "./kb/mod.ts";
+import { startSyslog, syslogMetrics } from "../adapters/syslog/listener.ts";
+import { OtlpDecoders } from "../adapters/otlp/decoders.ts";
+import { openApiDocument, openApiRoutes } from "../adapters/http/openapi.ts";
+import { ROUTE_DOCS } from "../adapters/http/route_docs.ts";
+import denoJson from "../deno.json" with { type: "json" };
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
@@ -128,7 +133,24 @@ if (import.meta.main) {
   starting = false;
   loupe.projector.follow((error) => console.error("Projection failed:", error));
   const bodyParsers = new BodyParsers(BODY_PARSERS);
+  const otlpDecoders = new OtlpDecoders(BODY_PARSERS);
+  const syslog = await startSyslog({
+    app: loupe,
+    clock,
+    hostname: config.hostname,
+    ...(config.syslogTcpPort === undefined ? {} : { tcpPort: config.syslogTcpPort }),
+    ...(config.syslogUdpPort === undefined ? {} : { udpPort: config.syslogUdpPort }),
+    maxMessageBytes: config.maxLineBytes,
+    environment: config.syslogEnvironment,
+  });
+  if (syslog.tcpPort !== undefined) {
+    console.log(`Syslog listening on tcp://${config.hostname}:${syslog.tcpPort}`);
+  }
+  if (syslog.udpPort !== undefined) {
+    console.log(`Syslog listening on udp://${config.hostname}:${syslog.udpPort}`);
+  }
   const http = createHttpApp({
+    extraMetrics: () => syslogMetrics(syslog.counters),
     app: loupe,
     clock,
     parseBody: (bytes, options) => bodyParsers.parse(bytes, options),
@@ -138,6 +160,8 @@ if (import.meta.main) {
       maxLines: config.maxLines,
       corsOrigins: config.corsOrigins,
       ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
+      otlpCustomerAttribute: config.otlpCustomerAttribute,
+      otlpDecoders,
     },
   });
   const tickets = new TicketService({
@@ -191,6 +215,10 @@ if (import.meta.main) {
       maxBodyBytes: config.maxBodyBytes,
     }),
   );
+  http.route(
+    "/",
+    openApiRoutes(() => openApiDocument(ROUTE_DOCS, { version: denoJson.version })),
+  );
   warmEveryHourOfData(store, projectionStore, impact, trends);
   const server = Deno.serve({
     hostname: config.hostname,
@@ -201,7 +229,9 @@ if (import.meta.main) {
   }, http.fetch);
   const stop = async () => {
     await server.shutdown();
+    await syslog.close();
     bodyParsers.close();
+    otlpDecoders.close();
     loupe.projector.stop();
     await environment.close();
     Deno.exit(0);

@@ -14,6 +14,13 @@ export interface ServeConfig {
   readonly maxLines: number;
   /** Origins allowed by CORS; empty: no CORS headers. */
   readonly corsOrigins: readonly string[];
+  /** The OTLP resource or record attribute that names a record's customer. */
+  readonly otlpCustomerAttribute: string;
+  /** Syslog listeners; off (undefined) unless a port is given. */
+  readonly syslogTcpPort?: number;
+  readonly syslogUdpPort?: number;
+  /** The environment of syslog records whose message does not name one. */
+  readonly syslogEnvironment: string;
 }
 
 const serveSchema = z.object({
@@ -25,6 +32,10 @@ const serveSchema = z.object({
   apiKey: z.string().min(8, "the API key must have at least 8 characters").optional(),
   maxLines: z.coerce.number().int().min(1).max(10_000_000),
   corsOrigins: z.array(z.url()).max(100),
+  otlpCustomerAttribute: z.string().min(1),
+  syslogTcpPort: z.coerce.number().int().min(0).max(65535).optional(),
+  syslogUdpPort: z.coerce.number().int().min(0).max(65535).optional(),
+  syslogEnvironment: z.string().min(1),
 });
 
 export const SERVE_USAGE =
@@ -32,7 +43,9 @@ export const SERVE_USAGE =
 
 Environment: LOUPE_PORT (8000), LOUPE_HOST (127.0.0.1), LOUPE_DATA_DIR (./data),
 LOUPE_MAX_BODY_BYTES (16 MiB), LOUPE_MAX_LINE_BYTES (64 KiB), LOUPE_API_KEY (none: no auth),
-LOUPE_MAX_LINES (100000 lines per ingest request), LOUPE_CORS_ORIGINS (none: CORS off; a comma list)`;
+LOUPE_MAX_LINES (100000 lines per ingest request), LOUPE_CORS_ORIGINS (none: CORS off; a comma list),
+LOUPE_OTLP_CUSTOMER_ATTRIBUTE (customer.id), LOUPE_SYSLOG_TCP_PORT and LOUPE_SYSLOG_UDP_PORT
+(none: no syslog listener), LOUPE_SYSLOG_ENVIRONMENT (prod)`;
 
 /** Reads serve flags and environment; throws an Error that says which value is wrong. */
 export function serveConfig(
@@ -61,6 +74,10 @@ export function serveConfig(
     corsOrigins: (env.LOUPE_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) =>
       o !== ""
     ),
+    otlpCustomerAttribute: env.LOUPE_OTLP_CUSTOMER_ATTRIBUTE || "customer.id",
+    syslogTcpPort: env.LOUPE_SYSLOG_TCP_PORT || undefined,
+    syslogUdpPort: env.LOUPE_SYSLOG_UDP_PORT || undefined,
+    syslogEnvironment: env.LOUPE_SYSLOG_ENVIRONMENT || "prod",
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

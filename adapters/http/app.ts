@@ -23,6 +23,10 @@ import { decodeUtf8, parseJsonText } from "./json_body.ts";
 import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { otlpLogsHandler } from "../otlp/http.ts";
+import { DEFAULT_CUSTOMER_ATTRIBUTE } from "../otlp/logs.ts";
+import type { OtlpDecoders } from "../otlp/decoders.ts";
+import type { RouteDoc } from "./openapi.ts";
 
 export interface HttpConfig {
   /** Largest request body accepted, in bytes; larger ones get 413. */
@@ -35,6 +39,10 @@ export interface HttpConfig {
   readonly maxLines?: number;
   /** Origins browsers may call the API from; none (the default) sends no CORS headers at all. */
   readonly corsOrigins?: readonly string[];
+  /** The OTLP attribute that names a record's customer (default `customer.id`). */
+  readonly otlpCustomerAttribute?: string;
+  /** Decodes OTLP protobuf on workers; without them, on the thread that serves. */
+  readonly otlpDecoders?: OtlpDecoders;
 }
 
 /** Lines per ingest request when the configuration names no limit. */
@@ -50,6 +58,8 @@ export interface HttpDeps {
   readonly config: HttpConfig;
   /** Parses pushed bodies; by default on the thread that serves (see `BodyParsers`). */
   readonly parseBody?: BodyParser;
+  /** More Prometheus text for `/metrics` (e.g. the syslog listeners' counters). */
+  readonly extraMetrics?: () => string;
 }
 
 /** Turns a pushed body into records and quarantined lines. */
@@ -96,7 +106,7 @@ const signatureQuery = z.object({
 const pageQuery = z.object(pageParams).strict();
 
 export function createHttpApp(
-  { app, clock, config, parseBody: parse = parseInThread }: HttpDeps,
+  { app, clock, config, parseBody: parse = parseInThread, extraMetrics }: HttpDeps,
 ): Hono {
   const http = new Hono();
 
@@ -158,10 +168,18 @@ export function createHttpApp(
 
   http.get("/metrics", (c) => {
     c.header("content-type", "text/plain; version=0.0.4; charset=utf-8");
-    return c.body(prometheusText(app.status()));
+    return c.body(prometheusText(app.status()) + (extraMetrics?.() ?? ""));
   });
 
+  const otlpLogs = otlpLogsHandler({
+    app,
+    maxBodyBytes: config.maxBodyBytes,
+    customerAttribute: config.otlpCustomerAttribute ?? DEFAULT_CUSTOMER_ATTRIBUTE,
+    ...(config.otlpDecoders === undefined ? {} : { decoders: config.otlpDecoders }),
+  });
   http.post("/v1/logs", async (c) => {
+    const otlpReply = await otlpLogs(c.req.raw);
+    if (otlpReply !== undefined) return otlpReply;
     const query = ingestQuery.parse(c.req.query());
     const mediaType = (c.req.header("content-type") ?? "text/plain").split(";")[0]!.trim()
       .toLowerCase();
@@ -434,3 +452,149 @@ function prometheusText(status: ServiceStatus): string {
   )
     .join("");
 }
+
+const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
+const signatureReply = z.object({
+  id: z.string(),
+  template: z.string(),
+  severity: z.string(),
+  severity_number: z.number().int(),
+  count: z.number().int(),
+  first_seen: isoOrNull,
+  last_seen: isoOrNull,
+  customers: z.number().int(),
+  generalizations: z.number().int(),
+}).meta({ id: "Signature" });
+const pageOf = (item: z.ZodType) =>
+  z.object({
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    items: z.array(item),
+  });
+const ingestReply = z.object({
+  batch_id: z.string(),
+  format: z.string(),
+  accepted: z.number().int(),
+  quarantined: z.number().int(),
+  duplicate: z.boolean(),
+  position: z.number().int(),
+  quarantined_lines: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+}).meta({ id: "IngestReply" });
+const otlpReply = z.object({
+  partialSuccess: z.object({ rejectedLogRecords: z.number().int(), errorMessage: z.string() })
+    .optional(),
+}).meta({
+  id: "ExportLogsServiceResponse",
+  description: "The OTLP reply, for OTLP/JSON requests (protobuf ones get it as protobuf)",
+});
+
+/** What `/openapi.json` says about the routes above. */
+export const coreRouteDocs: readonly RouteDoc[] = [
+  {
+    method: "get",
+    path: "/healthz",
+    summary: "Liveness and projection lag",
+    tag: "service",
+    responses: {
+      200: {
+        description: "Up",
+        schema: z.object({
+          status: z.literal("ok"),
+          head_position: z.number().int(),
+          projection_lag: z.number().int(),
+        }),
+      },
+    },
+  },
+  {
+    method: "get",
+    path: "/metrics",
+    summary: "Prometheus text: records ingested, lines quarantined, store size, projection lag",
+    tag: "service",
+    responses: { 200: { description: "Prometheus exposition format", mediaType: "text/plain" } },
+  },
+  {
+    method: "post",
+    path: "/v1/logs",
+    summary: "Push logs: NDJSON, JSON, raw lines, CSV, or OTLP (protobuf or JSON, gzip)",
+    description:
+      "OTLP requests (`application/x-protobuf`, or JSON with `resourceLogs`, optionally with " +
+      "`Content-Encoding: gzip`) are answered with an ExportLogsServiceResponse; OTLP clients " +
+      "retry 429 and 503. Header `Idempotency-Key` makes a retry safe.",
+    tag: "logs",
+    query: ingestQuery,
+    body: {
+      "application/x-ndjson": "one JSON record per line",
+      "application/json":
+        "one record, an array of records, or an OTLP/JSON ExportLogsServiceRequest",
+      "text/plain": "raw log lines, format detected or given by ?format=",
+      "text/csv": "a CSV file with a header",
+      "application/x-protobuf": "an OTLP ExportLogsServiceRequest",
+    },
+    responses: {
+      200: { description: "Stored (durably)", schema: z.union([ingestReply, otlpReply]) },
+    },
+    errors: [400, 401, 403, 413, 415, 429, 503],
+  },
+  {
+    method: "get",
+    path: "/v1/signatures",
+    summary: "Recurring signatures, most frequent first",
+    tag: "signatures",
+    query: signatureQuery,
+    responses: { 200: { description: "A page of signatures", schema: pageOf(signatureReply) } },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/signatures/:id",
+    summary: "One signature with recent example lines and counts per customer",
+    tag: "signatures",
+    responses: {
+      200: {
+        description: "The signature",
+        schema: signatureReply.extend({
+          examples: z.array(z.object({
+            time: isoOrNull,
+            customer: z.string().nullable(),
+            environment: z.string().nullable(),
+            service: z.string().nullable(),
+            version: z.string().nullable(),
+            severity: z.string(),
+            message: z.string(),
+            source: z.string(),
+            line: z.number().int().nullable(),
+          })),
+          by_customer: z.array(z.object({
+            customer: z.string(),
+            count: z.number().int(),
+            first_seen: isoOrNull,
+            last_seen: isoOrNull,
+          })),
+        }),
+      },
+    },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/quarantine",
+    summary: "Quarantined lines with their reason, newest first",
+    tag: "logs",
+    query: pageQuery,
+    responses: {
+      200: {
+        description: "A page of quarantined lines",
+        schema: pageOf(z.object({
+          source: z.string(),
+          line: z.number().int(),
+          offset: z.number().int().optional(),
+          reason: z.string(),
+          raw: z.string(),
+        })),
+      },
+    },
+    errors: [400, 401, 403],
+  },
+];

@@ -13,6 +13,9 @@ import { readBodyLimited } from "./body.ts";
 import { parseJsonText } from "./json_body.ts";
 import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
 import { isoTimeOrNull } from "./iso_time.ts";
+import { locateJsonError } from "./json_error.ts";
+import { isoTime } from "./iso_time.ts";
+import type { RouteDoc } from "./openapi.ts";
 
 export interface CustomerRouteDeps {
   /** Largest import accepted, in bytes. */
@@ -179,3 +182,47 @@ function originJson(origin: OriginView) {
     last_seen: isoTimeOrNull(origin.lastSeen),
   };
 }
+
+/** What `/openapi.json` says about the routes above. */
+export const customerRouteDocs: readonly RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/customers",
+    summary:
+      "Customers with where their records come from, and the origins nobody could be attributed to",
+    tag: "customers",
+    query: pageQuery,
+    responses: { 200: { description: "A page of customers", schema: z.object({}).loose() } },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "post",
+    path: "/v1/customers/import",
+    summary: "Import the CRM's customer export (CSV or JSON); `Idempotency-Key` honoured",
+    tag: "customers",
+    body: { "text/csv": "the CRM export with a header row", "application/json": importJson },
+    responses: {
+      200: {
+        description: "What was registered, changed or left alone",
+        schema: z.object({}).loose(),
+      },
+    },
+    errors: [400, 401, 403, 409, 413, 415],
+  },
+  {
+    method: "get",
+    path: "/v1/customers/:id",
+    summary: "One customer and its origins",
+    tag: "customers",
+    responses: { 200: { description: "The customer", schema: z.object({}).loose() } },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "delete",
+    path: "/v1/customers/:id",
+    summary: "Remove a customer from the directory",
+    tag: "customers",
+    responses: { 204: { description: "Removed" } },
+    errors: [401, 403, 404],
+  },
+];

@@ -17,6 +17,7 @@ import type { TicketSummary } from "../../ports/tickets.ts";
 import { customerJsonOf } from "./customer_routes.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
+import type { RouteDoc } from "./openapi.ts";
 
 const customerImpactQuery = z.object({
   min_severity: severityParam.default(13),
@@ -227,3 +228,30 @@ export function customerImpactCsv(report: CustomerImpactReport): string {
     },
   );
 }
+
+/** What `/openapi.json` says about the routes above. */
+export const impactRouteDocs: readonly RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/signatures/:id/impact",
+    summary: "Affected customers, the impact score with its factors, and propagation",
+    tag: "impact",
+    responses: { 200: { description: "The signature's impact", schema: z.object({}).loose() } },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/customers/:id/impact",
+    summary:
+      "Every issue hitting one customer; `?format=csv` or `Accept: text/csv` for a spreadsheet",
+    tag: "impact",
+    query: customerImpactQuery,
+    responses: {
+      200: {
+        description: "The customer's impact report (JSON or CSV)",
+        schema: z.object({}).loose(),
+      },
+    },
+    errors: [400, 401, 403, 404],
+  },
+];

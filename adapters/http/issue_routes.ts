@@ -9,6 +9,7 @@ import type { IssueApi, IssueDetail, IssueView } from "../../ports/issues.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { readBodyLimited } from "./body.ts";
 import { isoTime as iso } from "./iso_time.ts";
+import type { RouteDoc } from "./openapi.ts";
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
@@ -213,3 +214,32 @@ export function issueDetailJson(issue: IssueDetail) {
     },
   };
 }
+/** What `/openapi.json` says about the routes above. */
+export const issueRouteDocs: readonly RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/issues",
+    summary: "Detected issues: new error signatures and surges, with the customers hit so far",
+    tag: "issues",
+    query: issueQuery,
+    responses: { 200: { description: "Issues", schema: z.object({}).loose() } },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/issues/:id",
+    summary: "One issue",
+    tag: "issues",
+    responses: { 200: { description: "The issue", schema: z.object({}).loose() } },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/priorities",
+    summary: "Signatures ranked by impact, trend, ticket volume and support cost, with reasons",
+    tag: "issues",
+    query: priorityQuery,
+    responses: { 200: { description: "Priorities", schema: z.object({}).loose() } },
+    errors: [400, 401, 403],
+  },
+];

@@ -47,6 +47,7 @@ import {
   readJsonBody,
 } from "./json_body.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
+import type { RouteDoc } from "./openapi.ts";
 
 export interface TicketRouteDeps {
   readonly clock: Clock;
@@ -785,3 +786,232 @@ function candidateJson(candidate: Candidate) {
 function ruleSetJson(view: RuleSetView) {
   return { version: view.version, source: view.source, rules: view.rules };
 }
+
+/** What `/openapi.json` says about the routes above. */
+export const ticketRouteDocs: readonly RouteDoc[] = [
+  {
+    method: "post",
+    path: "/v1/tickets",
+    summary: "Open a ticket",
+    tag: "tickets",
+    body: { "application/json": createTicket },
+    responses: { 201: { description: "Open a ticket", schema: z.object({}).loose() } },
+    errors: [400, 401, 403, 413, 415],
+  },
+  {
+    method: "get",
+    path: "/v1/tickets",
+    summary: "List tickets",
+    tag: "tickets",
+    query: listQuery,
+    responses: { 200: { description: "List tickets", schema: z.object({}).loose() } },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/tickets/:id",
+    summary: "A ticket and its history (ETag)",
+    tag: "tickets",
+    responses: {
+      200: { description: "A ticket and its history (ETag)", schema: z.object({}).loose() },
+    },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "patch",
+    path: "/v1/tickets/:id",
+    summary: "Change status, assignee, severity, subject or window (If-Match)",
+    tag: "tickets",
+    body: { "application/json": updateTicket },
+    responses: {
+      200: {
+        description: "Change status, assignee, severity, subject or window (If-Match)",
+        schema: z.object({}).loose(),
+      },
+    },
+    errors: [400, 401, 403, 404, 409, 412],
+  },
+  {
+    method: "get",
+    path: "/v1/tickets/:id/comments",
+    summary: "Public replies and internal notes",
+    tag: "tickets",
+    responses: {
+      200: { description: "Public replies and internal notes", schema: z.object({}).loose() },
+    },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/tickets/:id/comments",
+    summary: "Add a reply or an internal note",
+    tag: "tickets",
+    body: { "application/json": commentBody },
+    responses: {
+      201: { description: "Add a reply or an internal note", schema: z.object({}).loose() },
+    },
+    errors: [400, 401, 403, 404, 409, 412],
+  },
+  {
+    method: "get",
+    path: "/v1/tickets/:id/links",
+    summary: "Linked signatures and log events",
+    tag: "tickets",
+    responses: {
+      200: { description: "Linked signatures and log events", schema: z.object({}).loose() },
+    },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/tickets/:id/links",
+    summary: "Link a signature or a log event",
+    tag: "tickets",
+    body: { "application/json": linkBody },
+    responses: {
+      200: { description: "Link a signature or a log event", schema: z.object({}).loose() },
+    },
+    errors: [400, 401, 403, 404, 409, 412],
+  },
+  {
+    method: "delete",
+    path: "/v1/tickets/:id/links/signatures/:signatureId",
+    summary: "Unlink a signature",
+    tag: "tickets",
+    responses: { 200: { description: "Unlink a signature", schema: z.object({}).loose() } },
+    errors: [401, 403, 404, 409, 412],
+  },
+  {
+    method: "delete",
+    path: "/v1/tickets/:id/links/log-events/:logEventId",
+    summary: "Unlink a log event (`position:index`)",
+    tag: "tickets",
+    responses: {
+      200: { description: "Unlink a log event (`position:index`)", schema: z.object({}).loose() },
+    },
+    errors: [400, 401, 403, 404, 409, 412],
+  },
+  {
+    method: "get",
+    path: "/v1/tickets/:id/resolution",
+    summary: "The resolution and its history",
+    tag: "tickets",
+    responses: {
+      200: { description: "The resolution and its history", schema: z.object({}).loose() },
+    },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/tickets/:id/resolution",
+    summary: "Record root cause, solution, prevention, resolver",
+    tag: "tickets",
+    body: { "application/json": resolutionBody },
+    responses: {
+      200: {
+        description: "Record root cause, solution, prevention, resolver",
+        schema: z.object({}).loose(),
+      },
+    },
+    errors: [400, 401, 403, 404, 409, 412],
+  },
+  {
+    method: "get",
+    path: "/v1/tickets/:id/logs",
+    summary: "Its environment's logs in the ticket's window, newest first",
+    tag: "tickets",
+    query: logsQuery,
+    responses: {
+      200: {
+        description: "Its environment's logs in the ticket's window, newest first",
+        schema: z.object({}).loose(),
+      },
+    },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/tickets/:id/metrics",
+    summary: "Its environment's metric snapshots and the rules they break",
+    tag: "tickets",
+    responses: {
+      200: {
+        description: "Its environment's metric snapshots and the rules they break",
+        schema: z.object({}).loose(),
+      },
+    },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/tickets/:id/candidates",
+    summary: "The signatures most likely behind the symptom, scored with reasons",
+    tag: "tickets",
+    query: candidatesQuery,
+    responses: {
+      200: {
+        description: "The signatures most likely behind the symptom, scored with reasons",
+        schema: z.object({}).loose(),
+      },
+    },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/signatures/:id/tickets",
+    summary: "Tickets linked to a signature, and open ones that probably describe it",
+    tag: "tickets",
+    query: candidatesQuery,
+    responses: {
+      200: {
+        description: "Tickets linked to a signature, and open ones that probably describe it",
+        schema: z.object({}).loose(),
+      },
+    },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/metrics",
+    summary: "Metric snapshots: one object, an array or NDJSON",
+    tag: "tickets",
+    body: { "application/json": snapshotSchema },
+    responses: {
+      200: {
+        description: "Metric snapshots: one object, an array or NDJSON",
+        schema: z.object({}).loose(),
+      },
+    },
+    errors: [400, 401, 403, 413, 415],
+  },
+  {
+    method: "get",
+    path: "/v1/metrics",
+    summary: "Metric snapshots and their findings",
+    tag: "tickets",
+    query: metricsQuery,
+    responses: {
+      200: { description: "Metric snapshots and their findings", schema: z.object({}).loose() },
+    },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/rules",
+    summary: "Threshold rules",
+    tag: "tickets",
+    responses: { 200: { description: "Threshold rules", schema: z.object({}).loose() } },
+    errors: [401, 403],
+  },
+  {
+    method: "put",
+    path: "/v1/rules",
+    summary: "Replace the threshold rules",
+    tag: "tickets",
+    body: { "application/json": ruleSetSchema },
+    responses: {
+      200: { description: "Replace the threshold rules", schema: z.object({}).loose() },
+    },
+    errors: [400, 401, 403],
+  },
+];

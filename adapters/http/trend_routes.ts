@@ -6,6 +6,7 @@ import type { TrendClass } from "../../domain/trends/mod.ts";
 import type { SignatureTrend, TrendApi } from "../../ports/trends.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { isoTime as iso } from "./iso_time.ts";
+import type { RouteDoc } from "./openapi.ts";
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
@@ -125,3 +126,25 @@ export function trendJson(view: SignatureTrend) {
     },
   };
 }
+
+/** What `/openapi.json` says about the routes above. */
+export const trendRouteDocs: readonly RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/signatures/:id/trend",
+    summary: "Trend class with its test, the version verdict and the series",
+    tag: "trends",
+    query: trendQuery,
+    responses: { 200: { description: "The trend", schema: z.object({}).loose() } },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/trends",
+    summary: "Every signature seen in the last week with its trend",
+    tag: "trends",
+    query: trendsQuery,
+    responses: { 200: { description: "Trends", schema: z.object({}).loose() } },
+    errors: [400, 401, 403],
+  },
+];

@@ -13,11 +13,17 @@ const HOUR_MS = 3_600_000;
 
 /** What the correlation knows of a ticket. */
 export interface TicketFacts {
+  /** The ticket's subject line. */
   readonly subject: string;
+  /** What the customer wrote. */
   readonly description: string;
+  /** The customer who opened it. */
   readonly customer: string;
+  /** The environment it is about. */
   readonly environment: string;
+  /** The ticket's severity. */
   readonly severity: "critical" | "high" | "medium" | "low";
+  /** When it was opened, epoch milliseconds. */
   readonly openedAt: number;
   /** The period the logs are searched in; `to` exclusive. */
   readonly window: { readonly from: number; readonly to: number };
@@ -29,12 +35,15 @@ export interface TicketFacts {
  * rollups.
  */
 export interface SignatureFacts {
+  /** The candidate signature's id. */
   readonly signatureId: string;
+  /** Its template, whose words are compared with the ticket's. */
   readonly template: string;
   /** Highest OpenTelemetry severity number seen for it. */
   readonly severityNumber: number;
   /** Distinct known customers that ever logged it, and how many customers there are. */
   readonly customersAffected: number;
+  /** How many known customers there are. */
   readonly totalCustomers: number;
   /** First time this customer environment logged it; null when it never did. */
   readonly envFirstSeen: number | null;
@@ -46,6 +55,7 @@ export interface SignatureFacts {
   readonly peakHourInWindow: number;
   /** Lines in the baseline period before the window, and its length in hours (0: no history). */
   readonly countBefore: number;
+  /** The baseline period's length in hours (0: no history). */
   readonly beforeHours: number;
   /**
    * The upgrade of this environment whose restart hour (and the hour after)
@@ -56,8 +66,11 @@ export interface SignatureFacts {
   readonly restart?: RestartBurst | null;
 }
 
+/** An upgrade of the environment and the share of a signature's lines right after its restart. */
 export interface RestartBurst {
+  /** The version the environment was upgraded to. */
   readonly version: string;
+  /** When it restarted, epoch milliseconds. */
   readonly at: number;
   /** Share of the window's lines in the upgrade's hour and the next, in [0, 1]. */
   readonly share: number;
@@ -72,6 +85,7 @@ export const RESTART_SHARE = 0.8;
 /** The most a restart burst's score is cut by (at a share of 1). */
 const RESTART_DISCOUNT = 0.7;
 
+/** The evidence a candidate is scored on, each in 0..1. */
 export interface Features {
   /** Ticket words explained by the template and the reverse (lexicon included). */
   readonly text: number;
@@ -116,11 +130,17 @@ export const WEIGHTS: Readonly<Record<keyof Features, number>> = {
 /** Signatures that start within this of each other are taken as one cascade. */
 export const CASCADE_MS = 15 * 60_000;
 
+/** A candidate with its score and the reasons behind it. */
 export interface ScoredSignature {
+  /** The signature's id. */
   readonly signatureId: string;
+  /** The signature's template. */
   readonly template: string;
+  /** Weighted sum of the features, in 0..1. */
   readonly score: number;
+  /** The evidence, feature by feature. */
   readonly features: Features;
+  /** The evidence in words. */
   readonly reasons: readonly string[];
 }
 

@@ -132,6 +132,7 @@ export function conceptsOf(token: string): readonly ConceptRef[] {
 
 /** Inverse document frequency of each token over a set of documents. */
 export interface Idf {
+  /** How much a token tells: rare tokens weigh more. */
   weight(token: string): number;
 }
 

@@ -13,12 +13,17 @@ const MAX_EXPOSURE_DAYS = 30;
 
 /** One customer's share of a signature. */
 export interface CustomerExposure {
+  /** The customer's id in the directory. */
   readonly customer: string;
   /** The customer's weight (contract value, or an explicit weight). */
   readonly weight: number;
+  /** The customer's tier, when the directory knows it. */
   readonly tier: string | null;
+  /** Matching records from this customer. */
   readonly count: number;
+  /** First matching record, epoch milliseconds. */
   readonly firstSeen: number;
+  /** Last matching record, epoch milliseconds. */
   readonly lastSeen: number;
   /** Each environment with when the signature first reached it there. */
   readonly environments: readonly { readonly environment: string; readonly firstSeen: number }[];
@@ -30,9 +35,11 @@ export interface CustomerExposure {
   }[];
 }
 
+/** How badly a signature hurts the customer base, and why. */
 export interface ImpactScore {
   /** Weighted customer-days of exposure × severity, in thousands of weight units. */
   readonly score: number;
+  /** The factors the score multiplies, each explained by a reason. */
   readonly factors: {
     readonly customers: number;
     /** Share of all customers hit, in [0, 1]. */
@@ -47,6 +54,7 @@ export interface ImpactScore {
     /** Σ weight × days exposed, per customer. */
     readonly weightedDays: number;
   };
+  /** The factors in words. */
   readonly reasons: readonly string[];
 }
 

@@ -127,6 +127,7 @@ export interface HourlySeries {
 
 /** The classification, with the numbers behind it. */
 export interface TrendVerdict {
+  /** What the series is doing: emerging, spiking, resolving, stable or quiet. */
   readonly class: TrendClass;
   /** E.g. "sustained rise: rate ×6.2 over the last 12 hours vs the previous 7 days (same hours of day), p < 0.001". */
   readonly reason: string;
@@ -188,7 +189,22 @@ const NEW_WEIGHT = 0.25;
 /** A new signature whose latest window is this unlikely at its rate since it came has stopped. */
 const STOPPED_P = 0.01;
 
-/** Classifies the trend of one signature's hourly counts; see the module docs. */
+/**
+ * Classifies the trend of one signature's hourly counts; see the module docs.
+ *
+ * @example
+ * ```ts
+ * import { classifyTrend } from "./classify.ts";
+ * import assert from "node:assert/strict";
+ * const HOUR = 3_600_000;
+ * const start = Date.UTC(2025, 0, 1);
+ * // Silent for a week, then five an hour for the last day: new and growing.
+ * const counts = Array.from({ length: 24 * 8 }, (_, i) => (i < 24 * 7 ? 0 : 5));
+ * const verdict = classifyTrend({ start, counts }, { now: start + 24 * 8 * HOUR });
+ * assert.notEqual(verdict.class, "quiet");
+ * assert.notEqual(verdict.class, "stable");
+ * ```
+ */
 export function classifyTrend(series: HourlySeries, options: TrendOptions): TrendVerdict {
   const R = options.recentHours ?? 24;
   const days = options.baselineDays ?? 7;

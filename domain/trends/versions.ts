@@ -8,6 +8,7 @@
 
 /** One version's share of a signature. */
 export interface VersionRate {
+  /** The release, as the records name it. */
   readonly version: string;
   /** Lines of the signature logged on this version. */
   readonly count: number;
@@ -15,6 +16,7 @@ export interface VersionRate {
   readonly traffic: number;
 }
 
+/** Which release introduced a signature and which fixed it, with why. */
 export interface VersionVerdict {
   /** Versions it appears on at a real rate, in release order. */
   readonly affected: readonly string[];
@@ -29,6 +31,7 @@ export interface VersionVerdict {
     traffic: number;
     perMillion: number;
   }[];
+  /** Why, in words a support engineer can repeat. */
   readonly reason: string;
 }
 
@@ -44,6 +47,13 @@ const EXPECTED_LINES = 10;
 /**
  * Compares dotted versions numerically part by part (`5.10.0` after `5.9.2`);
  * non-numeric parts compare as text.
+ *
+ * @example
+ * ```ts
+ * import { compareVersions } from "./versions.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(["5.10.0", "v5.9.2", "5.9.10"].sort(compareVersions), ["v5.9.2", "5.9.10", "5.10.0"]);
+ * ```
  */
 export function compareVersions(a: string, b: string): number {
   const pa = a.replace(/^v/i, "").split(/[.\-+]/);
@@ -63,6 +73,8 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /**
+ * Tells from per-version rates which release introduced a signature and which fixed it.
+ *
  * @example
  * ```ts
  * import { versionVerdict } from "./versions.ts";

@@ -15,6 +15,7 @@ import { simulateBenches } from "./simulate_bench.ts";
 import { robustBenches } from "./robust_bench.ts";
 import { kbBenches } from "./kb_bench.ts";
 import { analyticsBenches } from "./analytics_bench.ts";
+import { ecosystemBenches } from "./ecosystem_bench.ts";
 
 const ALL: readonly Bench[] = [
   ...ingestBenches,
@@ -28,6 +29,7 @@ const ALL: readonly Bench[] = [
   ...robustBenches,
   ...kbBenches,
   ...analyticsBenches,
+  ...ecosystemBenches,
 ];
 
 if (import.meta.main) {

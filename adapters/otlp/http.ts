@@ -1,0 +1,214 @@
+/**
+ * OTLP/HTTP on `POST /v1/logs`: what an OpenTelemetry Collector's `otlphttp`
+ * exporter or an SDK's OTLP log exporter sends. Status codes follow the OTLP
+ * spec, so clients retry what they should: 400 for data that will never be
+ * read (not retried), 413/415 as HTTP means them, 429 and 503 with
+ * `Retry-After` when Loupe is busy or its store failed (retried).
+ */
+import { z } from "zod";
+import type { LoupeApplication } from "../../ports/application.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { SourceContext } from "../../domain/log_record.ts";
+import { readBodyLimited } from "../http/body.ts";
+import { errorBody } from "../http/errors.ts";
+import type { OtlpDecoders } from "./decoders.ts";
+import type { QuarantinedLine } from "../../domain/log_record.ts";
+import type { EncodedRecords, SourcedLog } from "../../ports/log_source.ts";
+import {
+  decodeOtlpProtobuf,
+  encodeOtlpResponse,
+  otlpRecords,
+  type OtlpRequest,
+  otlpResponse,
+  parseOtlpJson,
+} from "./logs.ts";
+
+export interface OtlpHttpConfig {
+  readonly app: LoupeApplication;
+  /** Largest body accepted, compressed or not, in bytes. */
+  readonly maxBodyBytes: number;
+  /** The resource or record attribute that names the customer. */
+  readonly customerAttribute: string;
+  /** OTLP requests ingesting at once before new ones get 429. */
+  readonly maxPending?: number;
+  /** Decodes protobuf on workers; without it, on the thread that serves. */
+  readonly decoders?: OtlpDecoders;
+}
+
+const DEFAULT_MAX_PENDING = 64;
+/** Seconds a client is asked to wait before it retries a 429 or 503. */
+const RETRY_AFTER_SECONDS = 1;
+/** Quarantine reasons named in `partialSuccess.errorMessage`. */
+const REASONS_IN_REPLY = 5;
+
+const label = z.string().trim().min(1).max(200);
+const otlpQuery = z.object({
+  customer: label.optional(),
+  environment: label.optional(),
+  service: label.optional(),
+  version: label.optional(),
+  source: label.optional(),
+}).strict();
+
+/**
+ * Takes the OTLP requests among those that reach `POST /v1/logs`; any other
+ * body is left unread for the usual ingest (undefined).
+ */
+export function otlpLogsHandler(
+  config: OtlpHttpConfig,
+): (request: Request) => Promise<Response | undefined> {
+  let pending = 0;
+  const maxPending = config.maxPending ?? DEFAULT_MAX_PENDING;
+  return async (request) => {
+    const mediaType = mediaTypeOf(request);
+    const isProtobuf = mediaType === "application/x-protobuf";
+    if (!isProtobuf && mediaType !== "application/json") return undefined;
+    let otlp: OtlpRequest | Uint8Array;
+    if (isProtobuf) {
+      const bytes = await bodyOf(request, config.maxBodyBytes);
+      if (config.decoders !== undefined) otlp = bytes;
+      else {
+        try {
+          otlp = decodeOtlpProtobuf(bytes);
+        } catch (error) {
+          throw new LoupeError(
+            "bad_request",
+            `Cannot decode OTLP protobuf: ${(error as Error).message}`,
+          );
+        }
+      }
+    } else {
+      // Only a JSON object with `resourceLogs` is OTLP; read a copy, so any
+      // other JSON body is still there for the usual ingest.
+      const document = await otlpJsonDocument(request.clone(), config.maxBodyBytes);
+      if (document === undefined) return undefined;
+      try {
+        otlp = parseOtlpJson(document);
+      } catch (error) {
+        const issue = (error as z.ZodError).issues?.[0];
+        throw new LoupeError(
+          "bad_request",
+          `Cannot read OTLP/JSON: ${issue ? `${issue.path.join(".")}: ${issue.message}` : error}`,
+        );
+      }
+    }
+    if (pending >= maxPending) {
+      return retryLater(429, "too_many_requests", "Too many OTLP requests at once: retry later");
+    }
+    pending++;
+    try {
+      return await ingest(config, request, otlp, isProtobuf);
+    } finally {
+      pending--;
+    }
+  };
+}
+
+async function ingest(
+  config: OtlpHttpConfig,
+  request: Request,
+  otlp: OtlpRequest | Uint8Array,
+  isProtobuf: boolean,
+): Promise<Response> {
+  const query = otlpQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const source = query.source ?? "otlp";
+  const context: SourceContext = {
+    ...(query.customer === undefined ? {} : { customer: query.customer }),
+    ...(query.environment === undefined ? {} : { environment: query.environment }),
+    ...(query.service === undefined ? {} : { service: query.service }),
+    ...(query.version === undefined ? {} : { version: query.version }),
+  };
+  const options = { customerAttribute: config.customerAttribute, source };
+  const batch: {
+    records: readonly SourcedLog[] | EncodedRecords;
+    quarantined: readonly QuarantinedLine[];
+  } = otlp instanceof Uint8Array
+    ? await config.decoders!.decode(otlp, { ...options, context })
+    : otlpRecords(otlp, options);
+  const idempotencyKey = request.headers.get("idempotency-key");
+  try {
+    await config.app.ingest({
+      source,
+      format: isProtobuf ? "otlp-protobuf" : "otlp-json",
+      context,
+      records: batch.records,
+      quarantined: batch.quarantined,
+      ...(idempotencyKey === null ? {} : { idempotencyKey }),
+    });
+  } catch (error) {
+    if (error instanceof LoupeError && error.status < 500) throw error;
+    console.error("OTLP ingest failed:", error);
+    return retryLater(503, "unavailable", "Cannot store the records now: retry later");
+  }
+  const reasons = batch.quarantined.slice(0, REASONS_IN_REPLY)
+    .map((q) => `record ${q.line}: ${q.reason}`).join("; ");
+  if (isProtobuf) {
+    return new Response(encodeOtlpResponse(batch.quarantined.length, reasons), {
+      headers: { "content-type": "application/x-protobuf" },
+    });
+  }
+  return Response.json(otlpResponse(batch.quarantined.length, reasons));
+}
+
+function mediaTypeOf(request: Request): string {
+  return (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+/** The body, gunzipped when it says so; both sizes bounded by the limit. */
+async function bodyOf(request: Request, limitBytes: number): Promise<Uint8Array> {
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding !== "gzip" && encoding !== "identity") {
+    throw new LoupeError(
+      "unsupported_media_type",
+      `Cannot read a body with Content-Encoding ${encoding}: send gzip or none`,
+    );
+  }
+  const bytes = await readBodyLimited(request, limitBytes);
+  if (encoding === "identity") return bytes;
+  const inflated = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
+    .pipeThrough(new DecompressionStream("gzip"));
+  try {
+    return await readBodyLimited(
+      new Request("http://body", { method: "POST", body: inflated }),
+      limitBytes,
+    );
+  } catch (error) {
+    if (error instanceof LoupeError) throw error;
+    throw new LoupeError(
+      "bad_request",
+      `Cannot decompress the gzip body: ${(error as Error).message}`,
+    );
+  }
+}
+
+async function otlpJsonDocument(
+  request: Request,
+  limitBytes: number,
+): Promise<unknown | undefined> {
+  const bytes = await bodyOf(request, limitBytes);
+  let start = 0;
+  while (start < bytes.length && (bytes[start] === 0x20 || bytes[start]! <= 0x0d)) start++;
+  if (bytes[start] !== 0x7b) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (!text.includes('"resourceLogs"')) return undefined;
+  try {
+    const document = JSON.parse(text);
+    return document !== null && typeof document === "object" && "resourceLogs" in document
+      ? document
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function retryLater(status: 429 | 503, code: string, message: string): Response {
+  return Response.json(errorBody(code, message), {
+    status,
+    headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
+  });
+}

@@ -1,0 +1,428 @@
+/**
+ * OTLP logs (OpenTelemetry's `ExportLogsServiceRequest`) read into Loupe's
+ * records. Protobuf is decoded by the code OpenTelemetry generated from the
+ * official opentelemetry-proto definitions (shipped in
+ * `@opentelemetry/otlp-transformer`); OTLP/JSON is checked with zod. Both end
+ * in the same walk over resources, scopes and records.
+ */
+import { z } from "zod";
+import root from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
+import type {
+  Attributes,
+  AttributeValue,
+  ParsedLog,
+  QuarantinedLine,
+} from "../../domain/log_record.ts";
+import { QUARANTINE_RAW_LIMIT } from "../../domain/log_record.ts";
+import { parseSeverity, severityFromNumber } from "../../domain/severity.ts";
+import type { SourcedLog } from "../../ports/log_source.ts";
+
+/** Which resource or record attribute names the customer (or tenant) of a record. */
+export interface OtlpOptions {
+  /** e.g. `customer.id`; its value becomes the record's customer. */
+  readonly customerAttribute: string;
+  /** What the quarantined records are filed under (`otlp`). */
+  readonly source: string;
+}
+
+/** A decoded request: protobuf records come typed, JSON ones are checked one by one. */
+export interface OtlpRequest {
+  readonly encoding: "protobuf" | "json";
+  readonly message: LogsRequest;
+}
+
+/** An OTLP request as records and the records that could not be read, with why. */
+export interface OtlpBatch {
+  readonly records: SourcedLog[];
+  readonly quarantined: QuarantinedLine[];
+}
+
+/** The attribute a customer comes from when `LOUPE_OTLP_CUSTOMER_ATTRIBUTE` is not set. */
+export const DEFAULT_CUSTOMER_ATTRIBUTE = "customer.id";
+
+// deno-lint-ignore no-explicit-any
+const generated = (root as any).opentelemetry.proto;
+const ExportLogsServiceRequest = generated.collector.logs.v1.ExportLogsServiceRequest;
+const ExportLogsServiceResponse = generated.collector.logs.v1.ExportLogsServiceResponse;
+
+/**
+ * The fields Loupe reads, as both encodings give them: protobuf brings
+ * int64s as `Long` and ids as bytes; JSON brings int64s as strings or
+ * numbers and ids as hex.
+ */
+type Int64 = number | string | { toNumber(): number } | null | undefined;
+interface AnyValue {
+  stringValue?: string | null;
+  boolValue?: boolean | null;
+  intValue?: Int64;
+  doubleValue?: number | null;
+  arrayValue?: { values?: AnyValue[] | null } | null;
+  kvlistValue?: { values?: KeyValue[] | null } | null;
+  bytesValue?: Uint8Array | string | null;
+}
+interface KeyValue {
+  key?: string | null;
+  value?: AnyValue | null;
+}
+interface LogRecordMessage {
+  timeUnixNano?: Int64;
+  observedTimeUnixNano?: Int64;
+  severityNumber?: number | null;
+  severityText?: string | null;
+  body?: AnyValue | null;
+  attributes?: KeyValue[] | null;
+  traceId?: Uint8Array | string | null;
+  spanId?: Uint8Array | string | null;
+  eventName?: string | null;
+}
+export interface LogsRequest {
+  resourceLogs?: {
+    resource?: { attributes?: KeyValue[] | null } | null;
+    scopeLogs?: {
+      scope?:
+        | { name?: string | null; version?: string | null; attributes?: KeyValue[] | null }
+        | null;
+      logRecords?: unknown[] | null;
+    }[] | null;
+  }[] | null;
+}
+
+/**
+ * Decodes an `application/x-protobuf` body; throws when it is not one.
+ *
+ * @example
+ * ```ts
+ * import { decodeOtlpProtobuf, otlpRecords } from "./logs.ts";
+ * import assert from "node:assert/strict";
+ * // An empty message is a valid request with no records.
+ * const request = decodeOtlpProtobuf(new Uint8Array());
+ * assert.equal(otlpRecords(request, { customerAttribute: "customer.id", source: "otlp" }).records.length, 0);
+ * ```
+ */
+export function decodeOtlpProtobuf(bytes: Uint8Array): OtlpRequest {
+  return { encoding: "protobuf", message: ExportLogsServiceRequest.decode(bytes) as LogsRequest };
+}
+
+const int64 = z.union([z.number(), z.string().regex(/^-?\d+$/)]);
+const anyValue: z.ZodType<AnyValue> = z.lazy(() =>
+  z.object({
+    stringValue: z.string().nullish(),
+    boolValue: z.boolean().nullish(),
+    intValue: int64.nullish(),
+    doubleValue: z.union([z.number(), z.enum(["NaN", "Infinity", "-Infinity"])]).nullish()
+      .transform((v) => (typeof v === "string" ? null : v)),
+    arrayValue: z.object({ values: z.array(anyValue).nullish() }).nullish(),
+    kvlistValue: z.object({ values: z.array(keyValue).nullish() }).nullish(),
+    bytesValue: z.string().nullish(),
+  })
+);
+const keyValue: z.ZodType<KeyValue> = z.object({ key: z.string(), value: anyValue.nullish() });
+const hexId = (bytes: number) =>
+  z.string().regex(new RegExp(`^(?:[0-9a-fA-F]{${bytes * 2}})?$`), `not ${bytes} bytes of hex`);
+
+const jsonLogRecord = z.object({
+  timeUnixNano: int64.nullish(),
+  observedTimeUnixNano: int64.nullish(),
+  severityNumber: z.number().int().min(0).max(24).nullish(),
+  severityText: z.string().nullish(),
+  body: anyValue.nullish(),
+  attributes: z.array(keyValue).nullish(),
+  traceId: hexId(16).nullish(),
+  spanId: hexId(8).nullish(),
+  eventName: z.string().nullish(),
+});
+
+const jsonRequest = z.object({
+  resourceLogs: z.array(z.object({
+    resource: z.object({ attributes: z.array(keyValue).nullish() }).nullish(),
+    scopeLogs: z.array(z.object({
+      scope: z.object({
+        name: z.string().nullish(),
+        version: z.string().nullish(),
+        attributes: z.array(keyValue).nullish(),
+      }).nullish(),
+      // Records are checked one by one, so one bad record is quarantined alone.
+      logRecords: z.array(z.unknown()).nullish(),
+    })).nullish(),
+  })),
+});
+
+/**
+ * Checks an OTLP/JSON document's envelope; throws a ZodError when it is not one.
+ *
+ * @example
+ * ```ts
+ * import { otlpRecords, parseOtlpJson } from "./logs.ts";
+ * import assert from "node:assert/strict";
+ * const request = parseOtlpJson({
+ *   resourceLogs: [{
+ *     resource: { attributes: [{ key: "service.name", value: { stringValue: "checkout" } }] },
+ *     scopeLogs: [{ logRecords: [{ timeUnixNano: "1700000000000000000", body: { stringValue: "paid" } }] }],
+ *   }],
+ * });
+ * const [record] = otlpRecords(request, { customerAttribute: "customer.id", source: "otlp" }).records;
+ * assert.equal(record?.parsed.service, "checkout");
+ * assert.equal(record?.parsed.timestamp, 1_700_000_000_000);
+ * ```
+ */
+export function parseOtlpJson(document: unknown): OtlpRequest {
+  return { encoding: "json", message: jsonRequest.parse(document) as LogsRequest };
+}
+
+/**
+ * Every log record of a request with its resource's and scope's context.
+ * Records are numbered from 1 in request order; that number is the `line`
+ * of a quarantined one.
+ *
+ * @example
+ * ```ts
+ * import { otlpRecords, parseOtlpJson } from "./logs.ts";
+ * import assert from "node:assert/strict";
+ * const request = parseOtlpJson({
+ *   resourceLogs: [{
+ *     resource: { attributes: [{ key: "customer.id", value: { stringValue: "acme" } }] },
+ *     scopeLogs: [{ logRecords: [{ severityNumber: 17, body: { stringValue: "boom" } }, {}] }],
+ *   }],
+ * });
+ * const { records, quarantined } = otlpRecords(request, { customerAttribute: "customer.id", source: "otlp" });
+ * assert.equal(records[0]?.parsed.customer, "acme");
+ * assert.equal(records[0]?.parsed.severity?.text, "ERROR");
+ * assert.deepEqual(quarantined.map((q) => q.line), [2]);
+ * ```
+ */
+export function otlpRecords(request: OtlpRequest, options: OtlpOptions): OtlpBatch {
+  const decoded = request.encoding === "protobuf";
+  const records: SourcedLog[] = [];
+  const quarantined: QuarantinedLine[] = [];
+  let ordinal = 0;
+  for (const resourceLogs of request.message.resourceLogs ?? []) {
+    const resource = attributesOf(resourceLogs.resource?.attributes);
+    for (const scopeLogs of resourceLogs.scopeLogs ?? []) {
+      const scope = scopeLogs.scope;
+      const inherited: Attributes = { ...resource };
+      if (scope?.name) inherited["otel.scope.name"] = scope.name;
+      if (scope?.version) inherited["otel.scope.version"] = scope.version;
+      Object.assign(inherited, attributesOf(scope?.attributes));
+      for (const raw of scopeLogs.logRecords ?? []) {
+        ordinal++;
+        const read = readRecord(raw, decoded, inherited, options);
+        if (typeof read === "string") {
+          quarantined.push({
+            source: options.source,
+            line: ordinal,
+            reason: read,
+            raw: rawText(raw),
+          });
+        } else records.push({ parsed: read, line: ordinal });
+      }
+    }
+  }
+  return { records, quarantined };
+}
+
+/**
+ * The reply OTLP clients expect, as protobuf.
+ *
+ * @example
+ * ```ts
+ * import { encodeOtlpResponse } from "./logs.ts";
+ * import assert from "node:assert/strict";
+ * // Nothing rejected: an empty message.
+ * assert.equal(encodeOtlpResponse(0, "").length, 0);
+ * assert.ok(encodeOtlpResponse(1, "record 1: it has no body").length > 0);
+ * ```
+ */
+export function encodeOtlpResponse(rejected: number, message: string): Uint8Array<ArrayBuffer> {
+  return ExportLogsServiceResponse.encode(
+    ExportLogsServiceResponse.create(otlpResponse(rejected, message)),
+  ).finish();
+}
+
+/**
+ * The reply OTLP clients expect, as JSON: `partialSuccess` only when records
+ * were rejected, as the spec asks.
+ *
+ * @example
+ * ```ts
+ * import { otlpResponse } from "./logs.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(otlpResponse(0, ""), {});
+ * assert.deepEqual(otlpResponse(2, "record 3: no body"), {
+ *   partialSuccess: { rejectedLogRecords: 2, errorMessage: "record 3: no body" },
+ * });
+ * ```
+ */
+export function otlpResponse(
+  rejected: number,
+  message: string,
+): { partialSuccess?: { rejectedLogRecords: number; errorMessage: string } } {
+  return rejected === 0
+    ? {}
+    : { partialSuccess: { rejectedLogRecords: rejected, errorMessage: message } };
+}
+
+function readRecord(
+  raw: unknown,
+  decoded: boolean,
+  inherited: Attributes,
+  options: OtlpOptions,
+): ParsedLog | string {
+  let record: LogRecordMessage;
+  if (decoded) {
+    record = raw as LogRecordMessage;
+  } else {
+    const checked = jsonLogRecord.safeParse(raw);
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      return `Cannot read OTLP log record: ${issue.path.join(".") || "record"}: ${issue.message}`;
+    }
+    record = checked.data as LogRecordMessage;
+  }
+  const attributes: Attributes = { ...inherited, ...attributesOf(record.attributes) };
+  let message: string | undefined;
+  const body = record.body;
+  if (body != null) {
+    const value = anyValueOf(body);
+    if (body.kvlistValue == null) message = value === null ? undefined : String(value);
+    else {
+      // A structured body: its own message field is the message, the rest attributes.
+      const fields = attributesOf(body.kvlistValue.values);
+      for (const key of ["message", "msg", "log"]) {
+        if (typeof fields[key] === "string") {
+          message = fields[key] as string;
+          delete fields[key];
+          break;
+        }
+      }
+      Object.assign(attributes, prefixed("body.", fields));
+      if (message === undefined) message = String(value);
+    }
+  }
+  if (message === undefined && record.eventName) message = record.eventName;
+  if (message === undefined || message === "") {
+    return "Cannot read OTLP log record: it has no body";
+  }
+  const traceId = hex(record.traceId);
+  const spanId = hex(record.spanId);
+  if (traceId !== "") attributes.trace_id = traceId;
+  if (spanId !== "") attributes.span_id = spanId;
+  if (record.eventName) attributes["event.name"] = record.eventName;
+  const timestamp = millisOf(record.timeUnixNano) ?? millisOf(record.observedTimeUnixNano);
+  const observed = millisOf(record.observedTimeUnixNano);
+  if (observed !== undefined) attributes.observed_time = new Date(observed).toISOString();
+  const severity = (record.severityNumber ?? 0) > 0
+    ? severityFromNumber(record.severityNumber!)
+    : parseSeverity(record.severityText ?? undefined);
+  if (record.severityText) attributes.severity_text = record.severityText;
+  const service = stringAttribute(attributes, "service.name");
+  const version = stringAttribute(attributes, "service.version");
+  const environment = stringAttribute(attributes, "deployment.environment.name") ??
+    stringAttribute(attributes, "deployment.environment");
+  const customer = stringAttribute(attributes, options.customerAttribute);
+  // Kept as the record's own fields, not twice: every stored attribute costs
+  // space and encoding time per record.
+  for (const key of CONTEXT_ATTRIBUTES) delete attributes[key];
+  return {
+    ...(timestamp === undefined ? {} : { timestamp }),
+    ...(severity === undefined ? {} : { severity }),
+    message,
+    ...(customer === undefined ? {} : { customer }),
+    ...(environment === undefined ? {} : { environment }),
+    ...(service === undefined ? {} : { service }),
+    ...(version === undefined ? {} : { version }),
+    attributes,
+  };
+}
+
+const CONTEXT_ATTRIBUTES = [
+  "service.name",
+  "service.version",
+  "deployment.environment.name",
+  "deployment.environment",
+];
+
+function stringAttribute(attributes: Attributes, key: string): string | undefined {
+  const value = attributes[key];
+  return value === undefined || value === null || value === "" ? undefined : String(value);
+}
+
+/** Epoch milliseconds from Unix nanoseconds; 0 (unset) and out-of-range times are none. */
+function millisOf(nanos: Int64): number | undefined {
+  if (nanos === null || nanos === undefined) return undefined;
+  let ms: number;
+  if (typeof nanos === "number") ms = Math.floor(nanos / 1e6);
+  else if (typeof nanos === "string") {
+    // Nanosecond strings pass 2^53: cut the last six digits instead of dividing.
+    ms = nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0;
+  } else ms = Math.floor(nanos.toNumber() / 1e6);
+  return ms > 0 && ms < 8.64e15 ? ms : undefined;
+}
+
+function attributesOf(list: KeyValue[] | null | undefined): Attributes {
+  const attributes: Attributes = {};
+  if (list == null) return attributes;
+  for (const { key, value } of list) {
+    if (key) attributes[key] = value == null ? null : anyValueOf(value);
+  }
+  return attributes;
+}
+
+function prefixed(prefix: string, attributes: Attributes): Attributes {
+  const out: Attributes = {};
+  for (const key in attributes) out[prefix + key] = attributes[key]!;
+  return out;
+}
+
+/** Scalars stay scalars; arrays, maps and bytes become text (JSON, base64). */
+function anyValueOf(value: AnyValue): AttributeValue {
+  if (value.stringValue != null) return value.stringValue;
+  if (value.boolValue != null) return value.boolValue;
+  if (value.intValue != null) {
+    const n = value.intValue;
+    return typeof n === "number" ? n : typeof n === "string" ? Number(n) : n.toNumber();
+  }
+  if (value.doubleValue != null) return value.doubleValue;
+  if (value.arrayValue != null) return JSON.stringify(jsonOf(value));
+  if (value.kvlistValue != null) return JSON.stringify(jsonOf(value));
+  if (value.bytesValue != null) {
+    return typeof value.bytesValue === "string" ? value.bytesValue : base64(value.bytesValue);
+  }
+  return null;
+}
+
+function jsonOf(value: AnyValue): unknown {
+  if (value.arrayValue != null) return (value.arrayValue.values ?? []).map(jsonOf);
+  if (value.kvlistValue != null) {
+    const object: Record<string, unknown> = {};
+    for (const { key, value: inner } of value.kvlistValue.values ?? []) {
+      if (key) object[key] = inner == null ? null : jsonOf(inner);
+    }
+    return object;
+  }
+  return anyValueOf(value);
+}
+
+function hex(id: Uint8Array | string | null | undefined): string {
+  if (id == null) return "";
+  if (typeof id === "string") return id.toLowerCase();
+  let text = "";
+  for (const byte of id) text += byte.toString(16).padStart(2, "0");
+  return /^0*$/.test(text) ? "" : text;
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function rawText(raw: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw, (_key, value) =>
+      value instanceof Uint8Array ? base64(value) : value) ?? String(raw);
+  } catch {
+    text = String(raw);
+  }
+  return text.length > QUARANTINE_RAW_LIMIT ? text.slice(0, QUARANTINE_RAW_LIMIT) : text;
+}

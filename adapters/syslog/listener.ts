@@ -1,0 +1,294 @@
+/**
+ * Syslog listeners: RFC 5424 and RFC 3164 messages over TCP (RFC 6587
+ * framing) and UDP (one message per datagram), stored as HTTP ingest stores
+ * a push.
+ *
+ * TCP has no acknowledgement in syslog, so durability rides on flow control:
+ * a connection is not read again until what it sent so far is flushed to
+ * disk. A sender that is faster than the store waits in its TCP window
+ * instead of filling Loupe's memory, and a crash loses only bytes the sender
+ * still holds as unsent or the kernel holds as unread.
+ *
+ * UDP cannot push back: datagrams wait in a bounded queue while a batch is
+ * stored, and those that find it full are dropped and counted.
+ */
+import dgram from "node:dgram";
+import type { LoupeApplication } from "../../ports/application.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { ParsedLog, QuarantinedLine } from "../../domain/log_record.ts";
+import { QUARANTINE_RAW_LIMIT } from "../../domain/log_record.ts";
+import type { SourcedLog } from "../../ports/log_source.ts";
+import { parseSyslogLine } from "../log_formats/syslog.ts";
+import { type Frame, SyslogFramer } from "./framing.ts";
+
+export interface SyslogConfig {
+  readonly app: LoupeApplication;
+  readonly clock: Clock;
+  readonly hostname: string;
+  /** 0 picks a free port; undefined keeps the listener off. */
+  readonly tcpPort?: number;
+  readonly udpPort?: number;
+  /** Longest message kept; longer ones are quarantined. */
+  readonly maxMessageBytes: number;
+  /** The environment of a message whose structured data names none. */
+  readonly environment: string;
+  /** Datagrams held while a batch is stored; more are dropped and counted. */
+  readonly udpQueueLimit?: number;
+}
+
+/** What the listeners did since they started. */
+export interface SyslogCounters {
+  received: number;
+  accepted: number;
+  quarantined: number;
+  /** Datagrams dropped because the queue was full. */
+  udpDropped: number;
+}
+
+export interface SyslogListeners {
+  readonly tcpPort?: number;
+  readonly udpPort?: number;
+  readonly counters: Readonly<SyslogCounters>;
+  /** Stops accepting, then waits for what was received to be stored. */
+  close(): Promise<void>;
+}
+
+const READ_BUFFER_BYTES = 256 * 1024;
+const UDP_BATCH = 2000;
+const DEFAULT_UDP_QUEUE = 100_000;
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Starts the listeners the config asks for (none when both ports are undefined). */
+export async function startSyslog(config: SyslogConfig): Promise<SyslogListeners> {
+  const counters: SyslogCounters = { received: 0, accepted: 0, quarantined: 0, udpDropped: 0 };
+  const store = async (source: string, frames: readonly Frame[], firstLine: number) => {
+    if (frames.length === 0) return;
+    const batch = messagesOf(frames, firstLine, source, config);
+    counters.received += frames.length;
+    const receipt = await config.app.ingest({
+      source,
+      format: "syslog",
+      context: {},
+      records: batch.records,
+      quarantined: batch.quarantined,
+    });
+    counters.accepted += receipt.accepted;
+    counters.quarantined += receipt.quarantined;
+  };
+
+  const connections = new Set<Promise<void>>();
+  let tcp: Deno.TcpListener | undefined;
+  let accepting: Promise<void> | undefined;
+  if (config.tcpPort !== undefined) {
+    tcp = Deno.listen({ hostname: config.hostname, port: config.tcpPort, transport: "tcp" });
+    const listener = tcp;
+    accepting = (async () => {
+      try {
+        for await (const conn of listener) {
+          const done = serveConnection(conn, config, store).finally(() => connections.delete(done));
+          connections.add(done);
+        }
+      } catch (error) {
+        if (!(error instanceof Deno.errors.BadResource)) console.error("Syslog TCP:", error);
+      }
+    })();
+  }
+
+  let udp: dgram.Socket | undefined;
+  let udpDrained: () => Promise<void> = () => Promise.resolve();
+  if (config.udpPort !== undefined) {
+    const socket = dgram.createSocket("udp4");
+    udp = socket;
+    const limit = config.udpQueueLimit ?? DEFAULT_UDP_QUEUE;
+    let queue: Frame[] = [];
+    let storing: Promise<void> | undefined;
+    let line = 0;
+    const drain = () => {
+      if (storing !== undefined || queue.length === 0) return;
+      const frames = queue.splice(0, UDP_BATCH);
+      const first = line + 1;
+      line += frames.length;
+      storing = store("syslog-udp", frames, first)
+        .catch((error) => console.error("Syslog UDP batch not stored:", error))
+        .finally(() => {
+          storing = undefined;
+          drain();
+        });
+    };
+    socket.on("message", (message: Uint8Array) => {
+      if (queue.length >= limit) {
+        counters.udpDropped++;
+        return;
+      }
+      queue.push(
+        message.length > config.maxMessageBytes
+          ? {
+            refused:
+              `Cannot read syslog datagram: over the limit of ${config.maxMessageBytes} bytes`,
+          }
+          : { bytes: trimEnd(message) },
+      );
+      // Datagrams arriving in one turn of the event loop go into one batch.
+      if (queue.length === 1) queueMicrotask(() => setTimeout(drain, 0));
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once("error", reject);
+      socket.bind(config.udpPort, config.hostname, () => resolve());
+    });
+    udpDrained = async () => {
+      while (storing !== undefined || queue.length > 0) {
+        drain();
+        await storing;
+      }
+      queue = [];
+    };
+  }
+
+  return {
+    ...(tcp === undefined ? {} : { tcpPort: (tcp.addr as Deno.NetAddr).port }),
+    ...(udp === undefined ? {} : { udpPort: udp.address().port }),
+    counters,
+    async close() {
+      tcp?.close();
+      await accepting;
+      await Promise.all(connections);
+      if (udp !== undefined) {
+        const socket = udp;
+        await new Promise<void>((resolve) => socket.close(() => resolve()));
+      }
+      await udpDrained();
+    },
+  };
+}
+
+/**
+ * Reads one connection: each read's complete frames are stored before the
+ * next read, so the sender is held back by TCP until they are on disk.
+ */
+async function serveConnection(
+  conn: Deno.TcpConn,
+  config: SyslogConfig,
+  store: (source: string, frames: readonly Frame[], firstLine: number) => Promise<void>,
+): Promise<void> {
+  const framer = new SyslogFramer(config.maxMessageBytes);
+  const peer = conn.remoteAddr;
+  const source = `syslog-tcp:${peer.hostname}:${peer.port}`;
+  const buffer = new Uint8Array(READ_BUFFER_BYTES);
+  let line = 1;
+  try {
+    for (;;) {
+      const read = await conn.read(buffer);
+      const frames = read === null ? framer.end() : framer.push(buffer.subarray(0, read));
+      await store(source, frames, line);
+      line += frames.length;
+      if (read === null) break;
+    }
+  } catch (error) {
+    if (
+      !(error instanceof Deno.errors.BadResource || error instanceof Deno.errors.ConnectionReset)
+    ) {
+      console.error("Syslog connection failed:", error);
+    }
+  } finally {
+    try {
+      conn.close();
+    } catch {
+      // Already closed by the peer.
+    }
+  }
+}
+
+/**
+ * Frames as records: the hostname names the customer (or shared cluster) as
+ * the directory knows it, the app-name the service; structured data may name
+ * the environment (`environment="staging"` in any SD element).
+ */
+function messagesOf(
+  frames: readonly Frame[],
+  firstLine: number,
+  source: string,
+  config: SyslogConfig,
+): { records: SourcedLog[]; quarantined: QuarantinedLine[] } {
+  const records: SourcedLog[] = [];
+  const quarantined: QuarantinedLine[] = [];
+  const now = config.clock.now();
+  for (let i = 0; i < frames.length; i++) {
+    const frame = frames[i]!;
+    const line = firstLine + i;
+    if ("refused" in frame) {
+      quarantined.push({ source, line, reason: frame.refused, raw: "" });
+      continue;
+    }
+    let text: string;
+    try {
+      text = UTF8.decode(frame.bytes);
+    } catch {
+      quarantined.push({
+        source,
+        line,
+        reason: "Cannot read syslog message: it is not valid UTF-8",
+        raw: new TextDecoder().decode(frame.bytes.subarray(0, QUARANTINE_RAW_LIMIT)),
+      });
+      continue;
+    }
+    const parsed = parseSyslogLine(text, now);
+    if (typeof parsed === "string") {
+      quarantined.push({ source, line, reason: parsed, raw: text.slice(0, QUARANTINE_RAW_LIMIT) });
+      continue;
+    }
+    records.push({ parsed: withOrigin(parsed, config.environment), line });
+  }
+  return { records, quarantined };
+}
+
+function withOrigin(parsed: ParsedLog, defaultEnvironment: string): ParsedLog {
+  const host = parsed.attributes.host;
+  let environment: string | undefined;
+  for (const key in parsed.attributes) {
+    if (key.endsWith(".environment")) {
+      const value = parsed.attributes[key];
+      if (typeof value === "string" && value !== "") environment = value;
+    }
+  }
+  return {
+    ...parsed,
+    // rsyslog keeps the space after a BSD tag's colon in MSG, and its RFC 5424
+    // templates end the frame with LF: neither is part of the message.
+    message: parsed.message.trim(),
+    ...(parsed.customer === undefined && typeof host === "string" ? { customer: host } : {}),
+    environment: parsed.environment ?? environment ?? defaultEnvironment,
+  };
+}
+
+function trimEnd(bytes: Uint8Array): Uint8Array {
+  let end = bytes.length;
+  while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d || bytes[end - 1] === 0)) {
+    end--;
+  }
+  return end === bytes.length ? bytes : bytes.subarray(0, end);
+}
+
+/**
+ * The counters as Prometheus text, for `/metrics`.
+ *
+ * @example
+ * ```ts
+ * import { syslogMetrics } from "./listener.ts";
+ * import assert from "node:assert/strict";
+ * const text = syslogMetrics({ received: 10, accepted: 9, quarantined: 1, udpDropped: 2 });
+ * assert.match(text, /^loupe_syslog_udp_dropped_total 2$/m);
+ * ```
+ */
+export function syslogMetrics(counters: Readonly<SyslogCounters>): string {
+  const lines: [string, string, number][] = [
+    ["loupe_syslog_messages_received_total", "Syslog messages received", counters.received],
+    [
+      "loupe_syslog_udp_dropped_total",
+      "Syslog datagrams dropped on a full queue",
+      counters.udpDropped,
+    ],
+  ];
+  return lines.map(([name, help, value]) =>
+    `# HELP ${name} ${help}\n# TYPE ${name} counter\n${name} ${value}\n`
+  ).join("");
+}
