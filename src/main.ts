@@ -21,6 +21,8 @@ import { TrendService } from "./trends.ts";
 import { issueRoutes } from "../adapters/http/issue_routes.ts";
 import { IssueService } from "./issues.ts";
 import { recentSignatures } from "./projections/signatures.ts";
+import { loadRedactionSettings } from "../adapters/redaction/settings.ts";
+import { redactorOf } from "../adapters/redaction/log_redaction.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
@@ -73,6 +75,13 @@ if (import.meta.main) {
     console.error(`${(error as Error).message}\n\n${SERVE_USAGE}`);
     Deno.exit(2);
   }
+  let redaction;
+  try {
+    redaction = await loadRedactionSettings(Deno.env.toObject(), config.dataDir);
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(2);
+  }
   const clock: Clock = { now: () => Date.now() };
   const environment = openLmdb(config.dataDir);
   const store = new LmdbEventStore(environment, { clock });
@@ -94,7 +103,7 @@ if (import.meta.main) {
   });
   starting = false;
   loupe.projector.follow((error) => console.error("Projection failed:", error));
-  const bodyParsers = new BodyParsers(BODY_PARSERS);
+  const bodyParsers = new BodyParsers(BODY_PARSERS, redaction);
   const http = createHttpApp({
     app: loupe,
     clock,
@@ -115,6 +124,7 @@ if (import.meta.main) {
     ),
     settled: () => loupe.settled(),
     attribution: loupe.attribution,
+    redactor: redactorOf(redaction),
   });
   http.route("/", ticketRoutes(tickets, { clock, maxBodyBytes: config.maxBodyBytes }));
   http.route("/", customerRoutes(loupe.customerService(), { maxBodyBytes: config.maxBodyBytes }));

@@ -25,6 +25,7 @@ import { Attribution } from "./customers/attribution.ts";
 import { EventsWithin, type RecordRange } from "./events_within.ts";
 import { PROJECTIONS } from "./loupe.ts";
 import { Projector } from "./projector.ts";
+import { loadRedactionSettings } from "../adapters/redaction/settings.ts";
 
 if (import.meta.main) {
   let config;
@@ -32,6 +33,13 @@ if (import.meta.main) {
     config = replayConfig(Deno.args, Deno.env.toObject());
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${REPLAY_USAGE}`);
+    Deno.exit(2);
+  }
+  let redaction;
+  try {
+    redaction = await loadRedactionSettings(Deno.env.toObject(), config.dataDir);
+  } catch (error) {
+    console.error((error as Error).message);
     Deno.exit(2);
   }
   const clock: Clock = { now: () => Date.now() };
@@ -92,6 +100,7 @@ if (import.meta.main) {
       layout: config.layout,
       maxLineBytes: config.maxLineBytes,
       referenceTime: clock.now(),
+      redaction,
       context: {
         ...(config.customer === undefined ? {} : { customer: config.customer }),
         ...(config.environment === undefined ? {} : { environment: config.environment }),
