@@ -65,7 +65,7 @@ export function candidates(text: string): number {
     const c = text.charCodeAt(i);
     if (isDigit(c)) {
       if (++groupedDigits >= CARD_MIN_DIGITS) found |= CARD;
-      else if (groupedDash && groupedDigits >= SSN_DIGITS) found |= SSN;
+      if (groupedDash && groupedDigits >= SSN_DIGITS) found |= SSN;
       if (dots >= 3) found |= IPV4;
       previous = c;
       continue;

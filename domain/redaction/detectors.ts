@@ -49,6 +49,8 @@ export interface Detector {
   readonly pattern: RegExp;
   /** The value is kept when this says no. */
   readonly accept?: (found: Found) => boolean;
+  /** Narrows a greedy match before it is judged (a phone number runs into a count after it). */
+  readonly trim?: (value: string) => string;
   /** A quoted value keeps its quotes: only what is inside is replaced. */
   readonly unquote?: boolean;
   /** The whole match is the value (or its group named `value`): a deployment's own pattern. */
@@ -159,6 +161,16 @@ export const DETECTORS: readonly Detector[] = [
     type: "phone",
     bit: scan.PHONE,
     pattern: /()(?<![\w+])(\+[1-9]\d{0,2}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,5})){1,6})(?!\w)/g,
+    // E.164 numbers have at most 15 digits: groups past that belong to what follows.
+    trim: (value) => {
+      let trimmed = value;
+      while (trimmed.replace(/\D/g, "").length > 15) {
+        const cut = trimmed.search(/[ .-]?(?:\(\d{1,4}\)|\d{1,5})$/);
+        if (cut <= 0) break;
+        trimmed = trimmed.slice(0, cut);
+      }
+      return trimmed;
+    },
     accept: ({ value, text, index }) => {
       const digits = value.replace(/\D/g, "").length;
       if (digits < 8 || digits > 15) return false;

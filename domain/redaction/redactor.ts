@@ -246,13 +246,18 @@ export class Redactor {
         value = value.slice(1, -1);
         index++;
       }
-      if (value === "" || insidePlaceholder(text, index, index + value.length)) continue;
+      if (detector.trim !== undefined) value = detector.trim(value);
       if (
-        detector.accept !== undefined && !detector.accept({ value, text, index, versionContext })
+        value === "" || insidePlaceholder(text, index, index + value.length) ||
+        (detector.accept !== undefined &&
+          !detector.accept({ value, text, index, versionContext })) ||
+        allowed(compiled, value)
       ) {
+        // A look-alike may hide the start of a real value (`0000 0000 4000 0000 0000 0002`):
+        // look again from the next character. Built-in patterns cannot start inside a word.
+        if (!detector.whole) pattern.lastIndex = match.index + 1;
         continue;
       }
-      if (allowed(compiled, value)) continue;
       out += text.slice(copied, index) + this.#placeholder(detector.type, value);
       copied = index + value.length;
     }
