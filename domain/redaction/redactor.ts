@@ -212,7 +212,7 @@ export class Redactor {
   }
 
   #text(compiled: Compiled, text: string, versionContext: boolean): string {
-    if (text.length === 0) return text;
+    if (text.length === 0 || compiled.detectors.length === 0) return text;
     const possible = candidates(text);
     if (possible === 0 && !compiled.hasExtras) return text;
     let result = text;
