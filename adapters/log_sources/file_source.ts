@@ -21,6 +21,7 @@ import {
 } from "../log_formats/mod.ts";
 import { LineSplitter, type RawLine, splitLinesSync } from "./lines.ts";
 import type { RedactionSettings } from "../../ports/redaction.ts";
+import { PrivateKeyFollower } from "../../domain/redaction/mod.ts";
 import { redactorOf, redactSourced } from "../redaction/log_redaction.ts";
 
 /** Longest line read when the caller names no limit. */
@@ -187,6 +188,7 @@ async function* fileBatches(
   // Items in the order the parser gave them, so each batch is a contiguous run.
   let items: ParseItem[] = [];
   let lastLine = 0;
+  const privateKeys = new PrivateKeyFollower();
   const take = (more: readonly ParseItem[]) => {
     for (const item of more) items.push(item);
   };
@@ -200,7 +202,7 @@ async function* fileBatches(
       else quarantined.push(toQuarantined(item, source));
     }
     if (options.redaction !== undefined) {
-      redactSourced(records, quarantined, context, redactorOf(options.redaction));
+      redactSourced(records, quarantined, context, redactorOf(options.redaction), privateKeys);
     }
     return { source, context, format: pipeline.format, records, quarantined };
   };

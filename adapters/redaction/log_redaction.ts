@@ -6,7 +6,7 @@
  * @module
  */
 import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
-import { Redactor, redactParsedLog } from "../../domain/redaction/mod.ts";
+import { PrivateKeyFollower, Redactor, redactParsedLog } from "../../domain/redaction/mod.ts";
 import type { SourcedLog } from "../../ports/log_source.ts";
 import type { RedactionSettings } from "../../ports/redaction.ts";
 import { hmacPseudonymizer } from "./hmac.ts";
@@ -30,20 +30,22 @@ export function redactorOf(settings: RedactionSettings): Redactor {
 /**
  * Records and quarantined lines of one source, redacted in place (the
  * arrays are the parser's own). Each record follows its own customer's
- * rules: its `customer` field, or the source's.
+ * rules: its `customer` field, or the source's. One `follower` per source,
+ * across its batches, finds private keys split over records.
  */
 export function redactSourced(
   records: SourcedLog[],
   quarantined: QuarantinedLine[],
   context: SourceContext,
   redactor: Redactor,
+  follower: PrivateKeyFollower = new PrivateKeyFollower(),
 ): void {
   const sourceRedactor = redactor.forCustomer(context.customer);
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     const customer = record.parsed.customer;
     const own = customer === undefined ? sourceRedactor : redactor.forCustomer(customer);
-    const parsed = redactParsedLog(record.parsed, own);
+    const parsed = redactParsedLog(record.parsed, own, follower);
     if (parsed !== record.parsed) records[i] = { ...record, parsed };
   }
   for (let i = 0; i < quarantined.length; i++) {

@@ -8,3 +8,4 @@ export * from "./checks.ts";
 export { BUILT_IN_TYPES, type BuiltInType } from "./detectors.ts";
 export * from "./redactor.ts";
 export { redactTicketCommand } from "./tickets.ts";
+export { PrivateKeyFollower } from "./private_key.ts";

@@ -14,6 +14,7 @@ import type { Attributes, AttributeValue, ParsedLog } from "../log_record.ts";
 import { isCardNumber } from "./checks.ts";
 import { BUILT_IN_TYPES, type Detector, DETECTORS, SECRET_KEY, VERSION_KEY } from "./detectors.ts";
 import { candidates } from "./_scan.ts";
+import type { PrivateKeyFollower } from "./private_key.ts";
 
 /** Hex digits of the keyed hash a placeholder shows. */
 export const PSEUDONYM_HEX_DIGITS = 6;
@@ -125,6 +126,8 @@ export interface TextRedactor {
   text(value: string, options?: TextOptions): string;
   /** A value stored whole under a key that names a secret. */
   secret(value: string): string;
+  /** `value` replaced whole as a `type`, unless that type is switched off. */
+  whole(type: string, value: string): string;
 }
 
 interface Compiled {
@@ -208,6 +211,10 @@ export class Redactor {
         value === "" || isPlaceholder(value) || allowed(compiled, value)
           ? value
           : this.#placeholder("secret", value),
+      whole: (type, value) =>
+        value === "" || disabled.has(type) || isPlaceholder(value)
+          ? value
+          : this.#placeholder(type, value),
     };
   }
 
@@ -298,7 +305,8 @@ function insidePlaceholder(text: string, start: number, end: number): boolean {
 /**
  * A parsed record with its message and attributes redacted; the same object
  * when nothing was found. An attribute whose key names a secret is replaced
- * whole; a number that is a valid card number becomes a placeholder.
+ * whole; a number that is a valid card number becomes a placeholder. With a
+ * `follower`, a private key begun in an earlier record is replaced too.
  *
  * @example
  * ```ts
@@ -313,8 +321,14 @@ function insidePlaceholder(text: string, start: number, end: number): boolean {
  * assert.deepEqual(parsed.attributes, { password: "<secret:abcdef>", app_version: "1.2.3.4" });
  * ```
  */
-export function redactParsedLog(parsed: ParsedLog, redactor: TextRedactor): ParsedLog {
-  const message = redactor.text(parsed.message);
+export function redactParsedLog(
+  parsed: ParsedLog,
+  redactor: TextRedactor,
+  follower?: PrivateKeyFollower,
+): ParsedLog {
+  const message = follower === undefined
+    ? redactor.text(parsed.message)
+    : follower.redact(parsed.message, redactor);
   const attributes = redactAttributes(parsed.attributes, redactor);
   return message === parsed.message && attributes === parsed.attributes
     ? parsed
