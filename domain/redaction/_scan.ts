@@ -111,18 +111,27 @@ export function candidates(text: string): number {
         break;
       }
       case 95: // _
-        if (API_KEY_BEFORE_UNDERSCORE.test(text.slice(Math.max(0, i - 11), i))) found |= API_KEY;
+        if (
+          keyPrefixEnd(previous, text.charCodeAt(i - 2)) &&
+          API_KEY_BEFORE_UNDERSCORE.test(text.slice(Math.max(0, i - 11), i))
+        ) found |= API_KEY;
         break;
       case 45: // -
         if (text.charCodeAt(i + 1) === 45 && text.startsWith("-----BEGIN", i)) found |= PRIVATE_KEY;
-        else if (API_KEY_BEFORE_DASH.test(text.slice(Math.max(0, i - 4), i))) found |= API_KEY;
+        else if (
+          text.charCodeAt(i - 2) === 120 &&
+          API_KEY_BEFORE_DASH.test(text.slice(Math.max(0, i - 4), i))
+        ) found |= API_KEY;
         break;
       case 101: // e
         if (text.charCodeAt(i + 1) === 121 && text.charCodeAt(i + 2) === 74) found |= JWT;
         break;
       case 66: // B
       case 98: // b
-        if (/^[Ee][Aa][Rr][Ee][Rr]\s/.test(text.slice(i + 1, i + 7))) found |= BEARER;
+        if (
+          (text.charCodeAt(i + 1) | 32) === 101 &&
+          /^[Ee][Aa][Rr][Ee][Rr]\s/.test(text.slice(i + 1, i + 7))
+        ) found |= BEARER;
         break;
     }
     if (isUpper(c)) {
@@ -138,6 +147,13 @@ export function candidates(text: string): number {
   }
   if (at && scheme) found |= URL_CREDENTIALS;
   return found;
+}
+
+/** The two characters before `_` could end `sk_live`, `sk_test`, `ghp` or `github_pat`. */
+function keyPrefixEnd(last: number, beforeLast: number): boolean {
+  if (beforeLast === 104) return true; // gh?
+  if (last === 101) return beforeLast === 118; // live
+  return last === 116 && (beforeLast === 115 || beforeLast === 97); // test, pat
 }
 
 function secretKeyBefore(text: string, i: number): boolean {
