@@ -295,11 +295,15 @@ function isPlaceholder(value: string): boolean {
 
 /** Whether [start, end) overlaps a placeholder left by an earlier pass. */
 function insidePlaceholder(text: string, start: number, end: number): boolean {
-  const open = text.lastIndexOf("<", end - 1);
-  if (open < 0 || open < start - PLACEHOLDER_MAX_LENGTH) return false;
-  PLACEHOLDER.lastIndex = open;
-  const match = PLACEHOLDER.exec(text);
-  return match !== null && open + match[0].length > start;
+  // Only a placeholder starting in this window can overlap; looking no further
+  // keeps a long line with many look-alikes linear.
+  for (let open = Math.max(0, start - PLACEHOLDER_MAX_LENGTH); open < end; open++) {
+    if (text.charCodeAt(open) !== 60) continue;
+    PLACEHOLDER.lastIndex = open;
+    const match = PLACEHOLDER.exec(text);
+    if (match !== null && open + match[0].length > start) return true;
+  }
+  return false;
 }
 
 /**
