@@ -3,8 +3,8 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Pseudonymizer } from "../../ports/redaction.ts";
 
-/** Values whose hash is remembered; the same addresses and users recur line after line. */
-const CACHE_LIMIT = 20_000;
+/** Values whose hash is remembered (about 10 MB at most): addresses and users recur line after line. */
+const CACHE_LIMIT = 100_000;
 
 /**
  * HMAC-SHA256 keyed with the deployment secret. Synchronous, as redaction
