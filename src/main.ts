@@ -30,6 +30,8 @@ import { OtlpDecoders } from "../adapters/otlp/decoders.ts";
 import { openApiDocument, openApiRoutes } from "../adapters/http/openapi.ts";
 import { ROUTE_DOCS } from "../adapters/http/route_docs.ts";
 import denoJson from "../deno.json" with { type: "json" };
+import { loadRedactionSettings } from "../adapters/redaction/settings.ts";
+import { redactorOf } from "../adapters/redaction/log_redaction.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
@@ -105,6 +107,13 @@ if (import.meta.main) {
     console.error(`${(error as Error).message}\n\n${SERVE_USAGE}`);
     Deno.exit(2);
   }
+  let redaction;
+  try {
+    redaction = await loadRedactionSettings(Deno.env.toObject(), config.dataDir);
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(2);
+  }
   const clock: Clock = { now: () => Date.now() };
   let environment;
   try {
@@ -149,6 +158,7 @@ if (import.meta.main) {
   if (syslog.udpPort !== undefined) {
     console.log(`Syslog listening on udp://${config.hostname}:${syslog.udpPort}`);
   }
+  const bodyParsers = new BodyParsers(BODY_PARSERS, redaction);
   const http = createHttpApp({
     extraMetrics: () => syslogMetrics(syslog.counters),
     app: loupe,
@@ -174,6 +184,7 @@ if (import.meta.main) {
     ),
     settled: () => loupe.settled(),
     attribution: loupe.attribution,
+    redactor: redactorOf(redaction),
   });
   const analytics = new AnalyticsService({
     store,

@@ -31,6 +31,7 @@ import { parseCsvTickets, parseSimulatorTickets } from "../adapters/tickets/tick
 import type { TicketImportReceipt } from "../ports/ticket_import.ts";
 import { importTickets } from "./analytics/ticket_import.ts";
 import { Projector } from "./projector.ts";
+import { loadRedactionSettings } from "../adapters/redaction/settings.ts";
 
 if (import.meta.main) {
   let config;
@@ -38,6 +39,13 @@ if (import.meta.main) {
     config = replayConfig(Deno.args, Deno.env.toObject());
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${REPLAY_USAGE}`);
+    Deno.exit(2);
+  }
+  let redaction;
+  try {
+    redaction = await loadRedactionSettings(Deno.env.toObject(), config.dataDir);
+  } catch (error) {
+    console.error((error as Error).message);
     Deno.exit(2);
   }
   const clock: Clock = { now: () => Date.now() };
@@ -125,6 +133,7 @@ if (import.meta.main) {
       layout: config.layout,
       maxLineBytes: config.maxLineBytes,
       referenceTime: clock.now(),
+      redaction,
       context: {
         ...(config.customer === undefined ? {} : { customer: config.customer }),
         ...(config.environment === undefined ? {} : { environment: config.environment }),

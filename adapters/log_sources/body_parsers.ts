@@ -11,6 +11,7 @@ import type { EncodedRecords } from "../../ports/log_source.ts";
 import type { FormatName } from "../log_formats/mod.ts";
 import type { BodyJob, BodyResult } from "./body_worker.ts";
 import type { ParseOptions } from "./file_source.ts";
+import type { RedactionSettings } from "../../ports/redaction.ts";
 import { receivedRecords } from "./worker_records.ts";
 
 export type BodyParseOptions = ParseOptions & {
@@ -46,8 +47,11 @@ export class BodyParsers {
   readonly #workers: Worker[];
   readonly #waiting = new Map<number, (result: BodyResult) => void>();
   #nextId = 0;
+  readonly #redaction: RedactionSettings | undefined;
 
-  constructor(workers: number) {
+  /** With `redaction`, every body's records and quarantined lines are redacted on the workers. */
+  constructor(workers: number, redaction?: RedactionSettings) {
+    this.#redaction = redaction;
     this.#workers = Array.from({ length: workers }, (_, index) => {
       const worker = new Worker(new URL("./body_worker.ts", import.meta.url), {
         type: "module",
@@ -79,7 +83,14 @@ export class BodyParsers {
         if ("error" in result) reject(new Error(result.error));
         else resolve({ ...result, records: receivedRecords(result.records) });
       });
-      worker.postMessage({ id, bytes: owned, options } satisfies BodyJob, [owned.buffer]);
+      const job: BodyJob = {
+        id,
+        bytes: owned,
+        options: this.#redaction === undefined
+          ? options
+          : { ...options, redaction: this.#redaction },
+      };
+      worker.postMessage(job, [owned.buffer]);
     });
   }
 

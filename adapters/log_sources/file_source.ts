@@ -21,6 +21,9 @@ import {
 } from "../log_formats/mod.ts";
 import { LineSplitter, type RawLine, splitLinesSync } from "./lines.ts";
 import { TimeGuard } from "./time_guard.ts";
+import type { RedactionSettings } from "../../ports/redaction.ts";
+import { PrivateKeyFollower } from "../../domain/redaction/mod.ts";
+import { redactorOf, redactSourced } from "../redaction/log_redaction.ts";
 
 /** Longest line read when the caller names no limit. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -40,6 +43,8 @@ export interface ParseOptions {
   readonly referenceTime: number;
   /** For text: a header layout to try before the built-in and learned ones. */
   readonly headerRecognizer?: HeaderRecognizer;
+  /** Sensitive values in records and quarantined lines are replaced as they are parsed. */
+  readonly redaction?: RedactionSettings;
 }
 
 export interface FileSourceOptions extends Omit<ParseOptions, "maxLineBytes"> {
@@ -78,7 +83,7 @@ export interface ParsedBody {
  */
 export function parseBody(
   bytes: Uint8Array,
-  options: ParseOptions & { readonly source: string },
+  options: ParseOptions & { readonly source: string; readonly context?: SourceContext },
 ): ParsedBody {
   const pipeline = new FormatPipeline(options);
   const records: SourcedLog[] = [];
@@ -91,6 +96,9 @@ export function parseBody(
   };
   for (const line of splitLinesSync(bytes, options)) take(pipeline.push(line));
   take(pipeline.end());
+  if (options.redaction !== undefined) {
+    redactSourced(records, quarantined, options.context ?? {}, redactorOf(options.redaction));
+  }
   return { format: pipeline.format, records, quarantined };
 }
 
@@ -181,6 +189,7 @@ async function* fileBatches(
   // Items in the order the parser gave them, so each batch is a contiguous run.
   let items: ParseItem[] = [];
   let lastLine = 0;
+  const privateKeys = new PrivateKeyFollower();
   const take = (more: readonly ParseItem[]) => {
     for (const item of more) items.push(item);
   };
@@ -192,6 +201,9 @@ async function* fileBatches(
     for (const item of out) {
       if (item.kind === "record") records.push(sourced(item));
       else quarantined.push(toQuarantined(item, source));
+    }
+    if (options.redaction !== undefined) {
+      redactSourced(records, quarantined, context, redactorOf(options.redaction), privateKeys);
     }
     return { source, context, format: pipeline.format, records, quarantined };
   };

@@ -23,6 +23,7 @@ import {
   ticketStream,
   type TimeWindow,
 } from "../../domain/tickets/mod.ts";
+import { type Redactor, redactTicketCommand } from "../../domain/redaction/mod.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { ConcurrencyError, type EventStore, type StoredEvent } from "../../ports/event_store.ts";
@@ -84,6 +85,8 @@ export interface TicketServiceDeps {
   readonly settled: () => Promise<void>;
   /** Which customer each origin is; one over `projections` when not given. */
   readonly attribution?: Attribution;
+  /** When given, every ticket text is redacted before it is stored. */
+  readonly redactor?: Redactor;
 }
 
 /**
@@ -442,7 +445,8 @@ export class TicketService implements TicketApi {
       checkVersion(options, state?.version ?? 0, `ticket ${ticketId}`);
       let next: TicketState = state;
       const events: TicketEvent[] = [];
-      for (const command of commands) {
+      for (const given of commands) {
+        const command = this.#redacted(given, next);
         const produced = mapped(() => decide(command, next, metadata));
         for (const event of produced) next = evolve(next, event);
         events.push(...produced);
@@ -460,6 +464,13 @@ export class TicketService implements TicketApi {
       await this.#deps.settled();
       return next!;
     }
+  }
+
+  #redacted(command: TicketCommand, ticket: TicketState): TicketCommand {
+    const redactor = this.#deps.redactor;
+    if (redactor === undefined) return command;
+    const customer = command.type === "OpenTicket" ? command.customer : ticket?.customer;
+    return redactTicketCommand(command, redactor.forCustomer(customer));
   }
 
   async #load(ticketId: string): Promise<{ state: TicketState; events: StoredEvent[] }> {

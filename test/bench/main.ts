@@ -16,6 +16,7 @@ import { robustBenches } from "./robust_bench.ts";
 import { kbBenches } from "./kb_bench.ts";
 import { analyticsBenches } from "./analytics_bench.ts";
 import { ecosystemBenches } from "./ecosystem_bench.ts";
+import { redactionBenches } from "./redaction_bench.ts";
 
 const ALL: readonly Bench[] = [
   ...ingestBenches,
@@ -30,6 +31,7 @@ const ALL: readonly Bench[] = [
   ...kbBenches,
   ...analyticsBenches,
   ...ecosystemBenches,
+  ...redactionBenches,
 ];
 
 if (import.meta.main) {
