@@ -21,6 +21,13 @@ import { TrendService } from "./trends.ts";
 import { issueRoutes } from "../adapters/http/issue_routes.ts";
 import { IssueService } from "./issues.ts";
 import { recentSignatures } from "./projections/signatures.ts";
+import { type TicketingConfig, ticketingConfig } from "../adapters/ticketing/config.ts";
+import { ZendeskAdapter } from "../adapters/ticketing/zendesk.ts";
+import { JiraAdapter } from "../adapters/ticketing/jira.ts";
+import { WebhookAdapter } from "../adapters/ticketing/webhook.ts";
+import { integrationRoutes } from "../adapters/http/integration_routes.ts";
+import { SyncService } from "./sync/service.ts";
+import { issueFactsOver } from "./sync/issue_facts.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
@@ -67,8 +74,10 @@ const BODY_PARSERS = 2;
 
 if (import.meta.main) {
   let config;
+  let ticketing: TicketingConfig;
   try {
     config = serveConfig(Deno.args, Deno.env.toObject());
+    ticketing = ticketingConfig(Deno.env.toObject());
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${SERVE_USAGE}`);
     Deno.exit(2);
@@ -116,16 +125,57 @@ if (import.meta.main) {
     settled: () => loupe.settled(),
     attribution: loupe.attribution,
   });
-  http.route("/", ticketRoutes(tickets, { clock, maxBodyBytes: config.maxBodyBytes }));
-  http.route("/", customerRoutes(loupe.customerService(), { maxBodyBytes: config.maxBodyBytes }));
   const impact = new ImpactService(projectionStore, loupe.attribution);
   const trends = new TrendService(projectionStore, loupe.attribution);
-  http.route("/", impactRoutes(impact));
-  http.route("/", trendRoutes(trends));
+  const issues = new IssueService(projectionStore, loupe.attribution, impact, trends);
+  const customers = loupe.customerService();
+  const sync = await SyncService.start({
+    store,
+    clock,
+    newId: () => ulid(),
+    random: Math.random,
+    tickets,
+    issues: issueFactsOver(issues, (id) => loupe.signature(id)),
+    customers: () => customers.customers(),
+    settled: () => loupe.settled(),
+    ...(ticketing.zendesk === null ? {} : { zendesk: new ZendeskAdapter(ticketing.zendesk) }),
+    ...(ticketing.jira === null ? {} : { jira: new JiraAdapter(ticketing.jira) }),
+    ...(ticketing.webhook === null ? {} : { webhook: new WebhookAdapter(ticketing.webhook) }),
+    config: {
+      publicUrl: ticketing.publicUrl,
+      jiraReopenStatus: ticketing.jiraReopenStatus,
+      autoLinkMinScore: 0.5,
+      autoLinkMargin: 0.1,
+      inbound: {
+        statusMap: ticketing.statusMap,
+        environmentField: ticketing.environmentField,
+        environmentTagPrefix: ticketing.environmentTagPrefix,
+        historySince: ticketing.historySince,
+      },
+      outbox: { maxAttempts: ticketing.maxAttempts },
+    },
+    onError: (error) => console.error("Sync:", (error as Error).message ?? error),
+  });
+  // Before the ticket routes: it adds the `sync` section to GET /v1/tickets/:id.
   http.route(
     "/",
-    issueRoutes(new IssueService(projectionStore, loupe.attribution, impact, trends)),
+    integrationRoutes(sync, {
+      clock,
+      maxBodyBytes: config.maxBodyBytes,
+      ...(ticketing.zendeskWebhookSecret === null
+        ? {}
+        : { zendeskWebhookSecret: ticketing.zendeskWebhookSecret }),
+      ...(ticketing.jiraWebhookSecret === null
+        ? {}
+        : { jiraWebhookSecret: ticketing.jiraWebhookSecret }),
+    }),
   );
+  if (ticketing.zendesk !== null) sync.follow(ticketing.catchUpEveryMs);
+  http.route("/", ticketRoutes(tickets, { clock, maxBodyBytes: config.maxBodyBytes }));
+  http.route("/", customerRoutes(customers, { maxBodyBytes: config.maxBodyBytes }));
+  http.route("/", impactRoutes(impact));
+  http.route("/", trendRoutes(trends));
+  http.route("/", issueRoutes(issues));
   warmEveryHourOfData(store, projectionStore, impact, trends);
   const server = Deno.serve({
     hostname: config.hostname,
@@ -136,6 +186,7 @@ if (import.meta.main) {
   }, http.fetch);
   const stop = async () => {
     await server.shutdown();
+    sync.stop();
     bodyParsers.close();
     loupe.projector.stop();
     await environment.close();

@@ -5,3 +5,4 @@
  * @module
  */
 export * from "./mapping.ts";
+export * from "./sync_rules.ts";

@@ -64,6 +64,8 @@ export interface ZendeskInboundDeps {
   readonly config: ZendeskInboundConfig;
   /** Resolves when projections include everything appended so far. */
   readonly settled: () => Promise<void>;
+  /** Told of each ticket the catch-up synced (the webhook path tells its own caller). */
+  readonly afterSync?: (outcome: SyncOutcome) => Promise<void>;
 }
 
 export interface SyncOutcome {
@@ -108,7 +110,10 @@ export class ZendeskInbound {
     let pages = 0;
     for (; pages < EXPORT_PAGES; pages++) {
       const page = await source.changes(from);
-      for (const id of page.ticketIds) await this.syncTicket(id);
+      for (const id of page.ticketIds) {
+        const outcome = await this.syncTicket(id);
+        await this.#deps.afterSync?.(outcome);
+      }
       tickets += page.ticketIds.length;
       if (page.cursor !== null && ("startTime" in from || page.cursor !== from.cursor)) {
         const event: ZendeskCursorSaved = {
