@@ -92,6 +92,8 @@ export interface RemoteTicket {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly comments: readonly RemoteComment[];
+  /** Every status change with its time, oldest first; empty when the remote does not say. */
+  readonly statusChanges: readonly { readonly status: string; readonly at: number }[];
 }
 
 /** One page of the remote's change feed. */

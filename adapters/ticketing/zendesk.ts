@@ -61,6 +61,21 @@ const commentPage = z.object({
   next_page: z.string().nullable().optional(),
 });
 
+const auditPage = z.object({
+  audits: z.array(z.object({
+    created_at: time,
+    events: z.array(
+      z.object({
+        type: z.string(),
+        field_name: z.string().optional(),
+        value: z.unknown(),
+      }).passthrough(),
+    ),
+  })),
+  meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable().default(null) })
+    .optional(),
+});
+
 const exportPage = z.object({
   tickets: z.array(z.object({ id: z.number() }).passthrough()),
   after_cursor: z.string().nullable(),
@@ -87,6 +102,7 @@ export class ZendeskAdapter implements TicketingSystem, TicketSource {
       `ticket ${id}`,
     );
     const comments = await this.#comments(id);
+    const statusChanges = await this.#statusChanges(id);
     const requester = ticket.requester_id === null
       ? null
       : await this.#optional(`/api/v2/users/${ticket.requester_id}.json`, userSchema);
@@ -116,7 +132,35 @@ export class ZendeskAdapter implements TicketingSystem, TicketSource {
         authorEmail: null,
         createdAt: c.created_at,
       })),
+      statusChanges,
     };
+  }
+
+  /** From the ticket's audits; an account that does not let us read them gives none. */
+  async #statusChanges(id: string): Promise<{ status: string; at: number }[]> {
+    const changes: { status: string; at: number }[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < COMMENT_PAGES; page++) {
+      const cursor: string = after === null ? "" : `&page[after]=${encodeURIComponent(after)}`;
+      const raw = await this.#optional(
+        `/api/v2/tickets/${encodeURIComponent(id)}/audits.json?page[size]=100${cursor}`,
+        auditPage,
+      );
+      if (raw === null) break;
+      for (const audit of raw.audits) {
+        for (const event of audit.events) {
+          if (
+            event.type === "Change" && event.field_name === "status" &&
+            typeof event.value === "string"
+          ) {
+            changes.push({ status: event.value, at: audit.created_at });
+          }
+        }
+      }
+      if (raw.meta?.has_more !== true || raw.meta.after_cursor === null) break;
+      after = raw.meta.after_cursor;
+    }
+    return changes.sort((a, b) => a.at - b.at);
   }
 
   async changes(from: { cursor: string } | { startTime: number }): Promise<ChangePage> {
@@ -180,7 +224,9 @@ export class ZendeskAdapter implements TicketingSystem, TicketSource {
     try {
       return parse(schema, await this.#get(path), path);
     } catch (error) {
-      if (error instanceof RemoteError && error.status === 404) return null;
+      if (error instanceof RemoteError && (error.status === 404 || error.status === 403)) {
+        return null;
+      }
       throw error;
     }
   }

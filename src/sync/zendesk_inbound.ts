@@ -179,25 +179,47 @@ export class ZendeskInbound {
       }, remote.createdAt);
     }
     const known = new Set(state!.comments.map((c) => c.commentId));
+    // Comments and status changes replayed in the order Zendesk recorded them.
+    const steps: { at: number; apply: () => void }[] = [];
     const comments = [...remote.comments].sort((a, b) => a.createdAt - b.createdAt);
     comments.forEach((comment, index) => {
       const commentId = `zendesk-${comment.id}`;
       // The first comment is the description; Loupe's own notes are echoes.
       if (known.has(commentId) || index === 0 || isLoupeNote(comment.body)) return;
-      run({
-        type: "CommentOnTicket",
-        commentId,
-        author: comment.authorEmail ?? "zendesk",
-        body: nonEmpty(comment.body, "(empty comment)"),
-        visibility: comment.public ? "public" : "internal",
-      }, Math.max(comment.createdAt, state!.updatedAt));
+      steps.push({
+        at: comment.createdAt,
+        apply: () =>
+          run({
+            type: "CommentOnTicket",
+            commentId,
+            author: comment.authorEmail ?? "zendesk",
+            body: nonEmpty(comment.body, "(empty comment)"),
+            visibility: comment.public ? "public" : "internal",
+          }, Math.max(comment.createdAt, state!.updatedAt)),
+      });
     });
-    const target = config.statusMap[remote.status];
-    if (target !== undefined) {
+    const statusSyncedUntil = stored.reduce((latest, event) => {
+      const data = event.data as { at?: number; by?: string | null };
+      return (event.type === "TicketStatusChanged" || event.type === "TicketResolved") &&
+          data.by === "zendesk"
+        ? Math.max(latest, data.at ?? 0)
+        : latest;
+    }, -Infinity);
+    const toStatus = (status: string, at: number) => () => {
+      const target = config.statusMap[status];
+      if (target === undefined) return;
       for (const command of statusCommands(state!.status, target, "zendesk")) {
-        run(command, Math.max(remote.updatedAt, state!.updatedAt));
+        run(command, Math.max(at, state!.updatedAt));
+      }
+    };
+    for (const change of remote.statusChanges) {
+      if (change.at > statusSyncedUntil) {
+        steps.push({ at: change.at, apply: toStatus(change.status, change.at) });
       }
     }
+    steps.sort((a, b) => a.at - b.at).forEach((step) => step.apply());
+    // The status now wins over any history the audits did not tell.
+    toStatus(remote.status, remote.updatedAt)();
     if (events.length > 0) {
       await store.append(ticketStream(ticketId), events, { expectedVersion: version });
     }

@@ -53,6 +53,11 @@ export class FakeZendesk {
   readonly comments = new Map<number, ZendeskComment[]>();
   readonly users = new Map<number, { id: number; email: string; organization_id: number | null }>();
   readonly organizations = new Map<number, { id: number; name: string; domain_names: string[] }>();
+  /** Ticket audits: what changed when (the status changes, here). */
+  readonly audits = new Map<
+    number,
+    { id: number; ticket_id: number; created_at: string; events: unknown[] }[]
+  >();
   /** Every change in order: what the incremental export walks. */
   readonly #changes: { ticketId: number; at: number }[] = [];
   readonly #options: Required<Omit<FakeZendeskOptions, "port">>;
@@ -145,8 +150,29 @@ export class FakeZendesk {
   }
 
   setStatus(ticketId: number, status: ZendeskTicket["status"], at?: number): void {
-    this.tickets.get(ticketId)!.status = status;
-    this.#touch(ticketId, at ?? this.#options.now());
+    const ticket = this.tickets.get(ticketId)!;
+    const when = at ?? this.#options.now();
+    this.#audit(ticketId, when, ticket.status, status);
+    ticket.status = status;
+    this.#touch(ticketId, when);
+  }
+
+  #audit(ticketId: number, at: number, from: string, to: string): void {
+    if (from === to) return;
+    const list = this.audits.get(ticketId) ?? [];
+    list.push({
+      id: this.#nextId++,
+      ticket_id: ticketId,
+      created_at: iso(at),
+      events: [{
+        id: this.#nextId++,
+        type: "Change",
+        field_name: "status",
+        value: to,
+        previous_value: from,
+      }],
+    });
+    this.audits.set(ticketId, list);
   }
 
   /** Internal notes whose body carries `text`. */
@@ -225,6 +251,17 @@ export class FakeZendesk {
         },
       });
     }
+    if ((match = /^\/api\/v2\/tickets\/(\d+)\/audits\.json$/.exec(path))) {
+      if (!this.tickets.has(Number(match[1]))) return json({ error: "RecordNotFound" }, 404);
+      const audits = this.audits.get(Number(match[1])) ?? [];
+      const size = Number(url.searchParams.get("page[size]") ?? this.#options.pageSize);
+      const after = Number(url.searchParams.get("page[after]") ?? 0);
+      const hasMore = after + size < audits.length;
+      return json({
+        audits: audits.slice(after, after + size),
+        meta: { has_more: hasMore, after_cursor: hasMore ? String(after + size) : null },
+      });
+    }
     if ((match = /^\/api\/v2\/tickets\/(\d+)\.json$/.exec(path))) {
       const ticket = this.tickets.get(Number(match[1]));
       if (ticket === undefined) return json({ error: "RecordNotFound" }, 404);
@@ -242,7 +279,10 @@ export class FakeZendesk {
         for (const tag of update.additional_tags ?? []) {
           if (!ticket.tags.includes(tag)) ticket.tags.push(tag);
         }
-        if (update.status !== undefined) ticket.status = update.status;
+        if (update.status !== undefined) {
+          this.#audit(ticket.id, at, ticket.status, update.status);
+          ticket.status = update.status;
+        }
         if (update.comment?.body !== undefined) {
           this.addComment(ticket.id, update.comment.body, update.comment.public ?? true, 0, at);
         } else this.#touch(ticket.id, at);
