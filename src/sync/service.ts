@@ -438,6 +438,13 @@ export class SyncService implements IntegrationApi {
     if (ticket.externalRef?.system !== "zendesk") return;
     const issueId = this.#deps.issues.issueOfSignature(signatureId) ?? signatureId;
     const facts = this.#deps.issues.facts(issueId);
+    await this.#broadcast(
+      `link-${issueId}-zendesk-${ticket.externalRef.id}`,
+      `issue:${issueId}`,
+      `Zendesk ticket ${ticket.externalRef.id} (${ticket.customer}) linked to Loupe issue ${issueId}: ${
+        this.#issueUrl(issueId)
+      }`,
+    );
     await this.outbox.enqueue({
       system: "zendesk",
       orderKey: `zendesk:${ticket.externalRef.id}`,
@@ -486,12 +493,24 @@ export class SyncService implements IntegrationApi {
       type: "JiraIssueLinked",
       data: { issueId, key: remoteId, at: this.#deps.clock.now(), origin: "loupe" },
     });
+    await this.#broadcast(
+      `jira-${issueId}`,
+      `issue:${issueId}`,
+      `Jira ${remoteId} filed for Loupe issue ${issueId}: ${this.#issueUrl(issueId)}`,
+    );
   }
 
   async #noteFixOnTickets(issueId: string): Promise<void> {
     const state = this.#issueState(issueId);
     const facts = this.#facts(issueId);
     const fix = lowestVersion(state.fixVersions);
+    await this.#broadcast(
+      `fix-${issueId}-${state.events.length}`,
+      `issue:${issueId}`,
+      `Loupe issue ${issueId} fixed${fix === null ? "" : ` in ${fix}`}${
+        state.jiraKey === null ? "" : ` (${state.jiraKey})`
+      }: ${this.#issueUrl(issueId)}`,
+    );
     for (const ticket of await this.#linkedTickets(facts)) {
       if (ticket.externalRef?.system !== "zendesk") continue;
       const runs = facts.customers.find((c) => c.customer === ticket.customer)?.versions ?? [];
@@ -565,6 +584,7 @@ export class SyncService implements IntegrationApi {
           tags: [],
         });
       }
+      await this.#broadcast(`regression-${issueId}-${n}`, `issue:${issueId}`, evidence);
       for (const ticket of await this.#linkedTickets(this.#facts(issueId))) {
         if (ticket.externalRef?.system === "zendesk") {
           await this.#noteZendesk(ticket, `regression-${issueId}-${n}`, evidence);
@@ -580,6 +600,18 @@ export class SyncService implements IntegrationApi {
       target: ticket.externalRef.id,
       marker: `${marker}-${ticket.externalRef.id}`,
       body,
+      tags: [],
+    });
+  }
+
+  /** The plain webhook (chat tools) hears of links, Jira issues, fixes and regressions. */
+  async #broadcast(marker: string, orderKey: string, text: string): Promise<void> {
+    if (this.#deps.webhook === undefined) return;
+    await this.#send("webhook", `webhook:${orderKey}`, `webhook:${marker}`, {
+      kind: "note",
+      target: orderKey,
+      marker,
+      body: text,
       tags: [],
     });
   }

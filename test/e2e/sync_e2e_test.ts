@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { startServer } from "../support/server.ts";
 import { FakeZendesk } from "../ticketing/fake_zendesk.ts";
 import { FakeJira, jiraSignature } from "../ticketing/fake_jira.ts";
+import { FakeWebhookReceiver } from "../ticketing/fake_webhook.ts";
 
 const ZENDESK_SECRET = "zendesk-webhook-secret";
 const JIRA_SECRET = "jira-webhook-secret";
@@ -51,8 +52,11 @@ function errorLines(version: string, from: number, count: number): string {
 Deno.test("sync end to end: Zendesk ticket to Jira fix to regression, with no echo", async () => {
   const zendesk = new FakeZendesk({ exportLagMs: 0 });
   const jira = new FakeJira();
+  const chat = new FakeWebhookReceiver("chat-secret");
   const dataDir = await Deno.makeTempDir({ prefix: "loupe-sync-e2e-" });
   const server = await startServer(dataDir, {
+    LOUPE_WEBHOOK_URL: chat.url,
+    LOUPE_WEBHOOK_SECRET: "chat-secret",
     LOUPE_ZENDESK_URL: zendesk.url,
     LOUPE_ZENDESK_EMAIL: "agent@example.test",
     LOUPE_ZENDESK_API_TOKEN: "zendesk-token",
@@ -205,6 +209,22 @@ Deno.test("sync end to end: Zendesk ticket to Jira fix to regression, with no ec
     const linked = timeline.body.steps.find((s: { step: string }) => s.step === "ticket_linked");
     assert.equal(linked.source, "zendesk");
 
+    const told = [...chat.received.values()].map((m) => String(m.body));
+    for (
+      const what of [
+        /linked to Loupe issue/,
+        /Jira LOUPE-1 filed/,
+        /fixed in 2\.4\.0/,
+        /regression/,
+      ]
+    ) {
+      await until(
+        `the chat hook hears ${what}`,
+        () => [...chat.received.values()].some((m) => what.test(String(m.body))) ? true : undefined,
+      );
+    }
+    assert.ok(told.length >= 1);
+
     const failed = await send(`${server.url}/v1/integrations/deliveries?status=failed`);
     assert.equal(failed.body.total, 0);
     const all = JSON.stringify(await send(`${server.url}/v1/integrations/deliveries`));
@@ -213,6 +233,7 @@ Deno.test("sync end to end: Zendesk ticket to Jira fix to regression, with no ec
     await server.stop();
     await zendesk.close();
     await jira.close();
+    await chat.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 });
