@@ -11,6 +11,7 @@ import { issueBenches } from "./issue_bench.ts";
 import { queryBenches } from "./query_bench.ts";
 import { miningBenches } from "./mining_bench.ts";
 import { simulateBenches } from "./simulate_bench.ts";
+import { syncBenches } from "./sync_bench.ts";
 
 const ALL: readonly Bench[] = [
   ...ingestBenches,
@@ -20,6 +21,7 @@ const ALL: readonly Bench[] = [
   ...issueBenches,
   ...queryBenches,
   ...simulateBenches,
+  ...syncBenches,
 ];
 
 if (import.meta.main) {
