@@ -132,12 +132,17 @@ export class Outbox {
   }
 
   /** Reads what was queued before (a restart, a crash) and starts delivering. */
-  static async open(deps: OutboxDeps): Promise<Outbox> {
+  static async open(deps: OutboxDeps, options: { start?: boolean } = {}): Promise<Outbox> {
     const outbox = new Outbox(deps);
     for (const event of await deps.store.readStream(OUTBOX_STREAM)) outbox.#evolve(event);
-    outbox.#running = true;
-    outbox.#schedule(0);
+    if (options.start ?? true) outbox.start();
     return outbox;
+  }
+
+  /** Delivering begins (for an outbox opened with `start: false`, once its listeners are ready). */
+  start(): void {
+    this.#running = true;
+    this.#schedule(0);
   }
 
   stop(): void {

@@ -10,7 +10,7 @@ import {
   materialChange,
   redactLine,
 } from "../../domain/ticketing/mod.ts";
-import { type Ticket, TICKET_STREAM_PREFIX } from "../../domain/tickets/mod.ts";
+import { TICKET_STREAM_PREFIX } from "../../domain/tickets/mod.ts";
 import type { Customer } from "../../domain/customers/mod.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
@@ -140,7 +140,7 @@ export class SyncService implements IntegrationApi {
   }
 
   static async start(deps: SyncDeps): Promise<SyncService> {
-    let service: SyncService | undefined;
+    const ready: { service?: SyncService } = {};
     const outbox = await Outbox.open({
       store: deps.store,
       clock: deps.clock,
@@ -148,14 +148,16 @@ export class SyncService implements IntegrationApi {
       random: deps.random,
       systems: [deps.zendesk, deps.jira, deps.webhook].filter((s) => s !== undefined),
       ...(deps.config.outbox === undefined ? {} : { config: deps.config.outbox }),
-      onDelivered: (delivery, result) => service!.#delivered(delivery, result.remoteId),
+      onDelivered: (delivery, result) => ready.service!.#delivered(delivery, result.remoteId),
       ...(deps.onError === undefined ? {} : { onError: deps.onError }),
-    });
-    service = new SyncService(deps, outbox);
+    }, { start: false });
+    const service = new SyncService(deps, outbox);
+    ready.service = service;
     for (const event of await deps.store.readStream(ISSUE_SYNC_STREAM)) {
       service.#evolve(event as unknown as IssueSyncEvent);
     }
-    service.#unsubscribe = deps.store.onAppend((_head, appended) => service!.#observe(appended));
+    service.#unsubscribe = deps.store.onAppend((_head, appended) => service.#observe(appended));
+    outbox.start();
     return service;
   }
 

@@ -10,7 +10,7 @@ import { ZENDESK_CURSOR_STREAM } from "./streams.ts";
 const T0 = Date.parse("2026-09-01T08:00:00Z");
 const H = 3_600_000;
 
-async function setup(statusMap = DEFAULT_INBOUND_CONFIG.statusMap) {
+function setup(statusMap = DEFAULT_INBOUND_CONFIG.statusMap) {
   const fake = new FakeZendesk({ exportLagMs: 0, pageSize: 2, now: () => T0 + 100 * H });
   const store = new MemoryEventStore({ clock: { now: () => Date.now() } });
   const inbound = new ZendeskInbound({
@@ -35,7 +35,7 @@ async function setup(statusMap = DEFAULT_INBOUND_CONFIG.statusMap) {
 }
 
 Deno.test("zendesk inbound: the first sync imports history with the times Zendesk recorded", async () => {
-  const { fake, store, inbound, ticketOf } = await setup();
+  const { fake, store, inbound, ticketOf } = setup();
   try {
     const jo = fake.addUser("jo@acme.example");
     const ticket = fake.createTicket({
@@ -82,7 +82,7 @@ Deno.test("zendesk inbound: the first sync imports history with the times Zendes
 });
 
 Deno.test("zendesk inbound: catch-up resumes from its cursor and takes only what changed", async () => {
-  const { fake, inbound, ticketOf } = await setup();
+  const { fake, inbound, ticketOf } = setup();
   try {
     const jo = fake.addUser("jo@acme.example");
     const a = fake.createTicket({ subject: "A", body: "a", requesterId: jo, at: T0 });
@@ -102,7 +102,7 @@ Deno.test("zendesk inbound: catch-up resumes from its cursor and takes only what
 });
 
 Deno.test("zendesk inbound: the status map file decides what hold means; closed goes through solved", async () => {
-  const { fake, inbound, ticketOf } = await setup({
+  const { fake, inbound, ticketOf } = setup({
     ...DEFAULT_INBOUND_CONFIG.statusMap,
     hold: "escalated",
   });
@@ -124,7 +124,7 @@ Deno.test("zendesk inbound: the status map file decides what hold means; closed 
 });
 
 Deno.test("zendesk inbound: a webhook and the export racing on one ticket make one copy", async () => {
-  const { fake, inbound, store } = await setup();
+  const { fake, inbound, store } = setup();
   try {
     const jo = fake.addUser("jo@acme.example");
     const t = fake.createTicket({ subject: "A", body: "a", requesterId: jo, at: T0 });

@@ -32,6 +32,7 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
+// deno-lint-ignore no-explicit-any -- bench reads whatever JSON the server answers
 async function json(url: string, init?: RequestInit): Promise<any> {
   const response = await fetch(url, init);
   const body = await response.json();
