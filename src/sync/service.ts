@@ -38,6 +38,8 @@ import { ZendeskInbound, type ZendeskInboundConfig, zendeskSyncOf } from "./zend
 export const ISSUE_SYNC_STREAM = "integration-issues";
 
 const DAY_MS = 86_400_000;
+/** Impact changes reach Jira at most this often. */
+const REPORT_EVERY_MS = 30_000;
 /** No recurrence for this long after the fix rolled out: verified. */
 const VERIFY_AFTER_MS = 7 * DAY_MS;
 
@@ -122,6 +124,7 @@ export class SyncService implements IntegrationApi {
   #work: Promise<void> = Promise.resolve();
   #unsubscribe: (() => void) | undefined;
   #catchUpTimer: ReturnType<typeof setInterval> | undefined;
+  #reportTimer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(deps: SyncDeps, outbox: Outbox) {
     this.#deps = deps;
@@ -168,6 +171,7 @@ export class SyncService implements IntegrationApi {
   follow(everyMs: number): void {
     const round = () => {
       this.#enqueueWork(() => this.catchUp().then(() => {}));
+      this.#enqueueWork(() => this.reportImpactChanges().then(() => {}));
     };
     round();
     this.#catchUpTimer = setInterval(round, everyMs);
@@ -175,6 +179,7 @@ export class SyncService implements IntegrationApi {
 
   stop(): void {
     clearInterval(this.#catchUpTimer);
+    clearTimeout(this.#reportTimer);
     this.#unsubscribe?.();
     this.outbox.stop();
   }
@@ -422,11 +427,32 @@ export class SyncService implements IntegrationApi {
       if (event.type === "TicketSignatureLinked" && event.stream.startsWith(TICKET_STREAM_PREFIX)) {
         const data = event.data as { ticketId: string; signatureId: string };
         this.#enqueueWork(() => this.#noteLink(data.ticketId, data.signatureId));
-      } else if (event.type === "LogBatchIngested" && this.#anyFixed()) {
+      } else if (event.type === "LogBatchIngested") {
         const data = event.data as LogBatchIngestedData;
-        this.#enqueueWork(() => this.#checkRegression(data));
+        if (this.#anyFixed()) this.#enqueueWork(() => this.#checkRegression(data));
+        this.#reportSoon();
       }
     }
+  }
+
+  /**
+   * New records may change an issue's impact; Jira hears of it at most every
+   * half minute, once the views have taken the records in.
+   */
+  #reportSoon(): void {
+    if (this.#reportTimer !== undefined) return;
+    let watched = false;
+    for (const state of this.#issues.values()) {
+      if (state.jiraKey !== null && state.status === "open") watched = true;
+    }
+    if (!watched) return;
+    this.#reportTimer = setTimeout(() => {
+      this.#reportTimer = undefined;
+      this.#enqueueWork(async () => {
+        await this.#deps.settled();
+        await this.reportImpactChanges();
+      });
+    }, REPORT_EVERY_MS);
   }
 
   #enqueueWork(work: () => Promise<void>): void {
