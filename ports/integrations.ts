@@ -15,6 +15,8 @@ export interface DeliveryView {
   readonly origin: Origin;
   readonly status: DeliveryStatus;
   readonly attempts: number;
+  /** Times the remote said to slow down (429): waited out, not counted as failures. */
+  readonly throttled: number;
   readonly queuedAt: number;
   readonly nextAttemptAt: number | null;
   readonly deliveredAt: number | null;

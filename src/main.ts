@@ -135,7 +135,7 @@ if (import.meta.main) {
     newId: () => ulid(),
     random: Math.random,
     tickets,
-    issues: issueFactsOver(issues, (id) => loupe.signature(id)),
+    issues: issueFactsOver(issues, (id) => loupe.signature(id), impact),
     customers: () => customers.customers(),
     settled: () => loupe.settled(),
     ...(ticketing.zendesk === null ? {} : { zendesk: new ZendeskAdapter(ticketing.zendesk) }),

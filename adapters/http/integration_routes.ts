@@ -268,6 +268,7 @@ function deliveryJson(d: DeliveryView) {
     origin: d.origin,
     status: d.status,
     attempts: d.attempts,
+    throttled: d.throttled,
     queued_at: iso(d.queuedAt),
     next_attempt_at: iso(d.nextAttemptAt),
     delivered_at: iso(d.deliveredAt),

@@ -79,7 +79,11 @@ Deno.test("sync: any interleaving of remote and local changes converges with no 
           newId: ulid,
           random: () => 0.5,
           tickets,
-          issues: { facts: () => undefined, issueOfSignature: () => undefined },
+          issues: {
+            facts: () => undefined,
+            issueOfSignature: () => undefined,
+            currentVersions: () => [],
+          },
           customers: () => [],
           settled: () => loupe.settled(),
           zendesk: new ZendeskAdapter({

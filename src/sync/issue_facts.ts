@@ -5,6 +5,7 @@
  */
 import type { SignatureDetail } from "../../ports/application.ts";
 import type { IssueApi } from "../../ports/issues.ts";
+import type { ImpactApi } from "../../ports/impact.ts";
 import { LoupeError } from "../../ports/errors.ts";
 
 export interface IssueFacts {
@@ -19,6 +20,8 @@ export interface IssueFacts {
     readonly tier: string | null;
     readonly environments: readonly string[];
     readonly versions: readonly string[];
+    /** When each version first logged the issue for this customer. */
+    readonly versionsSeen: readonly { readonly version: string; readonly firstSeen: number }[];
   }[];
   readonly trend: string | null;
   readonly knowledgeBaseArticle: string | null;
@@ -31,11 +34,18 @@ export interface IssueFactsSource {
   facts(issueId: string): IssueFacts | undefined;
   /** The issue a signature belongs to, if it is one. */
   issueOfSignature(signatureId: string): string | undefined;
+  /** What each of the customer's environments runs now, from its latest records. */
+  currentVersions(customer: string): readonly {
+    readonly environment: string;
+    readonly version: string | null;
+    readonly lastSeen: number;
+  }[];
 }
 
 export function issueFactsOver(
   issues: IssueApi,
   signature: (signatureId: string) => SignatureDetail,
+  impact: ImpactApi,
 ): IssueFactsSource {
   const view = (issueId: string) => {
     try {
@@ -65,12 +75,25 @@ export function issueFactsOver(
           tier: a.tier,
           environments: a.environments.map((e) => e.environment),
           versions: a.versions.map((v) => v.version).filter((v) => v !== ""),
+          versionsSeen: a.versions.filter((v) => v.version !== "").map((v) => ({
+            version: v.version,
+            firstSeen: v.firstSeen,
+          })),
         })),
         trend: issue.kind === "surge" ? `surge: ${issue.reason}` : issue.reason,
         knowledgeBaseArticle: null,
         predictedResolution: null,
         exampleLines: examples,
       };
+    },
+    currentVersions(customer) {
+      try {
+        // Only the environments are wanted: no signature passes FATAL + 1.
+        return impact.customerImpact(customer, { minSeverity: 25, limit: 0 }).environments;
+      } catch (error) {
+        if (error instanceof LoupeError && error.code === "not_found") return [];
+        throw error;
+      }
     },
     issueOfSignature(signatureId) {
       for (let offset = 0;; offset += 500) {

@@ -32,7 +32,10 @@ export interface Delivery {
   readonly dedupeKey: string;
   readonly queuedAt: number;
   status: DeliveryStatus;
+  /** Failed attempts: these count towards the dead letter. */
   attempts: number;
+  /** Refusals for rate limit (429): waited out, never a reason to give up. */
+  throttled: number;
   nextAttemptAt: number;
   lastError: string | null;
   deliveredAt: number | null;
@@ -85,6 +88,7 @@ type OutboxEvent =
       Delivery,
       | "status"
       | "attempts"
+      | "throttled"
       | "nextAttemptAt"
       | "lastError"
       | "deliveredAt"
@@ -104,6 +108,10 @@ type OutboxEvent =
     };
   }
   | {
+    type: "DeliveryThrottled";
+    data: { deliveryId: string; at: number; throttled: number; nextAttemptAt: number };
+  }
+  | {
     type: "DeliveryDelivered";
     data: { deliveryId: string; at: number; remoteId: string | null; alreadyDone: boolean };
   }
@@ -120,6 +128,8 @@ export class Outbox {
   readonly #byDedupe = new Map<string, string>();
   readonly #inFlight = new Set<string>();
   readonly #busyOrderKeys = new Set<string>();
+  /** A system that answered 429 is left alone until then. */
+  readonly #pausedUntil = new Map<string, number>();
   readonly #systems: Map<string, TicketingSystem>;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
@@ -233,8 +243,9 @@ export class Outbox {
     let next = Infinity;
     for (const delivery of firstPerKey.values()) {
       if (this.#busyOrderKeys.has(delivery.orderKey)) continue;
-      if (delivery.nextAttemptAt > now) {
-        next = Math.min(next, delivery.nextAttemptAt);
+      const due = Math.max(delivery.nextAttemptAt, this.#pausedUntil.get(delivery.system) ?? 0);
+      if (due > now) {
+        next = Math.min(next, due);
         continue;
       }
       if (this.#inFlight.size >= this.#config.concurrency) break;
@@ -280,8 +291,19 @@ export class Outbox {
     const remote = error instanceof RemoteError ? error : undefined;
     if (remote === undefined) this.#deps.onError?.(error);
     const message = (error as Error).message ?? String(error);
-    const attempt = delivery.attempts + 1;
     const now = this.#deps.clock.now();
+    if (remote?.status === 429) {
+      const throttled = delivery.throttled + 1;
+      const nextAttemptAt = now + this.#delay(throttled, remote.retryAfterMs);
+      // The whole system is told to wait, not only this delivery.
+      this.#pausedUntil.set(delivery.system, nextAttemptAt);
+      await this.#append({
+        type: "DeliveryThrottled",
+        data: { deliveryId: delivery.deliveryId, at: now, throttled, nextAttemptAt },
+      });
+      return;
+    }
+    const attempt = delivery.attempts + 1;
     if (remote?.retryable === false || attempt >= this.#config.maxAttempts) {
       await this.#append({
         type: "DeliveryDeadLettered",
@@ -302,12 +324,17 @@ export class Outbox {
     });
   }
 
-  /** Full jitter over an exponential ceiling, never sooner than the remote asked. */
+  /**
+   * What the remote asked for (with a little jitter so waiting deliveries do
+   * not all come back at once), else half-jitter over an exponential ceiling.
+   */
   #delay(attempt: number, retryAfterMs: number | null): number {
     const { baseDelayMs, maxDelayMs } = this.#config;
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-    const jittered = ceiling / 2 + this.#deps.random() * ceiling / 2;
-    return Math.max(jittered, retryAfterMs ?? 0);
+    if (retryAfterMs !== null) {
+      return retryAfterMs + this.#deps.random() * Math.min(1_000, retryAfterMs / 10 + baseDelayMs);
+    }
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (Math.min(attempt, 30) - 1));
+    return ceiling / 2 + this.#deps.random() * ceiling / 2;
   }
 
   async #append(event: OutboxEvent, idempotencyKey?: string): Promise<void> {
@@ -336,6 +363,7 @@ export class Outbox {
           ...e.data,
           status: "pending",
           attempts: 0,
+          throttled: 0,
           nextAttemptAt: e.data.queuedAt,
           lastError: null,
           deliveredAt: null,
@@ -351,6 +379,13 @@ export class Outbox {
         d.attempts = e.data.attempt;
         d.nextAttemptAt = e.data.nextAttemptAt;
         d.lastError = e.data.error;
+        return;
+      }
+      case "DeliveryThrottled": {
+        const d = this.#deliveries.get(e.data.deliveryId);
+        if (d === undefined) return;
+        d.throttled = e.data.throttled;
+        d.nextAttemptAt = e.data.nextAttemptAt;
         return;
       }
       case "DeliveryDelivered": {

@@ -64,7 +64,8 @@ Deno.test("outbox: a delivery survives failures and is delivered once", async ()
     await outbox.idle();
     assert.deepEqual(remote.effects, ["a"]);
     assert.equal(outbox.get(d.deliveryId)!.status, "delivered");
-    assert.equal(outbox.get(d.deliveryId)!.attempts, 2);
+    assert.equal(outbox.get(d.deliveryId)!.attempts, 1, "the 503 counts, the 429 does not");
+    assert.equal(outbox.get(d.deliveryId)!.throttled, 1);
   } finally {
     outbox.stop();
   }
@@ -212,8 +213,29 @@ Deno.test("outbox: what was pending when the process stopped is delivered after 
   try {
     await second.idle();
     assert.deepEqual(remote.effects, ["p"]);
-    assert.equal(second.list("delivered")[0]!.attempts, 1);
+    assert.equal(second.list("delivered")[0]!.throttled, 1);
   } finally {
     second.stop();
+  }
+});
+
+Deno.test("outbox: rate-limit refusals never dead-letter a delivery", async () => {
+  const store = new MemoryEventStore();
+  const remote = new ScriptedRemote();
+  for (let i = 0; i < 12; i++) remote.failures.push(new RemoteError("slow down", 429, true));
+  const outbox = await Outbox.open(deps(store, remote));
+  try {
+    await outbox.enqueue({
+      system: "zendesk",
+      action: note("z"),
+      orderKey: "t",
+      origin: "loupe",
+      dedupeKey: "z",
+    });
+    await outbox.idle();
+    assert.deepEqual(remote.effects, ["z"]);
+    assert.equal(outbox.list("failed").length, 0);
+  } finally {
+    outbox.stop();
   }
 });

@@ -385,22 +385,31 @@ export class SyncService implements IntegrationApi {
     }
     if (state?.status === "fixed") {
       const fix = lowestVersion(state.fixVersions);
-      let lastRollout: number | null = null;
       let everyone = fix !== null && facts.customers.length > 0;
       for (const customer of facts.customers) {
-        const runs = fix !== null && customer.versions.some((v) => compareVersions(v, fix) >= 0);
-        if (!runs) everyone = false;
+        // Rolled out when every environment of the customer runs the fix or later now.
+        const running = this.#deps.issues.currentVersions(customer.customer);
+        const upgraded = fix !== null && running.length > 0 &&
+          running.every((r) => r.version !== null && compareVersions(r.version, fix) >= 0);
+        if (!upgraded) everyone = false;
         steps.push({
-          step: runs ? "rolled_out" : "awaiting_rollout",
-          at: runs ? state.fixedAt : null,
+          step: upgraded ? "rolled_out" : "awaiting_rollout",
+          at: null,
           source: "logs",
-          detail: { customer: customer.customer, versions: customer.versions, fix_version: fix },
+          detail: {
+            customer: customer.customer,
+            fix_version: fix,
+            running: running.map((r) => ({
+              environment: r.environment,
+              version: r.version,
+              as_of: r.lastSeen,
+            })),
+          },
         });
-        if (runs) lastRollout = Math.max(lastRollout ?? 0, state.fixedAt ?? 0);
       }
-      const quietSince = Math.max(lastRollout ?? 0, state.fixedAt ?? 0);
-      const now = this.#deps.clock.now();
-      if (everyone && now - quietSince >= VERIFY_AFTER_MS) {
+      // Verified: everyone runs the fix, and the issue was not logged for 7 days.
+      const quietSince = Math.max(state.fixedAt ?? 0, facts.lastSeen ?? 0);
+      if (everyone && this.#deps.clock.now() - quietSince >= VERIFY_AFTER_MS) {
         steps.push({
           step: "verified",
           at: quietSince + VERIFY_AFTER_MS,
@@ -541,8 +550,10 @@ export class SyncService implements IntegrationApi {
     );
     for (const ticket of await this.#linkedTickets(facts)) {
       if (ticket.externalRef?.system !== "zendesk") continue;
-      const runs = facts.customers.find((c) => c.customer === ticket.customer)?.versions ?? [];
-      const upgraded = fix !== null && runs.some((v) => compareVersions(v, fix) >= 0);
+      const runs = this.#deps.issues.currentVersions(ticket.customer).map((r) => r.version)
+        .filter((v): v is string => v !== null);
+      const upgraded = fix !== null && runs.length > 0 &&
+        runs.every((v) => compareVersions(v, fix) >= 0);
       await this.#noteZendesk(
         ticket,
         `fix-${issueId}-${state.events.length}`,
@@ -782,6 +793,7 @@ export function deliveryView(delivery: Delivery): DeliveryView {
     origin: delivery.origin,
     status: delivery.status,
     attempts: delivery.attempts,
+    throttled: delivery.throttled,
     queuedAt: delivery.queuedAt,
     nextAttemptAt: delivery.status === "pending" ? delivery.nextAttemptAt : null,
     deliveredAt: delivery.deliveredAt,

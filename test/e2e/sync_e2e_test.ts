@@ -129,13 +129,12 @@ Deno.test("sync end to end: Zendesk ticket to Jira fix to regression, with no ec
     assert.equal(ticket.body.sync.customer_matched_by, "organization");
     assert.equal(Date.parse(ticket.body.opened_at), Date.parse(remote.created_at));
 
-    // Linked (by Loupe on its own when confident, else by an agent): one internal note.
-    if (ticket.body.signatures === 0 || (ticket.body.signatures?.length ?? 0) === 0) {
-      await send(`${server.url}/v1/tickets/${ticketId}/links`, {
-        method: "POST",
-        json: { signature_ids: [issue.signature_id] },
-      });
-    }
+    // The top candidate is confident: Loupe links the ticket on its own, and says so.
+    const links = ticket.body.history.filter((h: { type: string }) =>
+      h.type === "TicketSignatureLinked"
+    );
+    assert.deepEqual(links.map((h: { by: string }) => h.by), ["loupe-auto"]);
+    assert.equal(links[0].data.signature_id, issue.signature_id);
     const note = await until("the internal note", () => {
       const notes = zendesk.notesWith(remote.id, "Loupe linked this ticket");
       return notes.length > 0 ? notes : undefined;
@@ -175,6 +174,21 @@ Deno.test("sync end to end: Zendesk ticket to Jira fix to regression, with no ec
       zendesk.notesWith(remote.id, "fixed in version 2.4.0")[0]!.body,
       /does not run it yet/,
     );
+
+    // acme upgrades: its records now come from 2.4.0.
+    await fetch(`${server.url}/v1/logs?customer=acme&environment=prod&service=checkout`, {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson" },
+      body: JSON.stringify({
+        time: new Date(now - 120_000).toISOString(),
+        level: "info",
+        msg: "checkout served 12 orders",
+        version: "2.4.0",
+      }),
+    }).then((r) => r.body?.cancel());
+    const rolled = await send(`${server.url}/v1/issues/${issue.id}/timeline`);
+    const rollout = rolled.body.steps.find((s: { step: string }) => s.step === "rolled_out");
+    assert.equal(rollout?.detail.customer, "acme", JSON.stringify(rolled.body.steps));
 
     // The error again on 2.4.0: a regression.
     await fetch(`${server.url}/v1/logs?customer=acme&environment=prod&service=checkout`, {
