@@ -205,6 +205,20 @@ Deno.test("sync end to end: Zendesk ticket to Jira fix to regression, with no ec
       () => jiraIssue.comments.find((c) => c.body.includes("regression")),
     );
     await until("the regression note", () => zendesk.notesWith(remote.id, "regression")[0]);
+    // Jira tells Loupe of the reopening Loupe made: nothing to do, nothing sent back.
+    const transitionsBefore = jira.chaos.requests;
+    const reopenedHook = JSON.stringify({
+      ...JSON.parse(payload),
+      issue: { key: jiraIssue.key, fields: jiraIssue.fields },
+    });
+    const echoed = await send(`${server.url}/v1/integrations/jira/webhook`, {
+      method: "POST",
+      headers: { "x-hub-signature": await jiraSignature(JIRA_SECRET, reopenedHook) },
+      body: reopenedHook,
+    });
+    assert.deepEqual(echoed.body, { issue_id: issue.id, applied: "none" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(jira.chaos.requests, transitionsBefore, "no call back to Jira");
 
     const timeline = await send(`${server.url}/v1/issues/${issue.id}/timeline`);
     const steps = timeline.body.steps.map((s: { step: string }) => s.step);
