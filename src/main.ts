@@ -32,6 +32,13 @@ import { ROUTE_DOCS } from "../adapters/http/route_docs.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { loadRedactionSettings } from "../adapters/redaction/settings.ts";
 import { redactorOf } from "../adapters/redaction/log_redaction.ts";
+import { type TicketingConfig, ticketingConfig } from "../adapters/ticketing/config.ts";
+import { ZendeskAdapter } from "../adapters/ticketing/zendesk.ts";
+import { JiraAdapter } from "../adapters/ticketing/jira.ts";
+import { WebhookAdapter } from "../adapters/ticketing/webhook.ts";
+import { integrationRoutes } from "../adapters/http/integration_routes.ts";
+import { SyncService } from "./sync/service.ts";
+import { issueFactsOver } from "./sync/issue_facts.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
@@ -101,8 +108,10 @@ if (import.meta.main) {
     console.error("Unhandled rejection (service kept running):", event.reason);
   });
   let config;
+  let ticketing: TicketingConfig;
   try {
     config = serveConfig(Deno.args, Deno.env.toObject());
+    ticketing = ticketingConfig(Deno.env.toObject());
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${SERVE_USAGE}`);
     Deno.exit(2);
@@ -208,8 +217,36 @@ if (import.meta.main) {
   http.route("/", customerRoutes(loupe.customerService(), { maxBodyBytes: config.maxBodyBytes }));
   const impact = new ImpactService(projectionStore, loupe.attribution);
   const trends = new TrendService(projectionStore, loupe.attribution);
-  http.route("/", impactRoutes(impact));
-  http.route("/", trendRoutes(trends));
+  const issues = new IssueService(projectionStore, loupe.attribution, impact, trends);
+  const customers = loupe.customerService();
+  const sync = await SyncService.start({
+    store,
+    clock,
+    newId: () => ulid(),
+    random: Math.random,
+    tickets,
+    issues: issueFactsOver(issues, (id) => loupe.signature(id), impact),
+    customers: () => customers.customers(),
+    settled: () => loupe.settled(),
+    ...(ticketing.zendesk === null ? {} : { zendesk: new ZendeskAdapter(ticketing.zendesk) }),
+    ...(ticketing.jira === null ? {} : { jira: new JiraAdapter(ticketing.jira) }),
+    ...(ticketing.webhook === null ? {} : { webhook: new WebhookAdapter(ticketing.webhook) }),
+    config: {
+      publicUrl: ticketing.publicUrl,
+      jiraReopenStatus: ticketing.jiraReopenStatus,
+      autoLinkMinScore: 0.5,
+      autoLinkMargin: 0.1,
+      inbound: {
+        statusMap: ticketing.statusMap,
+        environmentField: ticketing.environmentField,
+        environmentTagPrefix: ticketing.environmentTagPrefix,
+        historySince: ticketing.historySince,
+      },
+      outbox: { maxAttempts: ticketing.maxAttempts },
+    },
+    onError: (error) => console.error("Sync:", (error as Error).message ?? error),
+  });
+  // Before the ticket routes: it adds the `sync` section to GET /v1/tickets/:id.
   http.route(
     "/",
     issueRoutes(
@@ -229,7 +266,23 @@ if (import.meta.main) {
   http.route(
     "/",
     openApiRoutes(() => openApiDocument(ROUTE_DOCS, { version: denoJson.version })),
+    integrationRoutes(sync, {
+      clock,
+      maxBodyBytes: config.maxBodyBytes,
+      ...(ticketing.zendeskWebhookSecret === null
+        ? {}
+        : { zendeskWebhookSecret: ticketing.zendeskWebhookSecret }),
+      ...(ticketing.jiraWebhookSecret === null
+        ? {}
+        : { jiraWebhookSecret: ticketing.jiraWebhookSecret }),
+    }),
   );
+  if (ticketing.zendesk !== null) sync.follow(ticketing.catchUpEveryMs);
+  http.route("/", ticketRoutes(tickets, { clock, maxBodyBytes: config.maxBodyBytes }));
+  http.route("/", customerRoutes(customers, { maxBodyBytes: config.maxBodyBytes }));
+  http.route("/", impactRoutes(impact));
+  http.route("/", trendRoutes(trends));
+  http.route("/", issueRoutes(issues));
   warmEveryHourOfData(store, projectionStore, impact, trends);
   const server = Deno.serve({
     hostname: config.hostname,
@@ -241,6 +294,7 @@ if (import.meta.main) {
   const stop = async () => {
     await server.shutdown();
     await syslog.close();
+    sync.stop();
     bodyParsers.close();
     otlpDecoders.close();
     loupe.projector.stop();

@@ -17,6 +17,7 @@ import { kbBenches } from "./kb_bench.ts";
 import { analyticsBenches } from "./analytics_bench.ts";
 import { ecosystemBenches } from "./ecosystem_bench.ts";
 import { redactionBenches } from "./redaction_bench.ts";
+import { syncBenches } from "./sync_bench.ts";
 
 const ALL: readonly Bench[] = [
   ...ingestBenches,
@@ -32,6 +33,7 @@ const ALL: readonly Bench[] = [
   ...analyticsBenches,
   ...ecosystemBenches,
   ...redactionBenches,
+  ...syncBenches,
 ];
 
 if (import.meta.main) {

@@ -1,0 +1,296 @@
+/**
+ * The integration endpoints: signed webhooks in from Zendesk and Jira, the
+ * outbox's deliveries, Jira issues made from Loupe issues, one timeline per
+ * issue, and a `sync` section added to `GET /v1/tickets/:id`.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { timingSafeEqual } from "node:crypto";
+import type { Clock } from "../../ports/clock.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type {
+  DeliveryView,
+  IntegrationApi,
+  TicketSyncView,
+  TimelineStep,
+} from "../../ports/integrations.ts";
+import { RemoteError } from "../../ports/ticketing.ts";
+import { readBodyLimited } from "./body.ts";
+import { isoTimeOrNull as iso } from "./iso_time.ts";
+
+/** A webhook signed further from now than this is a replay. */
+export const REPLAY_WINDOW_MS = 5 * 60_000;
+
+export interface IntegrationRouteConfig {
+  readonly clock: Clock;
+  readonly maxBodyBytes: number;
+  readonly zendeskWebhookSecret?: string;
+  readonly jiraWebhookSecret?: string;
+}
+
+const deliveryQuery = z.object({
+  status: z.enum(["pending", "failed", "delivered"]).optional(),
+}).strict();
+
+const jiraPayload = z.object({
+  webhookEvent: z.string(),
+  timestamp: z.number().optional(),
+  issue: z.object({
+    key: z.string(),
+    fields: z.object({
+      status: z.object({
+        name: z.string(),
+        statusCategory: z.object({ key: z.string() }),
+      }),
+      fixVersions: z.array(z.object({ name: z.string() })).nullable().default([]),
+    }).passthrough(),
+  }).passthrough(),
+  changelog: z.object({
+    items: z.array(z.object({ field: z.string() }).passthrough()),
+  }).optional(),
+}).passthrough();
+
+export function integrationRoutes(api: IntegrationApi, config: IntegrationRouteConfig): Hono {
+  const http = new Hono();
+
+  // Before the ticket routes: their answer gains a `sync` section.
+  http.use("/v1/tickets/:id", async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" || c.res.status !== 200) return;
+    const sync = await api.ticketSync(c.req.param("id")).catch(() => null);
+    const body = await c.res.json() as Record<string, unknown>;
+    const headers = new Headers(c.res.headers);
+    c.res = undefined;
+    c.res = new Response(JSON.stringify({ ...body, sync: sync === null ? null : syncJson(sync) }), {
+      status: 200,
+      headers,
+    });
+  });
+
+  http.get("/v1/integrations", (c) => c.json(api.configured()));
+
+  http.post("/v1/integrations/zendesk/webhook", async (c) => {
+    const secret = config.zendeskWebhookSecret;
+    if (secret === undefined) {
+      throw new LoupeError(
+        "unavailable",
+        "Cannot take Zendesk webhooks: LOUPE_ZENDESK_WEBHOOK_SECRET is not set",
+      );
+    }
+    const body = await readBodyLimited(c.req.raw, config.maxBodyBytes);
+    const signature = c.req.header("x-zendesk-webhook-signature");
+    const timestamp = c.req.header("x-zendesk-webhook-signature-timestamp");
+    if (signature === undefined || timestamp === undefined) {
+      throw new LoupeError(
+        "unauthorized",
+        "Missing X-Zendesk-Webhook-Signature or X-Zendesk-Webhook-Signature-Timestamp",
+      );
+    }
+    const signedAt = timeOf(timestamp);
+    if (signedAt === null) {
+      throw new LoupeError("unauthorized", `Cannot read the webhook timestamp: ${timestamp}`);
+    }
+    // Checked after the signature: an unsigned request learns nothing about the window.
+    const message = concat(new TextEncoder().encode(timestamp), body);
+    if (!await hmacVerifies(secret, message, base64Bytes(signature))) {
+      throw new LoupeError("unauthorized", "The Zendesk webhook signature does not match");
+    }
+    if (Math.abs(config.clock.now() - signedAt) > REPLAY_WINDOW_MS) {
+      throw new LoupeError(
+        "unauthorized",
+        "The Zendesk webhook timestamp is more than 5 minutes off: refused as a replay",
+        { timestamp },
+      );
+    }
+    const ticketId = zendeskTicketIdOf(body);
+    try {
+      const outcome = await api.zendeskTicketChanged(ticketId);
+      return c.json({ ticket_id: outcome.ticketId, changes: outcome.changes });
+    } catch (error) {
+      throw remoteAsLoupe(error, "Zendesk");
+    }
+  });
+
+  http.post("/v1/integrations/jira/webhook", async (c) => {
+    const secret = config.jiraWebhookSecret;
+    if (secret === undefined) {
+      throw new LoupeError(
+        "unavailable",
+        "Cannot take Jira webhooks: LOUPE_JIRA_WEBHOOK_SECRET is not set",
+      );
+    }
+    const body = await readBodyLimited(c.req.raw, config.maxBodyBytes);
+    const hub = c.req.header("x-hub-signature");
+    const shared = c.req.header("x-loupe-webhook-secret") ?? c.req.query("secret");
+    const verified = hub !== undefined
+      ? await hmacVerifies(secret, new Uint8Array(body), hexBytes(hub.replace(/^sha256=/, "")))
+      : shared !== undefined && sameSecret(shared, secret);
+    if (!verified) {
+      throw new LoupeError(
+        "unauthorized",
+        "The Jira webhook is not signed (X-Hub-Signature) or carries the wrong shared secret",
+      );
+    }
+    const payload = jiraPayload.parse(parseJson(body));
+    const statusChanged = payload.changelog?.items.some((i) => i.field === "status") ?? false;
+    if (payload.webhookEvent !== "jira:issue_updated" || !statusChanged) {
+      return c.json({ issue_id: null, applied: "ignored" });
+    }
+    const category = payload.issue.fields.status.statusCategory.key;
+    const outcome = await api.jiraIssueChanged({
+      key: payload.issue.key,
+      toStatus: payload.issue.fields.status.name,
+      toCategory: category === "done" || category === "new" ? category : "indeterminate",
+      fixVersions: (payload.issue.fields.fixVersions ?? []).map((v) => v.name),
+      at: payload.timestamp ?? config.clock.now(),
+    });
+    return c.json({ issue_id: outcome.issueId, applied: outcome.applied });
+  });
+
+  http.get("/v1/integrations/deliveries", (c) => {
+    const query = deliveryQuery.parse(c.req.query());
+    const items = api.deliveries(query.status);
+    return c.json({ total: items.length, items: items.map(deliveryJson) });
+  });
+
+  http.post("/v1/integrations/deliveries/:id/retry", async (c) => {
+    const delivery = await api.retryDelivery(c.req.param("id"), c.req.header("x-user") ?? null);
+    return c.json(deliveryJson(delivery), 202);
+  });
+
+  http.post("/v1/issues/:id/jira", async (c) => {
+    const delivery = await api.createJiraIssue(c.req.param("id"), c.req.header("x-user") ?? null);
+    return c.json(deliveryJson(delivery), 202);
+  });
+
+  http.get("/v1/issues/:id/timeline", async (c) => {
+    const steps = await api.timeline(c.req.param("id"));
+    return c.json({ issue_id: c.req.param("id"), steps: steps.map(stepJson) });
+  });
+
+  return http;
+}
+
+/** Only the ticket id is taken from a webhook: the rest is read from the API. */
+function zendeskTicketIdOf(body: Uint8Array): string {
+  const json = parseJson(body) as Record<string, unknown> | null;
+  const subject = typeof json?.subject === "string"
+    ? /^zen:ticket:(\d+)$/.exec(json.subject)
+    : null;
+  const detail = json?.detail as Record<string, unknown> | undefined;
+  const ticket = json?.ticket as Record<string, unknown> | undefined;
+  const candidates = [subject?.[1], detail?.id, json?.ticket_id, ticket?.id];
+  for (const candidate of candidates) {
+    if (
+      (typeof candidate === "string" && /^\d+$/.test(candidate)) ||
+      (typeof candidate === "number" && Number.isSafeInteger(candidate) && candidate > 0)
+    ) return String(candidate);
+  }
+  throw new LoupeError(
+    "validation_failed",
+    "Cannot find a ticket id in the webhook: send subject zen:ticket:<id>, detail.id, ticket_id or ticket.id",
+  );
+}
+
+function parseJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch (error) {
+    throw new LoupeError("invalid_json", `Cannot parse JSON: ${(error as Error).message}`);
+  }
+}
+
+function remoteAsLoupe(error: unknown, system: string): unknown {
+  if (!(error instanceof RemoteError)) return error;
+  if (error.status === 404) {
+    return new LoupeError("not_found", `Cannot find the ticket in ${system}: ${error.message}`);
+  }
+  return new LoupeError("unavailable", `Cannot read from ${system} now: ${error.message}`, {
+    retryable: error.retryable,
+  });
+}
+
+/** ISO 8601 (what Zendesk sends) or epoch seconds. */
+function timeOf(value: string): number | null {
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : at;
+}
+
+async function hmacVerifies(
+  secret: string,
+  message: Uint8Array<ArrayBuffer>,
+  mac: Uint8Array<ArrayBuffer> | null,
+) {
+  if (mac === null) return false;
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
+  return await crypto.subtle.verify("HMAC", key, mac, message);
+}
+
+function sameSecret(given: string, secret: string): boolean {
+  const a = new TextEncoder().encode(given);
+  const b = new TextEncoder().encode(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function base64Bytes(value: string): Uint8Array<ArrayBuffer> | null {
+  try {
+    return Uint8Array.from(atob(value.trim()), (ch) => ch.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+function hexBytes(value: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^([0-9a-f]{2})+$/i.test(value)) return null;
+  return Uint8Array.from(value.match(/../g)!.map((h) => parseInt(h, 16)));
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function deliveryJson(d: DeliveryView) {
+  return {
+    id: d.deliveryId,
+    system: d.system,
+    kind: d.kind,
+    target: d.target,
+    origin: d.origin,
+    status: d.status,
+    attempts: d.attempts,
+    throttled: d.throttled,
+    queued_at: iso(d.queuedAt),
+    next_attempt_at: iso(d.nextAttemptAt),
+    delivered_at: iso(d.deliveredAt),
+    last_error: d.lastError,
+    remote_id: d.remoteId,
+  };
+}
+
+function stepJson(step: TimelineStep) {
+  return { step: step.step, at: iso(step.at), source: step.source, detail: step.detail };
+}
+
+function syncJson(sync: TicketSyncView) {
+  return {
+    system: sync.system,
+    remote_id: sync.remoteId,
+    remote_status: sync.remoteStatus,
+    remote_updated_at: iso(sync.remoteUpdatedAt),
+    customer_matched_by: sync.customerMatchedBy,
+    customer_unknown: sync.customerUnknown,
+    customer_clue: sync.customerClue,
+    environment: sync.environment,
+    deliveries: sync.deliveries.map(deliveryJson),
+  };
+}

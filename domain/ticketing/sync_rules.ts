@@ -1,0 +1,101 @@
+/**
+ * The rules of two-way sync that do not depend on any remote: version
+ * order for fixes and regressions, when an impact change is worth telling
+ * engineering, and the redaction of example lines sent out.
+ */
+
+/**
+ * Compares release versions by their numeric parts (`2.10.0` after `2.9.3`,
+ * `v2.4` equal to `2.4.0`); non-numeric parts compare as text.
+ *
+ * @example
+ * ```ts
+ * import { compareVersions } from "./sync_rules.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(compareVersions("2.10.0", "2.9.3") > 0);
+ * assert.equal(compareVersions("v2.4", "2.4.0"), 0);
+ * ```
+ */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.trim().replace(/^v/i, "").split(/[.\-+_]/);
+  const x = parts(a);
+  const y = parts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const p = x[i] ?? "0";
+    const q = y[i] ?? "0";
+    const pn = Number(p);
+    const qn = Number(q);
+    if (Number.isFinite(pn) && Number.isFinite(qn)) {
+      if (pn !== qn) return pn - qn;
+    } else if (p !== q) return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+/** The lowest of the fix versions: logs at or after it mean the fix did not hold. */
+export function lowestVersion(versions: readonly string[]): string | null {
+  return [...versions].sort(compareVersions)[0] ?? null;
+}
+
+export interface ImpactSnapshot {
+  readonly customers: readonly { readonly customer: string; readonly tier: string | null }[];
+}
+
+/** Tiers counted as top tier when a new customer of theirs is hit. */
+export const TOP_TIERS: readonly string[] = [
+  "enterprise",
+  "tier-1",
+  "tier1",
+  "platinum",
+  "strategic",
+];
+
+/**
+ * Why the impact changed enough to tell engineering, or null: a new
+ * top-tier customer, or at least twice the customers last reported.
+ *
+ * @example
+ * ```ts
+ * import { materialChange } from "./sync_rules.ts";
+ * import assert from "node:assert/strict";
+ * const before = { customers: [{ customer: "a", tier: "standard" }] };
+ * assert.equal(materialChange(before, before), null);
+ * assert.match(materialChange(before, { customers: [...before.customers, { customer: "b", tier: "standard" }] })!, /2 customers/);
+ * ```
+ */
+export function materialChange(before: ImpactSnapshot, now: ImpactSnapshot): string | null {
+  const known = new Set(before.customers.map((c) => c.customer));
+  const newTop = now.customers.filter((c) =>
+    !known.has(c.customer) && c.tier !== null && TOP_TIERS.includes(c.tier.toLowerCase())
+  );
+  if (newTop.length > 0) {
+    return `New top-tier customer${newTop.length > 1 ? "s" : ""} hit: ${
+      newTop.map((c) => c.customer).join(", ")
+    }`;
+  }
+  if (before.customers.length > 0 && now.customers.length >= 2 * before.customers.length) {
+    return `Now ${now.customers.length} customers hit (was ${before.customers.length})`;
+  }
+  return null;
+}
+
+/**
+ * Takes out what identifies people and secrets before a log line leaves
+ * Loupe: e-mail addresses, IP addresses, long digit runs, tokens and hex ids.
+ *
+ * @example
+ * ```ts
+ * import { redactLine } from "./sync_rules.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(redactLine("login failed for ann@acme.example from 10.0.0.7"),
+ *   "login failed for <email> from <ip>");
+ * ```
+ */
+export function redactLine(line: string): string {
+  return line
+    .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, "<email>")
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}\b/g, "<ip>")
+    .replace(/\b(bearer|token|password|secret|api[_-]?key)([=:\s]+)\S+/gi, "$1$2<secret>")
+    .replace(/\b[0-9a-f]{16,}\b/gi, "<hex>")
+    .replace(/\b\d{6,}\b/g, "<number>");
+}
