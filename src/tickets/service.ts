@@ -276,13 +276,17 @@ export class TicketService implements TicketApi {
     const window = this.#ticketWindow(ticket);
     // Metrics are keyed by the directory's environment key, tickets by the customer's name for it.
     const known = this.#attribution.directory().customer(ticket.customer)?.environments ?? [];
-    return this.metrics({
-      environment: resolveTicketEnvironment(ticket.customer, ticket.environment, known),
-      customer: ticket.customer,
-      from: window.from,
-      to: window.to,
-      limit: SNAPSHOT_LIMIT,
-    });
+    const query = (environment: string) =>
+      this.metrics({
+        environment,
+        customer: ticket.customer,
+        from: window.from,
+        to: window.to,
+        limit: SNAPSHOT_LIMIT,
+      });
+    const resolved = query(resolveTicketEnvironment(ticket.customer, ticket.environment, known));
+    // Snapshots sent under the ticket's own name for the environment still count.
+    return resolved.snapshots.length > 0 ? resolved : query(ticket.environment);
   }
 
   async candidates(ticketId: string, limit: number): Promise<CandidateList> {
