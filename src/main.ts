@@ -3,42 +3,21 @@
  * One process writes a store: the miner's state follows the log it appends.
  */
 import { ulid } from "ulid";
+import denoJson from "../deno.json" with { type: "json" };
 import { SERVE_USAGE, serveConfig } from "../adapters/cli/config.ts";
-import { createHttpApp } from "../adapters/http/app.ts";
-import { readRuleFile, ticketRoutes } from "../adapters/http/ticket_routes.ts";
 import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
 import { BodyParsers } from "../adapters/log_sources/body_parsers.ts";
-import type { Clock } from "../ports/clock.ts";
-import { Loupe } from "./loupe.ts";
-import { TicketService } from "./tickets/mod.ts";
-import { AnalyticsService, predictionOrNull } from "./analytics/service.ts";
-import { analyticsRoutes, predictionJson } from "../adapters/http/analytics_routes.ts";
-import { customerRoutes } from "../adapters/http/customer_routes.ts";
-import { impactRoutes } from "../adapters/http/impact_routes.ts";
-import { ImpactService } from "./impact.ts";
-import { trendRoutes } from "../adapters/http/trend_routes.ts";
-import { TrendService } from "./trends.ts";
-import { issueRoutes } from "../adapters/http/issue_routes.ts";
-import { IssueService } from "./issues.ts";
-import { recentSignatures } from "./projections/signatures.ts";
-import { kbRoutes } from "../adapters/http/kb_routes.ts";
-import { kbService } from "./kb/mod.ts";
-import { startSyslog, syslogMetrics } from "../adapters/syslog/listener.ts";
 import { OtlpDecoders } from "../adapters/otlp/decoders.ts";
-import { openApiDocument, openApiRoutes } from "../adapters/http/openapi.ts";
-import { ROUTE_DOCS } from "../adapters/http/route_docs.ts";
-import denoJson from "../deno.json" with { type: "json" };
 import { loadRedactionSettings } from "../adapters/redaction/settings.ts";
-import { redactorOf } from "../adapters/redaction/log_redaction.ts";
+import { startSyslog, syslogMetrics } from "../adapters/syslog/listener.ts";
 import { type TicketingConfig, ticketingConfig } from "../adapters/ticketing/config.ts";
-import { ZendeskAdapter } from "../adapters/ticketing/zendesk.ts";
-import { JiraAdapter } from "../adapters/ticketing/jira.ts";
-import { WebhookAdapter } from "../adapters/ticketing/webhook.ts";
-import { integrationRoutes } from "../adapters/http/integration_routes.ts";
-import { SyncService } from "./sync/service.ts";
-import { issueFactsOver } from "./sync/issue_facts.ts";
+import type { Clock } from "../ports/clock.ts";
+import { compose } from "./compose.ts";
+import type { ImpactService } from "./impact.ts";
+import { recentSignatures } from "./projections/signatures.ts";
+import type { TrendService } from "./trends.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
@@ -133,25 +112,43 @@ if (import.meta.main) {
   }
   const store = new LmdbEventStore(environment, { clock });
   const projectionStore = new LmdbProjectionStore(environment);
+  const bodyParsers = new BodyParsers(BODY_PARSERS, redaction);
+  const otlpDecoders = new OtlpDecoders(BODY_PARSERS);
+  // The syslog listeners need the app, so they start after it: /metrics reads their counters late.
+  const syslogCounters = { text: (): string => "" };
   // A store written by an older layout rebuilds its views here, which can take
   // minutes: say so rather than sit silent.
   let starting = true;
   let reportedAt = performance.now();
-  const loupe = await Loupe.start({
+  const app = await compose({
     store,
     projectionStore,
     clock,
     newId: () => ulid(),
+    http: {
+      maxBodyBytes: config.maxBodyBytes,
+      maxLineBytes: config.maxLineBytes,
+      maxLines: config.maxLines,
+      corsOrigins: config.corsOrigins,
+      ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
+      otlpCustomerAttribute: config.otlpCustomerAttribute,
+      otlpDecoders,
+    },
+    parseBody: (bytes, options) => bodyParsers.parse(bytes, options),
+    redaction,
+    ticketing,
+    extraMetrics: () => syslogCounters.text(),
+    version: denoJson.version,
     onProgress: (position) => {
       if (!starting || performance.now() - reportedAt < 2_000) return;
       reportedAt = performance.now();
       console.error(`Bringing views up to date: event ${position} of ${store.headPosition()}`);
     },
+    onSyncError: (error) => console.error("Sync:", (error as Error).message ?? error),
   });
   starting = false;
+  const { loupe, http, impact, trends } = app;
   loupe.projector.follow((error) => console.error("Projection failed:", error));
-  const bodyParsers = new BodyParsers(BODY_PARSERS);
-  const otlpDecoders = new OtlpDecoders(BODY_PARSERS);
   const syslog = await startSyslog({
     app: loupe,
     clock,
@@ -161,128 +158,13 @@ if (import.meta.main) {
     maxMessageBytes: config.maxLineBytes,
     environment: config.syslogEnvironment,
   });
+  syslogCounters.text = () => syslogMetrics(syslog.counters);
   if (syslog.tcpPort !== undefined) {
     console.log(`Syslog listening on tcp://${config.hostname}:${syslog.tcpPort}`);
   }
   if (syslog.udpPort !== undefined) {
     console.log(`Syslog listening on udp://${config.hostname}:${syslog.udpPort}`);
   }
-  const bodyParsers = new BodyParsers(BODY_PARSERS, redaction);
-  const http = createHttpApp({
-    extraMetrics: () => syslogMetrics(syslog.counters),
-    app: loupe,
-    clock,
-    parseBody: (bytes, options) => bodyParsers.parse(bytes, options),
-    config: {
-      maxBodyBytes: config.maxBodyBytes,
-      maxLineBytes: config.maxLineBytes,
-      maxLines: config.maxLines,
-      corsOrigins: config.corsOrigins,
-      ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
-      otlpCustomerAttribute: config.otlpCustomerAttribute,
-      otlpDecoders,
-    },
-  });
-  const tickets = new TicketService({
-    store,
-    projections: projectionStore,
-    clock,
-    newId: () => ulid(),
-    defaultRules: await readRuleFile(
-      new URL("../fixtures/rules/default_rules.json", import.meta.url),
-    ),
-    settled: () => loupe.settled(),
-    attribution: loupe.attribution,
-    redactor: redactorOf(redaction),
-  });
-  const analytics = new AnalyticsService({
-    store,
-    projections: projectionStore,
-    attribution: loupe.attribution,
-    clock,
-    settled: () => loupe.settled(),
-  });
-  http.route("/", analyticsRoutes(analytics, { maxBodyBytes: config.maxBodyBytes }));
-  http.route(
-    "/",
-    ticketRoutes(tickets, {
-      clock,
-      maxBodyBytes: config.maxBodyBytes,
-      predictionOf: (ticketId) => {
-        const prediction = predictionOrNull(analytics, ticketId);
-        return prediction === null ? null : predictionJson(prediction);
-      },
-    }),
-  );
-  http.route("/", customerRoutes(loupe.customerService(), { maxBodyBytes: config.maxBodyBytes }));
-  const impact = new ImpactService(projectionStore, loupe.attribution);
-  const trends = new TrendService(projectionStore, loupe.attribution);
-  const issues = new IssueService(projectionStore, loupe.attribution, impact, trends);
-  const customers = loupe.customerService();
-  const sync = await SyncService.start({
-    store,
-    clock,
-    newId: () => ulid(),
-    random: Math.random,
-    tickets,
-    issues: issueFactsOver(issues, (id) => loupe.signature(id), impact),
-    customers: () => customers.customers(),
-    settled: () => loupe.settled(),
-    ...(ticketing.zendesk === null ? {} : { zendesk: new ZendeskAdapter(ticketing.zendesk) }),
-    ...(ticketing.jira === null ? {} : { jira: new JiraAdapter(ticketing.jira) }),
-    ...(ticketing.webhook === null ? {} : { webhook: new WebhookAdapter(ticketing.webhook) }),
-    config: {
-      publicUrl: ticketing.publicUrl,
-      jiraReopenStatus: ticketing.jiraReopenStatus,
-      autoLinkMinScore: 0.5,
-      autoLinkMargin: 0.1,
-      inbound: {
-        statusMap: ticketing.statusMap,
-        environmentField: ticketing.environmentField,
-        environmentTagPrefix: ticketing.environmentTagPrefix,
-        historySince: ticketing.historySince,
-      },
-      outbox: { maxAttempts: ticketing.maxAttempts },
-    },
-    onError: (error) => console.error("Sync:", (error as Error).message ?? error),
-  });
-  // Before the ticket routes: it adds the `sync` section to GET /v1/tickets/:id.
-  http.route(
-    "/",
-    issueRoutes(
-      new IssueService(projectionStore, loupe.attribution, impact, trends, {
-        store,
-        clock,
-        settled: () => loupe.settled(),
-      }),
-    ),
-  );
-  http.route(
-    "/",
-    kbRoutes(kbService(loupe, store, projectionStore, tickets, clock), {
-      maxBodyBytes: config.maxBodyBytes,
-    }),
-  );
-  http.route(
-    "/",
-    openApiRoutes(() => openApiDocument(ROUTE_DOCS, { version: denoJson.version })),
-    integrationRoutes(sync, {
-      clock,
-      maxBodyBytes: config.maxBodyBytes,
-      ...(ticketing.zendeskWebhookSecret === null
-        ? {}
-        : { zendeskWebhookSecret: ticketing.zendeskWebhookSecret }),
-      ...(ticketing.jiraWebhookSecret === null
-        ? {}
-        : { jiraWebhookSecret: ticketing.jiraWebhookSecret }),
-    }),
-  );
-  if (ticketing.zendesk !== null) sync.follow(ticketing.catchUpEveryMs);
-  http.route("/", ticketRoutes(tickets, { clock, maxBodyBytes: config.maxBodyBytes }));
-  http.route("/", customerRoutes(customers, { maxBodyBytes: config.maxBodyBytes }));
-  http.route("/", impactRoutes(impact));
-  http.route("/", trendRoutes(trends));
-  http.route("/", issueRoutes(issues));
   warmEveryHourOfData(store, projectionStore, impact, trends);
   const server = Deno.serve({
     hostname: config.hostname,
@@ -294,10 +176,9 @@ if (import.meta.main) {
   const stop = async () => {
     await server.shutdown();
     await syslog.close();
-    sync.stop();
+    app.stop();
     bodyParsers.close();
     otlpDecoders.close();
-    loupe.projector.stop();
     await environment.close();
     Deno.exit(0);
   };

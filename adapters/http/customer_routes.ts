@@ -13,8 +13,6 @@ import { readBodyLimited } from "./body.ts";
 import { parseJsonText } from "./json_body.ts";
 import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
 import { isoTimeOrNull } from "./iso_time.ts";
-import { locateJsonError } from "./json_error.ts";
-import { isoTime } from "./iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 export interface CustomerRouteDeps {

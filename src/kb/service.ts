@@ -49,7 +49,7 @@ import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_lo
 import { ticketOrigins } from "../tickets/correlate.ts";
 import { TICKET_TABLES } from "../projections/tickets.ts";
 import { buildKbIndex, type KbIndex } from "./index.ts";
-import { type IssueLinks } from "./issue_links.ts";
+import type { IssueLinks } from "./issue_links.ts";
 import { KB_TABLES, kbRevision } from "./projection.ts";
 
 /** What the knowledge base needs of tickets: TicketService gives both. */

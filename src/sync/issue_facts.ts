@@ -1,7 +1,7 @@
 /**
- * The seam between sync and whatever Loupe calls an issue. Today an issue
- * is a detected signature (`/v1/issues`); when the issue layer above
- * signatures lands, only `issueFactsOver` changes.
+ * The seam between sync and Loupe's issues (one real problem: the
+ * signatures grouped under it), so the outbox and the timeline never read
+ * the issue layer's projections themselves.
  */
 import type { SignatureDetail } from "../../ports/application.ts";
 import type { IssueApi } from "../../ports/issues.ts";
@@ -65,10 +65,10 @@ export function issueFactsOver(
       } catch { /* a signature without examples still makes an issue */ }
       return {
         issueId: issue.issueId,
-        signatureIds: [issue.signatureId],
+        signatureIds: issue.signatures.map((s) => s.signatureId),
         title: issue.template,
-        detectedAt: issue.detectedAt,
-        firstSeen: Math.min(...issue.affected.map((a) => a.firstSeen), issue.detectedAt),
+        detectedAt: issue.detection?.detectedAt ?? null,
+        firstSeen: issue.firstSeen,
         lastSeen: issue.lastSeen,
         customers: issue.affected.map((a) => ({
           customer: a.customer,
@@ -80,7 +80,9 @@ export function issueFactsOver(
             firstSeen: v.firstSeen,
           })),
         })),
-        trend: issue.kind === "surge" ? `surge: ${issue.reason}` : issue.reason,
+        trend: issue.detection?.kind === "surge"
+          ? `surge: ${issue.detection.reason}; ${issue.trend.class}: ${issue.trend.reason}`
+          : `${issue.trend.class}: ${issue.trend.reason}`,
         knowledgeBaseArticle: null,
         predictedResolution: null,
         exampleLines: examples,
@@ -96,11 +98,11 @@ export function issueFactsOver(
       }
     },
     issueOfSignature(signatureId) {
-      for (let offset = 0;; offset += 500) {
-        const page = issues.issues({ limit: 500, offset });
-        const found = page.items.find((i) => i.signatureId === signatureId);
-        if (found !== undefined) return found.issueId;
-        if (offset + 500 >= page.total) return undefined;
+      try {
+        return issues.issueOfSignature(signatureId);
+      } catch (error) {
+        if (error instanceof LoupeError && error.code === "not_found") return undefined;
+        throw error;
       }
     },
   };

@@ -16,6 +16,7 @@ const WIRING_FILES = new Set([
   "src/simulate.ts",
   "src/kb_eval.ts",
   "src/backtest.ts",
+  "src/compose.ts",
 ]);
 
 const LAYERS = ["domain", "ports", "adapters", "src", "test", "fixtures"] as const;

@@ -1,0 +1,198 @@
+/**
+ * The one place that builds the whole application: Loupe, every use-case
+ * service, and every HTTP route in the order they must be mounted. `serve`
+ * and the tests that need the real thing both call it, so a new feature is
+ * wired once.
+ */
+import type { Hono } from "hono";
+import { analyticsRoutes, predictionJson } from "../adapters/http/analytics_routes.ts";
+import { type BodyParser, createHttpApp, type HttpConfig } from "../adapters/http/app.ts";
+import { customerRoutes } from "../adapters/http/customer_routes.ts";
+import { impactRoutes } from "../adapters/http/impact_routes.ts";
+import { integrationRoutes } from "../adapters/http/integration_routes.ts";
+import { issueRoutes } from "../adapters/http/issue_routes.ts";
+import { kbRoutes } from "../adapters/http/kb_routes.ts";
+import { openApiDocument, openApiRoutes } from "../adapters/http/openapi.ts";
+import { ROUTE_DOCS } from "../adapters/http/route_docs.ts";
+import { readRuleFile, ticketRoutes } from "../adapters/http/ticket_routes.ts";
+import { trendRoutes } from "../adapters/http/trend_routes.ts";
+import { redactorOf } from "../adapters/redaction/log_redaction.ts";
+import type { TicketingConfig } from "../adapters/ticketing/config.ts";
+import { JiraAdapter } from "../adapters/ticketing/jira.ts";
+import { WebhookAdapter } from "../adapters/ticketing/webhook.ts";
+import { ZendeskAdapter } from "../adapters/ticketing/zendesk.ts";
+import type { Clock, NewId } from "../ports/clock.ts";
+import type { EventStore } from "../ports/event_store.ts";
+import type { ProjectionStore } from "../ports/projection_store.ts";
+import type { RedactionSettings } from "../ports/redaction.ts";
+import { AnalyticsService, predictionOrNull } from "./analytics/service.ts";
+import { ImpactService } from "./impact.ts";
+import { IssueService } from "./issues.ts";
+import { type KbService, kbService } from "./kb/mod.ts";
+import { Loupe } from "./loupe.ts";
+import { issueFactsOver } from "./sync/issue_facts.ts";
+import { SyncService } from "./sync/service.ts";
+import { TicketService } from "./tickets/mod.ts";
+import { TrendService } from "./trends.ts";
+
+export interface ComposeDeps {
+  readonly store: EventStore;
+  readonly projectionStore: ProjectionStore;
+  readonly clock: Clock;
+  readonly newId: NewId;
+  readonly http: HttpConfig;
+  /** Parses pushed bodies; by default on the thread that serves. */
+  readonly parseBody?: BodyParser;
+  /** Redacts ticket texts before they are stored; log lines are redacted where they are parsed. */
+  readonly redaction?: RedactionSettings;
+  /** Zendesk, Jira and webhook remotes; none when every part is null. */
+  readonly ticketing: TicketingConfig;
+  /** Jitter for delivery retries. */
+  readonly random?: () => number;
+  /** Extra Prometheus lines (the syslog listeners' counters). */
+  readonly extraMetrics?: () => string;
+  /** The version `/openapi.json` states. */
+  readonly version: string;
+  readonly onProgress?: (position: number) => void;
+  readonly onSyncError?: (error: unknown) => void;
+}
+
+/** Everything `compose` built, for the entry point to serve and stop. */
+export interface ComposedLoupe {
+  readonly loupe: Loupe;
+  readonly http: Hono;
+  readonly tickets: TicketService;
+  readonly impact: ImpactService;
+  readonly trends: TrendService;
+  readonly issues: IssueService;
+  readonly analytics: AnalyticsService;
+  readonly kb: KbService;
+  readonly sync: SyncService;
+  stop(): void;
+}
+
+const DEFAULT_RULES = new URL("../fixtures/rules/default_rules.json", import.meta.url);
+
+export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
+  const { store, projectionStore, clock, newId, ticketing } = deps;
+  const loupe = await Loupe.start({
+    store,
+    projectionStore,
+    clock,
+    newId,
+    ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
+  });
+  const settled = () => loupe.settled();
+  const maxBodyBytes = deps.http.maxBodyBytes;
+  const http = createHttpApp({
+    app: loupe,
+    clock,
+    config: deps.http,
+    ...(deps.parseBody === undefined ? {} : { parseBody: deps.parseBody }),
+    ...(deps.extraMetrics === undefined ? {} : { extraMetrics: deps.extraMetrics }),
+  });
+  const tickets = new TicketService({
+    store,
+    projections: projectionStore,
+    clock,
+    newId,
+    defaultRules: await readRuleFile(DEFAULT_RULES),
+    settled,
+    attribution: loupe.attribution,
+    ...(deps.redaction === undefined ? {} : { redactor: redactorOf(deps.redaction) }),
+  });
+  const customers = loupe.customerService();
+  const impact = new ImpactService(projectionStore, loupe.attribution);
+  const trends = new TrendService(projectionStore, loupe.attribution);
+  const issues = new IssueService(projectionStore, loupe.attribution, impact, trends, {
+    store,
+    clock,
+    settled,
+  });
+  const analytics = new AnalyticsService({
+    store,
+    projections: projectionStore,
+    attribution: loupe.attribution,
+    clock,
+    settled,
+  });
+  const kb = kbService(loupe, store, projectionStore, tickets, clock, newId);
+  const sync = await SyncService.start({
+    store,
+    clock,
+    newId,
+    random: deps.random ?? Math.random,
+    tickets,
+    issues: issueFactsOver(issues, (id) => loupe.signature(id), impact),
+    customers: () => customers.customers(),
+    settled,
+    ...(ticketing.zendesk === null ? {} : { zendesk: new ZendeskAdapter(ticketing.zendesk) }),
+    ...(ticketing.jira === null ? {} : { jira: new JiraAdapter(ticketing.jira) }),
+    ...(ticketing.webhook === null ? {} : { webhook: new WebhookAdapter(ticketing.webhook) }),
+    config: {
+      publicUrl: ticketing.publicUrl,
+      jiraReopenStatus: ticketing.jiraReopenStatus,
+      autoLinkMinScore: 0.5,
+      autoLinkMargin: 0.1,
+      inbound: {
+        statusMap: ticketing.statusMap,
+        environmentField: ticketing.environmentField,
+        environmentTagPrefix: ticketing.environmentTagPrefix,
+        historySince: ticketing.historySince,
+      },
+      outbox: { maxAttempts: ticketing.maxAttempts },
+    },
+    onError: deps.onSyncError ?? ((error) => console.error("Sync:", error)),
+  });
+
+  // Order matters where two route files share a path: the integration routes
+  // wrap GET /v1/tickets/:id to add its `sync` section, so they come first.
+  http.route(
+    "/",
+    integrationRoutes(sync, {
+      clock,
+      maxBodyBytes,
+      ...(ticketing.zendeskWebhookSecret === null
+        ? {}
+        : { zendeskWebhookSecret: ticketing.zendeskWebhookSecret }),
+      ...(ticketing.jiraWebhookSecret === null
+        ? {}
+        : { jiraWebhookSecret: ticketing.jiraWebhookSecret }),
+    }),
+  );
+  http.route("/", analyticsRoutes(analytics, { maxBodyBytes }));
+  http.route(
+    "/",
+    ticketRoutes(tickets, {
+      clock,
+      maxBodyBytes,
+      predictionOf: (ticketId) => {
+        const prediction = predictionOrNull(analytics, ticketId);
+        return prediction === null ? null : predictionJson(prediction);
+      },
+    }),
+  );
+  http.route("/", customerRoutes(customers, { maxBodyBytes }));
+  http.route("/", impactRoutes(impact));
+  http.route("/", trendRoutes(trends));
+  http.route("/", issueRoutes(issues));
+  http.route("/", kbRoutes(kb, { maxBodyBytes }));
+  http.route("/", openApiRoutes(() => openApiDocument(ROUTE_DOCS, { version: deps.version })));
+  if (ticketing.zendesk !== null) sync.follow(ticketing.catchUpEveryMs);
+
+  return {
+    loupe,
+    http,
+    tickets,
+    impact,
+    trends,
+    issues,
+    analytics,
+    kb,
+    sync,
+    stop: () => {
+      sync.stop();
+      loupe.projector.stop();
+    },
+  };
+}
