@@ -41,6 +41,9 @@ import {
   type Facet,
   firstLineTokens,
   ISSUE_GROUP_TABLES,
+  type IssueIndex,
+  issueIndex,
+  issueIndexVersion,
   resolveIssue,
 } from "./projections/issue_groups.ts";
 import { type DetectedIssue, ISSUE_TABLES } from "./projections/issues.ts";
@@ -67,11 +70,6 @@ export interface IssueCommands {
   readonly clock: Clock;
   /** Resolves when projections include everything appended so far. */
   readonly settled: () => Promise<void>;
-}
-
-interface IssueIndex {
-  readonly issueOf: Map<string, string>;
-  readonly members: Map<string, string[]>;
 }
 
 /**
@@ -110,24 +108,9 @@ export class IssueService implements IssueApi {
 
   /** Signature -> issue and issue -> signatures, rebuilt when a signature or a correction arrives. */
   index(): IssueIndex {
-    const key = `${this.#reader.count(ISSUE_GROUP_TABLES.signatures)}/${
-      this.#reader.get<number>(ISSUE_GROUP_TABLES.meta, ["changes"]) ?? 0
-    }`;
+    const key = issueIndexVersion(this.#reader);
     if (this.#index?.key === key) return this.#index.index;
-    const issueOf = new Map<string, string>();
-    const members = new Map<string, string[]>();
-    const resolved = new Map<string, string>();
-    for (const { key: k } of this.#reader.range(ISSUE_GROUP_TABLES.signatures)) {
-      const signatureId = String(k[0]);
-      const base = baseIssueOf(this.#reader, signatureId);
-      let issueId = resolved.get(base);
-      if (issueId === undefined) resolved.set(base, issueId = resolveIssue(this.#reader, base));
-      issueOf.set(signatureId, issueId);
-      const list = members.get(issueId);
-      if (list === undefined) members.set(issueId, [signatureId]);
-      else list.push(signatureId);
-    }
-    const index = { issueOf, members };
+    const index = issueIndex(this.#reader);
     this.#index = { key, index };
     return index;
   }

@@ -25,9 +25,16 @@ export function firstResolvedAt(ticket: Ticket): number | null {
   return ticket.resolutions[0]?.at ?? null;
 }
 
-/** The issue behind a ticket: its first linked signature. */
-export function issueOf(ticket: Ticket): string | null {
-  return ticket.signatures[0] ?? null;
+/**
+ * The issue behind a ticket: the issue its first linked signature belongs
+ * to (the signature itself where no issue layer is given).
+ */
+export function issueOf(
+  ticket: Ticket,
+  issueOfSignature: (signatureId: string) => string = (signatureId) => signatureId,
+): string | null {
+  const signatureId = ticket.signatures[0];
+  return signatureId === undefined ? null : issueOfSignature(signatureId);
 }
 
 /**
@@ -37,17 +44,18 @@ export function issueOf(ticket: Ticket): string | null {
 export function ticketRecords(
   tickets: readonly Ticket[],
   tierOf: (customer: string) => string,
+  issueOfSignature?: (signatureId: string) => string,
 ): TicketRecord[] {
   const byIssue = new Map<string, Ticket[]>();
   for (const t of tickets) {
-    const issue = issueOf(t);
+    const issue = issueOf(t, issueOfSignature);
     if (issue === null) continue;
     const list = byIssue.get(issue);
     if (list) list.push(t);
     else byIssue.set(issue, [t]);
   }
   return tickets.map((t) => {
-    const issue = issueOf(t);
+    const issue = issueOf(t, issueOfSignature);
     const before = issue === null
       ? []
       : byIssue.get(issue)!.filter((o) => o.ticketId !== t.ticketId && o.openedAt < t.openedAt);

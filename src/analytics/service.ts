@@ -50,6 +50,7 @@ import type { EventStore } from "../../ports/event_store.ts";
 import type { ImportedTicket, TicketImportReceipt } from "../../ports/ticket_import.ts";
 import { importTickets } from "./ticket_import.ts";
 import { TICKET_TABLES } from "../projections/tickets.ts";
+import { type IssueIndex, issueIndex, issueIndexVersion } from "../projections/issue_groups.ts";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -73,6 +74,7 @@ export class AnalyticsService implements AnalyticsApi {
   readonly #attribution: Attribution;
   readonly #clock: Clock;
   #fitted: Fitted | undefined;
+  #issues: { readonly version: string; readonly index: IssueIndex } | undefined;
 
   readonly #store: EventStore;
   readonly #settled: () => Promise<void>;
@@ -99,6 +101,19 @@ export class AnalyticsService implements AnalyticsApi {
     return importTickets(this.#store, tickets, this.#settled, by);
   }
 
+  /** The issue behind a ticket, from the issue layer's grouping of its first linked signature. */
+  #issueOf(ticket: Ticket): string | null {
+    return issueOf(ticket, (signatureId) => this.#issueOfSignature(signatureId));
+  }
+
+  #issueOfSignature(signatureId: string): string {
+    const version = issueIndexVersion(this.#projections);
+    if (this.#issues?.version !== version) {
+      this.#issues = { version, index: issueIndex(this.#projections) };
+    }
+    return this.#issues.index.issueOf.get(signatureId) ?? signatureId;
+  }
+
   /** The tickets and the model as of the tickets projection's checkpoint. */
   #current(): Fitted {
     const at = this.#projections.checkpoint("tickets");
@@ -107,7 +122,11 @@ export class AnalyticsService implements AnalyticsApi {
       .map((e) => e.value)
       .sort((a, b) => a.openedAt - b.openedAt || (a.ticketId < b.ticketId ? -1 : 1));
     const directory = this.#attribution.directory();
-    const records = ticketRecords(tickets, (c) => directory.customer(c)?.tier ?? "unknown");
+    const records = ticketRecords(
+      tickets,
+      (c) => directory.customer(c)?.tier ?? "unknown",
+      (signatureId) => this.#issueOfSignature(signatureId),
+    );
     const contexts = openContexts(records);
     const resolved = records
       .map((r, i) => ({ r, c: contexts[i]! }))
@@ -138,7 +157,7 @@ export class AnalyticsService implements AnalyticsApi {
     }
     const escalated = new Map<string, [number, number]>();
     for (const t of tickets) {
-      const issue = issueOf(t) ?? "";
+      const issue = this.#issueOf(t) ?? "";
       const [e, n] = escalated.get(issue) ?? [0, 0];
       escalated.set(issue, [e + (t.escalations > 0 ? 1 : 0), n + 1]);
     }
@@ -180,7 +199,7 @@ export class AnalyticsService implements AnalyticsApi {
     const now = this.#clock.now();
     const end = firstResolvedAt(ticket) ?? now;
     const elapsedHours = Math.max(0, (end - ticket.openedAt) / HOUR_MS);
-    const issue = issueOf(ticket);
+    const issue = this.#issueOf(ticket);
     const complexityFactors: { factor: string; value: string }[] = [
       { factor: "severity", value: ticket.severity },
       { factor: "tier", value: record.fields.tier ?? "unknown" },
@@ -332,7 +351,7 @@ export class AnalyticsService implements AnalyticsApi {
   #emergingIssues(fitted: Fitted): EmergingIssue[] {
     const filedBy = new Map<string, Set<string>>();
     for (const t of fitted.tickets) {
-      const issue = issueOf(t);
+      const issue = this.#issueOf(t);
       if (issue === null) continue;
       const set = filedBy.get(issue) ?? new Set<string>();
       set.add(t.customer);
@@ -373,7 +392,7 @@ export class AnalyticsService implements AnalyticsApi {
       const elapsed = (now - t.openedAt) / HOUR_MS;
       const breach = breachProbability(p, sla, elapsed);
       const engineering = p.engineeringProbability;
-      const issue = issueOf(t);
+      const issue = this.#issueOf(t);
       const reasons: string[] = [];
       if (breach >= 0.5) {
         reasons.push(
@@ -413,7 +432,7 @@ export class AnalyticsService implements AnalyticsApi {
   #fastestGroups(fitted: Fitted): Map<string, string> {
     const times = new Map<string, Map<string, number[]>>();
     for (const t of fitted.tickets) {
-      const issue = issueOf(t);
+      const issue = this.#issueOf(t);
       const resolvedAt = firstResolvedAt(t);
       const resolver = t.resolutions[0]?.resolver;
       if (issue === null || resolvedAt === null || resolver === undefined) continue;
@@ -468,7 +487,7 @@ function normalCdf(z: number): number {
 function groupKey(by: ResolutionGrouping, t: Ticket, r: TicketRecord): string {
   switch (by) {
     case "issue":
-      return issueOf(t) ?? "(no linked issue)";
+      return r.fields.issue || "(no linked issue)";
     case "severity":
       return t.severity;
     case "tier":

@@ -162,6 +162,37 @@ export function issueOfSignature(reader: ProjectionReader, signatureId: string):
   return resolveIssue(reader, baseIssueOf(reader, signatureId));
 }
 
+/** Signature -> issue, and issue -> its signatures, as the projection holds them now. */
+export interface IssueIndex {
+  readonly issueOf: Map<string, string>;
+  readonly members: Map<string, string[]>;
+}
+
+/** Changes whenever {@linkcode issueIndex} would: a signature grouped or a correction applied. */
+export function issueIndexVersion(reader: ProjectionReader): string {
+  return `${reader.count(ISSUE_GROUP_TABLES.signatures)}/${
+    reader.get<number>(ISSUE_GROUP_TABLES.meta, ["changes"]) ?? 0
+  }`;
+}
+
+/** Every grouped signature's issue; callers cache it on {@linkcode issueIndexVersion}. */
+export function issueIndex(reader: ProjectionReader): IssueIndex {
+  const issueOf = new Map<string, string>();
+  const members = new Map<string, string[]>();
+  const resolved = new Map<string, string>();
+  for (const { key } of reader.range(ISSUE_GROUP_TABLES.signatures)) {
+    const signatureId = String(key[0]);
+    const base = baseIssueOf(reader, signatureId);
+    let issueId = resolved.get(base);
+    if (issueId === undefined) resolved.set(base, issueId = resolveIssue(reader, base));
+    issueOf.set(signatureId, issueId);
+    const list = members.get(issueId);
+    if (list === undefined) members.set(issueId, [signatureId]);
+    else list.push(signatureId);
+  }
+  return { issueOf, members };
+}
+
 function applyCorrection(tx: ProjectionWriter, event: IssueCorrection): void {
   const T = ISSUE_GROUP_TABLES;
   if (event.type === "IssuesMerged") {
