@@ -114,7 +114,10 @@ export function parseBody(
  * import assert from "node:assert/strict";
  * const root = await Deno.makeTempDir();
  * await Deno.mkdir(`${root}/acme/prod`, { recursive: true });
- * await Deno.writeTextFile(`${root}/acme/prod/checkout.log`, "level=error msg=\"card declined\"\n");
+ * await Deno.writeTextFile(
+ *   `${root}/acme/prod/checkout.log`,
+ *   "time=2026-03-01T10:00:00Z level=error msg=\"card declined\"\n",
+ * );
  * const source = fileLogSource(root, { layout: "customer/environment", referenceTime: Date.now() });
  * for await (const batch of source.batches(1000)) {
  *   assert.equal(batch.source, "acme/prod/checkout.log");

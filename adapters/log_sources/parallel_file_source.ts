@@ -30,7 +30,10 @@ const PARSERS = 2;
  * import { encodedFileBatches } from "./parallel_file_source.ts";
  * import assert from "node:assert/strict";
  * const root = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${root}/app.log`, 'level=error msg="card declined"\n');
+ * await Deno.writeTextFile(
+ *   `${root}/app.log`,
+ *   'time=2026-03-01T10:00:00Z level=error msg="card declined"\n',
+ * );
  * for await (const batch of encodedFileBatches(root, { referenceTime: Date.now() }, 1000)) {
  *   assert.deepEqual(batch.records.skeletons.keys, ["card declined"]);
  * }
