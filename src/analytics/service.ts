@@ -517,7 +517,11 @@ export function predictionOrNull(api: AnalyticsApi, ticketId: string): TicketPre
   try {
     return api.prediction(ticketId);
   } catch (error) {
-    if (error instanceof LoupeError && error.code === "unavailable") return null;
+    // No model yet, or a ticket the tickets view does not hold (its events were
+    // skipped as unusable): the ticket still answers, without a prediction.
+    if (
+      error instanceof LoupeError && (error.code === "unavailable" || error.code === "not_found")
+    ) return null;
     throw error;
   }
 }
