@@ -11,11 +11,12 @@ import {
 } from "../../ports/analytics.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import type { ImportedTicket } from "../../ports/ticket_import.ts";
-import { parseCsvTickets, parseSimulatorTickets } from "../tickets/ticket_import.ts";
+import { parseCsvTickets, parseSimulatorTickets, simulatorFile } from "../tickets/ticket_import.ts";
 import { readBodyLimited } from "./body.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import { locateJsonError } from "./json_error.ts";
 import { timeParam } from "../params.ts";
+import type { RouteDoc } from "./openapi.ts";
 
 export interface AnalyticsRouteDeps {
   readonly maxBodyBytes: number;
@@ -223,3 +224,169 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
 
   return http;
 }
+
+const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
+const hoursOrNull = z.number().nullable().describe("hours; null without resolved tickets");
+
+/** What `/openapi.json` says about the routes above. */
+export const analyticsRouteDocs: readonly RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/tickets/:id/prediction",
+    summary: "When the ticket will probably be resolved: median, 80% interval and why",
+    description: "503 while the history has too few resolved tickets to train on.",
+    tag: "analytics",
+    responses: {
+      200: {
+        description: "The prediction",
+        schema: z.object({
+          ticket_id: z.string(),
+          median_hours: z.number(),
+          interval_80: z.object({ low_hours: z.number(), high_hours: z.number() }),
+          expected_by: isoOrNull,
+          range: z.object({ from: isoOrNull, to: isoOrNull }),
+          elapsed_hours: z.number(),
+          complexity: z.number().describe("0-100: share of past tickets that took less"),
+          factors: z.array(z.object({
+            factor: z.string(),
+            value: z.string(),
+            effect_hours: z.number(),
+          })),
+          complexity_factors: z.array(z.object({ factor: z.string(), value: z.string() })),
+          engineering_probability: z.number(),
+          model: z.object({ trained_on: z.number().int(), calibrated_on: z.number().int() }),
+        }).meta({ id: "TicketPrediction" }),
+      },
+    },
+    errors: [401, 403, 404, 503],
+  },
+  {
+    method: "get",
+    path: "/v1/analytics/resolution",
+    summary: "Resolution times per issue, severity, tier, customer, assignee or environment",
+    tag: "analytics",
+    query: resolutionQuery,
+    responses: {
+      200: {
+        description: "One group per value",
+        schema: z.object({
+          by: z.enum(RESOLUTION_GROUPINGS),
+          groups: z.array(z.object({
+            key: z.string(),
+            tickets: z.number().int(),
+            resolved: z.number().int(),
+            median_hours: hoursOrNull,
+            p80_hours: hoursOrNull,
+            trend: z.object({
+              last_30d_median_hours: hoursOrNull,
+              previous_30d_median_hours: hoursOrNull,
+            }),
+            reopen_rate: z.number(),
+            escalation_rate: z.number(),
+          })),
+        }),
+      },
+    },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/analytics/staffing",
+    summary: "Agents needed per shift (Erlang C), from weekly patterns and emerging issues",
+    description: "From tomorrow (UTC) for 7 days by default; at most 92 days.",
+    tag: "analytics",
+    query: staffingQuery,
+    responses: {
+      200: {
+        description: "The forecast per shift and the assumptions behind it",
+        schema: z.object({
+          as_of: isoOrNull,
+          from: isoOrNull,
+          to: isoOrNull,
+          shifts: z.array(z.object({
+            day: z.string().optional().describe("YYYY-MM-DD"),
+            shift: z.enum(["night", "day", "evening"]),
+            from: isoOrNull,
+            to: isoOrNull,
+            expected_tickets: z.number(),
+            from_history: z.number(),
+            from_emerging_issues: z.number(),
+            weeks_of_history: z.number().int(),
+            workload_agent_hours: z.number(),
+            agents_needed: z.number().int(),
+            service_level: z.number(),
+          })),
+          emerging_issues: z.array(z.object({
+            issue: z.string(),
+            customers_hit: z.number().int(),
+            customers_filed: z.number().int(),
+            expected_tickets: z.number(),
+          })),
+          assumptions: z.object({
+            model: z.string(),
+            agent_hours_per_ticket: z.number(),
+            first_reply_target_hours: z.number(),
+            target_share: z.number(),
+            seasonality: z.string(),
+            emerging_issues: z.string(),
+          }),
+        }),
+      },
+    },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/analytics/escalations",
+    summary: "Open tickets most likely to breach their SLA or need engineering, with reasons",
+    tag: "analytics",
+    query: escalationQuery,
+    responses: {
+      200: {
+        description: "Riskiest first",
+        schema: z.object({
+          items: z.array(z.object({
+            ticket_id: z.string(),
+            customer: z.string(),
+            severity: z.string(),
+            status: z.string(),
+            issue: z.string().nullable(),
+            breach_probability: z.number(),
+            engineering_probability: z.number(),
+            score: z.number(),
+            reasons: z.array(z.string()),
+            suggested_action: z.string(),
+          })),
+        }),
+      },
+    },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "post",
+    path: "/v1/tickets/import",
+    summary: "Import ticket history with its real times: the simulator's JSON or a CSV export",
+    description: "The query parameters name CSV columns and apply to text/csv bodies only " +
+      "(`features`, `text` and `resolved_status` are comma-separated lists). Header " +
+      "X-Loupe-User names who imported. Tickets imported before are counted, not duplicated.",
+    tag: "analytics",
+    query: csvImportQuery,
+    body: {
+      "application/json": simulatorFile,
+      "text/csv": "a ticketing tool's export: one row per ticket or per change, with a header",
+    },
+    responses: {
+      200: {
+        description: "What was imported",
+        schema: z.object({
+          received: z.number().int(),
+          imported: z.number().int(),
+          already_imported: z.number().int(),
+          skipped_steps: z.number().int().describe("changes the ticket rules refused"),
+          ticket_ids: z.array(z.string()),
+        }),
+      },
+    },
+    errors: [400, 401, 403, 413, 415],
+  },
+];

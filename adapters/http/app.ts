@@ -504,11 +504,20 @@ export const coreRouteDocs: readonly RouteDoc[] = [
     tag: "service",
     responses: {
       200: {
-        description: "Up",
+        description: "Up; `degraded` while writes are refused since a commit failed",
         schema: z.object({
-          status: z.literal("ok"),
+          status: z.enum(["ok", "degraded"]),
           head_position: z.number().int(),
           projection_lag: z.number().int(),
+          writes: z.object({
+            state: z.enum(["ok", "failing"]),
+            reason: z.string().nullable().describe("why the last commit failed; null when ok"),
+            since: isoOrNull.describe("when the current failing state began; null when ok"),
+          }),
+          skipped_events: z.object({
+            total: z.number().int().describe("events the projections could not use"),
+            by_reason: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+          }),
         }),
       },
     },
@@ -561,6 +570,7 @@ export const coreRouteDocs: readonly RouteDoc[] = [
       200: {
         description: "The signature",
         schema: signatureReply.extend({
+          issue_id: z.string().nullable().describe("the issue the signature is part of"),
           examples: z.array(z.object({
             time: isoOrNull,
             customer: z.string().nullable(),

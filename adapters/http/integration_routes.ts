@@ -17,6 +17,7 @@ import type {
 import { RemoteError } from "../../ports/ticketing.ts";
 import { readBodyLimited } from "./body.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
+import type { RouteDoc } from "./openapi.ts";
 
 /** A webhook signed further from now than this is a replay. */
 export const REPLAY_WINDOW_MS = 5 * 60_000;
@@ -294,3 +295,136 @@ function syncJson(sync: TicketSyncView) {
     deliveries: sync.deliveries.map(deliveryJson),
   };
 }
+
+const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
+const deliveryReply = z.object({
+  id: z.string(),
+  system: z.string().describe("the remote it goes to: zendesk, jira, webhook"),
+  kind: z.enum(["note", "create_issue", "transition"]),
+  target: z.string().nullable().describe("the remote ticket or issue; null for a creation"),
+  origin: z.enum(["loupe", "zendesk", "jira", "webhook"]),
+  status: z.enum(["pending", "failed", "delivered"]),
+  attempts: z.number().int(),
+  throttled: z.number().int().describe("times the remote said to slow down (429)"),
+  queued_at: isoOrNull,
+  next_attempt_at: isoOrNull,
+  delivered_at: isoOrNull,
+  last_error: z.string().nullable(),
+  remote_id: z.string().nullable().describe("what the remote calls the thing made (a Jira key)"),
+}).meta({ id: "Delivery" });
+
+/** What `/openapi.json` says about the routes above. */
+export const integrationRouteDocs: readonly RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/integrations",
+    summary: "Which ticketing systems are configured (never their credentials)",
+    tag: "integrations",
+    responses: {
+      200: {
+        description: "One flag per system",
+        schema: z.object({ zendesk: z.boolean(), jira: z.boolean(), webhook: z.boolean() }),
+      },
+    },
+    errors: [401, 403],
+  },
+  {
+    method: "post",
+    path: "/v1/integrations/zendesk/webhook",
+    summary: "A Zendesk webhook: the ticket it names is read from Zendesk and applied",
+    description: "Signed with X-Zendesk-Webhook-Signature and " +
+      "X-Zendesk-Webhook-Signature-Timestamp (HMAC-SHA256 of timestamp + body, base64), not " +
+      "with the API key; a timestamp more than 5 minutes off is refused as a replay. Only the " +
+      "ticket id is taken from the body (subject `zen:ticket:<id>`, detail.id, ticket_id or " +
+      "ticket.id); the rest is read from the Zendesk API. 503 when " +
+      "LOUPE_ZENDESK_WEBHOOK_SECRET or LOUPE_ZENDESK_URL is not set, or Zendesk cannot be read.",
+    tag: "integrations",
+    body: {
+      "application/json":
+        "a Zendesk webhook event: subject `zen:ticket:<id>`, detail.id, ticket_id or ticket.id",
+    },
+    responses: {
+      200: {
+        description: "The Loupe ticket it updated and how many changes were applied",
+        schema: z.object({ ticket_id: z.string(), changes: z.number().int() }),
+      },
+    },
+    errors: [400, 401, 404, 413, 503],
+  },
+  {
+    method: "post",
+    path: "/v1/integrations/jira/webhook",
+    summary: "A Jira webhook: a status change of a Jira issue made from a Loupe issue",
+    description: "Signed with X-Hub-Signature (`sha256=` + hex HMAC-SHA256 of the body), or " +
+      "carrying the shared secret in X-Loupe-Webhook-Secret or `?secret=`, not the API key. " +
+      "Events other than a `jira:issue_updated` that changes the status are answered with " +
+      "`applied: ignored`. 503 when LOUPE_JIRA_WEBHOOK_SECRET is not set.",
+    tag: "integrations",
+    body: { "application/json": jiraPayload },
+    responses: {
+      200: {
+        description: "What was done with the Loupe issue the Jira issue was made from",
+        schema: z.object({
+          issue_id: z.string().nullable().describe("null when no Loupe issue has that Jira key"),
+          applied: z.enum(["fixed", "reopened", "none", "unknown_issue", "ignored"]),
+        }),
+      },
+    },
+    errors: [400, 401, 413, 503],
+  },
+  {
+    method: "get",
+    path: "/v1/integrations/deliveries",
+    summary: "The outbox: changes sent, or waiting to be sent, to the ticketing systems",
+    tag: "integrations",
+    query: deliveryQuery,
+    responses: {
+      200: {
+        description: "Every delivery with that status",
+        schema: z.object({ total: z.number().int(), items: z.array(deliveryReply) }),
+      },
+    },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "post",
+    path: "/v1/integrations/deliveries/:id/retry",
+    summary: "Try a failed delivery again (header X-User names who asked)",
+    tag: "integrations",
+    responses: { 202: { description: "Queued again", schema: deliveryReply } },
+    errors: [401, 403, 404, 409],
+  },
+  {
+    method: "post",
+    path: "/v1/issues/:id/jira",
+    summary: "Create a Jira issue for a Loupe issue, through the outbox (header X-User)",
+    description: "Asking twice gives the same delivery. 503 when LOUPE_JIRA_URL is not set.",
+    tag: "integrations",
+    responses: { 202: { description: "The delivery that creates it", schema: deliveryReply } },
+    errors: [401, 403, 404, 503],
+  },
+  {
+    method: "get",
+    path: "/v1/issues/:id/timeline",
+    summary: "An issue's story across systems: detection, tickets, Jira, fix, verification",
+    tag: "integrations",
+    responses: {
+      200: {
+        description: "Its steps in order",
+        schema: z.object({
+          issue_id: z.string(),
+          steps: z.array(z.object({
+            step: z.string().describe(
+              "detected, first_ticket, ticket_linked, jira_issue_created, fixed, " +
+                "impact_reported, verified, jira_status",
+            ),
+            at: isoOrNull,
+            source: z.string().describe("where the fact came from: loupe, zendesk, jira, logs"),
+            detail: z.record(z.string(), z.unknown()),
+          })),
+        }),
+      },
+    },
+    errors: [401, 403, 404],
+  },
+];

@@ -214,6 +214,68 @@ export function issueDetailJson(issue: IssueDetail) {
     },
   };
 }
+
+const issueReply = z.object({
+  id: z.string(),
+  signature_id: z.string().describe("its busiest signature, which names it"),
+  template: z.string(),
+  severity: z.string(),
+  kind: z.enum(["new", "surge"]).nullable().describe("how it was raised; null if never"),
+  reason: z.string().nullable(),
+  status: z.enum(["new", "active", "resolved", "regressed"]),
+  detected_at: z.string().nullable().describe("ISO 8601, UTC"),
+  first_seen: z.string().describe("ISO 8601, UTC"),
+  last_seen: z.string().describe("ISO 8601, UTC"),
+  count: z.number().int(),
+  upgrade_noise: z.boolean(),
+  upgrade_note: z.string().nullable(),
+  merge_reasons: z.array(z.string()),
+  signatures: z.array(z.object({
+    id: z.string(),
+    template: z.string(),
+    severity: z.string(),
+    count: z.number().int(),
+  })),
+  impact: z.number().nullable(),
+  customers_affected: z.number().int(),
+  customers: z.array(z.object({
+    customer: z.string(),
+    name: z.string().nullable(),
+    tier: z.string().nullable(),
+    count: z.number().int(),
+    first_seen: z.string(),
+    last_seen: z.string(),
+  })).describe(`the heaviest ${CUSTOMERS_SHOWN}; customers_affected counts them all`),
+  tickets: z.array(z.object({ id: z.string(), subject: z.string(), status: z.string() })),
+}).meta({ id: "Issue" });
+
+const issueDetailReply = issueReply.extend({
+  as_of: z.string().describe("ISO 8601, UTC"),
+  facets: z.array(z.object({
+    position: z.number().int(),
+    template: z.string(),
+    values: z.array(z.object({ value: z.string(), count: z.number().int(), share: z.number() })),
+    other: z.number().int(),
+  })),
+  trend: z.object({
+    class: z.enum(["emerging", "spiking", "resolving", "stable", "quiet"]),
+    reason: z.string(),
+    ratio: z.number().nullable(),
+    p_value: z.number().nullable(),
+  }),
+  versions: z.object({
+    affected: z.array(z.string()),
+    introduced_in: z.string().nullable(),
+    fixed_in: z.string().nullable(),
+    reason: z.string(),
+  }),
+}).meta({ id: "IssueDetail" });
+
+const correctionReply = z.object({
+  position: z.number().int().describe("the event that records the correction"),
+  issue: issueReply,
+});
+
 /** What `/openapi.json` says about the routes above. */
 export const issueRouteDocs: readonly RouteDoc[] = [
   {
@@ -232,6 +294,33 @@ export const issueRouteDocs: readonly RouteDoc[] = [
     tag: "issues",
     responses: { 200: { description: "The issue", schema: z.object({}).loose() } },
     errors: [401, 403, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/issues/:id/merge",
+    summary: "Merge other issues into this one (a person's correction, kept as an event)",
+    tag: "issues",
+    body: { "application/json": mergeBody },
+    responses: { 200: { description: "The issue after the merge", schema: correctionReply } },
+    errors: [400, 401, 403, 404, 409, 413],
+  },
+  {
+    method: "post",
+    path: "/v1/issues/:id/split",
+    summary: "Split signatures out of an issue; naming none undoes its merges",
+    tag: "issues",
+    body: { "application/json": splitBody },
+    responses: { 200: { description: "The issue after the split", schema: correctionReply } },
+    errors: [400, 401, 403, 404, 409, 413],
+  },
+  {
+    method: "get",
+    path: "/v1/signatures/:id/issue",
+    summary: "The issue a signature is part of",
+    tag: "issues",
+    query: asOfQuery,
+    responses: { 200: { description: "The issue", schema: issueDetailReply } },
+    errors: [400, 401, 403, 404],
   },
   {
     method: "get",

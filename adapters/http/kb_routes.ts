@@ -21,6 +21,7 @@ import {
 import { readBodyLimited } from "./body.ts";
 import { isoTime as iso } from "./iso_time.ts";
 import { locateJsonError } from "./json_error.ts";
+import type { RouteDoc } from "./openapi.ts";
 
 export interface KbRouteDeps {
   readonly maxBodyBytes?: number;
@@ -361,3 +362,313 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
 
   return http;
 }
+
+const isoTimeReply = z.string().describe("ISO 8601, UTC");
+const strings = z.array(z.string());
+const articleContentReply = {
+  title: z.string(),
+  symptom: z.string(),
+  cause: z.string(),
+  steps: strings,
+  body: z.string(),
+  applies_to: z.object({ services: strings, versions: strings, environments: strings })
+    .describe("where it applies; empty lists mean everywhere"),
+  tags: strings,
+  issues: strings,
+  signatures: strings,
+  source_tickets: strings,
+  fixed_in: z.string().nullable(),
+};
+const articleReply = z.object({
+  article_id: z.string(),
+  version: z.number().int().describe("the ETag"),
+  status: z.enum(ARTICLE_STATUSES),
+  ...articleContentReply,
+  created_at: isoTimeReply,
+  updated_at: isoTimeReply,
+  revisions: z.array(z.object({
+    revision: z.number().int(),
+    at: isoTimeReply,
+    by: z.string().nullable(),
+    ...articleContentReply,
+  })),
+}).meta({ id: "Article" });
+const articleDetailReply = articleReply.extend({
+  linked_issues: strings,
+  linked_signatures: strings,
+  tickets: z.array(z.object({
+    ticket_id: z.string(),
+    kind: z.enum(FEEDBACK_KINDS),
+    at: isoTimeReply,
+  })),
+  helpful: z.number().int(),
+  not_helpful: z.number().int(),
+  resolved: z.number().int(),
+}).meta({ id: "ArticleDetail" });
+const reasonReply = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("text"), score: z.number(), terms: strings }),
+  z.object({
+    kind: z.literal("linked_issue"),
+    issue_id: z.string().nullable(),
+    signature_id: z.string(),
+  }),
+  z.object({
+    kind: z.literal("candidate_issue"),
+    issue_id: z.string().nullable(),
+    signature_id: z.string(),
+    rank: z.number().int(),
+  }),
+  z.object({
+    kind: z.literal("log_text"),
+    issue_id: z.string().nullable(),
+    signature_id: z.string(),
+    rank: z.number().int(),
+    score: z.number(),
+  }),
+  z.object({
+    kind: z.literal("feedback"),
+    helpful: z.number().int(),
+    not_helpful: z.number().int(),
+  }),
+  z.object({
+    kind: z.literal("version"),
+    customer_version: z.string(),
+    fixed_in: z.string().nullable(),
+    fits: z.boolean(),
+  }),
+]);
+const suggestionsReply = z.object({
+  subject: z.object({ kind: z.enum(["ticket", "issue", "text"]), id: z.string().nullable() }),
+  customer_version: z.string().nullable(),
+  items: z.array(z.object({
+    rank: z.number().int(),
+    article_id: z.string(),
+    title: z.string(),
+    score: z.number(),
+    reasons: z.array(reasonReply),
+  })),
+}).meta({ id: "ArticleSuggestions" });
+/** The bodies `POST /v1/kb/articles/import` reads as JSON, each article checked with `articleInput`. */
+const articleImportJson = z.union([
+  z.object({ articles: z.array(articleInput) }),
+  z.array(articleInput),
+]);
+const WRITE_ERRORS = [400, 401, 403, 404, 409, 412, 413];
+
+/** What `/openapi.json` says about the routes above. */
+export const kbRouteDocs: readonly RouteDoc[] = [
+  {
+    method: "post",
+    path: "/v1/kb/articles/import",
+    summary: "Import articles: JSON, JSON lines, or one Markdown file with front matter",
+    description: "Each article is brought to the content and status given, whatever it was. " +
+      "For a Markdown body, `?id=` names the file (its id when the front matter has none). " +
+      "Header X-Actor names who imported.",
+    tag: "kb",
+    body: {
+      "application/json": articleImportJson,
+      "application/x-ndjson": "one article per line, each as in the JSON form",
+      "text/markdown": "one article: YAML front matter (the JSON form's fields) and a body",
+    },
+    responses: {
+      200: {
+        description: "What changed",
+        schema: z.object({
+          created: z.number().int(),
+          updated: z.number().int(),
+          unchanged: z.number().int(),
+          article_ids: strings,
+        }),
+      },
+    },
+    errors: [400, 401, 403, 409, 412, 413],
+  },
+  {
+    method: "get",
+    path: "/v1/kb/articles",
+    summary: "Export every article: JSON lines (default), JSON, or Markdown files",
+    description: "`format=jsonl` answers application/x-ndjson, one article per line in the " +
+      "shape import reads; `json` and `markdown` answer JSON.",
+    tag: "kb",
+    query: exportQuery,
+    responses: {
+      200: {
+        description: "The articles",
+        schema: z.union([
+          z.object({ articles: z.array(articleReply) }),
+          z.object({ files: z.array(z.object({ name: z.string(), text: z.string() })) }),
+        ]),
+        mediaType: "application/x-ndjson",
+      },
+    },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "post",
+    path: "/v1/kb/articles",
+    summary: "Write a draft article (Location, ETag; header X-Actor)",
+    tag: "kb",
+    body: { "application/json": articleBody },
+    responses: { 201: { description: "The draft", schema: articleReply } },
+    errors: [400, 401, 403, 409, 412, 413],
+  },
+  {
+    method: "get",
+    path: "/v1/kb/articles/:id",
+    summary: "An article with its revisions, links and feedback (ETag)",
+    tag: "kb",
+    responses: { 200: { description: "The article", schema: articleDetailReply } },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "put",
+    path: "/v1/kb/articles/:id",
+    summary: "Edit an article: a new revision (If-Match)",
+    tag: "kb",
+    body: { "application/json": articleBody },
+    responses: { 200: { description: "The article", schema: articleReply } },
+    errors: WRITE_ERRORS,
+  },
+  {
+    method: "post",
+    path: "/v1/kb/articles/:id/publish",
+    summary: "Publish an article (If-Match)",
+    tag: "kb",
+    responses: { 200: { description: "The article", schema: articleReply } },
+    errors: [401, 403, 404, 409, 412],
+  },
+  {
+    method: "post",
+    path: "/v1/kb/articles/:id/retire",
+    summary: "Retire an article, with a reason (If-Match)",
+    tag: "kb",
+    body: { "application/json": retireBody },
+    responses: { 200: { description: "The article", schema: articleReply } },
+    errors: WRITE_ERRORS,
+  },
+  {
+    method: "get",
+    path: "/v1/kb/search",
+    summary: "Search articles (typo-tolerant), with highlighted passages",
+    tag: "kb",
+    query: searchQuery,
+    responses: {
+      200: {
+        description: "A page of hits, best first",
+        schema: z.object({
+          total: z.number().int(),
+          limit: z.number().int(),
+          offset: z.number().int(),
+          items: z.array(z.object({
+            article_id: z.string(),
+            title: z.string(),
+            status: z.enum(ARTICLE_STATUSES),
+            score: z.number(),
+            highlights: z.record(z.string(), z.string())
+              .describe("field -> a passage with the matched words in <mark>"),
+            corrections: z.record(z.string(), z.string())
+              .describe("query word -> the indexed word it was corrected to"),
+          })),
+        }),
+      },
+    },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "post",
+    path: "/v1/kb/suggest",
+    summary: "Articles that answer a text (a customer's question), with reasons",
+    tag: "kb",
+    body: { "application/json": suggestBody },
+    responses: { 200: { description: "Suggestions, best first", schema: suggestionsReply } },
+    errors: [400, 401, 403, 413],
+  },
+  {
+    method: "get",
+    path: "/v1/tickets/:id/articles",
+    summary: "Articles that answer a ticket, from its words and the issues behind it",
+    tag: "kb",
+    query: limitQuery,
+    responses: { 200: { description: "Suggestions, best first", schema: suggestionsReply } },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/issues/:id/articles",
+    summary: "Articles that answer an issue (or a signature)",
+    tag: "kb",
+    query: limitQuery,
+    responses: { 200: { description: "Suggestions, best first", schema: suggestionsReply } },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/tickets/:id/articles/:aid/feedback",
+    summary: "Say whether an article helped with a ticket: helpful, not_helpful, resolved",
+    description: "Also teaches the link between the article and the issues behind the ticket.",
+    tag: "kb",
+    body: { "application/json": feedbackBody },
+    responses: {
+      201: { description: "The article with its feedback", schema: articleDetailReply },
+    },
+    errors: [400, 401, 403, 404, 412, 413],
+  },
+  {
+    method: "get",
+    path: "/v1/kb/candidates",
+    summary: "Recurring issues with resolved tickets and no article, best to write first",
+    tag: "kb",
+    query: candidateQuery,
+    responses: {
+      200: {
+        description: "Candidates, best first",
+        schema: z.object({
+          items: z.array(z.object({
+            issue_id: z.string().describe("a signature id where no issue was detected"),
+            signatures: strings,
+            tickets: strings,
+            ticket_count: z.number().int(),
+            consistency: z.number(),
+            support_hours: z.number(),
+            score: z.number(),
+            self_service: z.boolean(),
+            reasons: strings,
+          })),
+        }),
+      },
+    },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "post",
+    path: "/v1/kb/drafts",
+    summary: "Draft an article from an issue's resolved tickets (Location, ETag)",
+    tag: "kb",
+    body: { "application/json": draftBody },
+    responses: { 201: { description: "The draft", schema: articleReply } },
+    errors: [400, 401, 403, 404, 409, 412, 413],
+  },
+  {
+    method: "get",
+    path: "/v1/kb/gaps",
+    summary: "Topics of recent tickets no article answers",
+    tag: "kb",
+    query: gapQuery,
+    responses: {
+      200: {
+        description: "The tickets of the last `days` days of data, and the unanswered topics",
+        schema: z.object({
+          days: z.number().int(),
+          tickets: z.number().int().describe("tickets opened within the period"),
+          unanswered: z.number().int().describe("of those, tickets no article answers"),
+          topics: z.array(z.object({
+            count: z.number().int(),
+            terms: strings,
+            examples: z.array(z.object({ ticket_id: z.string(), subject: z.string() })),
+          })),
+        }),
+      },
+    },
+    errors: [400, 401, 403],
+  },
+];

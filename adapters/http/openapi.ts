@@ -16,7 +16,10 @@ export interface ResponseDoc {
   readonly description: string;
   /** The JSON body; absent for a body that is not JSON or is empty. */
   readonly schema?: z.ZodType;
-  /** For a body that is not JSON (CSV, Prometheus text, HTML, protobuf). */
+  /**
+   * For a body that is not JSON (CSV, Prometheus text, HTML, protobuf); with
+   * `schema` too, the route answers either, as the request asks.
+   */
   readonly mediaType?: string;
 }
 
@@ -150,11 +153,16 @@ export function openApiDocument(
     for (const [status, response] of Object.entries(route.responses)) {
       responses[status] = {
         description: response.description,
-        ...(response.schema !== undefined
-          ? { content: { "application/json": { schema: schemaOf(response.schema, "output") } } }
-          : response.mediaType !== undefined
-          ? { content: { [response.mediaType]: { schema: { type: "string" } } } }
-          : {}),
+        ...(response.schema === undefined && response.mediaType === undefined ? {} : {
+          content: {
+            ...(response.schema === undefined
+              ? {}
+              : { "application/json": { schema: schemaOf(response.schema, "output") } }),
+            ...(response.mediaType === undefined
+              ? {}
+              : { [response.mediaType]: { schema: { type: "string" } } }),
+          },
+        }),
       };
     }
     for (const status of new Set([...(route.errors ?? []), 500])) {

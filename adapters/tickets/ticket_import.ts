@@ -48,7 +48,8 @@ const simulatorTicket = z.object({
   }).nullable().optional(),
 });
 
-const simulatorFile = z.union([
+/** The simulator's `tickets.json`, or a bare array of its tickets: the import's JSON body. */
+export const simulatorFile = z.union([
   z.object({ tickets: z.array(simulatorTicket) }).transform((f) => f.tickets),
   z.array(simulatorTicket),
 ]);
