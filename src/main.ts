@@ -133,6 +133,7 @@ if (import.meta.main) {
       ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
       otlpCustomerAttribute: config.otlpCustomerAttribute,
       otlpDecoders,
+      redaction,
     },
     parseBody: (bytes, options) => bodyParsers.parse(bytes, options),
     redaction,
@@ -157,6 +158,7 @@ if (import.meta.main) {
     ...(config.syslogUdpPort === undefined ? {} : { udpPort: config.syslogUdpPort }),
     maxMessageBytes: config.maxLineBytes,
     environment: config.syslogEnvironment,
+    redaction,
   });
   syslogCounters.text = () => syslogMetrics(syslog.counters);
   if (syslog.tcpPort !== undefined) {

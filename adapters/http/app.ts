@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { RedactionSettings } from "../../ports/redaction.ts";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { z } from "zod";
@@ -43,6 +44,8 @@ export interface HttpConfig {
   readonly otlpCustomerAttribute?: string;
   /** Decodes OTLP protobuf on workers; without them, on the thread that serves. */
   readonly otlpDecoders?: OtlpDecoders;
+  /** Redacts OTLP records (other bodies are redacted by the body parsers that `serve` passes). */
+  readonly redaction?: RedactionSettings;
 }
 
 /** Lines per ingest request when the configuration names no limit. */
@@ -181,6 +184,7 @@ export function createHttpApp(
     app,
     maxBodyBytes: config.maxBodyBytes,
     customerAttribute: config.otlpCustomerAttribute ?? DEFAULT_CUSTOMER_ATTRIBUTE,
+    ...(config.redaction === undefined ? {} : { redaction: config.redaction }),
     ...(config.otlpDecoders === undefined ? {} : { decoders: config.otlpDecoders }),
   });
   http.post("/v1/logs", async (c) => {

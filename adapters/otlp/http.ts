@@ -5,6 +5,8 @@
  * read (not retried), 413/415 as HTTP means them, 429 and 503 with
  * `Retry-After` when Loupe is busy or its store failed (retried).
  */
+import type { RedactionSettings } from "../../ports/redaction.ts";
+import { redactorOf, redactSourced } from "../redaction/log_redaction.ts";
 import { z } from "zod";
 import type { LoupeApplication } from "../../ports/application.ts";
 import { LoupeError } from "../../ports/errors.ts";
@@ -33,6 +35,8 @@ export interface OtlpHttpConfig {
   readonly maxPending?: number;
   /** Decodes protobuf on workers; without it, on the thread that serves. */
   readonly decoders?: OtlpDecoders;
+  /** Personal data and secrets are replaced before anything is stored. */
+  readonly redaction?: RedactionSettings;
 }
 
 const DEFAULT_MAX_PENDING = 64;
@@ -118,13 +122,17 @@ async function ingest(
     ...(query.service === undefined ? {} : { service: query.service }),
     ...(query.version === undefined ? {} : { version: query.version }),
   };
-  const options = { customerAttribute: config.customerAttribute, source };
+  const options = {
+    customerAttribute: config.customerAttribute,
+    source,
+    ...(config.redaction === undefined ? {} : { redaction: config.redaction }),
+  };
   const batch: {
     records: readonly SourcedLog[] | EncodedRecords;
     quarantined: readonly QuarantinedLine[];
   } = otlp instanceof Uint8Array
     ? await config.decoders!.decode(otlp, { ...options, context })
-    : otlpRecords(otlp, options);
+    : redactedInThread(otlpRecords(otlp, options), context, config.redaction);
   const idempotencyKey = request.headers.get("idempotency-key");
   try {
     await config.app.ingest({
@@ -211,4 +219,16 @@ function retryLater(status: 429 | 503, code: string, message: string): Response 
     status,
     headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
   });
+}
+
+/** JSON requests are mapped on the serving thread, so they are redacted there too. */
+function redactedInThread(
+  batch: { records: SourcedLog[]; quarantined: QuarantinedLine[] },
+  context: SourceContext,
+  redaction: RedactionSettings | undefined,
+): { records: SourcedLog[]; quarantined: QuarantinedLine[] } {
+  if (redaction !== undefined) {
+    redactSourced(batch.records, batch.quarantined, context, redactorOf(redaction));
+  }
+  return batch;
 }

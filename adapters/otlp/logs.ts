@@ -5,6 +5,7 @@
  * `@opentelemetry/otlp-transformer`); OTLP/JSON is checked with zod. Both end
  * in the same walk over resources, scopes and records.
  */
+import type { RedactionSettings } from "../../ports/redaction.ts";
 import { z } from "zod";
 import root from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
 import type {
@@ -23,6 +24,8 @@ export interface OtlpOptions {
   readonly customerAttribute: string;
   /** What the quarantined records are filed under (`otlp`). */
   readonly source: string;
+  /** Personal data and secrets are replaced before the records leave the decoder. */
+  readonly redaction?: RedactionSettings;
 }
 
 /** A decoded request: protobuf records come typed, JSON ones are checked one by one. */

@@ -12,6 +12,8 @@
  * UDP cannot push back: datagrams wait in a bounded queue while a batch is
  * stored, and those that find it full are dropped and counted.
  */
+import type { RedactionSettings } from "../../ports/redaction.ts";
+import { redactorOf, redactSourced } from "../redaction/log_redaction.ts";
 import dgram from "node:dgram";
 import type { LoupeApplication } from "../../ports/application.ts";
 import type { Clock } from "../../ports/clock.ts";
@@ -34,6 +36,8 @@ export interface SyslogConfig {
   readonly environment: string;
   /** Datagrams held while a batch is stored; more are dropped and counted. */
   readonly udpQueueLimit?: number;
+  /** Personal data and secrets are replaced before anything is stored. */
+  readonly redaction?: RedactionSettings;
 }
 
 /** What the listeners did since they started. */
@@ -64,6 +68,9 @@ export async function startSyslog(config: SyslogConfig): Promise<SyslogListeners
   const store = async (source: string, frames: readonly Frame[], firstLine: number) => {
     if (frames.length === 0) return;
     const batch = messagesOf(frames, firstLine, source, config);
+    if (config.redaction !== undefined) {
+      redactSourced(batch.records, batch.quarantined, {}, redactorOf(config.redaction));
+    }
     counters.received += frames.length;
     const receipt = await config.app.ingest({
       source,

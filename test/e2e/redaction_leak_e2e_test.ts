@@ -191,6 +191,26 @@ Deno.test("no planted value survives in any reply, report or byte of the store",
       assert.equal((await post(`${push}&format=text`, "text/plain", log4j())).status, 200);
       assert.equal((await post(push, "text/csv", csv())).status, 200);
       assert.equal((await post(push, "text/plain", invalidUtf8())).status, 200);
+      // OTLP/JSON is mapped on the serving thread, not by the body parsers.
+      const otlp = {
+        resourceLogs: [{
+          resource: {
+            attributes: [{ key: "customer.id", value: { stringValue: "globex" } }],
+          },
+          scopeLogs: [{
+            logRecords: [{
+              timeUnixNano: String(BigInt(Date.parse(iso(7))) * 1_000_000n),
+              severityText: "ERROR",
+              body: { stringValue: `otlp ${ALL}` },
+              attributes: [{ key: "user.email", value: { stringValue: PLANTED.email.text } }],
+            }],
+          }],
+        }],
+      };
+      assert.equal(
+        (await post("/v1/logs", "application/json", JSON.stringify(otlp))).status,
+        200,
+      );
       // A refused body's error names the bad line's reason: it must not quote it.
       assert.equal(
         (await post(`${push}&strict=true`, "application/x-ndjson", jsonLines())).status,
