@@ -13,6 +13,7 @@ import type { BodyJob, BodyResult } from "./body_worker.ts";
 import type { ParseOptions } from "./file_source.ts";
 import type { RedactionSettings } from "../../ports/redaction.ts";
 import { receivedRecords } from "./worker_records.ts";
+import { WorkerPool } from "./worker_pool.ts";
 
 export type BodyParseOptions = ParseOptions & {
   readonly source: string;
@@ -44,63 +45,32 @@ export interface ParsedBatch {
  * ```
  */
 export class BodyParsers {
-  readonly #workers: Worker[];
-  readonly #waiting = new Map<number, (result: BodyResult) => void>();
-  #nextId = 0;
+  readonly #pool: WorkerPool<BodyJob, Extract<BodyResult, { format: FormatName }>>;
   readonly #redaction: RedactionSettings | undefined;
 
   /** With `redaction`, every body's records and quarantined lines are redacted on the workers. */
   constructor(workers: number, redaction?: RedactionSettings) {
     this.#redaction = redaction;
-    this.#workers = Array.from({ length: workers }, (_, index) => {
-      const worker = new Worker(new URL("./body_worker.ts", import.meta.url), {
-        type: "module",
-        name: `loupe-body-parser-${index}`,
-      });
-      worker.onmessage = ({ data }: MessageEvent<BodyResult>) => {
-        this.#waiting.get(data.id)?.(data);
-        this.#waiting.delete(data.id);
-      };
-      worker.onerror = (event) => {
-        // Parsing catches what it can; this is the worker itself failing.
-        event.preventDefault();
-        this.#failAll(`A body parser failed: ${event.message}`);
-      };
-      return worker;
-    });
+    this.#pool = new WorkerPool(
+      new URL("./body_worker.ts", import.meta.url),
+      workers,
+      "body parser",
+    );
   }
 
   /** Takes `bytes` over: they are moved to the worker, not copied. */
-  parse(bytes: Uint8Array, options: BodyParseOptions): Promise<ParsedBatch> {
-    const id = this.#nextId++;
-    const worker = this.#workers[id % this.#workers.length]!;
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength &&
-        bytes.buffer instanceof ArrayBuffer
-      ? bytes as Uint8Array<ArrayBuffer>
-      : bytes.slice();
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(id, (result) => {
-        if ("error" in result) reject(new Error(result.error));
-        else resolve({ ...result, records: receivedRecords(result.records) });
-      });
-      const job: BodyJob = {
-        id,
-        bytes: owned,
-        options: this.#redaction === undefined
-          ? options
-          : { ...options, redaction: this.#redaction },
-      };
-      worker.postMessage(job, [owned.buffer]);
-    });
+  async parse(bytes: Uint8Array, options: BodyParseOptions): Promise<ParsedBatch> {
+    const redaction = this.#redaction;
+    const answer = await this.#pool.run(bytes, (id, owned) => ({
+      id,
+      bytes: owned,
+      options: redaction === undefined ? options : { ...options, redaction },
+    }));
+    if ("error" in answer) throw new Error(answer.error);
+    return { ...answer, records: receivedRecords(answer.records) };
   }
 
   close(): void {
-    for (const worker of this.#workers) worker.terminate();
-    this.#failAll("The body parsers were closed");
-  }
-
-  #failAll(error: string): void {
-    for (const settle of this.#waiting.values()) settle({ id: -1, error });
-    this.#waiting.clear();
+    this.#pool.close();
   }
 }
