@@ -7,6 +7,7 @@ import { memoryLoupe, requestOf, type SimpleLine } from "../test/support/app.ts"
 import { customerImpactCsv } from "../adapters/http/impact_routes.ts";
 import { CustomerService } from "./customers/service.ts";
 import { ImpactService } from "./impact.ts";
+import { IssueService } from "./issues.ts";
 import { TrendService } from "./trends.ts";
 
 const HOUR = 3_600_000;
@@ -297,4 +298,31 @@ Deno.test("the trends list has one item per issue, on its signatures' summed ser
   assert.deepEqual(item!.trend, trends.trendOf(ids, trends.asOf()));
   assert.deepEqual(item!.versions, trends.versionsOf(ids));
   assert.equal(trends.trends(13).length, 2, "and the slow index at WARN");
+});
+
+Deno.test("a person's merge shows in the report and the trends list before the next hour of data", async () => {
+  const { loupe, store, projectionStore } = await memoryLoupe();
+  const lines: SimpleLine[] = [];
+  for (let hour = 0; hour < 4; hour++) {
+    lines.push(
+      { message: MESSAGES[0]!, customer: "acme", timestamp: START + hour * HOUR, severity: 17 },
+      { message: MESSAGES[2]!, customer: "acme", timestamp: START + hour * HOUR, severity: 17 },
+    );
+  }
+  await loupe.ingest(requestOf(lines));
+  const impact = new ImpactService(projectionStore, loupe.attribution);
+  const trends = new TrendService(projectionStore, loupe.attribution);
+  const issues = new IssueService(projectionStore, loupe.attribution, impact, trends, {
+    store,
+    clock: { now: () => START },
+    settled: () => loupe.settled(),
+  });
+  const report = () => impact.customerImpact("acme", { minSeverity: 13, limit: 10 }).issues;
+  assert.equal(report().length, 2);
+  assert.equal(trends.trends(13).length, 2);
+  const [a, b] = report().map((i) => i.issueId);
+  await issues.merge(a!, [b!], "tester");
+  await loupe.settled();
+  assert.deepEqual(report().map((i) => [i.issueId, i.count, i.signatureIds.length]), [[a, 8, 2]]);
+  assert.deepEqual(trends.trends(13).map((t) => [t.issueId, t.signatureIds.length]), [[a, 2]]);
 });
