@@ -30,11 +30,14 @@ export interface TrendView {
   readonly pValue: number;
 }
 
-/** One signature as it hits one customer. */
+/** One issue as it hits one customer: its signatures' lines at this customer, summed. */
 export interface CustomerIssue {
+  readonly issueId: string;
+  /** The issue's busiest signature (its template's), for drill-down. */
   readonly signatureId: string;
-  /** The issue the signature is part of (null before the issue grouping has seen it). */
-  readonly issueId?: string | null;
+  /** The issue's signatures with lines at this customer, the most lines first. */
+  readonly signatureIds: readonly string[];
+  /** The issue's template: its busiest signature's. */
   readonly template: string;
   readonly severityNumber: number;
   readonly count: number;
@@ -44,13 +47,13 @@ export interface CustomerIssue {
   readonly last7d: number;
   readonly environments: readonly string[];
   readonly versions: readonly string[];
-  /** This customer's own series against its own history. */
+  /** This customer's own series (summed over the issue's signatures) against its own history. */
   readonly trend: TrendView;
-  /** Other customers it hits. */
+  /** Other customers the issue hits. */
   readonly otherCustomers: number;
-  /** The signature's impact over every customer. */
+  /** The issue's impact over every customer. */
   readonly impact: number;
-  /** This customer's tickets linked to it. */
+  /** This customer's tickets linked to any of the issue's signatures. */
   readonly tickets: readonly TicketSummary[];
 }
 

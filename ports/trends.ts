@@ -32,6 +32,21 @@ export interface SignatureTrend {
   readonly versions: VersionVerdict;
 }
 
+/** One issue's trend: its signatures' hourly lines summed, and their version verdict together. */
+export interface IssueTrend {
+  readonly issueId: string;
+  /** The issue's busiest signature (its template's), for drill-down. */
+  readonly signatureId: string;
+  /** Every signature of the issue with lines, the busiest first. */
+  readonly signatureIds: readonly string[];
+  readonly template: string;
+  /** The issue's: its worst signature's. */
+  readonly severityNumber: number;
+  readonly asOf: number;
+  readonly trend: TrendVerdict;
+  readonly versions: VersionVerdict;
+}
+
 export interface TrendApi {
   /** The latest record's time: "now" for questions about the data. */
   asOf(): number;
@@ -39,6 +54,9 @@ export interface TrendApi {
   series(signatureId: string, query: SeriesQuery): Series;
   /** As of the latest trustworthy record, or `asOf`. */
   trend(signatureId: string, asOf?: number): SignatureTrend;
-  /** Every signature at or above a severity seen in the last week (before `asOf`), with its trend. */
-  trends(minSeverity: number, asOf?: number): SignatureTrend[];
+  /**
+   * Every issue with a signature at or above a severity seen in the last week
+   * (before `asOf`), with the trend of its summed series.
+   */
+  trends(minSeverity: number, asOf?: number): IssueTrend[];
 }

@@ -18,7 +18,12 @@ import { type AttributedOrigin, type Attribution, originKey } from "./customers/
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
 import { directoryVersion } from "./projections/customers.ts";
 import { hourCounts } from "./projections/hour_rows.ts";
-import { ISSUE_GROUP_TABLES, issueOfSignature } from "./projections/issue_groups.ts";
+import {
+  autoIssueId,
+  type IssueIndex,
+  issueIndex,
+  issueIndexVersion,
+} from "./projections/issue_groups.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -46,6 +51,8 @@ export class ImpactService implements ImpactApi {
     string,
     { key: string; affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number }
   >();
+
+  #index: { readonly version: string; readonly index: IssueIndex } | undefined;
 
   constructor(reader: ProjectionStore, attribution: Attribution) {
     this.#reader = reader;
@@ -109,6 +116,20 @@ export class ImpactService implements ImpactApi {
   warm(): number {
     const recent = recentSignatures(this.#reader, 13);
     for (const entry of recent) this.affectedSummary(entry.signatureId);
+    // And their issues' summaries, which the customer reports and priorities read.
+    const { issueOf, members } = this.#issueIndex();
+    const issues = new Set(recent.map((e) => issueOf.get(e.signatureId)));
+    for (const issueId of issues) {
+      if (issueId === undefined) continue;
+      const entries = (members.get(issueId) ?? [])
+        .map((id) => this.#reader.get<CatalogEntry>(TABLES.signatures, [id]))
+        .filter((e): e is CatalogEntry => e !== undefined && e.count > 0);
+      if (entries.length === 0) continue;
+      this.issueSummary(
+        entries.map((e) => e.signatureId),
+        Math.max(...entries.map((e) => e.severityNumber)),
+      );
+    }
     return recent.length;
   }
 
@@ -241,26 +262,45 @@ export class ImpactService implements ImpactApi {
       .map((id) => this.#reader.get<Ticket>(TICKET_TABLES.tickets, [id]))
       .filter((t): t is Ticket => t !== undefined);
     const issues: CustomerIssue[] = [];
-    for (const [signatureId, own] of this.#customerSignatures(origins)) {
-      const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
-      if (entry === undefined || entry.severityNumber < query.minSeverity) continue;
-      const series = this.#series(signatureId, origins, asOf);
-      const linked = tickets.filter((t) => t.signatures.includes(signatureId));
-      const summary = this.affectedSummary(signatureId);
+    const { issueOf, members } = this.#issueIndex();
+    // The customer's signatures, gathered into the issues they belong to.
+    const byIssue = new Map<string, string[]>();
+    const own = this.#customerSignatures(origins);
+    for (const signatureId of own.keys()) {
+      const issueId = issueOf.get(signatureId) ?? autoIssueId(signatureId);
+      const list = byIssue.get(issueId);
+      if (list === undefined) byIssue.set(issueId, [signatureId]);
+      else list.push(signatureId);
+    }
+    for (const [issueId, hitting] of byIssue) {
+      // The whole issue, as /v1/issues counts it: its signatures with lines.
+      const entries = (members.get(issueId) ?? hitting)
+        .map((id) => this.#reader.get<CatalogEntry>(TABLES.signatures, [id]))
+        .filter((e): e is CatalogEntry => e !== undefined && e.count > 0);
+      if (entries.length === 0) continue;
+      const severityNumber = Math.max(...entries.map((e) => e.severityNumber));
+      if (severityNumber < query.minSeverity) continue;
+      const busiest = busiestOf(entries);
+      const ids = entries.map((e) => e.signatureId);
+      const mine = hitting.map((id) => ({ id, ...own.get(id)! }))
+        .sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1));
+      const series = this.#series(hitting, origins, asOf);
+      const linked = tickets.filter((t) => t.signatures.some((id) => ids.includes(id)));
+      const summary = this.issueSummary(ids, severityNumber);
       issues.push({
-        signatureId,
-        issueId: this.#reader.get(ISSUE_GROUP_TABLES.signatures, [signatureId]) === undefined
-          ? null
-          : issueOfSignature(this.#reader, signatureId),
-        template: entry.template,
-        severityNumber: entry.severityNumber,
-        count: own.count,
-        firstSeen: own.firstSeen,
-        lastSeen: own.lastSeen,
+        issueId,
+        signatureId: busiest.signatureId,
+        signatureIds: mine.map((m) => m.id),
+        template: busiest.template,
+        severityNumber,
+        count: mine.reduce((sum, m) => sum + m.count, 0),
+        firstSeen: Math.min(...mine.map((m) => m.firstSeen)),
+        lastSeen: Math.max(...mine.map((m) => m.lastSeen)),
         last24h: series.last24h,
         last7d: series.last7d,
-        environments: [...own.environments].sort(),
-        versions: [...own.versions].filter((v) => v !== "").sort(),
+        environments: [...new Set(mine.flatMap((m) => [...m.environments]))].sort(),
+        versions: [...new Set(mine.flatMap((m) => [...m.versions]))].filter((v) => v !== "")
+          .sort(),
         trend: series.trend,
         otherCustomers: summary.affected.length - (summary.customers.has(customerId) ? 1 : 0),
         impact: summary.impact,
@@ -270,7 +310,7 @@ export class ImpactService implements ImpactApi {
     // Still active first, then the worst, then the most frequent.
     issues.sort((a, b) =>
       Number(b.last24h > 0) - Number(a.last24h > 0) || b.severityNumber - a.severityNumber ||
-      b.count - a.count || (a.signatureId < b.signatureId ? -1 : 1)
+      b.count - a.count || (a.issueId < b.issueId ? -1 : 1)
     );
     return {
       customer: { ...customer, weightUsed: customerWeight(customer) },
@@ -280,6 +320,15 @@ export class ImpactService implements ImpactApi {
         .sort((a: TicketSummary, b: TicketSummary) => b.openedAt - a.openedAt),
       issues: issues.slice(0, query.limit),
     };
+  }
+
+  /** Signature -> issue and issue -> signatures, rebuilt when a signature or a correction arrives. */
+  #issueIndex(): IssueIndex {
+    const version = issueIndexVersion(this.#reader);
+    if (this.#index?.version !== version) {
+      this.#index = { version, index: issueIndex(this.#reader) };
+    }
+    return this.#index.index;
   }
 
   #entry(signatureId: string): CatalogEntry {
@@ -326,8 +375,8 @@ export class ImpactService implements ImpactApi {
     return own;
   }
 
-  /** The customer's hourly counts of a signature over the trend's hours, and its verdict. */
-  #series(signatureId: string, origins: readonly AttributedOrigin[], asOf: number) {
+  /** The customer's hourly counts of signatures (one issue's, summed) over the trend's hours, and its verdict. */
+  #series(signatureIds: readonly string[], origins: readonly AttributedOrigin[], asOf: number) {
     const underWay = Math.floor(asOf / HOUR_MS) * HOUR_MS;
     // The counts run to the latest record; the verdict, as the signature's own,
     // judges complete hours only.
@@ -338,10 +387,12 @@ export class ImpactService implements ImpactApi {
       Math.floor(dataSince / HOUR_MS) * HOUR_MS,
     );
     const counts = new Array<number>(Math.max(0, (end - start) / HOUR_MS)).fill(0);
-    for (const origin of origins) {
-      const prefix = [signatureId, ...originKey(origin)];
-      for (const [hour, n] of hourCounts(this.#reader, TABLES.hourly, prefix, start, end)) {
-        counts[(hour - start) / HOUR_MS]! += n;
+    for (const signatureId of signatureIds) {
+      for (const origin of origins) {
+        const prefix = [signatureId, ...originKey(origin)];
+        for (const [hour, n] of hourCounts(this.#reader, TABLES.hourly, prefix, start, end)) {
+          counts[(hour - start) / HOUR_MS]! += n;
+        }
       }
     }
     let last24h = 0;
@@ -389,4 +440,11 @@ export class ImpactService implements ImpactApi {
       lastSeen: v.lastSeen,
     })).sort((a, b) => (a.environment < b.environment ? -1 : 1));
   }
+}
+
+/** The signature an issue is named and templated by: its most frequent (as /v1/issues says). */
+function busiestOf(entries: readonly CatalogEntry[]): CatalogEntry {
+  return [...entries].sort((a, b) =>
+    b.count - a.count || (a.signatureId < b.signatureId ? -1 : 1)
+  )[0]!;
 }

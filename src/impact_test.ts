@@ -3,9 +3,11 @@ import fc from "fast-check";
 import type { ParsedLog } from "../domain/log_record.ts";
 import type { IngestRequest } from "../ports/application.ts";
 import { customerOf } from "../test/contracts/customer_directory_contract.ts";
-import { memoryLoupe } from "../test/support/app.ts";
+import { memoryLoupe, requestOf, type SimpleLine } from "../test/support/app.ts";
+import { customerImpactCsv } from "../adapters/http/impact_routes.ts";
 import { CustomerService } from "./customers/service.ts";
 import { ImpactService } from "./impact.ts";
+import { IssueService } from "./issues.ts";
 import { TrendService } from "./trends.ts";
 
 const HOUR = 3_600_000;
@@ -225,4 +227,102 @@ Deno.test("property: the trend in a customer's report is the signature's trend w
     ),
     { numRuns: 40 },
   );
+});
+
+const TRACE = "\njava.lang.ArithmeticException: Rounding necessary\n" +
+  "\tat java.base/java.math.BigDecimal.setScale(BigDecimal.java:2911)\n" +
+  "\tat com.acme.payments.money.Amounts.toMinorUnits(Amounts.java:41)";
+
+/** One problem logged with and without its stack trace (two signatures, one issue) by two customers. */
+async function oneIssueTwoSignatures() {
+  const lines: SimpleLine[] = [];
+  const add = (customer: string, hour: number, trace: boolean) =>
+    lines.push({
+      message: `Payment capture for order ord_${hour}x aborted after amount scale mismatch` +
+        (trace ? TRACE : ""),
+      customer,
+      timestamp: START + hour * HOUR,
+      severity: 17,
+    });
+  for (let hour = 0; hour < 5; hour++) add("acme", hour, hour % 2 === 0);
+  add("beta", 6, false);
+  for (let hour = 0; hour < 3; hour++) {
+    lines.push({
+      message: "Search index rebuild was slow again",
+      customer: "acme",
+      timestamp: START + hour * HOUR,
+      severity: 13,
+    });
+  }
+  const { loupe, projectionStore } = await memoryLoupe();
+  await loupe.ingest(requestOf(lines));
+  return {
+    loupe,
+    impact: new ImpactService(projectionStore, loupe.attribution),
+    trends: new TrendService(projectionStore, loupe.attribution),
+  };
+}
+
+Deno.test("two signatures of one issue are one row of a customer's report, their lines summed", async () => {
+  const { loupe, impact } = await oneIssueTwoSignatures();
+  const payment = loupe.listSignatures({ limit: 100, offset: 0, minSeverity: 17 }).items;
+  assert.equal(payment.length, 2, "with and without the stack trace");
+  const issueId = loupe.signature(payment[0]!.signatureId).issueId;
+  assert.equal(loupe.signature(payment[1]!.signatureId).issueId, issueId);
+  const report = impact.customerImpact("acme", { minSeverity: 13, limit: 100 });
+  assert.equal(report.issues.length, 2, "the payment issue and the slow index");
+  const [row] = report.issues.filter((i) => i.issueId === issueId);
+  assert.ok(row !== undefined);
+  assert.equal(row.count, 5);
+  assert.deepEqual([...row.signatureIds].sort(), payment.map((s) => s.signatureId).sort());
+  assert.ok(row.signatureIds.includes(row.signatureId), "the issue's busiest signature");
+  assert.equal(row.template, loupe.signature(row.signatureId).template);
+  assert.equal(row.firstSeen, START);
+  assert.equal(row.lastSeen, START + 4 * HOUR);
+  assert.equal(row.otherCustomers, 1, "beta logs it without the trace");
+  const csv = customerImpactCsv(report).trim().split("\n");
+  assert.equal(csv.length, 3);
+  assert.ok(csv.some((line) => line.startsWith(`${issueId},acme,`)));
+});
+
+Deno.test("the trends list has one item per issue, on its signatures' summed series", async () => {
+  const { loupe, trends } = await oneIssueTwoSignatures();
+  const payment = loupe.listSignatures({ limit: 100, offset: 0, minSeverity: 17 }).items;
+  const issueId = loupe.signature(payment[0]!.signatureId).issueId!;
+  const items = trends.trends(17);
+  assert.equal(items.length, 1);
+  const [item] = items;
+  assert.equal(item!.issueId, issueId);
+  assert.deepEqual([...item!.signatureIds].sort(), payment.map((s) => s.signatureId).sort());
+  const ids = payment.map((s) => s.signatureId);
+  assert.deepEqual(item!.trend, trends.trendOf(ids, trends.asOf()));
+  assert.deepEqual(item!.versions, trends.versionsOf(ids));
+  assert.equal(trends.trends(13).length, 2, "and the slow index at WARN");
+});
+
+Deno.test("a person's merge shows in the report and the trends list before the next hour of data", async () => {
+  const { loupe, store, projectionStore } = await memoryLoupe();
+  const lines: SimpleLine[] = [];
+  for (let hour = 0; hour < 4; hour++) {
+    lines.push(
+      { message: MESSAGES[0]!, customer: "acme", timestamp: START + hour * HOUR, severity: 17 },
+      { message: MESSAGES[2]!, customer: "acme", timestamp: START + hour * HOUR, severity: 17 },
+    );
+  }
+  await loupe.ingest(requestOf(lines));
+  const impact = new ImpactService(projectionStore, loupe.attribution);
+  const trends = new TrendService(projectionStore, loupe.attribution);
+  const issues = new IssueService(projectionStore, loupe.attribution, impact, trends, {
+    store,
+    clock: { now: () => START },
+    settled: () => loupe.settled(),
+  });
+  const report = () => impact.customerImpact("acme", { minSeverity: 13, limit: 10 }).issues;
+  assert.equal(report().length, 2);
+  assert.equal(trends.trends(13).length, 2);
+  const [a, b] = report().map((i) => i.issueId);
+  await issues.merge(a!, [b!], "tester");
+  await loupe.settled();
+  assert.deepEqual(report().map((i) => [i.issueId, i.count, i.signatureIds.length]), [[a, 8, 2]]);
+  assert.deepEqual(trends.trends(13).map((t) => [t.issueId, t.signatureIds.length]), [[a, 2]]);
 });

@@ -45,6 +45,11 @@ function warmEveryHourOfData(
         trends.trend(signatureId);
         impact.affectedSummary(signatureId);
       }
+      // The lists answer per issue: their trends and summaries, over the signatures just warmed.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      trends.trends(13);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      impact.warm();
     } catch (error) {
       console.error("Cannot precompute trends:", error);
     } finally {

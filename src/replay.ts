@@ -17,7 +17,7 @@ import type { ImportReceipt } from "../ports/customers.ts";
 import { directoryCustomers } from "./projections/customers.ts";
 import { customerImpactCsv, customerImpactJson } from "../adapters/http/impact_routes.ts";
 import { asOfJson, issueJson, prioritiesJson } from "../adapters/http/issue_routes.ts";
-import { trendJson } from "../adapters/http/trend_routes.ts";
+import { issueTrendJson } from "../adapters/http/trend_routes.ts";
 import { ImpactService } from "./impact.ts";
 import { IssueService } from "./issues.ts";
 import { TrendService } from "./trends.ts";
@@ -312,7 +312,7 @@ async function writeReports(dir: string, projections: LmdbProjectionStore): Prom
   );
   const detected = issues.issues({ limit: 100_000, offset: 0 });
   await write("issues.json", json({ total: detected.total, items: detected.items.map(issueJson) }));
-  await write("trends.json", json({ items: trends.trends(13).map(trendJson) }));
+  await write("trends.json", json({ items: trends.trends(13).map(issueTrendJson) }));
   const ids = new Set([
     ...directoryCustomers(projections).map((c) => c.customerId),
     ...attribution.origins().flatMap((o) => o.customer === null ? [] : [o.customer]),

@@ -6,12 +6,19 @@ import {
   versionVerdict,
 } from "../domain/trends/mod.ts";
 import { LoupeError } from "../ports/errors.ts";
-import type { Series, SeriesQuery, SignatureTrend, TrendApi } from "../ports/trends.ts";
+import type { IssueTrend, Series, SeriesQuery, SignatureTrend, TrendApi } from "../ports/trends.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
 import { type Attribution, originKey } from "./customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
 import { hourCounts } from "./projections/hour_rows.ts";
-import { ISSUE_GROUP_TABLES, issueOfSignature } from "./projections/issue_groups.ts";
+import {
+  autoIssueId,
+  ISSUE_GROUP_TABLES,
+  type IssueIndex,
+  issueIndex,
+  issueIndexVersion,
+  issueOfSignature,
+} from "./projections/issue_groups.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -37,6 +44,10 @@ export class TrendService implements TrendApi {
   readonly #reader: ProjectionStore;
   readonly #attribution: Attribution;
   #cache: { at: number; trends: Map<string, SignatureTrend> } | undefined;
+  #issueTrends:
+    | { at: number; version: string; trends: Map<string, IssueTrend> }
+    | undefined;
+  #index: { readonly version: string; readonly index: IssueIndex } | undefined;
 
   constructor(reader: ProjectionStore, attribution: Attribution) {
     this.#reader = reader;
@@ -245,21 +256,76 @@ export class TrendService implements TrendApi {
     return inferred;
   }
 
-  /** Every signature at or above a severity seen in the last week, with its trend. */
-  trends(minSeverity: number, asOf?: number): SignatureTrend[] {
-    if (asOf === undefined) {
-      return recentSignatures(this.#reader, minSeverity).map((entry) =>
-        this.trend(entry.signatureId)
-      );
+  /**
+   * Every issue with a signature at or above a severity seen in the last
+   * week, with the trend of its signatures' summed hourly lines.
+   */
+  trends(minSeverity: number, asOf?: number): IssueTrend[] {
+    const recent: CatalogEntry[] = [];
+    if (asOf === undefined) recent.push(...recentSignatures(this.#reader, minSeverity));
+    else {
+      for (const { value } of this.#reader.range<CatalogEntry>(TABLES.signatures)) {
+        if (value.severityNumber < minSeverity || value.count === 0) continue;
+        if ((value.firstSeen ?? Infinity) > asOf) continue;
+        if ((value.lastSeen ?? -Infinity) < asOf - RECENT_MS) continue;
+        recent.push(value);
+      }
     }
-    const out: SignatureTrend[] = [];
-    for (const { value } of this.#reader.range<CatalogEntry>(TABLES.signatures)) {
-      if (value.severityNumber < minSeverity || value.count === 0) continue;
-      if ((value.firstSeen ?? Infinity) > asOf) continue;
-      if ((value.lastSeen ?? -Infinity) < asOf - RECENT_MS) continue;
-      out.push(this.trend(value.signatureId, asOf));
+    const { issueOf, members } = this.#issueIndex();
+    const out: IssueTrend[] = [];
+    const seen = new Set<string>();
+    for (const entry of recent) {
+      const issueId = issueOf.get(entry.signatureId) ?? autoIssueId(entry.signatureId);
+      if (seen.has(issueId)) continue;
+      seen.add(issueId);
+      out.push(this.#issueTrend(issueId, members.get(issueId) ?? [entry.signatureId], asOf));
     }
     return out;
+  }
+
+  /** One issue's trend; as of the latest data, kept until a new hour of data or a regrouping. */
+  #issueTrend(issueId: string, signatureIds: readonly string[], asOf?: number): IssueTrend {
+    const cache = asOf === undefined ? this.#issueCache() : undefined;
+    const cached = cache?.get(issueId);
+    if (cached !== undefined) return cached;
+    const entries = signatureIds
+      .map((id) => this.#reader.get<CatalogEntry>(TABLES.signatures, [id]))
+      .filter((e): e is CatalogEntry => e !== undefined && e.count > 0)
+      .sort((a, b) => b.count - a.count || (a.signatureId < b.signatureId ? -1 : 1));
+    const ids = entries.map((e) => e.signatureId);
+    const busiest = entries[0]!;
+    const now = asOf ?? this.asOf();
+    const trend: IssueTrend = {
+      issueId,
+      signatureId: busiest.signatureId,
+      signatureIds: ids,
+      template: busiest.template,
+      severityNumber: Math.max(...entries.map((e) => e.severityNumber)),
+      asOf: now,
+      trend: this.trendOf(ids, now),
+      versions: this.versionsOf(ids),
+    };
+    cache?.set(issueId, trend);
+    return trend;
+  }
+
+  /** Issue trends as of the latest data: {@linkcode #cached}'s, also keyed on the grouping. */
+  #issueCache(): Map<string, IssueTrend> {
+    const at = Math.floor(this.asOf() / HOUR_MS);
+    const version = issueIndexVersion(this.#reader);
+    if (this.#issueTrends?.at !== at || this.#issueTrends.version !== version) {
+      this.#issueTrends = { at, version, trends: new Map() };
+    }
+    return this.#issueTrends.trends;
+  }
+
+  /** Signature -> issue and issue -> signatures, rebuilt when a signature or a correction arrives. */
+  #issueIndex(): IssueIndex {
+    const version = issueIndexVersion(this.#reader);
+    if (this.#index?.version !== version) {
+      this.#index = { version, index: issueIndex(this.#reader) };
+    }
+    return this.#index.index;
   }
 
   /**

@@ -148,8 +148,9 @@ function ticketRefJson(t: TicketSummary) {
 
 function issueJson(issue: CustomerIssue) {
   return {
+    issue_id: issue.issueId,
     signature_id: issue.signatureId,
-    issue_id: issue.issueId ?? null,
+    signature_ids: issue.signatureIds,
     template: issue.template,
     severity: severityTextOf(issue.severityNumber),
     count: issue.count,
@@ -188,6 +189,7 @@ export function customerImpactJson(report: CustomerImpactReport) {
 export function customerImpactCsv(report: CustomerImpactReport): string {
   return stringify(
     report.issues.map((issue) => [
+      issue.issueId,
       report.customer.customerId,
       issue.signatureId,
       severityTextOf(issue.severityNumber),
@@ -204,10 +206,12 @@ export function customerImpactCsv(report: CustomerImpactReport): string {
       issue.otherCustomers,
       issue.impact,
       issue.tickets.map((t) => t.ticketId).join(";"),
+      issue.signatureIds.join(";"),
     ]),
     {
       header: true,
       columns: [
+        "issue_id",
         "customer",
         "signature_id",
         "severity",
@@ -224,6 +228,7 @@ export function customerImpactCsv(report: CustomerImpactReport): string {
         "other_customers",
         "impact",
         "tickets",
+        "signature_ids",
       ],
     },
   );
@@ -243,7 +248,7 @@ export const impactRouteDocs: readonly RouteDoc[] = [
     method: "get",
     path: "/v1/customers/:id/impact",
     summary:
-      "Every issue hitting one customer; `?format=csv` or `Accept: text/csv` for a spreadsheet",
+      "Every issue hitting one customer (one row per issue, its signatures' lines summed); `?format=csv` or `Accept: text/csv` for a spreadsheet",
     tag: "impact",
     query: customerImpactQuery,
     responses: {

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { severityTextOf } from "../../domain/severity.ts";
 import type { TrendClass } from "../../domain/trends/mod.ts";
-import type { SignatureTrend, TrendApi } from "../../ports/trends.ts";
+import type { IssueTrend, SignatureTrend, TrendApi } from "../../ports/trends.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { isoTime as iso } from "./iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
@@ -87,12 +87,12 @@ export function trendRoutes(api: TrendApi): Hono {
       .filter((t) => query.class === undefined || query.class.includes(t.trend.class))
       .sort((a, b) =>
         order[a.trend.class] - order[b.trend.class] || a.trend.pValue - b.trend.pValue ||
-        (a.signatureId < b.signatureId ? -1 : 1)
+        (a.issueId < b.issueId ? -1 : 1)
       );
     return c.json({
       as_of: iso(query.as_of ?? api.asOf()),
       total: all.length,
-      items: all.slice(query.offset, query.offset + query.limit).map(trendJson),
+      items: all.slice(query.offset, query.offset + query.limit).map(issueTrendJson),
     });
   });
 
@@ -103,6 +103,22 @@ export function trendJson(view: SignatureTrend) {
   return {
     signature_id: view.signatureId,
     issue_id: view.issueId ?? null,
+    ...verdictJson(view),
+  };
+}
+
+/** One issue's trend, as `/v1/trends` lists it. */
+export function issueTrendJson(view: IssueTrend) {
+  return {
+    issue_id: view.issueId,
+    signature_id: view.signatureId,
+    signature_ids: view.signatureIds,
+    ...verdictJson(view),
+  };
+}
+
+function verdictJson(view: SignatureTrend | IssueTrend) {
+  return {
     template: view.template,
     severity: severityTextOf(view.severityNumber),
     as_of: iso(view.asOf),
@@ -141,7 +157,7 @@ export const trendRouteDocs: readonly RouteDoc[] = [
   {
     method: "get",
     path: "/v1/trends",
-    summary: "Every signature seen in the last week with its trend",
+    summary: "Every issue seen in the last week with the trend of its signatures' summed series",
     tag: "trends",
     query: trendsQuery,
     responses: { 200: { description: "Trends", schema: z.object({}).loose() } },

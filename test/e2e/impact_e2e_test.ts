@@ -107,8 +107,40 @@ Deno.test("impact and trends over real HTTP on the fixture scenario match its tr
       );
       assert.match(csv.headers.get("content-type") ?? "", /^text\/csv/);
       const lines = (await csv.text()).trim().split("\n");
-      assert.match(lines[0]!, /^customer,signature_id,severity,template,count,last_24h/);
+      assert.match(
+        lines[0]!,
+        /^issue_id,customer,signature_id,severity,template,count,last_24h.*,signature_ids$/,
+      );
       assert.equal(lines.length, body.issues.length + 1);
+    });
+
+    await t.step("a customer's report has one row per issue, its lines the truth's", async () => {
+      for (const incident of truth.incidents) {
+        const roots = rootsOf(incident.root_signature, catalogue.items);
+        for (const { customer, count } of incident.affected_customers) {
+          const { body } = await get(`/v1/customers/${customer}/impact?limit=10000`);
+          const ids = body.issues.map((i: { issue_id: string }) => i.issue_id);
+          assert.equal(new Set(ids).size, ids.length, `${customer}: one row per issue`);
+          const rows = body.issues.filter((i: { signature_ids: string[] }) =>
+            i.signature_ids.some((id) => roots.includes(id))
+          );
+          assert.equal(rows.length, 1, `${incident.id} is one row for ${customer}`);
+          const [row] = rows;
+          // Named by the issue's busiest signature, which may not be one this customer logs.
+          const { body: issue } = await get(`/v1/issues/${row.issue_id}`);
+          assert.equal(row.signature_id, issue.signature_id);
+          assert.equal(row.template, issue.template);
+          // The row sums the issue's signatures: the incident's root lines, and any sibling's.
+          let expected = 0;
+          for (const id of row.signature_ids) {
+            const { body: impact } = await get(`/v1/signatures/${id}/impact`);
+            expected += impact.affected.find((a: { customer: string }) => a.customer === customer)
+              ?.count ?? 0;
+          }
+          assert.equal(row.count, expected, `${incident.id} at ${customer}`);
+          assert.ok(row.count >= count, `${incident.id} at ${customer}: ${row.count} < ${count}`);
+        }
+      }
     });
 
     await t.step("replay --report writes the same reports the service answers", async () => {
@@ -138,11 +170,16 @@ Deno.test("impact and trends over real HTTP on the fixture scenario match its tr
           await Deno.readTextFile(`${periodDir}/customers/${customer}.json`),
         );
         for (const issue of report.issues) {
-          const { body } = await get(
-            `/v1/signatures/${issue.signature_id}/trend?bucket=hour&customer=${customer}` +
-              `&from=${PERIOD.from}&to=${PERIOD.to}`,
-          );
-          assert.equal(issue.count, body.series.total, `${customer} ${issue.signature_id}`);
+          // An issue's row sums its signatures' lines in the period.
+          let total = 0;
+          for (const id of issue.signature_ids) {
+            const { body } = await get(
+              `/v1/signatures/${id}/trend?bucket=hour&customer=${customer}` +
+                `&from=${PERIOD.from}&to=${PERIOD.to}`,
+            );
+            total += body.series.total;
+          }
+          assert.equal(issue.count, total, `${customer} ${issue.issue_id}`);
           compared++;
         }
       }
@@ -167,6 +204,15 @@ Deno.test("impact and trends over real HTTP on the fixture scenario match its tr
         const { body: trends } = await get("/v1/trends?severity=ERROR&limit=5");
         assert.ok(trends.total > 0);
         assert.ok(trends.items.length <= 5);
+        // One item per issue, naming its signatures.
+        const { body: all } = await get("/v1/trends?severity=WARN&limit=1000");
+        const ids = all.items.map((i: { issue_id: string }) => i.issue_id);
+        assert.equal(new Set(ids).size, ids.length, "one trend per issue");
+        for (const item of all.items) {
+          assert.ok(item.signature_ids.includes(item.signature_id));
+          const { body: issue } = await get(`/v1/issues/${item.issue_id}`);
+          assert.equal(issue.trend.class, item.class, item.issue_id);
+        }
       },
     );
 
