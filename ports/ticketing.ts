@@ -46,6 +46,12 @@ export interface DeliveryResult {
   readonly remoteId: string | null;
   /** True when the remote had it already: nothing was written this time. */
   readonly alreadyDone: boolean;
+  /**
+   * The remote's answers said its rate limit is spent (or nearly) and when
+   * it resets: no call to it for this long (ms). Absent or null when it has
+   * room or did not say.
+   */
+  readonly quotaWaitMs?: number | null;
 }
 
 /** A remote refused or failed. `retryable` failures are tried again later. */
@@ -54,8 +60,10 @@ export class RemoteError extends Error {
     message: string,
     readonly status: number,
     readonly retryable: boolean,
-    /** From Retry-After (or a rate-limit reset), when the remote said. */
+    /** From Retry-After, when the remote said. */
     readonly retryAfterMs: number | null = null,
+    /** As DeliveryResult.quotaWaitMs: the remote's rate limit is spent for this long. */
+    readonly quotaWaitMs: number | null = null,
   ) {
     super(message);
     this.name = "RemoteError";
@@ -65,7 +73,11 @@ export class RemoteError extends Error {
 /** A ticketing system Loupe writes to. */
 export interface TicketingSystem {
   readonly system: Exclude<Origin, "loupe">;
-  /** Throws RemoteError; a second call with the same action changes nothing. */
+  /**
+   * Throws RemoteError; a second call with the same action changes nothing.
+   * Says when the remote's rate limit is spent (`quotaWaitMs`), and makes no
+   * call while it is (a retryable 429 instead).
+   */
   deliver(action: OutboundAction): Promise<DeliveryResult>;
 }
 

@@ -12,7 +12,7 @@ import {
   RemoteError,
   type TicketingSystem,
 } from "../../ports/ticketing.ts";
-import { basicAuth, callRemote } from "./_http.ts";
+import { basicAuth, callRemote, RateLimitGate } from "./_http.ts";
 
 export interface JiraConfig {
   readonly url: string;
@@ -59,13 +59,20 @@ export class JiraAdapter implements TicketingSystem {
   readonly system = "jira" as const;
   readonly #config: JiraConfig;
   readonly #authorization: string;
+  readonly #rateLimit: RateLimitGate;
 
-  constructor(config: JiraConfig) {
+  constructor(config: JiraConfig, now: () => number = () => Date.now()) {
     this.#config = { ...config, url: config.url.replace(/\/+$/, "") };
     this.#authorization = basicAuth(config.email, config.apiToken);
+    this.#rateLimit = new RateLimitGate(now);
   }
 
   async deliver(action: OutboundAction): Promise<DeliveryResult> {
+    const result = await this.#deliver(action);
+    return { ...result, quotaWaitMs: this.#rateLimit.waitMs() || null };
+  }
+
+  async #deliver(action: OutboundAction): Promise<DeliveryResult> {
     switch (action.kind) {
       case "note":
         return await this.#comment(action.target, action.body, action.marker);
@@ -177,6 +184,9 @@ export class JiraAdapter implements TicketingSystem {
       method,
       url: `${this.#config.url}${path}`,
       authorization: this.#authorization,
+      rateLimit: this.#rateLimit,
+      // Every call Jira gets from Loupe is on a delivery's behalf.
+      outgoing: true,
       ...(body === undefined ? {} : { body }),
     });
   }

@@ -5,7 +5,7 @@
  * retry of one action, so the receiver can drop repeats.
  */
 import type { DeliveryResult, OutboundAction, TicketingSystem } from "../../ports/ticketing.ts";
-import { callRemote } from "./_http.ts";
+import { callRemote, RateLimitGate } from "./_http.ts";
 
 export interface WebhookConfig {
   readonly url: string;
@@ -16,10 +16,13 @@ export class WebhookAdapter implements TicketingSystem {
   readonly system = "webhook" as const;
   readonly #config: WebhookConfig;
   readonly #now: () => number;
+  /** A receiver (a chat tool) may answer with rate-limit headers too. */
+  readonly #rateLimit: RateLimitGate;
 
   constructor(config: WebhookConfig, now: () => number = () => Date.now()) {
     this.#config = config;
     this.#now = now;
+    this.#rateLimit = new RateLimitGate(now);
   }
 
   async deliver(action: OutboundAction): Promise<DeliveryResult> {
@@ -29,6 +32,8 @@ export class WebhookAdapter implements TicketingSystem {
       method: "POST",
       url: this.#config.url,
       authorization: "",
+      rateLimit: this.#rateLimit,
+      outgoing: true,
       headers: {
         "x-loupe-delivery": action.marker,
         "x-loupe-timestamp": timestamp,
@@ -36,7 +41,7 @@ export class WebhookAdapter implements TicketingSystem {
       },
       rawBody: body,
     });
-    return { remoteId: null, alreadyDone: false };
+    return { remoteId: null, alreadyDone: false, quotaWaitMs: this.#rateLimit.waitMs() || null };
   }
 }
 

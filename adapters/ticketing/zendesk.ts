@@ -13,7 +13,7 @@ import {
   type TicketingSystem,
   type TicketSource,
 } from "../../ports/ticketing.ts";
-import { basicAuth, callRemote } from "./_http.ts";
+import { basicAuth, callRemote, RateLimitGate } from "./_http.ts";
 
 export interface ZendeskConfig {
   /** e.g. https://acme.zendesk.com */
@@ -89,10 +89,13 @@ export class ZendeskAdapter implements TicketingSystem, TicketSource {
   readonly system = "zendesk" as const;
   readonly #config: ZendeskConfig;
   readonly #authorization: string;
+  /** One quota for reads and writes: Zendesk counts them together. */
+  readonly #rateLimit: RateLimitGate;
 
-  constructor(config: ZendeskConfig) {
+  constructor(config: ZendeskConfig, now: () => number = () => Date.now()) {
     this.#config = { ...config, url: config.url.replace(/\/+$/, "") };
     this.#authorization = basicAuth(`${config.email}/token`, config.apiToken);
+    this.#rateLimit = new RateLimitGate(now);
   }
 
   async ticket(id: string): Promise<RemoteTicket> {
@@ -184,12 +187,16 @@ export class ZendeskAdapter implements TicketingSystem, TicketSource {
       throw new RemoteError(`Cannot ${action.kind} on Zendesk: only notes are sent`, 0, false);
     }
     const marker = markerText(action.marker);
-    const existing = await this.#comments(action.target);
-    if (existing.some((c) => c.body.includes(marker))) return { remoteId: null, alreadyDone: true };
+    const existing = await this.#comments(action.target, true);
+    if (existing.some((c) => c.body.includes(marker))) {
+      return { remoteId: null, alreadyDone: true, quotaWaitMs: this.#rateLimit.waitMs() || null };
+    }
     await callRemote({
       method: "PUT",
       url: `${this.#config.url}/api/v2/tickets/${encodeURIComponent(action.target)}.json`,
       authorization: this.#authorization,
+      rateLimit: this.#rateLimit,
+      outgoing: true,
       body: {
         ticket: {
           // Internal only: Loupe never answers a customer on its own.
@@ -198,10 +205,10 @@ export class ZendeskAdapter implements TicketingSystem, TicketSource {
         },
       },
     });
-    return { remoteId: null, alreadyDone: false };
+    return { remoteId: null, alreadyDone: false, quotaWaitMs: this.#rateLimit.waitMs() || null };
   }
 
-  async #comments(id: string) {
+  async #comments(id: string, outgoing = false) {
     const comments: z.infer<typeof commentSchema>[] = [];
     let after: string | null = null;
     for (let page = 0; page < COMMENT_PAGES; page++) {
@@ -210,6 +217,7 @@ export class ZendeskAdapter implements TicketingSystem, TicketSource {
         commentPage,
         await this.#get(
           `/api/v2/tickets/${encodeURIComponent(id)}/comments.json?page[size]=100${cursor}`,
+          outgoing,
         ),
         `the comments of ticket ${id}`,
       );
@@ -231,11 +239,13 @@ export class ZendeskAdapter implements TicketingSystem, TicketSource {
     }
   }
 
-  #get(path: string): Promise<unknown> {
+  #get(path: string, outgoing = false): Promise<unknown> {
     return callRemote({
       method: "GET",
       url: `${this.#config.url}${path}`,
       authorization: this.#authorization,
+      rateLimit: this.#rateLimit,
+      outgoing,
     });
   }
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ticketingContract } from "../../test/contracts/ticketing_contract.ts";
 import { FakeZendesk } from "../../test/ticketing/fake_zendesk.ts";
 import { RemoteError } from "../../ports/ticketing.ts";
+import { limitRate } from "../../test/ticketing/chaos.ts";
 import { ZendeskAdapter } from "./zendesk.ts";
 
 function setup(options: { pageSize?: number } = {}) {
@@ -105,6 +106,33 @@ Deno.test("zendesk: wrong credentials are refused, not retried, and not echoed",
     assert.equal(error.status, 401);
     assert.equal(error.retryable, false);
     assert.doesNotMatch(error.message, /secret-wrong-token/);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("zendesk: a spent quota holds back notes, not Loupe's own reads of a ticket", async () => {
+  const { fake, adapter } = setup();
+  try {
+    const jo = fake.addUser("jo@acme.example");
+    const ticket = fake.createTicket({ subject: "t", body: "x", requesterId: jo });
+    limitRate(fake.chaos, 40, 5_000);
+    // A read is 4 calls (ticket, comments, audits, requester): the 10th goes on into the
+    // reserve (the last 2 calls) and takes the quota to 0. The webhook path is never held.
+    for (let i = 0; i < 9; i++) await adapter.ticket(String(ticket.id));
+    const read = await adapter.ticket(String(ticket.id));
+    assert.equal(fake.chaos.quota.used, 40);
+    assert.equal(read.id, String(ticket.id));
+    const held = await adapter.deliver({
+      kind: "note",
+      target: String(ticket.id),
+      body: "b",
+      marker: "held",
+      tags: [],
+    }).then(() => null, (e) => e);
+    assert.ok(held instanceof RemoteError && held.status === 429, String(held));
+    assert.ok(held.quotaWaitMs! > 0 && held.quotaWaitMs! <= 5_000);
+    assert.equal(fake.chaos.rateLimited, 0);
   } finally {
     await fake.close();
   }

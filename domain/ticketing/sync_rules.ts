@@ -1,7 +1,8 @@
 /**
  * The rules of two-way sync that do not depend on any remote: version
  * order for fixes and regressions, when an impact change is worth telling
- * engineering, and the redaction of example lines sent out.
+ * engineering, when a fix counts as verified, and the redaction of example
+ * lines sent out.
  */
 
 /**
@@ -77,6 +78,45 @@ export function materialChange(before: ImpactSnapshot, now: ImpactSnapshot): str
     return `Now ${now.customers.length} customers hit (was ${before.customers.length})`;
   }
   return null;
+}
+
+/** No recurrence for this long after the fix: verified. */
+export const VERIFY_AFTER_MS = 7 * 86_400_000;
+
+export interface VerificationInput {
+  /** When the issue was marked fixed (the remote's time of the change). */
+  readonly fixedAt: number;
+  /** The issue's last record, up to `asOf`; null when it has none. */
+  readonly lastSeen: number | null;
+  /**
+   * How far the data reaches: the latest trustworthy record time. Never the
+   * wall clock, so a replay of history decides as the live run did.
+   */
+  readonly asOf: number;
+  /** Every affected customer runs the fix version or later, by its records. */
+  readonly everyoneRunsFix: boolean;
+}
+
+/**
+ * When the fix counts as verified, or null while it does not: every
+ * affected customer runs it, and the data shows no recurrence for 7 days
+ * after the later of the fix and the issue's last record.
+ *
+ * @example
+ * ```ts
+ * import { VERIFY_AFTER_MS, verifiedAt } from "./sync_rules.ts";
+ * import assert from "node:assert/strict";
+ * const day = 86_400_000;
+ * const fix = { fixedAt: 10 * day, lastSeen: 9 * day, everyoneRunsFix: true };
+ * assert.equal(verifiedAt({ ...fix, asOf: 16 * day }), null);
+ * assert.equal(verifiedAt({ ...fix, asOf: 17 * day }), 10 * day + VERIFY_AFTER_MS);
+ * assert.equal(verifiedAt({ ...fix, asOf: 30 * day, everyoneRunsFix: false }), null);
+ * ```
+ */
+export function verifiedAt(input: VerificationInput): number | null {
+  if (!input.everyoneRunsFix) return null;
+  const quietSince = Math.max(input.fixedAt, input.lastSeen ?? -Infinity);
+  return input.asOf - quietSince >= VERIFY_AFTER_MS ? quietSince + VERIFY_AFTER_MS : null;
 }
 
 /**

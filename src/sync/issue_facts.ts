@@ -15,6 +15,12 @@ export interface IssueFacts {
   readonly detectedAt: number | null;
   readonly firstSeen: number | null;
   readonly lastSeen: number | null;
+  /**
+   * The time the facts are about: the latest trustworthy record time (the
+   * issue layer's "as of"). Timeline steps are decided against it, never
+   * against the wall clock.
+   */
+  readonly asOf: number;
   readonly customers: readonly {
     readonly customer: string;
     readonly tier: string | null;
@@ -70,6 +76,7 @@ export function issueFactsOver(
         detectedAt: issue.detection?.detectedAt ?? null,
         firstSeen: issue.firstSeen,
         lastSeen: issue.lastSeen,
+        asOf: issue.asOf,
         customers: issue.affected.map((a) => ({
           customer: a.customer,
           tier: a.tier,

@@ -2,8 +2,9 @@
  * Every outgoing call goes through here. A delivery is an event before it
  * is a request, so a crash loses none: on start the outbox reads its stream
  * and carries on. Retries back off exponentially with full jitter and wait
- * at least what Retry-After said; after `maxAttempts` a delivery is dead-
- * lettered, visible and retryable. Remotes are idempotent on the action's
+ * at least what Retry-After said; when a remote's rate-limit headers say its
+ * quota is spent (or nearly) no delivery goes to it before the reset; after
+ * `maxAttempts` a delivery is dead-lettered, visible and retryable. Remotes are idempotent on the action's
  * marker, so a delivery made just before a crash and made again is one effect.
  * Deliveries that share an `orderKey` (one ticket, one issue) go one at a
  * time, in the order they were queued.
@@ -128,7 +129,7 @@ export class Outbox {
   readonly #byDedupe = new Map<string, string>();
   readonly #inFlight = new Set<string>();
   readonly #busyOrderKeys = new Set<string>();
-  /** A system that answered 429 is left alone until then. */
+  /** A system that answered 429, or whose quota is spent, is left alone until then. */
   readonly #pausedUntil = new Map<string, number>();
   readonly #systems: Map<string, TicketingSystem>;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -268,6 +269,7 @@ export class Outbox {
         );
       }
       const result = await system.deliver(delivery.action);
+      this.#pause(delivery.system, result.quotaWaitMs ?? null);
       await this.#append({
         type: "DeliveryDelivered",
         data: {
@@ -292,11 +294,16 @@ export class Outbox {
     if (remote === undefined) this.#deps.onError?.(error);
     const message = (error as Error).message ?? String(error);
     const now = this.#deps.clock.now();
+    const quotaWaitMs = remote?.quotaWaitMs ?? null;
+    this.#pause(delivery.system, quotaWaitMs);
     if (remote?.status === 429) {
       const throttled = delivery.throttled + 1;
-      const nextAttemptAt = now + this.#delay(throttled, remote.retryAfterMs);
+      const wait = remote.retryAfterMs === null && quotaWaitMs === null
+        ? null
+        : Math.max(remote.retryAfterMs ?? 0, quotaWaitMs ?? 0);
+      const nextAttemptAt = now + this.#delay(throttled, wait);
       // The whole system is told to wait, not only this delivery.
-      this.#pausedUntil.set(delivery.system, nextAttemptAt);
+      this.#pause(delivery.system, nextAttemptAt - now);
       await this.#append({
         type: "DeliveryThrottled",
         data: { deliveryId: delivery.deliveryId, at: now, throttled, nextAttemptAt },
@@ -319,9 +326,17 @@ export class Outbox {
         at: now,
         error: message,
         status: remote?.status ?? 0,
-        nextAttemptAt: now + this.#delay(attempt, remote?.retryAfterMs ?? null),
+        nextAttemptAt: now +
+          Math.max(this.#delay(attempt, remote?.retryAfterMs ?? null), quotaWaitMs ?? 0),
       },
     });
+  }
+
+  /** No call to `system` for `waitMs` from now (the longest wait asked for wins). */
+  #pause(system: string, waitMs: number | null): void {
+    if (waitMs === null || waitMs <= 0) return;
+    const until = this.#deps.clock.now() + waitMs;
+    if (until > (this.#pausedUntil.get(system) ?? 0)) this.#pausedUntil.set(system, until);
   }
 
   /**

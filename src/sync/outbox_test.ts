@@ -6,11 +6,14 @@ import {
   RemoteError,
   type TicketingSystem,
 } from "../../ports/ticketing.ts";
+import { ZendeskAdapter } from "../../adapters/ticketing/zendesk.ts";
+import { FakeZendesk } from "../../test/ticketing/fake_zendesk.ts";
+import { limitRate } from "../../test/ticketing/chaos.ts";
 import { Outbox, type OutboxDeps } from "./outbox.ts";
 
 /** A remote that fails as scripted, then records each action once by marker. */
 class ScriptedRemote implements TicketingSystem {
-  readonly system = "zendesk" as const;
+  constructor(readonly system: TicketingSystem["system"] = "zendesk") {}
   readonly failures: (RemoteError | Error)[] = [];
   readonly calls: { marker: string; at: number }[] = [];
   readonly effects: string[] = [];
@@ -237,5 +240,95 @@ Deno.test("outbox: rate-limit refusals never dead-letter a delivery", async () =
     assert.equal(outbox.list("failed").length, 0);
   } finally {
     outbox.stop();
+  }
+});
+
+Deno.test("outbox: a remote whose quota is spent gets no call before the reset; others go on", async () => {
+  const store = new MemoryEventStore();
+  const zendesk = new ScriptedRemote();
+  const jira = new ScriptedRemote("jira");
+  // The first answer says: nearly nothing left, the window resets in 400 ms.
+  let told = false;
+  const deliver = zendesk.deliver.bind(zendesk);
+  zendesk.deliver = async (action) => {
+    const result = await deliver(action);
+    if (told) return result;
+    told = true;
+    return { ...result, quotaWaitMs: 400 };
+  };
+  const outbox = await Outbox.open({ ...deps(store, zendesk), systems: [zendesk, jira] });
+  try {
+    await outbox.enqueue({
+      system: "zendesk",
+      action: note("q1", "1"),
+      orderKey: "zendesk:1",
+      origin: "loupe",
+      dedupeKey: "q1",
+    });
+    while (zendesk.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    // Another ticket (its own order key) and another system, queued while the quota is spent.
+    await outbox.enqueue({
+      system: "zendesk",
+      action: note("q2", "2"),
+      orderKey: "zendesk:2",
+      origin: "loupe",
+      dedupeKey: "q2",
+    });
+    await outbox.enqueue({
+      system: "jira",
+      action: note("j1", "K-1"),
+      orderKey: "jira:K-1",
+      origin: "loupe",
+      dedupeKey: "j1",
+    });
+    await outbox.idle();
+    assert.deepEqual(zendesk.effects, ["q1", "q2"]);
+    assert.ok(
+      zendesk.calls[1]!.at - zendesk.calls[0]!.at >= 390,
+      `waited for the reset: ${zendesk.calls[1]!.at - zendesk.calls[0]!.at} ms`,
+    );
+    assert.ok(jira.calls[0]!.at - zendesk.calls[0]!.at < 300, "Jira was not held back");
+    assert.ok(outbox.list().every((d) => d.throttled === 0 && d.attempts === 0));
+  } finally {
+    outbox.stop();
+  }
+});
+
+Deno.test("outbox: Zendesk's rate-limit headers are honoured, so it never has to refuse", async () => {
+  const fake = new FakeZendesk({ exportLagMs: 0 });
+  const store = new MemoryEventStore();
+  const adapter = new ZendeskAdapter({
+    url: fake.url,
+    email: "agent@example.test",
+    apiToken: "zendesk-token",
+  });
+  const jo = fake.addUser("jo@acme.example");
+  const ticket = fake.createTicket({ subject: "t", body: "x", requesterId: jo });
+  // Two calls a note (read the comments, write the note): 5 a second is 2 notes, then a wait.
+  limitRate(fake.chaos, 5, 1_000);
+  const outbox = await Outbox.open(deps(store, adapter));
+  const started = Date.now();
+  try {
+    for (const n of [0, 1, 2, 3, 4, 5]) {
+      await outbox.enqueue({
+        system: "zendesk",
+        action: note(`rl-${n}`, String(ticket.id)),
+        orderKey: `zendesk:${ticket.id}`,
+        origin: "loupe",
+        dedupeKey: `rl-${n}`,
+      });
+    }
+    await outbox.idle();
+    assert.deepEqual(
+      fake.notesWith(ticket.id, "[loupe:rl-").map((c) => /rl-(\d)/.exec(c.body)![1]),
+      ["0", "1", "2", "3", "4", "5"],
+    );
+    assert.equal(fake.chaos.rateLimited, 0, "no call over the quota");
+    assert.ok(outbox.list().every((d) => d.throttled === 0), "no call held back either");
+    assert.ok(Date.now() - started >= 2_000, "three windows for six notes");
+  } finally {
+    outbox.stop();
+    await fake.close();
   }
 });

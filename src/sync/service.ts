@@ -9,6 +9,7 @@ import {
   lowestVersion,
   materialChange,
   redactLine,
+  verifiedAt,
 } from "../../domain/ticketing/mod.ts";
 import { TICKET_STREAM_PREFIX } from "../../domain/tickets/mod.ts";
 import type { Customer } from "../../domain/customers/mod.ts";
@@ -37,11 +38,8 @@ import { ZendeskInbound, type ZendeskInboundConfig, zendeskSyncOf } from "./zend
 /** Every issue-level sync fact: links to Jira, fixes, reopenings, regressions, reports. */
 export const ISSUE_SYNC_STREAM = "integration-issues";
 
-const DAY_MS = 86_400_000;
 /** Impact changes reach Jira at most this often. */
 const REPORT_EVERY_MS = 30_000;
-/** No recurrence for this long after the fix rolled out: verified. */
-const VERIFY_AFTER_MS = 7 * DAY_MS;
 
 export type IssueSyncEvent =
   | { type: "JiraIssueLinked"; data: { issueId: string; key: string; at: number; origin: Origin } }
@@ -407,14 +405,20 @@ export class SyncService implements IntegrationApi {
           },
         });
       }
-      // Verified: everyone runs the fix, and the issue was not logged for 7 days.
-      const quietSince = Math.max(state.fixedAt ?? 0, facts.lastSeen ?? 0);
-      if (everyone && this.#deps.clock.now() - quietSince >= VERIFY_AFTER_MS) {
+      // Verified: everyone runs the fix, and the data (as of its latest trustworthy
+      // record, not the wall clock) shows no recurrence for 7 days.
+      const verified = verifiedAt({
+        fixedAt: state.fixedAt ?? 0,
+        lastSeen: facts.lastSeen,
+        asOf: facts.asOf,
+        everyoneRunsFix: everyone,
+      });
+      if (verified !== null) {
         steps.push({
           step: "verified",
-          at: quietSince + VERIFY_AFTER_MS,
+          at: verified,
           source: "logs",
-          detail: { no_recurrence_days: 7 },
+          detail: { no_recurrence_days: 7, as_of: facts.asOf },
         });
       }
     }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RemoteError, type TicketingSystem } from "../../ports/ticketing.ts";
-import type { Chaos } from "../ticketing/chaos.ts";
+import { type Chaos, limitRate } from "../ticketing/chaos.ts";
 
 /** A TicketingSystem on its fake remote, with one ticket (or issue) to write to. */
 export interface TicketingFixture {
@@ -81,6 +81,30 @@ export function ticketingContract(adapter: string, fixture: TicketingFixture) {
     assert.ok(error instanceof RemoteError);
     assert.equal(error.retryable, false);
     assert.equal(await f.notes(f.target, "[loupe:m-7]"), 0);
+  });
+
+  test("a spent rate limit is said, and no call reaches the remote before its reset", async (f) => {
+    limitRate(f.chaos, 5, 1_500);
+    let said: number | null = null;
+    for (let i = 0; i < 5 && said === null; i++) {
+      const result = await f.system.deliver(note(f.target, `q-${i}`)).then(
+        (r) => r.quotaWaitMs ?? null,
+        (e) => e instanceof RemoteError && e.status === 429 ? e.quotaWaitMs : Promise.reject(e),
+      );
+      said = result;
+    }
+    assert.ok(said !== null && said > 0 && said <= 2_000, `the wait until the reset: ${said}`);
+    const before = f.chaos.requests;
+    const held = await f.system.deliver(note(f.target, "q-held")).then(() => null, (e) => e);
+    assert.ok(held instanceof RemoteError, String(held));
+    assert.equal(held.status, 429);
+    assert.equal(held.retryable, true);
+    assert.ok(held.retryAfterMs !== null && held.retryAfterMs > 0);
+    assert.equal(f.chaos.requests, before, "held back: no call made");
+    await new Promise((resolve) => setTimeout(resolve, held.retryAfterMs ?? 0));
+    await f.system.deliver(note(f.target, "q-held"));
+    assert.equal(await f.notes(f.target, "[loupe:q-held]"), 1);
+    assert.equal(f.chaos.rateLimited, 0, "the remote never had to refuse");
   });
 
   test("a slow answer is still one delivery", async (f) => {

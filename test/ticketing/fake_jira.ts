@@ -10,6 +10,7 @@ import {
   chaosAnswer,
   type FakeServer,
   json,
+  metered,
   newChaos,
   serveFake,
 } from "./chaos.ts";
@@ -60,7 +61,10 @@ export class FakeJira {
       token: options.token ?? "jira-token",
       project: options.project ?? "LOUPE",
     };
-    this.#server = serveFake((request) => this.#handle(request), options.port ?? 0);
+    this.#server = serveFake(
+      (request) => metered(this.chaos, "jira", () => this.#handle(request)),
+      options.port ?? 0,
+    );
   }
 
   get url(): string {

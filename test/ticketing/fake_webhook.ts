@@ -2,7 +2,15 @@
  * A receiver of Loupe's plain webhooks: checks the signature, keeps each
  * delivery once by `X-Loupe-Delivery` (retries repeat it), and can refuse.
  */
-import { type Chaos, chaosAnswer, type FakeServer, json, newChaos, serveFake } from "./chaos.ts";
+import {
+  type Chaos,
+  chaosAnswer,
+  type FakeServer,
+  json,
+  metered,
+  newChaos,
+  serveFake,
+} from "./chaos.ts";
 import { signWebhook } from "../../adapters/ticketing/webhook.ts";
 
 export class FakeWebhookReceiver {
@@ -16,7 +24,10 @@ export class FakeWebhookReceiver {
 
   constructor(secret: string, port = 0) {
     this.#secret = secret;
-    this.#server = serveFake((request) => this.#handle(request), port);
+    this.#server = serveFake(
+      (request) => metered(this.chaos, "draft", () => this.#handle(request)),
+      port,
+    );
   }
 
   get url(): string {

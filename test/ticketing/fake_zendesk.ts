@@ -3,7 +3,15 @@
  * (cursor paged), users, organizations, the incremental ticket export, basic
  * auth with `{email}/token:{token}`, and signed event webhooks sent out.
  */
-import { type Chaos, chaosAnswer, type FakeServer, json, newChaos, serveFake } from "./chaos.ts";
+import {
+  type Chaos,
+  chaosAnswer,
+  type FakeServer,
+  json,
+  metered,
+  newChaos,
+  serveFake,
+} from "./chaos.ts";
 import { basicAuthOk } from "./chaos.ts";
 
 export interface ZendeskComment {
@@ -72,7 +80,10 @@ export class FakeZendesk {
       pageSize: options.pageSize ?? 100,
       now: options.now ?? (() => Date.now()),
     };
-    this.#server = serveFake((request) => this.#handle(request), options.port ?? 0);
+    this.#server = serveFake(
+      (request) => metered(this.chaos, "zendesk", () => this.#handle(request)),
+      options.port ?? 0,
+    );
   }
 
   get url(): string {
