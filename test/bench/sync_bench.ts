@@ -158,13 +158,18 @@ async function kill(): Promise<BenchRow[]> {
         killAt = Math.floor(Math.random() * 25) + 1;
       }
     }
+    // A note is lost only if it never arrives: after restarts the sync first
+    // catches up with every Zendesk ticket, and links made meanwhile get their
+    // notes queued behind that, so an empty outbox alone does not mean done.
     const started = performance.now();
     for (;;) {
       const pending = await json(`${server.url}/v1/integrations/deliveries?status=pending`);
-      if (pending.total === 0) break;
-      if (performance.now() - started > 300_000) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const missing = remoteIds.some((id) => fake.notesWith(id, "[loupe:").length === 0);
+      if (pending.total === 0 && !missing) break;
+      if (performance.now() - started > 600_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    const drainSeconds = (performance.now() - started) / 1000;
     let lost = 0;
     let duplicated = 0;
     for (const id of remoteIds) {
@@ -189,6 +194,13 @@ async function kill(): Promise<BenchRow[]> {
         unit: "notes",
         ...atMost(duplicated, 0),
         note,
+      },
+      {
+        bench: "sync-kill",
+        metric: "last note arrived after the burst",
+        value: Math.round(drainSeconds),
+        unit: "s",
+        note: "catch-up of every Zendesk ticket runs first after each restart",
       },
     ];
   } finally {
