@@ -1,4 +1,5 @@
 /** The knowledge base over HTTP: articles, import/export, search, suggestions, feedback. */
+import { etag, expectedVersionOf } from "./versions.ts";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import {
@@ -61,21 +62,6 @@ const retireBody = z.object({ reason: z.string().max(2_000).nullable().default(n
 const articleBody = articleInput.omit({ id: true, status: true, incident: true });
 const exportQuery = z.object({ format: z.enum(["jsonl", "json", "markdown"]).default("jsonl") })
   .strict();
-
-const etag = (version: number) => `"${version}"`;
-
-function expectedVersionOf(c: Context): number | undefined {
-  const header = c.req.header("if-match");
-  if (header === undefined || header.trim() === "*") return undefined;
-  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
-  if (match === null) {
-    throw new LoupeError(
-      "precondition_failed",
-      `Cannot match If-Match ${header}: send the ETag of the last response, e.g. "3"`,
-    );
-  }
-  return Number(match[1]);
-}
 
 function writeOptions(c: Context): KbWriteOptions {
   const by = c.req.header("x-actor")?.trim() || null;

@@ -4,6 +4,7 @@
  * with zod here; handlers throw LoupeError and the parent app's onError
  * shapes every failure.
  */
+import { etag, expectedVersionOf } from "./versions.ts";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ScoredSignature } from "../../domain/correlation/mod.ts";
@@ -345,20 +346,6 @@ export function parseMetricsBody(body: Uint8Array): MetricsSnapshot[] {
   });
 }
 
-/** `"7"`, `W/"7"`, or `*` (any current version). */
-function expectedVersionOf(c: Context): number | undefined {
-  const header = c.req.header("if-match");
-  if (header === undefined || header.trim() === "*") return undefined;
-  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
-  if (match === null) {
-    throw new LoupeError(
-      "precondition_failed",
-      `Cannot match If-Match ${header}: send the ETag of the last response, e.g. "3"`,
-    );
-  }
-  return Number(match[1]);
-}
-
 function writeOptions(c: Context): WriteOptions {
   const by = c.req.header("x-actor")?.trim();
   if (by !== undefined && by.length > 200) {
@@ -377,8 +364,6 @@ const TICKET_JSON_BYTES = 1024 * 1024;
 function jsonBody(c: Context): Promise<unknown> {
   return readJsonBody(c.req.raw, { maxBytes: TICKET_JSON_BYTES });
 }
-
-const etag = (version: number) => `"${version}"`;
 
 export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   const http = new Hono();
