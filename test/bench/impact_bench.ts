@@ -11,16 +11,18 @@
  * generates (the miner keeps formats apart: JSON lines and log4j lines with
  * their stack traces are different signatures of one root).
  */
-import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
-import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
-import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { type CustomerExposure, impactOf } from "../../domain/impact/mod.ts";
 import type { TrendClass } from "../../domain/trends/mod.ts";
 import { ImpactService } from "../../src/impact.ts";
-import { Loupe } from "../../src/loupe.ts";
 import { TrendService } from "../../src/trends.ts";
 import { atLeast, type Bench, type BenchRow } from "./bench_types.ts";
-import { rawTokens, replaySimulation, simulatorOutput, trueRoots } from "./sim_data.ts";
+import {
+  openStoredLoupe,
+  rawTokens,
+  replaySimulation,
+  simulatorOutput,
+  trueRoots,
+} from "./sim_data.ts";
 
 interface TruthIncident {
   readonly id: string;
@@ -56,16 +58,8 @@ const quality: Bench = {
         end: string;
         incidents: TruthIncident[];
       };
-      const environment = openLmdb(data);
+      const { projections, loupe, close } = await openStoredLoupe(data);
       try {
-        const store = new LmdbEventStore(environment);
-        const projections = new LmdbProjectionStore(environment);
-        const loupe = await Loupe.start({
-          store,
-          projectionStore: projections,
-          clock: { now: () => Date.now() },
-          newId: () => crypto.randomUUID(),
-        });
         const impact = new ImpactService(projections, loupe.attribution);
         const trends = new TrendService(projections, loupe.attribution);
         const templates = loupe.listSignatures({ limit: 1_000_000, offset: 0 }).items.map((s) => ({
@@ -246,7 +240,7 @@ const quality: Bench = {
         await loupe.settled();
         return rows;
       } finally {
-        await environment.close();
+        await close();
       }
     } finally {
       await Deno.remove(data, { recursive: true });

@@ -4,18 +4,14 @@
  * server over a real LMDB that holds 8 days of history for 60 customers while
  * a steady background stream keeps arriving.
  */
-import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
-import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
-import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import type { LogBatchIngestedData } from "../../domain/events.ts";
 import { ImpactService } from "../../src/impact.ts";
 import { IssueService } from "../../src/issues.ts";
-import { Loupe } from "../../src/loupe.ts";
 import { TrendService } from "../../src/trends.ts";
 import { runEntry } from "../support/cli.ts";
 import { startServer } from "../support/server.ts";
 import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";
-import { replaySimulation } from "./sim_data.ts";
+import { openStoredLoupe, replaySimulation } from "./sim_data.ts";
 import { correlationBenches } from "./correlation_bench.ts";
 
 const HOUR = 3_600_000;
@@ -362,16 +358,8 @@ async function measureGrouping(simDir: string, data: string): Promise<IncidentRe
       bySignature: new Map<string, number>(),
     };
   });
-  const environment = openLmdb(data);
+  const { store, projections, loupe, close } = await openStoredLoupe(data);
   try {
-    const store = new LmdbEventStore(environment);
-    const projections = new LmdbProjectionStore(environment);
-    const loupe = await Loupe.start({
-      store,
-      projectionStore: projections,
-      clock: { now: () => Date.now() },
-      newId: () => crypto.randomUUID(),
-    });
     for (let after = 0;;) {
       const events = await store.readAll(after, 200);
       if (events.length === 0) break;
@@ -422,7 +410,7 @@ async function measureGrouping(simDir: string, data: string): Promise<IncidentRe
     await loupe.settled();
     return results;
   } finally {
-    await environment.close();
+    await close();
   }
 }
 

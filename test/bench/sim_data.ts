@@ -3,6 +3,10 @@
  * run once per bench (or reused with `LOUPE_BENCH_SIM_DIR=DIR`), sized by
  * `LOUPE_BENCH_SIM_ARGS`.
  */
+import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
+import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
+import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
+import { Loupe } from "../../src/loupe.ts";
 import { runEntry } from "../support/cli.ts";
 
 export const SIM_ARGS = (Deno.env.get("LOUPE_BENCH_SIM_ARGS") ??
@@ -84,4 +88,18 @@ export async function replaySimulation(simDir: string, data: string): Promise<vo
     `${simDir}/logs`,
   ]);
   if (imported.code !== 0) throw new Error(`Cannot import the logs: ${imported.stderr}`);
+}
+
+/** A Loupe over a store `replaySimulation` built, to query its views; `close` when done. */
+export async function openStoredLoupe(data: string) {
+  const environment = openLmdb(data);
+  const store = new LmdbEventStore(environment);
+  const projections = new LmdbProjectionStore(environment);
+  const loupe = await Loupe.start({
+    store,
+    projectionStore: projections,
+    clock: { now: () => Date.now() },
+    newId: () => crypto.randomUUID(),
+  });
+  return { store, projections, loupe, close: () => environment.close() };
 }
