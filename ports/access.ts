@@ -15,4 +15,9 @@ export interface TokenInfo {
 export interface Authenticator {
   /** The principal a presented secret stands for; null for no such (or a revoked) token. */
   authenticate(secret: string): Promise<Principal | null>;
+  /**
+   * False only in development mode (no `LOUPE_API_KEY` and no token ever
+   * created): then every caller acts as an anonymous admin, as before tokens.
+   */
+  required(): boolean;
 }
