@@ -21,3 +21,56 @@ export interface Authenticator {
    */
   required(): boolean;
 }
+
+/** A token just created: its secret is shown this once and never stored. */
+export interface CreatedToken {
+  readonly token: TokenInfo;
+  readonly secret: string;
+}
+
+/** Driven port: tokens created, listed and revoked (admins, the `tokens` CLI). */
+export interface TokenStore {
+  create(grant: { readonly name: string; readonly role: Role }): Promise<CreatedToken>;
+  /** Every token ever created, revoked ones too, oldest first. */
+  list(): readonly TokenInfo[];
+  /** Revokes a token at once; null when there is no such token. Revoking twice keeps the first time. */
+  revoke(tokenId: string): Promise<TokenInfo | null>;
+}
+
+/** One read of one customer's data by a token. */
+export interface AuditEntry {
+  readonly tokenId: string;
+  readonly name: string;
+  readonly customer: string;
+  /** `GET /v1/tickets/:id`, as routed, with the concrete path apart. */
+  readonly endpoint: string;
+  readonly path: string;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+export interface AuditQuery {
+  readonly customer?: string;
+  readonly tokenId?: string;
+  /** Epoch ms, inclusive. */
+  readonly from?: number;
+  /** Epoch ms, exclusive. */
+  readonly to?: number;
+  readonly limit: number;
+  /** Where the previous page ended (opaque). */
+  readonly cursor?: string;
+}
+
+export interface AuditPage {
+  readonly items: readonly AuditEntry[];
+  /** Null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** Driven port: who read which customer's data. Records are buffered; `flush` stores them. */
+export interface AuditLog {
+  record(entry: AuditEntry): void;
+  /** Newest first. */
+  query(query: AuditQuery): Promise<AuditPage>;
+  flush(): Promise<void>;
+}

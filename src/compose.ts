@@ -5,6 +5,7 @@
  * wired once.
  */
 import type { Hono } from "hono";
+import { accessRoutes } from "../adapters/http/access_routes.ts";
 import { analyticsRoutes, predictionJson } from "../adapters/http/analytics_routes.ts";
 import { type BodyParser, createHttpApp, type HttpConfig } from "../adapters/http/app.ts";
 import { customerRoutes } from "../adapters/http/customer_routes.ts";
@@ -24,7 +25,10 @@ import { ZendeskAdapter } from "../adapters/ticketing/zendesk.ts";
 import type { Clock, NewId } from "../ports/clock.ts";
 import type { EventStore } from "../ports/event_store.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
+import { LoupeError } from "../ports/errors.ts";
 import type { RedactionSettings } from "../ports/redaction.ts";
+import { AuditRecorder } from "./access/audit.ts";
+import { EventTokenStore } from "./access/tokens.ts";
 import { AnalyticsService, predictionOrNull } from "./analytics/service.ts";
 import { ImpactService } from "./impact.ts";
 import { IssueService } from "./issues.ts";
@@ -68,7 +72,10 @@ export interface ComposedLoupe {
   readonly analytics: AnalyticsService;
   readonly kb: KbService;
   readonly sync: SyncService;
-  stop(): void;
+  readonly tokens: EventTokenStore;
+  readonly audit: AuditRecorder;
+  /** Stops following the log; resolves once the buffered audit trail is stored. */
+  stop(): Promise<void>;
 }
 
 const DEFAULT_RULES = new URL("../fixtures/rules/default_rules.json", import.meta.url);
@@ -84,10 +91,29 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
   });
   const settled = () => loupe.settled();
   const maxBodyBytes = deps.http.maxBodyBytes;
+  const tokens = await EventTokenStore.open({
+    store,
+    clock,
+    newId,
+    ...(deps.http.apiKey === undefined ? {} : { apiKey: deps.http.apiKey }),
+  });
+  const audit = new AuditRecorder({ store, projections: projectionStore, settled });
   const http = createHttpApp({
     app: loupe,
     clock,
     config: deps.http,
+    access: {
+      authenticator: tokens,
+      audit,
+      ticketCustomer: async (ticketId) => {
+        try {
+          return (await tickets.ticket(ticketId)).ticket.customer;
+        } catch (error) {
+          if (error instanceof LoupeError && error.code === "not_found") return null;
+          throw error;
+        }
+      },
+    },
     ...(deps.parseBody === undefined ? {} : { parseBody: deps.parseBody }),
     ...(deps.extraMetrics === undefined ? {} : { extraMetrics: deps.extraMetrics }),
   });
@@ -177,6 +203,7 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
   http.route("/", trendRoutes(trends));
   http.route("/", issueRoutes(issues));
   http.route("/", kbRoutes(kb, { maxBodyBytes }));
+  http.route("/", accessRoutes(tokens, audit));
   http.route("/", openApiRoutes(() => openApiDocument(ROUTE_DOCS, { version: deps.version })));
   if (ticketing.zendesk !== null) sync.follow(ticketing.catchUpEveryMs);
 
@@ -190,8 +217,11 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     analytics,
     kb,
     sync,
-    stop: () => {
+    tokens,
+    audit,
+    stop: async () => {
       sync.stop();
+      await audit.stop();
       loupe.projector.stop();
     },
   };

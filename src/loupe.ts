@@ -36,6 +36,7 @@ import { issueProjection } from "./projections/issues.ts";
 import { asOfProjection } from "./projections/as_of.ts";
 import { issueGroupProjection } from "./projections/issue_groups.ts";
 import { kbProjection } from "./kb/projection.ts";
+import { auditProjection } from "./access/audit.ts";
 
 export interface LoupeDeps {
   readonly store: EventStore;
@@ -56,6 +57,7 @@ export const PROJECTIONS: readonly Projection[] = [
   asOfProjection,
   issueGroupProjection,
   kbProjection,
+  auditProjection,
 ];
 
 /** The application: ingest, projections kept up to date, and the queries on them. */

@@ -183,7 +183,7 @@ if (import.meta.main) {
   const stop = async () => {
     await server.shutdown();
     await syslog.close();
-    app.stop();
+    await app.stop();
     bodyParsers.close();
     otlpDecoders.close();
     await environment.close();

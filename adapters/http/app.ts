@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { RedactionSettings } from "../../ports/redaction.ts";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
@@ -8,6 +7,7 @@ import type {
   ExampleLine,
   LoupeApplication,
   ServiceStatus,
+  SignatureDetail,
   SignatureSummary,
 } from "../../ports/application.ts";
 import type { Clock } from "../../ports/clock.ts";
@@ -28,6 +28,14 @@ import { otlpLogsHandler } from "../otlp/http.ts";
 import { DEFAULT_CUSTOMER_ATTRIBUTE } from "../otlp/logs.ts";
 import type { OtlpDecoders } from "../otlp/decoders.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { ingestOrigin } from "../../domain/access/policy.ts";
+import {
+  accessMiddleware,
+  apiKeyAuthenticator,
+  customerFilter,
+  type HttpAccess,
+  principalOf,
+} from "./access.ts";
 
 export interface HttpConfig {
   /** Largest request body accepted, in bytes; larger ones get 413. */
@@ -63,6 +71,8 @@ export interface HttpDeps {
   readonly parseBody?: BodyParser;
   /** More Prometheus text for `/metrics` (e.g. the syslog listeners' counters). */
   readonly extraMetrics?: () => string;
+  /** Tokens and the audit trail; without it, `config.apiKey` alone (or nothing) guards the API. */
+  readonly access?: HttpAccess;
 }
 
 /** Turns a pushed body into records and quarantined lines. */
@@ -74,11 +84,6 @@ export type BodyParser = (
   readonly records: readonly SourcedLog[] | EncodedRecords;
   readonly quarantined: readonly QuarantinedLine[];
 }>;
-
-const SIGNED_WEBHOOKS = new Set([
-  "/v1/integrations/zendesk/webhook",
-  "/v1/integrations/jira/webhook",
-]);
 
 const parseInThread: BodyParser = (bytes, options) => Promise.resolve(parseBody(bytes, options));
 
@@ -114,7 +119,7 @@ const signatureQuery = z.object({
 const pageQuery = z.object(pageParams).strict();
 
 export function createHttpApp(
-  { app, clock, config, parseBody: parse = parseInThread, extraMetrics }: HttpDeps,
+  { app, clock, config, parseBody: parse = parseInThread, extraMetrics, access }: HttpDeps,
 ): Hono {
   const http = new Hono();
 
@@ -141,21 +146,10 @@ export function createHttpApp(
     c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404)
   );
 
-  http.use("/v1/*", async (c, next) => {
-    // Webhooks prove who sent them with their own signatures (see integration_routes.ts).
-    if (config.apiKey === undefined || SIGNED_WEBHOOKS.has(c.req.path)) return await next();
-    const header = c.req.header("authorization");
-    if (header === undefined) {
-      throw new LoupeError(
-        "unauthorized",
-        "Missing Authorization header: send `Authorization: Bearer <api key>`",
-      );
-    }
-    if (!sameSecret(header, `Bearer ${config.apiKey}`)) {
-      throw new LoupeError("forbidden", "The API key is not valid");
-    }
-    await next();
-  });
+  http.use(
+    "*",
+    accessMiddleware(access ?? { authenticator: apiKeyAuthenticator(config.apiKey) }, clock),
+  );
 
   http.get("/healthz", (c) => {
     const status = app.status();
@@ -188,9 +182,19 @@ export function createHttpApp(
     ...(config.otlpDecoders === undefined ? {} : { decoders: config.otlpDecoders }),
   });
   http.post("/v1/logs", async (c) => {
-    const otlpReply = await otlpLogs(c.req.raw);
+    const origin = ingestOrigin(principalOf(c).role, {
+      ...(c.req.query("customer") === undefined ? {} : { customer: c.req.query("customer") }),
+      ...(c.req.query("environment") === undefined
+        ? {}
+        : { environment: c.req.query("environment") }),
+    });
+    if ("refused" in origin) throw new LoupeError("forbidden", origin.refused);
+    const pinned = origin.pinned
+      ? { customer: origin.customer!, environment: origin.environment! }
+      : undefined;
+    const otlpReply = await otlpLogs(c.req.raw, pinned);
     if (otlpReply !== undefined) return otlpReply;
-    const query = ingestQuery.parse(c.req.query());
+    const query = { ...ingestQuery.parse(c.req.query()), ...pinned };
     const mediaType = (c.req.header("content-type") ?? "text/plain").split(";")[0]!.trim()
       .toLowerCase();
     const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
@@ -220,6 +224,7 @@ export function createHttpApp(
       referenceTime: clock.now(),
       source: query.source ?? "http",
       context,
+      ...(pinned === undefined ? {} : { pinOrigin: true }),
     });
     if (query.strict === "true" && parsed.quarantined.length > 0) {
       const first = parsed.quarantined[0]!;
@@ -260,7 +265,8 @@ export function createHttpApp(
   });
 
   http.get("/v1/signatures", (c) => {
-    const query = signatureQuery.parse(c.req.query());
+    const parsed = signatureQuery.parse(c.req.query());
+    const query = { ...parsed, customer: customerFilter(c, parsed.customer) };
     if (query.from !== undefined && query.to !== undefined && query.from >= query.to) {
       throw new LoupeError("bad_request", "Invalid time range: from must be before to");
     }
@@ -281,7 +287,7 @@ export function createHttpApp(
   });
 
   http.get("/v1/signatures/:id", (c) => {
-    const detail = app.signature(c.req.param("id"));
+    const detail = scopedDetail(app.signature(c.req.param("id")), customerFilter(c, undefined));
     return c.json({
       ...signatureJson(detail),
       issue_id: detail.issueId ?? null,
@@ -302,6 +308,26 @@ export function createHttpApp(
   });
 
   return http;
+}
+
+/**
+ * A signature as one customer may see it: its own lines and counts, other
+ * customers only in the `customers` count; not found when it never logged it.
+ */
+function scopedDetail(detail: SignatureDetail, customer: string | undefined): SignatureDetail {
+  if (customer === undefined) return detail;
+  const own = detail.byCustomer.find((count) => count.customer === customer);
+  if (own === undefined) {
+    throw new LoupeError("not_found", `Cannot find signature ${detail.signatureId}`);
+  }
+  return {
+    ...detail,
+    count: own.count,
+    firstSeen: own.firstSeen,
+    lastSeen: own.lastSeen,
+    examples: detail.examples.filter((example) => example.customer === customer),
+    byCustomer: [own],
+  };
 }
 
 /** True when the body holds more than `limit` lines; stops counting there. */
@@ -339,13 +365,6 @@ function capQuarantine(lines: readonly QuarantinedLine[]): readonly QuarantinedL
 
 function canonicalQuery(query: Record<string, string>): string {
   return JSON.stringify(Object.keys(query).sort().map((key) => [key, query[key]]));
-}
-
-/** Compares two secrets in time that does not depend on where they differ. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 /**

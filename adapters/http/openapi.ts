@@ -52,8 +52,8 @@ export const errorSchema = z.object({
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "The request is not valid: see the message and details",
-  401: "No API key was sent (only when the server has one)",
-  403: "The API key is not valid",
+  401: "No token, or an unknown or revoked one (once the server has tokens or an API key)",
+  403: "The token may not do this (its role or its customer)",
   404: "No such resource",
   409: "A conflicting change: an illegal transition or a concurrent write",
   412: "If-Match names a version that is no longer current",

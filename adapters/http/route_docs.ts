@@ -2,6 +2,8 @@
  * Every route file's OpenAPI entries: a route file that `src/main.ts` mounts
  * adds its list here, and the coverage test fails until it does.
  */
+import { matchRule } from "./access.ts";
+import { accessRouteDocs } from "./access_routes.ts";
 import { analyticsRouteDocs } from "./analytics_routes.ts";
 import { coreRouteDocs } from "./app.ts";
 import { customerRouteDocs } from "./customer_routes.ts";
@@ -13,7 +15,7 @@ import { openApiRouteDocs, type RouteDoc } from "./openapi.ts";
 import { ticketRouteDocs } from "./ticket_routes.ts";
 import { trendRouteDocs } from "./trend_routes.ts";
 
-export const ROUTE_DOCS: readonly RouteDoc[] = [
+const DOCUMENTED: readonly RouteDoc[] = [
   ...coreRouteDocs,
   ...ticketRouteDocs,
   ...customerRouteDocs,
@@ -24,4 +26,16 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...analyticsRouteDocs,
   ...kbRouteDocs,
   ...openApiRouteDocs,
+  ...accessRouteDocs,
 ];
+
+/**
+ * Every route but the public ones answers 401 without a valid token and 403
+ * for a token that may not call it (see access.ts).
+ */
+export const ROUTE_DOCS: readonly RouteDoc[] = DOCUMENTED.map((doc) => {
+  const rule = matchRule(doc.method.toUpperCase(), doc.path)?.rule;
+  if (rule?.customers === "public") return doc;
+  const errors = [...new Set([...(doc.errors ?? []), 401, 403])].sort((a, b) => a - b);
+  return { ...doc, errors };
+});

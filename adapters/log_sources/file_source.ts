@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { pinToContext } from "./pinned_origin.ts";
 import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
 import { learnHeader } from "../../domain/mining/mod.ts";
 import { parseSeverity } from "../../domain/severity.ts";
@@ -45,6 +46,8 @@ export interface ParseOptions {
   readonly headerRecognizer?: HeaderRecognizer;
   /** Sensitive values in records and quarantined lines are replaced as they are parsed. */
   readonly redaction?: RedactionSettings;
+  /** Records may not name a customer or environment: the context's (an ingest token's) wins. */
+  readonly pinOrigin?: boolean;
 }
 
 export interface FileSourceOptions extends Omit<ParseOptions, "maxLineBytes"> {
@@ -96,6 +99,7 @@ export function parseBody(
   };
   for (const line of splitLinesSync(bytes, options)) take(pipeline.push(line));
   take(pipeline.end());
+  if (options.pinOrigin === true) pinToContext(records);
   if (options.redaction !== undefined) {
     redactSourced(records, quarantined, options.context ?? {}, redactorOf(options.redaction));
   }

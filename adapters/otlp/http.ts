@@ -39,6 +39,12 @@ export interface OtlpHttpConfig {
   readonly redaction?: RedactionSettings;
 }
 
+/** The origin an `ingest:` token pushes for: the records' own customer and environment are ignored. */
+export interface PinnedOrigin {
+  readonly customer: string;
+  readonly environment: string;
+}
+
 const DEFAULT_MAX_PENDING = 64;
 /** Seconds a client is asked to wait before it retries a 429 or 503. */
 const RETRY_AFTER_SECONDS = 1;
@@ -60,10 +66,10 @@ const otlpQuery = z.object({
  */
 export function otlpLogsHandler(
   config: OtlpHttpConfig,
-): (request: Request) => Promise<Response | undefined> {
+): (request: Request, origin?: PinnedOrigin) => Promise<Response | undefined> {
   let pending = 0;
   const maxPending = config.maxPending ?? DEFAULT_MAX_PENDING;
-  return async (request) => {
+  return async (request, origin) => {
     const mediaType = mediaTypeOf(request);
     const isProtobuf = mediaType === "application/x-protobuf";
     if (!isProtobuf && mediaType !== "application/json") return undefined;
@@ -101,7 +107,7 @@ export function otlpLogsHandler(
     }
     pending++;
     try {
-      return await ingest(config, request, otlp, isProtobuf);
+      return await ingest(config, request, otlp, isProtobuf, origin);
     } finally {
       pending--;
     }
@@ -113,18 +119,32 @@ async function ingest(
   request: Request,
   otlp: OtlpRequest | Uint8Array,
   isProtobuf: boolean,
+  origin: PinnedOrigin | undefined,
 ): Promise<Response> {
   const query = otlpQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const source = query.source ?? "otlp";
+  if (
+    origin !== undefined &&
+    ((query.customer !== undefined && query.customer !== origin.customer) ||
+      (query.environment !== undefined && query.environment !== origin.environment))
+  ) {
+    throw new LoupeError(
+      "forbidden",
+      `This token pushes only for ${origin.customer}/${origin.environment}: leave customer and environment out or name that origin`,
+    );
+  }
+  const customer = origin?.customer ?? query.customer;
+  const environment = origin?.environment ?? query.environment;
   const context: SourceContext = {
-    ...(query.customer === undefined ? {} : { customer: query.customer }),
-    ...(query.environment === undefined ? {} : { environment: query.environment }),
+    ...(customer === undefined ? {} : { customer }),
+    ...(environment === undefined ? {} : { environment }),
     ...(query.service === undefined ? {} : { service: query.service }),
     ...(query.version === undefined ? {} : { version: query.version }),
   };
   const options = {
     customerAttribute: config.customerAttribute,
     source,
+    ...(origin === undefined ? {} : { pinOrigin: true }),
     ...(config.redaction === undefined ? {} : { redaction: config.redaction }),
   };
   const batch: {

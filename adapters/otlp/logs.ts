@@ -5,6 +5,7 @@
  * `@opentelemetry/otlp-transformer`); OTLP/JSON is checked with zod. Both end
  * in the same walk over resources, scopes and records.
  */
+import { withoutOwnOrigin } from "../log_sources/pinned_origin.ts";
 import type { RedactionSettings } from "../../ports/redaction.ts";
 import { z } from "zod";
 import root from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
@@ -26,6 +27,8 @@ export interface OtlpOptions {
   readonly source: string;
   /** Personal data and secrets are replaced before the records leave the decoder. */
   readonly redaction?: RedactionSettings;
+  /** Records may not name a customer or environment: the context's (an ingest token's) wins. */
+  readonly pinOrigin?: boolean;
 }
 
 /** A decoded request: protobuf records come typed, JSON ones are checked one by one. */
@@ -216,7 +219,12 @@ export function otlpRecords(request: OtlpRequest, options: OtlpOptions): OtlpBat
             reason: read,
             raw: rawText(raw),
           });
-        } else records.push({ parsed: read, line: ordinal });
+        } else {
+          records.push({
+            parsed: options.pinOrigin === true ? withoutOwnOrigin(read) : read,
+            line: ordinal,
+          });
+        }
       }
     }
   }
