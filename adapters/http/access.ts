@@ -81,7 +81,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   "GET /v1/signatures/:id/impact": read("all-customers"),
   "GET /v1/customers/:id/impact": read("customer-param"),
   "GET /v1/signatures/:id/trend": read("scoped"),
-  "GET /v1/trends": read("scoped"),
+  "GET /v1/trends": read("all-customers"),
 
   "GET /v1/issues": read("scoped"),
   "GET /v1/issues/:id": read("all-customers"),
@@ -183,7 +183,10 @@ export function accessMiddleware(access: HttpAccess, clock: Clock): MiddlewareHa
       c.set("principal", ANONYMOUS);
       return await next();
     }
-    const principal = await principalFromHeader(access.authenticator, c.req.header("authorization"));
+    const principal = await principalFromHeader(
+      access.authenticator,
+      c.req.header("authorization"),
+    );
     c.set("principal", principal);
     let ticketCustomer: string | null | undefined;
     const target = async (): Promise<string | null> => {

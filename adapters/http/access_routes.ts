@@ -14,7 +14,9 @@ import type { RouteDoc } from "./openapi.ts";
 
 const createBody = z.object({
   name: z.string().trim().min(1).max(200),
-  role: z.string().max(420).describe("admin, agent, customer:<id> or ingest:<customer>/<environment>"),
+  role: z.string().max(420).describe(
+    "admin, agent, customer:<id> or ingest:<customer>/<environment>",
+  ),
 }).strict();
 
 const auditQuery = z.object({
@@ -35,7 +37,9 @@ export function accessRoutes(tokens: TokenStore, audit: AuditLog): Hono {
     if (role === null) {
       throw new LoupeError(
         "validation_failed",
-        `Invalid role ${JSON.stringify(body.role)}: use admin, agent, customer:<id> or ingest:<customer>/<environment>`,
+        `Invalid role ${
+          JSON.stringify(body.role)
+        }: use admin, agent, customer:<id> or ingest:<customer>/<environment>`,
         { field: "role" },
       );
     }
@@ -111,7 +115,9 @@ export const accessRouteDocs: readonly RouteDoc[] = [
     responses: {
       201: {
         description: "Created; only a hash of the secret is stored",
-        schema: tokenReply.extend({ secret: z.string().describe("send as `Authorization: Bearer <secret>`") }),
+        schema: tokenReply.extend({
+          secret: z.string().describe("send as `Authorization: Bearer <secret>`"),
+        }),
       },
     },
     errors: [400, 401, 403, 413],
@@ -121,7 +127,9 @@ export const accessRouteDocs: readonly RouteDoc[] = [
     path: "/v1/tokens",
     summary: "Every token, revoked ones too (admins); never their secrets",
     tag: "access",
-    responses: { 200: { description: "The tokens", schema: z.object({ items: z.array(tokenReply) }) } },
+    responses: {
+      200: { description: "The tokens", schema: z.object({ items: z.array(tokenReply) }) },
+    },
     errors: [401, 403],
   },
   {

@@ -16,6 +16,7 @@ import { readBodyLimited } from "./body.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import { locateJsonError } from "./json_error.ts";
 import { timeParam } from "../params.ts";
+import { actorOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 export interface AnalyticsRouteDeps {
@@ -212,7 +213,7 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
         `Cannot import tickets sent as ${mediaType}: send application/json or text/csv`,
       );
     }
-    const receipt = await api.importTickets(tickets, c.req.header("x-loupe-user") ?? null);
+    const receipt = await api.importTickets(tickets, actorOf(c) ?? null);
     return c.json({
       received: tickets.length,
       imported: receipt.imported,

@@ -13,6 +13,7 @@ import { readBodyLimited } from "./body.ts";
 import { parseJsonText } from "./json_body.ts";
 import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
 import { isoTimeOrNull } from "./iso_time.ts";
+import { actorOf, customerFilter } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 export interface CustomerRouteDeps {
@@ -54,6 +55,16 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
 
   http.get("/v1/customers", (c) => {
     const { limit, offset } = pageQuery.parse(c.req.query());
+    const own = customerFilter(c, undefined);
+    if (own !== undefined) {
+      // A customer token sees itself, and nothing of the origins nobody claims.
+      const view = api.customerView(own);
+      return c.json({
+        total: 1,
+        items: offset === 0 ? [customerViewJson(view)] : [],
+        unattributed: { records: 0, origins: [] },
+      });
+    }
     const page = api.listCustomers(limit, offset);
     return c.json({
       total: page.total,
@@ -88,7 +99,7 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
         `Cannot import customers sent as ${mediaType}: send text/csv or application/json`,
       );
     }
-    const by = userOf(c.req.header("x-loupe-user"));
+    const by = actorOf(c);
     const receipt = await api.importCustomers(customers, {
       ...(idempotencyKey === undefined
         ? {}
@@ -112,7 +123,7 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
 
   http.delete("/v1/customers/:id", async (c) => {
     const id = c.req.param("id");
-    const by = userOf(c.req.header("x-loupe-user"));
+    const by = actorOf(c);
     if (!await api.removeCustomer(id, by === undefined ? {} : { by })) {
       throw new LoupeError("not_found", `Cannot find customer ${id}`);
     }
@@ -120,13 +131,6 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
   });
 
   return http;
-}
-
-function userOf(header: string | undefined): string | undefined {
-  if (header !== undefined && header.length > 200) {
-    throw new LoupeError("validation_failed", "Invalid X-Loupe-User: at most 200 characters");
-  }
-  return header;
 }
 
 function customerOfJson(json: z.infer<typeof customerJson>): Customer {

@@ -9,6 +9,7 @@ import type { IssueApi, IssueDetail, IssueView } from "../../ports/issues.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { readBodyLimited } from "./body.ts";
 import { isoTime as iso } from "./iso_time.ts";
+import { customerFilter, principalOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
@@ -57,7 +58,9 @@ export function issueRoutes(api: IssueApi): Hono {
   const http = new Hono();
 
   http.get("/v1/issues", (c) => {
-    const query = issueQuery.parse(c.req.query());
+    const parsed = issueQuery.parse(c.req.query());
+    const query = { ...parsed, customer: customerFilter(c, parsed.customer) };
+    const own = principalOf(c).role.kind === "customer" ? query.customer : undefined;
     const page = api.issues({
       limit: query.limit,
       offset: query.offset,
@@ -70,7 +73,11 @@ export function issueRoutes(api: IssueApi): Hono {
     return c.json({
       ...asOfJson(api.asOfInfo(), query.as_of),
       total: page.total,
-      items: page.items.map(issueJson),
+      items: page.items.map((issue) =>
+        own === undefined
+          ? issueJson(issue)
+          : issueJsonCounting(issueSeenBy(issue, own), issue.affected.length)
+      ),
     });
   });
 
@@ -148,6 +155,11 @@ export function prioritiesJson(asOf: number, items: readonly Priority[]) {
 }
 
 export function issueJson(issue: IssueView) {
+  return issueJsonCounting(issue, issue.affected.length);
+}
+
+/** `affectedCount`: every customer hit, when `issue.affected` was narrowed to one. */
+function issueJsonCounting(issue: IssueView, affectedCount: number) {
   return {
     id: issue.issueId,
     signature_id: issue.signatureId,
@@ -170,7 +182,7 @@ export function issueJson(issue: IssueView) {
       count: s.count,
     })),
     impact: finite(issue.impact),
-    customers_affected: issue.affected.length,
+    customers_affected: affectedCount,
     customers: issue.affected.slice(0, CUSTOMERS_SHOWN).map((a) => ({
       customer: a.customer,
       name: a.name,
@@ -180,6 +192,18 @@ export function issueJson(issue: IssueView) {
       last_seen: iso(a.lastSeen),
     })),
     tickets: issue.tickets.map((t) => ({ id: t.ticketId, subject: t.subject, status: t.status })),
+  };
+}
+
+/**
+ * An issue as one customer may see it: its own line among the customers hit
+ * (the others only in `customers_affected`), and only its own tickets.
+ */
+function issueSeenBy(issue: IssueView, customer: string): IssueView {
+  return {
+    ...issue,
+    affected: issue.affected.filter((a) => a.customer === customer),
+    tickets: issue.tickets.filter((t) => t.customer === customer),
   };
 }
 

@@ -22,6 +22,7 @@ import {
 import { readBodyLimited } from "./body.ts";
 import { isoTime as iso } from "./iso_time.ts";
 import { locateJsonError } from "./json_error.ts";
+import { actorOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 export interface KbRouteDeps {
@@ -64,7 +65,7 @@ const exportQuery = z.object({ format: z.enum(["jsonl", "json", "markdown"]).def
   .strict();
 
 function writeOptions(c: Context): KbWriteOptions {
-  const by = c.req.header("x-actor")?.trim() || null;
+  const by = actorOf(c) ?? null;
   const expectedVersion = expectedVersionOf(c);
   return { by, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
 }

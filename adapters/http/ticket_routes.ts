@@ -48,6 +48,7 @@ import {
   readJsonBody,
 } from "./json_body.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { actorOf, customerFilter } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 export interface TicketRouteDeps {
@@ -347,10 +348,7 @@ export function parseMetricsBody(body: Uint8Array): MetricsSnapshot[] {
 }
 
 function writeOptions(c: Context): WriteOptions {
-  const by = c.req.header("x-actor")?.trim();
-  if (by !== undefined && by.length > 200) {
-    throw new LoupeError("validation_failed", "Invalid X-Actor: at most 200 characters");
-  }
+  const by = actorOf(c);
   const expectedVersion = expectedVersionOf(c);
   return {
     ...(by ? { by } : {}),
@@ -392,7 +390,8 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   });
 
   http.get("/v1/tickets", (c) => {
-    const query = listQuery.parse(c.req.query());
+    const parsed = listQuery.parse(c.req.query());
+    const query = { ...parsed, customer: customerFilter(c, parsed.customer) };
     const page = api.listTickets({
       limit: query.limit,
       offset: query.offset,
@@ -582,7 +581,8 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   });
 
   http.get("/v1/metrics", (c) => {
-    const query = metricsQuery.parse(c.req.query());
+    const parsed = metricsQuery.parse(c.req.query());
+    const query = { ...parsed, customer: customerFilter(c, parsed.customer) };
     const to = query.to ?? deps.clock.now() + 1;
     const from = query.from ?? to - 86_400_000;
     if (from >= to) {

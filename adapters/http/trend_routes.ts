@@ -6,6 +6,7 @@ import type { TrendClass } from "../../domain/trends/mod.ts";
 import type { IssueTrend, SignatureTrend, TrendApi } from "../../ports/trends.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { isoTime as iso } from "./iso_time.ts";
+import { customerFilter } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
@@ -45,7 +46,8 @@ export function trendRoutes(api: TrendApi): Hono {
   const http = new Hono();
 
   http.get("/v1/signatures/:id/trend", (c) => {
-    const query = trendQuery.parse(c.req.query());
+    const parsed = trendQuery.parse(c.req.query());
+    const query = { ...parsed, customer: customerFilter(c, parsed.customer) };
     const id = c.req.param("id");
     const view = api.trend(id, query.as_of);
     const series = api.series(id, {

@@ -137,7 +137,10 @@ export class AuditRecorder implements AuditLog {
 function cursorKey(cursor: string): Key {
   const match = /^(\d{1,15})\.(\d{1,9})$/.exec(cursor);
   if (match === null) {
-    throw new LoupeError("validation_failed", "Invalid cursor: pass next_cursor from the last page");
+    throw new LoupeError(
+      "validation_failed",
+      "Invalid cursor: pass next_cursor from the last page",
+    );
   }
   return [Number(match[1]), Number(match[2])];
 }

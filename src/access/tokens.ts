@@ -8,12 +8,7 @@
 import { Buffer } from "node:buffer";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { parseRole, type Principal, type Role, roleText } from "../../domain/access/principal.ts";
-import type {
-  Authenticator,
-  CreatedToken,
-  TokenInfo,
-  TokenStore,
-} from "../../ports/access.ts";
+import type { Authenticator, CreatedToken, TokenInfo, TokenStore } from "../../ports/access.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import type { EventStore, StoredEvent } from "../../ports/event_store.ts";
@@ -148,7 +143,13 @@ export class EventTokenStore implements TokenStore, Authenticator {
       // A grant this version cannot read grants nothing.
       if (role === null) return;
       const held: Held = {
-        info: { tokenId: data.tokenId, name: data.name, role, createdAt: data.createdAt, revokedAt: null },
+        info: {
+          tokenId: data.tokenId,
+          name: data.name,
+          role,
+          createdAt: data.createdAt,
+          revokedAt: null,
+        },
         hash: Buffer.from(data.hash, "hex"),
       };
       this.#byId.set(data.tokenId, held);
