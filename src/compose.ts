@@ -113,6 +113,14 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
           throw error;
         }
       },
+      signatureSeenBy: (signatureId, customer) => {
+        try {
+          return loupe.signature(signatureId).byCustomer.some((c) => c.customer === customer);
+        } catch (error) {
+          if (error instanceof LoupeError && error.code === "not_found") return false;
+          throw error;
+        }
+      },
     },
     ...(deps.parseBody === undefined ? {} : { parseBody: deps.parseBody }),
     ...(deps.extraMetrics === undefined ? {} : { extraMetrics: deps.extraMetrics }),

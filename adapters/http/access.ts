@@ -26,6 +26,8 @@ export interface HttpAccess {
   readonly audit?: AuditLog;
   /** The customer a ticket belongs to; null when there is no such ticket. */
   readonly ticketCustomer?: (ticketId: string) => Promise<string | null>;
+  /** Whether this customer logged the signature (false for no such signature). */
+  readonly signatureSeenBy?: (signatureId: string, customer: string) => boolean;
 }
 
 const read = (customers: RouteRule["customers"]): RouteRule => ({ action: "read", customers });
@@ -50,7 +52,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
 
   "POST /v1/logs": { action: "ingest", customers: "all-customers" },
   "GET /v1/signatures": read("scoped"),
-  "GET /v1/signatures/:id": read("scoped"),
+  "GET /v1/signatures/:id": read("signature"),
   "GET /v1/quarantine": read("all-customers"),
 
   "POST /v1/tickets": work,
@@ -80,7 +82,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   "DELETE /v1/customers/:id": admin,
   "GET /v1/signatures/:id/impact": read("all-customers"),
   "GET /v1/customers/:id/impact": read("customer-param"),
-  "GET /v1/signatures/:id/trend": read("scoped"),
+  "GET /v1/signatures/:id/trend": read("signature"),
   "GET /v1/trends": read("all-customers"),
 
   "GET /v1/issues": read("scoped"),
@@ -193,6 +195,11 @@ export function accessMiddleware(access: HttpAccess, clock: Clock): MiddlewareHa
       if (rule.customers === "customer-param") return matched?.params.id ?? null;
       if (rule.customers === "ticket" && access.ticketCustomer !== undefined) {
         return ticketCustomer ??= await access.ticketCustomer(matched?.params.id ?? "");
+      }
+      const scope = customerScope(principal.role);
+      if (rule.customers === "signature" && scope !== null) {
+        const seen = access.signatureSeenBy?.(matched?.params.id ?? "", scope) ?? false;
+        return seen ? scope : null;
       }
       return null;
     };

@@ -10,10 +10,17 @@ import { allows, customerScope, type Principal, type Role } from "./principal.ts
  * - `public`: no token needed at all (liveness, the API description, signed webhooks).
  * - `customer-param`: the path's `:id` is a customer id; only its own.
  * - `ticket`: the path's `:id` is a ticket; only tickets of its own customer.
+ * - `signature`: the path's `:id` is a signature; only one its own customer logged.
  * - `scoped`: the handler filters its query by the token's customer.
  * - `all-customers`: the answer is about every customer at once; customer tokens are refused.
  */
-export type CustomerRule = "public" | "customer-param" | "ticket" | "scoped" | "all-customers";
+export type CustomerRule =
+  | "public"
+  | "customer-param"
+  | "ticket"
+  | "signature"
+  | "scoped"
+  | "all-customers";
 
 /** A route's access rule. */
 export interface RouteRule {
@@ -29,8 +36,9 @@ export type Refusal = { readonly reason: string } | null;
 /**
  * Whether `role` may call a route with this rule, before the handler runs.
  * `target` is the customer the request is about, where the rule names one
- * (a `customer-param` route's id, a `ticket` route's ticket's customer);
- * null when that ticket or customer is unknown.
+ * (a `customer-param` route's id, a `ticket` route's ticket's customer, a
+ * `signature` route's customer when it logged the signature); null when
+ * that ticket, customer or signature is unknown or not its own.
  *
  * @example
  * ```ts
@@ -53,6 +61,7 @@ export function refusal(role: Role, rule: RouteRule, target?: string | null): Re
       return { reason: "A customer token may not read views that span every customer" };
     case "customer-param":
     case "ticket":
+    case "signature":
       return target === scope ? null : { reason: "A customer token reads only its own customer" };
     case "scoped":
       return null;

@@ -14,7 +14,14 @@ const role: fc.Arbitrary<Role> = fc.oneof(
 );
 const rule: fc.Arbitrary<RouteRule> = fc.record({
   action: fc.constantFrom("read", "ingest", "work", "admin"),
-  customers: fc.constantFrom("public", "customer-param", "ticket", "scoped", "all-customers"),
+  customers: fc.constantFrom(
+    "public",
+    "customer-param",
+    "ticket",
+    "signature",
+    "scoped",
+    "all-customers",
+  ),
 });
 
 Deno.test("a customer token passes a guarded route only for a read of its own customer", () => {
@@ -23,7 +30,8 @@ Deno.test("a customer token passes a guarded route only for a read of its own cu
     if (r.customers === "public") return assert.equal(refused, null);
     const expected = r.action === "read" &&
       (r.customers === "scoped" ||
-        ((r.customers === "customer-param" || r.customers === "ticket") && target === customer));
+        ((r.customers === "customer-param" || r.customers === "ticket" ||
+          r.customers === "signature") && target === customer));
     assert.equal(refused === null, expected);
   }));
 });
