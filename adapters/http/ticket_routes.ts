@@ -34,6 +34,7 @@ import type {
   MetricsView,
   RuleSetView,
   TicketApi,
+  TicketDetail,
   TicketHistoryEntry,
   TicketSummary,
   WriteOptions,
@@ -48,7 +49,7 @@ import {
   readJsonBody,
 } from "./json_body.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
-import { actorOf, customerFilter } from "./access.ts";
+import { actorOf, customerFilter, principalOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 export interface TicketRouteDeps {
@@ -356,6 +357,20 @@ function writeOptions(c: Context): WriteOptions {
   };
 }
 
+/** A ticket as its caller may see it: a customer token does not see internal notes. */
+function seenBy(c: Context, detail: TicketDetail): TicketDetail {
+  if (principalOf(c).role.kind !== "customer") return detail;
+  return {
+    ticket: {
+      ...detail.ticket,
+      comments: detail.ticket.comments.filter((comment) => comment.visibility === "public"),
+    },
+    history: detail.history.filter((entry) =>
+      (entry.data as { visibility?: string }).visibility !== "internal"
+    ),
+  };
+}
+
 /** Largest JSON body of the ticket, comment, link, resolution, PATCH and rules routes. */
 const TICKET_JSON_BYTES = 1024 * 1024;
 
@@ -412,7 +427,7 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   });
 
   http.get("/v1/tickets/:id", async (c) => {
-    const detail = await api.ticket(c.req.param("id"));
+    const detail = seenBy(c, await api.ticket(c.req.param("id")));
     c.header("ETag", etag(detail.ticket.version));
     const prediction = deps.predictionOf?.(detail.ticket.ticketId);
     return c.json({
@@ -438,7 +453,7 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   });
 
   http.get("/v1/tickets/:id/comments", async (c) => {
-    const { ticket } = await api.ticket(c.req.param("id"));
+    const { ticket } = seenBy(c, await api.ticket(c.req.param("id")));
     c.header("ETag", etag(ticket.version));
     return c.json({ items: ticket.comments.map(commentJson) });
   });

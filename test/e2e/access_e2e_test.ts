@@ -198,10 +198,32 @@ Deno.test({
       const globexTicket = await call(alice.secret, "POST", "/v1/tickets", ticket("globex"));
       const history = await call(alice.secret, "GET", `/v1/tickets/${acmeTicket.body.id}`);
       assert.equal(history.body.history[0].by, "alice");
-      assert.equal(
-        (await call(portal.secret, "GET", `/v1/tickets/${acmeTicket.body.id}`)).status,
-        200,
+      for (
+        const [visibility, body] of [["internal", "suspect their cron"], ["public", "we are on it"]]
+      ) {
+        const commented = await call(
+          alice.secret,
+          "POST",
+          `/v1/tickets/${acmeTicket.body.id}/comments`,
+          {
+            body,
+            visibility,
+            author: "alice",
+          },
+        );
+        assert.equal(commented.status, 201, JSON.stringify(commented.body));
+      }
+      const asCustomer = await call(portal.secret, "GET", `/v1/tickets/${acmeTicket.body.id}`);
+      assert.equal(asCustomer.status, 200);
+      assert.ok(JSON.stringify(asCustomer.body).includes("we are on it"));
+      assert.ok(
+        !JSON.stringify(asCustomer.body).includes("suspect their cron"),
+        "no internal notes",
       );
+      const notes = await call(portal.secret, "GET", `/v1/tickets/${acmeTicket.body.id}/comments`);
+      assert.deepEqual(notes.body.items.map((n: { body: string }) => n.body), ["we are on it"]);
+      const asAgent = await call(alice.secret, "GET", `/v1/tickets/${acmeTicket.body.id}/comments`);
+      assert.equal(asAgent.body.items.length, 2);
       await expectError(
         call(portal.secret, "GET", `/v1/tickets/${globexTicket.body.id}`),
         403,
