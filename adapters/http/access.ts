@@ -253,10 +253,10 @@ export function principalOf(c: Context): Principal {
 export function actorOf(c: Context): string | undefined {
   const principal = principalOf(c);
   if (principal !== ANONYMOUS && principal.tokenId !== "api-key") return principal.name;
-  const header = c.req.header("x-actor") ?? c.req.header("x-loupe-user");
-  const by = header?.trim();
+  const name = c.req.header("x-actor") === undefined ? "X-Loupe-User" : "X-Actor";
+  const by = c.req.header(name)?.trim();
   if (by !== undefined && by.length > 200) {
-    throw new LoupeError("validation_failed", "Invalid X-Actor: at most 200 characters");
+    throw new LoupeError("validation_failed", `Invalid ${name}: at most 200 characters`);
   }
   return by === "" ? undefined : by;
 }
