@@ -5,6 +5,14 @@
  * customer token kept to its customer; revocation at once; the audit trail.
  */
 import assert from "node:assert/strict";
+import { SeverityNumber } from "@opentelemetry/api";
+import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { OTLPLogExporter as ProtobufExporter } from "@opentelemetry/exporter-logs-otlp-proto";
+import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
+import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
+import { contextualField, type LogBatchIngestedData } from "../../domain/events.ts";
+import { decodedData } from "../../ports/event_store.ts";
 import { runEntry } from "../support/cli.ts";
 import { startServer } from "../support/server.ts";
 
@@ -323,6 +331,70 @@ Deno.test({
       await ok.body?.cancel();
     } finally {
       await server.stop();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "an ingest token's origin wins over the OTLP resource of the SDK's protobuf exporter",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "loupe-access-otlp-" });
+    const server = await startServer(dataDir, { LOUPE_API_KEY: "shared-admin-key" });
+    const admin = { authorization: "Bearer shared-admin-key" };
+    let stopped = false;
+    try {
+      const created = await fetch(`${server.url}/v1/tokens`, {
+        method: "POST",
+        headers: { ...admin, "content-type": "application/json" },
+        body: JSON.stringify({ name: "acme-collector", role: "ingest:acme/prod" }),
+      });
+      const { secret } = await created.json();
+      const provider = new LoggerProvider({
+        resource: resourceFromAttributes({
+          "service.name": "checkout",
+          "deployment.environment.name": "staging",
+          "customer.id": "globex",
+        }),
+        processors: [
+          new BatchLogRecordProcessor({
+            exporter: new ProtobufExporter({
+              url: `${server.url}/v1/logs`,
+              headers: { authorization: `Bearer ${secret}` },
+            }),
+          }),
+        ],
+      });
+      const logger = provider.getLogger("payments");
+      for (let i = 0; i < 3; i++) {
+        logger.emit({
+          timestamp: Date.UTC(2026, 11, 4, 9, 0, i),
+          severityNumber: SeverityNumber.ERROR,
+          body: `Card authorization failed for order ${i}`,
+        });
+      }
+      await provider.forceFlush();
+      await provider.shutdown();
+      await server.stop();
+      stopped = true;
+      const environment = openLmdb(dataDir);
+      const store = new LmdbEventStore(environment, { clock: { now: () => Date.now() } });
+      const batches = (await store.readAll(0, 1000))
+        .filter((e) => e.type === "LogBatchIngested")
+        .map((e) => decodedData(e.data) as LogBatchIngestedData);
+      await environment.close();
+      assert.deepEqual(batches.map((b) => b.format), ["otlp-protobuf"]);
+      const records = batches.flatMap((b) => b.records.map((r) => ({ r, context: b.context })));
+      assert.equal(records.length, 3);
+      for (const { r, context } of records) {
+        assert.equal(contextualField(r, context, "customer"), "acme");
+        assert.equal(contextualField(r, context, "environment"), "prod");
+        assert.equal(contextualField(r, context, "service"), "checkout");
+      }
+    } finally {
+      if (!stopped) await server.stop();
       await Deno.remove(dataDir, { recursive: true });
     }
   },
