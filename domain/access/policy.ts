@@ -3,7 +3,7 @@
  * new route cannot forget it: the kind of action, and how a token confined
  * to one customer is kept to that customer there.
  */
-import { allows, customerScope, type Principal, type Role } from "./principal.ts";
+import { type Action, allows, customerScope, type Principal, type Role } from "./principal.ts";
 
 /**
  * How a route keeps a `customer:` token to its own customer:
@@ -27,8 +27,6 @@ export interface RouteRule {
   readonly action: Action;
   readonly customers: CustomerRule;
 }
-
-type Action = Parameters<typeof allows>[1];
 
 /** Why a principal may not make a request, or null when it may. */
 export type Refusal = { readonly reason: string } | null;
