@@ -5,6 +5,8 @@
  * wired once.
  */
 import type { Hono } from "hono";
+import { apiKeyAuthenticator } from "../adapters/console/api_key_authenticator.ts";
+import { consoleRoutes } from "../adapters/console/mod.ts";
 import { analyticsRoutes, predictionJson } from "../adapters/http/analytics_routes.ts";
 import { type BodyParser, createHttpApp, type HttpConfig } from "../adapters/http/app.ts";
 import { customerRoutes } from "../adapters/http/customer_routes.ts";
@@ -21,6 +23,7 @@ import type { TicketingConfig } from "../adapters/ticketing/config.ts";
 import { JiraAdapter } from "../adapters/ticketing/jira.ts";
 import { WebhookAdapter } from "../adapters/ticketing/webhook.ts";
 import { ZendeskAdapter } from "../adapters/ticketing/zendesk.ts";
+import type { Authenticator } from "../ports/access.ts";
 import type { Clock, NewId } from "../ports/clock.ts";
 import type { EventStore } from "../ports/event_store.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
@@ -55,6 +58,8 @@ export interface ComposeDeps {
   readonly version: string;
   readonly onProgress?: (position: number) => void;
   readonly onSyncError?: (error: unknown) => void;
+  /** Who signs in to the console; by default `LOUPE_API_KEY` as an admin (none: development mode). */
+  readonly authenticator?: Authenticator;
 }
 
 /** Everything `compose` built, for the entry point to serve and stop. */
@@ -178,6 +183,22 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
   http.route("/", issueRoutes(issues));
   http.route("/", kbRoutes(kb, { maxBodyBytes }));
   http.route("/", openApiRoutes(() => openApiDocument(ROUTE_DOCS, { version: deps.version })));
+  // Last: the console's pages are HTML at `/` and `/console/*`, never under /v1.
+  http.route(
+    "/",
+    consoleRoutes({
+      app: loupe,
+      tickets,
+      issues,
+      impact,
+      trends,
+      analytics,
+      kb,
+      customers,
+      authenticator: deps.authenticator ?? apiKeyAuthenticator(deps.http.apiKey),
+      clock,
+    }),
+  );
   if (ticketing.zendesk !== null) sync.follow(ticketing.catchUpEveryMs);
 
   return {
