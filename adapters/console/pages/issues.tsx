@@ -242,7 +242,7 @@ export function issuePage(
           : null}
       </dl>
 
-      <section aria-labelledby="occ-h">
+      <section aria-labelledby="occ-h" class="occurrences">
         <h2 id="occ-h">Occurrences</h2>
         <form
           method="get"

@@ -2,36 +2,47 @@
 // Forms and links marked data-live swap one region in place; "Older lines" appends.
 (() => {
   "use strict";
+  // Only the latest request for a region may fill it: an earlier, slower one is dropped.
+  const latest = {};
   async function swap(url, targetId, push) {
     const target = document.getElementById(targetId);
     if (!target) return false;
+    const ticket = (latest[targetId] = (latest[targetId] || 0) + 1);
     target.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(url, { credentials: "same-origin" });
+      if (latest[targetId] !== ticket) return true;
       if (!response.ok) return false;
-      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const html = await response.text();
+      if (latest[targetId] !== ticket) return true;
+      const doc = new DOMParser().parseFromString(html, "text/html");
       const fresh = doc.getElementById(targetId);
       if (!fresh) return false;
-      target.replaceWith(fresh);
+      document.getElementById(targetId).replaceWith(fresh);
       if (push) history.pushState(null, "", url);
       return true;
     } finally {
-      target.removeAttribute("aria-busy");
+      const current = document.getElementById(targetId);
+      if (current && latest[targetId] === ticket) current.removeAttribute("aria-busy");
     }
   }
   document.addEventListener("submit", async (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.dataset.live || form.method !== "get") return;
     event.preventDefault();
+    clearTimeout(pending);
     const url = new URL(form.action, location.href);
     url.hash = "";
     url.search = new URLSearchParams(new FormData(form)).toString();
     if (!(await swap(url.href, form.dataset.live, true))) location.href = url.href;
   });
+  // A few quick changes (unticking three levels) make one request, not three.
+  let pending;
   document.addEventListener("change", (event) => {
     const form = event.target.form;
     if (form && form.dataset.live && event.target.matches("select, input[type=checkbox]")) {
-      form.requestSubmit();
+      clearTimeout(pending);
+      pending = setTimeout(() => form.requestSubmit(), 400);
     }
   });
   document.addEventListener("click", async (event) => {
