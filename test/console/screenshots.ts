@@ -4,7 +4,7 @@
  * fixture, so a person can look at the console without starting it.
  * `--url URL` shoots an already running console instead.
  */
-import { chromiumAvailable, openBrowser } from "./browser.ts";
+import { chromiumAvailable, openBrowser, read } from "./browser.ts";
 import { startScenarioServer } from "./scenario_server.ts";
 
 const args = [...Deno.args];
@@ -22,12 +22,12 @@ if (!(await chromiumAvailable())) {
 await Deno.mkdir(dir, { recursive: true });
 const scenario = givenUrl === undefined ? await startScenarioServer() : undefined;
 const base = givenUrl ?? scenario!.url;
-const { context, close } = await openBrowser();
+const { browser, close } = await openBrowser();
 try {
-  const page = await context.newPage();
+  const page = await browser.newPage();
   const shoot = async (name: string, path: string, fullPage = false) => {
     await page.goto(`${base}${path}`, { waitUntil: "load" });
-    const file = `${dir}/${name}.png`;
+    const file = `${dir}/${name}.png` as const;
     await page.screenshot({ path: file, fullPage });
     console.log(`${file}  ${path}`);
   };
@@ -46,27 +46,31 @@ try {
   await shoot("01-tickets", "/console/tickets?status=");
   if (ticketId !== undefined) {
     await shoot("02-ticket", `/console/tickets/${ticketId}`);
-    await page.goto(`${base}/console/tickets/${ticketId}#metrics`);
-    await page.locator("#metrics").scrollIntoViewIfNeeded();
-    await page.screenshot({ path: `${dir}/03-ticket-metrics.png` });
-    console.log(`${dir}/03-ticket-metrics.png  /console/tickets/${ticketId}#metrics`);
-    await page.locator("#causes").scrollIntoViewIfNeeded();
-    await page.screenshot({ path: `${dir}/04-ticket-causes.png` });
-    console.log(`${dir}/04-ticket-causes.png  /console/tickets/${ticketId}#causes`);
+    for (
+      const [name, section] of [["03-ticket-metrics", "metrics"], ["04-ticket-causes", "causes"]]
+    ) {
+      await page.evaluate(`document.getElementById("${section}").scrollIntoView()`);
+      await page.screenshot({ path: `${dir}/${name}.png` });
+      console.log(`${dir}/${name}.png  /console/tickets/${ticketId}#${section}`);
+    }
   }
   await shoot("05-issues", "/console/issues");
-  const issueHref = await page.locator("table.issues a").first().getAttribute("href");
+  const href = (selector: string) =>
+    read<string | null>(
+      page,
+      `document.querySelector("${selector}")?.getAttribute("href") ?? null`,
+    );
+  const issueHref = await href("table.issues a");
   if (issueHref !== null) await shoot("06-issue", `${issueHref}?by=customer`);
-  const customer = await page.locator("a[href^='/console/customers/']").first().getAttribute("href")
-    .catch(() => null);
-  await shoot("07-customer", customer ?? "/console/customers/granite-wines");
-  await shoot("08-kb-search", "/console/kb?q=export");
-  const articleHref = await page.locator("ol.results a").first().getAttribute("href").catch(() =>
-    null
+  await shoot(
+    "07-customer",
+    (await href("a[href^='/console/customers/']")) ?? "/console/customers/granite-wines",
   );
+  await shoot("08-kb-search", "/console/kb?q=export");
+  const articleHref = await href("ol.results a");
   if (articleHref !== null) await shoot("09-article", articleHref);
   await shoot("10-kb-drafts", "/console/kb/drafts");
-  await page.setViewportSize({ width: 390, height: 800 });
+  await page.setViewport({ width: 390, height: 800 });
   if (ticketId !== undefined) await shoot("11-ticket-phone", `/console/tickets/${ticketId}`);
 } finally {
   await close();
