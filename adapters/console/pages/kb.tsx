@@ -16,7 +16,11 @@ const searchQuery = z.object({
 }).strict();
 
 function Marked(props: { passage: string }) {
-  return <>{markedParts(props.passage).map((p) => p.marked ? <mark>{p.text}</mark> : p.text)}</>;
+  return (
+    <>
+      {markedParts(props.passage).map((p, i) => p.marked ? <mark key={i}>{p.text}</mark> : p.text)}
+    </>
+  );
 }
 
 export function kbSearchPage(deps: ConsoleDeps, page: PageContext, params: URLSearchParams) {
@@ -147,7 +151,7 @@ export function articlePage(deps: ConsoleDeps, page: PageContext, articleId: str
         {content.steps.length === 0 ? null : (
           <>
             <h2>Steps</h2>
-            <ol>{content.steps.map((s) => <li>{s}</li>)}</ol>
+            <ol>{content.steps.map((s, i) => <li key={i}>{s}</li>)}</ol>
           </>
         )}
         {content.body === "" ? null : (

@@ -283,7 +283,7 @@ export function LogRows(props: { ticketId: string; filter: LogFilter; logs: LogR
     }`;
   return (
     <>
-      {props.logs.items.map((line) => <LogRow line={line} />)}
+      {props.logs.items.map((line) => <LogRow key={line.logEventId} line={line} />)}
       {more === null ? null : (
         <li class="more">
           <a href={more} data-more="log-lines">Older lines</a>
@@ -512,7 +512,7 @@ function CausesSection(
                     <code class="template">{c.template.split("\n")[0]}</code>
                   </div>
                   <ul class="reasons">
-                    {c.reasons.map((r) => <li>{r}</li>)}
+                    {c.reasons.map((r) => <li key={r}>{r}</li>)}
                   </ul>
                   <div class="candidate-actions">
                     {c.issueId

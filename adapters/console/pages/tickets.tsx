@@ -63,8 +63,9 @@ export async function ticketListPage(deps: ConsoleDeps, page: PageContext, raw: 
           <select name="status">
             <option value="active" selected={query.status === "active"}>open (any)</option>
             <option value="" selected={query.status === ""}>all</option>
-            {TICKET_STATUSES.map((s) => <option value={s} selected={query.status === s}>{s}
-            </option>)}
+            {TICKET_STATUSES.map((s) => (
+              <option key={s} value={s} selected={query.status === s}>{s}</option>
+            ))}
           </select>
         </label>
         <label>
