@@ -61,6 +61,23 @@ Deno.test({
         assert.ok(await countOf(page, ".comment.public") > 0);
       });
 
+      await t.step("older lines come by cursor, appended below, newest first", async () => {
+        const before = await levelsShown(page);
+        assert.equal(await countOf(page, "a[data-more]"), 1, "no older lines to page to");
+        const times = () =>
+          read<string[]>(
+            page,
+            `[...document.querySelectorAll("li.log .time")].map((t) => t.innerText)`,
+          );
+        await page.click("a[data-more]");
+        await until(
+          async () => (await levelsShown(page)).length > before.length,
+          "older lines to be appended",
+        );
+        const shown = await times();
+        assert.deepEqual(shown, [...shown].sort().reverse(), "newest first across pages");
+      });
+
       await t.step("filtering its logs to ERROR shows only errors", async () => {
         const before = await levelsShown(page);
         assert.ok(new Set(before).size > 1, `levels before filtering: ${[...new Set(before)]}`);
