@@ -92,9 +92,15 @@ export interface TicketQuery {
   readonly severity?: readonly TicketSeverity[];
   /** `null`: only unassigned tickets. */
   readonly assignee?: string | null;
+  /** Newest opened first by default. */
+  readonly sort?: TicketSort;
   readonly limit: number;
   readonly offset: number;
 }
+
+/** Orders a ticket list can be read in. */
+export const TICKET_SORTS = ["newest", "oldest", "updated", "severity"] as const;
+export type TicketSort = (typeof TICKET_SORTS)[number];
 
 export interface TicketPage {
   readonly total: number;

@@ -6,6 +6,7 @@
  */
 import type { Hono } from "hono";
 import { accessRoutes } from "../adapters/http/access_routes.ts";
+import { consoleRoutes } from "../adapters/console/mod.ts";
 import { analyticsRoutes, predictionJson } from "../adapters/http/analytics_routes.ts";
 import { type BodyParser, createHttpApp, type HttpConfig } from "../adapters/http/app.ts";
 import { customerRoutes } from "../adapters/http/customer_routes.ts";
@@ -213,6 +214,22 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
   http.route("/", kbRoutes(kb, { maxBodyBytes }));
   http.route("/", accessRoutes(tokens, audit));
   http.route("/", openApiRoutes(() => openApiDocument(ROUTE_DOCS, { version: deps.version })));
+  // Last: the console's pages are HTML at `/` and `/console/*`, never under /v1.
+  http.route(
+    "/",
+    consoleRoutes({
+      app: loupe,
+      tickets,
+      issues,
+      impact,
+      trends,
+      analytics,
+      kb,
+      customers,
+      authenticator: tokens,
+      clock,
+    }),
+  );
   if (ticketing.zendesk !== null) sync.follow(ticketing.catchUpEveryMs);
 
   return {

@@ -146,10 +146,14 @@ export function createHttpApp(
     c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404)
   );
 
-  http.use(
-    "*",
-    accessMiddleware(access ?? { authenticator: apiKeyAuthenticator(config.apiKey) }, clock),
+  const bearerAccess = accessMiddleware(
+    access ?? { authenticator: apiKeyAuthenticator(config.apiKey) },
+    clock,
   );
+  http.use("*", (c, next) =>
+    // The console's pages sign in with a session cookie and apply the same
+    // policy themselves (adapters/console); everything else needs a bearer token.
+    isConsolePath(c.req.path) ? next() : bearerAccess(c, next));
 
   http.get("/healthz", (c) => {
     const status = app.status();
@@ -637,3 +641,7 @@ export const coreRouteDocs: readonly RouteDoc[] = [
     errors: [400, 401, 403],
   },
 ];
+
+function isConsolePath(path: string): boolean {
+  return path === "/" || path === "/console" || path.startsWith("/console/");
+}

@@ -46,6 +46,7 @@ import type {
   TicketDetail,
   TicketPage,
   TicketQuery,
+  TicketSort,
   TicketSummary,
   TicketUpdate,
   WriteOptions,
@@ -150,7 +151,7 @@ export class TicketService implements TicketApi {
       if (query.assignee !== undefined && ticket.assignee !== query.assignee) continue;
       matching.push(ticket);
     }
-    matching.sort((a, b) => b.openedAt - a.openedAt || (a.ticketId < b.ticketId ? 1 : -1));
+    matching.sort(TICKET_ORDER[query.sort ?? "newest"]);
     return {
       total: matching.length,
       items: matching.slice(query.offset, query.offset + query.limit).map(summaryOf),
@@ -549,3 +550,14 @@ function conflictOf(error: unknown): unknown {
   }
   return asLoupeError(error);
 }
+
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+const newestFirst = (a: Ticket, b: Ticket) =>
+  b.openedAt - a.openedAt || (a.ticketId < b.ticketId ? 1 : -1);
+/** Ties fall back to newest first, so every order is total and pages never overlap. */
+const TICKET_ORDER: Readonly<Record<TicketSort, (a: Ticket, b: Ticket) => number>> = {
+  newest: newestFirst,
+  oldest: (a, b) => -newestFirst(a, b),
+  updated: (a, b) => b.updatedAt - a.updatedAt || newestFirst(a, b),
+  severity: (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || newestFirst(a, b),
+};
