@@ -209,6 +209,37 @@ function originJson(origin: OriginView) {
   };
 }
 
+const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
+/** A directory entry as the API answers it (`customerJsonOf`). */
+export const customerReply = z.object({
+  customer_id: z.string(),
+  name: z.string(),
+  tier: z.string(),
+  contract_value: z.number().nullable(),
+  weight: z.number().nullable(),
+  region: z.string().nullable(),
+  deployment_model: z.enum(DEPLOYMENT_MODELS),
+  environments: z.array(z.string()),
+  tenant_id: z.string().nullable(),
+  primary_contact: z.string().nullable(),
+  primary_email: z.string().nullable(),
+});
+const originReply = z.object({
+  owner: z.string(),
+  tenant: z.string().nullable(),
+  environment: z.string(),
+  records: z.number().int(),
+  first_seen: isoOrNull,
+  last_seen: isoOrNull,
+}).meta({ id: "Origin" });
+const customerViewReply = customerReply.extend({
+  weight_used: z.number().describe(
+    "the weight impact uses: weight, else contract value, else the tier's",
+  ),
+  records: z.number().int(),
+  origins: z.array(originReply),
+}).meta({ id: "Customer" });
+
 /** What `/openapi.json` says about the routes above. */
 export const customerRouteDocs: readonly RouteDoc[] = [
   {
@@ -218,7 +249,19 @@ export const customerRouteDocs: readonly RouteDoc[] = [
       "Customers with where their records come from, and the origins nobody could be attributed to",
     tag: "customers",
     query: pageQuery,
-    responses: { 200: { description: "A page of customers", schema: z.object({}).loose() } },
+    responses: {
+      200: {
+        description: "A page of customers",
+        schema: z.object({
+          total: z.number().int(),
+          items: z.array(customerViewReply),
+          unattributed: z.object({
+            records: z.number().int(),
+            origins: z.array(originReply),
+          }),
+        }),
+      },
+    },
     errors: [400, 401, 403],
   },
   {
@@ -230,7 +273,14 @@ export const customerRouteDocs: readonly RouteDoc[] = [
     responses: {
       200: {
         description: "What was registered, changed or left alone",
-        schema: z.object({}).loose(),
+        schema: z.object({
+          received: z.number().int(),
+          registered: z.array(z.string()),
+          changed: z.array(z.string()),
+          unchanged: z.number().int(),
+          duplicate: z.boolean(),
+          position: z.number().int(),
+        }),
       },
     },
     errors: [400, 401, 403, 409, 413, 415],
@@ -240,7 +290,7 @@ export const customerRouteDocs: readonly RouteDoc[] = [
     path: "/v1/customers/:id",
     summary: "One customer and its origins",
     tag: "customers",
-    responses: { 200: { description: "The customer", schema: z.object({}).loose() } },
+    responses: { 200: { description: "The customer", schema: customerViewReply } },
     errors: [401, 403, 404],
   },
   {

@@ -55,6 +55,33 @@ Deno.test({
       assert.ok(page.items.length > 0);
       await call("get", "/v1/signatures/{id}", `/v1/signatures/${page.items[0]!.id}`);
       await call("get", "/v1/signatures/{id}", "/v1/signatures/no-such-signature");
+      // The older routes' answers, each against its stated schema (issue 23).
+      const signatureId = page.items[0]!.id;
+      const imported = await call("post", "/v1/customers/import", "/v1/customers/import", {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([{
+          customer_id: "acme",
+          name: "Acme",
+          tier: "enterprise",
+          contract_value: 120000,
+          environments: ["acme/prod"],
+        }]),
+      }) as { registered: string[] };
+      assert.deepEqual(imported.registered, ["acme"]);
+      await call("get", "/v1/customers/{id}", "/v1/customers/acme");
+      await call("get", "/v1/customers/{id}/impact", "/v1/customers/acme/impact");
+      await call("get", "/v1/signatures/{id}/impact", `/v1/signatures/${signatureId}/impact`);
+      await call(
+        "get",
+        "/v1/signatures/{id}/trend",
+        `/v1/signatures/${signatureId}/trend?bucket=hour&customer=acme`,
+      );
+      const issue = await call(
+        "get",
+        "/v1/signatures/{id}/issue",
+        `/v1/signatures/${signatureId}/issue`,
+      ) as { id: string };
+      await call("get", "/v1/issues/{id}", `/v1/issues/${issue.id}`);
       await call("get", "/v1/signatures", "/v1/signatures?limit=0");
       await call("get", "/v1/quarantine", "/v1/quarantine");
       await call("post", "/v1/logs", "/v1/logs", {
