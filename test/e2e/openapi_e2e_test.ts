@@ -107,6 +107,35 @@ Deno.test({
       await call("get", "/v1/tickets/{id}", `/v1/tickets/${ticket.id}`);
       await call("get", "/v1/tickets/{id}/candidates", `/v1/tickets/${ticket.id}/candidates`);
       await call("get", "/v1/tickets", "/v1/tickets?status=new");
+      const ticketPath = `/v1/tickets/${ticket.id}`;
+      const json = (body: unknown, headers: Record<string, string> = {}) => ({
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+      await call("get", "/v1/tickets/{id}/comments", `${ticketPath}/comments`);
+      await call(
+        "post",
+        "/v1/tickets/{id}/comments",
+        `${ticketPath}/comments`,
+        { method: "POST", ...json({ author: "agent", body: "Looking", visibility: "internal" }) },
+      );
+      await call("post", "/v1/tickets/{id}/links", `${ticketPath}/links`, {
+        method: "POST",
+        ...json({ signature_id: signatureId }),
+      });
+      await call("get", "/v1/tickets/{id}/links", `${ticketPath}/links`);
+      await call(
+        "delete",
+        "/v1/tickets/{id}/links/signatures/{signatureId}",
+        `${ticketPath}/links/signatures/${signatureId}`,
+      );
+      await call("patch", "/v1/tickets/{id}", ticketPath, json({ assignee: "sam" }));
+      await call("post", "/v1/tickets/{id}/resolution", `${ticketPath}/resolution`, {
+        method: "POST",
+        ...json({ root_cause: "Volume 3 full", solution: "Grew it", resolver: "sam" }),
+      });
+      await call("get", "/v1/tickets/{id}/resolution", `${ticketPath}/resolution`);
+      await call("get", "/v1/tickets/{id}", ticketPath);
       const metrics = await fetch(`${server.url}/metrics`);
       assert.equal(metrics.status, 200);
       await metrics.body?.cancel();
