@@ -133,7 +133,8 @@ function userOf(header: string | undefined): string | undefined {
 /**
  * What `importJson` reads, one customer at a time with the event loop free in
  * between: zod over 50,000 customers at once held the thread for seconds.
- * Refusals carry the same paths as the schema's.
+ * Refusals carry the same paths as the schema's, thrown as a real Error
+ * (`ZodRealError`): Hono hands only those to the app's error handler.
  */
 async function customersOfJsonPaced(document: unknown): Promise<Customer[]> {
   const wrapped = document !== null && typeof document === "object" &&
@@ -147,7 +148,7 @@ async function customersOfJsonPaced(document: unknown): Promise<Customer[]> {
     const parsed = customerJson.safeParse(list[index]);
     if (!parsed.success) {
       const prefix = wrapped ? ["customers", index] : [index];
-      throw new z.ZodError(
+      throw new z.ZodRealError(
         parsed.error.issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] })),
       );
     }
