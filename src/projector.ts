@@ -4,7 +4,14 @@ import type { Projection } from "./projections/projection.ts";
 import { usableEvents } from "./projections/screen.ts";
 
 /** Most events in one chunk when none of them is a log batch. */
-const SMALL_EVENTS_PER_CHUNK = 1_024;
+const SMALL_EVENTS_PER_CHUNK = 256;
+
+/**
+ * Most log records applied in one chunk (a chunk still takes at least one
+ * event): applying is one synchronous transaction, and 16 batches of 10,000
+ * records would hold the thread that answers /healthz for far too long.
+ */
+const RECORDS_PER_CHUNK = 10_000;
 
 /** Most appended events kept for projection without a read. */
 const RECENT_LIMIT = 64;
@@ -27,6 +34,7 @@ export class Projector {
   readonly #chunkSize: number;
   readonly #onProgress: ((position: number) => void) | undefined;
   #running: Promise<number> | undefined;
+  #followUp: Promise<number> | undefined;
   #tablesChecked = false;
   #again = false;
   #stopListening: (() => void) | undefined;
@@ -61,7 +69,20 @@ export class Projector {
   catchUp(): Promise<number> {
     if (this.#running !== undefined) {
       this.#again = true;
-      return this.#running.then(() => this.catchUp());
+      // Every caller during a run shares one follow-up run: a chain per caller
+      // made n appends during a run cost n runs after it, each chaining the
+      // rest again (a 2,000-ticket import spent seconds in them).
+      if (this.#followUp === undefined) {
+        const followUp: Promise<number> = this.#running.then(
+          () => undefined,
+          () => undefined,
+        ).then(() => {
+          if (this.#followUp === followUp) this.#followUp = undefined;
+          return this.catchUp();
+        });
+        this.#followUp = followUp;
+      }
+      return this.#followUp;
     }
     this.#running = this.#run().finally(() => {
       this.#running = undefined;
@@ -125,6 +146,20 @@ export class Projector {
     }
   }
 
+  /** Cuts a chunk down to {@linkcode RECORDS_PER_CHUNK}; what is cut comes in the next one. */
+  #trim(events: StoredEvent[]): void {
+    let records = 0;
+    for (let i = 0; i < events.length; i++) {
+      records += recordCount(events[i]!);
+      if (records > RECORDS_PER_CHUNK && i > 0) {
+        for (const event of events.splice(i)) {
+          if (this.#recent.size < RECENT_LIMIT) this.#recent.set(event.position, event);
+        }
+        return;
+      }
+    }
+  }
+
   async #run(): Promise<number> {
     if (!this.#tablesChecked) {
       // Tables a projection has no checkpoint for hold another layout's rows (or
@@ -143,6 +178,7 @@ export class Projector {
         const events = this.#takeRecent(from) ?? await this.#store.readAll(from, this.#chunkSize);
         if (events.length === 0) break;
         await this.#widen(events);
+        this.#trim(events);
         const reached = events[events.length - 1]!.position;
         // Issued together, the projections' transactions share one commit.
         const commits: Promise<void>[] = [];
@@ -173,4 +209,10 @@ export class Projector {
     } while (this.#again);
     return this.position();
   }
+}
+
+function recordCount(event: StoredEvent): number {
+  if (event.type !== "LogBatchIngested") return 0;
+  const records = (event.data as { records?: { length?: unknown } } | null)?.records;
+  return typeof records?.length === "number" ? records.length : 0;
 }

@@ -6,7 +6,7 @@
 import { ulid } from "ulid";
 import { REPLAY_USAGE, replayConfig } from "../adapters/cli/config.ts";
 import { formatDuration, ProgressLine } from "../adapters/cli/progress.ts";
-import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
+import { commitErrorOf, LmdbEventStore, storageReason } from "../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
 import { encodedFileBatches } from "../adapters/log_sources/parallel_file_source.ts";
@@ -32,6 +32,7 @@ import type { TicketImportReceipt } from "../ports/ticket_import.ts";
 import { importTickets } from "./analytics/ticket_import.ts";
 import { Projector } from "./projector.ts";
 import { loadRedactionSettings } from "../adapters/redaction/settings.ts";
+import { StorageUnavailableError } from "../ports/storage.ts";
 
 if (import.meta.main) {
   let config;
@@ -48,9 +49,27 @@ if (import.meta.main) {
     console.error((error as Error).message);
     Deno.exit(2);
   }
+  // A failed commit also rejects a promise of lmdb-js's own that nobody awaits;
+  // the failure is reported where it happened, in one sentence, not as a trace.
+  globalThis.addEventListener("unhandledrejection", (event) => event.preventDefault());
+  // lmdb-js prints a failed commit's error (with its stack) itself; the import
+  // says what happened in its own sentence instead.
+  const printError = console.error;
+  console.error = (...args: unknown[]) => {
+    const [only] = args;
+    const lmdbStatus = args.length === 1 && only instanceof Error &&
+      typeof (only as { code?: unknown }).code === "number";
+    if (!lmdbStatus) printError(...args);
+  };
   const clock: Clock = { now: () => Date.now() };
   const startedAt = performance.now();
-  const environment = openLmdb(config.dataDir);
+  let environment;
+  try {
+    environment = openLmdb(config.dataDir);
+  } catch (error) {
+    console.error(openFailure(config.dataDir, error));
+    Deno.exit(1);
+  }
   const store = new LmdbEventStore(environment, { clock });
   const projectionStore = new LmdbProjectionStore(environment);
   let reportProgress = (_position: number) => {};
@@ -70,7 +89,7 @@ if (import.meta.main) {
         { by: "replay" },
       );
     } catch (error) {
-      console.error(`Cannot import ${config.customersFile}: ${(error as Error).message}`);
+      console.error(`Cannot import ${config.customersFile}: ${await failureMessage(error)}`);
       await environment.close();
       Deno.exit(1);
     }
@@ -82,7 +101,7 @@ if (import.meta.main) {
       const kb = kbService(loupe, store, projectionStore, undefined, clock);
       articlesImported.push(await kb.importArticles(await readArticles(path), { by: "replay" }));
     } catch (error) {
-      console.error(`Cannot import articles from ${path}: ${(error as Error).message}`);
+      console.error(`Cannot import articles from ${path}: ${await failureMessage(error)}`);
       await environment.close();
       Deno.exit(1);
     }
@@ -97,7 +116,7 @@ if (import.meta.main) {
         : parseSimulatorTickets(JSON.parse(text));
       ticketsImported = await importTickets(store, tickets, () => loupe.settled(), "replay");
     } catch (error) {
-      console.error(`Cannot import ${config.ticketsFile}: ${(error as Error).message}`);
+      console.error(`Cannot import ${config.ticketsFile}: ${await failureMessage(error)}`);
       await environment.close();
       Deno.exit(1);
     }
@@ -145,6 +164,18 @@ if (import.meta.main) {
     let currentSource = "";
     let currentBytes = 0;
     const pending: Promise<unknown>[] = [];
+    // The first commit that fails (a full disk) stops the import: what was
+    // stored before it stays, and the same import run again keeps it once.
+    let failure: unknown;
+    const stored = (receipt: { duplicate: boolean; accepted: number; quarantined: number }) => {
+      if (receipt.duplicate) {
+        alreadyImported += receipt.accepted;
+        alreadyQuarantined += receipt.quarantined;
+      } else {
+        imported += receipt.accepted;
+        quarantined += receipt.quarantined;
+      }
+    };
     for await (const batch of batches) {
       if (batch.source !== currentSource) {
         bytesBefore += currentBytes;
@@ -162,17 +193,12 @@ if (import.meta.main) {
           records: batch.records,
           quarantined: batch.quarantined,
           idempotencyKey: `import:${batch.contentDigest}`,
-        }).then((receipt) => {
-          if (receipt.duplicate) {
-            alreadyImported += receipt.accepted;
-            alreadyQuarantined += receipt.quarantined;
-          } else {
-            imported += receipt.accepted;
-            quarantined += receipt.quarantined;
-          }
+        }).then(stored, (error) => {
+          failure ??= error;
         }),
       );
       if (pending.length >= 8) await pending.shift();
+      if (failure !== undefined) break;
       read += batch.records.count;
       const fraction = totalBytes > 0
         ? Math.min(1, (bytesBefore + currentBytes) / totalBytes)
@@ -195,6 +221,15 @@ if (import.meta.main) {
     }
     await Promise.all(pending);
     progress.end();
+    if (failure !== undefined) {
+      console.error(
+        `Cannot import ${path}: ${await failureMessage(failure)}; the ${imported} records ` +
+          `stored before it stopped are kept: once there is space, run the same import again ` +
+          `and they are recognized and kept once.`,
+      );
+      await closeQuietly(environment);
+      Deno.exit(1);
+    }
   }
 
   const importSeconds = (performance.now() - importStarted) / 1000;
@@ -216,7 +251,17 @@ if (import.meta.main) {
       `position ${position}/${head}`,
       position / head,
     );
-  await loupe.rebuild();
+  try {
+    await loupe.rebuild();
+  } catch (error) {
+    progress.end();
+    console.error(
+      `Cannot rebuild the views: ${await failureMessage(error)}; the event log is intact: ` +
+        `run replay again once there is space.`,
+    );
+    await closeQuietly(environment);
+    Deno.exit(1);
+  }
   progress.end();
   const status = loupe.status();
   const replaySeconds = (performance.now() - replayStarted) / 1000;
@@ -335,4 +380,48 @@ async function sizeOf(path: string): Promise<number> {
     if (!entry.name.startsWith(".")) total += await sizeOf(`${path}/${entry.name}`);
   }
   return total;
+}
+
+/** What went wrong, as the end of one sentence: a storage fault says why, not a stack trace. */
+async function failureMessage(error: unknown): Promise<string> {
+  if (error instanceof StorageUnavailableError) return error.reason;
+  const cause = await commitErrorOf(error);
+  const text = cause instanceof Error ? cause.message : String(cause);
+  return /ENOSPC|No space left|MDB_MAP_FULL|Input\/output error|EIO/i.test(text)
+    ? storageReason(cause)
+    : text.split("\n")[0]!;
+}
+
+/** Why the store could not be opened, in one sentence an operator can act on. */
+function openFailure(dataDir: string, error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+  if (
+    error instanceof Deno.errors.PermissionDenied ||
+    /EACCES|EROFS|read-only|permission/i.test(message)
+  ) {
+    return `Cannot replay: the data directory ${dataDir} cannot be written (${message}); give this user write access or pass --data with a writable directory.`;
+  }
+  if (/ENOSPC|No space left/i.test(message)) {
+    return `Cannot replay: the disk holding ${dataDir} is full; free some space and run it again.`;
+  }
+  return `Cannot replay: ${message}`;
+}
+
+/**
+ * Closes the store after a failed commit, giving up after a second: lmdb-js
+ * can wait for ever on writes that will not complete, and LMDB needs no
+ * close to stay consistent.
+ */
+async function closeQuietly(environment: { close(): Promise<void> }): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      environment.close(),
+      new Promise((resolve) => timer = setTimeout(resolve, 1_000)),
+    ]);
+  } catch {
+    // Closing after a failed commit may fail as well; the failure is already reported.
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -7,6 +7,7 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { type Customer, DEPLOYMENT_MODELS } from "../../domain/customers/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
+import { Pacer } from "../../ports/pacing.ts";
 
 /** Header aliases -> the field they fill. */
 const COLUMNS: Record<string, keyof Customer> = {
@@ -100,8 +101,8 @@ export function parseCustomerCsv(text: string): Customer[] {
   return body.map((cells, index) => customerOfRow(fields, cells, index));
 }
 
-/** Rows validated between two yields to the event loop. */
-const ROWS_PER_CHUNK = 1_000;
+/** Rows validated between two looks at the clock. */
+const ROWS_PER_CHUNK = 100;
 
 /**
  * {@linkcode parseCustomerCsv} for a large export on a thread that also
@@ -109,10 +110,11 @@ const ROWS_PER_CHUNK = 1_000;
  * chunks, so /healthz is never kept waiting for the whole file.
  */
 export async function parseCustomerCsvYielding(text: string): Promise<Customer[]> {
-  const { fields, body } = headerAndBody(await csvRowsYielding(text));
+  const pacer = new Pacer();
+  const { fields, body } = headerAndBody(await csvRowsYielding(text, pacer));
   const customers: Customer[] = [];
   for (let from = 0; from < body.length; from += ROWS_PER_CHUNK) {
-    if (from > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (from > 0) await pacer.pace();
     const end = Math.min(body.length, from + ROWS_PER_CHUNK);
     for (let index = from; index < end; index++) {
       customers.push(customerOfRow(fields, body[index]!, index));
@@ -124,8 +126,8 @@ export async function parseCustomerCsvYielding(text: string): Promise<Customer[]
 type Field = keyof Customer | undefined;
 
 const CSV_OPTIONS = { skip_empty_lines: true, relax_column_count: true };
-/** Characters of CSV parsed between two yields to the event loop. */
-const CHARACTERS_PER_SLICE = 64 * 1024;
+/** Characters of CSV parsed between two looks at the clock. */
+const CHARACTERS_PER_SLICE = 8 * 1024;
 
 function csvError(error: unknown): LoupeError {
   return new LoupeError(
@@ -149,7 +151,7 @@ function csvRows(text: string): { fields: Field[]; body: string[][] } {
  * in between. Slices end at a newline outside quotes (an even number of `"`
  * before it: RFC 4180 doubles a quote inside a field), so no row is cut.
  */
-async function csvRowsYielding(text: string): Promise<string[][]> {
+async function csvRowsYielding(text: string, pacer: Pacer): Promise<string[][]> {
   const body = text.replace(/^\uFEFF/, "");
   const rows: string[][] = [];
   let from = 0;
@@ -176,7 +178,7 @@ async function csvRowsYielding(text: string): Promise<string[][]> {
     }
     from = end;
     scanned = Math.max(scanned, end);
-    if (from < body.length) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (from < body.length) await pacer.pace();
   }
   return rows;
 }

@@ -301,3 +301,11 @@ function safeDecode(part: string): string {
     return part;
   }
 }
+
+/**
+ * The console's pages sign in with a session cookie and apply the same policy
+ * themselves (adapters/console), so the bearer check and its rule table leave them out.
+ */
+export function isConsolePath(path: string): boolean {
+  return path === "/" || path === "/console" || path.startsWith("/console/");
+}

@@ -11,7 +11,11 @@ import {
 } from "../../ports/analytics.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import type { ImportedTicket } from "../../ports/ticket_import.ts";
-import { parseCsvTickets, parseSimulatorTickets, simulatorFile } from "../tickets/ticket_import.ts";
+import {
+  parseCsvTickets,
+  parseSimulatorTicketsPaced,
+  simulatorFile,
+} from "../tickets/ticket_import.ts";
 import { readBodyLimited } from "./body.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import { locateJsonError } from "./json_error.ts";
@@ -191,7 +195,7 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
           }: ${(error as Error).message}`,
         );
       }
-      tickets = parseSimulatorTickets(body);
+      tickets = await parseSimulatorTicketsPaced(body);
     } else if (mediaType === "text/csv") {
       const q = csvImportQuery.parse(c.req.query());
       const list = (v: string | undefined) => v?.split(",").map((s) => s.trim()).filter(Boolean);

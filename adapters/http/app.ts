@@ -21,7 +21,14 @@ import type { FormatName } from "../log_formats/mod.ts";
 import { readBodyLimited } from "./body.ts";
 import { errorBody, errorResponse } from "./errors.ts";
 import { decodeUtf8, parseJsonText } from "./json_body.ts";
-import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
+import { idempotencyKeyOf } from "./idempotency.ts";
+import {
+  canonicalQuery,
+  capQuarantine,
+  checkLineCount,
+  DEFAULT_MAX_LINES,
+  ingestIdempotency,
+} from "./ingest_rules.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import { otlpLogsHandler } from "../otlp/http.ts";
@@ -34,6 +41,7 @@ import {
   apiKeyAuthenticator,
   customerFilter,
   type HttpAccess,
+  isConsolePath,
   principalOf,
 } from "./access.ts";
 
@@ -56,10 +64,7 @@ export interface HttpConfig {
   readonly redaction?: RedactionSettings;
 }
 
-/** Lines per ingest request when the configuration names no limit. */
-export const DEFAULT_MAX_LINES = 100_000;
-/** Quarantined lines stored per batch; the rest are counted in one summary row. */
-export const QUARANTINE_ROWS_PER_BATCH = 1_000;
+export { DEFAULT_MAX_LINES, QUARANTINE_ROWS_PER_BATCH } from "./ingest_rules.ts";
 /** Longest request URL (path and query) read; longer ones get 414. */
 export const MAX_URL_BYTES = 8 * 1024;
 
@@ -181,6 +186,7 @@ export function createHttpApp(
   const otlpLogs = otlpLogsHandler({
     app,
     maxBodyBytes: config.maxBodyBytes,
+    maxLines: config.maxLines ?? DEFAULT_MAX_LINES,
     customerAttribute: config.otlpCustomerAttribute ?? DEFAULT_CUSTOMER_ATTRIBUTE,
     ...(config.redaction === undefined ? {} : { redaction: config.redaction }),
     ...(config.otlpDecoders === undefined ? {} : { decoders: config.otlpDecoders }),
@@ -201,20 +207,17 @@ export function createHttpApp(
     const query = { ...ingestQuery.parse(c.req.query()), ...pinned };
     const mediaType = (c.req.header("content-type") ?? "text/plain").split(";")[0]!.trim()
       .toLowerCase();
-    const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
+    // A bad key is refused before a large body is read.
+    idempotencyKeyOf(c.req.header("idempotency-key"));
     const body = await readBodyLimited(c.req.raw, config.maxBodyBytes);
     // Before parsing: a parser on another thread takes the bytes with it.
-    const fingerprint = idempotencyKey === undefined
-      ? undefined
-      : requestFingerprint([canonicalQuery(c.req.query()), mediaType, body]);
+    const idempotency = ingestIdempotency(
+      c.req.header("idempotency-key"),
+      query,
+      () => [canonicalQuery(c.req.query()), mediaType, body],
+    );
     const maxLines = config.maxLines ?? DEFAULT_MAX_LINES;
-    if (lineCountAbove(body, maxLines)) {
-      throw new LoupeError(
-        "payload_too_large",
-        `Request body has more than ${maxLines} lines: send at most ${maxLines} per request`,
-        { limit_lines: maxLines },
-      );
-    }
+    if (lineCountAbove(body, maxLines)) checkLineCount(maxLines + 1, maxLines);
     const context: SourceContext = {
       ...(query.customer === undefined ? {} : { customer: query.customer }),
       ...(query.environment === undefined ? {} : { environment: query.environment }),
@@ -245,14 +248,7 @@ export function createHttpApp(
       context,
       records: parsed.records,
       quarantined: capQuarantine(parsed.quarantined),
-      ...(idempotencyKey === undefined ? {} : {
-        // Scoped to the origin, bound to the request: another customer's key
-        // never collides, and another body under a used key is refused.
-        idempotencyKey: `logs\u0000${query.customer ?? ""}\u0000${
-          query.environment ?? ""
-        }\u0000${idempotencyKey}`,
-        fingerprint: fingerprint!,
-      }),
+      ...idempotency,
     });
     return c.json({
       batch_id: receipt.batchId,
@@ -345,30 +341,6 @@ function lineCountAbove(body: Uint8Array, limit: number): boolean {
     from = newline + 1;
   }
   return from < body.length && lines + 1 > limit;
-}
-
-/**
- * The quarantined lines a batch stores: the first ones as they are, the rest
- * counted in one row, so a body of junk cannot store millions of rows.
- */
-function capQuarantine(lines: readonly QuarantinedLine[]): readonly QuarantinedLine[] {
-  if (lines.length <= QUARANTINE_ROWS_PER_BATCH) return lines;
-  const kept = lines.slice(0, QUARANTINE_ROWS_PER_BATCH);
-  const first = lines[QUARANTINE_ROWS_PER_BATCH]!;
-  kept.push({
-    source: first.source,
-    line: first.line,
-    ...(first.offset === undefined ? {} : { offset: first.offset }),
-    reason: `${
-      lines.length - QUARANTINE_ROWS_PER_BATCH
-    } more lines quarantined from line ${first.line} on, not kept (at most ${QUARANTINE_ROWS_PER_BATCH} rows per batch); the first: ${first.reason}`,
-    raw: first.raw,
-  });
-  return kept;
-}
-
-function canonicalQuery(query: Record<string, string>): string {
-  return JSON.stringify(Object.keys(query).sort().map((key) => [key, query[key]]));
 }
 
 /**
@@ -641,7 +613,3 @@ export const coreRouteDocs: readonly RouteDoc[] = [
     errors: [400, 401, 403],
   },
 ];
-
-function isConsolePath(path: string): boolean {
-  return path === "/" || path === "/console" || path.startsWith("/console/");
-}

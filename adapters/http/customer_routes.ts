@@ -8,6 +8,7 @@ import { z } from "zod";
 import { type Customer, DEPLOYMENT_MODELS } from "../../domain/customers/mod.ts";
 import type { CustomerApi, CustomerView, OriginView } from "../../ports/customers.ts";
 import { LoupeError } from "../../ports/errors.ts";
+import { Pacer } from "../../ports/pacing.ts";
 import { parseCustomerCsvYielding } from "../customers/crm_csv.ts";
 import { readBodyLimited } from "./body.ts";
 import { parseJsonText } from "./json_body.ts";
@@ -90,7 +91,7 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
     }
     let customers: Customer[];
     if (mediaType === "application/json") {
-      customers = importJson.parse(parseJsonText(text)).map(customerOfJson);
+      customers = await customersOfJsonPaced(parseJsonText(text));
     } else if (mediaType === "text/csv" || mediaType === "text/plain") {
       customers = await parseCustomerCsvYielding(text);
     } else {
@@ -131,6 +132,34 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
   });
 
   return http;
+}
+
+/**
+ * What `importJson` reads, one customer at a time with the event loop free in
+ * between: zod over 50,000 customers at once held the thread for seconds.
+ * Refusals carry the same paths as the schema's, thrown as a real Error
+ * (`ZodRealError`): Hono hands only those to the app's error handler.
+ */
+async function customersOfJsonPaced(document: unknown): Promise<Customer[]> {
+  const wrapped = document !== null && typeof document === "object" &&
+    !Array.isArray(document);
+  if (wrapped) z.object({ customers: z.array(z.unknown()) }).strict().parse(document);
+  else z.array(z.unknown()).parse(document);
+  const list = (wrapped ? (document as { customers: unknown[] }).customers : document) as unknown[];
+  const pacer = new Pacer();
+  const customers: Customer[] = [];
+  for (let index = 0; index < list.length; index++) {
+    const parsed = customerJson.safeParse(list[index]);
+    if (!parsed.success) {
+      const prefix = wrapped ? ["customers", index] : [index];
+      throw new z.ZodRealError(
+        parsed.error.issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] })),
+      );
+    }
+    customers.push(customerOfJson(parsed.data));
+    await pacer.pace();
+  }
+  return customers;
 }
 
 function customerOfJson(json: z.infer<typeof customerJson>): Customer {
@@ -185,6 +214,37 @@ function originJson(origin: OriginView) {
   };
 }
 
+const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
+/** A directory entry as the API answers it (`customerJsonOf`). */
+export const customerReply = z.object({
+  customer_id: z.string(),
+  name: z.string(),
+  tier: z.string(),
+  contract_value: z.number().nullable(),
+  weight: z.number().nullable(),
+  region: z.string().nullable(),
+  deployment_model: z.enum(DEPLOYMENT_MODELS),
+  environments: z.array(z.string()),
+  tenant_id: z.string().nullable(),
+  primary_contact: z.string().nullable(),
+  primary_email: z.string().nullable(),
+});
+const originReply = z.object({
+  owner: z.string(),
+  tenant: z.string().nullable(),
+  environment: z.string(),
+  records: z.number().int(),
+  first_seen: isoOrNull,
+  last_seen: isoOrNull,
+}).meta({ id: "Origin" });
+const customerViewReply = customerReply.extend({
+  weight_used: z.number().describe(
+    "the weight impact uses: weight, else contract value, else the tier's",
+  ),
+  records: z.number().int(),
+  origins: z.array(originReply),
+}).meta({ id: "Customer" });
+
 /** What `/openapi.json` says about the routes above. */
 export const customerRouteDocs: readonly RouteDoc[] = [
   {
@@ -194,7 +254,19 @@ export const customerRouteDocs: readonly RouteDoc[] = [
       "Customers with where their records come from, and the origins nobody could be attributed to",
     tag: "customers",
     query: pageQuery,
-    responses: { 200: { description: "A page of customers", schema: z.object({}).loose() } },
+    responses: {
+      200: {
+        description: "A page of customers",
+        schema: z.object({
+          total: z.number().int(),
+          items: z.array(customerViewReply),
+          unattributed: z.object({
+            records: z.number().int(),
+            origins: z.array(originReply),
+          }),
+        }),
+      },
+    },
     errors: [400, 401, 403],
   },
   {
@@ -206,7 +278,14 @@ export const customerRouteDocs: readonly RouteDoc[] = [
     responses: {
       200: {
         description: "What was registered, changed or left alone",
-        schema: z.object({}).loose(),
+        schema: z.object({
+          received: z.number().int(),
+          registered: z.array(z.string()),
+          changed: z.array(z.string()),
+          unchanged: z.number().int(),
+          duplicate: z.boolean(),
+          position: z.number().int(),
+        }),
       },
     },
     errors: [400, 401, 403, 409, 413, 415],
@@ -216,7 +295,7 @@ export const customerRouteDocs: readonly RouteDoc[] = [
     path: "/v1/customers/:id",
     summary: "One customer and its origins",
     tag: "customers",
-    responses: { 200: { description: "The customer", schema: z.object({}).loose() } },
+    responses: { 200: { description: "The customer", schema: customerViewReply } },
     errors: [401, 403, 404],
   },
   {

@@ -14,7 +14,7 @@ import type {
   SignatureImpact,
 } from "../../ports/impact.ts";
 import type { TicketSummary } from "../../ports/tickets.ts";
-import { customerJsonOf } from "./customer_routes.ts";
+import { customerJsonOf, customerReply } from "./customer_routes.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
@@ -234,6 +234,113 @@ export function customerImpactCsv(report: CustomerImpactReport): string {
   );
 }
 
+const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
+const ticketRefReply = z.object({
+  id: z.string(),
+  subject: z.string(),
+  status: z.string(),
+  severity: z.string(),
+  opened_at: isoOrNull,
+  external_ref: z.object({ system: z.string(), id: z.string() }).nullable(),
+}).meta({ id: "TicketRef" });
+const signatureImpactReply = z.object({
+  signature: z.object({
+    id: z.string(),
+    template: z.string(),
+    severity: z.string(),
+    count: z.number().int(),
+    first_seen: isoOrNull,
+    last_seen: isoOrNull,
+  }),
+  as_of: isoOrNull,
+  customers_affected: z.number().int(),
+  unattributed_records: z.number().int(),
+  impact: z.object({
+    score: z.number(),
+    reasons: z.array(z.string()),
+    factors: z.object({
+      customers: z.number(),
+      breadth: z.number(),
+      weight: z.number(),
+      tiers: z.record(z.string(), z.number()),
+      severity: z.number(),
+      duration_days: z.number(),
+      weighted_days: z.number(),
+    }),
+  }),
+  propagation: z.object({
+    first_seen: isoOrNull,
+    spreading: z.boolean(),
+    reason: z.string(),
+    new_customers_by_day: z.array(z.number().int()),
+    order: z.array(z.object({
+      customer: z.string(),
+      first_seen: isoOrNull,
+      environment: z.string().nullable(),
+      version: z.string().nullable(),
+    })),
+    environments: z.array(z.object({
+      environment: z.string(),
+      customers: z.number().int(),
+      first_seen: isoOrNull,
+    })),
+    versions: z.array(z.object({
+      version: z.string(),
+      customers: z.number().int(),
+      count: z.number().int(),
+      first_seen: isoOrNull,
+    })),
+  }),
+  affected: z.array(z.object({
+    customer: z.string(),
+    name: z.string().nullable(),
+    tier: z.string().nullable(),
+    weight: z.number(),
+    count: z.number().int(),
+    first_seen: isoOrNull,
+    last_seen: isoOrNull,
+    environments: z.array(z.object({ environment: z.string(), first_seen: isoOrNull })),
+    versions: z.array(z.object({
+      version: z.string().nullable(),
+      count: z.number().int(),
+      first_seen: isoOrNull,
+    })),
+  })),
+}).meta({ id: "SignatureImpact" });
+const customerImpactReply = z.object({
+  customer: customerReply.extend({ weight_used: z.number() }),
+  as_of: isoOrNull,
+  environments: z.array(z.object({
+    environment: z.string(),
+    version: z.string().nullable(),
+    last_seen: isoOrNull,
+  })),
+  open_tickets: z.array(ticketRefReply),
+  issues: z.array(z.object({
+    issue_id: z.string(),
+    signature_id: z.string(),
+    signature_ids: z.array(z.string()),
+    template: z.string(),
+    severity: z.string(),
+    count: z.number().int(),
+    last_24h: z.number().int(),
+    last_7d: z.number().int(),
+    first_seen: isoOrNull,
+    last_seen: isoOrNull,
+    environments: z.array(z.string()),
+    versions: z.array(z.string()),
+    trend: z.object({
+      class: z.string(),
+      reason: z.string(),
+      ratio: z.number().nullable(),
+      p_value: z.number().nullable(),
+    }),
+    other_customers: z.number().int(),
+    impact: z.number(),
+    tickets: z.array(ticketRefReply),
+  })),
+}).meta({ id: "CustomerImpact" });
+
 /** What `/openapi.json` says about the routes above. */
 export const impactRouteDocs: readonly RouteDoc[] = [
   {
@@ -241,7 +348,7 @@ export const impactRouteDocs: readonly RouteDoc[] = [
     path: "/v1/signatures/:id/impact",
     summary: "Affected customers, the impact score with its factors, and propagation",
     tag: "impact",
-    responses: { 200: { description: "The signature's impact", schema: z.object({}).loose() } },
+    responses: { 200: { description: "The signature's impact", schema: signatureImpactReply } },
     errors: [401, 403, 404],
   },
   {
@@ -254,7 +361,7 @@ export const impactRouteDocs: readonly RouteDoc[] = [
     responses: {
       200: {
         description: "The customer's impact report (JSON or CSV)",
-        schema: z.object({}).loose(),
+        schema: customerImpactReply,
       },
     },
     errors: [400, 401, 403, 404],

@@ -300,6 +300,43 @@ const correctionReply = z.object({
   issue: issueReply,
 });
 
+const asOfReply = {
+  as_of: z.string().nullable().describe("ISO 8601, UTC"),
+  as_of_source: z.enum(["latest trustworthy record", "as_of parameter"]),
+  as_of_outliers: z.object({
+    records: z.number().int().describe("records standing ahead of the rest, left out of as_of"),
+    latest: z.string().nullable(),
+  }),
+};
+const prioritiesReply = z.object({
+  ...asOfReply,
+  items: z.array(z.object({
+    rank: z.number().int(),
+    score: z.number(),
+    issue_id: z.string().nullable(),
+    signatures: z.number().int(),
+    signature_id: z.string(),
+    template: z.string(),
+    severity: z.string(),
+    impact: z.number(),
+    customers: z.number().int(),
+    trend: z.enum(["emerging", "spiking", "resolving", "stable", "quiet"]),
+    support_cost: z.object({
+      tickets: z.number().int(),
+      open_tickets: z.number().int(),
+      handling_hours: z.number(),
+      escalations: z.number().int(),
+    }),
+    factors: z.object({
+      impact: z.number(),
+      trend: z.number(),
+      tickets: z.number(),
+      cost: z.number(),
+    }),
+    reasons: z.array(z.string()),
+  })),
+}).meta({ id: "Priorities" });
+
 /** What `/openapi.json` says about the routes above. */
 export const issueRouteDocs: readonly RouteDoc[] = [
   {
@@ -308,7 +345,16 @@ export const issueRouteDocs: readonly RouteDoc[] = [
     summary: "Detected issues: new error signatures and surges, with the customers hit so far",
     tag: "issues",
     query: issueQuery,
-    responses: { 200: { description: "Issues", schema: z.object({}).loose() } },
+    responses: {
+      200: {
+        description: "Issues",
+        schema: z.object({
+          ...asOfReply,
+          total: z.number().int(),
+          items: z.array(issueReply),
+        }),
+      },
+    },
     errors: [400, 401, 403],
   },
   {
@@ -316,7 +362,7 @@ export const issueRouteDocs: readonly RouteDoc[] = [
     path: "/v1/issues/:id",
     summary: "One issue",
     tag: "issues",
-    responses: { 200: { description: "The issue", schema: z.object({}).loose() } },
+    responses: { 200: { description: "The issue", schema: issueDetailReply } },
     errors: [401, 403, 404],
   },
   {
@@ -352,7 +398,7 @@ export const issueRouteDocs: readonly RouteDoc[] = [
     summary: "Signatures ranked by impact, trend, ticket volume and support cost, with reasons",
     tag: "issues",
     query: priorityQuery,
-    responses: { 200: { description: "Priorities", schema: z.object({}).loose() } },
+    responses: { 200: { description: "Priorities", schema: prioritiesReply } },
     errors: [400, 401, 403],
   },
 ];

@@ -787,6 +787,81 @@ function ruleSetJson(view: RuleSetView) {
   return { version: view.version, source: view.source, rules: view.rules };
 }
 
+const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
+const commentReply = z.object({
+  id: z.string(),
+  author: z.string(),
+  body: z.string(),
+  visibility: z.enum(["public", "internal"]),
+  at: isoOrNull,
+}).meta({ id: "TicketComment" });
+const resolutionReply = z.object({
+  root_cause: z.string(),
+  solution: z.string(),
+  prevention: z.string().nullable(),
+  resolver: z.string(),
+  at: isoOrNull,
+}).meta({ id: "TicketResolution" });
+const externalRefReply = z.object({ system: z.string(), id: z.string() }).nullable();
+const linksReply = z.object({
+  signatures: z.array(z.string()),
+  log_events: z.array(z.string()).describe("`position:index` of each linked log line"),
+});
+/** A ticket as every write on it answers (`ticketJson`), with its ETag in the header. */
+const ticketReplySchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  customer: z.string(),
+  environment: z.string(),
+  subject: z.string(),
+  description: z.string(),
+  severity: z.enum(TICKET_SEVERITIES),
+  status: z.enum(TICKET_STATUSES),
+  reporter: z.string(),
+  assignee: z.string().nullable(),
+  external_ref: externalRefReply,
+  window: z.object({ from: isoOrNull, to: isoOrNull }).nullable(),
+  opened_at: isoOrNull,
+  updated_at: isoOrNull,
+  closed_at: isoOrNull,
+  comments: z.array(commentReply),
+  links: linksReply,
+  resolution: resolutionReply.nullable(),
+  resolutions: z.array(resolutionReply),
+}).meta({ id: "Ticket" });
+const ticketDetailReply = ticketReplySchema.extend({
+  prediction: z.object({}).loose().nullable().optional()
+    .describe(
+      "when it will probably be resolved (see GET /v1/tickets/{id}/prediction); null while too few tickets are resolved to tell",
+    ),
+  history: z.array(z.object({
+    version: z.number().int(),
+    type: z.string(),
+    at: isoOrNull,
+    by: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })),
+  sync: z.object({}).loose().nullable().optional()
+    .describe("the ticket in Zendesk and Jira, when they are configured"),
+}).meta({ id: "TicketDetail" });
+const ticketSummaryReply = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  customer: z.string(),
+  environment: z.string(),
+  subject: z.string(),
+  severity: z.enum(TICKET_SEVERITIES),
+  status: z.enum(TICKET_STATUSES),
+  assignee: z.string().nullable(),
+  reporter: z.string(),
+  external_ref: externalRefReply,
+  opened_at: isoOrNull,
+  updated_at: isoOrNull,
+  closed_at: isoOrNull,
+  linked_signatures: z.number().int().describe("how many signatures are linked"),
+  linked_log_events: z.number().int().describe("how many log events are linked"),
+}).meta({ id: "TicketSummary" });
+
 /** What `/openapi.json` says about the routes above. */
 export const ticketRouteDocs: readonly RouteDoc[] = [
   {
@@ -795,7 +870,7 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     summary: "Open a ticket",
     tag: "tickets",
     body: { "application/json": createTicket },
-    responses: { 201: { description: "Open a ticket", schema: z.object({}).loose() } },
+    responses: { 201: { description: "Open a ticket", schema: ticketReplySchema } },
     errors: [400, 401, 403, 413, 415],
   },
   {
@@ -804,7 +879,17 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     summary: "List tickets",
     tag: "tickets",
     query: listQuery,
-    responses: { 200: { description: "List tickets", schema: z.object({}).loose() } },
+    responses: {
+      200: {
+        description: "List tickets",
+        schema: z.object({
+          total: z.number().int(),
+          limit: z.number().int(),
+          offset: z.number().int(),
+          items: z.array(ticketSummaryReply),
+        }),
+      },
+    },
     errors: [400, 401, 403],
   },
   {
@@ -813,7 +898,7 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     summary: "A ticket and its history (ETag)",
     tag: "tickets",
     responses: {
-      200: { description: "A ticket and its history (ETag)", schema: z.object({}).loose() },
+      200: { description: "A ticket and its history (ETag)", schema: ticketDetailReply },
     },
     errors: [401, 403, 404],
   },
@@ -826,7 +911,7 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     responses: {
       200: {
         description: "Change status, assignee, severity, subject or window (If-Match)",
-        schema: z.object({}).loose(),
+        schema: ticketReplySchema,
       },
     },
     errors: [400, 401, 403, 404, 409, 412],
@@ -837,7 +922,10 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     summary: "Public replies and internal notes",
     tag: "tickets",
     responses: {
-      200: { description: "Public replies and internal notes", schema: z.object({}).loose() },
+      200: {
+        description: "Public replies and internal notes",
+        schema: z.object({ items: z.array(commentReply) }),
+      },
     },
     errors: [401, 403, 404],
   },
@@ -848,7 +936,10 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     tag: "tickets",
     body: { "application/json": commentBody },
     responses: {
-      201: { description: "Add a reply or an internal note", schema: z.object({}).loose() },
+      201: {
+        description: "Add a reply or an internal note",
+        schema: z.object({ comment: commentReply, ticket: ticketReplySchema }),
+      },
     },
     errors: [400, 401, 403, 404, 409, 412],
   },
@@ -858,7 +949,7 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     summary: "Linked signatures and log events",
     tag: "tickets",
     responses: {
-      200: { description: "Linked signatures and log events", schema: z.object({}).loose() },
+      200: { description: "Linked signatures and log events", schema: linksReply },
     },
     errors: [401, 403, 404],
   },
@@ -869,7 +960,7 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     tag: "tickets",
     body: { "application/json": linkBody },
     responses: {
-      200: { description: "Link a signature or a log event", schema: z.object({}).loose() },
+      200: { description: "Link a signature or a log event", schema: ticketReplySchema },
     },
     errors: [400, 401, 403, 404, 409, 412],
   },
@@ -878,7 +969,7 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     path: "/v1/tickets/:id/links/signatures/:signatureId",
     summary: "Unlink a signature",
     tag: "tickets",
-    responses: { 200: { description: "Unlink a signature", schema: z.object({}).loose() } },
+    responses: { 200: { description: "Unlink a signature", schema: ticketReplySchema } },
     errors: [401, 403, 404, 409, 412],
   },
   {
@@ -887,7 +978,7 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     summary: "Unlink a log event (`position:index`)",
     tag: "tickets",
     responses: {
-      200: { description: "Unlink a log event (`position:index`)", schema: z.object({}).loose() },
+      200: { description: "Unlink a log event (`position:index`)", schema: ticketReplySchema },
     },
     errors: [400, 401, 403, 404, 409, 412],
   },
@@ -897,7 +988,13 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     summary: "The resolution and its history",
     tag: "tickets",
     responses: {
-      200: { description: "The resolution and its history", schema: z.object({}).loose() },
+      200: {
+        description: "The resolution and its history",
+        schema: z.object({
+          resolution: resolutionReply.nullable(),
+          history: z.array(resolutionReply),
+        }),
+      },
     },
     errors: [401, 403, 404],
   },
@@ -910,7 +1007,7 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
     responses: {
       200: {
         description: "Record root cause, solution, prevention, resolver",
-        schema: z.object({}).loose(),
+        schema: ticketReplySchema,
       },
     },
     errors: [400, 401, 403, 404, 409, 412],

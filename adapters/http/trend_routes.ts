@@ -145,6 +145,57 @@ function verdictJson(view: SignatureTrend | IssueTrend) {
   };
 }
 
+const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
+const numberOrNull = z.number().nullable().describe("null when not finite");
+/** The verdict fields `trendJson` and `issueTrendJson` share. */
+const verdictReply = {
+  template: z.string(),
+  severity: z.string(),
+  as_of: isoOrNull,
+  class: z.enum(CLASSES),
+  reason: z.string(),
+  ratio: numberOrNull,
+  p_value: numberOrNull,
+  recent_rate: numberOrNull,
+  baseline_rate: numberOrNull,
+  versions: z.object({
+    introduced_in: z.string().nullable(),
+    fixed_in: z.string().nullable(),
+    affected: z.array(z.string()),
+    reason: z.string(),
+    rates: z.array(z.object({
+      version: z.string(),
+      count: z.number(),
+      traffic: z.number(),
+      per_million: z.number(),
+    })),
+  }),
+};
+const signatureTrendReply = z.object({
+  signature_id: z.string(),
+  issue_id: z.string().nullable(),
+  ...verdictReply,
+  series: z.object({
+    bucket: z.enum(["hour", "day", "week"]),
+    from: isoOrNull,
+    to: isoOrNull,
+    scope: z.object({
+      customer: z.string().nullable(),
+      environment: z.string().nullable(),
+      version: z.string().nullable(),
+    }),
+    total: z.number().int(),
+    points: z.array(z.object({ start: isoOrNull, count: z.number().int() })),
+  }),
+}).meta({ id: "SignatureTrend" });
+/** One issue's trend, as `/v1/trends` lists it (and the replay's trends.json). */
+export const issueTrendReply = z.object({
+  issue_id: z.string(),
+  signature_id: z.string(),
+  signature_ids: z.array(z.string()),
+  ...verdictReply,
+}).meta({ id: "IssueTrend" });
+
 /** What `/openapi.json` says about the routes above. */
 export const trendRouteDocs: readonly RouteDoc[] = [
   {
@@ -153,7 +204,7 @@ export const trendRouteDocs: readonly RouteDoc[] = [
     summary: "Trend class with its test, the version verdict and the series",
     tag: "trends",
     query: trendQuery,
-    responses: { 200: { description: "The trend", schema: z.object({}).loose() } },
+    responses: { 200: { description: "The trend", schema: signatureTrendReply } },
     errors: [400, 401, 403, 404],
   },
   {
@@ -162,7 +213,16 @@ export const trendRouteDocs: readonly RouteDoc[] = [
     summary: "Every issue seen in the last week with the trend of its signatures' summed series",
     tag: "trends",
     query: trendsQuery,
-    responses: { 200: { description: "Trends", schema: z.object({}).loose() } },
+    responses: {
+      200: {
+        description: "Trends",
+        schema: z.object({
+          as_of: isoOrNull,
+          total: z.number().int(),
+          items: z.array(issueTrendReply),
+        }),
+      },
+    },
     errors: [400, 401, 403],
   },
 ];

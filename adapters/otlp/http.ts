@@ -10,9 +10,18 @@ import { redactorOf, redactSourced } from "../redaction/log_redaction.ts";
 import { z } from "zod";
 import type { LoupeApplication } from "../../ports/application.ts";
 import { LoupeError } from "../../ports/errors.ts";
+import { IdempotencyKeyReusedError } from "../../ports/event_store.ts";
 import type { SourceContext } from "../../domain/log_record.ts";
 import { readBodyLimited } from "../http/body.ts";
 import { errorBody } from "../http/errors.ts";
+import { idempotencyKeyOf } from "../http/idempotency.ts";
+import {
+  canonicalQuery,
+  capQuarantine,
+  checkLineCount,
+  DEFAULT_MAX_LINES,
+  ingestIdempotency,
+} from "../http/ingest_rules.ts";
 import type { OtlpDecoders } from "./decoders.ts";
 import type { QuarantinedLine } from "../../domain/log_record.ts";
 import type { EncodedRecords, SourcedLog } from "../../ports/log_source.ts";
@@ -31,6 +40,8 @@ export interface OtlpHttpConfig {
   readonly maxBodyBytes: number;
   /** The resource or record attribute that names the customer. */
   readonly customerAttribute: string;
+  /** Most log records one request may carry; more get 413, as lines do on the text path. */
+  readonly maxLines?: number;
   /** OTLP requests ingesting at once before new ones get 429. */
   readonly maxPending?: number;
   /** Decodes protobuf on workers; without it, on the thread that serves. */
@@ -73,9 +84,13 @@ export function otlpLogsHandler(
     const mediaType = mediaTypeOf(request);
     const isProtobuf = mediaType === "application/x-protobuf";
     if (!isProtobuf && mediaType !== "application/json") return undefined;
+    // A bad key is refused before the body is read, as on the text path.
+    idempotencyKeyOf(request.headers.get("idempotency-key") ?? undefined);
     let otlp: OtlpRequest | Uint8Array;
+    let body: Uint8Array;
     if (isProtobuf) {
       const bytes = await bodyOf(request, config.maxBodyBytes);
+      body = bytes;
       if (config.decoders !== undefined) otlp = bytes;
       else {
         try {
@@ -90,10 +105,11 @@ export function otlpLogsHandler(
     } else {
       // Only a JSON object with `resourceLogs` is OTLP; read a copy, so any
       // other JSON body is still there for the usual ingest.
-      const document = await otlpJsonDocument(request.clone(), config.maxBodyBytes);
-      if (document === undefined) return undefined;
+      const read = await otlpJsonDocument(request.clone(), config.maxBodyBytes);
+      if (read === undefined) return undefined;
+      body = read.bytes;
       try {
-        otlp = parseOtlpJson(document);
+        otlp = parseOtlpJson(read.document);
       } catch (error) {
         const issue = (error as z.ZodError).issues?.[0];
         throw new LoupeError(
@@ -102,12 +118,16 @@ export function otlpLogsHandler(
         );
       }
     }
+    const maxLines = config.maxLines ?? DEFAULT_MAX_LINES;
+    if (!(otlp instanceof Uint8Array)) {
+      checkLineCount(logRecordCount(otlp), maxLines, "log records");
+    }
     if (pending >= maxPending) {
       return retryLater(429, "too_many_requests", "Too many OTLP requests at once: retry later");
     }
     pending++;
     try {
-      return await ingest(config, request, otlp, isProtobuf, origin);
+      return await ingest(config, request, otlp, isProtobuf, body, maxLines, origin);
     } finally {
       pending--;
     }
@@ -119,9 +139,12 @@ async function ingest(
   request: Request,
   otlp: OtlpRequest | Uint8Array,
   isProtobuf: boolean,
+  body: Uint8Array,
+  maxLines: number,
   origin: PinnedOrigin | undefined,
 ): Promise<Response> {
-  const query = otlpQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
+  const query = otlpQuery.parse(rawQuery);
   const source = query.source ?? "otlp";
   if (
     origin !== undefined &&
@@ -153,18 +176,28 @@ async function ingest(
   } = otlp instanceof Uint8Array
     ? await config.decoders!.decode(otlp, { ...options, context })
     : redactedInThread(otlpRecords(otlp, options), context, config.redaction);
-  const idempotencyKey = request.headers.get("idempotency-key");
+  // Decoded on a worker, the records are counted only now.
+  const records = Array.isArray(batch.records)
+    ? batch.records.length
+    : (batch.records as EncodedRecords).count;
+  checkLineCount(records + batch.quarantined.length, maxLines, "log records");
+  const idempotency = ingestIdempotency(
+    request.headers.get("idempotency-key"),
+    context,
+    () => [canonicalQuery(rawQuery), isProtobuf ? "otlp-protobuf" : "otlp-json", body],
+  );
   try {
     await config.app.ingest({
       source,
       format: isProtobuf ? "otlp-protobuf" : "otlp-json",
       context,
       records: batch.records,
-      quarantined: batch.quarantined,
-      ...(idempotencyKey === null ? {} : { idempotencyKey }),
+      quarantined: capQuarantine(batch.quarantined),
+      ...idempotency,
     });
   } catch (error) {
     if (error instanceof LoupeError && error.status < 500) throw error;
+    if (error instanceof IdempotencyKeyReusedError) throw error;
     console.error("OTLP ingest failed:", error);
     return retryLater(503, "unavailable", "Cannot store the records now: retry later");
   }
@@ -212,7 +245,7 @@ async function bodyOf(request: Request, limitBytes: number): Promise<Uint8Array>
 async function otlpJsonDocument(
   request: Request,
   limitBytes: number,
-): Promise<unknown | undefined> {
+): Promise<{ document: unknown; bytes: Uint8Array } | undefined> {
   const bytes = await bodyOf(request, limitBytes);
   let start = 0;
   while (start < bytes.length && (bytes[start] === 0x20 || bytes[start]! <= 0x0d)) start++;
@@ -227,11 +260,22 @@ async function otlpJsonDocument(
   try {
     const document = JSON.parse(text);
     return document !== null && typeof document === "object" && "resourceLogs" in document
-      ? document
+      ? { document, bytes }
       : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Log records in a request, counted before any is mapped. */
+function logRecordCount(request: OtlpRequest): number {
+  let count = 0;
+  for (const resourceLogs of request.message.resourceLogs ?? []) {
+    for (const scopeLogs of resourceLogs.scopeLogs ?? []) {
+      count += scopeLogs.logRecords?.length ?? 0;
+    }
+  }
+  return count;
 }
 
 function retryLater(status: 429 | 503, code: string, message: string): Response {

@@ -215,3 +215,43 @@ Deno.test("OTLP: busy gets 429 and a store failure 503, both with Retry-After, s
     console.error = console_error;
   }
 });
+
+Deno.test("OTLP follows the text path's rules: keys scoped and bound to the body, a records cap", async () => {
+  const { loupe } = await memoryLoupe();
+  const http = createHttpApp({
+    app: loupe,
+    clock: { now: () => 1_800_000_000_000 },
+    config: {
+      maxBodyBytes: 1 << 20,
+      maxLineBytes: 65536,
+      maxLines: 3,
+      otlpCustomerAttribute: "tenant.customer",
+    },
+  });
+  const push = (records: unknown[], key: string, query = "") =>
+    http.request(`/v1/logs${query}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": key },
+      body: JSON.stringify(otlpJson(records)),
+    });
+  const other = { ...goodRecord, body: { stringValue: "Payment declined for order 43" } };
+
+  assert.equal((await push([goodRecord], "k1")).status, 200);
+  assert.equal((await push([goodRecord], "k1")).status, 200);
+  assert.equal(loupe.status().recordsIngested, 1, "a retry is stored once");
+
+  const reused = await push([other], "k1");
+  assert.equal(reused.status, 409);
+  assert.equal((await reused.json()).error.code, "idempotency_key_reused");
+
+  assert.equal((await push([goodRecord], "k1", "?environment=eu")).status, 200);
+  assert.equal(loupe.status().recordsIngested, 2, "another origin's key does not collide");
+
+  const tooMany = await push([goodRecord, goodRecord, goodRecord, goodRecord], "k2");
+  assert.equal(tooMany.status, 413);
+  assert.equal((await tooMany.json()).error.code, "payload_too_large");
+
+  const longKey = await push([goodRecord], "k".repeat(300));
+  assert.equal(longKey.status, 400);
+  assert.equal(loupe.status().recordsIngested, 2);
+});

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { TicketSeverity, TicketStatus } from "../../domain/tickets/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
+import { Pacer } from "../../ports/pacing.ts";
 import type { ImportedStep, ImportedTicket } from "../../ports/ticket_import.ts";
 import { type HistoryOptions, parseTicketHistoryCsv } from "./history_csv.ts";
 
@@ -71,6 +72,49 @@ export function parseSimulatorTickets(body: unknown): ImportedTicket[] {
     );
   }
   return parsed.data.map(simulatorHistory);
+}
+
+/**
+ * {@linkcode parseSimulatorTickets} for a large file on the thread that also
+ * answers requests: the tickets are checked one at a time, pacing between
+ * them, so a 50,000-ticket file never holds /healthz up. Same result, same
+ * refusals, each with the path of the ticket it is about.
+ */
+export async function parseSimulatorTicketsPaced(
+  body: unknown,
+  pacer: Pacer = new Pacer(),
+): Promise<ImportedTicket[]> {
+  const wrapped = body !== null && typeof body === "object" && !Array.isArray(body);
+  const list = wrapped ? (body as { tickets?: unknown }).tickets : body;
+  if (!Array.isArray(list)) {
+    throw new LoupeError(
+      "validation_failed",
+      'Cannot import tickets: send an array of tickets or {"tickets": [...]}',
+      { issues: [{ path: wrapped ? "tickets" : "", message: "expected an array" }] },
+    );
+  }
+  const tickets: ImportedTicket[] = [];
+  for (let index = 0; index < list.length; index++) {
+    const parsed = simulatorTicket.safeParse(list[index]);
+    if (!parsed.success) {
+      const at = (path: readonly PropertyKey[]) =>
+        [...(wrapped ? ["tickets"] : []), index, ...path].map(String).join(".");
+      const issue = parsed.error.issues[0]!;
+      throw new LoupeError(
+        "validation_failed",
+        `Cannot import tickets: ${at(issue.path)}: ${issue.message}`,
+        {
+          issues: parsed.error.issues.slice(0, 20).map((i) => ({
+            path: at(i.path),
+            message: i.message,
+          })),
+        },
+      );
+    }
+    tickets.push(simulatorHistory(parsed.data));
+    await pacer.pace();
+  }
+  return tickets;
 }
 
 type SimulatorTicket = z.infer<typeof simulatorTicket>;

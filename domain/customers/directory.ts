@@ -139,7 +139,39 @@ export function planImport(
   incoming: readonly Customer[],
   metadata: { readonly at: number; readonly by: string | null },
 ): CustomerEvent[] {
+  const steps = planImportSteps(current, incoming, metadata);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Customers looked at between two pauses of {@linkcode planImportSteps}. */
+export const PLAN_STEP_CUSTOMERS = 500;
+
+/**
+ * {@linkcode planImport} in steps: it pauses (yields how many customers it
+ * has looked at) every {@linkcode PLAN_STEP_CUSTOMERS}, so a caller that
+ * shares its thread with other work can let that work run between steps. The
+ * plan is the same however the steps are driven.
+ *
+ * @example
+ * ```ts
+ * import { planImportSteps } from "./directory.ts";
+ * import assert from "node:assert/strict";
+ * const steps = planImportSteps(new Map(), [], { at: 0, by: null });
+ * let step = steps.next();
+ * while (!step.done) step = steps.next();
+ * assert.deepEqual(step.value, []);
+ * ```
+ */
+export function* planImportSteps(
+  current: ReadonlyMap<string, Customer>,
+  incoming: readonly Customer[],
+  metadata: { readonly at: number; readonly by: string | null },
+): Generator<number, CustomerEvent[], void> {
   const seen = new Set<string>();
+  let looked = 0;
   for (const customer of incoming) {
     if (seen.has(customer.customerId)) {
       throw new DirectoryViolation(
@@ -148,20 +180,29 @@ export function planImport(
       );
     }
     seen.add(customer.customerId);
+    if (++looked % PLAN_STEP_CUSTOMERS === 0) yield looked;
   }
   const events: CustomerEvent[] = [];
   const after = new Map(current);
   for (const customer of incoming) {
     checkCustomer(customer);
     const before = current.get(customer.customerId);
-    if (before !== undefined && sameCustomer(before, customer)) continue;
-    const event: CustomerEvent = before === undefined
-      ? { type: "CustomerRegistered", data: { customer, ...metadata } }
-      : { type: "CustomerChanged", data: { customer, ...metadata } };
-    events.push(event);
-    after.set(customer.customerId, customer);
+    if (before === undefined || !sameCustomer(before, customer)) {
+      events.push(
+        before === undefined
+          ? { type: "CustomerRegistered", data: { customer, ...metadata } }
+          : { type: "CustomerChanged", data: { customer, ...metadata } },
+      );
+      after.set(customer.customerId, customer);
+    }
+    if (++looked % PLAN_STEP_CUSTOMERS === 0) yield looked;
   }
-  checkAttribution(after.values());
+  const attribution = new AttributionCheck();
+  for (const customer of after.values()) {
+    attribution.add(customer);
+    if (++looked % PLAN_STEP_CUSTOMERS === 0) yield looked;
+  }
+  attribution.finish();
   return events;
 }
 
@@ -199,44 +240,52 @@ function checkCustomer(customer: Customer): void {
   }
 }
 
-/** An environment is dedicated to one customer or shared by tenants, never both or twice. */
-function checkAttribution(customers: Iterable<Customer>): void {
-  const dedicated = new Map<string, string>();
-  const tenants = new Map<string, string>();
-  const shared = new Set<string>();
-  for (const c of customers) {
+/**
+ * An environment is dedicated to one customer or shared by tenants, never
+ * both or twice: customers are added one at a time, then `finish` checks the
+ * whole.
+ */
+class AttributionCheck {
+  readonly #dedicated = new Map<string, string>();
+  readonly #tenants = new Map<string, string>();
+  readonly #shared = new Set<string>();
+
+  add(c: Customer): void {
     for (const key of c.environments) {
       if (c.deploymentModel === "multi-tenant") {
-        shared.add(key);
+        this.#shared.add(key);
         const tenantKey = `${key}\u0000${c.tenantId}`;
-        const other = tenants.get(tenantKey);
+        const other = this.#tenants.get(tenantKey);
         if (other !== undefined) {
           throw new DirectoryViolation(
             `Cannot import customers: ${other} and ${c.customerId} both use tenant ${c.tenantId} in ${key}`,
             { environment: key, customers: [other, c.customerId] },
           );
         }
-        tenants.set(tenantKey, c.customerId);
+        this.#tenants.set(tenantKey, c.customerId);
       } else {
-        const other = dedicated.get(key);
+        const other = this.#dedicated.get(key);
         if (other !== undefined) {
           throw new DirectoryViolation(
             `Cannot import customers: ${other} and ${c.customerId} both claim ${key}; a shared environment needs deployment_model multi-tenant and a tenant_id for each`,
             { environment: key, customers: [other, c.customerId] },
           );
         }
-        dedicated.set(key, c.customerId);
+        this.#dedicated.set(key, c.customerId);
       }
     }
   }
-  for (const key of shared) {
-    if (dedicated.has(key)) {
-      throw new DirectoryViolation(
-        `Cannot import customers: ${key} is dedicated to ${
-          dedicated.get(key)
-        } and shared by tenants at once`,
-        { environment: key },
-      );
+
+  finish(): void {
+    for (const key of this.#shared) {
+      if (this.#dedicated.has(key)) {
+        throw new DirectoryViolation(
+          `Cannot import customers: ${key} is dedicated to ${
+            this.#dedicated.get(key)
+          } and shared by tenants at once`,
+          { environment: key },
+        );
+      }
     }
   }
 }

@@ -7,7 +7,9 @@ import {
   Directory,
   DirectoryViolation,
   evolveDirectory,
+  PLAN_STEP_CUSTOMERS,
   planImport,
+  planImportSteps,
   planRemoval,
 } from "./mod.ts";
 
@@ -175,4 +177,19 @@ Deno.test("property: an attributed customer is in the directory, and a shared en
       }
     }),
   );
+});
+
+Deno.test("a large import is planned in steps that pause, and refusals still come through", () => {
+  const many = Array.from(
+    { length: PLAN_STEP_CUSTOMERS * 3 },
+    (_, i) => customer(`c${i}`, { environments: [`c${i}/prod`] }),
+  );
+  const steps = planImportSteps(new Map(), many, META);
+  let pauses = 0;
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) pauses++;
+  assert.ok(pauses >= 3, `only ${pauses} pauses`);
+  assert.equal(step.value.length, many.length);
+  const clash = [...many, customer("late", { environments: ["c0/prod"] })];
+  assert.throws(() => planImport(new Map(), clash, META), DirectoryViolation);
 });

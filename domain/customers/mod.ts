@@ -10,7 +10,9 @@ export {
   Directory,
   environmentKey,
   evolveDirectory,
+  PLAN_STEP_CUSTOMERS,
   planImport,
+  planImportSteps,
   planRemoval,
   TIER_DEFAULT_VALUE,
 } from "./directory.ts";

@@ -12,6 +12,7 @@ import {
   ticketStream,
 } from "../../domain/tickets/mod.ts";
 import { ConcurrencyError, type EventStore } from "../../ports/event_store.ts";
+import { Pacer } from "../../ports/pacing.ts";
 import type {
   ImportedStep,
   ImportedTicket,
@@ -51,6 +52,13 @@ export function importedTicketId(
   return head + tail;
 }
 
+/**
+ * Tickets appended at once: lmdb-js gathers appends issued together into one
+ * commit, so a large import costs one flush per group instead of one per
+ * ticket, and the thread is free while each group is written.
+ */
+const TICKETS_PER_GROUP = 100;
+
 export async function importTickets(
   store: EventStore,
   tickets: readonly ImportedTicket[],
@@ -61,17 +69,26 @@ export async function importTickets(
   let alreadyImported = 0;
   let skippedSteps = 0;
   const ticketIds: string[] = [];
-  for (const ticket of tickets) {
-    const ticketId = importedTicketId(ticket);
-    ticketIds.push(ticketId);
-    const { events, skipped } = historyEvents(ticketId, ticket, by);
-    try {
-      await store.append(ticketStream(ticketId), events, { expectedVersion: 0 });
-      imported++;
-      skippedSteps += skipped;
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
-      alreadyImported++;
+  const pacer = new Pacer();
+  for (let from = 0; from < tickets.length; from += TICKETS_PER_GROUP) {
+    const group: { events: TicketEvent[]; skipped: number; ticketId: string }[] = [];
+    for (const ticket of tickets.slice(from, from + TICKETS_PER_GROUP)) {
+      const ticketId = importedTicketId(ticket);
+      ticketIds.push(ticketId);
+      group.push({ ticketId, ...historyEvents(ticketId, ticket, by) });
+      await pacer.pace();
+    }
+    const outcomes = await Promise.allSettled(
+      group.map(({ ticketId, events }) =>
+        store.append(ticketStream(ticketId), events, { expectedVersion: 0 })
+      ),
+    );
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome.status === "fulfilled") {
+        imported++;
+        skippedSteps += group[index]!.skipped;
+      } else if (outcome.reason instanceof ConcurrencyError) alreadyImported++;
+      else throw outcome.reason;
     }
   }
   await settled();

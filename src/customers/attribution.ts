@@ -1,6 +1,8 @@
 import { Directory, type Origin } from "../../domain/customers/mod.ts";
+import type { Pacer } from "../../ports/pacing.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
-import { directoryCustomers, directoryVersion } from "../projections/customers.ts";
+import { CUSTOMER_TABLES, directoryCustomers, directoryVersion } from "../projections/customers.ts";
+import type { Customer } from "../../domain/customers/mod.ts";
 import { type CatalogEntry, TABLES as SIGNATURE_TABLES } from "../projections/signatures.ts";
 import {
   ENVIRONMENT_TABLES,
@@ -47,6 +49,23 @@ export class Attribution {
       this.#directory = { at, value: new Directory(directoryCustomers(this.#store)) };
     }
     return this.#directory.value;
+  }
+
+  /**
+   * Brings the cached directory up to date reading a slice at a time, so the
+   * query after a large import does not read 50,000 customers in one go.
+   */
+  async refresh(pacer: Pacer): Promise<void> {
+    const at = directoryVersion(this.#store);
+    if (this.#directory?.at === at) return;
+    const customers: Customer[] = [];
+    for (const { value } of this.#store.range<Customer>(CUSTOMER_TABLES.customers)) {
+      customers.push(value);
+      if (customers.length % 256 === 0) await pacer.pace();
+    }
+    if (directoryVersion(this.#store) === at) {
+      this.#directory = { at, value: new Directory(customers) };
+    }
   }
 
   customerOf(origin: Origin): string | null {

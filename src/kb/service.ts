@@ -88,6 +88,9 @@ const DAY_MS = 86_400_000;
 const ENGINEERING_TRACKERS = /jira|github|gitlab|linear|azure|youtrack/i;
 const RETRIES = 3;
 
+/** Articles imported at once: one commit for the group, not one per article. */
+const ARTICLES_PER_GROUP = 50;
+
 /** Articles, search, suggestions and feedback over the event log. */
 export class KbService implements KbApi {
   readonly #deps: KbServiceDeps;
@@ -124,22 +127,35 @@ export class KbService implements KbApi {
       }
       seen.add(item.articleId);
     }
-    for (const item of articles) {
-      const before = await this.#load(item.articleId);
-      const after = await this.#handle(
-        item.articleId,
-        [{
-          type: "ImportArticle",
-          articleId: item.articleId,
-          content: item.content,
-          status: item.status,
-        }],
-        { by: options.by ?? null },
-        false,
+    // Articles are separate streams: a group is appended at once, which lmdb-js
+    // gathers into one commit, and the thread is free while it is written.
+    for (let from = 0; from < articles.length; from += ARTICLES_PER_GROUP) {
+      const outcomes = await Promise.all(
+        articles.slice(from, from + ARTICLES_PER_GROUP).map(async (item) => {
+          const before = await this.#load(item.articleId);
+          const after = await this.#handle(
+            item.articleId,
+            [{
+              type: "ImportArticle",
+              articleId: item.articleId,
+              content: item.content,
+              status: item.status,
+            }],
+            { by: options.by ?? null },
+            false,
+          );
+          return before === null
+            ? "created"
+            : after.version === before.version
+            ? "unchanged"
+            : "updated";
+        }),
       );
-      if (before === null) created++;
-      else if (after.version === before.version) unchanged++;
-      else updated++;
+      for (const outcome of outcomes) {
+        if (outcome === "created") created++;
+        else if (outcome === "unchanged") unchanged++;
+        else updated++;
+      }
     }
     await this.#deps.settled();
     return { created, updated, unchanged, articleIds: articles.map((a) => a.articleId) };

@@ -7,10 +7,21 @@ import { atMost, type Bench, type BenchRow } from "./bench_types.ts";
 import { runCrashRounds } from "../support/crash.ts";
 import { runFuzz, seedTargets } from "../support/fuzz.ts";
 import { startServer } from "../support/server.ts";
+import {
+  articleImport,
+  type BulkImport,
+  customerImport,
+  probingHealth,
+  quantile,
+  sendImport,
+  ticketImport,
+} from "../support/bulk_imports.ts";
 
 const FUZZ_CASES = 10_000;
 const CRASH_ROUNDS = 20;
 const IMPORT_CUSTOMERS = 50_000;
+const IMPORT_TICKETS = 20_000;
+const IMPORT_ARTICLES = 5_000;
 /** Soak length; LOUPE_SOAK_SECONDS shortens it (the issue's figure is 10 minutes). */
 const SOAK_SECONDS_DEFAULT = 600;
 const SOAK_CLIENTS = 4;
@@ -24,35 +35,6 @@ async function withServer<T>(work: (url: string, pid: number) => Promise<T>): Pr
   } finally {
     await server.stop();
     await Deno.remove(dataDir, { recursive: true });
-  }
-}
-
-/** Healthz latencies measured while `work` runs. */
-async function probingHealth<T>(
-  url: string,
-  work: () => Promise<T>,
-): Promise<{ result: T; maxMs: number; probes: number; over100: number }> {
-  let stop = false;
-  let maxMs = 0;
-  let probes = 0;
-  let over100 = 0;
-  const probe = (async () => {
-    while (!stop) {
-      const started = performance.now();
-      const response = await fetch(`${url}/healthz`);
-      await response.body?.cancel();
-      const took = performance.now() - started;
-      maxMs = Math.max(maxMs, took);
-      probes++;
-      if (took > 100) over100++;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  })();
-  try {
-    return { result: await work(), maxMs, probes, over100 };
-  } finally {
-    stop = true;
-    await probe;
   }
 }
 
@@ -152,46 +134,69 @@ const crash: Bench = {
   },
 };
 
-const customerImport: Bench = {
-  name: "customer-import",
-  description: `${IMPORT_CUSTOMERS} customers imported as CSV while /healthz is probed`,
-  run: () =>
-    withServer(async (url) => {
-      const rows = ["customer_id,name,tier,contract_value,region,deployment_model,environments"];
-      for (let i = 0; i < IMPORT_CUSTOMERS; i++) {
-        rows.push(`c${i},Customer ${i},gold,${i * 10},eu,single-tenant,c${i}/prod;c${i}/staging`);
-      }
-      const started = performance.now();
-      const { result: status, maxMs, probes, over100 } = await probingHealth(url, async () => {
-        const response = await fetch(`${url}/v1/customers/import`, {
-          method: "POST",
-          headers: { "content-type": "text/csv" },
-          body: rows.join("\n"),
-        });
-        await response.body?.cancel();
-        return response.status;
-      });
-      const seconds = (performance.now() - started) / 1000;
-      return [
-        {
-          bench: "customer-import",
-          metric: "import time",
-          value: seconds,
-          unit: "s",
-          ...atMost(seconds, 5),
-          note: `status ${status}`,
-        },
-        {
-          bench: "customer-import",
-          metric: "healthz max during import",
-          value: maxMs,
-          unit: "ms",
-          ...atMost(maxMs, 100),
-          note: `${probes} probes, ${over100} over 100 ms`,
-        },
-      ];
-    }),
-};
+/**
+ * One bulk import against a fresh server while /healthz is probed: how long
+ * it took, and p99 and max of the probes (the issue: never over 100 ms).
+ */
+function importBench(name: string, bulk: () => BulkImport, targetSeconds: number): Bench {
+  const sample = bulk();
+  return {
+    name,
+    description: `${sample.kind} imported (${
+      (sample.body.length / 1e6).toFixed(1)
+    } MB) while /healthz is probed`,
+    run: () =>
+      withServer(async (url) => {
+        const started = performance.now();
+        const { result, latenciesMs, failures } = await probingHealth(
+          url,
+          () => sendImport(url, sample),
+        );
+        const seconds = (performance.now() - started) / 1000;
+        const max = Math.max(0, ...latenciesMs);
+        const p99 = quantile(latenciesMs, 0.99);
+        const over100 = latenciesMs.filter((ms) => ms > 100).length;
+        return [
+          {
+            bench: name,
+            metric: "import time",
+            value: seconds,
+            unit: "s",
+            ...atMost(seconds, targetSeconds),
+            note: `status ${result.status}`,
+          },
+          {
+            bench: name,
+            metric: "healthz p99 during import",
+            value: p99,
+            unit: "ms",
+            ...atMost(p99, 100),
+            note: `${latenciesMs.length} probes, ${failures} failed`,
+          },
+          {
+            bench: name,
+            metric: "healthz max during import",
+            value: max,
+            unit: "ms",
+            ...atMost(max, 100),
+            note: `${over100} over 100 ms`,
+          },
+        ];
+      }),
+  };
+}
+
+const customerImportBench = importBench(
+  "customer-import",
+  () => customerImport(IMPORT_CUSTOMERS),
+  5,
+);
+const ticketImportBench = importBench("ticket-import", () => ticketImport(IMPORT_TICKETS), 30);
+const articleImportBench = importBench(
+  "article-import",
+  () => articleImport(IMPORT_ARTICLES),
+  30,
+);
 
 function soakBody(client: number, batch: number): string {
   const lines: string[] = [];
@@ -286,4 +291,11 @@ const soak: Bench = {
     }),
 };
 
-export const robustBenches: readonly Bench[] = [fuzz, crash, customerImport, soak];
+export const robustBenches: readonly Bench[] = [
+  fuzz,
+  crash,
+  customerImportBench,
+  ticketImportBench,
+  articleImportBench,
+  soak,
+];

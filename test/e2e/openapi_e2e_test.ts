@@ -55,6 +55,33 @@ Deno.test({
       assert.ok(page.items.length > 0);
       await call("get", "/v1/signatures/{id}", `/v1/signatures/${page.items[0]!.id}`);
       await call("get", "/v1/signatures/{id}", "/v1/signatures/no-such-signature");
+      // The older routes' answers, each against its stated schema (issue 23).
+      const signatureId = page.items[0]!.id;
+      const imported = await call("post", "/v1/customers/import", "/v1/customers/import", {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([{
+          customer_id: "acme",
+          name: "Acme",
+          tier: "enterprise",
+          contract_value: 120000,
+          environments: ["acme/prod"],
+        }]),
+      }) as { registered: string[] };
+      assert.deepEqual(imported.registered, ["acme"]);
+      await call("get", "/v1/customers/{id}", "/v1/customers/acme");
+      await call("get", "/v1/customers/{id}/impact", "/v1/customers/acme/impact");
+      await call("get", "/v1/signatures/{id}/impact", `/v1/signatures/${signatureId}/impact`);
+      await call(
+        "get",
+        "/v1/signatures/{id}/trend",
+        `/v1/signatures/${signatureId}/trend?bucket=hour&customer=acme`,
+      );
+      const issue = await call(
+        "get",
+        "/v1/signatures/{id}/issue",
+        `/v1/signatures/${signatureId}/issue`,
+      ) as { id: string };
+      await call("get", "/v1/issues/{id}", `/v1/issues/${issue.id}`);
       await call("get", "/v1/signatures", "/v1/signatures?limit=0");
       await call("get", "/v1/quarantine", "/v1/quarantine");
       await call("post", "/v1/logs", "/v1/logs", {
@@ -80,6 +107,35 @@ Deno.test({
       await call("get", "/v1/tickets/{id}", `/v1/tickets/${ticket.id}`);
       await call("get", "/v1/tickets/{id}/candidates", `/v1/tickets/${ticket.id}/candidates`);
       await call("get", "/v1/tickets", "/v1/tickets?status=new");
+      const ticketPath = `/v1/tickets/${ticket.id}`;
+      const json = (body: unknown, headers: Record<string, string> = {}) => ({
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+      await call("get", "/v1/tickets/{id}/comments", `${ticketPath}/comments`);
+      await call(
+        "post",
+        "/v1/tickets/{id}/comments",
+        `${ticketPath}/comments`,
+        { method: "POST", ...json({ author: "agent", body: "Looking", visibility: "internal" }) },
+      );
+      await call("post", "/v1/tickets/{id}/links", `${ticketPath}/links`, {
+        method: "POST",
+        ...json({ signature_id: signatureId }),
+      });
+      await call("get", "/v1/tickets/{id}/links", `${ticketPath}/links`);
+      await call(
+        "delete",
+        "/v1/tickets/{id}/links/signatures/{signatureId}",
+        `${ticketPath}/links/signatures/${signatureId}`,
+      );
+      await call("patch", "/v1/tickets/{id}", ticketPath, json({ assignee: "sam" }));
+      await call("post", "/v1/tickets/{id}/resolution", `${ticketPath}/resolution`, {
+        method: "POST",
+        ...json({ root_cause: "Volume 3 full", solution: "Grew it", resolver: "sam" }),
+      });
+      await call("get", "/v1/tickets/{id}/resolution", `${ticketPath}/resolution`);
+      await call("get", "/v1/tickets/{id}", ticketPath);
       const metrics = await fetch(`${server.url}/metrics`);
       assert.equal(metrics.status, 200);
       await metrics.body?.cancel();
