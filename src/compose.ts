@@ -34,6 +34,8 @@ import { issueFactsOver } from "./sync/issue_facts.ts";
 import { SyncService } from "./sync/service.ts";
 import { TicketService } from "./tickets/mod.ts";
 import { TrendService } from "./trends.ts";
+import { ErasureService } from "./privacy/erasure.ts";
+import { privacyRoutes } from "../adapters/http/privacy_routes.ts";
 
 export interface ComposeDeps {
   readonly store: EventStore;
@@ -55,6 +57,10 @@ export interface ComposeDeps {
   readonly version: string;
   readonly onProgress?: (position: number) => void;
   readonly onSyncError?: (error: unknown) => void;
+  /** `LOUPE_RETENTION_DAYS`: days of data kept for customers without their own setting; none = until forgotten. */
+  readonly retentionDays?: number | null;
+  /** Called after data was erased and the views rebuilt (serve asks for a compaction of the file). */
+  readonly onErased?: () => void;
 }
 
 /** Everything `compose` built, for the entry point to serve and stop. */
@@ -68,6 +74,7 @@ export interface ComposedLoupe {
   readonly analytics: AnalyticsService;
   readonly kb: KbService;
   readonly sync: SyncService;
+  readonly erasure: ErasureService;
   stop(): void;
 }
 
@@ -177,6 +184,19 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
   http.route("/", trendRoutes(trends));
   http.route("/", issueRoutes(issues));
   http.route("/", kbRoutes(kb, { maxBodyBytes }));
+  const erasure = new ErasureService({
+    store,
+    clock,
+    defaultRetentionDays: deps.retentionDays ?? null,
+    projectionPosition: () => loupe.projector.position(),
+    eraseAndRebuild: async (erase) => {
+      const result = await loupe.eraseAndRebuild(erase);
+      for (const service of [impact, trends, issues, analytics, kb]) service.forgetCaches();
+      deps.onErased?.();
+      return result;
+    },
+  });
+  http.route("/", privacyRoutes(erasure));
   http.route("/", openApiRoutes(() => openApiDocument(ROUTE_DOCS, { version: deps.version })));
   if (ticketing.zendesk !== null) sync.follow(ticketing.catchUpEveryMs);
 
@@ -190,6 +210,7 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     analytics,
     kb,
     sync,
+    erasure,
     stop: () => {
       sync.stop();
       loupe.projector.stop();

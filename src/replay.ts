@@ -6,8 +6,10 @@
 import { ulid } from "ulid";
 import { REPLAY_USAGE, replayConfig } from "../adapters/cli/config.ts";
 import { formatDuration, ProgressLine } from "../adapters/cli/progress.ts";
-import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
-import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
+import type { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
+import { openEventStore } from "../adapters/lmdb/encryption.ts";
+import { compactLmdbIfPending, openLmdb } from "../adapters/lmdb/lmdb_env.ts";
+import { privacyConfig } from "../adapters/cli/privacy_config.ts";
 import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
 import { encodedFileBatches } from "../adapters/log_sources/parallel_file_source.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -50,8 +52,16 @@ if (import.meta.main) {
   }
   const clock: Clock = { now: () => Date.now() };
   const startedAt = performance.now();
+  let encryption;
+  try {
+    encryption = privacyConfig(Deno.env.toObject()).encryption;
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(2);
+  }
+  await compactLmdbIfPending(config.dataDir);
   const environment = openLmdb(config.dataDir);
-  const store = new LmdbEventStore(environment, { clock });
+  const { store } = openEventStore(environment, { encryption, clock });
   const projectionStore = new LmdbProjectionStore(environment);
   let reportProgress = (_position: number) => {};
   const loupe = await Loupe.start({
@@ -71,7 +81,7 @@ if (import.meta.main) {
       );
     } catch (error) {
       console.error(`Cannot import ${config.customersFile}: ${(error as Error).message}`);
-      await environment.close();
+      await store.close();
       Deno.exit(1);
     }
   }
@@ -83,7 +93,7 @@ if (import.meta.main) {
       articlesImported.push(await kb.importArticles(await readArticles(path), { by: "replay" }));
     } catch (error) {
       console.error(`Cannot import articles from ${path}: ${(error as Error).message}`);
-      await environment.close();
+      await store.close();
       Deno.exit(1);
     }
   }
@@ -98,7 +108,7 @@ if (import.meta.main) {
       ticketsImported = await importTickets(store, tickets, () => loupe.settled(), "replay");
     } catch (error) {
       console.error(`Cannot import ${config.ticketsFile}: ${(error as Error).message}`);
-      await environment.close();
+      await store.close();
       Deno.exit(1);
     }
   }
@@ -267,7 +277,7 @@ if (import.meta.main) {
     elapsed: formatDuration((performance.now() - startedAt) / 1000),
   };
   console.log(JSON.stringify(summary, null, 2));
-  await environment.close();
+  await store.close();
 }
 
 /**

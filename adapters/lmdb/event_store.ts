@@ -24,6 +24,7 @@ import {
 } from "../../domain/privacy/ownership.ts";
 import type { LmdbKeyStore } from "./key_store.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
+import { LoupeError } from "../../ports/errors.ts";
 import { StorageUnavailableError, type WriteHealth } from "../../ports/storage.ts";
 import { type LmdbEnvironment, lmdbSizeBytes } from "./lmdb_env.ts";
 import {
@@ -73,6 +74,7 @@ export class LmdbEventStore implements EventStore {
   /** A ticket's stream belongs to the ticket's customer: `stream -> [customer, period]`. */
   readonly #streamOwners: Database<[string, number], string>;
   readonly #keys: LmdbKeyStore | undefined;
+  readonly #seals: boolean;
   readonly #clock: Clock;
   readonly #newId: NewId;
   readonly #listeners = new Set<(head: number, appended: readonly StoredEvent[]) => void>();
@@ -82,11 +84,12 @@ export class LmdbEventStore implements EventStore {
   /**
    * With `keys`, each event's data is sealed with its owner's key (see
    * `domain/privacy/ownership.ts`); without, it is stored in the clear and
-   * {@linkcode shred} is refused.
+   * {@linkcode shred} is refused. `seal: false` with `keys` writes new
+   * events in the clear but still opens (and can shred) those sealed before.
    */
   constructor(
     environment: LmdbEnvironment,
-    options: { clock?: Clock; newId?: NewId; keys?: LmdbKeyStore } = {},
+    options: { clock?: Clock; newId?: NewId; keys?: LmdbKeyStore; seal?: boolean } = {},
   ) {
     this.#environment = environment;
     const root = environment.root;
@@ -99,6 +102,7 @@ export class LmdbEventStore implements EventStore {
     this.#idempotency = root.openDB({ name: "idempotency", encoding: "msgpack" });
     this.#streamOwners = root.openDB({ name: "stream_owners", encoding: "msgpack" });
     this.#keys = options.keys;
+    this.#seals = options.keys !== undefined && options.seal !== false;
     this.#clock = options.clock ?? systemClock;
     this.#newId = options.newId ?? (() => ulid());
     this.#head = this.#lastPosition();
@@ -134,7 +138,7 @@ export class LmdbEventStore implements EventStore {
     let stored: StoredEvent[] = [];
     let result: AppendResult;
     try {
-      const sealing = this.#keys === undefined ? undefined : await this.#seal(stream, events);
+      const sealing = this.#seals ? await this.#seal(stream, events) : undefined;
       result = await this.#environment.root.transaction((): AppendResult => {
         if (idempotencyKey !== undefined) {
           const earlier = this.#idempotency.get(idempotencyKey);
@@ -233,7 +237,10 @@ export class LmdbEventStore implements EventStore {
 
   async shred(request: ShredRequest): Promise<ShredResult> {
     if (this.#keys === undefined) {
-      throw new Error("Cannot forget: this store keeps events unencrypted (encryption is off)");
+      throw new LoupeError(
+        "unavailable",
+        "Cannot erase: this store keeps events unencrypted, so it cannot forget (turn encryption on)",
+      );
     }
     return { keysDeleted: await this.#keys.shred(request.customer, request.beforeDay) };
   }
