@@ -189,10 +189,12 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     clock,
     defaultRetentionDays: deps.retentionDays ?? null,
     projectionPosition: () => loupe.projector.position(),
-    eraseAndRebuild: async (erase) => {
-      const result = await loupe.eraseAndRebuild(erase);
-      for (const service of [impact, trends, issues, analytics, kb]) service.forgetCaches();
-      deps.onErased?.();
+    eraseAndRebuild: async (erase, rebuildIf = () => true) => {
+      const result = await loupe.eraseAndRebuild(erase, rebuildIf);
+      if (rebuildIf(result)) {
+        for (const service of [impact, trends, issues, analytics, kb]) service.forgetCaches();
+        deps.onErased?.();
+      }
       return result;
     },
   });

@@ -80,7 +80,7 @@ if (import.meta.main) {
         clock,
         defaultRetentionDays: privacy.retentionDays,
         projectionPosition: () => loupe.projector.position(),
-        eraseAndRebuild: (erase) => loupe.eraseAndRebuild(erase),
+        eraseAndRebuild: (erase, rebuildIf) => loupe.eraseAndRebuild(erase, rebuildIf),
       });
       erased = args.customer === undefined
         ? { retention: await erasure.applyRetention() }

@@ -129,7 +129,7 @@ if (import.meta.main) {
     console.error(startupFailure(config.dataDir, error));
     Deno.exit(1);
   }
-  const { store, keys } = opened;
+  const { store } = opened;
   const projectionStore = new LmdbProjectionStore(environment);
   const bodyParsers = new BodyParsers(BODY_PARSERS, redaction);
   const otlpDecoders = new OtlpDecoders(BODY_PARSERS);
@@ -199,10 +199,10 @@ if (import.meta.main) {
       },
       (error) => console.error("Retention:", (error as Error).message ?? error),
     );
-  const retentionTimer = keys === undefined
-    ? undefined
-    : setInterval(applyRetention, RETENTION_EVERY_MS);
-  if (keys !== undefined) void applyRetention();
+  const retentionTimer = store.forgets
+    ? setInterval(applyRetention, RETENTION_EVERY_MS)
+    : undefined;
+  if (store.forgets) void applyRetention();
   const server = Deno.serve({
     hostname: config.hostname,
     port: config.port,
@@ -217,8 +217,7 @@ if (import.meta.main) {
     app.stop();
     bodyParsers.close();
     otlpDecoders.close();
-    await keys?.close();
-    await environment.close();
+    await store.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);

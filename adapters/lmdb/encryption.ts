@@ -1,17 +1,15 @@
 /**
  * How `serve`, `replay` and `forget` open the event store: with each
  * customer's events sealed by their own keys (the default), or in the clear
- * (`LOUPE_ENCRYPTION=off`, for measurements; such a store cannot forget).
+ * (`LOUPE_ENCRYPTION=off`, for measurements; such a store cannot forget
+ * what it wrote in the clear).
  */
 import type { Clock } from "../../ports/clock.ts";
-import { LmdbEventStore } from "./event_store.ts";
+import { keysPath, LmdbEventStore } from "./event_store.ts";
 import { LmdbKeyStore } from "./key_store.ts";
 import type { LmdbEnvironment } from "./lmdb_env.ts";
 
-/** Where the keys live: their own LMDB environment inside the data directory. */
-export function keysPath(dataDir: string): string {
-  return `${dataDir}/keys`;
-}
+export { keysPath };
 
 /** `LOUPE_ENCRYPTION`: on (default) or off; anything else is refused. */
 export function encryptionOn(env: Record<string, string | undefined>): boolean {
@@ -27,23 +25,12 @@ export function encryptionOn(env: Record<string, string | undefined>): boolean {
  */
 export function openEventStore(
   environment: LmdbEnvironment,
-  options: { encryption: boolean; clock?: Clock; durable?: boolean },
-): { store: LmdbEventStore; keys: LmdbKeyStore | undefined } {
-  const path = keysPath(environment.path);
-  const keysExist = (() => {
-    try {
-      return Deno.statSync(`${path}/data.mdb`).isFile;
-    } catch {
-      return false;
-    }
-  })();
-  const keys = options.encryption || keysExist
-    ? LmdbKeyStore.open(path, { durable: options.durable !== false })
-    : undefined;
+  options: { encryption: boolean; clock?: Clock },
+): { store: LmdbEventStore } {
   const store = new LmdbEventStore(environment, {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(keys === undefined ? {} : { keys }),
+    ...(options.encryption ? { keys: LmdbKeyStore.open(keysPath(environment.path)) } : {}),
     seal: options.encryption,
   });
-  return { store, keys };
+  return { store };
 }

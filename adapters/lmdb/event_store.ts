@@ -22,7 +22,7 @@ import {
   type Ownership,
   ownersOfAppend,
 } from "../../domain/privacy/ownership.ts";
-import type { LmdbKeyStore } from "./key_store.ts";
+import { LmdbKeyStore } from "./key_store.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { StorageUnavailableError, type WriteHealth } from "../../ports/storage.ts";
@@ -83,9 +83,11 @@ export class LmdbEventStore implements EventStore {
 
   /**
    * With `keys`, each event's data is sealed with its owner's key (see
-   * `domain/privacy/ownership.ts`); without, it is stored in the clear and
-   * {@linkcode shred} is refused. `seal: false` with `keys` writes new
-   * events in the clear but still opens (and can shred) those sealed before.
+   * `domain/privacy/ownership.ts`); without, the keys a store was written
+   * with (`<path>/keys`) are opened if they exist, and a store that has none
+   * keeps events in the clear and refuses {@linkcode shred}. `seal: false`
+   * writes new events in the clear but still opens (and can shred) those
+   * sealed before.
    */
   constructor(
     environment: LmdbEnvironment,
@@ -101,7 +103,7 @@ export class LmdbEventStore implements EventStore {
     this.#streamIndex = root.openDB({ name: "stream_index", encoding: "msgpack" });
     this.#idempotency = root.openDB({ name: "idempotency", encoding: "msgpack" });
     this.#streamOwners = root.openDB({ name: "stream_owners", encoding: "msgpack" });
-    this.#keys = options.keys;
+    this.#keys = options.keys ?? existingKeys(environment.path);
     this.#seals = options.keys !== undefined && options.seal !== false;
     this.#clock = options.clock ?? systemClock;
     this.#newId = options.newId ?? (() => ulid());
@@ -112,6 +114,11 @@ export class LmdbEventStore implements EventStore {
     let head = 0;
     for (const key of this.#events.getKeys({ reverse: true, limit: 1 })) head = key;
     return head;
+  }
+
+  /** Whether this store can forget: it has keys. */
+  get forgets(): boolean {
+    return this.#keys !== undefined;
   }
 
   /** Whether the last commit failed, and why: writes are refused until one succeeds. */
@@ -382,6 +389,21 @@ export function storageReason(error: unknown): string {
     return `the disk is full or failing (${text.split("\n")[0]!.slice(0, 200)})`;
   }
   return `the commit failed (${text.split("\n")[0]!.slice(0, 200)})`;
+}
+
+/** The keys a store was written with, if it has any. */
+function existingKeys(path: string): LmdbKeyStore | undefined {
+  try {
+    Deno.statSync(`${keysPath(path)}/data.mdb`);
+  } catch {
+    return undefined;
+  }
+  return LmdbKeyStore.open(keysPath(path));
+}
+
+/** Where a store's keys live: their own LMDB environment inside the data directory. */
+export function keysPath(dataDir: string): string {
+  return `${dataDir}/keys`;
 }
 
 /** What a sealed event is bound to besides its data: moving it to another envelope fails to open. */

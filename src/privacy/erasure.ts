@@ -33,7 +33,10 @@ export interface ErasureDeps {
   readonly store: EventStore;
   readonly clock: Clock;
   /** Runs the deletion with ingest held, then rebuilds every view (`Loupe.eraseAndRebuild`). */
-  readonly eraseAndRebuild: <T>(erase: () => Promise<T>) => Promise<T>;
+  readonly eraseAndRebuild: <T>(
+    erase: () => Promise<T>,
+    rebuildIf?: (result: T) => boolean,
+  ) => Promise<T>;
   /** The projections' position once rebuilt. */
   readonly projectionPosition: () => number;
   /** `LOUPE_RETENTION_DAYS`: days kept for customers without their own setting; null = until forgotten. */
@@ -100,7 +103,7 @@ export class ErasureService implements PrivacyApi {
         await this.#deps.eraseAndRebuild(async () => {
           await drop();
           rebuilt = dropped.length > 0;
-        });
+        }, () => dropped.length > 0);
       }
       return { at: now, dropped, rebuilt };
     });
