@@ -41,6 +41,10 @@ export class LmdbKeyStore {
   readonly #cache = new Map<string, CryptoKey | null>();
   /** Key creations and deletions, one at a time, so a deletion never races a creation. */
   #lane: Promise<unknown> = Promise.resolve();
+  /** Counts deletions: a key read while one ran is not cached (it may be gone). */
+  #deletions = 0;
+  /** While the file is swapped, reads wait on the lane instead. */
+  #compacting = false;
 
   private constructor(path: string, root: RootDatabase, durable: boolean) {
     this.path = path;
@@ -68,6 +72,15 @@ export class LmdbKeyStore {
     const id = cacheId(owner);
     const cached = this.#cache.get(id);
     if (cached !== undefined && (cached !== null || !create)) return cached ?? undefined;
+    // Reads need no lane (a replay opens thousands of keys at once); a read
+    // that overlapped a deletion is not kept.
+    if (!create && !this.#compacting) {
+      const deletions = this.#deletions;
+      const raw = this.#keys().get([owner.customer, owner.period]) as Uint8Array | undefined;
+      const key = raw === undefined ? null : await importKey(raw);
+      if (deletions === this.#deletions && !this.#compacting) this.#cache.set(id, key);
+      return key ?? undefined;
+    }
     return await this.#inLane(async () => {
       const again = this.#cache.get(id);
       if (again !== undefined && (again !== null || !create)) return again ?? undefined;
@@ -78,12 +91,7 @@ export class LmdbKeyStore {
         await keys.put([owner.customer, owner.period], raw);
         if (this.#durable) await this.#root.flushed;
       }
-      const key = raw === undefined
-        ? null
-        : await crypto.subtle.importKey("raw", new Uint8Array(raw), "AES-GCM", false, [
-          "encrypt",
-          "decrypt",
-        ]);
+      const key = raw === undefined ? null : await importKey(raw);
       this.#cache.set(id, key);
       return key ?? undefined;
     });
@@ -104,6 +112,7 @@ export class LmdbKeyStore {
       const end: KeyId = [customer, beforeDay ?? Infinity];
       const doomed = [...keys.getKeys({ start, end })] as KeyId[];
       if (doomed.length === 0) return 0;
+      this.#deletions++;
       await this.#root.transaction(() => {
         for (const id of doomed) {
           keys.put(id, new Uint8Array(KEY_BYTES));
@@ -151,6 +160,15 @@ export class LmdbKeyStore {
 
   /** Replaces the file by a compacted copy of its live pages. */
   async #compact(): Promise<void> {
+    this.#compacting = true;
+    try {
+      await this.#replaceByCopy();
+    } finally {
+      this.#compacting = false;
+    }
+  }
+
+  async #replaceByCopy(): Promise<void> {
     const copy = `${this.path}.compact`;
     await Deno.remove(copy, { recursive: true }).catch(() => {});
     await Deno.mkdir(copy);
@@ -164,6 +182,13 @@ export class LmdbKeyStore {
 
 function openKeys(path: string, durable: boolean): RootDatabase {
   return open({ path, compression: false, noSync: !durable, maxDbs: 4 });
+}
+
+function importKey(raw: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", new Uint8Array(raw), "AES-GCM", false, [
+    "encrypt",
+    "decrypt",
+  ]);
 }
 
 function cacheId(owner: Ownership): string {

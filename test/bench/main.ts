@@ -18,6 +18,7 @@ import { analyticsBenches } from "./analytics_bench.ts";
 import { ecosystemBenches } from "./ecosystem_bench.ts";
 import { redactionBenches } from "./redaction_bench.ts";
 import { syncBenches } from "./sync_bench.ts";
+import { shredBenches } from "./shred_bench.ts";
 
 const ALL: readonly Bench[] = [
   ...ingestBenches,
@@ -34,6 +35,7 @@ const ALL: readonly Bench[] = [
   ...ecosystemBenches,
   ...redactionBenches,
   ...syncBenches,
+  ...shredBenches,
 ];
 
 if (import.meta.main) {
