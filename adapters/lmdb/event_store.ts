@@ -48,12 +48,12 @@ interface EventRow {
   readonly recordedAt: number;
   readonly owner?: string;
   readonly period?: number;
-  readonly sealed?: Uint8Array;
+  readonly sealed?: Uint8Array<ArrayBuffer>;
 }
 
 interface Sealed {
   readonly owner: Ownership;
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
 }
 
 const IV_BYTES = 12;
@@ -307,11 +307,11 @@ export class LmdbEventStore implements EventStore {
         const plain = await crypto.subtle.decrypt(
           {
             name: "AES-GCM",
-            iv: sealed.slice(0, IV_BYTES),
+            iv: sealed.subarray(0, IV_BYTES),
             additionalData: sealingContext(row.type, row.stream, owner),
           },
           key,
-          sealed.slice(IV_BYTES),
+          sealed.subarray(IV_BYTES),
         );
         return { ...toStored(position, row), data: unpackEventData(new Uint8Array(plain)) };
       } catch {
