@@ -17,6 +17,7 @@ const WIRING_FILES = new Set([
   "src/kb_eval.ts",
   "src/backtest.ts",
   "src/compose.ts",
+  "src/forget.ts",
 ]);
 
 const LAYERS = ["domain", "ports", "adapters", "src", "test", "fixtures"] as const;
