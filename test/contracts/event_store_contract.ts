@@ -305,4 +305,45 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
       ],
     );
   });
+
+  test("property: after shredding some customers, exactly their events are unreadable", async (store) => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            customer: fc.constantFrom<string | undefined>(undefined, "a", "b", "c", "d"),
+            day: fc.integer({ min: 0, max: 30 }),
+          }, { noNullPrototype: true }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.subarray(["a", "b", "c", "d"]),
+        async (batches, forgotten) => {
+          // Customers of this run only: the store keeps every run's events.
+          const name = (customer: string) => `run${run}-${customer}`;
+          run++;
+          const appended: { customer: string | undefined; position: number }[] = [];
+          for (const { customer, day } of batches) {
+            const owner = customer === undefined ? undefined : name(customer);
+            const result = await store.append("ingest", [batch(owner, day, `line of ${owner}`)], {
+              expectedVersion: "any",
+            });
+            appended.push({ customer, position: result.position });
+          }
+          for (const customer of forgotten) await store.shred!({ customer: name(customer) });
+          for (const { customer, position } of appended) {
+            const [event] = await store.readAll(position - 1, 1);
+            const gone = customer !== undefined && forgotten.includes(customer);
+            assert.equal(event!.unreadable !== undefined, gone, `position ${position}`);
+            if (!gone) {
+              const data = event!.data as { records: { message: string }[] };
+              const owner = customer === undefined ? undefined : name(customer);
+              assert.equal(data.records[0]!.message, `line of ${owner}`);
+            }
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
 }
