@@ -73,8 +73,8 @@ export function retentionDaysOf(
 }
 
 /**
- * What to drop now: for each customer with data and a retention, the first
- * day kept. A day is dropped whole once all of it is older than N days, so
+ * What to drop now: for each customer with data and a retention (the
+ * customer's own, else the default), the first day kept. A day is dropped whole once all of it is older than N days, so
  * a record outlives its N days by less than a day.
  *
  * @example
