@@ -47,6 +47,27 @@ export interface StoredEvent<T extends string = string, D = unknown> extends New
   readonly id: string;
   /** Epoch milliseconds at append. */
   readonly recordedAt: number;
+  /**
+   * Set when the event can no longer be read (its key was deleted: the
+   * customer was forgotten, or the period is past retention): why, and its
+   * data is null. The envelope (type, stream, position) stays readable.
+   */
+  readonly unreadable?: string;
+}
+
+/** Why an event whose key was deleted reads as unreadable. */
+export const SHREDDED = "shredded (its customer was forgotten or its period is past retention)";
+
+/** What {@linkcode EventStore.shred} deletes: one customer's keys, all or those of old periods. */
+export interface ShredRequest {
+  readonly customer: string;
+  /** Only the periods (UTC day numbers) before this day; every key of the customer when absent. */
+  readonly beforeDay?: number;
+}
+
+export interface ShredResult {
+  /** Keys (customer and period) deleted. */
+  readonly keysDeleted: number;
 }
 
 /**
@@ -111,6 +132,15 @@ export interface EventStore {
   sizeBytes(): number;
   /** Whether writes currently fail (disk full, I/O error), and why; a store that cannot fail omits it. */
   writeHealth?(): WriteHealth;
+  /**
+   * Crypto-shredding: deletes a customer's keys (all of them, or those of
+   * periods before a day), so every event sealed with them reads back
+   * {@linkcode SHREDDED} from now on. Durable when it resolves. A store that
+   * cannot forget omits it.
+   */
+  shred?(request: ShredRequest): Promise<ShredResult>;
+  /** Customers that still have keys (readable data), for retention. */
+  keyOwners?(): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -39,6 +39,8 @@ import { issueFactsOver } from "./sync/issue_facts.ts";
 import { SyncService } from "./sync/service.ts";
 import { TicketService } from "./tickets/mod.ts";
 import { TrendService } from "./trends.ts";
+import { ErasureService } from "./privacy/erasure.ts";
+import { privacyRoutes } from "../adapters/http/privacy_routes.ts";
 
 export interface ComposeDeps {
   readonly store: EventStore;
@@ -60,6 +62,10 @@ export interface ComposeDeps {
   readonly version: string;
   readonly onProgress?: (position: number) => void;
   readonly onSyncError?: (error: unknown) => void;
+  /** `LOUPE_RETENTION_DAYS`: days of data kept for customers without their own setting; none = until forgotten. */
+  readonly retentionDays?: number | null;
+  /** Called after data was erased and the views rebuilt (serve asks for a compaction of the file). */
+  readonly onErased?: () => void;
 }
 
 /** Everything `compose` built, for the entry point to serve and stop. */
@@ -75,6 +81,7 @@ export interface ComposedLoupe {
   readonly sync: SyncService;
   readonly tokens: EventTokenStore;
   readonly audit: AuditRecorder;
+  readonly erasure: ErasureService;
   /** Stops following the log; resolves once the buffered audit trail is stored. */
   stop(): Promise<void>;
 }
@@ -212,6 +219,21 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
   http.route("/", trendRoutes(trends));
   http.route("/", issueRoutes(issues));
   http.route("/", kbRoutes(kb, { maxBodyBytes }));
+  const erasure = new ErasureService({
+    store,
+    clock,
+    defaultRetentionDays: deps.retentionDays ?? null,
+    projectionPosition: () => loupe.projector.position(),
+    eraseAndRebuild: async (erase, rebuildIf = () => true) => {
+      const result = await loupe.eraseAndRebuild(erase, rebuildIf);
+      if (rebuildIf(result)) {
+        for (const service of [impact, trends, issues, analytics, kb]) service.forgetCaches();
+        deps.onErased?.();
+      }
+      return result;
+    },
+  });
+  http.route("/", privacyRoutes(erasure));
   http.route("/", accessRoutes(tokens, audit));
   http.route("/", openApiRoutes(() => openApiDocument(ROUTE_DOCS, { version: deps.version })));
   // Last: the console's pages are HTML at `/` and `/console/*`, never under /v1.
@@ -244,6 +266,7 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     sync,
     tokens,
     audit,
+    erasure,
     stop: async () => {
       sync.stop();
       await audit.stop();

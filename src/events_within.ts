@@ -34,7 +34,7 @@ export class EventsWithin implements EventStore {
   }
 
   #within(event: StoredEvent): StoredEvent {
-    if (event.type !== "LogBatchIngested") return event;
+    if (event.type !== "LogBatchIngested" || event.unreadable !== undefined) return event;
     const batch = event.data as LogBatchIngestedData;
     const records = batch.records.filter((r) =>
       r.timestamp >= this.#from && r.timestamp < this.#to

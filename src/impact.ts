@@ -54,6 +54,12 @@ export class ImpactService implements ImpactApi {
 
   #index: { readonly version: string; readonly index: IssueIndex } | undefined;
 
+  /** Drops what it keeps between queries: the views were rebuilt (data erased). */
+  forgetCaches(): void {
+    this.#summaries.clear();
+    this.#index = undefined;
+  }
+
   constructor(reader: ProjectionStore, attribution: Attribution) {
     this.#reader = reader;
     this.#attribution = attribution;

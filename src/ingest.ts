@@ -65,6 +65,10 @@ export class IngestService {
   #miner: Miner;
   readonly #queue: Pending[] = [];
   #working = false;
+  /** The work loop while it runs. */
+  #worked: Promise<void> = Promise.resolve();
+  /** While held (a customer being forgotten), requests wait in the queue. */
+  #held = 0;
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
@@ -75,16 +79,43 @@ export class IngestService {
   ingest(request: IngestRequest): Promise<IngestReceipt> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ request, resolve, reject });
-      if (!this.#working) void this.#work();
+      if (!this.#working && this.#held === 0) this.#worked = this.#work();
     });
+  }
+
+  /**
+   * Runs `work` with ingest stopped: requests in flight finish first, new
+   * ones wait in the queue until it is done.
+   */
+  async held<T>(work: () => Promise<T>): Promise<T> {
+    this.#held++;
+    try {
+      while (this.#working) await this.#worked;
+      return await work();
+    } finally {
+      this.#held--;
+      if (this.#held === 0 && !this.#working && this.#queue.length > 0) {
+        this.#worked = this.#work();
+      }
+    }
+  }
+
+  /**
+   * Starts the miner again from these events: after the log lost some (a
+   * customer forgotten), it must not keep what it learned from them. Call
+   * it inside {@linkcode held}.
+   */
+  relearn(committed: readonly MinerEvent[]): void {
+    this.#committed.splice(0, this.#committed.length, ...committed);
+    this.#miner = this.#deps.restoreMiner(this.#committed);
   }
 
   async #work(): Promise<void> {
     this.#working = true;
     const settling: Promise<boolean>[] = [];
     try {
-      while (this.#queue.length > 0 || settling.length > 0) {
-        if (this.#queue.length === 0 || settling.length >= PIPELINE_DEPTH) {
+      while ((this.#queue.length > 0 && this.#held === 0) || settling.length > 0) {
+        if (this.#queue.length === 0 || this.#held > 0 || settling.length >= PIPELINE_DEPTH) {
           if (!(await settling.shift()!)) {
             // The miner learned from a batch that was not stored: once every
             // group in flight has settled, bring it back to what the log holds.

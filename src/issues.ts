@@ -86,6 +86,12 @@ export class IssueService implements IssueApi {
   #index: { key: string; index: IssueIndex } | undefined;
   #detectionCache: { count: number; bySignature: Map<string, DetectedIssue[]> } | undefined;
 
+  /** Drops what it keeps between queries: the views were rebuilt (data erased). */
+  forgetCaches(): void {
+    this.#index = undefined;
+    this.#detectionCache = undefined;
+  }
+
   constructor(
     reader: ProjectionStore,
     attribution: Attribution,

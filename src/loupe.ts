@@ -156,6 +156,27 @@ export class Loupe implements LoupeApplication {
     await this.projector.catchUp();
   }
 
+  /**
+   * Runs `erase` (which deletes keys: a customer forgotten, data past
+   * retention) with ingest held, then rebuilds every projection and the
+   * signature miner from what the log still lets read, so nothing derived
+   * from the erased events remains. Resolves with `erase`'s result;
+   * `rebuildIf` says from it whether anything was erased at all.
+   */
+  async eraseAndRebuild<T>(
+    erase: () => Promise<T>,
+    rebuildIf: (result: T) => boolean = () => true,
+  ): Promise<T> {
+    return await this.#ingest.held(async () => {
+      const result = await erase();
+      if (!rebuildIf(result)) return result;
+      await this.rebuild();
+      this.attribution.forgetCaches();
+      this.#ingest.relearn(minerLog(this.#deps.projectionStore));
+      return result;
+    });
+  }
+
   /** Empties every projection and rebuilds it from event position 0. */
   async rebuild(): Promise<number> {
     await this.projector.reset();

@@ -5,8 +5,14 @@
 import { ulid } from "ulid";
 import denoJson from "../deno.json" with { type: "json" };
 import { SERVE_USAGE, serveConfig } from "../adapters/cli/config.ts";
-import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
-import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
+import type { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
+import { openEventStore } from "../adapters/lmdb/encryption.ts";
+import { type PrivacyConfig, privacyConfig } from "../adapters/cli/privacy_config.ts";
+import {
+  compactLmdbIfPending,
+  markCompactionPending,
+  openLmdb,
+} from "../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
 import { BodyParsers } from "../adapters/log_sources/body_parsers.ts";
 import { OtlpDecoders } from "../adapters/otlp/decoders.ts";
@@ -83,6 +89,7 @@ function startupFailure(dataDir: string, error: unknown): string {
  * worth of work only in bursts.
  */
 const BODY_PARSERS = 2;
+const RETENTION_EVERY_MS = 3_600_000;
 
 if (import.meta.main) {
   // A failed commit (disk full, I/O error) is a state the store reports as 507,
@@ -93,9 +100,11 @@ if (import.meta.main) {
   });
   let config;
   let ticketing: TicketingConfig;
+  let privacy: PrivacyConfig;
   try {
     config = serveConfig(Deno.args, Deno.env.toObject());
     ticketing = ticketingConfig(Deno.env.toObject());
+    privacy = privacyConfig(Deno.env.toObject());
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${SERVE_USAGE}`);
     Deno.exit(2);
@@ -109,13 +118,18 @@ if (import.meta.main) {
   }
   const clock: Clock = { now: () => Date.now() };
   let environment;
+  let opened;
   try {
+    if (await compactLmdbIfPending(config.dataDir)) {
+      console.log(`Compacted ${config.dataDir}: no freed page keeps erased data`);
+    }
     environment = openLmdb(config.dataDir);
+    opened = openEventStore(environment, { encryption: privacy.encryption, clock });
   } catch (error) {
     console.error(startupFailure(config.dataDir, error));
     Deno.exit(1);
   }
-  const store = new LmdbEventStore(environment, { clock });
+  const { store } = opened;
   const projectionStore = new LmdbProjectionStore(environment);
   const bodyParsers = new BodyParsers(BODY_PARSERS, redaction);
   const otlpDecoders = new OtlpDecoders(BODY_PARSERS);
@@ -151,6 +165,8 @@ if (import.meta.main) {
       console.error(`Bringing views up to date: event ${position} of ${store.headPosition()}`);
     },
     onSyncError: (error) => console.error("Sync:", (error as Error).message ?? error),
+    retentionDays: privacy.retentionDays,
+    onErased: () => markCompactionPending(config.dataDir),
   });
   starting = false;
   const { loupe, http, impact, trends } = app;
@@ -173,6 +189,20 @@ if (import.meta.main) {
     console.log(`Syslog listening on udp://${config.hostname}:${syslog.udpPort}`);
   }
   warmEveryHourOfData(store, projectionStore, impact, trends);
+  // Retention drops whole days: an hourly run drops each within the hour it expires.
+  const applyRetention = () =>
+    app.erasure.applyRetention().then(
+      (receipt) => {
+        for (const drop of receipt.dropped) {
+          console.log(`Retention: dropped ${drop.customerId}'s data before ${drop.before}`);
+        }
+      },
+      (error) => console.error("Retention:", (error as Error).message ?? error),
+    );
+  const retentionTimer = store.forgets
+    ? setInterval(applyRetention, RETENTION_EVERY_MS)
+    : undefined;
+  if (store.forgets) void applyRetention();
   const server = Deno.serve({
     hostname: config.hostname,
     port: config.port,
@@ -184,9 +214,11 @@ if (import.meta.main) {
     await server.shutdown();
     await syslog.close();
     await app.stop();
+    clearInterval(retentionTimer);
+    app.stop();
     bodyParsers.close();
     otlpDecoders.close();
-    await environment.close();
+    await store.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);

@@ -6,8 +6,10 @@
 import { ulid } from "ulid";
 import { REPLAY_USAGE, replayConfig } from "../adapters/cli/config.ts";
 import { formatDuration, ProgressLine } from "../adapters/cli/progress.ts";
-import { commitErrorOf, LmdbEventStore, storageReason } from "../adapters/lmdb/event_store.ts";
-import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
+import { commitErrorOf, type LmdbEventStore, storageReason } from "../adapters/lmdb/event_store.ts";
+import { openEventStore } from "../adapters/lmdb/encryption.ts";
+import { compactLmdbIfPending, openLmdb } from "../adapters/lmdb/lmdb_env.ts";
+import { privacyConfig } from "../adapters/cli/privacy_config.ts";
 import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
 import { encodedFileBatches } from "../adapters/log_sources/parallel_file_source.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -63,14 +65,23 @@ if (import.meta.main) {
   };
   const clock: Clock = { now: () => Date.now() };
   const startedAt = performance.now();
-  let environment;
+  let encryption;
   try {
+    encryption = privacyConfig(Deno.env.toObject()).encryption;
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(2);
+  }
+  let environment;
+  let store: LmdbEventStore;
+  try {
+    await compactLmdbIfPending(config.dataDir);
     environment = openLmdb(config.dataDir);
+    store = openEventStore(environment, { encryption, clock }).store;
   } catch (error) {
     console.error(openFailure(config.dataDir, error));
     Deno.exit(1);
   }
-  const store = new LmdbEventStore(environment, { clock });
   const projectionStore = new LmdbProjectionStore(environment);
   let reportProgress = (_position: number) => {};
   const loupe = await Loupe.start({
@@ -90,7 +101,7 @@ if (import.meta.main) {
       );
     } catch (error) {
       console.error(`Cannot import ${config.customersFile}: ${await failureMessage(error)}`);
-      await environment.close();
+      await store.close();
       Deno.exit(1);
     }
   }
@@ -102,7 +113,7 @@ if (import.meta.main) {
       articlesImported.push(await kb.importArticles(await readArticles(path), { by: "replay" }));
     } catch (error) {
       console.error(`Cannot import articles from ${path}: ${await failureMessage(error)}`);
-      await environment.close();
+      await store.close();
       Deno.exit(1);
     }
   }
@@ -117,7 +128,7 @@ if (import.meta.main) {
       ticketsImported = await importTickets(store, tickets, () => loupe.settled(), "replay");
     } catch (error) {
       console.error(`Cannot import ${config.ticketsFile}: ${await failureMessage(error)}`);
-      await environment.close();
+      await store.close();
       Deno.exit(1);
     }
   }
@@ -227,7 +238,7 @@ if (import.meta.main) {
           `stored before it stopped are kept: once there is space, run the same import again ` +
           `and they are recognized and kept once.`,
       );
-      await closeQuietly(environment);
+      await closeQuietly(store);
       Deno.exit(1);
     }
   }
@@ -259,7 +270,7 @@ if (import.meta.main) {
       `Cannot rebuild the views: ${await failureMessage(error)}; the event log is intact: ` +
         `run replay again once there is space.`,
     );
-    await closeQuietly(environment);
+    await closeQuietly(store);
     Deno.exit(1);
   }
   progress.end();
@@ -312,7 +323,7 @@ if (import.meta.main) {
     elapsed: formatDuration((performance.now() - startedAt) / 1000),
   };
   console.log(JSON.stringify(summary, null, 2));
-  await environment.close();
+  await store.close();
 }
 
 /**

@@ -49,6 +49,13 @@ export class TrendService implements TrendApi {
     | undefined;
   #index: { readonly version: string; readonly index: IssueIndex } | undefined;
 
+  /** Drops what it keeps between queries: the views were rebuilt (data erased). */
+  forgetCaches(): void {
+    this.#cache = undefined;
+    this.#issueTrends = undefined;
+    this.#index = undefined;
+  }
+
   constructor(reader: ProjectionStore, attribution: Attribution) {
     this.#reader = reader;
     this.#attribution = attribution;

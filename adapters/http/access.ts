@@ -78,6 +78,11 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
 
   "GET /v1/customers": read("scoped"),
   "POST /v1/customers/import": admin,
+  // Forgetting and retention destroy data: administrators only.
+  "DELETE /v1/customers/:id/data": admin,
+  "GET /v1/customers/:id/retention": admin,
+  "PUT /v1/customers/:id/retention": admin,
+  "POST /v1/retention/run": admin,
   "GET /v1/customers/:id": read("customer-param"),
   "DELETE /v1/customers/:id": admin,
   "GET /v1/signatures/:id/impact": read("all-customers"),

@@ -39,6 +39,8 @@ export interface RouteDoc {
   readonly responses: Readonly<Record<number, ResponseDoc>>;
   /** Error statuses this route can answer with (400, 401/403 with an API key, 500 always). */
   readonly errors?: readonly number[];
+  /** Only an admin may call it (erasure, retention). */
+  readonly admin?: boolean;
 }
 
 /** The one error shape, as every failed request returns it. */

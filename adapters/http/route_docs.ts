@@ -12,6 +12,7 @@ import { integrationRouteDocs } from "./integration_routes.ts";
 import { issueRouteDocs } from "./issue_routes.ts";
 import { kbRouteDocs } from "./kb_routes.ts";
 import { openApiRouteDocs, type RouteDoc } from "./openapi.ts";
+import { privacyRouteDocs } from "./privacy_routes.ts";
 import { ticketRouteDocs } from "./ticket_routes.ts";
 import { trendRouteDocs } from "./trend_routes.ts";
 
@@ -25,6 +26,7 @@ const DOCUMENTED: readonly RouteDoc[] = [
   ...integrationRouteDocs,
   ...analyticsRouteDocs,
   ...kbRouteDocs,
+  ...privacyRouteDocs,
   ...openApiRouteDocs,
   ...accessRouteDocs,
 ];

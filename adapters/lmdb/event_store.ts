@@ -12,13 +12,33 @@ import {
   IdempotencyKeyReusedError,
   idempotencySlot,
   type NewEvent,
+  SHREDDED,
+  type ShredRequest,
+  type ShredResult,
   type StoredEvent,
 } from "../../ports/event_store.ts";
+import {
+  latestRecordTime,
+  type Ownership,
+  ownersOfAppend,
+} from "../../domain/privacy/ownership.ts";
+import { LmdbKeyStore } from "./key_store.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
+import { LoupeError } from "../../ports/errors.ts";
 import { StorageUnavailableError, type WriteHealth } from "../../ports/storage.ts";
 import { type LmdbEnvironment, lmdbSizeBytes } from "./lmdb_env.ts";
-import { eventRowCodec } from "./row_codec.ts";
+import {
+  eventRowCodec,
+  latestPreencodedTime,
+  packEventData,
+  unpackEventData,
+} from "./row_codec.ts";
 
+/**
+ * An event as stored. A sealed one keeps its data only as `sealed` (the
+ * 12-byte IV, then the AES-GCM ciphertext of the packed data) and says whose
+ * key opens it: the envelope stays readable without the key.
+ */
 interface EventRow {
   readonly type: string;
   readonly data: unknown;
@@ -26,7 +46,17 @@ interface EventRow {
   readonly streamVersion: number;
   readonly id: string;
   readonly recordedAt: number;
+  readonly owner?: string;
+  readonly period?: number;
+  readonly sealed?: Uint8Array<ArrayBuffer>;
 }
+
+interface Sealed {
+  readonly owner: Ownership;
+  readonly bytes: Uint8Array<ArrayBuffer>;
+}
+
+const IV_BYTES = 12;
 
 const systemClock: Clock = { now: () => Date.now() };
 
@@ -41,13 +71,28 @@ export class LmdbEventStore implements EventStore {
   readonly #streamHeads: Database<number, string>;
   readonly #streamIndex: Database<number, [string, number]>;
   readonly #idempotency: Database<AppendResult, string>;
+  /** A ticket's stream belongs to the ticket's customer: `stream -> [customer, period]`. */
+  readonly #streamOwners: Database<[string, number], string>;
+  readonly #keys: LmdbKeyStore | undefined;
+  readonly #seals: boolean;
   readonly #clock: Clock;
   readonly #newId: NewId;
   readonly #listeners = new Set<(head: number, appended: readonly StoredEvent[]) => void>();
   #head: number;
   #writeFailure: { reason: string; since: number } | undefined;
 
-  constructor(environment: LmdbEnvironment, options: { clock?: Clock; newId?: NewId } = {}) {
+  /**
+   * With `keys`, each event's data is sealed with its owner's key (see
+   * `domain/privacy/ownership.ts`); without, the keys a store was written
+   * with (`<path>/keys`) are opened if they exist, and a store that has none
+   * keeps events in the clear and refuses {@linkcode shred}. `seal: false`
+   * writes new events in the clear but still opens (and can shred) those
+   * sealed before.
+   */
+  constructor(
+    environment: LmdbEnvironment,
+    options: { clock?: Clock; newId?: NewId; keys?: LmdbKeyStore; seal?: boolean } = {},
+  ) {
     this.#environment = environment;
     const root = environment.root;
     // lmdb-js takes a custom `encoder` its typings do not declare.
@@ -57,6 +102,9 @@ export class LmdbEventStore implements EventStore {
     this.#streamHeads = root.openDB({ name: "stream_heads", encoding: "msgpack" });
     this.#streamIndex = root.openDB({ name: "stream_index", encoding: "msgpack" });
     this.#idempotency = root.openDB({ name: "idempotency", encoding: "msgpack" });
+    this.#streamOwners = root.openDB({ name: "stream_owners", encoding: "msgpack" });
+    this.#keys = options.keys ?? existingKeys(environment.path);
+    this.#seals = options.keys !== undefined && options.seal !== false;
     this.#clock = options.clock ?? systemClock;
     this.#newId = options.newId ?? (() => ulid());
     this.#head = this.#lastPosition();
@@ -66,6 +114,11 @@ export class LmdbEventStore implements EventStore {
     let head = 0;
     for (const key of this.#events.getKeys({ reverse: true, limit: 1 })) head = key;
     return head;
+  }
+
+  /** Whether this store can forget: it has keys. */
+  get forgets(): boolean {
+    return this.#keys !== undefined;
   }
 
   /** Whether the last commit failed, and why: writes are refused until one succeeds. */
@@ -92,6 +145,7 @@ export class LmdbEventStore implements EventStore {
     let stored: StoredEvent[] = [];
     let result: AppendResult;
     try {
+      const sealing = this.#seals ? await this.#seal(stream, events) : undefined;
       result = await this.#environment.root.transaction((): AppendResult => {
         if (idempotencyKey !== undefined) {
           const earlier = this.#idempotency.get(idempotencyKey);
@@ -109,18 +163,28 @@ export class LmdbEventStore implements EventStore {
         const firstPosition = this.#head + 1;
         stored = events.map((event, index) => {
           const position = firstPosition + index;
+          const sealed = sealing?.sealed[index];
           const row: EventRow = {
             type: event.type,
-            data: event.data,
+            data: sealed === undefined ? event.data : null,
             stream,
             streamVersion: current + index + 1,
             id: ids[index]!,
             recordedAt,
+            ...(sealed === undefined ? {} : {
+              owner: sealed.owner.customer,
+              period: sealed.owner.period,
+              sealed: sealed.bytes,
+            }),
           };
           this.#events.put(position, row);
           this.#streamIndex.put([stream, row.streamVersion], position);
-          return toStored(position, row);
+          return toStored(position, { ...row, data: event.data });
         });
+        const newOwner = sealing?.newStreamOwner;
+        if (newOwner !== undefined && current === 0) {
+          this.#streamOwners.put(stream, [newOwner.customer, newOwner.period]);
+        }
         const appended: AppendResult = {
           firstPosition,
           position: firstPosition + events.length - 1,
@@ -158,24 +222,106 @@ export class LmdbEventStore implements EventStore {
   }
 
   readAll(after: number, limit: number): Promise<StoredEvent[]> {
-    const out: StoredEvent[] = [];
+    const rows: [number, EventRow][] = [];
     for (const { key, value } of this.#events.getRange({ start: after + 1, limit })) {
-      out.push(toStored(key, value));
+      rows.push([key, value]);
     }
-    return Promise.resolve(out);
+    return this.#opened(rows);
   }
 
   readStream(stream: string, afterVersion = 0): Promise<StoredEvent[]> {
-    const out: StoredEvent[] = [];
+    const rows: [number, EventRow][] = [];
     const range = this.#streamIndex.getRange({
       start: [stream, afterVersion + 1],
       end: [stream, Number.MAX_SAFE_INTEGER],
     });
     for (const { value: position } of range) {
       const row = this.#events.get(position);
-      if (row !== undefined) out.push(toStored(position, row));
+      if (row !== undefined) rows.push([position, row]);
     }
-    return Promise.resolve(out);
+    return this.#opened(rows);
+  }
+
+  async shred(request: ShredRequest): Promise<ShredResult> {
+    if (this.#keys === undefined) {
+      throw new LoupeError(
+        "unavailable",
+        "Cannot erase: this store keeps events unencrypted, so it cannot forget (turn encryption on)",
+      );
+    }
+    return { keysDeleted: await this.#keys.shred(request.customer, request.beforeDay) };
+  }
+
+  keyOwners(): Promise<string[]> {
+    return Promise.resolve(this.#keys?.owners() ?? []);
+  }
+
+  /**
+   * Seals each event's data with its owner's key: one AES-GCM operation per
+   * event, so a log batch of thousands of records is one. Keys are made, and
+   * flushed, before anything sealed with them is written.
+   */
+  async #seal(
+    stream: string,
+    events: readonly NewEvent[],
+  ): Promise<{ sealed: Sealed[]; newStreamOwner: Ownership | undefined }> {
+    const keys = this.#keys!;
+    const known = this.#streamOwners.get(stream);
+    const { owners, newStreamOwner } = ownersOfAppend(
+      events,
+      known === undefined ? undefined : { customer: known[0], period: known[1] },
+      (event) => batchLatestTime(event),
+    );
+    const sealed = await Promise.all(events.map(async (event, index): Promise<Sealed> => {
+      const owner = owners[index]!;
+      const key = (await keys.key(owner, true))!;
+      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+      const plain = packEventData(event.data);
+      const cipher = await crypto.subtle.encrypt(
+        { name: "AES-GCM", iv, additionalData: sealingContext(event.type, stream, owner) },
+        key,
+        plain as Uint8Array<ArrayBuffer>,
+      );
+      const bytes = new Uint8Array(IV_BYTES + cipher.byteLength);
+      bytes.set(iv);
+      bytes.set(new Uint8Array(cipher), IV_BYTES);
+      return { owner, bytes };
+    }));
+    return { sealed, newStreamOwner };
+  }
+
+  /** Rows as events, sealed ones opened (or marked unreadable when their key is gone). */
+  async #opened(rows: readonly [number, EventRow][]): Promise<StoredEvent[]> {
+    if (!rows.some(([, row]) => row.sealed !== undefined)) {
+      return rows.map(([position, row]) => toStored(position, row));
+    }
+    return await Promise.all(rows.map(async ([position, row]) => {
+      if (row.sealed === undefined) return toStored(position, row);
+      const owner = { customer: row.owner ?? "", period: row.period ?? -1 };
+      const key = this.#keys === undefined ? undefined : await this.#keys.key(owner, false);
+      if (key === undefined) {
+        return { ...toStored(position, row), data: null, unreadable: SHREDDED };
+      }
+      try {
+        const sealed = row.sealed;
+        const plain = await crypto.subtle.decrypt(
+          {
+            name: "AES-GCM",
+            iv: sealed.subarray(0, IV_BYTES),
+            additionalData: sealingContext(row.type, row.stream, owner),
+          },
+          key,
+          sealed.subarray(IV_BYTES),
+        );
+        return { ...toStored(position, row), data: unpackEventData(new Uint8Array(plain)) };
+      } catch {
+        return {
+          ...toStored(position, row),
+          data: null,
+          unreadable: "cannot be decrypted (its ciphertext or envelope was altered)",
+        };
+      }
+    }));
   }
 
   findAppend(stream: string, idempotencyKey: string): Promise<AppendResult | undefined> {
@@ -200,8 +346,9 @@ export class LmdbEventStore implements EventStore {
     return lmdbSizeBytes(this.#environment);
   }
 
-  close(): Promise<void> {
-    return this.#environment.close();
+  async close(): Promise<void> {
+    await this.#keys?.close();
+    await this.#environment.close();
   }
 }
 
@@ -242,6 +389,35 @@ export function storageReason(error: unknown): string {
     return `the disk is full or failing (${text.split("\n")[0]!.slice(0, 200)})`;
   }
   return `the commit failed (${text.split("\n")[0]!.slice(0, 200)})`;
+}
+
+/** The keys a store was written with, if it has any. */
+function existingKeys(path: string): LmdbKeyStore | undefined {
+  try {
+    Deno.statSync(`${keysPath(path)}/data.mdb`);
+  } catch {
+    return undefined;
+  }
+  return LmdbKeyStore.open(keysPath(path));
+}
+
+/** Where a store's keys live: their own LMDB environment inside the data directory. */
+export function keysPath(dataDir: string): string {
+  return `${dataDir}/keys`;
+}
+
+/** What a sealed event is bound to besides its data: moving it to another envelope fails to open. */
+function sealingContext(type: string, stream: string, owner: Ownership): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(
+    `${type}\u0000${stream}\u0000${owner.customer}\u0000${owner.period}`,
+  );
+}
+
+/** The latest record time of a log batch, however its records arrive. */
+function batchLatestTime(event: NewEvent): number | undefined {
+  if (event.type !== "LogBatchIngested") return undefined;
+  const records = (event.data as { records?: unknown } | null)?.records;
+  return latestPreencodedTime(records) ?? latestRecordTime(records);
 }
 
 function toStored(position: number, row: EventRow): StoredEvent {

@@ -57,6 +57,52 @@ export function openLmdb(path: string, options: LmdbOptions = {}): LmdbEnvironme
   };
 }
 
+/** Marks a store whose file must be compacted before it is next opened (see {@linkcode compactLmdb}). */
+const COMPACT_PENDING = "compact-pending";
+
+/** Asks for {@linkcode compactLmdbIfPending} at the next start: erased data may sit in freed pages. */
+export function markCompactionPending(path: string): void {
+  Deno.writeTextFileSync(`${path}/${COMPACT_PENDING}`, `${new Date().toISOString()}\n`);
+}
+
+/**
+ * Rewrites the store's file with only its live pages. LMDB copies on write:
+ * rows a rebuild deleted (a forgotten customer's example lines, names) stay
+ * in freed pages until those are reused, so after an erasure the file is
+ * replaced by a compacted copy. Needs the store closed; takes as long as
+ * copying the live data once.
+ */
+export async function compactLmdb(path: string): Promise<void> {
+  const releaseWriter = claimWriter(path);
+  const copy = `${path}/compacting`;
+  try {
+    await Deno.remove(copy, { recursive: true }).catch(() => {});
+    Deno.mkdirSync(copy);
+    const root = open({ path, compression: false, maxDbs: 64, mapSize: 2 ** 34 });
+    try {
+      await root.backup(copy, true);
+    } finally {
+      await root.close();
+    }
+    Deno.renameSync(`${copy}/data.mdb`, `${path}/data.mdb`);
+    await Deno.remove(copy, { recursive: true });
+    await Deno.remove(`${path}/${COMPACT_PENDING}`).catch(() => {});
+  } finally {
+    releaseWriter();
+  }
+}
+
+/** Compacts the store if an erasure asked for it; true when it did. */
+export async function compactLmdbIfPending(path: string): Promise<boolean> {
+  try {
+    Deno.statSync(`${path}/${COMPACT_PENDING}`);
+  } catch {
+    return false;
+  }
+  await compactLmdb(path);
+  return true;
+}
+
 /** Bytes the environment uses on disk (pages in use, not the sparse map size). */
 export function lmdbSizeBytes(environment: LmdbEnvironment): number {
   try {

@@ -107,28 +107,74 @@ export function eventRowCodec() {
   const packer = new Packr();
   return {
     encode(row: { readonly data: unknown }): Uint8Array {
-      const data = mapLists(row.data, (value) => {
-        if (isPreencoded(value)) {
-          return value.preencoded === RECORD_COLUMNS ? value.bytes : value.decode();
-        }
-        if (!Array.isArray(value) || value.length < MIN_COLUMNAR) return value;
-        const columns = toColumns(value);
-        if (columns === undefined) return value;
-        return sameKeys(columns[COLUMNS], RECORD_KEYS)
-          ? packStoredRecords(columns.values)
-          : columns;
-      });
+      const data = packableData(row.data);
       return packer.pack(data === undefined ? row : { ...row, data });
     },
     decode(bytes: Uint8Array): unknown {
-      const row = new Unpackr().unpack(bytes) as { data: unknown };
-      const data = mapLists(row.data, (value) => {
-        if (value instanceof Uint8Array) return decodeRecordColumns(value);
-        return isColumns(value) ? fromColumns(value) : value;
-      });
+      const row = new Unpackr().unpack(bytes) as { data: unknown; sealed?: Uint8Array };
+      // Copied: an unpacked bin is a view of lmdb-js's read buffer, which the
+      // next read overwrites, and a sealed row is opened later, asynchronously.
+      if (row.sealed !== undefined) row.sealed = new Uint8Array(row.sealed);
+      const data = unpackedData(row.data);
       return data === undefined ? row : { ...row, data };
     },
   };
+}
+
+/**
+ * An event's data alone as bytes, packed as a row packs it: what the store
+ * seals with a customer's key.
+ */
+export function packEventData(data: unknown): Uint8Array {
+  const packable = packableData(data);
+  return dataPacker.pack(packable === undefined ? data : packable);
+}
+
+/** The data {@linkcode packEventData} packed. */
+export function unpackEventData(bytes: Uint8Array): unknown {
+  const data = new Unpackr().unpack(bytes);
+  return unpackedData(data) ?? data;
+}
+
+const dataPacker = new Packr();
+
+function packableData(data: unknown): Record<string, unknown> | undefined {
+  return mapLists(data, (value) => {
+    if (isPreencoded(value)) {
+      return value.preencoded === RECORD_COLUMNS ? value.bytes : value.decode();
+    }
+    if (!Array.isArray(value) || value.length < MIN_COLUMNAR) return value;
+    const columns = toColumns(value);
+    if (columns === undefined) return value;
+    return sameKeys(columns[COLUMNS], RECORD_KEYS) ? packStoredRecords(columns.values) : columns;
+  });
+}
+
+function unpackedData(data: unknown): Record<string, unknown> | undefined {
+  return mapLists(data, (value) => {
+    if (value instanceof Uint8Array) return decodeRecordColumns(value);
+    return isColumns(value) ? fromColumns(value) : value;
+  });
+}
+
+/**
+ * The latest record time of a batch's records kept as
+ * {@linkcode RECORD_COLUMNS} bytes, read from the times at their head
+ * without unpacking the rest; undefined for anything else.
+ */
+export function latestPreencodedTime(value: unknown): number | undefined {
+  if (!isPreencoded(value) || value.preencoded !== RECORD_COLUMNS) return undefined;
+  const bytes = value.bytes;
+  const at = 3 + packedRecordKeys.length;
+  if (bytes[at] !== 0xc6) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.getUint32(at + 1);
+  let latest: number | undefined;
+  for (let offset = at + 5; offset < at + 5 + length; offset += 8) {
+    const time = view.getFloat64(offset, true);
+    if (Number.isFinite(time) && (latest === undefined || time > latest)) latest = time;
+  }
+  return latest;
 }
 
 /**

@@ -10,8 +10,12 @@ import {
   IdempotencyKeyReusedError,
   idempotencySlot,
   type NewEvent,
+  SHREDDED,
+  type ShredRequest,
+  type ShredResult,
   type StoredEvent,
 } from "../../ports/event_store.ts";
+import { type Ownership, ownersOfAppend } from "../../domain/privacy/ownership.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 
 /**
@@ -25,6 +29,11 @@ export class MemoryEventStore implements EventStore {
   readonly #listeners = new Set<(head: number, appended: readonly StoredEvent[]) => void>();
   readonly #clock: Clock;
   readonly #newId: NewId;
+  /** Whose each event is (by position - 1), as the LMDB store keys it; nothing is encrypted here. */
+  readonly #owners: Ownership[] = [];
+  readonly #streamOwners = new Map<string, Ownership>();
+  /** Keys that exist, `period \0 customer`: what forgetting deletes. */
+  readonly #keys = new Set<string>();
   #bytes = 0;
 
   constructor(options: { clock?: Clock; newId?: NewId } = {}) {
@@ -58,6 +67,17 @@ export class MemoryEventStore implements EventStore {
     const current = streamEvents.length;
     if (options.expectedVersion !== "any" && options.expectedVersion !== current) {
       return Promise.reject(new ConcurrencyError(stream, options.expectedVersion, current));
+    }
+    const { owners, newStreamOwner } = ownersOfAppend(
+      events.map((event) => ({ type: event.type, data: decodedData(event.data) })),
+      this.#streamOwners.get(stream),
+    );
+    if (newStreamOwner !== undefined && current === 0) {
+      this.#streamOwners.set(stream, newStreamOwner);
+    }
+    for (const owner of owners) {
+      this.#owners.push(owner);
+      this.#keys.add(keyId(owner));
     }
     const recordedAt = this.#clock.now();
     const firstPosition = this.#events.length + 1;
@@ -125,9 +145,45 @@ export class MemoryEventStore implements EventStore {
     return this.#bytes;
   }
 
+  /** Forgets as the LMDB store does: the events of the deleted keys lose their data for good. */
+  shred(request: ShredRequest): Promise<ShredResult> {
+    const doomed = (owner: Ownership) =>
+      owner.customer === request.customer &&
+      (request.beforeDay === undefined || (owner.period >= 0 && owner.period < request.beforeDay));
+    let keysDeleted = 0;
+    for (const id of [...this.#keys]) {
+      const [period, customer] = id.split("\u0000") as [string, string];
+      if (doomed({ customer, period: Number(period) })) {
+        this.#keys.delete(id);
+        keysDeleted++;
+      }
+    }
+    this.#events.forEach((event, index) => {
+      if (event.unreadable !== undefined || !doomed(this.#owners[index]!)) return;
+      const shredded: StoredEvent = { ...event, data: null, unreadable: SHREDDED };
+      this.#events[index] = shredded;
+      const stream = this.#streams.get(event.stream)!;
+      stream[event.streamVersion - 1] = shredded;
+    });
+    return Promise.resolve({ keysDeleted });
+  }
+
+  keyOwners(): Promise<string[]> {
+    const owners = new Set<string>();
+    for (const id of this.#keys) {
+      const customer = id.slice(id.indexOf("\u0000") + 1);
+      if (customer !== "") owners.add(customer);
+    }
+    return Promise.resolve([...owners].sort());
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+function keyId(owner: Ownership): string {
+  return `${owner.period}\u0000${owner.customer}`;
 }
 
 function cloneEvent(event: StoredEvent): StoredEvent {

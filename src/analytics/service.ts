@@ -79,6 +79,12 @@ export class AnalyticsService implements AnalyticsApi {
   readonly #store: EventStore;
   readonly #settled: () => Promise<void>;
 
+  /** Drops what it keeps between queries: the views were rebuilt (data erased). */
+  forgetCaches(): void {
+    this.#fitted = undefined;
+    this.#issues = undefined;
+  }
+
   constructor(deps: {
     store: EventStore;
     projections: ProjectionStore;

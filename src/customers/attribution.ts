@@ -39,6 +39,13 @@ export class Attribution {
     | { directoryAt: number; counts: Map<string, { origins: number; customers: number }> }
     | undefined;
 
+  /** Drops what it keeps between queries: the views were rebuilt (data erased). */
+  forgetCaches(): void {
+    this.#directory = undefined;
+    this.#origins = undefined;
+    this.#affected = undefined;
+  }
+
   constructor(store: ProjectionStore) {
     this.#store = store;
   }

@@ -96,6 +96,11 @@ export class KbService implements KbApi {
   readonly #deps: KbServiceDeps;
   #index: KbIndex | undefined;
 
+  /** Drops what it keeps between queries: the views were rebuilt (data erased). */
+  forgetCaches(): void {
+    this.#index = undefined;
+  }
+
   constructor(deps: KbServiceDeps) {
     this.#deps = deps;
   }
@@ -585,6 +590,7 @@ export class KbService implements KbApi {
 
   async #load(articleId: string): Promise<ArticleState> {
     const events = await this.#deps.store.readStream(articleStream(articleId));
+    if (events.some((event) => event.unreadable !== undefined)) return null;
     return events.reduce<ArticleState>(
       (state, event) => evolve(state, event as unknown as ArticleEvent),
       null,

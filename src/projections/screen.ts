@@ -30,6 +30,8 @@ const decided = new WeakMap<StoredEvent, string | null>();
 
 /** Why an event cannot be used, or undefined when it can. */
 export function unusableReason(event: StoredEvent): string | undefined {
+  // A forgotten customer's event, or one past retention: its data is gone.
+  if (event.unreadable !== undefined) return event.unreadable;
   const known = decided.get(event);
   if (known !== undefined) return known ?? undefined;
   const reason = event.type === "LogBatchIngested"

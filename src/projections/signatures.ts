@@ -174,8 +174,24 @@ class ChunkDelta {
 
   writeTo(tx: ProjectionWriter): void {
     for (const { position, index, event } of this.minerEvents) {
-      tx.put(TABLES.minerLog, [position, index], event);
       const existing = tx.get<CatalogEntry>(TABLES.signatures, [event.data.signatureId]);
+      // Its discovery may be unreadable (its customer forgotten): the miner
+      // restores a generalization it has no discovery for as one.
+      const unknown = existing === undefined || existing.generalizations === -1;
+      tx.put(
+        TABLES.minerLog,
+        [position, index],
+        event.type === "SignatureGeneralized" && unknown
+          ? {
+            type: "SignatureDiscovered",
+            data: {
+              signatureId: event.data.signatureId,
+              template: event.data.template,
+              state: event.data.state,
+            },
+          } satisfies MinerEvent
+          : event,
+      );
       tx.put(
         TABLES.signatures,
         [event.data.signatureId],

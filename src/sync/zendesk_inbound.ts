@@ -144,7 +144,10 @@ export class ZendeskInbound {
     const { store, config } = this.#deps;
     const ticketId = zendeskTicketId(remote.id);
     const stored = await store.readStream(ticketStream(ticketId));
-    let state = stored.reduce<TicketState>(
+    // A forgotten customer's ticket comes back from Zendesk as a new one.
+    let state = stored.some((event) => event.unreadable !== undefined) ? null : stored.reduce<
+      TicketState
+    >(
       (ticket, event) => evolve(ticket, event as unknown as TicketEvent),
       null,
     );

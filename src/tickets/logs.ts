@@ -84,7 +84,7 @@ export async function environmentLogs(
   const load = async (position: number) => {
     if (batches.has(position)) return batches.get(position)!;
     const [event] = await store.readAll(position - 1, 1);
-    const batch = event?.type === "LogBatchIngested"
+    const batch = event?.type === "LogBatchIngested" && event.unreadable === undefined
       ? event as StoredEvent<string, LogBatchIngestedData>
       : null;
     if (batches.size >= BATCH_CACHE) batches.delete(batches.keys().next().value!);

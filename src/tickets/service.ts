@@ -480,6 +480,8 @@ export class TicketService implements TicketApi {
 
   async #load(ticketId: string): Promise<{ state: TicketState; events: StoredEvent[] }> {
     const events = await this.#deps.store.readStream(ticketStream(ticketId));
+    // A forgotten customer's ticket (or one past retention) is gone as a whole.
+    if (events.some((event) => event.unreadable !== undefined)) return { state: null, events };
     const state = events.reduce<TicketState>(
       (ticket, event) => evolve(ticket, event as unknown as TicketEvent),
       null,
@@ -517,7 +519,7 @@ export class TicketService implements TicketApi {
       );
     }
     const [event] = await this.#deps.store.readAll(at.position - 1, 1);
-    const records = event?.type === "LogBatchIngested"
+    const records = event?.type === "LogBatchIngested" && event.unreadable === undefined
       ? (event.data as LogBatchIngestedData).records
       : [];
     if (event?.position !== at.position || records[at.index] === undefined) {

@@ -19,6 +19,7 @@ import { ecosystemBenches } from "./ecosystem_bench.ts";
 import { redactionBenches } from "./redaction_bench.ts";
 import { syncBenches } from "./sync_bench.ts";
 import { consoleBenches } from "./console_bench.ts";
+import { shredBenches } from "./shred_bench.ts";
 
 const ALL: readonly Bench[] = [
   ...ingestBenches,
@@ -36,6 +37,7 @@ const ALL: readonly Bench[] = [
   ...redactionBenches,
   ...syncBenches,
   ...consoleBenches,
+  ...shredBenches,
 ];
 
 if (import.meta.main) {

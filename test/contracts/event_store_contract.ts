@@ -5,11 +5,14 @@ import {
   type EventStore,
   InvalidEventError,
   type Preencoded,
+  SHREDDED,
   type StoredEvent,
 } from "../../ports/event_store.ts";
 
 /** Opens a fresh, empty store; `reopen` gives the same store after a close. */
 export interface EventStoreFixture {
+  /** False for a store that keeps events in the clear and refuses to forget. */
+  readonly forgets?: boolean;
   open(): Promise<
     { store: EventStore; reopen?: () => Promise<EventStore>; cleanup(): Promise<void> }
   >;
@@ -192,5 +195,155 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
     });
     assert.equal(retried.duplicate, true);
     assert.equal(await again.streamVersion("s"), 2);
+  });
+
+  if (fixture.forgets === false) return;
+
+  const DAY = 86_400_000;
+  const batch = (customer: string | undefined, day: number, message: string) => ({
+    type: "LogBatchIngested",
+    data: {
+      batchId: `b-${customer}-${day}`,
+      source: "test",
+      format: "jsonl",
+      context: customer === undefined ? {} : { customer, environment: "prod" },
+      receivedAt: day * DAY,
+      records: [{ timestamp: day * DAY + 1_000, message, signatureId: "s1" }],
+      quarantined: [],
+    },
+  });
+  const discovered = (template: string) => ({
+    type: "SignatureDiscovered",
+    data: { signatureId: "s1", template, state: {} },
+  });
+  const opened = (customer: string, day: number) => ({
+    type: "TicketOpened",
+    data: {
+      ticketId: "t1",
+      customer,
+      subject: "acme secret subject",
+      openedAt: day * DAY,
+      at: day * DAY,
+    },
+  });
+
+  test(
+    "forgetting a customer makes their events unreadable, and nobody else's",
+    async (store, reopen) => {
+      await store.append("ingest", [discovered("acme template"), batch("acme", 100, "acme line")], {
+        expectedVersion: "any",
+      });
+      await store.append("ingest", [batch("globex", 100, "globex line")], {
+        expectedVersion: "any",
+      });
+      await store.append("ingest", [batch(undefined, 100, "shared line")], {
+        expectedVersion: "any",
+      });
+      await store.append("ticket-t1", [opened("acme", 90)], { expectedVersion: 0 });
+      await store.append("ticket-t1", [{ type: "TicketCommented", data: { body: "acme reply" } }], {
+        expectedVersion: 1,
+      });
+      await store.append("customers", [{
+        type: "CustomerRegistered",
+        data: { customer: { customerId: "acme", name: "Acme Corp" }, at: 0, by: null },
+      }], { expectedVersion: "any" });
+      assert.deepEqual(await store.keyOwners!(), ["acme", "globex"]);
+
+      const result = await store.shred!({ customer: "acme" });
+      assert.ok(result.keysDeleted >= 3, `deleted ${result.keysDeleted} keys`);
+      const current = reopen === undefined ? store : await reopen();
+      const all = await current.readAll(0, 100);
+      assert.equal(all.length, 7);
+      const unreadable = all.filter((e) => e.unreadable !== undefined).map((e) => e.position);
+      assert.deepEqual(unreadable, [1, 2, 5, 6, 7]);
+      for (const event of all.filter((e) => e.unreadable !== undefined)) {
+        assert.equal(event.unreadable, SHREDDED);
+        assert.equal(event.data, null);
+      }
+      assert.equal(JSON.stringify(all).includes("acme line"), false);
+      assert.equal(JSON.stringify(all).includes("Acme Corp"), false);
+      assert.deepEqual(
+        all.filter((e) => e.unreadable === undefined).map((e) => e.type),
+        ["LogBatchIngested", "LogBatchIngested"],
+      );
+      assert.deepEqual(
+        (await current.readStream("ticket-t1")).map((e) => [e.type, e.unreadable]),
+        [["TicketOpened", SHREDDED], ["TicketCommented", SHREDDED]],
+      );
+      assert.deepEqual(await current.keyOwners!(), ["globex"]);
+      // The stream goes on: a later append is not refused.
+      await current.append("ingest", [batch("globex", 101, "later")], { expectedVersion: "any" });
+      assert.equal(current.headPosition(), 8);
+    },
+  );
+
+  test("retention drops a customer's periods before a day and keeps the rest", async (store) => {
+    await store.append("ingest", [discovered("acme template"), batch("acme", 100, "old line")], {
+      expectedVersion: "any",
+    });
+    await store.append("ingest", [batch("acme", 200, "new line")], { expectedVersion: "any" });
+    await store.append("ingest", [batch("globex", 100, "globex old line")], {
+      expectedVersion: "any",
+    });
+    await store.append("ticket-t1", [opened("acme", 120)], { expectedVersion: 0 });
+    await store.append("ticket-t1", [{ type: "TicketCommented", data: { at: 210 * DAY } }], {
+      expectedVersion: 1,
+    });
+    await store.shred!({ customer: "acme", beforeDay: 150 });
+    const all = await store.readAll(0, 100);
+    assert.deepEqual(
+      all.map((e) => [e.type, e.unreadable === undefined]),
+      [
+        // The miner's template is kept until the customer is forgotten.
+        ["SignatureDiscovered", true],
+        ["LogBatchIngested", false],
+        ["LogBatchIngested", true],
+        ["LogBatchIngested", true],
+        // A ticket expires whole, by the day it was opened.
+        ["TicketOpened", false],
+        ["TicketCommented", false],
+      ],
+    );
+  });
+
+  test("property: after shredding some customers, exactly their events are unreadable", async (store) => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            customer: fc.constantFrom<string | undefined>(undefined, "a", "b", "c", "d"),
+            day: fc.integer({ min: 0, max: 30 }),
+          }, { noNullPrototype: true }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.subarray(["a", "b", "c", "d"]),
+        async (batches, forgotten) => {
+          // Customers of this run only: the store keeps every run's events.
+          const name = (customer: string) => `run${run}-${customer}`;
+          run++;
+          const appended: { customer: string | undefined; position: number }[] = [];
+          for (const { customer, day } of batches) {
+            const owner = customer === undefined ? undefined : name(customer);
+            const result = await store.append("ingest", [batch(owner, day, `line of ${owner}`)], {
+              expectedVersion: "any",
+            });
+            appended.push({ customer, position: result.position });
+          }
+          for (const customer of forgotten) await store.shred!({ customer: name(customer) });
+          for (const { customer, position } of appended) {
+            const [event] = await store.readAll(position - 1, 1);
+            const gone = customer !== undefined && forgotten.includes(customer);
+            assert.equal(event!.unreadable !== undefined, gone, `position ${position}`);
+            if (!gone) {
+              const data = event!.data as { records: { message: string }[] };
+              const owner = customer === undefined ? undefined : name(customer);
+              assert.equal(data.records[0]!.message, `line of ${owner}`);
+            }
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
   });
 }

@@ -18,6 +18,7 @@ const WIRING_FILES = new Set([
   "src/backtest.ts",
   "src/compose.ts",
   "src/tokens.ts",
+  "src/forget.ts",
 ]);
 
 const LAYERS = ["domain", "ports", "adapters", "src", "test", "fixtures"] as const;

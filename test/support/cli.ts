@@ -24,7 +24,7 @@ export function v8FlagsArgument(extra: readonly string[] = []): string {
 
 /** Runs one of the project's entry points (`src/<name>.ts`) as `deno task` would. */
 export async function runEntry(
-  name: "replay" | "mine" | "simulate" | "backtest" | "tokens",
+  name: "replay" | "mine" | "simulate" | "backtest" | "tokens" | "forget",
   args: string[],
   extraV8Flags: string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {

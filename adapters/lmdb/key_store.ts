@@ -1,0 +1,196 @@
+/**
+ * The data keys of crypto-shredding: one AES-256-GCM key per customer and
+ * period (see `domain/privacy/ownership.ts`), in an LMDB environment of its
+ * own (`<data dir>/keys`), apart from the events they seal. Deleting a key
+ * is what makes its events unreadable, so it must really go:
+ *
+ * - its bytes are overwritten with zeros before it is deleted, in the same
+ *   transaction;
+ * - LMDB copies on write, so the page that held the key is only freed, not
+ *   wiped: after every deletion the environment is copied compacted (only
+ *   live pages) and the copy replaces the file. The keys file is small
+ *   (~100 bytes a key), so this takes milliseconds.
+ *
+ * What the OS and the disk may still keep (blocks of the replaced file until
+ * they are reused, SSD remapping, file-system journals and snapshots,
+ * backups, swap) is beyond what a process can wipe; see the README.
+ *
+ * A key is durable (flushed) before the first event sealed with it is
+ * written, so an acknowledged event never outlives its key in a crash.
+ *
+ * @module
+ */
+import { open, type RootDatabase } from "lmdb";
+import { DEPLOYMENT, type Ownership } from "../../domain/privacy/ownership.ts";
+
+const KEY_BYTES = 32;
+
+type KeyId = [customer: string, period: number];
+
+export interface KeyStoreOptions {
+  /** False skips the flush after each new key: for scratch stores only (benches). */
+  readonly durable?: boolean;
+}
+
+/** Per-customer, per-period data keys in their own LMDB environment. */
+export class LmdbKeyStore {
+  readonly path: string;
+  readonly #durable: boolean;
+  #root: RootDatabase;
+  /** Keys already imported; null when the key does not exist (deleted or never made). */
+  readonly #cache = new Map<string, CryptoKey | null>();
+  /** Key creations and deletions, one at a time, so a deletion never races a creation. */
+  #lane: Promise<unknown> = Promise.resolve();
+  /** Counts deletions: a key read while one ran is not cached (it may be gone). */
+  #deletions = 0;
+  /** While the file is swapped, reads wait on the lane instead. */
+  #compacting = false;
+
+  private constructor(path: string, root: RootDatabase, durable: boolean) {
+    this.path = path;
+    this.#root = root;
+    this.#durable = durable;
+  }
+
+  static open(path: string, options: KeyStoreOptions = {}): LmdbKeyStore {
+    Deno.mkdirSync(path, { recursive: true });
+    // A compaction that stopped before its copy replaced the file leaves the copy behind.
+    try {
+      Deno.removeSync(`${path}.compact`, { recursive: true });
+    } catch {
+      // None.
+    }
+    return new LmdbKeyStore(
+      path,
+      openKeys(path, options.durable !== false),
+      options.durable !== false,
+    );
+  }
+
+  /** The key of an owner and period; made (durably) when `create` and it does not exist. */
+  async key(owner: Ownership, create: boolean): Promise<CryptoKey | undefined> {
+    const id = cacheId(owner);
+    const cached = this.#cache.get(id);
+    if (cached !== undefined && (cached !== null || !create)) return cached ?? undefined;
+    // Reads need no lane (a replay opens thousands of keys at once); a read
+    // that overlapped a deletion is not kept.
+    if (!create && !this.#compacting) {
+      const deletions = this.#deletions;
+      const raw = this.#keys().get([owner.customer, owner.period]) as Uint8Array | undefined;
+      const key = raw === undefined ? null : await importKey(raw);
+      if (deletions === this.#deletions && !this.#compacting) this.#cache.set(id, key);
+      return key ?? undefined;
+    }
+    return await this.#inLane(async () => {
+      const again = this.#cache.get(id);
+      if (again !== undefined && (again !== null || !create)) return again ?? undefined;
+      const keys = this.#keys();
+      let raw = keys.get([owner.customer, owner.period]) as Uint8Array | undefined;
+      if (raw === undefined && create) {
+        raw = crypto.getRandomValues(new Uint8Array(KEY_BYTES));
+        await keys.put([owner.customer, owner.period], raw);
+        if (this.#durable) await this.#root.flushed;
+      }
+      const key = raw === undefined ? null : await importKey(raw);
+      this.#cache.set(id, key);
+      return key ?? undefined;
+    });
+  }
+
+  /**
+   * Deletes a customer's keys (those of periods before `beforeDay`, or all),
+   * zeroed first, then compacts the file so no freed page keeps them.
+   */
+  shred(customer: string, beforeDay?: number): Promise<number> {
+    if (customer === DEPLOYMENT) {
+      return Promise.reject(new Error("Cannot shred the deployment's own key"));
+    }
+    return this.#inLane(async () => {
+      const keys = this.#keys();
+      // Permanent data (period -1) goes only when the customer is forgotten.
+      const start: KeyId = [customer, beforeDay === undefined ? -Infinity : 0];
+      const end: KeyId = [customer, beforeDay ?? Infinity];
+      const doomed = [...keys.getKeys({ start, end })] as KeyId[];
+      if (doomed.length === 0) return 0;
+      this.#deletions++;
+      await this.#root.transaction(() => {
+        for (const id of doomed) {
+          keys.put(id, new Uint8Array(KEY_BYTES));
+          keys.remove(id);
+        }
+      });
+      await this.#root.flushed;
+      for (const [customerId, period] of doomed) {
+        this.#cache.set(cacheId({ customer: customerId, period }), null);
+      }
+      await this.#compact();
+      return doomed.length;
+    });
+  }
+
+  /** Customers that still have at least one key. */
+  owners(): string[] {
+    const owners: string[] = [];
+    for (const [customer] of this.#keys().getKeys() as Iterable<KeyId>) {
+      if (customer !== DEPLOYMENT && owners.at(-1) !== customer) owners.push(customer);
+    }
+    return owners;
+  }
+
+  /** Keys held, for tests and benches. */
+  count(): number {
+    return this.#keys().getCount();
+  }
+
+  async close(): Promise<void> {
+    await this.#lane.catch(() => {});
+    await this.#root.flushed;
+    await this.#root.close();
+  }
+
+  #keys() {
+    return this.#root.openDB<Uint8Array, KeyId>({ name: "keys", encoding: "binary" });
+  }
+
+  #inLane<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#lane.then(work, work);
+    this.#lane = run.catch(() => {});
+    return run;
+  }
+
+  /** Replaces the file by a compacted copy of its live pages. */
+  async #compact(): Promise<void> {
+    this.#compacting = true;
+    try {
+      await this.#replaceByCopy();
+    } finally {
+      this.#compacting = false;
+    }
+  }
+
+  async #replaceByCopy(): Promise<void> {
+    const copy = `${this.path}.compact`;
+    await Deno.remove(copy, { recursive: true }).catch(() => {});
+    await Deno.mkdir(copy);
+    await this.#root.backup(copy, true);
+    await this.#root.close();
+    await Deno.rename(`${copy}/data.mdb`, `${this.path}/data.mdb`);
+    await Deno.remove(copy, { recursive: true });
+    this.#root = openKeys(this.path, this.#durable);
+  }
+}
+
+function openKeys(path: string, durable: boolean): RootDatabase {
+  return open({ path, compression: false, noSync: !durable, maxDbs: 4 });
+}
+
+function importKey(raw: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", new Uint8Array(raw), "AES-GCM", false, [
+    "encrypt",
+    "decrypt",
+  ]);
+}
+
+function cacheId(owner: Ownership): string {
+  return `${owner.period}\u0000${owner.customer}`;
+}

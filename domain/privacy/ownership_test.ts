@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { DAY_MS, DEPLOYMENT, ownersOfAppend, PERMANENT } from "./ownership.ts";
+import { retentionPlan, retentionSettings } from "./retention.ts";
+
+const batch = (
+  customer: string | undefined,
+  times: number[],
+  records?: { customer?: string }[],
+) => ({
+  type: "LogBatchIngested",
+  data: {
+    context: customer === undefined ? {} : { customer },
+    receivedAt: 5 * DAY_MS,
+    records: records ?? times.map((timestamp) => ({ timestamp, customer: null })),
+  },
+});
+
+Deno.test("a batch is its customer's, on the day of its latest record; what the miner learned from it is theirs for good", () => {
+  const { owners } = ownersOfAppend(
+    [
+      { type: "SignatureDiscovered", data: { template: "t" } },
+      batch("acme", [DAY_MS, 3 * DAY_MS + 5]),
+    ],
+    undefined,
+  );
+  assert.deepEqual(owners, [
+    { customer: "acme", period: PERMANENT },
+    { customer: "acme", period: 3 },
+  ]);
+});
+
+Deno.test("a batch without a context customer is the one customer all its records name, else the deployment's", () => {
+  const same = ownersOfAppend(
+    [batch(undefined, [], [{ customer: "a" }, { customer: "a" }])],
+    undefined,
+  );
+  assert.equal(same.owners[0]!.customer, "a");
+  const mixed = ownersOfAppend(
+    [batch(undefined, [], [{ customer: "a" }, { customer: "b" }])],
+    undefined,
+  );
+  assert.deepEqual(mixed.owners[0], { customer: DEPLOYMENT, period: PERMANENT });
+});
+
+Deno.test("a ticket's stream follows its opening: later events take its customer and day", () => {
+  const opening = ownersOfAppend(
+    [{ type: "TicketOpened", data: { customer: "acme", openedAt: 10 * DAY_MS } }],
+    undefined,
+  );
+  assert.deepEqual(opening.newStreamOwner, { customer: "acme", period: 10 });
+  const later = ownersOfAppend(
+    [{ type: "TicketCommented", data: { body: "x" } }],
+    opening.newStreamOwner,
+  );
+  assert.deepEqual(later.owners, [{ customer: "acme", period: 10 }]);
+  assert.equal(later.newStreamOwner, undefined);
+});
+
+Deno.test("a directory record is the customer's for good; events naming nobody are the deployment's", () => {
+  const { owners } = ownersOfAppend([
+    { type: "CustomerRegistered", data: { customer: { customerId: "acme" }, at: 0 } },
+  ], undefined);
+  assert.deepEqual(owners, [{ customer: "acme", period: PERMANENT }]);
+  const rules = ownersOfAppend([{ type: "RulesConfigured", data: { rules: [] } }], undefined);
+  assert.deepEqual(rules.owners, [{ customer: DEPLOYMENT, period: PERMANENT }]);
+});
+
+Deno.test("retention: the latest setting wins, null goes back to the default, customers without either are kept", () => {
+  const settings = retentionSettings([
+    { type: "RetentionSet", data: { customerId: "a", days: 10 } },
+    { type: "RetentionSet", data: { customerId: "b", days: 20 } },
+    { type: "RetentionSet", data: { customerId: "b", days: null } },
+  ]);
+  const now = 100 * DAY_MS + 1;
+  assert.deepEqual(retentionPlan(now, ["a", "b"], settings, null), [{
+    customerId: "a",
+    beforeDay: 90,
+  }]);
+  assert.deepEqual(retentionPlan(now, ["a", "b"], settings, 30), [
+    { customerId: "a", beforeDay: 90 },
+    { customerId: "b", beforeDay: 70 },
+  ]);
+});

@@ -1,0 +1,97 @@
+/**
+ * `deno task forget --customer ID`: forgets a customer (their keys deleted,
+ * every view rebuilt without their data, the store's file compacted so no
+ * freed page keeps any of it). `deno task forget --retention` drops every
+ * customer's data past its retention now. Run it with the service stopped:
+ * one process writes a store. The receipt goes to stdout as JSON.
+ */
+import { parseArgs } from "node:util";
+import { ulid } from "ulid";
+import { privacyConfig } from "../adapters/cli/privacy_config.ts";
+import { openEventStore } from "../adapters/lmdb/encryption.ts";
+import { compactLmdb, compactLmdbIfPending, openLmdb } from "../adapters/lmdb/lmdb_env.ts";
+import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
+import type { Clock } from "../ports/clock.ts";
+import { Loupe } from "./loupe.ts";
+import { ErasureService } from "./privacy/erasure.ts";
+
+export const FORGET_USAGE = `Usage: deno task forget --customer ID [--by NAME] [--data DIR]
+       deno task forget --retention [--data DIR]
+
+Forgets a customer: every record, ticket and derived fact of theirs becomes unreadable, then the
+store's file is compacted. --retention drops every customer's data older than their retention
+(LOUPE_RETENTION_DAYS, or their own setting). Stop the service first.
+Environment: LOUPE_DATA_DIR (./data), LOUPE_RETENTION_DAYS (none), LOUPE_ENCRYPTION (on)`;
+
+interface ForgetArgs {
+  readonly customer?: string;
+  readonly retention: boolean;
+  readonly by: string | null;
+  readonly dataDir: string;
+}
+
+export function forgetArgs(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): ForgetArgs {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      customer: { type: "string" },
+      retention: { type: "boolean" },
+      by: { type: "string" },
+      data: { type: "string" },
+    },
+    strict: true,
+  });
+  const customer = values.customer?.trim();
+  if ((customer === undefined || customer === "") === (values.retention !== true)) {
+    throw new Error("Give either --customer ID or --retention");
+  }
+  return {
+    ...(customer === undefined || customer === "" ? {} : { customer }),
+    retention: values.retention === true,
+    by: values.by?.trim() || null,
+    dataDir: values.data ?? env.LOUPE_DATA_DIR ?? "./data",
+  };
+}
+
+if (import.meta.main) {
+  let args;
+  let privacy;
+  try {
+    args = forgetArgs(Deno.args, Deno.env.toObject());
+    privacy = privacyConfig(Deno.env.toObject());
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${FORGET_USAGE}`);
+    Deno.exit(2);
+  }
+  const clock: Clock = { now: () => Date.now() };
+  let erased;
+  try {
+    await compactLmdbIfPending(args.dataDir);
+    const environment = openLmdb(args.dataDir);
+    const { store } = openEventStore(environment, { encryption: privacy.encryption, clock });
+    try {
+      const projectionStore = new LmdbProjectionStore(environment);
+      const loupe = await Loupe.start({ store, projectionStore, clock, newId: () => ulid() });
+      const erasure = new ErasureService({
+        store,
+        clock,
+        defaultRetentionDays: privacy.retentionDays,
+        projectionPosition: () => loupe.projector.position(),
+        eraseAndRebuild: (erase, rebuildIf) => loupe.eraseAndRebuild(erase, rebuildIf),
+      });
+      erased = args.customer === undefined
+        ? { retention: await erasure.applyRetention() }
+        : { forgotten: await erasure.forget(args.customer, args.by ?? "forget task") };
+    } finally {
+      await store.close();
+    }
+    await compactLmdb(args.dataDir);
+  } catch (error) {
+    console.error(`Cannot forget: ${(error as Error).message}`);
+    Deno.exit(1);
+  }
+  console.log(JSON.stringify(erased, null, 2));
+}

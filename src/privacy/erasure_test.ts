@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
+import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
+import { ticketingConfig } from "../../adapters/ticketing/config.ts";
+import { compose } from "../compose.ts";
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 11, 4, 12);
+
+async function given(now = NOW) {
+  const clock = { now: () => now };
+  let id = 0;
+  const store = new MemoryEventStore({ clock });
+  const app = await compose({
+    store,
+    projectionStore: new MemoryProjectionStore(),
+    clock,
+    newId: () => `id${String(++id).padStart(8, "0")}`,
+    http: { maxBodyBytes: 1 << 20, maxLineBytes: 65536 },
+    ticketing: ticketingConfig({}),
+    version: "test",
+  });
+  const call = async (method: string, path: string, body?: unknown, type = "application/json") => {
+    const response = await app.http.request(path, {
+      method,
+      ...(body === undefined ? {} : {
+        headers: { "content-type": type },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+  const push = (customer: string, lines: { at: number; msg: string }[]) =>
+    call(
+      "POST",
+      `/v1/logs?customer=${customer}&environment=prod&service=api`,
+      lines.map((l) =>
+        JSON.stringify({ time: new Date(l.at).toISOString(), level: "error", msg: l.msg })
+      ).join("\n"),
+      "application/x-ndjson",
+    );
+  return { app, store, call, push };
+}
+
+/** Every reply a user can read about the log, tickets and customers. */
+async function everyReply(call: (m: string, p: string) => Promise<{ text: string }>) {
+  const texts: string[] = [];
+  const get = async (path: string) => {
+    const { text } = await call("GET", path);
+    texts.push(text);
+    return text;
+  };
+  const signatures = JSON.parse(await get("/v1/signatures?limit=1000"));
+  for (const { id } of signatures.items) {
+    await get(`/v1/signatures/${id}`);
+    await get(`/v1/signatures/${id}/impact`);
+    await get(`/v1/signatures/${id}/tickets`);
+  }
+  const tickets = JSON.parse(await get("/v1/tickets"));
+  for (const { id } of tickets.items) await get(`/v1/tickets/${id}`);
+  for (
+    const path of [
+      "/v1/customers",
+      "/v1/customers/globex",
+      "/v1/customers/globex/impact?min_severity=TRACE",
+      "/v1/quarantine",
+      "/v1/issues",
+      "/v1/priorities?min_severity=TRACE",
+      "/v1/trends?severity=TRACE",
+      "/v1/metrics",
+    ]
+  ) await get(path);
+  return texts.join("\n");
+}
+
+Deno.test("given two customers, when one is forgotten, then no reply names it or holds its values, and the other is untouched", async () => {
+  const { app, store, call, push } = await given();
+  await call("POST", "/v1/customers/import", [
+    { customer_id: "globex", name: "Globex Zanzibar Holdings", environments: ["globex/prod"] },
+    { customer_id: "acme", name: "Acme Quokka Works", environments: ["acme/prod"] },
+  ]);
+  await push("globex", [
+    { at: NOW - DAY, msg: "user flamingo rejected the transfer request from the north gate" },
+    { at: NOW - DAY, msg: "user flamingo rejected the transfer request from the north gate" },
+    { at: NOW - DAY, msg: "{not json, quarantined: flamingo" },
+  ]);
+  await push("acme", [{ at: NOW - DAY, msg: "cache quokka miss on shard" }]);
+  const ticket = await call("POST", "/v1/tickets", {
+    customer: "globex",
+    environment: "prod",
+    subject: "flamingo outage",
+    description: "the flamingo vault is down",
+    severity: "high",
+    reporter: "ops",
+  });
+  assert.equal(ticket.status, 201, ticket.text);
+  const ticketId = JSON.parse(ticket.text).id;
+  await call("POST", `/v1/tickets/${ticketId}/comments`, {
+    author: "agent",
+    body: "flamingo again",
+  });
+  const before = await everyReply(call);
+  assert.match(before, /flamingo/);
+  assert.match(before, /Zanzibar/);
+
+  const forgotten = await call("DELETE", "/v1/customers/globex/data");
+  assert.equal(forgotten.status, 200, forgotten.text);
+  assert.ok(JSON.parse(forgotten.text).keys_deleted > 0);
+
+  const after = await everyReply(call);
+  assert.doesNotMatch(after, /flamingo|Zanzibar/);
+  assert.match(after, /quokka/);
+  assert.match(after, /Acme Quokka Works/);
+  assert.equal((await call("GET", `/v1/tickets/${ticketId}`)).status, 404);
+  const health = JSON.parse((await call("GET", "/healthz")).text);
+  assert.ok(health.skipped_events.total > 0, JSON.stringify(health.skipped_events));
+  assert.match(JSON.stringify(health.skipped_events.by_reason), /shredded/);
+
+  // The miner starts again without what it learned from them: a like line
+  // later is learned afresh, and no event written after names their words.
+  const head = store.headPosition();
+  await push(
+    "acme",
+    ["pelican", "heron", "ibis", "stork"].map((bird) => ({
+      at: NOW,
+      msg: `user ${bird} rejected the transfer request from the north gate`,
+    })),
+  );
+  const later = JSON.stringify((await store.readAll(head, 100)).map((e) => e.data));
+  assert.match(later, /SignatureDiscovered|rejected the transfer/);
+  assert.doesNotMatch(later, /flamingo/);
+  // Recorded, with the id and nothing else of theirs.
+  const erasures = await store.readStream("erasure");
+  assert.deepEqual(erasures.map((e) => e.type), ["CustomerForgotten"]);
+  assert.deepEqual(Object.keys(erasures[0]!.data as object).sort(), [
+    "at",
+    "by",
+    "customerId",
+    "keysDeleted",
+  ]);
+  // Forgetting again is harmless.
+  const again = await call("DELETE", "/v1/customers/globex/data");
+  assert.equal(JSON.parse(again.text).keys_deleted, 0);
+  app.stop();
+});
+
+Deno.test("given a customer kept 30 days, when retention runs, then only their older data is gone", async () => {
+  const { app, call, push } = await given();
+  await push("acme", [{ at: NOW - 40 * DAY, msg: "old pelican failure" }]);
+  await push("acme", [{ at: NOW - 2 * DAY, msg: "recent walrus failure" }]);
+  await push("globex", [{ at: NOW - 40 * DAY, msg: "old heron failure" }]);
+  const set = await call("PUT", "/v1/customers/acme/retention", { days: 30 });
+  assert.equal(set.status, 200, set.text);
+  assert.deepEqual(JSON.parse(set.text), { customer: "acme", days: 30, source: "customer" });
+  assert.deepEqual(JSON.parse((await call("GET", "/v1/customers/globex/retention")).text), {
+    customer: "globex",
+    days: null,
+    source: "default",
+  });
+
+  const run = JSON.parse((await call("POST", "/v1/retention/run")).text);
+  assert.equal(run.rebuilt, true);
+  assert.deepEqual(run.dropped.map((d: { customer: string }) => d.customer), ["acme"]);
+  const replies = await everyReply(call);
+  assert.doesNotMatch(replies, /pelican/);
+  assert.match(replies, /walrus/);
+  assert.match(replies, /heron/);
+  // Nothing more to drop: no rebuild.
+  assert.equal(JSON.parse((await call("POST", "/v1/retention/run")).text).rebuilt, false);
+  app.stop();
+});
+
+Deno.test("a bad retention is refused with the one error shape", async () => {
+  const { app, call } = await given();
+  for (const body of [{ days: 0 }, { days: 1.5 }, { days: "30" }, {}, { days: 30, extra: 1 }]) {
+    const reply = await call("PUT", "/v1/customers/acme/retention", body);
+    assert.equal(reply.status, 400, JSON.stringify(body));
+    assert.equal(JSON.parse(reply.text).error.code, "validation_failed");
+  }
+  app.stop();
+});
