@@ -47,7 +47,65 @@ const csvImportQuery = z.object({
   features: z.string().min(1).optional(),
   text: z.string().min(1).optional(),
   day_first: z.enum(["true", "false"]).optional(),
+  customer: z.string().min(1).optional().describe("the column holding the customer"),
+  environment: z.string().min(1).optional().describe("the column holding the environment"),
+  subject: z.string().min(1).optional(),
+  description: z.string().min(1).optional(),
+  severity: z.string().min(1).optional(),
+  reporter: z.string().min(1).optional(),
+  mapping: z.string().min(1).optional().describe(
+    'the same as a JSON object, e.g. {"customer":"company","environment":"site"}',
+  ),
 }).strict();
+
+const columnMapping = z.record(z.string(), z.string().min(1));
+
+/** The parts named one by one and in `mapping`; a part named both ways must agree. */
+function mappingOf(q: z.infer<typeof csvImportQuery>): Record<string, string> {
+  let fromObject: Record<string, string> = {};
+  if (q.mapping !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(q.mapping);
+    } catch (error) {
+      throw new LoupeError(
+        "validation_failed",
+        `Cannot import tickets: mapping is not JSON: ${(error as Error).message}`,
+        { parameter: "mapping" },
+      );
+    }
+    const checked = columnMapping.safeParse(parsed);
+    if (!checked.success) {
+      throw new LoupeError(
+        "validation_failed",
+        "Cannot import tickets: mapping must be an object of ticket part to column name",
+        { parameter: "mapping" },
+      );
+    }
+    fromObject = checked.data;
+  }
+  const single: Record<string, string | undefined> = {
+    customer: q.customer,
+    environment: q.environment,
+    subject: q.subject,
+    description: q.description,
+    severity: q.severity,
+    reporter: q.reporter,
+  };
+  const out = { ...fromObject };
+  for (const [part, column] of Object.entries(single)) {
+    if (column === undefined) continue;
+    if (out[part] !== undefined && out[part] !== column) {
+      throw new LoupeError(
+        "validation_failed",
+        `Cannot import tickets: the ${part} is mapped to "${out[part]}" and to "${column}"`,
+        { part },
+      );
+    }
+    out[part] = column;
+  }
+  return out;
+}
 
 /** A prediction as the API shows it: hours and the times they mean. */
 export function predictionJson(p: TicketPrediction): Record<string, unknown> {
@@ -205,6 +263,7 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
         },
         resolvedStatuses: list(q.resolved_status),
         dayFirst: q.day_first === "true",
+        mapping: mappingOf(q),
       });
     } else {
       throw new LoupeError(
@@ -367,7 +426,10 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
     path: "/v1/tickets/import",
     summary: "Import ticket history with its real times: the simulator's JSON or a CSV export",
     description: "The query parameters name CSV columns and apply to text/csv bodies only " +
-      "(`features`, `text` and `resolved_status` are comma-separated lists). Header " +
+      "(`features`, `text` and `resolved_status` are comma-separated lists; `customer`, " +
+      "`environment`, `subject`, `description`, `severity` and `reporter`, or `mapping` as one " +
+      "JSON object, say which column holds that part, and a column not in the header is a 400). " +
+      "Header " +
       "X-Loupe-User names who imported. Tickets imported before are counted, not duplicated.",
     tag: "analytics",
     query: csvImportQuery,

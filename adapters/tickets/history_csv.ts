@@ -43,10 +43,14 @@ export interface StatusChange {
 
 export interface TicketHistory extends TicketRecord {
   readonly changes: readonly StatusChange[];
+  /** The ticket's first row as the file has it, for columns no part above names. */
+  readonly firstRow: readonly string[];
 }
 
 export interface ParsedHistory {
   readonly tickets: TicketHistory[];
+  /** The header row as written. */
+  readonly header: readonly string[];
   /** The columns actually used, by part. */
   readonly columns: Required<Pick<HistoryColumns, "id" | "features" | "text">> & HistoryColumns;
   readonly rows: number;
@@ -133,6 +137,15 @@ const TEXT_NAMES = ["subject", "summary", "title", "short_description", "descrip
 const OUTCOME_LIKE =
   /resol|solv|clos|sla|reopen|reassign|mod_count|updated|caused_by|problem|rfc|knowledge|active|duration|^(end|finish)/;
 const MISSING = new Set(["", "?", "null", "nan", "n/a", "na", "none", "-"]);
+
+/**
+ * Where `name` is in `header`: as written, else compared without case and
+ * punctuation (`Assignment group` finds `assignment_group`); -1 when absent.
+ */
+export function columnIndex(header: readonly string[], name: string): number {
+  const at = header.indexOf(name);
+  return at >= 0 ? at : header.map(normalize).indexOf(normalize(name));
+}
 
 function normalize(name: string): string {
   return name.replace(/^\uFEFF/, "").trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(
@@ -267,11 +280,20 @@ export function parseTicketHistoryCsv(text: string, options: HistoryOptions = {}
     const fields: Record<string, string> = {};
     for (const c of featureColumns) fields[header[c]!] = cleanValue(first[c]);
     const text = textColumns.map((c) => cleanValue(first[c])).filter((t) => t !== "").join("\n");
-    tickets.push({ id, openedAt: opened, resolvedAt: resolved, fields, text, changes });
+    tickets.push({
+      id,
+      openedAt: opened,
+      resolvedAt: resolved,
+      fields,
+      text,
+      changes,
+      firstRow: first,
+    });
   }
   const name = (i: number) => (i >= 0 ? header[i] : undefined);
   return {
     tickets,
+    header,
     rows: rows.length,
     skipped,
     columns: {
