@@ -54,6 +54,8 @@ export interface ParsedHistory {
   /** The columns actually used, by part. */
   readonly columns: Required<Pick<HistoryColumns, "id" | "features" | "text">> & HistoryColumns;
   readonly rows: number;
+  /** What says a ticket needed engineering, when the file tells: a support-level column or status. */
+  readonly escalationFrom: string | undefined;
   /** Tickets left out, with why (no readable open time, resolved before opened). */
   readonly skipped: { readonly id: string; readonly reason: string }[];
 }
@@ -94,6 +96,15 @@ const RESOLVED_NAMES = [
   "solved",
 ];
 const STATUS_NAMES = ["status", "state", "incident_state", "ticket_status"];
+/** The support line a row is at (L1, L2, 3rd line...): a rise means the ticket was escalated. */
+const LEVEL_NAMES = [
+  "support_level",
+  "st_level",
+  "escalation_level",
+  "support_tier",
+  "support_line",
+  "level",
+];
 const CHANGED_NAMES = [
   "sys_updated_at",
   "updated_at",
@@ -219,6 +230,7 @@ export function parseTicketHistoryCsv(text: string, options: HistoryOptions = {}
       { header },
     );
   }
+  const levelAt = find(undefined, "support level", LEVEL_NAMES);
   const special = new Set([idAt, openedAt, resolvedAt, statusAt, changedAt]);
   const columnIndex = (name: string) => find(name, "feature", []);
   const textColumns = given.text !== undefined
@@ -242,6 +254,7 @@ export function parseTicketHistoryCsv(text: string, options: HistoryOptions = {}
     else byId.set(id, [row]);
   }
   const tickets: TicketHistory[] = [];
+  let anyEscalated = false;
   const skipped: { id: string; reason: string }[] = [];
   for (const [id, history] of byId) {
     const first = history[0]!;
@@ -277,6 +290,8 @@ export function parseTicketHistoryCsv(text: string, options: HistoryOptions = {}
       skipped.push({ id, reason: "resolved before it was opened" });
       continue;
     }
+    const escalated = escalatedIn(history, statusAt, levelAt);
+    if (escalated) anyEscalated = true;
     const fields: Record<string, string> = {};
     for (const c of featureColumns) fields[header[c]!] = cleanValue(first[c]);
     const text = textColumns.map((c) => cleanValue(first[c])).filter((t) => t !== "").join("\n");
@@ -288,10 +303,20 @@ export function parseTicketHistoryCsv(text: string, options: HistoryOptions = {}
       text,
       changes,
       firstRow: first,
+      escalated,
     });
   }
+  // A status column that never says escalated cannot tell a ticket that was not from one
+  // whose escalation went unrecorded: without a level column, no ticket is labelled.
+  const labelled = levelAt >= 0 || anyEscalated;
+  if (!labelled) { for (const t of tickets) delete (t as { escalated?: boolean }).escalated; }
   const name = (i: number) => (i >= 0 ? header[i] : undefined);
   return {
+    escalationFrom: levelAt >= 0
+      ? `a rise of ${header[levelAt]}`
+      : anyEscalated
+      ? `an escalated ${name(statusAt)}`
+      : undefined,
     tickets,
     header,
     rows: rows.length,
@@ -306,6 +331,18 @@ export function parseTicketHistoryCsv(text: string, options: HistoryOptions = {}
       text: textColumns.map((c) => header[c]!),
     },
   };
+}
+
+/**
+ * Whether a ticket's history shows an escalation: a status saying so, or a
+ * support level above the one it started at (`L1` to `L2`, `1st` to `2nd`).
+ */
+function escalatedIn(history: readonly string[][], statusAt: number, levelAt: number): boolean {
+  if (statusAt >= 0 && history.some((row) => /escalat/i.test(row[statusAt] ?? ""))) return true;
+  if (levelAt < 0) return false;
+  const rank = (row: string[]) => Number(/\d+/.exec(row[levelAt] ?? "")?.[0] ?? NaN);
+  const start = rank(history[0]!);
+  return Number.isFinite(start) && history.some((row) => rank(row) > start);
 }
 
 function cleanValue(value: string | undefined): string {

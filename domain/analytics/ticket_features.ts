@@ -18,7 +18,30 @@ export const TICKET_NUMBERS = [
   "issue_new",
 ] as const;
 
+/** What the engineering model reads: the same, plus how often earlier tickets needed engineering. */
+export const ENGINEERING_FIELDS = ["severity", "tier", "issue"] as const;
+export const ENGINEERING_NUMBERS = [
+  ...TICKET_NUMBERS,
+  "issue_earlier_escalation_share",
+  "issue_tickets_last_24h",
+  "customer_earlier_tickets",
+  "customer_earlier_escalation_share",
+] as const;
+
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Of the `earlier` tickets, the share known by `at` to have needed
+ * engineering: those resolved by then (an open one may still be escalated),
+ * NaN when none is.
+ */
+function escalationShareBy(earlier: readonly Ticket[], at: number): number {
+  const settled = earlier.filter((o) => firstResolvedAt(o) !== null && firstResolvedAt(o)! < at);
+  return settled.length === 0
+    ? NaN
+    : settled.filter((o) => o.escalations > 0).length / settled.length;
+}
 
 /** When a ticket was first resolved, or null. */
 export function firstResolvedAt(ticket: Ticket): number | null {
@@ -54,8 +77,17 @@ export function ticketRecords(
     if (list) list.push(t);
     else byIssue.set(issue, [t]);
   }
+  const byCustomer = new Map<string, Ticket[]>();
+  for (const t of tickets) {
+    const list = byCustomer.get(t.customer);
+    if (list) list.push(t);
+    else byCustomer.set(t.customer, [t]);
+  }
   return tickets.map((t) => {
     const issue = issueOf(t, issueOfSignature);
+    const customerBefore = byCustomer.get(t.customer)!.filter((o) =>
+      o.ticketId !== t.ticketId && o.openedAt < t.openedAt
+    );
     const before = issue === null
       ? []
       : byIssue.get(issue)!.filter((o) => o.ticketId !== t.ticketId && o.openedAt < t.openedAt);
@@ -82,7 +114,14 @@ export function ticketRecords(
           : earlierHours[Math.floor((earlierHours.length - 1) / 2)]!,
         issue_customers_before: issue === null ? NaN : new Set(before.map((o) => o.customer)).size,
         issue_new: issue === null ? NaN : before.length === 0 ? 1 : 0,
+        issue_earlier_escalation_share: escalationShareBy(before, t.openedAt),
+        issue_tickets_last_24h: issue === null
+          ? NaN
+          : before.filter((o) => o.openedAt >= t.openedAt - DAY_MS).length,
+        customer_earlier_tickets: customerBefore.length,
+        customer_earlier_escalation_share: escalationShareBy(customerBefore, t.openedAt),
       },
+      escalated: t.escalations > 0,
     };
   });
 }

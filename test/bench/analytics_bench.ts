@@ -16,6 +16,14 @@ import {
 } from "../../domain/analytics/model.ts";
 import { forecastShifts } from "../../domain/analytics/staffing.ts";
 import {
+  engineeringProbability,
+  evaluateProbabilities,
+  type ProbabilityEvaluation,
+  trainEngineeringModel,
+} from "../../domain/analytics/engineering.ts";
+import {
+  ENGINEERING_FIELDS,
+  ENGINEERING_NUMBERS,
   TICKET_FIELDS,
   TICKET_NUMBERS,
   ticketRecords,
@@ -100,6 +108,25 @@ async function volvoRows(): Promise<BenchRow[]> {
       pass: r.coverage_80 >= 0.77 && r.coverage_80 <= 0.83,
       note: `median width ${round(r.median_width_80_h, 1)} h`,
     },
+    ...(r.engineering === undefined ? [] : [
+      {
+        bench,
+        metric: "volvo: needs engineering (ST Level rises), Brier score",
+        value: round(r.engineering.brier, 4),
+        unit: "",
+        ...atMost(round(r.engineering.brier, 4), round(r.engineering.baseRateBrier, 4)),
+        note: `${r.engineering.positives} of ${r.engineering.n} escalated; log loss ${
+          round(r.engineering.logLoss)
+        }; target: the base rate's Brier`,
+      },
+      {
+        bench,
+        metric: "volvo: needs engineering calibration error",
+        value: round(calibrationError(r.engineering)),
+        unit: "",
+        note: `bin: n predicted/observed: ${calibrationTable([r.engineering])}`,
+      },
+    ]),
   ];
 }
 
@@ -303,6 +330,18 @@ function simulatorSeed(seed: number) {
     complexity.push(p.complexity);
     truth.push(x.s.factors.complexityHours);
   }
+  const engineeringExamples = (slice: typeof resolved) =>
+    slice.map((x) => ({ record: x.r, context: x.c, needed: x.r.escalated === true }));
+  const engineering = trainEngineeringModel(
+    { fields: [...ENGINEERING_FIELDS], numbers: [...ENGINEERING_NUMBERS], useText: true },
+    engineeringExamples(resolved.slice(0, a)),
+    engineeringExamples(resolved.slice(a, b)),
+  );
+  const engineeringEvaluation = evaluateProbabilities(
+    test.map((x) => engineeringProbability(engineering, x.r, x.c).probability),
+    test.map((x) => x.r.escalated === true),
+    engineering.baseRate,
+  );
   // Staffing: the last week forecast from the weeks before it, day by day.
   const end = scenario.end;
   const asOf = end - 7 * DAY;
@@ -320,7 +359,32 @@ function simulatorSeed(seed: number) {
     rho: spearman(complexity, truth),
     mape: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length),
     nTest: test.length,
+    engineering: engineeringEvaluation,
   };
+}
+
+/** Expected calibration error: the bins' gaps between predicted and observed, weighted by size. */
+function calibrationError(e: ProbabilityEvaluation): number {
+  return e.table.reduce((s, b) => s + b.n * Math.abs(b.observed - b.meanPredicted), 0) /
+    Math.max(1, e.n);
+}
+
+function calibrationTable(evaluations: readonly ProbabilityEvaluation[]): string {
+  const bins = new Map<number, { n: number; p: number; y: number }>();
+  for (const e of evaluations) {
+    for (const b of e.table) {
+      const sum = bins.get(b.from) ?? { n: 0, p: 0, y: 0 };
+      sum.n += b.n;
+      sum.p += b.meanPredicted * b.n;
+      sum.y += b.observed * b.n;
+      bins.set(b.from, sum);
+    }
+  }
+  return [...bins].sort((x, y) => x[0] - y[0]).map(([from, b]) =>
+    `${from.toFixed(1)}-${(from + 0.1).toFixed(1)}: ${b.n} ${(b.p / b.n).toFixed(2)}/${
+      (b.y / b.n).toFixed(2)
+    }`
+  ).join("; ");
 }
 
 function simulatorRows(): BenchRow[] {
@@ -370,6 +434,25 @@ function simulatorRows(): BenchRow[] {
       unit: "rho",
       ...atLeast(mean((r) => r.rho), 0.7),
       note: each((r) => r.rho),
+    },
+    {
+      bench,
+      metric: "needs engineering: Brier score",
+      value: mean((r) => r.engineering.brier),
+      unit: "",
+      ...atMost(mean((r) => r.engineering.brier), mean((r) => r.engineering.baseRateBrier)),
+      note: `target: below always saying the training share (${
+        mean((r) => r.engineering.baseRateBrier)
+      }); ${each((r) => r.engineering.brier)}; log loss ${mean((r) => r.engineering.logLoss)}`,
+    },
+    {
+      bench,
+      metric: "needs engineering: calibration (|observed - predicted| per bin, weighted)",
+      value: mean((r) => calibrationError(r.engineering)),
+      unit: "",
+      note: `test tickets pooled over seeds, bin: n predicted/observed: ${
+        calibrationTable(runs.map((r) => r.engineering))
+      }`,
     },
     {
       bench,
