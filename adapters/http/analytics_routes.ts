@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import {
   type AnalyticsApi,
+  type PredictionUpdate,
   RESOLUTION_GROUPINGS,
   type TicketPrediction,
 } from "../../ports/analytics.ts";
@@ -26,10 +27,16 @@ const DAY_MS = 86_400_000;
 
 const resolutionQuery = z.object({ by: z.enum(RESOLUTION_GROUPINGS).default("issue") }).strict();
 
+const predictionQuery = z.object({
+  at: timeParam.optional().describe("the moment to predict from (default now)"),
+}).strict();
+
 const staffingQuery = z.object({
   from: timeParam.optional(),
   to: timeParam.optional(),
-  agent_hours_per_ticket: z.coerce.number().positive().max(100).default(1.5),
+  agent_hours_per_ticket: z.coerce.number().positive().max(100).optional().describe(
+    "default: measured from the agents' activity on recent resolved tickets",
+  ),
   first_reply_target_hours: z.coerce.number().positive().max(720).default(1),
   target_share: z.coerce.number().gt(0).lt(1).default(0.9),
 }).strict();
@@ -111,8 +118,13 @@ function mappingOf(q: z.infer<typeof csvImportQuery>): Record<string, string> {
 export function predictionJson(p: TicketPrediction): Record<string, unknown> {
   return {
     ticket_id: p.ticketId,
+    as_of: iso(p.asOf),
     median_hours: round(p.medianHours),
     interval_80: { low_hours: round(p.lowHours), high_hours: round(p.highHours) },
+    at_open: {
+      median_hours: round(p.atOpen.medianHours),
+      interval_80: { low_hours: round(p.atOpen.lowHours), high_hours: round(p.atOpen.highHours) },
+    },
     expected_by: iso(p.expectedBy),
     range: { from: iso(p.range.from), to: iso(p.range.to) },
     elapsed_hours: round(p.elapsedHours),
@@ -124,7 +136,26 @@ export function predictionJson(p: TicketPrediction): Record<string, unknown> {
     })),
     complexity_factors: p.complexityFactors,
     engineering_probability: p.engineeringProbability,
+    engineering: {
+      probability: p.engineering.probability,
+      method: p.engineering.method,
+      factors: p.engineering.factors.map((f) => ({ input: f.input, log_odds: f.logOdds })),
+    },
+    agent_hours: p.agentHours === null
+      ? null
+      : { hours: p.agentHours.hours, basis: p.agentHours.basis },
     model: { trained_on: p.model.trainedOn, calibrated_on: p.model.calibratedOn },
+  };
+}
+
+function updateJson(u: PredictionUpdate): Record<string, unknown> {
+  return {
+    at: iso(u.at),
+    event: u.event,
+    change: u.change,
+    median_hours: round(u.medianHours),
+    interval_80: { low_hours: round(u.lowHours), high_hours: round(u.highHours) },
+    engineering_probability: u.engineeringProbability,
   };
 }
 
@@ -135,10 +166,14 @@ function round(hours: number): number {
 export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Hono {
   const http = new Hono();
 
-  http.get(
-    "/v1/tickets/:id/prediction",
-    (c) => c.json(predictionJson(api.prediction(c.req.param("id")))),
-  );
+  http.get("/v1/tickets/:id/prediction", async (c) => {
+    const query = predictionQuery.parse(c.req.query());
+    const history = await api.predictionHistory(c.req.param("id"), query.at);
+    return c.json({
+      ...predictionJson(history.prediction),
+      updates: history.updates.map(updateJson),
+    });
+  });
 
   http.get("/v1/analytics/resolution", (c) => {
     const query = resolutionQuery.parse(c.req.query());
@@ -191,16 +226,22 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
         issue: e.issue,
         customers_hit: e.customersHit,
         customers_filed: e.customersFiled,
+        customers_pending: e.customersPending,
         expected_tickets: e.expectedTickets,
       })),
       assumptions: {
         model: "Erlang C (M/M/c): Poisson arrivals, exponential handling, no abandonment",
         agent_hours_per_ticket: forecast.assumptions.agentHoursPerTicket,
+        agent_hours: {
+          source: forecast.agentHours.source,
+          tickets_measured: forecast.agentHours.tickets,
+          basis: forecast.agentHours.basis,
+        },
         first_reply_target_hours: forecast.assumptions.firstReplyTargetHours,
         target_share: forecast.assumptions.targetShare,
         seasonality: "the same weekday and shift over up to 8 recent weeks",
         emerging_issues:
-          "customers hit who have not filed yet × the share of hit customers who file, over the next 3 days",
+          "customers an issue with tickets hit in the last 3 days (its signatures' logs) who have not filed yet × the share of customers hit 3-28 days before who filed, spread over the next 3 days",
       },
     });
   });
@@ -293,15 +334,24 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
     method: "get",
     path: "/v1/tickets/:id/prediction",
     summary: "When the ticket will probably be resolved: median, 80% interval and why",
-    description: "503 while the history has too few resolved tickets to train on.",
+    description: "From the ticket's state at `at` (default now): its fields, links and the " +
+      "reporter's comments by then, given the time it has already been open; `updates` lists " +
+      "every change up to then with the prediction right after it. 503 while the history has " +
+      "too few resolved tickets to train on.",
     tag: "analytics",
+    query: predictionQuery,
     responses: {
       200: {
         description: "The prediction",
         schema: z.object({
           ticket_id: z.string(),
-          median_hours: z.number(),
+          as_of: isoOrNull,
+          median_hours: z.number().describe("given it is still open at as_of"),
           interval_80: z.object({ low_hours: z.number(), high_hours: z.number() }),
+          at_open: z.object({
+            median_hours: z.number(),
+            interval_80: z.object({ low_hours: z.number(), high_hours: z.number() }),
+          }),
           expected_by: isoOrNull,
           range: z.object({ from: isoOrNull, to: isoOrNull }),
           elapsed_hours: z.number(),
@@ -313,7 +363,24 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
           })),
           complexity_factors: z.array(z.object({ factor: z.string(), value: z.string() })),
           engineering_probability: z.number(),
+          engineering: z.object({
+            probability: z.number(),
+            method: z.enum(["model", "share", "escalated"]).describe(
+              "model: calibrated logistic regression; share: the issue's escalated share " +
+                "(too little history); escalated: it already was",
+            ),
+            factors: z.array(z.object({ input: z.string(), log_odds: z.number() })),
+          }),
+          agent_hours: z.object({ hours: z.number(), basis: z.string() }).nullable(),
           model: z.object({ trained_on: z.number().int(), calibrated_on: z.number().int() }),
+          updates: z.array(z.object({
+            at: isoOrNull,
+            event: z.string(),
+            change: z.string(),
+            median_hours: z.number(),
+            interval_80: z.object({ low_hours: z.number(), high_hours: z.number() }),
+            engineering_probability: z.number(),
+          })).optional().describe("on GET /v1/tickets/:id/prediction only"),
         }).meta({ id: "TicketPrediction" }),
       },
     },
@@ -379,11 +446,17 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
             issue: z.string(),
             customers_hit: z.number().int(),
             customers_filed: z.number().int(),
+            customers_pending: z.number().int(),
             expected_tickets: z.number(),
           })),
           assumptions: z.object({
             model: z.string(),
             agent_hours_per_ticket: z.number(),
+            agent_hours: z.object({
+              source: z.enum(["measured", "assumed", "given"]),
+              tickets_measured: z.number().int(),
+              basis: z.string(),
+            }),
             first_reply_target_hours: z.number(),
             target_share: z.number(),
             seasonality: z.string(),

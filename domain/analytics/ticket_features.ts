@@ -43,6 +43,19 @@ function escalationShareBy(earlier: readonly Ticket[], at: number): number {
     : settled.filter((o) => o.escalations > 0).length / settled.length;
 }
 
+/**
+ * What a ticket says about its problem: subject, description and what the
+ * customer added in comments since (the agents' replies say what support
+ * did, not what is wrong). At open it is the subject and description only.
+ */
+export function ticketText(ticket: Ticket): string {
+  return [
+    ticket.subject,
+    ticket.description,
+    ...ticket.comments.filter((c) => c.author === ticket.reporter).map((c) => c.body),
+  ].join("\n");
+}
+
 /** When a ticket was first resolved, or null. */
 export function firstResolvedAt(ticket: Ticket): number | null {
   return ticket.resolutions[0]?.at ?? null;
@@ -69,6 +82,21 @@ export function ticketRecords(
   tierOf: (customer: string) => string,
   issueOfSignature?: (signatureId: string) => string,
 ): TicketRecord[] {
+  const recordOf = ticketRecorder(tickets, tierOf, issueOfSignature);
+  // History is learned from what each ticket said at open: its later comments are not features.
+  return tickets.map((t) => ({ ...recordOf(t), text: `${t.subject}\n${t.description}` }));
+}
+
+/**
+ * The record of any state of a ticket (as opened, or as it stood after a
+ * later change) against the history in `tickets`: the earlier tickets it is
+ * compared with are those opened before it, whatever its state.
+ */
+export function ticketRecorder(
+  tickets: readonly Ticket[],
+  tierOf: (customer: string) => string,
+  issueOfSignature?: (signatureId: string) => string,
+): (ticket: Ticket) => TicketRecord {
   const byIssue = new Map<string, Ticket[]>();
   for (const t of tickets) {
     const issue = issueOf(t, issueOfSignature);
@@ -83,14 +111,16 @@ export function ticketRecords(
     if (list) list.push(t);
     else byCustomer.set(t.customer, [t]);
   }
-  return tickets.map((t) => {
+  return (t) => {
     const issue = issueOf(t, issueOfSignature);
-    const customerBefore = byCustomer.get(t.customer)!.filter((o) =>
+    const customerBefore = (byCustomer.get(t.customer) ?? []).filter((o) =>
       o.ticketId !== t.ticketId && o.openedAt < t.openedAt
     );
     const before = issue === null
       ? []
-      : byIssue.get(issue)!.filter((o) => o.ticketId !== t.ticketId && o.openedAt < t.openedAt);
+      : (byIssue.get(issue) ?? []).filter((o) =>
+        o.ticketId !== t.ticketId && o.openedAt < t.openedAt
+      );
     const earlierHours = before
       .filter((o) => firstResolvedAt(o) !== null && firstResolvedAt(o)! < t.openedAt)
       .map((o) => (firstResolvedAt(o)! - o.openedAt) / HOUR_MS)
@@ -106,7 +136,7 @@ export function ticketRecords(
         customer: t.customer,
         environment: t.environment,
       },
-      text: `${t.subject}\n${t.description}`,
+      text: ticketText(t),
       numbers: {
         issue_earlier_tickets: issue === null ? NaN : before.length,
         issue_earlier_median_h: earlierHours.length === 0
@@ -123,5 +153,5 @@ export function ticketRecords(
       },
       escalated: t.escalations > 0,
     };
-  });
+  };
 }
