@@ -91,6 +91,9 @@ export interface ResolutionPatterns {
     readonly previous30dMedianHours: number | null;
     readonly reopenRate: number;
     readonly escalationRate: number;
+    /** Mean measured agent hours of its resolved tickets with agent activity; null if none. */
+    readonly agentHours: number | null;
+    readonly agentHoursMeasured: number;
   }[];
 }
 

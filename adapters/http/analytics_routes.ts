@@ -192,6 +192,8 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
         },
         reopen_rate: g.reopenRate,
         escalation_rate: g.escalationRate,
+        agent_hours: g.agentHours,
+        agent_hours_measured: g.agentHoursMeasured,
       })),
     });
   });
@@ -409,6 +411,10 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
             }),
             reopen_rate: z.number(),
             escalation_rate: z.number(),
+            agent_hours: z.number().nullable().describe(
+              "mean agent hours measured from agents' comment sessions on its resolved tickets",
+            ),
+            agent_hours_measured: z.number().int().describe("tickets those hours were measured on"),
           })),
         }),
       },

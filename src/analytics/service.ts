@@ -390,10 +390,15 @@ export class AnalyticsService implements AnalyticsApi {
       const earlier = resolved
         .filter((t) => t.openedAt < now - 30 * DAY_MS && t.openedAt >= now - 60 * DAY_MS)
         .map((t) => (firstResolvedAt(t)! - t.openedAt) / HOUR_MS);
+      const handled = resolved.map((t) => handleHours(t, Infinity)).filter((h) => h !== null);
       return {
         key,
         tickets: tickets.length,
         resolved: resolved.length,
+        agentHours: handled.length === 0
+          ? null
+          : round(handled.reduce((sum, h) => sum + h, 0) / handled.length, 2),
+        agentHoursMeasured: handled.length,
         medianHours: hours.length === 0 ? null : round(quantileOf(hours, 0.5), 2),
         p80Hours: hours.length === 0 ? null : round(quantileOf(hours, 0.8), 2),
         last30dMedianHours: recent.length === 0 ? null : round(quantileOf(recent, 0.5), 2),

@@ -152,6 +152,9 @@ Deno.test("analytics over real HTTP: import history with its times, open a ticke
     const patterns = await call(`${server.url}/v1/analytics/resolution?by=severity`);
     const low = patterns.body.groups.find((g: { key: string }) => g.key === "low");
     assert.ok(low.median_hours > 20);
+    // Each history ticket: a reply within the hour, then "Fixed" hours later: two 10-minute touches.
+    assert.equal(low.agent_hours_measured, 15);
+    assert.ok(Math.abs(low.agent_hours - 1 / 3) < 0.01, `${low.agent_hours}`);
 
     const bad = await call(`${server.url}/v1/analytics/resolution?by=moon`);
     assert.equal(bad.status, 400);
