@@ -245,8 +245,8 @@ Deno.test("a ticket's prediction follows its changes: each is listed with the pr
     assert.deepEqual(atOpen.body.updates.map((u: { change: string }) => u.change), [
       "opened (low)",
     ]);
-    await pause();
-    const beforeChanges = new Date().toISOString();
+    // The server's own moment of that first prediction: after the opening, before any change.
+    const beforeChanges = atOpen.body.as_of;
     await pause();
 
     const patched = await call(
