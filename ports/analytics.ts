@@ -4,6 +4,8 @@
  */
 import type { Factor, Prediction } from "../domain/analytics/model.ts";
 import type { SHIFTS } from "../domain/analytics/staffing.ts";
+import type { EngineeringFactor } from "../domain/analytics/engineering.ts";
+import type { AgentHoursEstimate } from "../domain/analytics/handle_time.ts";
 import type { ImportedTicket, TicketImportReceipt } from "./ticket_import.ts";
 
 /** Resolution targets per severity (hours), the SLA escalations are ranked against. */
@@ -14,16 +16,57 @@ export const RESOLUTION_SLA_HOURS: Readonly<Record<string, number>> = {
   low: 120,
 };
 
+/** How likely a ticket is to need engineering, and what says so. */
+export interface EngineeringNeed {
+  readonly probability: number;
+  /**
+   * `model`: the calibrated logistic regression; `share`: the issue's share of
+   * escalated tickets (too little history for a model); `escalated`: it already was.
+   */
+  readonly method: "model" | "share" | "escalated";
+  readonly factors: readonly EngineeringFactor[];
+}
+
+/** The agent time a ticket is expected to take, and from what. */
+export interface AgentHoursNeed {
+  readonly hours: number;
+  readonly basis: string;
+}
+
 export interface TicketPrediction extends Prediction {
   readonly ticketId: string;
   readonly openedAt: number;
+  /** The moment the prediction describes: the ticket's state then, given it was still open. */
+  readonly asOf: number;
+  /** The prediction at open, before the time already spent was taken into account. */
+  readonly atOpen: Pick<Prediction, "medianHours" | "lowHours" | "highHours">;
   readonly elapsedHours: number;
   readonly expectedBy: number;
   readonly range: { readonly from: number; readonly to: number };
   readonly factors: readonly Factor[];
   readonly complexityFactors: readonly { readonly factor: string; readonly value: string }[];
   readonly engineeringProbability: number;
+  readonly engineering: EngineeringNeed;
+  readonly agentHours: AgentHoursNeed | null;
   readonly model: { readonly trainedOn: number; readonly calibratedOn: number };
+}
+
+/** One change to a ticket and the prediction as it stood right after it. */
+export interface PredictionUpdate {
+  readonly at: number;
+  readonly event: string;
+  /** What changed, in words ("severity high → critical", "comment by ann@acme.example"). */
+  readonly change: string;
+  readonly medianHours: number;
+  readonly lowHours: number;
+  readonly highHours: number;
+  readonly engineeringProbability: number;
+}
+
+export interface PredictionHistory {
+  readonly prediction: TicketPrediction;
+  /** Every change up to the prediction's moment, oldest first, with the prediction after it. */
+  readonly updates: readonly PredictionUpdate[];
 }
 
 export const RESOLUTION_GROUPINGS = [
@@ -48,12 +91,15 @@ export interface ResolutionPatterns {
     readonly previous30dMedianHours: number | null;
     readonly reopenRate: number;
     readonly escalationRate: number;
+    /** Mean measured agent hours of its resolved tickets with agent activity; null if none. */
+    readonly agentHours: number | null;
+    readonly agentHoursMeasured: number;
   }[];
 }
 
 export interface StaffingAssumptions {
-  /** Agent time one ticket takes (the queue's mean service time). */
-  readonly agentHoursPerTicket: number;
+  /** Agent time one ticket takes (the queue's mean service time); measured from history when absent. */
+  readonly agentHoursPerTicket?: number;
   readonly firstReplyTargetHours: number;
   /** Share of tickets to answer within the target. */
   readonly targetShare: number;
@@ -63,6 +109,7 @@ export interface EmergingIssue {
   readonly issue: string;
   readonly customersHit: number;
   readonly customersFiled: number;
+  readonly customersPending: number;
   readonly expectedTickets: number;
 }
 
@@ -82,7 +129,8 @@ export interface StaffingForecast {
     readonly serviceLevel: number;
   }[];
   readonly emergingIssues: readonly EmergingIssue[];
-  readonly assumptions: StaffingAssumptions;
+  readonly assumptions: Required<StaffingAssumptions>;
+  readonly agentHours: AgentHoursEstimate;
 }
 
 export interface EscalationCandidate {
@@ -100,6 +148,8 @@ export interface EscalationCandidate {
 
 export interface AnalyticsApi {
   prediction(ticketId: string): TicketPrediction;
+  /** The prediction from the ticket's state at `at` (default now), and how each change moved it. */
+  predictionHistory(ticketId: string, at?: number): Promise<PredictionHistory>;
   resolution(by: ResolutionGrouping): ResolutionPatterns;
   staffing(from: number, to: number, assumptions: StaffingAssumptions): StaffingForecast;
   escalations(limit: number): EscalationCandidate[];

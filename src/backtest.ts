@@ -43,6 +43,9 @@ if (import.meta.main) {
         c.text.join(", ") || "none"
       }`,
     );
+    if (parsed.escalationFrom !== undefined) {
+      console.error(`escalated (needs engineering): ${parsed.escalationFrom}`);
+    }
     if (parsed.skipped.length > 0) {
       console.error(
         `skipped ${parsed.skipped.length} tickets, e.g. ${parsed.skipped[0]!.id}: ${
@@ -102,6 +105,13 @@ export function jsonReport(r: BacktestReport): Record<string, number> {
     n_calibration: r.n_calibration,
     train_median_h: r.train_median_h,
     test_median_h: r.test_median_h,
+    ...(r.engineering === undefined ? {} : {
+      engineering_n_test: r.engineering.n,
+      engineering_positives: r.engineering.positives,
+      engineering_brier: r.engineering.brier,
+      engineering_base_rate_brier: r.engineering.baseRateBrier,
+      engineering_log_loss: r.engineering.logLoss,
+    }),
   };
 }
 
@@ -126,5 +136,23 @@ export function formatReport(r: BacktestReport): string {
     }x group median`,
     `within ±20%: ${pct(r.within_20)}, within ±50%: ${pct(r.within_50)}`,
     `80% interval: coverage ${pct(r.coverage_80)}, median width ${h(r.median_width_80_h)}`,
+    ...(r.engineering === undefined ? [] : engineeringLines(r.engineering)),
   ].join("\n");
+}
+
+function engineeringLines(e: NonNullable<BacktestReport["engineering"]>): string[] {
+  return [
+    ``,
+    `needs engineering (${e.positives} of ${e.n} test tickets escalated): Brier score ${
+      e.brier.toFixed(4)
+    }, always ${(e.baseRate * 100).toFixed(1)}%: ${e.baseRateBrier.toFixed(4)}; log loss ${
+      e.logLoss.toFixed(4)
+    }`,
+    `  predicted      tickets  mean predicted  observed`,
+    ...e.table.map((b) =>
+      `  ${b.from.toFixed(1)}-${b.to.toFixed(1)}  ${String(b.n).padStart(12)}  ${
+        b.meanPredicted.toFixed(3).padStart(14)
+      }  ${b.observed.toFixed(3).padStart(8)}`
+    ),
+  ];
 }

@@ -123,7 +123,7 @@ if (import.meta.main) {
     try {
       const text = await Deno.readTextFile(config.ticketsFile);
       const tickets = config.ticketsFile.toLowerCase().endsWith(".csv")
-        ? parseCsvTickets(text)
+        ? parseCsvTickets(text, { mapping: config.ticketColumns ?? {} })
         : parseSimulatorTickets(JSON.parse(text));
       ticketsImported = await importTickets(store, tickets, () => loupe.settled(), "replay");
     } catch (error) {

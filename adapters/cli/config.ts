@@ -96,6 +96,8 @@ export interface ReplayConfig {
   readonly articles: readonly string[];
   /** Ticket history (the simulator's tickets.json, or a CSV export), imported with its real times. */
   readonly ticketsFile?: string;
+  /** Which CSV column holds which ticket part (`customer`, `environment`, ...), for --tickets. */
+  readonly ticketColumns?: Readonly<Record<string, string>>;
   /** Where to write the reports (priorities, issues, trends, customer impact) after the rebuild. */
   readonly reportDir?: string;
   /** The reports' period, epoch ms (`from` inclusive, `to` exclusive); all the data when absent. */
@@ -135,7 +137,10 @@ lines, a Markdown file with front matter or a folder of them); importing the
 same articles again changes nothing.
 --tickets FILE imports ticket history (the simulator's tickets.json, or a CSV export
 with one row per ticket or per change) with every comment, status change and
-resolution at its own time; importing the same tickets again keeps each once.`;
+resolution at its own time; importing the same tickets again keeps each once.
+--ticket-columns JSON says which CSV column holds which part of a ticket, e.g.
+'{"customer":"Company","environment":"Site"}' (customer, environment, subject,
+description, severity, reporter); a column not in the header stops the import.`;
 
 const replaySchema = z.object({
   dataDir: z.string().min(1),
@@ -143,6 +148,20 @@ const replaySchema = z.object({
   customersFile: z.string().min(1).optional(),
   articles: z.array(z.string().min(1)),
   ticketsFile: z.string().min(1).optional(),
+  ticketColumns: z.string().optional().transform((text, ctx) => {
+    if (text === undefined) return undefined;
+    try {
+      const parsed = z.record(z.string(), z.string().min(1)).safeParse(JSON.parse(text));
+      if (parsed.success) return parsed.data;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({
+      code: "custom",
+      message: `not a JSON object of ticket part to column name: ${text.slice(0, 100)}`,
+    });
+    return z.NEVER;
+  }),
   reportDir: z.string().min(1).optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
@@ -174,6 +193,7 @@ export function replayConfig(
       customers: { type: "string" },
       articles: { type: "string", multiple: true },
       tickets: { type: "string" },
+      "ticket-columns": { type: "string" },
       report: { type: "string" },
       from: { type: "string" },
       to: { type: "string" },
@@ -193,6 +213,7 @@ export function replayConfig(
     customersFile: values.customers,
     articles: values.articles ?? [],
     ticketsFile: values.tickets,
+    ticketColumns: values["ticket-columns"],
     reportDir: values.report,
     from: values.from,
     to: values.to,
@@ -207,7 +228,8 @@ export function replayConfig(
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`Invalid arguments: --${issue.path.join(".")}: ${issue.message}`);
+    const flag = issue.path.join(".") === "ticketColumns" ? "ticket-columns" : issue.path.join(".");
+    throw new Error(`Invalid arguments: --${flag}: ${issue.message}`);
   }
   return parsed.data;
 }

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import {
   type AnalyticsApi,
+  type PredictionUpdate,
   RESOLUTION_GROUPINGS,
   type TicketPrediction,
 } from "../../ports/analytics.ts";
@@ -31,10 +32,16 @@ const DAY_MS = 86_400_000;
 
 const resolutionQuery = z.object({ by: z.enum(RESOLUTION_GROUPINGS).default("issue") }).strict();
 
+const predictionQuery = z.object({
+  at: timeParam.optional().describe("the moment to predict from (default now)"),
+}).strict();
+
 const staffingQuery = z.object({
   from: timeParam.optional(),
   to: timeParam.optional(),
-  agent_hours_per_ticket: z.coerce.number().positive().max(100).default(1.5),
+  agent_hours_per_ticket: z.coerce.number().positive().max(100).optional().describe(
+    "default: measured from the agents' activity on recent resolved tickets",
+  ),
   first_reply_target_hours: z.coerce.number().positive().max(720).default(1),
   target_share: z.coerce.number().gt(0).lt(1).default(0.9),
 }).strict();
@@ -52,14 +59,77 @@ const csvImportQuery = z.object({
   features: z.string().min(1).optional(),
   text: z.string().min(1).optional(),
   day_first: z.enum(["true", "false"]).optional(),
+  customer: z.string().min(1).optional().describe("the column holding the customer"),
+  environment: z.string().min(1).optional().describe("the column holding the environment"),
+  subject: z.string().min(1).optional(),
+  description: z.string().min(1).optional(),
+  severity: z.string().min(1).optional(),
+  reporter: z.string().min(1).optional(),
+  mapping: z.string().min(1).optional().describe(
+    'the same as a JSON object, e.g. {"customer":"company","environment":"site"}',
+  ),
 }).strict();
+
+const columnMapping = z.record(z.string(), z.string().min(1));
+
+/** The parts named one by one and in `mapping`; a part named both ways must agree. */
+function mappingOf(q: z.infer<typeof csvImportQuery>): Record<string, string> {
+  let fromObject: Record<string, string> = {};
+  if (q.mapping !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(q.mapping);
+    } catch (error) {
+      throw new LoupeError(
+        "validation_failed",
+        `Cannot import tickets: mapping is not JSON: ${(error as Error).message}`,
+        { parameter: "mapping" },
+      );
+    }
+    const checked = columnMapping.safeParse(parsed);
+    if (!checked.success) {
+      throw new LoupeError(
+        "validation_failed",
+        "Cannot import tickets: mapping must be an object of ticket part to column name",
+        { parameter: "mapping" },
+      );
+    }
+    fromObject = checked.data;
+  }
+  const single: Record<string, string | undefined> = {
+    customer: q.customer,
+    environment: q.environment,
+    subject: q.subject,
+    description: q.description,
+    severity: q.severity,
+    reporter: q.reporter,
+  };
+  const out = { ...fromObject };
+  for (const [part, column] of Object.entries(single)) {
+    if (column === undefined) continue;
+    if (out[part] !== undefined && out[part] !== column) {
+      throw new LoupeError(
+        "validation_failed",
+        `Cannot import tickets: the ${part} is mapped to "${out[part]}" and to "${column}"`,
+        { part },
+      );
+    }
+    out[part] = column;
+  }
+  return out;
+}
 
 /** A prediction as the API shows it: hours and the times they mean. */
 export function predictionJson(p: TicketPrediction): Record<string, unknown> {
   return {
     ticket_id: p.ticketId,
+    as_of: iso(p.asOf),
     median_hours: round(p.medianHours),
     interval_80: { low_hours: round(p.lowHours), high_hours: round(p.highHours) },
+    at_open: {
+      median_hours: round(p.atOpen.medianHours),
+      interval_80: { low_hours: round(p.atOpen.lowHours), high_hours: round(p.atOpen.highHours) },
+    },
     expected_by: iso(p.expectedBy),
     range: { from: iso(p.range.from), to: iso(p.range.to) },
     elapsed_hours: round(p.elapsedHours),
@@ -71,7 +141,26 @@ export function predictionJson(p: TicketPrediction): Record<string, unknown> {
     })),
     complexity_factors: p.complexityFactors,
     engineering_probability: p.engineeringProbability,
+    engineering: {
+      probability: p.engineering.probability,
+      method: p.engineering.method,
+      factors: p.engineering.factors.map((f) => ({ input: f.input, log_odds: f.logOdds })),
+    },
+    agent_hours: p.agentHours === null
+      ? null
+      : { hours: p.agentHours.hours, basis: p.agentHours.basis },
     model: { trained_on: p.model.trainedOn, calibrated_on: p.model.calibratedOn },
+  };
+}
+
+function updateJson(u: PredictionUpdate): Record<string, unknown> {
+  return {
+    at: iso(u.at),
+    event: u.event,
+    change: u.change,
+    median_hours: round(u.medianHours),
+    interval_80: { low_hours: round(u.lowHours), high_hours: round(u.highHours) },
+    engineering_probability: u.engineeringProbability,
   };
 }
 
@@ -82,10 +171,14 @@ function round(hours: number): number {
 export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Hono {
   const http = new Hono();
 
-  http.get(
-    "/v1/tickets/:id/prediction",
-    (c) => c.json(predictionJson(api.prediction(c.req.param("id")))),
-  );
+  http.get("/v1/tickets/:id/prediction", async (c) => {
+    const query = predictionQuery.parse(c.req.query());
+    const history = await api.predictionHistory(c.req.param("id"), query.at);
+    return c.json({
+      ...predictionJson(history.prediction),
+      updates: history.updates.map(updateJson),
+    });
+  });
 
   http.get("/v1/analytics/resolution", (c) => {
     const query = resolutionQuery.parse(c.req.query());
@@ -104,6 +197,8 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
         },
         reopen_rate: g.reopenRate,
         escalation_rate: g.escalationRate,
+        agent_hours: g.agentHours,
+        agent_hours_measured: g.agentHoursMeasured,
       })),
     });
   });
@@ -138,16 +233,22 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
         issue: e.issue,
         customers_hit: e.customersHit,
         customers_filed: e.customersFiled,
+        customers_pending: e.customersPending,
         expected_tickets: e.expectedTickets,
       })),
       assumptions: {
         model: "Erlang C (M/M/c): Poisson arrivals, exponential handling, no abandonment",
         agent_hours_per_ticket: forecast.assumptions.agentHoursPerTicket,
+        agent_hours: {
+          source: forecast.agentHours.source,
+          tickets_measured: forecast.agentHours.tickets,
+          basis: forecast.agentHours.basis,
+        },
         first_reply_target_hours: forecast.assumptions.firstReplyTargetHours,
         target_share: forecast.assumptions.targetShare,
         seasonality: "the same weekday and shift over up to 8 recent weeks",
         emerging_issues:
-          "customers hit who have not filed yet × the share of hit customers who file, over the next 3 days",
+          "customers an issue with tickets hit in the last 3 days (its signatures' logs) who have not filed yet × the share of customers hit 3-28 days before who filed, spread over the next 3 days",
       },
     });
   });
@@ -210,6 +311,7 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
         },
         resolvedStatuses: list(q.resolved_status),
         dayFirst: q.day_first === "true",
+        mapping: mappingOf(q),
       });
     } else {
       throw new LoupeError(
@@ -239,15 +341,24 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
     method: "get",
     path: "/v1/tickets/:id/prediction",
     summary: "When the ticket will probably be resolved: median, 80% interval and why",
-    description: "503 while the history has too few resolved tickets to train on.",
+    description: "From the ticket's state at `at` (default now): its fields, links and the " +
+      "reporter's comments by then, given the time it has already been open; `updates` lists " +
+      "every change up to then with the prediction right after it. 503 while the history has " +
+      "too few resolved tickets to train on.",
     tag: "analytics",
+    query: predictionQuery,
     responses: {
       200: {
         description: "The prediction",
         schema: z.object({
           ticket_id: z.string(),
-          median_hours: z.number(),
+          as_of: isoOrNull,
+          median_hours: z.number().describe("given it is still open at as_of"),
           interval_80: z.object({ low_hours: z.number(), high_hours: z.number() }),
+          at_open: z.object({
+            median_hours: z.number(),
+            interval_80: z.object({ low_hours: z.number(), high_hours: z.number() }),
+          }),
           expected_by: isoOrNull,
           range: z.object({ from: isoOrNull, to: isoOrNull }),
           elapsed_hours: z.number(),
@@ -259,7 +370,24 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
           })),
           complexity_factors: z.array(z.object({ factor: z.string(), value: z.string() })),
           engineering_probability: z.number(),
+          engineering: z.object({
+            probability: z.number(),
+            method: z.enum(["model", "share", "escalated"]).describe(
+              "model: calibrated logistic regression; share: the issue's escalated share " +
+                "(too little history); escalated: it already was",
+            ),
+            factors: z.array(z.object({ input: z.string(), log_odds: z.number() })),
+          }),
+          agent_hours: z.object({ hours: z.number(), basis: z.string() }).nullable(),
           model: z.object({ trained_on: z.number().int(), calibrated_on: z.number().int() }),
+          updates: z.array(z.object({
+            at: isoOrNull,
+            event: z.string(),
+            change: z.string(),
+            median_hours: z.number(),
+            interval_80: z.object({ low_hours: z.number(), high_hours: z.number() }),
+            engineering_probability: z.number(),
+          })).optional().describe("on GET /v1/tickets/:id/prediction only"),
         }).meta({ id: "TicketPrediction" }),
       },
     },
@@ -288,6 +416,10 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
             }),
             reopen_rate: z.number(),
             escalation_rate: z.number(),
+            agent_hours: z.number().nullable().describe(
+              "mean agent hours measured from agents' comment sessions on its resolved tickets",
+            ),
+            agent_hours_measured: z.number().int().describe("tickets those hours were measured on"),
           })),
         }),
       },
@@ -325,11 +457,17 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
             issue: z.string(),
             customers_hit: z.number().int(),
             customers_filed: z.number().int(),
+            customers_pending: z.number().int(),
             expected_tickets: z.number(),
           })),
           assumptions: z.object({
             model: z.string(),
             agent_hours_per_ticket: z.number(),
+            agent_hours: z.object({
+              source: z.enum(["measured", "assumed", "given"]),
+              tickets_measured: z.number().int(),
+              basis: z.string(),
+            }),
             first_reply_target_hours: z.number(),
             target_share: z.number(),
             seasonality: z.string(),
@@ -372,7 +510,10 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
     path: "/v1/tickets/import",
     summary: "Import ticket history with its real times: the simulator's JSON or a CSV export",
     description: "The query parameters name CSV columns and apply to text/csv bodies only " +
-      "(`features`, `text` and `resolved_status` are comma-separated lists). Header " +
+      "(`features`, `text` and `resolved_status` are comma-separated lists; `customer`, " +
+      "`environment`, `subject`, `description`, `severity` and `reporter`, or `mapping` as one " +
+      "JSON object, say which column holds that part, and a column not in the header is a 400). " +
+      "Header " +
       "X-Loupe-User names who imported. Tickets imported before are counted, not duplicated.",
     tag: "analytics",
     query: csvImportQuery,

@@ -43,13 +43,19 @@ export interface StatusChange {
 
 export interface TicketHistory extends TicketRecord {
   readonly changes: readonly StatusChange[];
+  /** The ticket's first row as the file has it, for columns no part above names. */
+  readonly firstRow: readonly string[];
 }
 
 export interface ParsedHistory {
   readonly tickets: TicketHistory[];
+  /** The header row as written. */
+  readonly header: readonly string[];
   /** The columns actually used, by part. */
   readonly columns: Required<Pick<HistoryColumns, "id" | "features" | "text">> & HistoryColumns;
   readonly rows: number;
+  /** What says a ticket needed engineering, when the file tells: a support-level column or status. */
+  readonly escalationFrom: string | undefined;
   /** Tickets left out, with why (no readable open time, resolved before opened). */
   readonly skipped: { readonly id: string; readonly reason: string }[];
 }
@@ -90,6 +96,15 @@ const RESOLVED_NAMES = [
   "solved",
 ];
 const STATUS_NAMES = ["status", "state", "incident_state", "ticket_status"];
+/** The support line a row is at (L1, L2, 3rd line...): a rise means the ticket was escalated. */
+const LEVEL_NAMES = [
+  "support_level",
+  "st_level",
+  "escalation_level",
+  "support_tier",
+  "support_line",
+  "level",
+];
 const CHANGED_NAMES = [
   "sys_updated_at",
   "updated_at",
@@ -133,6 +148,15 @@ const TEXT_NAMES = ["subject", "summary", "title", "short_description", "descrip
 const OUTCOME_LIKE =
   /resol|solv|clos|sla|reopen|reassign|mod_count|updated|caused_by|problem|rfc|knowledge|active|duration|^(end|finish)/;
 const MISSING = new Set(["", "?", "null", "nan", "n/a", "na", "none", "-"]);
+
+/**
+ * Where `name` is in `header`: as written, else compared without case and
+ * punctuation (`Assignment group` finds `assignment_group`); -1 when absent.
+ */
+export function columnIndex(header: readonly string[], name: string): number {
+  const at = header.indexOf(name);
+  return at >= 0 ? at : header.map(normalize).indexOf(normalize(name));
+}
 
 function normalize(name: string): string {
   return name.replace(/^\uFEFF/, "").trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(
@@ -206,6 +230,7 @@ export function parseTicketHistoryCsv(text: string, options: HistoryOptions = {}
       { header },
     );
   }
+  const levelAt = find(undefined, "support level", LEVEL_NAMES);
   const special = new Set([idAt, openedAt, resolvedAt, statusAt, changedAt]);
   const columnIndex = (name: string) => find(name, "feature", []);
   const textColumns = given.text !== undefined
@@ -229,6 +254,7 @@ export function parseTicketHistoryCsv(text: string, options: HistoryOptions = {}
     else byId.set(id, [row]);
   }
   const tickets: TicketHistory[] = [];
+  let anyEscalated = false;
   const skipped: { id: string; reason: string }[] = [];
   for (const [id, history] of byId) {
     const first = history[0]!;
@@ -264,14 +290,35 @@ export function parseTicketHistoryCsv(text: string, options: HistoryOptions = {}
       skipped.push({ id, reason: "resolved before it was opened" });
       continue;
     }
+    const escalated = escalatedIn(history, statusAt, levelAt);
+    if (escalated) anyEscalated = true;
     const fields: Record<string, string> = {};
     for (const c of featureColumns) fields[header[c]!] = cleanValue(first[c]);
     const text = textColumns.map((c) => cleanValue(first[c])).filter((t) => t !== "").join("\n");
-    tickets.push({ id, openedAt: opened, resolvedAt: resolved, fields, text, changes });
+    tickets.push({
+      id,
+      openedAt: opened,
+      resolvedAt: resolved,
+      fields,
+      text,
+      changes,
+      firstRow: first,
+      escalated,
+    });
   }
+  // A status column that never says escalated cannot tell a ticket that was not from one
+  // whose escalation went unrecorded: without a level column, no ticket is labelled.
+  const labelled = levelAt >= 0 || anyEscalated;
+  if (!labelled) { for (const t of tickets) delete (t as { escalated?: boolean }).escalated; }
   const name = (i: number) => (i >= 0 ? header[i] : undefined);
   return {
+    escalationFrom: levelAt >= 0
+      ? `a rise of ${header[levelAt]}`
+      : anyEscalated
+      ? `an escalated ${name(statusAt)}`
+      : undefined,
     tickets,
+    header,
     rows: rows.length,
     skipped,
     columns: {
@@ -284,6 +331,18 @@ export function parseTicketHistoryCsv(text: string, options: HistoryOptions = {}
       text: textColumns.map((c) => header[c]!),
     },
   };
+}
+
+/**
+ * Whether a ticket's history shows an escalation: a status saying so, or a
+ * support level above the one it started at (`L1` to `L2`, `1st` to `2nd`).
+ */
+function escalatedIn(history: readonly string[][], statusAt: number, levelAt: number): boolean {
+  if (statusAt >= 0 && history.some((row) => /escalat/i.test(row[statusAt] ?? ""))) return true;
+  if (levelAt < 0) return false;
+  const rank = (row: string[]) => Number(/\d+/.exec(row[levelAt] ?? "")?.[0] ?? NaN);
+  const start = rank(history[0]!);
+  return Number.isFinite(start) && history.some((row) => rank(row) > start);
 }
 
 function cleanValue(value: string | undefined): string {

@@ -53,3 +53,28 @@ Deno.test("a column named but missing is a clear error", () => {
     (e: unknown) => e instanceof LoupeError && /no id column/.test(e.message),
   );
 });
+
+Deno.test("a rise of the support level marks a ticket escalated; without a level or escalated status nothing is labelled", () => {
+  const csv = [
+    "SR Number,Change Date+Time,Status,ST Level,Product",
+    "1,2012-05-01T08:00:00Z,Queued,L1,P1",
+    "1,2012-05-01T09:00:00Z,Accepted,L2,P1",
+    "1,2012-05-01T10:00:00Z,Completed,L2,P1",
+    "2,2012-05-01T08:30:00Z,Accepted,L1,P2",
+    "2,2012-05-01T09:30:00Z,Completed,L1,P2",
+  ].join("\n");
+  const parsed = parseTicketHistoryCsv(csv);
+  assert.deepEqual(parsed.tickets.map((t) => t.escalated), [true, false]);
+  assert.match(parsed.escalationFrom!, /ST Level/);
+
+  const byStatus = parseTicketHistoryCsv(
+    "id,changed_at,status\nA,2020-01-01T00:00:00Z,open\nA,2020-01-02T00:00:00Z,escalated\nB,2020-01-01T00:00:00Z,open\n",
+  );
+  assert.deepEqual(byStatus.tickets.map((t) => t.escalated), [true, false]);
+
+  const silent = parseTicketHistoryCsv(
+    "id,changed_at,status\nA,2020-01-01T00:00:00Z,open\nA,2020-01-02T00:00:00Z,closed\n",
+  );
+  assert.equal(silent.tickets[0]!.escalated, undefined);
+  assert.equal(silent.escalationFrom, undefined);
+});

@@ -10,7 +10,7 @@ import type { TicketSeverity, TicketStatus } from "../../domain/tickets/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { Pacer } from "../../ports/pacing.ts";
 import type { ImportedStep, ImportedTicket } from "../../ports/ticket_import.ts";
-import { type HistoryOptions, parseTicketHistoryCsv } from "./history_csv.ts";
+import { columnIndex, type HistoryOptions, parseTicketHistoryCsv } from "./history_csv.ts";
 
 const isoTime = z.string().transform((value, ctx) => {
   const ms = Date.parse(value);
@@ -194,19 +194,45 @@ const ENVIRONMENT_COLUMNS = ["environment", "env", "cmdb_ci", "location"];
 const SUBJECT_COLUMNS = ["subject", "summary", "title", "short_description"];
 const SEVERITY_COLUMNS = ["severity", "priority", "impact", "sr_latest_impact"];
 
+/** Ticket parts a CSV import can take from a column it names. */
+export const TICKET_COLUMN_PARTS = [
+  "customer",
+  "environment",
+  "subject",
+  "description",
+  "severity",
+  "reporter",
+] as const;
+export type TicketColumnPart = (typeof TICKET_COLUMN_PARTS)[number];
+/** Which column holds which part, by header name: the rest are recognised by their usual names. */
+export type TicketColumnMapping = Partial<Record<TicketColumnPart, string>>;
+
+const RECOGNISED: Readonly<Record<TicketColumnPart, readonly string[]>> = {
+  customer: CUSTOMER_COLUMNS,
+  environment: ENVIRONMENT_COLUMNS,
+  subject: SUBJECT_COLUMNS,
+  description: ["description", "details", "body"],
+  severity: SEVERITY_COLUMNS,
+  reporter: ["reporter", "requester", "caller_id", "opened_by", "reported_by"],
+};
+
+export interface CsvTicketOptions extends HistoryOptions {
+  readonly mapping?: TicketColumnMapping;
+}
+
 /**
  * A CSV export as importable tickets: the event log's status changes become
- * status steps at their times, its first resolved row the resolution.
+ * status steps at their times, its first resolved row the resolution. A
+ * column the mapping names must exist, or nothing is imported.
  */
-export function parseCsvTickets(text: string, options: HistoryOptions = {}): ImportedTicket[] {
+export function parseCsvTickets(text: string, options: CsvTicketOptions = {}): ImportedTicket[] {
   const history = parseTicketHistoryCsv(text, options);
+  const at = mappedColumns(history.header, options.mapping ?? {});
   return history.tickets.map((t) => {
-    const field = (names: readonly string[]) => {
-      for (const [key, value] of Object.entries(t.fields)) {
-        const k = key.toLowerCase().replace(/[^a-z0-9]+/g, "_");
-        if (names.includes(k) && value !== "") return value;
-      }
-      return undefined;
+    const field = (part: TicketColumnPart) => {
+      const c = at[part];
+      const value = c === undefined ? "" : (t.firstRow[c] ?? "").trim();
+      return value === "" ? undefined : value;
     };
     const steps: ImportedStep[] = [];
     let resolvedSeen = false;
@@ -220,21 +246,65 @@ export function parseCsvTickets(text: string, options: HistoryOptions = {}): Imp
       } else steps.push({ kind: "status", at: change.at, status });
     }
     if (!resolvedSeen && t.resolvedAt !== null) steps.push(importedResolution(t.resolvedAt));
-    const subject = field(SUBJECT_COLUMNS) ?? (t.text.split("\n")[0] || `Ticket ${t.id}`);
+    const subject = field("subject") ?? (t.text.split("\n")[0] || `Ticket ${t.id}`);
+    const customer = field("customer") ?? "unknown";
     return {
       system: "csv",
       externalId: t.id,
-      customer: field(CUSTOMER_COLUMNS) ?? "unknown",
-      environment: field(ENVIRONMENT_COLUMNS) ?? "unknown",
+      customer,
+      environment: field("environment") ?? "unknown",
       subject: subject.slice(0, 2_000),
-      description: t.text || subject,
-      severity: severityOf(field(SEVERITY_COLUMNS)),
-      reporter: field(CUSTOMER_COLUMNS) ?? "unknown",
+      description: field("description") ?? (t.text || subject),
+      severity: severityOf(field("severity")),
+      reporter: field("reporter") ?? customer,
       openedAt: t.openedAt,
       window: null,
       steps,
     };
   });
+}
+
+/** Column index per part: the named column (which must exist), else the first recognised one. */
+function mappedColumns(
+  header: readonly string[],
+  mapping: TicketColumnMapping,
+): Partial<Record<TicketColumnPart, number>> {
+  const unknownPart = Object.keys(mapping).find((k) =>
+    !(TICKET_COLUMN_PARTS as readonly string[]).includes(k)
+  );
+  if (unknownPart !== undefined) {
+    throw new LoupeError(
+      "validation_failed",
+      `Cannot import tickets: "${unknownPart}" is not a ticket part a column can map to (${
+        TICKET_COLUMN_PARTS.join(", ")
+      })`,
+      { part: unknownPart, parts: [...TICKET_COLUMN_PARTS] },
+    );
+  }
+  const normalized = header.map((h) =>
+    h.replace(/^\uFEFF/, "").trim().toLowerCase().replace(/[^a-z0-9]+/g, "_")
+  );
+  const out: Partial<Record<TicketColumnPart, number>> = {};
+  for (const part of TICKET_COLUMN_PARTS) {
+    const named = mapping[part];
+    if (named !== undefined) {
+      const c = columnIndex(header, named);
+      if (c < 0) {
+        throw new LoupeError(
+          "validation_failed",
+          `Cannot import tickets: no column named "${named}" for the ${part}; the header has ${
+            header.map((h) => `"${h}"`).join(", ")
+          }`,
+          { part, column: named, header: [...header] },
+        );
+      }
+      out[part] = c;
+      continue;
+    }
+    const c = RECOGNISED[part].map((n) => normalized.indexOf(n)).find((i) => i >= 0);
+    if (c !== undefined) out[part] = c;
+  }
+  return out;
 }
 
 function importedResolution(at: number): ImportedStep {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { openContexts, type TicketRecord } from "./features.ts";
+import { type OpenContext, openContexts, type TicketRecord } from "./features.ts";
 import {
   DEFAULT_MODEL_OPTIONS,
   fromLogHours,
@@ -16,6 +16,12 @@ import {
   trainResolutionModel,
 } from "./model.ts";
 import { binRow } from "./features.ts";
+import {
+  engineeringProbability,
+  evaluateProbabilities,
+  type ProbabilityEvaluation,
+  trainEngineeringModel,
+} from "./engineering.ts";
 
 export interface BacktestReport {
   readonly n_tickets: number;
@@ -37,6 +43,8 @@ export interface BacktestReport {
   readonly median_width_80_h: number;
   readonly train_median_h: number;
   readonly test_median_h: number;
+  /** The needs-engineering model on the same split, when the export tells which tickets escalated. */
+  readonly engineering?: ProbabilityEvaluation & { readonly baseRate: number };
 }
 
 export interface BacktestInput {
@@ -107,7 +115,9 @@ export function runBacktest(
   const mae = mean(errors);
   const globalMae = mean(globalErrors);
   const groupMae = mean(groupErrors);
+  const engineering = engineeringBacktest(input, train, calibration, test);
   return {
+    ...(engineering === undefined ? {} : { engineering }),
     n_tickets: input.tickets.length,
     n_train: train.length,
     n_calibration: calibration.length,
@@ -126,6 +136,40 @@ export function runBacktest(
     median_width_80_h: quantileOf(widths, 0.5),
     train_median_h: globalMedian,
     test_median_h: quantileOf(test.map((x) => hoursToResolve(x.ticket)), 0.5),
+  };
+}
+
+type Split = readonly { readonly ticket: TicketRecord; readonly context: OpenContext }[];
+
+/** Trains the needs-engineering model on the training part and scores it on the test part. */
+function engineeringBacktest(
+  input: BacktestInput,
+  train: Split,
+  calibration: Split,
+  test: Split,
+): (ProbabilityEvaluation & { readonly baseRate: number }) | undefined {
+  const labelled = (split: Split) =>
+    split.filter((x) => x.ticket.escalated !== undefined).map((x) => ({
+      record: x.ticket,
+      context: x.context,
+      needed: x.ticket.escalated === true,
+    }));
+  const training = labelled(train);
+  const tested = labelled(test);
+  const positives = training.filter((e) => e.needed).length;
+  if (tested.length < 30 || positives === 0 || positives === training.length) return undefined;
+  const model = trainEngineeringModel(
+    { fields: input.features, numbers: input.numbers ?? [], useText: input.useText },
+    training,
+    labelled(calibration),
+  );
+  return {
+    ...evaluateProbabilities(
+      tested.map((e) => engineeringProbability(model, e.record, e.context).probability),
+      tested.map((e) => e.needed),
+      model.baseRate,
+    ),
+    baseRate: model.baseRate,
   };
 }
 

@@ -64,3 +64,19 @@ Deno.test("lopsided openings: warns when most tickets were opened in a tenth of 
   assert.match(lopsidedOpenings(bunched) ?? "", /--from and --to/);
   assert.equal(lopsidedOpenings(Array.from({ length: 100 }, (_, i) => i * DAY)), undefined);
 });
+
+Deno.test("backtest: where the export tells which tickets escalated, the engineering model is scored against the base rate", () => {
+  const tickets = history(1000).map((t, i) => ({
+    ...t,
+    // Group g3 escalates nine times in ten, the others one in ten.
+    escalated: t.fields.group === "g3" ? i % 10 !== 0 : i % 10 === 0,
+  }));
+  const report = runBacktest({ tickets, features: ["group"], useText: false });
+  const e = report.engineering!;
+  assert.equal(e.n, 200);
+  assert.ok(e.brier < 0.6 * e.baseRateBrier, JSON.stringify(e));
+  assert.equal(
+    runBacktest({ tickets: history(1000), features: ["group"], useText: false }).engineering,
+    undefined,
+  );
+});

@@ -21,6 +21,8 @@ export interface TicketRecord {
   readonly text: string;
   /** Numeric facts known at open (log-side signals such as customers hit); NaN when unknown. */
   readonly numbers?: Readonly<Record<string, number>>;
+  /** Whether it needed engineering (escalated beyond support); absent when the source cannot tell. */
+  readonly escalated?: boolean;
 }
 
 const HOUR_MS = 3_600_000;

@@ -18,7 +18,43 @@ export const TICKET_NUMBERS = [
   "issue_new",
 ] as const;
 
+/** What the engineering model reads: the same, plus how often earlier tickets needed engineering. */
+export const ENGINEERING_FIELDS = ["severity", "tier", "issue"] as const;
+export const ENGINEERING_NUMBERS = [
+  ...TICKET_NUMBERS,
+  "issue_earlier_escalation_share",
+  "issue_tickets_last_24h",
+  "customer_earlier_tickets",
+  "customer_earlier_escalation_share",
+] as const;
+
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Of the `earlier` tickets, the share known by `at` to have needed
+ * engineering: those resolved by then (an open one may still be escalated),
+ * NaN when none is.
+ */
+function escalationShareBy(earlier: readonly Ticket[], at: number): number {
+  const settled = earlier.filter((o) => firstResolvedAt(o) !== null && firstResolvedAt(o)! < at);
+  return settled.length === 0
+    ? NaN
+    : settled.filter((o) => o.escalations > 0).length / settled.length;
+}
+
+/**
+ * What a ticket says about its problem: subject, description and what the
+ * customer added in comments since (the agents' replies say what support
+ * did, not what is wrong). At open it is the subject and description only.
+ */
+export function ticketText(ticket: Ticket): string {
+  return [
+    ticket.subject,
+    ticket.description,
+    ...ticket.comments.filter((c) => c.author === ticket.reporter).map((c) => c.body),
+  ].join("\n");
+}
 
 /** When a ticket was first resolved, or null. */
 export function firstResolvedAt(ticket: Ticket): number | null {
@@ -46,6 +82,21 @@ export function ticketRecords(
   tierOf: (customer: string) => string,
   issueOfSignature?: (signatureId: string) => string,
 ): TicketRecord[] {
+  const recordOf = ticketRecorder(tickets, tierOf, issueOfSignature);
+  // History is learned from what each ticket said at open: its later comments are not features.
+  return tickets.map((t) => ({ ...recordOf(t), text: `${t.subject}\n${t.description}` }));
+}
+
+/**
+ * The record of any state of a ticket (as opened, or as it stood after a
+ * later change) against the history in `tickets`: the earlier tickets it is
+ * compared with are those opened before it, whatever its state.
+ */
+export function ticketRecorder(
+  tickets: readonly Ticket[],
+  tierOf: (customer: string) => string,
+  issueOfSignature?: (signatureId: string) => string,
+): (ticket: Ticket) => TicketRecord {
   const byIssue = new Map<string, Ticket[]>();
   for (const t of tickets) {
     const issue = issueOf(t, issueOfSignature);
@@ -54,11 +105,22 @@ export function ticketRecords(
     if (list) list.push(t);
     else byIssue.set(issue, [t]);
   }
-  return tickets.map((t) => {
+  const byCustomer = new Map<string, Ticket[]>();
+  for (const t of tickets) {
+    const list = byCustomer.get(t.customer);
+    if (list) list.push(t);
+    else byCustomer.set(t.customer, [t]);
+  }
+  return (t) => {
     const issue = issueOf(t, issueOfSignature);
+    const customerBefore = (byCustomer.get(t.customer) ?? []).filter((o) =>
+      o.ticketId !== t.ticketId && o.openedAt < t.openedAt
+    );
     const before = issue === null
       ? []
-      : byIssue.get(issue)!.filter((o) => o.ticketId !== t.ticketId && o.openedAt < t.openedAt);
+      : (byIssue.get(issue) ?? []).filter((o) =>
+        o.ticketId !== t.ticketId && o.openedAt < t.openedAt
+      );
     const earlierHours = before
       .filter((o) => firstResolvedAt(o) !== null && firstResolvedAt(o)! < t.openedAt)
       .map((o) => (firstResolvedAt(o)! - o.openedAt) / HOUR_MS)
@@ -74,7 +136,7 @@ export function ticketRecords(
         customer: t.customer,
         environment: t.environment,
       },
-      text: `${t.subject}\n${t.description}`,
+      text: ticketText(t),
       numbers: {
         issue_earlier_tickets: issue === null ? NaN : before.length,
         issue_earlier_median_h: earlierHours.length === 0
@@ -82,7 +144,14 @@ export function ticketRecords(
           : earlierHours[Math.floor((earlierHours.length - 1) / 2)]!,
         issue_customers_before: issue === null ? NaN : new Set(before.map((o) => o.customer)).size,
         issue_new: issue === null ? NaN : before.length === 0 ? 1 : 0,
+        issue_earlier_escalation_share: escalationShareBy(before, t.openedAt),
+        issue_tickets_last_24h: issue === null
+          ? NaN
+          : before.filter((o) => o.openedAt >= t.openedAt - DAY_MS).length,
+        customer_earlier_tickets: customerBefore.length,
+        customer_earlier_escalation_share: escalationShareBy(customerBefore, t.openedAt),
       },
+      escalated: t.escalations > 0,
     };
-  });
+  };
 }

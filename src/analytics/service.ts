@@ -18,27 +18,53 @@ import {
   trainResolutionModel,
 } from "../../domain/analytics/model.ts";
 import {
-  emergingTickets,
+  type CustomerHitFact,
+  emergingInWindow,
+  emergingIssues,
   forecastShifts,
   type ShiftForecast,
 } from "../../domain/analytics/staffing.ts";
+import {
+  type EngineeringModel,
+  engineeringProbability,
+  trainEngineeringModel,
+} from "../../domain/analytics/engineering.ts";
+import {
+  type AgentHoursEstimate,
+  agentHoursPerTicket,
+  handleHours,
+  MIN_MEASURED_TICKETS,
+} from "../../domain/analytics/handle_time.ts";
+import { givenStillOpen } from "../../domain/analytics/conditional.ts";
+import { ticketSteps } from "../../domain/analytics/ticket_changes.ts";
 import { agentsNeeded, serviceLevel } from "../../domain/analytics/erlang.ts";
 import {
+  ENGINEERING_FIELDS,
+  ENGINEERING_NUMBERS,
   firstResolvedAt,
   issueOf,
   TICKET_FIELDS,
   TICKET_NUMBERS,
+  ticketRecorder,
   ticketRecords,
 } from "../../domain/analytics/ticket_features.ts";
-import { isOpenStatus, type Ticket } from "../../domain/tickets/mod.ts";
+import {
+  isOpenStatus,
+  type Ticket,
+  type TicketEvent,
+  ticketStream,
+} from "../../domain/tickets/mod.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import type { Attribution } from "../customers/attribution.ts";
 import {
+  type AgentHoursNeed,
   type AnalyticsApi,
   type EmergingIssue,
+  type EngineeringNeed,
   type EscalationCandidate,
+  type PredictionHistory,
   RESOLUTION_SLA_HOURS,
   type ResolutionGrouping,
   type ResolutionPatterns,
@@ -46,7 +72,9 @@ import {
   type StaffingForecast,
   type TicketPrediction,
 } from "../../ports/analytics.ts";
-import type { EventStore } from "../../ports/event_store.ts";
+import { decodedData, type EventStore } from "../../ports/event_store.ts";
+import type { TicketRecord as ModelRecord } from "../../domain/analytics/features.ts";
+import { type OriginTally, TABLES as SIGNATURE_TABLES } from "../projections/signatures.ts";
 import type { ImportedTicket, TicketImportReceipt } from "../../ports/ticket_import.ts";
 import { importTickets } from "./ticket_import.ts";
 import { TICKET_TABLES } from "../projections/tickets.ts";
@@ -57,6 +85,8 @@ const DAY_MS = 86_400_000;
 /** Fewer resolved tickets than this, and no model is trained: an interval would be a guess. */
 export const MIN_HISTORY = 40;
 const MIN_CALIBRATION = 20;
+/** Agent hours per ticket when history shows too little agent activity to measure them. */
+export const ASSUMED_AGENT_HOURS = 1.5;
 
 interface Fitted {
   readonly at: number;
@@ -67,6 +97,11 @@ interface Fitted {
   readonly model: ResolutionModel | null;
   readonly trainedOn: number;
   readonly escalationShare: ReadonlyMap<string, number>;
+  /** A ticket's record in any state, against this history (its text with the reporter's comments). */
+  readonly recordOf: (ticket: Ticket) => ModelRecord;
+  readonly engineering: EngineeringModel | null;
+  /** Agent hours of resolved tickets, measured from their agents' activity, per issue and all. */
+  readonly handle: { readonly byIssue: ReadonlyMap<string, number[]>; readonly all: number[] };
 }
 
 export class AnalyticsService implements AnalyticsApi {
@@ -113,11 +148,15 @@ export class AnalyticsService implements AnalyticsApi {
   }
 
   #issueOfSignature(signatureId: string): string {
+    return this.#issueIndex().issueOf.get(signatureId) ?? signatureId;
+  }
+
+  #issueIndex(): IssueIndex {
     const version = issueIndexVersion(this.#projections);
     if (this.#issues?.version !== version) {
       this.#issues = { version, index: issueIndex(this.#projections) };
     }
-    return this.#issues.index.issueOf.get(signatureId) ?? signatureId;
+    return this.#issues.index;
   }
 
   /** The tickets and the model as of the tickets projection's checkpoint. */
@@ -128,20 +167,22 @@ export class AnalyticsService implements AnalyticsApi {
       .map((e) => e.value)
       .sort((a, b) => a.openedAt - b.openedAt || (a.ticketId < b.ticketId ? -1 : 1));
     const directory = this.#attribution.directory();
-    const records = ticketRecords(
-      tickets,
-      (c) => directory.customer(c)?.tier ?? "unknown",
-      (signatureId) => this.#issueOfSignature(signatureId),
-    );
+    const tierOf = (c: string) => directory.customer(c)?.tier ?? "unknown";
+    const issueOfSignature = (signatureId: string) => this.#issueOfSignature(signatureId);
+    const records = ticketRecords(tickets, tierOf, issueOfSignature);
+    const recordOf = ticketRecorder(tickets, tierOf, issueOfSignature);
     const contexts = openContexts(records);
     const resolved = records
       .map((r, i) => ({ r, c: contexts[i]! }))
       .filter(({ r }) => r.resolvedAt !== null && r.resolvedAt >= r.openedAt);
     // New comments, links and open tickets change features, not the training set: the model is
     // refitted only when another ticket has been resolved.
-    let model: ResolutionModel | null = this.#fitted?.trainedOn === resolved.length
-      ? this.#fitted.model
-      : null;
+    const unchanged = this.#fitted?.trainedOn === resolved.length;
+    let model: ResolutionModel | null = unchanged ? this.#fitted!.model : null;
+    let engineering: EngineeringModel | null = unchanged ? this.#fitted!.engineering : null;
+    if (!unchanged && resolved.length >= MIN_HISTORY) {
+      engineering = fitEngineering(resolved);
+    }
     if (model === null && resolved.length >= MIN_HISTORY) {
       // The backtest's 7:1 proportion of training to calibration, with enough calibration
       // tickets for each end's 90% conformal quantile to be finite.
@@ -167,11 +208,27 @@ export class AnalyticsService implements AnalyticsApi {
       const [e, n] = escalated.get(issue) ?? [0, 0];
       escalated.set(issue, [e + (t.escalations > 0 ? 1 : 0), n + 1]);
     }
+    const handleByIssue = new Map<string, number[]>();
+    const handleAll: number[] = [];
+    for (const t of tickets) {
+      if (firstResolvedAt(t) === null) continue;
+      const hours = handleHours(t, Infinity);
+      if (hours === null) continue;
+      handleAll.push(hours);
+      const issue = this.#issueOf(t);
+      if (issue === null) continue;
+      const list = handleByIssue.get(issue);
+      if (list) list.push(hours);
+      else handleByIssue.set(issue, [hours]);
+    }
     this.#fitted = {
       at,
       tickets,
       records,
       contexts,
+      recordOf,
+      engineering,
+      handle: { byIssue: handleByIssue, all: handleAll },
       index: new Map(tickets.map((t, i) => [t.ticketId, i])),
       model,
       trainedOn: resolved.length,
@@ -189,7 +246,46 @@ export class AnalyticsService implements AnalyticsApi {
     return this.#predict(fitted, i);
   }
 
+  async predictionHistory(ticketId: string, at?: number): Promise<PredictionHistory> {
+    const fitted = this.#current();
+    const i = fitted.index.get(ticketId);
+    if (i === undefined) throw new LoupeError("not_found", `Cannot find ticket ${ticketId}`);
+    const when = at ?? this.#clock.now();
+    const events = (await this.#store.readStream(ticketStream(ticketId))).map((e) =>
+      ({ type: e.type, data: decodedData(e.data) }) as unknown as TicketEvent
+    );
+    const steps = ticketSteps(events, when);
+    if (steps.length === 0) {
+      throw new LoupeError(
+        "not_found",
+        `Cannot predict ticket ${ticketId} at ${new Date(when).toISOString()}: it was not open yet`,
+      );
+    }
+    const updates = steps.map((step) => {
+      const p = this.#predictState(fitted, i, step.state, step.event.data.at);
+      return {
+        at: step.event.data.at,
+        event: step.event.type,
+        change: step.change,
+        medianHours: p.medianHours,
+        lowHours: p.lowHours,
+        highHours: p.highHours,
+        engineeringProbability: p.engineeringProbability,
+      };
+    });
+    return { prediction: this.#predictState(fitted, i, steps.at(-1)!.state, when), updates };
+  }
+
   #predict(fitted: Fitted, i: number): TicketPrediction {
+    return this.#predictState(fitted, i, fitted.tickets[i]!, this.#clock.now());
+  }
+
+  /**
+   * The prediction for ticket `i` as it stood in `ticket` (its state at
+   * `at`): its fields, links and the reporter's comments by then, and, while
+   * it is open, the time it has already been open.
+   */
+  #predictState(fitted: Fitted, i: number, ticket: Ticket, at: number): TicketPrediction {
     const model = fitted.model;
     if (model === null) {
       throw new LoupeError(
@@ -198,13 +294,13 @@ export class AnalyticsService implements AnalyticsApi {
         { resolved_tickets: fitted.trainedOn, needed: MIN_HISTORY },
       );
     }
-    const ticket = fitted.tickets[i]!;
-    const record = fitted.records[i]!;
+    const record = fitted.recordOf(ticket);
     const context = fitted.contexts[i]!;
     const p = predictTicket(model, record, context);
-    const now = this.#clock.now();
-    const end = firstResolvedAt(ticket) ?? now;
-    const elapsedHours = Math.max(0, (end - ticket.openedAt) / HOUR_MS);
+    const resolvedAt = firstResolvedAt(ticket);
+    const open = resolvedAt === null || resolvedAt > at;
+    const elapsedHours = Math.max(0, ((open ? at : resolvedAt) - ticket.openedAt) / HOUR_MS);
+    const shown = open ? givenStillOpen(p, elapsedHours) : p;
     const issue = this.#issueOf(ticket);
     const complexityFactors: { factor: string; value: string }[] = [
       { factor: "severity", value: ticket.severity },
@@ -236,20 +332,47 @@ export class AnalyticsService implements AnalyticsApi {
         weekday(ticket.openedAt)
       } ${context.hourOfDay}:00 UTC`,
     });
+    const engineering = this.#engineering(fitted, ticket, record, i, issue);
     return {
       ...p,
+      medianHours: shown.medianHours,
+      lowHours: shown.lowHours,
+      highHours: shown.highHours,
+      atOpen: { medianHours: p.medianHours, lowHours: p.lowHours, highHours: p.highHours },
+      asOf: at,
       ticketId: ticket.ticketId,
       openedAt: ticket.openedAt,
       elapsedHours,
-      expectedBy: ticket.openedAt + Math.max(p.medianHours, elapsedHours) * HOUR_MS,
+      expectedBy: ticket.openedAt + Math.max(shown.medianHours, elapsedHours) * HOUR_MS,
       range: {
-        from: ticket.openedAt + Math.max(p.lowHours, elapsedHours) * HOUR_MS,
-        to: ticket.openedAt + Math.max(p.highHours, elapsedHours) * HOUR_MS,
+        from: ticket.openedAt + Math.max(shown.lowHours, elapsedHours) * HOUR_MS,
+        to: ticket.openedAt + Math.max(shown.highHours, elapsedHours) * HOUR_MS,
       },
       factors: explainTicket(model, record, context),
       complexityFactors,
-      engineeringProbability: round(fitted.escalationShare.get(issue ?? "") ?? 0.5, 3),
+      engineeringProbability: engineering.probability,
+      engineering,
+      agentHours: agentHoursOf(fitted, issue),
       model: { trainedOn: fitted.trainedOn, calibratedOn: model.calibrationSize },
+    };
+  }
+
+  #engineering(
+    fitted: Fitted,
+    ticket: Ticket,
+    record: ModelRecord,
+    i: number,
+    issue: string | null,
+  ): EngineeringNeed {
+    if (ticket.escalations > 0) return { probability: 1, method: "escalated", factors: [] };
+    if (fitted.engineering !== null) {
+      const e = engineeringProbability(fitted.engineering, record, fitted.contexts[i]!);
+      return { probability: round(e.probability, 3), method: "model", factors: e.factors };
+    }
+    return {
+      probability: round(fitted.escalationShare.get(issue ?? "") ?? 0.5, 3),
+      method: "share",
+      factors: [],
     };
   }
 
@@ -273,10 +396,15 @@ export class AnalyticsService implements AnalyticsApi {
       const earlier = resolved
         .filter((t) => t.openedAt < now - 30 * DAY_MS && t.openedAt >= now - 60 * DAY_MS)
         .map((t) => (firstResolvedAt(t)! - t.openedAt) / HOUR_MS);
+      const handled = resolved.map((t) => handleHours(t, Infinity)).filter((h) => h !== null);
       return {
         key,
         tickets: tickets.length,
         resolved: resolved.length,
+        agentHours: handled.length === 0
+          ? null
+          : round(handled.reduce((sum, h) => sum + h, 0) / handled.length, 2),
+        agentHoursMeasured: handled.length,
         medianHours: hours.length === 0 ? null : round(quantileOf(hours, 0.5), 2),
         p80Hours: hours.length === 0 ? null : round(quantileOf(hours, 0.8), 2),
         last30dMedianHours: recent.length === 0 ? null : round(quantileOf(recent, 0.5), 2),
@@ -309,23 +437,25 @@ export class AnalyticsService implements AnalyticsApi {
     }
     const fitted = this.#current();
     const asOf = Math.max(this.#clock.now(), ...fitted.tickets.map((t) => t.openedAt));
+    const agentHours: AgentHoursEstimate = assumptions.agentHoursPerTicket !== undefined
+      ? {
+        hoursPerTicket: assumptions.agentHoursPerTicket,
+        source: "given",
+        tickets: 0,
+        basis: "given in the request (agent_hours_per_ticket)",
+      }
+      : agentHoursPerTicket(fitted.tickets, asOf, ASSUMED_AGENT_HOURS);
+    const hoursPerTicket = agentHours.hoursPerTicket;
     const shifts = forecastShifts(fitted.tickets.map((t) => t.openedAt), asOf, from, to);
-    const emerging = this.#emergingIssues(fitted);
-    // Emerging issues' tickets arrive over the next three days, spread evenly.
-    const spreadUntil = asOf + 3 * DAY_MS;
-    const extraPerHour = emerging.reduce((sum, e) => sum + e.expectedTickets, 0) /
-      (3 * 24);
+    const emerging = this.#emergingIssues(fitted, asOf);
+    const emergingTotal = emerging.reduce((sum, e) => sum + e.expectedTickets, 0);
     const out = shifts.map((s: ShiftForecast) => {
-      const overlapHours = Math.max(
-        0,
-        (Math.min(s.to, spreadUntil) - Math.max(s.from, asOf)) / HOUR_MS,
-      );
-      const expected = s.seasonal + extraPerHour * overlapHours;
+      const expected = s.seasonal + emergingInWindow(emergingTotal, asOf, s.from, s.to);
       const hours = (s.to - s.from) / HOUR_MS;
       const arrivalsPerHour = expected / hours;
       const agents = expected === 0 ? 0 : agentsNeeded(
         arrivalsPerHour,
-        assumptions.agentHoursPerTicket,
+        hoursPerTicket,
         assumptions.firstReplyTargetHours,
         assumptions.targetShare,
       );
@@ -338,50 +468,71 @@ export class AnalyticsService implements AnalyticsApi {
         fromHistory: round(s.seasonal, 2),
         fromEmergingIssues: round(expected - s.seasonal, 2),
         weeksOfHistory: s.weeks,
-        workloadAgentHours: round(expected * assumptions.agentHoursPerTicket, 2),
+        workloadAgentHours: round(expected * hoursPerTicket, 2),
         agentsNeeded: agents,
         serviceLevel: agents === 0 ? 1 : round(
           serviceLevel(
             agents,
             arrivalsPerHour,
-            assumptions.agentHoursPerTicket,
+            hoursPerTicket,
             assumptions.firstReplyTargetHours,
           ),
           3,
         ),
       };
     });
-    return { asOf, shifts: out, emergingIssues: emerging, assumptions };
+    return {
+      asOf,
+      shifts: out,
+      emergingIssues: emerging,
+      assumptions: { ...assumptions, agentHoursPerTicket: hoursPerTicket },
+      agentHours,
+    };
   }
 
-  #emergingIssues(fitted: Fitted): EmergingIssue[] {
-    const filedBy = new Map<string, Set<string>>();
+  /**
+   * Issues with tickets, and for each the customers its signatures' logs
+   * show (first seen when) and when each first filed on it.
+   */
+  #emergingIssues(fitted: Fitted, asOf: number): EmergingIssue[] {
+    const filedAt = new Map<string, Map<string, number>>();
     for (const t of fitted.tickets) {
       const issue = this.#issueOf(t);
       if (issue === null) continue;
-      const set = filedBy.get(issue) ?? new Set<string>();
-      set.add(t.customer);
-      filedBy.set(issue, set);
+      const byCustomer = filedAt.get(issue) ?? new Map<string, number>();
+      byCustomer.set(t.customer, Math.min(byCustomer.get(t.customer) ?? Infinity, t.openedAt));
+      filedAt.set(issue, byCustomer);
     }
-    let hitTotal = 0;
-    let filedTotal = 0;
-    const facts = [...filedBy].map(([issue, filed]) => {
-      const hit = Math.max(filed.size, this.#attribution.affectedCount(issue));
-      hitTotal += hit;
-      filedTotal += filed.size;
-      return { issue, hit, filed: filed.size };
-    });
-    // How often a hit customer files, over every issue with tickets (smoothed).
-    const filingShare = (filedTotal + 1) / (hitTotal + 2);
-    return facts
-      .map((f) => ({
-        issue: f.issue,
-        customersHit: f.hit,
-        customersFiled: f.filed,
-        expectedTickets: round(emergingTickets(f.hit, f.filed, filingShare), 2),
-      }))
-      .filter((e) => e.expectedTickets > 0)
-      .sort((a, b) => b.expectedTickets - a.expectedTickets);
+    const members = this.#issueIndex().members;
+    const directory = this.#attribution.directory();
+    const hits: CustomerHitFact[] = [];
+    for (const [issue, filers] of filedAt) {
+      const firstSeen = new Map<string, number>();
+      for (const signatureId of members.get(issue) ?? [issue]) {
+        const origins = this.#projections.range<OriginTally>(SIGNATURE_TABLES.byOrigin, {
+          prefix: [signatureId],
+        });
+        for (const { key, value } of origins) {
+          const customer = directory.customerOf(String(key[1]), String(key[2]), String(key[3]));
+          if (customer === null) continue;
+          firstSeen.set(customer, Math.min(firstSeen.get(customer) ?? Infinity, value.firstSeen));
+        }
+      }
+      for (const customer of new Set([...firstSeen.keys(), ...filers.keys()])) {
+        const filed = filers.get(customer) ?? null;
+        // A customer who filed noticed it by then, whatever the logs Loupe has show.
+        hits.push({
+          issue,
+          customer,
+          firstSeen: Math.min(firstSeen.get(customer) ?? Infinity, filed ?? Infinity),
+          filedAt: filed,
+        });
+      }
+    }
+    return emergingIssues(hits, asOf).map((e) => ({
+      ...e,
+      expectedTickets: round(e.expectedTickets, 2),
+    }));
   }
 
   /** Open tickets likely to breach their SLA or to need engineering, the likeliest first. */
@@ -396,7 +547,8 @@ export class AnalyticsService implements AnalyticsApi {
       const p = this.#predict(fitted, i);
       const sla = RESOLUTION_SLA_HOURS[t.severity] ?? 72;
       const elapsed = (now - t.openedAt) / HOUR_MS;
-      const breach = breachProbability(p, sla, elapsed);
+      // The prediction at open: breachProbability conditions on the time elapsed itself.
+      const breach = breachProbability(p.atOpen, sla, elapsed);
       const engineering = p.engineeringProbability;
       const issue = this.#issueOf(t);
       const reasons: string[] = [];
@@ -409,8 +561,14 @@ export class AnalyticsService implements AnalyticsApi {
           } h elapsed`,
         );
       }
-      if (engineering >= 0.5) {
-        reasons.push(`${Math.round(engineering * 100)}% of its issue's tickets were escalated`);
+      if (engineering >= 0.5 && p.engineering.method !== "escalated") {
+        reasons.push(
+          p.engineering.method === "model"
+            ? `${Math.round(engineering * 100)}% likely to need engineering (${
+              p.engineering.factors.map((f) => f.input).join(", ") || "its history"
+            })`
+            : `${Math.round(engineering * 100)}% of its issue's tickets were escalated`,
+        );
       }
       let action: string;
       if (issue === null) action = "link to an issue: see its candidates";
@@ -488,6 +646,49 @@ function normalCdf(z: number): number {
     (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t +
         0.254829592) * t * Math.exp(-(z * z) / 2);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/**
+ * The needs-engineering model on the resolved tickets, oldest first, in the
+ * resolution model's 7:1 split of training to calibration; null while either
+ * class is missing from training.
+ */
+function fitEngineering(
+  resolved: readonly { readonly r: ModelRecord; readonly c: OpenContext }[],
+): EngineeringModel | null {
+  const examples = resolved.map(({ r, c }) => ({
+    record: r,
+    context: c,
+    needed: r.escalated === true,
+  }));
+  const cut = Math.min(Math.floor(examples.length * 0.875), examples.length - MIN_CALIBRATION);
+  const training = examples.slice(0, cut);
+  const positives = training.filter((e) => e.needed).length;
+  if (positives === 0 || positives === training.length) return null;
+  return trainEngineeringModel(
+    { fields: [...ENGINEERING_FIELDS], numbers: [...ENGINEERING_NUMBERS], useText: true },
+    training,
+    examples.slice(cut),
+  );
+}
+
+/** Expected agent hours: the issue's measured tickets, else all measured tickets, else unknown. */
+function agentHoursOf(fitted: Fitted, issue: string | null): AgentHoursNeed | null {
+  const mean = (v: readonly number[]) => round(v.reduce((s, x) => s + x, 0) / v.length, 2);
+  const ofIssue = issue === null ? undefined : fitted.handle.byIssue.get(issue);
+  if (ofIssue !== undefined && ofIssue.length >= 3) {
+    return {
+      hours: mean(ofIssue),
+      basis: `mean agent time of the issue's ${ofIssue.length} resolved tickets`,
+    };
+  }
+  if (fitted.handle.all.length >= MIN_MEASURED_TICKETS) {
+    return {
+      hours: mean(fitted.handle.all),
+      basis: `mean agent time of ${fitted.handle.all.length} resolved tickets`,
+    };
+  }
+  return null;
 }
 
 function groupKey(by: ResolutionGrouping, t: Ticket, r: TicketRecord): string {

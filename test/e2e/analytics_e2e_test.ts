@@ -152,6 +152,9 @@ Deno.test("analytics over real HTTP: import history with its times, open a ticke
     const patterns = await call(`${server.url}/v1/analytics/resolution?by=severity`);
     const low = patterns.body.groups.find((g: { key: string }) => g.key === "low");
     assert.ok(low.median_hours > 20);
+    // Each history ticket: a reply within the hour, then "Fixed" hours later: two 10-minute touches.
+    assert.equal(low.agent_hours_measured, 15);
+    assert.ok(Math.abs(low.agent_hours - 1 / 3) < 0.01, `${low.agent_hours}`);
 
     const bad = await call(`${server.url}/v1/analytics/resolution?by=moon`);
     assert.equal(bad.status, 400);
@@ -199,6 +202,115 @@ Deno.test("a scenario ticket's metrics come from its customer's environment as t
         s.environment === "granite-wines/prod"
       ),
     );
+  } finally {
+    await server.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a ticket's prediction follows its changes: each is listed with the prediction after it, and a past moment's prediction ignores what came later", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "loupe-analytics-e2e-" });
+  const server = await startServer(dataDir);
+  const json = (method: string, body: unknown) => ({
+    method,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+  try {
+    await call(`${server.url}/v1/customers/import`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: await Deno.readTextFile(`${root}fixtures/scenario/customers.csv`),
+    });
+    await call(
+      `${server.url}/v1/tickets/import`,
+      json("POST", historyJson(Date.now() - 40 * DAY)),
+    );
+    const reporter = "arjun@granite-wines.example";
+    const opened = await call(
+      `${server.url}/v1/tickets`,
+      json("POST", {
+        customer: "granite-wines",
+        environment: "prod",
+        subject: "export problem again",
+        description: "The export fails (low)",
+        severity: "low",
+        reporter,
+      }),
+    );
+    const url = `${server.url}/v1/tickets/${opened.body.id}/prediction`;
+    const atOpen = await call(url);
+    assert.equal(atOpen.status, 200, JSON.stringify(atOpen.body));
+    assert.deepEqual(atOpen.body.updates.map((u: { change: string }) => u.change), [
+      "opened (low)",
+    ]);
+    // The server's own moment of that first prediction: after the opening, before any change.
+    const beforeChanges = atOpen.body.as_of;
+    await pause();
+
+    const patched = await call(
+      `${server.url}/v1/tickets/${opened.body.id}`,
+      json("PATCH", {
+        severity: "critical",
+      }),
+    );
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    await call(
+      `${server.url}/v1/tickets/${opened.body.id}/comments`,
+      json("POST", {
+        author: reporter,
+        body: "Still failing this morning",
+      }),
+    );
+    const after = await call(url);
+    assert.equal(after.status, 200, JSON.stringify(after.body));
+    const updates = after.body.updates;
+    assert.deepEqual(updates.slice(0, 2).map((u: { change: string }) => u.change), [
+      "opened (low)",
+      "severity low → critical",
+    ]);
+    // The address is redacted before storage, the same way on the ticket and on the comment.
+    assert.match(updates[2].change, /^comment by .+ \(the reporter\)$/);
+    // History: critical tickets took 6-8 h, low ones 24-33 h.
+    assert.ok(
+      updates[1].median_hours < updates[0].median_hours / 2,
+      JSON.stringify(updates),
+    );
+    assert.equal(after.body.median_hours, updates[2].median_hours);
+    assert.ok(after.body.as_of > atOpen.body.as_of);
+
+    // As of a moment before the changes: the ticket as it stood then, not what came later.
+    const past = await call(`${url}?at=${beforeChanges}`);
+    assert.equal(past.status, 200, JSON.stringify(past.body));
+    assert.equal(past.body.updates.length, 1);
+    assert.deepEqual(past.body.at_open, atOpen.body.at_open);
+    assert.ok(Math.abs(past.body.median_hours - atOpen.body.median_hours) < 0.05);
+
+    const before = await call(`${url}?at=2000-01-01T00:00:00Z`);
+    assert.equal(before.status, 404);
+    assert.match(before.body.error.message, /not open yet/);
+    const badAt = await call(`${url}?at=soon`);
+    assert.equal(badAt.status, 400);
+
+    await call(
+      `${server.url}/v1/tickets/${opened.body.id}`,
+      json("PATCH", {
+        status: "escalated",
+      }),
+    );
+    const escalated = await call(url);
+    assert.equal(escalated.body.engineering.method, "escalated");
+    assert.equal(escalated.body.engineering_probability, 1);
+    assert.equal(escalated.body.updates.at(-1).change, "status new → escalated");
+
+    // The history's agents answered within the hour and wrote again when they fixed it.
+    const staffing = await call(`${server.url}/v1/analytics/staffing`);
+    assert.equal(staffing.body.assumptions.agent_hours.source, "measured");
+    assert.ok(Math.abs(staffing.body.assumptions.agent_hours_per_ticket - 1 / 3) < 0.01);
+    const given = await call(`${server.url}/v1/analytics/staffing?agent_hours_per_ticket=2`);
+    assert.equal(given.body.assumptions.agent_hours.source, "given");
+    assert.equal(given.body.assumptions.agent_hours_per_ticket, 2);
   } finally {
     await server.stop();
     await Deno.remove(dataDir, { recursive: true });

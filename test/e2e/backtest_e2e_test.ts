@@ -128,3 +128,35 @@ Deno.test("replay --tickets imports the scenario's tickets once, however often i
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("replay --ticket-columns takes the customer and environment from the columns it names, and refuses a column the CSV lacks", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "loupe-replay-columns-e2e-" });
+  try {
+    const csv = `${dir}/tickets.csv`;
+    await Deno.writeTextFile(
+      csv,
+      "Key,Created,Resolved,Company,Site\nT-1,2024-03-01T08:00:00Z,2024-03-01T12:00:00Z,acme,prod\n",
+    );
+    const args = (columns: string) => [
+      "--data",
+      `${dir}/data`,
+      "--tickets",
+      csv,
+      "--ticket-columns",
+      columns,
+    ];
+    const mapped = await runEntry("replay", args(`{"customer":"Company","environment":"Site"}`));
+    assert.equal(mapped.code, 0, mapped.stderr);
+    assert.equal(JSON.parse(mapped.stdout).tickets_imported, 1);
+
+    const unknown = await runEntry("replay", args(`{"environment":"Region"}`));
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no column named "Region" for the environment/);
+
+    const notJson = await runEntry("replay", args("customer=Company"));
+    assert.equal(notJson.code, 2);
+    assert.match(notJson.stderr, /--ticket-columns: not a JSON object/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,113 @@
+/**
+ * A prediction made at open, updated for the time a ticket has already been
+ * open: once it has been open 30 h, "resolved within 10 h" is no longer
+ * possible, and the median of what remains is later than the median at open.
+ * The prediction's 10th, 50th and 90th percentiles are read as a two-piece
+ * log-normal (one spread below the median, one above, as the conformal ends
+ * are calibrated separately), and its quantiles are taken given the ticket
+ * is still open after `elapsedHours`.
+ *
+ * @module
+ */
+
+/** z of the 90th percentile of a standard normal. */
+const Z90 = 1.2815515655446004;
+/** A minute: keeps a zero-hour end from a log of minus infinity. */
+const FLOOR = 1 / 60;
+
+export interface HourRange {
+  readonly medianHours: number;
+  readonly lowHours: number;
+  readonly highHours: number;
+}
+
+/**
+ * The 10/50/90% hours of time-to-resolve given the ticket is still open after
+ * `elapsedHours`. Unchanged at 0 h; always ordered low <= median <= high and
+ * never below the elapsed time.
+ *
+ * @example
+ * ```ts
+ * import { givenStillOpen } from "./conditional.ts";
+ * import assert from "node:assert/strict";
+ * const atOpen = { lowHours: 2, medianHours: 10, highHours: 50 };
+ * assert.deepEqual(givenStillOpen(atOpen, 0), atOpen);
+ * const later = givenStillOpen(atOpen, 20);
+ * assert.ok(later.lowHours >= 20 && later.medianHours > 20 && later.highHours > 50);
+ * ```
+ */
+export function givenStillOpen(p: HourRange, elapsedHours: number): HourRange {
+  if (!(elapsedHours > 0)) return p;
+  const mu = Math.log(p.medianHours + FLOOR);
+  const below = Math.max(1e-3, (mu - Math.log(p.lowHours + FLOOR)) / Z90);
+  const above = Math.max(1e-3, (Math.log(p.highHours + FLOOR) - mu) / Z90);
+  const cdf = (hours: number) => {
+    const z = Math.log(hours + FLOOR) - mu;
+    return normalCdf(z / (z < 0 ? below : above));
+  };
+  const quantile = (q: number) => {
+    const z = inverseNormalCdf(q);
+    return Math.max(0, Math.exp(mu + z * (z < 0 ? below : above)) - FLOOR);
+  };
+  const gone = cdf(elapsedHours);
+  // Past every quantile the model knows: nothing better than "any time now".
+  if (gone >= 1 - 1e-9) {
+    return { lowHours: elapsedHours, medianHours: elapsedHours, highHours: elapsedHours };
+  }
+  const at = (q: number) => Math.max(elapsedHours, quantile(gone + q * (1 - gone)));
+  return { lowHours: at(0.1), medianHours: at(0.5), highHours: at(0.9) };
+}
+
+/** Standard normal CDF (Abramowitz and Stegun 7.1.26, good to 1.5e-7). */
+export function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2);
+  const erf = 1 -
+    (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t +
+        0.254829592) * t * Math.exp(-(z * z) / 2);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
+export function inverseNormalCdf(p: number): number {
+  if (p <= 0) return -Infinity;
+  if (p >= 1) return Infinity;
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - low) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return (((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
