@@ -11,6 +11,14 @@ export interface ArticleFacts {
   readonly versions: readonly string[];
   readonly helpful: number;
   readonly notHelpful: number;
+  /**
+   * How surely each linked issue or signature id leads to this article, in
+   * (0, 1]: an id the article itself names is sure (1, also when absent
+   * here); a link learned from tickets counts by the share of the tickets
+   * behind that id which this article resolved, so an agent's one wrong link
+   * or a noisy signature linked to many articles weighs little.
+   */
+  readonly linkStrength?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -23,6 +31,12 @@ export interface IssueEvidence {
   readonly linked: boolean;
   /** The correlator's rank, from 1 (linked issues: 0). */
   readonly rank: number;
+  /**
+   * The log level of the signature (OpenTelemetry severity number), when
+   * known: a line logged below WARN records normal work, not the fault an
+   * article fixes, so it counts less as evidence.
+   */
+  readonly severityNumber?: number;
 }
 
 export type Reason =
@@ -78,24 +92,82 @@ export interface SuggestInput {
   }[];
   readonly customerVersion: string | null;
   readonly limit: number;
+  /** {@link SUGGESTION_WEIGHTS} unless given (benches compare settings). */
+  readonly weights?: SuggestionWeights;
 }
 
 /**
  * How much each kind of evidence counts. Text is normalised to [0, 1] by the
  * best match; an article a person linked to the ticket's root issue outranks
- * any text match; a log candidate's article counts by the candidate's rank;
- * an article whose words match the template of an error behind the question
- * counts half as much as the customer's words, less for a lower-ranked one;
- * feedback nudges; a fix the customer already runs pushes an article down.
+ * any text match; a log candidate's article counts by the candidate's rank
+ * and by how surely that issue leads to the article; an article whose words
+ * match the template of an error behind the question counts half as much as
+ * the customer's words, less for a lower-ranked candidate, and only as far as
+ * it stands out among the articles for that template (its share of the best
+ * match, squared: the template of an error names one problem, and the
+ * article that describes it best should take most of that evidence);
+ * evidence from a line logged below WARN counts a third; not-helpful votes
+ * and a fix the customer already runs push an article down.
  */
-export const SUGGESTION_WEIGHTS = {
+export interface SuggestionWeights {
+  readonly text: number;
+  readonly linkedIssue: number;
+  readonly candidateIssue: number;
+  readonly logText: number;
+  /** The exponent on an article's share of a template's best match. */
+  readonly logTextSharpness: number;
+  /** A candidate of rank r counts 1 / r^rankDecay. */
+  readonly rankDecay: number;
+  /** Factor on evidence from a line logged below WARN. */
+  readonly quietEvidence: number;
+  /**
+   * Pushes an article down by its share of not-helpful votes. Helpful votes
+   * add nothing here: they already taught the article the ticket's words and
+   * issues, and a bonus for being often helpful would lift a popular article
+   * for every question, including those it does not answer.
+   */
+  readonly notHelpful: number;
+  /** Log candidates, by rank, whose templates' words are matched against the articles. */
+  readonly logTextRanks: number;
+  /** Factor on an article whose fix the customer already runs. */
+  readonly versionMisfit: number;
+}
+
+export const SUGGESTION_WEIGHTS: SuggestionWeights = Object.freeze({
   text: 1,
   linkedIssue: 3,
   candidateIssue: 1.5,
   logText: 0.5,
-  feedback: 0.4,
+  logTextSharpness: 2,
+  rankDecay: 1,
+  quietEvidence: 1 / 3,
+  notHelpful: 0.4,
+  logTextRanks: 3,
   versionMisfit: 0.3,
-} as const;
+});
+
+/** OpenTelemetry's first WARN severity number. */
+const WARN = 13;
+
+/** How much a piece of evidence counts: linked 1, a candidate by its rank, quiet lines less. */
+function evidenceWeight(evidence: IssueEvidence, weights: SuggestionWeights): number {
+  const byRank = evidence.linked ? 1 : Math.max(1, evidence.rank) ** -weights.rankDecay;
+  const quiet = evidence.severityNumber !== undefined && evidence.severityNumber > 0 &&
+    evidence.severityNumber < WARN;
+  return quiet ? byRank * weights.quietEvidence : byRank;
+}
+
+/** How surely the evidence leads to the article through a link (0 when it does not). */
+function linkStrength(article: ArticleFacts, evidence: IssueEvidence): number {
+  let best = 0;
+  if (evidence.issueId !== null && article.issues.includes(evidence.issueId)) {
+    best = article.linkStrength?.[evidence.issueId] ?? 1;
+  }
+  if (article.signatures.includes(evidence.signatureId)) {
+    best = Math.max(best, article.linkStrength?.[evidence.signatureId] ?? 1);
+  }
+  return best;
+}
 
 /**
  * Articles for a ticket, an issue or a text, each with its score and the
@@ -120,6 +192,7 @@ export const SUGGESTION_WEIGHTS = {
  * ```
  */
 export function suggestArticles(input: SuggestInput): Suggestion[] {
+  const weights = input.weights ?? SUGGESTION_WEIGHTS;
   let maxText = 0;
   for (let i = 0; i < input.articles.length; i++) {
     maxText = Math.max(maxText, input.textScores[i] ?? 0);
@@ -127,7 +200,7 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
   const logText = (input.logText ?? []).map(({ evidence, scores }) => {
     let max = 0;
     for (let i = 0; i < input.articles.length; i++) max = Math.max(max, scores[i] ?? 0);
-    return { evidence, scores, max };
+    return { evidence, scores, max, weight: evidenceWeight(evidence, weights) };
   });
   const out: Suggestion[] = [];
   input.articles.forEach((article, index) => {
@@ -137,18 +210,18 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
     // A share that rounds to nothing is no reason to show an article.
     if (text > 0 && maxText > 0 && round(text / maxText) > 0) {
       const share = text / maxText;
-      score += SUGGESTION_WEIGHTS.text * share;
+      score += weights.text * share;
       reasons.push({
         kind: "text",
         score: round(share),
         terms: input.matchedTerms?.(index) ?? [],
       });
     }
-    for (const { evidence, scores, max } of logText) {
+    for (const { evidence, scores, max, weight } of logText) {
       const value = scores[index] ?? 0;
       if (value <= 0 || max <= 0 || round(value / max) === 0) continue;
       const share = value / max;
-      score += SUGGESTION_WEIGHTS.logText * share / Math.max(1, evidence.rank);
+      score += weights.logText * share ** weights.logTextSharpness * weight;
       reasons.push({
         kind: "log_text",
         issueId: evidence.issueId,
@@ -157,24 +230,24 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
         score: round(share),
       });
     }
-    const issues = new Set(article.issues);
-    const signatures = new Set(article.signatures);
     let issueCameBack = false;
     let bestLink = 0;
     for (const evidence of input.evidence) {
-      const matches = (evidence.issueId !== null && issues.has(evidence.issueId)) ||
-        signatures.has(evidence.signatureId);
-      if (!matches) continue;
+      const strength = linkStrength(article, evidence);
+      if (strength === 0) continue;
       issueCameBack = true;
       if (evidence.linked) {
-        bestLink = Math.max(bestLink, SUGGESTION_WEIGHTS.linkedIssue);
+        bestLink = Math.max(bestLink, weights.linkedIssue * strength);
         reasons.push({
           kind: "linked_issue",
           issueId: evidence.issueId,
           signatureId: evidence.signatureId,
         });
       } else {
-        bestLink = Math.max(bestLink, SUGGESTION_WEIGHTS.candidateIssue / evidence.rank);
+        bestLink = Math.max(
+          bestLink,
+          weights.candidateIssue * strength * evidenceWeight(evidence, weights),
+        );
         reasons.push({
           kind: "candidate_issue",
           issueId: evidence.issueId,
@@ -187,7 +260,7 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
     if (score === 0) return;
     const votes = article.helpful + article.notHelpful;
     if (votes > 0) {
-      score += SUGGESTION_WEIGHTS.feedback * (article.helpful - article.notHelpful) / (votes + 2);
+      score -= weights.notHelpful * article.notHelpful / (votes + 2);
       reasons.push({ kind: "feedback", helpful: article.helpful, notHelpful: article.notHelpful });
     }
     if (input.customerVersion !== null) {
@@ -200,7 +273,7 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
           fits,
         });
       }
-      if (!fits) score *= SUGGESTION_WEIGHTS.versionMisfit;
+      if (!fits) score *= weights.versionMisfit;
     }
     out.push({ articleId: article.articleId, title: article.title, score: round(score), reasons });
   });

@@ -33,6 +33,9 @@ export function buildKbIndex(reader: ProjectionReader, revision: number): KbInde
     signatures: new Set(a.content.signatures),
   }));
   const votes = articles.map(() => ({ helpful: 0, notHelpful: 0 }));
+  // Tickets that taught each article each id, and all tickets behind each id.
+  const taught = articles.map(() => new Map<string, number>());
+  const taughtTotal = new Map<string, number>();
   for (const { value } of reader.range<ArticleFeedbackData>(KB_TABLES.feedback)) {
     const at = position.get(value.articleId);
     if (at === undefined) continue;
@@ -42,6 +45,10 @@ export function buildKbIndex(reader: ProjectionReader, revision: number): KbInde
     learned[at]!.push(value.words);
     for (const id of value.issues) links[at]!.issues.add(id);
     for (const id of value.signatures) links[at]!.signatures.add(id);
+    for (const id of new Set([...value.issues, ...value.signatures])) {
+      taught[at]!.set(id, (taught[at]!.get(id) ?? 0) + 1);
+      taughtTotal.set(id, (taughtTotal.get(id) ?? 0) + 1);
+    }
   }
   const ranker = new ArticleRanker(articles.map((a, i) => ({
     id: a.articleId,
@@ -61,6 +68,7 @@ export function buildKbIndex(reader: ProjectionReader, revision: number): KbInde
     versions: a.content.appliesTo.versions,
     helpful: votes[i]!.helpful,
     notHelpful: votes[i]!.notHelpful,
+    linkStrength: learnedStrength(a, taught[i]!, taughtTotal),
   }));
   const byLink = new Map<string, number[]>();
   facts.forEach((f, i) => {
@@ -71,4 +79,21 @@ export function buildKbIndex(reader: ProjectionReader, revision: number): KbInde
     }
   });
   return { revision, articles, facts, ranker, position, byLink };
+}
+
+/**
+ * For each id an article learned from tickets (and does not name itself), the
+ * share of the tickets behind that id which the article resolved.
+ */
+function learnedStrength(
+  article: Article,
+  taught: ReadonlyMap<string, number>,
+  total: ReadonlyMap<string, number>,
+): Record<string, number> {
+  const own = new Set([...article.content.issues, ...article.content.signatures]);
+  const out: Record<string, number> = {};
+  for (const [id, count] of [...taught].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (!own.has(id)) out[id] = count / total.get(id)!;
+  }
+  return out;
 }

@@ -20,7 +20,9 @@ import {
   judgeCandidate,
   type ResolvedCase,
   stems,
+  SUGGESTION_WEIGHTS,
   suggestArticles,
+  type SuggestionWeights,
 } from "../../domain/kb/mod.ts";
 import type { Ticket } from "../../domain/tickets/mod.ts";
 import { compareVersions } from "../../domain/trends/versions.ts";
@@ -68,12 +70,12 @@ export interface KbServiceDeps {
   readonly tickets?: TicketFacts;
   readonly issues: IssueLinks;
   readonly attribution: Attribution;
+  /** How suggestions weigh their evidence; the default weights unless given. */
+  readonly weights?: SuggestionWeights;
 }
 
 /** Log candidates weighed for a ticket's suggestions. */
 const CANDIDATES_USED = 5;
-/** Log candidates (by rank; linked signatures count as rank 0) whose template words are matched. */
-const LOG_TEXT_CANDIDATES = 3;
 /** Articles weighed per log template by its words. */
 const LOG_TEXT_POOL = 10;
 /** Unknown query words corrected per search. */
@@ -392,7 +394,7 @@ export class KbService implements KbApi {
       );
     }
     for (const s of group.signatures) signatures.add(s);
-    const text = draftFrom(group.tickets.map(caseOf));
+    const text = draftFrom(group.tickets.map(caseOf), this.#deps.issues.textOf(issueId));
     const versions = [
       ...new Set(
         group.tickets.map((t) => this.#customerVersion(t)).filter((v): v is string => v !== null),
@@ -486,6 +488,7 @@ export class KbService implements KbApi {
         signatureId: candidate.signatureId,
         linked: false,
         rank: candidate.rank,
+        severityNumber: candidate.severityNumber,
       });
     }
     return evidence;
@@ -540,7 +543,9 @@ export class KbService implements KbApi {
         for (const doc of index.byLink.get(id) ?? []) if (published(doc)) pool.add(doc);
       }
     }
-    const logQueries = evidence.filter((e) => e.rank <= LOG_TEXT_CANDIDATES).map((e) => ({
+    const { logTextRanks } = this.#deps.weights ?? SUGGESTION_WEIGHTS;
+    // Linked signatures count as rank 0.
+    const logQueries = evidence.filter((e) => e.rank <= logTextRanks).map((e) => ({
       evidence: e,
       query: index.ranker.query(this.#deps.issues.textOf(e.signatureId)),
     })).filter((l) => l.query.size > 0);
@@ -564,6 +569,7 @@ export class KbService implements KbApi {
       logText,
       customerVersion: version,
       limit,
+      ...(this.#deps.weights === undefined ? {} : { weights: this.#deps.weights }),
     });
   }
 
