@@ -75,7 +75,7 @@ export function splitSteps(solution: string): string[] {
       /\r?\n|(?<=[a-z0-9)])\.(?=\s+[A-Z])|;\s*|,?\s+then\s+|(?:^|\s+)[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+/,
     )
     .map((s) =>
-      s.replace(/^\s*(?:\d+[.)]|[-*+•])\s*/, "").replace(/^(?:then|and then)\s+/i, "")
+      s.trim().replace(/^(?:\d+[.)]|[-*+•])\s*/, "").replace(/^(?:then|and then)\s+/i, "")
         .replace(/,\s*which\b.*$/i, "")
         .replace(/[.\s]+$/, "").trim()
     )
@@ -258,8 +258,9 @@ export function dominantResolution(
     const words = new Set(stems(`${c.rootCause}\n${c.solution}`));
     let shared = 0;
     for (const w of issueStems) if (words.has(w)) shared++;
-    // Every resolution keeps some weight: a log template can use other words than people.
-    return 0.1 + shared / issueStems.size;
+    // A trace of weight for every resolution: where none shares a word with
+    // the template (people and logs use other words), the biggest group wins.
+    return 0.01 + shared / issueStems.size;
   };
   let best = groups[0]!;
   let bestWeight = -1;

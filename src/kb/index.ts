@@ -1,8 +1,11 @@
 import {
+  analyzeArticle,
   type Article,
   type ArticleFacts,
   type ArticleFeedbackData,
   ArticleRanker,
+  type FieldedDoc,
+  stems,
   teaches,
 } from "../../domain/kb/mod.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
@@ -17,6 +20,8 @@ export interface KbIndex {
   readonly position: ReadonlyMap<string, number>;
   /** Articles by linked issue or signature id (their own links and those learned). */
   readonly byLink: ReadonlyMap<string, readonly number[]>;
+  /** Each article's analysed fields by `id@version`, for the next rebuild to reuse. */
+  readonly analyzed: ReadonlyMap<string, FieldedDoc>;
 }
 
 /**
@@ -24,7 +29,11 @@ export interface KbIndex {
  * words of every ticket that found it helpful or was resolved with it (a
  * separate field, so a ticket's words never outweigh the title).
  */
-export function buildKbIndex(reader: ProjectionReader, revision: number): KbIndex {
+export function buildKbIndex(
+  reader: ProjectionReader,
+  revision: number,
+  previous?: KbIndex,
+): KbIndex {
   const articles = [...reader.range<Article>(KB_TABLES.articles)].map((e) => e.value);
   const position = new Map(articles.map((a, i) => [a.articleId, i]));
   const learned = articles.map(() => [] as string[]);
@@ -50,15 +59,26 @@ export function buildKbIndex(reader: ProjectionReader, revision: number): KbInde
       taughtTotal.set(id, (taughtTotal.get(id) ?? 0) + 1);
     }
   }
-  const ranker = new ArticleRanker(articles.map((a, i) => ({
-    id: a.articleId,
-    title: a.content.title,
-    symptom: a.content.symptom,
-    cause: a.content.cause,
-    steps: a.content.steps.join("\n"),
-    body: [a.content.body, a.content.tags.join(" ")].join("\n"),
-    learned: learned[i]!.join("\n"),
-  })));
+  // Feedback changes only what articles learned: an unchanged article's own
+  // fields are analysed once, not on every rebuild.
+  const analyzed = new Map<string, FieldedDoc>();
+  const docs = articles.map((a, i) => {
+    const key = `${a.articleId}@${a.version}`;
+    const own = previous?.analyzed.get(key) ?? analyzeArticle({
+      id: a.articleId,
+      title: a.content.title,
+      symptom: a.content.symptom,
+      cause: a.content.cause,
+      steps: a.content.steps.join("\n"),
+      body: [a.content.body, a.content.tags.join(" ")].join("\n"),
+    });
+    analyzed.set(key, own);
+    const words = learned[i]!;
+    return words.length === 0
+      ? own
+      : { id: own.id, fields: { ...own.fields, learned: stems(words.join("\n")) } };
+  });
+  const ranker = new ArticleRanker(docs);
   const facts: ArticleFacts[] = articles.map((a, i) => ({
     articleId: a.articleId,
     title: a.content.title,
@@ -78,7 +98,7 @@ export function buildKbIndex(reader: ProjectionReader, revision: number): KbInde
       byLink.set(id, list);
     }
   });
-  return { revision, articles, facts, ranker, position, byLink };
+  return { revision, articles, facts, ranker, position, byLink, analyzed };
 }
 
 /**

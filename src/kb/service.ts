@@ -20,8 +20,8 @@ import {
   judgeCandidate,
   type ResolvedCase,
   stems,
-  SUGGESTION_WEIGHTS,
   suggestArticles,
+  SUGGESTION_WEIGHTS,
   type SuggestionWeights,
 } from "../../domain/kb/mod.ts";
 import type { Ticket } from "../../domain/tickets/mod.ts";
@@ -103,7 +103,7 @@ export class KbService implements KbApi {
   index(): KbIndex {
     const revision = kbRevision(this.#deps.projections);
     if (this.#index?.revision !== revision) {
-      this.#index = buildKbIndex(this.#deps.projections, revision);
+      this.#index = buildKbIndex(this.#deps.projections, revision, this.#index);
     }
     return this.#index;
   }
@@ -223,8 +223,13 @@ export class KbService implements KbApi {
       }
       return true;
     };
-    const hits = index.ranker.search(text, index.articles.length, keep);
-    const items: SearchHit[] = hits.slice(query.offset, query.offset + query.limit).map((hit) => {
+    const { total, hits } = index.ranker.index.page(
+      index.ranker.query(text),
+      query.offset,
+      query.limit,
+      keep,
+    );
+    const items: SearchHit[] = hits.map((hit) => {
       const article = index.articles[hit.doc]!;
       const c = article.content;
       const highlights: Record<string, string> = {};
@@ -248,7 +253,7 @@ export class KbService implements KbApi {
         corrections,
       };
     });
-    return { total: hits.length, items };
+    return { total, items };
   }
 
   /** Longer query words the index does not know, replaced by the closest word it does. */
@@ -265,7 +270,7 @@ export class KbService implements KbApi {
       const closest = closestWord(
         stem[0]!,
         // Typos rarely hit the first letter; keeping it cuts the words compared.
-        filter(index.ranker.index.terms(), (term) => term[0] === first),
+        index.ranker.index.termsStartingWith(first!),
         (t) => index.ranker.index.documentFrequency(t),
       );
       if (closest === null) return word;
@@ -653,10 +658,6 @@ function notFound(articleId: string): LoupeError {
   return new LoupeError("not_found", `Cannot find article ${articleId}`, {
     article_id: articleId,
   });
-}
-
-function* filter<T>(items: Iterable<T>, keep: (item: T) => boolean): Generator<T> {
-  for (const item of items) if (keep(item)) yield item;
 }
 
 function caseOf(ticket: Ticket): ResolvedCase {
