@@ -129,6 +129,14 @@ export interface SuggestionWeights {
   readonly notHelpful: number;
   /** Log candidates, by rank, whose templates' words are matched against the articles. */
   readonly logTextRanks: number;
+  /**
+   * 0: the evidence adds up. 1: a person's link adds, and the customer's words
+   * and the log evidence multiply (each above a floor), so an article has to
+   * fit both the words and the errors behind them.
+   */
+  readonly combine: number;
+  readonly textFloor: number;
+  readonly evidenceFloor: number;
   /** Factor on an article whose fix the customer already runs. */
   readonly versionMisfit: number;
 }
@@ -144,6 +152,9 @@ export const SUGGESTION_WEIGHTS: SuggestionWeights = Object.freeze({
   notHelpful: 0.4,
   logTextRanks: 3,
   versionMisfit: 0.3,
+  combine: 0,
+  textFloor: 0.25,
+  evidenceFloor: 0.5,
 });
 
 /** OpenTelemetry's first WARN severity number. */
@@ -205,12 +216,14 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
   const out: Suggestion[] = [];
   input.articles.forEach((article, index) => {
     const reasons: Reason[] = [];
-    let score = 0;
+    let textPart = 0;
+    let logPart = 0;
+    let linkedPart = 0;
     const text = input.textScores[index] ?? 0;
     // A share that rounds to nothing is no reason to show an article.
     if (text > 0 && maxText > 0 && round(text / maxText) > 0) {
       const share = text / maxText;
-      score += weights.text * share;
+      textPart = weights.text * share;
       reasons.push({
         kind: "text",
         score: round(share),
@@ -221,7 +234,7 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
       const value = scores[index] ?? 0;
       if (value <= 0 || max <= 0 || round(value / max) === 0) continue;
       const share = value / max;
-      score += weights.logText * share ** weights.logTextSharpness * weight;
+      logPart += weights.logText * share ** weights.logTextSharpness * weight;
       reasons.push({
         kind: "log_text",
         issueId: evidence.issueId,
@@ -237,7 +250,7 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
       if (strength === 0) continue;
       issueCameBack = true;
       if (evidence.linked) {
-        bestLink = Math.max(bestLink, weights.linkedIssue * strength);
+        linkedPart = Math.max(linkedPart, weights.linkedIssue * strength);
         reasons.push({
           kind: "linked_issue",
           issueId: evidence.issueId,
@@ -256,7 +269,11 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
         });
       }
     }
-    score += bestLink;
+    let score = weights.combine === 0
+      ? textPart + logPart + Math.max(linkedPart, bestLink)
+      : linkedPart +
+        (weights.textFloor + textPart) * (weights.evidenceFloor + logPart + bestLink);
+    if (textPart + logPart + linkedPart + bestLink === 0) score = 0;
     if (score === 0) return;
     const votes = article.helpful + article.notHelpful;
     if (votes > 0) {
