@@ -79,11 +79,16 @@ export class FieldIndex {
       averages.set(name, docs.length === 0 ? 1 : Math.max(total / docs.length, 1e-9));
     }
     // Terms get numbers once; each document sums its pseudo frequencies in a
-    // reused typed array rather than a map of its own.
+    // reused typed array, and its (term, frequency) pairs go to flat growing
+    // arrays in document order, which a counting sort then turns into
+    // term-major postings: no small array per term, no push per posting.
     const termIds = new Map<string, number>();
-    const lists: { docs: number[]; tfs: number[] }[] = [];
     let scratch = new Float64Array(1024);
     const touched: number[] = [];
+    let pairTerms = new Int32Array(1 << 16);
+    let pairTfs = new Float64Array(1 << 16);
+    let pairs = 0;
+    const docStarts = new Int32Array(docs.length + 1);
     docs.forEach((doc, docIndex) => {
       for (const name of fieldNames) {
         const terms = doc.fields[name];
@@ -94,9 +99,8 @@ export class FieldIndex {
         for (const term of terms) {
           let id = termIds.get(term);
           if (id === undefined) {
-            id = lists.length;
+            id = termIds.size;
             termIds.set(term, id);
-            lists.push({ docs: [], tfs: [] });
             if (id >= scratch.length) {
               const grown = new Float64Array(scratch.length * 2);
               grown.set(scratch);
@@ -107,30 +111,52 @@ export class FieldIndex {
           scratch[id]! += unit;
         }
       }
+      if (pairs + touched.length > pairTerms.length) {
+        const size = Math.max(pairTerms.length * 2, pairs + touched.length);
+        const terms = new Int32Array(size);
+        terms.set(pairTerms);
+        pairTerms = terms;
+        const tfs = new Float64Array(size);
+        tfs.set(pairTfs);
+        pairTfs = tfs;
+      }
       for (const id of touched) {
-        const list = lists[id]!;
-        list.docs.push(docIndex);
-        list.tfs.push(scratch[id]!);
+        pairTerms[pairs] = id;
+        pairTfs[pairs] = scratch[id]!;
+        pairs++;
         scratch[id] = 0;
       }
       touched.length = 0;
+      docStarts[docIndex + 1] = pairs;
     });
+    const termCount = termIds.size;
+    const df = new Int32Array(termCount + 1);
+    for (let i = 0; i < pairs; i++) df[pairTerms[i]! + 1]!++;
+    for (let t = 0; t < termCount; t++) df[t + 1]! += df[t]!;
+    // df now holds where each term's postings start in the term-major arrays.
+    const allDocs = new Int32Array(pairs);
+    const allSaturated = new Float64Array(pairs);
+    const fill = df.slice(0, termCount);
     const k1 = options.k1;
+    for (let doc = 0; doc < docs.length; doc++) {
+      for (let i = docStarts[doc]!; i < docStarts[doc + 1]!; i++) {
+        const at = fill[pairTerms[i]!]!++;
+        const tf = pairTfs[i]!;
+        allDocs[at] = doc;
+        allSaturated[at] = tf * (k1 + 1) / (k1 + tf);
+      }
+    }
     const size = docs.length;
     const postings = new Map<string, Postings>();
     for (const [term, id] of termIds) {
-      const list = lists[id]!;
-      const df = list.docs.length;
-      const saturated = new Float64Array(df);
-      for (let i = 0; i < df; i++) {
-        const tf = list.tfs[i]!;
-        saturated[i] = tf * (k1 + 1) / (k1 + tf);
-      }
+      const from = df[id]!;
+      const to = df[id + 1]!;
+      const count = to - from;
       postings.set(term, {
-        docs: Int32Array.from(list.docs),
-        saturated,
+        docs: allDocs.subarray(from, to),
+        saturated: allSaturated.subarray(from, to),
         // Lucene's non-negative BM25 idf.
-        idf: Math.log(1 + (size - df + 0.5) / (df + 0.5)),
+        idf: Math.log(1 + (size - count + 0.5) / (count + 0.5)),
       });
     }
     return new FieldIndex(docs.map((d) => d.id), postings);

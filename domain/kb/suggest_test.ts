@@ -73,7 +73,7 @@ Deno.test("log evidence: an error line counts more than an INFO line at the same
   const rank = (severityNumber: number) =>
     suggestArticles({
       articles: [facts("fits-the-line"), facts("fits-the-words")],
-      textScores: [0.8, 1],
+      textScores: [0.3, 1],
       evidence: [],
       logText: [{
         evidence: { issueId: "i1", signatureId: "s1", linked: false, rank: 1, severityNumber },
