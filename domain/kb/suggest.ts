@@ -12,13 +12,20 @@ export interface ArticleFacts {
   readonly helpful: number;
   readonly notHelpful: number;
   /**
-   * How surely each linked issue or signature id leads to this article, in
-   * (0, 1]: an id the article itself names is sure (1, also when absent
-   * here); a link learned from tickets counts by the share of the tickets
-   * behind that id which this article resolved, so an agent's one wrong link
-   * or a noisy signature linked to many articles weighs little.
+   * Links learned from tickets (ids the article does not name itself): how
+   * many tickets behind the id this article resolved, of all the tickets
+   * behind the id that taught any article. An id the article names itself is
+   * sure; a learned one is as sure as its share of the id's tickets, shrunk
+   * toward nothing when few tickets back it, so one agent's wrong link, or a
+   * noisy signature linked to many articles, weighs little.
    */
-  readonly linkStrength?: Readonly<Record<string, number>>;
+  readonly learnedLinks?: Readonly<Record<string, LearnedLink>>;
+}
+
+/** Tickets that taught an article a link, and all tickets behind that id. */
+export interface LearnedLink {
+  readonly tickets: number;
+  readonly ofId: number;
 }
 
 /**
@@ -126,6 +133,8 @@ export interface SuggestionWeights {
   readonly linkedIssue: number;
   /** A log candidate's issue is linked to the article. */
   readonly candidateIssue: number;
+  /** Tickets of doubt added to every learned link's count (its share is tickets / (all + this)). */
+  readonly linkPrior: number;
   /** The article's words match a log candidate's template. */
   readonly logText: number;
   /** The exponent on an article's share of a template's best match. */
@@ -154,6 +163,7 @@ export const SUGGESTION_WEIGHTS: SuggestionWeights = Object.freeze({
   textFloor: 0.25,
   linkedIssue: 3,
   candidateIssue: 1,
+  linkPrior: 1,
   logText: 1,
   logTextSharpness: 3,
   evidenceFloor: 0.5,
@@ -176,13 +186,21 @@ function evidenceWeight(evidence: IssueEvidence, weights: SuggestionWeights): nu
 }
 
 /** How surely the evidence leads to the article through a link (0 when it does not). */
-function linkStrength(article: ArticleFacts, evidence: IssueEvidence): number {
+function linkStrength(
+  article: ArticleFacts,
+  evidence: IssueEvidence,
+  weights: SuggestionWeights,
+): number {
+  const sure = (id: string) => {
+    const learned = article.learnedLinks?.[id];
+    return learned === undefined ? 1 : learned.tickets / (learned.ofId + weights.linkPrior);
+  };
   let best = 0;
   if (evidence.issueId !== null && article.issues.includes(evidence.issueId)) {
-    best = article.linkStrength?.[evidence.issueId] ?? 1;
+    best = sure(evidence.issueId);
   }
   if (article.signatures.includes(evidence.signatureId)) {
-    best = Math.max(best, article.linkStrength?.[evidence.signatureId] ?? 1);
+    best = Math.max(best, sure(evidence.signatureId));
   }
   return best;
 }
@@ -260,7 +278,7 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
     let issueCameBack = false;
     let candidate = 0;
     for (const evidence of input.evidence) {
-      const strength = linkStrength(article, evidence);
+      const strength = linkStrength(article, evidence, weights);
       if (strength === 0) continue;
       issueCameBack = true;
       if (evidence.linked) {

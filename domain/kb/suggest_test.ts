@@ -56,8 +56,8 @@ Deno.test("feedback: not-helpful votes push an article below an equal one", () =
 Deno.test("learned links: the article most of an issue's tickets used outranks one a single ticket used", () => {
   // Both learned the issue from feedback; "usual" resolved 4 of its 5 tickets.
   const articles = [
-    facts("stray", { issues: ["i1"], linkStrength: { i1: 0.2 } }),
-    facts("usual", { issues: ["i1"], linkStrength: { i1: 0.8 } }),
+    facts("stray", { issues: ["i1"], learnedLinks: { i1: { tickets: 1, ofId: 5 } } }),
+    facts("usual", { issues: ["i1"], learnedLinks: { i1: { tickets: 4, ofId: 5 } } }),
   ];
   const ranked = suggestArticles({
     articles,

@@ -5,6 +5,7 @@ import {
   type ArticleFeedbackData,
   ArticleRanker,
   type FieldedDoc,
+  type LearnedLink,
   stems,
   teaches,
 } from "../../domain/kb/mod.ts";
@@ -88,7 +89,7 @@ export function buildKbIndex(
     versions: a.content.appliesTo.versions,
     helpful: votes[i]!.helpful,
     notHelpful: votes[i]!.notHelpful,
-    linkStrength: learnedStrength(a, taught[i]!, taughtTotal),
+    learnedLinks: learnedLinks(a, taught[i]!, taughtTotal),
   }));
   const byLink = new Map<string, number[]>();
   facts.forEach((f, i) => {
@@ -101,19 +102,16 @@ export function buildKbIndex(
   return { revision, articles, facts, ranker, position, byLink, analyzed };
 }
 
-/**
- * For each id an article learned from tickets (and does not name itself), the
- * share of the tickets behind that id which the article resolved.
- */
-function learnedStrength(
+/** The ids an article learned from tickets (and does not name itself), with their counts. */
+function learnedLinks(
   article: Article,
   taught: ReadonlyMap<string, number>,
   total: ReadonlyMap<string, number>,
-): Record<string, number> {
+): Record<string, LearnedLink> {
   const own = new Set([...article.content.issues, ...article.content.signatures]);
-  const out: Record<string, number> = {};
-  for (const [id, count] of [...taught].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (!own.has(id)) out[id] = count / total.get(id)!;
+  const out: Record<string, LearnedLink> = {};
+  for (const [id, tickets] of [...taught].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (!own.has(id)) out[id] = { tickets, ofId: total.get(id)! };
   }
   return out;
 }
