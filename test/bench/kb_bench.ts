@@ -524,6 +524,3 @@ const simulated: Bench = {
 };
 
 export const kbBenches: readonly Bench[] = [speed, simulated];
-
-/** For profiling scripts. */
-export const kbBenchInternals = { syntheticArticles, services };
