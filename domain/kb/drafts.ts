@@ -55,23 +55,28 @@ export function representative(texts: readonly string[]): string {
 
 /**
  * A solution text cut into steps: numbered or bulleted lines, sentences,
- * semicolons, and "then" / "or" / "workaround:" clauses.
+ * semicolons, "then" clauses and labels such as "Workaround:" or
+ * "Workaround until then:". A step keeps its action: a trailing ", which ..."
+ * clause explains the step (the cause says why) and is left out.
  *
  * @example
  * ```ts
  * import { splitSteps } from "./drafts.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(
- *   splitSteps("Upgrade to 5.8.1. Workaround: rotate the endpoint secret; then resend"),
+ *   splitSteps("Upgrade to 5.8.1, which reads old secrets. Workaround until then: rotate the endpoint secret; then resend"),
  *   ["Upgrade to 5.8.1", "Rotate the endpoint secret", "Resend"],
  * );
  * ```
  */
 export function splitSteps(solution: string): string[] {
   return solution
-    .split(/\r?\n|(?<=[a-z0-9)])\.\s+(?=[A-Z])|;\s*|,?\s+then\s+|\s*\bworkaround:\s*/i)
+    .split(
+      /\r?\n|(?<=[a-z0-9)])\.(?=\s+[A-Z])|;\s*|,?\s+then\s+|(?:^|\s+)[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+/,
+    )
     .map((s) =>
-      s.replace(/^\s*(?:\d+[.)]|[-*+•])\s*/, "").replace(/^(?:then|and then)\s+/i, "")
+      s.trim().replace(/^(?:\d+[.)]|[-*+•])\s*/, "").replace(/^(?:then|and then)\s+/i, "")
+        .replace(/,\s*which\b.*$/i, "")
         .replace(/[.\s]+$/, "").trim()
     )
     .filter((s) => s.length > 1)
@@ -227,18 +232,64 @@ export interface DraftText {
 }
 
 /**
+ * The tickets whose resolutions tell one story about the issue. Tickets
+ * linked to an issue are not all about it (an agent links the wrong error,
+ * a how-to question lands on a noisy signature), so resolutions are grouped
+ * by how alike their root cause and solution are, and the group kept is the
+ * one with the most tickets, each counted by how much its resolution speaks
+ * of the issue's own log text (when given): the story about the issue, told
+ * most often.
+ */
+export function dominantResolution(
+  cases: readonly ResolvedCase[],
+  issueText = "",
+): ResolvedCase[] {
+  if (cases.length <= 1) return [...cases];
+  const groups: { readonly members: ResolvedCase[]; readonly text: string }[] = [];
+  for (const c of cases) {
+    const text = `${c.rootCause}\n${c.solution}`;
+    const group = groups.find((g) => similarity(g.text, text) >= SAME_STEP);
+    if (group === undefined) groups.push({ members: [c], text });
+    else group.members.push(c);
+  }
+  const issueStems = new Set(stems(issueText));
+  const relevance = (c: ResolvedCase) => {
+    if (issueStems.size === 0) return 1;
+    const words = new Set(stems(`${c.rootCause}\n${c.solution}`));
+    let shared = 0;
+    for (const w of issueStems) if (words.has(w)) shared++;
+    // A trace of weight for every resolution: where none shares a word with
+    // the template (people and logs use other words), the biggest group wins.
+    return 0.01 + shared / issueStems.size;
+  };
+  let best = groups[0]!;
+  let bestWeight = -1;
+  for (const group of groups) {
+    const weight = group.members.reduce((sum, c) => sum + relevance(c), 0);
+    if (weight > bestWeight) {
+      best = group;
+      bestWeight = weight;
+    }
+  }
+  return best.members;
+}
+
+/**
  * An article template from resolved tickets: the title and symptom in the
  * customers' own words, the cause from the recorded root causes, the steps
- * from the solutions (merged, ordered). A step only one ticket of many had
- * is left out when at least three tickets agree on others.
+ * from the solutions (merged, ordered), all from the tickets whose
+ * resolutions tell the issue's story ({@link dominantResolution}). A step
+ * only one ticket of many had is left out when at least three tickets agree
+ * on others.
  */
-export function draftFrom(cases: readonly ResolvedCase[]): DraftText {
-  const steps = mergeSteps(cases.map((c) => c.solution));
-  const shared = cases.length >= 3 ? steps.filter((s) => s.tickets >= 2) : steps;
+export function draftFrom(cases: readonly ResolvedCase[], issueText = ""): DraftText {
+  const story = dominantResolution(cases, issueText);
+  const steps = mergeSteps(story.map((c) => c.solution));
+  const shared = story.length >= 3 ? steps.filter((s) => s.tickets >= 2) : steps;
   return {
-    title: representative(cases.map((c) => c.subject)) || "Untitled",
-    symptom: representative(cases.map((c) => c.description)),
-    cause: representative(cases.map((c) => c.rootCause)),
+    title: representative(story.map((c) => c.subject)) || "Untitled",
+    symptom: representative(story.map((c) => c.description)),
+    cause: representative(story.map((c) => c.rootCause)),
     steps: (shared.length > 0 ? shared : steps).map((s) => s.text),
   };
 }

@@ -9,7 +9,7 @@ export * from "./feedback.ts";
 export * from "./suggest.ts";
 export * from "./retrieval.ts";
 export * from "./eval.ts";
-export { FieldIndex, type Hit } from "./rank.ts";
+export { type FieldedDoc, FieldIndex, type Hit } from "./rank.ts";
 export { analyze, stems, type Term } from "./text.ts";
 export { highlight } from "./highlight.ts";
 export { allowedEdits, closestWord, editDistance } from "./typo.ts";

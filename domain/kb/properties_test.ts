@@ -6,7 +6,9 @@ import {
   decide,
   emptyContent,
   evolve,
+  FieldIndex,
   type IssueEvidence,
+  LOUPE_RANKING,
   suggestArticles,
 } from "./mod.ts";
 
@@ -119,4 +121,58 @@ Deno.test("import: importing the same articles a second time makes no event", ()
       }
     },
   ));
+});
+
+Deno.test("ranking: a page of the bounded heap is the same page a full sort gives", () => {
+  fc.assert(fc.property(
+    fc.array(
+      fc.record({
+        id: fc.constantFrom("d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"),
+        fields: fc.record({
+          title: fc.array(fc.constantFrom("cache", "login", "export", "slow"), { maxLength: 4 }),
+          body: fc.array(fc.constantFrom("cache", "login", "export", "row", "fail"), {
+            maxLength: 8,
+          }),
+        }, { noNullPrototype: true }),
+      }, { noNullPrototype: true }),
+      { maxLength: 12 },
+    ),
+    fc.array(fc.constantFrom("cache", "login", "export", "row", "fail", "slow"), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+    fc.nat(5),
+    fc.integer({ min: 1, max: 6 }),
+    fc.func(fc.boolean()),
+    (docs, terms, offset, limit, keepOf) => {
+      const index = FieldIndex.build(docs, LOUPE_RANKING);
+      const query = new Map(terms.map((t) => [t, 1]));
+      const keep = (doc: number) => keepOf(doc);
+      const scores = index.scores(query);
+      const sorted = [...scores.keys()]
+        .filter((doc) => scores[doc]! > 0 && keep(doc))
+        .sort((a, b) => scores[b]! - scores[a]! || a - b);
+      const page = index.page(query, offset, limit, keep);
+      assert.equal(page.total, sorted.length);
+      assert.deepEqual(page.hits.map((h) => h.doc), sorted.slice(offset, offset + limit));
+      assert.deepEqual(
+        index.search(query, limit, keep).map((h) => h.doc),
+        sorted.slice(0, limit),
+      );
+    },
+  ));
+});
+
+Deno.test("ranking: among equal scores the earlier document stays when a better one arrives", () => {
+  const same = (id: string) => ({ id, fields: { title: ["cache"] } });
+  const index = FieldIndex.build(
+    [same("d0"), same("d1"), same("d2"), same("d3"), {
+      id: "best",
+      fields: { title: ["cache", "cache"] },
+    }],
+    LOUPE_RANKING,
+  );
+  const query = new Map([["cache", 1]]);
+  assert.deepEqual(index.search(query, 3).map((h) => h.id), ["best", "d0", "d1"]);
+  assert.deepEqual(index.page(query, 1, 2).hits.map((h) => h.id), ["d0", "d1"]);
 });

@@ -29,10 +29,16 @@ export interface Hit {
   readonly score: number;
 }
 
+/**
+ * A term's postings, frozen into typed arrays once the index is built, with
+ * everything that does not depend on the query worked out in advance: the
+ * idf, and each document's saturated BM25F weight tf (k1 + 1) / (k1 + tf).
+ * A query then only adds idf x weight x saturated for each posting.
+ */
 interface Postings {
-  readonly docs: number[];
-  /** BM25F pseudo term frequency of the term in each doc. */
-  readonly tfs: number[];
+  readonly docs: Int32Array;
+  readonly saturated: Float64Array;
+  readonly idf: number;
 }
 
 /** Plain BM25 as commonly cited: k1 1.2, b 0.75. */
@@ -56,12 +62,12 @@ export const PLAIN_BM25: RankOptions = { k1: 1.2, fields: { text: { weight: 1, b
 export class FieldIndex {
   readonly ids: readonly string[];
   readonly #postings: Map<string, Postings>;
-  readonly #k1: number;
+  /** Terms by their first character, for typo tolerance (built when first asked). */
+  #byInitial: Map<string, string[]> | undefined;
 
-  private constructor(ids: readonly string[], postings: Map<string, Postings>, k1: number) {
+  private constructor(ids: readonly string[], postings: Map<string, Postings>) {
     this.ids = ids;
     this.#postings = postings;
-    this.#k1 = k1;
   }
 
   static build(docs: readonly FieldedDoc[], options: RankOptions): FieldIndex {
@@ -73,11 +79,16 @@ export class FieldIndex {
       averages.set(name, docs.length === 0 ? 1 : Math.max(total / docs.length, 1e-9));
     }
     // Terms get numbers once; each document sums its pseudo frequencies in a
-    // reused typed array rather than a map of its own.
+    // reused typed array, and its (term, frequency) pairs go to flat growing
+    // arrays in document order, which a counting sort then turns into
+    // term-major postings: no small array per term, no push per posting.
     const termIds = new Map<string, number>();
-    const lists: Postings[] = [];
     let scratch = new Float64Array(1024);
     const touched: number[] = [];
+    let pairTerms = new Int32Array(1 << 16);
+    let pairTfs = new Float64Array(1 << 16);
+    let pairs = 0;
+    const docStarts = new Int32Array(docs.length + 1);
     docs.forEach((doc, docIndex) => {
       for (const name of fieldNames) {
         const terms = doc.fields[name];
@@ -88,9 +99,8 @@ export class FieldIndex {
         for (const term of terms) {
           let id = termIds.get(term);
           if (id === undefined) {
-            id = lists.length;
+            id = termIds.size;
             termIds.set(term, id);
-            lists.push({ docs: [], tfs: [] });
             if (id >= scratch.length) {
               const grown = new Float64Array(scratch.length * 2);
               grown.set(scratch);
@@ -101,17 +111,55 @@ export class FieldIndex {
           scratch[id]! += unit;
         }
       }
+      if (pairs + touched.length > pairTerms.length) {
+        const size = Math.max(pairTerms.length * 2, pairs + touched.length);
+        const terms = new Int32Array(size);
+        terms.set(pairTerms);
+        pairTerms = terms;
+        const tfs = new Float64Array(size);
+        tfs.set(pairTfs);
+        pairTfs = tfs;
+      }
       for (const id of touched) {
-        const list = lists[id]!;
-        list.docs.push(docIndex);
-        list.tfs.push(scratch[id]!);
+        pairTerms[pairs] = id;
+        pairTfs[pairs] = scratch[id]!;
+        pairs++;
         scratch[id] = 0;
       }
       touched.length = 0;
+      docStarts[docIndex + 1] = pairs;
     });
+    const termCount = termIds.size;
+    const df = new Int32Array(termCount + 1);
+    for (let i = 0; i < pairs; i++) df[pairTerms[i]! + 1]!++;
+    for (let t = 0; t < termCount; t++) df[t + 1]! += df[t]!;
+    // df now holds where each term's postings start in the term-major arrays.
+    const allDocs = new Int32Array(pairs);
+    const allSaturated = new Float64Array(pairs);
+    const fill = df.slice(0, termCount);
+    const k1 = options.k1;
+    for (let doc = 0; doc < docs.length; doc++) {
+      for (let i = docStarts[doc]!; i < docStarts[doc + 1]!; i++) {
+        const at = fill[pairTerms[i]!]!++;
+        const tf = pairTfs[i]!;
+        allDocs[at] = doc;
+        allSaturated[at] = tf * (k1 + 1) / (k1 + tf);
+      }
+    }
+    const size = docs.length;
     const postings = new Map<string, Postings>();
-    for (const [term, id] of termIds) postings.set(term, lists[id]!);
-    return new FieldIndex(docs.map((d) => d.id), postings, options.k1);
+    for (const [term, id] of termIds) {
+      const from = df[id]!;
+      const to = df[id + 1]!;
+      const count = to - from;
+      postings.set(term, {
+        docs: allDocs.subarray(from, to),
+        saturated: allSaturated.subarray(from, to),
+        // Lucene's non-negative BM25 idf.
+        idf: Math.log(1 + (size - count + 0.5) / (count + 0.5)),
+      });
+    }
+    return new FieldIndex(docs.map((d) => d.id), postings);
   }
 
   get size(): number {
@@ -125,8 +173,7 @@ export class FieldIndex {
 
   /** Lucene's non-negative BM25 idf. */
   idf(term: string): number {
-    const df = this.documentFrequency(term);
-    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+    return this.#postings.get(term)?.idf ?? Math.log(1 + (this.size + 0.5) / 0.5);
   }
 
   hasTerm(term: string): boolean {
@@ -138,6 +185,20 @@ export class FieldIndex {
     return this.#postings.keys();
   }
 
+  /** Indexed terms that start with `initial` (typos rarely hit the first letter). */
+  termsStartingWith(initial: string): readonly string[] {
+    if (this.#byInitial === undefined) {
+      const byInitial = new Map<string, string[]>();
+      for (const term of this.#postings.keys()) {
+        const list = byInitial.get(term[0]!);
+        if (list === undefined) byInitial.set(term[0]!, [term]);
+        else list.push(term);
+      }
+      this.#byInitial = byInitial;
+    }
+    return this.#byInitial.get(initial) ?? [];
+  }
+
   /** Whether the document has the term in any field (postings are in document order). */
   contains(doc: number, term: string): boolean {
     const docs = this.#postings.get(term)?.docs;
@@ -147,23 +208,18 @@ export class FieldIndex {
   /** Score of every document for the query (0 where nothing matches). */
   scores(query: WeightedQuery): Float64Array {
     const scores = new Float64Array(this.size);
-    const k1 = this.#k1;
     for (const [term, weight] of query) {
       const list = this.#postings.get(term);
       if (list === undefined || weight === 0) continue;
-      const idf = this.idf(term) * weight;
-      const { docs, tfs } = list;
-      for (let i = 0; i < docs.length; i++) {
-        const tf = tfs[i]!;
-        scores[docs[i]!]! += idf * tf * (k1 + 1) / (k1 + tf);
-      }
+      const factor = list.idf * weight;
+      const { docs, saturated } = list;
+      for (let i = 0; i < docs.length; i++) scores[docs[i]!]! += factor * saturated[i]!;
     }
     return scores;
   }
 
   /** Scores of the given documents only. */
   scoresOf(query: WeightedQuery, docs: readonly number[]): number[] {
-    const k1 = this.#k1;
     return docs.map((doc) => {
       let score = 0;
       for (const [term, weight] of query) {
@@ -171,8 +227,7 @@ export class FieldIndex {
         if (list === undefined || weight === 0) continue;
         const at = indexOf(list.docs, doc);
         if (at < 0) continue;
-        const tf = list.tfs[at]!;
-        score += this.idf(term) * weight * tf * (k1 + 1) / (k1 + tf);
+        score += list.idf * weight * list.saturated[at]!;
       }
       return score;
     });
@@ -189,10 +244,32 @@ export class FieldIndex {
   ): Hit[] {
     return topHits(this.scores(query), limit, keep, this.ids);
   }
+
+  /**
+   * One page of results (`offset`, `limit`) and how many documents match in
+   * all: only the page's documents are ever sorted.
+   */
+  page(
+    query: WeightedQuery,
+    offset: number,
+    limit: number,
+    keep: (doc: number) => boolean = () => true,
+  ): { total: number; hits: Hit[] } {
+    const scores = this.scores(query);
+    let total = 0;
+    for (let doc = 0; doc < scores.length; doc++) {
+      if (scores[doc]! > 0) {
+        if (keep(doc)) total++;
+        else scores[doc] = 0;
+      }
+    }
+    const hits = topHits(scores, offset + limit, () => true, this.ids).slice(offset);
+    return { total, hits };
+  }
 }
 
 /** Where `doc` is in an ascending list, -1 when absent. */
-function indexOf(docs: readonly number[], doc: number): number {
+function indexOf(docs: Int32Array, doc: number): number {
   let low = 0;
   let high = docs.length - 1;
   while (low <= high) {
@@ -205,40 +282,57 @@ function indexOf(docs: readonly number[], doc: number): number {
   return -1;
 }
 
-/** The `limit` highest positive scores, best first, ties by document order. */
+/**
+ * The `limit` highest positive scores, best first, ties by document order:
+ * a bounded heap whose root is the worst hit kept, so each document costs
+ * one comparison unless it beats that hit (O(n log k), not a sort of all).
+ */
 export function topHits(
   scores: Float64Array,
   limit: number,
   keep: (doc: number) => boolean,
   ids: readonly string[],
 ): Hit[] {
-  if (limit > 50) return sortedHits(scores, limit, keep, ids);
-  const hits: Hit[] = [];
+  if (limit <= 0) return [];
+  // `worse(a, b)`: a ranks below b (lower score, or equal and later).
+  const worse = (a: number, b: number) =>
+    scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
+  const heap: number[] = [];
+  const up = (i: number) => {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!worse(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let worst = i;
+      if (left < heap.length && worse(heap[left]!, heap[worst]!)) worst = left;
+      if (right < heap.length && worse(heap[right]!, heap[worst]!)) worst = right;
+      if (worst === i) return;
+      [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
+      i = worst;
+    }
+  };
   for (let doc = 0; doc < scores.length; doc++) {
     const score = scores[doc]!;
-    if (score <= 0 || !keep(doc)) continue;
-    if (hits.length === limit && score <= hits[hits.length - 1]!.score) continue;
-    let at = hits.length;
-    while (at > 0 && hits[at - 1]!.score < score) at--;
-    hits.splice(at, 0, { id: ids[doc]!, doc, score });
-    if (hits.length > limit) hits.pop();
+    if (score <= 0) continue;
+    if (heap.length === limit && score <= scores[heap[0]!]!) continue;
+    if (!keep(doc)) continue;
+    if (heap.length < limit) {
+      heap.push(doc);
+      up(heap.length - 1);
+    } else {
+      heap[0] = doc;
+      down(0);
+    }
   }
-  return hits;
-}
-
-/** {@link topHits} for long lists: every positive score sorted once. */
-function sortedHits(
-  scores: Float64Array,
-  limit: number,
-  keep: (doc: number) => boolean,
-  ids: readonly string[],
-): Hit[] {
-  const docs: number[] = [];
-  for (let doc = 0; doc < scores.length; doc++) {
-    if (scores[doc]! > 0 && keep(doc)) docs.push(doc);
-  }
-  docs.sort((a, b) => scores[b]! - scores[a]! || a - b);
-  return docs.slice(0, limit).map((doc) => ({ id: ids[doc]!, doc, score: scores[doc]! }));
+  heap.sort((a, b) => scores[b]! - scores[a]! || a - b);
+  return heap.map((doc) => ({ id: ids[doc]!, doc, score: scores[doc]! }));
 }
 
 /** Counts of each term: a query as BM25 sums it, every occurrence once. */

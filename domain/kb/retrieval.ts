@@ -1,4 +1,11 @@
-import { countTerms, FieldIndex, type Hit, PLAIN_BM25, type RankOptions } from "./rank.ts";
+import {
+  countTerms,
+  type FieldedDoc,
+  FieldIndex,
+  type Hit,
+  PLAIN_BM25,
+  type RankOptions,
+} from "./rank.ts";
 import { plainTokens, stems } from "./text.ts";
 
 /**
@@ -40,29 +47,62 @@ export const LOUPE_RANKING: RankOptions = {
  */
 export const LONG_QUERY_TERMS = 40;
 
+/**
+ * An article's fields as {@link ArticleRanker} indexes them. An article that
+ * did not change analyses to the same terms, so a rebuild after feedback can
+ * keep them (`learned` is the only field feedback changes).
+ *
+ * @example
+ * ```ts
+ * import { analyzeArticle } from "./retrieval.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(analyzeArticle({ id: "a", title: "Exports stop" }).fields.title, ["export", "stop"]);
+ * ```
+ */
+export function analyzeArticle(article: SearchableText): FieldedDoc {
+  return {
+    id: article.id,
+    fields: {
+      title: stems(article.title),
+      symptom: stems(article.symptom ?? ""),
+      cause: stems(article.cause ?? ""),
+      steps: stems(article.steps ?? ""),
+      body: stems(article.body ?? ""),
+      learned: stems(article.learned ?? ""),
+    },
+  };
+}
+
+/** Analysed queries an index remembers (first in, first out). */
+const QUERY_CACHE = 256;
+
 /** Loupe's ranking of articles for a text: stemmed, fielded, long queries reduced. */
 export class ArticleRanker {
   readonly index: FieldIndex;
+  /** Recent queries' analysis: a ticket's text is asked again for each view of it. */
+  readonly #queries = new Map<string, Map<string, number>>();
 
-  constructor(articles: readonly SearchableText[], options: RankOptions = LOUPE_RANKING) {
+  constructor(
+    articles: readonly SearchableText[] | readonly FieldedDoc[],
+    options: RankOptions = LOUPE_RANKING,
+  ) {
     this.index = FieldIndex.build(
-      articles.map((a) => ({
-        id: a.id,
-        fields: {
-          title: stems(a.title),
-          symptom: stems(a.symptom ?? ""),
-          cause: stems(a.cause ?? ""),
-          steps: stems(a.steps ?? ""),
-          body: stems(a.body ?? ""),
-          learned: stems(a.learned ?? ""),
-        },
-      })),
+      articles.map((a) => "fields" in a ? a : analyzeArticle(a)),
       options,
     );
   }
 
   /** The query's terms and their weights, a long query cut to its strongest terms. */
   query(text: string): Map<string, number> {
+    const cached = this.#queries.get(text);
+    if (cached !== undefined) return cached;
+    const query = this.#analyze(text);
+    if (this.#queries.size >= QUERY_CACHE) this.#queries.delete(this.#queries.keys().next().value!);
+    this.#queries.set(text, query);
+    return query;
+  }
+
+  #analyze(text: string): Map<string, number> {
     const counts = countTerms(stems(text));
     if (counts.size <= LONG_QUERY_TERMS) return counts;
     const strength = (term: string, count: number) => count * this.index.idf(term);

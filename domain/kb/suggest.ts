@@ -11,6 +11,21 @@ export interface ArticleFacts {
   readonly versions: readonly string[];
   readonly helpful: number;
   readonly notHelpful: number;
+  /**
+   * Links learned from tickets (ids the article does not name itself): how
+   * many tickets behind the id this article resolved, of all the tickets
+   * behind the id that taught any article. An id the article names itself is
+   * sure; a learned one is as sure as its share of the id's tickets, shrunk
+   * toward nothing when few tickets back it, so one agent's wrong link, or a
+   * noisy signature linked to many articles, weighs little.
+   */
+  readonly learnedLinks?: Readonly<Record<string, LearnedLink>>;
+}
+
+/** Tickets that taught an article a link, and all tickets behind that id. */
+export interface LearnedLink {
+  readonly tickets: number;
+  readonly ofId: number;
 }
 
 /**
@@ -23,6 +38,12 @@ export interface IssueEvidence {
   readonly linked: boolean;
   /** The correlator's rank, from 1 (linked issues: 0). */
   readonly rank: number;
+  /**
+   * The log level of the signature (OpenTelemetry severity number), when
+   * known: a line logged below WARN records normal work, not the fault an
+   * article fixes, so it counts less as evidence.
+   */
+  readonly severityNumber?: number;
 }
 
 export type Reason =
@@ -78,24 +99,111 @@ export interface SuggestInput {
   }[];
   readonly customerVersion: string | null;
   readonly limit: number;
+  /** {@link SUGGESTION_WEIGHTS} unless given (benches compare settings). */
+  readonly weights?: SuggestionWeights;
 }
 
 /**
- * How much each kind of evidence counts. Text is normalised to [0, 1] by the
- * best match; an article a person linked to the ticket's root issue outranks
- * any text match; a log candidate's article counts by the candidate's rank;
- * an article whose words match the template of an error behind the question
- * counts half as much as the customer's words, less for a lower-ranked one;
- * feedback nudges; a fix the customer already runs pushes an article down.
+ * How much each kind of evidence counts, and why.
+ *
+ * An article is scored by how well it fits the customer's words times how
+ * well it fits the errors behind the question, each above a floor: many
+ * problems share a symptom's words (three ways of failing to sign in) and an
+ * environment often logs several errors at once, so an article has to fit
+ * both to rank first, yet words alone (a free-text question) or logs alone
+ * still rank. The words are BM25F, as a share of the best match. The log
+ * evidence sums, for each candidate error (weighed by its rank and log
+ * level), the article's share of the best match to the error's template,
+ * cubed: a template names one problem, and the article that describes it
+ * best should take most of that evidence; to it adds the best learned link
+ * from a candidate's issue to the article, as sure as the share of that
+ * issue's tickets the article resolved. An article a person linked to the
+ * ticket's root issue comes above all of that. Not-helpful votes and a fix
+ * the customer already runs push an article down.
+ *
+ * These settings were chosen on simulator truth (seeds 101, 202 and 303) and
+ * checked on other seeds; see the README's Knowledge base section.
  */
-export const SUGGESTION_WEIGHTS = {
+export interface SuggestionWeights {
+  /** The customer's words, as a share of the best match. */
+  readonly text: number;
+  /** Floor under the words: an article the logs point at still ranks without them. */
+  readonly textFloor: number;
+  /** A person linked the ticket to an issue the article is linked to (a tier above the rest). */
+  readonly linkedIssue: number;
+  /** A log candidate's issue is linked to the article. */
+  readonly candidateIssue: number;
+  /** Tickets of doubt added to every learned link's count (its share is tickets / (all + this)). */
+  readonly linkPrior: number;
+  /** The article's words match a log candidate's template. */
+  readonly logText: number;
+  /** The exponent on an article's share of a template's best match. */
+  readonly logTextSharpness: number;
+  /** Floor under the log evidence: words alone still rank. */
+  readonly evidenceFloor: number;
+  /** A candidate of rank r counts 1 / r^rankDecay. */
+  readonly rankDecay: number;
+  /** Factor on evidence from a line logged below WARN. */
+  readonly quietEvidence: number;
+  /** Log candidates, by rank, whose templates' words are matched against the articles. */
+  readonly logTextRanks: number;
+  /**
+   * Pushes an article down by its share of not-helpful votes. Helpful votes
+   * add nothing here: they already taught the article the ticket's words and
+   * issues, and a bonus for being often helpful would lift a popular article
+   * for every question, including those it does not answer.
+   */
+  readonly notHelpful: number;
+  /** Factor on an article whose fix the customer already runs. */
+  readonly versionMisfit: number;
+}
+
+export const SUGGESTION_WEIGHTS: SuggestionWeights = Object.freeze({
   text: 1,
+  textFloor: 0.25,
   linkedIssue: 3,
-  candidateIssue: 1.5,
-  logText: 0.5,
-  feedback: 0.4,
+  candidateIssue: 1,
+  linkPrior: 1,
+  logText: 1,
+  logTextSharpness: 3,
+  evidenceFloor: 0.5,
+  rankDecay: 1,
+  quietEvidence: 1 / 3,
+  logTextRanks: 5,
+  notHelpful: 0.4,
   versionMisfit: 0.3,
-} as const;
+});
+
+/** OpenTelemetry's first WARN severity number. */
+const WARN = 13;
+
+/** How much a piece of evidence counts: linked 1, a candidate by its rank, quiet lines less. */
+function evidenceWeight(evidence: IssueEvidence, weights: SuggestionWeights): number {
+  const byRank = evidence.linked ? 1 : Math.max(1, evidence.rank) ** -weights.rankDecay;
+  const quiet = evidence.severityNumber !== undefined && evidence.severityNumber > 0 &&
+    evidence.severityNumber < WARN;
+  return quiet ? byRank * weights.quietEvidence : byRank;
+}
+
+/** How surely the evidence leads to the article through a link (0 when it does not). */
+function linkStrength(
+  article: ArticleFacts,
+  evidence: IssueEvidence,
+  weights: SuggestionWeights,
+): number {
+  const sure = (id: string) => {
+    const learned = article.learnedLinks?.[id];
+    return learned === undefined ? 1 : learned.tickets / (learned.ofId + weights.linkPrior);
+  };
+  let best = 0;
+  if (evidence.issueId !== null && article.issues.includes(evidence.issueId)) {
+    best = sure(evidence.issueId);
+  }
+  if (article.signatures.includes(evidence.signatureId)) {
+    best = Math.max(best, sure(evidence.signatureId));
+  }
+  return best;
+}
 
 /**
  * Articles for a ticket, an issue or a text, each with its score and the
@@ -120,6 +228,7 @@ export const SUGGESTION_WEIGHTS = {
  * ```
  */
 export function suggestArticles(input: SuggestInput): Suggestion[] {
+  const weights = input.weights ?? SUGGESTION_WEIGHTS;
   let maxText = 0;
   for (let i = 0; i < input.articles.length; i++) {
     maxText = Math.max(maxText, input.textScores[i] ?? 0);
@@ -127,28 +236,37 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
   const logText = (input.logText ?? []).map(({ evidence, scores }) => {
     let max = 0;
     for (let i = 0; i < input.articles.length; i++) max = Math.max(max, scores[i] ?? 0);
-    return { evidence, scores, max };
+    return { evidence, scores, max, weight: evidenceWeight(evidence, weights) };
   });
-  const out: Suggestion[] = [];
+  const found: {
+    article: ArticleFacts;
+    reasons: Reason[];
+    match: number;
+    linked: number;
+    issueCameBack: boolean;
+  }[] = [];
+  let bestMatch = 0;
   input.articles.forEach((article, index) => {
     const reasons: Reason[] = [];
-    let score = 0;
+    let words = 0;
+    let logs = 0;
+    let linked = 0;
     const text = input.textScores[index] ?? 0;
     // A share that rounds to nothing is no reason to show an article.
     if (text > 0 && maxText > 0 && round(text / maxText) > 0) {
       const share = text / maxText;
-      score += SUGGESTION_WEIGHTS.text * share;
+      words = weights.text * share;
       reasons.push({
         kind: "text",
         score: round(share),
         terms: input.matchedTerms?.(index) ?? [],
       });
     }
-    for (const { evidence, scores, max } of logText) {
+    for (const { evidence, scores, max, weight } of logText) {
       const value = scores[index] ?? 0;
       if (value <= 0 || max <= 0 || round(value / max) === 0) continue;
       const share = value / max;
-      score += SUGGESTION_WEIGHTS.logText * share / Math.max(1, evidence.rank);
+      logs += weights.logText * share ** weights.logTextSharpness * weight;
       reasons.push({
         kind: "log_text",
         issueId: evidence.issueId,
@@ -157,24 +275,24 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
         score: round(share),
       });
     }
-    const issues = new Set(article.issues);
-    const signatures = new Set(article.signatures);
     let issueCameBack = false;
-    let bestLink = 0;
+    let candidate = 0;
     for (const evidence of input.evidence) {
-      const matches = (evidence.issueId !== null && issues.has(evidence.issueId)) ||
-        signatures.has(evidence.signatureId);
-      if (!matches) continue;
+      const strength = linkStrength(article, evidence, weights);
+      if (strength === 0) continue;
       issueCameBack = true;
       if (evidence.linked) {
-        bestLink = Math.max(bestLink, SUGGESTION_WEIGHTS.linkedIssue);
+        linked = Math.max(linked, weights.linkedIssue * strength);
         reasons.push({
           kind: "linked_issue",
           issueId: evidence.issueId,
           signatureId: evidence.signatureId,
         });
       } else {
-        bestLink = Math.max(bestLink, SUGGESTION_WEIGHTS.candidateIssue / evidence.rank);
+        candidate = Math.max(
+          candidate,
+          weights.candidateIssue * strength * evidenceWeight(evidence, weights),
+        );
         reasons.push({
           kind: "candidate_issue",
           issueId: evidence.issueId,
@@ -183,11 +301,17 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
         });
       }
     }
-    score += bestLink;
-    if (score === 0) return;
+    if (words + logs + candidate + linked === 0) return;
+    const match = (weights.textFloor + words) * (weights.evidenceFloor + logs + candidate);
+    bestMatch = Math.max(bestMatch, match);
+    found.push({ article, reasons, match, linked, issueCameBack });
+  });
+  const out: Suggestion[] = found.map(({ article, reasons, match, linked, issueCameBack }) => {
+    // A person's link lifts the article above whatever words and logs say of the others.
+    let score = match + linked * (1 + bestMatch);
     const votes = article.helpful + article.notHelpful;
     if (votes > 0) {
-      score += SUGGESTION_WEIGHTS.feedback * (article.helpful - article.notHelpful) / (votes + 2);
+      score -= weights.notHelpful * article.notHelpful / (votes + 2);
       reasons.push({ kind: "feedback", helpful: article.helpful, notHelpful: article.notHelpful });
     }
     if (input.customerVersion !== null) {
@@ -200,9 +324,9 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
           fits,
         });
       }
-      if (!fits) score *= SUGGESTION_WEIGHTS.versionMisfit;
+      if (!fits) score *= weights.versionMisfit;
     }
-    out.push({ articleId: article.articleId, title: article.title, score: round(score), reasons });
+    return { articleId: article.articleId, title: article.title, score: round(score), reasons };
   });
   out.sort((a, b) => b.score - a.score || (a.articleId < b.articleId ? -1 : 1));
   return out.slice(0, input.limit);

@@ -52,3 +52,36 @@ Deno.test("feedback: not-helpful votes push an article below an equal one", () =
   });
   assert.deepEqual(ranked.map((s) => s.articleId), ["b", "a"]);
 });
+
+Deno.test("learned links: the article most of an issue's tickets used outranks one a single ticket used", () => {
+  // Both learned the issue from feedback; "usual" resolved 4 of its 5 tickets.
+  const articles = [
+    facts("stray", { issues: ["i1"], learnedLinks: { i1: { tickets: 1, ofId: 5 } } }),
+    facts("usual", { issues: ["i1"], learnedLinks: { i1: { tickets: 4, ofId: 5 } } }),
+  ];
+  const ranked = suggestArticles({
+    articles,
+    textScores: [1, 0.9],
+    evidence: [{ issueId: "i1", signatureId: "s1", linked: false, rank: 1 }],
+    customerVersion: null,
+    limit: 5,
+  });
+  assert.deepEqual(ranked.map((s) => s.articleId), ["usual", "stray"]);
+});
+
+Deno.test("log evidence: an error line counts more than an INFO line at the same rank", () => {
+  const rank = (severityNumber: number) =>
+    suggestArticles({
+      articles: [facts("fits-the-line"), facts("fits-the-words")],
+      textScores: [0.3, 1],
+      evidence: [],
+      logText: [{
+        evidence: { issueId: "i1", signatureId: "s1", linked: false, rank: 1, severityNumber },
+        scores: [1, 0],
+      }],
+      customerVersion: null,
+      limit: 5,
+    }).map((s) => s.articleId);
+  assert.deepEqual(rank(17), ["fits-the-line", "fits-the-words"]);
+  assert.deepEqual(rank(9), ["fits-the-words", "fits-the-line"]);
+});

@@ -98,9 +98,8 @@ export function analyze(text: string): Term[] {
 }
 
 function pushWord(out: Term[], raw: string, start: number): void {
-  const lower = raw.toLowerCase();
-  if (ENGLISH_STOP_WORDS.has(lower)) return;
-  out.push({ word: raw, stem: stemOf(lower), start });
+  const stem = termOf(raw.toLowerCase());
+  if (stem !== null) out.push({ word: raw, stem, start });
 }
 
 /** `fooBarBaz`, `foo_bar`, `foo.bar`, `HTTPServer` -> their words; a plain word -> itself. */
@@ -166,6 +165,23 @@ export function stems(text: string): string[] {
   return out;
 }
 
+/**
+ * A lower-cased word's stem, or null for a stop word: one lookup per word on
+ * the hot path instead of a stop-word check and then a stem lookup.
+ */
+const termCache = new Map<string, string | null>();
+
+function termOf(lower: string): string | null {
+  let term = termCache.get(lower);
+  if (term === undefined) {
+    term = ENGLISH_STOP_WORDS.has(lower) ? null : stemOf(lower);
+    if (termCache.size >= STEM_CACHE_LIMIT) termCache.clear();
+    termCache.set(lower, term);
+  }
+  return term;
+}
+
 function pushStem(out: string[], lower: string): void {
-  if (!ENGLISH_STOP_WORDS.has(lower)) out.push(stemOf(lower));
+  const term = termOf(lower);
+  if (term !== null) out.push(term);
 }

@@ -1,8 +1,12 @@
 import {
+  analyzeArticle,
   type Article,
   type ArticleFacts,
   type ArticleFeedbackData,
   ArticleRanker,
+  type FieldedDoc,
+  type LearnedLink,
+  stems,
   teaches,
 } from "../../domain/kb/mod.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
@@ -17,6 +21,8 @@ export interface KbIndex {
   readonly position: ReadonlyMap<string, number>;
   /** Articles by linked issue or signature id (their own links and those learned). */
   readonly byLink: ReadonlyMap<string, readonly number[]>;
+  /** Each article's analysed fields by `id@version`, for the next rebuild to reuse. */
+  readonly analyzed: ReadonlyMap<string, FieldedDoc>;
 }
 
 /**
@@ -24,7 +30,11 @@ export interface KbIndex {
  * words of every ticket that found it helpful or was resolved with it (a
  * separate field, so a ticket's words never outweigh the title).
  */
-export function buildKbIndex(reader: ProjectionReader, revision: number): KbIndex {
+export function buildKbIndex(
+  reader: ProjectionReader,
+  revision: number,
+  previous?: KbIndex,
+): KbIndex {
   const articles = [...reader.range<Article>(KB_TABLES.articles)].map((e) => e.value);
   const position = new Map(articles.map((a, i) => [a.articleId, i]));
   const learned = articles.map(() => [] as string[]);
@@ -33,6 +43,9 @@ export function buildKbIndex(reader: ProjectionReader, revision: number): KbInde
     signatures: new Set(a.content.signatures),
   }));
   const votes = articles.map(() => ({ helpful: 0, notHelpful: 0 }));
+  // Tickets that taught each article each id, and all tickets behind each id.
+  const taught = articles.map(() => new Map<string, number>());
+  const taughtTotal = new Map<string, number>();
   for (const { value } of reader.range<ArticleFeedbackData>(KB_TABLES.feedback)) {
     const at = position.get(value.articleId);
     if (at === undefined) continue;
@@ -42,16 +55,31 @@ export function buildKbIndex(reader: ProjectionReader, revision: number): KbInde
     learned[at]!.push(value.words);
     for (const id of value.issues) links[at]!.issues.add(id);
     for (const id of value.signatures) links[at]!.signatures.add(id);
+    for (const id of new Set([...value.issues, ...value.signatures])) {
+      taught[at]!.set(id, (taught[at]!.get(id) ?? 0) + 1);
+      taughtTotal.set(id, (taughtTotal.get(id) ?? 0) + 1);
+    }
   }
-  const ranker = new ArticleRanker(articles.map((a, i) => ({
-    id: a.articleId,
-    title: a.content.title,
-    symptom: a.content.symptom,
-    cause: a.content.cause,
-    steps: a.content.steps.join("\n"),
-    body: [a.content.body, a.content.tags.join(" ")].join("\n"),
-    learned: learned[i]!.join("\n"),
-  })));
+  // Feedback changes only what articles learned: an unchanged article's own
+  // fields are analysed once, not on every rebuild.
+  const analyzed = new Map<string, FieldedDoc>();
+  const docs = articles.map((a, i) => {
+    const key = `${a.articleId}@${a.version}`;
+    const own = previous?.analyzed.get(key) ?? analyzeArticle({
+      id: a.articleId,
+      title: a.content.title,
+      symptom: a.content.symptom,
+      cause: a.content.cause,
+      steps: a.content.steps.join("\n"),
+      body: [a.content.body, a.content.tags.join(" ")].join("\n"),
+    });
+    analyzed.set(key, own);
+    const words = learned[i]!;
+    return words.length === 0
+      ? own
+      : { id: own.id, fields: { ...own.fields, learned: stems(words.join("\n")) } };
+  });
+  const ranker = new ArticleRanker(docs);
   const facts: ArticleFacts[] = articles.map((a, i) => ({
     articleId: a.articleId,
     title: a.content.title,
@@ -61,6 +89,7 @@ export function buildKbIndex(reader: ProjectionReader, revision: number): KbInde
     versions: a.content.appliesTo.versions,
     helpful: votes[i]!.helpful,
     notHelpful: votes[i]!.notHelpful,
+    learnedLinks: learnedLinks(a, taught[i]!, taughtTotal),
   }));
   const byLink = new Map<string, number[]>();
   facts.forEach((f, i) => {
@@ -70,5 +99,19 @@ export function buildKbIndex(reader: ProjectionReader, revision: number): KbInde
       byLink.set(id, list);
     }
   });
-  return { revision, articles, facts, ranker, position, byLink };
+  return { revision, articles, facts, ranker, position, byLink, analyzed };
+}
+
+/** The ids an article learned from tickets (and does not name itself), with their counts. */
+function learnedLinks(
+  article: Article,
+  taught: ReadonlyMap<string, number>,
+  total: ReadonlyMap<string, number>,
+): Record<string, LearnedLink> {
+  const own = new Set([...article.content.issues, ...article.content.signatures]);
+  const out: Record<string, LearnedLink> = {};
+  for (const [id, tickets] of [...taught].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (!own.has(id)) out[id] = { tickets, ofId: total.get(id)! };
+  }
+  return out;
 }

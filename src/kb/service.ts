@@ -21,6 +21,8 @@ import {
   type ResolvedCase,
   stems,
   suggestArticles,
+  SUGGESTION_WEIGHTS,
+  type SuggestionWeights,
 } from "../../domain/kb/mod.ts";
 import type { Ticket } from "../../domain/tickets/mod.ts";
 import { compareVersions } from "../../domain/trends/versions.ts";
@@ -68,12 +70,12 @@ export interface KbServiceDeps {
   readonly tickets?: TicketFacts;
   readonly issues: IssueLinks;
   readonly attribution: Attribution;
+  /** How suggestions weigh their evidence; the default weights unless given. */
+  readonly weights?: SuggestionWeights;
 }
 
 /** Log candidates weighed for a ticket's suggestions. */
 const CANDIDATES_USED = 5;
-/** Log candidates (by rank; linked signatures count as rank 0) whose template words are matched. */
-const LOG_TEXT_CANDIDATES = 3;
 /** Articles weighed per log template by its words. */
 const LOG_TEXT_POOL = 10;
 /** Unknown query words corrected per search. */
@@ -109,7 +111,7 @@ export class KbService implements KbApi {
   index(): KbIndex {
     const revision = kbRevision(this.#deps.projections);
     if (this.#index?.revision !== revision) {
-      this.#index = buildKbIndex(this.#deps.projections, revision);
+      this.#index = buildKbIndex(this.#deps.projections, revision, this.#index);
     }
     return this.#index;
   }
@@ -242,8 +244,13 @@ export class KbService implements KbApi {
       }
       return true;
     };
-    const hits = index.ranker.search(text, index.articles.length, keep);
-    const items: SearchHit[] = hits.slice(query.offset, query.offset + query.limit).map((hit) => {
+    const { total, hits } = index.ranker.index.page(
+      index.ranker.query(text),
+      query.offset,
+      query.limit,
+      keep,
+    );
+    const items: SearchHit[] = hits.map((hit) => {
       const article = index.articles[hit.doc]!;
       const c = article.content;
       const highlights: Record<string, string> = {};
@@ -267,7 +274,7 @@ export class KbService implements KbApi {
         corrections,
       };
     });
-    return { total: hits.length, items };
+    return { total, items };
   }
 
   /** Longer query words the index does not know, replaced by the closest word it does. */
@@ -284,7 +291,7 @@ export class KbService implements KbApi {
       const closest = closestWord(
         stem[0]!,
         // Typos rarely hit the first letter; keeping it cuts the words compared.
-        filter(index.ranker.index.terms(), (term) => term[0] === first),
+        index.ranker.index.termsStartingWith(first!),
         (t) => index.ranker.index.documentFrequency(t),
       );
       if (closest === null) return word;
@@ -413,7 +420,7 @@ export class KbService implements KbApi {
       );
     }
     for (const s of group.signatures) signatures.add(s);
-    const text = draftFrom(group.tickets.map(caseOf));
+    const text = draftFrom(group.tickets.map(caseOf), this.#deps.issues.textOf(issueId));
     const versions = [
       ...new Set(
         group.tickets.map((t) => this.#customerVersion(t)).filter((v): v is string => v !== null),
@@ -507,6 +514,7 @@ export class KbService implements KbApi {
         signatureId: candidate.signatureId,
         linked: false,
         rank: candidate.rank,
+        severityNumber: candidate.severityNumber,
       });
     }
     return evidence;
@@ -561,7 +569,9 @@ export class KbService implements KbApi {
         for (const doc of index.byLink.get(id) ?? []) if (published(doc)) pool.add(doc);
       }
     }
-    const logQueries = evidence.filter((e) => e.rank <= LOG_TEXT_CANDIDATES).map((e) => ({
+    const { logTextRanks } = this.#deps.weights ?? SUGGESTION_WEIGHTS;
+    // Linked signatures count as rank 0.
+    const logQueries = evidence.filter((e) => e.rank <= logTextRanks).map((e) => ({
       evidence: e,
       query: index.ranker.query(this.#deps.issues.textOf(e.signatureId)),
     })).filter((l) => l.query.size > 0);
@@ -585,6 +595,7 @@ export class KbService implements KbApi {
       logText,
       customerVersion: version,
       limit,
+      ...(this.#deps.weights === undefined ? {} : { weights: this.#deps.weights }),
     });
   }
 
@@ -669,10 +680,6 @@ function notFound(articleId: string): LoupeError {
   return new LoupeError("not_found", `Cannot find article ${articleId}`, {
     article_id: articleId,
   });
-}
-
-function* filter<T>(items: Iterable<T>, keep: (item: T) => boolean): Generator<T> {
-  for (const item of items) if (keep(item)) yield item;
 }
 
 function caseOf(ticket: Ticket): ResolvedCase {
