@@ -9,8 +9,11 @@ const CACHE_LIMIT = 100_000;
 /**
  * HMAC-SHA256 keyed with the deployment secret. Synchronous, as redaction
  * runs inside parsing (Web Crypto's is not). @noble/hashes (audited, no
- * dependencies) with the key's state built once and cloned per value took
+ * dependencies) with the key's state built once and copied per value took
  * about half the time of node:crypto's createHmac per value when measured.
+ * The copy goes into one reused instance and the digest into one reused
+ * buffer: a fresh clone per value cost 4.9 CPU-µs against 2.2, mostly in
+ * allocating and collecting the clone's buffers.
  *
  * @example
  * ```ts
@@ -26,12 +29,17 @@ const CACHE_LIMIT = 100_000;
 export function hmacPseudonymizer(secret: string): Pseudonymizer {
   const encoder = new TextEncoder();
   const keyed = hmac.create(sha256, encoder.encode(secret));
+  const scratch = keyed.clone();
+  const digest = new Uint8Array(scratch.outputLen);
   const known = new Map<string, string>();
   return {
     pseudonymize(value) {
       let hex = known.get(value);
       if (hex === undefined) {
-        hex = bytesToHex(keyed.clone().update(encoder.encode(value)).digest());
+        const hash = keyed._cloneInto(scratch);
+        hash.update(encoder.encode(value));
+        hash.digestInto(digest);
+        hex = bytesToHex(digest);
         if (known.size >= CACHE_LIMIT) known.clear();
         known.set(value, hex);
       }
