@@ -136,6 +136,8 @@ interface Compiled {
   readonly hasExtras: boolean;
   readonly allow: ReadonlySet<string>;
   readonly allowPatterns: readonly RegExp[];
+  /** Most deployments allow nothing: then no found value is lowercased to be looked up. */
+  readonly allowsAny: boolean;
 }
 
 /**
@@ -199,11 +201,14 @@ export class Redactor {
       whole: true,
     }));
     const detectors = [...extras, ...DETECTORS.filter((d) => !disabled.has(d.type))];
+    const allow = new Set((rules.allow ?? []).map((value) => value.toLowerCase()));
+    const allowPatterns = (rules.allowPatterns ?? []).map((pattern) => new RegExp(pattern, "i"));
     const compiled: Compiled = {
       detectors,
       hasExtras: extras.length > 0,
-      allow: new Set((rules.allow ?? []).map((value) => value.toLowerCase())),
-      allowPatterns: (rules.allowPatterns ?? []).map((pattern) => new RegExp(pattern, "i")),
+      allow,
+      allowPatterns,
+      allowsAny: allow.size > 0 || allowPatterns.length > 0,
     };
     return {
       text: (value, options) => this.#text(compiled, value, options?.versionContext ?? false),
@@ -283,6 +288,7 @@ function extraPattern(extra: ExtraPattern): RegExp {
 }
 
 function allowed(compiled: Compiled, value: string): boolean {
+  if (!compiled.allowsAny) return false;
   if (compiled.allow.has(value.toLowerCase())) return true;
   for (const pattern of compiled.allowPatterns) if (pattern.test(value)) return true;
   return false;
