@@ -358,13 +358,38 @@ export function redactAttributes(attributes: Attributes, redactor: TextRedactor)
   return changed ?? attributes;
 }
 
+const PLAIN_KEY = 0;
+const SECRET_KEY_KIND = 1;
+const VERSION_KEY_KIND = 2;
+const KEY_KINDS_LIMIT = 10_000;
+// Attribute keys recur on every record of a source: each is matched against
+// the key patterns once, not per record.
+const keyKinds = new Map<string, number>();
+
+function keyKind(key: string): number {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    kind = SECRET_KEY.test(key)
+      ? SECRET_KEY_KIND
+      : VERSION_KEY.test(key)
+      ? VERSION_KEY_KIND
+      : PLAIN_KEY;
+    if (keyKinds.size >= KEY_KINDS_LIMIT) keyKinds.clear();
+    keyKinds.set(key, kind);
+  }
+  return kind;
+}
+
+const VERSION_CONTEXT: TextOptions = { versionContext: true };
+
 function redactValue(key: string, value: AttributeValue, redactor: TextRedactor): AttributeValue {
   if (typeof value === "string") {
-    if (SECRET_KEY.test(key)) return redactor.secret(value);
-    return redactor.text(value, VERSION_KEY.test(key) ? { versionContext: true } : undefined);
+    const kind = keyKind(key);
+    if (kind === SECRET_KEY_KIND) return redactor.secret(value);
+    return redactor.text(value, kind === VERSION_KEY_KIND ? VERSION_CONTEXT : undefined);
   }
   if (typeof value === "number") {
-    if (SECRET_KEY.test(key)) return redactor.secret(String(value));
+    if (keyKind(key) === SECRET_KEY_KIND) return redactor.secret(String(value));
     // A card number sent as a JSON number.
     if (Number.isInteger(value) && value >= 1e12) {
       const digits = String(value);
