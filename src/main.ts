@@ -18,6 +18,7 @@ import { BodyParsers } from "../adapters/log_sources/body_parsers.ts";
 import { OtlpDecoders } from "../adapters/otlp/decoders.ts";
 import { loadRedactionSettings } from "../adapters/redaction/settings.ts";
 import { startSyslog, syslogMetrics } from "../adapters/syslog/listener.ts";
+import { SyslogParsers } from "../adapters/syslog/parsers.ts";
 import { type TicketingConfig, ticketingConfig } from "../adapters/ticketing/config.ts";
 import type { Clock } from "../ports/clock.ts";
 import { compose } from "./compose.ts";
@@ -133,6 +134,9 @@ if (import.meta.main) {
   const projectionStore = new LmdbProjectionStore(environment);
   const bodyParsers = new BodyParsers(BODY_PARSERS, redaction);
   const otlpDecoders = new OtlpDecoders(BODY_PARSERS);
+  const syslogParsers = config.syslogTcpPort === undefined && config.syslogUdpPort === undefined
+    ? undefined
+    : new SyslogParsers(BODY_PARSERS, redaction);
   // The syslog listeners need the app, so they start after it: /metrics reads their counters late.
   const syslogCounters = { text: (): string => "" };
   // A store written by an older layout rebuilds its views here, which can take
@@ -180,6 +184,7 @@ if (import.meta.main) {
     maxMessageBytes: config.maxLineBytes,
     environment: config.syslogEnvironment,
     redaction,
+    ...(syslogParsers === undefined ? {} : { parsers: syslogParsers }),
   });
   syslogCounters.text = () => syslogMetrics(syslog.counters);
   if (syslog.tcpPort !== undefined) {
@@ -219,6 +224,8 @@ if (import.meta.main) {
     bodyParsers.close();
     otlpDecoders.close();
     await store.close();
+    syslogParsers?.close();
+    await environment.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);

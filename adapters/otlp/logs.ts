@@ -413,12 +413,20 @@ function jsonOf(value: AnyValue): unknown {
   return anyValueOf(value);
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
+/** Trace and span ids as hex; an id of zeros is unset. Runs twice per record. */
 function hex(id: Uint8Array | string | null | undefined): string {
   if (id == null) return "";
   if (typeof id === "string") return id.toLowerCase();
   let text = "";
-  for (const byte of id) text += byte.toString(16).padStart(2, "0");
-  return /^0*$/.test(text) ? "" : text;
+  let set = 0;
+  for (let i = 0; i < id.length; i++) {
+    const byte = id[i]!;
+    set |= byte;
+    text += HEX_BYTE[byte];
+  }
+  return set === 0 ? "" : text;
 }
 
 function base64(bytes: Uint8Array): string {

@@ -1,16 +1,19 @@
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { HMAC } from "fast-sha256";
 import type { Pseudonymizer } from "../../ports/redaction.ts";
 
 /** Values whose hash is remembered (about 10 MB at most): addresses and users recur line after line. */
 const CACHE_LIMIT = 100_000;
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 /**
  * HMAC-SHA256 keyed with the deployment secret. Synchronous, as redaction
- * runs inside parsing (Web Crypto's is not). @noble/hashes (audited, no
- * dependencies) with the key's state built once and cloned per value took
- * about half the time of node:crypto's createHmac per value when measured.
+ * runs inside parsing (Web Crypto's is not). fast-sha256 keeps the keyed
+ * inner and outer states and `reset()` restores them, so a value costs its
+ * own blocks and nothing else; into reused buffers that is 1.1 CPU-µs per
+ * new value, against 2.2 for @noble/hashes with its keyed state copied into
+ * one reused instance, 4.9 with a fresh clone per value and ~12 for
+ * node:crypto's createHmac (short values, measured on the ingest workers).
  *
  * @example
  * ```ts
@@ -25,13 +28,20 @@ const CACHE_LIMIT = 100_000;
  */
 export function hmacPseudonymizer(secret: string): Pseudonymizer {
   const encoder = new TextEncoder();
-  const keyed = hmac.create(sha256, encoder.encode(secret));
+  const keyed = new HMAC(encoder.encode(secret));
+  const digest = new Uint8Array(keyed.digestLength);
+  let utf8 = new Uint8Array(256);
   const known = new Map<string, string>();
   return {
     pseudonymize(value) {
       let hex = known.get(value);
       if (hex === undefined) {
-        hex = bytesToHex(keyed.clone().update(encoder.encode(value)).digest());
+        // UTF-8 takes at most three bytes per UTF-16 unit.
+        if (utf8.length < value.length * 3) utf8 = new Uint8Array(value.length * 3);
+        const { written } = encoder.encodeInto(value, utf8);
+        keyed.reset().update(utf8.subarray(0, written)).finish(digest);
+        hex = "";
+        for (let i = 0; i < digest.length; i++) hex += HEX_BYTE[digest[i]!];
         if (known.size >= CACHE_LIMIT) known.clear();
         known.set(value, hex);
       }

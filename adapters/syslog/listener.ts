@@ -4,24 +4,22 @@
  * a push.
  *
  * TCP has no acknowledgement in syslog, so durability rides on flow control:
- * a connection is not read again until what it sent so far is flushed to
- * disk. A sender that is faster than the store waits in its TCP window
- * instead of filling Loupe's memory, and a crash loses only bytes the sender
- * still holds as unsent or the kernel holds as unread.
+ * a connection is not read again while two of its reads are not yet flushed
+ * to disk. A sender that is faster than the store waits in its TCP window
+ * instead of filling Loupe's memory, and a crash loses at most the last two
+ * reads of each connection besides the bytes the sender still holds as
+ * unsent or the kernel holds as unread.
  *
  * UDP cannot push back: datagrams wait in a bounded queue while a batch is
  * stored, and those that find it full are dropped and counted.
  */
 import type { RedactionSettings } from "../../ports/redaction.ts";
-import { redactorOf, redactSourced } from "../redaction/log_redaction.ts";
 import dgram from "node:dgram";
 import type { LoupeApplication } from "../../ports/application.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { ParsedLog, QuarantinedLine } from "../../domain/log_record.ts";
-import { QUARANTINE_RAW_LIMIT } from "../../domain/log_record.ts";
-import type { SourcedLog } from "../../ports/log_source.ts";
-import { parseSyslogLine } from "../log_formats/syslog.ts";
 import { type Frame, SyslogFramer } from "./framing.ts";
+import { recordsOfFrames } from "./messages.ts";
+import type { SyslogParsers } from "./parsers.ts";
 
 export interface SyslogConfig {
   readonly app: LoupeApplication;
@@ -38,6 +36,11 @@ export interface SyslogConfig {
   readonly udpQueueLimit?: number;
   /** Personal data and secrets are replaced before anything is stored. */
   readonly redaction?: RedactionSettings;
+  /**
+   * Workers that parse the frames (they redact with their own settings);
+   * without them, frames are parsed on the listening thread.
+   */
+  readonly parsers?: SyslogParsers;
 }
 
 /** What the listeners did since they started. */
@@ -60,27 +63,61 @@ export interface SyslogListeners {
 const READ_BUFFER_BYTES = 256 * 1024;
 const UDP_BATCH = 2000;
 const DEFAULT_UDP_QUEUE = 100_000;
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Starts the listeners the config asks for (none when both ports are undefined). */
 export async function startSyslog(config: SyslogConfig): Promise<SyslogListeners> {
   const counters: SyslogCounters = { received: 0, accepted: 0, quarantined: 0, udpDropped: 0 };
-  const store = async (source: string, frames: readonly Frame[], firstLine: number) => {
-    if (frames.length === 0) return;
-    const batch = messagesOf(frames, firstLine, source, config);
-    if (config.redaction !== undefined) {
-      redactSourced(batch.records, batch.quarantined, {}, redactorOf(config.redaction));
-    }
-    counters.received += frames.length;
-    const receipt = await config.app.ingest({
-      source,
-      format: "syslog",
-      context: {},
-      records: batch.records,
-      quarantined: batch.quarantined,
+  const store: Store = (source, frames, firstLine, after) => {
+    let handOver!: () => void;
+    let fail!: (error: unknown) => void;
+    const handedOver = new Promise<void>((resolve, reject) => {
+      handOver = resolve;
+      fail = reject;
     });
-    counters.accepted += receipt.accepted;
-    counters.quarantined += receipt.quarantined;
+    // Awaited by the next batch, if there is one.
+    handedOver.catch(() => {});
+    const stored = (async () => {
+      try {
+        const options = {
+          source,
+          firstLine,
+          now: config.clock.now(),
+          environment: config.environment,
+        };
+        const batch = frames.length === 0
+          ? undefined
+          : config.parsers === undefined
+          ? recordsOfFrames(
+            frames,
+            config.redaction === undefined ? options : { ...options, redaction: config.redaction },
+          )
+          : await config.parsers.parse(frames, options);
+        // Batches of one connection reach the store in the order they arrived.
+        await after;
+        if (batch === undefined) {
+          handOver();
+          return;
+        }
+        counters.received += frames.length;
+        const receipt = config.app.ingest({
+          source,
+          format: "syslog",
+          context: {},
+          records: batch.records,
+          quarantined: batch.quarantined,
+        });
+        handOver();
+        const { accepted, quarantined } = await receipt;
+        counters.accepted += accepted;
+        counters.quarantined += quarantined;
+      } catch (error) {
+        fail(error);
+        throw error;
+      }
+    })();
+    // Awaited by the reader, later: a failure must not count as unhandled meanwhile.
+    stored.catch(() => {});
+    return { handedOver, stored };
   };
 
   const connections = new Set<Promise<void>>();
@@ -115,7 +152,7 @@ export async function startSyslog(config: SyslogConfig): Promise<SyslogListeners
       const frames = queue.splice(0, UDP_BATCH);
       const first = line + 1;
       line += frames.length;
-      storing = store("syslog-udp", frames, first)
+      storing = store("syslog-udp", frames, first, Promise.resolve()).stored
         .catch((error) => console.error("Syslog UDP batch not stored:", error))
         .finally(() => {
           storing = undefined;
@@ -169,27 +206,48 @@ export async function startSyslog(config: SyslogConfig): Promise<SyslogListeners
 }
 
 /**
- * Reads one connection: each read's complete frames are stored before the
- * next read, so the sender is held back by TCP until they are on disk.
+ * Stores a batch of frames once `after` (the hand-over of the batch before it)
+ * has settled: `handedOver` when the batch is queued for the store, `stored`
+ * when it is on disk.
+ */
+type Store = (
+  source: string,
+  frames: readonly Frame[],
+  firstLine: number,
+  after: Promise<void>,
+) => { readonly handedOver: Promise<void>; readonly stored: Promise<void> };
+
+/**
+ * Reads one connection. A read's frames are parsed and stored while the next
+ * read is taken, and no read is taken while two are not yet on disk: the
+ * sender is held back by TCP, and the flush of one batch overlaps the parsing
+ * of the next instead of leaving the connection idle for the fsync.
  */
 async function serveConnection(
   conn: Deno.TcpConn,
   config: SyslogConfig,
-  store: (source: string, frames: readonly Frame[], firstLine: number) => Promise<void>,
+  store: Store,
 ): Promise<void> {
   const framer = new SyslogFramer(config.maxMessageBytes);
   const peer = conn.remoteAddr;
   const source = `syslog-tcp:${peer.hostname}:${peer.port}`;
   const buffer = new Uint8Array(READ_BUFFER_BYTES);
   let line = 1;
+  let handedOver = Promise.resolve();
+  let unflushed: Promise<void> | undefined;
   try {
     for (;;) {
       const read = await conn.read(buffer);
+      // The framer copies what it keeps: the buffer can be read into again.
       const frames = read === null ? framer.end() : framer.push(buffer.subarray(0, read));
-      await store(source, frames, line);
+      const batch = store(source, frames, line, handedOver);
+      handedOver = batch.handedOver;
+      await unflushed;
+      unflushed = batch.stored;
       line += frames.length;
       if (read === null) break;
     }
+    await unflushed;
   } catch (error) {
     if (
       !(error instanceof Deno.errors.BadResource || error instanceof Deno.errors.ConnectionReset)
@@ -203,68 +261,6 @@ async function serveConnection(
       // Already closed by the peer.
     }
   }
-}
-
-/**
- * Frames as records: the hostname names the customer (or shared cluster) as
- * the directory knows it, the app-name the service; structured data may name
- * the environment (`environment="staging"` in any SD element).
- */
-function messagesOf(
-  frames: readonly Frame[],
-  firstLine: number,
-  source: string,
-  config: SyslogConfig,
-): { records: SourcedLog[]; quarantined: QuarantinedLine[] } {
-  const records: SourcedLog[] = [];
-  const quarantined: QuarantinedLine[] = [];
-  const now = config.clock.now();
-  for (let i = 0; i < frames.length; i++) {
-    const frame = frames[i]!;
-    const line = firstLine + i;
-    if ("refused" in frame) {
-      quarantined.push({ source, line, reason: frame.refused, raw: "" });
-      continue;
-    }
-    let text: string;
-    try {
-      text = UTF8.decode(frame.bytes);
-    } catch {
-      quarantined.push({
-        source,
-        line,
-        reason: "Cannot read syslog message: it is not valid UTF-8",
-        raw: new TextDecoder().decode(frame.bytes.subarray(0, QUARANTINE_RAW_LIMIT)),
-      });
-      continue;
-    }
-    const parsed = parseSyslogLine(text, now);
-    if (typeof parsed === "string") {
-      quarantined.push({ source, line, reason: parsed, raw: text.slice(0, QUARANTINE_RAW_LIMIT) });
-      continue;
-    }
-    records.push({ parsed: withOrigin(parsed, config.environment), line });
-  }
-  return { records, quarantined };
-}
-
-function withOrigin(parsed: ParsedLog, defaultEnvironment: string): ParsedLog {
-  const host = parsed.attributes.host;
-  let environment: string | undefined;
-  for (const key in parsed.attributes) {
-    if (key.endsWith(".environment")) {
-      const value = parsed.attributes[key];
-      if (typeof value === "string" && value !== "") environment = value;
-    }
-  }
-  return {
-    ...parsed,
-    // rsyslog keeps the space after a BSD tag's colon in MSG, and its RFC 5424
-    // templates end the frame with LF: neither is part of the message.
-    message: parsed.message.trim(),
-    ...(parsed.customer === undefined && typeof host === "string" ? { customer: host } : {}),
-    environment: parsed.environment ?? environment ?? defaultEnvironment,
-  };
 }
 
 function trimEnd(bytes: Uint8Array): Uint8Array {

@@ -31,6 +31,18 @@ const API_KEY_BEFORE_UNDERSCORE =
   /(?:^|[^A-Za-z0-9_])(?:[sr]k_(?:live|test)|gh[pousr]|github_pat)$/;
 const API_KEY_BEFORE_DASH = /xox[abpr]$/;
 
+/**
+ * ASCII characters that play no part in any trigger (g-z, most punctuation,
+ * control characters): they only end the runs being counted. Most of a log
+ * line is these, and a table lookup skips the checks below for them.
+ */
+const INERT = (() => {
+  const inert = new Uint8Array(128).fill(1);
+  const active = "0123456789 -.:@=+_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef";
+  for (let i = 0; i < active.length; i++) inert[active.charCodeAt(i)] = 0;
+  return inert;
+})();
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -63,6 +75,15 @@ export function candidates(text: string): number {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    if (c >= 128 || INERT[c] === 1) {
+      groupedDigits = 0;
+      groupedDash = false;
+      dots = 0;
+      colons = 0;
+      doubleColon = false;
+      previous = c;
+      continue;
+    }
     if (isDigit(c)) {
       if (++groupedDigits >= CARD_MIN_DIGITS) found |= CARD;
       if (groupedDash && groupedDigits >= SSN_DIGITS) found |= SSN;
@@ -87,7 +108,12 @@ export function candidates(text: string): number {
     if (c === 58) {
       colons++;
       if (previous === 58) doubleColon = true;
-      if (colons >= 7 || (doubleColon && (isHex(text.charCodeAt(i + 1)) || isHex(previous)))) {
+      if (
+        colons >= 7 ||
+        (doubleColon && (isHex(text.charCodeAt(i + 1)) || isHex(previous) ||
+          // `0::`: the hex digit is before the first colon.
+          (previous === 58 && isHex(text.charCodeAt(i - 2)))))
+      ) {
         found |= IPV6;
       }
       if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) scheme = true;

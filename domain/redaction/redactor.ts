@@ -136,6 +136,8 @@ interface Compiled {
   readonly hasExtras: boolean;
   readonly allow: ReadonlySet<string>;
   readonly allowPatterns: readonly RegExp[];
+  /** Most deployments allow nothing: then no found value is lowercased to be looked up. */
+  readonly allowsAny: boolean;
 }
 
 /**
@@ -199,11 +201,14 @@ export class Redactor {
       whole: true,
     }));
     const detectors = [...extras, ...DETECTORS.filter((d) => !disabled.has(d.type))];
+    const allow = new Set((rules.allow ?? []).map((value) => value.toLowerCase()));
+    const allowPatterns = (rules.allowPatterns ?? []).map((pattern) => new RegExp(pattern, "i"));
     const compiled: Compiled = {
       detectors,
       hasExtras: extras.length > 0,
-      allow: new Set((rules.allow ?? []).map((value) => value.toLowerCase())),
-      allowPatterns: (rules.allowPatterns ?? []).map((pattern) => new RegExp(pattern, "i")),
+      allow,
+      allowPatterns,
+      allowsAny: allow.size > 0 || allowPatterns.length > 0,
     };
     return {
       text: (value, options) => this.#text(compiled, value, options?.versionContext ?? false),
@@ -283,6 +288,7 @@ function extraPattern(extra: ExtraPattern): RegExp {
 }
 
 function allowed(compiled: Compiled, value: string): boolean {
+  if (!compiled.allowsAny) return false;
   if (compiled.allow.has(value.toLowerCase())) return true;
   for (const pattern of compiled.allowPatterns) if (pattern.test(value)) return true;
   return false;
@@ -352,13 +358,38 @@ export function redactAttributes(attributes: Attributes, redactor: TextRedactor)
   return changed ?? attributes;
 }
 
+const PLAIN_KEY = 0;
+const SECRET_KEY_KIND = 1;
+const VERSION_KEY_KIND = 2;
+const KEY_KINDS_LIMIT = 10_000;
+// Attribute keys recur on every record of a source: each is matched against
+// the key patterns once, not per record.
+const keyKinds = new Map<string, number>();
+
+function keyKind(key: string): number {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    kind = SECRET_KEY.test(key)
+      ? SECRET_KEY_KIND
+      : VERSION_KEY.test(key)
+      ? VERSION_KEY_KIND
+      : PLAIN_KEY;
+    if (keyKinds.size >= KEY_KINDS_LIMIT) keyKinds.clear();
+    keyKinds.set(key, kind);
+  }
+  return kind;
+}
+
+const VERSION_CONTEXT: TextOptions = { versionContext: true };
+
 function redactValue(key: string, value: AttributeValue, redactor: TextRedactor): AttributeValue {
   if (typeof value === "string") {
-    if (SECRET_KEY.test(key)) return redactor.secret(value);
-    return redactor.text(value, VERSION_KEY.test(key) ? { versionContext: true } : undefined);
+    const kind = keyKind(key);
+    if (kind === SECRET_KEY_KIND) return redactor.secret(value);
+    return redactor.text(value, kind === VERSION_KEY_KIND ? VERSION_CONTEXT : undefined);
   }
   if (typeof value === "number") {
-    if (SECRET_KEY.test(key)) return redactor.secret(String(value));
+    if (keyKind(key) === SECRET_KEY_KIND) return redactor.secret(String(value));
     // A card number sent as a JSON number.
     if (Number.isInteger(value) && value >= 1e12) {
       const digits = String(value);
