@@ -233,8 +233,10 @@ if (import.meta.main) {
     await Promise.all(pending);
     progress.end();
     if (failure !== undefined) {
+      // LMDB's C code may already have printed the write error without a line
+      // end; the sentence starts on a line of its own.
       console.error(
-        `Cannot import ${path}: ${await failureMessage(failure)}; the ${imported} records ` +
+        `\nCannot import ${path}: ${await failureMessage(failure)}; the ${imported} records ` +
           `stored before it stopped are kept: once there is space, run the same import again ` +
           `and they are recognized and kept once.`,
       );
