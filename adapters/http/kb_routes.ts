@@ -22,7 +22,8 @@ import {
 import { readBodyLimited } from "./body.ts";
 import { isoTime as iso } from "./iso_time.ts";
 import { locateJsonError } from "./json_error.ts";
-import { actorOf } from "./access.ts";
+import { actorOf, principalOf } from "./access.ts";
+import { customerScope } from "../../domain/access/principal.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 export interface KbRouteDeps {
@@ -124,6 +125,34 @@ export function articleJson(article: Article) {
       ...content(r.content),
     })),
   };
+}
+
+/**
+ * What a customer reads of a published article: its text, not the tickets
+ * (of any customer) it came from, its drafts or who edited it.
+ */
+export function publishedArticleJson(article: Article) {
+  const c = article.content;
+  return {
+    article_id: article.articleId,
+    version: article.version,
+    status: article.status,
+    title: c.title,
+    symptom: c.symptom,
+    cause: c.cause,
+    steps: c.steps,
+    body: c.body,
+    applies_to: c.appliesTo,
+    tags: c.tags,
+    fixed_in: c.fixedIn,
+    created_at: iso(article.createdAt),
+    updated_at: iso(article.updatedAt),
+  };
+}
+
+/** A customer token reads the knowledge base as its customers do: published articles only. */
+function readsAsCustomer(c: Context): boolean {
+  return customerScope(principalOf(c).role) !== null;
 }
 
 export function articleDetailJson(detail: ArticleDetail) {
@@ -230,6 +259,13 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
 
   http.get("/v1/kb/articles/:id", (c) => {
     const detail = api.article(c.req.param("id"));
+    if (readsAsCustomer(c)) {
+      // A draft or retired article is not there for a customer, not forbidden.
+      if (detail.article.status !== "published") {
+        throw new LoupeError("not_found", `Cannot find article ${c.req.param("id")}`);
+      }
+      return c.json(publishedArticleJson(detail.article));
+    }
     c.header("ETag", etag(detail.article.version));
     return c.json(articleDetailJson(detail));
   });
@@ -257,6 +293,9 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
 
   http.get("/v1/kb/search", (c) => {
     const query = searchQuery.parse(c.req.query());
+    if (readsAsCustomer(c) && query.status !== "published") {
+      throw new LoupeError("forbidden", "A customer token searches published articles only");
+    }
     const page = api.search({
       q: query.q,
       status: query.status,
@@ -392,6 +431,18 @@ const articleDetailReply = articleReply.extend({
   not_helpful: z.number().int(),
   resolved: z.number().int(),
 }).meta({ id: "ArticleDetail" });
+const publishedArticleReply = z.object({
+  article_id: z.string(),
+  version: z.number().int(),
+  status: z.literal("published"),
+  ...Object.fromEntries(
+    Object.entries(articleContentReply).filter(([key]) =>
+      !["issues", "signatures", "source_tickets"].includes(key)
+    ),
+  ),
+  created_at: isoTimeReply,
+  updated_at: isoTimeReply,
+}).meta({ id: "PublishedArticle" });
 const reasonReply = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("text"), score: z.number(), terms: strings }),
   z.object({
@@ -502,9 +553,15 @@ export const kbRouteDocs: readonly RouteDoc[] = [
   {
     method: "get",
     path: "/v1/kb/articles/:id",
-    summary: "An article with its revisions, links and feedback (ETag)",
+    summary: "An article with its revisions, links and feedback (ETag); " +
+      "a customer token reads a published article's text only",
     tag: "kb",
-    responses: { 200: { description: "The article", schema: articleDetailReply } },
+    responses: {
+      200: {
+        description: "The article",
+        schema: z.union([articleDetailReply, publishedArticleReply]),
+      },
+    },
     errors: [401, 403, 404],
   },
   {

@@ -12,6 +12,8 @@ import { type Action, allows, customerScope, type Principal, type Role } from ".
  * - `ticket`: the path's `:id` is a ticket; only tickets of its own customer.
  * - `signature`: the path's `:id` is a signature; only one its own customer logged.
  * - `scoped`: the handler filters its query by the token's customer.
+ * - `published`: knowledge every customer may read; the handler shows a
+ *   customer token published articles only, without their internal links.
  * - `all-customers`: the answer is about every customer at once; customer tokens are refused.
  */
 export type CustomerRule =
@@ -20,6 +22,7 @@ export type CustomerRule =
   | "ticket"
   | "signature"
   | "scoped"
+  | "published"
   | "all-customers";
 
 /** A route's access rule. */
@@ -62,6 +65,7 @@ export function refusal(role: Role, rule: RouteRule, target?: string | null): Re
     case "signature":
       return target === scope ? null : { reason: "A customer token reads only its own customer" };
     case "scoped":
+    case "published":
       return null;
   }
 }

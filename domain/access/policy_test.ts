@@ -20,6 +20,7 @@ const rule: fc.Arbitrary<RouteRule> = fc.record({
     "ticket",
     "signature",
     "scoped",
+    "published",
     "all-customers",
   ),
 });
@@ -29,7 +30,7 @@ Deno.test("a customer token passes a guarded route only for a read of its own cu
     const refused = refusal({ kind: "customer", customer }, r, target);
     if (r.customers === "public") return assert.equal(refused, null);
     const expected = r.action === "read" &&
-      (r.customers === "scoped" ||
+      (r.customers === "scoped" || r.customers === "published" ||
         ((r.customers === "customer-param" || r.customers === "ticket" ||
           r.customers === "signature") && target === customer));
     assert.equal(refused === null, expected);

@@ -275,6 +275,41 @@ Deno.test({
         "an agent's read of one acme ticket is audited too",
       );
 
+      // Customers read the knowledge base as published: no drafts, no ticket links.
+      const article = (title: string) => ({
+        title,
+        symptom: "volumes fill up overnight",
+        cause: "log rotation is off",
+        steps: ["turn log rotation on"],
+        source_tickets: [globexTicket.body.id],
+      });
+      const published = await call(alice.secret, "POST", "/v1/kb/articles", article("Disk full"));
+      assert.equal(published.status, 201, JSON.stringify(published.body));
+      const publishedId = published.body.article_id;
+      await call(alice.secret, "POST", `/v1/kb/articles/${publishedId}/publish`);
+      const draft = await call(alice.secret, "POST", "/v1/kb/articles", article("Disk draft"));
+      const found = await call(portal.secret, "GET", "/v1/kb/search?q=disk");
+      assert.equal(found.status, 200, JSON.stringify(found.body));
+      assert.deepEqual(found.body.items.map((i: { article_id: string }) => i.article_id), [
+        publishedId,
+      ]);
+      await expectError(
+        call(portal.secret, "GET", "/v1/kb/search?q=disk&status=draft"),
+        403,
+        "forbidden",
+      );
+      const read = await call(portal.secret, "GET", `/v1/kb/articles/${publishedId}`);
+      assert.equal(read.status, 200);
+      assert.equal(read.body.title, "Disk full");
+      assert.ok(!JSON.stringify(read.body).includes(globexTicket.body.id), "no ticket links");
+      await expectError(
+        call(portal.secret, "GET", `/v1/kb/articles/${draft.body.article_id}`),
+        404,
+        "not_found",
+      );
+      const asAgentArticle = await call(alice.secret, "GET", `/v1/kb/articles/${publishedId}`);
+      assert.deepEqual(asAgentArticle.body.source_tickets, [globexTicket.body.id]);
+
       // Revoked: refused from the very next request.
       const revoked = await call(root.secret, "DELETE", `/v1/tokens/${portal.id}`);
       assert.equal(revoked.status, 200);
