@@ -6,7 +6,7 @@
  * one process writes a store. The receipt goes to stdout as JSON.
  */
 import { parseArgs } from "node:util";
-import { ulid } from "ulid";
+import { newUlid } from "../adapters/ulid_ids.ts";
 import { privacyConfig } from "../adapters/cli/privacy_config.ts";
 import { openEventStore } from "../adapters/lmdb/encryption.ts";
 import { compactLmdb, compactLmdbIfPending, openLmdb } from "../adapters/lmdb/lmdb_env.ts";
@@ -74,7 +74,7 @@ if (import.meta.main) {
     const { store } = openEventStore(environment, { encryption: privacy.encryption, clock });
     try {
       const projectionStore = new LmdbProjectionStore(environment);
-      const loupe = await Loupe.start({ store, projectionStore, clock, newId: () => ulid() });
+      const loupe = await Loupe.start({ store, projectionStore, clock, newId: newUlid });
       const erasure = new ErasureService({
         store,
         clock,

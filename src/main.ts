@@ -2,7 +2,7 @@
  * `deno task serve`: the HTTP service on an LMDB store in a local folder.
  * One process writes a store: the miner's state follows the log it appends.
  */
-import { ulid } from "ulid";
+import { newUlid } from "../adapters/ulid_ids.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { SERVE_USAGE, serveConfig } from "../adapters/cli/config.ts";
 import type { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
@@ -147,7 +147,7 @@ if (import.meta.main) {
     store,
     projectionStore,
     clock,
-    newId: () => ulid(),
+    newId: newUlid,
     http: {
       maxBodyBytes: config.maxBodyBytes,
       maxLineBytes: config.maxLineBytes,

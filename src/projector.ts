@@ -13,8 +13,17 @@ const SMALL_EVENTS_PER_CHUNK = 256;
  */
 const RECORDS_PER_CHUNK = 10_000;
 
-/** Most appended events kept for projection without a read. */
-const RECENT_LIMIT = 64;
+/**
+ * Most appended events kept for projection without a read back (which would
+ * decrypt each again): 64 log batches, or 64 × 64 small events (a customer
+ * or ticket import appends thousands in one go).
+ */
+const RECENT_LIMIT = 64 * 64;
+
+/** A log batch counts as 64 small events against {@linkcode RECENT_LIMIT}. */
+function recentWeight(event: StoredEvent): number {
+  return event.type === "LogBatchIngested" ? 64 : 1;
+}
 
 export interface ProjectorOptions {
   /** Events applied per projection transaction. */
@@ -40,6 +49,7 @@ export class Projector {
   #stopListening: (() => void) | undefined;
   /** Events just appended, by position: applied without reading them back. */
   readonly #recent = new Map<number, StoredEvent>();
+  #recentWeight = 0;
 
   constructor(
     store: EventStore,
@@ -94,8 +104,9 @@ export class Projector {
   follow(onError: (error: unknown) => void): void {
     this.#stopListening ??= this.#store.onAppend((_head, appended) => {
       // Bounded: a projector that falls behind reads from the store instead.
-      if (this.#recent.size + appended.length <= RECENT_LIMIT) {
-        for (const event of appended) this.#recent.set(event.position, event);
+      const weight = appended.reduce((sum, event) => sum + recentWeight(event), 0);
+      if (this.#recentWeight + weight <= RECENT_LIMIT) {
+        for (const event of appended) this.#keepRecent(event);
       }
       this.catchUp().catch(onError);
     });
@@ -105,6 +116,7 @@ export class Projector {
     this.#stopListening?.();
     this.#stopListening = undefined;
     this.#recent.clear();
+    this.#recentWeight = 0;
   }
 
   /** Empties every projection, for a rebuild from position 0. */
@@ -115,6 +127,12 @@ export class Projector {
     }
   }
 
+  #keepRecent(event: StoredEvent): void {
+    if (this.#recent.has(event.position)) return;
+    this.#recent.set(event.position, event);
+    this.#recentWeight += recentWeight(event);
+  }
+
   /** The events after `from` if the recent ones hold them, in order. */
   #takeRecent(from: number): StoredEvent[] | undefined {
     const events: StoredEvent[] = [];
@@ -123,8 +141,11 @@ export class Projector {
       if (event === undefined) break;
       events.push(event);
     }
-    for (const position of this.#recent.keys()) {
-      if (position <= from + events.length) this.#recent.delete(position);
+    for (const [position, event] of this.#recent) {
+      if (position <= from + events.length) {
+        this.#recent.delete(position);
+        this.#recentWeight -= recentWeight(event);
+      }
     }
     return events.length > 0 ? events : undefined;
   }
@@ -140,7 +161,9 @@ export class Projector {
       events.length < SMALL_EVENTS_PER_CHUNK &&
       !events.some((event) => event.type === "LogBatchIngested")
     ) {
-      const more = await this.#store.readAll(events[events.length - 1]!.position, this.#chunkSize);
+      // The recent appends first: reading them back would open (decrypt) each again.
+      const last = events[events.length - 1]!.position;
+      const more = this.#takeRecent(last) ?? await this.#store.readAll(last, this.#chunkSize);
       if (more.length === 0) return;
       for (const event of more) events.push(event);
     }
@@ -153,7 +176,7 @@ export class Projector {
       records += recordCount(events[i]!);
       if (records > RECORDS_PER_CHUNK && i > 0) {
         for (const event of events.splice(i)) {
-          if (this.#recent.size < RECENT_LIMIT) this.#recent.set(event.position, event);
+          if (this.#recentWeight + recentWeight(event) <= RECENT_LIMIT) this.#keepRecent(event);
         }
         return;
       }

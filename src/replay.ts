@@ -3,7 +3,7 @@
  * projection from event position 0. Progress goes to stderr, the summary to
  * stdout.
  */
-import { ulid } from "ulid";
+import { newUlid } from "../adapters/ulid_ids.ts";
 import { REPLAY_USAGE, replayConfig } from "../adapters/cli/config.ts";
 import { formatDuration, ProgressLine } from "../adapters/cli/progress.ts";
 import { commitErrorOf, type LmdbEventStore, storageReason } from "../adapters/lmdb/event_store.ts";
@@ -88,7 +88,7 @@ if (import.meta.main) {
     store,
     projectionStore,
     clock,
-    newId: () => ulid(),
+    newId: newUlid,
     onProgress: (position) => reportProgress(position),
   });
 

@@ -8,7 +8,7 @@
  *   deno task tokens revoke 01J...
  */
 import { parseArgs } from "node:util";
-import { ulid } from "ulid";
+import { newUlid } from "../adapters/ulid_ids.ts";
 import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
 import { parseRole, roleText } from "../domain/access/principal.ts";
@@ -106,7 +106,7 @@ if (import.meta.main) {
   }
   const clock: Clock = { now: () => Date.now() };
   const store = new LmdbEventStore(environment, { clock });
-  const tokens = await EventTokenStore.open({ store, clock, newId: () => ulid() });
+  const tokens = await EventTokenStore.open({ store, clock, newId: newUlid });
   let code = 0;
   try {
     switch (command.kind) {

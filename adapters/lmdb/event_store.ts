@@ -1,6 +1,6 @@
 import type { Database } from "lmdb";
 import { createHash } from "node:crypto";
-import { ulid } from "ulid";
+import { newUlid } from "../ulid_ids.ts";
 import {
   type AppendOptions,
   type AppendResult,
@@ -106,7 +106,7 @@ export class LmdbEventStore implements EventStore {
     this.#keys = options.keys ?? existingKeys(environment.path);
     this.#seals = options.keys !== undefined && options.seal !== false;
     this.#clock = options.clock ?? systemClock;
-    this.#newId = options.newId ?? (() => ulid());
+    this.#newId = options.newId ?? newUlid;
     this.#head = this.#lastPosition();
   }
 
@@ -272,9 +272,10 @@ export class LmdbEventStore implements EventStore {
       known === undefined ? undefined : { customer: known[0], period: known[1] },
       (event) => batchLatestTime(event),
     );
+    const ownerKeys = await keys.keysFor(owners, true);
     const sealed = await Promise.all(events.map(async (event, index): Promise<Sealed> => {
       const owner = owners[index]!;
-      const key = (await keys.key(owner, true))!;
+      const key = ownerKeys[index]!;
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
       const plain = packEventData(event.data);
       const cipher = await crypto.subtle.encrypt(

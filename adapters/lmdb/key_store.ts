@@ -98,6 +98,39 @@ export class LmdbKeyStore {
   }
 
   /**
+   * The keys of several owners at once (in their order), the missing ones
+   * made in one commit and one flush: a directory import seals one event per
+   * customer, and a flush per new key made 50,000 customers take a minute.
+   */
+  async keysFor(owners: readonly Ownership[], create: boolean): Promise<(CryptoKey | undefined)[]> {
+    const missing = owners.filter((owner) => {
+      const cached = this.#cache.get(cacheId(owner));
+      return cached === undefined || (cached === null && create);
+    });
+    if (missing.length <= 1 || !create) {
+      return await Promise.all(owners.map((owner) => this.key(owner, create)));
+    }
+    await this.#inLane(async () => {
+      const keys = this.#keys();
+      const made: [Ownership, Uint8Array][] = [];
+      const writes: Promise<unknown>[] = [];
+      for (const owner of new Map(missing.map((o) => [cacheId(o), o])).values()) {
+        let raw = keys.get([owner.customer, owner.period]) as Uint8Array | undefined;
+        if (raw === undefined) {
+          raw = crypto.getRandomValues(new Uint8Array(KEY_BYTES));
+          writes.push(keys.put([owner.customer, owner.period], raw));
+        }
+        made.push([owner, raw]);
+      }
+      await Promise.all(writes);
+      if (writes.length > 0 && this.#durable) await this.#root.flushed;
+      const imported = await Promise.all(made.map(([, raw]) => importKey(raw)));
+      made.forEach(([owner], i) => this.#cache.set(cacheId(owner), imported[i]!));
+    });
+    return await Promise.all(owners.map((owner) => this.key(owner, create)));
+  }
+
+  /**
    * Deletes a customer's keys (those of periods before `beforeDay`, or all),
    * zeroed first, then compacts the file so no freed page keeps them.
    */

@@ -1,4 +1,4 @@
-import { ulid } from "ulid";
+import { newUlid } from "../ulid_ids.ts";
 import {
   type AppendOptions,
   type AppendResult,
@@ -38,7 +38,7 @@ export class MemoryEventStore implements EventStore {
 
   constructor(options: { clock?: Clock; newId?: NewId } = {}) {
     this.#clock = options.clock ?? { now: () => Date.now() };
-    this.#newId = options.newId ?? (() => ulid());
+    this.#newId = options.newId ?? newUlid;
   }
 
   append(

@@ -33,7 +33,7 @@ import type { AttributedOrigin, Attribution } from "./attribution.ts";
  * projection run without a break, so it stays small enough to keep /healthz
  * answered within a few tens of milliseconds.
  */
-const EVENTS_PER_APPEND = 200;
+const EVENTS_PER_APPEND = 1000;
 
 /** Appends retried when another import got there first. */
 const RETRIES = 3;

@@ -318,22 +318,44 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
           { minLength: 1, maxLength: 6 },
         ),
         fc.subarray(["a", "b", "c", "d"]),
-        async (batches, forgotten) => {
+        fc.boolean(),
+        async (batches, forgotten, oneAppend) => {
           // Customers of this run only: the store keeps every run's events.
           const name = (customer: string) => `run${run}-${customer}`;
           run++;
-          const appended: { customer: string | undefined; position: number }[] = [];
-          for (const { customer, day } of batches) {
+          // Whose key seals an event: its own customer's; in one append, an
+          // event naming none takes the customer another event of it names.
+          const appended: {
+            customer: string | undefined;
+            sealedFor: string | undefined;
+            position: number;
+          }[] = [];
+          const sharedOwner = batches.find((b) => b.customer !== undefined)?.customer;
+          const events = batches.map(({ customer, day }) => {
             const owner = customer === undefined ? undefined : name(customer);
-            const result = await store.append("ingest", [batch(owner, day, `line of ${owner}`)], {
-              expectedVersion: "any",
-            });
-            appended.push({ customer, position: result.position });
+            return batch(owner, day, `line of ${owner}`);
+          });
+          if (oneAppend) {
+            // Several owners in one append: their keys are made together.
+            const result = await store.append("ingest", events, { expectedVersion: "any" });
+            batches.forEach(({ customer }, i) =>
+              appended.push({
+                customer,
+                sealedFor: customer ?? sharedOwner,
+                position: result.firstPosition + i,
+              })
+            );
+          } else {
+            for (const [i, event] of events.entries()) {
+              const result = await store.append("ingest", [event], { expectedVersion: "any" });
+              const customer = batches[i]!.customer;
+              appended.push({ customer, sealedFor: customer, position: result.position });
+            }
           }
           for (const customer of forgotten) await store.shred!({ customer: name(customer) });
-          for (const { customer, position } of appended) {
+          for (const { customer, sealedFor, position } of appended) {
             const [event] = await store.readAll(position - 1, 1);
-            const gone = customer !== undefined && forgotten.includes(customer);
+            const gone = sealedFor !== undefined && forgotten.includes(sealedFor);
             assert.equal(event!.unreadable !== undefined, gone, `position ${position}`);
             if (!gone) {
               const data = event!.data as { records: { message: string }[] };
