@@ -26,11 +26,17 @@ import {
   visibleTicket,
 } from "./pages/ticket.tsx";
 import { ticketListPage } from "./pages/tickets.tsx";
-import { sameToken, type Session, SessionStore } from "./session.ts";
+import { randomToken, sameToken, type Session, SessionStore } from "./session.ts";
 
 export type { ConsoleDeps } from "./deps.ts";
 
 const COOKIE = "loupe_session";
+/**
+ * The sign-in form's own CSRF token, before any session exists (double
+ * submit): a page of another site cannot read it, so it cannot sign a
+ * visitor in under the attacker's token.
+ */
+const SIGN_IN_COOKIE = "loupe_signin";
 /** Forms are a few fields of text; anything larger is not a form of ours. */
 const MAX_FORM_BYTES = 128 * 1024;
 const ANONYMOUS: Principal = { tokenId: "anonymous", name: "anonymous", role: { kind: "admin" } };
@@ -66,14 +72,37 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Env> {
     return c.body(asset.body, 200, { "content-type": asset.type });
   });
 
+  const signInForm = (c: Context, next: string, error: string | null) => {
+    const csrf = randomToken();
+    setCookie(c, SIGN_IN_COOKIE, csrf, {
+      path: "/console/signin",
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: new URL(c.req.url).protocol === "https:",
+      maxAge: 3600,
+    });
+    return signInPage({ next, error, csrf });
+  };
+
   http.get("/console/signin", (c) => {
     if (!deps.authenticator.required()) return c.redirect("/console/tickets", 303);
-    return c.html(signInPage({ next: safeNext(c.req.query("next")), error: null }));
+    return c.html(signInForm(c, safeNext(c.req.query("next")), null));
   });
 
   http.post("/console/signin", async (c) => {
     const form = await formOf(c);
     const next = safeNext(form.get("next") ?? undefined);
+    const expected = getCookie(c, SIGN_IN_COOKIE);
+    if (expected === undefined || !sameToken(form.get("csrf") ?? undefined, expected)) {
+      return c.html(
+        signInForm(
+          c,
+          next,
+          "This sign-in form is out of date or did not come from this console; try again.",
+        ),
+        403,
+      );
+    }
     const token = (form.get("token") ?? "").trim();
     const principal = token === "" ? null : await deps.authenticator.authenticate(token);
     const error = token === ""
@@ -84,12 +113,13 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Env> {
       ? "This token may only push logs; it cannot read the console."
       : null;
     if (error !== null || principal === null) {
-      return c.html(signInPage({ next, error }), token === "" ? 400 : 401);
+      return c.html(signInForm(c, next, error), token === "" ? 400 : 401);
     }
     const previous = getCookie(c, COOKIE);
     if (previous !== undefined) sessions.drop(previous);
     const session = sessions.create(principal, false);
     setSessionCookie(c, session.id);
+    setCookie(c, SIGN_IN_COOKIE, "", { path: "/console/signin", maxAge: 0 });
     return c.redirect(next, 303);
   });
 

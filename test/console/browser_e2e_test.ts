@@ -182,6 +182,36 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "console in Chromium with tokens: a page asks for sign-in, the form signs in, then it opens",
+  ignore: !haveChromium,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const scenario = await startScenarioServer({ LOUPE_API_KEY: "browser-admin-key" });
+    const { browser, close } = await openBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${scenario.url}/console/issues`, { waitUntil: "load" });
+      assert.equal(new URL(page.url()).pathname, "/console/signin");
+      await page.type("#token", "not-the-key");
+      await clickAndLoad(page, "form button[type=submit]");
+      assert.match((await textOf(page, ".field-error"))!, /not valid/);
+      await page.type("#token", "browser-admin-key");
+      await clickAndLoad(page, "form button[type=submit]");
+      assert.equal(new URL(page.url()).pathname, "/console/issues", "back where it was going");
+      assert.equal(await countOf(page, "h1"), 1);
+      const cookies = await page.cookies();
+      const session = cookies.find((c) => c.name === "loupe_session");
+      assert.ok(session?.httpOnly && session.sameSite === "Strict", JSON.stringify(cookies));
+    } finally {
+      await close();
+      await scenario.stop();
+    }
+  },
+});
+
 /** The level of every log line on the page, read at one moment. */
 function levelsShown(page: Page): Promise<string[]> {
   return read(page, `[...document.querySelectorAll("li.log")].map((line) => line.dataset.level)`);

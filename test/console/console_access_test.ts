@@ -45,8 +45,18 @@ async function composed(
 }
 
 function cookieOf(response: Response): string {
-  const header = response.headers.get("set-cookie") ?? "";
-  return header.split(";")[0]!;
+  const session = response.headers.getSetCookie().find((c) => c.startsWith("loupe_session="));
+  return (session ?? "").split(";")[0]!;
+}
+
+/** Posts the sign-in form as a browser does: with the token and cookie its page gave. */
+async function signIn(http: Hono, fields: Record<string, string>): Promise<Response> {
+  const page = await http.request("/console/signin");
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  assert.ok(csrf, "no CSRF token on the sign-in page");
+  const cookie = page.headers.getSetCookie().find((c) => c.startsWith("loupe_signin="));
+  assert.ok(cookie, "no sign-in cookie");
+  return await http.request("/console/signin", form({ ...fields, csrf }, cookie.split(";")[0]!));
 }
 
 async function csrfOf(http: Hono, cookie: string, path: string): Promise<string> {
@@ -104,19 +114,21 @@ Deno.test("with an API key the console asks for it, refuses a wrong one and keep
       first.headers.get("location"),
       `/console/signin?next=${encodeURIComponent("/console/tickets?severity=high")}`,
     );
-    const wrong = await app.http.request(
-      "/console/signin",
-      form({ token: "guess", next: "/console/tickets" }),
-    );
+    // A sign-in posted by another site (no form token, no sign-in cookie) is refused.
+    const forged = await app.http.request("/console/signin", form({ token: "s3cret-key" }));
+    assert.equal(forged.status, 403);
+    assert.equal(cookieOf(forged), "", "no session from a forged sign-in");
+    assert.match(await forged.text(), /did not come from this console/);
+    const wrong = await signIn(app.http, { token: "guess", next: "/console/tickets" });
     assert.equal(wrong.status, 401);
     assert.match(await wrong.text(), /This token is not valid/);
-    const empty = await app.http.request("/console/signin", form({ token: "" }));
+    const empty = await signIn(app.http, { token: "" });
     assert.equal(empty.status, 400);
     assert.match(await empty.text(), /Enter your access token/);
-    const right = await app.http.request(
-      "/console/signin",
-      form({ token: "s3cret-key", next: "/console/tickets?severity=high" }),
-    );
+    const right = await signIn(app.http, {
+      token: "s3cret-key",
+      next: "/console/tickets?severity=high",
+    });
     assert.equal(right.status, 303);
     assert.equal(right.headers.get("location"), "/console/tickets?severity=high");
     const cookie = cookieOf(right);
@@ -124,10 +136,7 @@ Deno.test("with an API key the console asks for it, refuses a wrong one and keep
     assert.equal(list.status, 200);
     assert.match(await list.text(), /Sign out/);
     // Somewhere else after sign-in is refused: only console paths.
-    const offsite = await app.http.request(
-      "/console/signin",
-      form({ token: "s3cret-key", next: "//evil.example/" }),
-    );
+    const offsite = await signIn(app.http, { token: "s3cret-key", next: "//evil.example/" });
     assert.equal(offsite.headers.get("location"), "/console/tickets");
     // Signing out ends the session.
     const csrf = await csrfOf(app.http, cookie, "/console/tickets");
@@ -183,11 +192,11 @@ Deno.test("a customer-scoped token sees only its customer's tickets and pages", 
     role: { kind: "ingest", customer: "acme", environment: "prod" },
   })).secret;
   try {
-    const ingest = await app.http.request("/console/signin", form({ token: ingestToken }));
+    const ingest = await signIn(app.http, { token: ingestToken });
     assert.equal(ingest.status, 401);
     assert.match(await ingest.text(), /only push logs/);
     const cookie = cookieOf(
-      await app.http.request("/console/signin", form({ token: acmeToken })),
+      await signIn(app.http, { token: acmeToken }),
     );
     const get = (path: string) => app.http.request(path, { headers: { cookie } });
     const list = await (await get("/console/tickets")).text();

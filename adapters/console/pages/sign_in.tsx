@@ -1,6 +1,6 @@
 import { Layout } from "../layout.tsx";
 
-export function signInPage(props: { next: string; error: string | null }) {
+export function signInPage(props: { next: string; error: string | null; csrf: string }) {
   return (
     <Layout title="Sign in" page={null}>
       <div class="signin">
@@ -10,6 +10,7 @@ export function signInPage(props: { next: string; error: string | null }) {
         </p>
         <form method="post" action="/console/signin">
           <input type="hidden" name="next" value={props.next} />
+          <input type="hidden" name="csrf" value={props.csrf} />
           <div class={`field ${props.error === null ? "" : "invalid"}`}>
             <label for="token">Access token</label>
             <input
