@@ -2,6 +2,8 @@
  * Ticket analytics over HTTP: predictions, resolution patterns, staffing,
  * escalations, and importing ticket history with its real times.
  */
+import { Pacer } from "../../ports/pacing.ts";
+import { decodeUtf8Paced, parseJsonPaced } from "../paced_json.ts";
 import { Hono } from "hono";
 import { z } from "zod";
 import {
@@ -276,9 +278,11 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
     const mediaType = (c.req.header("content-type") ?? "application/json").split(";")[0]!.trim()
       .toLowerCase();
     const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
+    // Exports run to tens of MB: decoded and parsed in slices, so reads go on meanwhile.
+    const pacer = new Pacer();
     let text: string;
     try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      text = await decodeUtf8Paced(bytes, pacer);
     } catch {
       throw new LoupeError("bad_request", "Cannot import tickets: the body is not UTF-8");
     }
@@ -286,7 +290,7 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
     if (mediaType === "application/json") {
       let body: unknown;
       try {
-        body = JSON.parse(text);
+        body = await parseJsonPaced(text, pacer);
       } catch (error) {
         const where = locateJsonError(text);
         throw new LoupeError(
@@ -296,7 +300,7 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
           }: ${(error as Error).message}`,
         );
       }
-      tickets = await parseSimulatorTicketsPaced(body);
+      tickets = await parseSimulatorTicketsPaced(body, pacer);
     } else if (mediaType === "text/csv") {
       const q = csvImportQuery.parse(c.req.query());
       const list = (v: string | undefined) => v?.split(",").map((s) => s.trim()).filter(Boolean);

@@ -1,4 +1,6 @@
 /** The knowledge base over HTTP: articles, import/export, search, suggestions, feedback. */
+import { Pacer } from "../../ports/pacing.ts";
+import { decodeUtf8Paced } from "../paced_json.ts";
 import { etag, expectedVersionOf } from "./versions.ts";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
@@ -220,12 +222,19 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
 
   http.post("/v1/kb/articles/import", async (c) => {
     const type = (c.req.header("content-type") ?? "application/json").toLowerCase();
-    const raw = await bodyText(c, maxBodyBytes);
+    const pacer = new Pacer();
+    let raw: string;
+    try {
+      raw = await decodeUtf8Paced(await readBodyLimited(c.req.raw, maxBodyBytes), pacer);
+    } catch (error) {
+      if (error instanceof LoupeError) throw error;
+      throw new LoupeError("bad_request", "Cannot read the body: it is not valid UTF-8");
+    }
     const articles = type.includes("ndjson") || type.includes("jsonl")
-      ? parseArticlesJsonl(raw)
+      ? await parseArticlesJsonl(raw, pacer)
       : type.includes("markdown")
       ? [parseMarkdownArticle(raw, c.req.query("id") ?? "article.md")]
-      : parseArticlesJson(raw);
+      : await parseArticlesJson(raw, pacer);
     const report = await api.importArticles(articles, writeOptions(c));
     return c.json({
       created: report.created,

@@ -10,6 +10,8 @@ import { z } from "zod";
 import { type Article, ARTICLE_STATUSES, type ArticleContent } from "../../domain/kb/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import type { ImportedArticle } from "../../ports/kb.ts";
+import { mapPaced, Pacer } from "../../ports/pacing.ts";
+import { parseJsonPaced } from "../paced_json.ts";
 
 const text = z.string().max(100_000);
 const list = z.array(z.string().min(1).max(500)).max(1_000).default([]);
@@ -76,11 +78,17 @@ function parseOne(value: unknown, where: string): ImportedArticle {
   return importedOf(parsed.data);
 }
 
-/** `{"articles":[...]}` (the simulator's file) or a bare array. */
-export function parseArticlesJson(raw: string): ImportedArticle[] {
+/**
+ * `{"articles":[...]}` (the simulator's file) or a bare array; parsed and
+ * checked in slices, so a large import leaves the thread to other requests.
+ */
+export async function parseArticlesJson(
+  raw: string,
+  pacer: Pacer = new Pacer(),
+): Promise<ImportedArticle[]> {
   let value: unknown;
   try {
-    value = JSON.parse(raw);
+    value = await parseJsonPaced(raw, pacer);
   } catch (error) {
     throw new LoupeError("invalid_json", `Cannot parse articles JSON: ${(error as Error).message}`);
   }
@@ -91,14 +99,19 @@ export function parseArticlesJson(raw: string): ImportedArticle[] {
       'Cannot import articles: expected {"articles":[...]} or an array',
     );
   }
-  return items.map((item, i) => parseOne(item, `articles[${i}]`));
+  return await mapPaced(items, (item, i) => parseOne(item, `articles[${i}]`), pacer);
 }
 
 /** One article per line; blank lines skipped. */
-export function parseArticlesJsonl(raw: string): ImportedArticle[] {
+export async function parseArticlesJsonl(
+  raw: string,
+  pacer: Pacer = new Pacer(),
+): Promise<ImportedArticle[]> {
   const out: ImportedArticle[] = [];
-  raw.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === "") return;
+  const lines = raw.split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
+    if (i % 64 === 0) await pacer.pace();
+    if (line.trim() === "") continue;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -110,7 +123,7 @@ export function parseArticlesJsonl(raw: string): ImportedArticle[] {
       );
     }
     out.push(parseOne(value, `line ${i + 1}`));
-  });
+  }
   return out;
 }
 
@@ -244,6 +257,6 @@ export async function readArticles(path: string): Promise<ImportedArticle[]> {
   const raw = await Deno.readTextFile(path);
   const lower = path.toLowerCase();
   if (lower.endsWith(".md")) return [parseMarkdownArticle(raw, path.split("/").pop()!)];
-  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return parseArticlesJsonl(raw);
-  return parseArticlesJson(raw);
+  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return await parseArticlesJsonl(raw);
+  return await parseArticlesJson(raw);
 }

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { Pacer } from "../ports/pacing.ts";
+import { decodeUtf8Paced, parseJsonPaced } from "./paced_json.ts";
+
+/** Either the value, or that it threw a SyntaxError. */
+async function outcome(parse: () => unknown): Promise<unknown> {
+  try {
+    return { value: await parse() };
+  } catch (error) {
+    assert.ok(error instanceof SyntaxError, String(error));
+    return "SyntaxError";
+  }
+}
+
+Deno.test("property: the paced parse reads any JSON document as JSON.parse does", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.jsonValue(),
+      fc.constantFrom(undefined, 0, 1, 2, "\t"),
+      fc.integer({ min: 0, max: 4 }),
+      async (value, space, depth) => {
+        const text = JSON.stringify(value, null, space);
+        assert.deepEqual(await parseJsonPaced(text, new Pacer(1000), depth), JSON.parse(text));
+      },
+    ),
+  );
+});
+
+Deno.test("property: malformed text is refused exactly when JSON.parse refuses it", async () => {
+  const fragments = fc.constantFrom(
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    '"a"',
+    '"\\""',
+    '"\\\\"',
+    "1",
+    "-2.5e3",
+    "true",
+    "null",
+    " ",
+    "\n",
+    "x",
+    '"',
+    "\\",
+    '"__proto__"',
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(fragments, { maxLength: 14 }), async (parts) => {
+      const text = parts.join("");
+      assert.deepEqual(
+        await outcome(() => parseJsonPaced(text, new Pacer(1000))),
+        await outcome(() => JSON.parse(text)),
+        text,
+      );
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+Deno.test("a large export is read in slices: timers run while it is parsed", async () => {
+  const tickets = Array.from({ length: 300 }, (_, i) => ({
+    id: `T-${i}`,
+    subject: `Checkout fails with card declined (${i}) \u00e9\u{1F600}`,
+    comments: [{ body: "Looking into it.", at: "2026-01-01T00:00:00Z" }],
+  }));
+  const bytes = new TextEncoder().encode(JSON.stringify({ tickets }));
+  let turns = 0;
+  const timer = setInterval(() => turns++, 0);
+  try {
+    // A slice of 0 ms yields at every member: the loop runs between them.
+    const text = await decodeUtf8Paced(bytes, new Pacer(0));
+    const parsed = await parseJsonPaced(text, new Pacer(0)) as { tickets: unknown[] };
+    assert.equal(parsed.tickets.length, tickets.length);
+    assert.deepEqual(parsed.tickets[299], tickets[299]);
+  } finally {
+    clearInterval(timer);
+  }
+  assert.ok(turns > 100, `timers ran ${turns} times`);
+});
+
+Deno.test("invalid UTF-8 is refused as the fatal decoder refuses it", async () => {
+  await assert.rejects(() => decodeUtf8Paced(new Uint8Array([0x7b, 0xff, 0x7d])), TypeError);
+  const split = new TextEncoder().encode("é".repeat(1 << 20));
+  assert.equal(await decodeUtf8Paced(split), "é".repeat(1 << 20));
+});
