@@ -6,6 +6,7 @@
  */
 import { chromiumAvailable, openBrowser, read } from "./browser.ts";
 import { startScenarioServer } from "./scenario_server.ts";
+import { startServer } from "../support/server.ts";
 
 const args = [...Deno.args];
 const urlFlag = args.indexOf("--url");
@@ -72,6 +73,20 @@ try {
   await shoot("10-kb-drafts", "/console/kb/drafts");
   await page.setViewport({ width: 390, height: 800 });
   if (ticketId !== undefined) await shoot("11-ticket-phone", `/console/tickets/${ticketId}`);
+  if (givenUrl === undefined) {
+    // The scenario's server runs without tokens, so it never asks anyone to sign in.
+    await page.setViewport({ width: 1280, height: 800 });
+    const data = await Deno.makeTempDir({ prefix: "loupe-screenshots-" });
+    const guarded = await startServer(data, { LOUPE_API_KEY: crypto.randomUUID() });
+    try {
+      await page.goto(`${guarded.url}/console/tickets`, { waitUntil: "load" });
+      await page.screenshot({ path: `${dir}/12-sign-in.png` });
+      console.log(`${dir}/12-sign-in.png  /console/signin`);
+    } finally {
+      await guarded.stop();
+      await Deno.remove(data, { recursive: true });
+    }
+  }
 } finally {
   await close();
   await scenario?.stop();
