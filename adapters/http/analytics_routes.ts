@@ -19,7 +19,7 @@ import {
 } from "../tickets/ticket_import.ts";
 import { readBodyLimited } from "./body.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
-import { locateJsonError } from "./json_error.ts";
+import { parseJsonText } from "../json_text.ts";
 import { timeParam } from "../params.ts";
 import { actorOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
@@ -284,19 +284,7 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
     }
     let tickets: ImportedTicket[];
     if (mediaType === "application/json") {
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        const where = locateJsonError(text);
-        throw new LoupeError(
-          "invalid_json",
-          `Cannot import tickets: malformed JSON${
-            where === undefined ? "" : ` at line ${where.line}, column ${where.column}`
-          }: ${(error as Error).message}`,
-        );
-      }
-      tickets = await parseSimulatorTicketsPaced(body);
+      tickets = await parseSimulatorTicketsPaced(parseJsonText(text));
     } else if (mediaType === "text/csv") {
       const q = csvImportQuery.parse(c.req.query());
       const list = (v: string | undefined) => v?.split(",").map((s) => s.trim()).filter(Boolean);

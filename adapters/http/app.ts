@@ -20,7 +20,8 @@ import { parseBody } from "../log_sources/file_source.ts";
 import type { FormatName } from "../log_formats/mod.ts";
 import { readBodyLimited } from "./body.ts";
 import { errorBody, errorResponse } from "./errors.ts";
-import { decodeUtf8, parseJsonText } from "./json_body.ts";
+import { decodeUtf8 } from "./json_body.ts";
+import { parseJsonText } from "../json_text.ts";
 import { idempotencyKeyOf } from "./idempotency.ts";
 import {
   canonicalQuery,

@@ -11,7 +11,7 @@ import { LoupeError } from "../../ports/errors.ts";
 import { Pacer } from "../../ports/pacing.ts";
 import { parseCustomerCsvYielding } from "../customers/crm_csv.ts";
 import { readBodyLimited } from "./body.ts";
-import { parseJsonText } from "./json_body.ts";
+import { parseJsonText } from "../json_text.ts";
 import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
 import { isoTimeOrNull } from "./iso_time.ts";
 import { actorOf, customerFilter } from "./access.ts";

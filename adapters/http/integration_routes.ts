@@ -16,6 +16,8 @@ import type {
 } from "../../ports/integrations.ts";
 import { RemoteError } from "../../ports/ticketing.ts";
 import { readBodyLimited } from "./body.ts";
+import { decodeUtf8 } from "./json_body.ts";
+import { parseJsonText } from "../json_text.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
 
@@ -194,11 +196,7 @@ function zendeskTicketIdOf(body: Uint8Array): string {
 }
 
 function parseJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch (error) {
-    throw new LoupeError("invalid_json", `Cannot parse JSON: ${(error as Error).message}`);
-  }
+  return parseJsonText(decodeUtf8(body));
 }
 
 function remoteAsLoupe(error: unknown, system: string): unknown {

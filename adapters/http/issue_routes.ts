@@ -4,10 +4,11 @@ import { z } from "zod";
 import { severityTextOf } from "../../domain/severity.ts";
 import type { Priority } from "../../domain/priorities/mod.ts";
 import type { AsOf } from "../../domain/issues/as_of.ts";
-import { LoupeError } from "../../ports/errors.ts";
 import type { IssueApi, IssueDetail, IssueView } from "../../ports/issues.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { readBodyLimited } from "./body.ts";
+import { decodeUtf8 } from "./json_body.ts";
+import { parseJsonText } from "../json_text.ts";
 import { isoTime as iso } from "./iso_time.ts";
 import { customerFilter, principalOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
@@ -42,13 +43,8 @@ const splitBody = z.object({ signature_ids: z.array(issueId).max(10_000).default
 const MAX_CORRECTION_BYTES = 1024 * 1024;
 
 async function jsonBody(c: Context): Promise<unknown> {
-  const raw = new TextDecoder().decode(await readBodyLimited(c.req.raw, MAX_CORRECTION_BYTES));
-  if (raw.trim() === "") return {};
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    throw new LoupeError("invalid_json", `Cannot parse JSON: ${(error as Error).message}`);
-  }
+  const raw = decodeUtf8(await readBodyLimited(c.req.raw, MAX_CORRECTION_BYTES));
+  return raw.trim() === "" ? {} : parseJsonText(raw);
 }
 
 /** Customers listed inline per issue; the count covers all of them. */

@@ -21,7 +21,7 @@ import {
 } from "../kb/articles_io.ts";
 import { readBodyLimited } from "./body.ts";
 import { isoTime as iso } from "./iso_time.ts";
-import { locateJsonError } from "./json_error.ts";
+import { parseJsonText } from "../json_text.ts";
 import { actorOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
 
@@ -81,19 +81,7 @@ async function bodyText(c: Context, limit: number): Promise<string> {
 
 async function jsonBody(c: Context, limit: number): Promise<unknown> {
   const raw = await bodyText(c, limit);
-  if (raw.trim() === "") return {};
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    const where = locateJsonError(raw);
-    throw new LoupeError(
-      "invalid_json",
-      `Cannot parse JSON${where ? ` at line ${where.line}, column ${where.column}` : ""}: ${
-        (error as Error).message
-      }`,
-      where === undefined ? undefined : { line: where.line, column: where.column },
-    );
-  }
+  return raw.trim() === "" ? {} : parseJsonText(raw);
 }
 
 export function articleJson(article: Article) {

@@ -15,7 +15,7 @@ import type {
   RetentionView,
 } from "../../ports/privacy.ts";
 import { MAX_RETENTION_DAYS } from "../../domain/privacy/retention.ts";
-import { parseJsonText } from "./json_body.ts";
+import { parseJsonText } from "../json_text.ts";
 import type { RouteDoc } from "./openapi.ts";
 
 const retentionBody = z.object({

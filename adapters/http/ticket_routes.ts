@@ -40,14 +40,8 @@ import type {
   WriteOptions,
 } from "../../ports/tickets.ts";
 import { readBodyLimited } from "./body.ts";
-import { locateJsonError } from "./json_error.ts";
-import {
-  isJsonMediaType,
-  jsonDepthBeyond,
-  MAX_JSON_DEPTH,
-  mediaTypeOf,
-  readJsonBody,
-} from "./json_body.ts";
+import { decodeUtf8, isJsonMediaType, mediaTypeOf, readJsonBody } from "./json_body.ts";
+import { parseJsonText } from "../json_text.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import { actorOf, customerFilter, principalOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
@@ -255,7 +249,7 @@ export function parseRuleSet(document: unknown): Rule[] {
 export async function readRuleFile(path: string | URL): Promise<Rule[]> {
   let document: unknown;
   try {
-    document = JSON.parse(await Deno.readTextFile(path));
+    document = parseJsonText(await Deno.readTextFile(path));
   } catch (error) {
     throw new Error(`Cannot read rule file ${path}: ${(error as Error).message}`);
   }
@@ -277,37 +271,27 @@ const NDJSON_TYPES = new Set([
   "application/x-jsonlines",
 ]);
 
-export function parseMetricsBody(body: Uint8Array): MetricsSnapshot[] {
-  let textBody: string;
+function parsesAlone(line: string): boolean {
   try {
-    textBody = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    JSON.parse(line);
+    return true;
   } catch {
-    throw new LoupeError("invalid_json", "Cannot parse metrics: the body is not valid UTF-8");
+    return false;
   }
-  const tooDeep = jsonDepthBeyond(textBody, MAX_JSON_DEPTH);
-  if (tooDeep !== undefined) {
-    throw new LoupeError(
-      "invalid_json",
-      `Cannot parse metrics: nested deeper than ${MAX_JSON_DEPTH} levels (at offset ${tooDeep})`,
-      { max_depth: MAX_JSON_DEPTH, offset: tooDeep },
-    );
-  }
+}
+
+export function parseMetricsBody(body: Uint8Array): MetricsSnapshot[] {
+  const textBody = decodeUtf8(body);
   let documents: unknown[];
   try {
-    const whole: unknown = JSON.parse(textBody);
+    const whole: unknown = parseJsonText(textBody);
     documents = Array.isArray(whole) ? whole : [whole];
-  } catch (error) {
+  } catch (wholeError) {
     const lines = textBody.split("\n");
-    if (lines.filter((l) => l.trim() !== "").length <= 1) {
-      const where = locateJsonError(textBody);
-      throw new LoupeError(
-        "invalid_json",
-        `Cannot parse metrics JSON${
-          where ? ` at line ${where.line}, column ${where.column}` : ""
-        }: ${(error as Error).message}`,
-        where === undefined ? undefined : { line: where.line, column: where.column },
-      );
-    }
+    // NDJSON only when its first record stands on its own line: otherwise the
+    // body is one document broken somewhere, and the whole-text error says where.
+    const first = lines.find((l) => l.trim() !== "");
+    if (first === undefined || first === textBody.trim() || !parsesAlone(first)) throw wholeError;
     documents = [];
     lines.forEach((line, index) => {
       if (line.trim() === "") return;

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { type Article, ARTICLE_STATUSES, type ArticleContent } from "../../domain/kb/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import type { ImportedArticle } from "../../ports/kb.ts";
+import { parseJsonText } from "../json_text.ts";
 
 const text = z.string().max(100_000);
 const list = z.array(z.string().min(1).max(500)).max(1_000).default([]);
@@ -78,12 +79,7 @@ function parseOne(value: unknown, where: string): ImportedArticle {
 
 /** `{"articles":[...]}` (the simulator's file) or a bare array. */
 export function parseArticlesJson(raw: string): ImportedArticle[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    throw new LoupeError("invalid_json", `Cannot parse articles JSON: ${(error as Error).message}`);
-  }
+  const value = parseJsonText(raw);
   const items = Array.isArray(value) ? value : (value as { articles?: unknown })?.articles;
   if (!Array.isArray(items)) {
     throw new LoupeError(

@@ -1,4 +1,17 @@
 /**
+ * JSON text from outside (request bodies, imported files), parsed so that a
+ * failure says where it broke: line and column in the message and in the
+ * error's details, the same for every route and file reader. Deep nesting is
+ * refused before parsing.
+ *
+ * @module
+ */
+import { LoupeError } from "../ports/errors.ts";
+
+/** Deepest nesting of arrays and objects accepted in any JSON document. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
  * Where a JSON text goes wrong. V8's JSON.parse messages no longer carry a
  * position, and a client sending a large array needs the line: this walks
  * the grammar once, only after JSON.parse has already failed.
@@ -108,4 +121,63 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
     const line = before.split("\n").length;
     return { line, column: at - before.lastIndexOf("\n"), offset: at };
   }
+}
+
+/**
+ * JSON.parse behind a depth check. Deep nesting is refused before parsing:
+ * V8's parser and the error locator both recurse per level.
+ */
+export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): unknown {
+  const depth = jsonDepthBeyond(text, maxDepth);
+  if (depth !== undefined) {
+    throw new LoupeError(
+      "invalid_json",
+      `Cannot parse JSON: nested deeper than ${maxDepth} levels (at offset ${depth})`,
+      { max_depth: maxDepth, offset: depth },
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const where = locateJsonError(text);
+    const message = (error as Error).message.replace(/\s+/g, " ").slice(0, 300);
+    throw new LoupeError(
+      "invalid_json",
+      where === undefined
+        ? `Cannot parse JSON: ${message}`
+        : `Cannot parse JSON at line ${where.line}, column ${where.column}: ${message}`,
+      where === undefined ? undefined : { line: where.line, column: where.column },
+    );
+  }
+}
+
+/**
+ * The offset where nesting first goes past `maxDepth`, or undefined. Brackets
+ * inside strings do not count; one linear scan without recursion.
+ *
+ * @example
+ * ```ts
+ * import { jsonDepthBeyond } from "./json_text.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(jsonDepthBeyond('[[1]]', 2), undefined);
+ * assert.equal(jsonDepthBeyond('[[[1]]]', 2), 2);
+ * assert.equal(jsonDepthBeyond('["[[[["]', 2), undefined);
+ * ```
+ */
+export function jsonDepthBeyond(text: string, maxDepth: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > maxDepth) return i;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return undefined;
 }
