@@ -17,12 +17,11 @@ import {
   parseSimulatorTicketsPaced,
   simulatorFile,
 } from "../tickets/ticket_import.ts";
-import { readBodyLimited } from "./body.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import { parseJsonText } from "../json_text.ts";
 import { timeParam } from "../params.ts";
-import { actorOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { actorOf, limitParam, readTextBody } from "./request.ts";
 
 export interface AnalyticsRouteDeps {
   readonly maxBodyBytes: number;
@@ -47,7 +46,7 @@ const staffingQuery = z.object({
 }).strict();
 
 const escalationQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  limit: limitParam(1000, 50),
 }).strict();
 
 const csvImportQuery = z.object({
@@ -275,13 +274,7 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
   http.post("/v1/tickets/import", async (c) => {
     const mediaType = (c.req.header("content-type") ?? "application/json").split(";")[0]!.trim()
       .toLowerCase();
-    const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
-    let text: string;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch {
-      throw new LoupeError("bad_request", "Cannot import tickets: the body is not UTF-8");
-    }
+    const text = await readTextBody(c.req.raw, deps.maxBodyBytes);
     let tickets: ImportedTicket[];
     if (mediaType === "application/json") {
       tickets = await parseSimulatorTicketsPaced(parseJsonText(text));

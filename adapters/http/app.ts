@@ -18,9 +18,7 @@ import type { EncodedRecords, SourcedLog } from "../../ports/log_source.ts";
 import type { BodyParseOptions } from "../log_sources/body_parsers.ts";
 import { parseBody } from "../log_sources/file_source.ts";
 import type { FormatName } from "../log_formats/mod.ts";
-import { readBodyLimited } from "./body.ts";
 import { errorBody, errorResponse } from "./errors.ts";
-import { decodeUtf8 } from "./json_body.ts";
 import { parseJsonText } from "../json_text.ts";
 import { idempotencyKeyOf } from "./idempotency.ts";
 import {
@@ -45,6 +43,7 @@ import {
   isConsolePath,
   principalOf,
 } from "./access.ts";
+import { decodeUtf8, limitParam, offsetParam, readBodyLimited } from "./request.ts";
 
 export interface HttpConfig {
   /** Largest request body accepted, in bytes; larger ones get 413. */
@@ -110,8 +109,8 @@ const ingestQuery = z.object({
 }).strict();
 
 const pageParams = {
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(1000, 50),
+  offset: offsetParam,
 };
 
 const signatureQuery = z.object({

@@ -18,10 +18,11 @@ import { customerJsonOf, customerReply } from "./customer_routes.ts";
 import { severityParam, timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { limitParam } from "./request.ts";
 
 const customerImpactQuery = z.object({
   min_severity: severityParam.default(13),
-  limit: z.coerce.number().int().min(1).max(10_000).default(500),
+  limit: limitParam(10_000, 500),
   format: z.enum(["json", "csv"]).optional(),
   as_of: timeParam.optional(),
 }).strict();

@@ -15,11 +15,10 @@ import type {
   TimelineStep,
 } from "../../ports/integrations.ts";
 import { RemoteError } from "../../ports/ticketing.ts";
-import { readBodyLimited } from "./body.ts";
-import { decodeUtf8 } from "./json_body.ts";
 import { parseJsonText } from "../json_text.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { decodeUtf8, readBodyLimited } from "./request.ts";
 
 /** A webhook signed further from now than this is a replay. */
 export const REPLAY_WINDOW_MS = 5 * 60_000;

@@ -6,12 +6,11 @@ import type { Priority } from "../../domain/priorities/mod.ts";
 import type { AsOf } from "../../domain/issues/as_of.ts";
 import type { IssueApi, IssueDetail, IssueView } from "../../ports/issues.ts";
 import { severityParam, timeParam } from "../params.ts";
-import { readBodyLimited } from "./body.ts";
-import { decodeUtf8 } from "./json_body.ts";
 import { parseJsonText } from "../json_text.ts";
 import { isoTime as iso } from "./iso_time.ts";
 import { customerFilter, principalOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { decodeUtf8, limitParam, offsetParam, readBodyLimited } from "./request.ts";
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
@@ -21,14 +20,14 @@ const issueQuery = z.object({
   customer: z.string().min(1).max(200).optional(),
   as_of: timeParam.optional(),
   include_upgrade_noise: z.enum(["true", "false"]).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(1000, 50),
+  offset: offsetParam,
 }).strict();
 
 const asOfQuery = z.object({ as_of: timeParam.optional() }).strict();
 
 const priorityQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(20),
+  limit: limitParam(1000, 20),
   min_severity: severityParam.default(17),
   as_of: timeParam.optional(),
 }).strict();

@@ -8,7 +8,6 @@ import {
   FEEDBACK_KINDS,
   type Reason,
 } from "../../domain/kb/mod.ts";
-import { LoupeError } from "../../ports/errors.ts";
 import type { ArticleDetail, KbApi, KbWriteOptions, SuggestionList } from "../../ports/kb.ts";
 import {
   articleInput,
@@ -19,11 +18,10 @@ import {
   parseArticlesJsonl,
   parseMarkdownArticle,
 } from "../kb/articles_io.ts";
-import { readBodyLimited } from "./body.ts";
 import { isoTime as iso } from "./iso_time.ts";
 import { parseJsonText } from "../json_text.ts";
-import { actorOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { actorOf, limitParam, offsetParam, readTextBody } from "./request.ts";
 
 export interface KbRouteDeps {
   readonly maxBodyBytes?: number;
@@ -35,12 +33,12 @@ const searchQuery = z.object({
   service: z.string().min(1).max(500).optional(),
   version: z.string().min(1).max(100).optional(),
   status: z.enum([...ARTICLE_STATUSES, "any"]).default("published"),
-  limit: z.coerce.number().int().min(1).max(100).default(10),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(100, 10),
+  offset: offsetParam,
 }).strict();
 
 const limitQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(5),
+  limit: limitParam(100, 5),
 }).strict();
 
 const suggestBody = z.object({
@@ -51,11 +49,11 @@ const suggestBody = z.object({
 
 const draftBody = z.object({ issue_id: z.string().min(1).max(200) }).strict();
 const candidateQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(20),
+  limit: limitParam(500, 20),
 }).strict();
 const gapQuery = z.object({
-  days: z.coerce.number().int().min(1).max(3650).default(30),
-  limit: z.coerce.number().int().min(1).max(500).default(20),
+  days: limitParam(3650, 30),
+  limit: limitParam(500, 20),
 }).strict();
 const feedbackBody = z.object({ kind: z.enum(FEEDBACK_KINDS) }).strict();
 const retireBody = z.object({ reason: z.string().max(2_000).nullable().default(null) }).strict();
@@ -70,17 +68,8 @@ function writeOptions(c: Context): KbWriteOptions {
   return { by, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
 }
 
-async function bodyText(c: Context, limit: number): Promise<string> {
-  const bytes = await readBodyLimited(c.req.raw, limit);
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new LoupeError("bad_request", "Cannot read the body: it is not valid UTF-8");
-  }
-}
-
 async function jsonBody(c: Context, limit: number): Promise<unknown> {
-  const raw = await bodyText(c, limit);
+  const raw = await readTextBody(c.req.raw, limit);
   return raw.trim() === "" ? {} : parseJsonText(raw);
 }
 
@@ -179,7 +168,7 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
 
   http.post("/v1/kb/articles/import", async (c) => {
     const type = (c.req.header("content-type") ?? "application/json").toLowerCase();
-    const raw = await bodyText(c, maxBodyBytes);
+    const raw = await readTextBody(c.req.raw, maxBodyBytes);
     const articles = type.includes("ndjson") || type.includes("jsonl")
       ? parseArticlesJsonl(raw)
       : type.includes("markdown")

@@ -6,7 +6,6 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { actorOf } from "./access.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import type {
   ForgetReceipt,
@@ -17,6 +16,7 @@ import type {
 import { MAX_RETENTION_DAYS } from "../../domain/privacy/retention.ts";
 import { parseJsonText } from "../json_text.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { actorOf } from "./request.ts";
 
 const retentionBody = z.object({
   days: z.number().int().min(1).max(MAX_RETENTION_DAYS).nullable()

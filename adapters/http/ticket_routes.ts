@@ -17,7 +17,8 @@ import {
   type Rule,
   RULE_SEVERITIES,
 } from "../../domain/rules/mod.ts";
-import { parseSeverity, severityTextOf } from "../../domain/severity.ts";
+import { severityTextOf } from "../../domain/severity.ts";
+import { severityParam, timeParam } from "../params.ts";
 import {
   type Resolution,
   type Ticket,
@@ -39,12 +40,20 @@ import type {
   TicketSummary,
   WriteOptions,
 } from "../../ports/tickets.ts";
-import { readBodyLimited } from "./body.ts";
-import { decodeUtf8, isJsonMediaType, mediaTypeOf, readJsonBody } from "./json_body.ts";
 import { parseJsonText } from "../json_text.ts";
 import { isoTimeOrNull as iso } from "./iso_time.ts";
-import { actorOf, customerFilter, principalOf } from "./access.ts";
+import { customerFilter, principalOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
+import {
+  actorOf,
+  decodeUtf8,
+  isJsonMediaType,
+  limitParam,
+  mediaTypeOf,
+  offsetParam,
+  readBodyLimited,
+  readJsonBody,
+} from "./request.ts";
 
 export interface TicketRouteDeps {
   readonly clock: Clock;
@@ -60,28 +69,11 @@ const text = z.string().trim().min(1).max(20_000);
 /** A century: the furthest ahead a time may lie (a typo in the year, not a plan). */
 const CENTURY_MS = 100 * 365.25 * 86_400_000;
 
-const time = z.union([z.number().int(), z.string().max(100)]).transform((value, ctx) => {
-  const millis = typeof value === "number"
-    ? value
-    : /^\d+$/.test(value)
-    ? Number(value)
-    : Date.parse(value);
-  if (!Number.isFinite(millis)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${value}" is not an ISO 8601 time or epoch milliseconds`,
-    });
-    return z.NEVER;
-  }
-  if (millis < 0 || millis > Date.now() + CENTURY_MS) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${value} is outside 1970-01-01 .. 100 years from now`,
-    });
-    return z.NEVER;
-  }
-  return millis;
-});
+/** A time in a ticket body: epoch milliseconds or the text the query parameters take. */
+const time = z.union([z.number().int(), z.string().max(100).pipe(timeParam)]).refine(
+  (millis) => millis >= 0 && millis <= Date.now() + CENTURY_MS,
+  { message: "the time is outside 1970-01-01 .. 100 years from now" },
+);
 
 const windowSchema = z.object({ from: time, to: time }).strict().refine(
   (w) => w.from < w.to,
@@ -159,8 +151,8 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
   });
 
 const pageParams = {
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(1000, 50),
+  offset: offsetParam,
 };
 
 const listQuery = z.object({
@@ -173,37 +165,25 @@ const listQuery = z.object({
   ...pageParams,
 }).strict();
 
-const level = z.string().transform((value, ctx) => {
-  const parsed = parseSeverity(value);
-  if (parsed === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${value}" is not a level (DEBUG, INFO, WARN, ERROR, FATAL)`,
-    });
-    return z.NEVER;
-  }
-  return parsed.number;
-});
-
 const logsQuery = z.object({
-  level: level.optional(),
+  level: severityParam.optional(),
   text: z.string().min(1).max(500).optional(),
-  from: time.optional(),
-  to: time.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  limit: limitParam(1000, 100),
   cursor: z.string().max(100).optional(),
 }).strict();
 
 const candidatesQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(10),
+  limit: limitParam(200, 10),
 }).strict();
 
 const metricsQuery = z.object({
   environment: label,
   customer: label.optional(),
-  from: time.optional(),
-  to: time.optional(),
-  limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  limit: limitParam(10_000, 1_000),
 }).strict();
 
 const metricTree: z.ZodType<MetricTree> = z.lazy(() =>

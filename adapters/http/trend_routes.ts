@@ -8,6 +8,7 @@ import { severityParam, timeParam } from "../params.ts";
 import { isoTime as iso } from "./iso_time.ts";
 import { customerFilter } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { limitParam, offsetParam } from "./request.ts";
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
@@ -37,8 +38,8 @@ const trendsQuery = z.object({
     return classes as TrendClass[];
   }).optional(),
   severity: severityParam.default(13),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(1000, 50),
+  offset: offsetParam,
   as_of: timeParam.optional(),
 }).strict();
 
