@@ -8,7 +8,7 @@ import { parseRole, roleText } from "../../domain/access/principal.ts";
 import type { AuditEntry, AuditLog, TokenInfo, TokenStore } from "../../ports/access.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { timeParam } from "../params.ts";
-import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { isoTimeOrNull as iso } from "../iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
 import { limitParam, readJsonBody } from "./request.ts";
 

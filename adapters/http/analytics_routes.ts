@@ -17,7 +17,7 @@ import {
   parseSimulatorTicketsPaced,
   simulatorFile,
 } from "../tickets/ticket_import.ts";
-import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { isoTimeOrNull as iso } from "../iso_time.ts";
 import { parseJsonText } from "../json_text.ts";
 import { timeParam } from "../params.ts";
 import type { RouteDoc } from "./openapi.ts";

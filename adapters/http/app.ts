@@ -16,7 +16,7 @@ import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts"
 import { severityTextOf } from "../../domain/severity.ts";
 import type { EncodedRecords, SourcedLog } from "../../ports/log_source.ts";
 import type { BodyParseOptions } from "../log_sources/body_parsers.ts";
-import { parseBody } from "../log_sources/file_source.ts";
+import { parseBody } from "../log_sources/parse_body.ts";
 import type { FormatName } from "../log_formats/mod.ts";
 import { errorBody, errorResponse } from "./errors.ts";
 import { parseJsonText } from "../json_text.ts";
@@ -29,7 +29,7 @@ import {
   ingestIdempotency,
 } from "./ingest_rules.ts";
 import { severityParam, timeParam } from "../params.ts";
-import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { isoTimeOrNull as iso } from "../iso_time.ts";
 import { otlpLogsHandler } from "../otlp/http.ts";
 import { DEFAULT_CUSTOMER_ATTRIBUTE } from "../otlp/logs.ts";
 import type { OtlpDecoders } from "../otlp/decoders.ts";

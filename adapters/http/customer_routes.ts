@@ -12,10 +12,11 @@ import { Pacer } from "../../ports/pacing.ts";
 import { parseCustomerCsvYielding } from "../customers/crm_csv.ts";
 import { parseJsonText } from "../json_text.ts";
 import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
-import { isoTimeOrNull } from "./iso_time.ts";
+import { isoTimeOrNull } from "../iso_time.ts";
 import { customerFilter } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
 import { actorOf, bodyTextOf, limitParam, offsetParam, readBodyLimited } from "./request.ts";
+import { customerJsonOf } from "../reports/customers.ts";
 
 export interface CustomerRouteDeps {
   /** Largest import accepted, in bytes. */
@@ -170,22 +171,6 @@ function customerOfJson(json: z.infer<typeof customerJson>): Customer {
     tenantId: json.tenant_id,
     primaryContact: json.primary_contact,
     primaryEmail: json.primary_email,
-  };
-}
-
-export function customerJsonOf(customer: Customer) {
-  return {
-    customer_id: customer.customerId,
-    name: customer.name,
-    tier: customer.tier,
-    contract_value: customer.contractValue,
-    weight: customer.weight,
-    region: customer.region,
-    deployment_model: customer.deploymentModel,
-    environments: customer.environments,
-    tenant_id: customer.tenantId,
-    primary_contact: customer.primaryContact,
-    primary_email: customer.primaryEmail,
   };
 }
 

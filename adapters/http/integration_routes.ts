@@ -16,7 +16,7 @@ import type {
 } from "../../ports/integrations.ts";
 import { RemoteError } from "../../ports/ticketing.ts";
 import { parseJsonText } from "../json_text.ts";
-import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { isoTimeOrNull as iso } from "../iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
 import { decodeUtf8, readBodyLimited } from "./request.ts";
 

@@ -18,7 +18,7 @@ import {
   parseArticlesJsonl,
   parseMarkdownArticle,
 } from "../kb/articles_io.ts";
-import { isoTime as iso } from "./iso_time.ts";
+import { isoTime as iso } from "../iso_time.ts";
 import { parseJsonText } from "../json_text.ts";
 import type { RouteDoc } from "./openapi.ts";
 import { actorOf, limitParam, offsetParam, readTextBody } from "./request.ts";

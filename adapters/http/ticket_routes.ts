@@ -9,14 +9,12 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ScoredSignature } from "../../domain/correlation/mod.ts";
 import {
-  COMPARISONS,
   type Finding,
   flattenMetrics,
   type MetricsSnapshot,
   type MetricTree,
-  type Rule,
-  RULE_SEVERITIES,
 } from "../../domain/rules/mod.ts";
+import { parseRuleSet, ruleSetSchema } from "../rules/rule_set.ts";
 import { severityTextOf } from "../../domain/severity.ts";
 import { severityParam, timeParam } from "../params.ts";
 import {
@@ -41,7 +39,7 @@ import type {
   WriteOptions,
 } from "../../ports/tickets.ts";
 import { parseJsonText } from "../json_text.ts";
-import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { isoTimeOrNull as iso } from "../iso_time.ts";
 import { customerFilter, principalOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
 import {
@@ -195,50 +193,6 @@ const snapshotSchema = z.object({
   customer: label.nullable().optional(),
   at: time,
 }).catchall(z.union([z.number().finite(), metricTree]));
-
-const ruleSchema = z.object({
-  id: label,
-  metric: z.union([label, z.array(label).min(1).max(100)]),
-  comparison: z.enum(COMPARISONS),
-  threshold: z.number().finite(),
-  severity: z.enum(RULE_SEVERITIES),
-  message: z.string().trim().min(1).max(2_000),
-}).strict();
-
-const ruleSetSchema = z.object({ rules: z.array(ruleSchema).max(1_000) }).strict();
-
-/**
- * Reads a rule set document (`{ "rules": [...] }`, the shape of
- * fixtures/rules/default_rules.json and of `PUT /v1/rules`); throws a
- * LoupeError that says which rule and field is wrong.
- */
-export function parseRuleSet(document: unknown): Rule[] {
-  const parsed = ruleSetSchema.safeParse(document);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new LoupeError(
-      "validation_failed",
-      `Invalid rule set: ${issue.path.join(".")}: ${issue.message}`,
-      { issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
-    );
-  }
-  return parsed.data.rules.map((rule) => ({ ...rule }));
-}
-
-/** Reads and checks a rule set file, for the wiring. */
-export async function readRuleFile(path: string | URL): Promise<Rule[]> {
-  let document: unknown;
-  try {
-    document = parseJsonText(await Deno.readTextFile(path));
-  } catch (error) {
-    throw new Error(`Cannot read rule file ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return parseRuleSet(document);
-  } catch (error) {
-    throw new Error(`Cannot read rule file ${path}: ${(error as Error).message}`);
-  }
-}
 
 /**
  * Metrics snapshots as sent: one JSON object, an array of them, or NDJSON

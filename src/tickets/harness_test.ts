@@ -5,7 +5,8 @@
  */
 import type { Hono } from "hono";
 import { createHttpApp } from "../../adapters/http/app.ts";
-import { readRuleFile, ticketRoutes } from "../../adapters/http/ticket_routes.ts";
+import { ticketRoutes } from "../../adapters/http/ticket_routes.ts";
+import { readRuleFile } from "../../adapters/rules/rule_set.ts";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
 import type { ParsedLog } from "../../domain/log_record.ts";

@@ -14,7 +14,7 @@ import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
-import { readRuleFile } from "../../adapters/http/ticket_routes.ts";
+import { readRuleFile } from "../../adapters/rules/rule_set.ts";
 import type { LogBatchIngestedData, StoredRecord } from "../../domain/events.ts";
 import type { TicketSeverity } from "../../domain/tickets/mod.ts";
 import type { StoredEvent } from "../../ports/event_store.ts";
