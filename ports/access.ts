@@ -3,6 +3,9 @@
  * token is kept; `authenticate` compares in constant time.
  */
 import type { Principal, Role } from "../domain/access/principal.ts";
+import type { AuditEntry } from "../domain/access/events.ts";
+
+export type { AuditEntry };
 
 export interface TokenInfo {
   readonly tokenId: string;
@@ -35,18 +38,6 @@ export interface TokenStore {
   list(): readonly TokenInfo[];
   /** Revokes a token at once; null when there is no such token. Revoking twice keeps the first time. */
   revoke(tokenId: string): Promise<TokenInfo | null>;
-}
-
-/** One read of one customer's data by a token. */
-export interface AuditEntry {
-  readonly tokenId: string;
-  readonly name: string;
-  readonly customer: string;
-  /** `GET /v1/tickets/:id`, as routed, with the concrete path apart. */
-  readonly endpoint: string;
-  readonly path: string;
-  /** Epoch ms. */
-  readonly at: number;
 }
 
 export interface AuditQuery {
