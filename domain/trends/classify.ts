@@ -511,48 +511,27 @@ function compareWindows(
     );
   }
 
-  // Slow burn: three weeks of strictly increasing rate. The oldest may have
-  // begun less than a day before the data did: a store three weeks old, asked
-  // just before its last hour ends, still shows three weeks of growth.
-  if (latestWindow && end - 3 * WEEK + SLOW_BURN_UNOBSERVED_HOURS >= 0 && end <= limit) {
-    const c = [0, 0, 0], t = [0, 0, 0], h = [0, 0, 0];
-    for (let w = 0; w < 3; w++) {
-      for (let i = Math.max(0, end - (w + 1) * WEEK); i < end - w * WEEK; i++) {
-        c[w]! += countAt(i);
-        t[w]! += trafficAt(i);
-        h[w]!++;
-      }
-    }
-    const [c0, c1, c2] = c as [number, number, number];
-    const [t0, t1, t2] = t as [number, number, number];
-    const [h0, h1, h2] = h as [number, number, number];
-    const weighted = useTraffic && t0 > 0 && t1 > 0 && t2 > 0;
-    const r0 = weighted ? c0 / t0 : c0 / h0;
-    const r1 = weighted ? c1 / t1 : c1 / h1;
-    const r2 = weighted ? c2 / t2 : c2 / h2;
-    const ratio = r2 > 0 ? r0 / r2 : Infinity;
-    // It grows from a rate it already had: one that was absent is new, not a slow burn.
-    if (r2 > 0 && r2 < r1 && r1 < r0 && ratio >= minRatio) {
-      const share = weighted ? t0 / (t0 + t2) : h0 / (h0 + h2);
-      // gamma scale of an hour at the weeks' average level
-      const scale = (kappa * baseSq * Math.max(1, ((c0 + c2) * Hb) / ((h0 + h2) * Y))) / Y;
-      const p = conditionalTail(c0, c0 + c2, share, scale > 0 ? (c0 + c2) / scale : Infinity, true);
-      if (p < alpha) {
-        const steps = r2 > 0 ? ` (${ratioText(r1 / r2)}, then ${ratioText(r0 / r1)})` : "";
-        return verdict(
-          "emerging",
-          `slow burn: weekly rate up two weeks running${steps}, ${
-            ratioText(ratio)
-          } over the last ` +
-            `7 days vs the week two weeks before${weighted ? " (per unit of traffic)" : ""}, ${
-              formatP(p)
-            }`,
-          ratio,
-          p,
-          c0 / h0,
-          r2 > 0 ? c0 / h0 / ratio : 0,
-        );
-      }
+  if (latestWindow) {
+    const burn = slowBurn({
+      endHour: end,
+      observedHours: limit,
+      countAt,
+      trafficAt,
+      perTraffic: useTraffic,
+      dispersion: kappa,
+      baselineSquaredExpected: baseSq,
+      baselineHours: Hb,
+      baselineCount: Y,
+    }, { alpha, minRatio });
+    if (burn !== undefined) {
+      return verdict(
+        "emerging",
+        burn.reason,
+        burn.ratio,
+        burn.pValue,
+        burn.recentRate,
+        burn.baselineRate,
+      );
     }
   }
 
@@ -575,6 +554,115 @@ function compareWindows(
       base,
     );
   }
+}
+
+/** What the slow-burn test reads of a series and of its baseline. */
+interface SlowBurnHistory {
+  /** The hour (from the series' start) the latest week ends before. */
+  readonly endHour: number;
+  /** Hours with counts (and traffic, when given): the weeks must end within them. */
+  readonly observedHours: number;
+  readonly countAt: (hour: number) => number;
+  readonly trafficAt: (hour: number) => number;
+  /** Rates per unit of traffic rather than per hour, when every week has traffic. */
+  readonly perTraffic: boolean;
+  /** κ, the baseline's overdispersion (Var = μ + κμ²). */
+  readonly dispersion: number;
+  /** Σ of the baseline hours' squared expected counts. */
+  readonly baselineSquaredExpected: number;
+  readonly baselineHours: number;
+  readonly baselineCount: number;
+}
+
+/** One week's occurrences, traffic and observed hours. */
+interface WeekTotals {
+  readonly count: number;
+  readonly traffic: number;
+  readonly hours: number;
+}
+
+/** A slow burn found: the latest week against the week two weeks before it. */
+interface SlowBurn {
+  readonly reason: string;
+  readonly ratio: number;
+  readonly pValue: number;
+  readonly recentRate: number;
+  readonly baselineRate: number;
+}
+
+function weekTotals(history: SlowBurnHistory, weeksBack: number): WeekTotals {
+  let count = 0, traffic = 0, hours = 0;
+  const weekEnd = history.endHour - weeksBack * WEEK;
+  for (let hour = Math.max(0, weekEnd - WEEK); hour < weekEnd; hour++) {
+    count += history.countAt(hour);
+    traffic += history.trafficAt(hour);
+    hours++;
+  }
+  return { count, traffic, hours };
+}
+
+/**
+ * Slow burn: three weeks of strictly increasing rate, the latest week at
+ * least `minRatio` times the one two weeks before it and significantly so
+ * (the same conditional test as the windows, with the baseline's κ). The
+ * oldest week may have begun less than a day before the data did: a store
+ * three weeks old, asked just before its last hour ends, still shows three
+ * weeks of growth.
+ */
+function slowBurn(
+  history: SlowBurnHistory,
+  { alpha, minRatio }: Pick<Settings, "alpha" | "minRatio">,
+): SlowBurn | undefined {
+  const { endHour, observedHours } = history;
+  if (endHour - 3 * WEEK + SLOW_BURN_UNOBSERVED_HOURS < 0 || endHour > observedHours) {
+    return undefined;
+  }
+  const latest = weekTotals(history, 0);
+  const middle = weekTotals(history, 1);
+  const earliest = weekTotals(history, 2);
+  const perTraffic = history.perTraffic && latest.traffic > 0 && middle.traffic > 0 &&
+    earliest.traffic > 0;
+  const rateOf = (week: WeekTotals) =>
+    perTraffic ? week.count / week.traffic : week.count / week.hours;
+  const latestRate = rateOf(latest), middleRate = rateOf(middle), earliestRate = rateOf(earliest);
+  const ratio = earliestRate > 0 ? latestRate / earliestRate : Infinity;
+  // It grows from a rate it already had: one that was absent is new, not a slow burn.
+  const growing = earliestRate > 0 && earliestRate < middleRate && middleRate < latestRate;
+  if (!(growing && ratio >= minRatio)) return undefined;
+  const latestShare = perTraffic
+    ? latest.traffic / (latest.traffic + earliest.traffic)
+    : latest.hours / (latest.hours + earliest.hours);
+  const pooledCount = latest.count + earliest.count;
+  const { dispersion, baselineSquaredExpected, baselineHours, baselineCount } = history;
+  // The gamma scale of an hour at the two weeks' average level.
+  const gammaScale = (dispersion * baselineSquaredExpected *
+    Math.max(
+      1,
+      (pooledCount * baselineHours) / ((latest.hours + earliest.hours) * baselineCount),
+    )) / baselineCount;
+  const pValue = conditionalTail(
+    latest.count,
+    pooledCount,
+    latestShare,
+    gammaScale > 0 ? pooledCount / gammaScale : Infinity,
+    true,
+  );
+  if (!(pValue < alpha)) return undefined;
+  const steps = ` (${ratioText(middleRate / earliestRate)}, then ${
+    ratioText(latestRate / middleRate)
+  })`;
+  const recentRate = latest.count / latest.hours;
+  return {
+    reason: `slow burn: weekly rate up two weeks running${steps}, ${
+      ratioText(ratio)
+    } over the last 7 days vs the week two weeks before${
+      perTraffic ? " (per unit of traffic)" : ""
+    }, ${formatP(pValue)}`,
+    ratio,
+    pValue,
+    recentRate,
+    baselineRate: recentRate / ratio,
+  };
 }
 
 /**
