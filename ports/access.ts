@@ -1,6 +1,8 @@
 /**
- * Driven port: the token store behind authentication. Only a hash of each
- * token is kept; `authenticate` compares in constant time.
+ * The application's access API: the token store behind authentication and
+ * the audit of reads (src/access implements both). Only a hash of each
+ * token is kept; `authenticate` compares in constant time. The HTTP adapter
+ * also implements `Authenticator` for `LOUPE_API_KEY` alone.
  */
 import type { Principal, Role } from "../domain/access/principal.ts";
 import type { AuditEntry } from "../domain/access/events.ts";
