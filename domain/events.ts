@@ -7,6 +7,14 @@ import {
   toAttributePairs,
 } from "./log_record.ts";
 import type { MinerEvent } from "./mining/miner_events.ts";
+import type { AccessEvent } from "./access/events.ts";
+import type { CustomerEvent } from "./customers/types.ts";
+import type { ArticleEvent } from "./kb/article.ts";
+import type { ArticleFeedbackRecorded } from "./kb/feedback.ts";
+import type { PrivacyEvent } from "./privacy/retention.ts";
+import type { MetricsRecorded, RulesConfigured } from "./rules/types.ts";
+import type { SyncEvent } from "./ticketing/events.ts";
+import type { TicketEvent } from "./tickets/types.ts";
 
 /**
  * A record as the event log keeps it: the normalized record, the signature it
@@ -127,3 +135,25 @@ export type IssueSplit = {
 };
 
 export type IssueCorrection = IssuesMerged | IssueSplit;
+
+/**
+ * Every event Loupe appends, discriminated by `type`: what a projection or a
+ * use case switches on to read an event's data without a cast. A type not in
+ * this union (written by a later version, say) matches no case and is
+ * skipped, as it always was.
+ */
+export type LoupeEvent =
+  | IngestEvent
+  | IssueCorrection
+  | TicketEvent
+  | MetricsRecorded
+  | RulesConfigured
+  | CustomerEvent
+  | PrivacyEvent
+  | ArticleEvent
+  | ArticleFeedbackRecorded
+  | AccessEvent
+  | SyncEvent;
+
+/** The name of each event Loupe appends. */
+export type LoupeEventType = LoupeEvent["type"];

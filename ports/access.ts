@@ -1,8 +1,13 @@
 /**
- * Driven port: the token store behind authentication. Only a hash of each
- * token is kept; `authenticate` compares in constant time.
+ * The application's access API: the token store behind authentication and
+ * the audit of reads (src/access implements both). Only a hash of each
+ * token is kept; `authenticate` compares in constant time. The HTTP adapter
+ * also implements `Authenticator` for `LOUPE_API_KEY` alone.
  */
 import type { Principal, Role } from "../domain/access/principal.ts";
+import type { AuditEntry } from "../domain/access/events.ts";
+
+export type { AuditEntry };
 
 export interface TokenInfo {
   readonly tokenId: string;
@@ -35,18 +40,6 @@ export interface TokenStore {
   list(): readonly TokenInfo[];
   /** Revokes a token at once; null when there is no such token. Revoking twice keeps the first time. */
   revoke(tokenId: string): Promise<TokenInfo | null>;
-}
-
-/** One read of one customer's data by a token. */
-export interface AuditEntry {
-  readonly tokenId: string;
-  readonly name: string;
-  readonly customer: string;
-  /** `GET /v1/tickets/:id`, as routed, with the concrete path apart. */
-  readonly endpoint: string;
-  readonly path: string;
-  /** Epoch ms. */
-  readonly at: number;
 }
 
 export interface AuditQuery {

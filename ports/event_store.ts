@@ -1,3 +1,4 @@
+import type { LoupeEvent } from "../domain/events.ts";
 import type { WriteHealth } from "./storage.ts";
 
 /**
@@ -53,6 +54,20 @@ export interface StoredEvent<T extends string = string, D = unknown> extends New
    * data is null. The envelope (type, stream, position) stays readable.
    */
   readonly unreadable?: string;
+}
+
+/** A stored event whose `type` tells its data: switch on `type` to read it. */
+export type StoredLoupeEvent = StoredEvent & LoupeEvent;
+
+/**
+ * The events read from a store, typed by what Loupe appends. The store keeps
+ * data untyped; this is the one place that says it is what Loupe wrote, as
+ * every append goes through the typed use cases. An event of a type Loupe
+ * does not know stays in the list and matches no case of a switch, so
+ * projections skip it exactly as before.
+ */
+export function loupeEvents(events: readonly StoredEvent[]): readonly StoredLoupeEvent[] {
+  return events as readonly StoredLoupeEvent[];
 }
 
 /** Why an event whose key was deleted reads as unreadable. */

@@ -4,42 +4,9 @@
  * Every adapter runs the contract in test/contracts/ticketing_contract.ts.
  */
 
-/** Which system a change came from or goes to: a change is never sent back to its origin. */
-export type Origin = "loupe" | "zendesk" | "jira" | "webhook";
+import type { Origin, OutboundAction } from "../domain/ticketing/events.ts";
 
-/**
- * One change to make on a remote. `marker` makes it idempotent there: a note
- * carries it in its text, a created issue in a label; sending the same
- * action twice (a retry after a crash) leaves one effect.
- */
-export type OutboundAction =
-  | {
-    readonly kind: "note";
-    /** The remote ticket or issue (Zendesk ticket id, Jira key). */
-    readonly target: string;
-    readonly body: string;
-    readonly marker: string;
-    /** Tags (labels) added, never removed. */
-    readonly tags: readonly string[];
-  }
-  | {
-    readonly kind: "create_issue";
-    readonly marker: string;
-    readonly summary: string;
-    readonly description: string;
-    readonly labels: readonly string[];
-    /** The link back to Loupe; `globalId` keeps a retry from adding a second one. */
-    readonly link: { readonly globalId: string; readonly url: string; readonly title: string };
-  }
-  | {
-    readonly kind: "transition";
-    readonly target: string;
-    readonly marker: string;
-    /** The status category wanted: nothing is done when the remote is in it already. */
-    readonly toCategory: "new" | "indeterminate" | "done";
-    /** Preferred status name among those of that category, when several fit. */
-    readonly statusName: string | null;
-  };
+export type { Origin, OutboundAction };
 
 export interface DeliveryResult {
   /** What the remote calls the thing made (a Jira key), when something was made. */

@@ -16,7 +16,8 @@ import { issueRoutes } from "../adapters/http/issue_routes.ts";
 import { kbRoutes } from "../adapters/http/kb_routes.ts";
 import { openApiDocument, openApiRoutes } from "../adapters/http/openapi.ts";
 import { ROUTE_DOCS } from "../adapters/http/route_docs.ts";
-import { readRuleFile, ticketRoutes } from "../adapters/http/ticket_routes.ts";
+import { ticketRoutes } from "../adapters/http/ticket_routes.ts";
+import { readRuleFile } from "../adapters/rules/rule_set.ts";
 import { trendRoutes } from "../adapters/http/trend_routes.ts";
 import { redactorOf } from "../adapters/redaction/log_redaction.ts";
 import type { TicketingConfig } from "../adapters/ticketing/config.ts";
@@ -32,7 +33,8 @@ import { AuditRecorder } from "./access/audit.ts";
 import { EventTokenStore } from "./access/tokens.ts";
 import { AnalyticsService, predictionOrNull } from "./analytics/service.ts";
 import { ImpactService } from "./impact.ts";
-import { IssueService } from "./issues.ts";
+import { type IssueCommands, IssueService } from "./issues.ts";
+import type { Attribution } from "./customers/attribution.ts";
 import { type KbService, kbService } from "./kb/mod.ts";
 import { Loupe } from "./loupe.ts";
 import { issueFactsOver } from "./sync/issue_facts.ts";
@@ -84,6 +86,22 @@ export interface ComposedLoupe {
   readonly erasure: ErasureService;
   /** Stops following the log; resolves once the buffered audit trail is stored. */
   stop(): Promise<void>;
+}
+
+/**
+ * The read side over a projection store: impact, trends and issues, each
+ * built on the ones before it. `replay` writes its reports with these too,
+ * over a scratch store; `commands` lets people correct the issue grouping.
+ */
+export function queryServices(
+  projections: ProjectionStore,
+  attribution: Attribution,
+  commands?: IssueCommands,
+): { impact: ImpactService; trends: TrendService; issues: IssueService } {
+  const impact = new ImpactService(projections, attribution);
+  const trends = new TrendService(projections, attribution);
+  const issues = new IssueService(projections, attribution, impact, trends, commands);
+  return { impact, trends, issues };
 }
 
 const DEFAULT_RULES = new URL("../fixtures/rules/default_rules.json", import.meta.url);
@@ -144,9 +162,7 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     ...(deps.redaction === undefined ? {} : { redactor: redactorOf(deps.redaction) }),
   });
   const customers = loupe.customerService();
-  const impact = new ImpactService(projectionStore, loupe.attribution);
-  const trends = new TrendService(projectionStore, loupe.attribution);
-  const issues = new IssueService(projectionStore, loupe.attribution, impact, trends, {
+  const { impact, trends, issues } = queryServices(projectionStore, loupe.attribution, {
     store,
     clock,
     settled,

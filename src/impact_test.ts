@@ -4,7 +4,7 @@ import type { ParsedLog } from "../domain/log_record.ts";
 import type { IngestRequest } from "../ports/application.ts";
 import { customerOf } from "../test/contracts/customer_directory_contract.ts";
 import { memoryLoupe, requestOf, type SimpleLine } from "../test/support/app.ts";
-import { customerImpactCsv } from "../adapters/http/impact_routes.ts";
+import { customerImpactCsv } from "../adapters/reports/impact.ts";
 import { CustomerService } from "./customers/service.ts";
 import { ImpactService } from "./impact.ts";
 import { IssueService } from "./issues.ts";

@@ -1,4 +1,4 @@
-import type { EventStore, StoredEvent } from "../ports/event_store.ts";
+import { type EventStore, loupeEvents, type StoredEvent } from "../ports/event_store.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
 import type { Projection } from "./projections/projection.ts";
 import { usableEvents } from "./projections/screen.ts";
@@ -221,7 +221,7 @@ export class Projector {
             this.#projections.commit(
               projection.name,
               reached,
-              (tx) => projection.apply(unseen, tx),
+              (tx) => projection.apply(loupeEvents(unseen), tx),
             ),
           );
         }

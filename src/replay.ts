@@ -17,12 +17,10 @@ import { Loupe } from "./loupe.ts";
 import { parseCustomerCsv } from "../adapters/customers/crm_csv.ts";
 import type { ImportReceipt } from "../ports/customers.ts";
 import { directoryCustomers } from "./projections/customers.ts";
-import { customerImpactCsv, customerImpactJson } from "../adapters/http/impact_routes.ts";
-import { asOfJson, issueJson, prioritiesJson } from "../adapters/http/issue_routes.ts";
-import { issueTrendJson } from "../adapters/http/trend_routes.ts";
-import { ImpactService } from "./impact.ts";
-import { IssueService } from "./issues.ts";
-import { TrendService } from "./trends.ts";
+import { customerImpactCsv, customerImpactJson } from "../adapters/reports/impact.ts";
+import { asOfJson, issueJson, prioritiesJson } from "../adapters/reports/issues.ts";
+import { issueTrendJson } from "../adapters/reports/trends.ts";
+import { queryServices } from "./compose.ts";
 import { Attribution } from "./customers/attribution.ts";
 import { EventsWithin, type RecordRange } from "./events_within.ts";
 import { PROJECTIONS } from "./loupe.ts";
@@ -353,9 +351,7 @@ async function writeReportsWithin(
 /** The reports a support manager takes to the weekly meeting, as files; returns their paths. */
 async function writeReports(dir: string, projections: LmdbProjectionStore): Promise<string[]> {
   const attribution = new Attribution(projections);
-  const impact = new ImpactService(projections, attribution);
-  const trends = new TrendService(projections, attribution);
-  const issues = new IssueService(projections, attribution, impact, trends);
+  const { impact, trends, issues } = queryServices(projections, attribution);
   await Deno.mkdir(`${dir}/customers`, { recursive: true });
   const written: string[] = [];
   const write = async (name: string, content: string) => {

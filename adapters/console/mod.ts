@@ -9,7 +9,6 @@ import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { allows, maySeeCustomer, type Principal } from "../../domain/access/principal.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { readBodyLimited } from "../http/body.ts";
 import type { ConsoleDeps } from "./deps.ts";
 import type { PageContext } from "./layout.tsx";
 import { customerPage } from "./pages/customer.tsx";
@@ -27,6 +26,7 @@ import {
 } from "./pages/ticket.tsx";
 import { ticketListPage } from "./pages/tickets.tsx";
 import { randomToken, sameToken, type Session, SessionStore } from "./session.ts";
+import { readBodyLimited } from "../http/request.ts";
 
 export type { ConsoleDeps } from "./deps.ts";
 

@@ -252,21 +252,6 @@ export function principalOf(c: Context): Principal {
 }
 
 /**
- * Who a write is by: a token's own name; for the shared admin key or a
- * service without tokens, what `X-Actor` (or `X-Loupe-User`) says.
- */
-export function actorOf(c: Context): string | undefined {
-  const principal = principalOf(c);
-  if (principal !== ANONYMOUS && principal.tokenId !== "api-key") return principal.name;
-  const name = c.req.header("x-actor") === undefined ? "X-Loupe-User" : "X-Actor";
-  const by = c.req.header(name)?.trim();
-  if (by !== undefined && by.length > 200) {
-    throw new LoupeError("validation_failed", `Invalid ${name}: at most 200 characters`);
-  }
-  return by === "" ? undefined : by;
-}
-
-/**
  * The customer a query is confined to: a customer token's own (naming
  * another is refused), otherwise the one the request asked for.
  */

@@ -8,9 +8,9 @@ import { parseRole, roleText } from "../../domain/access/principal.ts";
 import type { AuditEntry, AuditLog, TokenInfo, TokenStore } from "../../ports/access.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { timeParam } from "../params.ts";
-import { isoTimeOrNull as iso } from "./iso_time.ts";
-import { readJsonBody } from "./json_body.ts";
+import { isoTimeOrNull as iso } from "../iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { limitParam, readJsonBody } from "./request.ts";
 
 const createBody = z.object({
   name: z.string().trim().min(1).max(200),
@@ -24,7 +24,7 @@ const auditQuery = z.object({
   token: z.string().min(1).max(200).optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: limitParam(1000, 100),
   cursor: z.string().max(40).optional(),
 }).strict();
 

@@ -3,7 +3,6 @@
  * escalations, and importing ticket history with its real times.
  */
 import { Pacer } from "../../ports/pacing.ts";
-import { decodeUtf8Paced, parseJsonPaced } from "../paced_json.ts";
 import { Hono } from "hono";
 import { z } from "zod";
 import {
@@ -19,12 +18,11 @@ import {
   parseSimulatorTicketsPaced,
   simulatorFile,
 } from "../tickets/ticket_import.ts";
-import { readBodyLimited } from "./body.ts";
-import { isoTimeOrNull as iso } from "./iso_time.ts";
-import { locateJsonError } from "./json_error.ts";
+import { isoTimeOrNull as iso } from "../iso_time.ts";
+import { parseJsonTextPaced } from "../json_text.ts";
 import { timeParam } from "../params.ts";
-import { actorOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { actorOf, limitParam, readTextBodyPaced } from "./request.ts";
 
 export interface AnalyticsRouteDeps {
   readonly maxBodyBytes: number;
@@ -49,7 +47,7 @@ const staffingQuery = z.object({
 }).strict();
 
 const escalationQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  limit: limitParam(1000, 50),
 }).strict();
 
 const csvImportQuery = z.object({
@@ -277,30 +275,12 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
   http.post("/v1/tickets/import", async (c) => {
     const mediaType = (c.req.header("content-type") ?? "application/json").split(";")[0]!.trim()
       .toLowerCase();
-    const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
     // Exports run to tens of MB: decoded and parsed in slices, so reads go on meanwhile.
     const pacer = new Pacer();
-    let text: string;
-    try {
-      text = await decodeUtf8Paced(bytes, pacer);
-    } catch {
-      throw new LoupeError("bad_request", "Cannot import tickets: the body is not UTF-8");
-    }
+    const text = await readTextBodyPaced(c.req.raw, deps.maxBodyBytes, pacer);
     let tickets: ImportedTicket[];
     if (mediaType === "application/json") {
-      let body: unknown;
-      try {
-        body = await parseJsonPaced(text, pacer);
-      } catch (error) {
-        const where = locateJsonError(text);
-        throw new LoupeError(
-          "invalid_json",
-          `Cannot import tickets: malformed JSON${
-            where === undefined ? "" : ` at line ${where.line}, column ${where.column}`
-          }: ${(error as Error).message}`,
-        );
-      }
-      tickets = await parseSimulatorTicketsPaced(body, pacer);
+      tickets = await parseSimulatorTicketsPaced(await parseJsonTextPaced(text, pacer), pacer);
     } else if (mediaType === "text/csv") {
       const q = csvImportQuery.parse(c.req.query());
       const list = (v: string | undefined) => v?.split(",").map((s) => s.trim()).filter(Boolean);

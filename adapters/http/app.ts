@@ -16,11 +16,10 @@ import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts"
 import { severityTextOf } from "../../domain/severity.ts";
 import type { EncodedRecords, SourcedLog } from "../../ports/log_source.ts";
 import type { BodyParseOptions } from "../log_sources/body_parsers.ts";
-import { parseBody } from "../log_sources/file_source.ts";
+import { parseBody } from "../log_sources/parse_body.ts";
 import type { FormatName } from "../log_formats/mod.ts";
-import { readBodyLimited } from "./body.ts";
 import { errorBody, errorResponse } from "./errors.ts";
-import { decodeUtf8, parseJsonText } from "./json_body.ts";
+import { parseJsonText } from "../json_text.ts";
 import { idempotencyKeyOf } from "./idempotency.ts";
 import {
   canonicalQuery,
@@ -30,7 +29,7 @@ import {
   ingestIdempotency,
 } from "./ingest_rules.ts";
 import { severityParam, timeParam } from "../params.ts";
-import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { isoTimeOrNull as iso } from "../iso_time.ts";
 import { otlpLogsHandler } from "../otlp/http.ts";
 import { DEFAULT_CUSTOMER_ATTRIBUTE } from "../otlp/logs.ts";
 import type { OtlpDecoders } from "../otlp/decoders.ts";
@@ -44,6 +43,7 @@ import {
   isConsolePath,
   principalOf,
 } from "./access.ts";
+import { decodeUtf8, limitParam, offsetParam, readBodyLimited } from "./request.ts";
 
 export interface HttpConfig {
   /** Largest request body accepted, in bytes; larger ones get 413. */
@@ -109,8 +109,8 @@ const ingestQuery = z.object({
 }).strict();
 
 const pageParams = {
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(1000, 50),
+  offset: offsetParam,
 };
 
 const signatureQuery = z.object({

@@ -10,12 +10,13 @@ import type { CustomerApi, CustomerView, OriginView } from "../../ports/customer
 import { LoupeError } from "../../ports/errors.ts";
 import { Pacer } from "../../ports/pacing.ts";
 import { parseCustomerCsvYielding } from "../customers/crm_csv.ts";
-import { readBodyLimited } from "./body.ts";
-import { parseJsonText } from "./json_body.ts";
+import { parseJsonText } from "../json_text.ts";
 import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
-import { isoTimeOrNull } from "./iso_time.ts";
-import { actorOf, customerFilter } from "./access.ts";
+import { isoTimeOrNull } from "../iso_time.ts";
+import { customerFilter } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { actorOf, bodyTextOf, limitParam, offsetParam, readBodyLimited } from "./request.ts";
+import { customerJsonOf } from "../reports/customers.ts";
 
 export interface CustomerRouteDeps {
   /** Largest import accepted, in bytes. */
@@ -47,8 +48,8 @@ const importJson = z.union([
 ]);
 
 const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(1000, 100),
+  offset: offsetParam,
 }).strict();
 
 export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono {
@@ -83,12 +84,7 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
       .toLowerCase();
     const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
     const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
-    let text: string;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch {
-      throw new LoupeError("bad_request", "Cannot read customers: the body is not UTF-8");
-    }
+    const text = bodyTextOf(bytes);
     let customers: Customer[];
     if (mediaType === "application/json") {
       customers = await customersOfJsonPaced(parseJsonText(text));
@@ -175,22 +171,6 @@ function customerOfJson(json: z.infer<typeof customerJson>): Customer {
     tenantId: json.tenant_id,
     primaryContact: json.primary_contact,
     primaryEmail: json.primary_email,
-  };
-}
-
-export function customerJsonOf(customer: Customer) {
-  return {
-    customer_id: customer.customerId,
-    name: customer.name,
-    tier: customer.tier,
-    contract_value: customer.contractValue,
-    weight: customer.weight,
-    region: customer.region,
-    deployment_model: customer.deploymentModel,
-    environments: customer.environments,
-    tenant_id: customer.tenantId,
-    primary_contact: customer.primaryContact,
-    primary_email: customer.primaryEmail,
   };
 }
 

@@ -15,9 +15,10 @@ import type {
   TimelineStep,
 } from "../../ports/integrations.ts";
 import { RemoteError } from "../../ports/ticketing.ts";
-import { readBodyLimited } from "./body.ts";
-import { isoTimeOrNull as iso } from "./iso_time.ts";
+import { parseJsonText } from "../json_text.ts";
+import { isoTimeOrNull as iso } from "../iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { decodeUtf8, readBodyLimited } from "./request.ts";
 
 /** A webhook signed further from now than this is a replay. */
 export const REPLAY_WINDOW_MS = 5 * 60_000;
@@ -194,11 +195,7 @@ function zendeskTicketIdOf(body: Uint8Array): string {
 }
 
 function parseJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch (error) {
-    throw new LoupeError("invalid_json", `Cannot parse JSON: ${(error as Error).message}`);
-  }
+  return parseJsonText(decodeUtf8(body));
 }
 
 function remoteAsLoupe(error: unknown, system: string): unknown {

@@ -1,18 +1,20 @@
 /** Issues, their detection and corrections, and engineering priorities over HTTP. */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { severityTextOf } from "../../domain/severity.ts";
-import type { Priority } from "../../domain/priorities/mod.ts";
-import type { AsOf } from "../../domain/issues/as_of.ts";
-import { LoupeError } from "../../ports/errors.ts";
-import type { IssueApi, IssueDetail, IssueView } from "../../ports/issues.ts";
+import type { IssueApi, IssueView } from "../../ports/issues.ts";
 import { severityParam, timeParam } from "../params.ts";
-import { readBodyLimited } from "./body.ts";
-import { isoTime as iso } from "./iso_time.ts";
+import { parseJsonText } from "../json_text.ts";
 import { customerFilter, principalOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
-
-const finite = (x: number) => (Number.isFinite(x) ? x : null);
+import { decodeUtf8, limitParam, offsetParam, readBodyLimited } from "./request.ts";
+import {
+  asOfJson,
+  CUSTOMERS_SHOWN,
+  issueDetailJson,
+  issueJson,
+  issueJsonCounting,
+  prioritiesJson,
+} from "../reports/issues.ts";
 
 const issueQuery = z.object({
   status: z.enum(["new", "active", "resolved", "regressed"]).optional(),
@@ -20,14 +22,14 @@ const issueQuery = z.object({
   customer: z.string().min(1).max(200).optional(),
   as_of: timeParam.optional(),
   include_upgrade_noise: z.enum(["true", "false"]).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(1000, 50),
+  offset: offsetParam,
 }).strict();
 
 const asOfQuery = z.object({ as_of: timeParam.optional() }).strict();
 
 const priorityQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(20),
+  limit: limitParam(1000, 20),
   min_severity: severityParam.default(17),
   as_of: timeParam.optional(),
 }).strict();
@@ -42,17 +44,9 @@ const splitBody = z.object({ signature_ids: z.array(issueId).max(10_000).default
 const MAX_CORRECTION_BYTES = 1024 * 1024;
 
 async function jsonBody(c: Context): Promise<unknown> {
-  const raw = new TextDecoder().decode(await readBodyLimited(c.req.raw, MAX_CORRECTION_BYTES));
-  if (raw.trim() === "") return {};
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    throw new LoupeError("invalid_json", `Cannot parse JSON: ${(error as Error).message}`);
-  }
+  const raw = decodeUtf8(await readBodyLimited(c.req.raw, MAX_CORRECTION_BYTES));
+  return raw.trim() === "" ? {} : parseJsonText(raw);
 }
-
-/** Customers listed inline per issue; the count covers all of them. */
-const CUSTOMERS_SHOWN = 50;
 
 export function issueRoutes(api: IssueApi): Hono {
   const http = new Hono();
@@ -116,85 +110,6 @@ export function issueRoutes(api: IssueApi): Hono {
   return http;
 }
 
-/** "As of" as answered, and the records left out of the latest trustworthy time. */
-export function asOfJson(info: AsOf, asked: number | undefined) {
-  return {
-    as_of: iso(asked ?? info.asOf),
-    as_of_source: asked === undefined ? "latest trustworthy record" : "as_of parameter",
-    as_of_outliers: {
-      records: info.outliers,
-      latest: info.latestOutlier === null ? null : iso(info.latestOutlier),
-    },
-  };
-}
-
-export function prioritiesJson(asOf: number, items: readonly Priority[]) {
-  return {
-    as_of: iso(asOf),
-    items: items.map((p) => ({
-      rank: p.rank,
-      score: p.score,
-      issue_id: p.issueId ?? null,
-      signatures: p.signatures ?? 1,
-      signature_id: p.signatureId,
-      template: p.template,
-      severity: severityTextOf(p.severityNumber),
-      impact: p.impact,
-      customers: p.customers,
-      trend: p.trend,
-      support_cost: {
-        tickets: p.cost.tickets,
-        open_tickets: p.cost.openTickets,
-        handling_hours: Math.round(p.cost.handlingHours * 10) / 10,
-        escalations: p.cost.escalations,
-      },
-      factors: p.factors,
-      reasons: p.reasons,
-    })),
-  };
-}
-
-export function issueJson(issue: IssueView) {
-  return issueJsonCounting(issue, issue.affected.length);
-}
-
-/** `affectedCount`: every customer hit, when `issue.affected` was narrowed to one. */
-function issueJsonCounting(issue: IssueView, affectedCount: number) {
-  return {
-    id: issue.issueId,
-    signature_id: issue.signatureId,
-    template: issue.template,
-    severity: severityTextOf(issue.severityNumber),
-    kind: issue.detection?.kind ?? null,
-    reason: issue.detection?.reason ?? null,
-    status: issue.status,
-    detected_at: issue.detection === null ? null : iso(issue.detection.detectedAt),
-    first_seen: iso(issue.firstSeen),
-    last_seen: iso(issue.lastSeen),
-    count: issue.count,
-    upgrade_noise: issue.upgradeNoise,
-    upgrade_note: issue.upgradeNote,
-    merge_reasons: issue.mergeReasons,
-    signatures: issue.signatures.map((s) => ({
-      id: s.signatureId,
-      template: s.template,
-      severity: severityTextOf(s.severityNumber),
-      count: s.count,
-    })),
-    impact: finite(issue.impact),
-    customers_affected: affectedCount,
-    customers: issue.affected.slice(0, CUSTOMERS_SHOWN).map((a) => ({
-      customer: a.customer,
-      name: a.name,
-      tier: a.tier,
-      count: a.count,
-      first_seen: iso(a.firstSeen),
-      last_seen: iso(a.lastSeen),
-    })),
-    tickets: issue.tickets.map((t) => ({ id: t.ticketId, subject: t.subject, status: t.status })),
-  };
-}
-
 /**
  * An issue as one customer may see it: its own line among the customers hit
  * (the others only in `customers_affected`), and only its own tickets.
@@ -204,38 +119,6 @@ function issueSeenBy(issue: IssueView, customer: string): IssueView {
     ...issue,
     affected: issue.affected.filter((a) => a.customer === customer),
     tickets: issue.tickets.filter((t) => t.customer === customer),
-  };
-}
-
-export function issueDetailJson(issue: IssueDetail) {
-  return {
-    ...issueJson(issue),
-    as_of: iso(issue.asOf),
-    facets: issue.facets.map((f) => {
-      const total = f.values.reduce((sum, v) => sum + v.count, 0) + f.other;
-      return {
-        position: f.position,
-        template: f.template,
-        values: f.values.map((v) => ({
-          value: v.value,
-          count: v.count,
-          share: total === 0 ? 0 : Math.round(v.count / total * 1000) / 1000,
-        })),
-        other: f.other,
-      };
-    }),
-    trend: {
-      class: issue.trend.class,
-      reason: issue.trend.reason,
-      ratio: finite(issue.trend.ratio),
-      p_value: finite(issue.trend.pValue),
-    },
-    versions: {
-      affected: issue.versions.affected,
-      introduced_in: issue.versions.introducedIn,
-      fixed_in: issue.versions.fixedIn,
-      reason: issue.versions.reason,
-    },
   };
 }
 

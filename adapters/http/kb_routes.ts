@@ -1,6 +1,6 @@
 /** The knowledge base over HTTP: articles, import/export, search, suggestions, feedback. */
 import { Pacer } from "../../ports/pacing.ts";
-import { decodeUtf8Paced } from "../paced_json.ts";
+import { LoupeError } from "../../ports/errors.ts";
 import { etag, expectedVersionOf } from "./versions.ts";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
@@ -10,7 +10,6 @@ import {
   FEEDBACK_KINDS,
   type Reason,
 } from "../../domain/kb/mod.ts";
-import { LoupeError } from "../../ports/errors.ts";
 import type { ArticleDetail, KbApi, KbWriteOptions, SuggestionList } from "../../ports/kb.ts";
 import {
   articleInput,
@@ -21,12 +20,12 @@ import {
   parseArticlesJsonl,
   parseMarkdownArticle,
 } from "../kb/articles_io.ts";
-import { readBodyLimited } from "./body.ts";
-import { isoTime as iso } from "./iso_time.ts";
-import { locateJsonError } from "./json_error.ts";
-import { actorOf, principalOf } from "./access.ts";
+import { isoTime as iso } from "../iso_time.ts";
+import { parseJsonText } from "../json_text.ts";
+import { principalOf } from "./access.ts";
 import { customerScope } from "../../domain/access/principal.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { actorOf, limitParam, offsetParam, readTextBody, readTextBodyPaced } from "./request.ts";
 
 export interface KbRouteDeps {
   readonly maxBodyBytes?: number;
@@ -38,12 +37,12 @@ const searchQuery = z.object({
   service: z.string().min(1).max(500).optional(),
   version: z.string().min(1).max(100).optional(),
   status: z.enum([...ARTICLE_STATUSES, "any"]).default("published"),
-  limit: z.coerce.number().int().min(1).max(100).default(10),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(100, 10),
+  offset: offsetParam,
 }).strict();
 
 const limitQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(5),
+  limit: limitParam(100, 5),
 }).strict();
 
 const suggestBody = z.object({
@@ -54,11 +53,11 @@ const suggestBody = z.object({
 
 const draftBody = z.object({ issue_id: z.string().min(1).max(200) }).strict();
 const candidateQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(20),
+  limit: limitParam(500, 20),
 }).strict();
 const gapQuery = z.object({
-  days: z.coerce.number().int().min(1).max(3650).default(30),
-  limit: z.coerce.number().int().min(1).max(500).default(20),
+  days: limitParam(3650, 30),
+  limit: limitParam(500, 20),
 }).strict();
 const feedbackBody = z.object({ kind: z.enum(FEEDBACK_KINDS) }).strict();
 const retireBody = z.object({ reason: z.string().max(2_000).nullable().default(null) }).strict();
@@ -73,30 +72,9 @@ function writeOptions(c: Context): KbWriteOptions {
   return { by, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
 }
 
-async function bodyText(c: Context, limit: number): Promise<string> {
-  const bytes = await readBodyLimited(c.req.raw, limit);
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new LoupeError("bad_request", "Cannot read the body: it is not valid UTF-8");
-  }
-}
-
 async function jsonBody(c: Context, limit: number): Promise<unknown> {
-  const raw = await bodyText(c, limit);
-  if (raw.trim() === "") return {};
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    const where = locateJsonError(raw);
-    throw new LoupeError(
-      "invalid_json",
-      `Cannot parse JSON${where ? ` at line ${where.line}, column ${where.column}` : ""}: ${
-        (error as Error).message
-      }`,
-      where === undefined ? undefined : { line: where.line, column: where.column },
-    );
-  }
+  const raw = await readTextBody(c.req.raw, limit);
+  return raw.trim() === "" ? {} : parseJsonText(raw);
 }
 
 export function articleJson(article: Article) {
@@ -223,13 +201,7 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
   http.post("/v1/kb/articles/import", async (c) => {
     const type = (c.req.header("content-type") ?? "application/json").toLowerCase();
     const pacer = new Pacer();
-    let raw: string;
-    try {
-      raw = await decodeUtf8Paced(await readBodyLimited(c.req.raw, maxBodyBytes), pacer);
-    } catch (error) {
-      if (error instanceof LoupeError) throw error;
-      throw new LoupeError("bad_request", "Cannot read the body: it is not valid UTF-8");
-    }
+    const raw = await readTextBodyPaced(c.req.raw, maxBodyBytes, pacer);
     const articles = type.includes("ndjson") || type.includes("jsonl")
       ? await parseArticlesJsonl(raw, pacer)
       : type.includes("markdown")

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { HOUR, T0, ticketHarness } from "../../src/tickets/harness_test.ts";
-import { kbService } from "../../src/kb/mod.ts";
-import { kbRoutes } from "./kb_routes.ts";
+import { ticketHarness } from "../../src/tickets/harness_test.ts";
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   headers: { "content-type": "application/json", ...headers },
@@ -12,19 +10,8 @@ const FIXTURE = await Deno.readTextFile(
   new URL("../../fixtures/scenario/articles.json", import.meta.url),
 );
 
-async function kbHarness(maxBodyBytes = 1 << 20) {
-  const h = await ticketHarness();
-  let id = 0;
-  const kb = kbService(
-    h.loupe,
-    h.store,
-    h.projections,
-    h.tickets,
-    { now: () => T0 + 48 * HOUR },
-    () => `KBNEW${++id}`,
-  );
-  h.http.route("/", kbRoutes(kb, { maxBodyBytes }));
-  return { ...h, kb };
+function kbHarness(maxBodyBytes = 1 << 20) {
+  return ticketHarness(undefined, undefined, { maxBodyBytes });
 }
 
 async function errorOf(response: Response) {

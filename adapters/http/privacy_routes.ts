@@ -6,7 +6,6 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { actorOf } from "./access.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import type {
   ForgetReceipt,
@@ -15,8 +14,9 @@ import type {
   RetentionView,
 } from "../../ports/privacy.ts";
 import { MAX_RETENTION_DAYS } from "../../domain/privacy/retention.ts";
-import { parseJsonText } from "./json_body.ts";
+import { parseJsonText } from "../json_text.ts";
 import type { RouteDoc } from "./openapi.ts";
+import { actorOf, readTextBody } from "./request.ts";
 
 const retentionBody = z.object({
   days: z.number().int().min(1).max(MAX_RETENTION_DAYS).nullable()
@@ -39,10 +39,7 @@ export function privacyRoutes(api: PrivacyApi): Hono {
   });
 
   http.put("/v1/customers/:id/retention", async (c) => {
-    const text = await c.req.text();
-    if (text.length > MAX_RETENTION_BODY) {
-      throw new LoupeError("payload_too_large", "Cannot set retention: the body is too large");
-    }
+    const text = await readTextBody(c.req.raw, MAX_RETENTION_BODY);
     const parsed = retentionBody.safeParse(parseJsonText(text));
     if (!parsed.success) {
       throw new LoupeError(

@@ -9,15 +9,14 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ScoredSignature } from "../../domain/correlation/mod.ts";
 import {
-  COMPARISONS,
   type Finding,
   flattenMetrics,
   type MetricsSnapshot,
   type MetricTree,
-  type Rule,
-  RULE_SEVERITIES,
 } from "../../domain/rules/mod.ts";
-import { parseSeverity, severityTextOf } from "../../domain/severity.ts";
+import { parseRuleSet, ruleSetSchema } from "../rules/rule_set.ts";
+import { severityTextOf } from "../../domain/severity.ts";
+import { severityParam, timeParam } from "../params.ts";
 import {
   type Resolution,
   type Ticket,
@@ -39,18 +38,20 @@ import type {
   TicketSummary,
   WriteOptions,
 } from "../../ports/tickets.ts";
-import { readBodyLimited } from "./body.ts";
-import { locateJsonError } from "./json_error.ts";
-import {
-  isJsonMediaType,
-  jsonDepthBeyond,
-  MAX_JSON_DEPTH,
-  mediaTypeOf,
-  readJsonBody,
-} from "./json_body.ts";
-import { isoTimeOrNull as iso } from "./iso_time.ts";
-import { actorOf, customerFilter, principalOf } from "./access.ts";
+import { parseJsonText } from "../json_text.ts";
+import { isoTimeOrNull as iso } from "../iso_time.ts";
+import { customerFilter, principalOf } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
+import {
+  actorOf,
+  decodeUtf8,
+  isJsonMediaType,
+  limitParam,
+  mediaTypeOf,
+  offsetParam,
+  readBodyLimited,
+  readJsonBody,
+} from "./request.ts";
 
 export interface TicketRouteDeps {
   readonly clock: Clock;
@@ -66,28 +67,11 @@ const text = z.string().trim().min(1).max(20_000);
 /** A century: the furthest ahead a time may lie (a typo in the year, not a plan). */
 const CENTURY_MS = 100 * 365.25 * 86_400_000;
 
-const time = z.union([z.number().int(), z.string().max(100)]).transform((value, ctx) => {
-  const millis = typeof value === "number"
-    ? value
-    : /^\d+$/.test(value)
-    ? Number(value)
-    : Date.parse(value);
-  if (!Number.isFinite(millis)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${value}" is not an ISO 8601 time or epoch milliseconds`,
-    });
-    return z.NEVER;
-  }
-  if (millis < 0 || millis > Date.now() + CENTURY_MS) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${value} is outside 1970-01-01 .. 100 years from now`,
-    });
-    return z.NEVER;
-  }
-  return millis;
-});
+/** A time in a ticket body: epoch milliseconds or the text the query parameters take. */
+const time = z.union([z.number().int(), z.string().max(100).pipe(timeParam)]).refine(
+  (millis) => millis >= 0 && millis <= Date.now() + CENTURY_MS,
+  { message: "the time is outside 1970-01-01 .. 100 years from now" },
+);
 
 const windowSchema = z.object({ from: time, to: time }).strict().refine(
   (w) => w.from < w.to,
@@ -165,8 +149,8 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
   });
 
 const pageParams = {
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(1000, 50),
+  offset: offsetParam,
 };
 
 const listQuery = z.object({
@@ -179,37 +163,25 @@ const listQuery = z.object({
   ...pageParams,
 }).strict();
 
-const level = z.string().transform((value, ctx) => {
-  const parsed = parseSeverity(value);
-  if (parsed === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${value}" is not a level (DEBUG, INFO, WARN, ERROR, FATAL)`,
-    });
-    return z.NEVER;
-  }
-  return parsed.number;
-});
-
 const logsQuery = z.object({
-  level: level.optional(),
+  level: severityParam.optional(),
   text: z.string().min(1).max(500).optional(),
-  from: time.optional(),
-  to: time.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  limit: limitParam(1000, 100),
   cursor: z.string().max(100).optional(),
 }).strict();
 
 const candidatesQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(10),
+  limit: limitParam(200, 10),
 }).strict();
 
 const metricsQuery = z.object({
   environment: label,
   customer: label.optional(),
-  from: time.optional(),
-  to: time.optional(),
-  limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  limit: limitParam(10_000, 1_000),
 }).strict();
 
 const metricTree: z.ZodType<MetricTree> = z.lazy(() =>
@@ -222,50 +194,6 @@ const snapshotSchema = z.object({
   at: time,
 }).catchall(z.union([z.number().finite(), metricTree]));
 
-const ruleSchema = z.object({
-  id: label,
-  metric: z.union([label, z.array(label).min(1).max(100)]),
-  comparison: z.enum(COMPARISONS),
-  threshold: z.number().finite(),
-  severity: z.enum(RULE_SEVERITIES),
-  message: z.string().trim().min(1).max(2_000),
-}).strict();
-
-const ruleSetSchema = z.object({ rules: z.array(ruleSchema).max(1_000) }).strict();
-
-/**
- * Reads a rule set document (`{ "rules": [...] }`, the shape of
- * fixtures/rules/default_rules.json and of `PUT /v1/rules`); throws a
- * LoupeError that says which rule and field is wrong.
- */
-export function parseRuleSet(document: unknown): Rule[] {
-  const parsed = ruleSetSchema.safeParse(document);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new LoupeError(
-      "validation_failed",
-      `Invalid rule set: ${issue.path.join(".")}: ${issue.message}`,
-      { issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
-    );
-  }
-  return parsed.data.rules.map((rule) => ({ ...rule }));
-}
-
-/** Reads and checks a rule set file, for the wiring. */
-export async function readRuleFile(path: string | URL): Promise<Rule[]> {
-  let document: unknown;
-  try {
-    document = JSON.parse(await Deno.readTextFile(path));
-  } catch (error) {
-    throw new Error(`Cannot read rule file ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return parseRuleSet(document);
-  } catch (error) {
-    throw new Error(`Cannot read rule file ${path}: ${(error as Error).message}`);
-  }
-}
-
 /**
  * Metrics snapshots as sent: one JSON object, an array of them, or NDJSON
  * (one per line). Each is validated and flattened to metric names.
@@ -277,37 +205,27 @@ const NDJSON_TYPES = new Set([
   "application/x-jsonlines",
 ]);
 
-export function parseMetricsBody(body: Uint8Array): MetricsSnapshot[] {
-  let textBody: string;
+function parsesAlone(line: string): boolean {
   try {
-    textBody = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    JSON.parse(line);
+    return true;
   } catch {
-    throw new LoupeError("invalid_json", "Cannot parse metrics: the body is not valid UTF-8");
+    return false;
   }
-  const tooDeep = jsonDepthBeyond(textBody, MAX_JSON_DEPTH);
-  if (tooDeep !== undefined) {
-    throw new LoupeError(
-      "invalid_json",
-      `Cannot parse metrics: nested deeper than ${MAX_JSON_DEPTH} levels (at offset ${tooDeep})`,
-      { max_depth: MAX_JSON_DEPTH, offset: tooDeep },
-    );
-  }
+}
+
+export function parseMetricsBody(body: Uint8Array): MetricsSnapshot[] {
+  const textBody = decodeUtf8(body);
   let documents: unknown[];
   try {
-    const whole: unknown = JSON.parse(textBody);
+    const whole: unknown = parseJsonText(textBody);
     documents = Array.isArray(whole) ? whole : [whole];
-  } catch (error) {
+  } catch (wholeError) {
     const lines = textBody.split("\n");
-    if (lines.filter((l) => l.trim() !== "").length <= 1) {
-      const where = locateJsonError(textBody);
-      throw new LoupeError(
-        "invalid_json",
-        `Cannot parse metrics JSON${
-          where ? ` at line ${where.line}, column ${where.column}` : ""
-        }: ${(error as Error).message}`,
-        where === undefined ? undefined : { line: where.line, column: where.column },
-      );
-    }
+    // NDJSON only when its first record stands on its own line: otherwise the
+    // body is one document broken somewhere, and the whole-text error says where.
+    const first = lines.find((l) => l.trim() !== "");
+    if (first === undefined || first === textBody.trim() || !parsesAlone(first)) throw wholeError;
     documents = [];
     lines.forEach((line, index) => {
       if (line.trim() === "") return;

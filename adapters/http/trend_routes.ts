@@ -1,15 +1,14 @@
 /** Trends over HTTP: occurrence series, trend classes and version correlation. */
 import { Hono } from "hono";
 import { z } from "zod";
-import { severityTextOf } from "../../domain/severity.ts";
 import type { TrendClass } from "../../domain/trends/mod.ts";
-import type { IssueTrend, SignatureTrend, TrendApi } from "../../ports/trends.ts";
+import type { TrendApi } from "../../ports/trends.ts";
 import { severityParam, timeParam } from "../params.ts";
-import { isoTime as iso } from "./iso_time.ts";
+import { isoTime as iso } from "../iso_time.ts";
 import { customerFilter } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
-
-const finite = (x: number) => (Number.isFinite(x) ? x : null);
+import { limitParam, offsetParam } from "./request.ts";
+import { issueTrendJson, trendJson } from "../reports/trends.ts";
 
 const CLASSES = ["emerging", "spiking", "resolving", "stable", "quiet"] as const;
 
@@ -37,8 +36,8 @@ const trendsQuery = z.object({
     return classes as TrendClass[];
   }).optional(),
   severity: severityParam.default(13),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(1000, 50),
+  offset: offsetParam,
   as_of: timeParam.optional(),
 }).strict();
 
@@ -99,50 +98,6 @@ export function trendRoutes(api: TrendApi): Hono {
   });
 
   return http;
-}
-
-export function trendJson(view: SignatureTrend) {
-  return {
-    signature_id: view.signatureId,
-    issue_id: view.issueId ?? null,
-    ...verdictJson(view),
-  };
-}
-
-/** One issue's trend, as `/v1/trends` lists it. */
-export function issueTrendJson(view: IssueTrend) {
-  return {
-    issue_id: view.issueId,
-    signature_id: view.signatureId,
-    signature_ids: view.signatureIds,
-    ...verdictJson(view),
-  };
-}
-
-function verdictJson(view: SignatureTrend | IssueTrend) {
-  return {
-    template: view.template,
-    severity: severityTextOf(view.severityNumber),
-    as_of: iso(view.asOf),
-    class: view.trend.class,
-    reason: view.trend.reason,
-    ratio: finite(view.trend.ratio),
-    p_value: finite(view.trend.pValue),
-    recent_rate: finite(view.trend.recentRate),
-    baseline_rate: finite(view.trend.baselineRate),
-    versions: {
-      introduced_in: view.versions.introducedIn,
-      fixed_in: view.versions.fixedIn,
-      affected: view.versions.affected,
-      reason: view.versions.reason,
-      rates: view.versions.rates.map((r) => ({
-        version: r.version,
-        count: r.count,
-        traffic: r.traffic,
-        per_million: r.perMillion,
-      })),
-    },
-  };
 }
 
 const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");

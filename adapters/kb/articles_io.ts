@@ -11,7 +11,7 @@ import { type Article, ARTICLE_STATUSES, type ArticleContent } from "../../domai
 import { LoupeError } from "../../ports/errors.ts";
 import type { ImportedArticle } from "../../ports/kb.ts";
 import { mapPaced, Pacer } from "../../ports/pacing.ts";
-import { parseJsonPaced } from "../paced_json.ts";
+import { parseJsonTextPaced } from "../json_text.ts";
 
 const text = z.string().max(100_000);
 const list = z.array(z.string().min(1).max(500)).max(1_000).default([]);
@@ -86,12 +86,7 @@ export async function parseArticlesJson(
   raw: string,
   pacer: Pacer = new Pacer(),
 ): Promise<ImportedArticle[]> {
-  let value: unknown;
-  try {
-    value = await parseJsonPaced(raw, pacer);
-  } catch (error) {
-    throw new LoupeError("invalid_json", `Cannot parse articles JSON: ${(error as Error).message}`);
-  }
+  const value = await parseJsonTextPaced(raw, pacer);
   const items = Array.isArray(value) ? value : (value as { articles?: unknown })?.articles;
   if (!Array.isArray(items)) {
     throw new LoupeError(

@@ -1,7 +1,7 @@
 import type { Attributes, ParsedLog } from "../../domain/log_record.ts";
 import { severityFromNumber } from "../../domain/severity.ts";
 import { lineParser, type RecordParser } from "./format.ts";
-import { monthIndex, utcTime } from "./time.ts";
+import { monthIndex, utcTime } from "../../domain/time.ts";
 
 // host ident user [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.0" 200 2326 ["referer" "agent"] [extra...]
 const ACCESS =

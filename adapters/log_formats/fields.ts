@@ -8,7 +8,7 @@
  */
 import type { Attributes, AttributeValue, ParsedLog } from "../../domain/log_record.ts";
 import { parseSeverity, type Severity } from "../../domain/severity.ts";
-import { parseTimeValue } from "./time.ts";
+import { parseTimeValue } from "../../domain/time.ts";
 
 // Serilog writes `Timestamp`/`Level`/`RenderedMessage` (JSON) or `@t`/`@l`/`@m`
 // (compact JSON); Splunk exports `_time` and `_raw`.

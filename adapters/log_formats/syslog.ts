@@ -1,7 +1,7 @@
 import type { Attributes, ParsedLog } from "../../domain/log_record.ts";
 import { parseSeverity, severityFromSyslog } from "../../domain/severity.ts";
 import { lineParser, type ParserOptions, type RecordParser } from "./format.ts";
-import { monthIndex, parseIsoLike, withInferredYear } from "./time.ts";
+import { monthIndex, parseIsoLike, withInferredYear } from "../../domain/time.ts";
 
 // <PRI>VERSION TIMESTAMP HOST APP PROCID MSGID [SD] MSG
 const RFC5424 =

@@ -2,7 +2,7 @@ import type { Attributes, ParsedLog } from "../../domain/log_record.ts";
 import { parseSeverity, type Severity } from "../../domain/severity.ts";
 import type { RawLine } from "../log_sources/lines.ts";
 import { type ParseItem, quarantine, type RecordParser } from "./format.ts";
-import { scanIsoTime } from "./time.ts";
+import { scanIsoTime } from "../../domain/time.ts";
 
 /** What a header recognizer reads from the start of a line. */
 export interface RecognizedHeader {

@@ -10,9 +10,9 @@ import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts"
 import type { EncodedRecords } from "../../ports/log_source.ts";
 import type { FormatName } from "../log_formats/mod.ts";
 import type { BodyJob, BodyResult } from "./body_worker.ts";
-import type { ParseOptions } from "./file_source.ts";
+import type { ParseOptions } from "./format_pipeline.ts";
 import type { RedactionSettings } from "../../ports/redaction.ts";
-import { receivedRecords } from "./worker_records.ts";
+import { receivedRecords } from "../lmdb/worker_records.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
 export type BodyParseOptions = ParseOptions & {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { storedRecordOf } from "../../domain/events.ts";
 import { skeletonsOf } from "../../domain/mining/skeletons.ts";
 import { BodyParsers } from "./body_parsers.ts";
-import { parseBody } from "./file_source.ts";
+import { parseBody } from "./parse_body.ts";
 
 const RECEIVED_AT = Date.UTC(2026, 10, 1);
 

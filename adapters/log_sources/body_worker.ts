@@ -6,8 +6,9 @@
  */
 import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
 import type { FormatName } from "../log_formats/mod.ts";
-import { parseBody, type ParseOptions } from "./file_source.ts";
-import { type WorkerRecords, workerRecords } from "./worker_records.ts";
+import type { ParseOptions } from "./format_pipeline.ts";
+import { parseBody } from "./parse_body.ts";
+import { type WorkerRecords, workerRecords } from "../lmdb/worker_records.ts";
 
 export interface BodyJob {
   readonly id: number;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fileLogSourceContract } from "../../test/contracts/log_source_contract.ts";
-import { fileLogSource, parseBody } from "./file_source.ts";
+import { fileLogSource } from "./file_source.ts";
+import { parseBody } from "./parse_body.ts";
 
 fileLogSourceContract("file", fileLogSource);
 

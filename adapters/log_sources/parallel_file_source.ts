@@ -10,7 +10,7 @@
 import type { EncodedSourceBatch } from "../../ports/log_source.ts";
 import { type FileSourceOptions, sourceFiles } from "./file_source.ts";
 import type { FromWorker, ToWorker } from "./parse_worker.ts";
-import { receivedRecords } from "./worker_records.ts";
+import { receivedRecords } from "../lmdb/worker_records.ts";
 
 /** Batches each worker may parse ahead of the consumer. */
 const PARSE_AHEAD = 4;

@@ -13,7 +13,7 @@
  */
 import { type FileSourceOptions, type SourceFile, sourceFileBatches } from "./file_source.ts";
 import type { EncodedSourceBatch, SourceBatch } from "../../ports/log_source.ts";
-import { type WorkerRecords, workerRecords } from "./worker_records.ts";
+import { type WorkerRecords, workerRecords } from "../lmdb/worker_records.ts";
 
 export type ToWorker =
   | {

@@ -6,7 +6,7 @@
  * @module
  */
 import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
-import { type WorkerRecords, workerRecords } from "../log_sources/worker_records.ts";
+import { type WorkerRecords, workerRecords } from "../lmdb/worker_records.ts";
 import { redactorOf, redactSourced } from "../redaction/log_redaction.ts";
 import { decodeOtlpProtobuf, type OtlpOptions, otlpRecords } from "./logs.ts";
 

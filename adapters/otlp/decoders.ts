@@ -1,7 +1,7 @@
 import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
 import type { EncodedRecords } from "../../ports/log_source.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { receivedRecords } from "../log_sources/worker_records.ts";
+import { receivedRecords } from "../lmdb/worker_records.ts";
 import { WorkerPool } from "../log_sources/worker_pool.ts";
 import type { DecodeJob, DecodeResult } from "./decode_worker.ts";
 import type { OtlpOptions } from "./logs.ts";

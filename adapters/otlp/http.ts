@@ -12,7 +12,7 @@ import type { LoupeApplication } from "../../ports/application.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { IdempotencyKeyReusedError } from "../../ports/event_store.ts";
 import type { SourceContext } from "../../domain/log_record.ts";
-import { readBodyLimited } from "../http/body.ts";
+import { readBodyLimited } from "../http/request.ts";
 import { errorBody } from "../http/errors.ts";
 import { idempotencyKeyOf } from "../http/idempotency.ts";
 import {

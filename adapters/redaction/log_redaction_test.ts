@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseBody } from "../log_sources/file_source.ts";
+import { parseBody } from "../log_sources/parse_body.ts";
 import type { RedactionSettings } from "../../ports/redaction.ts";
 
 const settings: RedactionSettings = {

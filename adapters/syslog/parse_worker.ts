@@ -5,7 +5,7 @@
  * @module
  */
 import type { QuarantinedLine } from "../../domain/log_record.ts";
-import { type WorkerRecords, workerRecords } from "../log_sources/worker_records.ts";
+import { type WorkerRecords, workerRecords } from "../lmdb/worker_records.ts";
 import { type FrameOptions, type PackedFrames, recordsOfFrames, unpackFrames } from "./messages.ts";
 
 export interface SyslogJob {

@@ -9,7 +9,7 @@ import type { QuarantinedLine } from "../../domain/log_record.ts";
 import type { EncodedRecords } from "../../ports/log_source.ts";
 import type { RedactionSettings } from "../../ports/redaction.ts";
 import { WorkerPool } from "../log_sources/worker_pool.ts";
-import { receivedRecords } from "../log_sources/worker_records.ts";
+import { receivedRecords } from "../lmdb/worker_records.ts";
 import type { Frame } from "./framing.ts";
 import { type FrameOptions, packFrames } from "./messages.ts";
 import type { SyslogJob, SyslogResult } from "./parse_worker.ts";

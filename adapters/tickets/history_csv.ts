@@ -12,7 +12,7 @@
 import Papa from "papaparse";
 import type { TicketRecord } from "../../domain/analytics/features.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { parseTimeValue, utcTime } from "../log_formats/time.ts";
+import { parseTimeValue, utcTime } from "../../domain/time.ts";
 
 /** Which column plays which part; names as in the header. */
 export interface HistoryColumns {

@@ -17,6 +17,7 @@
 import { parseSeverity } from "../severity.ts";
 import { skeletonKey } from "./_tokenize.ts";
 import { continuesRecord } from "./_multiline.ts";
+import { utcTime } from "../time.ts";
 
 /** What a header model reads from one line. */
 export interface StrippedLine {
@@ -690,6 +691,10 @@ export function parseTime(fields: readonly string[], defaultYear: number): numbe
   return undefined;
 }
 
+/**
+ * The calendar check is `utcTime`'s, shared with the log-format parsers, so a
+ * date that does not exist (`2024-02-31`) is no timestamp here either.
+ */
 function utc(
   year: number,
   month: number,
@@ -700,11 +705,12 @@ function utc(
   fraction: string | undefined,
   zone: string | undefined,
 ): number | undefined {
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) {
-    return undefined;
-  }
   const ms = fraction === undefined ? 0 : Math.floor(Number("0." + fraction) * 1000);
-  let t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Some loggers write midnight as the 24th hour of the day before.
+  const endOfDay = hour === 24;
+  let t = utcTime(year, month - 1, day, endOfDay ? 23 : hour, minute, second, ms);
+  if (t === undefined) return undefined;
+  if (endOfDay) t += 3_600_000;
   if (zone !== undefined && zone !== "Z") {
     const sign = zone[0] === "-" ? -1 : 1;
     const digits = zone.slice(1).replace(":", "");

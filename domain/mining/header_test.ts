@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { learnHeader, parseTime } from "./header.ts";
+import { parseIsoLike } from "../time.ts";
 
 Deno.test("syslog-ish lines: month day time host tag[pid]: message", () => {
   const lines = [
@@ -109,6 +110,20 @@ Deno.test("parseTime reads the common layouts", () => {
   assert.equal(parseTime(["2016-09-28", "04:30:30,"], 1970), Date.UTC(2016, 8, 28, 4, 30, 30));
   assert.equal(parseTime(["hello"], 1970), undefined);
   assert.equal(parseTime(["2024-13-01", "10:00:00"], 1970), undefined);
+});
+
+Deno.test("a header date that does not exist is no timestamp, as in the log-format parsers", () => {
+  // Read as 2 March before: the header and the JSON/syslog parsers disagreed.
+  assert.equal(parseTime(["2024-02-31", "10:00:00"], 1970), undefined);
+  assert.equal(parseIsoLike("2024-02-31 10:00:00"), undefined);
+  assert.equal(parseTime(["2023-02-29T10:00:00Z"], 1970), undefined);
+  assert.equal(parseTime(["Feb", "30", "09:00:55"], 2017), undefined);
+  assert.equal(parseTime(["2024-02-29", "10:00:00"], 1970), parseIsoLike("2024-02-29 10:00:00"));
+  const model = learnHeader([
+    "2024-02-31 10:00:00 ERROR disk full",
+    "2024-03-01 10:00:00 ERROR disk full",
+  ]);
+  assert.equal(model.strip("2024-02-31 10:00:00 ERROR disk full").timestamp, undefined);
 });
 
 Deno.test("stripMessage is the message of strip", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readRuleFile } from "../../adapters/http/ticket_routes.ts";
+import { readRuleFile } from "../../adapters/rules/rule_set.ts";
 import {
   checkRules,
   configureRules,

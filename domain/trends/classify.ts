@@ -111,6 +111,7 @@
  *
  * @module
  */
+import { binomialLowerTail, binomialUpperTail, conditionalTail } from "./statistics.ts";
 
 /** How a signature's occurrences are moving. */
 export type TrendClass = "emerging" | "spiking" | "resolving" | "stable" | "quiet";
@@ -179,7 +180,6 @@ const SLOW_BURN_UNOBSERVED_HOURS = 24;
 export const TREND_HISTORY_HOURS = 3 * WEEK;
 const BURST_HOURS = 3;
 const CONCENTRATION = 0.5;
-const APPROX_ABOVE = 1e6;
 /** The longer window for sustained changes the latest one is too short to show. */
 const SUSTAINED_HOURS = 72;
 /** Bonferroni weights of the comparisons made: the latest window, the longer one, new this week. */
@@ -372,7 +372,7 @@ function compareWindows(
   }
   if (Y === 0) {
     const share = useTraffic ? Tr / (Tr + Tb) : Hr / (Hr + Hb);
-    const p = upperTail(X, X, share) / weight;
+    const p = binomialUpperTail(X, X, share) / weight;
     const what = `${X} occurrence${X === 1 ? "" : "s"} in the last ${
       hoursText(R)
     }, none in ${previous}`;
@@ -511,48 +511,27 @@ function compareWindows(
     );
   }
 
-  // Slow burn: three weeks of strictly increasing rate. The oldest may have
-  // begun less than a day before the data did: a store three weeks old, asked
-  // just before its last hour ends, still shows three weeks of growth.
-  if (latestWindow && end - 3 * WEEK + SLOW_BURN_UNOBSERVED_HOURS >= 0 && end <= limit) {
-    const c = [0, 0, 0], t = [0, 0, 0], h = [0, 0, 0];
-    for (let w = 0; w < 3; w++) {
-      for (let i = Math.max(0, end - (w + 1) * WEEK); i < end - w * WEEK; i++) {
-        c[w]! += countAt(i);
-        t[w]! += trafficAt(i);
-        h[w]!++;
-      }
-    }
-    const [c0, c1, c2] = c as [number, number, number];
-    const [t0, t1, t2] = t as [number, number, number];
-    const [h0, h1, h2] = h as [number, number, number];
-    const weighted = useTraffic && t0 > 0 && t1 > 0 && t2 > 0;
-    const r0 = weighted ? c0 / t0 : c0 / h0;
-    const r1 = weighted ? c1 / t1 : c1 / h1;
-    const r2 = weighted ? c2 / t2 : c2 / h2;
-    const ratio = r2 > 0 ? r0 / r2 : Infinity;
-    // It grows from a rate it already had: one that was absent is new, not a slow burn.
-    if (r2 > 0 && r2 < r1 && r1 < r0 && ratio >= minRatio) {
-      const share = weighted ? t0 / (t0 + t2) : h0 / (h0 + h2);
-      // gamma scale of an hour at the weeks' average level
-      const scale = (kappa * baseSq * Math.max(1, ((c0 + c2) * Hb) / ((h0 + h2) * Y))) / Y;
-      const p = conditionalTail(c0, c0 + c2, share, scale > 0 ? (c0 + c2) / scale : Infinity, true);
-      if (p < alpha) {
-        const steps = r2 > 0 ? ` (${ratioText(r1 / r2)}, then ${ratioText(r0 / r1)})` : "";
-        return verdict(
-          "emerging",
-          `slow burn: weekly rate up two weeks running${steps}, ${
-            ratioText(ratio)
-          } over the last ` +
-            `7 days vs the week two weeks before${weighted ? " (per unit of traffic)" : ""}, ${
-              formatP(p)
-            }`,
-          ratio,
-          p,
-          c0 / h0,
-          r2 > 0 ? c0 / h0 / ratio : 0,
-        );
-      }
+  if (latestWindow) {
+    const burn = slowBurn({
+      endHour: end,
+      observedHours: limit,
+      countAt,
+      trafficAt,
+      perTraffic: useTraffic,
+      dispersion: kappa,
+      baselineSquaredExpected: baseSq,
+      baselineHours: Hb,
+      baselineCount: Y,
+    }, { alpha, minRatio });
+    if (burn !== undefined) {
+      return verdict(
+        "emerging",
+        burn.reason,
+        burn.ratio,
+        burn.pValue,
+        burn.recentRate,
+        burn.baselineRate,
+      );
     }
   }
 
@@ -575,6 +554,115 @@ function compareWindows(
       base,
     );
   }
+}
+
+/** What the slow-burn test reads of a series and of its baseline. */
+interface SlowBurnHistory {
+  /** The hour (from the series' start) the latest week ends before. */
+  readonly endHour: number;
+  /** Hours with counts (and traffic, when given): the weeks must end within them. */
+  readonly observedHours: number;
+  readonly countAt: (hour: number) => number;
+  readonly trafficAt: (hour: number) => number;
+  /** Rates per unit of traffic rather than per hour, when every week has traffic. */
+  readonly perTraffic: boolean;
+  /** κ, the baseline's overdispersion (Var = μ + κμ²). */
+  readonly dispersion: number;
+  /** Σ of the baseline hours' squared expected counts. */
+  readonly baselineSquaredExpected: number;
+  readonly baselineHours: number;
+  readonly baselineCount: number;
+}
+
+/** One week's occurrences, traffic and observed hours. */
+interface WeekTotals {
+  readonly count: number;
+  readonly traffic: number;
+  readonly hours: number;
+}
+
+/** A slow burn found: the latest week against the week two weeks before it. */
+interface SlowBurn {
+  readonly reason: string;
+  readonly ratio: number;
+  readonly pValue: number;
+  readonly recentRate: number;
+  readonly baselineRate: number;
+}
+
+function weekTotals(history: SlowBurnHistory, weeksBack: number): WeekTotals {
+  let count = 0, traffic = 0, hours = 0;
+  const weekEnd = history.endHour - weeksBack * WEEK;
+  for (let hour = Math.max(0, weekEnd - WEEK); hour < weekEnd; hour++) {
+    count += history.countAt(hour);
+    traffic += history.trafficAt(hour);
+    hours++;
+  }
+  return { count, traffic, hours };
+}
+
+/**
+ * Slow burn: three weeks of strictly increasing rate, the latest week at
+ * least `minRatio` times the one two weeks before it and significantly so
+ * (the same conditional test as the windows, with the baseline's κ). The
+ * oldest week may have begun less than a day before the data did: a store
+ * three weeks old, asked just before its last hour ends, still shows three
+ * weeks of growth.
+ */
+function slowBurn(
+  history: SlowBurnHistory,
+  { alpha, minRatio }: Pick<Settings, "alpha" | "minRatio">,
+): SlowBurn | undefined {
+  const { endHour, observedHours } = history;
+  if (endHour - 3 * WEEK + SLOW_BURN_UNOBSERVED_HOURS < 0 || endHour > observedHours) {
+    return undefined;
+  }
+  const latest = weekTotals(history, 0);
+  const middle = weekTotals(history, 1);
+  const earliest = weekTotals(history, 2);
+  const perTraffic = history.perTraffic && latest.traffic > 0 && middle.traffic > 0 &&
+    earliest.traffic > 0;
+  const rateOf = (week: WeekTotals) =>
+    perTraffic ? week.count / week.traffic : week.count / week.hours;
+  const latestRate = rateOf(latest), middleRate = rateOf(middle), earliestRate = rateOf(earliest);
+  const ratio = earliestRate > 0 ? latestRate / earliestRate : Infinity;
+  // It grows from a rate it already had: one that was absent is new, not a slow burn.
+  const growing = earliestRate > 0 && earliestRate < middleRate && middleRate < latestRate;
+  if (!(growing && ratio >= minRatio)) return undefined;
+  const latestShare = perTraffic
+    ? latest.traffic / (latest.traffic + earliest.traffic)
+    : latest.hours / (latest.hours + earliest.hours);
+  const pooledCount = latest.count + earliest.count;
+  const { dispersion, baselineSquaredExpected, baselineHours, baselineCount } = history;
+  // The gamma scale of an hour at the two weeks' average level.
+  const gammaScale = (dispersion * baselineSquaredExpected *
+    Math.max(
+      1,
+      (pooledCount * baselineHours) / ((latest.hours + earliest.hours) * baselineCount),
+    )) / baselineCount;
+  const pValue = conditionalTail(
+    latest.count,
+    pooledCount,
+    latestShare,
+    gammaScale > 0 ? pooledCount / gammaScale : Infinity,
+    true,
+  );
+  if (!(pValue < alpha)) return undefined;
+  const steps = ` (${ratioText(middleRate / earliestRate)}, then ${
+    ratioText(latestRate / middleRate)
+  })`;
+  const recentRate = latest.count / latest.hours;
+  return {
+    reason: `slow burn: weekly rate up two weeks running${steps}, ${
+      ratioText(ratio)
+    } over the last 7 days vs the week two weeks before${
+      perTraffic ? " (per unit of traffic)" : ""
+    }, ${formatP(pValue)}`,
+    ratio,
+    pValue,
+    recentRate,
+    baselineRate: recentRate / ratio,
+  };
 }
 
 /**
@@ -620,7 +708,7 @@ function newThisWeek(
   const share = byTraffic
     ? weekTraffic / (weekTraffic + beforeTraffic)
     : weekHours / (weekHours + beforeHours);
-  const p = upperTail(total, total, share) / NEW_WEIGHT;
+  const p = binomialUpperTail(total, total, share) / NEW_WEIGHT;
   if (!(p < alpha)) return undefined;
   // Still occurring: not clearly fewer in the latest window than its share of the hours since it came.
   const earlierHours = recentStart - first;
@@ -628,7 +716,7 @@ function newThisWeek(
   if (
     earlierHours > 0 &&
     recentRate < (total - recent) / earlierHours / minFallRatio &&
-    lowerTail(recent, total, recentHours / (recentHours + earlierHours)) < STOPPED_P
+    binomialLowerTail(recent, total, recentHours / (recentHours + earlierHours)) < STOPPED_P
   ) return undefined;
   const age = end - first;
   return {
@@ -704,175 +792,4 @@ export function formatP(p: number): string {
   if (p < 0.001) return "p < 0.001";
   if (p < 0.01) return "p < 0.01";
   return `p = ${Number(Math.min(1, p).toPrecision(2))}`;
-}
-
-// ---------------------------------------------------------------------------
-// Binomial tails (continuous in x and n, so dispersion-scaled counts work).
-
-/** P(X ≥ x) for X ~ Binomial(n, p), via I_p(x, n − x + 1). */
-export function binomialUpperTail(x: number, n: number, p: number): number {
-  return upperTail(x, n, p);
-}
-
-/** P(X ≤ x) for X ~ Binomial(n, p), via I_{1−p}(n − x, x + 1). */
-export function binomialLowerTail(x: number, n: number, p: number): number {
-  return lowerTail(x, n, p);
-}
-
-/**
- * P(X ≥ x) (upper) or P(X ≤ x) of X | N = n for a count whose share of the
- * pooled gamma-Poisson rate is Beta(p·c, (1 − p)·c): beta-binomial, summed
- * exactly for n ≤ 5000, else a moment-matched Beta on x/n; binomial when c = ∞.
- */
-export function conditionalTail(
-  x: number,
-  n: number,
-  p: number,
-  c: number,
-  upper: boolean,
-): number {
-  if (!(c < 1e9)) return upper ? upperTail(x, n, p) : lowerTail(x, n, p);
-  x = Math.round(x);
-  n = Math.round(n);
-  if (upper ? x <= 0 : x >= n) return 1;
-  if (upper ? x > n : x < 0) return 0;
-  if (p <= 0) return upper ? 0 : 1;
-  if (p >= 1) return upper ? 1 : 0;
-  const a = p * c, b = (1 - p) * c;
-  if (n > 5000) {
-    const k = (n * (c + 1)) / (c + n) - 1; // Beta precision matching the BB variance of x/n
-    return upper
-      ? regIncBeta(1 - (x - 0.5) / n, (1 - p) * k, p * k)
-      : regIncBeta((x + 0.5) / n, p * k, (1 - p) * k);
-  }
-  const mean = n * p;
-  if (upper) return x > mean ? bbSum(x, n, a, b, 1) : 1 - bbSum(x - 1, n, a, b, -1);
-  return x < mean ? bbSum(x, n, a, b, -1) : 1 - bbSum(x + 1, n, a, b, 1);
-}
-
-/** Σ of the beta-binomial pmf from k0 towards n (dir 1) or 0 (dir −1). */
-function bbSum(k0: number, n: number, a: number, b: number, dir: 1 | -1): number {
-  const lp = lnGamma(n + 1) - lnGamma(k0 + 1) - lnGamma(n - k0 + 1) +
-    lnGamma(k0 + a) + lnGamma(n - k0 + b) - lnGamma(n + a + b) +
-    lnGamma(a + b) - lnGamma(a) - lnGamma(b);
-  const mayStop = dir === 1 ? b >= 1 : a >= 1; // otherwise the pmf rises again at the end
-  let t = 1, s = 1;
-  for (let k = k0; dir === 1 ? k < n : k > 0; k += dir) {
-    t *= dir === 1
-      ? ((n - k) * (k + a)) / ((k + 1) * (n - k - 1 + b))
-      : (k * (n - k + b)) / ((n - k + 1) * (k - 1 + a));
-    s += t;
-    if (mayStop && t < 1e-17 * s) break;
-  }
-  return Math.min(1, Math.max(0, Math.exp(lp + Math.log(s))));
-}
-
-function upperTail(x: number, n: number, p: number): number {
-  if (x <= 0) return 1;
-  if (x > n || p <= 0) return 0;
-  if (p >= 1) return 1;
-  if (n > APPROX_ABOVE) return normalUpper(deviance(x - 0.5, n, p));
-  return regIncBeta(p, x, n - x + 1);
-}
-
-function lowerTail(x: number, n: number, p: number): number {
-  if (x >= n || p <= 0) return 1;
-  if (x < 0 || p >= 1) return 0;
-  if (n > APPROX_ABOVE) return normalUpper(-deviance(x + 0.5, n, p));
-  return regIncBeta(1 - p, n - x, x + 1);
-}
-
-/** Signed root of the binomial deviance of x successes out of n at rate p. */
-function deviance(x: number, n: number, p: number): number {
-  const m = n * p;
-  const xx = Math.min(Math.max(x, 0), n);
-  const a = xx > 0 ? xx * Math.log(xx / m) : 0;
-  const b = n - xx > 0 ? (n - xx) * Math.log((n - xx) / (n - m)) : 0;
-  return Math.sign(xx - m) * Math.sqrt(Math.max(0, 2 * (a + b)));
-}
-
-/** P(Z ≥ z) for a standard normal Z. */
-function normalUpper(z: number): number {
-  return 0.5 * erfc(z / Math.SQRT2);
-}
-
-/** Complementary error function (Numerical Recipes' erfcc, relative error < 1.2e-7). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r = t *
-    Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 +
-            t * (0.37409196 +
-                t * (0.09678418 +
-                    t * (-0.18628806 +
-                        t * (0.27886807 +
-                            t *
-                              (-1.13520398 +
-                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
-}
-
-const LANCZOS = [
-  0.99999999999980993,
-  676.5203681218851,
-  -1259.1392167224028,
-  771.32342877765313,
-  -176.61502916214059,
-  12.507343278686905,
-  -0.13857109526572012,
-  9.9843695780195716e-6,
-  1.5056327351493116e-7,
-];
-
-/** ln Γ(z) for z > 0 (Lanczos, g = 7). */
-function lnGamma(z: number): number {
-  if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - lnGamma(1 - z);
-  const w = z - 1;
-  let s = LANCZOS[0]!;
-  for (let k = 1; k < 9; k++) s += LANCZOS[k]! / (w + k);
-  const t = w + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (w + 0.5) * Math.log(t) - t + Math.log(s);
-}
-
-/** Regularized incomplete beta I_x(a, b), a, b > 0. */
-function regIncBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) return Math.exp(front) * betaFraction(a, b, x) / a;
-  return 1 - Math.exp(front) * betaFraction(b, a, 1 - x) / b;
-}
-
-/** Continued fraction for I_x(a, b) (modified Lentz). */
-function betaFraction(a: number, b: number, x: number): number {
-  const tiny = 1e-300;
-  const qab = a + b, qap = a + 1, qam = a - 1;
-  let c = 1;
-  let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 10_000; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-15) break;
-  }
-  return h;
 }

@@ -14,11 +14,9 @@
  *
  * @module
  */
+export { binomialLowerTail, binomialUpperTail, conditionalTail } from "./statistics.ts";
 export {
-  binomialLowerTail,
-  binomialUpperTail,
   classifyTrend,
-  conditionalTail,
   formatP,
   type HourlySeries,
   TREND_HISTORY_HOURS,

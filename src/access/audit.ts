@@ -6,7 +6,8 @@
  */
 import type { AuditEntry, AuditLog, AuditPage, AuditQuery } from "../../ports/access.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import type { EventStore, StoredEvent } from "../../ports/event_store.ts";
+import type { EventStore } from "../../ports/event_store.ts";
+import type { CustomerDataRead } from "../../domain/access/events.ts";
 import type { Key, ProjectionReader, ProjectionWriter } from "../../ports/projection_store.ts";
 import type { Projection } from "../projections/projection.ts";
 
@@ -20,17 +21,13 @@ const ALL = "audit";
 const BY_CUSTOMER = "audit_by_customer";
 const BY_TOKEN = "audit_by_token";
 
-interface CustomerDataReadData {
-  readonly entries: readonly AuditEntry[];
-}
-
 export const auditProjection: Projection = {
   name: "access-audit@1",
   tables: [ALL, BY_CUSTOMER, BY_TOKEN],
-  apply(events: readonly StoredEvent[], tx: ProjectionWriter): void {
+  apply(events, tx: ProjectionWriter): void {
     for (const event of events) {
       if (event.type !== "CustomerDataRead") continue;
-      const { entries } = event.data as CustomerDataReadData;
+      const { entries } = event.data;
       entries.forEach((entry, index) => {
         tx.put(ALL, [event.position, index], entry);
         tx.put(BY_CUSTOMER, [entry.customer, event.position, index], entry);
@@ -77,7 +74,7 @@ export class AuditRecorder implements AuditLog {
       try {
         await this.#deps.store.append(AUDIT_STREAM, [{
           type: "CustomerDataRead",
-          data: { entries } satisfies CustomerDataReadData,
+          data: { entries } satisfies CustomerDataRead["data"],
         }], { expectedVersion: "any" });
       } catch (error) {
         // Kept for the next flush rather than lost: the audit trail must be whole.

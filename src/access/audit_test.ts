@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
+import { loupeEvents } from "../../ports/event_store.ts";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
 import type { AuditEntry } from "../../ports/access.ts";
 import { AUDIT_BATCH, AUDIT_STREAM, auditProjection, AuditRecorder } from "./audit.ts";
@@ -15,7 +16,7 @@ function givenARecorder() {
     await projections.commit(
       auditProjection.name,
       events.at(-1)!.position,
-      (tx) => auditProjection.apply(events, tx),
+      (tx) => auditProjection.apply(loupeEvents(events), tx),
     );
   };
   const audit = new AuditRecorder({ store, projections, settled });

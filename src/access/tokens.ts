@@ -11,7 +11,14 @@ import { parseRole, type Principal, type Role, roleText } from "../../domain/acc
 import type { Authenticator, CreatedToken, TokenInfo, TokenStore } from "../../ports/access.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import type { EventStore, StoredEvent } from "../../ports/event_store.ts";
+import { type EventStore, loupeEvents } from "../../ports/event_store.ts";
+import type {
+  TokenCreated,
+  TokenCreatedData,
+  TokenRevoked,
+  TokenRevokedData,
+} from "../../domain/access/events.ts";
+import type { LoupeEvent } from "../../domain/events.ts";
 
 export const TOKENS_STREAM = "access-tokens";
 
@@ -24,20 +31,6 @@ export const API_KEY_PRINCIPAL: Principal = {
   name: "api-key",
   role: { kind: "admin" },
 };
-
-interface TokenCreatedData {
-  readonly tokenId: string;
-  readonly name: string;
-  readonly role: string;
-  /** Hex SHA-256 of the secret. */
-  readonly hash: string;
-  readonly createdAt: number;
-}
-
-interface TokenRevokedData {
-  readonly tokenId: string;
-  readonly revokedAt: number;
-}
 
 interface Held {
   info: TokenInfo;
@@ -71,7 +64,9 @@ export class EventTokenStore implements TokenStore, Authenticator {
   /** Reads every token event so far. */
   static async open(deps: TokenStoreDeps): Promise<EventTokenStore> {
     const tokens = new EventTokenStore(deps);
-    for (const event of await deps.store.readStream(TOKENS_STREAM)) tokens.#apply(event);
+    for (const event of loupeEvents(await deps.store.readStream(TOKENS_STREAM))) {
+      tokens.#apply(event, event.streamVersion);
+    }
     return tokens;
   }
 
@@ -128,17 +123,17 @@ export class EventTokenStore implements TokenStore, Authenticator {
     return this.#byId.get(tokenId)!.info;
   }
 
-  async #append(event: { type: string; data: TokenCreatedData | TokenRevokedData }) {
+  async #append(event: TokenCreated | TokenRevoked) {
     const result = await this.#deps.store.append(TOKENS_STREAM, [event], {
       expectedVersion: this.#version,
     });
-    this.#apply({ ...event, streamVersion: result.streamVersion } as unknown as StoredEvent);
+    this.#apply(event, result.streamVersion);
   }
 
-  #apply(event: StoredEvent): void {
-    this.#version = event.streamVersion;
+  #apply(event: LoupeEvent, streamVersion: number): void {
+    this.#version = streamVersion;
     if (event.type === "TokenCreated") {
-      const data = event.data as TokenCreatedData;
+      const data = event.data;
       const role = parseRole(data.role);
       // A grant this version cannot read grants nothing.
       if (role === null) return;
@@ -155,7 +150,7 @@ export class EventTokenStore implements TokenStore, Authenticator {
       this.#byId.set(data.tokenId, held);
       this.#byHash.set(data.hash, held);
     } else if (event.type === "TokenRevoked") {
-      const data = event.data as TokenRevokedData;
+      const data = event.data;
       const held = this.#byId.get(data.tokenId);
       if (held !== undefined && held.info.revokedAt === null) {
         held.info = { ...held.info, revokedAt: data.revokedAt };

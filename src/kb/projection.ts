@@ -1,10 +1,9 @@
-import type { StoredEvent } from "../../ports/event_store.ts";
+import type { StoredLoupeEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader, ProjectionWriter } from "../../ports/projection_store.ts";
 import {
   type Article,
   ARTICLE_EVENT_TYPES,
   type ArticleEvent,
-  type ArticleFeedbackData,
   evolve,
 } from "../../domain/kb/mod.ts";
 import type { Projection } from "../projections/projection.ts";
@@ -26,17 +25,17 @@ export const KB_TABLES = {
 export const kbProjection: Projection = {
   name: "kb@1",
   tables: Object.values(KB_TABLES),
-  apply(events: readonly StoredEvent[], tx: ProjectionWriter) {
+  apply(events, tx: ProjectionWriter) {
     let applied = 0;
     for (const event of events) {
-      if (ARTICLE_EVENT_TYPES.has(event.type)) {
-        const data = event.data as { articleId: string };
-        const before = tx.get<Article>(KB_TABLES.articles, [data.articleId]) ?? null;
-        const after = evolve(before, { type: event.type, data } as ArticleEvent);
-        if (after !== null) tx.put(KB_TABLES.articles, [data.articleId], after);
+      if (isArticleEvent(event)) {
+        const { articleId } = event.data;
+        const before = tx.get<Article>(KB_TABLES.articles, [articleId]) ?? null;
+        const after = evolve(before, event);
+        if (after !== null) tx.put(KB_TABLES.articles, [articleId], after);
         applied++;
       } else if (event.type === "ArticleFeedbackRecorded") {
-        const data = event.data as ArticleFeedbackData;
+        const data = event.data;
         tx.put(KB_TABLES.feedback, [data.articleId, data.ticketId], data);
         tx.put(KB_TABLES.byTicket, [data.ticketId, data.articleId], 1);
         for (const id of [...data.issues, ...data.signatures]) {
@@ -51,4 +50,8 @@ export const kbProjection: Projection = {
 
 export function kbRevision(reader: ProjectionReader): number {
   return reader.get<number>(KB_TABLES.meta, ["revision"]) ?? 0;
+}
+
+function isArticleEvent(event: StoredLoupeEvent): event is StoredLoupeEvent & ArticleEvent {
+  return ARTICLE_EVENT_TYPES.has(event.type);
 }

@@ -1,6 +1,4 @@
-import type { StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
-import type { LogBatchIngestedData } from "../../domain/events.ts";
 import { type AsOf, type HourCount, trustworthyAsOf } from "../../domain/issues/as_of.ts";
 import type { Projection } from "./projection.ts";
 
@@ -19,7 +17,7 @@ export const asOfProjection: Projection = {
     const hours = new Map<number, [number, number]>();
     for (const event of events) {
       if (event.type !== "LogBatchIngested") continue;
-      for (const record of (event as StoredEvent<string, LogBatchIngestedData>).data.records) {
+      for (const record of event.data.records) {
         const hour = Math.floor(record.timestamp / HOUR) * HOUR;
         const at = hours.get(hour);
         if (at === undefined) hours.set(hour, [1, record.timestamp]);

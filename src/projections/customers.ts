@@ -1,4 +1,4 @@
-import type { Customer, CustomerEvent } from "../../domain/customers/mod.ts";
+import type { Customer } from "../../domain/customers/mod.ts";
 import type { Projection } from "./projection.ts";
 
 export const CUSTOMER_TABLES = {
@@ -15,15 +15,14 @@ export const customerProjection: Projection = {
   apply(events, tx) {
     let changes = 0;
     for (const event of events) {
-      const e = { type: event.type, data: event.data } as CustomerEvent;
-      switch (e.type) {
+      switch (event.type) {
         case "CustomerRegistered":
         case "CustomerChanged":
-          tx.put(CUSTOMER_TABLES.customers, [e.data.customer.customerId], e.data.customer);
+          tx.put(CUSTOMER_TABLES.customers, [event.data.customer.customerId], event.data.customer);
           changes++;
           break;
         case "CustomerRemoved":
-          tx.remove(CUSTOMER_TABLES.customers, [e.data.customerId]);
+          tx.remove(CUSTOMER_TABLES.customers, [event.data.customerId]);
           changes++;
           break;
       }

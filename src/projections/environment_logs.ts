@@ -40,7 +40,7 @@ export const environmentLogProjection: Projection = {
     const delta = new Delta();
     for (const event of events) {
       if (event.type === "LogBatchIngested") {
-        delta.addBatch(event as StoredEvent<string, LogBatchIngestedData>);
+        delta.addBatch(event);
       }
     }
     delta.writeTo(tx);

@@ -1,7 +1,6 @@
 import type { StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader, ProjectionWriter } from "../../ports/projection_store.ts";
 import type { IssueCorrection, LogBatchIngestedData } from "../../domain/events.ts";
-import type { MinerEvent } from "../../domain/mining/miner_events.ts";
 import { type GroupingState, IssueGrouping } from "../../domain/issues/grouping.ts";
 import { ISSUE_MIN_SEVERITY } from "../../domain/issues/detect.ts";
 import type { Projection } from "./projection.ts";
@@ -71,7 +70,7 @@ export const issueGroupProjection: Projection = {
       switch (event.type) {
         case "SignatureDiscovered":
         case "SignatureGeneralized": {
-          const { signatureId, template } = (event as unknown as MinerEvent).data;
+          const { signatureId, template } = event.data;
           state.template(signatureId, template);
           grouping.add(signatureId, template);
           facets.templateChanged(signatureId);
@@ -80,11 +79,11 @@ export const issueGroupProjection: Projection = {
         }
         case "IssuesMerged":
         case "IssueSplit":
-          applyCorrection(tx, event as unknown as IssueCorrection);
+          applyCorrection(tx, event);
           changes++;
           break;
         case "LogBatchIngested":
-          facets.add(event as StoredEvent<string, LogBatchIngestedData>, tx);
+          facets.add(event, tx);
           break;
       }
     }

@@ -60,7 +60,7 @@ export const issueProjection: Projection = {
   apply(events, tx) {
     for (const event of events) {
       if (event.type === "LogBatchIngested") {
-        applyBatch(event as StoredEvent<string, LogBatchIngestedData>, tx);
+        applyBatch(event, tx);
       }
     }
   },

@@ -1,11 +1,5 @@
-import type { StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
-import type {
-  MetricsRecorded,
-  MetricsSnapshot,
-  Rule,
-  RulesConfigured,
-} from "../../domain/rules/mod.ts";
+import type { MetricsSnapshot, Rule } from "../../domain/rules/mod.ts";
 import type { Projection } from "./projection.ts";
 
 /** Customer key part for snapshots that do not name one. */
@@ -34,7 +28,7 @@ export const metricsProjection: Projection = {
   apply(events, tx) {
     for (const event of events) {
       if (event.type !== "MetricsRecorded") continue;
-      const { snapshots } = (event as StoredEvent & MetricsRecorded).data;
+      const { snapshots } = event.data;
       snapshots.forEach((snapshot, index) => {
         tx.put(
           METRICS_TABLES.snapshots,
@@ -59,7 +53,7 @@ export const rulesProjection: Projection = {
   apply(events, tx) {
     for (const event of events) {
       if (event.type !== "RulesConfigured") continue;
-      const { rules } = (event as StoredEvent & RulesConfigured).data;
+      const { rules } = event.data;
       tx.put(
         RULE_TABLES.rules,
         ["current"],

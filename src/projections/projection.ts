@@ -1,4 +1,4 @@
-import type { StoredEvent } from "../../ports/event_store.ts";
+import type { StoredLoupeEvent } from "../../ports/event_store.ts";
 import type { ProjectionWriter } from "../../ports/projection_store.ts";
 
 /**
@@ -19,5 +19,6 @@ export interface Projection {
    * is given only the events it can use (see screen.ts).
    */
   readonly seesUnusable?: boolean;
-  apply(events: readonly StoredEvent[], tx: ProjectionWriter): void;
+  /** Events of a type the projection does not use (or Loupe does not know) are skipped. */
+  apply(events: readonly StoredLoupeEvent[], tx: ProjectionWriter): void;
 }

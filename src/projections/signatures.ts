@@ -1,4 +1,4 @@
-import type { StoredEvent } from "../../ports/event_store.ts";
+import type { StoredLoupeEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader, ProjectionWriter } from "../../ports/projection_store.ts";
 import {
   contextualField,
@@ -118,18 +118,25 @@ class ChunkDelta {
   batches = 0;
   latestRecordAt = -Infinity;
 
-  add(event: StoredEvent): void {
+  add(event: StoredLoupeEvent): void {
     switch (event.type) {
+      // Kept as the miner wrote them, without the store's envelope: the miner log stores them.
       case "SignatureDiscovered":
+        this.minerEvents.push({
+          position: event.position,
+          index: 0,
+          event: { type: event.type, data: event.data },
+        });
+        return;
       case "SignatureGeneralized":
         this.minerEvents.push({
           position: event.position,
           index: 0,
-          event: { type: event.type, data: event.data } as MinerEvent,
+          event: { type: event.type, data: event.data },
         });
         return;
       case "LogBatchIngested":
-        this.addBatch(event.position, event.data as LogBatchIngestedData);
+        this.addBatch(event.position, event.data);
         return;
     }
   }

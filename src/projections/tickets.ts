@@ -1,4 +1,4 @@
-import type { StoredEvent } from "../../ports/event_store.ts";
+import type { StoredLoupeEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader, ProjectionWriter } from "../../ports/projection_store.ts";
 import type { TicketSummary } from "../../ports/tickets.ts";
 import {
@@ -35,6 +35,10 @@ export const UNASSIGNED = "";
 
 const EVENT_TYPES = new Set<string>(TICKET_EVENT_TYPES);
 
+function isTicketEvent(event: StoredLoupeEvent): event is StoredLoupeEvent & TicketEvent {
+  return EVENT_TYPES.has(event.type);
+}
+
 /**
  * Tickets as read models: each ticket's state, the indexes lists filter by,
  * and the signature -> tickets links, kept symmetric with each ticket's own
@@ -47,8 +51,9 @@ export const ticketProjection: Projection = {
     // Applied event by event through the transaction: the result does not
     // depend on where the chunks are cut.
     for (const event of events) {
-      if (!event.stream.startsWith(TICKET_STREAM_PREFIX) || !EVENT_TYPES.has(event.type)) continue;
-      applyTicketEvent(event as StoredEvent<string, unknown> as StoredEvent & TicketEvent, tx);
+      if (event.stream.startsWith(TICKET_STREAM_PREFIX) && isTicketEvent(event)) {
+        applyTicketEvent(event, tx);
+      }
     }
   },
 };

@@ -12,6 +12,7 @@
 import type { Clock, NewId } from "../../ports/clock.ts";
 import type { EventStore, StoredEvent } from "../../ports/event_store.ts";
 import { LoupeError } from "../../ports/errors.ts";
+import type { OutboxEvent } from "../../domain/ticketing/events.ts";
 import {
   type DeliveryResult,
   type Origin,
@@ -81,46 +82,6 @@ export interface EnqueueRequest {
   /** The same key queued twice is one delivery. */
   readonly dedupeKey: string;
 }
-
-type OutboxEvent =
-  | {
-    type: "DeliveryQueued";
-    data: Omit<
-      Delivery,
-      | "status"
-      | "attempts"
-      | "throttled"
-      | "nextAttemptAt"
-      | "lastError"
-      | "deliveredAt"
-      | "remoteId"
-      | "alreadyDone"
-    >;
-  }
-  | {
-    type: "DeliveryAttemptFailed";
-    data: {
-      deliveryId: string;
-      attempt: number;
-      at: number;
-      error: string;
-      status: number;
-      nextAttemptAt: number;
-    };
-  }
-  | {
-    type: "DeliveryThrottled";
-    data: { deliveryId: string; at: number; throttled: number; nextAttemptAt: number };
-  }
-  | {
-    type: "DeliveryDelivered";
-    data: { deliveryId: string; at: number; remoteId: string | null; alreadyDone: boolean };
-  }
-  | {
-    type: "DeliveryDeadLettered";
-    data: { deliveryId: string; at: number; error: string; attempts: number };
-  }
-  | { type: "DeliveryRetryRequested"; data: { deliveryId: string; at: number; by: string | null } };
 
 export class Outbox {
   readonly #deps: OutboxDeps;

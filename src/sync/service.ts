@@ -25,12 +25,8 @@ import type {
   TimelineStep,
 } from "../../ports/integrations.ts";
 import type { TicketApi, TicketSummary } from "../../ports/tickets.ts";
-import type {
-  Origin,
-  OutboundAction,
-  TicketingSystem,
-  TicketSource,
-} from "../../ports/ticketing.ts";
+import type { OutboundAction, TicketingSystem, TicketSource } from "../../ports/ticketing.ts";
+import type { IssueSyncEvent } from "../../domain/ticketing/events.ts";
 import type { IssueFacts, IssueFactsSource } from "./issue_facts.ts";
 import { type Delivery, Outbox, type OutboxConfig } from "./outbox.ts";
 import { ZendeskInbound, type ZendeskInboundConfig, zendeskSyncOf } from "./zendesk_inbound.ts";
@@ -40,39 +36,6 @@ export const ISSUE_SYNC_STREAM = "integration-issues";
 
 /** Impact changes reach Jira at most this often. */
 const REPORT_EVERY_MS = 30_000;
-
-export type IssueSyncEvent =
-  | { type: "JiraIssueLinked"; data: { issueId: string; key: string; at: number; origin: Origin } }
-  | {
-    type: "IssueFixed";
-    data: {
-      issueId: string;
-      key: string | null;
-      fixVersions: string[];
-      at: number;
-      origin: Origin;
-    };
-  }
-  | {
-    type: "IssueReopened";
-    data: {
-      issueId: string;
-      at: number;
-      origin: Origin;
-      reason: string;
-      version: string | null;
-      customer: string | null;
-    };
-  }
-  | {
-    type: "IssueImpactReported";
-    data: {
-      issueId: string;
-      at: number;
-      customers: { customer: string; tier: string | null }[];
-      reason: string;
-    };
-  };
 
 interface IssueSyncState {
   jiraKey: string | null;

@@ -2,7 +2,6 @@
  * The sync's own streams: what Loupe knows about the remotes, kept apart
  * from the ticket aggregate so ticket rules stay as they are.
  */
-import type { Origin } from "../../ports/ticketing.ts";
 
 /** Where the Zendesk export was read up to. */
 export const ZENDESK_CURSOR_STREAM = "integration-zendesk-cursor";
@@ -22,26 +21,4 @@ export function issueSyncStream(issueId: string): string {
 /** The Loupe ticket that mirrors a Zendesk ticket: one per remote id, so a crash cannot make two. */
 export function zendeskTicketId(remoteId: string): string {
   return `zendesk-${remoteId}`;
-}
-
-export interface ZendeskCursorSaved {
-  readonly type: "ZendeskCursorSaved";
-  readonly data: { readonly cursor: string; readonly at: number; readonly tickets: number };
-}
-
-export interface ZendeskTicketSynced {
-  readonly type: "ZendeskTicketSynced";
-  readonly data: {
-    readonly remoteId: string;
-    readonly ticketId: string;
-    readonly remoteStatus: string;
-    readonly remoteUpdatedAt: number;
-    readonly customer: string | null;
-    /** organization, requester_domain, or unknown (flagged: never guessed). */
-    readonly customerMatchedBy: string;
-    readonly customerClue: string | null;
-    readonly environment: string | null;
-    readonly origin: Origin;
-    readonly at: number;
-  };
 }

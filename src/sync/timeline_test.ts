@@ -10,7 +10,8 @@ import { LoupeError } from "../../ports/errors.ts";
 import type { TimelineStep } from "../../ports/integrations.ts";
 import type { TicketApi } from "../../ports/tickets.ts";
 import type { IssueFacts } from "./issue_facts.ts";
-import { ISSUE_SYNC_STREAM, type IssueSyncEvent, SyncService } from "./service.ts";
+import type { IssueSyncEvent } from "../../domain/ticketing/events.ts";
+import { ISSUE_SYNC_STREAM, SyncService } from "./service.ts";
 import { DEFAULT_INBOUND_CONFIG } from "./zendesk_inbound.ts";
 
 const DAY = 86_400_000;

@@ -25,13 +25,8 @@ import type { Customer } from "../../domain/customers/mod.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { ConcurrencyError, type EventStore } from "../../ports/event_store.ts";
 import { isLoupeNote, type RemoteTicket, type TicketSource } from "../../ports/ticketing.ts";
-import {
-  ZENDESK_CURSOR_STREAM,
-  type ZendeskCursorSaved,
-  zendeskTicketId,
-  zendeskTicketStream,
-  type ZendeskTicketSynced,
-} from "./streams.ts";
+import type { ZendeskCursorSaved, ZendeskTicketSynced } from "../../domain/ticketing/events.ts";
+import { ZENDESK_CURSOR_STREAM, zendeskTicketId, zendeskTicketStream } from "./streams.ts";
 
 /** Customer and environment given to a ticket Loupe cannot place. */
 export const UNKNOWN = "unknown";

@@ -1,21 +1,23 @@
 /**
- * A Loupe with the ticket side wired in, on in-memory stores with a clock the
- * test moves: the same composition src/main.ts gets once the ticket service
- * is wired, for tests that must not wait for that.
+ * The whole application, built by the same `compose` as `serve`, on
+ * in-memory stores with a clock the test moves, and a way to ingest lines
+ * and wait for the views: for the tests of tickets, correlation and the
+ * knowledge base.
  */
 import type { Hono } from "hono";
-import { createHttpApp } from "../../adapters/http/app.ts";
-import { readRuleFile, ticketRoutes } from "../../adapters/http/ticket_routes.ts";
+import { readRuleFile } from "../../adapters/rules/rule_set.ts";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
+import { ticketingConfig } from "../../adapters/ticketing/config.ts";
 import type { ParsedLog } from "../../domain/log_record.ts";
 import { parseSeverity } from "../../domain/severity.ts";
 import type { IngestReceipt, IngestRequest } from "../../ports/application.ts";
 import type { EventStore } from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
-import { Loupe } from "../loupe.ts";
-import { Projector } from "../projector.ts";
-import { TICKET_PROJECTIONS, TicketService } from "./mod.ts";
+import { compose } from "../compose.ts";
+import type { KbService } from "../kb/mod.ts";
+import type { Loupe } from "../loupe.ts";
+import type { TicketService } from "./mod.ts";
 
 export const T0 = Date.UTC(2026, 2, 1, 0, 0, 0);
 export const HOUR = 3_600_000;
@@ -27,9 +29,9 @@ export const DEFAULT_RULES = await readRuleFile(
 export interface Harness {
   readonly loupe: Loupe;
   readonly tickets: TicketService;
+  readonly kb: KbService;
   readonly store: EventStore;
   readonly projections: ProjectionStore;
-  readonly projector: Projector;
   readonly http: Hono;
   /** Moves the clock. */
   at(time: number): void;
@@ -49,38 +51,28 @@ export interface Line {
 export async function ticketHarness(
   store: EventStore = new MemoryEventStore({ clock: { now: () => T0 } }),
   projections: ProjectionStore = new MemoryProjectionStore(),
+  { maxBodyBytes = 1 << 20 }: { readonly maxBodyBytes?: number } = {},
 ): Promise<Harness> {
   let now = T0 + 48 * HOUR;
   const clock = { now: () => now };
   let id = 0;
   const newId = () => `01TEST${String(++id).padStart(8, "0")}`;
-  const loupe = await Loupe.start({ store, projectionStore: projections, clock, newId });
-  const projector = new Projector(store, projections, TICKET_PROJECTIONS);
-  await projector.catchUp();
-  const settled = async () => {
-    await loupe.settled();
-    await projector.catchUp();
-  };
-  const tickets = new TicketService({
+  const { loupe, tickets, kb, http } = await compose({
     store,
-    projections,
+    projectionStore: projections,
     clock,
     newId,
-    defaultRules: DEFAULT_RULES,
-    settled,
+    http: { maxBodyBytes, maxLineBytes: 1 << 16 },
+    ticketing: ticketingConfig({}),
+    version: "test",
   });
-  const http = createHttpApp({
-    app: loupe,
-    clock,
-    config: { maxBodyBytes: 1 << 20, maxLineBytes: 1 << 16 },
-  });
-  http.route("/", ticketRoutes(tickets, { clock }));
+  const settled = () => loupe.settled();
   return {
     loupe,
     tickets,
+    kb,
     store,
     projections,
-    projector,
     http,
     at: (time) => {
       now = time;

@@ -2,7 +2,7 @@ import { contextualField, type LogBatchIngestedData } from "../../domain/events.
 import { severityTextOf } from "../../domain/severity.ts";
 import type { TimeWindow } from "../../domain/tickets/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import type { EventStore, StoredEvent } from "../../ports/event_store.ts";
+import { type EventStore, loupeEvents, type StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
 import type { LogLine, LogPage, LogQuery } from "../../ports/tickets.ts";
 import { ENVIRONMENT_TABLES } from "../projections/environment_logs.ts";
@@ -83,9 +83,9 @@ export async function environmentLogs(
   const batches = new Map<number, StoredEvent<string, LogBatchIngestedData> | null>();
   const load = async (position: number) => {
     if (batches.has(position)) return batches.get(position)!;
-    const [event] = await store.readAll(position - 1, 1);
+    const [event] = loupeEvents(await store.readAll(position - 1, 1));
     const batch = event?.type === "LogBatchIngested" && event.unreadable === undefined
-      ? event as StoredEvent<string, LogBatchIngestedData>
+      ? event
       : null;
     if (batches.size >= BATCH_CACHE) batches.delete(batches.keys().next().value!);
     batches.set(position, batch);

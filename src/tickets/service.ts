@@ -1,4 +1,3 @@
-import type { LogBatchIngestedData } from "../../domain/events.ts";
 import {
   checkSnapshot,
   configureRules,
@@ -26,7 +25,12 @@ import {
 import { type Redactor, redactTicketCommand } from "../../domain/redaction/mod.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { ConcurrencyError, type EventStore, type StoredEvent } from "../../ports/event_store.ts";
+import {
+  ConcurrencyError,
+  type EventStore,
+  loupeEvents,
+  type StoredEvent,
+} from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import type {
   CandidateList,
@@ -518,9 +522,9 @@ export class TicketService implements TicketApi {
         `Cannot link log event: "${logEventId}" is not of the form <position>:<index>`,
       );
     }
-    const [event] = await this.#deps.store.readAll(at.position - 1, 1);
+    const [event] = loupeEvents(await this.#deps.store.readAll(at.position - 1, 1));
     const records = event?.type === "LogBatchIngested" && event.unreadable === undefined
-      ? (event.data as LogBatchIngestedData).records
+      ? event.data.records
       : [];
     if (event?.position !== at.position || records[at.index] === undefined) {
       throw new LoupeError("not_found", `Cannot find log event ${logEventId}`);

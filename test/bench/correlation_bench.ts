@@ -14,10 +14,10 @@ import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
-import { readRuleFile } from "../../adapters/http/ticket_routes.ts";
+import { readRuleFile } from "../../adapters/rules/rule_set.ts";
 import type { LogBatchIngestedData, StoredRecord } from "../../domain/events.ts";
 import type { TicketSeverity } from "../../domain/tickets/mod.ts";
-import type { StoredEvent } from "../../ports/event_store.ts";
+import { loupeEvents, type StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { Loupe, PROJECTIONS } from "../../src/loupe.ts";
 import { Projector } from "../../src/projector.ts";
@@ -460,7 +460,11 @@ async function buildLargeState(projections: LmdbProjectionStore, start: number) 
   const apply = async (events: StoredEvent[]) => {
     const reached = events[events.length - 1]!.position;
     for (const projection of [signatureProjection, environmentLogProjection]) {
-      await projections.commit(projection.name, reached, (tx) => projection.apply(events, tx));
+      await projections.commit(
+        projection.name,
+        reached,
+        (tx) => projection.apply(loupeEvents(events), tx),
+      );
     }
   };
   await apply(discovered);

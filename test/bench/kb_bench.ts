@@ -17,7 +17,7 @@ import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
-import { readRuleFile } from "../../adapters/http/ticket_routes.ts";
+import { readRuleFile } from "../../adapters/rules/rule_set.ts";
 import { readArticles } from "../../adapters/kb/articles_io.ts";
 import { emptyContent, PlainBm25, similarity, splitSteps } from "../../domain/kb/mod.ts";
 import type { TicketSeverity } from "../../domain/tickets/mod.ts";

@@ -16,7 +16,7 @@ import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import type { Customer } from "../../domain/customers/mod.ts";
 import type { LogBatchIngestedData, StoredRecord } from "../../domain/events.ts";
-import type { StoredEvent } from "../../ports/event_store.ts";
+import { loupeEvents, type StoredEvent } from "../../ports/event_store.ts";
 import { Attribution } from "../../src/customers/attribution.ts";
 import { ImpactService } from "../../src/impact.ts";
 import { IssueService } from "../../src/issues.ts";
@@ -135,7 +135,7 @@ async function build(projections: LmdbProjectionStore, start: number) {
       const unseen = events.filter((e) => e.position > projections.checkpoint(p.name));
       if (unseen.length === 0) return;
       applied = true;
-      return projections.commit(p.name, reached, (tx) => p.apply(unseen, tx));
+      return projections.commit(p.name, reached, (tx) => p.apply(loupeEvents(unseen), tx));
     }));
     let batchRecords = 0;
     for (const e of events) {

@@ -1,8 +1,9 @@
 /**
  * How a parsing worker hands a batch's records to the thread that ingests
- * them: encoded for the event store, messages reduced to skeletons for the
- * miner, the bytes moved rather than copied. The ingesting thread then only
- * mines a handful of skeletons and appends.
+ * them: already in the LMDB event store's row format (`row_codec.ts`, hence
+ * here beside it), messages reduced to skeletons for the miner, the bytes
+ * moved rather than copied. The ingesting thread then only mines a handful
+ * of skeletons and appends.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import {
   encodeRecordColumns,
   type RecordColumnsPayload,
   recordColumnsWithSignatures,
-} from "../lmdb/row_codec.ts";
+} from "./row_codec.ts";
 
 /** A batch's records as a worker posts them. */
 export interface WorkerRecords {

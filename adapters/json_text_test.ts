@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { locateJsonError } from "./json_error.ts";
+import { locateJsonError } from "./json_text.ts";
 
 Deno.test("points at the line and column where a JSON text goes wrong", () => {
   assert.deepEqual(locateJsonError('[{"msg": "a"},\n{"msg": }]'), {
