@@ -265,6 +265,7 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
       kb,
       customers,
       authenticator: tokens,
+      audit,
       clock,
     }),
   );

@@ -1,5 +1,5 @@
 /** What the console reads and does: the same use-case ports the JSON API is built on. */
-import type { Authenticator } from "../../ports/access.ts";
+import type { AuditLog, Authenticator } from "../../ports/access.ts";
 import type { AnalyticsApi } from "../../ports/analytics.ts";
 import type { LoupeApplication } from "../../ports/application.ts";
 import type { Clock } from "../../ports/clock.ts";
@@ -20,6 +20,8 @@ export interface ConsoleDeps {
   readonly kb: KbApi;
   readonly customers: Pick<CustomerApi, "customer">;
   readonly authenticator: Authenticator;
+  /** Reads of one customer's data by a signed-in token are recorded here, as the API's are. */
+  readonly audit?: AuditLog;
   readonly clock: Clock;
   /** How long a sign-in lasts (default 12 hours). */
   readonly sessionTtlMs?: number;

@@ -7,7 +7,12 @@
 import { type Context, Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { allows, maySeeCustomer, type Principal } from "../../domain/access/principal.ts";
+import {
+  allows,
+  customerScope,
+  maySeeCustomer,
+  type Principal,
+} from "../../domain/access/principal.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import type { ConsoleDeps } from "./deps.ts";
 import type { PageContext } from "./layout.tsx";
@@ -157,7 +162,11 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Env> {
     c.header("Content-Security-Policy", CSP);
     c.header("Referrer-Policy", "same-origin");
     c.header("X-Frame-Options", "DENY");
-    return await next();
+    await next();
+    if (c.req.method === "GET" && c.res.status < 400 && !session.anonymous) {
+      await auditRead(deps, c, session.principal);
+    }
+    return undefined;
   });
 
   http.post("/console/signout", (c) => {
@@ -299,6 +308,58 @@ function setSessionCookie(c: Context, id: string): void {
     httpOnly: true,
     sameSite: "Strict",
     secure: new URL(c.req.url).protocol === "https:",
+  });
+}
+
+/** The console's pages that show one customer's data, and how to tell which customer. */
+const CUSTOMER_PAGES: readonly {
+  readonly endpoint: string;
+  readonly pattern: RegExp;
+  readonly customer: (
+    deps: ConsoleDeps,
+    id: string,
+    query: URLSearchParams,
+  ) => Promise<string | undefined>;
+}[] = [
+  {
+    endpoint: "GET /console/tickets/:id",
+    pattern: /^\/console\/tickets\/([^/]+)(?:\/logs)?$/,
+    customer: async (deps, id) => (await deps.tickets.ticket(id)).ticket.customer,
+  },
+  {
+    endpoint: "GET /console/customers/:id",
+    pattern: /^\/console\/customers\/([^/]+)$/,
+    customer: (_deps, id) => Promise.resolve(id),
+  },
+  {
+    endpoint: "GET /console/tickets",
+    pattern: /^\/console\/tickets$/,
+    customer: (_deps, _id, query) => Promise.resolve(query.get("customer") || undefined),
+  },
+];
+
+/**
+ * A signed-in token's view of one customer's data is in the audit trail, as
+ * the same read through the JSON API is: who, which customer, which page, when.
+ */
+async function auditRead(deps: ConsoleDeps, c: Context, principal: Principal): Promise<void> {
+  if (deps.audit === undefined || c.req.path.startsWith("/console/static/")) return;
+  const scope = customerScope(principal.role);
+  const match = CUSTOMER_PAGES.map((page) => ({ page, found: page.pattern.exec(c.req.path) }))
+    .find(({ found }) => found !== null);
+  // A customer's own token reads that customer's data on every page it sees.
+  if (scope === null && match === undefined) return;
+  const id = match?.found?.[1] === undefined ? "" : decodeURIComponent(match.found[1]);
+  const customer = scope ??
+    await match!.page.customer(deps, id, new URL(c.req.url).searchParams);
+  if (customer === undefined) return;
+  deps.audit.record({
+    tokenId: principal.tokenId,
+    name: principal.name,
+    customer,
+    endpoint: match?.page.endpoint ?? `GET ${c.req.path}`,
+    path: c.req.path,
+    at: deps.clock.now(),
   });
 }
 

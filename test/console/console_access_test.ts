@@ -221,6 +221,18 @@ Deno.test("a customer-scoped token sees only its customer's tickets and pages", 
     );
     assert.equal(post.status, 403);
     assert.equal((await get("/console/kb/drafts")).status, 403);
+    // What the token read is in the audit trail, as reads through the API are.
+    await app.audit.flush();
+    const trail = await app.audit.query({ customer: "acme", limit: 100 });
+    assert.ok(
+      trail.items.some((e) =>
+        e.name === "Acme ops" && e.endpoint === "GET /console/tickets/:id" &&
+        e.path === `/console/tickets/${acmeId}`
+      ),
+      JSON.stringify(trail.items),
+    );
+    assert.ok(trail.items.every((e) => e.customer === "acme"));
+    assert.equal((await app.audit.query({ customer: "globex", limit: 100 })).items.length, 0);
   } finally {
     app.stop();
   }
