@@ -77,8 +77,8 @@ async function jsonBody(c: Context, limit: number): Promise<unknown> {
   return raw.trim() === "" ? {} : parseJsonText(raw);
 }
 
-export function articleJson(article: Article) {
-  const content = (c: Article["content"]) => ({
+function articleContentJson(c: Article["content"]) {
+  return {
     title: c.title,
     symptom: c.symptom,
     cause: c.cause,
@@ -90,41 +90,42 @@ export function articleJson(article: Article) {
     signatures: c.signatures,
     source_tickets: c.sourceTickets,
     fixed_in: c.fixedIn,
-  });
+  };
+}
+
+export function articleJson(article: Article) {
   return {
     article_id: article.articleId,
     version: article.version,
     status: article.status,
-    ...content(article.content),
+    ...articleContentJson(article.content),
     created_at: iso(article.createdAt),
     updated_at: iso(article.updatedAt),
     revisions: article.revisions.map((r) => ({
       revision: r.revision,
       at: iso(r.at),
       by: r.by,
-      ...content(r.content),
+      ...articleContentJson(r.content),
     })),
   };
 }
 
 /**
  * What a customer reads of a published article: its text, not the tickets
- * (of any customer) it came from, its drafts or who edited it.
+ * (of any customer) it came from, its links, drafts or who edited it.
  */
 export function publishedArticleJson(article: Article) {
-  const c = article.content;
+  const {
+    issues: _issues,
+    signatures: _signatures,
+    source_tickets: _sourceTickets,
+    ...text
+  } = articleContentJson(article.content);
   return {
     article_id: article.articleId,
     version: article.version,
     status: article.status,
-    title: c.title,
-    symptom: c.symptom,
-    cause: c.cause,
-    steps: c.steps,
-    body: c.body,
-    applies_to: c.appliesTo,
-    tags: c.tags,
-    fixed_in: c.fixedIn,
+    ...text,
     created_at: iso(article.createdAt),
     updated_at: iso(article.updatedAt),
   };
