@@ -18,6 +18,7 @@ import { LoupeError } from "../../ports/errors.ts";
 import { concatBytes } from "../log_sources/lines.ts";
 import { MAX_JSON_DEPTH, parseJsonText } from "../json_text.ts";
 import { principalOf } from "./access.ts";
+import { expectedVersionOf } from "./versions.ts";
 
 /**
  * Reads a request body as bytes, refusing it as soon as it passes the limit,
@@ -159,4 +160,17 @@ export function actorOf(c: Context): string | undefined {
     throw new LoupeError("validation_failed", `Invalid ${name}: at most 200 characters`);
   }
   return by === "" ? undefined : by;
+}
+
+/**
+ * Who writes and the version they saw (`If-Match`): what a write through
+ * the ticket and rule routes carries.
+ */
+export function writeOptionsOf(c: Context): { by?: string; expectedVersion?: number } {
+  const by = actorOf(c);
+  const expectedVersion = expectedVersionOf(c);
+  return {
+    ...(by ? { by } : {}),
+    ...(expectedVersion === undefined ? {} : { expectedVersion }),
+  };
 }
