@@ -1,8 +1,8 @@
 /**
  * What every route reads from a request, read the same way everywhere:
  * bodies (bytes within a limit, UTF-8 text, JSON), paging parameters and
- * the acting user. Query parameters shared with the CLI (times, severities)
- * are in `../params.ts`.
+ * the acting user. Values other edges share too (times, severities,
+ * labels) are in `../params.ts`.
  *
  * Bodies are read defensively: the media type and the size are checked
  * before the text is read, and `parseJsonText` checks the nesting depth
