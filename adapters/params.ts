@@ -1,4 +1,4 @@
-/** Query parameters and flags the edges (HTTP routes, CLI) share, parsed the same way everywhere. */
+/** Values the edges (HTTP routes, CLI) share, in queries and bodies, parsed the same way everywhere. */
 import { z } from "zod";
 import { parseSeverity } from "../domain/severity.ts";
 
@@ -27,3 +27,15 @@ export const severityParam = z.string().transform((value, ctx) => {
   }
   return severity.number;
 });
+
+/** A name or id a person gives: 1 to 200 characters, trimmed. */
+export const label = z.string().trim().min(1).max(200);
+
+/** A century: the furthest ahead a time may lie (a typo in the year, not a plan). */
+const CENTURY_MS = 100 * 365.25 * 86_400_000;
+
+/** A time in a JSON body: epoch milliseconds, or the text `timeParam` takes, from 1970 to a century ahead. */
+export const bodyTime = z.union([z.number().int(), z.string().max(100).pipe(timeParam)]).refine(
+  (millis) => millis >= 0 && millis <= Date.now() + CENTURY_MS,
+  { message: "the time is outside 1970-01-01 .. 100 years from now" },
+);

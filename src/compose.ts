@@ -17,6 +17,8 @@ import { kbRoutes } from "../adapters/http/kb_routes.ts";
 import { openApiDocument, openApiRoutes } from "../adapters/http/openapi.ts";
 import { ROUTE_DOCS } from "../adapters/http/route_docs.ts";
 import { ticketRoutes } from "../adapters/http/ticket_routes.ts";
+import { metricRoutes } from "../adapters/http/metric_routes.ts";
+import { ruleRoutes } from "../adapters/http/rule_routes.ts";
 import { readRuleFile } from "../adapters/rules/rule_set.ts";
 import { trendRoutes } from "../adapters/http/trend_routes.ts";
 import { redactorOf } from "../adapters/redaction/log_redaction.ts";
@@ -222,14 +224,14 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
   http.route(
     "/",
     ticketRoutes(tickets, {
-      clock,
-      maxBodyBytes,
       predictionOf: (ticketId) => {
         const prediction = predictionOrNull(analytics, ticketId);
         return prediction === null ? null : predictionJson(prediction);
       },
     }),
   );
+  http.route("/", metricRoutes(tickets, { clock, maxBodyBytes }));
+  http.route("/", ruleRoutes(tickets));
   http.route("/", customerRoutes(customers, { maxBodyBytes }));
   http.route("/", impactRoutes(impact));
   http.route("/", trendRoutes(trends));

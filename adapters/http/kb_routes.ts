@@ -1,7 +1,7 @@
 /** The knowledge base over HTTP: articles, import/export, search, suggestions, feedback. */
 import { Pacer } from "../../ports/pacing.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { etag, expectedVersionOf } from "./versions.ts";
+import { etag } from "./versions.ts";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import {
@@ -10,7 +10,7 @@ import {
   FEEDBACK_KINDS,
   type Reason,
 } from "../../domain/kb/mod.ts";
-import type { ArticleDetail, KbApi, KbWriteOptions, SuggestionList } from "../../ports/kb.ts";
+import type { ArticleDetail, KbApi, SuggestionList } from "../../ports/kb.ts";
 import {
   articleInput,
   articleJsonLine,
@@ -25,7 +25,13 @@ import { parseJsonText } from "../json_text.ts";
 import { principalOf } from "./access.ts";
 import { customerScope } from "../../domain/access/principal.ts";
 import type { RouteDoc } from "./openapi.ts";
-import { actorOf, limitParam, offsetParam, readTextBody, readTextBodyPaced } from "./request.ts";
+import {
+  limitParam,
+  offsetParam,
+  readTextBody,
+  readTextBodyPaced,
+  writeOptionsOf,
+} from "./request.ts";
 
 export interface KbRouteDeps {
   readonly maxBodyBytes?: number;
@@ -65,12 +71,6 @@ const retireBody = z.object({ reason: z.string().max(2_000).nullable().default(n
 const articleBody = articleInput.omit({ id: true, status: true, incident: true });
 const exportQuery = z.object({ format: z.enum(["jsonl", "json", "markdown"]).default("jsonl") })
   .strict();
-
-function writeOptions(c: Context): KbWriteOptions {
-  const by = actorOf(c) ?? null;
-  const expectedVersion = expectedVersionOf(c);
-  return { by, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
-}
 
 async function jsonBody(c: Context, limit: number): Promise<unknown> {
   const raw = await readTextBody(c.req.raw, limit);
@@ -208,7 +208,7 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
       : type.includes("markdown")
       ? [parseMarkdownArticle(raw, c.req.query("id") ?? "article.md")]
       : await parseArticlesJson(raw, pacer);
-    const report = await api.importArticles(articles, writeOptions(c));
+    const report = await api.importArticles(articles, writeOptionsOf(c));
     return c.json({
       created: report.created,
       updated: report.updated,
@@ -233,7 +233,7 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
   http.post("/v1/kb/articles", async (c) => {
     const body = articleBody.parse(await jsonBody(c, maxBodyBytes));
     const { content } = importedOf({ ...body, id: "new", status: "draft" });
-    const article = await api.draftArticle(content, writeOptions(c));
+    const article = await api.draftArticle(content, writeOptionsOf(c));
     c.header("Location", `/v1/kb/articles/${article.articleId}`);
     c.header("ETag", etag(article.version));
     return c.json(articleJson(article), 201);
@@ -255,20 +255,20 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
   http.put("/v1/kb/articles/:id", async (c) => {
     const body = articleBody.parse(await jsonBody(c, maxBodyBytes));
     const { content } = importedOf({ ...body, id: c.req.param("id"), status: "draft" });
-    const article = await api.editArticle(c.req.param("id"), content, writeOptions(c));
+    const article = await api.editArticle(c.req.param("id"), content, writeOptionsOf(c));
     c.header("ETag", etag(article.version));
     return c.json(articleJson(article));
   });
 
   http.post("/v1/kb/articles/:id/publish", async (c) => {
-    const article = await api.publishArticle(c.req.param("id"), writeOptions(c));
+    const article = await api.publishArticle(c.req.param("id"), writeOptionsOf(c));
     c.header("ETag", etag(article.version));
     return c.json(articleJson(article));
   });
 
   http.post("/v1/kb/articles/:id/retire", async (c) => {
     const body = retireBody.parse(await jsonBody(c, maxBodyBytes));
-    const article = await api.retireArticle(c.req.param("id"), body.reason, writeOptions(c));
+    const article = await api.retireArticle(c.req.param("id"), body.reason, writeOptionsOf(c));
     c.header("ETag", etag(article.version));
     return c.json(articleJson(article));
   });
@@ -323,7 +323,7 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
       c.req.param("id"),
       c.req.param("aid"),
       body.kind,
-      writeOptions(c),
+      writeOptionsOf(c),
     );
     return c.json(articleDetailJson(detail), 201);
   });
@@ -347,7 +347,7 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
 
   http.post("/v1/kb/drafts", async (c) => {
     const body = draftBody.parse(await jsonBody(c, maxBodyBytes));
-    const article = await api.draftForIssue(body.issue_id, writeOptions(c));
+    const article = await api.draftForIssue(body.issue_id, writeOptionsOf(c));
     c.header("Location", `/v1/kb/articles/${article.articleId}`);
     c.header("ETag", etag(article.version));
     return c.json(articleJson(article), 201);

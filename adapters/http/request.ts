@@ -1,8 +1,8 @@
 /**
  * What every route reads from a request, read the same way everywhere:
  * bodies (bytes within a limit, UTF-8 text, JSON), paging parameters and
- * the acting user. Query parameters shared with the CLI (times, severities)
- * are in `../params.ts`.
+ * the acting user. Values other edges share too (times, severities,
+ * labels) are in `../params.ts`.
  *
  * Bodies are read defensively: the media type and the size are checked
  * before the text is read, and `parseJsonText` checks the nesting depth
@@ -20,6 +20,7 @@ import { LoupeError } from "../../ports/errors.ts";
 import { concatBytes } from "../log_sources/lines.ts";
 import { MAX_JSON_DEPTH, parseJsonText } from "../json_text.ts";
 import { principalOf } from "./access.ts";
+import { expectedVersionOf } from "./versions.ts";
 
 /**
  * Reads a request body as bytes, refusing it as soon as it passes the limit,
@@ -179,4 +180,17 @@ export function actorOf(c: Context): string | undefined {
     throw new LoupeError("validation_failed", `Invalid ${name}: at most 200 characters`);
   }
   return by === "" ? undefined : by;
+}
+
+/**
+ * Who writes and the version they saw (`If-Match`): what a write through
+ * the ticket and rule routes carries.
+ */
+export function writeOptionsOf(c: Context): { by?: string; expectedVersion?: number } {
+  const by = actorOf(c);
+  const expectedVersion = expectedVersionOf(c);
+  return {
+    ...(by ? { by } : {}),
+    ...(expectedVersion === undefined ? {} : { expectedVersion }),
+  };
 }

@@ -14,11 +14,15 @@ import { kbRouteDocs } from "./kb_routes.ts";
 import { openApiRouteDocs, type RouteDoc } from "./openapi.ts";
 import { privacyRouteDocs } from "./privacy_routes.ts";
 import { ticketRouteDocs } from "./ticket_routes.ts";
+import { metricRouteDocs } from "./metric_routes.ts";
+import { ruleRouteDocs } from "./rule_routes.ts";
 import { trendRouteDocs } from "./trend_routes.ts";
 
 const DOCUMENTED: readonly RouteDoc[] = [
   ...coreRouteDocs,
   ...ticketRouteDocs,
+  ...metricRouteDocs,
+  ...ruleRouteDocs,
   ...customerRouteDocs,
   ...impactRouteDocs,
   ...trendRouteDocs,

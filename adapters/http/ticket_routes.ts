@@ -1,79 +1,45 @@
 /**
- * The ticket side of the HTTP API: tickets and their diagnosis views,
- * metrics snapshots and threshold rules. Bodies and queries are parsed
- * with zod here; handlers throw LoupeError and the parent app's onError
- * shapes every failure.
+ * Tickets over HTTP, and their diagnosis views (logs, metrics, candidate
+ * signatures). Metrics snapshots are `metric_routes.ts`, threshold rules
+ * `rule_routes.ts`. Bodies and queries are parsed with zod here; handlers
+ * throw LoupeError and the parent app's onError shapes every failure.
  */
-import { etag, expectedVersionOf } from "./versions.ts";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ScoredSignature } from "../../domain/correlation/mod.ts";
-import {
-  type Finding,
-  flattenMetrics,
-  type MetricsSnapshot,
-  type MetricTree,
-} from "../../domain/rules/mod.ts";
-import { parseRuleSet, ruleSetSchema } from "../rules/rule_set.ts";
 import { severityTextOf } from "../../domain/severity.ts";
-import { severityParam, timeParam } from "../params.ts";
 import {
   type Resolution,
   type Ticket,
   TICKET_SEVERITIES,
   TICKET_STATUSES,
   type TicketComment,
-  type TimeWindow,
 } from "../../domain/tickets/mod.ts";
-import type { Clock } from "../../ports/clock.ts";
-import { LoupeError } from "../../ports/errors.ts";
 import type {
   Candidate,
   LogLine,
-  MetricsView,
-  RuleSetView,
   TicketApi,
   TicketDetail,
   TicketHistoryEntry,
   TicketSummary,
-  WriteOptions,
 } from "../../ports/tickets.ts";
-import { parseJsonText } from "../json_text.ts";
 import { isoTimeOrNull as iso } from "../iso_time.ts";
+import { bodyTime, label, severityParam, timeParam } from "../params.ts";
 import { customerFilter, principalOf } from "./access.ts";
+import { metricsViewJson, windowJson } from "./metric_routes.ts";
 import type { RouteDoc } from "./openapi.ts";
-import {
-  actorOf,
-  decodeUtf8,
-  isJsonMediaType,
-  limitParam,
-  mediaTypeOf,
-  offsetParam,
-  readBodyLimited,
-  readJsonBody,
-} from "./request.ts";
+import { limitParam, offsetParam, readJsonBody, writeOptionsOf } from "./request.ts";
+import { etag } from "./versions.ts";
+import { LoupeError } from "../../ports/errors.ts";
 
 export interface TicketRouteDeps {
-  readonly clock: Clock;
-  /** Largest metrics body accepted, in bytes (default 16 MiB). */
-  readonly maxBodyBytes?: number;
   /** The ticket's prediction as JSON, shown on `GET /v1/tickets/:id`; null when there is none. */
   readonly predictionOf?: (ticketId: string) => unknown;
 }
 
-const label = z.string().trim().min(1).max(200);
 const text = z.string().trim().min(1).max(20_000);
 
-/** A century: the furthest ahead a time may lie (a typo in the year, not a plan). */
-const CENTURY_MS = 100 * 365.25 * 86_400_000;
-
-/** A time in a ticket body: epoch milliseconds or the text the query parameters take. */
-const time = z.union([z.number().int(), z.string().max(100).pipe(timeParam)]).refine(
-  (millis) => millis >= 0 && millis <= Date.now() + CENTURY_MS,
-  { message: "the time is outside 1970-01-01 .. 100 years from now" },
-);
-
-const windowSchema = z.object({ from: time, to: time }).strict().refine(
+const windowSchema = z.object({ from: bodyTime, to: bodyTime }).strict().refine(
   (w) => w.from < w.to,
   { message: "the window must start before it ends" },
 );
@@ -90,7 +56,7 @@ const createTicket = z.object({
   reporter: label,
   external_ref: externalRef.nullable().optional(),
   window: windowSchema.nullable().optional(),
-  opened_at: time.optional(),
+  opened_at: bodyTime.optional(),
 }).strict();
 
 const updateTicket = z.object({
@@ -176,105 +142,6 @@ const candidatesQuery = z.object({
   limit: limitParam(200, 10),
 }).strict();
 
-const metricsQuery = z.object({
-  environment: label,
-  customer: label.optional(),
-  from: timeParam.optional(),
-  to: timeParam.optional(),
-  limit: limitParam(10_000, 1_000),
-}).strict();
-
-const metricTree: z.ZodType<MetricTree> = z.lazy(() =>
-  z.record(z.string().min(1).max(200), z.union([z.number().finite(), metricTree]))
-);
-
-const snapshotSchema = z.object({
-  environment: label,
-  customer: label.nullable().optional(),
-  at: time,
-}).catchall(z.union([z.number().finite(), metricTree]));
-
-/**
- * Metrics snapshots as sent: one JSON object, an array of them, or NDJSON
- * (one per line). Each is validated and flattened to metric names.
- */
-const NDJSON_TYPES = new Set([
-  "application/x-ndjson",
-  "application/jsonl",
-  "application/jsonlines",
-  "application/x-jsonlines",
-]);
-
-function parsesAlone(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function parseMetricsBody(body: Uint8Array): MetricsSnapshot[] {
-  const textBody = decodeUtf8(body);
-  let documents: unknown[];
-  try {
-    const whole: unknown = parseJsonText(textBody);
-    documents = Array.isArray(whole) ? whole : [whole];
-  } catch (wholeError) {
-    const lines = textBody.split("\n");
-    // NDJSON only when its first record stands on its own line: otherwise the
-    // body is one document broken somewhere, and the whole-text error says where.
-    const first = lines.find((l) => l.trim() !== "");
-    if (first === undefined || first === textBody.trim() || !parsesAlone(first)) throw wholeError;
-    documents = [];
-    lines.forEach((line, index) => {
-      if (line.trim() === "") return;
-      try {
-        documents.push(JSON.parse(line));
-      } catch (lineError) {
-        throw new LoupeError(
-          "invalid_json",
-          `Cannot parse metrics line ${index + 1}: ${(lineError as Error).message}`,
-          { line: index + 1 },
-        );
-      }
-    });
-  }
-  return documents.map((document, index) => {
-    const parsed = snapshotSchema.safeParse(document);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new LoupeError(
-        "validation_failed",
-        `Invalid metrics snapshot ${index + 1}: ${
-          issue.path.join(".") || "(root)"
-        }: ${issue.message}`,
-        { snapshot: index + 1, path: issue.path.join(".") },
-      );
-    }
-    const { environment, customer, at, ...measurements } = parsed.data;
-    let metrics: Record<string, number>;
-    try {
-      metrics = flattenMetrics(measurements as MetricTree);
-    } catch (error) {
-      throw new LoupeError(
-        "validation_failed",
-        `Invalid metrics snapshot ${index + 1}: ${(error as Error).message}`,
-      );
-    }
-    return { environment, customer: customer ?? null, at, metrics };
-  });
-}
-
-function writeOptions(c: Context): WriteOptions {
-  const by = actorOf(c);
-  const expectedVersion = expectedVersionOf(c);
-  return {
-    ...(by ? { by } : {}),
-    ...(expectedVersion === undefined ? {} : { expectedVersion }),
-  };
-}
-
 /** A ticket as its caller may see it: a customer token does not see internal notes. */
 function seenBy(c: Context, detail: TicketDetail): TicketDetail {
   if (principalOf(c).role.kind !== "customer") return detail;
@@ -289,7 +156,7 @@ function seenBy(c: Context, detail: TicketDetail): TicketDetail {
   };
 }
 
-/** Largest JSON body of the ticket, comment, link, resolution, PATCH and rules routes. */
+/** Largest JSON body of the ticket, comment, link, resolution and PATCH routes. */
 const TICKET_JSON_BYTES = 1024 * 1024;
 
 function jsonBody(c: Context): Promise<unknown> {
@@ -298,7 +165,6 @@ function jsonBody(c: Context): Promise<unknown> {
 
 export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   const http = new Hono();
-  const maxBodyBytes = deps.maxBodyBytes ?? 16 * 1024 * 1024;
 
   const ticketReply = (c: Context, ticket: Ticket, status: 200 | 201 = 200) => {
     c.header("ETag", etag(ticket.version));
@@ -317,7 +183,7 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
       externalRef: body.external_ref ?? null,
       window: body.window ?? null,
       openedAt: body.opened_at ?? null,
-    }, writeOptions(c));
+    }, writeOptionsOf(c));
     c.header("Location", `/v1/tickets/${ticket.ticketId}`);
     return ticketReply(c, ticket, 201);
   });
@@ -366,7 +232,7 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
       ...(body.status_reason === undefined ? {} : { statusReason: body.status_reason }),
       ...(body.assignee === undefined ? {} : { assignee: body.assignee }),
       ...(body.severity === undefined ? {} : { severity: body.severity }),
-    }, writeOptions(c));
+    }, writeOptionsOf(c));
     return ticketReply(c, ticket);
   });
 
@@ -378,7 +244,7 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
 
   http.post("/v1/tickets/:id/comments", async (c) => {
     const body = commentBody.parse(await jsonBody(c));
-    const ticket = await api.comment(c.req.param("id"), body, writeOptions(c));
+    const ticket = await api.comment(c.req.param("id"), body, writeOptionsOf(c));
     c.header("ETag", etag(ticket.version));
     return c.json({
       comment: commentJson(ticket.comments[ticket.comments.length - 1]!),
@@ -403,14 +269,14 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
         ...(body.log_event_id ? [body.log_event_id] : []),
         ...(body.log_event_ids ?? []),
       ],
-    }, writeOptions(c));
+    }, writeOptionsOf(c));
     return ticketReply(c, ticket);
   });
 
   http.delete("/v1/tickets/:id/links/signatures/:signatureId", async (c) => {
     const ticket = await api.unlink(c.req.param("id"), {
       signatureIds: [c.req.param("signatureId")],
-    }, writeOptions(c));
+    }, writeOptionsOf(c));
     return ticketReply(c, ticket);
   });
 
@@ -426,7 +292,7 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
     }
     const ticket = await api.unlink(c.req.param("id"), {
       logEventIds: [logEventIdParam.data],
-    }, writeOptions(c));
+    }, writeOptionsOf(c));
     return ticketReply(c, ticket);
   });
 
@@ -446,7 +312,7 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
       solution: body.solution,
       prevention: body.prevention ?? null,
       resolver: body.resolver,
-    }, writeOptions(c));
+    }, writeOptionsOf(c));
     return ticketReply(c, ticket);
   });
 
@@ -500,54 +366,7 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
     });
   });
 
-  http.post("/v1/metrics", async (c) => {
-    const mediaType = mediaTypeOf(c.req.raw);
-    if (mediaType !== undefined && !isJsonMediaType(mediaType) && !NDJSON_TYPES.has(mediaType)) {
-      throw new LoupeError(
-        "unsupported_media_type",
-        `Cannot read metrics sent as ${mediaType}: send application/json or application/x-ndjson`,
-      );
-    }
-    const body = await readBodyLimited(c.req.raw, maxBodyBytes);
-    const receipt = await api.recordMetrics(parseMetricsBody(body));
-    return c.json({ accepted: receipt.accepted, position: receipt.position });
-  });
-
-  http.get("/v1/metrics", (c) => {
-    const parsed = metricsQuery.parse(c.req.query());
-    const query = { ...parsed, customer: customerFilter(c, parsed.customer) };
-    const to = query.to ?? deps.clock.now() + 1;
-    const from = query.from ?? to - 86_400_000;
-    if (from >= to) {
-      throw new LoupeError("bad_request", "Invalid time range: from must be before to");
-    }
-    return c.json(metricsViewJson(api.metrics({
-      environment: query.environment,
-      from,
-      to,
-      limit: query.limit,
-      ...(query.customer === undefined ? {} : { customer: query.customer }),
-    })));
-  });
-
-  http.get("/v1/rules", (c) => {
-    const rules = api.rules();
-    c.header("ETag", etag(rules.version));
-    return c.json(ruleSetJson(rules));
-  });
-
-  http.put("/v1/rules", async (c) => {
-    const rules = parseRuleSet(await jsonBody(c));
-    const configured = await api.configureRules(rules, writeOptions(c));
-    c.header("ETag", etag(configured.version));
-    return c.json(ruleSetJson(configured));
-  });
-
   return http;
-}
-
-function windowJson(window: TimeWindow | null) {
-  return window === null ? null : { from: iso(window.from), to: iso(window.to) };
 }
 
 function commentJson(comment: TicketComment) {
@@ -649,35 +468,6 @@ function logLineJson(line: LogLine) {
   };
 }
 
-function findingJson(finding: Finding) {
-  return {
-    rule_id: finding.ruleId,
-    metric: finding.metric,
-    value: finding.value,
-    threshold: finding.threshold,
-    comparison: finding.comparison,
-    severity: finding.severity,
-    message: finding.message,
-    at: iso(finding.at),
-    environment: finding.environment,
-    customer: finding.customer,
-  };
-}
-
-function metricsViewJson(view: MetricsView) {
-  return {
-    window: windowJson(view.window),
-    rules_version: view.rulesVersion,
-    snapshots: view.snapshots.map((s) => ({
-      environment: s.environment,
-      customer: s.customer,
-      at: iso(s.at),
-      metrics: s.metrics,
-    })),
-    findings: view.findings.map(findingJson),
-  };
-}
-
 function candidateJson(candidate: Candidate) {
   return {
     signature_id: candidate.signatureId,
@@ -699,10 +489,6 @@ function candidateJson(candidate: Candidate) {
       customers_total: candidate.stats.totalCustomers,
     },
   };
-}
-
-function ruleSetJson(view: RuleSetView) {
-  return { version: view.version, source: view.source, rules: view.rules };
 }
 
 const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
@@ -984,49 +770,5 @@ export const ticketRouteDocs: readonly RouteDoc[] = [
       },
     },
     errors: [400, 401, 403, 404],
-  },
-  {
-    method: "post",
-    path: "/v1/metrics",
-    summary: "Metric snapshots: one object, an array or NDJSON",
-    tag: "tickets",
-    body: { "application/json": snapshotSchema },
-    responses: {
-      200: {
-        description: "Metric snapshots: one object, an array or NDJSON",
-        schema: z.object({}).loose(),
-      },
-    },
-    errors: [400, 401, 403, 413, 415],
-  },
-  {
-    method: "get",
-    path: "/v1/metrics",
-    summary: "Metric snapshots and their findings",
-    tag: "tickets",
-    query: metricsQuery,
-    responses: {
-      200: { description: "Metric snapshots and their findings", schema: z.object({}).loose() },
-    },
-    errors: [400, 401, 403],
-  },
-  {
-    method: "get",
-    path: "/v1/rules",
-    summary: "Threshold rules",
-    tag: "tickets",
-    responses: { 200: { description: "Threshold rules", schema: z.object({}).loose() } },
-    errors: [401, 403],
-  },
-  {
-    method: "put",
-    path: "/v1/rules",
-    summary: "Replace the threshold rules",
-    tag: "tickets",
-    body: { "application/json": ruleSetSchema },
-    responses: {
-      200: { description: "Replace the threshold rules", schema: z.object({}).loose() },
-    },
-    errors: [400, 401, 403],
   },
 ];

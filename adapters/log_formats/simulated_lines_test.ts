@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import type { ParsedLog } from "../../domain/log_record.ts";
 import type { SeverityText } from "../../domain/severity.ts";
-import { ISSUES, type JavaException } from "../../domain/simulation/incident_catalog.ts";
-import { type LineEvent, renderLine } from "../../domain/simulation/render.ts";
-import type { LogFormat } from "../../domain/simulation/catalog.ts";
+import { ISSUES, type JavaException } from "../../simulation/incident_catalog.ts";
+import { type LineEvent, renderLine } from "../../simulation/render.ts";
+import type { LogFormat } from "../../simulation/catalog.ts";
 import { detectFormat, type FormatName } from "./mod.ts";
 import { parseText, problems, records } from "./_test_utils.ts";
 

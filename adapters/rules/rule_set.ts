@@ -9,8 +9,7 @@ import { z } from "zod";
 import { COMPARISONS, type Rule, RULE_SEVERITIES } from "../../domain/rules/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { parseJsonText } from "../json_text.ts";
-
-const label = z.string().trim().min(1).max(200);
+import { label } from "../params.ts";
 
 const ruleSchema = z.object({
   id: label,

@@ -15,7 +15,7 @@ import { TICKET_STREAM_PREFIX } from "../../domain/tickets/mod.ts";
 import type { Customer } from "../../domain/customers/mod.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import type { EventStore, StoredEvent } from "../../ports/event_store.ts";
+import { type EventStore, loupeEvents, type StoredEvent } from "../../ports/event_store.ts";
 import type {
   DeliveryStatus,
   DeliveryView,
@@ -399,12 +399,12 @@ export class SyncService implements IntegrationApi {
   // --- reactions to what is appended ---------------------------------------
 
   #observe(appended: readonly StoredEvent[]): void {
-    for (const event of appended) {
+    for (const event of loupeEvents(appended)) {
       if (event.type === "TicketSignatureLinked" && event.stream.startsWith(TICKET_STREAM_PREFIX)) {
-        const data = event.data as { ticketId: string; signatureId: string };
-        this.#enqueueWork(() => this.#noteLink(data.ticketId, data.signatureId));
+        const { ticketId, signatureId } = event.data;
+        this.#enqueueWork(() => this.#noteLink(ticketId, signatureId));
       } else if (event.type === "LogBatchIngested") {
-        const data = event.data as LogBatchIngestedData;
+        const data = event.data;
         if (this.#anyFixed()) this.#enqueueWork(() => this.#checkRegression(data));
         this.#reportSoon();
       }

@@ -34,8 +34,8 @@ import {
   TICKET_NUMBERS,
   ticketRecords,
 } from "../../domain/analytics/ticket_features.ts";
-import { DEFAULT_OPTIONS, planScenario } from "../../domain/simulation/scenario.ts";
-import type { SimTicket } from "../../domain/simulation/tickets.ts";
+import { DEFAULT_OPTIONS, planScenario } from "../../simulation/scenario.ts";
+import type { SimTicket } from "../../simulation/tickets.ts";
 import type { Ticket } from "../../domain/tickets/mod.ts";
 import { AnalyticsService } from "../../src/analytics/service.ts";
 import { importTickets } from "../../src/analytics/ticket_import.ts";

@@ -7,7 +7,7 @@
  * `LOUPE_BENCH_SIM_ARGS` (e.g. `--days 365`) or reuse an output with
  * `LOUPE_BENCH_SIM_DIR`.
  */
-import { parseMetricsBody } from "../../adapters/http/ticket_routes.ts";
+import { parseMetricsBody } from "../../adapters/http/metric_routes.ts";
 import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";

@@ -21,14 +21,10 @@
  * exactly the lines of its template.
  */
 import { SignatureMiner, type SkeletonBatch, skeletonsOf } from "../../domain/mining/mod.ts";
-import { COMPILED_BACKGROUND } from "../../domain/simulation/background.ts";
-import { ISSUES, type JavaException } from "../../domain/simulation/incident_catalog.ts";
-import { Rng } from "../../domain/simulation/rng.ts";
-import {
-  compileTemplate,
-  renderTemplate,
-  type Template,
-} from "../../domain/simulation/template.ts";
+import { COMPILED_BACKGROUND } from "../../simulation/background.ts";
+import { ISSUES, type JavaException } from "../../simulation/incident_catalog.ts";
+import { Rng } from "../../simulation/rng.ts";
+import { compileTemplate, renderTemplate, type Template } from "../../simulation/template.ts";
 import { atLeast, type Bench, type BenchRow } from "./bench_types.ts";
 
 const BACKGROUND_LINES = 1_000_000;

@@ -62,10 +62,10 @@ export async function simulatorOutput(): Promise<{ dir: string; cleanup: boolean
   const given = Deno.env.get("LOUPE_BENCH_SIM_DIR");
   if (given !== undefined) return { dir: given, cleanup: false, args: `(existing ${given})` };
   try {
-    await Deno.stat(new URL("../../src/simulate.ts", import.meta.url));
+    await Deno.stat(new URL("../../simulation/simulate.ts", import.meta.url));
   } catch {
     throw new Error(
-      "Cannot run the bench: the simulator (src/simulate.ts, `deno task simulate`) is not there yet; " +
+      "Cannot run the bench: the simulator (simulation/simulate.ts, `deno task simulate`) is not there yet; " +
         "set LOUPE_BENCH_SIM_DIR to a simulator output to measure without it",
     );
   }

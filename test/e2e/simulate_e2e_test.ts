@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { signaturePattern } from "../../domain/simulation/template.ts";
+import { signaturePattern } from "../../simulation/template.ts";
 import { runEntry } from "../support/cli.ts";
 
 const ARGS = ["--customers", "24", "--days", "10", "--events-per-day", "40000", "--seed", "11"];

@@ -14,7 +14,7 @@ async function* sourceFiles(dir: string): AsyncGenerator<string> {
 Deno.test("no source file imports across the hexagon the wrong way", async () => {
   const violations: string[] = [];
   let files = 0;
-  for (const dir of ["domain", "ports", "adapters", "src"]) {
+  for (const dir of ["domain", "ports", "adapters", "src", "simulation"]) {
     for await (const file of sourceFiles(dir)) {
       files++;
       const source = await Deno.readTextFile(`${root}${file}`);
@@ -38,6 +38,11 @@ Deno.test("the rule refuses each wrong direction and allows the right ones", () 
   assert.equal(importViolation("domain/mining/mod.ts", "./tokens.ts"), undefined);
   assert.equal(importViolation("domain/a_test.ts", "fast-check"), undefined);
   assert.equal(importViolation("adapters/http/app.ts", "../../ports/errors.ts"), undefined);
+  assert.match(importViolation("src/loupe.ts", "../simulation/scenario.ts")!, /never imports/);
+  assert.match(importViolation("adapters/cli/config.ts", "../../simulation/rng.ts")!, /never/);
+  assert.match(importViolation("domain/a.ts", "../simulation/rng.ts")!, /only domain/);
+  assert.equal(importViolation("simulation/simulate.ts", "../adapters/cli/config.ts"), undefined);
+  assert.equal(importViolation("simulation/sinks/http_sink.ts", "../scenario.ts"), undefined);
 });
 
 Deno.test("import specifiers are found in every static and dynamic form", () => {

@@ -3,11 +3,11 @@
  * and writes it to a directory (`--out`) or streams it into a running Loupe
  * (`--serve`). Progress goes to stderr, a summary to stdout.
  */
-import { SIMULATE_USAGE, simulateConfig } from "../adapters/cli/config.ts";
+import { SIMULATE_USAGE, simulateConfig } from "./config.ts";
 import { formatDuration, ProgressLine } from "../adapters/cli/progress.ts";
-import { ScenarioFileSink } from "../adapters/simulator/file_sink.ts";
-import { ScenarioHttpSink } from "../adapters/simulator/http_sink.ts";
-import { DEFAULT_OPTIONS, planScenario, simulateHours } from "../domain/simulation/scenario.ts";
+import { ScenarioFileSink } from "./sinks/file_sink.ts";
+import { ScenarioHttpSink } from "./sinks/http_sink.ts";
+import { DEFAULT_OPTIONS, planScenario, simulateHours } from "./scenario.ts";
 
 if (import.meta.main) {
   let config;

@@ -11,12 +11,7 @@
  * @module
  */
 import { stringify } from "csv-stringify/sync";
-import {
-  customerRows,
-  type Scenario,
-  type SimulatedHour,
-  truthOf,
-} from "../../domain/simulation/scenario.ts";
+import { customerRows, type Scenario, type SimulatedHour, truthOf } from "../scenario.ts";
 
 /** Bytes of text held for one file before it is appended to disk. */
 const FLUSH_CHARS = 256 * 1024;

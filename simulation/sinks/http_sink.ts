@@ -8,8 +8,8 @@
  *
  * @module
  */
-import type { Scenario, SimulatedHour } from "../../domain/simulation/scenario.ts";
-import type { SimTicket } from "../../domain/simulation/tickets.ts";
+import type { Scenario, SimulatedHour } from "../scenario.ts";
+import type { SimTicket } from "../tickets.ts";
 
 const HOUR = 3_600_000;
 
