@@ -108,6 +108,8 @@ function withOrigin(parsed: ParsedLog, defaultEnvironment: string): ParsedLog {
  */
 export interface PackedFrames {
   readonly bytes: Uint8Array;
+  /** Where each frame starts; without them, each starts where the one before ends. */
+  readonly starts?: Uint32Array;
   readonly ends: Uint32Array;
   /** Index of each refused frame, with its reason. */
   readonly refused: readonly (readonly [number, string])[];
@@ -141,11 +143,12 @@ export function packFrames(frames: readonly Frame[]): PackedFrames {
 }
 
 /** The frames {@linkcode packFrames} packed, as views of its buffer. */
-export function unpackFrames({ bytes, ends, refused }: PackedFrames): Frame[] {
+export function unpackFrames({ bytes, starts, ends, refused }: PackedFrames): Frame[] {
   const reasons = new Map(refused);
   const frames: Frame[] = [];
   let start = 0;
   for (let i = 0; i < ends.length; i++) {
+    if (starts !== undefined) start = starts[i]!;
     const reason = reasons.get(i);
     frames.push(
       reason === undefined ? { bytes: bytes.subarray(start, ends[i]) } : { refused: reason },
