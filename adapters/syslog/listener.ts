@@ -18,7 +18,7 @@ import dgram from "node:dgram";
 import type { LoupeApplication } from "../../ports/application.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { type Frame, SyslogFramer } from "./framing.ts";
-import { type PackedFrames, packFrames, recordsOfFrames, unpackFrames } from "./messages.ts";
+import { type PackedFrames, packFrames, recordsOfPacked } from "./messages.ts";
 import type { SyslogParsers } from "./parsers.ts";
 
 export interface SyslogConfig {
@@ -86,8 +86,8 @@ export async function startSyslog(config: SyslogConfig): Promise<SyslogListeners
           environment: config.environment,
         };
         const batch = count === 0 ? undefined : config.parsers === undefined
-          ? recordsOfFrames(
-            unpackFrames(frames),
+          ? recordsOfPacked(
+            frames,
             config.redaction === undefined ? options : { ...options, redaction: config.redaction },
           )
           : await config.parsers.parsePacked(frames, options);
