@@ -7,7 +7,7 @@
  */
 import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
 import { type WorkerRecords, workerRecords } from "../lmdb/worker_records.ts";
-import { redactorOf, redactSourced } from "../redaction/log_redaction.ts";
+import { redactorOf } from "../redaction/log_redaction.ts";
 import { decodeOtlpProtobuf, type OtlpOptions, otlpRecords } from "./logs.ts";
 
 export interface DecodeJob {
@@ -32,18 +32,16 @@ declare const self: {
 self.onmessage = ({ data: { id, bytes, options } }) => {
   let batch;
   try {
-    batch = otlpRecords(decodeOtlpProtobuf(bytes), options);
+    batch = otlpRecords(
+      decodeOtlpProtobuf(bytes),
+      options,
+      options.redaction === undefined
+        ? undefined
+        : { redactor: redactorOf(options.redaction), context: options.context },
+    );
   } catch (error) {
     self.postMessage({ id, error: `Cannot decode OTLP protobuf: ${(error as Error).message}` }, []);
     return;
-  }
-  if (options.redaction !== undefined) {
-    redactSourced(
-      batch.records,
-      batch.quarantined,
-      options.context,
-      redactorOf(options.redaction),
-    );
   }
   const { records, transfer } = workerRecords({
     source: options.source,

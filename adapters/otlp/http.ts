@@ -6,7 +6,7 @@
  * `Retry-After` when Loupe is busy or its store failed (retried).
  */
 import type { RedactionSettings } from "../../ports/redaction.ts";
-import { redactorOf, redactSourced } from "../redaction/log_redaction.ts";
+import { redactorOf } from "../redaction/log_redaction.ts";
 import { z } from "zod";
 import type { LoupeApplication } from "../../ports/application.ts";
 import { LoupeError } from "../../ports/errors.ts";
@@ -175,7 +175,13 @@ async function ingest(
     quarantined: readonly QuarantinedLine[];
   } = otlp instanceof Uint8Array
     ? await config.decoders!.decode(otlp, { ...options, context })
-    : redactedInThread(otlpRecords(otlp, options), context, config.redaction);
+    : otlpRecords(
+      otlp,
+      options,
+      config.redaction === undefined
+        ? undefined
+        : { redactor: redactorOf(config.redaction), context },
+    );
   // Decoded on a worker, the records are counted only now.
   const records = Array.isArray(batch.records)
     ? batch.records.length
@@ -283,16 +289,4 @@ function retryLater(status: 429 | 503, code: string, message: string): Response 
     status,
     headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
   });
-}
-
-/** JSON requests are mapped on the serving thread, so they are redacted there too. */
-function redactedInThread(
-  batch: { records: SourcedLog[]; quarantined: QuarantinedLine[] },
-  context: SourceContext,
-  redaction: RedactionSettings | undefined,
-): { records: SourcedLog[]; quarantined: QuarantinedLine[] } {
-  if (redaction !== undefined) {
-    redactSourced(batch.records, batch.quarantined, context, redactorOf(redaction));
-  }
-  return batch;
 }

@@ -18,6 +18,14 @@ import type {
 import { QUARANTINE_RAW_LIMIT } from "../../domain/log_record.ts";
 import { parseSeverity, severityFromNumber } from "../../domain/severity.ts";
 import type { SourcedLog } from "../../ports/log_source.ts";
+import type { SourceContext } from "../../domain/log_record.ts";
+import {
+  PrivateKeyFollower,
+  redactAttributes,
+  type Redactor,
+  type TextRedactor,
+} from "../../domain/redaction/mod.ts";
+import { redactSourced } from "../redaction/log_redaction.ts";
 
 /** Which resource or record attribute names the customer (or tenant) of a record. */
 export interface OtlpOptions {
@@ -175,10 +183,30 @@ export function parseOtlpJson(document: unknown): OtlpRequest {
   return { encoding: "json", message: jsonRequest.parse(document) as LogsRequest };
 }
 
+/** Redaction as the records are read: the resource's and scope's attributes once, not per record. */
+export interface OtlpRedaction {
+  readonly redactor: Redactor;
+  /** The batch's context: its customer's rules apply to records that name none. */
+  readonly context: SourceContext;
+}
+
+/**
+ * What a resource and scope give all their records: attributes without the
+ * context keys, which become the record's own fields.
+ */
+interface Inherited {
+  readonly attributes: Attributes;
+  readonly context: Attributes;
+  /** `attributes` redacted, for the last redactor asked (a scope's records usually share one). */
+  redactedBy?: TextRedactor;
+  redacted?: Attributes;
+}
+
 /**
  * Every log record of a request with its resource's and scope's context.
  * Records are numbered from 1 in request order; that number is the `line`
- * of a quarantined one.
+ * of a quarantined one. With `redaction`, records and quarantined records
+ * come back redacted, each record under its own customer's rules.
  *
  * @example
  * ```ts
@@ -196,19 +224,25 @@ export function parseOtlpJson(document: unknown): OtlpRequest {
  * assert.deepEqual(quarantined.map((q) => q.line), [2]);
  * ```
  */
-export function otlpRecords(request: OtlpRequest, options: OtlpOptions): OtlpBatch {
+export function otlpRecords(
+  request: OtlpRequest,
+  options: OtlpOptions,
+  redaction?: OtlpRedaction,
+): OtlpBatch {
   const decoded = request.encoding === "protobuf";
   const records: SourcedLog[] = [];
   const quarantined: QuarantinedLine[] = [];
+  const follower = redaction === undefined ? undefined : new PrivateKeyFollower();
   let ordinal = 0;
   for (const resourceLogs of request.message.resourceLogs ?? []) {
     const resource = attributesOf(resourceLogs.resource?.attributes);
     for (const scopeLogs of resourceLogs.scopeLogs ?? []) {
       const scope = scopeLogs.scope;
-      const inherited: Attributes = { ...resource };
-      if (scope?.name) inherited["otel.scope.name"] = scope.name;
-      if (scope?.version) inherited["otel.scope.version"] = scope.version;
-      Object.assign(inherited, attributesOf(scope?.attributes));
+      const all: Attributes = { ...resource };
+      if (scope?.name) all["otel.scope.name"] = scope.name;
+      if (scope?.version) all["otel.scope.version"] = scope.version;
+      Object.assign(all, attributesOf(scope?.attributes));
+      const inherited = inheritedOf(all);
       for (const raw of scopeLogs.logRecords ?? []) {
         ordinal++;
         const read = readRecord(raw, decoded, inherited, options);
@@ -219,16 +253,55 @@ export function otlpRecords(request: OtlpRequest, options: OtlpOptions): OtlpBat
             reason: read,
             raw: rawText(raw),
           });
-        } else {
-          records.push({
-            parsed: options.pinOrigin === true ? withoutOwnOrigin(read) : read,
-            line: ordinal,
-          });
+          continue;
         }
+        const pinned = options.pinOrigin === true;
+        if (redaction !== undefined) {
+          // The customer whose rules apply is the one the record is stored under.
+          const text = redaction.redactor.forCustomer(
+            (pinned ? undefined : read.parsed.customer) ?? redaction.context.customer,
+          );
+          read.parsed.message = follower!.redact(read.parsed.message, text);
+          read.parsed.attributes = joined(
+            redactedInherited(inherited, text),
+            redactAttributes(read.own, text),
+          );
+        }
+        records.push({
+          parsed: pinned ? withoutOwnOrigin(read.parsed) : read.parsed,
+          line: ordinal,
+        });
       }
     }
   }
+  if (redaction !== undefined && quarantined.length > 0) {
+    redactSourced([], quarantined, redaction.context, redaction.redactor);
+  }
   return { records, quarantined };
+}
+
+function inheritedOf(all: Attributes): Inherited {
+  const attributes: Attributes = {};
+  const context: Attributes = {};
+  for (const key in all) {
+    if (CONTEXT_KEYS.has(key)) context[key] = all[key]!;
+    else attributes[key] = all[key]!;
+  }
+  return { attributes, context };
+}
+
+function redactedInherited(inherited: Inherited, text: TextRedactor): Attributes {
+  if (inherited.redactedBy !== text) {
+    inherited.redacted = redactAttributes(inherited.attributes, text);
+    inherited.redactedBy = text;
+  }
+  return inherited.redacted!;
+}
+
+/** A record's attributes: its own win over the inherited ones and come after them. */
+function joined(inherited: Attributes, own: Attributes): Attributes {
+  for (const _ in inherited) return { ...inherited, ...own };
+  return own;
 }
 
 /**
@@ -272,12 +345,18 @@ export function otlpResponse(
     : { partialSuccess: { rejectedLogRecords: rejected, errorMessage: message } };
 }
 
+/** A record read, and the attributes it brings itself (redacted apart from the inherited ones). */
+interface ReadRecord {
+  readonly parsed: { -readonly [K in keyof ParsedLog]: ParsedLog[K] };
+  readonly own: Attributes;
+}
+
 function readRecord(
   raw: unknown,
   decoded: boolean,
-  inherited: Attributes,
+  inherited: Inherited,
   options: OtlpOptions,
-): ParsedLog | string {
+): ReadRecord | string {
   let record: LogRecordMessage;
   if (decoded) {
     record = raw as LogRecordMessage;
@@ -289,7 +368,21 @@ function readRecord(
     }
     record = checked.data as LogRecordMessage;
   }
-  const attributes: Attributes = { ...inherited, ...attributesOf(record.attributes) };
+  // Context keys are kept as the record's own fields, not twice: every stored
+  // attribute costs space and encoding time per record.
+  const own: Attributes = {};
+  let context = inherited.context;
+  const list = record.attributes;
+  if (list != null) {
+    for (const { key, value } of list) {
+      if (!key) continue;
+      const read = value == null ? null : anyValueOf(value);
+      if (CONTEXT_KEYS.has(key)) {
+        if (context === inherited.context) context = { ...context };
+        context[key] = read;
+      } else own[key] = read;
+    }
+  }
   let message: string | undefined;
   const body = record.body;
   if (body != null) {
@@ -305,7 +398,7 @@ function readRecord(
           break;
         }
       }
-      Object.assign(attributes, prefixed("body.", fields));
+      for (const key in fields) own["body." + key] = fields[key]!;
       if (message === undefined) message = String(value);
     }
   }
@@ -315,45 +408,49 @@ function readRecord(
   }
   const traceId = hex(record.traceId);
   const spanId = hex(record.spanId);
-  if (traceId !== "") attributes.trace_id = traceId;
-  if (spanId !== "") attributes.span_id = spanId;
-  if (record.eventName) attributes["event.name"] = record.eventName;
+  if (traceId !== "") own.trace_id = traceId;
+  if (spanId !== "") own.span_id = spanId;
+  if (record.eventName) own["event.name"] = record.eventName;
   const timestamp = millisOf(record.timeUnixNano) ?? millisOf(record.observedTimeUnixNano);
   const observed = millisOf(record.observedTimeUnixNano);
-  if (observed !== undefined) attributes.observed_time = new Date(observed).toISOString();
+  if (observed !== undefined) own.observed_time = new Date(observed).toISOString();
   const severity = (record.severityNumber ?? 0) > 0
     ? severityFromNumber(record.severityNumber!)
     : parseSeverity(record.severityText ?? undefined);
-  if (record.severityText) attributes.severity_text = record.severityText;
-  const service = stringAttribute(attributes, "service.name");
-  const version = stringAttribute(attributes, "service.version");
-  const environment = stringAttribute(attributes, "deployment.environment.name") ??
-    stringAttribute(attributes, "deployment.environment");
-  const customer = stringAttribute(attributes, options.customerAttribute);
-  // Kept as the record's own fields, not twice: every stored attribute costs
-  // space and encoding time per record.
-  for (const key of CONTEXT_ATTRIBUTES) delete attributes[key];
-  return {
-    ...(timestamp === undefined ? {} : { timestamp }),
-    ...(severity === undefined ? {} : { severity }),
-    message,
-    ...(customer === undefined ? {} : { customer }),
-    ...(environment === undefined ? {} : { environment }),
-    ...(service === undefined ? {} : { service }),
-    ...(version === undefined ? {} : { version }),
-    attributes,
-  };
+  if (record.severityText) own.severity_text = record.severityText;
+  const customerKey = options.customerAttribute;
+  const customer = stringOf(
+    CONTEXT_KEYS.has(customerKey)
+      ? context[customerKey]
+      : own[customerKey] !== undefined
+      ? own[customerKey]
+      : inherited.attributes[customerKey],
+  );
+  const environment = stringOf(context["deployment.environment.name"]) ??
+    stringOf(context["deployment.environment"]);
+  const service = stringOf(context["service.name"]);
+  const version = stringOf(context["service.version"]);
+  // Fields in one order, so records share one shape.
+  const parsed = {} as ReadRecord["parsed"];
+  if (timestamp !== undefined) parsed.timestamp = timestamp;
+  if (severity !== undefined) parsed.severity = severity;
+  parsed.message = message;
+  if (customer !== undefined) parsed.customer = customer;
+  if (environment !== undefined) parsed.environment = environment;
+  if (service !== undefined) parsed.service = service;
+  if (version !== undefined) parsed.version = version;
+  parsed.attributes = joined(inherited.attributes, own);
+  return { parsed, own };
 }
 
-const CONTEXT_ATTRIBUTES = [
+const CONTEXT_KEYS = new Set([
   "service.name",
   "service.version",
   "deployment.environment.name",
   "deployment.environment",
-];
+]);
 
-function stringAttribute(attributes: Attributes, key: string): string | undefined {
-  const value = attributes[key];
+function stringOf(value: AttributeValue | undefined): string | undefined {
   return value === undefined || value === null || value === "" ? undefined : String(value);
 }
 
@@ -376,12 +473,6 @@ function attributesOf(list: KeyValue[] | null | undefined): Attributes {
     if (key) attributes[key] = value == null ? null : anyValueOf(value);
   }
   return attributes;
-}
-
-function prefixed(prefix: string, attributes: Attributes): Attributes {
-  const out: Attributes = {};
-  for (const key in attributes) out[prefix + key] = attributes[key]!;
-  return out;
 }
 
 /** Scalars stay scalars; arrays, maps and bytes become text (JSON, base64). */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { decodeOtlpProtobuf, otlpRecords } from "./logs.ts";
+import { decodeOtlpProtobuf, otlpRecords, parseOtlpJson } from "./logs.ts";
+import { Redactor } from "../../domain/redaction/mod.ts";
 import root from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
 
 // deno-lint-ignore no-explicit-any
@@ -33,4 +34,46 @@ Deno.test("trace and span ids are kept as lowercase hex; ids of zeros count as u
   assert.equal(traced!.span_id, "00000000000000ab");
   assert.equal(untraced!.trace_id, undefined);
   assert.equal(untraced!.span_id, undefined);
+});
+
+Deno.test("redacted as read: resource attributes too, each record under its own customer's rules", () => {
+  const request = parseOtlpJson({
+    resourceLogs: [{
+      resource: {
+        attributes: [
+          { key: "customer.id", value: { stringValue: "acme" } },
+          { key: "owner", value: { stringValue: "jane@acme.example" } },
+        ],
+      },
+      scopeLogs: [{
+        logRecords: [
+          { body: { stringValue: "mail jane@acme.example" } },
+          {
+            body: { stringValue: "mail jane@acme.example" },
+            attributes: [{ key: "customer.id", value: { stringValue: "globex" } }],
+          },
+        ],
+      }],
+    }],
+  });
+  const redactor = new Redactor(
+    { customers: { globex: { allow: ["jane@acme.example"] } } },
+    () => "000011",
+  );
+  const options = { customerAttribute: "customer.id", source: "otlp" };
+  const [acme, globex] = otlpRecords(request, options, { redactor, context: {} }).records
+    .map((record) => record.parsed);
+  assert.equal(acme!.message, "mail <email:000011>");
+  assert.equal(acme!.attributes.owner, "<email:000011>");
+  assert.equal(globex!.message, "mail jane@acme.example");
+  assert.equal(globex!.attributes.owner, "jane@acme.example");
+  // Pinned to a token's origin, the token's customer decides.
+  const pinned = otlpRecords(request, { ...options, pinOrigin: true }, {
+    redactor,
+    context: { customer: "globex" },
+  }).records.map((record) => record.parsed);
+  assert.deepEqual(pinned.map((p) => [p.customer, p.message]), [
+    [undefined, "mail jane@acme.example"],
+    [undefined, "mail jane@acme.example"],
+  ]);
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { SyslogFramer } from "./framing.ts";
+import { unpackFrames } from "./messages.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -44,5 +45,42 @@ Deno.test("a frame over the limit is refused and the stream goes on after it", (
   assert.deepEqual(
     frames.map((f) => ("bytes" in f ? decoder.decode(f.bytes) : "refused")),
     ["refused", "<14>1 - ok"],
+  );
+});
+
+Deno.test("property: packed frames are the frames push gives, refused ones included", () => {
+  const piece = fc.oneof(
+    message.map((text) => `${text}\n`),
+    message.map((text) => `${encoder.encode(text).length} ${text}`),
+    fc.constant(`${"x".repeat(70)}\n`),
+    fc.constant("12345678901 x\n"),
+    fc.constant("\r\n"),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(piece, { maxLength: 30 }),
+      fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 20 }),
+      (pieces, cuts) => {
+        const stream = encoder.encode(pieces.join(""));
+        const plain = new SyslogFramer(64);
+        const packed = new SyslogFramer(64);
+        const expected = [];
+        const actual = [];
+        let at = 0;
+        for (let i = 0; at < stream.length; i++) {
+          const size = cuts[i % cuts.length]!;
+          const chunk = stream.slice(at, at + size);
+          expected.push(...plain.push(chunk));
+          const frames = packed.pushPacked(chunk);
+          // The reader's buffer is read into again: packed frames must not share it.
+          chunk.fill(0);
+          actual.push(...unpackFrames(frames));
+          at += size;
+        }
+        expected.push(...plain.end());
+        actual.push(...packed.end());
+        assert.deepEqual(actual, expected);
+      },
+    ),
   );
 });

@@ -18,7 +18,7 @@ import dgram from "node:dgram";
 import type { LoupeApplication } from "../../ports/application.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { type Frame, SyslogFramer } from "./framing.ts";
-import { recordsOfFrames } from "./messages.ts";
+import { type PackedFrames, packFrames, recordsOfPacked } from "./messages.ts";
 import type { SyslogParsers } from "./parsers.ts";
 
 export interface SyslogConfig {
@@ -68,6 +68,7 @@ const DEFAULT_UDP_QUEUE = 100_000;
 export async function startSyslog(config: SyslogConfig): Promise<SyslogListeners> {
   const counters: SyslogCounters = { received: 0, accepted: 0, quarantined: 0, udpDropped: 0 };
   const store: Store = (source, frames, firstLine, after) => {
+    const count = frames.ends.length;
     let handOver!: () => void;
     let fail!: (error: unknown) => void;
     const handedOver = new Promise<void>((resolve, reject) => {
@@ -84,21 +85,19 @@ export async function startSyslog(config: SyslogConfig): Promise<SyslogListeners
           now: config.clock.now(),
           environment: config.environment,
         };
-        const batch = frames.length === 0
-          ? undefined
-          : config.parsers === undefined
-          ? recordsOfFrames(
+        const batch = count === 0 ? undefined : config.parsers === undefined
+          ? recordsOfPacked(
             frames,
             config.redaction === undefined ? options : { ...options, redaction: config.redaction },
           )
-          : await config.parsers.parse(frames, options);
+          : await config.parsers.parsePacked(frames, options);
         // Batches of one connection reach the store in the order they arrived.
         await after;
         if (batch === undefined) {
           handOver();
           return;
         }
-        counters.received += frames.length;
+        counters.received += count;
         const receipt = config.app.ingest({
           source,
           format: "syslog",
@@ -152,7 +151,7 @@ export async function startSyslog(config: SyslogConfig): Promise<SyslogListeners
       const frames = queue.splice(0, UDP_BATCH);
       const first = line + 1;
       line += frames.length;
-      storing = store("syslog-udp", frames, first, Promise.resolve()).stored
+      storing = store("syslog-udp", packFrames(frames), first, Promise.resolve()).stored
         .catch((error) => console.error("Syslog UDP batch not stored:", error))
         .finally(() => {
           storing = undefined;
@@ -212,7 +211,7 @@ export async function startSyslog(config: SyslogConfig): Promise<SyslogListeners
  */
 type Store = (
   source: string,
-  frames: readonly Frame[],
+  frames: PackedFrames,
   firstLine: number,
   after: Promise<void>,
 ) => { readonly handedOver: Promise<void>; readonly stored: Promise<void> };
@@ -239,12 +238,14 @@ async function serveConnection(
     for (;;) {
       const read = await conn.read(buffer);
       // The framer copies what it keeps: the buffer can be read into again.
-      const frames = read === null ? framer.end() : framer.push(buffer.subarray(0, read));
+      const frames = read === null
+        ? packFrames(framer.end())
+        : framer.pushPacked(buffer.subarray(0, read));
       const batch = store(source, frames, line, handedOver);
       handedOver = batch.handedOver;
       await unflushed;
       unflushed = batch.stored;
-      line += frames.length;
+      line += frames.ends.length;
       if (read === null) break;
     }
     await unflushed;

@@ -47,21 +47,20 @@ export function recordsOfFrames(
   frames: readonly Frame[],
   options: FrameOptions,
 ): { records: SourcedLog[]; quarantined: QuarantinedLine[] } {
-  const { source, firstLine, now } = options;
-  const records: SourcedLog[] = [];
-  const quarantined: QuarantinedLine[] = [];
+  const { source, firstLine } = options;
+  const batch: FrameBatch = { records: [], quarantined: [] };
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i]!;
     const line = firstLine + i;
     if ("refused" in frame) {
-      quarantined.push({ source, line, reason: frame.refused, raw: "" });
+      batch.quarantined.push({ source, line, reason: frame.refused, raw: "" });
       continue;
     }
     let text: string;
     try {
       text = UTF8.decode(frame.bytes);
     } catch {
-      quarantined.push({
+      batch.quarantined.push({
         source,
         line,
         reason: "Cannot read syslog message: it is not valid UTF-8",
@@ -69,17 +68,88 @@ export function recordsOfFrames(
       });
       continue;
     }
-    const parsed = parseSyslogLine(text, now);
-    if (typeof parsed === "string") {
-      quarantined.push({ source, line, reason: parsed, raw: text.slice(0, QUARANTINE_RAW_LIMIT) });
-      continue;
-    }
-    records.push({ parsed: withOrigin(parsed, options.environment), line });
+    readMessage(text, line, options, batch);
   }
+  return redacted(batch, options);
+}
+
+/**
+ * {@linkcode recordsOfFrames} for packed frames. A read of ASCII messages
+ * (the usual case) is decoded once as a whole, not message by message.
+ *
+ * @example
+ * ```ts
+ * import { packFrames, recordsOfPacked } from "./messages.ts";
+ * import assert from "node:assert/strict";
+ * const frame = { bytes: new TextEncoder().encode("<11>1 2026-12-04T10:00:00Z acme api 1 - - failed") };
+ * const { records, quarantined } = recordsOfPacked(packFrames([{ refused: "too long" }, frame]), {
+ *   source: "tcp", firstLine: 1, now: 0, environment: "prod",
+ * });
+ * assert.equal(records[0]!.parsed.message, "failed");
+ * assert.deepEqual(quarantined.map((q) => q.line), [1]);
+ * ```
+ */
+export function recordsOfPacked(
+  packed: PackedFrames,
+  options: FrameOptions,
+): { records: SourcedLog[]; quarantined: QuarantinedLine[] } {
+  const whole = asciiText(packed.bytes);
+  if (whole === undefined) return recordsOfFrames(unpackFrames(packed), options);
+  const { source, firstLine } = options;
+  const { starts, ends, refused } = packed;
+  const reasons = new Map(refused);
+  const batch: FrameBatch = { records: [], quarantined: [] };
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    if (starts !== undefined) start = starts[i]!;
+    const line = firstLine + i;
+    const reason = reasons.get(i);
+    if (reason === undefined) readMessage(whole.slice(start, ends[i]), line, options, batch);
+    else batch.quarantined.push({ source, line, reason, raw: "" });
+    start = ends[i]!;
+  }
+  return redacted(batch, options);
+}
+
+interface FrameBatch {
+  readonly records: SourcedLog[];
+  readonly quarantined: QuarantinedLine[];
+}
+
+/** The bytes as text when they are all ASCII: then byte offsets are character offsets. */
+function asciiText(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  // Any byte above 0x7f is part of a sequence that decodes to fewer UTF-16 units.
+  return text.length === bytes.length ? text : undefined;
+}
+
+function readMessage(text: string, line: number, options: FrameOptions, batch: FrameBatch): void {
+  const parsed = parseSyslogLine(text, options.now);
+  if (typeof parsed === "string") {
+    batch.quarantined.push({
+      source: options.source,
+      line,
+      reason: parsed,
+      raw: text.slice(0, QUARANTINE_RAW_LIMIT),
+    });
+    return;
+  }
+  batch.records.push({ parsed: withOrigin(parsed, options.environment), line });
+}
+
+function redacted(
+  batch: FrameBatch,
+  options: FrameOptions,
+): { records: SourcedLog[]; quarantined: QuarantinedLine[] } {
   if (options.redaction !== undefined) {
-    redactSourced(records, quarantined, {}, redactorOf(options.redaction));
+    redactSourced(batch.records, batch.quarantined, {}, redactorOf(options.redaction));
   }
-  return { records, quarantined };
+  return batch;
 }
 
 function withOrigin(parsed: ParsedLog, defaultEnvironment: string): ParsedLog {
@@ -108,6 +178,8 @@ function withOrigin(parsed: ParsedLog, defaultEnvironment: string): ParsedLog {
  */
 export interface PackedFrames {
   readonly bytes: Uint8Array;
+  /** Where each frame starts; without them, each starts where the one before ends. */
+  readonly starts?: Uint32Array;
   readonly ends: Uint32Array;
   /** Index of each refused frame, with its reason. */
   readonly refused: readonly (readonly [number, string])[];
@@ -141,11 +213,12 @@ export function packFrames(frames: readonly Frame[]): PackedFrames {
 }
 
 /** The frames {@linkcode packFrames} packed, as views of its buffer. */
-export function unpackFrames({ bytes, ends, refused }: PackedFrames): Frame[] {
+export function unpackFrames({ bytes, starts, ends, refused }: PackedFrames): Frame[] {
   const reasons = new Map(refused);
   const frames: Frame[] = [];
   let start = 0;
   for (let i = 0; i < ends.length; i++) {
+    if (starts !== undefined) start = starts[i]!;
     const reason = reasons.get(i);
     frames.push(
       reason === undefined ? { bytes: bytes.subarray(start, ends[i]) } : { refused: reason },

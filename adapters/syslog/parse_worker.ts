@@ -6,7 +6,7 @@
  */
 import type { QuarantinedLine } from "../../domain/log_record.ts";
 import { type WorkerRecords, workerRecords } from "../lmdb/worker_records.ts";
-import { type FrameOptions, type PackedFrames, recordsOfFrames, unpackFrames } from "./messages.ts";
+import { type FrameOptions, type PackedFrames, recordsOfPacked } from "./messages.ts";
 
 export interface SyslogJob {
   readonly id: number;
@@ -29,7 +29,7 @@ declare const self: {
 
 self.onmessage = ({ data: { id, frames, options } }) => {
   try {
-    const parsed = recordsOfFrames(unpackFrames(frames), options);
+    const parsed = recordsOfPacked(frames, options);
     const { records, transfer } = workerRecords({
       source: options.source,
       context: {},

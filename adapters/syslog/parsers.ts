@@ -11,7 +11,7 @@ import type { RedactionSettings } from "../../ports/redaction.ts";
 import { WorkerPool } from "../log_sources/worker_pool.ts";
 import { receivedRecords } from "../lmdb/worker_records.ts";
 import type { Frame } from "./framing.ts";
-import { type FrameOptions, packFrames } from "./messages.ts";
+import { type FrameOptions, type PackedFrames, packFrames } from "./messages.ts";
 import type { SyslogJob, SyslogResult } from "./parse_worker.ts";
 
 /**
@@ -45,11 +45,18 @@ export class SyslogParsers {
     );
   }
 
-  async parse(
+  parse(
     frames: readonly Frame[],
     options: Omit<FrameOptions, "redaction">,
   ): Promise<{ records: EncodedRecords; quarantined: readonly QuarantinedLine[] }> {
-    const packed = packFrames(frames);
+    return this.parsePacked(packFrames(frames), options);
+  }
+
+  /** Frames already packed (by the framer, as they were read); their bytes are taken over. */
+  async parsePacked(
+    packed: PackedFrames,
+    options: Omit<FrameOptions, "redaction">,
+  ): Promise<{ records: EncodedRecords; quarantined: readonly QuarantinedLine[] }> {
     const redaction = this.#redaction;
     const answer = await this.#pool.run(packed.bytes, (id, bytes) => ({
       id,

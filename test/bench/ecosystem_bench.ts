@@ -4,7 +4,10 @@
  * records stored per second (acknowledged after the flush).
  * `syslog`: RFC 5424 messages over TCP (LF framing) from 4 connections to the
  * same server's syslog listener, until every one is stored.
- * Client and server share the machine's cores.
+ * Client and server share the machine's cores. Besides the wall-clock rate,
+ * each row's note gives the server's CPU time per record (all its threads,
+ * and its main thread alone) and the load average: on a shared machine the
+ * rate moves with the other load, the CPU time much less.
  */
 import root from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
 import { atLeast, type Bench, type BenchRow } from "./bench_types.ts";
@@ -62,6 +65,45 @@ function otlpRequest(random: () => number, index: number): Uint8Array {
   })).finish();
 }
 
+/** CPU seconds of each thread of a process, by thread id; empty where /proc is not there. */
+async function threadCpu(pid: number): Promise<Map<string, number>> {
+  const threads = new Map<string, number>();
+  try {
+    // Deno reads another process's /proc only with --allow-all: cat can.
+    const { stdout } = await new Deno.Command("sh", {
+      args: ["-c", `getconf CLK_TCK; cat /proc/${pid}/task/*/stat`],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const [ticks, ...lines] = new TextDecoder().decode(stdout).trim().split("\n");
+    for (const line of lines) {
+      // Fields after the command name, which may hold spaces: utime and stime are 12th and 13th.
+      const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
+      const seconds = (Number(fields[11]) + Number(fields[12])) / Number(ticks);
+      if (Number.isFinite(seconds)) threads.set(line.slice(0, line.indexOf(" ")), seconds);
+    }
+  } catch {
+    // No sh or no /proc: the note goes without CPU times.
+  }
+  return threads;
+}
+
+/** Server CPU per record between two readings of {@linkcode threadCpu}, and the load. */
+function cpuNote(
+  pid: number,
+  before: Map<string, number>,
+  after: Map<string, number>,
+  records: number,
+): string {
+  const load = `load average ${Deno.loadavg()[0]!.toFixed(1)}`;
+  if (after.size === 0) return load;
+  let total = 0;
+  for (const [thread, seconds] of after) total += seconds - (before.get(thread) ?? 0);
+  const main = (after.get(String(pid)) ?? 0) - (before.get(String(pid)) ?? 0);
+  const perRecord = (seconds: number) => (seconds * 1e6 / records).toFixed(1);
+  return `server CPU ${perRecord(total)} us/record (main thread ${perRecord(main)}), ${load}`;
+}
+
 async function otlpBench(): Promise<BenchRow[]> {
   const random = rng(23);
   const bodies = Array.from({ length: 40 }, (_, i) => otlpRequest(random, i));
@@ -80,6 +122,8 @@ async function otlpBench(): Promise<BenchRow[]> {
     // Warm-up: the miner learns the templates, V8 compiles the paths.
     for (let i = 0; i < 8; i++) await post(bodies[i]!);
     let next = 0;
+    const pid = server.process.pid;
+    const [serverBefore, clientBefore] = [await threadCpu(pid), await threadCpu(Deno.pid)];
     const started = performance.now();
     await Promise.all(Array.from({ length: OTLP_CLIENTS }, async () => {
       while (next < OTLP_REQUESTS) {
@@ -88,15 +132,21 @@ async function otlpBench(): Promise<BenchRow[]> {
       }
     }));
     const seconds = (performance.now() - started) / 1000;
-    const perSecond = OTLP_REQUESTS * OTLP_RECORDS_PER_REQUEST / seconds;
+    const records = OTLP_REQUESTS * OTLP_RECORDS_PER_REQUEST;
+    const perSecond = records / seconds;
+    const serverCpu = cpuNote(pid, serverBefore, await threadCpu(pid), records);
+    const clientAfter = await threadCpu(Deno.pid);
+    let client = 0;
+    for (const [thread, cpu] of clientAfter) client += cpu - (clientBefore.get(thread) ?? 0);
     return [{
       bench: "otlp",
       metric: "records/s",
       value: Math.round(perSecond),
       unit: "records/s",
       ...atLeast(perSecond, 150_000),
-      note:
-        `${OTLP_REQUESTS} protobuf requests of ${OTLP_RECORDS_PER_REQUEST}, ${OTLP_CLIENTS} clients`,
+      note: `${OTLP_REQUESTS} protobuf requests of ${OTLP_RECORDS_PER_REQUEST} (encoded before ` +
+        `timing), ${OTLP_CLIENTS} clients; ${serverCpu}` +
+        (clientAfter.size === 0 ? "" : `; client ${(client * 1e6 / records).toFixed(1)} us/record`),
     }];
   } finally {
     await server.stop();
@@ -127,6 +177,8 @@ async function syslogBench(): Promise<BenchRow[]> {
     return encoder.encode(lines.join(""));
   });
   try {
+    const pid = server.process.pid;
+    const before = await threadCpu(pid);
     const started = performance.now();
     await Promise.all(chunks.map(async (bytes) => {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port: SYSLOG_PORT });
@@ -143,13 +195,15 @@ async function syslogBench(): Promise<BenchRow[]> {
     }
     const seconds = (performance.now() - started) / 1000;
     const perSecond = total / seconds;
+    const serverCpu = cpuNote(pid, before, await threadCpu(pid), total);
     return [{
       bench: "syslog",
       metric: "messages/s",
       value: Math.round(perSecond),
       unit: "msgs/s",
       ...atLeast(perSecond, 100_000),
-      note: `${total} RFC 5424 messages over ${SYSLOG_CONNECTIONS} TCP connections, until stored`,
+      note: `${total} RFC 5424 messages over ${SYSLOG_CONNECTIONS} TCP connections, until ` +
+        `stored; ${serverCpu.replace("record", "message")}`,
     }];
   } finally {
     await server.stop();
