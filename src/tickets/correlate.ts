@@ -29,7 +29,12 @@ export const BASELINE_MS = 7 * DAY_MS;
  * before the ticket was opened and up to a day after (or until it closed).
  */
 export function correlationWindow(ticket: Ticket, now: number): TimeWindow {
-  if (ticket.window !== null) return ticket.window;
+  if (ticket.window !== null) {
+    // When a customer noticed a problem is not when it began ("for a few days
+    // now"): a stated window of a few hours still looks back a day from its end,
+    // as a ticket without one does from its opening.
+    return { from: Math.min(ticket.window.from, ticket.window.to - DAY_MS), to: ticket.window.to };
+  }
   const end = Math.min(ticket.closedAt ?? now, ticket.openedAt + DAY_MS);
   return { from: ticket.openedAt - DAY_MS, to: Math.max(end, ticket.openedAt) + 1 };
 }

@@ -331,6 +331,19 @@ Deno.test("candidates count the ticket's own environment only: lines in the wind
   assert.equal(reset.stats.envFirstSeen, T0);
 });
 
+Deno.test("a stated window of a few hours still finds a cause that began earlier that day", async () => {
+  const h = await fleet();
+  h.at(T0 + 47 * HOUR);
+  // The payment errors ran from T0+40h to T0+43h; the customer noticed at T0+45h.
+  const { ticketId } = await h.tickets.openTicket({
+    ...OPEN,
+    window: { from: T0 + 45 * HOUR, to: T0 + 47 * HOUR },
+  });
+  const list = await h.tickets.candidates(ticketId, 5);
+  assert.deepEqual(list.window, { from: T0 + 23 * HOUR, to: T0 + 47 * HOUR });
+  assert.match(list.candidates[0]!.template, /^PaymentGatewayException/);
+});
+
 Deno.test("concurrent comments without If-Match all succeed, each once, in one history", async () => {
   const h = await ticketHarness();
   const ticket = await h.tickets.openTicket(OPEN);
