@@ -34,15 +34,15 @@ import type { RedactionSettings } from "../ports/redaction.ts";
 import { AuditRecorder } from "./access/audit.ts";
 import { EventTokenStore } from "./access/tokens.ts";
 import { AnalyticsService, predictionOrNull } from "./analytics/service.ts";
-import { ImpactService } from "./impact.ts";
-import { type IssueCommands, IssueService } from "./issues.ts";
+import { ImpactService } from "./impact/service.ts";
+import { type IssueCommands, IssueService } from "./issues/service.ts";
 import type { Attribution } from "./customers/attribution.ts";
 import { type KbService, kbService } from "./kb/mod.ts";
 import { Loupe } from "./loupe.ts";
 import { issueFactsOver } from "./sync/issue_facts.ts";
 import { SyncService } from "./sync/service.ts";
 import { TicketService } from "./tickets/mod.ts";
-import { TrendService } from "./trends.ts";
+import { TrendService } from "./trends/service.ts";
 import { ErasureService } from "./privacy/erasure.ts";
 import { privacyRoutes } from "../adapters/http/privacy_routes.ts";
 

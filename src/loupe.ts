@@ -13,7 +13,7 @@ import type { EventStore } from "../ports/event_store.ts";
 import type { ProjectionStore } from "../ports/projection_store.ts";
 import { SignatureMiner } from "../domain/mining/mod.ts";
 import type { MinerEvent } from "../domain/mining/miner_events.ts";
-import { IngestService, type Miner } from "./ingest.ts";
+import { IngestService, type Miner } from "./ingest/service.ts";
 import { Projector } from "./projector.ts";
 import type { Projection } from "./projections/projection.ts";
 import {
@@ -27,7 +27,7 @@ import {
   signatureProjection,
   TABLES,
 } from "./projections/signatures.ts";
-import { listSignatures, quarantinePage, signatureDetail } from "./queries.ts";
+import { listSignatures, quarantinePage, signatureDetail } from "./signatures/queries.ts";
 import { TICKET_PROJECTIONS } from "./tickets/mod.ts";
 import { Attribution } from "./customers/attribution.ts";
 import { CustomerService } from "./customers/service.ts";

@@ -22,9 +22,9 @@ import { SyslogParsers } from "../adapters/syslog/parsers.ts";
 import { type TicketingConfig, ticketingConfig } from "../adapters/ticketing/config.ts";
 import type { Clock } from "../ports/clock.ts";
 import { compose } from "./compose.ts";
-import type { ImpactService } from "./impact.ts";
+import type { ImpactService } from "./impact/service.ts";
 import { recentSignatures } from "./projections/signatures.ts";
-import type { TrendService } from "./trends.ts";
+import type { TrendService } from "./trends/service.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
