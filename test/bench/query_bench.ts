@@ -20,7 +20,7 @@ import { loupeEvents, type StoredEvent } from "../../ports/event_store.ts";
 import { Attribution } from "../../src/customers/attribution.ts";
 import { ImpactService } from "../../src/impact/service.ts";
 import { IssueService } from "../../src/issues/service.ts";
-import { PROJECTIONS } from "../../src/loupe.ts";
+import { PROJECTIONS } from "../../src/app/loupe.ts";
 import { TrendService } from "../../src/trends/service.ts";
 import { atMost, type Bench, type BenchRow } from "./bench_types.ts";
 import { Hono } from "hono";
