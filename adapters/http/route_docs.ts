@@ -1,5 +1,5 @@
 /**
- * Every route file's OpenAPI entries: a route file that `src/main.ts` mounts
+ * Every route file's OpenAPI entries: a route file that `src/app/compose.ts` mounts
  * adds its list here, and the coverage test fails until it does.
  */
 import { matchRule } from "./access.ts";

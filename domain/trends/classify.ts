@@ -206,12 +206,14 @@ const STOPPED_P = 0.01;
  * ```
  */
 export function classifyTrend(series: HourlySeries, options: TrendOptions): TrendVerdict {
-  const R = options.recentHours ?? 24;
+  const recentHours = options.recentHours ?? 24;
   const days = options.baselineDays ?? 7;
   const alpha = options.alpha ?? 0.001;
   const minRatio = options.minRatio ?? 2;
   const minFallRatio = options.minFallRatio ?? 1.5;
-  if (!Number.isInteger(R) || R < 1) throw new RangeError(`recentHours must be an integer ≥ 1`);
+  if (!Number.isInteger(recentHours) || recentHours < 1) {
+    throw new RangeError(`recentHours must be an integer ≥ 1`);
+  }
   if (!Number.isInteger(days) || days < 1) {
     throw new RangeError(`baselineDays must be an integer ≥ 1`);
   }
@@ -226,13 +228,13 @@ export function classifyTrend(series: HourlySeries, options: TrendOptions): Tren
     throw new RangeError(`now and start must be finite epoch milliseconds`);
   }
   const settings: Settings = { now: options.now, days, alpha, minRatio, minFallRatio };
-  const latest = compareWindows(series, settings, R, true);
+  const latest = compareWindows(series, settings, recentHours, true);
   if (isChange(latest)) return latest;
-  if (R < SUSTAINED_HOURS) {
+  if (recentHours < SUSTAINED_HOURS) {
     const lastDays = compareWindows(series, settings, SUSTAINED_HOURS, false);
     if (isChange(lastDays)) return lastDays;
   }
-  return newThisWeek(series, settings, R) ?? latest;
+  return newThisWeek(series, settings, recentHours) ?? latest;
 }
 
 interface Settings {
@@ -246,104 +248,128 @@ interface Settings {
 const isChange = (v: TrendVerdict): boolean => v.class !== "stable" && v.class !== "quiet";
 
 /**
- * The recent `R` hours against the baseline before them. The latest window
- * looks for every kind of change; the longer one only for sustained rises and
- * falls (a burst days ago is not a trend now), and is stable otherwise.
+ * The recent `windowHours` hours against the baseline before them. The latest
+ * window looks for every kind of change; the longer one only for sustained
+ * rises and falls (a burst days ago is not a trend now), and is stable
+ * otherwise.
  */
 function compareWindows(
   series: HourlySeries,
   { now, days, alpha, minRatio, minFallRatio }: Settings,
-  R: number,
+  windowHours: number,
   latestWindow: boolean,
 ): TrendVerdict {
   const weight = latestWindow ? LATEST_WEIGHT : SUSTAINED_WEIGHT;
   const { counts, traffic } = series;
   const startHour = Math.floor(series.start / HOUR_MS);
-  const end = Math.floor((now - series.start) / HOUR_MS);
-  const limit = traffic === undefined ? counts.length : Math.min(counts.length, traffic.length);
-  const hod0 = mod24(startHour);
-  const rs = end - R;
-  const bs = rs - days * 24;
+  const endHour = Math.floor((now - series.start) / HOUR_MS);
+  const observedHours = traffic === undefined
+    ? counts.length
+    : Math.min(counts.length, traffic.length);
+  const firstHourOfDay = mod24(startHour);
+  const windowStart = endHour - windowHours;
+  const baselineStart = windowStart - days * 24;
   const countAt = (i: number): number => checkedCount(counts, i);
   const trafficAt = (i: number): number => traffic === undefined ? 0 : checkedTraffic(traffic, i);
+  const hourOfDay = (i: number): number => mod24(firstHourOfDay + i);
 
   // Baseline, by hour of day.
-  const yh = new Float64Array(24);
-  const nh = new Float64Array(24);
-  let Y = 0, Hb = 0, Tb = 0;
-  const b0 = Math.max(bs, 0), b1 = Math.min(rs, limit);
-  for (let i = b0; i < b1; i++) {
-    const c = countAt(i), h = mod24(hod0 + i);
-    yh[h]! += c;
-    nh[h]!++;
-    Y += c;
-    Hb++;
-    Tb += trafficAt(i);
+  const countByHourOfDay = new Float64Array(24);
+  const hoursByHourOfDay = new Float64Array(24);
+  let baselineCount = 0, baselineHours = 0, baselineTraffic = 0;
+  const baselineFrom = Math.max(baselineStart, 0);
+  const baselineTo = Math.min(windowStart, observedHours);
+  for (let i = baselineFrom; i < baselineTo; i++) {
+    const count = countAt(i), hour = hourOfDay(i);
+    countByHourOfDay[hour]! += count;
+    hoursByHourOfDay[hour]!++;
+    baselineCount += count;
+    baselineHours++;
+    baselineTraffic += trafficAt(i);
   }
-  const useTraffic = traffic !== undefined && Tb > 0;
+  const useTraffic = traffic !== undefined && baselineTraffic > 0;
   const expectedAt = (i: number): number => {
-    if (useTraffic) return (Y / Tb) * trafficAt(i);
-    const h = mod24(hod0 + i);
-    return nh[h]! > 0 ? yh[h]! / nh[h]! : Y / Hb;
+    if (useTraffic) return (baselineCount / baselineTraffic) * trafficAt(i);
+    const hour = hourOfDay(i);
+    return hoursByHourOfDay[hour]! > 0
+      ? countByHourOfDay[hour]! / hoursByHourOfDay[hour]!
+      : baselineCount / baselineHours;
   };
 
   // Overdispersion, negative-binomial style: hour i ~ Poisson(μᵢ G), G ~ Gamma
   // with mean 1 and variance κ, so Var = μ + κμ². κ is the moment estimate
   // from the baseline hours around their fitted means (bias-corrected for the
   // hour-of-day means, which use n − 1 degrees of freedom out of n).
-  let excessVar = 0, squares = 0, baseSq = 0;
-  for (let i = b0; i < b1; i++) {
-    const e = expectedAt(i);
-    baseSq += e * e;
-    const n = useTraffic ? 0 : nh[mod24(hod0 + i)]!;
-    if (e > 0 && (useTraffic || n > 1)) {
-      const d = countAt(i) - e;
-      excessVar += d * d * (useTraffic ? 1 : n / (n - 1)) - e;
-      squares += e * e;
+  let excessVariance = 0, fittedSquares = 0, baselineSquaredExpected = 0;
+  for (let i = baselineFrom; i < baselineTo; i++) {
+    const expected = expectedAt(i);
+    baselineSquaredExpected += expected * expected;
+    const sameHours = useTraffic ? 0 : hoursByHourOfDay[hourOfDay(i)]!;
+    if (expected > 0 && (useTraffic || sameHours > 1)) {
+      const deviation = countAt(i) - expected;
+      excessVariance += deviation * deviation * (useTraffic ? 1 : sameHours / (sameHours - 1)) -
+        expected;
+      fittedSquares += expected * expected;
     }
   }
-  const kappa = squares > 0 ? Math.max(0, excessVar / squares) : 0;
+  const kappa = fittedSquares > 0 ? Math.max(0, excessVariance / fittedSquares) : 0;
 
-  // Recent window, as prefix sums (index j ↔ hour rs + j).
-  const px = new Float64Array(R + 1); // counts
-  const pe = new Float64Array(R + 1); // expected counts
-  const ph = new Float64Array(R + 1); // observed hours
-  const pt = new Float64Array(R + 1); // traffic
-  const py = new Float64Array(R + 1); // baseline count of the hour of day
-  const pn = new Float64Array(R + 1); // baseline hours of the hour of day
-  const pf = new Float64Array(R + 1); // hours whose hour of day the baseline lacks
-  const pq = new Float64Array(R + 1); // squared expected counts
-  const pr = new Float64Array(R + 1); // squared baseline means of the hour of day, × hours
-  const excess = new Float64Array(R);
-  for (let j = 0; j < R; j++) {
-    const i = rs + j;
-    let x = 0, e = 0, o = 0, t = 0, y = 0, n = 0, f = 0;
-    if (i >= 0 && i < limit) {
-      const h = mod24(hod0 + i);
-      x = countAt(i);
-      e = Hb > 0 ? expectedAt(i) : 0;
-      o = 1;
-      t = trafficAt(i);
-      y = yh[h]!;
-      n = nh[h]!;
-      f = n > 0 ? 0 : 1;
-      excess[j] = Math.max(0, x - e);
+  // The recent window as prefix sums (entry j sums its first j hours), so each
+  // of the many parts [from, to) tried below costs two look-ups (`within`).
+  const sums = {
+    count: new Float64Array(windowHours + 1),
+    expected: new Float64Array(windowHours + 1),
+    observedHours: new Float64Array(windowHours + 1),
+    traffic: new Float64Array(windowHours + 1),
+    /** The baseline's count in the same hours of day. */
+    sameHourBaselineCount: new Float64Array(windowHours + 1),
+    /** The baseline's hours in the same hours of day. */
+    sameHourBaselineHours: new Float64Array(windowHours + 1),
+    /** Hours whose hour of day the baseline lacks. */
+    unmatchedHours: new Float64Array(windowHours + 1),
+    squaredExpected: new Float64Array(windowHours + 1),
+    /** The baseline's squared expected counts in the same hours of day. */
+    sameHourBaselineSquaredExpected: new Float64Array(windowHours + 1),
+  };
+  const within = (prefix: Float64Array, from: number, to: number): number =>
+    prefix[to]! - prefix[from]!;
+  const excess = new Float64Array(windowHours);
+  for (let j = 0; j < windowHours; j++) {
+    const i = windowStart + j;
+    let count = 0, expected = 0, observed = 0, hourTraffic = 0;
+    let sameHourCount = 0, sameHours = 0, unmatched = 0;
+    if (i >= 0 && i < observedHours) {
+      const hour = hourOfDay(i);
+      count = countAt(i);
+      expected = baselineHours > 0 ? expectedAt(i) : 0;
+      observed = 1;
+      hourTraffic = trafficAt(i);
+      sameHourCount = countByHourOfDay[hour]!;
+      sameHours = hoursByHourOfDay[hour]!;
+      unmatched = sameHours > 0 ? 0 : 1;
+      excess[j] = Math.max(0, count - expected);
     }
-    px[j + 1] = px[j]! + x;
-    pe[j + 1] = pe[j]! + e;
-    ph[j + 1] = ph[j]! + o;
-    pt[j + 1] = pt[j]! + t;
-    py[j + 1] = py[j]! + y;
-    pn[j + 1] = pn[j]! + n;
-    pf[j + 1] = pf[j]! + f;
-    pq[j + 1] = pq[j]! + e * e;
-    pr[j + 1] = pr[j]! + (n > 0 ? (y * y) / n : 0);
+    sums.count[j + 1] = sums.count[j]! + count;
+    sums.expected[j + 1] = sums.expected[j]! + expected;
+    sums.observedHours[j + 1] = sums.observedHours[j]! + observed;
+    sums.traffic[j + 1] = sums.traffic[j]! + hourTraffic;
+    sums.sameHourBaselineCount[j + 1] = sums.sameHourBaselineCount[j]! + sameHourCount;
+    sums.sameHourBaselineHours[j + 1] = sums.sameHourBaselineHours[j]! + sameHours;
+    sums.unmatchedHours[j + 1] = sums.unmatchedHours[j]! + unmatched;
+    sums.squaredExpected[j + 1] = sums.squaredExpected[j]! + expected * expected;
+    sums.sameHourBaselineSquaredExpected[j + 1] = sums.sameHourBaselineSquaredExpected[j]! +
+      (sameHours > 0 ? (sameHourCount * sameHourCount) / sameHours : 0);
   }
-  const X = px[R]!, Hr = ph[R]!, Tr = pt[R]!;
-  const phi = pe[R]! > 0 ? 1 + (kappa * pq[R]!) / pe[R]! : 1;
+  const recentCount = sums.count[windowHours]!;
+  const recentHours = sums.observedHours[windowHours]!;
+  const recentTraffic = sums.traffic[windowHours]!;
+  const recentExpected = sums.expected[windowHours]!;
+  const dispersion = recentExpected > 0
+    ? 1 + (kappa * sums.squaredExpected[windowHours]!) / recentExpected
+    : 1;
 
   const previous = `the previous ${days === 1 ? "day" : `${days} days`}`;
-  const cmp = `vs ${previous} ${useTraffic ? "(per unit of traffic)" : "(same hours of day)"}`;
+  const against = `vs ${previous} ${useTraffic ? "(per unit of traffic)" : "(same hours of day)"}`;
   const verdict = (
     cls: TrendClass,
     reason: string,
@@ -358,154 +384,195 @@ function compareWindows(
     pValue: Math.min(1, Math.max(0, pValue)),
     recentRate,
     baselineRate,
-    dispersion: phi,
+    dispersion,
   });
 
-  if (Hr === 0 || (useTraffic && Tr === 0)) {
+  if (recentHours === 0 || (useTraffic && recentTraffic === 0)) {
     return verdict("stable", "no data in the recent window", NaN, 1, NaN, NaN);
   }
-  if (X === 0 && Y === 0) {
-    return verdict("quiet", `no occurrences in the last ${hoursText(R)} or before`, 1, 1, 0, 0);
+  if (recentCount === 0 && baselineCount === 0) {
+    return verdict(
+      "quiet",
+      `no occurrences in the last ${hoursText(windowHours)} or before`,
+      1,
+      1,
+      0,
+      0,
+    );
   }
-  if (Hb === 0) {
-    return verdict("stable", "no baseline data to compare against", NaN, 1, X / Hr, NaN);
+  if (baselineHours === 0) {
+    return verdict(
+      "stable",
+      "no baseline data to compare against",
+      NaN,
+      1,
+      recentCount / recentHours,
+      NaN,
+    );
   }
-  if (Y === 0) {
-    const share = useTraffic ? Tr / (Tr + Tb) : Hr / (Hr + Hb);
-    const p = binomialUpperTail(X, X, share) / weight;
-    const what = `${X} occurrence${X === 1 ? "" : "s"} in the last ${
-      hoursText(R)
+  if (baselineCount === 0) {
+    const share = useTraffic
+      ? recentTraffic / (recentTraffic + baselineTraffic)
+      : recentHours / (recentHours + baselineHours);
+    const p = binomialUpperTail(recentCount, recentCount, share) / weight;
+    const recentRate = recentCount / recentHours;
+    const what = `${recentCount} occurrence${recentCount === 1 ? "" : "s"} in the last ${
+      hoursText(windowHours)
     }, none in ${previous}`;
     // A longer window adds nothing here: the latest one, or new-this-week, speaks for it.
-    if (!latestWindow) return verdict("stable", what, Infinity, p, X / Hr, 0);
+    if (!latestWindow) return verdict("stable", what, Infinity, p, recentRate, 0);
     if (p < alpha) {
       // New: a burst if half of it came within a few hours, a rise otherwise.
-      return densestBurst(excess, 0, R).sum >= CONCENTRATION * X
-        ? verdict("spiking", `new burst: ${what}, ${formatP(p)}`, Infinity, p, X / Hr, 0)
-        : verdict("emerging", `new: ${what}, ${formatP(p)}`, Infinity, p, X / Hr, 0);
+      return densestBurst(excess, 0, windowHours).sum >= CONCENTRATION * recentCount
+        ? verdict("spiking", `new burst: ${what}, ${formatP(p)}`, Infinity, p, recentRate, 0)
+        : verdict("emerging", `new: ${what}, ${formatP(p)}`, Infinity, p, recentRate, 0);
     }
     return verdict(
       "stable",
       `${what}; too few to be significant (${formatP(p)})`,
       Infinity,
       p,
-      X / Hr,
+      recentRate,
       0,
     );
   }
 
-  /** Raw one-sided p of window [a, b) against the baseline. */
-  const windowP = (a: number, b: number, upper: boolean): number => {
-    const x = px[b]! - px[a]!, e = pe[b]! - pe[a]!, hw = ph[b]! - ph[a]!;
-    let share: number, ref: number, refSq: number;
+  /** Raw one-sided p of the part [from, to) of the window against the baseline. */
+  const windowPValue = (from: number, to: number, upper: boolean): number => {
+    const count = within(sums.count, from, to), expected = within(sums.expected, from, to);
+    const hours = within(sums.observedHours, from, to);
+    let share: number, reference: number, referenceSquared: number;
     if (useTraffic) {
-      const tw = pt[b]! - pt[a]!;
-      share = tw / (tw + Tb);
-      ref = Y;
-      refSq = baseSq;
+      const partTraffic = within(sums.traffic, from, to);
+      share = partTraffic / (partTraffic + baselineTraffic);
+      reference = baselineCount;
+      referenceSquared = baselineSquaredExpected;
     } else {
-      const whole = b - a >= 24 || pf[b]! - pf[a]! > 0;
-      ref = whole ? Y : py[b]! - py[a]!;
-      refSq = whole ? baseSq : pr[b]! - pr[a]!;
-      const hs = whole ? Hb : pn[b]! - pn[a]!;
-      share = ref > 0 ? e / (e + ref) : hw / (hw + hs);
+      // Every hour of day, or one the baseline never saw: the whole baseline is the reference.
+      const wholeBaseline = to - from >= 24 || within(sums.unmatchedHours, from, to) > 0;
+      reference = wholeBaseline ? baselineCount : within(sums.sameHourBaselineCount, from, to);
+      referenceSquared = wholeBaseline
+        ? baselineSquaredExpected
+        : within(sums.sameHourBaselineSquaredExpected, from, to);
+      const referenceHours = wholeBaseline
+        ? baselineHours
+        : within(sums.sameHourBaselineHours, from, to);
+      share = reference > 0 ? expected / (expected + reference) : hours / (hours + referenceHours);
     }
-    // Gamma scale of the pooled rates; the Beta of X's share has α + β = mean / scale.
-    const scale = (kappa * (pq[b]! - pq[a]! + refSq)) / (e + ref);
-    return conditionalTail(x, x + ref, share, scale > 0 ? (e + ref) / scale : Infinity, upper);
+    // Gamma scale of the pooled rates; the Beta of the count's share has α + β = mean / scale.
+    const scale = (kappa * (within(sums.squaredExpected, from, to) + referenceSquared)) /
+      (expected + reference);
+    return conditionalTail(
+      count,
+      count + reference,
+      share,
+      scale > 0 ? (expected + reference) / scale : Infinity,
+      upper,
+    );
   };
-  const usable = (a: number, b: number): boolean =>
-    ph[b]! - ph[a]! > 0 && (!useTraffic || pt[b]! - pt[a]! > 0);
-  const ratioOf = (a: number, b: number): number => {
-    const x = px[b]! - px[a]!, e = pe[b]! - pe[a]!;
-    return e > 0 ? x / e : x > 0 ? Infinity : NaN;
+  const usable = (from: number, to: number): boolean =>
+    within(sums.observedHours, from, to) > 0 &&
+    (!useTraffic || within(sums.traffic, from, to) > 0);
+  const ratioOf = (from: number, to: number): number => {
+    const count = within(sums.count, from, to), expected = within(sums.expected, from, to);
+    return expected > 0 ? count / expected : count > 0 ? Infinity : NaN;
   };
 
   // Rises: the whole window and its suffixes (of at least a quarter of it, in a
   // longer window), and in the latest window short windows anywhere.
-  const shortMax = latestWindow ? Math.min(BURST_HOURS, R - 1) : 0;
-  const upMin = latestWindow ? 1 : Math.max(1, Math.ceil(R / 4));
-  let upOthers = R - upMin;
-  for (let len = 1; len <= shortMax; len++) upOthers += R - len;
-  const upFull = (upOthers > 0 ? 0.5 : 1) * weight;
-  const upOther = upOthers > 0 ? (0.5 / upOthers) * weight : 0;
-  let upP = Infinity, upA = 0, upB = 0;
-  const tryUp = (a: number, b: number, weight: number) => {
-    if (!usable(a, b) || !(ratioOf(a, b) >= minRatio)) return;
-    const p = windowP(a, b, true) / weight;
-    if (p < upP) [upP, upA, upB] = [p, a, b];
+  const longestShortPart = latestWindow ? Math.min(BURST_HOURS, windowHours - 1) : 0;
+  const shortestRiseSuffix = latestWindow ? 1 : Math.max(1, Math.ceil(windowHours / 4));
+  let otherRiseParts = windowHours - shortestRiseSuffix;
+  for (let length = 1; length <= longestShortPart; length++) otherRiseParts += windowHours - length;
+  const wholeRiseWeight = (otherRiseParts > 0 ? 0.5 : 1) * weight;
+  const otherRiseWeight = otherRiseParts > 0 ? (0.5 / otherRiseParts) * weight : 0;
+  let riseP = Infinity, riseFrom = 0, riseTo = 0;
+  const tryRise = (from: number, to: number, weight: number) => {
+    if (!usable(from, to) || !(ratioOf(from, to) >= minRatio)) return;
+    const p = windowPValue(from, to, true) / weight;
+    if (p < riseP) [riseP, riseFrom, riseTo] = [p, from, to];
   };
-  tryUp(0, R, upFull);
-  for (let k = R - 1; k >= upMin; k--) tryUp(R - k, R, upOther);
-  for (let len = 1; len <= shortMax; len++) {
-    for (let a = 0; a + len < R; a++) tryUp(a, a + len, upOther);
+  tryRise(0, windowHours, wholeRiseWeight);
+  for (let length = windowHours - 1; length >= shortestRiseSuffix; length--) {
+    tryRise(windowHours - length, windowHours, otherRiseWeight);
+  }
+  for (let length = 1; length <= longestShortPart; length++) {
+    for (let from = 0; from + length < windowHours; from++) {
+      tryRise(from, from + length, otherRiseWeight);
+    }
   }
 
   // Falls: whole window and suffixes of at least a quarter of it.
-  const downMin = Math.max(1, Math.ceil(R / 4));
-  const downOthers = Math.max(0, R - downMin);
-  const downFull = (downOthers > 0 ? 0.5 : 1) * weight;
-  const downOther = downOthers > 0 ? (0.5 / downOthers) * weight : 0;
-  let downP = Infinity, downA = 0;
-  const tryDown = (a: number, weight: number) => {
-    if (!usable(a, R) || !(ratioOf(a, R) <= 1 / minFallRatio)) return;
-    const p = windowP(a, R, false) / weight;
-    if (p < downP) [downP, downA] = [p, a];
+  const shortestFallSuffix = Math.max(1, Math.ceil(windowHours / 4));
+  const otherFallParts = Math.max(0, windowHours - shortestFallSuffix);
+  const wholeFallWeight = (otherFallParts > 0 ? 0.5 : 1) * weight;
+  const otherFallWeight = otherFallParts > 0 ? (0.5 / otherFallParts) * weight : 0;
+  let fallP = Infinity, fallFrom = 0;
+  const tryFall = (from: number, weight: number) => {
+    if (!usable(from, windowHours) || !(ratioOf(from, windowHours) <= 1 / minFallRatio)) return;
+    const p = windowPValue(from, windowHours, false) / weight;
+    if (p < fallP) [fallP, fallFrom] = [p, from];
   };
-  tryDown(0, downFull);
-  for (let k = R - 1; k >= downMin; k--) tryDown(R - k, downOther);
+  tryFall(0, wholeFallWeight);
+  for (let length = windowHours - 1; length >= shortestFallSuffix; length--) {
+    tryFall(windowHours - length, otherFallWeight);
+  }
 
-  const rates = (a: number, b: number) => {
-    const hw = ph[b]! - ph[a]!;
-    return [(px[b]! - px[a]!) / hw, (pe[b]! - pe[a]!) / hw] as const;
+  /** The observed and the expected count per observed hour of [from, to). */
+  const rates = (from: number, to: number) => {
+    const hours = within(sums.observedHours, from, to);
+    return [within(sums.count, from, to) / hours, within(sums.expected, from, to) / hours] as const;
   };
 
-  if (upP < alpha && upP <= downP) {
-    const total = excess.reduce((sum, e) => sum + e, 0);
-    const { sum: best, end: bestEnd } = densestBurst(excess, 0, R);
-    const spike = upB - upA <= BURST_HOURS || (total > 0 && best >= CONCENTRATION * total);
+  if (riseP < alpha && riseP <= fallP) {
+    const totalExcess = excess.reduce((sum, e) => sum + e, 0);
+    const { sum: burstExcess, end: burstEnd } = densestBurst(excess, 0, windowHours);
+    const spike = riseTo - riseFrom <= BURST_HOURS ||
+      (totalExcess > 0 && burstExcess >= CONCENTRATION * totalExcess);
     if (spike && !latestWindow) return steady();
-    if (spike && best > 0) {
+    if (spike && burstExcess > 0) {
       // Report the burst itself (trimmed of hours with little excess) when it is
       // significant on its own (it is one of the windows already counted).
-      let a = Math.max(0, bestEnd - BURST_HOURS), b = bestEnd;
-      while (b - a > 1 && excess[a]! < 0.1 * best) a++;
-      while (b - a > 1 && excess[b - 1]! < 0.1 * best) b--;
-      if (usable(a, b) && ratioOf(a, b) >= minRatio) {
-        const p = windowP(a, b, true) / upOther;
-        if (p < alpha) [upP, upA, upB] = [p, a, b];
+      let from = Math.max(0, burstEnd - BURST_HOURS), to = burstEnd;
+      while (to - from > 1 && excess[from]! < 0.1 * burstExcess) from++;
+      while (to - from > 1 && excess[to - 1]! < 0.1 * burstExcess) to--;
+      if (usable(from, to) && ratioOf(from, to) >= minRatio) {
+        const p = windowPValue(from, to, true) / otherRiseWeight;
+        if (p < alpha) [riseP, riseFrom, riseTo] = [p, from, to];
       }
     }
-    const ratio = ratioOf(upA, upB);
-    const [recent, base] = rates(upA, upB);
-    const where = windowText(upA, upB, R);
+    const ratio = ratioOf(riseFrom, riseTo);
+    const [recent, base] = rates(riseFrom, riseTo);
+    const where = windowText(riseFrom, riseTo, windowHours);
     return spike
       ? verdict(
         "spiking",
-        `burst: rate ${ratioText(ratio)} ${where} ${cmp}, ${formatP(upP)}`,
+        `burst: rate ${ratioText(ratio)} ${where} ${against}, ${formatP(riseP)}`,
         ratio,
-        upP,
+        riseP,
         recent,
         base,
       )
       : verdict(
         "emerging",
-        `sustained rise: rate ${ratioText(ratio)} ${where} ${cmp}, ${formatP(upP)}`,
+        `sustained rise: rate ${ratioText(ratio)} ${where} ${against}, ${formatP(riseP)}`,
         ratio,
-        upP,
+        riseP,
         recent,
         base,
       );
   }
-  if (downP < alpha) {
-    const ratio = ratioOf(downA, R);
-    const [recent, base] = rates(downA, R);
+  if (fallP < alpha) {
+    const ratio = ratioOf(fallFrom, windowHours);
+    const [recent, base] = rates(fallFrom, windowHours);
     const what = recent === 0 ? "dropped to zero" : `rate ${ratioText(ratio)}`;
     return verdict(
       "resolving",
-      `decline: ${what} ${windowText(downA, R, R)} ${cmp}, ${formatP(downP)}`,
+      `decline: ${what} ${windowText(fallFrom, windowHours, windowHours)} ${against}, ${
+        formatP(fallP)
+      }`,
       ratio,
-      downP,
+      fallP,
       recent,
       base,
     );
@@ -513,15 +580,15 @@ function compareWindows(
 
   if (latestWindow) {
     const burn = slowBurn({
-      endHour: end,
-      observedHours: limit,
+      endHour,
+      observedHours,
       countAt,
       trafficAt,
       perTraffic: useTraffic,
       dispersion: kappa,
-      baselineSquaredExpected: baseSq,
-      baselineHours: Hb,
-      baselineCount: Y,
+      baselineSquaredExpected,
+      baselineHours,
+      baselineCount,
     }, { alpha, minRatio });
     if (burn !== undefined) {
       return verdict(
@@ -538,14 +605,17 @@ function compareWindows(
   return steady();
 
   function steady(): TrendVerdict {
-    const ratio = ratioOf(0, R);
-    const [recent, base] = rates(0, R);
-    const p = Math.min(1, 2 * Math.min(windowP(0, R, true), windowP(0, R, false)));
+    const ratio = ratioOf(0, windowHours);
+    const [recent, base] = rates(0, windowHours);
+    const p = Math.min(
+      1,
+      2 * Math.min(windowPValue(0, windowHours, true), windowPValue(0, windowHours, false)),
+    );
     const threshold = ratio < 1 ? 1 / minFallRatio : minRatio;
     const why = p < alpha ? `below the ${ratioText(threshold)} threshold` : "not significant";
     return verdict(
       "stable",
-      `steady: rate ${ratioText(ratio)} over the last ${hoursText(R)} ${cmp}, ${
+      `steady: rate ${ratioText(ratio)} over the last ${hoursText(windowHours)} ${against}, ${
         formatP(p)
       } (${why})`,
       ratio,
@@ -677,14 +747,14 @@ function slowBurn(
 function newThisWeek(
   series: HourlySeries,
   { now, days, alpha, minFallRatio }: Settings,
-  R: number,
+  windowHours: number,
 ): TrendVerdict | undefined {
   const { counts, traffic } = series;
   const span = days * 24;
-  if (R >= span) return undefined;
+  if (windowHours >= span) return undefined;
   const end = Math.floor((now - series.start) / HOUR_MS);
   const limit = traffic === undefined ? counts.length : Math.min(counts.length, traffic.length);
-  const weekStart = end - span, recentStart = end - R;
+  const weekStart = end - span, recentStart = end - windowHours;
   let total = 0, recent = 0, weekHours = 0, weekTraffic = 0, recentHours = 0, first = -1;
   let beforeHours = 0, beforeTraffic = 0;
   for (let i = Math.max(0, weekStart - 2 * span); i < Math.min(end, limit); i++) {
@@ -723,9 +793,9 @@ function newThisWeek(
     class: "emerging",
     reason: `new in the last ${hoursText(span)}: ${total} occurrences since it first came ${
       hoursText(age >= 48 ? Math.floor(age / 24) * 24 : age)
-    } ago, none in the ${hoursText(2 * span)} before; ${recent} in the last ${hoursText(R)}, ${
-      formatP(p)
-    }`,
+    } ago, none in the ${hoursText(2 * span)} before; ${recent} in the last ${
+      hoursText(windowHours)
+    }, ${formatP(p)}`,
     ratio: Infinity,
     pValue: Math.min(1, p),
     recentRate,
@@ -769,11 +839,12 @@ function hoursText(n: number): string {
   return n === 1 ? "hour" : `${n} hours`;
 }
 
-function windowText(a: number, b: number, R: number): string {
-  if (b === R) return `over the last ${hoursText(b - a)}`;
-  const len = b - a;
-  return `during ${len === 1 ? "1 hour" : `${len} hours`} ending ${
-    R - b === 1 ? "1 hour" : `${R - b} hours`
+/** Where the part [from, to) of a window of `windowHours` hours lies, in words. */
+function windowText(from: number, to: number, windowHours: number): string {
+  if (to === windowHours) return `over the last ${hoursText(to - from)}`;
+  const length = to - from, ago = windowHours - to;
+  return `during ${length === 1 ? "1 hour" : `${length} hours`} ending ${
+    ago === 1 ? "1 hour" : `${ago} hours`
   } ago`;
 }
 

@@ -9,7 +9,7 @@ import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
 import { ticketingConfig } from "../../adapters/ticketing/config.ts";
 import { contextualField, type LogBatchIngestedData } from "../../domain/events.ts";
-import { compose } from "../compose.ts";
+import { compose } from "../app/compose.ts";
 
 const NOW = Date.UTC(2026, 11, 4, 12);
 

@@ -6,7 +6,7 @@ import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import type { EventStore } from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { customerDirectoryContract } from "../../test/contracts/customer_directory_contract.ts";
-import { Loupe } from "../loupe.ts";
+import { Loupe } from "../app/loupe.ts";
 import { CustomerService } from "./service.ts";
 
 async function directoryOver(store: EventStore, projections: ProjectionStore) {

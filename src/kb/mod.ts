@@ -7,7 +7,7 @@ import { ulid } from "ulid";
 import type { Clock } from "../../ports/clock.ts";
 import type { EventStore } from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
-import type { Loupe } from "../loupe.ts";
+import type { Loupe } from "../app/loupe.ts";
 import { currentIssueLinks } from "./issue_links.ts";
 import { KbService, type TicketFacts } from "./service.ts";
 

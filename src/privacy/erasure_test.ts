@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
 import { ticketingConfig } from "../../adapters/ticketing/config.ts";
-import { compose } from "../compose.ts";
+import { compose } from "../app/compose.ts";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 11, 4, 12);

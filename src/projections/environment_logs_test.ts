@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
 import { dumpTables } from "../../test/support/app.ts";
 import { HOUR, T0, ticketHarness } from "../tickets/harness_test.ts";
-import { Projector } from "../projector.ts";
+import { Projector } from "../app/projector.ts";
 import { ENVIRONMENT_TABLES, environmentLogProjection } from "./environment_logs.ts";
 
 const line = fc.record({

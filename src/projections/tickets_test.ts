@@ -12,7 +12,7 @@ import {
   ticketStream,
 } from "../../domain/tickets/mod.ts";
 import { dumpTables } from "../../test/support/app.ts";
-import { Projector } from "../projector.ts";
+import { Projector } from "../app/projector.ts";
 import { TICKET_TABLES, ticketProjection } from "./tickets.ts";
 
 const TICKETS = ["t1", "t2", "t3"];

@@ -13,7 +13,7 @@ import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts
 import { ZendeskAdapter } from "../../adapters/ticketing/zendesk.ts";
 import { FakeZendesk } from "../../test/ticketing/fake_zendesk.ts";
 import { requestOf } from "../../test/support/app.ts";
-import { Loupe } from "../loupe.ts";
+import { Loupe } from "../app/loupe.ts";
 import { TicketService } from "../tickets/mod.ts";
 import { DEFAULT_ZENDESK_STATUS_MAP } from "../../domain/ticketing/mod.ts";
 import { isLoupeNote } from "../../ports/ticketing.ts";

@@ -14,9 +14,9 @@ import { parseSeverity } from "../../domain/severity.ts";
 import type { IngestReceipt, IngestRequest } from "../../ports/application.ts";
 import type { EventStore } from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
-import { compose } from "../compose.ts";
+import { compose } from "../app/compose.ts";
 import type { KbService } from "../kb/mod.ts";
-import type { Loupe } from "../loupe.ts";
+import type { Loupe } from "../app/loupe.ts";
 import type { TicketService } from "./mod.ts";
 
 export const T0 = Date.UTC(2026, 2, 1, 0, 0, 0);

@@ -66,7 +66,7 @@ import {
   UNASSIGNED,
 } from "../projections/tickets.ts";
 import { Attribution } from "../customers/attribution.ts";
-import { affectedCustomers } from "../queries.ts";
+import { affectedCustomers } from "../signatures/queries.ts";
 import { correlationWindow, rankCandidates, ticketOrigins } from "./correlate.ts";
 import { asLoupeError, mapped } from "./errors.ts";
 import { environmentLogs } from "./logs.ts";

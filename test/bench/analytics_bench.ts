@@ -39,7 +39,7 @@ import type { SimTicket } from "../../simulation/tickets.ts";
 import type { Ticket } from "../../domain/tickets/mod.ts";
 import { AnalyticsService } from "../../src/analytics/service.ts";
 import { importTickets } from "../../src/analytics/ticket_import.ts";
-import { Loupe } from "../../src/loupe.ts";
+import { Loupe } from "../../src/app/loupe.ts";
 import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";
 
 const HOUR = 3_600_000;

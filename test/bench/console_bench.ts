@@ -12,7 +12,7 @@ import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { ticketingConfig } from "../../adapters/ticketing/config.ts";
-import { compose } from "../../src/compose.ts";
+import { compose } from "../../src/app/compose.ts";
 import { runEntry } from "../support/cli.ts";
 import { atMost, type Bench, type BenchRow } from "./bench_types.ts";
 import { rng } from "./rng.ts";

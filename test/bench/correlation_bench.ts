@@ -19,8 +19,8 @@ import type { LogBatchIngestedData, StoredRecord } from "../../domain/events.ts"
 import type { TicketSeverity } from "../../domain/tickets/mod.ts";
 import { loupeEvents, type StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
-import { Loupe, PROJECTIONS } from "../../src/loupe.ts";
-import { Projector } from "../../src/projector.ts";
+import { Loupe, PROJECTIONS } from "../../src/app/loupe.ts";
+import { Projector } from "../../src/app/projector.ts";
 import { environmentLogProjection } from "../../src/projections/environment_logs.ts";
 import { signatureProjection } from "../../src/projections/signatures.ts";
 import { issueOfSignature } from "../../src/projections/issue_groups.ts";

@@ -1,5 +1,5 @@
 /**
- * `otlp`: OTLP/HTTP protobuf ingest through a real server (`src/main.ts` on
+ * `otlp`: OTLP/HTTP protobuf ingest through a real server (`src/main/serve.ts` on
  * LMDB in a temp dir): 1,000-record requests from 8 concurrent clients,
  * records stored per second (acknowledged after the flush).
  * `syslog`: RFC 5424 messages over TCP (LF framing) from 4 connections to the

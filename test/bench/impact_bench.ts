@@ -13,8 +13,8 @@
  */
 import { type CustomerExposure, impactOf } from "../../domain/impact/mod.ts";
 import type { TrendClass } from "../../domain/trends/mod.ts";
-import { ImpactService } from "../../src/impact.ts";
-import { TrendService } from "../../src/trends.ts";
+import { ImpactService } from "../../src/impact/service.ts";
+import { TrendService } from "../../src/trends/service.ts";
 import { atLeast, type Bench, type BenchRow } from "./bench_types.ts";
 import {
   openStoredLoupe,

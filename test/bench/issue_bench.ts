@@ -5,9 +5,9 @@
  * a steady background stream keeps arriving.
  */
 import type { LogBatchIngestedData } from "../../domain/events.ts";
-import { ImpactService } from "../../src/impact.ts";
-import { IssueService } from "../../src/issues.ts";
-import { TrendService } from "../../src/trends.ts";
+import { ImpactService } from "../../src/impact/service.ts";
+import { IssueService } from "../../src/issues/service.ts";
+import { TrendService } from "../../src/trends/service.ts";
 import { runEntry } from "../support/cli.ts";
 import { startServer } from "../support/server.ts";
 import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";

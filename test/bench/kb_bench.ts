@@ -25,7 +25,7 @@ import type { EventStore } from "../../ports/event_store.ts";
 import type { ImportedArticle } from "../../ports/kb.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { buildKbIndex, kbRevision, kbService } from "../../src/kb/mod.ts";
-import { Loupe } from "../../src/loupe.ts";
+import { Loupe } from "../../src/app/loupe.ts";
 import { TicketService } from "../../src/tickets/mod.ts";
 import { cpuUsage } from "node:process";
 import { runEntry } from "../support/cli.ts";

@@ -11,7 +11,7 @@ import { LmdbKeyStore } from "../../adapters/lmdb/key_store.ts";
 import { compactLmdb, openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import type { IngestRequest } from "../../ports/application.ts";
-import { Loupe } from "../../src/loupe.ts";
+import { Loupe } from "../../src/app/loupe.ts";
 import { ErasureService } from "../../src/privacy/erasure.ts";
 import { runEntry } from "../support/cli.ts";
 import { atLeast, type Bench, type BenchRow } from "./bench_types.ts";

@@ -6,7 +6,7 @@
 import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
-import { Loupe } from "../../src/loupe.ts";
+import { Loupe } from "../../src/app/loupe.ts";
 import { runEntry } from "../support/cli.ts";
 
 export const SIM_ARGS = (Deno.env.get("LOUPE_BENCH_SIM_ARGS") ??

@@ -8,7 +8,7 @@ import type { Hono } from "hono";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
 import { ticketingConfig } from "../../adapters/ticketing/config.ts";
-import { compose, type ComposedLoupe } from "../../src/compose.ts";
+import { compose, type ComposedLoupe } from "../../src/app/compose.ts";
 
 const NOW = Date.parse("2026-10-06T12:00:00Z");
 

@@ -32,13 +32,30 @@ Deno.test("the rule refuses each wrong direction and allows the right ones", () 
   assert.match(importViolation("domain/a.ts", "zod")!, /pure/);
   assert.match(importViolation("domain/a.ts", "../ports/clock.ts")!, /only domain/);
   assert.match(importViolation("ports/a.ts", "../adapters/x.ts")!, /only domain/);
-  assert.match(importViolation("adapters/http/app.ts", "../../src/loupe.ts")!, /never import src/);
-  assert.match(importViolation("src/queries.ts", "../adapters/lmdb/event_store.ts")!, /wiring/);
-  assert.equal(importViolation("src/main.ts", "../adapters/lmdb/event_store.ts"), undefined);
+  assert.match(
+    importViolation("adapters/http/app.ts", "../../src/app/loupe.ts")!,
+    /never import src/,
+  );
+  assert.match(
+    importViolation("src/signatures/queries.ts", "../../adapters/lmdb/event_store.ts")!,
+    /wiring/,
+  );
+  assert.equal(
+    importViolation("src/main/serve.ts", "../../adapters/lmdb/event_store.ts"),
+    undefined,
+  );
+  assert.equal(importViolation("src/app/compose.ts", "../../adapters/http/app.ts"), undefined);
+  assert.match(
+    importViolation("src/app/loupe.ts", "../../adapters/lmdb/event_store.ts")!,
+    /wiring/,
+  );
   assert.equal(importViolation("domain/mining/mod.ts", "./tokens.ts"), undefined);
   assert.equal(importViolation("domain/a_test.ts", "fast-check"), undefined);
   assert.equal(importViolation("adapters/http/app.ts", "../../ports/errors.ts"), undefined);
-  assert.match(importViolation("src/loupe.ts", "../simulation/scenario.ts")!, /never imports/);
+  assert.match(
+    importViolation("src/app/loupe.ts", "../../simulation/scenario.ts")!,
+    /never imports/,
+  );
   assert.match(importViolation("adapters/cli/config.ts", "../../simulation/rng.ts")!, /never/);
   assert.match(importViolation("domain/a.ts", "../simulation/rng.ts")!, /only domain/);
   assert.equal(importViolation("simulation/simulate.ts", "../adapters/cli/config.ts"), undefined);

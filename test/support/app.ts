@@ -4,7 +4,7 @@ import type { EventStore } from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import type { ParsedLog } from "../../domain/log_record.ts";
 import type { IngestRequest } from "../../ports/application.ts";
-import { Loupe } from "../../src/loupe.ts";
+import { Loupe } from "../../src/app/loupe.ts";
 
 /** A Loupe on in-memory stores with a fixed clock and counting ids. */
 export async function memoryLoupe(

@@ -22,10 +22,10 @@ export function v8FlagsArgument(extra: readonly string[] = []): string {
   return `--v8-flags=${[...TASK_V8_FLAGS, ...extra].join(",")}`;
 }
 
-/** The tools' entry points live in `simulation/`; the product's in `src/`. */
+/** The tools' entry points live in `simulation/`; the product's in `src/main/`. */
 const TOOLS: ReadonlySet<string> = new Set(["mine", "simulate"]);
 
-/** Runs one of the project's entry points (`src/<name>.ts`, `simulation/<name>.ts`) as `deno task` would. */
+/** Runs one of the project's entry points (`src/main/<name>.ts`, `simulation/<name>.ts`) as `deno task` would. */
 export async function runEntry(
   name: "replay" | "mine" | "simulate" | "backtest" | "tokens" | "forget",
   args: string[],
@@ -36,7 +36,7 @@ export async function runEntry(
       "run",
       ...TASK_PERMISSIONS,
       v8FlagsArgument(extraV8Flags),
-      `${root}${TOOLS.has(name) ? "simulation" : "src"}/${name}.ts`,
+      `${root}${TOOLS.has(name) ? "simulation" : "src/main"}/${name}.ts`,
       ...args,
     ],
     cwd: root,

@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { ticketingConfig } from "../../adapters/ticketing/config.ts";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
-import { compose } from "../../src/compose.ts";
+import { compose } from "../../src/app/compose.ts";
 
 /**
  * Every route `serve` mounts, on memory stores, built by the same `compose`:

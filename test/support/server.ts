@@ -1,6 +1,6 @@
 import { TASK_PERMISSIONS, v8FlagsArgument } from "./cli.ts";
 
-/** Starts the real service (`src/main.ts`) as a child process on a free port. */
+/** Starts the real service (`src/main/serve.ts`) as a child process on a free port. */
 export interface RunningServer {
   readonly url: string;
   readonly process: Deno.ChildProcess;
@@ -22,7 +22,7 @@ export async function startServer(
       "run",
       ...TASK_PERMISSIONS,
       v8FlagsArgument(),
-      `${root}src/main.ts`,
+      `${root}src/main/serve.ts`,
       "--port",
       "0",
       "--data",

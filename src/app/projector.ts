@@ -1,7 +1,7 @@
-import { type EventStore, loupeEvents, type StoredEvent } from "../ports/event_store.ts";
-import type { ProjectionStore } from "../ports/projection_store.ts";
-import type { Projection } from "./projections/projection.ts";
-import { usableEvents } from "./projections/screen.ts";
+import { type EventStore, loupeEvents, type StoredEvent } from "../../ports/event_store.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import type { Projection } from "../projections/projection.ts";
+import { usableEvents } from "../projections/screen.ts";
 
 /** Most events in one chunk when none of them is a log batch. */
 const SMALL_EVENTS_PER_CHUNK = 256;

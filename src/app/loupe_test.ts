@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
-import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
-import { MemoryProjectionStore } from "../adapters/memory/projection_store.ts";
-import type { LogBatchIngested } from "../domain/events.ts";
-import { dumpTables, memoryLoupe, requestOf, type SimpleLine } from "../test/support/app.ts";
-import { HOUR_MS, TABLES } from "./projections/signatures.ts";
-import { hourCounts } from "./projections/hour_rows.ts";
+import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
+import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
+import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
+import type { LogBatchIngested } from "../../domain/events.ts";
+import { dumpTables, memoryLoupe, requestOf, type SimpleLine } from "../../test/support/app.ts";
+import { HOUR_MS, TABLES } from "../projections/signatures.ts";
+import { hourCounts } from "../projections/hour_rows.ts";
 import { PROJECTIONS } from "./loupe.ts";
 
 const templates = [

@@ -5,46 +5,46 @@
  * wired once.
  */
 import type { Hono } from "hono";
-import { accessRoutes } from "../adapters/http/access_routes.ts";
-import { consoleRoutes } from "../adapters/console/mod.ts";
-import { analyticsRoutes, predictionJson } from "../adapters/http/analytics_routes.ts";
-import { type BodyParser, createHttpApp, type HttpConfig } from "../adapters/http/app.ts";
-import { customerRoutes } from "../adapters/http/customer_routes.ts";
-import { impactRoutes } from "../adapters/http/impact_routes.ts";
-import { integrationRoutes } from "../adapters/http/integration_routes.ts";
-import { issueRoutes } from "../adapters/http/issue_routes.ts";
-import { kbRoutes } from "../adapters/http/kb_routes.ts";
-import { openApiDocument, openApiRoutes } from "../adapters/http/openapi.ts";
-import { ROUTE_DOCS } from "../adapters/http/route_docs.ts";
-import { ticketRoutes } from "../adapters/http/ticket_routes.ts";
-import { metricRoutes } from "../adapters/http/metric_routes.ts";
-import { ruleRoutes } from "../adapters/http/rule_routes.ts";
-import { readRuleFile } from "../adapters/rules/rule_set.ts";
-import { trendRoutes } from "../adapters/http/trend_routes.ts";
-import { redactorOf } from "../adapters/redaction/log_redaction.ts";
-import type { TicketingConfig } from "../adapters/ticketing/config.ts";
-import { JiraAdapter } from "../adapters/ticketing/jira.ts";
-import { WebhookAdapter } from "../adapters/ticketing/webhook.ts";
-import { ZendeskAdapter } from "../adapters/ticketing/zendesk.ts";
-import type { Clock, NewId } from "../ports/clock.ts";
-import type { EventStore } from "../ports/event_store.ts";
-import type { ProjectionStore } from "../ports/projection_store.ts";
-import { LoupeError } from "../ports/errors.ts";
-import type { RedactionSettings } from "../ports/redaction.ts";
-import { AuditRecorder } from "./access/audit.ts";
-import { EventTokenStore } from "./access/tokens.ts";
-import { AnalyticsService, predictionOrNull } from "./analytics/service.ts";
-import { ImpactService } from "./impact.ts";
-import { type IssueCommands, IssueService } from "./issues.ts";
-import type { Attribution } from "./customers/attribution.ts";
-import { type KbService, kbService } from "./kb/mod.ts";
+import { accessRoutes } from "../../adapters/http/access_routes.ts";
+import { consoleRoutes } from "../../adapters/console/mod.ts";
+import { analyticsRoutes, predictionJson } from "../../adapters/http/analytics_routes.ts";
+import { type BodyParser, createHttpApp, type HttpConfig } from "../../adapters/http/app.ts";
+import { customerRoutes } from "../../adapters/http/customer_routes.ts";
+import { impactRoutes } from "../../adapters/http/impact_routes.ts";
+import { integrationRoutes } from "../../adapters/http/integration_routes.ts";
+import { issueRoutes } from "../../adapters/http/issue_routes.ts";
+import { kbRoutes } from "../../adapters/http/kb_routes.ts";
+import { openApiDocument, openApiRoutes } from "../../adapters/http/openapi.ts";
+import { ROUTE_DOCS } from "../../adapters/http/route_docs.ts";
+import { ticketRoutes } from "../../adapters/http/ticket_routes.ts";
+import { metricRoutes } from "../../adapters/http/metric_routes.ts";
+import { ruleRoutes } from "../../adapters/http/rule_routes.ts";
+import { readRuleFile } from "../../adapters/rules/rule_set.ts";
+import { trendRoutes } from "../../adapters/http/trend_routes.ts";
+import { redactorOf } from "../../adapters/redaction/log_redaction.ts";
+import type { TicketingConfig } from "../../adapters/ticketing/config.ts";
+import { JiraAdapter } from "../../adapters/ticketing/jira.ts";
+import { WebhookAdapter } from "../../adapters/ticketing/webhook.ts";
+import { ZendeskAdapter } from "../../adapters/ticketing/zendesk.ts";
+import type { Clock, NewId } from "../../ports/clock.ts";
+import type { EventStore } from "../../ports/event_store.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { RedactionSettings } from "../../ports/redaction.ts";
+import { AuditRecorder } from "../access/audit.ts";
+import { EventTokenStore } from "../access/tokens.ts";
+import { AnalyticsService, predictionOrNull } from "../analytics/service.ts";
+import { ImpactService } from "../impact/service.ts";
+import { type IssueCommands, IssueService } from "../issues/service.ts";
+import type { Attribution } from "../customers/attribution.ts";
+import { type KbService, kbService } from "../kb/mod.ts";
 import { Loupe } from "./loupe.ts";
-import { issueFactsOver } from "./sync/issue_facts.ts";
-import { SyncService } from "./sync/service.ts";
-import { TicketService } from "./tickets/mod.ts";
-import { TrendService } from "./trends.ts";
-import { ErasureService } from "./privacy/erasure.ts";
-import { privacyRoutes } from "../adapters/http/privacy_routes.ts";
+import { issueFactsOver } from "../sync/issue_facts.ts";
+import { SyncService } from "../sync/service.ts";
+import { TicketService } from "../tickets/mod.ts";
+import { TrendService } from "../trends/service.ts";
+import { ErasureService } from "../privacy/erasure.ts";
+import { privacyRoutes } from "../../adapters/http/privacy_routes.ts";
 
 export interface ComposeDeps {
   readonly store: EventStore;
@@ -106,7 +106,7 @@ export function queryServices(
   return { impact, trends, issues };
 }
 
-const DEFAULT_RULES = new URL("../fixtures/rules/default_rules.json", import.meta.url);
+const DEFAULT_RULES = new URL("../../fixtures/rules/default_rules.json", import.meta.url);
 
 export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
   const { store, projectionStore, clock, newId, ticketing } = deps;

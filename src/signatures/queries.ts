@@ -6,21 +6,21 @@ import type {
   SignaturePage,
   SignatureQuery,
   SignatureSummary,
-} from "../ports/application.ts";
-import { LoupeError } from "../ports/errors.ts";
-import type { ProjectionReader } from "../ports/projection_store.ts";
-import type { QuarantinedLine } from "../domain/log_record.ts";
-import type { Origin } from "../domain/customers/mod.ts";
-import { type AttributedOrigin, type Attribution, originKey } from "./customers/attribution.ts";
-import { hourCounts } from "./projections/hour_rows.ts";
-import { ISSUE_GROUP_TABLES, issueOfSignature } from "./projections/issue_groups.ts";
+} from "../../ports/application.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { ProjectionReader } from "../../ports/projection_store.ts";
+import type { QuarantinedLine } from "../../domain/log_record.ts";
+import type { Origin } from "../../domain/customers/mod.ts";
+import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
+import { hourCounts } from "../projections/hour_rows.ts";
+import { ISSUE_GROUP_TABLES, issueOfSignature } from "../projections/issue_groups.ts";
 import {
   type CatalogEntry,
   type CustomerTally,
   HOUR_MS,
   type OriginTally,
   TABLES,
-} from "./projections/signatures.ts";
+} from "../projections/signatures.ts";
 
 /**
  * The signature catalogue, filtered. A time range is answered from the hourly

@@ -8,13 +8,13 @@
  *   deno task tokens revoke 01J...
  */
 import { parseArgs } from "node:util";
-import { newUlid } from "../adapters/ulid_ids.ts";
-import { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
-import { openLmdb } from "../adapters/lmdb/lmdb_env.ts";
-import { parseRole, roleText } from "../domain/access/principal.ts";
-import type { TokenInfo } from "../ports/access.ts";
-import type { Clock } from "../ports/clock.ts";
-import { EventTokenStore } from "./access/tokens.ts";
+import { newUlid } from "../../adapters/ulid_ids.ts";
+import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
+import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
+import { parseRole, roleText } from "../../domain/access/principal.ts";
+import type { TokenInfo } from "../../ports/access.ts";
+import type { Clock } from "../../ports/clock.ts";
+import { EventTokenStore } from "../access/tokens.ts";
 
 export const TOKENS_USAGE = `Usage:
   deno task tokens create --role ROLE --name NAME [--json]

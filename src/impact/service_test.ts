@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { ParsedLog } from "../domain/log_record.ts";
-import type { IngestRequest } from "../ports/application.ts";
-import { customerOf } from "../test/contracts/customer_directory_contract.ts";
-import { memoryLoupe, requestOf, type SimpleLine } from "../test/support/app.ts";
-import { customerImpactCsv } from "../adapters/reports/impact.ts";
-import { CustomerService } from "./customers/service.ts";
-import { ImpactService } from "./impact.ts";
-import { IssueService } from "./issues.ts";
-import { TrendService } from "./trends.ts";
+import type { ParsedLog } from "../../domain/log_record.ts";
+import type { IngestRequest } from "../../ports/application.ts";
+import { customerOf } from "../../test/contracts/customer_directory_contract.ts";
+import { memoryLoupe, requestOf, type SimpleLine } from "../../test/support/app.ts";
+import { customerImpactCsv } from "../../adapters/reports/impact.ts";
+import { CustomerService } from "../customers/service.ts";
+import { ImpactService } from "./service.ts";
+import { IssueService } from "../issues/service.ts";
+import { TrendService } from "../trends/service.ts";
 
 const HOUR = 3_600_000;
 const START = 1_790_000_000_000;

@@ -4,13 +4,19 @@ import {
   type TrendVerdict,
   type VersionVerdict,
   versionVerdict,
-} from "../domain/trends/mod.ts";
-import { LoupeError } from "../ports/errors.ts";
-import type { IssueTrend, Series, SeriesQuery, SignatureTrend, TrendApi } from "../ports/trends.ts";
-import type { ProjectionStore } from "../ports/projection_store.ts";
-import { type Attribution, originKey } from "./customers/attribution.ts";
-import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
-import { hourCounts } from "./projections/hour_rows.ts";
+} from "../../domain/trends/mod.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type {
+  IssueTrend,
+  Series,
+  SeriesQuery,
+  SignatureTrend,
+  TrendApi,
+} from "../../ports/trends.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import { type Attribution, originKey } from "../customers/attribution.ts";
+import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
+import { hourCounts } from "../projections/hour_rows.ts";
 import {
   autoIssueId,
   ISSUE_GROUP_TABLES,
@@ -18,7 +24,7 @@ import {
   issueIndex,
   issueIndexVersion,
   issueOfSignature,
-} from "./projections/issue_groups.ts";
+} from "../projections/issue_groups.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -26,7 +32,7 @@ import {
   type OriginTally,
   recentSignatures,
   TABLES,
-} from "./projections/signatures.ts";
+} from "../projections/signatures.ts";
 
 const DAY_MS = 24 * HOUR_MS;
 /** Signatures the list answers for an explicit "as of": seen in the week (and a day) before it. */

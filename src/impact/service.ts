@@ -1,8 +1,8 @@
-import { type Customer, customerWeight, TIER_DEFAULT_VALUE } from "../domain/customers/mod.ts";
-import { impactOf, propagationOf } from "../domain/impact/mod.ts";
-import { isOpenStatus, type Ticket } from "../domain/tickets/mod.ts";
-import { classifyTrend, TREND_HISTORY_HOURS } from "../domain/trends/mod.ts";
-import { LoupeError } from "../ports/errors.ts";
+import { type Customer, customerWeight, TIER_DEFAULT_VALUE } from "../../domain/customers/mod.ts";
+import { impactOf, propagationOf } from "../../domain/impact/mod.ts";
+import { isOpenStatus, type Ticket } from "../../domain/tickets/mod.ts";
+import { classifyTrend, TREND_HISTORY_HOURS } from "../../domain/trends/mod.ts";
+import { LoupeError } from "../../ports/errors.ts";
 import type {
   AffectedCustomer,
   CustomerImpactQuery,
@@ -11,19 +11,19 @@ import type {
   ImpactApi,
   SignatureImpact,
   TrendView,
-} from "../ports/impact.ts";
-import type { ProjectionStore } from "../ports/projection_store.ts";
-import type { TicketSummary } from "../ports/tickets.ts";
-import { type AttributedOrigin, type Attribution, originKey } from "./customers/attribution.ts";
-import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
-import { directoryVersion } from "./projections/customers.ts";
-import { hourCounts } from "./projections/hour_rows.ts";
+} from "../../ports/impact.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import type { TicketSummary } from "../../ports/tickets.ts";
+import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
+import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
+import { directoryVersion } from "../projections/customers.ts";
+import { hourCounts } from "../projections/hour_rows.ts";
 import {
   autoIssueId,
   type IssueIndex,
   issueIndex,
   issueIndexVersion,
-} from "./projections/issue_groups.ts";
+} from "../projections/issue_groups.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -31,8 +31,8 @@ import {
   type OriginTally,
   recentSignatures,
   TABLES,
-} from "./projections/signatures.ts";
-import { indexedIds, summaryOf, TICKET_TABLES } from "./projections/tickets.ts";
+} from "../projections/signatures.ts";
+import { indexedIds, summaryOf, TICKET_TABLES } from "../projections/tickets.ts";
 
 const DAY_MS = 24 * HOUR_MS;
 /** Weight of a customer the directory does not have: a standard customer's. */

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { MemoryProjectionStore } from "../adapters/memory/projection_store.ts";
-import { dumpTables, memoryLoupe, requestOf, type SimpleLine } from "../test/support/app.ts";
-import { ImpactService } from "./impact.ts";
-import { IssueService } from "./issues.ts";
-import { PROJECTIONS } from "./loupe.ts";
-import { TrendService } from "./trends.ts";
-import type { Loupe } from "./loupe.ts";
-import type { EventStore } from "../ports/event_store.ts";
-import type { ProjectionStore } from "../ports/projection_store.ts";
+import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
+import { dumpTables, memoryLoupe, requestOf, type SimpleLine } from "../../test/support/app.ts";
+import { ImpactService } from "../impact/service.ts";
+import { IssueService } from "./service.ts";
+import { PROJECTIONS } from "../app/loupe.ts";
+import { TrendService } from "../trends/service.ts";
+import type { Loupe } from "../app/loupe.ts";
+import type { EventStore } from "../../ports/event_store.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 9, 1);

@@ -1,5 +1,5 @@
-import type { LogBatchIngestedData } from "../domain/events.ts";
-import type { AppendResult, EventStore, NewEvent, StoredEvent } from "../ports/event_store.ts";
+import type { LogBatchIngestedData } from "../../domain/events.ts";
+import type { AppendResult, EventStore, NewEvent, StoredEvent } from "../../ports/event_store.ts";
 
 /** A time range of records, epoch ms: `from` inclusive, `to` exclusive; open ends unbounded. */
 export interface RecordRange {

@@ -3,10 +3,10 @@ import {
   type LogBatchIngestedData,
   type StoredRecord,
   storedRecordOf,
-} from "../domain/events.ts";
-import type { MineResult, MinerEvent } from "../domain/mining/miner_events.ts";
-import type { SkeletonBatch } from "../domain/mining/skeletons.ts";
-import type { Clock, NewId } from "../ports/clock.ts";
+} from "../../domain/events.ts";
+import type { MineResult, MinerEvent } from "../../domain/mining/miner_events.ts";
+import type { SkeletonBatch } from "../../domain/mining/skeletons.ts";
+import type { Clock, NewId } from "../../ports/clock.ts";
 import {
   type AppendResult,
   type EventStore,
@@ -14,9 +14,9 @@ import {
   IdempotencyKeyReusedError,
   type NewEvent,
   type Preencoded,
-} from "../ports/event_store.ts";
-import type { IngestReceipt, IngestRequest } from "../ports/application.ts";
-import type { EncodedRecords, SourcedLog } from "../ports/log_source.ts";
+} from "../../ports/event_store.ts";
+import type { IngestReceipt, IngestRequest } from "../../ports/application.ts";
+import type { EncodedRecords, SourcedLog } from "../../ports/log_source.ts";
 
 /** The part of the signature miner ingest needs. */
 export interface Miner {

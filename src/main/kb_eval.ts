@@ -10,10 +10,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { parseEvalArticles, parseEvalQueries } from "../adapters/kb/eval_corpus.ts";
-import { type LabelledQuery, type RetrievalScores, scoreRetrieval } from "../domain/kb/eval.ts";
-import type { Hit } from "../domain/kb/rank.ts";
-import { ArticleRanker, PlainBm25, type SearchableText } from "../domain/kb/retrieval.ts";
+import { parseEvalArticles, parseEvalQueries } from "../../adapters/kb/eval_corpus.ts";
+import { type LabelledQuery, type RetrievalScores, scoreRetrieval } from "../../domain/kb/eval.ts";
+import type { Hit } from "../../domain/kb/rank.ts";
+import { ArticleRanker, PlainBm25, type SearchableText } from "../../domain/kb/retrieval.ts";
 
 const USAGE = "Usage: deno task kb-eval --articles FILE --queries FILE [--json OUT]";
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { fileLogSource } from "../adapters/log_sources/file_source.ts";
-import { encodedFileBatches } from "../adapters/log_sources/parallel_file_source.ts";
-import { MemoryEventStore } from "../adapters/memory/event_store.ts";
-import type { AppendOptions, EventStore, NewEvent } from "../ports/event_store.ts";
-import { memoryLoupe, requestOf } from "../test/support/app.ts";
+import { fileLogSource } from "../../adapters/log_sources/file_source.ts";
+import { encodedFileBatches } from "../../adapters/log_sources/parallel_file_source.ts";
+import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
+import type { AppendOptions, EventStore, NewEvent } from "../../ports/event_store.ts";
+import { memoryLoupe, requestOf } from "../../test/support/app.ts";
 
 /** A store whose next append fails once, as a full disk would. */
 class FailingOnceStore extends MemoryEventStore {

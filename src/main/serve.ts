@@ -2,29 +2,29 @@
  * `deno task serve`: the HTTP service on an LMDB store in a local folder.
  * One process writes a store: the miner's state follows the log it appends.
  */
-import { newUlid } from "../adapters/ulid_ids.ts";
-import denoJson from "../deno.json" with { type: "json" };
-import { SERVE_USAGE, serveConfig } from "../adapters/cli/config.ts";
-import type { LmdbEventStore } from "../adapters/lmdb/event_store.ts";
-import { openEventStore } from "../adapters/lmdb/encryption.ts";
-import { type PrivacyConfig, privacyConfig } from "../adapters/cli/privacy_config.ts";
+import { newUlid } from "../../adapters/ulid_ids.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+import { SERVE_USAGE, serveConfig } from "../../adapters/cli/config.ts";
+import type { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
+import { openEventStore } from "../../adapters/lmdb/encryption.ts";
+import { type PrivacyConfig, privacyConfig } from "../../adapters/cli/privacy_config.ts";
 import {
   compactLmdbIfPending,
   markCompactionPending,
   openLmdb,
-} from "../adapters/lmdb/lmdb_env.ts";
-import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
-import { BodyParsers } from "../adapters/log_sources/body_parsers.ts";
-import { OtlpDecoders } from "../adapters/otlp/decoders.ts";
-import { loadRedactionSettings } from "../adapters/redaction/settings.ts";
-import { startSyslog, syslogMetrics } from "../adapters/syslog/listener.ts";
-import { SyslogParsers } from "../adapters/syslog/parsers.ts";
-import { type TicketingConfig, ticketingConfig } from "../adapters/ticketing/config.ts";
-import type { Clock } from "../ports/clock.ts";
-import { compose } from "./compose.ts";
-import type { ImpactService } from "./impact.ts";
-import { recentSignatures } from "./projections/signatures.ts";
-import type { TrendService } from "./trends.ts";
+} from "../../adapters/lmdb/lmdb_env.ts";
+import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
+import { BodyParsers } from "../../adapters/log_sources/body_parsers.ts";
+import { OtlpDecoders } from "../../adapters/otlp/decoders.ts";
+import { loadRedactionSettings } from "../../adapters/redaction/settings.ts";
+import { startSyslog, syslogMetrics } from "../../adapters/syslog/listener.ts";
+import { SyslogParsers } from "../../adapters/syslog/parsers.ts";
+import { type TicketingConfig, ticketingConfig } from "../../adapters/ticketing/config.ts";
+import type { Clock } from "../../ports/clock.ts";
+import { compose } from "../app/compose.ts";
+import type { ImpactService } from "../impact/service.ts";
+import { recentSignatures } from "../projections/signatures.ts";
+import type { TrendService } from "../trends/service.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings

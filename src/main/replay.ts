@@ -3,36 +3,40 @@
  * projection from event position 0. Progress goes to stderr, the summary to
  * stdout.
  */
-import { newUlid } from "../adapters/ulid_ids.ts";
-import { REPLAY_USAGE, replayConfig } from "../adapters/cli/config.ts";
-import { formatDuration, ProgressLine } from "../adapters/cli/progress.ts";
-import { commitErrorOf, type LmdbEventStore, storageReason } from "../adapters/lmdb/event_store.ts";
-import { openEventStore } from "../adapters/lmdb/encryption.ts";
-import { compactLmdbIfPending, openLmdb } from "../adapters/lmdb/lmdb_env.ts";
-import { privacyConfig } from "../adapters/cli/privacy_config.ts";
-import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
-import { encodedFileBatches } from "../adapters/log_sources/parallel_file_source.ts";
-import type { Clock } from "../ports/clock.ts";
-import { Loupe } from "./loupe.ts";
-import { parseCustomerCsv } from "../adapters/customers/crm_csv.ts";
-import type { ImportReceipt } from "../ports/customers.ts";
-import { directoryCustomers } from "./projections/customers.ts";
-import { customerImpactCsv, customerImpactJson } from "../adapters/reports/impact.ts";
-import { asOfJson, issueJson, prioritiesJson } from "../adapters/reports/issues.ts";
-import { issueTrendJson } from "../adapters/reports/trends.ts";
-import { queryServices } from "./compose.ts";
-import { Attribution } from "./customers/attribution.ts";
-import { EventsWithin, type RecordRange } from "./events_within.ts";
-import { PROJECTIONS } from "./loupe.ts";
-import { readArticles } from "../adapters/kb/articles_io.ts";
-import type { ImportReport } from "../ports/kb.ts";
-import { kbService } from "./kb/mod.ts";
-import { parseCsvTickets, parseSimulatorTickets } from "../adapters/tickets/ticket_import.ts";
-import type { TicketImportReceipt } from "../ports/ticket_import.ts";
-import { importTickets } from "./analytics/ticket_import.ts";
-import { Projector } from "./projector.ts";
-import { loadRedactionSettings } from "../adapters/redaction/settings.ts";
-import { StorageUnavailableError } from "../ports/storage.ts";
+import { newUlid } from "../../adapters/ulid_ids.ts";
+import { REPLAY_USAGE, replayConfig } from "../../adapters/cli/config.ts";
+import { formatDuration, ProgressLine } from "../../adapters/cli/progress.ts";
+import {
+  commitErrorOf,
+  type LmdbEventStore,
+  storageReason,
+} from "../../adapters/lmdb/event_store.ts";
+import { openEventStore } from "../../adapters/lmdb/encryption.ts";
+import { compactLmdbIfPending, openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
+import { privacyConfig } from "../../adapters/cli/privacy_config.ts";
+import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
+import { encodedFileBatches } from "../../adapters/log_sources/parallel_file_source.ts";
+import type { Clock } from "../../ports/clock.ts";
+import { Loupe } from "../app/loupe.ts";
+import { parseCustomerCsv } from "../../adapters/customers/crm_csv.ts";
+import type { ImportReceipt } from "../../ports/customers.ts";
+import { directoryCustomers } from "../projections/customers.ts";
+import { customerImpactCsv, customerImpactJson } from "../../adapters/reports/impact.ts";
+import { asOfJson, issueJson, prioritiesJson } from "../../adapters/reports/issues.ts";
+import { issueTrendJson } from "../../adapters/reports/trends.ts";
+import { queryServices } from "../app/compose.ts";
+import { Attribution } from "../customers/attribution.ts";
+import { EventsWithin, type RecordRange } from "../app/events_within.ts";
+import { PROJECTIONS } from "../app/loupe.ts";
+import { readArticles } from "../../adapters/kb/articles_io.ts";
+import type { ImportReport } from "../../ports/kb.ts";
+import { kbService } from "../kb/mod.ts";
+import { parseCsvTickets, parseSimulatorTickets } from "../../adapters/tickets/ticket_import.ts";
+import type { TicketImportReceipt } from "../../ports/ticket_import.ts";
+import { importTickets } from "../analytics/ticket_import.ts";
+import { Projector } from "../app/projector.ts";
+import { loadRedactionSettings } from "../../adapters/redaction/settings.ts";
+import { StorageUnavailableError } from "../../ports/storage.ts";
 
 if (import.meta.main) {
   let config;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { evaluate, formatReport, rankQueries } from "./kb_eval.ts";
 
-const root = new URL("../", import.meta.url).pathname;
+const root = new URL("../../", import.meta.url).pathname;
 
 Deno.test("kb-eval: an article never suggests itself for its own text", () => {
   const word = fc.constantFrom(
@@ -67,7 +67,7 @@ Deno.test("kb-eval CLI: prints both rankings and writes --json; bad input is a c
     );
     const run = (args: string[]) =>
       new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-read", "--allow-write", `${root}src/kb_eval.ts`, ...args],
+        args: ["run", "--allow-read", "--allow-write", `${root}src/main/kb_eval.ts`, ...args],
         stdout: "piped",
         stderr: "piped",
       }).output();

@@ -6,19 +6,19 @@ import {
   type UpgradeVerdict,
   upgradeVerdict,
   type UpgradeWindow,
-} from "../domain/issues/mod.ts";
+} from "../../domain/issues/mod.ts";
 import {
   type IssueCorrection,
   ISSUES_STREAM,
   type IssuesMerged,
   type IssueSplit,
-} from "../domain/events.ts";
-import { type Priority, rankPriorities, type SupportCost } from "../domain/priorities/mod.ts";
-import type { Ticket } from "../domain/tickets/mod.ts";
-import { isOpenStatus } from "../domain/tickets/mod.ts";
-import type { Clock } from "../ports/clock.ts";
-import { LoupeError } from "../ports/errors.ts";
-import type { EventStore } from "../ports/event_store.ts";
+} from "../../domain/events.ts";
+import { type Priority, rankPriorities, type SupportCost } from "../../domain/priorities/mod.ts";
+import type { Ticket } from "../../domain/tickets/mod.ts";
+import { isOpenStatus } from "../../domain/tickets/mod.ts";
+import type { Clock } from "../../ports/clock.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { EventStore } from "../../ports/event_store.ts";
 import type {
   IssueApi,
   IssueCorrectionReceipt,
@@ -28,13 +28,13 @@ import type {
   IssueQuery,
   IssueSignature,
   IssueView,
-} from "../ports/issues.ts";
-import type { ProjectionStore } from "../ports/projection_store.ts";
-import type { Attribution } from "./customers/attribution.ts";
-import type { ImpactService } from "./impact.ts";
-import { asOfInfo } from "./projections/as_of.ts";
-import { ENVIRONMENT_TABLES, type EnvTally } from "./projections/environment_logs.ts";
-import { hourCounts } from "./projections/hour_rows.ts";
+} from "../../ports/issues.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import type { Attribution } from "../customers/attribution.ts";
+import type { ImpactService } from "../impact/service.ts";
+import { asOfInfo } from "../projections/as_of.ts";
+import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
+import { hourCounts } from "../projections/hour_rows.ts";
 import {
   autoIssueId,
   baseIssueOf,
@@ -45,8 +45,8 @@ import {
   issueIndex,
   issueIndexVersion,
   resolveIssue,
-} from "./projections/issue_groups.ts";
-import { type DetectedIssue, ISSUE_TABLES } from "./projections/issues.ts";
+} from "../projections/issue_groups.ts";
+import { type DetectedIssue, ISSUE_TABLES } from "../projections/issues.ts";
 import {
   type CatalogEntry,
   dataAsOf,
@@ -54,9 +54,9 @@ import {
   type IngestTotals,
   type OriginTally,
   TABLES,
-} from "./projections/signatures.ts";
-import { summaryOf, TICKET_TABLES } from "./projections/tickets.ts";
-import type { TrendService } from "./trends.ts";
+} from "../projections/signatures.ts";
+import { summaryOf, TICKET_TABLES } from "../projections/tickets.ts";
+import type { TrendService } from "../trends/service.ts";
 
 const DAY_MS = 24 * HOUR_MS;
 /** Issues ranked for engineering: seen within this long of "as of". */

@@ -7,36 +7,36 @@ import type {
   SignatureDetail,
   SignaturePage,
   SignatureQuery,
-} from "../ports/application.ts";
-import type { Clock, NewId } from "../ports/clock.ts";
-import type { EventStore } from "../ports/event_store.ts";
-import type { ProjectionStore } from "../ports/projection_store.ts";
-import { SignatureMiner } from "../domain/mining/mod.ts";
-import type { MinerEvent } from "../domain/mining/miner_events.ts";
-import { IngestService, type Miner } from "./ingest.ts";
+} from "../../ports/application.ts";
+import type { Clock, NewId } from "../../ports/clock.ts";
+import type { EventStore } from "../../ports/event_store.ts";
+import type { ProjectionStore } from "../../ports/projection_store.ts";
+import { SignatureMiner } from "../../domain/mining/mod.ts";
+import type { MinerEvent } from "../../domain/mining/miner_events.ts";
+import { IngestService, type Miner } from "../ingest/service.ts";
 import { Projector } from "./projector.ts";
-import type { Projection } from "./projections/projection.ts";
+import type { Projection } from "../projections/projection.ts";
 import {
   SKIPPED_TABLE,
   type SkippedEvents,
   skippedEventsProjection,
-} from "./projections/screen.ts";
+} from "../projections/screen.ts";
 import {
   type IngestTotals,
   minerLog,
   signatureProjection,
   TABLES,
-} from "./projections/signatures.ts";
-import { listSignatures, quarantinePage, signatureDetail } from "./queries.ts";
-import { TICKET_PROJECTIONS } from "./tickets/mod.ts";
-import { Attribution } from "./customers/attribution.ts";
-import { CustomerService } from "./customers/service.ts";
-import { customerProjection } from "./projections/customers.ts";
-import { issueProjection } from "./projections/issues.ts";
-import { asOfProjection } from "./projections/as_of.ts";
-import { issueGroupProjection } from "./projections/issue_groups.ts";
-import { kbProjection } from "./kb/projection.ts";
-import { auditProjection } from "./access/audit.ts";
+} from "../projections/signatures.ts";
+import { listSignatures, quarantinePage, signatureDetail } from "../signatures/queries.ts";
+import { TICKET_PROJECTIONS } from "../tickets/mod.ts";
+import { Attribution } from "../customers/attribution.ts";
+import { CustomerService } from "../customers/service.ts";
+import { customerProjection } from "../projections/customers.ts";
+import { issueProjection } from "../projections/issues.ts";
+import { asOfProjection } from "../projections/as_of.ts";
+import { issueGroupProjection } from "../projections/issue_groups.ts";
+import { kbProjection } from "../kb/projection.ts";
+import { auditProjection } from "../access/audit.ts";
 
 export interface LoupeDeps {
   readonly store: EventStore;

@@ -6,14 +6,14 @@
  * one process writes a store. The receipt goes to stdout as JSON.
  */
 import { parseArgs } from "node:util";
-import { newUlid } from "../adapters/ulid_ids.ts";
-import { privacyConfig } from "../adapters/cli/privacy_config.ts";
-import { openEventStore } from "../adapters/lmdb/encryption.ts";
-import { compactLmdb, compactLmdbIfPending, openLmdb } from "../adapters/lmdb/lmdb_env.ts";
-import { LmdbProjectionStore } from "../adapters/lmdb/projection_store.ts";
-import type { Clock } from "../ports/clock.ts";
-import { Loupe } from "./loupe.ts";
-import { ErasureService } from "./privacy/erasure.ts";
+import { newUlid } from "../../adapters/ulid_ids.ts";
+import { privacyConfig } from "../../adapters/cli/privacy_config.ts";
+import { openEventStore } from "../../adapters/lmdb/encryption.ts";
+import { compactLmdb, compactLmdbIfPending, openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
+import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
+import type { Clock } from "../../ports/clock.ts";
+import { Loupe } from "../app/loupe.ts";
+import { ErasureService } from "../privacy/erasure.ts";
 
 export const FORGET_USAGE = `Usage: deno task forget --customer ID [--by NAME] [--data DIR]
        deno task forget --retention [--data DIR]

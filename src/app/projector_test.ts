@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { MemoryEventStore } from "../adapters/memory/event_store.ts";
-import { MemoryProjectionStore } from "../adapters/memory/projection_store.ts";
-import type { Projection } from "./projections/projection.ts";
+import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
+import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
+import type { Projection } from "../projections/projection.ts";
 import { Projector } from "./projector.ts";
 
 /** Counts events per type; layout 1 keys by type, layout 2 by type and parity of position. */

@@ -3,13 +3,13 @@
  * the time to resolve on someone's own ticket history. Progress and warnings
  * go to stderr, the report to stdout, and with --json the figures to a file.
  */
-import { BACKTEST_USAGE, backtestConfig } from "../adapters/cli/backtest_config.ts";
-import { parseTicketHistoryCsv } from "../adapters/tickets/history_csv.ts";
+import { BACKTEST_USAGE, backtestConfig } from "../../adapters/cli/backtest_config.ts";
+import { parseTicketHistoryCsv } from "../../adapters/tickets/history_csv.ts";
 import {
   type BacktestReport,
   lopsidedOpenings,
   runBacktest,
-} from "../domain/analytics/backtest.ts";
+} from "../../domain/analytics/backtest.ts";
 
 if (import.meta.main) {
   let config;
