@@ -1,4 +1,5 @@
 import type { Database } from "lmdb";
+import { Pacer } from "../../ports/pacing.ts";
 import { createHash } from "node:crypto";
 import { newUlid } from "../ulid_ids.ts";
 import {
@@ -65,6 +66,9 @@ const systemClock: Clock = { now: () => Date.now() };
  * batches concurrent ones into one commit) and resolve only after the data
  * is flushed to disk.
  */
+/** Events sealed at once between two looks at the clock (see {@linkcode Pacer}). */
+const SEAL_SLICE = 32;
+
 export class LmdbEventStore implements EventStore {
   readonly #environment: LmdbEnvironment;
   readonly #events: Database<EventRow, number>;
@@ -273,21 +277,32 @@ export class LmdbEventStore implements EventStore {
       (event) => batchLatestTime(event),
     );
     const ownerKeys = await keys.keysFor(owners, true);
-    const sealed = await Promise.all(events.map(async (event, index): Promise<Sealed> => {
+    const sealOne = async (index: number): Promise<Sealed> => {
       const owner = owners[index]!;
-      const key = ownerKeys[index]!;
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-      const plain = packEventData(event.data);
+      const plain = packEventData(events[index]!.data);
       const cipher = await crypto.subtle.encrypt(
-        { name: "AES-GCM", iv, additionalData: sealingContext(event.type, stream, owner) },
-        key,
+        { name: "AES-GCM", iv, additionalData: sealingContext(events[index]!.type, stream, owner) },
+        ownerKeys[index]!,
         plain as Uint8Array<ArrayBuffer>,
       );
       const bytes = new Uint8Array(IV_BYTES + cipher.byteLength);
       bytes.set(iv);
       bytes.set(new Uint8Array(cipher), IV_BYTES);
       return { owner, bytes };
-    }));
+    };
+    // A directory import seals a thousand small events in one append: in
+    // slices, with the event loop free between them, as /healthz needs.
+    const sealed: Sealed[] = [];
+    const pacer = new Pacer();
+    for (let from = 0; from < events.length; from += SEAL_SLICE) {
+      await pacer.pace();
+      const indexes = Array.from(
+        { length: Math.min(SEAL_SLICE, events.length - from) },
+        (_, k) => from + k,
+      );
+      sealed.push(...await Promise.all(indexes.map(sealOne)));
+    }
     return { sealed, newStreamOwner };
   }
 

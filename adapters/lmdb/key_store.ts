@@ -22,8 +22,11 @@
  */
 import { open, type RootDatabase } from "lmdb";
 import { DEPLOYMENT, type Ownership } from "../../domain/privacy/ownership.ts";
+import { Pacer } from "../../ports/pacing.ts";
 
 const KEY_BYTES = 32;
+/** Keys imported at once between two looks at the clock (see {@linkcode Pacer}). */
+const IMPORT_SLICE = 32;
 
 type KeyId = [customer: string, period: number];
 
@@ -124,8 +127,14 @@ export class LmdbKeyStore {
       }
       await Promise.all(writes);
       if (writes.length > 0 && this.#durable) await this.#root.flushed;
-      const imported = await Promise.all(made.map(([, raw]) => importKey(raw)));
-      made.forEach(([owner], i) => this.#cache.set(cacheId(owner), imported[i]!));
+      // Imported in slices, with the event loop free between them.
+      const pacer = new Pacer();
+      for (let from = 0; from < made.length; from += IMPORT_SLICE) {
+        await pacer.pace();
+        const slice = made.slice(from, from + IMPORT_SLICE);
+        const imported = await Promise.all(slice.map(([, raw]) => importKey(raw)));
+        slice.forEach(([owner], i) => this.#cache.set(cacheId(owner), imported[i]!));
+      }
     });
     return await Promise.all(owners.map((owner) => this.key(owner, create)));
   }

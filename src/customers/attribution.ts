@@ -1,5 +1,5 @@
 import { Directory, type Origin } from "../../domain/customers/mod.ts";
-import type { Pacer } from "../../ports/pacing.ts";
+import { type Pacer, runPaced } from "../../ports/pacing.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { CUSTOMER_TABLES, directoryCustomers, directoryVersion } from "../projections/customers.ts";
 import type { Customer } from "../../domain/customers/mod.ts";
@@ -70,9 +70,8 @@ export class Attribution {
       customers.push(value);
       if (customers.length % 256 === 0) await pacer.pace();
     }
-    if (directoryVersion(this.#store) === at) {
-      this.#directory = { at, value: new Directory(customers) };
-    }
+    const directory = await runPaced(Directory.building(customers), pacer);
+    if (directoryVersion(this.#store) === at) this.#directory = { at, value: directory };
   }
 
   customerOf(origin: Origin): string | null {
