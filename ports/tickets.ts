@@ -7,7 +7,9 @@ import type { Finding, MetricsSnapshot, Rule } from "../domain/rules/mod.ts";
 import type {
   CommentVisibility,
   ExternalRef,
+  OpeningTicketFields,
   Ticket,
+  TicketFieldChanges,
   TicketSeverity,
   TicketStatus,
   TimeWindow,
@@ -21,25 +23,18 @@ export interface WriteOptions {
   readonly expectedVersion?: number;
 }
 
-export interface OpenTicketRequest {
+/** The editable fields (`domain/tickets/fields.ts`), and who the ticket is for. */
+export interface OpenTicketRequest extends OpeningTicketFields {
   readonly customer: string;
   readonly environment: string;
-  readonly subject: string;
-  readonly description: string;
   readonly severity: TicketSeverity;
   readonly reporter: string;
-  readonly externalRef?: ExternalRef | null;
-  readonly window?: TimeWindow | null;
   /** For tickets imported from elsewhere: when the customer reported it. */
   readonly openedAt?: number | null;
 }
 
 /** A PATCH: every field optional; the ones given are applied together. */
-export interface TicketUpdate {
-  readonly subject?: string;
-  readonly description?: string;
-  readonly window?: TimeWindow | null;
-  readonly externalRef?: ExternalRef | null;
+export interface TicketUpdate extends TicketFieldChanges {
   readonly status?: TicketStatus;
   readonly statusReason?: string | null;
   /** null unassigns. */

@@ -25,6 +25,17 @@ import type {
 } from "../../ports/tickets.ts";
 import { isoTimeOrNull as iso } from "../iso_time.ts";
 import { bodyTime, label, severityParam, timeParam } from "../params.ts";
+import {
+  changedFieldsBody,
+  changedFieldsOf,
+  externalRefReply,
+  fieldsJson,
+  fieldsReply,
+  isoOrNull,
+  openingFieldsBody,
+  openingFieldsOf,
+  ticketText,
+} from "./ticket_fields.ts";
 import { customerFilter, principalOf } from "./access.ts";
 import { metricsViewJson, windowJson } from "./metric_routes.ts";
 import type { RouteDoc } from "./openapi.ts";
@@ -37,33 +48,21 @@ export interface TicketRouteDeps {
   readonly predictionOf?: (ticketId: string) => unknown;
 }
 
-const text = z.string().trim().min(1).max(20_000);
-
-const windowSchema = z.object({ from: bodyTime, to: bodyTime }).strict().refine(
-  (w) => w.from < w.to,
-  { message: "the window must start before it ends" },
-);
-const externalRef = z.object({ system: label, id: label }).strict();
+const text = ticketText;
 const severity = z.enum(TICKET_SEVERITIES);
 const status = z.enum(TICKET_STATUSES);
 
 const createTicket = z.object({
   customer: label,
   environment: label,
-  subject: z.string().trim().min(1).max(500),
-  description: text,
+  ...openingFieldsBody(),
   severity,
   reporter: label,
-  external_ref: externalRef.nullable().optional(),
-  window: windowSchema.nullable().optional(),
   opened_at: bodyTime.optional(),
 }).strict();
 
 const updateTicket = z.object({
-  subject: z.string().trim().min(1).max(500).optional(),
-  description: text.optional(),
-  window: windowSchema.nullable().optional(),
-  external_ref: externalRef.nullable().optional(),
+  ...changedFieldsBody(),
   status: status.optional(),
   status_reason: z.string().trim().min(1).max(2_000).optional(),
   assignee: label.nullable().optional(),
@@ -174,14 +173,11 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   http.post("/v1/tickets", async (c) => {
     const body = createTicket.parse(await jsonBody(c));
     const ticket = await api.openTicket({
+      ...openingFieldsOf(body),
       customer: body.customer,
       environment: body.environment,
-      subject: body.subject,
-      description: body.description,
       severity: body.severity,
       reporter: body.reporter,
-      externalRef: body.external_ref ?? null,
-      window: body.window ?? null,
       openedAt: body.opened_at ?? null,
     }, writeOptionsOf(c));
     c.header("Location", `/v1/tickets/${ticket.ticketId}`);
@@ -224,10 +220,7 @@ export function ticketRoutes(api: TicketApi, deps: TicketRouteDeps): Hono {
   http.patch("/v1/tickets/:id", async (c) => {
     const body = updateTicket.parse(await jsonBody(c));
     const ticket = await api.updateTicket(c.req.param("id"), {
-      ...(body.subject === undefined ? {} : { subject: body.subject }),
-      ...(body.description === undefined ? {} : { description: body.description }),
-      ...(body.window === undefined ? {} : { window: body.window }),
-      ...(body.external_ref === undefined ? {} : { externalRef: body.external_ref }),
+      ...changedFieldsOf(body),
       ...(body.status === undefined ? {} : { status: body.status }),
       ...(body.status_reason === undefined ? {} : { statusReason: body.status_reason }),
       ...(body.assignee === undefined ? {} : { assignee: body.assignee }),
@@ -395,14 +388,11 @@ export function ticketJson(ticket: Ticket) {
     version: ticket.version,
     customer: ticket.customer,
     environment: ticket.environment,
-    subject: ticket.subject,
-    description: ticket.description,
+    ...fieldsJson(ticket),
     severity: ticket.severity,
     status: ticket.status,
     reporter: ticket.reporter,
     assignee: ticket.assignee,
-    external_ref: ticket.externalRef,
-    window: windowJson(ticket.window),
     opened_at: iso(ticket.openedAt),
     updated_at: iso(ticket.updatedAt),
     closed_at: iso(ticket.closedAt),
@@ -491,7 +481,6 @@ function candidateJson(candidate: Candidate) {
   };
 }
 
-const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
 const commentReply = z.object({
   id: z.string(),
   author: z.string(),
@@ -506,7 +495,6 @@ const resolutionReply = z.object({
   resolver: z.string(),
   at: isoOrNull,
 }).meta({ id: "TicketResolution" });
-const externalRefReply = z.object({ system: z.string(), id: z.string() }).nullable();
 const linksReply = z.object({
   signatures: z.array(z.string()),
   log_events: z.array(z.string()).describe("`position:index` of each linked log line"),
@@ -517,14 +505,11 @@ const ticketReplySchema = z.object({
   version: z.number().int(),
   customer: z.string(),
   environment: z.string(),
-  subject: z.string(),
-  description: z.string(),
+  ...fieldsReply(),
   severity: z.enum(TICKET_SEVERITIES),
   status: z.enum(TICKET_STATUSES),
   reporter: z.string(),
   assignee: z.string().nullable(),
-  external_ref: externalRefReply,
-  window: z.object({ from: isoOrNull, to: isoOrNull }).nullable(),
   opened_at: isoOrNull,
   updated_at: isoOrNull,
   closed_at: isoOrNull,

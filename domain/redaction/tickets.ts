@@ -1,3 +1,4 @@
+import { TICKET_FIELD_NAMES, TICKET_FIELDS, type TicketFieldChanges } from "../tickets/fields.ts";
 import type { TicketCommand } from "../tickets/types.ts";
 import type { TextRedactor } from "./redactor.ts";
 
@@ -23,18 +24,9 @@ export function redactTicketCommand(command: TicketCommand, redactor: TextRedact
   const text = (value: string) => redactor.text(value);
   switch (command.type) {
     case "OpenTicket":
-      return {
-        ...command,
-        subject: text(command.subject),
-        description: text(command.description),
-        reporter: text(command.reporter),
-      };
+      return { ...command, ...freeTexts(command, text), reporter: text(command.reporter) };
     case "EditTicket":
-      return {
-        ...command,
-        ...(command.subject === undefined ? {} : { subject: text(command.subject) }),
-        ...(command.description === undefined ? {} : { description: text(command.description) }),
-      };
+      return { ...command, ...freeTexts(command, text) };
     case "CommentOnTicket":
       return { ...command, author: text(command.author), body: text(command.body) };
     case "ChangeTicketStatus":
@@ -55,4 +47,17 @@ export function redactTicketCommand(command: TicketCommand, redactor: TextRedact
     case "UnlinkLogEvent":
       return command;
   }
+}
+
+/** The free-text fields `fields` gives (see TICKET_FIELDS), redacted. */
+function freeTexts(
+  fields: TicketFieldChanges,
+  text: (value: string) => string,
+): TicketFieldChanges {
+  const redacted: Partial<Record<keyof TicketFieldChanges, string>> = {};
+  for (const name of TICKET_FIELD_NAMES) {
+    const value = fields[name];
+    if (TICKET_FIELDS[name].freeText && typeof value === "string") redacted[name] = text(value);
+  }
+  return redacted as TicketFieldChanges;
 }

@@ -1,16 +1,22 @@
 import { TicketRuleViolation } from "./errors.ts";
+import {
+  checkTicketField,
+  invalid,
+  openingTicketFields,
+  required,
+  sameTicketField,
+  TICKET_FIELD_NAMES,
+  type TicketFieldChanges,
+} from "./fields.ts";
 import { canTransition, TRANSITIONS } from "./status.ts";
 import {
   type CommandMetadata,
-  type ExternalRef,
   type Ticket,
   TICKET_SEVERITIES,
   TICKET_STATUSES,
   type TicketCommand,
-  type TicketEdited,
   type TicketEvent,
   type TicketState,
-  type TimeWindow,
 } from "./types.ts";
 
 /**
@@ -45,12 +51,10 @@ export function decide(
     required("ticket id", command.ticketId, "open ticket");
     required("customer", command.customer, "open ticket");
     required("environment", command.environment, "open ticket");
-    required("subject", command.subject, "open ticket");
-    required("description", command.description, "open ticket");
+    const fields = openingTicketFields(command);
+    for (const name of TICKET_FIELD_NAMES) checkTicketField(name, fields[name], "open ticket");
     required("reporter", command.reporter, "open ticket");
     oneOf("severity", command.severity, TICKET_SEVERITIES, "open ticket");
-    checkExternalRef(command.externalRef, "open ticket");
-    checkWindow(command.window, "open ticket");
     if (command.openedAt !== null && !Number.isFinite(command.openedAt)) {
       throw invalid("open ticket", "opened_at is not a time");
     }
@@ -60,12 +64,9 @@ export function decide(
         ticketId: command.ticketId,
         customer: command.customer,
         environment: command.environment,
-        subject: command.subject,
-        description: command.description,
+        ...fields,
         severity: command.severity,
         reporter: command.reporter,
-        externalRef: command.externalRef,
-        window: command.window,
         openedAt: command.openedAt ?? metadata.at,
         at: metadata.at,
         by: metadata.by,
@@ -79,27 +80,16 @@ export function decide(
   switch (command.type) {
     case "EditTicket": {
       refuseWhenClosed(state, "edit");
-      const changed: Record<string, unknown> = {};
-      if (command.subject !== undefined && command.subject !== state.subject) {
-        required("subject", command.subject, "edit ticket");
-        changed.subject = command.subject;
-      }
-      if (command.description !== undefined && command.description !== state.description) {
-        required("description", command.description, "edit ticket");
-        changed.description = command.description;
-      }
-      if (command.window !== undefined && !sameWindow(command.window, state.window)) {
-        checkWindow(command.window, "edit ticket");
-        changed.window = command.window;
-      }
-      if (
-        command.externalRef !== undefined && !sameRef(command.externalRef, state.externalRef)
-      ) {
-        checkExternalRef(command.externalRef, "edit ticket");
-        changed.externalRef = command.externalRef;
+      const changed: Partial<Record<keyof TicketFieldChanges, unknown>> = {};
+      for (const name of TICKET_FIELD_NAMES) {
+        const value = command[name];
+        if (value === undefined || sameTicketField(name, value, state[name])) continue;
+        checkTicketField(name, value, "edit ticket");
+        changed[name] = value;
       }
       if (Object.keys(changed).length === 0) return [];
-      return [{ type: "TicketEdited", data: { ...base, ...changed } as TicketEdited["data"] }];
+      // Each value was checked against its own field's rule just above.
+      return [{ type: "TicketEdited", data: { ...base, ...(changed as TicketFieldChanges) } }];
     }
     case "CommentOnTicket":
       refuseWhenClosed(state, "comment on");
@@ -245,16 +235,6 @@ function refuseWhenClosed(state: Ticket, action: string): void {
   }
 }
 
-function invalid(action: string, detail: string): TicketRuleViolation {
-  return new TicketRuleViolation("invalid", `Cannot ${action}: ${detail}`);
-}
-
-function required(field: string, value: unknown, action: string): void {
-  if (typeof value !== "string" || value.trim() === "") {
-    throw new TicketRuleViolation("invalid", `Cannot ${action}: ${field} is empty`, { field });
-  }
-}
-
 function oneOf(field: string, value: unknown, allowed: readonly string[], action: string): void {
   if (typeof value !== "string" || !allowed.includes(value)) {
     throw new TicketRuleViolation(
@@ -263,20 +243,6 @@ function oneOf(field: string, value: unknown, allowed: readonly string[], action
       { field },
     );
   }
-}
-
-function checkWindow(window: TimeWindow | null, action: string): void {
-  if (window === null) return;
-  if (!Number.isFinite(window.from) || !Number.isFinite(window.to)) {
-    throw invalid(action, "the window's ends must be times");
-  }
-  if (window.from >= window.to) throw invalid(action, "the window must start before it ends");
-}
-
-function checkExternalRef(ref: ExternalRef | null, action: string): void {
-  if (ref === null) return;
-  required("external system", ref.system, action);
-  required("external id", ref.id, action);
 }
 
 const LOG_EVENT_ID = /^([1-9]\d*):(\d+)$/;
@@ -299,14 +265,6 @@ function checkLogEventId(id: string): void {
       { field: "log_event_id" },
     );
   }
-}
-
-function sameWindow(a: TimeWindow | null, b: TimeWindow | null): boolean {
-  return a === b || (a !== null && b !== null && a.from === b.from && a.to === b.to);
-}
-
-function sameRef(a: ExternalRef | null, b: ExternalRef | null): boolean {
-  return a === b || (a !== null && b !== null && a.system === b.system && a.id === b.id);
 }
 
 function unreachable(command: never): never {

@@ -1,3 +1,4 @@
+import { givenTicketFields, openingTicketFields } from "./fields.ts";
 import type { Ticket, TicketEvent, TicketState } from "./types.ts";
 
 /**
@@ -28,14 +29,12 @@ export function evolve(state: TicketState, event: TicketEvent): TicketState {
       version: (state?.version ?? 0) + 1,
       customer: d.customer,
       environment: d.environment,
-      subject: d.subject,
-      description: d.description,
+      // A field added after the ticket was opened reads as null from older events.
+      ...openingTicketFields(d),
       severity: d.severity,
       status: "new",
       reporter: d.reporter,
       assignee: null,
-      externalRef: d.externalRef,
-      window: d.window,
       openedAt: d.openedAt,
       updatedAt: d.at,
       closedAt: null,
@@ -50,16 +49,8 @@ export function evolve(state: TicketState, event: TicketEvent): TicketState {
   if (state === null) return null;
   const next: Ticket = { ...state, version: state.version + 1, updatedAt: event.data.at };
   switch (event.type) {
-    case "TicketEdited": {
-      const d = event.data;
-      return {
-        ...next,
-        ...(d.subject === undefined ? {} : { subject: d.subject }),
-        ...(d.description === undefined ? {} : { description: d.description }),
-        ...(d.window === undefined ? {} : { window: d.window }),
-        ...(d.externalRef === undefined ? {} : { externalRef: d.externalRef }),
-      };
-    }
+    case "TicketEdited":
+      return { ...next, ...givenTicketFields(event.data) };
     case "TicketCommented":
       return {
         ...next,

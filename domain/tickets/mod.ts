@@ -20,6 +20,16 @@
  * @module
  */
 export * from "./types.ts";
+export {
+  givenTicketFields,
+  type OpeningTicketFields,
+  TICKET_FIELD_NAMES,
+  TICKET_FIELDS,
+  type TicketFieldChanges,
+  type TicketFieldName,
+  type TicketFieldRule,
+  type TicketFields,
+} from "./fields.ts";
 export * from "./errors.ts";
 export * from "./status.ts";
 export { decide, legalTargets, parseLogEventId } from "./decide.ts";

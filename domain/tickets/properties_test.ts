@@ -4,10 +4,13 @@ import {
   canTransition,
   decide,
   evolve,
+  replayTicket,
+  TICKET_FIELD_NAMES,
   TICKET_SEVERITIES,
   TICKET_STATUSES,
   type TicketCommand,
   type TicketEvent,
+  type TicketFields,
   TicketRuleViolation,
   type TicketState,
 } from "./mod.ts";
@@ -160,4 +163,43 @@ Deno.test("a command decided again on the state it produced changes nothing, unl
     }),
     { numRuns: 300 },
   );
+});
+
+Deno.test("every editable field (TICKET_FIELDS) opens, edits and replays through one path", () => {
+  const opened = decide(
+    {
+      type: "OpenTicket",
+      ticketId: "t1",
+      customer: "acme",
+      environment: "prod",
+      subject: "Checkout fails",
+      description: "Payment fails",
+      severity: "high",
+      reporter: "ann",
+      openedAt: null,
+    },
+    null,
+    { at: 1_000, by: null },
+  );
+  const ticket = replayTicket(opened)!;
+  for (const name of TICKET_FIELD_NAMES) {
+    assert.ok(name in opened[0]!.data, `TicketOpened records ${name}`);
+    assert.deepEqual(ticket[name], (opened[0]!.data as TicketFields)[name]);
+  }
+  const other: TicketFields = {
+    subject: "Checkout fails at night",
+    description: "Payment fails after 22:00",
+    window: { from: 0, to: 500 },
+    externalRef: { system: "zendesk", id: "42" },
+  };
+  for (const name of TICKET_FIELD_NAMES) {
+    const edit = { type: "EditTicket" as const, [name]: other[name] };
+    const events = decide(edit, ticket, { at: 2_000, by: "agent" });
+    assert.deepEqual(events.map((e) => e.type), ["TicketEdited"], name);
+    const { ticketId: _, at: __, by: ___, ...changed } = events[0]!.data;
+    assert.deepEqual(changed, { [name]: other[name] }, `only ${name} is in the event`);
+    const edited = events.reduce<TicketState>(evolve, ticket)!;
+    assert.deepEqual(edited[name], other[name]);
+    assert.deepEqual(decide(edit, edited, { at: 3_000, by: "agent" }), [], "the same value again");
+  }
 });

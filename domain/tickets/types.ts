@@ -1,7 +1,10 @@
 /**
  * A support ticket as plain data: its state, the commands that ask to change
  * it and the events that record what changed. Times are epoch milliseconds.
+ * The fields a ticket is opened with and may edit (subject, description,
+ * window, external reference...) are listed once, in `fields.ts`.
  */
+import type { OpeningTicketFields, TicketFieldChanges, TicketFields } from "./fields.ts";
 
 export const TICKET_STATUSES = ["new", "open", "pending", "escalated", "solved", "closed"] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -39,20 +42,16 @@ export interface Resolution {
   readonly at: number;
 }
 
-export interface Ticket {
+export interface Ticket extends TicketFields {
   readonly ticketId: string;
   /** Number of events in the ticket's stream: the ETag clients send back. */
   readonly version: number;
   readonly customer: string;
   readonly environment: string;
-  readonly subject: string;
-  readonly description: string;
   readonly severity: TicketSeverity;
   readonly status: TicketStatus;
   readonly reporter: string;
   readonly assignee: string | null;
-  readonly externalRef: ExternalRef | null;
-  readonly window: TimeWindow | null;
   readonly openedAt: number;
   readonly updatedAt: number;
   /** When the ticket was last solved or closed; null while it is being worked on. */
@@ -79,28 +78,20 @@ export interface CommandMetadata {
   readonly by: string | null;
 }
 
-export interface OpenTicket {
+export interface OpenTicket extends OpeningTicketFields {
   readonly type: "OpenTicket";
   readonly ticketId: string;
   readonly customer: string;
   readonly environment: string;
-  readonly subject: string;
-  readonly description: string;
   readonly severity: TicketSeverity;
   readonly reporter: string;
-  readonly externalRef: ExternalRef | null;
-  readonly window: TimeWindow | null;
   /** When the customer reported it, for tickets imported from elsewhere; default: now. */
   readonly openedAt: number | null;
 }
 
-export interface EditTicket {
+/** Only the fields given change; null removes a field that may be null (the window...). */
+export interface EditTicket extends TicketFieldChanges {
   readonly type: "EditTicket";
-  readonly subject?: string;
-  readonly description?: string;
-  /** null removes the window. */
-  readonly window?: TimeWindow | null;
-  readonly externalRef?: ExternalRef | null;
 }
 
 export interface CommentOnTicket {
@@ -174,25 +165,19 @@ interface EventOf<T extends string, D> {
   readonly data: D & { readonly ticketId: string; readonly at: number; readonly by: string | null };
 }
 
-export type TicketOpened = EventOf<"TicketOpened", {
-  readonly customer: string;
-  readonly environment: string;
-  readonly subject: string;
-  readonly description: string;
-  readonly severity: TicketSeverity;
-  readonly reporter: string;
-  readonly externalRef: ExternalRef | null;
-  readonly window: TimeWindow | null;
-  readonly openedAt: number;
-}>;
+export type TicketOpened = EventOf<
+  "TicketOpened",
+  TicketFields & {
+    readonly customer: string;
+    readonly environment: string;
+    readonly severity: TicketSeverity;
+    readonly reporter: string;
+    readonly openedAt: number;
+  }
+>;
 
 /** Only the fields that changed are present. */
-export type TicketEdited = EventOf<"TicketEdited", {
-  readonly subject?: string;
-  readonly description?: string;
-  readonly window?: TimeWindow | null;
-  readonly externalRef?: ExternalRef | null;
-}>;
+export type TicketEdited = EventOf<"TicketEdited", TicketFieldChanges>;
 
 export type TicketCommented = EventOf<"TicketCommented", {
   readonly commentId: string;
@@ -266,6 +251,15 @@ export const TICKET_EVENT_TYPES: readonly TicketEvent["type"][] = [
   "TicketLogEventUnlinked",
   "TicketResolved",
 ];
+
+const TICKET_EVENT_TYPE_SET: ReadonlySet<string> = new Set(TICKET_EVENT_TYPES);
+
+/** Whether an event read from the store is one of a ticket's, by its type. */
+export function isTicketEvent<E extends { readonly type: string }>(
+  event: E,
+): event is E & TicketEvent {
+  return TICKET_EVENT_TYPE_SET.has(event.type);
+}
 
 /** The event stream of one ticket. */
 export function ticketStream(ticketId: string): string {

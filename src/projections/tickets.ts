@@ -1,10 +1,9 @@
-import type { StoredLoupeEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader, ProjectionWriter } from "../../ports/projection_store.ts";
 import type { TicketSummary } from "../../ports/tickets.ts";
 import {
   evolve,
+  isTicketEvent,
   type Ticket,
-  TICKET_EVENT_TYPES,
   TICKET_STREAM_PREFIX,
   type TicketEvent,
 } from "../../domain/tickets/mod.ts";
@@ -32,12 +31,6 @@ const INDEXED: readonly IndexedField[] = [
 
 /** Index key part for an unassigned ticket. */
 export const UNASSIGNED = "";
-
-const EVENT_TYPES = new Set<string>(TICKET_EVENT_TYPES);
-
-function isTicketEvent(event: StoredLoupeEvent): event is StoredLoupeEvent & TicketEvent {
-  return EVENT_TYPES.has(event.type);
-}
 
 /**
  * Tickets as read models: each ticket's state, the indexes lists filter by,

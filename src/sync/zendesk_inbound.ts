@@ -14,6 +14,7 @@ import {
 import {
   decide,
   evolve,
+  isTicketEvent,
   type Ticket,
   type TicketCommand,
   type TicketEvent,
@@ -23,7 +24,7 @@ import {
 } from "../../domain/tickets/mod.ts";
 import type { Customer } from "../../domain/customers/mod.ts";
 import type { Clock } from "../../ports/clock.ts";
-import { ConcurrencyError, type EventStore } from "../../ports/event_store.ts";
+import { ConcurrencyError, type EventStore, loupeEvents } from "../../ports/event_store.ts";
 import { isLoupeNote, type RemoteTicket, type TicketSource } from "../../ports/ticketing.ts";
 import type { ZendeskCursorSaved, ZendeskTicketSynced } from "../../domain/ticketing/events.ts";
 import { ZENDESK_CURSOR_STREAM, zendeskTicketId, zendeskTicketStream } from "./streams.ts";
@@ -140,12 +141,9 @@ export class ZendeskInbound {
     const ticketId = zendeskTicketId(remote.id);
     const stored = await store.readStream(ticketStream(ticketId));
     // A forgotten customer's ticket comes back from Zendesk as a new one.
-    let state = stored.some((event) => event.unreadable !== undefined) ? null : stored.reduce<
-      TicketState
-    >(
-      (ticket, event) => evolve(ticket, event as unknown as TicketEvent),
-      null,
-    );
+    let state = stored.some((event) => event.unreadable !== undefined)
+      ? null
+      : loupeEvents(stored).filter(isTicketEvent).reduce<TicketState>(evolve, null);
     const version = stored.length;
     const events: TicketEvent[] = [];
     const run = (command: TicketCommand, at: number) => {

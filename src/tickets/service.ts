@@ -12,7 +12,9 @@ import {
 import {
   decide,
   evolve,
+  givenTicketFields,
   isOpenStatus,
+  isTicketEvent,
   parseLogEventId,
   resolveTicketEnvironment,
   type Ticket,
@@ -30,6 +32,7 @@ import {
   type EventStore,
   loupeEvents,
   type StoredEvent,
+  type StoredLoupeEvent,
 } from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import type {
@@ -70,6 +73,8 @@ import { affectedCustomers } from "../signatures/queries.ts";
 import { correlationWindow, rankCandidates, ticketOrigins } from "./correlate.ts";
 import { asLoupeError, mapped } from "./errors.ts";
 import { environmentLogs } from "./logs.ts";
+
+type StoredTicketEvent = StoredLoupeEvent & TicketEvent;
 
 const DAY_MS = 86_400_000;
 /** Appends retried when another writer got there first and the caller set no If-Match. */
@@ -112,16 +117,13 @@ export class TicketService implements TicketApi {
   async openTicket(request: OpenTicketRequest, options: WriteOptions = {}): Promise<Ticket> {
     const ticketId = this.#deps.newId();
     return await this.#handle(ticketId, [{
+      ...givenTicketFields(request),
       type: "OpenTicket",
       ticketId,
       customer: request.customer,
       environment: request.environment,
-      subject: request.subject,
-      description: request.description,
       severity: request.severity,
       reporter: request.reporter,
-      externalRef: request.externalRef ?? null,
-      window: request.window ?? null,
       openedAt: request.openedAt ?? null,
     }], options);
   }
@@ -168,7 +170,7 @@ export class TicketService implements TicketApi {
     return {
       ticket: state,
       history: events.map((event) => {
-        const { ticketId: _, at, by, ...data } = event.data as TicketEvent["data"];
+        const { ticketId: _, at, by, ...data } = event.data;
         return { version: event.streamVersion, type: event.type, at, by, data };
       }),
     };
@@ -180,18 +182,8 @@ export class TicketService implements TicketApi {
     options: WriteOptions = {},
   ): Promise<Ticket> {
     const commands: TicketCommand[] = [];
-    if (
-      update.subject !== undefined || update.description !== undefined ||
-      update.window !== undefined || update.externalRef !== undefined
-    ) {
-      commands.push({
-        type: "EditTicket",
-        ...(update.subject === undefined ? {} : { subject: update.subject }),
-        ...(update.description === undefined ? {} : { description: update.description }),
-        ...(update.window === undefined ? {} : { window: update.window }),
-        ...(update.externalRef === undefined ? {} : { externalRef: update.externalRef }),
-      });
-    }
+    const edits = givenTicketFields(update);
+    if (Object.keys(edits).length > 0) commands.push({ type: "EditTicket", ...edits });
     if (update.severity !== undefined) {
       commands.push({ type: "ChangeTicketSeverity", severity: update.severity });
     }
@@ -449,7 +441,7 @@ export class TicketService implements TicketApi {
   ): Promise<Ticket> {
     const metadata = { at: this.#deps.clock.now(), by: options.by ?? null };
     for (let attempt = 0;; attempt++) {
-      const { state } = await this.#load(ticketId);
+      const { state, streamVersion } = await this.#load(ticketId);
       if (state === null && commands[0]?.type !== "OpenTicket") throw notFound(ticketId);
       checkVersion(options, state?.version ?? 0, `ticket ${ticketId}`);
       let next: TicketState = state;
@@ -463,7 +455,7 @@ export class TicketService implements TicketApi {
       if (events.length === 0) return state!;
       try {
         await this.#deps.store.append(ticketStream(ticketId), events, {
-          expectedVersion: state?.version ?? 0,
+          expectedVersion: streamVersion,
         });
       } catch (error) {
         const raced = error instanceof ConcurrencyError;
@@ -482,15 +474,23 @@ export class TicketService implements TicketApi {
     return redactTicketCommand(command, redactor.forCustomer(customer));
   }
 
-  async #load(ticketId: string): Promise<{ state: TicketState; events: StoredEvent[] }> {
-    const events = await this.#deps.store.readStream(ticketStream(ticketId));
+  /**
+   * The ticket its stream describes, the events that made it, and the
+   * stream's version to append at. An event of a type tickets do not know is
+   * skipped, as the ticket projection skips it, so the ticket's version counts
+   * its own events only; in every stream Loupe wrote the two are the same.
+   */
+  async #load(
+    ticketId: string,
+  ): Promise<{ state: TicketState; events: StoredTicketEvent[]; streamVersion: number }> {
+    const stored = await this.#deps.store.readStream(ticketStream(ticketId));
+    const streamVersion = stored.length;
+    const events = loupeEvents(stored).filter(isTicketEvent);
     // A forgotten customer's ticket (or one past retention) is gone as a whole.
-    if (events.some((event) => event.unreadable !== undefined)) return { state: null, events };
-    const state = events.reduce<TicketState>(
-      (ticket, event) => evolve(ticket, event as unknown as TicketEvent),
-      null,
-    );
-    return { state, events };
+    if (stored.some((event) => event.unreadable !== undefined)) {
+      return { state: null, events, streamVersion };
+    }
+    return { state: events.reduce<TicketState>(evolve, null), events, streamVersion };
   }
 
   async #existing(ticketId: string): Promise<Ticket> {

@@ -380,3 +380,24 @@ Deno.test("a ticket's logs answer when one hour of its environment holds 150k re
   assert.equal(page.items.length, 10);
   assert.notEqual(page.nextCursor, null);
 });
+
+Deno.test("an event of a type tickets do not know (from a later version) is skipped, and the ticket still takes writes", async () => {
+  const h = await ticketHarness();
+  const opened = await h.tickets.openTicket(OPEN);
+  const stream = `ticket-${opened.ticketId}`;
+  await h.store.append(stream, [{
+    type: "TicketTagged",
+    data: { ticketId: opened.ticketId, tag: "vip", at: T0, by: null },
+  }], { expectedVersion: 1 });
+  const { ticket, history } = await h.tickets.ticket(opened.ticketId);
+  assert.equal(ticket.version, 1, "the ETag counts the ticket's own events, as the list does");
+  assert.deepEqual(history.map((entry) => entry.type), ["TicketOpened"]);
+  const commented = await h.tickets.comment(opened.ticketId, {
+    author: "agent",
+    body: "Looking into it",
+    visibility: "public",
+  }, { expectedVersion: 1 });
+  assert.equal(commented.comments.length, 1);
+  assert.equal(commented.version, 2);
+  assert.equal(await h.store.streamVersion(stream), 3);
+});
