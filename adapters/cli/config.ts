@@ -2,6 +2,17 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { timeParam } from "../params.ts";
 
+/**
+ * The store's folder, as every task that opens one reads it: `--data`, else
+ * LOUPE_DATA_DIR, else `./data`.
+ */
+export function dataDirOf(
+  flag: string | undefined,
+  env: Record<string, string | undefined>,
+): string {
+  return flag ?? env.LOUPE_DATA_DIR ?? "./data";
+}
+
 /** How `deno task serve` runs; flags win over environment variables. */
 export interface ServeConfig {
   readonly dataDir: string;
@@ -64,7 +75,7 @@ export function serveConfig(
     strict: true,
   });
   const parsed = serveSchema.safeParse({
-    dataDir: values.data ?? env.LOUPE_DATA_DIR ?? "./data",
+    dataDir: dataDirOf(values.data, env),
     hostname: values.host ?? env.LOUPE_HOST ?? "127.0.0.1",
     port: values.port ?? env.LOUPE_PORT ?? 8000,
     maxBodyBytes: values["max-body-bytes"] ?? env.LOUPE_MAX_BODY_BYTES ?? 16 * 1024 * 1024,
@@ -208,7 +219,7 @@ export function replayConfig(
     strict: true,
   });
   const parsed = replaySchema.safeParse({
-    dataDir: values.data ?? env.LOUPE_DATA_DIR ?? "./data",
+    dataDir: dataDirOf(values.data, env),
     imports: values.import ?? [],
     customersFile: values.customers,
     articles: values.articles ?? [],

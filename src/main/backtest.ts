@@ -10,15 +10,10 @@ import {
   lopsidedOpenings,
   runBacktest,
 } from "../../domain/analytics/backtest.ts";
+import { parsedOrExit } from "./cli.ts";
 
 if (import.meta.main) {
-  let config;
-  try {
-    config = backtestConfig(Deno.args);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${BACKTEST_USAGE}`);
-    Deno.exit(2);
-  }
+  const config = parsedOrExit(() => backtestConfig(Deno.args), BACKTEST_USAGE);
   const started = performance.now();
   try {
     const parsed = parseTicketHistoryCsv(await Deno.readTextFile(config.ticketsFile), {

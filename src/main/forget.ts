@@ -8,12 +8,11 @@
 import { parseArgs } from "node:util";
 import { newUlid } from "../../adapters/ulid_ids.ts";
 import { privacyConfig } from "../../adapters/cli/privacy_config.ts";
-import { openEventStore } from "../../adapters/lmdb/encryption.ts";
-import { compactLmdb, compactLmdbIfPending, openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
-import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
-import type { Clock } from "../../ports/clock.ts";
+import { dataDirOf } from "../../adapters/cli/config.ts";
+import { compactLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { Loupe } from "../app/loupe.ts";
 import { ErasureService } from "../privacy/erasure.ts";
+import { openLocalStore, parsedOrExit, systemClock } from "./cli.ts";
 
 export const FORGET_USAGE = `Usage: deno task forget --customer ID [--by NAME] [--data DIR]
        deno task forget --retention [--data DIR]
@@ -52,28 +51,24 @@ export function forgetArgs(
     ...(customer === undefined || customer === "" ? {} : { customer }),
     retention: values.retention === true,
     by: values.by?.trim() || null,
-    dataDir: values.data ?? env.LOUPE_DATA_DIR ?? "./data",
+    dataDir: dataDirOf(values.data, env),
   };
 }
 
 if (import.meta.main) {
-  let args;
-  let privacy;
-  try {
-    args = forgetArgs(Deno.args, Deno.env.toObject());
-    privacy = privacyConfig(Deno.env.toObject());
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${FORGET_USAGE}`);
-    Deno.exit(2);
-  }
-  const clock: Clock = { now: () => Date.now() };
+  const env = Deno.env.toObject();
+  const { args, privacy } = parsedOrExit(
+    () => ({ args: forgetArgs(Deno.args, env), privacy: privacyConfig(env) }),
+    FORGET_USAGE,
+  );
+  const clock = systemClock;
   let erased;
   try {
-    await compactLmdbIfPending(args.dataDir);
-    const environment = openLmdb(args.dataDir);
-    const { store } = openEventStore(environment, { encryption: privacy.encryption, clock });
+    const { store, projectionStore } = await openLocalStore(args.dataDir, {
+      encryption: privacy.encryption,
+      clock,
+    });
     try {
-      const projectionStore = new LmdbProjectionStore(environment);
       const loupe = await Loupe.start({ store, projectionStore, clock, newId: newUlid });
       const erasure = new ErasureService({
         store,

@@ -11,12 +11,10 @@ import {
   type LmdbEventStore,
   storageReason,
 } from "../../adapters/lmdb/event_store.ts";
-import { openEventStore } from "../../adapters/lmdb/encryption.ts";
-import { compactLmdbIfPending, openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
+import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { privacyConfig } from "../../adapters/cli/privacy_config.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { encodedFileBatches } from "../../adapters/log_sources/parallel_file_source.ts";
-import type { Clock } from "../../ports/clock.ts";
 import { Loupe } from "../app/loupe.ts";
 import { parseCustomerCsv } from "../../adapters/customers/crm_csv.ts";
 import type { ImportReceipt } from "../../ports/customers.ts";
@@ -35,24 +33,20 @@ import { parseCsvTickets, parseSimulatorTickets } from "../../adapters/tickets/t
 import type { TicketImportReceipt } from "../../ports/ticket_import.ts";
 import { importTickets } from "../analytics/ticket_import.ts";
 import { Projector } from "../app/projector.ts";
+import {
+  loadedOrExit,
+  openLocalStore,
+  parsedOrExit,
+  storeOpenFailure,
+  systemClock,
+} from "./cli.ts";
 import { loadRedactionSettings } from "../../adapters/redaction/settings.ts";
 import { StorageUnavailableError } from "../../ports/storage.ts";
 
 if (import.meta.main) {
-  let config;
-  try {
-    config = replayConfig(Deno.args, Deno.env.toObject());
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${REPLAY_USAGE}`);
-    Deno.exit(2);
-  }
-  let redaction;
-  try {
-    redaction = await loadRedactionSettings(Deno.env.toObject(), config.dataDir);
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
-  }
+  const env = Deno.env.toObject();
+  const config = parsedOrExit(() => replayConfig(Deno.args, env), REPLAY_USAGE);
+  const redaction = await loadedOrExit(() => loadRedactionSettings(env, config.dataDir));
   // A failed commit also rejects a promise of lmdb-js's own that nobody awaits;
   // the failure is reported where it happened, in one sentence, not as a trace.
   globalThis.addEventListener("unhandledrejection", (event) => event.preventDefault());
@@ -65,26 +59,19 @@ if (import.meta.main) {
       typeof (only as { code?: unknown }).code === "number";
     if (!lmdbStatus) printError(...args);
   };
-  const clock: Clock = { now: () => Date.now() };
+  const clock = systemClock;
   const startedAt = performance.now();
-  let encryption;
+  const { encryption } = parsedOrExit(() => privacyConfig(env));
+  let opened;
   try {
-    encryption = privacyConfig(Deno.env.toObject()).encryption;
+    opened = await openLocalStore(config.dataDir, { encryption, clock });
   } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
-  }
-  let environment;
-  let store: LmdbEventStore;
-  try {
-    await compactLmdbIfPending(config.dataDir);
-    environment = openLmdb(config.dataDir);
-    store = openEventStore(environment, { encryption, clock }).store;
-  } catch (error) {
-    console.error(openFailure(config.dataDir, error));
+    console.error(
+      storeOpenFailure(config.dataDir, error, { cannot: "replay", again: "run it again" }),
+    );
     Deno.exit(1);
   }
-  const projectionStore = new LmdbProjectionStore(environment);
+  const { store, projectionStore } = opened;
   let reportProgress = (_position: number) => {};
   const loupe = await Loupe.start({
     store,
@@ -406,20 +393,6 @@ async function failureMessage(error: unknown): Promise<string> {
 }
 
 /** Why the store could not be opened, in one sentence an operator can act on. */
-function openFailure(dataDir: string, error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
-  if (
-    error instanceof Deno.errors.PermissionDenied ||
-    /EACCES|EROFS|read-only|permission/i.test(message)
-  ) {
-    return `Cannot replay: the data directory ${dataDir} cannot be written (${message}); give this user write access or pass --data with a writable directory.`;
-  }
-  if (/ENOSPC|No space left/i.test(message)) {
-    return `Cannot replay: the disk holding ${dataDir} is full; free some space and run it again.`;
-  }
-  return `Cannot replay: ${message}`;
-}
-
 /**
  * Closes the store after a failed commit, giving up after a second: lmdb-js
  * can wait for ever on writes that will not complete, and LMDB needs no

@@ -6,22 +6,23 @@ import { newUlid } from "../../adapters/ulid_ids.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { SERVE_USAGE, serveConfig } from "../../adapters/cli/config.ts";
 import type { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
-import { openEventStore } from "../../adapters/lmdb/encryption.ts";
-import { type PrivacyConfig, privacyConfig } from "../../adapters/cli/privacy_config.ts";
-import {
-  compactLmdbIfPending,
-  markCompactionPending,
-  openLmdb,
-} from "../../adapters/lmdb/lmdb_env.ts";
-import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
+import { privacyConfig } from "../../adapters/cli/privacy_config.ts";
+import { markCompactionPending } from "../../adapters/lmdb/lmdb_env.ts";
+import type { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { BodyParsers } from "../../adapters/log_sources/body_parsers.ts";
 import { OtlpDecoders } from "../../adapters/otlp/decoders.ts";
 import { loadRedactionSettings } from "../../adapters/redaction/settings.ts";
 import { startSyslog, syslogMetrics } from "../../adapters/syslog/listener.ts";
 import { SyslogParsers } from "../../adapters/syslog/parsers.ts";
-import { type TicketingConfig, ticketingConfig } from "../../adapters/ticketing/config.ts";
-import type { Clock } from "../../ports/clock.ts";
+import { ticketingConfig } from "../../adapters/ticketing/config.ts";
 import { compose } from "../app/compose.ts";
+import {
+  loadedOrExit,
+  openLocalStore,
+  parsedOrExit,
+  storeOpenFailure,
+  systemClock,
+} from "./cli.ts";
 import type { ImpactService } from "../impact/service.ts";
 import { recentSignatures } from "../projections/signatures.ts";
 import type { TrendService } from "../trends/service.ts";
@@ -67,23 +68,6 @@ function warmEveryHourOfData(
   void warm();
 }
 
-/** Why the store could not be opened, in one sentence an operator can act on. */
-function startupFailure(dataDir: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (
-    error instanceof Deno.errors.PermissionDenied ||
-    /EACCES|EROFS|read-only|permission/i.test(message)
-  ) {
-    return `Cannot start Loupe: the data directory ${dataDir} cannot be written (${
-      message.split("\n")[0]
-    }); give this user write access or pass --data with a writable directory.`;
-  }
-  if (/ENOSPC|No space left/i.test(message)) {
-    return `Cannot start Loupe: the disk holding ${dataDir} is full; free some space and start again.`;
-  }
-  return `Cannot start Loupe: ${message.split("\n")[0]}`;
-}
-
 /**
  * Workers that parse pushed bodies; the main thread mines, appends and
  * projects. Two on our two cores: the main thread has more than one core's
@@ -99,39 +83,29 @@ if (import.meta.main) {
     event.preventDefault();
     console.error("Unhandled rejection (service kept running):", event.reason);
   });
-  let config;
-  let ticketing: TicketingConfig;
-  let privacy: PrivacyConfig;
-  try {
-    config = serveConfig(Deno.args, Deno.env.toObject());
-    ticketing = ticketingConfig(Deno.env.toObject());
-    privacy = privacyConfig(Deno.env.toObject());
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${SERVE_USAGE}`);
-    Deno.exit(2);
-  }
-  let redaction;
-  try {
-    redaction = await loadRedactionSettings(Deno.env.toObject(), config.dataDir);
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
-  }
-  const clock: Clock = { now: () => Date.now() };
-  let environment;
+  const env = Deno.env.toObject();
+  const { config, ticketing, privacy } = parsedOrExit(() => ({
+    config: serveConfig(Deno.args, env),
+    ticketing: ticketingConfig(env),
+    privacy: privacyConfig(env),
+  }), SERVE_USAGE);
+  const redaction = await loadedOrExit(() => loadRedactionSettings(env, config.dataDir));
+  const clock = systemClock;
   let opened;
   try {
-    if (await compactLmdbIfPending(config.dataDir)) {
-      console.log(`Compacted ${config.dataDir}: no freed page keeps erased data`);
-    }
-    environment = openLmdb(config.dataDir);
-    opened = openEventStore(environment, { encryption: privacy.encryption, clock });
+    opened = await openLocalStore(config.dataDir, {
+      encryption: privacy.encryption,
+      clock,
+      onCompacted: () =>
+        console.log(`Compacted ${config.dataDir}: no freed page keeps erased data`),
+    });
   } catch (error) {
-    console.error(startupFailure(config.dataDir, error));
+    console.error(
+      storeOpenFailure(config.dataDir, error, { cannot: "start Loupe", again: "start again" }),
+    );
     Deno.exit(1);
   }
-  const { store } = opened;
-  const projectionStore = new LmdbProjectionStore(environment);
+  const { environment, store, projectionStore } = opened;
   const bodyParsers = new BodyParsers(BODY_PARSERS, redaction);
   const otlpDecoders = new OtlpDecoders(BODY_PARSERS);
   const syslogParsers = config.syslogTcpPort === undefined && config.syslogUdpPort === undefined

@@ -13,8 +13,9 @@ import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { parseRole, roleText } from "../../domain/access/principal.ts";
 import type { TokenInfo } from "../../ports/access.ts";
-import type { Clock } from "../../ports/clock.ts";
+import { dataDirOf } from "../../adapters/cli/config.ts";
 import { EventTokenStore } from "../access/tokens.ts";
+import { parsedOrExit, systemClock } from "./cli.ts";
 
 export const TOKENS_USAGE = `Usage:
   deno task tokens create --role ROLE --name NAME [--json]
@@ -46,7 +47,7 @@ export function tokensCommand(
     allowPositionals: true,
     strict: true,
   });
-  const dataDir = values.data ?? env.LOUPE_DATA_DIR ?? "./data";
+  const dataDir = dataDirOf(values.data, env);
   const [verb, ...rest] = positionals;
   let command: TokensCommand;
   switch (verb) {
@@ -85,14 +86,10 @@ function tokenJson(token: TokenInfo) {
 }
 
 if (import.meta.main) {
-  let parsed;
-  try {
-    parsed = tokensCommand(Deno.args, Deno.env.toObject());
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${TOKENS_USAGE}`);
-    Deno.exit(2);
-  }
-  const { command, dataDir, json } = parsed;
+  const { command, dataDir, json } = parsedOrExit(
+    () => tokensCommand(Deno.args, Deno.env.toObject()),
+    TOKENS_USAGE,
+  );
   let environment;
   try {
     environment = openLmdb(dataDir);
@@ -104,7 +101,7 @@ if (import.meta.main) {
     );
     Deno.exit(1);
   }
-  const clock: Clock = { now: () => Date.now() };
+  const clock = systemClock;
   const store = new LmdbEventStore(environment, { clock });
   const tokens = await EventTokenStore.open({ store, clock, newId: newUlid });
   let code = 0;
