@@ -4,9 +4,10 @@
  * it ran: ~10,000 times in one reply at a year of 500 customers, where
  * `toISOString` alone took a third of the request. Years 1970–9999 are
  * formatted here, about three times faster; anything else goes to `Date`.
+ * The calendar arithmetic is the domain's (`domain/time.ts`).
  */
+import { civilFromDays, DAY_MS } from "../domain/time.ts";
 
-const DAY_MS = 86_400_000;
 /** 10000-01-01T00:00:00.000Z: from here on `Date` writes a six-digit year. */
 const YEAR_10000_MS = 253_402_300_800_000;
 
@@ -18,21 +19,7 @@ export function isoTime(millis: number): string {
   if (!(ms >= 0 && ms < YEAR_10000_MS)) return new Date(millis).toISOString();
   const days = Math.floor(ms / DAY_MS);
   let rest = ms - days * DAY_MS;
-  // Civil date from days since 1970-01-01, in 400-year eras starting in March
-  // (H. Hinnant, "chrono-compatible low-level date algorithms").
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) / 365,
-  );
-  const dayOfYear = dayOfEra -
-    (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const marchMonth = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * marchMonth + 2) / 5) + 1;
-  const month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(days);
   const hour = Math.floor(rest / 3_600_000);
   rest -= hour * 3_600_000;
   const minute = Math.floor(rest / 60_000);

@@ -26,7 +26,8 @@ export function monthIndex(name: string): number | undefined {
   return MONTHS[name.slice(0, 3).toLowerCase()];
 }
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a UTC day (no leap seconds in epoch time). */
+export const DAY_MS = 86_400_000;
 
 /** Epoch ms of a UTC calendar time, or undefined when the date does not exist. */
 export function utcTime(
@@ -54,6 +55,31 @@ function daysFromCivil(year: number, month: number, day: number): number {
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) +
     dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** A proleptic Gregorian date: `month` from 1 (January) to 12. */
+export interface CivilDate {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+/** The date `days` days after 1970-01-01: the inverse of `daysFromCivil`. */
+export function civilFromDays(days: number): CivilDate {
+  // In 400-year eras starting in March (H. Hinnant, "chrono-compatible low-level date algorithms").
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra -
+    (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const marchMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * marchMonth + 2) / 5) + 1;
+  const month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 function daysIn(year: number, month: number): number {

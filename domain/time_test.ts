@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  civilFromDays,
+  DAY_MS,
   fromEpochNumber,
   parseIsoLike,
   parseTimeValue,
   scanIsoTime,
+  utcTime,
   withInferredYear,
 } from "./time.ts";
 
@@ -109,5 +112,20 @@ Deno.test("a year-less time takes the year closest to, and at most a day after, 
         assert.equal(inferred, actual.getTime());
       },
     ),
+  );
+});
+
+Deno.test("civilFromDays is the inverse of utcTime's calendar, and agrees with Date", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: -3_000_000, max: 3_000_000 }), (days) => {
+      const { year, month, day } = civilFromDays(days);
+      assert.equal(utcTime(year, month - 1, day, 0, 0, 0, 0), days * DAY_MS);
+      const date = new Date(days * DAY_MS);
+      assert.deepEqual([year, month, day], [
+        date.getUTCFullYear(),
+        date.getUTCMonth() + 1,
+        date.getUTCDate(),
+      ]);
+    }),
   );
 });
