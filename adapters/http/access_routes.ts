@@ -75,7 +75,8 @@ export function accessRoutes(tokens: TokenStore, audit: AuditLog): Hono {
   return http;
 }
 
-function tokenJson(token: TokenInfo) {
+/** A token as the API answers it, and as `deno task tokens --json` prints it. */
+export function tokenJson(token: TokenInfo) {
   return {
     id: token.tokenId,
     name: token.name,

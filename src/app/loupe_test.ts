@@ -2,12 +2,15 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
-import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
 import type { LogBatchIngested } from "../../domain/events.ts";
-import { dumpTables, memoryLoupe, requestOf, type SimpleLine } from "../../test/support/app.ts";
+import {
+  assertRebuildGivesTheSameTables,
+  memoryLoupe,
+  requestOf,
+  type SimpleLine,
+} from "../../test/support/app.ts";
 import { HOUR_MS, TABLES } from "../projections/signatures.ts";
 import { hourCounts } from "../projections/hour_rows.ts";
-import { PROJECTIONS } from "./loupe.ts";
 
 const templates = [
   (n: number) => `Payment gateway timeout after ${n} ms for order ${n * 7}`,
@@ -49,12 +52,7 @@ Deno.test("replaying the log rebuilds exactly the tables every projection built 
       async (lines, cuts) => {
         const { loupe, store, projectionStore } = await memoryLoupe();
         for (const batch of cut(lines, cuts)) await loupe.ingest(requestOf(batch));
-        const tables = PROJECTIONS.flatMap((p) => p.tables);
-        const live = dumpTables(projectionStore, tables);
-        const fresh = new MemoryProjectionStore();
-        const { loupe: replayed } = await memoryLoupe(store, fresh);
-        await replayed.rebuild();
-        assert.deepEqual(dumpTables(fresh, tables), live);
+        await assertRebuildGivesTheSameTables(store, projectionStore);
       },
     ),
     { numRuns: 40 },

@@ -11,9 +11,9 @@ import { parseArgs } from "node:util";
 import { newUlid } from "../../adapters/ulid_ids.ts";
 import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
-import { parseRole, roleText } from "../../domain/access/principal.ts";
-import type { TokenInfo } from "../../ports/access.ts";
+import { parseRole } from "../../domain/access/principal.ts";
 import { dataDirOf } from "../../adapters/cli/config.ts";
+import { tokenJson } from "../../adapters/http/access_routes.ts";
 import { EventTokenStore } from "../access/tokens.ts";
 import { parsedOrExit, systemClock } from "./cli.ts";
 
@@ -72,17 +72,6 @@ export function tokensCommand(
   }
   if (verb !== "revoke" && rest.length > 0) throw new Error(`Unexpected argument ${rest[0]}`);
   return { command, dataDir, json: values.json === true };
-}
-
-function tokenJson(token: TokenInfo) {
-  const iso = (t: number | null) => t === null ? null : new Date(t).toISOString();
-  return {
-    id: token.tokenId,
-    name: token.name,
-    role: roleText(token.role),
-    created_at: iso(token.createdAt),
-    revoked_at: iso(token.revokedAt),
-  };
 }
 
 if (import.meta.main) {

@@ -4,7 +4,8 @@ import type { EventStore } from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import type { ParsedLog } from "../../domain/log_record.ts";
 import type { IngestRequest } from "../../ports/application.ts";
-import { Loupe } from "../../src/app/loupe.ts";
+import assert from "node:assert/strict";
+import { Loupe, PROJECTIONS } from "../../src/app/loupe.ts";
 
 /** A Loupe on in-memory stores with a fixed clock and counting ids. */
 export async function memoryLoupe(
@@ -57,4 +58,20 @@ export function dumpTables(
   const dump: Record<string, unknown[]> = {};
   for (const table of tables) dump[table] = [...reader.range(table)];
   return dump;
+}
+
+/**
+ * Asserts that rebuilding every projection from `store`'s log, into a fresh
+ * store, gives exactly the tables `projectionStore` holds now.
+ */
+export async function assertRebuildGivesTheSameTables(
+  store: EventStore,
+  projectionStore: ProjectionStore,
+): Promise<void> {
+  const tables = PROJECTIONS.flatMap((p) => p.tables);
+  const live = dumpTables(projectionStore, tables);
+  const fresh = new MemoryProjectionStore();
+  const { loupe: replayed } = await memoryLoupe(store, fresh);
+  await replayed.rebuild();
+  assert.deepEqual(dumpTables(fresh, tables), live);
 }
