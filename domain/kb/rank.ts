@@ -18,6 +18,21 @@ export interface RankOptions {
 export interface FieldedDoc {
   readonly id: string;
   readonly fields: Readonly<Record<string, readonly string[]>>;
+  /**
+   * How much each term of a field counts (aligned with its terms; 1 where
+   * absent): a field summarising many texts holds a term by the share of
+   * them that use it.
+   */
+  readonly weights?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** A field's length as length normalisation sees it: its terms, or their weights' sum. */
+function fieldLength(doc: FieldedDoc, name: string): number {
+  const weights = doc.weights?.[name];
+  if (weights === undefined) return doc.fields[name]?.length ?? 0;
+  let sum = 0;
+  for (const w of weights) sum += w;
+  return sum;
 }
 
 /** A query term and how much it matters (its count in the query, or an expansion's weight). */
@@ -75,7 +90,7 @@ export class FieldIndex {
     const averages = new Map<string, number>();
     for (const name of fieldNames) {
       let total = 0;
-      for (const doc of docs) total += doc.fields[name]?.length ?? 0;
+      for (const doc of docs) total += fieldLength(doc, name);
       averages.set(name, docs.length === 0 ? 1 : Math.max(total / docs.length, 1e-9));
     }
     // Terms get numbers once; each document sums its pseudo frequencies in a
@@ -94,9 +109,11 @@ export class FieldIndex {
         const terms = doc.fields[name];
         if (terms === undefined || terms.length === 0) continue;
         const spec = options.fields[name]!;
-        const norm = 1 - spec.b + spec.b * terms.length / averages.get(name)!;
+        const norm = 1 - spec.b + spec.b * fieldLength(doc, name) / averages.get(name)!;
         const unit = spec.weight / norm;
-        for (const term of terms) {
+        const weights = doc.weights?.[name];
+        for (let k = 0; k < terms.length; k++) {
+          const term = terms[k]!;
           let id = termIds.get(term);
           if (id === undefined) {
             id = termIds.size;
@@ -108,7 +125,7 @@ export class FieldIndex {
             }
           }
           if (scratch[id] === 0) touched.push(id);
-          scratch[id]! += unit;
+          scratch[id]! += weights === undefined ? unit : unit * weights[k]!;
         }
       }
       if (pairs + touched.length > pairTerms.length) {

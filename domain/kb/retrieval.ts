@@ -5,6 +5,7 @@ import {
   type Hit,
   PLAIN_BM25,
   type RankOptions,
+  type WeightedQuery,
 } from "./rank.ts";
 import { plainTokens, stems } from "./text.ts";
 
@@ -146,5 +147,83 @@ export class PlainBm25 {
 
   search(text: string, limit: number, keep?: (doc: number) => boolean): Hit[] {
     return this.index.search(countTerms(plainTokens(text)), limit, keep);
+  }
+}
+
+/**
+ * The words of the tickets articles were found helpful for, as one article
+ * field: each distinct term once, weighed by the share of those tickets that
+ * use it. A popular article's fifty tickets then hold "hello" no more than
+ * one ticket does, while a word nearly all of them share (the symptom in the
+ * customers' own words) counts fully: how typical a word is of an article's
+ * tickets, not how many tickets it had, is what says the article fits.
+ *
+ * @example
+ * ```ts
+ * import { learnedField } from "./retrieval.ts";
+ * import assert from "node:assert/strict";
+ * const field = learnedField(["Export stops", "export fails"]);
+ * assert.deepEqual(field.terms, ["export", "fail", "stop"]);
+ * assert.deepEqual(field.weights, [1, 0.5, 0.5]);
+ * ```
+ */
+export function learnedField(tickets: readonly string[]): { terms: string[]; weights: number[] } {
+  const share = new Map<string, number>();
+  for (const words of tickets) {
+    for (const term of new Set(stems(words))) {
+      share.set(term, (share.get(term) ?? 0) + 1 / tickets.length);
+    }
+  }
+  const terms = [...share.keys()].sort();
+  return { terms, weights: terms.map((term) => share.get(term)!) };
+}
+
+/**
+ * How many of the tickets articles were found helpful for use each term:
+ * the vocabulary of the questions a knowledge base answers, as opposed to
+ * that of its articles.
+ */
+export class TicketVocabulary {
+  readonly tickets: number;
+  readonly #frequency: Map<string, number>;
+
+  constructor(tickets: Iterable<string>) {
+    const frequency = new Map<string, number>();
+    let count = 0;
+    for (const words of tickets) {
+      count++;
+      for (const term of new Set(stems(words))) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+    }
+    this.tickets = count;
+    this.#frequency = frequency;
+  }
+
+  /**
+   * The query with each term's weight scaled by its idf among the tickets,
+   * as a share of an unseen word's: a word most tickets use (a greeting,
+   * "a few of our users", "please have a look") says little about which
+   * problem a customer has, however well it matches the words articles
+   * learned from earlier tickets. With no tickets yet, the query is
+   * unchanged.
+   *
+   * @example
+   * ```ts
+   * import { TicketVocabulary } from "./retrieval.ts";
+   * import assert from "node:assert/strict";
+   * const vocabulary = new TicketVocabulary(["Hello, export stops", "Hello, login fails"]);
+   * const query = vocabulary.discount(new Map([["hello", 1], ["export", 1]]));
+   * assert.ok(query.get("hello")! < query.get("export")!);
+   * ```
+   */
+  discount(query: WeightedQuery): Map<string, number> {
+    if (this.tickets === 0) return new Map(query);
+    const idf = (count: number) => Math.log(1 + (this.tickets - count + 0.5) / (count + 0.5));
+    const unseen = idf(0);
+    return new Map(
+      [...query].map(([term, weight]) => [
+        term,
+        weight * idf(this.#frequency.get(term) ?? 0) / unseen,
+      ]),
+    );
   }
 }

@@ -5,9 +5,10 @@ import {
   type ArticleFeedbackData,
   ArticleRanker,
   type FieldedDoc,
+  learnedField,
   type LearnedLink,
-  stems,
   teaches,
+  TicketVocabulary,
 } from "../../domain/kb/mod.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
 import { KB_TABLES } from "./projection.ts";
@@ -21,6 +22,8 @@ export interface KbIndex {
   readonly position: ReadonlyMap<string, number>;
   /** Articles by linked issue or signature id (their own links and those learned). */
   readonly byLink: ReadonlyMap<string, readonly number[]>;
+  /** The words of the tickets articles taught, for weighing a question's words. */
+  readonly vocabulary: TicketVocabulary;
   /** Each article's analysed fields by `id@version`, for the next rebuild to reuse. */
   readonly analyzed: ReadonlyMap<string, FieldedDoc>;
 }
@@ -28,7 +31,9 @@ export interface KbIndex {
 /**
  * Builds the index from the projection: the article's own fields, plus the
  * words of every ticket that found it helpful or was resolved with it (a
- * separate field, so a ticket's words never outweigh the title).
+ * separate field, so a ticket's words never outweigh the title, each word
+ * by the share of those tickets that use it), and the vocabulary of those
+ * tickets, by which a question's common words count less.
  */
 export function buildKbIndex(
   reader: ProjectionReader,
@@ -46,6 +51,8 @@ export function buildKbIndex(
   // Tickets that taught each article each id, and all tickets behind each id.
   const taught = articles.map(() => new Map<string, number>());
   const taughtTotal = new Map<string, number>();
+  // A ticket that taught two articles is one question.
+  const teachingTickets = new Map<string, string>();
   for (const { value } of reader.range<ArticleFeedbackData>(KB_TABLES.feedback)) {
     const at = position.get(value.articleId);
     if (at === undefined) continue;
@@ -53,6 +60,7 @@ export function buildKbIndex(
     else votes[at]!.helpful++;
     if (!teaches(value.kind)) continue;
     learned[at]!.push(value.words);
+    teachingTickets.set(value.ticketId, value.words);
     for (const id of value.issues) links[at]!.issues.add(id);
     for (const id of value.signatures) links[at]!.signatures.add(id);
     for (const id of new Set([...value.issues, ...value.signatures])) {
@@ -75,9 +83,13 @@ export function buildKbIndex(
     });
     analyzed.set(key, own);
     const words = learned[i]!;
-    return words.length === 0
-      ? own
-      : { id: own.id, fields: { ...own.fields, learned: stems(words.join("\n")) } };
+    if (words.length === 0) return own;
+    const field = learnedField(words);
+    return {
+      id: own.id,
+      fields: { ...own.fields, learned: field.terms },
+      weights: { learned: field.weights },
+    };
   });
   const ranker = new ArticleRanker(docs);
   const facts: ArticleFacts[] = articles.map((a, i) => ({
@@ -99,7 +111,8 @@ export function buildKbIndex(
       byLink.set(id, list);
     }
   });
-  return { revision, articles, facts, ranker, position, byLink, analyzed };
+  const vocabulary = new TicketVocabulary(teachingTickets.values());
+  return { revision, articles, facts, ranker, position, byLink, analyzed, vocabulary };
 }
 
 /** The ids an article learned from tickets (and does not name itself), with their counts. */

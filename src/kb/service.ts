@@ -305,7 +305,7 @@ export class KbService implements KbApi {
     return {
       subject: { kind: "text", id: null },
       customerVersion: version,
-      items: this.#suggest(text, [], version, limit),
+      items: this.#suggest(text, [], version, limit, true),
     };
   }
 
@@ -316,7 +316,7 @@ export class KbService implements KbApi {
     return {
       subject: { kind: "ticket", id: ticketId },
       customerVersion: version,
-      items: this.#suggest(ticketText(ticket), evidence, version, limit),
+      items: this.#suggest(ticketText(ticket), evidence, version, limit, true),
     };
   }
 
@@ -334,7 +334,7 @@ export class KbService implements KbApi {
     return {
       subject: { kind: "issue", id: issueId },
       customerVersion: null,
-      items: this.#suggest(this.#deps.issues.textOf(issueId), evidence, null, limit),
+      items: this.#suggest(this.#deps.issues.textOf(issueId), evidence, null, limit, false),
     };
   }
 
@@ -550,14 +550,22 @@ export class KbService implements KbApi {
     return best?.version ?? null;
   }
 
+  /**
+   * `customerWords`: the text is a customer's question (a ticket, free
+   * text), whose greetings and stock phrases count less; an issue's text is
+   * its log templates, weighed as they are.
+   */
   #suggest(
     text: string,
     evidence: readonly IssueEvidence[],
     version: string | null,
     limit: number,
+    customerWords: boolean,
   ) {
     const index = this.index();
-    const query = index.ranker.query(text);
+    const query = customerWords
+      ? index.vocabulary.discount(index.ranker.query(text))
+      : index.ranker.query(text);
     const published = (doc: number) => index.articles[doc]!.status === "published";
     // The pool: the best text matches and every article linked to the evidence.
     // Past the first few dozen, text alone never reaches the top of the list.

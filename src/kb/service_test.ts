@@ -179,3 +179,27 @@ Deno.test("gap report: tickets no article answers, grouped by topic with counts 
   assert.ok(report.topics[0]!.terms.includes("invoic"));
   assert.equal(report.topics[0]!.examples.length, 3);
 });
+
+Deno.test("feedback: an article many greeting tickets taught does not outrank the one whose tickets share the problem", async () => {
+  const { h, kb } = await setup();
+  await kb.importArticles([article("invoice", "Invoice layout settings")]);
+  const polite = (body: string) =>
+    `Hello team, hope you are well. ${body} Please have a look, thanks in advance. Kind regards`;
+  // The environment logs gateway timeouts all along: every ticket has them as a candidate.
+  const open = async (subject: string, body: string) =>
+    (await h.tickets.openTicket({ ...OPEN, subject, description: polite(body) })).ticketId;
+  for (let i = 0; i < 6; i++) {
+    const ticketId = await open("Orders page spinning", "The orders page keeps spinning forever.");
+    const [candidate] = (await h.tickets.candidates(ticketId, 1)).candidates;
+    await h.tickets.link(ticketId, { signatureIds: [candidate!.signatureId] });
+    await kb.recordFeedback(ticketId, "runbook", "resolved");
+  }
+  await kb.recordFeedback(
+    await open("VAT line missing", "The VAT line is missing on the invoice PDF."),
+    "invoice",
+    "resolved",
+  );
+  const ticketId = await open("Question", "Our VAT is wrong.");
+  const items = (await kb.suggestForTicket(ticketId, 3)).items;
+  assert.equal(items[0]?.articleId, "invoice", JSON.stringify(items));
+});

@@ -253,12 +253,34 @@ async function simDirs(): Promise<{ dirs: string[]; cleanup: boolean }> {
   return { dirs, cleanup: true };
 }
 
+/** Prints what a missed ticket got instead (`LOUPE_BENCH_KB_VERBOSE`: with the reasons). */
+function noteMiss(
+  misses: string[],
+  seed: string,
+  ticket: SimTicket,
+  article: string,
+  items: readonly { articleId: string; score: number; reasons: readonly unknown[] }[],
+): void {
+  if (items[0]?.articleId === article) return;
+  if (misses.length >= Number(Deno.env.get("LOUPE_BENCH_KB_MISSES") ?? 8)) return;
+  const verbose = Deno.env.get("LOUPE_BENCH_KB_VERBOSE") !== undefined;
+  misses.push(
+    `${seed} ${ticket.id} "${ticket.subject}" wants ${article}, got ${
+      items.slice(0, 3).map((s) =>
+        `${s.articleId} ${s.score}` + (verbose ? ` ${JSON.stringify(s.reasons)}` : "")
+      ).join(", ")
+    }`,
+  );
+}
+
 /** One seed: cold and online suggestions, BM25, and drafts; sums into `totals`. */
-async function runSeed(dir: string, totals: {
+async function runSeed(dir: string, seed: string, totals: {
   loupe: Ranked;
   online: Ranked;
   onlineLater: Ranked;
   bm25: Ranked;
+  /** Online top-1 and MRR of each seed, to see whether a change helps all or one. */
+  bySeed: Map<string, Ranked>;
   steps: {
     found: number;
     total: number;
@@ -269,6 +291,7 @@ async function runSeed(dir: string, totals: {
     drafts: number;
   };
   misses: string[];
+  onlineMisses: string[];
 }): Promise<void> {
   const data = await Deno.makeTempDir({ prefix: "loupe-bench-kb-data-" });
   try {
@@ -324,19 +347,7 @@ async function runSeed(dir: string, totals: {
         if (article === undefined) continue;
         const list = await kb.suggestForTicket(opened.get(t.id)!, 10);
         score(totals.loupe, list.items.map((s) => s.articleId), article);
-        if (
-          list.items[0]?.articleId !== article &&
-          totals.misses.length < Number(Deno.env.get("LOUPE_BENCH_KB_MISSES") ?? 8)
-        ) {
-          totals.misses.push(
-            `${t.id} "${t.subject}" wants ${article}, got ${
-              list.items.slice(0, 3).map((s) =>
-                `${s.articleId} ${s.score}` +
-                (Deno.env.get("LOUPE_BENCH_KB_VERBOSE") ? ` ${JSON.stringify(s.reasons)}` : "")
-              ).join(", ")
-            }`,
-          );
-        }
+        noteMiss(totals.misses, seed, t, article, list.items);
         score(
           totals.bm25,
           bm25.search(`${t.subject}\n${t.description}`, 10).map((h) => h.id),
@@ -351,8 +362,12 @@ async function runSeed(dir: string, totals: {
         const article = truth.ticket_articles[t.id];
         const incident = truth.ticket_incidents[t.id];
         if (article !== undefined) {
-          const ids = (await kb.suggestForTicket(ticketId, 10)).items.map((s) => s.articleId);
+          const items = (await kb.suggestForTicket(ticketId, 10)).items;
+          const ids = items.map((s) => s.articleId);
           score(totals.online, ids, article);
+          if (!totals.bySeed.has(seed)) totals.bySeed.set(seed, ranked());
+          score(totals.bySeed.get(seed)!, ids, article);
+          noteMiss(totals.onlineMisses, seed, t, article, items);
           if (incident !== undefined && seenIncidents.has(incident)) {
             score(totals.onlineLater, ids, article);
           }
@@ -429,16 +444,22 @@ const simulated: Bench = {
       onlineLater: ranked(),
       bm25: ranked(),
       steps: { found: 0, total: 0, stated: 0, correct: 0, drafted: 0, causes: 0, drafts: 0 },
+      bySeed: new Map<string, Ranked>(),
       misses: [] as string[],
+      onlineMisses: [] as string[],
     };
+    const seeds = Deno.env.get("LOUPE_BENCH_KB_SIM_DIRS") !== undefined
+      ? dirs.map((dir) => dir.replace(/\/+$/, "").split("/").pop()!)
+      : SEEDS.map(String);
     try {
-      for (const dir of dirs) await runSeed(dir, totals);
+      for (const [i, dir] of dirs.entries()) await runSeed(dir, seeds[i]!, totals);
     } finally {
       if (cleanup) {
         for (const dir of dirs) await Deno.remove(dir, { recursive: true });
       }
     }
     for (const miss of totals.misses) console.error(`  cold miss: ${miss}`);
+    for (const miss of totals.onlineMisses) console.error(`  online miss: ${miss}`);
     const rate = (r: Ranked, x: number) => r.count === 0 ? 0 : round(x / r.count);
     const note = Deno.env.get("LOUPE_BENCH_KB_SIM_DIRS") !== undefined
       ? `simulator outputs ${dirs.join(",")}`
@@ -459,6 +480,13 @@ const simulated: Bench = {
         unit: "",
         ...atLeast(rate(totals.online, totals.online.reciprocal), 0.93),
       },
+      ...[...totals.bySeed].map(([seed, r]) => ({
+        bench,
+        metric: `top-1 / MRR (Loupe, online feedback), ${seed}`,
+        value: rate(r, r.top1),
+        unit: "",
+        note: `MRR ${rate(r, r.reciprocal)}; ${r.count} tickets`,
+      })),
       {
         bench,
         metric: "top-1 (Loupe, later tickets of an incident)",

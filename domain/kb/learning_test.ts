@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { FieldIndex, learnedField, LOUPE_RANKING, stems, TicketVocabulary } from "./mod.ts";
+
+const words = fc.constantFrom("hello", "team", "export", "login", "invoice", "blank", "fails");
+const ticket = fc.array(words, { minLength: 1, maxLength: 8 }).map((w) => w.join(" "));
+
+Deno.test("learned words: how many tickets an article had does not inflate them", () => {
+  fc.assert(
+    fc.property(
+      fc.array(ticket, { minLength: 1, maxLength: 6 }),
+      fc.integer({ min: 2, max: 5 }),
+      (tickets, times) => {
+        const once = learnedField(tickets);
+        const repeated = learnedField(Array.from({ length: times }, () => tickets).flat());
+        assert.deepEqual(repeated.terms, once.terms);
+        repeated.weights.forEach((w, i) => assert.ok(Math.abs(w - once.weights[i]!) < 1e-9));
+        for (const w of once.weights) assert.ok(w > 0 && w <= 1 + 1e-9);
+      },
+    ),
+  );
+});
+
+Deno.test("question words: a word more tickets use never counts more, and none counts more than it did", () => {
+  fc.assert(fc.property(fc.array(ticket, { maxLength: 12 }), (tickets) => {
+    const vocabulary = new TicketVocabulary(tickets);
+    const query = new Map(
+      stems("hello team export login invoice blank fails never").map((t) => [t, 1]),
+    );
+    const discounted = vocabulary.discount(query);
+    const used = (term: string) => tickets.filter((t) => stems(t).includes(term)).length;
+    for (const [a, wa] of discounted) {
+      assert.ok(wa <= 1 + 1e-9 && wa > 0);
+      for (const [b, wb] of discounted) {
+        if (used(a) > used(b)) assert.ok(wa <= wb + 1e-9, `${a} ${wa} vs ${b} ${wb}`);
+      }
+    }
+    if (tickets.length === 0) assert.deepEqual(discounted, query);
+  }));
+});
+
+Deno.test("weighted fields: weights of 1 rank exactly as the plain terms", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(words, { maxLength: 10 }), { minLength: 1, maxLength: 6 }),
+      (docs) => {
+        const plain = FieldIndex.build(
+          docs.map((terms, i) => ({ id: `d${i}`, fields: { title: terms } })),
+          LOUPE_RANKING,
+        );
+        const weighted = FieldIndex.build(
+          docs.map((terms, i) => ({
+            id: `d${i}`,
+            fields: { title: terms },
+            weights: { title: terms.map(() => 1) },
+          })),
+          LOUPE_RANKING,
+        );
+        const query = new Map([["export", 1], ["login", 2]]);
+        assert.deepEqual([...weighted.scores(query)], [...plain.scores(query)]);
+      },
+    ),
+  );
+});
