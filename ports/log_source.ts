@@ -1,3 +1,4 @@
+import { tenantOfAttributes } from "../domain/customers/tenant.ts";
 import type { ParsedLog, QuarantinedLine, SourceContext } from "../domain/log_record.ts";
 import type { SkeletonBatch } from "../domain/mining/skeletons.ts";
 import type { Preencoded } from "./event_store.ts";
@@ -29,11 +30,33 @@ export interface LogSource {
 }
 
 /**
+ * Where some of a batch's records come from beyond the batch's context: the
+ * customer and environment they name themselves (null: the context's) and
+ * the tenant they name ("" for none). Attribution, and so the key a record
+ * is sealed with, depends on nothing else.
+ */
+export interface PartOrigin {
+  readonly customer: string | null;
+  readonly environment: string | null;
+  readonly tenant: string;
+}
+
+/**
  * A batch's records parsed and encoded for the event store on another thread,
  * their messages reduced to skeletons there too: ingest mines the skeletons
- * and hands the store the encoded records with each one's signature.
+ * and hands the store the encoded records with each one's signature. Records
+ * of different origins (tenants of a shared cluster, say) are encoded apart,
+ * so ingest can seal each customer's under its own key without decoding them.
  */
 export interface EncodedRecords {
+  readonly count: number;
+  /** One part per origin, in the order each first appears; one part when they share one. */
+  readonly parts: readonly EncodedPart[];
+}
+
+/** The records of one origin of an {@linkcode EncodedRecords}, in their order in the batch. */
+export interface EncodedPart {
+  readonly origin: PartOrigin;
   readonly count: number;
   readonly skeletons: SkeletonBatch;
   /**
@@ -53,4 +76,55 @@ export interface EncodedSourceBatch extends Omit<SourceBatch, "records"> {
    * the same data read again, from any file, has the same digest.
    */
   readonly contentDigest: string;
+}
+
+/**
+ * The records grouped by origin, each group in batch order, the groups in
+ * the order they first appear. Nearly every batch has one origin: it is
+ * then returned as it is, with no copy.
+ */
+export function recordsByOrigin(
+  records: readonly SourcedLog[],
+  context: SourceContext,
+): { origin: PartOrigin; records: readonly SourcedLog[] }[] {
+  const first = records[0];
+  if (first === undefined) return [{ origin: originOf(undefined, context), records }];
+  const firstOrigin = originOf(first, context);
+  let index = 1;
+  while (index < records.length && sameOrigin(originOf(records[index]!, context), firstOrigin)) {
+    index++;
+  }
+  if (index === records.length) return [{ origin: firstOrigin, records }];
+  const groups = new Map<string, { origin: PartOrigin; records: SourcedLog[] }>();
+  groups.set(originKey(firstOrigin), { origin: firstOrigin, records: records.slice(0, index) });
+  for (; index < records.length; index++) {
+    const record = records[index]!;
+    const origin = originOf(record, context);
+    const key = originKey(origin);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { origin, records: [record] });
+    else group.records.push(record);
+  }
+  return [...groups.values()];
+}
+
+function originOf(record: SourcedLog | undefined, context: SourceContext): PartOrigin {
+  if (record === undefined) return { customer: null, environment: null, tenant: "" };
+  const { customer, environment, attributes } = record.parsed;
+  return {
+    customer: customer === undefined || customer === context.customer ? null : customer,
+    environment: environment === undefined || environment === context.environment
+      ? null
+      : environment,
+    tenant: tenantOfAttributes(attributes),
+  };
+}
+
+function sameOrigin(a: PartOrigin, b: PartOrigin): boolean {
+  return a.tenant === b.tenant && a.customer === b.customer && a.environment === b.environment;
+}
+
+function originKey(origin: PartOrigin): string {
+  const customer = origin.customer ?? "\u0001";
+  return `${customer}\u0000${origin.environment ?? "\u0001"}\u0000${origin.tenant}`;
 }

@@ -246,6 +246,8 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
       const result = await loupe.eraseAndRebuild(erase, rebuildIf);
       if (rebuildIf(result)) {
         for (const service of [impact, trends, issues, analytics, kb]) service.forgetCaches();
+        await sync.reload();
+        await tokens.reload();
         deps.onErased?.();
       }
       return result;

@@ -16,7 +16,13 @@ import {
   type Preencoded,
 } from "../../ports/event_store.ts";
 import type { IngestReceipt, IngestRequest } from "../../ports/application.ts";
-import type { EncodedRecords, SourcedLog } from "../../ports/log_source.ts";
+import {
+  type EncodedRecords,
+  type PartOrigin,
+  recordsByOrigin,
+  type SourcedLog,
+} from "../../ports/log_source.ts";
+import type { SourceContext } from "../../domain/log_record.ts";
 
 /** The part of the signature miner ingest needs. */
 export interface Miner {
@@ -37,6 +43,13 @@ export interface IngestDeps {
   /** Builds a miner from what it learned before (all committed miner events, in order). */
   readonly restoreMiner: (events: readonly MinerEvent[]) => Miner;
   readonly committedMinerEvents: readonly MinerEvent[];
+  /**
+   * The customer records from `owner`, naming `tenant`, in `environment` are
+   * (the directory's answer), null when it cannot tell: each customer's
+   * records are stored apart, sealed under that customer's key. Without it,
+   * records belong to the owner their source names.
+   */
+  readonly customerOf?: (owner: string, tenant: string, environment: string) => string | null;
 }
 
 /** Requests taken into one group: their appends share one LMDB commit. */
@@ -171,12 +184,12 @@ export class IngestService {
         const nothing = { batchId: "", accepted: 0, quarantined: 0, position: 0, duplicate: false };
         return { pending, minerEvents: [], append: Promise.resolve(nothing) };
       }
-      const { minerEvents, batch } = this.#prepare(request);
-      const append = store.append(INGEST_STREAM, [...minerEvents, batch], {
+      const { minerEvents, events, batchId } = this.#prepare(request);
+      const append = store.append(INGEST_STREAM, events, {
         expectedVersion: "any",
         ...(key === undefined ? {} : { idempotencyKey: key }),
         ...(request.fingerprint === undefined ? {} : { fingerprint: request.fingerprint }),
-      }).then((result) => receiptOf(request, batch.data.batchId, result));
+      }).then((result) => receiptOf(request, batchId, result));
       return { pending, minerEvents, append };
     });
   }
@@ -205,40 +218,71 @@ export class IngestService {
     return consistent;
   }
 
-  #prepare(request: IngestRequest): { minerEvents: readonly MinerEvent[]; batch: BatchEvent } {
+  /**
+   * Mines the request and makes its events: one batch per origin of its
+   * records (nearly always one), each with the customer it is attributed to,
+   * whose key seals it, and after the templates the miner learned from it
+   * (they hold its text, so they are sealed with it). The batch's quarantined
+   * lines go with its first part.
+   */
+  #prepare(
+    request: IngestRequest,
+  ): { minerEvents: MinerEvent[]; events: NewEvent[]; batchId: string } {
     const { clock, newId } = this.#deps;
     const receivedAt = clock.now();
+    const batchId = newId();
     const { records: given, context } = request;
-    const encoded = Array.isArray(given) ? undefined : given as EncodedRecords;
-    const parsed = given as readonly SourcedLog[];
-    const mined = encoded === undefined
-      ? this.#miner.mine(parsed.map((r) => r.parsed.message))
-      : this.#miner.mineSkeletons(encoded.skeletons);
-    const records = encoded === undefined
-      ? parsed.map((sourced, index) =>
-        storedRecordOf(
-          sourced.parsed,
+    const parts = Array.isArray(given)
+      ? recordsByOrigin(given as readonly SourcedLog[], context).map(({ origin, records }) => ({
+        origin,
+        mine: () => this.#miner.mine(records.map((r) => r.parsed.message)),
+        stored: (signatureIds: readonly string[]) =>
+          records.map((sourced, index) =>
+            storedRecordOf(
+              sourced.parsed,
+              context,
+              receivedAt,
+              sourced.line,
+              sourced.offset,
+              signatureIds[index]!,
+            )
+          ),
+      }))
+      : (given as EncodedRecords).parts.map((part) => ({
+        origin: part.origin,
+        mine: () => this.#miner.mineSkeletons(part.skeletons),
+        stored: (signatureIds: readonly string[]) => part.withSignatures(signatureIds, receivedAt),
+      }));
+    const minerEvents: MinerEvent[] = [];
+    const events: NewEvent[] = [];
+    parts.forEach((part, index) => {
+      const mined = part.mine();
+      const customer = this.#customerOf(part.origin, context);
+      const batch: BatchEvent = {
+        type: "LogBatchIngested",
+        data: {
+          batchId,
+          source: request.source,
+          format: request.format,
           context,
+          ...(customer === undefined ? {} : { customer }),
           receivedAt,
-          sourced.line,
-          sourced.offset,
-          mined.signatureIds[index]!,
-        )
-      )
-      : encoded.withSignatures(mined.signatureIds, receivedAt);
-    const batch: BatchEvent = {
-      type: "LogBatchIngested",
-      data: {
-        batchId: newId(),
-        source: request.source,
-        format: request.format,
-        context,
-        receivedAt,
-        records,
-        quarantined: request.quarantined,
-      },
-    };
-    return { minerEvents: mined.events, batch };
+          records: part.stored(mined.signatureIds),
+          quarantined: index === 0 ? request.quarantined : [],
+        },
+      };
+      minerEvents.push(...mined.events);
+      events.push(...mined.events, batch);
+    });
+    return { minerEvents, events, batchId };
+  }
+
+  /** Whose key seals records of this origin: the directory's customer, else their source's owner. */
+  #customerOf(origin: PartOrigin, context: SourceContext): string | undefined {
+    const owner = origin.customer ?? context.customer ?? "";
+    const environment = origin.environment ?? context.environment ?? "";
+    const customer = this.#deps.customerOf?.(owner, origin.tenant, environment) ?? owner;
+    return customer === "" ? undefined : customer;
   }
 }
 
