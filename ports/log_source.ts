@@ -46,10 +46,13 @@ export interface PartOrigin {
  * their messages reduced to skeletons there too: ingest mines the skeletons
  * and hands the store the encoded records with each one's signature. Records
  * of different origins (tenants of a shared cluster, say) are encoded apart,
- * so ingest can seal each customer's under its own key without decoding them.
+ * so ingest can seal each customer's under its own key without decoding them;
+ * they are mined together, as one batch, so a split changes no signature.
  */
 export interface EncodedRecords {
   readonly count: number;
+  /** Every record's message as a skeleton, in batch order. */
+  readonly skeletons: SkeletonBatch;
   /** One part per origin, in the order each first appears; one part when they share one. */
   readonly parts: readonly EncodedPart[];
 }
@@ -57,11 +60,11 @@ export interface EncodedRecords {
 /** The records of one origin of an {@linkcode EncodedRecords}, in their order in the batch. */
 export interface EncodedPart {
   readonly origin: PartOrigin;
-  readonly count: number;
-  readonly skeletons: SkeletonBatch;
+  /** Where its records stand in the batch, ascending; null when it holds them all. */
+  readonly positions: Int32Array | null;
   /**
-   * The records as the batch event keeps them: record i gets `signatureIds[i]`,
-   * and `receivedAt` is the time of a record that states none.
+   * The records as the batch event keeps them: its record i gets
+   * `signatureIds[i]`, and `receivedAt` is the time of a record that states none.
    */
   withSignatures(signatureIds: readonly string[], receivedAt: number): Preencoded;
 }
@@ -78,6 +81,13 @@ export interface EncodedSourceBatch extends Omit<SourceBatch, "records"> {
   readonly contentDigest: string;
 }
 
+/** The records of one origin, and where they stand in their batch (null: they are all of it). */
+export interface OriginGroup {
+  readonly origin: PartOrigin;
+  readonly records: readonly SourcedLog[];
+  readonly positions: readonly number[] | null;
+}
+
 /**
  * The records grouped by origin, each group in batch order, the groups in
  * the order they first appear. Nearly every batch has one origin: it is
@@ -86,24 +96,36 @@ export interface EncodedSourceBatch extends Omit<SourceBatch, "records"> {
 export function recordsByOrigin(
   records: readonly SourcedLog[],
   context: SourceContext,
-): { origin: PartOrigin; records: readonly SourcedLog[] }[] {
+): OriginGroup[] {
   const first = records[0];
-  if (first === undefined) return [{ origin: originOf(undefined, context), records }];
+  if (first === undefined) {
+    return [{ origin: originOf(undefined, context), records, positions: null }];
+  }
   const firstOrigin = originOf(first, context);
   let index = 1;
   while (index < records.length && sameOrigin(originOf(records[index]!, context), firstOrigin)) {
     index++;
   }
-  if (index === records.length) return [{ origin: firstOrigin, records }];
-  const groups = new Map<string, { origin: PartOrigin; records: SourcedLog[] }>();
-  groups.set(originKey(firstOrigin), { origin: firstOrigin, records: records.slice(0, index) });
+  if (index === records.length) return [{ origin: firstOrigin, records, positions: null }];
+  const groups = new Map<
+    string,
+    { origin: PartOrigin; records: SourcedLog[]; positions: number[] }
+  >();
+  groups.set(originKey(firstOrigin), {
+    origin: firstOrigin,
+    records: records.slice(0, index),
+    positions: Array.from({ length: index }, (_, i) => i),
+  });
   for (; index < records.length; index++) {
     const record = records[index]!;
     const origin = originOf(record, context);
     const key = originKey(origin);
     const group = groups.get(key);
-    if (group === undefined) groups.set(key, { origin, records: [record] });
-    else group.records.push(record);
+    if (group === undefined) groups.set(key, { origin, records: [record], positions: [index] });
+    else {
+      group.records.push(record);
+      group.positions.push(index);
+    }
   }
   return [...groups.values()];
 }

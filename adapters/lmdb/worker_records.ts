@@ -29,11 +29,13 @@ import {
 export interface WorkerPart {
   readonly origin: PartOrigin;
   readonly columns: RecordColumnsPayload;
-  readonly skeletons: SkeletonBatch;
+  /** Where its records stand in the batch; null when it holds them all. */
+  readonly positions: Int32Array<ArrayBuffer> | null;
 }
 
-/** A batch's records as a worker posts them: one part per origin. */
+/** A batch's records as a worker posts them: every message's skeleton, and one part per origin. */
 export interface WorkerRecords {
+  readonly skeletons: SkeletonBatch;
   readonly parts: readonly WorkerPart[];
 }
 
@@ -41,29 +43,35 @@ export interface WorkerRecords {
 export function workerRecords(
   batch: SourceBatch,
 ): { readonly records: WorkerRecords; readonly transfer: ArrayBuffer[] } {
-  const parts = recordsByOrigin(batch.records, batch.context).map(({ origin, records }) => {
-    const columns = encodeRecordColumns(records === batch.records ? batch : { ...batch, records });
-    const skeletons = skeletonsOf(records.map((record) => record.parsed.message));
-    return { origin, columns, skeletons };
-  });
+  const skeletons = skeletonsOf(batch.records.map((record) => record.parsed.message));
+  const parts = recordsByOrigin(batch.records, batch.context).map(
+    ({ origin, records, positions }): WorkerPart => ({
+      origin,
+      columns: encodeRecordColumns(records === batch.records ? batch : { ...batch, records }),
+      positions: positions === null ? null : Int32Array.from(positions),
+    }),
+  );
   return {
-    records: { parts },
-    transfer: parts.flatMap(({ columns, skeletons }) => [
-      columns.timestamps.buffer,
-      columns.middle.buffer,
+    records: { skeletons, parts },
+    transfer: [
       skeletons.skeletonOf.buffer,
-    ]),
+      ...parts.flatMap(({ columns, positions }) => [
+        columns.timestamps.buffer,
+        columns.middle.buffer,
+        ...(positions === null ? [] : [positions.buffer]),
+      ]),
+    ],
   };
 }
 
 /** On the ingesting thread: the records as ingest takes them. */
-export function receivedRecords({ parts }: WorkerRecords): EncodedRecords {
+export function receivedRecords({ skeletons, parts }: WorkerRecords): EncodedRecords {
   return {
     count: parts.reduce((sum, part) => sum + part.columns.count, 0),
-    parts: parts.map(({ origin, columns, skeletons }) => ({
+    skeletons,
+    parts: parts.map(({ origin, columns, positions }) => ({
       origin,
-      count: columns.count,
-      skeletons,
+      positions,
       withSignatures: (signatureIds, receivedAt) =>
         recordColumnsWithSignatures(columns, signatureIds, receivedAt),
     })),

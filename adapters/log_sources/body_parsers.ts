@@ -39,7 +39,7 @@ export interface ParsedBatch {
  *   source: "http", context: {}, maxLineBytes: 65536, referenceTime: 0,
  * });
  * assert.equal(parsed.format, "jsonl");
- * assert.deepEqual(parsed.records.parts[0]!.skeletons.examples, ["paid"]);
+ * assert.deepEqual(parsed.records.skeletons.examples, ["paid"]);
  * assert.deepEqual(parsed.quarantined.map((q) => q.line), [2]);
  * parsers.close();
  * ```

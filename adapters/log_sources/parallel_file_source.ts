@@ -35,7 +35,7 @@ const PARSERS = 2;
  *   'time=2026-03-01T10:00:00Z level=error msg="card declined"\n',
  * );
  * for await (const batch of encodedFileBatches(root, { referenceTime: Date.now() }, 1000)) {
- *   assert.deepEqual(batch.records.parts[0]!.skeletons.keys, ["card declined"]);
+ *   assert.deepEqual(batch.records.skeletons.keys, ["card declined"]);
  * }
  * await Deno.remove(root, { recursive: true });
  * ```

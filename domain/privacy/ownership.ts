@@ -83,6 +83,11 @@ export function claimOf(
         ? undefined
         : { customer, period: PERMANENT, wholeStream: false };
     }
+    // A template ingest says it learned from a customer's records (a batch
+    // split by customer): theirs until they are forgotten.
+    case "SignatureDiscovered":
+    case "SignatureGeneralized":
+      return ownedByAll([data.customer]);
     // What the ticketing sync keeps names customers: the customers a
     // delivery's text is about, the ones an impact report lists, the one a
     // regression or a Zendesk ticket is about. Kept until they are forgotten.

@@ -219,11 +219,13 @@ export class IngestService {
   }
 
   /**
-   * Mines the request and makes its events: one batch per origin of its
-   * records (nearly always one), each with the customer it is attributed to,
-   * whose key seals it, and after the templates the miner learned from it
-   * (they hold its text, so they are sealed with it). The batch's quarantined
-   * lines go with its first part.
+   * Mines the request and makes its events: the miner's discoveries, then
+   * one batch per origin of its records (nearly always one), each with the
+   * customer it is attributed to, whose key seals it. The records are mined
+   * together, as they arrived, so a split changes no signature; when a batch
+   * is split, each template learned names the customer of the first record
+   * it was learned from, and is sealed with that customer's key (it holds
+   * their text). The batch's quarantined lines go with its first part.
    */
   #prepare(
     request: IngestRequest,
@@ -232,11 +234,21 @@ export class IngestService {
     const receivedAt = clock.now();
     const batchId = newId();
     const { records: given, context } = request;
-    const parts = Array.isArray(given)
-      ? recordsByOrigin(given as readonly SourcedLog[], context).map(({ origin, records }) => ({
+    const encoded = Array.isArray(given) ? undefined : given as EncodedRecords;
+    const parsed = given as readonly SourcedLog[];
+    const mined = encoded === undefined
+      ? this.#miner.mine(parsed.map((r) => r.parsed.message))
+      : this.#miner.mineSkeletons(encoded.skeletons);
+    const signatureIds = mined.signatureIds;
+    const parts: {
+      origin: PartOrigin;
+      positions: ArrayLike<number> | null;
+      stored: (ids: readonly string[]) => readonly StoredRecord[] | Preencoded;
+    }[] = encoded === undefined
+      ? recordsByOrigin(parsed, context).map(({ origin, records, positions }) => ({
         origin,
-        mine: () => this.#miner.mine(records.map((r) => r.parsed.message)),
-        stored: (signatureIds: readonly string[]) =>
+        positions,
+        stored: (ids) =>
           records.map((sourced, index) =>
             storedRecordOf(
               sourced.parsed,
@@ -244,21 +256,26 @@ export class IngestService {
               receivedAt,
               sourced.line,
               sourced.offset,
-              signatureIds[index]!,
+              ids[index]!,
             )
           ),
       }))
-      : (given as EncodedRecords).parts.map((part) => ({
+      : encoded.parts.map((part) => ({
         origin: part.origin,
-        mine: () => this.#miner.mineSkeletons(part.skeletons),
-        stored: (signatureIds: readonly string[]) => part.withSignatures(signatureIds, receivedAt),
+        positions: part.positions,
+        stored: (ids) => part.withSignatures(ids, receivedAt),
       }));
-    const minerEvents: MinerEvent[] = [];
-    const events: NewEvent[] = [];
-    parts.forEach((part, index) => {
-      const mined = part.mine();
-      const customer = this.#customerOf(part.origin, context);
-      const batch: BatchEvent = {
+    const customers = parts.map((part) => this.#customerOf(part.origin, context));
+    const minerEvents = [...mined.events];
+    const learned: NewEvent[] = parts.length === 1
+      ? minerEvents
+      : learnedWithCustomers(minerEvents, signatureIds, parts, customers);
+    const batches = parts.map((part, index): BatchEvent => {
+      const customer = customers[index];
+      const ids = part.positions === null
+        ? signatureIds
+        : Array.from(part.positions, (position) => signatureIds[position]!);
+      return {
         type: "LogBatchIngested",
         data: {
           batchId,
@@ -267,14 +284,12 @@ export class IngestService {
           context,
           ...(customer === undefined ? {} : { customer }),
           receivedAt,
-          records: part.stored(mined.signatureIds),
+          records: part.stored(ids),
           quarantined: index === 0 ? request.quarantined : [],
         },
       };
-      minerEvents.push(...mined.events);
-      events.push(...mined.events, batch);
     });
-    return { minerEvents, events, batchId };
+    return { minerEvents, events: [...learned, ...batches], batchId };
   }
 
   /** Whose key seals records of this origin: the directory's customer, else their source's owner. */
@@ -284,6 +299,32 @@ export class IngestService {
     const customer = this.#deps.customerOf?.(owner, origin.tenant, environment) ?? owner;
     return customer === "" ? undefined : customer;
   }
+}
+
+/**
+ * The miner's events, in the order it emitted them (a restore replays them
+ * in that order), each naming the customer of the first record of its
+ * signature in the batch: whose key seals it.
+ */
+function learnedWithCustomers(
+  events: readonly MinerEvent[],
+  signatureIds: readonly string[],
+  parts: readonly { readonly positions: ArrayLike<number> | null }[],
+  customers: readonly (string | undefined)[],
+): NewEvent[] {
+  const partAt = new Int32Array(signatureIds.length);
+  parts.forEach((part, index) => {
+    const positions = part.positions ?? [];
+    for (let i = 0; i < positions.length; i++) partAt[positions[i]!] = index;
+  });
+  const firstPart = new Map<string, number>();
+  signatureIds.forEach((id, position) => {
+    if (!firstPart.has(id)) firstPart.set(id, partAt[position]!);
+  });
+  return events.map((event) => {
+    const customer = customers[firstPart.get(event.data.signatureId) ?? 0];
+    return customer === undefined ? event : { ...event, data: { ...event.data, customer } };
+  });
 }
 
 /** A `LogBatchIngested` as ingest writes it: its records may come encoded. */
