@@ -102,10 +102,9 @@ export function recordsByOrigin(
     return [{ origin: originOf(undefined, context), records, positions: null }];
   }
   const firstOrigin = originOf(first, context);
+  // Looked at for every record: compared in place, no origin made for each.
   let index = 1;
-  while (index < records.length && sameOrigin(originOf(records[index]!, context), firstOrigin)) {
-    index++;
-  }
+  while (index < records.length && isOf(records[index]!, firstOrigin, context)) index++;
   if (index === records.length) return [{ origin: firstOrigin, records, positions: null }];
   const groups = new Map<
     string,
@@ -142,8 +141,15 @@ function originOf(record: SourcedLog | undefined, context: SourceContext): PartO
   };
 }
 
-function sameOrigin(a: PartOrigin, b: PartOrigin): boolean {
-  return a.tenant === b.tenant && a.customer === b.customer && a.environment === b.environment;
+function isOf(record: SourcedLog, origin: PartOrigin, context: SourceContext): boolean {
+  const { customer, environment, attributes } = record.parsed;
+  return (customer === undefined || customer === context.customer
+    ? origin.customer === null
+    : customer === origin.customer) &&
+    (environment === undefined || environment === context.environment
+      ? origin.environment === null
+      : environment === origin.environment) &&
+    tenantOfAttributes(attributes) === origin.tenant;
 }
 
 function originKey(origin: PartOrigin): string {
