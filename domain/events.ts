@@ -41,6 +41,14 @@ export interface LogBatchIngestedData {
   readonly source: string;
   readonly format: string;
   readonly context: SourceContext;
+  /**
+   * The customer the records were attributed to when they were stored (by
+   * the directory: a tenant of a shared cluster, not the cluster), whose key
+   * seals them. Ingest stores a batch whose records belong to several
+   * customers as one such event per customer, sharing the batch id. Absent
+   * on batches stored before, and when no customer was known.
+   */
+  readonly customer?: string;
   readonly receivedAt: number;
   readonly records: readonly StoredRecord[];
   readonly quarantined: readonly QuarantinedLine[];

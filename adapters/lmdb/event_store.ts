@@ -22,6 +22,7 @@ import {
   latestRecordTime,
   type Ownership,
   ownersOfAppend,
+  PERMANENT,
 } from "../../domain/privacy/ownership.ts";
 import { LmdbKeyStore } from "./key_store.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
@@ -49,6 +50,8 @@ interface EventRow {
   readonly recordedAt: number;
   readonly owner?: string;
   readonly period?: number;
+  /** Customers whose permanent keys seal the data too, under the owner's: see `Ownership`. */
+  readonly coOwners?: readonly string[];
   readonly sealed?: Uint8Array<ArrayBuffer>;
 }
 
@@ -178,6 +181,7 @@ export class LmdbEventStore implements EventStore {
             ...(sealed === undefined ? {} : {
               owner: sealed.owner.customer,
               period: sealed.owner.period,
+              ...(sealed.owner.coOwners === undefined ? {} : { coOwners: sealed.owner.coOwners }),
               sealed: sealed.bytes,
             }),
           };
@@ -276,19 +280,20 @@ export class LmdbEventStore implements EventStore {
       known === undefined ? undefined : { customer: known[0], period: known[1] },
       (event) => batchLatestTime(event),
     );
-    const ownerKeys = await keys.keysFor(owners, true);
+    const ownerKeys = await keys.keysFor(owners.flatMap(keyOwners), true);
+    const keyStart: number[] = [];
+    owners.reduce((start, owner) => {
+      keyStart.push(start);
+      return start + 1 + (owner.coOwners?.length ?? 0);
+    }, 0);
     const sealOne = async (index: number): Promise<Sealed> => {
       const owner = owners[index]!;
-      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-      const plain = packEventData(events[index]!.data);
-      const cipher = await crypto.subtle.encrypt(
-        { name: "AES-GCM", iv, additionalData: sealingContext(events[index]!.type, stream, owner) },
-        ownerKeys[index]!,
-        plain as Uint8Array<ArrayBuffer>,
+      const layers = ownerKeys.slice(keyStart[index], keyStart[index]! + keyOwners(owner).length);
+      const bytes = await sealLayers(
+        layers as CryptoKey[],
+        packEventData(events[index]!.data) as Uint8Array<ArrayBuffer>,
+        sealingContext(events[index]!.type, stream, owner),
       );
-      const bytes = new Uint8Array(IV_BYTES + cipher.byteLength);
-      bytes.set(iv);
-      bytes.set(new Uint8Array(cipher), IV_BYTES);
       return { owner, bytes };
     };
     // A directory import seals a thousand small events in one append: in
@@ -313,23 +318,27 @@ export class LmdbEventStore implements EventStore {
     }
     return await Promise.all(rows.map(async ([position, row]) => {
       if (row.sealed === undefined) return toStored(position, row);
-      const owner = { customer: row.owner ?? "", period: row.period ?? -1 };
-      const key = this.#keys === undefined ? undefined : await this.#keys.key(owner, false);
-      if (key === undefined) {
+      const owner: Ownership = {
+        customer: row.owner ?? "",
+        period: row.period ?? -1,
+        ...(row.coOwners === undefined ? {} : { coOwners: row.coOwners }),
+      };
+      const store = this.#keys;
+      const keys = store === undefined
+        ? [undefined]
+        : owner.coOwners === undefined
+        ? [await store.key(owner, false)]
+        : await Promise.all(keyOwners(owner).map((o) => store.key(o, false)));
+      if (keys.some((key) => key === undefined)) {
         return { ...toStored(position, row), data: null, unreadable: SHREDDED };
       }
       try {
-        const sealed = row.sealed;
-        const plain = await crypto.subtle.decrypt(
-          {
-            name: "AES-GCM",
-            iv: sealed.subarray(0, IV_BYTES),
-            additionalData: sealingContext(row.type, row.stream, owner),
-          },
-          key,
-          sealed.subarray(IV_BYTES),
+        const plain = await openLayers(
+          keys as CryptoKey[],
+          row.sealed,
+          sealingContext(row.type, row.stream, owner),
         );
-        return { ...toStored(position, row), data: unpackEventData(new Uint8Array(plain)) };
+        return { ...toStored(position, row), data: unpackEventData(plain) };
       } catch {
         return {
           ...toStored(position, row),
@@ -424,9 +433,63 @@ export function keysPath(dataDir: string): string {
 
 /** What a sealed event is bound to besides its data: moving it to another envelope fails to open. */
 function sealingContext(type: string, stream: string, owner: Ownership): Uint8Array<ArrayBuffer> {
+  const coOwners = owner.coOwners === undefined ? "" : `\u0000${owner.coOwners.join("\u0000")}`;
   return new TextEncoder().encode(
-    `${type}\u0000${stream}\u0000${owner.customer}\u0000${owner.period}`,
+    `${type}\u0000${stream}\u0000${owner.customer}\u0000${owner.period}${coOwners}`,
   );
+}
+
+/** The keys that seal an event of this owner, outermost first. */
+function keyOwners(owner: Ownership): Ownership[] {
+  const outer = { customer: owner.customer, period: owner.period };
+  if (owner.coOwners === undefined) return [outer];
+  return [outer, ...owner.coOwners.map((customer) => ({ customer, period: PERMANENT }))];
+}
+
+/**
+ * AES-GCM under each key in turn, the last key's layer innermost: each layer
+ * is its 12-byte IV, then its ciphertext. With one key (nearly every event)
+ * this is one operation; an event about several customers opens only while
+ * every one of their keys exists.
+ */
+async function sealLayers(
+  keys: readonly CryptoKey[],
+  plain: Uint8Array<ArrayBuffer>,
+  additionalData: Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  let bytes = plain;
+  for (let layer = keys.length - 1; layer >= 0; layer--) {
+    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+    const cipher = await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData },
+      keys[layer]!,
+      bytes,
+    );
+    const sealed = new Uint8Array(IV_BYTES + cipher.byteLength);
+    sealed.set(iv);
+    sealed.set(new Uint8Array(cipher), IV_BYTES);
+    bytes = sealed;
+  }
+  return bytes;
+}
+
+/** The inverse of {@linkcode sealLayers}; throws when a layer does not open. */
+async function openLayers(
+  keys: readonly CryptoKey[],
+  sealed: Uint8Array<ArrayBuffer>,
+  additionalData: Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  let bytes = sealed;
+  for (const key of keys) {
+    bytes = new Uint8Array(
+      await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: bytes.subarray(0, IV_BYTES), additionalData },
+        key,
+        bytes.subarray(IV_BYTES),
+      ),
+    );
+  }
+  return bytes;
 }
 
 /** The latest record time of a log batch, however its records arrive. */

@@ -5,40 +5,75 @@
  * moved rather than copied. The ingesting thread then only mines a handful
  * of skeletons and appends.
  *
+ * Records of different origins (the tenants of a shared cluster, records
+ * naming their own customer) are encoded as separate parts: ingest seals
+ * each customer's records under that customer's key, and encoded bytes
+ * cannot be split afterwards without decoding them.
+ *
  * @module
  */
 import { type SkeletonBatch, skeletonsOf } from "../../domain/mining/skeletons.ts";
-import type { EncodedRecords, SourceBatch } from "../../ports/log_source.ts";
+import {
+  type EncodedRecords,
+  type PartOrigin,
+  recordsByOrigin,
+  type SourceBatch,
+} from "../../ports/log_source.ts";
 import {
   encodeRecordColumns,
   type RecordColumnsPayload,
   recordColumnsWithSignatures,
 } from "./row_codec.ts";
 
-/** A batch's records as a worker posts them. */
-export interface WorkerRecords {
+/** The records of one origin, as a worker posts them. */
+export interface WorkerPart {
+  readonly origin: PartOrigin;
   readonly columns: RecordColumnsPayload;
+  /** Where its records stand in the batch; null when it holds them all. */
+  readonly positions: Int32Array<ArrayBuffer> | null;
+}
+
+/** A batch's records as a worker posts them: every message's skeleton, and one part per origin. */
+export interface WorkerRecords {
   readonly skeletons: SkeletonBatch;
+  readonly parts: readonly WorkerPart[];
 }
 
 /** On the worker: the records to post, and the buffers to move with them. */
 export function workerRecords(
   batch: SourceBatch,
 ): { readonly records: WorkerRecords; readonly transfer: ArrayBuffer[] } {
-  const columns = encodeRecordColumns(batch);
   const skeletons = skeletonsOf(batch.records.map((record) => record.parsed.message));
+  const parts = recordsByOrigin(batch.records, batch.context).map(
+    ({ origin, records, positions }): WorkerPart => ({
+      origin,
+      columns: encodeRecordColumns(records === batch.records ? batch : { ...batch, records }),
+      positions: positions === null ? null : Int32Array.from(positions),
+    }),
+  );
   return {
-    records: { columns, skeletons },
-    transfer: [columns.timestamps.buffer, columns.middle.buffer, skeletons.skeletonOf.buffer],
+    records: { skeletons, parts },
+    transfer: [
+      skeletons.skeletonOf.buffer,
+      ...parts.flatMap(({ columns, positions }) => [
+        columns.timestamps.buffer,
+        columns.middle.buffer,
+        ...(positions === null ? [] : [positions.buffer]),
+      ]),
+    ],
   };
 }
 
 /** On the ingesting thread: the records as ingest takes them. */
-export function receivedRecords({ columns, skeletons }: WorkerRecords): EncodedRecords {
+export function receivedRecords({ skeletons, parts }: WorkerRecords): EncodedRecords {
   return {
-    count: columns.count,
+    count: parts.reduce((sum, part) => sum + part.columns.count, 0),
     skeletons,
-    withSignatures: (signatureIds, receivedAt) =>
-      recordColumnsWithSignatures(columns, signatureIds, receivedAt),
+    parts: parts.map(({ origin, columns, positions }) => ({
+      origin,
+      positions,
+      withSignatures: (signatureIds, receivedAt) =>
+        recordColumnsWithSignatures(columns, signatureIds, receivedAt),
+    })),
   };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { storedRecordOf } from "../../domain/events.ts";
 import { skeletonsOf } from "../../domain/mining/skeletons.ts";
+import { recordsByOrigin } from "../../ports/log_source.ts";
 import { BodyParsers } from "./body_parsers.ts";
 import { parseBody } from "./parse_body.ts";
 
@@ -28,14 +29,24 @@ Deno.test("a body parsed on a worker gives what parsing in place gives, records 
         skeletonsOf(expected.records.map((r) => r.parsed.message)),
         entry.name,
       );
-      const signatures = expected.records.map((_, i) => `sig-${i % 3}`);
+      assert.equal(parsed.records.count, expected.records.length, entry.name);
+      // Records of each origin (a tenant, a customer a line names) are encoded apart, in order.
+      const byOrigin = recordsByOrigin(expected.records, options.context);
       assert.deepEqual(
-        parsed.records.withSignatures(signatures, RECEIVED_AT).decode(),
-        expected.records.map((r, i) =>
-          storedRecordOf(r.parsed, options.context, RECEIVED_AT, r.line, r.offset, signatures[i]!)
-        ),
+        parsed.records.parts.map((p) => [p.origin, p.positions && [...p.positions]]),
+        byOrigin.map((g) => [g.origin, g.positions]),
         entry.name,
       );
+      byOrigin.forEach(({ records }, index) => {
+        const signatures = records.map((_, i) => `sig-${i % 3}`);
+        assert.deepEqual(
+          parsed.records.parts[index]!.withSignatures(signatures, RECEIVED_AT).decode(),
+          records.map((r, i) =>
+            storedRecordOf(r.parsed, options.context, RECEIVED_AT, r.line, r.offset, signatures[i]!)
+          ),
+          entry.name,
+        );
+      });
     }
   } finally {
     parsers.close();

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { recordsByOrigin } from "../../ports/log_source.ts";
 import { storedRecordOf } from "../../domain/events.ts";
 import { skeletonsOf } from "../../domain/mining/skeletons.ts";
 import type { EncodedSourceBatch, SourceBatch } from "../../ports/log_source.ts";
@@ -44,16 +45,30 @@ for (
       const { records: parsed, ...expectedRest } = expected;
       assert.deepEqual(rest, expectedRest);
       assert.equal(lastOffset, parsed.at(-1)?.offset);
-      const messages = parsed.map((r) => r.parsed.message);
-      assert.deepEqual(records.skeletons, skeletonsOf(messages));
       assert.equal(records.count, parsed.length);
-      const signatures = signaturesOf(messages);
+      assert.deepEqual(records.skeletons, skeletonsOf(parsed.map((r) => r.parsed.message)));
+      // A shared cluster's tenants are encoded apart, each in order.
+      const byOrigin = recordsByOrigin(parsed, expected.context);
       assert.deepEqual(
-        records.withSignatures(signatures, RECEIVED_AT).decode(),
-        parsed.map((r, i) =>
-          storedRecordOf(r.parsed, expected.context, RECEIVED_AT, r.line, r.offset, signatures[i]!)
-        ),
+        records.parts.map((p) => [p.origin, p.positions && [...p.positions]]),
+        byOrigin.map((g) => [g.origin, g.positions]),
       );
+      byOrigin.forEach((group, part) => {
+        const signatures = signaturesOf(group.records.map((r) => r.parsed.message));
+        assert.deepEqual(
+          records.parts[part]!.withSignatures(signatures, RECEIVED_AT).decode(),
+          group.records.map((r, i) =>
+            storedRecordOf(
+              r.parsed,
+              expected.context,
+              RECEIVED_AT,
+              r.line,
+              r.offset,
+              signatures[i]!,
+            )
+          ),
+        );
+      });
     });
   });
 }
@@ -66,11 +81,12 @@ Deno.test("a record that states no time takes the time of the record before it, 
       'time=2026-03-01T10:00:00Z level=info msg="paid"\nlevel=error msg="card declined"\n',
     );
     for await (const batch of encodedFileBatches(root, { referenceTime: 0 }, 10)) {
-      const [, record] = batch.records.withSignatures(["s1", "s2"], RECEIVED_AT).decode() as {
-        timestamp: number;
-        signatureId: string;
-        attributes: unknown[];
-      }[];
+      const [, record] = batch.records.parts[0]!.withSignatures(["s1", "s2"], RECEIVED_AT)
+        .decode() as {
+          timestamp: number;
+          signatureId: string;
+          attributes: unknown[];
+        }[];
       assert.equal(record!.timestamp, Date.UTC(2026, 2, 1, 10));
       assert.equal(record!.signatureId, "s2");
       assert.deepEqual(record!.attributes.slice(-2), ["loupe.time_inferred", "previous_record"]);

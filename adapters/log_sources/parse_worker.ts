@@ -66,14 +66,17 @@ const utf8 = new TextEncoder();
  */
 async function contentDigest(batch: SourceBatch, records: WorkerRecords): Promise<string> {
   const head = utf8.encode(JSON.stringify([batch.context, batch.quarantined]));
-  const { timestamps, middle } = records.columns;
-  const bytes = new Uint8Array(head.length + timestamps.byteLength + middle.length);
-  bytes.set(head);
-  bytes.set(
+  const parts = records.parts.flatMap(({ columns: { timestamps, middle } }) => [
     new Uint8Array(timestamps.buffer, timestamps.byteOffset, timestamps.byteLength),
-    head.length,
-  );
-  bytes.set(middle, head.length + timestamps.byteLength);
+    middle,
+  ]);
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, head.length));
+  bytes.set(head);
+  let at = head.length;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

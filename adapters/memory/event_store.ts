@@ -15,7 +15,7 @@ import {
   type ShredResult,
   type StoredEvent,
 } from "../../ports/event_store.ts";
-import { type Ownership, ownersOfAppend } from "../../domain/privacy/ownership.ts";
+import { type Ownership, ownersOfAppend, PERMANENT } from "../../domain/privacy/ownership.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 
 /**
@@ -78,6 +78,9 @@ export class MemoryEventStore implements EventStore {
     for (const owner of owners) {
       this.#owners.push(owner);
       this.#keys.add(keyId(owner));
+      for (const customer of owner.coOwners ?? []) {
+        this.#keys.add(keyId({ customer, period: PERMANENT }));
+      }
     }
     const recordedAt = this.#clock.now();
     const firstPosition = this.#events.length + 1;
@@ -158,8 +161,12 @@ export class MemoryEventStore implements EventStore {
         keysDeleted++;
       }
     }
+    // An event about several customers goes with any one of them.
+    const sealedBy = (owner: Ownership) =>
+      doomed(owner) ||
+      (owner.coOwners ?? []).some((customer) => doomed({ customer, period: PERMANENT }));
     this.#events.forEach((event, index) => {
-      if (event.unreadable !== undefined || !doomed(this.#owners[index]!)) return;
+      if (event.unreadable !== undefined || !sealedBy(this.#owners[index]!)) return;
       const shredded: StoredEvent = { ...event, data: null, unreadable: SHREDDED };
       this.#events[index] = shredded;
       const stream = this.#streams.get(event.stream)!;

@@ -16,5 +16,5 @@ export {
   planRemoval,
   TIER_DEFAULT_VALUE,
 } from "./directory.ts";
-export { TENANT_ATTRIBUTES, tenantOf } from "./tenant.ts";
+export { TENANT_ATTRIBUTES, tenantOf, tenantOfAttributes } from "./tenant.ts";
 export { type Origin, originOf } from "./origin.ts";

@@ -1,4 +1,4 @@
-import type { AttributePairs } from "../log_record.ts";
+import type { AttributePairs, Attributes } from "../log_record.ts";
 
 /** Attribute names that carry the tenant of a record on a shared environment. */
 export const TENANT_ATTRIBUTES: ReadonlySet<string> = new Set([
@@ -26,6 +26,26 @@ export function tenantOf(attributes: AttributePairs): string {
     const value = attributes[i + 1];
     if (value === null || value === "" || typeof value === "boolean") continue;
     const key = String(attributes[i]);
+    if (isTenantName(key, 0)) return String(value);
+    const at = key.indexOf("@");
+    if (at !== -1) {
+      const dot = key.indexOf(".", at);
+      if (dot !== -1 && isTenantName(key, dot + 1)) return String(value);
+    }
+  }
+  return "";
+}
+
+/**
+ * {@linkcode tenantOf} for attributes by name, as a parser gives them: a
+ * batch is split by tenant where it is parsed, before its records are paired.
+ */
+export function tenantOfAttributes(attributes: Attributes): string {
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value === null || value === undefined || value === "" || typeof value === "boolean") {
+      continue;
+    }
     if (isTenantName(key, 0)) return String(value);
     const at = key.indexOf("@");
     if (at !== -1) {

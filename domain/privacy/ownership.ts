@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { parseRole } from "../access/principal.ts";
 
 /** Milliseconds in a day. */
 export const DAY_MS = 86_400_000;
@@ -29,6 +30,12 @@ export interface Ownership {
   readonly customer: string;
   /** UTC day number (days since 1970-01-01), or {@linkcode PERMANENT}. */
   readonly period: number;
+  /**
+   * Other customers the event names or holds data of (a note on an issue
+   * that hit several): it is sealed under each one's permanent key too, so
+   * forgetting any one of them makes it unreadable. Absent when none.
+   */
+  readonly coOwners?: readonly string[];
 }
 
 /** An ownership an event states itself, and whether the whole stream follows it. */
@@ -76,6 +83,39 @@ export function claimOf(
         ? undefined
         : { customer, period: PERMANENT, wholeStream: false };
     }
+    // A template ingest says it learned from a customer's records (a batch
+    // split by customer): theirs until they are forgotten.
+    case "SignatureDiscovered":
+    case "SignatureGeneralized":
+      return ownedByAll([data.customer]);
+    // What the ticketing sync keeps names customers: the customers a
+    // delivery's text is about, the ones an impact report lists, the one a
+    // regression or a Zendesk ticket is about. Kept until they are forgotten.
+    case "DeliveryQueued":
+      return ownedByAll(data.customers);
+    case "IssueImpactReported":
+      return ownedByAll(
+        Array.isArray(data.customers)
+          ? data.customers.map((c) => (c as { customer?: unknown } | null)?.customer)
+          : undefined,
+      );
+    case "IssueReopened":
+    case "ZendeskTicketSynced":
+      return ownedByAll([data.customer]);
+    // Reads of a customer's data are about them; a token scoped to a customer
+    // is theirs too (forgetting the customer ends its access); a customer's
+    // removal and retention name nobody else.
+    case "CustomerDataRead":
+      return ownedByAll(
+        Array.isArray(data.entries)
+          ? data.entries.map((e) => (e as { customer?: unknown } | null)?.customer)
+          : undefined,
+      );
+    case "TokenCreated":
+      return ownedByAll([scopedCustomer(data.role)]);
+    case "CustomerRemoved":
+    case "RetentionSet":
+      return ownedByAll([data.customerId]);
     case "MetricsRecorded": {
       const snapshots = data.snapshots;
       if (!Array.isArray(snapshots) || snapshots.length === 0) return undefined;
@@ -91,9 +131,10 @@ export function claimOf(
 
 /**
  * The owner of each event of one append. An event that names no owner takes
- * the one another event of the same append names (the miner's discoveries
- * are appended with the batch they were learned from, and hold its text), or
- * else its stream's (a comment on a ticket); everything else is the
+ * the one the next event that names one has (the miner's discoveries are
+ * appended before the batch they were learned from, and hold its text; a
+ * batch split by customer is several such runs), else the last one before
+ * it, else its stream's (a comment on a ticket); everything else is the
  * deployment's. The templates the miner learned from a batch are not data
  * over time: they are kept until the customer is forgotten.
  */
@@ -104,24 +145,39 @@ export function ownersOfAppend(
     () => undefined,
 ): { owners: Ownership[]; newStreamOwner: Ownership | undefined } {
   const claims = events.map((event) => claimOf(event, latestRecordAt(event)));
-  const shared = claims.find((claim) => claim !== undefined);
   let newStreamOwner: Ownership | undefined;
   if (streamOwner === undefined) {
     const whole = claims.find((claim) => claim?.wholeStream === true);
-    if (whole !== undefined) newStreamOwner = { customer: whole.customer, period: whole.period };
+    if (whole !== undefined) newStreamOwner = ownershipOf(whole);
   }
   const inherited = streamOwner ?? newStreamOwner;
-  const owners = claims.map((claim): Ownership => {
-    if (inherited !== undefined) return inherited;
-    if (claim !== undefined) return { customer: claim.customer, period: claim.period };
-    if (shared !== undefined) return { customer: shared.customer, period: PERMANENT };
-    return { customer: DEPLOYMENT, period: PERMANENT };
+  if (inherited !== undefined) return { owners: claims.map(() => inherited), newStreamOwner };
+  // The claim at or after each event: one pass from the end.
+  const following = new Array<OwnClaim | undefined>(claims.length);
+  for (let index = claims.length - 1; index >= 0; index--) {
+    following[index] = claims[index] ?? following[index + 1];
+  }
+  let preceding: OwnClaim | undefined;
+  const owners = claims.map((claim, index): Ownership => {
+    if (claim !== undefined) {
+      preceding = claim;
+      return ownershipOf(claim);
+    }
+    const learnedFrom = following[index] ?? preceding;
+    return learnedFrom === undefined
+      ? { customer: DEPLOYMENT, period: PERMANENT }
+      : { customer: learnedFrom.customer, period: PERMANENT };
   });
   return { owners, newStreamOwner };
 }
 
-/** The customer a batch's records belong to: its context's, or the one all its records name. */
+/**
+ * The customer a batch's records belong to: the one ingest attributed them
+ * to, else (batches stored before) its context's, or the one all its records name.
+ */
 function batchCustomer(data: Record<string, unknown>): string | undefined {
+  const attributed = nonEmpty(data.customer);
+  if (attributed !== undefined) return attributed;
   const context = data.context as { customer?: unknown } | null | undefined;
   const fromContext = nonEmpty(context?.customer);
   if (fromContext !== undefined) return fromContext;
@@ -146,6 +202,33 @@ export function latestRecordTime(records: unknown): number | undefined {
     }
   }
   return latest;
+}
+
+function ownershipOf({ wholeStream: _, ...ownership }: OwnClaim): Ownership {
+  return ownership;
+}
+
+/**
+ * A permanent claim by every customer named (the first one's key outside,
+ * the others' under it); undefined when none is.
+ */
+function ownedByAll(customers: readonly unknown[] | unknown): OwnClaim | undefined {
+  if (!Array.isArray(customers)) return undefined;
+  const named = [...new Set(customers.map(nonEmpty).filter((c) => c !== undefined))];
+  const [customer, ...others] = named;
+  if (customer === undefined) return undefined;
+  return {
+    customer,
+    period: PERMANENT,
+    wholeStream: false,
+    ...(others.length === 0 ? {} : { coOwners: others }),
+  };
+}
+
+/** The customer an access role is limited to (`customer:<id>`, `ingest:<id>/<env>`). */
+function scopedCustomer(grant: unknown): string | undefined {
+  const role = typeof grant === "string" ? parseRole(grant) : null;
+  return role?.kind === "customer" || role?.kind === "ingest" ? role.customer : undefined;
 }
 
 function nonEmpty(value: unknown): string | undefined {

@@ -65,6 +65,65 @@ Deno.test("a directory record is the customer's for good; events naming nobody a
   assert.deepEqual(rules.owners, [{ customer: DEPLOYMENT, period: PERMANENT }]);
 });
 
+Deno.test("a batch split by customer: each part is the customer ingest attributed it to, and the templates learned from it are that customer's", () => {
+  const part = (customer: string, day: number) => {
+    const event = batch("shared-cluster", [day * DAY_MS]);
+    return { ...event, data: { ...event.data, customer } };
+  };
+  const learned = { type: "SignatureDiscovered", data: { template: "t" } };
+  const { owners } = ownersOfAppend(
+    [learned, part("tenant-a", 3), learned, learned, part("tenant-b", 4), learned],
+    undefined,
+  );
+  assert.deepEqual(owners, [
+    { customer: "tenant-a", period: PERMANENT },
+    { customer: "tenant-a", period: 3 },
+    { customer: "tenant-b", period: PERMANENT },
+    { customer: "tenant-b", period: PERMANENT },
+    { customer: "tenant-b", period: 4 },
+    // Nothing after it names anyone: the last one before it.
+    { customer: "tenant-b", period: PERMANENT },
+  ]);
+});
+
+Deno.test("what the ticketing sync and access keep is sealed for every customer it names, for good", () => {
+  const owner = (type: string, data: unknown) =>
+    ownersOfAppend([{ type, data }], undefined).owners[0];
+  assert.deepEqual(owner("DeliveryQueued", { customers: ["acme", "globex", "acme"] }), {
+    customer: "acme",
+    period: PERMANENT,
+    coOwners: ["globex"],
+  });
+  assert.deepEqual(owner("DeliveryQueued", { customers: [] }), {
+    customer: DEPLOYMENT,
+    period: PERMANENT,
+  });
+  assert.deepEqual(
+    owner("IssueImpactReported", {
+      customers: [{ customer: "globex", tier: "enterprise" }, { customer: "acme", tier: null }],
+    }),
+    { customer: "globex", period: PERMANENT, coOwners: ["acme"] },
+  );
+  assert.deepEqual(owner("IssueReopened", { customer: "acme" }), {
+    customer: "acme",
+    period: PERMANENT,
+  });
+  assert.deepEqual(owner("ZendeskTicketSynced", { customer: null }), {
+    customer: DEPLOYMENT,
+    period: PERMANENT,
+  });
+  assert.deepEqual(owner("CustomerDataRead", { entries: [{ customer: "acme" }] }), {
+    customer: "acme",
+    period: PERMANENT,
+  });
+  assert.equal(owner("TokenCreated", { role: "customer:acme" })!.customer, "acme");
+  assert.equal(owner("TokenCreated", { role: "ingest:acme/prod" })!.customer, "acme");
+  assert.equal(owner("TokenCreated", { role: "agent" })!.customer, DEPLOYMENT);
+  assert.equal(owner("RetentionSet", { customerId: "acme", days: 30 })!.customer, "acme");
+  // The record of an erasure outlives the customer.
+  assert.equal(owner("CustomerForgotten", { customerId: "acme" })!.customer, DEPLOYMENT);
+});
+
 Deno.test("retention: the latest setting wins, null goes back to the default, customers without either are kept", () => {
   const settings = retentionSettings([
     { type: "RetentionSet", data: { customerId: "a", days: 10 } },

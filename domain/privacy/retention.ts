@@ -55,7 +55,8 @@ export function retentionSettings(
 ): Map<string, number> {
   const settings = new Map<string, number>();
   for (const event of events) {
-    if (event.type !== "RetentionSet") continue;
+    // A forgotten customer's setting is unreadable: it is gone with them.
+    if (event.type !== "RetentionSet" || event.data === null) continue;
     const { customerId, days } = (event as RetentionSet).data;
     if (days === null) settings.delete(customerId);
     else settings.set(customerId, days);

@@ -51,6 +51,11 @@ export interface DeliveryQueuedData {
   /** Why it was sent: the change it carries came from here. */
   readonly origin: Origin;
   readonly dedupeKey: string;
+  /**
+   * The customers the action's text names or holds data of (the delivery is
+   * sealed under each one's key); absent on deliveries queued before.
+   */
+  readonly customers?: readonly string[];
   readonly queuedAt: number;
 }
 

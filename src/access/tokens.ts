@@ -64,10 +64,19 @@ export class EventTokenStore implements TokenStore, Authenticator {
   /** Reads every token event so far. */
   static async open(deps: TokenStoreDeps): Promise<EventTokenStore> {
     const tokens = new EventTokenStore(deps);
-    for (const event of loupeEvents(await deps.store.readStream(TOKENS_STREAM))) {
-      tokens.#apply(event, event.streamVersion);
-    }
+    await tokens.reload();
     return tokens;
+  }
+
+  /**
+   * Reads the tokens again from the log: once a customer is forgotten, the
+   * tokens scoped to them are unreadable, so they no longer let anyone in.
+   */
+  async reload(): Promise<void> {
+    const events = loupeEvents(await this.#deps.store.readStream(TOKENS_STREAM));
+    this.#byId.clear();
+    this.#byHash.clear();
+    for (const event of events) this.#apply(event, event.streamVersion);
   }
 
   required(): boolean {
@@ -130,8 +139,9 @@ export class EventTokenStore implements TokenStore, Authenticator {
     this.#apply(event, result.streamVersion);
   }
 
-  #apply(event: LoupeEvent, streamVersion: number): void {
+  #apply(event: LoupeEvent & { readonly unreadable?: string }, streamVersion: number): void {
     this.#version = streamVersion;
+    if (event.unreadable !== undefined) return;
     if (event.type === "TokenCreated") {
       const data = event.data;
       const role = parseRole(data.role);

@@ -243,9 +243,13 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     defaultRetentionDays: deps.retentionDays ?? null,
     projectionPosition: () => loupe.projector.position(),
     eraseAndRebuild: async (erase, rebuildIf = () => true) => {
+      // Reads recorded before the erasure are stored first, under the keys it deletes.
+      await audit.flush();
       const result = await loupe.eraseAndRebuild(erase, rebuildIf);
       if (rebuildIf(result)) {
         for (const service of [impact, trends, issues, analytics, kb]) service.forgetCaches();
+        await sync.reload();
+        await tokens.reload();
         deps.onErased?.();
       }
       return result;

@@ -68,11 +68,16 @@ export class Loupe implements LoupeApplication {
   readonly #deps: LoupeDeps;
   readonly #ingest: IngestService;
 
-  private constructor(deps: LoupeDeps, projector: Projector, ingest: IngestService) {
+  private constructor(
+    deps: LoupeDeps,
+    projector: Projector,
+    ingest: IngestService,
+    attribution: Attribution,
+  ) {
     this.#deps = deps;
     this.projector = projector;
     this.#ingest = ingest;
-    this.attribution = new Attribution(deps.projectionStore);
+    this.attribution = attribution;
   }
 
   /**
@@ -84,14 +89,17 @@ export class Loupe implements LoupeApplication {
       ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
     });
     await projector.catchUp();
+    const attribution = new Attribution(deps.projectionStore);
     const ingest = new IngestService({
       store: deps.store,
       clock: deps.clock,
       newId: deps.newId,
       restoreMiner: deps.restoreMiner ?? ((events) => SignatureMiner.restore(events)),
       committedMinerEvents: minerLog(deps.projectionStore),
+      customerOf: (owner, tenant, environment) =>
+        attribution.customerOf({ owner, tenant, environment }),
     });
-    return new Loupe(deps, projector, ingest);
+    return new Loupe(deps, projector, ingest, attribution);
   }
 
   /** Acknowledged once durable and visible in every projection. */

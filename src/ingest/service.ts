@@ -16,7 +16,13 @@ import {
   type Preencoded,
 } from "../../ports/event_store.ts";
 import type { IngestReceipt, IngestRequest } from "../../ports/application.ts";
-import type { EncodedRecords, SourcedLog } from "../../ports/log_source.ts";
+import {
+  type EncodedRecords,
+  type PartOrigin,
+  recordsByOrigin,
+  type SourcedLog,
+} from "../../ports/log_source.ts";
+import type { SourceContext } from "../../domain/log_record.ts";
 
 /** The part of the signature miner ingest needs. */
 export interface Miner {
@@ -37,6 +43,13 @@ export interface IngestDeps {
   /** Builds a miner from what it learned before (all committed miner events, in order). */
   readonly restoreMiner: (events: readonly MinerEvent[]) => Miner;
   readonly committedMinerEvents: readonly MinerEvent[];
+  /**
+   * The customer records from `owner`, naming `tenant`, in `environment` are
+   * (the directory's answer), null when it cannot tell: each customer's
+   * records are stored apart, sealed under that customer's key. Without it,
+   * records belong to the owner their source names.
+   */
+  readonly customerOf?: (owner: string, tenant: string, environment: string) => string | null;
 }
 
 /** Requests taken into one group: their appends share one LMDB commit. */
@@ -171,12 +184,12 @@ export class IngestService {
         const nothing = { batchId: "", accepted: 0, quarantined: 0, position: 0, duplicate: false };
         return { pending, minerEvents: [], append: Promise.resolve(nothing) };
       }
-      const { minerEvents, batch } = this.#prepare(request);
-      const append = store.append(INGEST_STREAM, [...minerEvents, batch], {
+      const { minerEvents, events, batchId } = this.#prepare(request);
+      const append = store.append(INGEST_STREAM, events, {
         expectedVersion: "any",
         ...(key === undefined ? {} : { idempotencyKey: key }),
         ...(request.fingerprint === undefined ? {} : { fingerprint: request.fingerprint }),
-      }).then((result) => receiptOf(request, batch.data.batchId, result));
+      }).then((result) => receiptOf(request, batchId, result));
       return { pending, minerEvents, append };
     });
   }
@@ -205,41 +218,113 @@ export class IngestService {
     return consistent;
   }
 
-  #prepare(request: IngestRequest): { minerEvents: readonly MinerEvent[]; batch: BatchEvent } {
+  /**
+   * Mines the request and makes its events: the miner's discoveries, then
+   * one batch per origin of its records (nearly always one), each with the
+   * customer it is attributed to, whose key seals it. The records are mined
+   * together, as they arrived, so a split changes no signature; when a batch
+   * is split, each template learned names the customer of the first record
+   * it was learned from, and is sealed with that customer's key (it holds
+   * their text). The batch's quarantined lines go with its first part.
+   */
+  #prepare(
+    request: IngestRequest,
+  ): { minerEvents: MinerEvent[]; events: NewEvent[]; batchId: string } {
     const { clock, newId } = this.#deps;
     const receivedAt = clock.now();
+    const batchId = newId();
     const { records: given, context } = request;
     const encoded = Array.isArray(given) ? undefined : given as EncodedRecords;
     const parsed = given as readonly SourcedLog[];
     const mined = encoded === undefined
       ? this.#miner.mine(parsed.map((r) => r.parsed.message))
       : this.#miner.mineSkeletons(encoded.skeletons);
-    const records = encoded === undefined
-      ? parsed.map((sourced, index) =>
-        storedRecordOf(
-          sourced.parsed,
+    const signatureIds = mined.signatureIds;
+    const parts: {
+      origin: PartOrigin;
+      positions: ArrayLike<number> | null;
+      stored: (ids: readonly string[]) => readonly StoredRecord[] | Preencoded;
+    }[] = encoded === undefined
+      ? recordsByOrigin(parsed, context).map(({ origin, records, positions }) => ({
+        origin,
+        positions,
+        stored: (ids) =>
+          records.map((sourced, index) =>
+            storedRecordOf(
+              sourced.parsed,
+              context,
+              receivedAt,
+              sourced.line,
+              sourced.offset,
+              ids[index]!,
+            )
+          ),
+      }))
+      : encoded.parts.map((part) => ({
+        origin: part.origin,
+        positions: part.positions,
+        stored: (ids) => part.withSignatures(ids, receivedAt),
+      }));
+    const customers = parts.map((part) => this.#customerOf(part.origin, context));
+    const minerEvents = [...mined.events];
+    const learned: NewEvent[] = parts.length === 1
+      ? minerEvents
+      : learnedWithCustomers(minerEvents, signatureIds, parts, customers);
+    const batches = parts.map((part, index): BatchEvent => {
+      const customer = customers[index];
+      const ids = part.positions === null
+        ? signatureIds
+        : Array.from(part.positions, (position) => signatureIds[position]!);
+      return {
+        type: "LogBatchIngested",
+        data: {
+          batchId,
+          source: request.source,
+          format: request.format,
           context,
+          ...(customer === undefined ? {} : { customer }),
           receivedAt,
-          sourced.line,
-          sourced.offset,
-          mined.signatureIds[index]!,
-        )
-      )
-      : encoded.withSignatures(mined.signatureIds, receivedAt);
-    const batch: BatchEvent = {
-      type: "LogBatchIngested",
-      data: {
-        batchId: newId(),
-        source: request.source,
-        format: request.format,
-        context,
-        receivedAt,
-        records,
-        quarantined: request.quarantined,
-      },
-    };
-    return { minerEvents: mined.events, batch };
+          records: part.stored(ids),
+          quarantined: index === 0 ? request.quarantined : [],
+        },
+      };
+    });
+    return { minerEvents, events: [...learned, ...batches], batchId };
   }
+
+  /** Whose key seals records of this origin: the directory's customer, else their source's owner. */
+  #customerOf(origin: PartOrigin, context: SourceContext): string | undefined {
+    const owner = origin.customer ?? context.customer ?? "";
+    const environment = origin.environment ?? context.environment ?? "";
+    const customer = this.#deps.customerOf?.(owner, origin.tenant, environment) ?? owner;
+    return customer === "" ? undefined : customer;
+  }
+}
+
+/**
+ * The miner's events, in the order it emitted them (a restore replays them
+ * in that order), each naming the customer of the first record of its
+ * signature in the batch: whose key seals it.
+ */
+function learnedWithCustomers(
+  events: readonly MinerEvent[],
+  signatureIds: readonly string[],
+  parts: readonly { readonly positions: ArrayLike<number> | null }[],
+  customers: readonly (string | undefined)[],
+): NewEvent[] {
+  const partAt = new Int32Array(signatureIds.length);
+  parts.forEach((part, index) => {
+    const positions = part.positions ?? [];
+    for (let i = 0; i < positions.length; i++) partAt[positions[i]!] = index;
+  });
+  const firstPart = new Map<string, number>();
+  signatureIds.forEach((id, position) => {
+    if (!firstPart.has(id)) firstPart.set(id, partAt[position]!);
+  });
+  return events.map((event) => {
+    const customer = customers[firstPart.get(event.data.signatureId) ?? 0];
+    return customer === undefined ? event : { ...event, data: { ...event.data, customer } };
+  });
 }
 
 /** A `LogBatchIngested` as ingest writes it: its records may come encoded. */

@@ -179,3 +179,27 @@ Deno.test("a bad retention is refused with the one error shape", async () => {
   }
   app.stop();
 });
+
+Deno.test("metrics of two customers pushed together: forgetting one leaves the other's", async () => {
+  const { app, store, call } = await given();
+  await app.tickets.recordMetrics([
+    { environment: "globex/prod", customer: "globex", at: NOW - DAY, metrics: { error_rate: 0.5 } },
+    { environment: "acme/prod", customer: "acme", at: NOW - DAY, metrics: { error_rate: 0.25 } },
+  ]);
+  const forgotten = await call("DELETE", "/v1/customers/globex/data");
+  assert.equal(forgotten.status, 200, forgotten.text);
+  const metrics = await store.readStream("metrics");
+  assert.deepEqual(metrics.map((e) => e.unreadable === undefined), [false, true]);
+  const window = `from=${new Date(NOW - 2 * DAY).toISOString()}&to=${new Date(NOW).toISOString()}`;
+  const snapshots = async (customer: string) =>
+    JSON.parse(
+      (await call(
+        "GET",
+        `/v1/metrics?environment=${customer}%2Fprod&customer=${customer}&${window}`,
+      ))
+        .text,
+    ).snapshots.length;
+  assert.equal(await snapshots("globex"), 0);
+  assert.equal(await snapshots("acme"), 1);
+  app.stop();
+});

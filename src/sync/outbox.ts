@@ -81,6 +81,12 @@ export interface EnqueueRequest {
   readonly origin: Origin;
   /** The same key queued twice is one delivery. */
   readonly dedupeKey: string;
+  /**
+   * The customers the action's text names or holds data of: the delivery is
+   * sealed under each one's key, so forgetting any of them forgets it. None
+   * (or absent): it names nobody, and uses the deployment's key.
+   */
+  readonly customers?: readonly string[];
 }
 
 export class Outbox {
@@ -106,9 +112,20 @@ export class Outbox {
   /** Reads what was queued before (a restart, a crash) and starts delivering. */
   static async open(deps: OutboxDeps, options: { start?: boolean } = {}): Promise<Outbox> {
     const outbox = new Outbox(deps);
-    for (const event of await deps.store.readStream(OUTBOX_STREAM)) outbox.#evolve(event);
+    await outbox.reload();
     if (options.start ?? true) outbox.start();
     return outbox;
+  }
+
+  /**
+   * Reads the deliveries again from the log: after a customer is forgotten,
+   * those about them are unreadable, so they are neither kept nor sent.
+   */
+  async reload(): Promise<void> {
+    const events = await this.#deps.store.readStream(OUTBOX_STREAM);
+    this.#deliveries.clear();
+    this.#byDedupe.clear();
+    for (const event of events) this.#evolve(event);
   }
 
   /** Delivering begins (for an outbox opened with `start: false`, once its listeners are ready). */
@@ -135,6 +152,7 @@ export class Outbox {
         orderKey: request.orderKey,
         origin: request.origin,
         dedupeKey: request.dedupeKey,
+        customers: [...new Set(request.customers ?? [])].sort(),
         queuedAt: this.#deps.clock.now(),
       },
     };
@@ -331,6 +349,8 @@ export class Outbox {
   }
 
   #evolve(event: OutboxEvent | StoredEvent): void {
+    // A delivery about a forgotten customer, or what happened to it, is skipped.
+    if ("unreadable" in event && event.unreadable !== undefined) return;
     const e = event as OutboxEvent;
     switch (e.type) {
       case "DeliveryQueued": {

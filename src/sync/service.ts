@@ -117,9 +117,7 @@ export class SyncService implements IntegrationApi {
     }, { start: false });
     const service = new SyncService(deps, outbox);
     ready.service = service;
-    for (const event of await deps.store.readStream(ISSUE_SYNC_STREAM)) {
-      service.#evolve(event as unknown as IssueSyncEvent);
-    }
+    await service.#readIssues();
     service.#unsubscribe = deps.store.onAppend((_head, appended) => service.#observe(appended));
     outbox.start();
     return service;
@@ -136,6 +134,26 @@ export class SyncService implements IntegrationApi {
     };
     round();
     this.#catchUpTimer = setInterval(round, everyMs);
+  }
+
+  /**
+   * Reads what it keeps again from the log, once a customer was forgotten:
+   * what named them (deliveries, impact reports, regressions) is unreadable
+   * now, so it is neither shown nor sent.
+   */
+  async reload(): Promise<void> {
+    await this.#work;
+    await this.outbox.reload();
+    await this.#readIssues();
+  }
+
+  async #readIssues(): Promise<void> {
+    const events = await this.#deps.store.readStream(ISSUE_SYNC_STREAM);
+    this.#issues.clear();
+    this.#issueOfJiraKey.clear();
+    for (const event of events) {
+      if (event.unreadable === undefined) this.#evolve(event as unknown as IssueSyncEvent);
+    }
   }
 
   stop(): void {
@@ -226,6 +244,7 @@ export class SyncService implements IntegrationApi {
       orderKey: `issue:${issueId}`,
       origin: "loupe",
       dedupeKey: `jira-create:${issueId}`,
+      customers: customersOf(facts),
       action: {
         kind: "create_issue",
         marker: `issue-${issueId}`,
@@ -445,6 +464,7 @@ export class SyncService implements IntegrationApi {
     await this.#broadcast(
       `link-${issueId}-zendesk-${ticket.externalRef.id}`,
       `issue:${issueId}`,
+      [ticket.customer],
       `Zendesk ticket ${ticket.externalRef.id} (${ticket.customer}) linked to Loupe issue ${issueId}: ${
         this.#issueUrl(issueId)
       }`,
@@ -454,6 +474,7 @@ export class SyncService implements IntegrationApi {
       orderKey: `zendesk:${ticket.externalRef.id}`,
       origin: "loupe",
       dedupeKey: `zendesk-link:${ticket.externalRef.id}:${issueId}`,
+      customers: [ticket.customer, ...(facts === undefined ? [] : customersOf(facts))],
       action: {
         kind: "note",
         target: ticket.externalRef.id,
@@ -500,6 +521,7 @@ export class SyncService implements IntegrationApi {
     await this.#broadcast(
       `jira-${issueId}`,
       `issue:${issueId}`,
+      [],
       `Jira ${remoteId} filed for Loupe issue ${issueId}: ${this.#issueUrl(issueId)}`,
     );
   }
@@ -511,6 +533,7 @@ export class SyncService implements IntegrationApi {
     await this.#broadcast(
       `fix-${issueId}-${state.events.length}`,
       `issue:${issueId}`,
+      [],
       `Loupe issue ${issueId} fixed${fix === null ? "" : ` in ${fix}`}${
         state.jiraKey === null ? "" : ` (${state.jiraKey})`
       }: ${this.#issueUrl(issueId)}`,
@@ -524,6 +547,7 @@ export class SyncService implements IntegrationApi {
       await this.#noteZendesk(
         ticket,
         `fix-${issueId}-${state.events.length}`,
+        [ticket.customer],
         [
           `Loupe: the engineering issue behind this ticket is fixed${
             fix === null ? "" : ` in version ${fix}`
@@ -553,7 +577,9 @@ export class SyncService implements IntegrationApi {
       });
       if (record === undefined) continue;
       const version = contextualField(record, batch.context, "version")!;
-      const customer = contextualField(record, batch.context, "customer");
+      // The customer the batch was attributed to (a tenant, not its cluster).
+      const customer = batch.customer ?? contextualField(record, batch.context, "customer");
+      const named = customer === null ? [] : [customer];
       await this.#appendIssue({
         type: "IssueReopened",
         data: {
@@ -575,14 +601,14 @@ export class SyncService implements IntegrationApi {
         `Details: ${this.#issueUrl(issueId)}`,
       ].join("\n");
       if (this.#deps.jira !== undefined && state.jiraKey !== null) {
-        await this.#send("jira", `issue:${issueId}`, `jira-reopen:${issueId}:${n}`, {
+        await this.#send("jira", `issue:${issueId}`, `jira-reopen:${issueId}:${n}`, [], {
           kind: "transition",
           target: state.jiraKey,
           marker: `reopen-${issueId}-${n}`,
           toCategory: "indeterminate",
           statusName: this.#deps.config.jiraReopenStatus,
         });
-        await this.#send("jira", `issue:${issueId}`, `jira-regression:${issueId}:${n}`, {
+        await this.#send("jira", `issue:${issueId}`, `jira-regression:${issueId}:${n}`, named, {
           kind: "note",
           target: state.jiraKey,
           marker: `regression-${issueId}-${n}`,
@@ -590,18 +616,29 @@ export class SyncService implements IntegrationApi {
           tags: [],
         });
       }
-      await this.#broadcast(`regression-${issueId}-${n}`, `issue:${issueId}`, evidence);
+      await this.#broadcast(`regression-${issueId}-${n}`, `issue:${issueId}`, named, evidence);
       for (const ticket of await this.#linkedTickets(this.#facts(issueId))) {
         if (ticket.externalRef?.system === "zendesk") {
-          await this.#noteZendesk(ticket, `regression-${issueId}-${n}`, evidence);
+          await this.#noteZendesk(
+            ticket,
+            `regression-${issueId}-${n}`,
+            [...named, ticket.customer],
+            evidence,
+          );
         }
       }
     }
   }
 
-  async #noteZendesk(ticket: TicketSummary, marker: string, body: string): Promise<void> {
+  async #noteZendesk(
+    ticket: TicketSummary,
+    marker: string,
+    customers: readonly string[],
+    body: string,
+  ): Promise<void> {
     if (this.#deps.zendesk === undefined || ticket.externalRef === null) return;
-    await this.#send("zendesk", `zendesk:${ticket.externalRef.id}`, `zendesk:${marker}`, {
+    const orderKey = `zendesk:${ticket.externalRef.id}`;
+    await this.#send("zendesk", orderKey, `zendesk:${marker}`, customers, {
       kind: "note",
       target: ticket.externalRef.id,
       marker: `${marker}-${ticket.externalRef.id}`,
@@ -611,9 +648,14 @@ export class SyncService implements IntegrationApi {
   }
 
   /** The plain webhook (chat tools) hears of links, Jira issues, fixes and regressions. */
-  async #broadcast(marker: string, orderKey: string, text: string): Promise<void> {
+  async #broadcast(
+    marker: string,
+    orderKey: string,
+    customers: readonly string[],
+    text: string,
+  ): Promise<void> {
     if (this.#deps.webhook === undefined) return;
-    await this.#send("webhook", `webhook:${orderKey}`, `webhook:${marker}`, {
+    await this.#send("webhook", `webhook:${orderKey}`, `webhook:${marker}`, customers, {
       kind: "note",
       target: orderKey,
       marker,
@@ -626,9 +668,10 @@ export class SyncService implements IntegrationApi {
     system: TicketingSystem["system"],
     orderKey: string,
     dedupeKey: string,
+    customers: readonly string[],
     action: OutboundAction,
   ): Promise<void> {
-    await this.outbox.enqueue({ system, orderKey, origin: "loupe", dedupeKey, action });
+    await this.outbox.enqueue({ system, orderKey, origin: "loupe", dedupeKey, customers, action });
   }
 
   async #linkedTickets(facts: IssueFacts): Promise<TicketSummary[]> {
@@ -670,6 +713,7 @@ export class SyncService implements IntegrationApi {
         "jira",
         `issue:${issueId}`,
         `jira-impact:${issueId}:${state.events.length}`,
+        customersOf(facts),
         {
           kind: "note",
           target: state.jiraKey,
@@ -767,6 +811,11 @@ export function deliveryView(delivery: Delivery): DeliveryView {
     lastError: delivery.lastError,
     remoteId: delivery.remoteId,
   };
+}
+
+/** The customers an issue's facts name: a text built from them names them all. */
+function customersOf(facts: IssueFacts): string[] {
+  return facts.customers.map((c) => c.customer);
 }
 
 function iso(at: number | null): string {

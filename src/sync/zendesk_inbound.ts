@@ -247,9 +247,10 @@ export class ZendeskInbound {
       origin: "zendesk",
       at: this.#deps.clock.now(),
     };
-    const p = previous?.data;
+    // Unreadable (its customer forgotten): written again, as new.
+    const p = previous?.data ?? null;
     if (
-      p !== undefined && p.remoteStatus === data.remoteStatus &&
+      p !== null && p.remoteStatus === data.remoteStatus &&
       p.remoteUpdatedAt === data.remoteUpdatedAt && p.customer === data.customer &&
       p.environment === data.environment
     ) return;

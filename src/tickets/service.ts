@@ -353,11 +353,21 @@ export class TicketService implements TicketApi {
   async recordMetrics(snapshots: readonly MetricsSnapshot[]): Promise<MetricsReceipt> {
     mapped(() => snapshots.forEach((s, i) => checkSnapshot(s, `snapshot ${i + 1}`)));
     if (snapshots.length === 0) return { accepted: 0, position: 0 };
-    const event: MetricsRecorded = {
+    // One event per customer, in one append: each is sealed under its own
+    // customer's key, so forgetting one does not leave its figures readable.
+    const byCustomer = new Map<string | null, MetricsSnapshot[]>();
+    for (const snapshot of snapshots) {
+      const customer = snapshot.customer ?? null;
+      const group = byCustomer.get(customer);
+      if (group === undefined) byCustomer.set(customer, [snapshot]);
+      else group.push(snapshot);
+    }
+    const receivedAt = this.#deps.clock.now();
+    const events = [...byCustomer.values()].map((group): MetricsRecorded => ({
       type: "MetricsRecorded",
-      data: { snapshots, receivedAt: this.#deps.clock.now() },
-    };
-    const result = await this.#deps.store.append(METRICS_STREAM, [event], {
+      data: { snapshots: group, receivedAt },
+    }));
+    const result = await this.#deps.store.append(METRICS_STREAM, events, {
       expectedVersion: "any",
     });
     await this.#deps.settled();

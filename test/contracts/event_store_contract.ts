@@ -306,6 +306,47 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
     );
   });
 
+  test("a batch split by customer: each part, and what the miner learned from it, goes with its own customer", async (store) => {
+    if (fixture.forgets === false) return;
+    const attributed = (customer: string, message: string) => {
+      const event = batch("cluster-1", 10, message);
+      return { ...event, data: { ...event.data, customer } };
+    };
+    await store.append("ingest", [
+      discovered("template of tenant a"),
+      attributed("tenant-a", "line of tenant a"),
+      discovered("template of tenant b"),
+      attributed("tenant-b", "line of tenant b"),
+    ], { expectedVersion: "any" });
+    await store.shred!({ customer: "tenant-a" });
+    const all = await store.readAll(0, 10);
+    assert.deepEqual(all.map((e) => e.unreadable === undefined), [false, false, true, true]);
+    assert.match(JSON.stringify(all.map((e) => e.data)), /line of tenant b/);
+  });
+
+  test("an event about several customers opens while every one of them is kept, and goes with any", async (store) => {
+    if (fixture.forgets === false) return;
+    const note = (customers: string[], body: string) => ({
+      type: "DeliveryQueued",
+      data: { deliveryId: body, customers, action: { kind: "note", body } },
+    });
+    await store.append("outbox", [note(["acme", "globex"], "both"), note(["acme"], "acme only")], {
+      expectedVersion: "any",
+    });
+    await store.append("outbox", [note(["initech", "globex"], "initech and globex")], {
+      expectedVersion: "any",
+    });
+    assert.deepEqual(
+      (await store.readAll(0, 10)).map((e) => e.unreadable === undefined),
+      [true, true, true],
+    );
+    assert.ok((await store.keyOwners!()).includes("globex"));
+    await store.shred!({ customer: "globex" });
+    const after = await store.readAll(0, 10);
+    assert.deepEqual(after.map((e) => e.unreadable === undefined), [false, true, false]);
+    assert.equal((after[1]!.data as { deliveryId: string }).deliveryId, "acme only");
+  });
+
   test("property: after shredding some customers, exactly their events are unreadable", async (store) => {
     let run = 0;
     await fc.assert(
@@ -324,13 +365,17 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
           const name = (customer: string) => `run${run}-${customer}`;
           run++;
           // Whose key seals an event: its own customer's; in one append, an
-          // event naming none takes the customer another event of it names.
+          // event naming none takes the customer the next event naming one
+          // names (what the miner learned goes before its batch), else the
+          // last one before it.
           const appended: {
             customer: string | undefined;
             sealedFor: string | undefined;
             position: number;
           }[] = [];
-          const sharedOwner = batches.find((b) => b.customer !== undefined)?.customer;
+          const sharedOwner = (i: number) =>
+            batches.slice(i).find((b) => b.customer !== undefined)?.customer ??
+              batches.slice(0, i).findLast((b) => b.customer !== undefined)?.customer;
           const events = batches.map(({ customer, day }) => {
             const owner = customer === undefined ? undefined : name(customer);
             return batch(owner, day, `line of ${owner}`);
@@ -341,7 +386,7 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
             batches.forEach(({ customer }, i) =>
               appended.push({
                 customer,
-                sealedFor: customer ?? sharedOwner,
+                sealedFor: customer ?? sharedOwner(i),
                 position: result.firstPosition + i,
               })
             );
