@@ -7,8 +7,25 @@
  * are calibrated separately), and its quantiles are taken given the ticket
  * is still open after `elapsedHours`.
  *
+ * That shape is a guess, and tickets that outlast a day are not a random
+ * draw from all tickets: their tails run longer than the at-open spread says.
+ * So the updated interval is conformalized again, on the calibration tickets
+ * that were themselves still open at that age (`stillOpenConformal`):
+ * conditioning each ticket on the same event keeps them exchangeable with the
+ * one being predicted.
+ *
  * @module
  */
+import { binRow, type OpenContext, type TicketRecord } from "./features.ts";
+import {
+  conformalQuantile,
+  fromLogHours,
+  predictTicket,
+  type ResolutionModel,
+  type SurvivalPool,
+  toLogHours,
+  uncalibratedLog,
+} from "./model.ts";
 
 /** z of the 90th percentile of a standard normal. */
 const Z90 = 1.2815515655446004;
@@ -56,6 +73,120 @@ export function givenStillOpen(p: HourRange, elapsedHours: number): HourRange {
   }
   const at = (q: number) => Math.max(elapsedHours, quantile(gone + q * (1 - gone)));
   return { lowHours: at(0.1), medianHours: at(0.5), highHours: at(0.9) };
+}
+
+/**
+ * Fewest calibration tickets an updated interval is calibrated on: with
+ * fewer still open at the ticket's age, the longest-lasting this many stand
+ * in, calibrated at the oldest age they were all still open.
+ */
+export const MIN_SURVIVORS = 40;
+
+/**
+ * The interval for a ticket still open after `elapsedHours`: its at-open
+ * quantiles `base` (uncalibrated) updated by `givenStillOpen`, each end then
+ * moved by the split-conformal margin of the same update's misses among the
+ * `pool` tickets still open at that age. Undefined when the pool is too small
+ * for a finite margin.
+ *
+ * @example
+ * ```ts
+ * import { stillOpenConformal } from "./conditional.ts";
+ * import assert from "node:assert/strict";
+ * const hours = Float64Array.from({ length: 200 }, (_, i) => i + 1);
+ * const pool = {
+ *   hours,
+ *   low: hours.map(() => 10),
+ *   median: hours.map(() => 50),
+ *   high: hours.map(() => 100),
+ * };
+ * const later = stillOpenConformal(pool, { lowHours: 10, medianHours: 50, highHours: 100 }, 120, 0.2)!;
+ * assert.ok(later.lowHours >= 120 && later.highHours <= 200);
+ * ```
+ */
+export function stillOpenConformal(
+  pool: SurvivalPool,
+  base: HourRange,
+  elapsedHours: number,
+  alpha: number,
+): HourRange | undefined {
+  const n = pool.hours.length;
+  const level = 1 - alpha / 2;
+  if (n === 0 || Math.ceil((n + 1) * level) > n) return undefined;
+  const firstOpen = firstAbove(pool.hours, elapsedHours);
+  const from = n - firstOpen >= MIN_SURVIVORS ? firstOpen : Math.max(0, n - MIN_SURVIVORS);
+  const age = Math.min(elapsedHours, pool.hours[from]!);
+  const lowScores: number[] = [];
+  const highScores: number[] = [];
+  for (let j = from; j < n; j++) {
+    const updated = givenStillOpen({
+      lowHours: pool.low[j]!,
+      medianHours: pool.median[j]!,
+      highHours: pool.high[j]!,
+    }, age);
+    const actual = toLogHours(pool.hours[j]!);
+    lowScores.push(toLogHours(updated.lowHours) - actual);
+    highScores.push(actual - toLogHours(updated.highHours));
+  }
+  const lowMargin = conformalQuantile(lowScores, level);
+  const highMargin = conformalQuantile(highScores, level);
+  if (!Number.isFinite(lowMargin) || !Number.isFinite(highMargin)) return undefined;
+  const updated = givenStillOpen(base, elapsedHours);
+  const median = updated.medianHours;
+  const low = Math.max(elapsedHours, fromLogHours(toLogHours(updated.lowHours) - lowMargin));
+  const high = fromLogHours(toLogHours(updated.highHours) + highMargin);
+  // The point always lies inside its range: widening never lowers coverage.
+  return {
+    lowHours: Math.min(low, median),
+    medianHours: median,
+    highHours: Math.max(high, median),
+  };
+}
+
+/**
+ * A ticket's prediction given it is still open after `elapsedHours`: the
+ * at-open prediction at 0 h; later, the at-open interval updated by its shape
+ * (`givenStillOpen`) joined with the one calibrated on the calibration tickets
+ * still open at that age (`stillOpenConformal`). Each fails its own way: the
+ * shape is a guess that runs short where tails are long, and the tickets that
+ * outlast a day are few and come from a few issues, so their margins are
+ * noisy. The union covers at least as often as either. The point is the
+ * shape's median.
+ */
+export function predictStillOpen(
+  model: ResolutionModel,
+  ticket: TicketRecord,
+  context: OpenContext,
+  elapsedHours: number,
+): HourRange {
+  const atOpen = predictTicket(model, ticket, context);
+  if (!(elapsedHours > 0)) return atOpen;
+  const shaped = givenStillOpen(atOpen, elapsedHours);
+  const raw = uncalibratedLog(model, binRow(model.space, ticket, context));
+  const base = {
+    lowHours: fromLogHours(raw.low),
+    medianHours: fromLogHours(raw.median),
+    highHours: fromLogHours(raw.high),
+  };
+  const calibrated = stillOpenConformal(model.survivors, base, elapsedHours, model.alpha);
+  if (calibrated === undefined) return shaped;
+  return {
+    lowHours: Math.min(shaped.lowHours, calibrated.lowHours),
+    medianHours: shaped.medianHours,
+    highHours: Math.max(shaped.highHours, calibrated.highHours),
+  };
+}
+
+/** Index of the first value above `x` in ascending `values` (their length if none). */
+function firstAbove(values: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Standard normal CDF (Abramowitz and Stegun 7.1.26, good to 1.5e-7). */

@@ -85,6 +85,22 @@ export interface ResolutionModel {
   /** Each column's most common training bins and their shares: the mix a factor is measured against. */
   readonly binMix: readonly (readonly { readonly bin: number; readonly share: number }[])[];
   readonly calibrationSize: number;
+  /** Miscoverage the interval was calibrated for. */
+  readonly alpha: number;
+  /** The calibration tickets as a ticket still open is calibrated on them (see `survivalPool`). */
+  readonly survivors: SurvivalPool;
+}
+
+/**
+ * The calibration tickets' hours to resolve, ascending, with each one's
+ * uncalibrated at-open 10/50/90% hours in the same order: the tickets still
+ * open after some age are a suffix of it.
+ */
+export interface SurvivalPool {
+  readonly hours: Float64Array;
+  readonly low: Float64Array;
+  readonly median: Float64Array;
+  readonly high: Float64Array;
 }
 
 export interface Prediction {
@@ -136,6 +152,11 @@ export function trainResolutionModel(
   const lowerMargin = conformalQuantile(y.map((v, i) => predictRow(lower, rows[i]!) - v), level);
   const upperMargin = conformalQuantile(y.map((v, i) => v - predictRow(upper, rows[i]!)), level);
 
+  const survivors = survivalPool(
+    y.map(fromLogHours),
+    rows.map((row) => uncalibratedLog({ median, lower, upper, shift }, row)),
+  );
+
   const binMix = features.map((f) => commonBins(f));
   const service = new Set(spec.serviceFields ?? []);
   const heldColumns = space.columns.flatMap((column, c) =>
@@ -158,7 +179,37 @@ export function trainResolutionModel(
     binMix,
     heldColumns,
     calibrationSize: calibration.length,
+    alpha: options.alpha,
+    survivors,
   };
+}
+
+function survivalPool(
+  hours: readonly number[],
+  predictions: readonly { median: number; low: number; high: number }[],
+): SurvivalPool {
+  const order = hours.map((_, i) => i).sort((a, b) => hours[a]! - hours[b]!);
+  const pick = (f: (i: number) => number) => Float64Array.from(order, f);
+  return {
+    hours: pick((i) => hours[i]!),
+    low: pick((i) => fromLogHours(predictions[i]!.low)),
+    median: pick((i) => fromLogHours(predictions[i]!.median)),
+    high: pick((i) => fromLogHours(predictions[i]!.high)),
+  };
+}
+
+/**
+ * The quantile models' own median and interval (log hours), before the
+ * conformal margins: what an update for a ticket still open is calibrated from.
+ */
+export function uncalibratedLog(
+  model: Pick<ResolutionModel, "median" | "lower" | "upper" | "shift">,
+  rowBins: ArrayLike<number>,
+): { median: number; low: number; high: number } {
+  const median = predictRow(model.median, rowBins) + model.shift;
+  const low = predictRow(model.lower, rowBins);
+  const high = predictRow(model.upper, rowBins);
+  return { median, low: Math.min(low, median), high: Math.max(high, median) };
 }
 
 function gbmOptions(options: ModelOptions): Omit<GbmOptions, "quantile"> {

@@ -35,7 +35,7 @@ import {
   handleHours,
   MIN_MEASURED_TICKETS,
 } from "../../domain/analytics/handle_time.ts";
-import { givenStillOpen } from "../../domain/analytics/conditional.ts";
+import { predictStillOpen } from "../../domain/analytics/conditional.ts";
 import { ticketSteps } from "../../domain/analytics/ticket_changes.ts";
 import { agentsNeeded, serviceLevel } from "../../domain/analytics/erlang.ts";
 import {
@@ -300,7 +300,7 @@ export class AnalyticsService implements AnalyticsApi {
     const resolvedAt = firstResolvedAt(ticket);
     const open = resolvedAt === null || resolvedAt > at;
     const elapsedHours = Math.max(0, ((open ? at : resolvedAt) - ticket.openedAt) / HOUR_MS);
-    const shown = open ? givenStillOpen(p, elapsedHours) : p;
+    const shown = open ? predictStillOpen(model, record, context, elapsedHours) : p;
     const issue = this.#issueOf(ticket);
     const complexityFactors: { factor: string; value: string }[] = [
       { factor: "severity", value: ticket.severity },

@@ -20,7 +20,7 @@ import {
   emergingIssues,
   forecastShifts,
 } from "../../domain/analytics/staffing.ts";
-import { givenStillOpen } from "../../domain/analytics/conditional.ts";
+import { predictStillOpen } from "../../domain/analytics/conditional.ts";
 import {
   engineeringProbability,
   evaluateProbabilities,
@@ -404,7 +404,7 @@ function simulatorSeed(seed: number) {
     if (actual >= p.lowHours && actual <= p.highHours) covered++;
     for (const [k, elapsed] of OPEN_FOR.entries()) {
       if (actual <= elapsed) continue;
-      const later = givenStillOpen(p, elapsed);
+      const later = predictStillOpen(model, x.r, x.c, elapsed);
       stillOpen[k]!.n++;
       if (actual >= later.lowHours && actual <= later.highHours) stillOpen[k]!.covered++;
     }
