@@ -29,7 +29,13 @@ export function workerRecords(
   const skeletons = skeletonsOf(batch.records.map((record) => record.parsed.message));
   return {
     records: { columns, skeletons },
-    transfer: [columns.timestamps.buffer, columns.middle.buffer, skeletons.skeletonOf.buffer],
+    transfer: [
+      columns.timestamps.buffer,
+      columns.middle.buffer,
+      columns.groupEnds.buffer,
+      columns.severities.buffer,
+      skeletons.skeletonOf.buffer,
+    ],
   };
 }
 
