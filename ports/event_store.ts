@@ -1,4 +1,4 @@
-import type { LoupeEvent } from "../domain/events.ts";
+import type { LogBatchIngestedData, LoupeEvent, StoredRecord } from "../domain/events.ts";
 import type { WriteHealth } from "./storage.ts";
 
 /**
@@ -36,6 +36,56 @@ export function decodedData(data: unknown): unknown {
     if (isPreencoded(value)) (decoded ??= { ...data })[key] = value.decode();
   }
   return decoded ?? data;
+}
+
+/**
+ * A log batch's records in groups of consecutive records, each summarised
+ * by its time range and the severities it holds, so a reader after a window
+ * or a level decodes only the groups that can have them. What a store that
+ * keeps records grouped attaches to a batch's data under
+ * {@linkcode RECORD_GROUPS}; {@linkcode recordGroupsOf} gives any batch's.
+ */
+export interface RecordGroups {
+  readonly groups: readonly RecordGroupSummary[];
+  /** The records of one group, in batch order. */
+  records(group: number): readonly StoredRecord[];
+}
+
+export interface RecordGroupSummary {
+  /** Index in the batch of the group's first record. */
+  readonly first: number;
+  /** Earliest and latest record time; unknown ranges are -Infinity and Infinity. */
+  readonly earliest: number;
+  readonly latest: number;
+  /** Bit n set when a record has severity number n (31: 31 and above). */
+  readonly severities: number;
+}
+
+/** Not enumerable on the data it is attached to: readers of records never see it. */
+export const RECORD_GROUPS: unique symbol = Symbol("loupe.record-groups");
+
+/** Every severity a group may hold, when nothing tells which. */
+export const ANY_SEVERITY = 0xffffffff;
+
+/** The severity bit of a record with this severity number. */
+export function severityBit(severityNumber: number): number {
+  return 1 << Math.min(31, Math.max(0, Math.floor(severityNumber) || 0));
+}
+
+/** Whether a group with these severity bits may hold a record of `minSeverity` or above. */
+export function mayHoldSeverity(severities: number, minSeverity: number): boolean {
+  const lowest = Math.min(31, Math.max(0, Math.floor(minSeverity) || 0));
+  return (severities >>> lowest) !== 0;
+}
+
+/** A batch's record groups: the store's when it kept any, else all the records as one group. */
+export function recordGroupsOf(data: LogBatchIngestedData): RecordGroups {
+  const grouped = (data as { [RECORD_GROUPS]?: RecordGroups })[RECORD_GROUPS];
+  if (grouped !== undefined) return grouped;
+  return {
+    groups: [{ first: 0, earliest: -Infinity, latest: Infinity, severities: ANY_SEVERITY }],
+    records: () => data.records,
+  };
 }
 
 /** An event as the store keeps it. */

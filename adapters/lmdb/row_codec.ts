@@ -12,7 +12,14 @@
  */
 import { Packr, Unpackr } from "msgpackr";
 import { type StoredRecord, storedRecordOf } from "../../domain/events.ts";
-import { isPreencoded, type Preencoded } from "../../ports/event_store.ts";
+import {
+  isPreencoded,
+  type Preencoded,
+  RECORD_GROUPS,
+  type RecordGroups,
+  type RecordGroupSummary,
+  severityBit,
+} from "../../ports/event_store.ts";
 import type { SourceBatch } from "../../ports/log_source.ts";
 
 /** Shorter lists are not worth the bookkeeping. */
@@ -151,10 +158,41 @@ function packableData(data: unknown): Record<string, unknown> | undefined {
 }
 
 function unpackedData(data: unknown): Record<string, unknown> | undefined {
-  return mapLists(data, (value) => {
-    if (value instanceof Uint8Array) return decodeRecordColumns(value);
-    return isColumns(value) ? fromColumns(value) : value;
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return undefined;
+  let changed: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(data)) {
+    if (value instanceof Uint8Array) {
+      if (isGrouped(value)) withGroupedRecords(changed ??= { ...data }, key, value);
+      else (changed ??= { ...data })[key] = decodeRecordColumns(value);
+    } else if (isColumns(value)) (changed ??= { ...data })[key] = fromColumns(value);
+  }
+  return changed;
+}
+
+/**
+ * Grouped records are decoded when first read, and then only the groups
+ * read: the console's logs of a ticket show a hundred lines of a batch of
+ * ten thousand. Readers of `records` see the whole list, as before.
+ */
+function withGroupedRecords(data: Record<string, unknown>, key: string, view: Uint8Array): void {
+  // Copied: the unpacked bin is a view of lmdb-js's read buffer, which the
+  // next read overwrites, and may be a Buffer, whose slice() shares memory.
+  const groups = recordGroupsOfBytes(new Uint8Array(view));
+  Object.defineProperty(data, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const records = allRecords(groups);
+      Object.defineProperty(data, key, {
+        value: records,
+        configurable: true,
+        enumerable: true,
+        writable: true,
+      });
+      return records;
+    },
   });
+  Object.defineProperty(data, RECORD_GROUPS, { value: groups });
 }
 
 /**
@@ -165,6 +203,15 @@ function unpackedData(data: unknown): Record<string, unknown> | undefined {
 export function latestPreencodedTime(value: unknown): number | undefined {
   if (!isPreencoded(value) || value.preencoded !== RECORD_COLUMNS) return undefined;
   const bytes = value.bytes;
+  if (isGrouped(bytes)) {
+    let latest: number | undefined;
+    for (const group of groupSummaries(bytes)) {
+      if (Number.isFinite(group.latest) && (latest === undefined || group.latest > latest)) {
+        latest = group.latest;
+      }
+    }
+    return latest;
+  }
   const at = 3 + packedRecordKeys.length;
   if (bytes[at] !== 0xc6) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -206,30 +253,64 @@ export interface RecordColumnsPayload {
   readonly count: number;
   /** Each record's own time; NaN when it states none. */
   readonly timestamps: Float64Array<ArrayBuffer>;
-  /** The packed lists of every field between the timestamp and the signature. */
+  /**
+   * For each group of {@linkcode GROUP_ROWS} records, the packed lists of
+   * every field between the timestamp and the signature; groups back to back.
+   */
   readonly middle: Uint8Array<ArrayBuffer>;
+  /** Where each group's lists end in `middle`. */
+  readonly groupEnds: Uint32Array<ArrayBuffer>;
+  /** Each group's severity bits (see `severityBit`). */
+  readonly severities: Uint32Array<ArrayBuffer>;
 }
+
+/**
+ * Records per group. A page of a ticket's logs shows ~100 lines: smaller
+ * groups decode less for it, larger ones pack a little tighter (each group
+ * repeats the field names and its signatures).
+ */
+export const GROUP_ROWS = 1024;
+
+const SEVERITY_KEY = MIDDLE_KEYS.indexOf("severityNumber");
+if (SEVERITY_KEY < 0) throw new Error("Stored records have no severityNumber");
 
 /** Encodes a parsed batch's records, on the thread that parsed them. */
 export function encodeRecordColumns(batch: SourceBatch): RecordColumnsPayload {
   const count = batch.records.length;
   const timestamps = new Float64Array(count);
-  const columns = MIDDLE_KEYS.map(() => new Array<unknown>(count));
-  for (let index = 0; index < count; index++) {
-    const sourced = batch.records[index]!;
-    const record = storedRecordOf(
-      sourced.parsed,
-      batch.context,
-      Number.NaN,
-      sourced.line,
-      sourced.offset,
-      "",
-    ) as unknown as Record<string, unknown>;
-    timestamps[index] = record.timestamp as number;
-    for (let k = 0; k < MIDDLE_KEYS.length; k++) columns[k]![index] = record[MIDDLE_KEYS[k]!];
+  const groupCount = Math.ceil(count / GROUP_ROWS);
+  const groupEnds = new Uint32Array(groupCount);
+  const severities = new Uint32Array(groupCount);
+  const packed: Uint8Array[] = [];
+  let end = 0;
+  for (let group = 0; group < groupCount; group++) {
+    const from = group * GROUP_ROWS;
+    const to = Math.min(count, from + GROUP_ROWS);
+    const columns = MIDDLE_KEYS.map(() => new Array<unknown>(to - from));
+    let bits = 0;
+    for (let index = from; index < to; index++) {
+      const sourced = batch.records[index]!;
+      const record = storedRecordOf(
+        sourced.parsed,
+        batch.context,
+        Number.NaN,
+        sourced.line,
+        sourced.offset,
+        "",
+      ) as unknown as Record<string, unknown>;
+      timestamps[index] = record.timestamp as number;
+      for (let k = 0; k < MIDDLE_KEYS.length; k++) {
+        columns[k]![index - from] = record[MIDDLE_KEYS[k]!];
+      }
+      bits |= severityBit(record.severityNumber as number);
+    }
+    // One list of the columns, less its one-byte header: the columns back to back.
+    const lists = recordPacker.pack(columns).slice(1);
+    packed.push(lists);
+    groupEnds[group] = end += lists.length;
+    severities[group] = bits;
   }
-  // One list of the columns, less its one-byte header: the columns back to back.
-  return { count, timestamps, middle: recordPacker.pack(columns).slice(1) };
+  return { count, timestamps, middle: concat(packed), groupEnds, severities };
 }
 
 /**
@@ -246,8 +327,137 @@ export function recordColumnsWithSignatures(
   for (let index = 0; index < timestamps.length; index++) {
     if (Number.isNaN(timestamps[index])) timestamps[index] = receivedAt;
   }
-  const bytes = packRecordColumns(timestamps, payload.middle, signatureIds);
-  return { preencoded: RECORD_COLUMNS, bytes, decode: () => decodeRecordColumns(bytes) };
+  const bytes = packRecordGroups(
+    timestamps,
+    (group) =>
+      payload.middle.subarray(
+        group === 0 ? 0 : payload.groupEnds[group - 1],
+        payload.groupEnds[group],
+      ),
+    signatureIds,
+    (group) => payload.severities[group]!,
+  );
+  return {
+    preencoded: RECORD_COLUMNS,
+    bytes,
+    decode: () => allRecords(recordGroupsOfBytes(bytes)),
+  };
+}
+
+/**
+ * Marks records kept in groups: a byte msgpack never writes, where rows
+ * written before groups existed have a list's header.
+ */
+const GROUPED = 0xc1;
+const GROUPED_VERSION = 1;
+/** The grouped form's header: marker, version, two spare bytes, the group count (u32). */
+const GROUPED_HEADER = 8;
+/** Per group: earliest and latest time (f64), severity bits, first index, count, byte length (u32). */
+const GROUP_SUMMARY = 32;
+
+function isGrouped(bytes: Uint8Array): boolean {
+  return bytes[0] === GROUPED && bytes[1] === GROUPED_VERSION;
+}
+
+/**
+ * A batch's records in groups of {@linkcode GROUP_ROWS}, each packed as
+ * rows were before groups existed, with a summary of every group ahead of
+ * them, so a reader finds the groups it needs without unpacking the others.
+ */
+function packRecordGroups(
+  timestamps: Float64Array<ArrayBuffer>,
+  middleOf: (group: number) => Uint8Array,
+  signatureIds: readonly unknown[],
+  severitiesOf: (group: number) => number,
+): Uint8Array<ArrayBuffer> {
+  const count = timestamps.length;
+  const groupCount = Math.ceil(count / GROUP_ROWS);
+  const header = new Uint8Array(GROUPED_HEADER + groupCount * GROUP_SUMMARY);
+  const view = new DataView(header.buffer);
+  header[0] = GROUPED;
+  header[1] = GROUPED_VERSION;
+  view.setUint32(4, groupCount, true);
+  const blocks: Uint8Array[] = [header];
+  for (let group = 0; group < groupCount; group++) {
+    const from = group * GROUP_ROWS;
+    const to = Math.min(count, from + GROUP_ROWS);
+    const times = timestamps.subarray(from, to);
+    let earliest = Infinity;
+    let latest = -Infinity;
+    for (const time of times) {
+      if (time < earliest) earliest = time;
+      if (time > latest) latest = time;
+    }
+    // NaN or no time: a range no window excludes.
+    if (!(earliest <= latest)) [earliest, latest] = [-Infinity, Infinity];
+    const block = packRecordColumns(times, middleOf(group), signatureIds.slice(from, to));
+    const at = GROUPED_HEADER + group * GROUP_SUMMARY;
+    view.setFloat64(at, earliest, true);
+    view.setFloat64(at + 8, latest, true);
+    view.setUint32(at + 16, severitiesOf(group), true);
+    view.setUint32(at + 20, from, true);
+    view.setUint32(at + 24, to - from, true);
+    view.setUint32(at + 28, block.length, true);
+    blocks.push(block);
+  }
+  return concat(blocks);
+}
+
+interface StoredGroup extends RecordGroupSummary {
+  readonly count: number;
+  readonly offset: number;
+  readonly length: number;
+}
+
+function groupSummaries(bytes: Uint8Array): StoredGroup[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const groupCount = view.getUint32(4, true);
+  const groups: StoredGroup[] = [];
+  let offset = GROUPED_HEADER + groupCount * GROUP_SUMMARY;
+  for (let group = 0; group < groupCount; group++) {
+    const at = GROUPED_HEADER + group * GROUP_SUMMARY;
+    const length = view.getUint32(at + 28, true);
+    groups.push({
+      earliest: view.getFloat64(at, true),
+      latest: view.getFloat64(at + 8, true),
+      severities: view.getUint32(at + 16, true),
+      first: view.getUint32(at + 20, true),
+      count: view.getUint32(at + 24, true),
+      offset,
+      length,
+    });
+    offset += length;
+  }
+  return groups;
+}
+
+/** Grouped records that decode a group when it is first read. */
+function recordGroupsOfBytes(bytes: Uint8Array): RecordGroups & { readonly count: number } {
+  const groups = groupSummaries(bytes);
+  const decoded: (StoredRecord[] | undefined)[] = new Array(groups.length);
+  return {
+    groups,
+    count: groups.reduce((sum, group) => sum + group.count, 0),
+    records(index) {
+      let records = decoded[index];
+      if (records === undefined) {
+        const group = groups[index]!;
+        records = decoded[index] = decodeRecordColumns(
+          bytes.subarray(group.offset, group.offset + group.length),
+        );
+      }
+      return records;
+    },
+  };
+}
+
+function allRecords(grouped: RecordGroups & { readonly count: number }): StoredRecord[] {
+  const all = new Array<StoredRecord>(grouped.count);
+  let at = 0;
+  for (let group = 0; group < grouped.groups.length; group++) {
+    for (const record of grouped.records(group)) all[at++] = record;
+  }
+  return all;
 }
 
 /**
@@ -282,11 +492,22 @@ function binHeader(length: number): Uint8Array {
 
 /** Stored records given as objects (ingest over HTTP) are kept the same way. */
 function packStoredRecords(columns: readonly unknown[][]): Uint8Array<ArrayBuffer> {
-  const middle = recordPacker.pack(columns.slice(1, -1)).subarray(1);
-  return packRecordColumns(
+  const middle = columns.slice(1, -1);
+  const slice = (group: number) =>
+    middle.map((column) => column.slice(group * GROUP_ROWS, (group + 1) * GROUP_ROWS));
+  return packRecordGroups(
     Float64Array.from(columns[0] as readonly number[]),
-    middle,
+    (group) => recordPacker.pack(slice(group)).slice(1),
     columns.at(-1)!,
+    (group) => {
+      let bits = 0;
+      const severities = middle[SEVERITY_KEY]!;
+      const to = Math.min(severities.length, (group + 1) * GROUP_ROWS);
+      for (let index = group * GROUP_ROWS; index < to; index++) {
+        bits |= severityBit(severities[index] as number);
+      }
+      return bits;
+    },
   );
 }
 

@@ -1,10 +1,20 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Packr } from "msgpackr";
-import { storedRecordOf } from "../../domain/events.ts";
 import type { ParsedLog } from "../../domain/log_record.ts";
 import type { SourceBatch } from "../../ports/log_source.ts";
-import { encodeRecordColumns, eventRowCodec, recordColumnsWithSignatures } from "./row_codec.ts";
+import {
+  type LogBatchIngestedData,
+  type StoredRecord,
+  storedRecordOf,
+} from "../../domain/events.ts";
+import { mayHoldSeverity, recordGroupsOf, severityBit } from "../../ports/event_store.ts";
+import {
+  encodeRecordColumns,
+  eventRowCodec,
+  GROUP_ROWS,
+  recordColumnsWithSignatures,
+} from "./row_codec.ts";
 
 const scalar = fc.oneof(
   fc.string(),
@@ -151,5 +161,112 @@ Deno.test("records encoded where they were parsed read back as the records inges
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+Deno.test("record columns of one block, as rows were written before groups, still read", () => {
+  const records = Array.from(
+    { length: 20 },
+    (_, i) =>
+      storedRecordOf({ message: `m${i}`, attributes: {} }, {}, 1_700_000 + i, i + 1, i, "s"),
+  );
+  const keys = Object.keys(records[0]!) as (keyof typeof records[0])[];
+  const columns = keys.map((key) => records.map((record) => record[key]));
+  const packer = new Packr();
+  const times = new Float64Array(columns[0] as number[]);
+  // The timestamps as the bytes of a Float64Array, the signatures as a dictionary.
+  const bytes = packer.pack([
+    keys,
+    new Uint8Array(times.buffer),
+    ...columns.slice(1, -1),
+    [["s"], records.map(() => 0)],
+  ]);
+  const row = { type: "LogBatchIngested", data: { records: bytes } };
+  const decoded = eventRowCodec().decode(packer.pack(row)) as { data: LogBatchIngestedData };
+  assert.deepStrictEqual(decoded, { type: "LogBatchIngested", data: { records } });
+  assert.deepStrictEqual(recordGroupsOf(decoded.data).records(0), records);
+});
+
+Deno.test("grouped records: all groups read as the whole batch, and each group's summary holds its records", () => {
+  const codec = eventRowCodec();
+  const stored: fc.Arbitrary<StoredRecord> = fc.record({
+    timestamp: fc.oneof(fc.integer({ min: 0, max: 4e12 }), fc.constant(Number.NaN)),
+    customer: fc.constantFrom(null, "acme"),
+    environment: fc.constantFrom(null, "prod"),
+    service: fc.constantFrom(null, "api"),
+    version: fc.constantFrom(null, "2.3.1"),
+    severityNumber: fc.integer({ min: 0, max: 40 }),
+    message: fc.string({ maxLength: 8 }),
+    attributes: fc.constantFrom([], ["k", "v"]),
+    line: fc.nat(),
+    offset: fc.option(fc.nat()),
+    signatureId: fc.constantFrom("sig-a", "sig-b"),
+  }, { noNullPrototype: true });
+  fc.assert(
+    fc.property(
+      fc.array(stored, { minLength: 16, maxLength: 3 * GROUP_ROWS + 10, size: "max" }),
+      fc.integer({ min: 0, max: 4e12 }),
+      (records, receivedAt) => {
+        // Encoded where parsed (times that state none get the received time) and as objects.
+        const parsedBatch: SourceBatch = {
+          source: "a.log",
+          context: {},
+          format: "jsonl",
+          records: records.map((record) => ({
+            parsed: {
+              timestamp: Number.isNaN(record.timestamp) ? undefined : record.timestamp,
+              severity: { number: record.severityNumber, text: "INFO" as const },
+              message: record.message,
+              customer: record.customer ?? undefined,
+              environment: record.environment ?? undefined,
+              service: record.service ?? undefined,
+              version: record.version ?? undefined,
+              attributes: record.attributes.length === 0
+                ? {}
+                : { k: "v" } as Record<string, string>,
+            },
+            line: record.line,
+            offset: record.offset ?? undefined,
+          })),
+          quarantined: [],
+        };
+        const expected = records.map((record) => ({
+          ...record,
+          timestamp: Number.isNaN(record.timestamp) ? receivedAt : record.timestamp,
+        }));
+        const rows = [
+          {
+            records: recordColumnsWithSignatures(
+              structuredClone(encodeRecordColumns(parsedBatch)),
+              records.map((record) => record.signatureId),
+              receivedAt,
+            ),
+          },
+          { records: expected },
+        ];
+        for (const data of rows) {
+          const row = { type: "LogBatchIngested", data };
+          const read = (codec.decode(codec.encode(row)) as {
+            data: LogBatchIngestedData;
+          }).data;
+          const grouped = recordGroupsOf(read);
+          assert.ok(grouped.groups.length >= Math.ceil(records.length / GROUP_ROWS));
+          const concatenated: StoredRecord[] = [];
+          grouped.groups.forEach((group, index) => {
+            const members = grouped.records(index);
+            assert.equal(group.first, concatenated.length);
+            for (const record of members) {
+              assert.ok(group.earliest <= record.timestamp && record.timestamp <= group.latest);
+              assert.ok((group.severities & severityBit(record.severityNumber)) !== 0);
+              assert.ok(mayHoldSeverity(group.severities, record.severityNumber));
+              concatenated.push(record);
+            }
+          });
+          assert.deepStrictEqual(concatenated, expected);
+          assert.deepStrictEqual(read.records, expected);
+        }
+      },
+    ),
+    { numRuns: 15 },
   );
 });

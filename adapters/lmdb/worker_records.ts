@@ -58,6 +58,8 @@ export function workerRecords(
       ...parts.flatMap(({ columns, positions }) => [
         columns.timestamps.buffer,
         columns.middle.buffer,
+        columns.groupEnds.buffer,
+        columns.severities.buffer,
         ...(positions === null ? [] : [positions.buffer]),
       ]),
     ],

@@ -2,7 +2,14 @@ import { contextualField, type LogBatchIngestedData } from "../../domain/events.
 import { severityTextOf } from "../../domain/severity.ts";
 import type { TimeWindow } from "../../domain/tickets/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { type EventStore, loupeEvents, type StoredEvent } from "../../ports/event_store.ts";
+import {
+  type EventStore,
+  loupeEvents,
+  mayHoldSeverity,
+  type RecordGroups,
+  recordGroupsOf,
+  type StoredEvent,
+} from "../../ports/event_store.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
 import type { LogLine, LogPage, LogQuery } from "../../ports/tickets.ts";
 import { ENVIRONMENT_TABLES } from "../projections/environment_logs.ts";
@@ -96,27 +103,51 @@ export async function environmentLogs(
   for (const hour of hours) {
     const hourFrom = Math.max(hour, from);
     const hourTo = Math.min(hour + HOUR_MS, to);
-    const found: LogLine[] = [];
+    // Only the record groups that may hold a line of this hour at the level asked for.
+    const candidates: {
+      batch: StoredEvent<string, LogBatchIngestedData>;
+      position: number;
+      grouped: RecordGroups;
+      group: number;
+      latest: number;
+    }[] = [];
     for (const position of byHour.get(hour)!) {
       const batch = await load(position);
       if (batch === null) continue;
+      const grouped = recordGroupsOf(batch.data);
+      grouped.groups.forEach((group, index) => {
+        if (group.latest < hourFrom || group.earliest >= hourTo) return;
+        if (!mayHoldSeverity(group.severities, minSeverity)) return;
+        candidates.push({ batch, position, grouped, group: index, latest: group.latest });
+      });
+    }
+    candidates.sort((a, b) => b.latest - a.latest);
+    const wantedLines = query.limit + 1 - items.length;
+    let found: LogLine[] = [];
+    for (const { batch, position, grouped, group, latest } of candidates) {
+      // Newest first: once a full page is newer than anything left, the rest cannot show.
+      if (found.length >= wantedLines) {
+        found.sort((a, b) => newer(cursorOf(a), cursorOf(b)));
+        found = found.slice(0, wantedLines);
+        if (found[found.length - 1]!.timestamp > latest) break;
+      }
       const context = batch.data.context;
-      batch.data.records.forEach((record, index) => {
+      const first = grouped.groups[group]!.first;
+      grouped.records(group).forEach((record, offset) => {
         if (record.timestamp < hourFrom || record.timestamp >= hourTo) return;
+        if (record.severityNumber < minSeverity) return;
         const origin = originOf(record, context);
         const shownAs = wanted.get(originKey(origin).join("\u0000"));
         if (shownAs === undefined) return;
-        const customer = shownAs ?? contextualField(record, context, "customer");
-        const environment = contextualField(record, context, "environment");
-        if (record.severityNumber < minSeverity) return;
         if (needle !== undefined && !record.message.toLowerCase().includes(needle)) return;
+        const index = first + offset;
         const cursor = { timestamp: record.timestamp, position, index };
         if (after !== undefined && newer(after, cursor) >= 0) return;
         found.push({
           logEventId: `${position}:${index}`,
           timestamp: record.timestamp,
-          customer,
-          environment,
+          customer: shownAs ?? contextualField(record, context, "customer"),
+          environment: contextualField(record, context, "environment"),
           service: contextualField(record, context, "service"),
           version: contextualField(record, context, "version"),
           severityNumber: record.severityNumber,

@@ -34,8 +34,8 @@ import { rng } from "./rng.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const DAYS = Number(Deno.env.get("LOUPE_BENCH_QUERY_DAYS") ?? 365);
-const PER_DAY = Number(Deno.env.get("LOUPE_BENCH_QUERY_PER_DAY") ?? 1_000_000);
+export const DAYS = Number(Deno.env.get("LOUPE_BENCH_QUERY_DAYS") ?? 365);
+export const PER_DAY = Number(Deno.env.get("LOUPE_BENCH_QUERY_PER_DAY") ?? 1_000_000);
 const CUSTOMERS = 500;
 const CLUSTERS = 8;
 const BACKGROUND = 200;
@@ -52,7 +52,7 @@ interface Site {
   readonly lag: number;
 }
 
-function fleet(): { customers: Customer[]; sites: Site[] } {
+export function fleet(): { customers: Customer[]; sites: Site[] } {
   const random = rng(11);
   const customers: Customer[] = [];
   const sites: Site[] = [];
@@ -110,7 +110,19 @@ function signatureTemplates() {
   ];
 }
 
-async function build(projections: LmdbProjectionStore, start: number) {
+/** When the query bench's year begins. */
+export const QUERY_STORE_START = Date.UTC(2025, 10, 1);
+
+/**
+ * Builds the bench's store in `projections`; `written`, when given, is
+ * shown every event before it is projected, in position order from 1 (the
+ * console bench keeps them in an event store).
+ */
+export async function build(
+  projections: LmdbProjectionStore,
+  start: number,
+  written?: (events: readonly StoredEvent[]) => Promise<void>,
+) {
   const templates = signatureTemplates();
   const random = rng(5);
   const { customers, sites } = fleet();
@@ -129,6 +141,7 @@ async function build(projections: LmdbProjectionStore, start: number) {
   // A build cut short resumes: what the projections hold is generated again
   // (the generator is seeded) but not applied twice.
   const apply = async (events: StoredEvent[]) => {
+    await written?.(events);
     const reached = events[events.length - 1]!.position;
     let applied = false;
     await Promise.all(PROJECTIONS.map((p) => {
@@ -291,7 +304,7 @@ const latency: Bench = {
     const environment = openLmdb(dir, { durable: false });
     try {
       const projections = new LmdbProjectionStore(environment);
-      const start = Date.UTC(2025, 10, 1);
+      const start = QUERY_STORE_START;
       const customers = fleet().customers;
       const templates = signatureTemplates();
       let records: number, buildRate: number;
