@@ -47,10 +47,16 @@ export interface UpgradeWindow {
   readonly at: number;
 }
 
-/** Lines of an issue at one origin: hours that had lines, and the exact first and last. */
+/**
+ * Lines of an issue at one origin: hours that had lines, and the exact first
+ * and last. The hours are read only when the first and last lines both fell
+ * in upgrade windows, and only until one falls outside them, so a caller may
+ * pass a lazy iterable over its store: an issue's hours over a year are
+ * thousands of rows.
+ */
 export interface OriginLines {
   readonly origin: string;
-  readonly hours: readonly number[];
+  readonly hours: Iterable<number>;
   readonly firstSeen: number;
   readonly lastSeen: number;
 }
@@ -90,13 +96,7 @@ export function upgradeVerdict(
       own.find((w) => t >= w.at - UPGRADE_BEFORE_MS && t <= w.at + UPGRADE_AFTER_MS);
     const first = windowOf(origin.firstSeen);
     const last = windowOf(origin.lastSeen);
-    // Hours wholly outside every window held lines: it went on after the warm-up.
-    const outside = origin.hours.some((hour) =>
-      !own.some((w) =>
-        hour + 3_600_000 > w.at - UPGRADE_BEFORE_MS && hour <= w.at + UPGRADE_AFTER_MS
-      )
-    );
-    if (first !== undefined && last !== undefined && !outside) {
+    if (first !== undefined && last !== undefined && !linesOutside(origin.hours, own)) {
       inWindow++;
       versions.add(first.version);
       versions.add(last.version);
@@ -120,4 +120,15 @@ export function upgradeVerdict(
     };
   }
   return { noise: false, note: null };
+}
+
+/** Whether an hour wholly outside every window held lines: it went on after the warm-up. */
+function linesOutside(hours: Iterable<number>, windows: readonly UpgradeWindow[]): boolean {
+  for (const hour of hours) {
+    const inSome = windows.some((w) =>
+      hour + 3_600_000 > w.at - UPGRADE_BEFORE_MS && hour <= w.at + UPGRADE_AFTER_MS
+    );
+    if (!inSome) return true;
+  }
+  return false;
 }

@@ -36,3 +36,36 @@ Deno.test("lines only in an upgrade's warm-up are upgrade noise; lines that go o
   );
   assert.equal(elsewhere.noise, false, "an environment without an upgrade logged it too");
 });
+
+Deno.test("the verdict reads an origin's hours only when its first and last lines fell in a window", () => {
+  const at = 1_000 * H;
+  const windows = [{ origin: "a", version: "2.0.0", at }];
+  let read = 0;
+  const hours = (list: number[]) => ({
+    *[Symbol.iterator]() {
+      for (const hour of list) {
+        read++;
+        yield hour;
+      }
+    },
+  });
+  // Began a week before the upgrade: its hours cannot change the verdict.
+  const before = upgradeVerdict(
+    [{ origin: "a", hours: hours([at - 168 * H, at]), firstSeen: at - 168 * H, lastSeen: at }],
+    windows,
+  );
+  assert.deepEqual(before, { noise: false, note: null });
+  assert.equal(read, 0);
+  // Inside the window at both ends: read until the first hour outside it.
+  const after = upgradeVerdict(
+    [{
+      origin: "a",
+      hours: hours([at, at + 30 * H, at + 31 * H, at + 32 * H]),
+      firstSeen: at,
+      lastSeen: at + 60_000,
+    }],
+    windows,
+  );
+  assert.equal(after.noise, false);
+  assert.equal(read, 2);
+});

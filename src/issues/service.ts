@@ -475,24 +475,25 @@ export class IssueService implements IssueApi {
         }
       }
     }
-    const lines: OriginLines[] = [];
     const windows: UpgradeWindow[] = [];
-    for (const [origin, { key, tallies, sigs }] of byOrigin) {
-      windows.push(...this.#upgradeWindows(origin, key));
-      const hours = new Set<number>();
-      for (const signatureId of sigs) {
-        for (const [hour] of hourCounts(this.#reader, TABLES.hourly, [signatureId, ...key])) {
-          hours.add(hour);
-        }
-      }
-      lines.push({
-        origin,
-        hours: [...hours].sort((a, b) => a - b),
-        firstSeen: Math.min(...tallies.map((t) => t.firstSeen)),
-        lastSeen: Math.max(...tallies.map((t) => t.lastSeen)),
-      });
-    }
+    for (const [origin, { key }] of byOrigin) windows.push(...this.#upgradeWindows(origin, key));
     if (windows.length === 0) return { noise: false, note: null };
+    const reader = this.#reader;
+    const lines: OriginLines[] = [...byOrigin].map(([origin, { key, tallies, sigs }]) => ({
+      origin,
+      // Read only if the verdict needs them (see OriginLines): the issues list asks this of every issue.
+      hours: {
+        *[Symbol.iterator]() {
+          for (const signatureId of sigs) {
+            for (const [hour] of hourCounts(reader, TABLES.hourly, [signatureId, ...key])) {
+              yield hour;
+            }
+          }
+        },
+      },
+      firstSeen: Math.min(...tallies.map((t) => t.firstSeen)),
+      lastSeen: Math.max(...tallies.map((t) => t.lastSeen)),
+    }));
     return upgradeVerdict(lines, windows);
   }
 
