@@ -9,7 +9,8 @@
 import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
 import type { EncodedRecords } from "../../ports/log_source.ts";
 import type { FormatName } from "../log_formats/mod.ts";
-import type { BodyJob, BodyResult } from "./body_worker.ts";
+import type { BodyJob } from "./body_worker.ts";
+import type { RecordsResult } from "./records_worker.ts";
 import type { ParseOptions } from "./format_pipeline.ts";
 import type { RedactionSettings } from "../../ports/redaction.ts";
 import { receivedRecords } from "../lmdb/worker_records.ts";
@@ -45,7 +46,7 @@ export interface ParsedBatch {
  * ```
  */
 export class BodyParsers {
-  readonly #pool: WorkerPool<BodyJob, Extract<BodyResult, { format: FormatName }>>;
+  readonly #pool: WorkerPool<BodyJob, RecordsResult & { readonly format: FormatName }>;
   readonly #redaction: RedactionSettings | undefined;
 
   /** With `redaction`, every body's records and quarantined lines are redacted on the workers. */

@@ -4,11 +4,10 @@
  *
  * @module
  */
-import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
-import type { FormatName } from "../log_formats/mod.ts";
+import type { SourceContext } from "../../domain/log_record.ts";
 import type { ParseOptions } from "./format_pipeline.ts";
 import { parseBody } from "./parse_body.ts";
-import { type WorkerRecords, workerRecords } from "../lmdb/worker_records.ts";
+import { answerFailure, answerRecords, onJob } from "./records_worker.ts";
 
 export interface BodyJob {
   readonly id: number;
@@ -16,35 +15,17 @@ export interface BodyJob {
   readonly options: ParseOptions & { readonly source: string; readonly context: SourceContext };
 }
 
-export type BodyResult =
-  | {
-    readonly id: number;
-    readonly format: FormatName;
-    readonly records: WorkerRecords;
-    readonly quarantined: readonly QuarantinedLine[];
-  }
-  | { readonly id: number; readonly error: string };
-
-declare const self: {
-  onmessage: ((event: MessageEvent<BodyJob>) => void) | null;
-  postMessage(message: BodyResult, transfer: Transferable[]): void;
-};
-
-self.onmessage = ({ data: { id, bytes, options } }) => {
+onJob<BodyJob>(({ id, bytes, options }) => {
   try {
     const parsed = parseBody(bytes, options);
-    const { records, transfer } = workerRecords({
+    answerRecords(id, {
       source: options.source,
       context: options.context,
       format: parsed.format,
       records: parsed.records,
       quarantined: parsed.quarantined,
-    });
-    self.postMessage(
-      { id, format: parsed.format, records, quarantined: parsed.quarantined },
-      transfer,
-    );
+    }, { format: parsed.format });
   } catch (error) {
-    self.postMessage({ id, error: (error as Error).message }, []);
+    answerFailure(id, (error as Error).message);
   }
-};
+});

@@ -1,6 +1,6 @@
 /**
  * A few module workers that take jobs in turn and answer each by its id:
- * what the body parsers and the OTLP decoders share. A job's bytes are moved
+ * what the body, syslog and OTLP parsers share. A job's bytes are moved
  * to the worker, not copied.
  *
  * @module

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { QuarantinedLine, SourceContext } from "../../domain/log_record.ts";
-import { type WorkerRecords, workerRecords } from "../lmdb/worker_records.ts";
+import type { SourceContext } from "../../domain/log_record.ts";
 import { redactorOf } from "../redaction/log_redaction.ts";
+import { answerFailure, answerRecords, onJob } from "../log_sources/records_worker.ts";
 import { decodeOtlpProtobuf, type OtlpOptions, otlpRecords } from "./logs.ts";
 
 export interface DecodeJob {
@@ -16,20 +16,7 @@ export interface DecodeJob {
   readonly options: OtlpOptions & { readonly context: SourceContext };
 }
 
-export type DecodeResult =
-  | {
-    readonly id: number;
-    readonly records: WorkerRecords;
-    readonly quarantined: readonly QuarantinedLine[];
-  }
-  | { readonly id: number; readonly error: string };
-
-declare const self: {
-  onmessage: ((event: MessageEvent<DecodeJob>) => void) | null;
-  postMessage(message: DecodeResult, transfer: Transferable[]): void;
-};
-
-self.onmessage = ({ data: { id, bytes, options } }) => {
+onJob<DecodeJob>(({ id, bytes, options }) => {
   let batch;
   try {
     batch = otlpRecords(
@@ -40,15 +27,14 @@ self.onmessage = ({ data: { id, bytes, options } }) => {
         : { redactor: redactorOf(options.redaction), context: options.context },
     );
   } catch (error) {
-    self.postMessage({ id, error: `Cannot decode OTLP protobuf: ${(error as Error).message}` }, []);
+    answerFailure(id, `Cannot decode OTLP protobuf: ${(error as Error).message}`);
     return;
   }
-  const { records, transfer } = workerRecords({
+  answerRecords(id, {
     source: options.source,
     context: options.context,
     format: "otlp-protobuf",
     records: batch.records,
     quarantined: batch.quarantined,
   });
-  self.postMessage({ id, records, quarantined: batch.quarantined }, transfer);
-};
+});

@@ -3,7 +3,8 @@ import type { EncodedRecords } from "../../ports/log_source.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { receivedRecords } from "../lmdb/worker_records.ts";
 import { WorkerPool } from "../log_sources/worker_pool.ts";
-import type { DecodeJob, DecodeResult } from "./decode_worker.ts";
+import type { RecordsResult } from "../log_sources/records_worker.ts";
+import type { DecodeJob } from "./decode_worker.ts";
 import type { OtlpOptions } from "./logs.ts";
 
 /** A protobuf request's records, encoded on a worker, and its quarantined records. */
@@ -30,7 +31,7 @@ export interface DecodedOtlp {
  * ```
  */
 export class OtlpDecoders {
-  readonly #pool: WorkerPool<DecodeJob, Extract<DecodeResult, { records: unknown }>>;
+  readonly #pool: WorkerPool<DecodeJob, RecordsResult>;
 
   constructor(workers: number) {
     this.#pool = new WorkerPool(

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import type { QuarantinedLine } from "../../domain/log_record.ts";
-import { type WorkerRecords, workerRecords } from "../lmdb/worker_records.ts";
+import { answerFailure, answerRecords, onJob } from "../log_sources/records_worker.ts";
 import { type FrameOptions, type PackedFrames, recordsOfPacked } from "./messages.ts";
 
 export interface SyslogJob {
@@ -14,31 +13,17 @@ export interface SyslogJob {
   readonly options: FrameOptions;
 }
 
-export type SyslogResult =
-  | {
-    readonly id: number;
-    readonly records: WorkerRecords;
-    readonly quarantined: readonly QuarantinedLine[];
-  }
-  | { readonly id: number; readonly error: string };
-
-declare const self: {
-  onmessage: ((event: MessageEvent<SyslogJob>) => void) | null;
-  postMessage(message: SyslogResult, transfer: Transferable[]): void;
-};
-
-self.onmessage = ({ data: { id, frames, options } }) => {
+onJob<SyslogJob>(({ id, frames, options }) => {
   try {
     const parsed = recordsOfPacked(frames, options);
-    const { records, transfer } = workerRecords({
+    answerRecords(id, {
       source: options.source,
       context: {},
       format: "syslog",
       records: parsed.records,
       quarantined: parsed.quarantined,
     });
-    self.postMessage({ id, records, quarantined: parsed.quarantined }, transfer);
   } catch (error) {
-    self.postMessage({ id, error: (error as Error).message }, []);
+    answerFailure(id, (error as Error).message);
   }
-};
+});

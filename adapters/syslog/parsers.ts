@@ -9,10 +9,11 @@ import type { QuarantinedLine } from "../../domain/log_record.ts";
 import type { EncodedRecords } from "../../ports/log_source.ts";
 import type { RedactionSettings } from "../../ports/redaction.ts";
 import { WorkerPool } from "../log_sources/worker_pool.ts";
+import type { RecordsResult } from "../log_sources/records_worker.ts";
 import { receivedRecords } from "../lmdb/worker_records.ts";
 import type { Frame } from "./framing.ts";
 import { type FrameOptions, type PackedFrames, packFrames } from "./messages.ts";
-import type { SyslogJob, SyslogResult } from "./parse_worker.ts";
+import type { SyslogJob } from "./parse_worker.ts";
 
 /**
  * A few workers that parse frames, each given the next read's frames in turn.
@@ -32,7 +33,7 @@ import type { SyslogJob, SyslogResult } from "./parse_worker.ts";
  * ```
  */
 export class SyslogParsers {
-  readonly #pool: WorkerPool<SyslogJob, Extract<SyslogResult, { records: unknown }>>;
+  readonly #pool: WorkerPool<SyslogJob, RecordsResult>;
   readonly #redaction: RedactionSettings | undefined;
 
   /** With `redaction`, every message and quarantined line is redacted on the workers. */
