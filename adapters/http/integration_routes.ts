@@ -15,6 +15,7 @@ import type {
   TimelineStep,
 } from "../../ports/integrations.ts";
 import { RemoteError } from "../../ports/ticketing.ts";
+import { hmacKey } from "../hmac.ts";
 import { parseJsonText } from "../json_text.ts";
 import { isoTimeOrNull as iso } from "../iso_time.ts";
 import type { RouteDoc } from "./openapi.ts";
@@ -221,14 +222,7 @@ async function hmacVerifies(
   mac: Uint8Array<ArrayBuffer> | null,
 ) {
   if (mac === null) return false;
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["verify"],
-  );
-  return await crypto.subtle.verify("HMAC", key, mac, message);
+  return await crypto.subtle.verify("HMAC", await hmacKey(secret, "verify"), mac, message);
 }
 
 function sameSecret(given: string, secret: string): boolean {

@@ -6,6 +6,7 @@
  */
 import type { DeliveryResult, OutboundAction, TicketingSystem } from "../../ports/ticketing.ts";
 import { callRemote, RateLimitGate } from "./_http.ts";
+import { hmacSha256 } from "../hmac.ts";
 
 export interface WebhookConfig {
   readonly url: string;
@@ -51,15 +52,6 @@ export async function signWebhook(
   timestamp: string,
   body: string,
 ): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(
-    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(timestamp + body)),
-  );
+  const mac = await hmacSha256(secret, timestamp + body);
   return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }

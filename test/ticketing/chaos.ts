@@ -167,3 +167,19 @@ export function serveFake(
     close: () => server.shutdown(),
   };
 }
+
+/**
+ * The HMAC-SHA256 of `text`'s UTF-8 bytes under `secret`, as the remotes sign
+ * their webhooks. Computed here, not with Loupe's own `adapters/hmac.ts`, so
+ * that a wrong key in Loupe is not mirrored by the peers it is tested against.
+ */
+export async function hmacSha256(secret: string, text: string): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text)));
+}

@@ -9,6 +9,7 @@ import {
   type Chaos,
   chaosAnswer,
   type FakeServer,
+  hmacSha256,
   json,
   metered,
   newChaos,
@@ -252,13 +253,6 @@ export class FakeJira {
 
 /** `X-Hub-Signature` as an admin webhook with a secret signs the body. */
 export async function jiraSignature(secret: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)));
+  const mac = await hmacSha256(secret, body);
   return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }

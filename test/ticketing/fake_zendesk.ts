@@ -7,6 +7,7 @@ import {
   type Chaos,
   chaosAnswer,
   type FakeServer,
+  hmacSha256,
   json,
   metered,
   newChaos,
@@ -354,13 +355,6 @@ export async function zendeskSignature(
   timestamp: string,
   body: string,
 ): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(timestamp + body));
-  return btoa(String.fromCharCode(...new Uint8Array(mac)));
+  const mac = await hmacSha256(secret, timestamp + body);
+  return btoa(String.fromCharCode(...mac));
 }
