@@ -26,12 +26,7 @@ export function tenantOf(attributes: AttributePairs): string {
     const value = attributes[i + 1];
     if (value === null || value === "" || typeof value === "boolean") continue;
     const key = String(attributes[i]);
-    if (isTenantName(key, 0)) return String(value);
-    const at = key.indexOf("@");
-    if (at !== -1) {
-      const dot = key.indexOf(".", at);
-      if (dot !== -1 && isTenantName(key, dot + 1)) return String(value);
-    }
+    if (isTenantKey(key)) return String(value);
   }
   return "";
 }
@@ -46,12 +41,7 @@ export function tenantOfAttributes(attributes: Attributes): string {
     if (value === null || value === undefined || value === "" || typeof value === "boolean") {
       continue;
     }
-    if (isTenantName(key, 0)) return String(value);
-    const at = key.indexOf("@");
-    if (at !== -1) {
-      const dot = key.indexOf(".", at);
-      if (dot !== -1 && isTenantName(key, dot + 1)) return String(value);
-    }
+    if (isTenantKey(key)) return String(value);
   }
   return "";
 }
@@ -63,6 +53,15 @@ const NAMES = [...TENANT_ATTRIBUTES];
 const SHORTEST = Math.min(...NAMES.map((name) => name.length));
 const LONGEST = Math.max(...NAMES.map((name) => name.length));
 const FIRST_CHARACTERS = new Set(NAMES.map((name) => name.charCodeAt(0)));
+
+/** Whether `key` is a tenant attribute's name, alone or after a syslog SD-ID. */
+function isTenantKey(key: string): boolean {
+  if (isTenantName(key, 0)) return true;
+  const at = key.indexOf("@");
+  if (at === -1) return false;
+  const dot = key.indexOf(".", at);
+  return dot !== -1 && isTenantName(key, dot + 1);
+}
 
 /** Whether `key`, from `start` on, is a tenant attribute's name. */
 function isTenantName(key: string, start: number): boolean {
