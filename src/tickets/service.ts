@@ -218,29 +218,11 @@ export class TicketService implements TicketApi {
   async link(ticketId: string, links: LinkRequest, options: WriteOptions = {}): Promise<Ticket> {
     for (const signatureId of links.signatureIds ?? []) this.#checkSignature(signatureId);
     for (const logEventId of links.logEventIds ?? []) await this.#checkLogEvent(logEventId);
-    return await this.#handle(ticketId, [
-      ...(links.signatureIds ?? []).map((signatureId): TicketCommand => ({
-        type: "LinkSignature",
-        signatureId,
-      })),
-      ...(links.logEventIds ?? []).map((logEventId): TicketCommand => ({
-        type: "LinkLogEvent",
-        logEventId,
-      })),
-    ], options);
+    return await this.#handle(ticketId, linkCommands(links, "Link"), options);
   }
 
   async unlink(ticketId: string, links: LinkRequest, options: WriteOptions = {}): Promise<Ticket> {
-    return await this.#handle(ticketId, [
-      ...(links.signatureIds ?? []).map((signatureId): TicketCommand => ({
-        type: "UnlinkSignature",
-        signatureId,
-      })),
-      ...(links.logEventIds ?? []).map((logEventId): TicketCommand => ({
-        type: "UnlinkLogEvent",
-        logEventId,
-      })),
-    ], options);
+    return await this.#handle(ticketId, linkCommands(links, "Unlink"), options);
   }
 
   async resolve(
@@ -540,6 +522,20 @@ export class TicketService implements TicketApi {
       throw new LoupeError("not_found", `Cannot find log event ${logEventId}`);
     }
   }
+}
+
+/** The commands that link (or unlink) each signature and log event `links` names, in that order. */
+function linkCommands(links: LinkRequest, verb: "Link" | "Unlink"): TicketCommand[] {
+  return [
+    ...(links.signatureIds ?? []).map((signatureId): TicketCommand => ({
+      type: `${verb}Signature`,
+      signatureId,
+    })),
+    ...(links.logEventIds ?? []).map((logEventId): TicketCommand => ({
+      type: `${verb}LogEvent`,
+      logEventId,
+    })),
+  ];
 }
 
 function notFound(ticketId: string): LoupeError {
