@@ -176,13 +176,13 @@ export class ImpactService implements ImpactApi {
     signatureIds: readonly string[],
   ): { affected: AffectedCustomer[]; unattributed: number } {
     const directory = this.#attribution.directory();
-    const byCustomer = new Map<string, {
-      count: number;
-      firstSeen: number;
-      lastSeen: number;
-      environments: Map<string, number>;
-      versions: Map<string, { count: number; firstSeen: number }>;
-    }>();
+    const byCustomer = new Map<
+      string,
+      Span & {
+        environments: Map<string, number>;
+        versions: Map<string, { count: number; firstSeen: number }>;
+      }
+    >();
     let unattributed = 0;
     const tallies = signatureIds.flatMap((signatureId) => [
       ...this.#reader.range<OriginTally>(TABLES.byOrigin, { prefix: [signatureId] }),
@@ -194,20 +194,10 @@ export class ImpactService implements ImpactApi {
         unattributed += value.count;
         continue;
       }
-      let at = byCustomer.get(customer);
-      if (at === undefined) {
-        at = {
-          count: 0,
-          firstSeen: Infinity,
-          lastSeen: -Infinity,
-          environments: new Map(),
-          versions: new Map(),
-        };
-        byCustomer.set(customer, at);
-      }
-      at.count += value.count;
-      at.firstSeen = Math.min(at.firstSeen, value.firstSeen);
-      at.lastSeen = Math.max(at.lastSeen, value.lastSeen);
+      const at = addSpan(byCustomer, customer, value, () => ({
+        environments: new Map(),
+        versions: new Map(),
+      }));
       at.environments.set(
         environment,
         Math.min(at.environments.get(environment) ?? Infinity, value.firstSeen),
@@ -347,33 +337,23 @@ export class ImpactService implements ImpactApi {
 
   /** The customer's counts per signature over its origins. */
   #customerSignatures(origins: readonly AttributedOrigin[]) {
-    const own = new Map<string, {
-      count: number;
-      firstSeen: number;
-      lastSeen: number;
-      environments: Set<string>;
-      versions: Set<string>;
-    }>();
+    const own = new Map<
+      string,
+      Span & {
+        environments: Set<string>;
+        versions: Set<string>;
+      }
+    >();
     for (const origin of origins) {
       const key = originKey(origin);
       for (const { key: found } of this.#reader.range(TABLES.originSignatures, { prefix: key })) {
         const signatureId = String(found[3]);
         const tally = this.#reader.get<OriginTally>(TABLES.byOrigin, [signatureId, ...key]);
         if (tally === undefined) continue;
-        let at = own.get(signatureId);
-        if (at === undefined) {
-          at = {
-            count: 0,
-            firstSeen: Infinity,
-            lastSeen: -Infinity,
-            environments: new Set(),
-            versions: new Set(),
-          };
-          own.set(signatureId, at);
-        }
-        at.count += tally.count;
-        at.firstSeen = Math.min(at.firstSeen, tally.firstSeen);
-        at.lastSeen = Math.max(at.lastSeen, tally.lastSeen);
+        const at = addSpan(own, signatureId, tally, () => ({
+          environments: new Set<string>(),
+          versions: new Set<string>(),
+        }));
         at.environments.add(origin.environment);
         for (const [version] of tally.versions) at.versions.add(version);
       }
@@ -449,6 +429,34 @@ export class ImpactService implements ImpactApi {
 }
 
 /** The signature an issue is named and templated by: its most frequent (as /v1/issues says). */
+/** Lines and when they were first and last seen, summed over tallies. */
+interface Span {
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/**
+ * Adds `tally`'s lines and times to the sum kept for `key` in `sums`, which
+ * starts with `rest()` on the key's first tally; returns the sum.
+ */
+function addSpan<Rest extends object>(
+  sums: Map<string, Span & Rest>,
+  key: string,
+  tally: Readonly<Span>,
+  rest: () => Rest,
+): Span & Rest {
+  let at = sums.get(key);
+  if (at === undefined) {
+    at = { count: 0, firstSeen: Infinity, lastSeen: -Infinity, ...rest() };
+    sums.set(key, at);
+  }
+  at.count += tally.count;
+  at.firstSeen = Math.min(at.firstSeen, tally.firstSeen);
+  at.lastSeen = Math.max(at.lastSeen, tally.lastSeen);
+  return at;
+}
+
 function busiestOf(entries: readonly CatalogEntry[]): CatalogEntry {
   return [...entries].sort((a, b) =>
     b.count - a.count || (a.signatureId < b.signatureId ? -1 : 1)
