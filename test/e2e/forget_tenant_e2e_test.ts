@@ -14,6 +14,7 @@ import { openEventStore } from "../../adapters/lmdb/encryption.ts";
 import { compactLmdbIfPending, openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { PROJECTIONS } from "../../src/app/loupe.ts";
+import { ticketingPeersEnv, until as waitUntil } from "../support/e2e.ts";
 import { startServer } from "../support/server.ts";
 import { FakeJira } from "../ticketing/fake_jira.ts";
 import { FakeWebhookReceiver } from "../ticketing/fake_webhook.ts";
@@ -39,15 +40,8 @@ const GLOBEX = {
 /** The tenant kept beside it. */
 const ACME = { id: "acme", tenant: "acme-tenant", message: "cache acmequokka warmed" };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined) {
-  const deadline = Date.now() + 40_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined) =>
+  waitUntil(what, probe, { timeoutMs: 40_000, everyMs: 200 });
 
 function marked(text: string): string[] {
   const lower = text.toLowerCase();
@@ -73,16 +67,10 @@ Deno.test("a tenant of a shared cluster forgotten: no event, view or byte keeps 
   const server = await startServer(dataDir, {
     LOUPE_API_KEY: ADMIN,
     LOUPE_SYNC_INTERVAL_SECONDS: "10",
-    LOUPE_WEBHOOK_URL: chat.url,
-    LOUPE_WEBHOOK_SECRET: "chat-secret",
-    LOUPE_ZENDESK_URL: zendesk.url,
-    LOUPE_ZENDESK_EMAIL: "agent@example.test",
-    LOUPE_ZENDESK_API_TOKEN: "zendesk-token",
-    LOUPE_ZENDESK_WEBHOOK_SECRET: ZENDESK_SECRET,
-    LOUPE_JIRA_URL: jira.url,
-    LOUPE_JIRA_EMAIL: "engineer@example.test",
-    LOUPE_JIRA_API_TOKEN: "jira-token",
-    LOUPE_JIRA_PROJECT: "LOUPE",
+    ...ticketingPeersEnv({ chat, zendesk, jira }, {
+      chat: "chat-secret",
+      zendeskWebhook: ZENDESK_SECRET,
+    }),
   });
   let stopped = false;
   try {

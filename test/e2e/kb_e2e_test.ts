@@ -1,39 +1,6 @@
 import assert from "node:assert/strict";
+import { fleetLogs, send } from "../support/e2e.ts";
 import { startServer } from "../support/server.ts";
-
-const START = Date.parse("2026-03-01T00:00:00Z");
-const iso = (millis: number) => new Date(millis).toISOString();
-
-function logs(customer: string): string {
-  const lines: unknown[] = [];
-  for (let minute = 0; minute < 14 * 60; minute += 20) {
-    lines.push({
-      time: iso(START + minute * 60_000),
-      level: "info",
-      msg: `User u${minute}@${customer}.test logged in from 10.0.0.${minute % 250}`,
-    });
-  }
-  for (let minute = 600; minute < 660; minute += 2) {
-    lines.push({
-      time: iso(START + minute * 60_000),
-      level: "error",
-      msg: `PaymentGatewayException: upstream timeout after ${3000 + minute} ms`,
-    });
-  }
-  return lines.map((r) => JSON.stringify(r)).join("\n") + "\n";
-}
-
-async function send(url: string, init: RequestInit & { json?: unknown } = {}) {
-  const { json, ...rest } = init;
-  const response = await fetch(url, {
-    ...rest,
-    ...(json === undefined ? {} : {
-      body: JSON.stringify(json),
-      headers: { "content-type": "application/json", ...(rest.headers ?? {}) },
-    }),
-  });
-  return { status: response.status, headers: response.headers, body: await response.json() };
-}
 
 const ARTICLES = [
   {
@@ -60,7 +27,7 @@ Deno.test("knowledge base over real HTTP: import, correlate, suggest, mark helpf
         {
           method: "POST",
           headers: { "content-type": "application/x-ndjson" },
-          body: logs(customer),
+          body: fleetLogs(customer, true),
         },
       );
       assert.equal(response.status, 200);

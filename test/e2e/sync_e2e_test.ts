@@ -6,6 +6,7 @@
  * by the environment variables the issue names.
  */
 import assert from "node:assert/strict";
+import { send, ticketingPeersEnv, until } from "../support/e2e.ts";
 import { startServer } from "../support/server.ts";
 import { FakeZendesk } from "../ticketing/fake_zendesk.ts";
 import { FakeJira, jiraSignature } from "../ticketing/fake_jira.ts";
@@ -13,28 +14,6 @@ import { FakeWebhookReceiver } from "../ticketing/fake_webhook.ts";
 
 const ZENDESK_SECRET = "zendesk-webhook-secret";
 const JIRA_SECRET = "jira-webhook-secret";
-
-async function send(url: string, init: RequestInit & { json?: unknown } = {}) {
-  const { json, ...rest } = init;
-  const response = await fetch(url, {
-    ...rest,
-    ...(json === undefined ? {} : {
-      body: JSON.stringify(json),
-      headers: { "content-type": "application/json", ...(rest.headers ?? {}) },
-    }),
-  });
-  return { status: response.status, body: await response.json() };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function errorLines(version: string, from: number, count: number): string {
   const lines = [];
@@ -55,16 +34,10 @@ Deno.test("sync end to end: Zendesk ticket to Jira fix to regression, with no ec
   const chat = new FakeWebhookReceiver("chat-secret");
   const dataDir = await Deno.makeTempDir({ prefix: "loupe-sync-e2e-" });
   const server = await startServer(dataDir, {
-    LOUPE_WEBHOOK_URL: chat.url,
-    LOUPE_WEBHOOK_SECRET: "chat-secret",
-    LOUPE_ZENDESK_URL: zendesk.url,
-    LOUPE_ZENDESK_EMAIL: "agent@example.test",
-    LOUPE_ZENDESK_API_TOKEN: "zendesk-token",
-    LOUPE_ZENDESK_WEBHOOK_SECRET: ZENDESK_SECRET,
-    LOUPE_JIRA_URL: jira.url,
-    LOUPE_JIRA_EMAIL: "engineer@example.test",
-    LOUPE_JIRA_API_TOKEN: "jira-token",
-    LOUPE_JIRA_PROJECT: "LOUPE",
+    ...ticketingPeersEnv({ chat, zendesk, jira }, {
+      chat: "chat-secret",
+      zendeskWebhook: ZENDESK_SECRET,
+    }),
     LOUPE_JIRA_WEBHOOK_SECRET: JIRA_SECRET,
   });
   try {

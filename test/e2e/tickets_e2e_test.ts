@@ -1,44 +1,7 @@
 import assert from "node:assert/strict";
 import { runEntry } from "../support/cli.ts";
+import { fleetLogs, send } from "../support/e2e.ts";
 import { startServer } from "../support/server.ts";
-
-const ndjson = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join("\n") + "\n";
-const START = Date.parse("2026-03-01T00:00:00Z");
-const iso = (millis: number) => new Date(millis).toISOString();
-
-/** Logins all day for three customers, and acme's payments failing from 10:00. */
-function fleetLogs(customer: string): string {
-  const lines: unknown[] = [];
-  for (let minute = 0; minute < 14 * 60; minute += 20) {
-    lines.push({
-      time: iso(START + minute * 60_000),
-      level: "info",
-      msg: `User u${minute}@${customer}.test logged in from 10.0.0.${minute % 250}`,
-    });
-  }
-  if (customer === "acme") {
-    for (let minute = 600; minute < 660; minute += 2) {
-      lines.push({
-        time: iso(START + minute * 60_000),
-        level: "error",
-        msg: `PaymentGatewayException: upstream timeout after ${3000 + minute} ms`,
-      });
-    }
-  }
-  return ndjson(lines);
-}
-
-async function send(url: string, init: RequestInit & { json?: unknown } = {}) {
-  const { json, ...rest } = init;
-  const response = await fetch(url, {
-    ...rest,
-    ...(json === undefined ? {} : {
-      body: JSON.stringify(json),
-      headers: { "content-type": "application/json", ...(rest.headers ?? {}) },
-    }),
-  });
-  return { status: response.status, headers: response.headers, body: await response.json() };
-}
 
 Deno.test("tickets over real HTTP: create, diagnose, link, resolve; replay keeps them", async (t) => {
   const dataDir = await Deno.makeTempDir({ prefix: "loupe-tickets-e2e-" });
@@ -50,7 +13,7 @@ Deno.test("tickets over real HTTP: create, diagnose, link, resolve; replay keeps
         {
           method: "POST",
           headers: { "content-type": "application/x-ndjson" },
-          body: fleetLogs(customer),
+          body: fleetLogs(customer, customer === "acme"),
         },
       );
       assert.equal(response.status, 200);
