@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { isErrorShape } from "../support/endpoints.ts";
 import { startServer } from "../support/server.ts";
+import { isRoot, mountTmpfs, resizeTmpfs, unmount } from "../support/tmpfs.ts";
 
 const RECORDS = 2_000;
 
@@ -19,21 +20,12 @@ function body(batch: number): string {
     })).join("\n");
 }
 
-async function run(command: string, args: string[]): Promise<void> {
-  const { code, stderr } = await new Deno.Command(command, { args, stderr: "piped" }).output();
-  if (code !== 0) {
-    throw new Error(`${command} ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
-  }
-}
-
-const isRoot = Deno.uid() === 0;
-
 Deno.test({
   name: "a full disk answers 507 with the reason, reads go on, and writes resume without a restart",
   ignore: !isRoot,
   fn: async () => {
     const mountPoint = await Deno.makeTempDir({ prefix: "loupe-tmpfs-" });
-    await run("mount", ["-t", "tmpfs", "-o", "size=6m", "tmpfs", mountPoint]);
+    await mountTmpfs(mountPoint, "6m");
     let server;
     try {
       server = await startServer(`${mountPoint}/data`);
@@ -66,7 +58,7 @@ Deno.test({
       assert.equal((await fetch(`${server.url}/v1/signatures`)).status, 200);
       await (await fetch(`${server.url}/v1/tickets`)).body?.cancel();
 
-      await run("mount", ["-o", "remount,size=64m", mountPoint]);
+      await resizeTmpfs(mountPoint, "64m");
       const resumed = await push(1_000);
       assert.equal(resumed.status, 200, await resumed.clone().text());
       await resumed.body?.cancel();
@@ -81,7 +73,7 @@ Deno.test({
       );
     } finally {
       await server?.stop();
-      await run("umount", [mountPoint]).catch(() => {});
+      await unmount(mountPoint);
       await Deno.remove(mountPoint, { recursive: true });
     }
   },

@@ -7,17 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { runEntry } from "../support/cli.ts";
+import { isRoot, mountTmpfs, resizeTmpfs, unmount } from "../support/tmpfs.ts";
 
 const RECORDS = 120_000;
-
-async function run(command: string, args: string[]): Promise<void> {
-  const { code, stderr } = await new Deno.Command(command, { args, stderr: "piped" }).output();
-  if (code !== 0) {
-    throw new Error(`${command} ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
-  }
-}
-
-const isRoot = Deno.uid() === 0;
 
 Deno.test({
   name: "replay --import on a full disk: one sentence, exit 1, nothing lost, the rerun completes",
@@ -26,7 +18,7 @@ Deno.test({
     const workDir = await Deno.makeTempDir({ prefix: "loupe-replay-full-" });
     const mountPoint = `${workDir}/mnt`;
     await Deno.mkdir(mountPoint);
-    await run("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint]);
+    await mountTmpfs(mountPoint, "8m");
     try {
       const logs = `${workDir}/app.jsonl`;
       const lines: string[] = [];
@@ -60,7 +52,7 @@ Deno.test({
       );
       assert.ok(Number.isInteger(kept) && kept < RECORDS, said[0]);
 
-      await run("mount", ["-o", "remount,size=256m", mountPoint]);
+      await resizeTmpfs(mountPoint, "256m");
       const again = await runEntry("replay", args);
       assert.equal(again.code, 0, again.stderr.slice(-2000));
       const summary = JSON.parse(again.stdout);
@@ -68,7 +60,7 @@ Deno.test({
       assert.equal(summary.already_imported_records, kept, "what the first run kept was kept");
       assert.equal(summary.imported_records, RECORDS - kept);
     } finally {
-      await run("umount", [mountPoint]).catch(() => {});
+      await unmount(mountPoint);
       await Deno.remove(workDir, { recursive: true });
     }
   },
