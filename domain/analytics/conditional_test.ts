@@ -10,6 +10,7 @@ import {
 } from "./conditional.ts";
 import { openContexts, type TicketRecord } from "./features.ts";
 import { DEFAULT_MODEL_OPTIONS, type SurvivalPool, trainResolutionModel } from "./model.ts";
+import { gaussian, xorshift32 } from "../../test/support/random.ts";
 
 const HOUR = 3_600_000;
 
@@ -67,21 +68,7 @@ Deno.test("the normal CDF and its inverse agree", () => {
 });
 
 /** A seeded generator, so the synthetic tickets are the same on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
-
-function gaussian(next: () => number): number {
-  return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
-}
+const rng = xorshift32;
 
 const Z90 = 1.2815515655446004;
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { gaussian, xorshift32 } from "../../test/support/random.ts";
 import { openContexts, type TicketRecord } from "./features.ts";
 import {
   conformalQuantile,
@@ -13,21 +14,7 @@ import {
 const HOUR = 3_600_000;
 
 /** A seeded generator, so the synthetic histories are the same on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
-
-function gaussian(next: () => number): number {
-  return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
-}
+const rng = xorshift32;
 
 /**
  * Exchangeable tickets: i.i.d. fields, log-normal times whose median depends

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { mulberry32 } from "../../test/support/random.ts";
 import {
   classifyTrend,
   type HourlySeries,
@@ -22,17 +23,6 @@ const CLASSES: readonly TrendClass[] = [
 
 // ---------------------------------------------------------------------------
 // Seeded synthetic series.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function poisson(lambda: number, rand: () => number): number {
   if (lambda <= 0) return 0;

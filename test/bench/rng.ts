@@ -1,11 +1,2 @@
-/** mulberry32: a small seeded generator, so bench data is the same every run. */
-export function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benches' seeded generator (mulberry32), so bench data is the same every run. */
+export { mulberry32 as rng } from "../support/random.ts";
