@@ -4,6 +4,7 @@
  * (a few hundred cases) and `deno task bench fuzz` (10,000).
  */
 import fc from "fast-check";
+import { probingHealth } from "./bulk_imports.ts";
 import { isErrorShape, readAll, readPaths } from "./endpoints.ts";
 
 /** A path or query part, lone surrogates and all (they become U+FFFD). */
@@ -359,31 +360,9 @@ export async function runFuzz(
 ): Promise<FuzzReport> {
   const byStatus: Record<string, number> = {};
   const failures: FuzzReport["failures"] = [];
-  let stop = false;
-  let healthProbes = 0;
-  let healthFailures = 0;
-  let healthMaxMs = 0;
-  let healthOver100Ms = 0;
-  const probe = (async () => {
-    while (!stop) {
-      const started = performance.now();
-      try {
-        const response = await fetch(`${url}/healthz`);
-        await response.body?.cancel();
-        if (response.status !== 200) healthFailures++;
-      } catch {
-        healthFailures++;
-      }
-      const took = performance.now() - started;
-      healthProbes++;
-      healthMaxMs = Math.max(healthMaxMs, took);
-      if (took > 100) healthOver100Ms++;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  })();
   let cases = 0;
-  try {
-    await fc.assert(
+  const health = await probingHealth(url, () =>
+    fc.assert(
       fc.asyncProperty(hostileRequests(targets), async (request) => {
         cases++;
         let status: number;
@@ -420,11 +399,7 @@ export async function runFuzz(
         }
       }),
       { numRuns, seed, endOnFailure: false, interruptAfterTimeLimit: 1e9 },
-    );
-  } finally {
-    stop = true;
-    await probe;
-  }
+    ));
   // The fuzzer may have deleted the customer: bring it back so its views are read too.
   await importTargetCustomer(url);
   const readFailures = (await readAll(url, readPaths({ ...targets, environment: "prod" })))
@@ -433,10 +408,10 @@ export async function runFuzz(
     cases,
     byStatus,
     failures,
-    healthProbes,
-    healthFailures,
-    healthMaxMs,
-    healthOver100Ms,
+    healthProbes: health.latenciesMs.length,
+    healthFailures: health.failures,
+    healthMaxMs: health.latenciesMs.reduce((max, took) => Math.max(max, took), 0),
+    healthOver100Ms: health.latenciesMs.filter((took) => took > 100).length,
     readFailures,
   };
 }
