@@ -1,3 +1,4 @@
+import { contractTest } from "./fixture.ts";
 import assert from "node:assert/strict";
 import { customerOf } from "../../domain/customers/_test_customer.ts";
 import type { CustomerDirectory } from "../../ports/customers.ts";
@@ -16,18 +17,11 @@ export { customerOf };
 
 /** The behaviour every CustomerDirectory adapter must show. */
 export function customerDirectoryContract(adapter: string, fixture: CustomerDirectoryFixture) {
-  const test = (
-    name: string,
-    body: (d: CustomerDirectory, reopen?: () => Promise<CustomerDirectory>) => Promise<void>,
-  ) =>
-    Deno.test(`${adapter} customer directory: ${name}`, async () => {
-      const { directory, reopen, cleanup } = await fixture.open();
-      try {
-        await body(directory, reopen);
-      } finally {
-        await cleanup();
-      }
-    });
+  const test = contractTest(
+    `${adapter} customer directory`,
+    () => fixture.open(),
+    (o) => o.directory,
+  );
 
   test("starts empty", async (d) => {
     assert.deepEqual(d.customers(), []);

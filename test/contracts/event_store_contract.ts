@@ -1,3 +1,4 @@
+import { contractTest } from "./fixture.ts";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
@@ -20,18 +21,7 @@ export interface EventStoreFixture {
 
 /** The behaviour every EventStore adapter must show. */
 export function eventStoreContract(adapter: string, fixture: EventStoreFixture): void {
-  const test = (
-    name: string,
-    body: (store: EventStore, reopen?: () => Promise<EventStore>) => Promise<void>,
-  ) =>
-    Deno.test(`${adapter} event store: ${name}`, async () => {
-      const { store, reopen, cleanup } = await fixture.open();
-      try {
-        await body(store, reopen);
-      } finally {
-        await cleanup();
-      }
-    });
+  const test = contractTest(`${adapter} event store`, () => fixture.open(), (o) => o.store);
 
   test("starts empty", async (store) => {
     assert.equal(store.headPosition(), 0);

@@ -1,3 +1,4 @@
+import { contractTest } from "./fixture.ts";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { compareKeys, type Key, type ProjectionStore } from "../../ports/projection_store.ts";
@@ -10,18 +11,7 @@ export interface ProjectionStoreFixture {
 
 /** The behaviour every ProjectionStore adapter must show. */
 export function projectionStoreContract(adapter: string, fixture: ProjectionStoreFixture): void {
-  const test = (
-    name: string,
-    body: (store: ProjectionStore, reopen?: () => Promise<ProjectionStore>) => Promise<void>,
-  ) =>
-    Deno.test(`${adapter} projection store: ${name}`, async () => {
-      const { store, reopen, cleanup } = await fixture.open();
-      try {
-        await body(store, reopen);
-      } finally {
-        await cleanup();
-      }
-    });
+  const test = contractTest(`${adapter} projection store`, () => fixture.open(), (o) => o.store);
 
   test("commits data and checkpoint together", async (store, reopen) => {
     assert.equal(store.checkpoint("sig"), 0);
