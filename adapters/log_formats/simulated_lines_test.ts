@@ -122,8 +122,11 @@ function readBack(format: LogFormat, parser: FormatName, events = EVENTS): Parse
   return parsed;
 }
 
-Deno.test("simulated jsonl: time, level, message, service, version, tenant, fields and error", () => {
-  const parsed = readBack("jsonl", "jsonl");
+/**
+ * What JSON lines and logfmt both keep of every event, and every field of
+ * the second one (`attempt` as the format writes numbers).
+ */
+function assertFieldsKept(parsed: ParsedLog[], attempt: number | string): void {
   EVENTS.forEach((event, i) => {
     const record = parsed[i]!;
     assert.equal(record.timestamp, event.at, `event ${i}`);
@@ -131,7 +134,6 @@ Deno.test("simulated jsonl: time, level, message, service, version, tenant, fiel
     assert.equal(record.message, event.message);
     assert.equal(record.service, event.service);
     assert.equal(record.version, event.version);
-    assert.equal(record.customer, undefined, "a tenant is not the customer");
     assert.equal(record.attributes.host, event.host);
     assert.equal(record.attributes.tenant_id, event.tenant ?? undefined);
   });
@@ -142,9 +144,17 @@ Deno.test("simulated jsonl: time, level, message, service, version, tenant, fiel
     empty: "",
     var_host: "db-1.internal",
     var_message: "clash",
-    attempt: 2,
+    attempt,
     tenant_id: "northwind-logistics",
   });
+}
+
+Deno.test("simulated jsonl: time, level, message, service, version, tenant, fields and error", () => {
+  const parsed = readBack("jsonl", "jsonl");
+  assertFieldsKept(parsed, 2);
+  for (const record of parsed) {
+    assert.equal(record.customer, undefined, "a tenant is not the customer");
+  }
   assert.equal(parsed[0]!.attributes.duration_ms, 42, "numbers stay numbers");
   assert.equal(parsed[2]!.attributes["error.type"], EXCEPTION.type);
   assert.equal(parsed[2]!.attributes["error.message"], EXCEPTION.message);
@@ -153,26 +163,7 @@ Deno.test("simulated jsonl: time, level, message, service, version, tenant, fiel
 
 Deno.test("simulated logfmt: time, level, message, service, version, tenant, fields and error", () => {
   const parsed = readBack("logfmt", "logfmt");
-  EVENTS.forEach((event, i) => {
-    const record = parsed[i]!;
-    assert.equal(record.timestamp, event.at, `event ${i}`);
-    assertSeverity(record, event.level, `event ${i}`);
-    assert.equal(record.message, event.message);
-    assert.equal(record.service, event.service);
-    assert.equal(record.version, event.version);
-    assert.equal(record.attributes.host, event.host);
-    assert.equal(record.attributes.tenant_id, event.tenant ?? undefined);
-  });
-  assert.deepEqual(parsed[1]!.attributes, {
-    host: "payments-k3x9a1",
-    note: 'say "hi" \\ a=b ]',
-    city: "Zürich ☕",
-    empty: "",
-    var_host: "db-1.internal",
-    var_message: "clash",
-    attempt: "2",
-    tenant_id: "northwind-logistics",
-  });
+  assertFieldsKept(parsed, "2");
   assert.equal(parsed[2]!.attributes.error_type, EXCEPTION.type);
   assert.equal(parsed[2]!.attributes.error_message, EXCEPTION.message);
 });
