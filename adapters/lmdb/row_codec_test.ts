@@ -75,7 +75,8 @@ Deno.test("rows written before columns existed still read", () => {
   assert.deepStrictEqual(eventRowCodec().decode(new Packr().pack(row)), row);
 });
 
-Deno.test("record columns written with their times as a list still read", () => {
+/** Twenty records, and their fields as columns, as rows were written before groups. */
+function oldColumns() {
   const records = Array.from(
     { length: 20 },
     (_, i) =>
@@ -83,6 +84,11 @@ Deno.test("record columns written with their times as a list still read", () => 
   );
   const keys = Object.keys(records[0]!) as (keyof typeof records[0])[];
   const columns = keys.map((key) => records.map((record) => record[key]));
+  return { records, keys, columns };
+}
+
+Deno.test("record columns written with their times as a list still read", () => {
+  const { records, keys, columns } = oldColumns();
   const packer = new Packr();
   // The timestamps as a msgpack list, the signatures as a dictionary.
   const bytes = packer.pack([keys, ...columns.slice(0, -1), [["s"], records.map(() => 0)]]);
@@ -165,13 +171,7 @@ Deno.test("records encoded where they were parsed read back as the records inges
 });
 
 Deno.test("record columns of one block, as rows were written before groups, still read", () => {
-  const records = Array.from(
-    { length: 20 },
-    (_, i) =>
-      storedRecordOf({ message: `m${i}`, attributes: {} }, {}, 1_700_000 + i, i + 1, i, "s"),
-  );
-  const keys = Object.keys(records[0]!) as (keyof typeof records[0])[];
-  const columns = keys.map((key) => records.map((record) => record[key]));
+  const { records, keys, columns } = oldColumns();
   const packer = new Packr();
   const times = new Float64Array(columns[0] as number[]);
   // The timestamps as the bytes of a Float64Array, the signatures as a dictionary.
