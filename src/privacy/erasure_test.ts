@@ -1,25 +1,11 @@
 import assert from "node:assert/strict";
-import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
-import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
-import { ticketingConfig } from "../../adapters/ticketing/config.ts";
-import { compose } from "../app/compose.ts";
+import { composeOnMemory } from "../../test/support/full_app.ts";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 11, 4, 12);
 
 async function given(now = NOW) {
-  const clock = { now: () => now };
-  let id = 0;
-  const store = new MemoryEventStore({ clock });
-  const app = await compose({
-    store,
-    projectionStore: new MemoryProjectionStore(),
-    clock,
-    newId: () => `id${String(++id).padStart(8, "0")}`,
-    http: { maxBodyBytes: 1 << 20, maxLineBytes: 65536 },
-    ticketing: ticketingConfig({}),
-    version: "test",
-  });
+  const { app, store } = await composeOnMemory(now);
   const call = async (method: string, path: string, body?: unknown, type = "application/json") => {
     const response = await app.http.request(path, {
       method,

@@ -5,14 +5,17 @@ import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts
 import { compose } from "../../src/app/compose.ts";
 
 /**
- * Every route `serve` mounts, on memory stores, built by the same `compose`:
- * what the OpenAPI coverage test compares the document with.
+ * The whole application as `compose` builds it for `serve`, on memory stores,
+ * with a clock stopped at `now`, no remotes configured, and numbered ids.
  */
-export async function fullHttpApp(): Promise<Hono> {
-  const clock = { now: () => 1_800_000_000_000 };
+export async function composeOnMemory(
+  now = 1_800_000_000_000,
+): Promise<{ app: Awaited<ReturnType<typeof compose>>; store: MemoryEventStore }> {
+  const clock = { now: () => now };
   let id = 0;
+  const store = new MemoryEventStore({ clock });
   const app = await compose({
-    store: new MemoryEventStore({ clock }),
+    store,
     projectionStore: new MemoryProjectionStore(),
     clock,
     newId: () => `id${String(++id).padStart(8, "0")}`,
@@ -20,5 +23,13 @@ export async function fullHttpApp(): Promise<Hono> {
     ticketing: ticketingConfig({}),
     version: "test",
   });
-  return app.http;
+  return { app, store };
+}
+
+/**
+ * Every route `serve` mounts, on memory stores, built by the same `compose`:
+ * what the OpenAPI coverage test compares the document with.
+ */
+export async function fullHttpApp(): Promise<Hono> {
+  return (await composeOnMemory()).app.http;
 }
