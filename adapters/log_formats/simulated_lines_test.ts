@@ -122,6 +122,14 @@ function readBack(format: LogFormat, parser: FormatName, events = EVENTS): Parse
   return parsed;
 }
 
+/** What every structured format keeps of event `i`: its time, level, message and service. */
+function assertTimeLevelMessageService(record: ParsedLog, event: LineEvent, i: number): void {
+  assert.equal(record.timestamp, event.at, `event ${i}`);
+  assertSeverity(record, event.level, `event ${i}`);
+  assert.equal(record.message, event.message);
+  assert.equal(record.service, event.service);
+}
+
 /**
  * What JSON lines and logfmt both keep of every event, and every field of
  * the second one (`attempt` as the format writes numbers).
@@ -129,10 +137,7 @@ function readBack(format: LogFormat, parser: FormatName, events = EVENTS): Parse
 function assertFieldsKept(parsed: ParsedLog[], attempt: number | string): void {
   EVENTS.forEach((event, i) => {
     const record = parsed[i]!;
-    assert.equal(record.timestamp, event.at, `event ${i}`);
-    assertSeverity(record, event.level, `event ${i}`);
-    assert.equal(record.message, event.message);
-    assert.equal(record.service, event.service);
+    assertTimeLevelMessageService(record, event, i);
     assert.equal(record.version, event.version);
     assert.equal(record.attributes.host, event.host);
     assert.equal(record.attributes.tenant_id, event.tenant ?? undefined);
@@ -172,10 +177,7 @@ Deno.test("simulated syslog: PRI, time, host, app, pid and structured data", () 
   const parsed = readBack("syslog", "syslog");
   EVENTS.forEach((event, i) => {
     const record = parsed[i]!;
-    assert.equal(record.timestamp, event.at, `event ${i}`);
-    assertSeverity(record, event.level, `event ${i}`);
-    assert.equal(record.message, event.message);
-    assert.equal(record.service, event.service);
+    assertTimeLevelMessageService(record, event, i);
     assert.equal(record.attributes.host, event.host);
     assert.equal(record.attributes.procid, String(event.pid));
     assert.equal(record.attributes.facility, 16, "local0");
