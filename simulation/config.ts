@@ -5,16 +5,14 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import type { SimulationOptions } from "./scenario.ts";
 
-/** How `deno task simulate` runs. */
-export interface SimulateConfig {
-  readonly seed: number;
-  readonly customers: number;
-  readonly days: number;
-  readonly eventsPerDay: number;
-  /** Epoch ms of the first simulated hour. */
-  readonly start: number;
-  readonly corruptionRate: number;
+/** How `deno task simulate` runs: the scenario options its flags set, and where the data goes. */
+export interface SimulateConfig extends
+  Pick<
+    SimulationOptions,
+    "seed" | "customers" | "days" | "eventsPerDay" | "start" | "corruptionRate"
+  > {
   readonly out?: string;
   readonly serve?: string;
   /** Simulated time per real time when serving; 0: as fast as the service takes it. */
