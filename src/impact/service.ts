@@ -94,24 +94,12 @@ export class ImpactService implements ImpactApi {
     signatureId: string,
   ): { affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number } {
     const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
-    const key = `${Math.floor(this.asOf() / HOUR_MS)}/${entry?.origins ?? 0}/${
-      directoryVersion(this.#reader)
-    }`;
-    const cached = this.#summaries.get(signatureId);
-    if (cached?.key === key) return cached;
-    const affected = this.affected(signatureId).affected;
-    const summary = {
-      key,
-      affected,
-      customers: new Set(affected.map((a) => a.customer)),
-      impact: impactOf(
-        entry?.severityNumber ?? 0,
-        affected,
-        this.#attribution.customerCount(),
-      ).score,
-    };
-    this.#summaries.set(signatureId, summary);
-    return summary;
+    return this.#summary(
+      signatureId,
+      [signatureId],
+      entry?.origins ?? 0,
+      entry?.severityNumber ?? 0,
+    );
   }
 
   /**
@@ -156,8 +144,20 @@ export class ImpactService implements ImpactApi {
     for (const id of signatureIds) {
       origins += this.#reader.get<CatalogEntry>(TABLES.signatures, [id])?.origins ?? 0;
     }
+    return this.#summary(`issue:${signatureIds.join(",")}`, signatureIds, origins, severityNumber);
+  }
+
+  /**
+   * The summary kept under `cacheKey` for the signatures, computed again when
+   * the hour of data, their `origins` or the directory have changed.
+   */
+  #summary(
+    cacheKey: string,
+    signatureIds: readonly string[],
+    origins: number,
+    severityNumber: number,
+  ): { affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number } {
     const key = `${Math.floor(this.asOf() / HOUR_MS)}/${origins}/${directoryVersion(this.#reader)}`;
-    const cacheKey = `issue:${signatureIds.join(",")}`;
     const cached = this.#summaries.get(cacheKey);
     if (cached?.key === key) return cached;
     const affected = this.affectedOf(signatureIds).affected;
