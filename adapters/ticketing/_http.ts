@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { RemoteError } from "../../ports/ticketing.ts";
 
 /** Longest a remote call may take before it counts as failed (and is retried). */
@@ -211,4 +212,27 @@ export function basicAuth(user: string, password: string): string {
 
 function pathOf(url: string): string {
   return new URL(url).pathname;
+}
+
+/**
+ * `value`, a remote's answer, checked against `schema`; one that does not fit
+ * is a RemoteError (not worth retrying) naming `what`, the `system` and where
+ * it broke.
+ */
+export function parseRemote<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  what: string,
+  system: string,
+): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new RemoteError(
+      `Cannot read ${what} from ${system}: ${issue.path.join(".")}: ${issue.message}`,
+      200,
+      false,
+    );
+  }
+  return parsed.data;
 }

@@ -12,7 +12,7 @@ import {
   RemoteError,
   type TicketingSystem,
 } from "../../ports/ticketing.ts";
-import { basicAuth, callRemote, RateLimitGate } from "./_http.ts";
+import { basicAuth, callRemote, parseRemote, RateLimitGate } from "./_http.ts";
 
 export interface JiraConfig {
   readonly url: string;
@@ -197,14 +197,5 @@ function enc(key: string): string {
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new RemoteError(
-      `Cannot read ${what} from Jira: ${issue.path.join(".")}: ${issue.message}`,
-      200,
-      false,
-    );
-  }
-  return parsed.data;
+  return parseRemote(schema, value, what, "Jira");
 }

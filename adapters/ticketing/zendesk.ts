@@ -13,7 +13,7 @@ import {
   type TicketingSystem,
   type TicketSource,
 } from "../../ports/ticketing.ts";
-import { basicAuth, callRemote, RateLimitGate } from "./_http.ts";
+import { basicAuth, callRemote, parseRemote, RateLimitGate } from "./_http.ts";
 
 export interface ZendeskConfig {
   /** e.g. https://acme.zendesk.com */
@@ -265,14 +265,5 @@ const organizationSchema = z.object({
 });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new RemoteError(
-      `Cannot read ${what} from Zendesk: ${issue.path.join(".")}: ${issue.message}`,
-      200,
-      false,
-    );
-  }
-  return parsed.data;
+  return parseRemote(schema, value, what, "Zendesk");
 }
