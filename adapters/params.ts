@@ -31,6 +31,15 @@ export const severityParam = z.string().transform((value, ctx) => {
 /** A name or id a person gives: 1 to 200 characters, trimmed. */
 export const label = z.string().trim().min(1).max(200);
 
+/** Who and what a pushed batch is about, as both ingest routes (text and OTLP) read the query. */
+export const ingestLabels = {
+  customer: label.optional(),
+  environment: label.optional(),
+  service: label.optional(),
+  version: label.optional(),
+  source: label.optional(),
+};
+
 /** A century: the furthest ahead a time may lie (a typo in the year, not a plan). */
 const CENTURY_MS = 100 * 365.25 * 86_400_000;
 

@@ -28,7 +28,7 @@ import {
   DEFAULT_MAX_LINES,
   ingestIdempotency,
 } from "./ingest_rules.ts";
-import { severityParam, timeParam } from "../params.ts";
+import { ingestLabels, label, severityParam, timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "../iso_time.ts";
 import { otlpLogsHandler } from "../otlp/http.ts";
 import { DEFAULT_CUSTOMER_ATTRIBUTE } from "../otlp/logs.ts";
@@ -96,14 +96,8 @@ const parseInThread: BodyParser = (bytes, options) => Promise.resolve(parseBody(
 const QUARANTINE_REPLY_LIMIT = 1000;
 
 const FORMATS = ["auto", "jsonl", "logfmt", "syslog", "access", "text", "csv"] as const;
-const label = z.string().trim().min(1).max(200);
-
 const ingestQuery = z.object({
-  customer: label.optional(),
-  environment: label.optional(),
-  service: label.optional(),
-  version: label.optional(),
-  source: label.optional(),
+  ...ingestLabels,
   format: z.enum(FORMATS).optional(),
   strict: z.enum(["true", "false"]).optional(),
 }).strict();

@@ -12,6 +12,7 @@ import type { LoupeApplication } from "../../ports/application.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { IdempotencyKeyReusedError } from "../../ports/event_store.ts";
 import type { SourceContext } from "../../domain/log_record.ts";
+import { ingestLabels } from "../params.ts";
 import { readBodyLimited } from "../http/request.ts";
 import { errorBody } from "../http/errors.ts";
 import { idempotencyKeyOf } from "../http/idempotency.ts";
@@ -62,14 +63,7 @@ const RETRY_AFTER_SECONDS = 1;
 /** Quarantine reasons named in `partialSuccess.errorMessage`. */
 const REASONS_IN_REPLY = 5;
 
-const label = z.string().trim().min(1).max(200);
-const otlpQuery = z.object({
-  customer: label.optional(),
-  environment: label.optional(),
-  service: label.optional(),
-  version: label.optional(),
-  source: label.optional(),
-}).strict();
+const otlpQuery = z.object(ingestLabels).strict();
 
 /**
  * Takes the OTLP requests among those that reach `POST /v1/logs`; any other
