@@ -73,8 +73,8 @@ export function openContexts(tickets: readonly TicketRecord[]): OpenContext[] {
   });
 }
 
-/** How many of the ascending `sorted` are strictly below `value`. */
-function countBelow(sorted: readonly number[], value: number): number {
+/** How many of the ascending `sorted` are strictly below `value` (a binary search). */
+export function countBelow(sorted: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -222,14 +222,7 @@ export function binOf(column: Column, ticket: TicketRecord, context: OpenContext
   const v = column.read(ticket, context);
   if (!Number.isFinite(v)) return 0;
   const edges = column.edges;
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (edges[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return Math.min(lo, Math.max(0, edges.length - 1)) + 1;
+  return Math.min(countBelow(edges, v), Math.max(0, edges.length - 1)) + 1;
 }
 
 export function binCount(column: Column): number {

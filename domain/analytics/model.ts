@@ -20,6 +20,7 @@ import {
   binRow,
   binTickets,
   CONTEXT_COLUMNS,
+  countBelow,
   describeValue,
   type FeatureSpace,
   type FeatureSpec,
@@ -363,14 +364,7 @@ function problemPrediction(
 function complexityOf(model: ResolutionModel, logMedian: number): number {
   const ref = model.referencePredictions;
   if (ref.length === 0) return 50;
-  let lo = 0;
-  let hi = ref.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ref[mid]! < logMedian) lo = mid + 1;
-    else hi = mid;
-  }
-  return Math.round((100 * lo) / ref.length);
+  return Math.round((100 * countBelow(ref, logMedian)) / ref.length);
 }
 
 /** One reason behind a prediction, with its effect on the median in hours. */
