@@ -14,11 +14,8 @@ import { openEventStore } from "../../adapters/lmdb/encryption.ts";
 import { compactLmdbIfPending, openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { PROJECTIONS } from "../../src/app/loupe.ts";
-import { ticketingPeersEnv, until as waitUntil } from "../support/e2e.ts";
+import { fakeTicketingPeers, ticketingPeersEnv, until as waitUntil } from "../support/e2e.ts";
 import { startServer } from "../support/server.ts";
-import { FakeJira } from "../ticketing/fake_jira.ts";
-import { FakeWebhookReceiver } from "../ticketing/fake_webhook.ts";
-import { FakeZendesk } from "../ticketing/fake_zendesk.ts";
 
 const ADMIN = "admin-key-for-the-tenant-test";
 const ZENDESK_SECRET = "zendesk-webhook-secret";
@@ -60,9 +57,7 @@ const line = (at: number, tenant: string, level: string, msg: string, extra = {}
   JSON.stringify({ time: new Date(at).toISOString(), level, msg, tenant_id: tenant, ...extra });
 
 Deno.test("a tenant of a shared cluster forgotten: no event, view or byte keeps anything of it, the other tenant keeps everything", async () => {
-  const zendesk = new FakeZendesk({ exportLagMs: 0 });
-  const jira = new FakeJira();
-  const chat = new FakeWebhookReceiver("chat-secret");
+  const { zendesk, jira, chat } = fakeTicketingPeers("chat-secret");
   const dataDir = await Deno.makeTempDir({ prefix: "loupe-forget-tenant-e2e-" });
   const server = await startServer(dataDir, {
     LOUPE_API_KEY: ADMIN,

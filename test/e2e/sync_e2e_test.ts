@@ -6,11 +6,10 @@
  * by the environment variables the issue names.
  */
 import assert from "node:assert/strict";
-import { send, ticketingPeersEnv, until } from "../support/e2e.ts";
+import { fakeTicketingPeers, send, ticketingPeersEnv, until } from "../support/e2e.ts";
 import { startServer } from "../support/server.ts";
 import { FakeZendesk } from "../ticketing/fake_zendesk.ts";
-import { FakeJira, jiraSignature } from "../ticketing/fake_jira.ts";
-import { FakeWebhookReceiver } from "../ticketing/fake_webhook.ts";
+import { jiraSignature } from "../ticketing/fake_jira.ts";
 
 const ZENDESK_SECRET = "zendesk-webhook-secret";
 const JIRA_SECRET = "jira-webhook-secret";
@@ -29,9 +28,7 @@ function errorLines(version: string, from: number, count: number): string {
 }
 
 Deno.test("sync end to end: Zendesk ticket to Jira fix to regression, with no echo", async () => {
-  const zendesk = new FakeZendesk({ exportLagMs: 0 });
-  const jira = new FakeJira();
-  const chat = new FakeWebhookReceiver("chat-secret");
+  const { zendesk, jira, chat } = fakeTicketingPeers("chat-secret");
   const dataDir = await Deno.makeTempDir({ prefix: "loupe-sync-e2e-" });
   const server = await startServer(dataDir, {
     ...ticketingPeersEnv({ chat, zendesk, jira }, {

@@ -3,9 +3,9 @@
  * wait for what the server does in the background, a day of fleet logs, and
  * the environment that points a server at the fake ticketing peers.
  */
-import type { FakeJira } from "../ticketing/fake_jira.ts";
-import type { FakeWebhookReceiver } from "../ticketing/fake_webhook.ts";
-import type { FakeZendesk } from "../ticketing/fake_zendesk.ts";
+import { FakeJira } from "../ticketing/fake_jira.ts";
+import { FakeWebhookReceiver } from "../ticketing/fake_webhook.ts";
+import { FakeZendesk } from "../ticketing/fake_zendesk.ts";
 
 /** A call whose `json` (when given) is sent as the body; the answer's status, headers and JSON body. */
 export async function send(url: string, init: RequestInit & { json?: unknown } = {}) {
@@ -61,6 +61,17 @@ export function fleetLogs(customer: string, failing: boolean): string {
     }
   }
   return lines.map((r) => JSON.stringify(r)).join("\n") + "\n";
+}
+
+/** A fake Zendesk (its export without lag), Jira and chat hook (checking `chatSecret`), each listening. */
+export function fakeTicketingPeers(
+  chatSecret: string,
+): { zendesk: FakeZendesk; jira: FakeJira; chat: FakeWebhookReceiver } {
+  return {
+    zendesk: new FakeZendesk({ exportLagMs: 0 }),
+    jira: new FakeJira(),
+    chat: new FakeWebhookReceiver(chatSecret),
+  };
 }
 
 /** The environment that has a server deliver to a chat hook, Zendesk and Jira (fakes). */
