@@ -1,19 +1,13 @@
 import { parseArgs } from "node:util";
-import { parseTicketTime } from "../tickets/history_csv.ts";
+import { type HistoryColumns, parseTicketTime } from "../tickets/history_csv.ts";
 
-/** How `deno task backtest` runs. */
-export interface BacktestConfig {
+/** How `deno task backtest` runs; the columns it names are the history reader's (but an event log's time). */
+export interface BacktestConfig extends Omit<HistoryColumns, "changedAt"> {
   readonly ticketsFile: string;
   /** Opened-time window, epoch ms: `from` inclusive, `to` exclusive. */
   readonly from?: number;
   readonly to?: number;
-  readonly id?: string;
-  readonly opened?: string;
-  readonly resolved?: string;
-  readonly status?: string;
   readonly resolvedStatuses?: readonly string[];
-  readonly features?: readonly string[];
-  readonly text?: readonly string[];
   readonly dayFirst: boolean;
   readonly jsonOut?: string;
 }
