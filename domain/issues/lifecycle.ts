@@ -40,6 +40,52 @@ export function lifecycleOf(hours: readonly number[], asOf: number): Lifecycle {
   return "active";
 }
 
+/**
+ * The hours an issue logged in (start of hour), cut where it was quiet for
+ * {@linkcode RESOLVED_AFTER_MS} or longer: `[first, last]` of each run, in
+ * order. Runs of several signatures taken together are {@linkcode mergeSpans}.
+ */
+export type Span = readonly [number, number];
+
+/**
+ * The runs of a set of hours given as runs and single hours (`[h, h]`), in
+ * any order: the runs of their union.
+ *
+ * @example
+ * ```ts
+ * import { mergeSpans } from "./lifecycle.ts";
+ * import assert from "node:assert/strict";
+ * const h = 3_600_000;
+ * assert.deepEqual(mergeSpans([[10 * h, 12 * h], [30 * h, 30 * h], [60 * h, 60 * h]]), [
+ *   [10 * h, 30 * h],
+ *   [60 * h, 60 * h],
+ * ]);
+ * ```
+ */
+export function mergeSpans(spans: Iterable<Span>): Span[] {
+  const sorted = [...spans].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: [number, number][] = [];
+  for (const [start, end] of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && start - (last[1] + HOUR_MS) < RESOLVED_AFTER_MS) {
+      if (end > last[1]) last[1] = end;
+    } else out.push([start, end]);
+  }
+  return out;
+}
+
+/**
+ * {@linkcode lifecycleOf} from the runs of the hours ({@linkcode mergeSpans}),
+ * every hour at or before `asOf`: the same status without the hours.
+ */
+export function lifecycleOfSpans(spans: readonly Span[], asOf: number): Lifecycle {
+  if (spans.length === 0) return "resolved";
+  const last = spans[spans.length - 1]![1];
+  if (last + HOUR_MS <= asOf - RESOLVED_AFTER_MS) return "resolved";
+  if (spans[0]![0] + HOUR_MS > asOf - RESOLVED_AFTER_MS) return "new";
+  return spans.length > 1 ? "regressed" : "active";
+}
+
 /** One environment's version changes: when each new version's first record came. */
 export interface UpgradeWindow {
   readonly origin: string;

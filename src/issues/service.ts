@@ -2,10 +2,13 @@ import {
   type AsOf,
   ISSUE_MIN_SEVERITY,
   lifecycleOf,
+  lifecycleOfSpans,
+  mergeSpans,
   type OriginLines,
   type UpgradeVerdict,
   upgradeVerdict,
   type UpgradeWindow,
+  upgradeWindowAt,
 } from "../../domain/issues/mod.ts";
 import {
   type IssueCorrection,
@@ -29,11 +32,16 @@ import type {
   IssueSignature,
   IssueView,
 } from "../../ports/issues.ts";
-import type { ProjectionStore } from "../../ports/projection_store.ts";
+import { compareKeys, type ProjectionStore } from "../../ports/projection_store.ts";
 import type { Attribution } from "../customers/attribution.ts";
 import type { ImpactService } from "../impact/service.ts";
 import { asOfInfo } from "../projections/as_of.ts";
-import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
+import {
+  ENVIRONMENT_TABLES,
+  environmentLogProjection,
+  type EnvTally,
+} from "../projections/environment_logs.ts";
+import { originFirsts, spansOf } from "../projections/signature_origins.ts";
 import { hourCounts } from "../projections/hour_rows.ts";
 import {
   autoIssueId,
@@ -85,11 +93,13 @@ export class IssueService implements IssueApi {
   readonly #commands: IssueCommands | undefined;
   #index: { key: string; index: IssueIndex } | undefined;
   #detectionCache: { count: number; bySignature: Map<string, DetectedIssue[]> } | undefined;
+  #windows: { at: number; byOrigin: ReadonlyMap<string, readonly UpgradeWindow[]> } | undefined;
 
   /** Drops what it keeps between queries: the views were rebuilt (data erased). */
   forgetCaches(): void {
     this.#index = undefined;
     this.#detectionCache = undefined;
+    this.#windows = undefined;
   }
 
   constructor(
@@ -339,15 +349,12 @@ export class IssueService implements IssueApi {
     if (entries.length === 0) return undefined;
     const busiest = busiestOf(entries);
     const severityNumber = Math.max(0, ...entries.map((e) => e.severityNumber));
-    const hours = this.#hours(signatureIds, asOf);
-    let count = 0;
-    for (const n of hours.values()) count += n;
-    const hourList = [...hours.keys()].sort((a, b) => a - b);
+    const { count, lastHour, status } = this.#occurrences(signatureIds, entries, asOf);
     const firstSeen = Math.min(...entries.map((e) => e.firstSeen ?? Infinity));
     const lastSeen = Math.min(
       asOf,
       Math.max(...entries.map((e) => e.lastSeen ?? -Infinity)),
-      hourList.length === 0 ? -Infinity : hourList[hourList.length - 1]! + HOUR_MS - 1,
+      lastHour + HOUR_MS - 1,
     );
     const upgrade = this.#upgrade(signatureIds);
     const { affected, impact } = this.#impact.issueSummary(signatureIds, severityNumber);
@@ -376,7 +383,7 @@ export class IssueService implements IssueApi {
       firstSeen,
       lastSeen,
       detection: this.#detection(signatureIds, firstSeen, asOf),
-      status: lifecycleOf(hourList, asOf),
+      status,
       upgradeNoise: upgrade.noise,
       upgradeNote: upgrade.note,
       affected,
@@ -395,6 +402,39 @@ export class IssueService implements IssueApi {
       at = up;
     }
     return at;
+  }
+
+  /**
+   * The issue's lines up to "as of", the start of the last hour with one
+   * (-Infinity for none) and its status. When "as of" is past every line,
+   * from the catalogue's counts and the runs of hours its signatures logged
+   * in; else from its hours (an issue over a year is thousands of rows).
+   */
+  #occurrences(
+    signatureIds: readonly string[],
+    entries: readonly CatalogEntry[],
+    asOf: number,
+  ): { count: number; lastHour: number; status: IssueView["status"] } {
+    const allLogged = entries.every((e) =>
+      e.lastSeen === null || Math.floor(e.lastSeen / HOUR_MS) * HOUR_MS <= asOf
+    );
+    if (allLogged) {
+      const spans = mergeSpans(signatureIds.flatMap((id) => spansOf(this.#reader, id)));
+      return {
+        count: entries.reduce((sum, e) => sum + e.count, 0),
+        lastHour: spans.length === 0 ? -Infinity : spans[spans.length - 1]![1],
+        status: lifecycleOfSpans(spans, asOf),
+      };
+    }
+    const hours = this.#hours(signatureIds, asOf);
+    let count = 0;
+    for (const n of hours.values()) count += n;
+    const hourList = [...hours.keys()].sort((a, b) => a - b);
+    return {
+      count,
+      lastHour: hourList.length === 0 ? -Infinity : hourList[hourList.length - 1]!,
+      status: lifecycleOf(hourList, asOf),
+    };
   }
 
   /** Hour -> lines of the issue, up to "as of". */
@@ -455,31 +495,48 @@ export class IssueService implements IssueApi {
     return bySignature;
   }
 
-  /** Whether every line of the issue fell in an upgrade window of its environment. */
+  /**
+   * Whether every line of the issue fell in an upgrade window of its
+   * environment. Ranges over the origins of its signatures and their first
+   * lines (one row a signature); an origin's last line and hours are read
+   * only where they can change the verdict.
+   */
   #upgrade(signatureIds: readonly string[]): UpgradeVerdict {
-    const byOrigin = new Map<string, { key: string[]; tallies: OriginTally[]; sigs: string[] }>();
-    for (const signatureId of signatureIds) {
-      for (
-        const { key, value } of this.#reader.range<OriginTally>(TABLES.byOrigin, {
-          prefix: [signatureId],
-        })
-      ) {
-        const originKey = [String(key[1]), String(key[2]), String(key[3])];
-        const id = originKey.join("/");
+    const windowsByKey = this.#upgradeWindows();
+    if (windowsByKey.size === 0) return { noise: false, note: null };
+    const byOrigin = new Map<
+      string,
+      { key: readonly string[]; firstSeen: number; sigs: string[]; since: number }
+    >();
+    signatureIds.forEach((signatureId, since) => {
+      for (const { key, firstSeen } of originFirsts(this.#reader, signatureId)) {
+        const id = key.join("/");
         const at = byOrigin.get(id);
-        if (at === undefined) {
-          byOrigin.set(id, { key: originKey, tallies: [value], sigs: [signatureId] });
-        } else {
-          at.tallies.push(value);
+        if (at === undefined) byOrigin.set(id, { key, firstSeen, sigs: [signatureId], since });
+        else {
+          if (firstSeen < at.firstSeen) at.firstSeen = firstSeen;
           at.sigs.push(signatureId);
         }
       }
+    });
+    const windows = new Map<string, readonly UpgradeWindow[]>();
+    for (const [origin, { key }] of byOrigin) {
+      const own = windowsByKey.get(key.join("\u0000"));
+      if (own !== undefined) windows.set(origin, own);
     }
-    const windows: UpgradeWindow[] = [];
-    for (const [origin, { key }] of byOrigin) windows.push(...this.#upgradeWindows(origin, key));
-    if (windows.length === 0) return { noise: false, note: null };
+    if (windows.size === 0) return { noise: false, note: null };
+    // Origins whose first line fell in a window first, in the order of their
+    // signatures and then of their keys (the note names the first that
+    // persisted); the verdict only counts the others.
+    const origins = [...byOrigin];
+    const inWindow = origins.filter(([origin, { firstSeen }]) =>
+      upgradeWindowAt(windows.get(origin) ?? [], firstSeen) !== undefined
+    ).sort(([, a], [, b]) => a.since - b.since || compareKeys(a.key, b.key));
+    const ordered = inWindow.length === 0
+      ? origins
+      : [...inWindow, ...origins.filter(([, at]) => !inWindow.some(([, o]) => o === at))];
     const reader = this.#reader;
-    const lines: OriginLines[] = [...byOrigin].map(([origin, { key, tallies, sigs }]) => ({
+    const lines: OriginLines[] = ordered.map(([origin, { key, firstSeen, sigs }]) => ({
       origin,
       // Read only if the verdict needs them (see OriginLines): the issues list asks this of every issue.
       hours: {
@@ -491,23 +548,51 @@ export class IssueService implements IssueApi {
           }
         },
       },
-      firstSeen: Math.min(...tallies.map((t) => t.firstSeen)),
-      lastSeen: Math.max(...tallies.map((t) => t.lastSeen)),
+      firstSeen,
+      lastSeen: () =>
+        Math.max(
+          ...sigs.map((signatureId) =>
+            reader.get<OriginTally>(TABLES.byOrigin, [signatureId, ...key])?.lastSeen ??
+              -Infinity
+          ),
+        ),
     }));
     return upgradeVerdict(lines, windows);
   }
 
-  /** When each version after the first began on an origin (versions a handful of stray lines name left out). */
-  #upgradeWindows(origin: string, key: readonly string[]): UpgradeWindow[] {
-    const versions = [
-      ...this.#reader.range<EnvTally>(ENVIRONMENT_TABLES.versions, { prefix: key }),
-    ].filter(({ key: k }) => String(k[3]) !== "");
-    const records = versions.reduce((sum, { value }) => sum + value.count, 0);
-    const timeline = versions
-      .filter(({ value }) => value.count >= Math.max(10, records * 0.01))
-      .map(({ key: k, value }) => ({ origin, version: String(k[3]), at: value.firstSeen }))
-      .sort((a, b) => a.at - b.at);
-    return timeline.slice(1);
+  /**
+   * Every origin's upgrade windows: when each version after the first began
+   * there (versions a handful of stray lines name left out); origins without
+   * one are absent. Kept until the environments' projection moves.
+   */
+  #upgradeWindows(): ReadonlyMap<string, readonly UpgradeWindow[]> {
+    const at = this.#reader.checkpoint(environmentLogProjection.name);
+    if (this.#windows?.at === at) return this.#windows.byOrigin;
+    const byOrigin = new Map<string, UpgradeWindow[]>();
+    let key: string[] | undefined;
+    let versions: { version: string; tally: EnvTally }[] = [];
+    const close = () => {
+      if (key === undefined) return;
+      const origin = key.join("/");
+      const records = versions.reduce((sum, { tally }) => sum + tally.count, 0);
+      const timeline = versions
+        .filter(({ tally }) => tally.count >= Math.max(10, records * 0.01))
+        .map(({ version, tally }) => ({ origin, version, at: tally.firstSeen }))
+        .sort((a, b) => a.at - b.at);
+      if (timeline.length > 1) byOrigin.set(key.join("\u0000"), timeline.slice(1));
+    };
+    for (const { key: k, value } of this.#reader.range<EnvTally>(ENVIRONMENT_TABLES.versions)) {
+      const origin = [String(k[0]), String(k[1]), String(k[2])];
+      if (key === undefined || compareKeys(origin, key) !== 0) {
+        close();
+        key = origin;
+        versions = [];
+      }
+      if (String(k[3]) !== "") versions.push({ version: String(k[3]), tally: value });
+    }
+    close();
+    this.#windows = { at, byOrigin };
+    return byOrigin;
   }
 
   /**

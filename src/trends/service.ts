@@ -17,6 +17,7 @@ import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { type Attribution, originKey } from "../customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
 import { hourCounts } from "../projections/hour_rows.ts";
+import { SIGNATURE_ORIGIN_TABLES } from "../projections/signature_origins.ts";
 import {
   autoIssueId,
   ISSUE_GROUP_TABLES,
@@ -234,11 +235,14 @@ export class TrendService implements TrendApi {
   /** The signature's unversioned lines, per version their origin ran when they were logged. */
   #inferredVersions(signatureId: string): Map<string, number> {
     const inferred = new Map<string, number>();
+    // Only the origins that logged it without a version: most name their version in every line.
     for (
-      const { key, value } of this.#reader.range<OriginTally>(TABLES.byOrigin, {
+      const { key } of this.#reader.range(SIGNATURE_ORIGIN_TABLES.unversioned, {
         prefix: [signatureId],
       })
     ) {
+      const value = this.#reader.get<OriginTally>(TABLES.byOrigin, key);
+      if (value === undefined) continue;
       const unversioned = value.versions.find((v) => v[0] === "")?.[1] ?? 0;
       if (unversioned === 0) continue;
       const origin = { owner: String(key[1]), tenant: String(key[2]), environment: String(key[3]) };
