@@ -144,7 +144,8 @@ export class IssueService implements IssueApi {
     const asOf = query.asOf ?? this.asOfInfo().asOf;
     const { issueOf } = this.index();
     const seen = new Set<string>();
-    const matching: IssueView[] = [];
+    const matching: { issueId: string; detectedAt: number }[] = [];
+    // What the filters ask of every issue; the whole view only of those on the page.
     for (const { key } of this.#reader.range(ISSUE_TABLES.byTime, { reverse: true })) {
       if (Number(key[0]) > asOf) continue;
       const detected = this.#reader.get<DetectedIssue>(ISSUE_TABLES.issues, [String(key[1])]);
@@ -152,25 +153,29 @@ export class IssueService implements IssueApi {
       const issueId = issueOf.get(detected.signatureId) ?? autoIssueId(detected.signatureId);
       if (seen.has(issueId)) continue;
       seen.add(issueId);
-      const view = this.#view(issueId, asOf);
-      if (view === undefined || view.detection === null) continue;
-      if (view.upgradeNoise && query.includeUpgradeNoise !== true) continue;
-      if (query.kind !== undefined && view.detection.kind !== query.kind) continue;
-      if (query.status !== undefined && !statusMatches(view.status, query.status)) continue;
+      const facts = this.#facts(issueId, asOf);
+      if (facts === undefined) continue;
+      const { detection } = facts;
+      if (detection === null) continue;
+      if (query.kind !== undefined && detection.kind !== query.kind) continue;
+      if (query.includeUpgradeNoise !== true && this.#upgrade(facts.signatureIds).noise) continue;
+      if (query.status !== undefined && !statusMatches(facts.status(), query.status)) continue;
       if (
-        query.customer !== undefined && !view.affected.some((a) => a.customer === query.customer)
+        query.customer !== undefined &&
+        !this.#impact.issueSummary(facts.signatureIds, facts.severityNumber).customers.has(
+          query.customer,
+        )
       ) {
         continue;
       }
-      matching.push(view);
+      matching.push({ issueId, detectedAt: detection.detectedAt });
     }
     // Newest detection first; ties by id so pages never overlap.
-    matching.sort((a, b) =>
-      b.detection!.detectedAt - a.detection!.detectedAt || (a.issueId < b.issueId ? -1 : 1)
-    );
+    matching.sort((a, b) => b.detectedAt - a.detectedAt || (a.issueId < b.issueId ? -1 : 1));
     return {
       total: matching.length,
-      items: matching.slice(query.offset, query.offset + query.limit),
+      items: matching.slice(query.offset, query.offset + query.limit)
+        .map(({ issueId }) => this.#view(issueId, asOf)!),
     };
   }
 
@@ -340,6 +345,24 @@ export class IssueService implements IssueApi {
     return [...ids].sort()
       .map((id) => this.#reader.get<Ticket>(TICKET_TABLES.tickets, [id]))
       .filter((t): t is Ticket => t !== undefined);
+  }
+
+  /**
+   * What the list filters an issue by, as its view says it (see #view):
+   * its detection, severity and, when asked, its status.
+   */
+  #facts(issueId: string, asOf: number) {
+    const signatureIds = this.index().members.get(issueId);
+    if (signatureIds === undefined) return undefined;
+    const entries = this.#entries(signatureIds);
+    if (entries.length === 0) return undefined;
+    const firstSeen = Math.min(...entries.map((e) => e.firstSeen ?? Infinity));
+    return {
+      signatureIds,
+      severityNumber: Math.max(0, ...entries.map((e) => e.severityNumber)),
+      detection: this.#detection(signatureIds, firstSeen, asOf),
+      status: () => this.#occurrences(signatureIds, entries, asOf).status,
+    };
   }
 
   #view(issueId: string, asOf: number): IssueView | undefined {

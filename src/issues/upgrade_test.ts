@@ -211,6 +211,37 @@ Deno.test("property: an issue's upgrade verdict, customers hit, count, last line
             assert.equal(attribution.affectedCount(signatureId), customers.size);
           }
         }
+        // The list filters every issue and shows a page: as filtering every issue's whole view.
+        const asOf = issues.asOfInfo().asOf;
+        const views = [...issues.index().members.keys()].map((id) => issues.issue(id, asOf))
+          .filter((v) => v.detection !== null)
+          .sort((a, b) =>
+            b.detection!.detectedAt - a.detection!.detectedAt || (a.issueId < b.issueId ? -1 : 1)
+          );
+        for (
+          const query of [
+            {},
+            { includeUpgradeNoise: true },
+            { status: "active" as const },
+            { status: "resolved" as const, includeUpgradeNoise: true },
+            { kind: "new" as const },
+            { customer: "acme" },
+            { customer: "globex", includeUpgradeNoise: true },
+          ]
+        ) {
+          const expected = views.filter((v) =>
+            (!v.upgradeNoise || query.includeUpgradeNoise === true) &&
+            (query.status === undefined ||
+              (query.status === "active" ? v.status !== "resolved" : v.status === query.status)) &&
+            (query.kind === undefined || v.detection!.kind === query.kind) &&
+            (query.customer === undefined || v.affected.some((a) => a.customer === query.customer))
+          ).map(({ facets: _f, trend: _t, versions: _v, ...view }) => view);
+          for (const [offset, limit] of [[0, 100], [1, 2]] as const) {
+            const page = issues.issues({ ...query, asOf, offset, limit });
+            assert.equal(page.total, expected.length, JSON.stringify(query));
+            assert.deepEqual(page.items, expected.slice(offset, offset + limit));
+          }
+        }
         await assertRebuildGivesTheSameTables(store, projectionStore);
       },
     ),
