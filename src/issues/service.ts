@@ -41,7 +41,11 @@ import {
   environmentLogProjection,
   type EnvTally,
 } from "../projections/environment_logs.ts";
-import { originFirsts, spansOf } from "../projections/signature_origins.ts";
+import {
+  originFirstRows,
+  signatureOriginProjection,
+  spansOf,
+} from "../projections/signature_origins.ts";
 import { hourCounts } from "../projections/hour_rows.ts";
 import {
   autoIssueId,
@@ -61,6 +65,7 @@ import {
   HOUR_MS,
   type IngestTotals,
   type OriginTally,
+  signatureProjection,
   TABLES,
 } from "../projections/signatures.ts";
 import { summaryOf, TICKET_TABLES } from "../projections/tickets.ts";
@@ -94,12 +99,14 @@ export class IssueService implements IssueApi {
   #index: { key: string; index: IssueIndex } | undefined;
   #detectionCache: { count: number; bySignature: Map<string, DetectedIssue[]> } | undefined;
   #windows: { at: number; byOrigin: ReadonlyMap<string, readonly UpgradeWindow[]> } | undefined;
+  #verdicts: { at: string; bySignatures: Map<string, UpgradeVerdict> } | undefined;
 
   /** Drops what it keeps between queries: the views were rebuilt (data erased). */
   forgetCaches(): void {
     this.#index = undefined;
     this.#detectionCache = undefined;
     this.#windows = undefined;
+    this.#verdicts = undefined;
   }
 
   constructor(
@@ -527,18 +534,45 @@ export class IssueService implements IssueApi {
   #upgrade(signatureIds: readonly string[]): UpgradeVerdict {
     const windowsByKey = this.#upgradeWindows();
     if (windowsByKey.size === 0) return { noise: false, note: null };
+    // Kept while no projection it reads has moved: a page asks it of the same issue more than once.
+    const at = `${windowsByKey.size}/${this.#reader.checkpoint(signatureProjection.name)}/${
+      this.#reader.checkpoint(signatureOriginProjection.name)
+    }/${this.#reader.checkpoint(environmentLogProjection.name)}`;
+    if (this.#verdicts?.at !== at) this.#verdicts = { at, bySignatures: new Map() };
+    const cacheKey = signatureIds.join("\n");
+    const cached = this.#verdicts.bySignatures.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const verdict = this.#upgradeNow(signatureIds, windowsByKey);
+    this.#verdicts.bySignatures.set(cacheKey, verdict);
+    return verdict;
+  }
+
+  #upgradeNow(
+    signatureIds: readonly string[],
+    windowsByKey: ReadonlyMap<string, readonly UpgradeWindow[]>,
+  ): UpgradeVerdict {
+    /** Origin -> its key, first line and the first of the issue's signatures that logged there. */
     const byOrigin = new Map<
       string,
-      { key: readonly string[]; firstSeen: number; sigs: string[]; since: number }
+      { key: readonly string[]; firstSeen: number; since: number; sigs: string[] }
     >();
-    signatureIds.forEach((signatureId, since) => {
-      for (const { key, firstSeen } of originFirsts(this.#reader, signatureId)) {
-        const id = key.join("/");
-        const at = byOrigin.get(id);
-        if (at === undefined) byOrigin.set(id, { key, firstSeen, sigs: [signatureId], since });
-        else {
-          if (firstSeen < at.firstSeen) at.firstSeen = firstSeen;
-          at.sigs.push(signatureId);
+    const rows = signatureIds.map((signatureId) => originFirstRows(this.#reader, signatureId));
+    rows.forEach((pages, since) => {
+      for (const row of pages) {
+        for (let i = 0; i + 3 < row.length; i += 4) {
+          const id = `${row[i]}/${row[i + 1]}/${row[i + 2]}`;
+          const firstSeen = row[i + 3] as number;
+          const at = byOrigin.get(id);
+          if (at === undefined) {
+            const key = [String(row[i]), String(row[i + 1]), String(row[i + 2])];
+            byOrigin.set(id, { key, firstSeen, since, sigs: [] });
+          } else {
+            if (firstSeen < at.firstSeen) at.firstSeen = firstSeen;
+            if (since === at.since && compareKeys(row.slice(i, i + 3) as string[], at.key) < 0) {
+              // Two origins one id names: the first in key order names it, as a scan in key order did.
+              at.key = row.slice(i, i + 3) as string[];
+            }
+          }
         }
       }
     });
@@ -558,6 +592,16 @@ export class IssueService implements IssueApi {
     const ordered = inWindow.length === 0
       ? origins
       : [...inWindow, ...origins.filter(([, at]) => !inWindow.some(([, o]) => o === at))];
+    // The signatures that logged at each origin whose last line and hours the verdict may read.
+    const candidates = new Set(inWindow.map(([origin]) => origin));
+    rows.forEach((pages, index) => {
+      for (const row of pages) {
+        for (let i = 0; i + 3 < row.length && candidates.size > 0; i += 4) {
+          const id = `${row[i]}/${row[i + 1]}/${row[i + 2]}`;
+          if (candidates.has(id)) byOrigin.get(id)!.sigs.push(signatureIds[index]!);
+        }
+      }
+    });
     const reader = this.#reader;
     const lines: OriginLines[] = ordered.map(([origin, { key, firstSeen, sigs }]) => ({
       origin,

@@ -72,15 +72,22 @@ export function originPage(key: readonly string[]): number {
   return (hash >>> 0) % ORIGIN_PAGES;
 }
 
+/** The rows of a signature's origins as stored: `[owner, tenant, environment, firstSeen, ...]` each. */
+export function originFirstRows(
+  reader: ProjectionReader,
+  signatureId: string,
+): (readonly (string | number)[])[] {
+  return [
+    ...reader.range<readonly (string | number)[]>(SIGNATURE_ORIGIN_TABLES.firsts, {
+      prefix: [signatureId],
+    }),
+  ].map(({ value }) => value);
+}
+
 /** The origins of a signature with their first lines, in no particular order. */
 export function originFirsts(reader: ProjectionReader, signatureId: string): OriginFirst[] {
   const out: OriginFirst[] = [];
-  for (
-    const { value: row } of reader.range<readonly (string | number)[]>(
-      SIGNATURE_ORIGIN_TABLES.firsts,
-      { prefix: [signatureId] },
-    )
-  ) {
+  for (const row of originFirstRows(reader, signatureId)) {
     for (let i = 0; i + 3 < row.length; i += 4) {
       out.push({
         key: [String(row[i]), String(row[i + 1]), String(row[i + 2])],
