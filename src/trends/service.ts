@@ -15,7 +15,11 @@ import type {
 } from "../../ports/trends.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { type Attribution, originKey } from "../customers/attribution.ts";
-import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
+import {
+  ENVIRONMENT_TABLES,
+  environmentLogProjection,
+  type EnvTally,
+} from "../projections/environment_logs.ts";
 import { hourCounts } from "../projections/hour_rows.ts";
 import { SIGNATURE_ORIGIN_TABLES } from "../projections/signature_origins.ts";
 import {
@@ -32,8 +36,10 @@ import {
   HOUR_MS,
   type OriginTally,
   recentSignatures,
+  signatureProjection,
   TABLES,
 } from "../projections/signatures.ts";
+import { directoryVersion } from "../projections/customers.ts";
 
 const DAY_MS = 24 * HOUR_MS;
 /** Signatures the list answers for an explicit "as of": seen in the week (and a day) before it. */
@@ -55,10 +61,12 @@ export class TrendService implements TrendApi {
     | { at: number; version: string; trends: Map<string, IssueTrend> }
     | undefined;
   #index: { readonly version: string; readonly index: IssueIndex } | undefined;
+  #trendOfs: { at: string; verdicts: Map<string, TrendVerdict> } | undefined;
 
   /** Drops what it keeps between queries: the views were rebuilt (data erased). */
   forgetCaches(): void {
     this.#cache = undefined;
+    this.#trendOfs = undefined;
     this.#issueTrends = undefined;
     this.#index = undefined;
   }
@@ -212,9 +220,26 @@ export class TrendService implements TrendApi {
     return versionVerdict(rates);
   }
 
-  /** The trend of several signatures' lines taken together (one issue's), as of a time. */
+  /**
+   * The trend of several signatures' lines taken together (one issue's), as
+   * of a time. Kept while the hourly counts and the origins stay as they are:
+   * the issues page asks it of the same issues in the ranking and in each row.
+   */
   trendOf(signatureIds: readonly string[], asOf: number): TrendVerdict {
     const end = Math.floor(asOf / HOUR_MS) * HOUR_MS;
+    const at = `${this.#reader.checkpoint(signatureProjection.name)}/${
+      this.#reader.checkpoint(environmentLogProjection.name)
+    }/${directoryVersion(this.#reader)}`;
+    if (this.#trendOfs?.at !== at) this.#trendOfs = { at, verdicts: new Map() };
+    const key = `${end}\n${signatureIds.join("\n")}`;
+    const cached = this.#trendOfs.verdicts.get(key);
+    if (cached !== undefined) return cached;
+    const verdict = this.#trendOfNow(signatureIds, end);
+    this.#trendOfs.verdicts.set(key, verdict);
+    return verdict;
+  }
+
+  #trendOfNow(signatureIds: readonly string[], end: number): TrendVerdict {
     const start = end - TREND_HISTORY_HOURS * HOUR_MS;
     const observedFrom = Math.max(start, Math.floor(this.#dataSince() / HOUR_MS) * HOUR_MS);
     const counts = new Array<number>((end - start) / HOUR_MS).fill(0);
