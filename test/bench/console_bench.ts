@@ -57,6 +57,7 @@ function consolePagesOf(app: ComposedLoupe): { pages: Pages; note: string; ticke
       return t && `/v1/tickets/${t.ticketId}/logs?limit=100`;
     }],
     ["issues", () => "/console/issues"],
+    ["GET /v1/issues", () => "/v1/issues?limit=50"],
     ["issue (per day)", () => {
       const i = pick(issues);
       return i && `/console/issues/${i.issueId ?? i.signatureId}`;
