@@ -99,7 +99,7 @@ export function originFirsts(reader: ProjectionReader, signatureId: string): Ori
 }
 
 export const signatureOriginProjection: Projection = {
-  name: "signature_origin_index@4",
+  name: "signature_origin_index",
   tables: Object.values(SIGNATURE_ORIGIN_TABLES),
   apply(events, tx) {
     /** origin id -> its key, and signature -> its first line in the chunk and whether one had no version. */
