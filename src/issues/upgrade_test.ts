@@ -248,3 +248,39 @@ Deno.test("property: an issue's upgrade verdict, customers hit, count, last line
     { numRuns: 40 },
   );
 });
+
+Deno.test("an upgrade verdict kept between queries follows new lines: noise until the issue goes on after the warm-up", async () => {
+  const { loupe, projectionStore: reader } = await memoryLoupe();
+  const upgrade = START + 30 * HOUR;
+  const line = (at: number, message: string, version: string, severity = 9) => ({
+    message,
+    timestamp: at,
+    customer: "acme",
+    environment: "prod",
+    version,
+    severity: { number: severity, text: severity === 17 ? "ERROR" as const : "INFO" as const },
+    attributes: {},
+    line: 1,
+  });
+  const heartbeats = Array.from({ length: 72 * 6 }, (_, i) => {
+    const at = START + i * 10 * 60_000;
+    return line(at, "Heartbeat sent to the collector", at < upgrade ? "1.0" : "2.0");
+  });
+  await loupe.ingest(request(heartbeats));
+  await loupe.ingest(request([line(upgrade + 5 * 60_000, ERRORS[0]!, "2.0", 17)]));
+  const issues = new IssueService(
+    reader,
+    loupe.attribution,
+    new ImpactService(reader, loupe.attribution),
+    new TrendService(reader, loupe.attribution),
+  );
+  const issueId = issues.issueOfSignature(
+    [...reader.range<CatalogEntry>(TABLES.signatures)]
+      .find((e) => e.value.template === ERRORS[0])!.value.signatureId,
+  );
+  assert.equal(issues.issue(issueId).upgradeNoise, true);
+  await loupe.ingest(request([line(upgrade + 20 * HOUR, ERRORS[0]!, "2.0", 17)]));
+  const view = issues.issue(issueId);
+  assert.equal(view.upgradeNoise, false);
+  assert.match(view.upgradeNote!, /persisted after it/);
+});

@@ -45,6 +45,8 @@ const DAY_MS = 24 * HOUR_MS;
 /** Signatures the list answers for an explicit "as of": seen in the week (and a day) before it. */
 const RECENT_MS = 8 * DAY_MS;
 const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS } as const;
+/** Issue trends kept between queries at most (see trendOf). */
+const TREND_OFS_KEPT = 10_000;
 /** The longest range a series answers. */
 const MAX_RANGE_MS = 366 * DAY_MS;
 /** Hours the trend test reads: three weeks for a slow burn, a baseline week and the last day. */
@@ -230,7 +232,10 @@ export class TrendService implements TrendApi {
     const at = `${this.#reader.checkpoint(signatureProjection.name)}/${
       this.#reader.checkpoint(environmentLogProjection.name)
     }/${directoryVersion(this.#reader)}`;
-    if (this.#trendOfs?.at !== at) this.#trendOfs = { at, verdicts: new Map() };
+    // Asked as of many times, it starts again rather than grow without bound.
+    if (this.#trendOfs?.at !== at || this.#trendOfs.verdicts.size >= TREND_OFS_KEPT) {
+      this.#trendOfs = { at, verdicts: new Map() };
+    }
     const key = `${end}\n${signatureIds.join("\n")}`;
     const cached = this.#trendOfs.verdicts.get(key);
     if (cached !== undefined) return cached;
