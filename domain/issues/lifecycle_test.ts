@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { lifecycleOf, upgradeVerdict } from "./mod.ts";
+import fc from "fast-check";
+import { lifecycleOf, lifecycleOfSpans, mergeSpans, upgradeVerdict } from "./mod.ts";
 
 const H = 3_600_000;
 
@@ -68,4 +69,25 @@ Deno.test("the verdict reads an origin's hours only when its first and last line
   );
   assert.equal(after.noise, false);
   assert.equal(read, 2);
+});
+
+Deno.test("property: the status from the runs of hours, split among signatures any way, is the status from the hours", () => {
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.integer({ min: 0, max: 400 }), { maxLength: 40 }),
+      fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 40, maxLength: 40 }),
+      fc.integer({ min: 0, max: 60 }),
+      (hourNumbers, owners, extra) => {
+        const hours = hourNumbers.map((n) => n * H).sort((a, b) => a - b);
+        const asOf = (hours.at(-1) ?? 0) + extra * H;
+        // Each signature's runs, then the issue's from them.
+        const bySignature = [0, 1, 2, 3].map((s) =>
+          mergeSpans(hours.filter((_, i) => owners[i] === s).map((h) => [h, h] as const))
+        );
+        const spans = mergeSpans(bySignature.flat());
+        assert.equal(lifecycleOfSpans(spans, asOf), lifecycleOf(hours, asOf));
+        assert.deepEqual(spans.at(-1)?.[1], hours.at(-1));
+      },
+    ),
+  );
 });

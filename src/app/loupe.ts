@@ -33,6 +33,7 @@ import { Attribution } from "../customers/attribution.ts";
 import { CustomerService } from "../customers/service.ts";
 import { customerProjection } from "../projections/customers.ts";
 import { issueProjection } from "../projections/issues.ts";
+import { signatureOriginProjection } from "../projections/signature_origins.ts";
 import { asOfProjection } from "../projections/as_of.ts";
 import { issueGroupProjection } from "../projections/issue_groups.ts";
 import { kbProjection } from "../kb/projection.ts";
@@ -50,6 +51,7 @@ export interface LoupeDeps {
 /** Every projection Loupe keeps, in the order they are applied. */
 export const PROJECTIONS: readonly Projection[] = [
   signatureProjection,
+  signatureOriginProjection,
   customerProjection,
   issueProjection,
   ...TICKET_PROJECTIONS,

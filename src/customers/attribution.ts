@@ -4,6 +4,7 @@ import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { CUSTOMER_TABLES, directoryCustomers, directoryVersion } from "../projections/customers.ts";
 import type { Customer } from "../../domain/customers/mod.ts";
 import { type CatalogEntry, TABLES as SIGNATURE_TABLES } from "../projections/signatures.ts";
+import { originFirsts } from "../projections/signature_origins.ts";
 import {
   ENVIRONMENT_TABLES,
   environmentLogProjection,
@@ -105,8 +106,9 @@ export class Attribution {
     if (cached !== undefined && cached.origins === origins) return cached.customers;
     const directory = this.directory();
     const customers = new Set<string>();
-    for (const { key } of this.#store.range(SIGNATURE_TABLES.byOrigin, { prefix: [signatureId] })) {
-      const customer = directory.customerOf(String(key[1]), String(key[2]), String(key[3]));
+    // The origins of the signature, a row per sixteenth of them, not its tally at each.
+    for (const { key } of originFirsts(this.#store, signatureId)) {
+      const customer = directory.customerOf(key[0], key[1], key[2]);
       if (customer !== null) customers.add(customer);
     }
     this.#affected.counts.set(signatureId, { origins, customers: customers.size });

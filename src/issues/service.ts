@@ -2,10 +2,13 @@ import {
   type AsOf,
   ISSUE_MIN_SEVERITY,
   lifecycleOf,
+  lifecycleOfSpans,
+  mergeSpans,
   type OriginLines,
   type UpgradeVerdict,
   upgradeVerdict,
   type UpgradeWindow,
+  upgradeWindowAt,
 } from "../../domain/issues/mod.ts";
 import {
   type IssueCorrection,
@@ -29,11 +32,20 @@ import type {
   IssueSignature,
   IssueView,
 } from "../../ports/issues.ts";
-import type { ProjectionStore } from "../../ports/projection_store.ts";
+import { compareKeys, type ProjectionStore } from "../../ports/projection_store.ts";
 import type { Attribution } from "../customers/attribution.ts";
 import type { ImpactService } from "../impact/service.ts";
 import { asOfInfo } from "../projections/as_of.ts";
-import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
+import {
+  ENVIRONMENT_TABLES,
+  environmentLogProjection,
+  type EnvTally,
+} from "../projections/environment_logs.ts";
+import {
+  originFirstRows,
+  signatureOriginProjection,
+  spansOf,
+} from "../projections/signature_origins.ts";
 import { hourCounts } from "../projections/hour_rows.ts";
 import {
   autoIssueId,
@@ -53,6 +65,7 @@ import {
   HOUR_MS,
   type IngestTotals,
   type OriginTally,
+  signatureProjection,
   TABLES,
 } from "../projections/signatures.ts";
 import { summaryOf, TICKET_TABLES } from "../projections/tickets.ts";
@@ -85,11 +98,15 @@ export class IssueService implements IssueApi {
   readonly #commands: IssueCommands | undefined;
   #index: { key: string; index: IssueIndex } | undefined;
   #detectionCache: { count: number; bySignature: Map<string, DetectedIssue[]> } | undefined;
+  #windows: { at: number; byOrigin: ReadonlyMap<string, readonly UpgradeWindow[]> } | undefined;
+  #verdicts: { at: string; bySignatures: Map<string, UpgradeVerdict> } | undefined;
 
   /** Drops what it keeps between queries: the views were rebuilt (data erased). */
   forgetCaches(): void {
     this.#index = undefined;
     this.#detectionCache = undefined;
+    this.#windows = undefined;
+    this.#verdicts = undefined;
   }
 
   constructor(
@@ -134,7 +151,8 @@ export class IssueService implements IssueApi {
     const asOf = query.asOf ?? this.asOfInfo().asOf;
     const { issueOf } = this.index();
     const seen = new Set<string>();
-    const matching: IssueView[] = [];
+    const matching: { issueId: string; detectedAt: number }[] = [];
+    // What the filters ask of every issue; the whole view only of those on the page.
     for (const { key } of this.#reader.range(ISSUE_TABLES.byTime, { reverse: true })) {
       if (Number(key[0]) > asOf) continue;
       const detected = this.#reader.get<DetectedIssue>(ISSUE_TABLES.issues, [String(key[1])]);
@@ -142,25 +160,29 @@ export class IssueService implements IssueApi {
       const issueId = issueOf.get(detected.signatureId) ?? autoIssueId(detected.signatureId);
       if (seen.has(issueId)) continue;
       seen.add(issueId);
-      const view = this.#view(issueId, asOf);
-      if (view === undefined || view.detection === null) continue;
-      if (view.upgradeNoise && query.includeUpgradeNoise !== true) continue;
-      if (query.kind !== undefined && view.detection.kind !== query.kind) continue;
-      if (query.status !== undefined && !statusMatches(view.status, query.status)) continue;
+      const facts = this.#facts(issueId, asOf);
+      if (facts === undefined) continue;
+      const { detection } = facts;
+      if (detection === null) continue;
+      if (query.kind !== undefined && detection.kind !== query.kind) continue;
+      if (query.includeUpgradeNoise !== true && this.#upgrade(facts.signatureIds).noise) continue;
+      if (query.status !== undefined && !statusMatches(facts.status(), query.status)) continue;
       if (
-        query.customer !== undefined && !view.affected.some((a) => a.customer === query.customer)
+        query.customer !== undefined &&
+        !this.#impact.issueSummary(facts.signatureIds, facts.severityNumber).customers.has(
+          query.customer,
+        )
       ) {
         continue;
       }
-      matching.push(view);
+      matching.push({ issueId, detectedAt: detection.detectedAt });
     }
     // Newest detection first; ties by id so pages never overlap.
-    matching.sort((a, b) =>
-      b.detection!.detectedAt - a.detection!.detectedAt || (a.issueId < b.issueId ? -1 : 1)
-    );
+    matching.sort((a, b) => b.detectedAt - a.detectedAt || (a.issueId < b.issueId ? -1 : 1));
     return {
       total: matching.length,
-      items: matching.slice(query.offset, query.offset + query.limit),
+      items: matching.slice(query.offset, query.offset + query.limit)
+        .map(({ issueId }) => this.#view(issueId, asOf)!),
     };
   }
 
@@ -332,6 +354,24 @@ export class IssueService implements IssueApi {
       .filter((t): t is Ticket => t !== undefined);
   }
 
+  /**
+   * What the list filters an issue by, as its view says it (see #view):
+   * its detection, severity and, when asked, its status.
+   */
+  #facts(issueId: string, asOf: number) {
+    const signatureIds = this.index().members.get(issueId);
+    if (signatureIds === undefined) return undefined;
+    const entries = this.#entries(signatureIds);
+    if (entries.length === 0) return undefined;
+    const firstSeen = Math.min(...entries.map((e) => e.firstSeen ?? Infinity));
+    return {
+      signatureIds,
+      severityNumber: Math.max(0, ...entries.map((e) => e.severityNumber)),
+      detection: this.#detection(signatureIds, firstSeen, asOf),
+      status: () => this.#occurrences(signatureIds, entries, asOf).status,
+    };
+  }
+
   #view(issueId: string, asOf: number): IssueView | undefined {
     const signatureIds = this.index().members.get(issueId);
     if (signatureIds === undefined) return undefined;
@@ -339,15 +379,12 @@ export class IssueService implements IssueApi {
     if (entries.length === 0) return undefined;
     const busiest = busiestOf(entries);
     const severityNumber = Math.max(0, ...entries.map((e) => e.severityNumber));
-    const hours = this.#hours(signatureIds, asOf);
-    let count = 0;
-    for (const n of hours.values()) count += n;
-    const hourList = [...hours.keys()].sort((a, b) => a - b);
+    const { count, lastHour, status } = this.#occurrences(signatureIds, entries, asOf);
     const firstSeen = Math.min(...entries.map((e) => e.firstSeen ?? Infinity));
     const lastSeen = Math.min(
       asOf,
       Math.max(...entries.map((e) => e.lastSeen ?? -Infinity)),
-      hourList.length === 0 ? -Infinity : hourList[hourList.length - 1]! + HOUR_MS - 1,
+      lastHour + HOUR_MS - 1,
     );
     const upgrade = this.#upgrade(signatureIds);
     const { affected, impact } = this.#impact.issueSummary(signatureIds, severityNumber);
@@ -376,7 +413,7 @@ export class IssueService implements IssueApi {
       firstSeen,
       lastSeen,
       detection: this.#detection(signatureIds, firstSeen, asOf),
-      status: lifecycleOf(hourList, asOf),
+      status,
       upgradeNoise: upgrade.noise,
       upgradeNote: upgrade.note,
       affected,
@@ -395,6 +432,39 @@ export class IssueService implements IssueApi {
       at = up;
     }
     return at;
+  }
+
+  /**
+   * The issue's lines up to "as of", the start of the last hour with one
+   * (-Infinity for none) and its status. When "as of" is past every line,
+   * from the catalogue's counts and the runs of hours its signatures logged
+   * in; else from its hours (an issue over a year is thousands of rows).
+   */
+  #occurrences(
+    signatureIds: readonly string[],
+    entries: readonly CatalogEntry[],
+    asOf: number,
+  ): { count: number; lastHour: number; status: IssueView["status"] } {
+    const allLogged = entries.every((e) =>
+      e.lastSeen === null || Math.floor(e.lastSeen / HOUR_MS) * HOUR_MS <= asOf
+    );
+    if (allLogged) {
+      const spans = mergeSpans(signatureIds.flatMap((id) => spansOf(this.#reader, id)));
+      return {
+        count: entries.reduce((sum, e) => sum + e.count, 0),
+        lastHour: spans.length === 0 ? -Infinity : spans[spans.length - 1]![1],
+        status: lifecycleOfSpans(spans, asOf),
+      };
+    }
+    const hours = this.#hours(signatureIds, asOf);
+    let count = 0;
+    for (const n of hours.values()) count += n;
+    const hourList = [...hours.keys()].sort((a, b) => a - b);
+    return {
+      count,
+      lastHour: hourList.length === 0 ? -Infinity : hourList[hourList.length - 1]!,
+      status: lifecycleOf(hourList, asOf),
+    };
   }
 
   /** Hour -> lines of the issue, up to "as of". */
@@ -455,31 +525,85 @@ export class IssueService implements IssueApi {
     return bySignature;
   }
 
-  /** Whether every line of the issue fell in an upgrade window of its environment. */
+  /**
+   * Whether every line of the issue fell in an upgrade window of its
+   * environment. Ranges over the origins of its signatures and their first
+   * lines (one row a signature); an origin's last line and hours are read
+   * only where they can change the verdict.
+   */
   #upgrade(signatureIds: readonly string[]): UpgradeVerdict {
-    const byOrigin = new Map<string, { key: string[]; tallies: OriginTally[]; sigs: string[] }>();
-    for (const signatureId of signatureIds) {
-      for (
-        const { key, value } of this.#reader.range<OriginTally>(TABLES.byOrigin, {
-          prefix: [signatureId],
-        })
-      ) {
-        const originKey = [String(key[1]), String(key[2]), String(key[3])];
-        const id = originKey.join("/");
-        const at = byOrigin.get(id);
-        if (at === undefined) {
-          byOrigin.set(id, { key: originKey, tallies: [value], sigs: [signatureId] });
-        } else {
-          at.tallies.push(value);
-          at.sigs.push(signatureId);
+    const windowsByKey = this.#upgradeWindows();
+    if (windowsByKey.size === 0) return { noise: false, note: null };
+    // Kept while no projection it reads has moved: a page asks it of the same issue more than once.
+    const at = `${windowsByKey.size}/${this.#reader.checkpoint(signatureProjection.name)}/${
+      this.#reader.checkpoint(signatureOriginProjection.name)
+    }/${this.#reader.checkpoint(environmentLogProjection.name)}`;
+    if (this.#verdicts?.at !== at) this.#verdicts = { at, bySignatures: new Map() };
+    const cacheKey = signatureIds.join("\n");
+    const cached = this.#verdicts.bySignatures.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const verdict = this.#upgradeNow(signatureIds, windowsByKey);
+    this.#verdicts.bySignatures.set(cacheKey, verdict);
+    return verdict;
+  }
+
+  #upgradeNow(
+    signatureIds: readonly string[],
+    windowsByKey: ReadonlyMap<string, readonly UpgradeWindow[]>,
+  ): UpgradeVerdict {
+    /** Origin -> its key, first line and the first of the issue's signatures that logged there. */
+    const byOrigin = new Map<
+      string,
+      { key: readonly string[]; firstSeen: number; since: number; sigs: string[] }
+    >();
+    const rows = signatureIds.map((signatureId) => originFirstRows(this.#reader, signatureId));
+    rows.forEach((pages, since) => {
+      for (const row of pages) {
+        for (let i = 0; i + 3 < row.length; i += 4) {
+          const id = `${row[i]}/${row[i + 1]}/${row[i + 2]}`;
+          const firstSeen = row[i + 3] as number;
+          const at = byOrigin.get(id);
+          if (at === undefined) {
+            const key = [String(row[i]), String(row[i + 1]), String(row[i + 2])];
+            byOrigin.set(id, { key, firstSeen, since, sigs: [] });
+          } else {
+            if (firstSeen < at.firstSeen) at.firstSeen = firstSeen;
+            if (since === at.since && compareKeys(row.slice(i, i + 3) as string[], at.key) < 0) {
+              // Two origins one id names: the first in key order names it, as a scan in key order did.
+              at.key = row.slice(i, i + 3) as string[];
+            }
+          }
         }
       }
+    });
+    const windows = new Map<string, readonly UpgradeWindow[]>();
+    for (const [origin, { key }] of byOrigin) {
+      const own = windowsByKey.get(key.join("\u0000"));
+      if (own !== undefined) windows.set(origin, own);
     }
-    const windows: UpgradeWindow[] = [];
-    for (const [origin, { key }] of byOrigin) windows.push(...this.#upgradeWindows(origin, key));
-    if (windows.length === 0) return { noise: false, note: null };
+    if (windows.size === 0) return { noise: false, note: null };
+    // Origins whose first line fell in a window first, in the order of their
+    // signatures and then of their keys (the note names the first that
+    // persisted); the verdict only counts the others.
+    const origins = [...byOrigin];
+    const inWindow = origins.filter(([origin, { firstSeen }]) =>
+      upgradeWindowAt(windows.get(origin) ?? [], firstSeen) !== undefined
+    ).sort(([, a], [, b]) => a.since - b.since || compareKeys(a.key, b.key));
+    const ordered = inWindow.length === 0
+      ? origins
+      : [...inWindow, ...origins.filter(([, at]) => !inWindow.some(([, o]) => o === at))];
+    // The signatures that logged at each origin whose last line and hours the verdict may read.
+    const candidates = new Set(inWindow.map(([origin]) => origin));
+    rows.forEach((pages, index) => {
+      for (const row of pages) {
+        for (let i = 0; i + 3 < row.length && candidates.size > 0; i += 4) {
+          const id = `${row[i]}/${row[i + 1]}/${row[i + 2]}`;
+          if (candidates.has(id)) byOrigin.get(id)!.sigs.push(signatureIds[index]!);
+        }
+      }
+    });
     const reader = this.#reader;
-    const lines: OriginLines[] = [...byOrigin].map(([origin, { key, tallies, sigs }]) => ({
+    const lines: OriginLines[] = ordered.map(([origin, { key, firstSeen, sigs }]) => ({
       origin,
       // Read only if the verdict needs them (see OriginLines): the issues list asks this of every issue.
       hours: {
@@ -491,23 +615,51 @@ export class IssueService implements IssueApi {
           }
         },
       },
-      firstSeen: Math.min(...tallies.map((t) => t.firstSeen)),
-      lastSeen: Math.max(...tallies.map((t) => t.lastSeen)),
+      firstSeen,
+      lastSeen: () =>
+        Math.max(
+          ...sigs.map((signatureId) =>
+            reader.get<OriginTally>(TABLES.byOrigin, [signatureId, ...key])?.lastSeen ??
+              -Infinity
+          ),
+        ),
     }));
     return upgradeVerdict(lines, windows);
   }
 
-  /** When each version after the first began on an origin (versions a handful of stray lines name left out). */
-  #upgradeWindows(origin: string, key: readonly string[]): UpgradeWindow[] {
-    const versions = [
-      ...this.#reader.range<EnvTally>(ENVIRONMENT_TABLES.versions, { prefix: key }),
-    ].filter(({ key: k }) => String(k[3]) !== "");
-    const records = versions.reduce((sum, { value }) => sum + value.count, 0);
-    const timeline = versions
-      .filter(({ value }) => value.count >= Math.max(10, records * 0.01))
-      .map(({ key: k, value }) => ({ origin, version: String(k[3]), at: value.firstSeen }))
-      .sort((a, b) => a.at - b.at);
-    return timeline.slice(1);
+  /**
+   * Every origin's upgrade windows: when each version after the first began
+   * there (versions a handful of stray lines name left out); origins without
+   * one are absent. Kept until the environments' projection moves.
+   */
+  #upgradeWindows(): ReadonlyMap<string, readonly UpgradeWindow[]> {
+    const at = this.#reader.checkpoint(environmentLogProjection.name);
+    if (this.#windows?.at === at) return this.#windows.byOrigin;
+    const byOrigin = new Map<string, UpgradeWindow[]>();
+    let key: string[] | undefined;
+    let versions: { version: string; tally: EnvTally }[] = [];
+    const close = () => {
+      if (key === undefined) return;
+      const origin = key.join("/");
+      const records = versions.reduce((sum, { tally }) => sum + tally.count, 0);
+      const timeline = versions
+        .filter(({ tally }) => tally.count >= Math.max(10, records * 0.01))
+        .map(({ version, tally }) => ({ origin, version, at: tally.firstSeen }))
+        .sort((a, b) => a.at - b.at);
+      if (timeline.length > 1) byOrigin.set(key.join("\u0000"), timeline.slice(1));
+    };
+    for (const { key: k, value } of this.#reader.range<EnvTally>(ENVIRONMENT_TABLES.versions)) {
+      const origin = [String(k[0]), String(k[1]), String(k[2])];
+      if (key === undefined || compareKeys(origin, key) !== 0) {
+        close();
+        key = origin;
+        versions = [];
+      }
+      if (String(k[3]) !== "") versions.push({ version: String(k[3]), tally: value });
+    }
+    close();
+    this.#windows = { at, byOrigin };
+    return byOrigin;
   }
 
   /**

@@ -15,8 +15,13 @@ import type {
 } from "../../ports/trends.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import { type Attribution, originKey } from "../customers/attribution.ts";
-import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
+import {
+  ENVIRONMENT_TABLES,
+  environmentLogProjection,
+  type EnvTally,
+} from "../projections/environment_logs.ts";
 import { hourCounts } from "../projections/hour_rows.ts";
+import { SIGNATURE_ORIGIN_TABLES } from "../projections/signature_origins.ts";
 import {
   autoIssueId,
   ISSUE_GROUP_TABLES,
@@ -31,13 +36,17 @@ import {
   HOUR_MS,
   type OriginTally,
   recentSignatures,
+  signatureProjection,
   TABLES,
 } from "../projections/signatures.ts";
+import { directoryVersion } from "../projections/customers.ts";
 
 const DAY_MS = 24 * HOUR_MS;
 /** Signatures the list answers for an explicit "as of": seen in the week (and a day) before it. */
 const RECENT_MS = 8 * DAY_MS;
 const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS } as const;
+/** Issue trends kept between queries at most (see trendOf). */
+const TREND_OFS_KEPT = 10_000;
 /** The longest range a series answers. */
 const MAX_RANGE_MS = 366 * DAY_MS;
 /** Hours the trend test reads: three weeks for a slow burn, a baseline week and the last day. */
@@ -54,10 +63,12 @@ export class TrendService implements TrendApi {
     | { at: number; version: string; trends: Map<string, IssueTrend> }
     | undefined;
   #index: { readonly version: string; readonly index: IssueIndex } | undefined;
+  #trendOfs: { at: string; verdicts: Map<string, TrendVerdict> } | undefined;
 
   /** Drops what it keeps between queries: the views were rebuilt (data erased). */
   forgetCaches(): void {
     this.#cache = undefined;
+    this.#trendOfs = undefined;
     this.#issueTrends = undefined;
     this.#index = undefined;
   }
@@ -211,9 +222,29 @@ export class TrendService implements TrendApi {
     return versionVerdict(rates);
   }
 
-  /** The trend of several signatures' lines taken together (one issue's), as of a time. */
+  /**
+   * The trend of several signatures' lines taken together (one issue's), as
+   * of a time. Kept while the hourly counts and the origins stay as they are:
+   * the issues page asks it of the same issues in the ranking and in each row.
+   */
   trendOf(signatureIds: readonly string[], asOf: number): TrendVerdict {
     const end = Math.floor(asOf / HOUR_MS) * HOUR_MS;
+    const at = `${this.#reader.checkpoint(signatureProjection.name)}/${
+      this.#reader.checkpoint(environmentLogProjection.name)
+    }/${directoryVersion(this.#reader)}`;
+    // Asked as of many times, it starts again rather than grow without bound.
+    if (this.#trendOfs?.at !== at || this.#trendOfs.verdicts.size >= TREND_OFS_KEPT) {
+      this.#trendOfs = { at, verdicts: new Map() };
+    }
+    const key = `${end}\n${signatureIds.join("\n")}`;
+    const cached = this.#trendOfs.verdicts.get(key);
+    if (cached !== undefined) return cached;
+    const verdict = this.#trendOfNow(signatureIds, end);
+    this.#trendOfs.verdicts.set(key, verdict);
+    return verdict;
+  }
+
+  #trendOfNow(signatureIds: readonly string[], end: number): TrendVerdict {
     const start = end - TREND_HISTORY_HOURS * HOUR_MS;
     const observedFrom = Math.max(start, Math.floor(this.#dataSince() / HOUR_MS) * HOUR_MS);
     const counts = new Array<number>((end - start) / HOUR_MS).fill(0);
@@ -234,11 +265,14 @@ export class TrendService implements TrendApi {
   /** The signature's unversioned lines, per version their origin ran when they were logged. */
   #inferredVersions(signatureId: string): Map<string, number> {
     const inferred = new Map<string, number>();
+    // Only the origins that logged it without a version: most name their version in every line.
     for (
-      const { key, value } of this.#reader.range<OriginTally>(TABLES.byOrigin, {
+      const { key } of this.#reader.range(SIGNATURE_ORIGIN_TABLES.unversioned, {
         prefix: [signatureId],
       })
     ) {
+      const value = this.#reader.get<OriginTally>(TABLES.byOrigin, key);
+      if (value === undefined) continue;
       const unversioned = value.versions.find((v) => v[0] === "")?.[1] ?? 0;
       if (unversioned === 0) continue;
       const origin = { owner: String(key[1]), tenant: String(key[2]), environment: String(key[3]) };

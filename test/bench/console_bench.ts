@@ -5,11 +5,14 @@
  *   over 500 customers, sized by `LOUPE_BENCH_QUERY_DAYS` and
  *   `LOUPE_BENCH_QUERY_PER_DAY`), its log batches also kept in an event
  *   store so tickets show their logs, and tickets opened over windows that
- *   hold them. The event log costs ~130 bytes a record on disk.
+ *   hold them. The event log costs ~130 bytes a record on disk. With
+ *   `LOUPE_BENCH_CONSOLE_DIR` the store is built there once and reused by
+ *   later runs of the same size (projections new since catch up first).
  * - `console-sim`: a replayed simulator store (customers, tickets, articles,
  *   logs and metrics); size it with `LOUPE_BENCH_SIM_ARGS` or reuse an
  *   output with `LOUPE_BENCH_SIM_DIR`.
  */
+import { cpuUsage } from "node:process";
 import { parseMetricsBody } from "../../adapters/http/metric_routes.ts";
 import { LmdbEventStore } from "../../adapters/lmdb/event_store.ts";
 import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
@@ -54,6 +57,7 @@ function consolePagesOf(app: ComposedLoupe): { pages: Pages; note: string; ticke
       return t && `/v1/tickets/${t.ticketId}/logs?limit=100`;
     }],
     ["issues", () => "/console/issues"],
+    ["GET /v1/issues", () => "/v1/issues?limit=50"],
     ["issue (per day)", () => {
       const i = pick(issues);
       return i && `/console/issues/${i.issueId ?? i.signatureId}`;
@@ -86,6 +90,7 @@ async function measurePages(bench: string, base: string, pages: Pages): Promise<
   const rows: BenchRow[] = [];
   for (const [name, path] of pages) {
     const times: number[] = [];
+    const cpuBefore = cpuUsage();
     for (let i = 0; i < REQUESTS; i++) {
       const target = path();
       if (target === undefined) break;
@@ -98,6 +103,7 @@ async function measurePages(bench: string, base: string, pages: Pages): Promise<
       }
     }
     if (times.length === 0) continue;
+    const cpu = cpuUsage(cpuBefore);
     const p99 = Math.round(percentile(times, 99) * 10) / 10;
     rows.push(
       {
@@ -113,6 +119,13 @@ async function measurePages(bench: string, base: string, pages: Pages): Promise<
         unit: "ms",
         ...atMost(p99, TARGET_P99_MS),
         note: `over HTTP on loopback, whole page read, ${times.length} requests`,
+      },
+      {
+        bench,
+        metric: `${name} CPU per request`,
+        value: Math.round((cpu.user + cpu.system) / 1000 / times.length * 10) / 10,
+        unit: "ms",
+        note: "user + system of the process (server and client), mean",
       },
     );
   }
@@ -155,11 +168,31 @@ const consoleYear: Bench = {
     PER_DAY.toLocaleString("en")
   } records/day, logs kept`,
   async run() {
-    const bench = "console";
-    const data = await Deno.makeTempDir({ prefix: "loupe-bench-console-year-" });
+    const kept = Deno.env.get("LOUPE_BENCH_CONSOLE_DIR");
+    const data = kept ?? await Deno.makeTempDir({ prefix: "loupe-bench-console-year-" });
+    const marker = `${data}/console-built-${DAYS}x${PER_DAY}x${TICKETS}.json`;
+    const previous = await Deno.readTextFile(marker).then(JSON.parse, () => undefined) as
+      | { records: number; buildSeconds: number }
+      | undefined;
+    if (kept !== undefined && previous === undefined) {
+      // A build of another size, or one cut short: start again.
+      await Deno.remove(data, { recursive: true }).catch(() => {});
+      await Deno.mkdir(data, { recursive: true });
+    }
     // Flushing every append would rewrite most pages each time: the fixture is rebuilt, not recovered.
     const environment = openLmdb(data, { durable: false });
     try {
+      if (previous !== undefined) {
+        const { app, server, base } = await composed(environment);
+        try {
+          const caughtUp = performance.now();
+          await app.loupe.settled();
+          return await measured(app, base, previous.records, previous.buildSeconds, caughtUp);
+        } finally {
+          await server.shutdown();
+          app.stop();
+        }
+      }
       const store = new LmdbEventStore(environment, { clock: { now: () => Date.now() } });
       const projections = new LmdbProjectionStore(environment);
       const built = performance.now();
@@ -207,29 +240,47 @@ const consoleYear: Bench = {
           });
         }
         await app.loupe.settled();
-        const { pages, note, tickets } = consolePagesOf(app);
-        return [
-          {
-            bench,
-            metric: "data",
-            value: records,
-            unit: "records",
-            note: `${DAYS} days, ${tickets} tickets, ${note}; built in ${
-              Math.round(buildSeconds)
-            } s`,
-          },
-          ...await measurePages(bench, base, pages),
-        ];
+        if (kept !== undefined) {
+          await environment.root.flushed;
+          await Deno.writeTextFile(marker, JSON.stringify({ records, buildSeconds }));
+        }
+        return await measured(app, base, records, buildSeconds);
       } finally {
         await server.shutdown();
         app.stop();
       }
     } finally {
       await environment.close();
-      await Deno.remove(data, { recursive: true }).catch(() => {});
+      if (kept === undefined) await Deno.remove(data, { recursive: true }).catch(() => {});
     }
   },
 };
+
+/** The pages' rows over a built store; `caughtUp` is when a reused store's projections began catching up. */
+async function measured(
+  app: ComposedLoupe,
+  base: string,
+  records: number,
+  buildSeconds: number,
+  caughtUp?: number,
+): Promise<BenchRow[]> {
+  const { pages, note, tickets } = consolePagesOf(app);
+  const reused = caughtUp === undefined
+    ? ""
+    : ` (reused; projections caught up in ${Math.round(performance.now() - caughtUp)} ms)`;
+  return [
+    {
+      bench: "console",
+      metric: "data",
+      value: records,
+      unit: "records",
+      note: `${DAYS} days, ${tickets} tickets, ${note}; built in ${
+        Math.round(buildSeconds)
+      } s${reused}`,
+    },
+    ...await measurePages("console", base, pages),
+  ];
+}
 
 const consoleSim: Bench = {
   name: "console-sim",
