@@ -423,6 +423,19 @@ async function runSeed(dir: string, seed: string, totals: {
           if (expected.steps.some((s) => similarity(s, step) >= 0.5)) totals.steps.correct++;
         }
         if (similarity(draft.content.cause, expected.cause) >= 0.5) totals.steps.causes++;
+        if (Deno.env.get("LOUPE_BENCH_KB_VERBOSE") !== undefined) {
+          console.error(
+            `  draft ${seed} ${incident} (${ids.length} tickets): missed ${
+              JSON.stringify(
+                expected.steps.filter((step) =>
+                  !draft.content.steps.some((s) => similarity(s, step) >= 0.5)
+                ),
+              )
+            }; drafted ${JSON.stringify(draft.content.steps)}; cause ${
+              JSON.stringify(draft.content.cause)
+            } for ${JSON.stringify(expected.cause)}`,
+          );
+        }
       }
     } finally {
       await environment.close();
