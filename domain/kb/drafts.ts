@@ -365,40 +365,57 @@ export interface DraftText {
  * The tickets whose resolutions tell one story about the issue. Tickets
  * linked to an issue are not all about it (an agent links the wrong error,
  * a how-to question lands on a noisy signature), so resolutions are grouped:
- * two tickets tell the same story when their root causes are alike or their
- * solutions share a step, and a group holds every ticket linked to it that
- * way (agents word the same fix differently and state only some of its
- * steps, so two tickets of one story need not be alike, only connected). The
- * group kept is the one with the most tickets, each counted by how much its
- * resolution speaks of the issue's own log text (when given): the story
- * about the issue, told most often.
+ * first by how alike their root causes are (engineering's analysis pasted
+ * on each, or the known issue in several agents' framings), then groups
+ * whose solutions state the same fix are one story: they share two steps, or
+ * their steps are half the same (agents word the same fix differently and
+ * state only some of its steps; a single common step such as "upgrade to the
+ * next release" does not make two problems one). The group kept is the one
+ * with the most tickets, each counted by how much its resolution speaks of
+ * the issue's own log text (when given): the story about the issue, told
+ * most often.
  */
 export function dominantResolution(
   cases: readonly ResolvedCase[],
   issueText = "",
 ): ResolvedCase[] {
   if (cases.length <= 1) return [...cases];
+  const byCause: number[][] = [];
   const causes = cases.map((c) => new Set(stems(c.rootCause)));
-  const steps = cases.map((c) => splitSteps(c.solution).map((step) => new Set(stems(step))));
-  const parent = cases.map((_, i) => i);
-  const root = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
-    return i;
+  cases.forEach((_, i) => {
+    const group = byCause.find((g) => jaccard(causes[g[0]!]!, causes[i]!) >= SAME_STEP);
+    if (group === undefined) byCause.push([i]);
+    else group.push(i);
+  });
+  // The steps each cause group states, as merged steps over all the cases.
+  const stated = byCause.map(() => new Set<number>());
+  const ticketGroup = new Map<number, number>();
+  byCause.forEach((g, k) => g.forEach((i) => ticketGroup.set(i, k)));
+  stepGroups(cases.map((c) => c.solution)).forEach((step, s) => {
+    for (const ticket of step.tickets) stated[ticketGroup.get(ticket)!]!.add(s);
+  });
+  const parent = byCause.map((_, k) => k);
+  const root = (k: number): number => {
+    while (parent[k] !== k) k = parent[k] = parent[parent[k]!]!;
+    return k;
   };
-  for (let i = 0; i < cases.length; i++) {
-    for (let j = i + 1; j < cases.length; j++) {
-      if (root(i) === root(j)) continue;
-      const same = jaccard(causes[i]!, causes[j]!) >= SAME_STEP ||
-        steps[i]!.some((a) => steps[j]!.some((b) => jaccard(a, b) >= SAME_STEP));
-      if (same) parent[root(j)] = root(i);
+  for (let a = 0; a < byCause.length; a++) {
+    for (let b = a + 1; b < byCause.length; b++) {
+      let shared = 0;
+      for (const s of stated[a]!) if (stated[b]!.has(s)) shared++;
+      if (shared >= 2 || jaccard(stated[a]!, stated[b]!) >= SAME_STEP) {
+        parent[root(b)] = root(a);
+      }
     }
   }
   const byRoot = new Map<number, ResolvedCase[]>();
-  cases.forEach((c, i) => {
-    const r = root(i);
-    byRoot.set(r, [...(byRoot.get(r) ?? []), c]);
+  byCause.forEach((g, k) => {
+    const r = root(k);
+    byRoot.set(r, [...(byRoot.get(r) ?? []), ...g.map((i) => cases[i]!)]);
   });
-  const groups = [...byRoot.values()].map((members) => ({ members }));
+  const groups = [...byRoot.values()].map((members) => ({
+    members: cases.filter((c) => members.includes(c)),
+  }));
   const issueStems = new Set(stems(issueText));
   const relevance = (c: ResolvedCase) => {
     if (issueStems.size === 0) return 1;
