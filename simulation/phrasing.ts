@@ -461,3 +461,119 @@ export const SUPPORT_ENGINEERS: readonly {
   { name: "Kirsten Berg", level: "L3" },
   { name: "Luis Ortega", level: "L3" },
 ];
+
+/** Past tenses a plain "-ed" rule gets wrong. */
+const IRREGULAR_PAST: Readonly<Record<string, string>> = {
+  run: "ran",
+  "re-run": "re-ran",
+  set: "set",
+  send: "sent",
+  split: "split",
+  get: "got",
+  make: "made",
+  tell: "told",
+  take: "took",
+  find: "found",
+  put: "put",
+  read: "read",
+  go: "went",
+};
+
+/** Words that open a step without being its verb ("If it is...", "Until you can..."). */
+const NOT_A_VERB = new Set(["if", "until", "when", "once", "before", "after", "for"]);
+
+function pastTense(verb: string): string {
+  const lower = verb.toLowerCase();
+  const irregular = IRREGULAR_PAST[lower];
+  if (irregular !== undefined) return irregular;
+  if (lower.endsWith("e")) return `${lower}d`;
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ied`;
+  return `${lower}ed`;
+}
+
+const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);
+const upperFirst = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+
+/**
+ * One step of a known fix as an agent writes down what was done: as the
+ * instruction itself, in the past tense, or as what the customer was asked
+ * or did ("Asked the customer to...", "Customer upgraded...").
+ */
+function agentStep(step: string, r: Rng): string {
+  const text = step.replace(/^Or\s+/, "");
+  const [verb = "", ...rest] = text.split(" ");
+  const tail = rest.join(" ").replace(/\byour\b/g, "their");
+  if (NOT_A_VERB.has(verb.toLowerCase())) {
+    return r.pick([
+      text,
+      `Advised the customer: ${lowerFirst(text)}`,
+      `Told them: ${lowerFirst(text)}`,
+    ]);
+  }
+  return r.pick([
+    () => text,
+    () => `${upperFirst(pastTense(verb))} ${tail}`,
+    () => `Asked the customer to ${lowerFirst(verb)} ${tail}`,
+    () => `Customer ${pastTense(verb)} ${tail}`,
+    () => `We ${pastTense(verb)} ${tail}`,
+    () => `Had them ${lowerFirst(verb)} ${tail}`,
+  ])();
+}
+
+/**
+ * What an agent records on resolving a ticket of a problem the knowledge base
+ * knows: the steps actually taken, not all of them and not always in the
+ * article's order, each worded the agent's way, as sentences, a numbered or
+ * bulleted list, or one line; sometimes with the engineering summary of the
+ * fix, sometimes only that. The root cause is mostly the engineering one on
+ * an escalated ticket, and the known issue's cause as the article words it on
+ * the others.
+ */
+export function knownFixResolution(
+  known: {
+    readonly steps: readonly string[];
+    readonly cause: string;
+    readonly rootCause: string;
+    readonly solution: string;
+  },
+  r: Rng,
+  escalated: boolean,
+): { rootCause: string; solution: string } {
+  // The article speaks to the customer ("your identity provider"); the agent about them.
+  const cause = known.cause.replace(/\bYour\b/g, "Their").replace(/\byour\b/g, "their");
+  // Engineering's root cause on tickets that went to engineering; the known
+  // issue, as the agent who recognised it writes it, on most others.
+  const rootCause = r.chance(escalated ? 0.6 : 0.15) ? known.rootCause : r.pick([
+    cause,
+    `Known issue: ${cause}`,
+    `${cause} (known issue)`,
+    `Known problem, ${lowerFirst(cause)}`,
+    `As described in the knowledge base: ${lowerFirst(cause)}`,
+  ]);
+  // A terse agent writes only the engineering summary.
+  if (r.chance(0.15)) return { rootCause, solution: known.solution };
+  let steps = known.steps.filter(() => r.chance(0.7));
+  if (steps.length === 0) steps = [r.pick(known.steps)];
+  if (steps.length > 1 && r.chance(0.25)) {
+    const i = r.int(steps.length - 1);
+    steps = [...steps];
+    [steps[i], steps[i + 1]] = [steps[i + 1]!, steps[i]!];
+  }
+  const said = steps.map((s) => agentStep(s, r));
+  const format = r.int(5);
+  let solution = format === 0
+    ? said.map((s) => `${s}.`).join(" ")
+    : format === 1
+    ? said.map((s, i) => `${i + 1}. ${s}`).join("\n")
+    : format === 2
+    ? said.map((s) => `- ${s}`).join("\n")
+    : format === 3
+    ? said.map((s, i) => (i === 0 ? s : lowerFirst(s))).join("; ")
+    : said.map((s, i) => (i === 0 ? s : lowerFirst(s))).join(", then ");
+  if (r.chance(0.35)) {
+    solution = r.chance(0.5)
+      ? `${known.solution}.\n${solution}`
+      : `${solution}\n${known.solution}.`;
+  }
+  return { rootCause, solution };
+}

@@ -26,6 +26,7 @@ export const Stream = {
   corruption: 14,
   questions: 15,
   staffing: 16,
+  resolutions: 17,
 } as const;
 
 function fmix32(value: number): number {

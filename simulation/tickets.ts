@@ -13,6 +13,7 @@ import type { Symptom } from "./incident_catalog.ts";
 import {
   customerFollowUp,
   internalNote,
+  knownFixResolution,
   SUPPORT_ENGINEERS,
   supportReply,
   ticketText,
@@ -132,7 +133,9 @@ export function planTickets(
     for (const hit of customerHits) {
       const customer = byId.get(hit.customer)!;
       const r = streamFor(seed, Stream.tickets, incident.index, customer.index);
-      const draft = incidentTicket(fleet, incident, customer, hit, start, end, r);
+      // The resolution's words come from a stream of their own: the rest of the ticket stays as it was.
+      const words = streamFor(seed, Stream.resolutions, incident.index, customer.index);
+      const draft = incidentTicket(fleet, incident, customer, hit, start, end, r, words);
       if (draft !== undefined) drafts.push(draft);
     }
   }
@@ -143,6 +146,32 @@ export function planTickets(
   }
   drafts.sort((a, b) => a.openedAt - b.openedAt || a.order - b.order);
   return drafts.map(({ order: _order, ...draft }, i) => ({ id: `T-${10001 + i}`, ...draft }));
+}
+
+/**
+ * The root cause and solution an agent records: for a problem with a
+ * knowledge-base article, the steps the agent took, in the agent's words
+ * ({@link knownFixResolution}); otherwise the engineering summary.
+ */
+function resolutionText(
+  incident: Incident,
+  r: Rng,
+  escalated: boolean,
+): { rootCause: string; solution: string } {
+  const rootCause = fillIncidentText(incident.spec.rootCause, incident);
+  const solution = fillIncidentText(incident.spec.solution, incident);
+  const article = incident.spec.article;
+  if (article === undefined) return { rootCause, solution };
+  return knownFixResolution(
+    {
+      steps: article.steps.map((step) => fillIncidentText(step, incident)),
+      cause: fillIncidentText(article.cause, incident),
+      rootCause,
+      solution,
+    },
+    r,
+    escalated,
+  );
 }
 
 /** When the customer has seen enough errors to notice: their cumulative count passes a threshold. */
@@ -163,6 +192,7 @@ function incidentTicket(
   start: number,
   end: number,
   r: Rng,
+  words: Rng,
 ): Draft | undefined {
   const noticed = noticedAt(hit, NOTICE_LINES[customer.tier]!);
   if (noticed === undefined) return undefined;
@@ -300,8 +330,7 @@ function incidentTicket(
     communications,
     resolution: resolved
       ? {
-        rootCause: fillIncidentText(incident.spec.rootCause, incident),
-        solution: fillIncidentText(incident.spec.solution, incident),
+        ...resolutionText(incident, words, escalated),
         prevention: fillIncidentText(incident.spec.prevention, incident),
         resolver,
         resolvedAt,

@@ -16,8 +16,10 @@ export interface ResolvedCase {
 
 /** Set similarity of two texts' stems (Jaccard); 1 for two empty texts. */
 export function similarity(a: string, b: string): number {
-  const x = new Set(stems(a));
-  const y = new Set(stems(b));
+  return jaccard(new Set(stems(a)), new Set(stems(b)));
+}
+
+function jaccard<T>(x: ReadonlySet<T>, y: ReadonlySet<T>): number {
   if (x.size === 0 && y.size === 0) return 1;
   let shared = 0;
   for (const t of x) if (y.has(t)) shared++;
@@ -75,12 +77,65 @@ export function splitSteps(solution: string): string[] {
       /\r?\n|(?<=[a-z0-9)])\.(?=\s+[A-Z])|;\s*|,?\s+then\s+|(?:^|\s+)[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+/,
     )
     .map((s) =>
-      s.trim().replace(/^(?:\d+[.)]|[-*+•])\s*/, "").replace(/^(?:then|and then)\s+/i, "")
-        .replace(/,\s*which\b.*$/i, "")
-        .replace(/[.\s]+$/, "").trim()
+      asInstruction(withoutAgent(
+        s.trim().replace(/^(?:\d+[.)]|[-*+•])\s*/, "").replace(/^(?:then|and then)\s+/i, "")
+          .replace(/,\s*which\b.*$/i, "")
+          .replace(/[.\s]+$/, "").trim(),
+      ))
     )
     .filter((s) => s.length > 1)
     .map((s) => s[0]!.toUpperCase() + s.slice(1));
+}
+
+/**
+ * Who did a step is not part of it: an agent writes "Asked the customer to
+ * clear the cache", "Had them clear it", "Customer cleared the cache" or "We
+ * cleared it" for the one step "clear the cache".
+ */
+const AGENT_REQUEST =
+  /^(?:(?:we|i|support)\s+)?(?:asked|told|advised|instructed|had|helped|got|let|walked)\s+(?:the\s+)?(?:customer|client|user|them|him|her)\s+(?:through\s+|to\s+)?/i;
+const AGENT_SUBJECT = /^(?:we|i|support|the\s+customer|customer|the\s+client|client|they)\s+/i;
+
+function withoutAgent(step: string): string {
+  return step.replace(AGENT_REQUEST, "").replace(AGENT_SUBJECT, "");
+}
+
+/**
+ * Past tenses the "-ed" rule of stemming does not reach, back to the
+ * instruction an article writes ("re-ran" -> "re-run").
+ */
+const IRREGULAR_PAST: Readonly<Record<string, string>> = {
+  ran: "run",
+  sent: "send",
+  told: "tell",
+  took: "take",
+  made: "make",
+  found: "find",
+  got: "get",
+  went: "go",
+  gave: "give",
+  wrote: "write",
+  chose: "choose",
+  began: "begin",
+  rebuilt: "rebuild",
+  built: "build",
+};
+
+/** Whether a step opens with a verb in the past tense (a report of what was done). */
+function reportsDone(step: string): boolean {
+  const first = /^[A-Za-z-]+/.exec(step)?.[0]?.toLowerCase() ?? "";
+  const last = first.split("-").pop()!;
+  return /[a-z]{2}ed$/.test(last) || last in IRREGULAR_PAST;
+}
+
+/** An irregular past tense at the start of a step, as the instruction ("Re-ran" -> "Re-run"). */
+function asInstruction(step: string): string {
+  return step.replace(/^([A-Za-z]+-)?([A-Za-z]+)/, (whole, prefix: string | undefined, verb) => {
+    const base = IRREGULAR_PAST[verb.toLowerCase()];
+    if (base === undefined) return whole;
+    const word = (prefix ?? "") + base;
+    return whole[0] === whole[0]!.toUpperCase() ? word[0]!.toUpperCase() + word.slice(1) : word;
+  });
 }
 
 export interface MergedStep {
@@ -95,22 +150,71 @@ export interface MergedStep {
 export const SAME_STEP = 0.5;
 
 /**
- * Steps from many solutions: near-duplicates merged (the most common
- * wording kept), ordered by where they come in the solutions, steps most
- * tickets share first among equals.
+ * Steps from many solutions: near-duplicates merged (an instruction most
+ * like the other wordings kept), ordered by how many other steps each comes
+ * before in the tickets that state both, then by its mean place in its
+ * solutions, steps most tickets share first among equals.
  */
 export function mergeSteps(solutions: readonly string[]): MergedStep[] {
-  interface Group {
-    readonly wordings: string[];
-    readonly tickets: Set<number>;
-    readonly positions: number[];
+  const groups = stepGroups(solutions);
+  // Which step comes before which in the tickets that state both: a ticket
+  // that states only some steps says nothing of the others' places, where a
+  // step's mean position within its tickets would move it.
+  const before = groups.map(() => new Float64Array(groups.length));
+  for (const order of ticketOrders(groups, solutions.length)) {
+    for (let i = 0; i < order.length; i++) {
+      for (let j = i + 1; j < order.length; j++) before[order[i]!]![order[j]!]!++;
+    }
   }
-  const groups: Group[] = [];
+  return groups
+    .map((g, k) => {
+      let wins = 0;
+      for (let other = 0; other < groups.length; other++) {
+        wins += Math.sign(before[k]![other]! - before[other]![k]!);
+      }
+      return {
+        text: wordingOf(g.wordings),
+        tickets: g.tickets.size,
+        position: g.positions.reduce((a, b) => a + b, 0) / g.positions.length,
+        wins,
+      };
+    })
+    .sort((a, b) =>
+      b.wins - a.wins || a.position - b.position || b.tickets - a.tickets ||
+      (a.text < b.text ? -1 : 1)
+    )
+    .map(({ wins: _wins, ...step }) => step);
+}
+
+/** Each solution's steps as group numbers, in the order it states them (each once). */
+function ticketOrders(groups: readonly StepGroup[], solutions: number): number[][] {
+  const orders: { group: number; at: number }[][] = Array.from({ length: solutions }, () => []);
+  groups.forEach((g, group) => {
+    g.tickets.forEach((ticket) => {
+      const at = g.firstAt.get(ticket)!;
+      orders[ticket]!.push({ group, at });
+    });
+  });
+  return orders.map((o) => o.sort((a, b) => a.at - b.at).map((x) => x.group));
+}
+
+interface StepGroup {
+  readonly wordings: string[];
+  /** Indexes of the solutions that state the step. */
+  readonly tickets: Set<number>;
+  readonly positions: number[];
+  /** Where each solution first states it (its step number). */
+  readonly firstAt: Map<number, number>;
+}
+
+/** The solutions' steps, near-duplicates in one group (in the order first seen). */
+function stepGroups(solutions: readonly string[]): StepGroup[] {
+  const groups: StepGroup[] = [];
   solutions.forEach((solution, ticket) => {
     const steps = splitSteps(solution);
     steps.forEach((step, i) => {
       const position = steps.length === 1 ? 0 : i / (steps.length - 1);
-      let best: Group | undefined;
+      let best: StepGroup | undefined;
       let bestSimilarity = SAME_STEP;
       for (const group of groups) {
         const s = similarity(step, group.wordings[0]!);
@@ -120,27 +224,47 @@ export function mergeSteps(solutions: readonly string[]): MergedStep[] {
         }
       }
       if (best === undefined) {
-        groups.push({ wordings: [step], tickets: new Set([ticket]), positions: [position] });
+        groups.push({
+          wordings: [step],
+          tickets: new Set([ticket]),
+          positions: [position],
+          firstAt: new Map([[ticket, i]]),
+        });
       } else {
         best.wordings.push(step);
         best.tickets.add(ticket);
         best.positions.push(position);
+        if (!best.firstAt.has(ticket)) best.firstAt.set(ticket, i);
       }
     });
   });
-  return groups
-    .map((g) => ({
-      text: mostCommon(g.wordings),
-      tickets: g.tickets.size,
-      position: g.positions.reduce((a, b) => a + b, 0) / g.positions.length,
-    }))
-    .sort((a, b) => a.position - b.position || b.tickets - a.tickets || (a.text < b.text ? -1 : 1));
+  return groups;
 }
 
-function mostCommon(texts: readonly string[]): string {
+/**
+ * The wording a merged step is written with: an article gives instructions,
+ * so wordings that report what was done ("Checked the logs") give way to
+ * instructions ("Check the logs") when there are any; of those, the one most
+ * like the others (ties: the most common, then the first in order).
+ */
+function wordingOf(texts: readonly string[]): string {
+  const instructions = texts.filter((t) => !reportsDone(t));
+  const pool = instructions.length > 0 ? instructions : texts;
   const counts = new Map<string, number>();
-  for (const t of texts) counts.set(t, (counts.get(t) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+  for (const t of pool) counts.set(t, (counts.get(t) ?? 0) + 1);
+  let best = pool[0]!;
+  let bestScore = -1;
+  for (const [text, count] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    let score = 0;
+    for (const other of pool) score += similarity(text, other);
+    if (
+      score > bestScore + 1e-9 || (Math.abs(score - bestScore) <= 1e-9 && count > counts.get(best)!)
+    ) {
+      best = text;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 /** Words that say a resolution needed engineering: a code change or a release. */
@@ -149,7 +273,7 @@ const ENGINEERING =
 
 export interface ArticleCandidate {
   readonly tickets: number;
-  /** 0..1: how alike the resolutions are. */
+  /** 0..1: how alike the resolutions are as fixes (the steps they state, merged across wordings). */
   readonly consistency: number;
   /** Support hours the tickets took. */
   readonly supportHours: number;
@@ -177,11 +301,17 @@ export interface ArticleCandidate {
  */
 export function judgeCandidate(cases: readonly ResolvedCase[]): ArticleCandidate {
   const n = cases.length;
+  // Alike as fixes, not as texts: the steps each solution states (merged
+  // across tickets, so two wordings of one step are the same step).
+  const stated = cases.map(() => new Set<number>());
+  stepGroups(cases.map((c) => c.solution)).forEach((group, g) => {
+    for (const ticket of group.tickets) stated[ticket]!.add(g);
+  });
   let pairs = 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      total += similarity(cases[i]!.solution, cases[j]!.solution);
+      total += jaccard(stated[i]!, stated[j]!);
       pairs++;
     }
   }
@@ -234,10 +364,15 @@ export interface DraftText {
 /**
  * The tickets whose resolutions tell one story about the issue. Tickets
  * linked to an issue are not all about it (an agent links the wrong error,
- * a how-to question lands on a noisy signature), so resolutions are grouped
- * by how alike their root cause and solution are, and the group kept is the
- * one with the most tickets, each counted by how much its resolution speaks
- * of the issue's own log text (when given): the story about the issue, told
+ * a how-to question lands on a noisy signature), so resolutions are grouped:
+ * first by how alike their root causes are (engineering's analysis pasted
+ * on each, or the known issue in several agents' framings), then groups
+ * whose solutions state the same fix are one story: they share two steps, or
+ * their steps are half the same (agents word the same fix differently and
+ * state only some of its steps; a single common step such as "upgrade to the
+ * next release" does not make two problems one). The group kept is the one
+ * with the most tickets, each counted by how much its resolution speaks of
+ * the issue's own log text (when given): the story about the issue, told
  * most often.
  */
 export function dominantResolution(
@@ -245,13 +380,42 @@ export function dominantResolution(
   issueText = "",
 ): ResolvedCase[] {
   if (cases.length <= 1) return [...cases];
-  const groups: { readonly members: ResolvedCase[]; readonly text: string }[] = [];
-  for (const c of cases) {
-    const text = `${c.rootCause}\n${c.solution}`;
-    const group = groups.find((g) => similarity(g.text, text) >= SAME_STEP);
-    if (group === undefined) groups.push({ members: [c], text });
-    else group.members.push(c);
+  const byCause: number[][] = [];
+  const causes = cases.map((c) => new Set(stems(c.rootCause)));
+  cases.forEach((_, i) => {
+    const group = byCause.find((g) => jaccard(causes[g[0]!]!, causes[i]!) >= SAME_STEP);
+    if (group === undefined) byCause.push([i]);
+    else group.push(i);
+  });
+  // The steps each cause group states, as merged steps over all the cases.
+  const stated = byCause.map(() => new Set<number>());
+  const ticketGroup = new Map<number, number>();
+  byCause.forEach((g, k) => g.forEach((i) => ticketGroup.set(i, k)));
+  stepGroups(cases.map((c) => c.solution)).forEach((step, s) => {
+    for (const ticket of step.tickets) stated[ticketGroup.get(ticket)!]!.add(s);
+  });
+  const parent = byCause.map((_, k) => k);
+  const root = (k: number): number => {
+    while (parent[k] !== k) k = parent[k] = parent[parent[k]!]!;
+    return k;
+  };
+  for (let a = 0; a < byCause.length; a++) {
+    for (let b = a + 1; b < byCause.length; b++) {
+      let shared = 0;
+      for (const s of stated[a]!) if (stated[b]!.has(s)) shared++;
+      if (shared >= 2 || jaccard(stated[a]!, stated[b]!) >= SAME_STEP) {
+        parent[root(b)] = root(a);
+      }
+    }
   }
+  const byRoot = new Map<number, ResolvedCase[]>();
+  byCause.forEach((g, k) => {
+    const r = root(k);
+    byRoot.set(r, [...(byRoot.get(r) ?? []), ...g.map((i) => cases[i]!)]);
+  });
+  const groups = [...byRoot.values()].map((members) => ({
+    members: cases.filter((c) => members.includes(c)),
+  }));
   const issueStems = new Set(stems(issueText));
   const relevance = (c: ResolvedCase) => {
     if (issueStems.size === 0) return 1;
@@ -275,21 +439,58 @@ export function dominantResolution(
 }
 
 /**
+ * The cause most of the tickets record: root causes are grouped by how alike
+ * they are (the same known issue in several agents' framings, or engineering's
+ * analysis pasted on each), and the biggest group's most typical wording is
+ * kept, without a leading label ("Known issue:") or a trailing remark in
+ * parentheses ("(known issue)").
+ *
+ * @example
+ * ```ts
+ * import { causeOf } from "./drafts.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   causeOf([
+ *     "Known issue: the export writer stops at 65535 rows",
+ *     "The export writer stops at 65535 rows (known issue)",
+ *     "Customer misconfigured the bucket",
+ *   ]),
+ *   "The export writer stops at 65535 rows",
+ * );
+ * ```
+ */
+export function causeOf(rootCauses: readonly string[]): string {
+  const groups: string[][] = [];
+  for (const text of rootCauses) {
+    if (text.trim() === "") continue;
+    const group = groups.find((g) => similarity(g[0]!, text) >= SAME_STEP);
+    if (group === undefined) groups.push([text]);
+    else group.push(text);
+  }
+  const biggest = groups.reduce<string[]>((best, g) => g.length > best.length ? g : best, []);
+  const cause = representative(biggest)
+    .replace(/^[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+(?=\S)/, "")
+    .replace(/\s*\([^()]{1,40}\)$/, "");
+  return cause === "" ? "" : cause[0]!.toUpperCase() + cause.slice(1);
+}
+
+/**
  * An article template from resolved tickets: the title and symptom in the
  * customers' own words, the cause from the recorded root causes, the steps
  * from the solutions (merged, ordered), all from the tickets whose
- * resolutions tell the issue's story ({@link dominantResolution}). A step
- * only one ticket of many had is left out when at least three tickets agree
- * on others.
+ * resolutions tell the issue's story ({@link dominantResolution}). A step is
+ * kept when two tickets, or a quarter of them, state it: agents write down
+ * only some of the steps they took, so one mention among three tickets is a
+ * step, while one among twenty is a slip.
  */
 export function draftFrom(cases: readonly ResolvedCase[], issueText = ""): DraftText {
   const story = dominantResolution(cases, issueText);
   const steps = mergeSteps(story.map((c) => c.solution));
-  const shared = story.length >= 3 ? steps.filter((s) => s.tickets >= 2) : steps;
+  const shared = steps.filter((s) => s.tickets >= 2 || s.tickets / story.length >= 0.25);
   return {
     title: representative(story.map((c) => c.subject)) || "Untitled",
     symptom: representative(story.map((c) => c.description)),
-    cause: representative(story.map((c) => c.rootCause)),
+    cause: causeOf(story.map((c) => c.rootCause)),
     steps: (shared.length > 0 ? shared : steps).map((s) => s.text),
   };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draftFrom, type ResolvedCase, splitSteps } from "./drafts.ts";
+import { draftFrom, judgeCandidate, type ResolvedCase, splitSteps } from "./drafts.ts";
 
 const resolved = (ticketId: string, rootCause: string, solution: string): ResolvedCase => ({
   ticketId,
@@ -45,4 +45,53 @@ Deno.test("steps: sentences, labels and 'then' split; a 'which' clause explains 
     "Keep a backup",
     "Restart the worker",
   ]);
+});
+
+Deno.test("steps: who did a step is not part of it", () => {
+  assert.deepEqual(
+    splitSteps(
+      "Asked the customer to clear the cache. We restarted the worker; customer re-ran the import",
+    ),
+    ["Clear the cache", "Restarted the worker", "Re-run the import"],
+  );
+});
+
+Deno.test("drafts: one fix worded many ways and stated in part gives every step, as instructions", () => {
+  const cases = [
+    resolved(
+      "t1",
+      "Known issue: the writer stops at 65535 rows",
+      "1. Check the export log\n2. Upgraded to 5.7.1",
+    ),
+    resolved(
+      "t2",
+      "The writer stops at 65535 rows (known issue)",
+      "Customer upgraded to 5.7.1, then re-ran the export",
+    ),
+    resolved(
+      "t3",
+      "Regression in 5.6.0: exports go through a legacy writer",
+      "Check the export log. Re-run the export.",
+    ),
+    resolved("t4", "the writer stops at 65535 rows", "Asked them to check the export log"),
+    // Another problem linked to the same issue by mistake shares no step and no cause.
+    resolved(
+      "t5",
+      "Question about how to use the product",
+      "Explained the steps and linked the docs",
+    ),
+  ];
+  const draft = draftFrom(cases);
+  assert.deepEqual(draft.steps, ["Check the export log", "Upgraded to 5.7.1", "Re-run the export"]);
+  assert.equal(draft.cause, "The writer stops at 65535 rows");
+});
+
+Deno.test("candidates: resolutions are alike as fixes, whatever their wording", () => {
+  const verdict = judgeCandidate([
+    resolved("t1", "", "Cleared the browser cache"),
+    resolved("t2", "", "Asked the customer to clear the browser cache"),
+    resolved("t3", "", "1. Clear the browser cache"),
+  ]);
+  assert.equal(verdict.consistency, 1);
+  assert.equal(verdict.selfService, true);
 });

@@ -1,4 +1,4 @@
-import { analyze } from "./text.ts";
+import { analyzeUntil } from "./text.ts";
 
 /** Characters of context kept around the first match. */
 const CONTEXT = 60;
@@ -17,17 +17,22 @@ const CONTEXT = 60;
  */
 export function highlight(text: string, stems: ReadonlySet<string>): string | null {
   const spans: [number, number][] = [];
-  for (const term of analyze(text)) {
+  // The passage ends this far past the first match: words after it are not read.
+  let to = Infinity;
+  analyzeUntil(text, (term) => {
+    if (term.start >= to) return false;
     if (stems.has(term.stem)) {
       const end = term.start + term.word.length;
       const last = spans[spans.length - 1];
       if (last !== undefined && last[1] >= term.start) last[1] = Math.max(last[1], end);
       else spans.push([term.start, end]);
+      if (spans.length === 1) to = spans[0]![1] + CONTEXT * 2;
     }
-  }
+    return true;
+  });
   if (spans.length === 0) return null;
   const from = Math.max(0, spans[0]![0] - CONTEXT);
-  const to = Math.min(text.length, spans[0]![1] + CONTEXT * 2);
+  to = Math.min(text.length, spans[0]![1] + CONTEXT * 2);
   let out = from > 0 ? "…" : "";
   let at = from;
   for (const [start, end] of spans) {

@@ -106,12 +106,13 @@ export class ArticleRanker {
   #analyze(text: string): Map<string, number> {
     const counts = countTerms(stems(text));
     if (counts.size <= LONG_QUERY_TERMS) return counts;
-    const strength = (term: string, count: number) => count * this.index.idf(term);
+    // Each term's strength is worked out once, not at every comparison of the sort.
     const strongest = [...counts]
       .filter(([term]) => this.index.hasTerm(term))
-      .sort((a, b) => strength(b[0], b[1]) - strength(a[0], a[1]) || (a[0] < b[0] ? -1 : 1))
+      .map(([term, count]) => ({ term, count, strength: count * this.index.idf(term) }))
+      .sort((a, b) => b.strength - a.strength || (a.term < b.term ? -1 : 1))
       .slice(0, LONG_QUERY_TERMS);
-    return new Map(strongest);
+    return new Map(strongest.map((s) => [s.term, s.count]));
   }
 
   search(text: string, limit: number, keep?: (doc: number) => boolean): Hit[] {

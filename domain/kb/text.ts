@@ -82,24 +82,36 @@ const WORD = /[A-Za-z0-9]+(?:[._][A-Za-z0-9]+)*/g;
  */
 export function analyze(text: string): Term[] {
   const out: Term[] = [];
-  for (const match of text.matchAll(WORD)) {
-    const raw = match[0];
-    const start = match.index;
-    const lower = raw.toLowerCase();
-    const parts = splitIdentifier(raw);
-    if (parts.length > 1) {
-      out.push({ word: raw, stem: lower, start });
-      for (const part of parts) pushWord(out, part, start);
-    } else {
-      pushWord(out, raw, start);
-    }
-  }
+  analyzeUntil(text, (term) => {
+    out.push(term);
+    return true;
+  });
   return out;
 }
 
-function pushWord(out: Term[], raw: string, start: number): void {
+/**
+ * The terms of {@link analyze} one at a time, in the same order, until
+ * `visit` returns false: a reader that needs only the start of a text (a
+ * highlighted passage) does not analyse the rest.
+ */
+export function analyzeUntil(text: string, visit: (term: Term) => boolean): void {
+  const words = new RegExp(WORD.source, "g");
+  for (let match = words.exec(text); match !== null; match = words.exec(text)) {
+    const raw = match[0];
+    const start = match.index;
+    const parts = splitIdentifier(raw);
+    if (parts.length > 1) {
+      if (!visit({ word: raw, stem: raw.toLowerCase(), start })) return;
+      for (const part of parts) if (!visitWord(visit, part, start)) return;
+    } else if (!visitWord(visit, raw, start)) {
+      return;
+    }
+  }
+}
+
+function visitWord(visit: (term: Term) => boolean, raw: string, start: number): boolean {
   const stem = termOf(raw.toLowerCase());
-  if (stem !== null) out.push({ word: raw, stem, start });
+  return stem === null || visit({ word: raw, stem, start });
 }
 
 /** `fooBarBaz`, `foo_bar`, `foo.bar`, `HTTPServer` -> their words; a plain word -> itself. */

@@ -261,7 +261,12 @@ export class KbService implements KbApi {
         ["steps", c.steps.join("\n")],
         ["body", c.body],
       ];
+      // A field whose analysed terms hold no query term has nothing to mark:
+      // it is not read again.
+      const analyzed = index.analyzed.get(`${article.articleId}@${article.version}`)?.fields;
       for (const [name, value] of fields) {
+        const terms = analyzed?.[name];
+        if (terms !== undefined && !terms.some((t) => wanted.has(t))) continue;
         const passage = highlight(value, wanted);
         if (passage !== null) highlights[name] = passage;
       }

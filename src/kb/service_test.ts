@@ -156,7 +156,10 @@ Deno.test("candidates and drafts: a recurring issue with consistent resolutions 
   assert.equal(draft.status, "draft");
   assert.equal(draft.content.title, "Payments time out at checkout");
   assert.equal(draft.content.cause, "The payment provider cache held stale tokens");
+  // A step one ticket of three states is kept (agents write down some of what they did),
+  // in the order the tickets that state it with others do it.
   assert.deepEqual(draft.content.steps, [
+    "Checked the provider status page",
     "Cleared the payment provider cache",
     "Retried the failed orders",
   ]);
