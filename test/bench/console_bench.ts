@@ -20,7 +20,7 @@ import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { ticketingConfig } from "../../adapters/ticketing/config.ts";
 import { compose } from "../../src/app/compose.ts";
 import { runEntry } from "../support/cli.ts";
-import { atMost, type Bench, type BenchRow } from "./bench_types.ts";
+import { type Bench, type BenchRow, latencyRows } from "./bench_types.ts";
 import { rng } from "./rng.ts";
 import { SignatureMiner } from "../../domain/mining/miner.ts";
 import { simulatorOutput } from "./sim_data.ts";
@@ -104,22 +104,14 @@ async function measurePages(bench: string, base: string, pages: Pages): Promise<
     }
     if (times.length === 0) continue;
     const cpu = cpuUsage(cpuBefore);
-    const p99 = Math.round(percentile(times, 99) * 10) / 10;
     rows.push(
-      {
+      ...latencyRows(
         bench,
-        metric: `${name} p50`,
-        value: Math.round(percentile(times, 50) * 10) / 10,
-        unit: "ms",
-      },
-      {
-        bench,
-        metric: `${name} p99`,
-        value: p99,
-        unit: "ms",
-        ...atMost(p99, TARGET_P99_MS),
-        note: `over HTTP on loopback, whole page read, ${times.length} requests`,
-      },
+        name,
+        times,
+        TARGET_P99_MS,
+        `over HTTP on loopback, whole page read, ${times.length} requests`,
+      ),
       {
         bench,
         metric: `${name} CPU per request`,
@@ -334,10 +326,5 @@ const consoleSim: Bench = {
     }
   },
 };
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 
 export const consoleBenches: Bench[] = [consoleYear, consoleSim];

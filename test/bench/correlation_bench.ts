@@ -32,7 +32,7 @@ import {
   TicketService,
 } from "../../src/tickets/mod.ts";
 import { rawTokens, replaySimulation, simulatorOutput, trueRoots } from "./sim_data.ts";
-import { atLeast, atMost, type Bench, type BenchRow } from "./bench_types.ts";
+import { atLeast, atMost, type Bench, type BenchRow, percentile } from "./bench_types.ts";
 import { rng } from "./rng.ts";
 
 const HOUR = 3_600_000;
@@ -165,12 +165,6 @@ function readTickets(document: unknown, truth: Map<string, string>): SimTicket[]
       incident: str(t, "incident_id", "incident") ?? truth.get(id) ?? null,
     }];
   });
-}
-
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 const quality: Bench = {

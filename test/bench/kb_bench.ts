@@ -29,19 +29,13 @@ import { Loupe } from "../../src/app/loupe.ts";
 import { TicketService } from "../../src/tickets/mod.ts";
 import { cpuUsage } from "node:process";
 import { runEntry } from "../support/cli.ts";
-import { atLeast, atMost, type Bench } from "./bench_types.ts";
+import { atLeast, atMost, type Bench, percentile } from "./bench_types.ts";
 import { replaySimulation } from "./sim_data.ts";
 import { rng } from "./rng.ts";
 
 const DEFAULT_RULES = await readRuleFile(
   new URL("../../fixtures/rules/default_rules.json", import.meta.url),
 );
-
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 

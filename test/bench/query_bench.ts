@@ -22,7 +22,7 @@ import { ImpactService } from "../../src/impact/service.ts";
 import { IssueService } from "../../src/issues/service.ts";
 import { PROJECTIONS } from "../../src/app/loupe.ts";
 import { TrendService } from "../../src/trends/service.ts";
-import { atMost, type Bench, type BenchRow } from "./bench_types.ts";
+import { type Bench, type BenchRow, latencyRows } from "./bench_types.ts";
 import { Hono } from "hono";
 import { customerRoutes } from "../../adapters/http/customer_routes.ts";
 import { impactRoutes } from "../../adapters/http/impact_routes.ts";
@@ -263,11 +263,6 @@ export async function build(
   return { records, projected };
 }
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function directorySize(dir: string): Promise<number> {
   let bytes = 0;
   for await (const entry of Deno.readDir(dir)) {
@@ -396,22 +391,8 @@ const latency: Bench = {
               throw new Error(`${name} answered ${response.status}: ${body.slice(0, 300)}`);
             }
           }
-          const p99 = Math.round(percentile(times, 99) * 10) / 10;
           rows.push(
-            {
-              bench,
-              metric: `${name} p50`,
-              value: Math.round(percentile(times, 50) * 10) / 10,
-              unit: "ms",
-            },
-            {
-              bench,
-              metric: `${name} p99`,
-              value: p99,
-              unit: "ms",
-              ...atMost(p99, 100),
-              note: "over HTTP on loopback, whole reply read",
-            },
+            ...latencyRows(bench, name, times, 100, "over HTTP on loopback, whole reply read"),
           );
         }
       } finally {

@@ -11,7 +11,7 @@
 import { ulid } from "ulid";
 import { startServer } from "../support/server.ts";
 import { FakeZendesk } from "../ticketing/fake_zendesk.ts";
-import { atMost, type Bench, type BenchRow } from "./bench_types.ts";
+import { atMost, type Bench, type BenchRow, percentile } from "./bench_types.ts";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import { ZendeskAdapter } from "../../adapters/ticketing/zendesk.ts";
 import { Outbox } from "../../src/sync/outbox.ts";
@@ -25,11 +25,6 @@ function zendeskEnv(fake: FakeZendesk): Record<string, string> {
     LOUPE_ZENDESK_API_TOKEN: "zendesk-token",
     LOUPE_ZENDESK_WEBHOOK_SECRET: SECRET,
   };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
 // deno-lint-ignore no-explicit-any -- bench reads whatever JSON the server answers
@@ -89,7 +84,7 @@ async function lag(): Promise<BenchRow[]> {
       outbound.push(performance.now() - linking);
     }
     const row = (metric: string, values: number[], p: number): BenchRow => {
-      const value = Math.round(percentile(values, p));
+      const value = Math.round(percentile(values, p * 100));
       return {
         bench: "sync-lag",
         metric,
