@@ -1,6 +1,7 @@
 /** The frame every console page shares: navigation, who is signed in, the sign-out form. */
 import type { Child } from "hono/jsx";
 import { customerScope, type Principal, roleText } from "../../domain/access/principal.ts";
+import { levelOf, levelText } from "./format.ts";
 
 export interface PageContext {
   readonly principal: Principal;
@@ -83,4 +84,27 @@ export function Layout(
 /** A severity or level as a coloured badge that also says it in words. */
 export function Badge(props: { kind: string; text: string }) {
   return <span class={`badge ${props.kind}`}>{props.text}</span>;
+}
+
+/**
+ * An issue as a row's first cell shows it: its template's first line linking
+ * to the issue, its level, and what the page says of it (`children`).
+ */
+export function IssueHeadline(
+  props: { issueId: string; template: string; severityNumber: number; children?: Child },
+) {
+  return (
+    <>
+      <a href={`/console/issues/${encodeURIComponent(props.issueId)}`}>
+        <code class="template">{props.template.split("\n")[0]}</code>
+      </a>
+      <div>
+        <Badge
+          kind={`lvl-${levelOf(props.severityNumber).toLowerCase()}`}
+          text={levelText(props.severityNumber)}
+        />{" "}
+        <span class="muted">{props.children}</span>
+      </div>
+    </>
+  );
 }

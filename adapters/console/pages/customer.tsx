@@ -1,8 +1,8 @@
 /** One customer: what hits them, their open tickets and versions, as an account manager reads it before a call. */
 import { LoupeError } from "../../../ports/errors.ts";
 import type { ConsoleDeps } from "../deps.ts";
-import { levelOf, levelText, money, when } from "../format.ts";
-import { Badge, Layout, type PageContext } from "../layout.tsx";
+import { money, when } from "../format.ts";
+import { Badge, IssueHeadline, Layout, type PageContext } from "../layout.tsx";
 
 export function customerPage(deps: ConsoleDeps, page: PageContext, customerId: string) {
   const report = deps.impact.customerImpact(customerId, { minSeverity: 13, limit: 30 });
@@ -100,21 +100,16 @@ export function customerPage(deps: ConsoleDeps, page: PageContext, customerId: s
                   {report.issues.map((issue) => (
                     <tr>
                       <td>
-                        <a href={`/console/issues/${encodeURIComponent(issue.issueId)}`}>
-                          <code class="template">{issue.template.split("\n")[0]}</code>
-                        </a>
-                        <div>
-                          <Badge
-                            kind={`lvl-${levelOf(issue.severityNumber).toLowerCase()}`}
-                            text={levelText(issue.severityNumber)}
-                          />{" "}
-                          <span class="muted">
-                            {issue.count} lines · since {when(issue.firstSeen)}
-                            {issue.otherCustomers > 0
-                              ? ` · ${issue.otherCustomers} other customer(s) hit`
-                              : ""}
-                          </span>
-                        </div>
+                        <IssueHeadline
+                          issueId={issue.issueId}
+                          template={issue.template}
+                          severityNumber={issue.severityNumber}
+                        >
+                          {issue.count} lines · since {when(issue.firstSeen)}
+                          {issue.otherCustomers > 0
+                            ? ` · ${issue.otherCustomers} other customer(s) hit`
+                            : ""}
+                        </IssueHeadline>
                       </td>
                       <td>
                         {issue.last24h} / {issue.last7d}

@@ -7,7 +7,7 @@ import type { Bucket } from "../../../ports/trends.ts";
 import { type ChartSeries, Legend, LineChart, type Marker, Sparkline } from "../charts.tsx";
 import type { ConsoleDeps } from "../deps.ts";
 import { levelOf, levelText, money, when } from "../format.ts";
-import { Badge, Layout, type PageContext } from "../layout.tsx";
+import { Badge, IssueHeadline, Layout, type PageContext } from "../layout.tsx";
 
 const DAY = 86_400_000;
 const BUCKET_MS: Record<Bucket, number> = { hour: 3_600_000, day: DAY, week: 7 * DAY };
@@ -73,16 +73,13 @@ export function issueListPage(deps: ConsoleDeps, page: PageContext, params: URLS
                   <tr>
                     <td>{index + 1}</td>
                     <td>
-                      <a href={`/console/issues/${encodeURIComponent(detail.issueId)}`}>
-                        <code class="template">{detail.template.split("\n")[0]}</code>
-                      </a>
-                      <div>
-                        <Badge
-                          kind={`lvl-${levelOf(detail.severityNumber).toLowerCase()}`}
-                          text={levelText(detail.severityNumber)}
-                        />{" "}
-                        <span class="muted">{detail.count} lines · {detail.status}</span>
-                      </div>
+                      <IssueHeadline
+                        issueId={detail.issueId}
+                        template={detail.template}
+                        severityNumber={detail.severityNumber}
+                      >
+                        {detail.count} lines · {detail.status}
+                      </IssueHeadline>
                     </td>
                     <td>
                       <Sparkline
