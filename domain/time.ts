@@ -26,8 +26,11 @@ export function monthIndex(name: string): number | undefined {
   return MONTHS[name.slice(0, 3).toLowerCase()];
 }
 
+/** Milliseconds in an hour. */
+export const HOUR_MS = 3_600_000;
+
 /** Milliseconds in a UTC day (no leap seconds in epoch time). */
-export const DAY_MS = 86_400_000;
+export const DAY_MS = 24 * HOUR_MS;
 
 /** Epoch ms of a UTC calendar time, or undefined when the date does not exist. */
 export function utcTime(

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { type HistoryColumns, parseTicketTime } from "../tickets/history_csv.ts";
+import { DAY_MS } from "../../domain/time.ts";
 
 /** How `deno task backtest` runs; the columns it names are the history reader's (but an event log's time). */
 export interface BacktestConfig extends Omit<HistoryColumns, "changedAt"> {
@@ -19,8 +20,6 @@ export const BACKTEST_USAGE =
 
 Dates: ISO 8601, epoch seconds or milliseconds, or day-first 29/2/2016 01:16 with --day-first.
 A --to without a time of day includes that whole day.`;
-
-const DAY_MS = 86_400_000;
 
 /** Reads backtest flags; throws an Error that says which value is wrong. */
 export function backtestConfig(args: readonly string[]): BacktestConfig {

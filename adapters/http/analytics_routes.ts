@@ -23,12 +23,11 @@ import { parseJsonTextPaced } from "../json_text.ts";
 import { timeParam } from "../params.ts";
 import type { RouteDoc } from "./openapi.ts";
 import { actorOf, limitParam, readTextBodyPaced } from "./request.ts";
+import { DAY_MS } from "../../domain/time.ts";
 
 export interface AnalyticsRouteDeps {
   readonly maxBodyBytes: number;
 }
-
-const DAY_MS = 86_400_000;
 
 const resolutionQuery = z.object({ by: z.enum(RESOLUTION_GROUPINGS).default("issue") }).strict();
 

@@ -8,6 +8,7 @@
  * @module
  */
 import type { BinnedFeature } from "./gbm.ts";
+import { DAY_MS, HOUR_MS } from "../time.ts";
 
 /** A ticket as history knows it: at-open fields and, once resolved, when. */
 export interface TicketRecord {
@@ -24,9 +25,6 @@ export interface TicketRecord {
   /** Whether it needed engineering (escalated beyond support); absent when the source cannot tell. */
   readonly escalated?: boolean;
 }
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** Context at a ticket's open time, from the other tickets' history. */
 export interface OpenContext {

@@ -10,8 +10,8 @@
  * @module
  */
 import type { Ticket } from "../tickets/mod.ts";
+import { HOUR_MS } from "../time.ts";
 
-const HOUR_MS = 3_600_000;
 /** Agent events closer than this are one sitting at the ticket. */
 export const SESSION_GAP_HOURS = 0.5;
 /** What one touch (reading the ticket, writing a reply or note) is counted as. */

@@ -28,8 +28,8 @@ import {
   type OpenContext,
   type TicketRecord,
 } from "./features.ts";
+import { HOUR_MS } from "../time.ts";
 
-const HOUR_MS = 3_600_000;
 /** A minute: keeps tickets closed within seconds from a log of zero. */
 const FLOOR_HOURS = 1 / 60;
 

@@ -6,8 +6,7 @@
  * @module
  */
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS } from "../time.ts";
 const WEEK_MS = 7 * DAY_MS;
 /** Recent weeks averaged: enough to smooth a week's noise, few enough to follow a trend. */
 const WEEKS = 8;

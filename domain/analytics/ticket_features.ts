@@ -9,6 +9,7 @@
  */
 import type { Ticket } from "../tickets/mod.ts";
 import type { TicketRecord } from "./features.ts";
+import { DAY_MS, HOUR_MS } from "../time.ts";
 
 export const TICKET_FIELDS = ["severity", "tier", "issue", "customer", "environment"] as const;
 export const TICKET_NUMBERS = [
@@ -27,9 +28,6 @@ export const ENGINEERING_NUMBERS = [
   "customer_earlier_tickets",
   "customer_earlier_escalation_share",
 ] as const;
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /**
  * Of the `earlier` tickets, the share known by `at` to have needed

@@ -1,6 +1,5 @@
 import type { RestartBurst } from "./score.ts";
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from "../time.ts";
 
 /** An environment moving to a version at a time. */
 export interface Upgrade {

@@ -8,8 +8,7 @@ import {
   type WordMatch,
   words,
 } from "./text.ts";
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from "../time.ts";
 
 /** What the correlation knows of a ticket. */
 export interface TicketFacts {

@@ -5,8 +5,7 @@
  * @module
  */
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+import { DAY_MS } from "../time.ts";
 /** Exposure counted per customer, in days: at least a few hours, at most a month. */
 const MIN_EXPOSURE_DAYS = 0.1;
 const MAX_EXPOSURE_DAYS = 30;

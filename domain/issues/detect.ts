@@ -6,9 +6,7 @@
  * @module
  */
 import { binomialUpperTail, formatP } from "../trends/mod.ts";
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+import { DAY_MS, HOUR_MS } from "../time.ts";
 
 /** WARN and above can be issues; INFO and DEBUG are how systems talk. */
 export const ISSUE_MIN_SEVERITY = 13;

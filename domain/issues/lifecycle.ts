@@ -5,7 +5,7 @@
  * @module
  */
 
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from "../time.ts";
 /** Quiet this long, an issue is resolved; back after that, it regressed. */
 export const RESOLVED_AFTER_MS = 24 * HOUR_MS;
 /** An upgrade's window: from a little before the new version's first record (shutdown)... */

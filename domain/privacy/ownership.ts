@@ -14,9 +14,8 @@
  * @module
  */
 import { parseRole } from "../access/principal.ts";
-
-/** Milliseconds in a day. */
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from "../time.ts";
+export { DAY_MS } from "../time.ts";
 
 /** The period of events kept until the customer is forgotten, never expired by retention. */
 export const PERMANENT = -1;

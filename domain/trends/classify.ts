@@ -112,6 +112,7 @@
  * @module
  */
 import { binomialLowerTail, binomialUpperTail, conditionalTail } from "./statistics.ts";
+import { HOUR_MS } from "../time.ts";
 
 /** How a signature's occurrences are moving. */
 export type TrendClass = "emerging" | "spiking" | "resolving" | "stable" | "quiet";
@@ -167,7 +168,6 @@ export interface TrendOptions {
   readonly minFallRatio?: number;
 }
 
-const HOUR_MS = 3_600_000;
 const WEEK = 168;
 /** How much of a slow burn's oldest week may lie before the data begins. */
 const SLOW_BURN_UNOBSERVED_HOURS = 24;

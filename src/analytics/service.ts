@@ -79,9 +79,8 @@ import type { ImportedTicket, TicketImportReceipt } from "../../ports/ticket_imp
 import { importTickets } from "./ticket_import.ts";
 import { TICKET_TABLES } from "../projections/tickets.ts";
 import { type IssueIndex, issueIndex, issueIndexVersion } from "../projections/issue_groups.ts";
+import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 /** Fewer resolved tickets than this, and no model is trained: an interval would be a guess. */
 export const MIN_HISTORY = 40;
 const MIN_CALIBRATION = 20;

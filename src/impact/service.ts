@@ -33,8 +33,8 @@ import {
   TABLES,
 } from "../projections/signatures.ts";
 import { indexedIds, summaryOf, TICKET_TABLES } from "../projections/tickets.ts";
+import { DAY_MS } from "../../domain/time.ts";
 
-const DAY_MS = 24 * HOUR_MS;
 /** Weight of a customer the directory does not have: a standard customer's. */
 const UNKNOWN_WEIGHT = TIER_DEFAULT_VALUE.standard!;
 /** Hours of a customer's series the trend looks at: a baseline week and the last day. */

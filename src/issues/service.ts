@@ -70,8 +70,8 @@ import {
 } from "../projections/signatures.ts";
 import { summaryOf, TICKET_TABLES } from "../projections/tickets.ts";
 import type { TrendService } from "../trends/service.ts";
+import { DAY_MS } from "../../domain/time.ts";
 
-const DAY_MS = 24 * HOUR_MS;
 /** Issues ranked for engineering: seen within this long of "as of". */
 const PRIORITY_WINDOW_MS = 30 * DAY_MS;
 /** Facet values listed per position. */

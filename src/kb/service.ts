@@ -53,6 +53,7 @@ import { TICKET_TABLES } from "../projections/tickets.ts";
 import { buildKbIndex, type KbIndex } from "./index.ts";
 import type { IssueLinks } from "./issue_links.ts";
 import { KB_TABLES, kbRevision } from "./projection.ts";
+import { DAY_MS } from "../../domain/time.ts";
 
 /** What the knowledge base needs of tickets: TicketService gives both. */
 export interface TicketFacts {
@@ -86,7 +87,6 @@ const SUGGEST_POOL = 50;
 const ANSWERED_COVERAGE = 0.34;
 /** Articles looked at for a ticket's coverage: the best few by score. */
 const COVERAGE_HITS = 5;
-const DAY_MS = 86_400_000;
 const ENGINEERING_TRACKERS = /jira|github|gitlab|linear|azure|youtrack/i;
 const RETRIES = 3;
 

@@ -1,7 +1,5 @@
 import type { Key, ProjectionReader, ProjectionWriter } from "../../ports/projection_store.ts";
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
 
 /**
  * Hourly counts kept one row per day: `[...prefix, day] -> [hourOfDay, n,

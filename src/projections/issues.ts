@@ -11,8 +11,8 @@ import type { Projection } from "./projection.ts";
 import { summarize } from "./batch_summary.ts";
 import { HOUR_MS } from "./signatures.ts";
 import { addHourCounts, hourCounts } from "./hour_rows.ts";
+import { DAY_MS } from "../../domain/time.ts";
 
-const DAY_MS = 24 * HOUR_MS;
 /** A signature quiet this long before detecting again opens a new issue (a recurrence). */
 const RECURRENCE_GAP_MS = 7 * DAY_MS;
 

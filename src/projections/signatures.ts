@@ -13,6 +13,8 @@ import type { Projection } from "./projection.ts";
 import { addHourCounts } from "./hour_rows.ts";
 import { asOfInfo } from "./as_of.ts";
 import type { ExampleLine, SignatureSummary } from "../../ports/application.ts";
+import { DAY_MS } from "../../domain/time.ts";
+export { HOUR_MS } from "../../domain/time.ts";
 
 /** Counts of one signature (or one environment) as stored. */
 export interface CustomerTally {
@@ -43,9 +45,7 @@ export interface IngestTotals {
   readonly latestRecordAt?: number;
 }
 
-export const HOUR_MS = 3_600_000;
 export { EXAMPLES_KEPT };
-const DAY_MS = 24 * HOUR_MS;
 
 export const TABLES = {
   signatures: "signatures",

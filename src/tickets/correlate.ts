@@ -19,8 +19,8 @@ import {
 } from "../projections/signatures.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
 import { ISSUE_GROUP_TABLES, issueOfSignature } from "../projections/issue_groups.ts";
+import { DAY_MS } from "../../domain/time.ts";
 
-const DAY_MS = 24 * HOUR_MS;
 /** How far back the usual rate of a signature is measured. */
 export const BASELINE_MS = 7 * DAY_MS;
 

@@ -73,10 +73,10 @@ import { affectedCustomers } from "../signatures/queries.ts";
 import { correlationWindow, rankCandidates, ticketOrigins } from "./correlate.ts";
 import { asLoupeError, mapped } from "./errors.ts";
 import { environmentLogs } from "./logs.ts";
+import { DAY_MS } from "../../domain/time.ts";
 
 type StoredTicketEvent = StoredLoupeEvent & TicketEvent;
 
-const DAY_MS = 86_400_000;
 /** Appends retried when another writer got there first and the caller set no If-Match. */
 const RETRIES = 3;
 /** Snapshots returned in one metrics view, the most recent kept. */

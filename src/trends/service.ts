@@ -40,8 +40,8 @@ import {
   TABLES,
 } from "../projections/signatures.ts";
 import { directoryVersion } from "../projections/customers.ts";
+import { DAY_MS } from "../../domain/time.ts";
 
-const DAY_MS = 24 * HOUR_MS;
 /** Signatures the list answers for an explicit "as of": seen in the week (and a day) before it. */
 const RECENT_MS = 8 * DAY_MS;
 const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS } as const;
