@@ -7,7 +7,6 @@
  */
 export {
   claimOf,
-  DAY_MS,
   dayOf,
   DEPLOYMENT,
   latestRecordTime,
@@ -15,6 +14,8 @@ export {
   ownersOfAppend,
   PERMANENT,
 } from "./ownership.ts";
+/** Retention periods are counted in these. */
+export { DAY_MS } from "../time.ts";
 export {
   type CustomerForgotten,
   ERASURE_STREAM,

@@ -15,7 +15,6 @@
  */
 import { parseRole } from "../access/principal.ts";
 import { DAY_MS } from "../time.ts";
-export { DAY_MS } from "../time.ts";
 
 /** The period of events kept until the customer is forgotten, never expired by retention. */
 export const PERMANENT = -1;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { DAY_MS, DEPLOYMENT, ownersOfAppend, PERMANENT } from "./ownership.ts";
+import { DEPLOYMENT, ownersOfAppend, PERMANENT } from "./ownership.ts";
 import { retentionPlan, retentionSettings } from "./retention.ts";
+import { DAY_MS } from "../time.ts";
 
 const batch = (
   customer: string | undefined,

@@ -9,8 +9,9 @@ import {
   requestOf,
   type SimpleLine,
 } from "../../test/support/app.ts";
-import { HOUR_MS, TABLES } from "../projections/signatures.ts";
+import { TABLES } from "../projections/signatures.ts";
 import { hourCounts } from "../projections/hour_rows.ts";
+import { HOUR_MS } from "../../domain/time.ts";
 
 const templates = [
   (n: number) => `Payment gateway timeout after ${n} ms for order ${n * 7}`,

@@ -27,13 +27,12 @@ import {
 import {
   type CatalogEntry,
   dataAsOf,
-  HOUR_MS,
   type OriginTally,
   recentSignatures,
   TABLES,
 } from "../projections/signatures.ts";
 import { indexedIds, summaryOf, TICKET_TABLES } from "../projections/tickets.ts";
-import { DAY_MS } from "../../domain/time.ts";
+import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
 
 /** Weight of a customer the directory does not have: a standard customer's. */
 const UNKNOWN_WEIGHT = TIER_DEFAULT_VALUE.standard!;

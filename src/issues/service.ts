@@ -62,7 +62,6 @@ import { type DetectedIssue, ISSUE_TABLES } from "../projections/issues.ts";
 import {
   type CatalogEntry,
   dataAsOf,
-  HOUR_MS,
   type IngestTotals,
   type OriginTally,
   signatureProjection,
@@ -70,7 +69,7 @@ import {
 } from "../projections/signatures.ts";
 import { summaryOf, TICKET_TABLES } from "../projections/tickets.ts";
 import type { TrendService } from "../trends/service.ts";
-import { DAY_MS } from "../../domain/time.ts";
+import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
 
 /** Issues ranked for engineering: seen within this long of "as of". */
 const PRIORITY_WINDOW_MS = 30 * DAY_MS;

@@ -17,7 +17,6 @@ import type {
   RetentionReceipt,
   RetentionView,
 } from "../../ports/privacy.ts";
-import { DAY_MS } from "../../domain/privacy/ownership.ts";
 import {
   type CustomerForgotten,
   ERASURE_STREAM,
@@ -28,6 +27,7 @@ import {
   type RetentionSet,
   retentionSettings,
 } from "../../domain/privacy/retention.ts";
+import { DAY_MS } from "../../domain/time.ts";
 
 export interface ErasureDeps {
   readonly store: EventStore;

@@ -9,9 +9,8 @@ import {
 } from "../../domain/issues/mod.ts";
 import type { Projection } from "./projection.ts";
 import { summarize } from "./batch_summary.ts";
-import { HOUR_MS } from "./signatures.ts";
 import { addHourCounts, hourCounts } from "./hour_rows.ts";
-import { DAY_MS } from "../../domain/time.ts";
+import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
 
 /** A signature quiet this long before detecting again opens a new issue (a recurrence). */
 const RECURRENCE_GAP_MS = 7 * DAY_MS;

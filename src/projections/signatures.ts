@@ -14,7 +14,6 @@ import { addHourCounts } from "./hour_rows.ts";
 import { asOfInfo } from "./as_of.ts";
 import type { ExampleLine, SignatureSummary } from "../../ports/application.ts";
 import { DAY_MS } from "../../domain/time.ts";
-export { HOUR_MS } from "../../domain/time.ts";
 
 /** Counts of one signature (or one environment) as stored. */
 export interface CustomerTally {

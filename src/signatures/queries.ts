@@ -17,10 +17,10 @@ import { ISSUE_GROUP_TABLES, issueOfSignature } from "../projections/issue_group
 import {
   type CatalogEntry,
   type CustomerTally,
-  HOUR_MS,
   type OriginTally,
   TABLES,
 } from "../projections/signatures.ts";
+import { HOUR_MS } from "../../domain/time.ts";
 
 /**
  * The signature catalogue, filtered. A time range is answered from the hourly

@@ -11,15 +11,10 @@ import type { ProjectionReader } from "../../ports/projection_store.ts";
 import type { Candidate } from "../../ports/tickets.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
 import { hourCounts } from "../projections/hour_rows.ts";
-import {
-  type CatalogEntry,
-  type CustomerTally,
-  HOUR_MS,
-  TABLES,
-} from "../projections/signatures.ts";
+import { type CatalogEntry, type CustomerTally, TABLES } from "../projections/signatures.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
 import { ISSUE_GROUP_TABLES, issueOfSignature } from "../projections/issue_groups.ts";
-import { DAY_MS } from "../../domain/time.ts";
+import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
 
 /** How far back the usual rate of a signature is measured. */
 export const BASELINE_MS = 7 * DAY_MS;

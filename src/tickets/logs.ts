@@ -13,9 +13,9 @@ import {
 import type { ProjectionReader } from "../../ports/projection_store.ts";
 import type { LogLine, LogPage, LogQuery } from "../../ports/tickets.ts";
 import { ENVIRONMENT_TABLES } from "../projections/environment_logs.ts";
-import { HOUR_MS } from "../projections/signatures.ts";
 import { originOf } from "../../domain/customers/mod.ts";
 import { type AttributedOrigin, originKey } from "../customers/attribution.ts";
+import { HOUR_MS } from "../../domain/time.ts";
 
 /** Batches kept decoded while one page is assembled. */
 const BATCH_CACHE = 16;

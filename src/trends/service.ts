@@ -33,14 +33,13 @@ import {
 import {
   type CatalogEntry,
   dataAsOf,
-  HOUR_MS,
   type OriginTally,
   recentSignatures,
   signatureProjection,
   TABLES,
 } from "../projections/signatures.ts";
 import { directoryVersion } from "../projections/customers.ts";
-import { DAY_MS } from "../../domain/time.ts";
+import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
 
 /** Signatures the list answers for an explicit "as of": seen in the week (and a day) before it. */
 const RECENT_MS = 8 * DAY_MS;
