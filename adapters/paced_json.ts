@@ -1,7 +1,6 @@
 /**
- * Bulk import bodies (tens of MB of tickets or articles) read without holding
- * the thread that answers `/healthz`: bytes are decoded a slice at a time,
- * and the document's outer containers are walked by hand while each of their
+ * Bulk import bodies (tens of MB of tickets or articles) parsed without
+ * holding the thread that answers `/healthz`: the document's outer containers are walked by hand while each of their
  * members is handed to `JSON.parse` on its own, pacing in between.
  *
  * Written here rather than taken from a streaming parser: `@streamparser/json`
@@ -12,25 +11,6 @@
  * @module
  */
 import { Pacer } from "../ports/pacing.ts";
-
-/** Bytes decoded per slice. */
-const DECODE_SLICE = 1 << 20;
-
-/**
- * UTF-8 bytes as text, a slice at a time; throws a `TypeError` on invalid
- * UTF-8, as `new TextDecoder("utf-8", { fatal: true })` does.
- */
-export async function decodeUtf8Paced(bytes: Uint8Array, pacer: Pacer = new Pacer()) {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  const parts: string[] = [];
-  for (let at = 0; at < bytes.length; at += DECODE_SLICE) {
-    const end = Math.min(at + DECODE_SLICE, bytes.length);
-    parts.push(decoder.decode(bytes.subarray(at, end), { stream: end < bytes.length }));
-    await pacer.pace();
-  }
-  parts.push(decoder.decode());
-  return parts.join("");
-}
 
 /**
  * `JSON.parse(text)`, pacing between the members of the outer `depth`

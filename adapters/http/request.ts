@@ -11,8 +11,7 @@
  *
  * @module
  */
-import type { Pacer } from "../../ports/pacing.ts";
-import { decodeUtf8Paced } from "../paced_json.ts";
+import { Pacer } from "../../ports/pacing.ts";
 import type { Context } from "hono";
 import { z } from "zod";
 import { ANONYMOUS } from "../../domain/access/policy.ts";
@@ -23,27 +22,50 @@ import { principalOf } from "./access.ts";
 import { expectedVersionOf } from "./versions.ts";
 
 /**
- * Reads a request body as bytes, refusing it as soon as it passes the limit,
- * so a huge upload is never buffered whole. Bytes, not text: the text
- * decoder would replace invalid UTF-8 that must be quarantined instead.
+ * A request body's chunks, refused as soon as they pass the limit, so a huge
+ * upload is never buffered whole. Chunks already received resolve as
+ * microtasks, which never let a timer or another request in: the pacer gives
+ * the event loop its turns while a large body streams in.
  */
-export async function readBodyLimited(request: Request, limitBytes: number): Promise<Uint8Array> {
+async function* bodyChunks(
+  request: Request,
+  limitBytes: number,
+  pacer: Pacer,
+): AsyncGenerator<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > limitBytes) throw tooLarge(limitBytes);
-  if (request.body === null) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
+  if (request.body === null) return;
   let size = 0;
   const reader = request.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return;
     size += value.byteLength;
     if (size > limitBytes) {
       await reader.cancel();
       throw tooLarge(limitBytes);
     }
-    chunks.push(value);
+    yield value;
+    await pacer.pace();
   }
+}
+
+/**
+ * Reads a request body as bytes within its limit. Bytes, not text: the text
+ * decoder would replace invalid UTF-8 that must be quarantined instead.
+ */
+export async function readBodyLimited(
+  request: Request,
+  limitBytes: number,
+  pacer: Pacer = new Pacer(),
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of bodyChunks(request, limitBytes, pacer)) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+  }
+  if (chunks.length === 0) return new Uint8Array(0);
   return chunks.length === 1 ? chunks[0]! : concatBytes(chunks, size);
 }
 
@@ -73,18 +95,28 @@ export function bodyTextOf(bytes: Uint8Array): string {
   }
 }
 
-/** {@linkcode readTextBody} for bulk imports: decoded in slices, pacing between them. */
+/**
+ * {@linkcode readTextBody} for bulk imports: each chunk is decoded as it
+ * arrives, pacing between chunks, so tens of MB are never copied into one
+ * buffer nor decoded in one go.
+ */
 export async function readTextBodyPaced(
   request: Request,
   limitBytes: number,
   pacer: Pacer,
 ): Promise<string> {
-  const bytes = await readBodyLimited(request, limitBytes);
-  try {
-    return await decodeUtf8Paced(bytes, pacer);
-  } catch {
-    throw notUtf8();
-  }
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const decode = (chunk?: Uint8Array) => {
+    try {
+      return decoder.decode(chunk, { stream: chunk !== undefined });
+    } catch {
+      throw notUtf8();
+    }
+  };
+  const parts: string[] = [];
+  for await (const chunk of bodyChunks(request, limitBytes, pacer)) parts.push(decode(chunk));
+  parts.push(decode());
+  return parts.join("");
 }
 
 function notUtf8(): LoupeError {
