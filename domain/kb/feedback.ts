@@ -8,6 +8,13 @@ export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
 
 export interface ArticleFeedbackData {
   readonly ticketId: string;
+  /**
+   * The ticket's customer and when it was opened: the words are sealed under
+   * that customer's key for the ticket's period, so forgetting the customer or
+   * the ticket's expiry takes them too. Absent on feedback recorded before.
+   */
+  readonly customer?: string;
+  readonly ticketOpenedAt?: number;
   readonly articleId: string;
   readonly kind: FeedbackKind;
   /** The ticket's words at the time: how the article will be found next time. */

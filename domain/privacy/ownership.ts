@@ -89,8 +89,23 @@ export function claimOf(
     // What the ticketing sync keeps names customers: the customers a
     // delivery's text is about, the ones an impact report lists, the one a
     // regression or a Zendesk ticket is about. Kept until they are forgotten.
+    // A failed attempt carries its delivery's customers: a remote's error may
+    // quote the text it was sent.
     case "DeliveryQueued":
+    case "DeliveryAttemptFailed":
+    case "DeliveryDeadLettered":
       return ownedByAll(data.customers);
+    // Feedback keeps the ticket's words to find the article by: the ticket's
+    // customer's, for as long as the ticket is kept.
+    case "ArticleFeedbackRecorded": {
+      const customer = nonEmpty(data.customer);
+      if (customer === undefined) return undefined;
+      const openedAt = data.ticketOpenedAt;
+      const period = typeof openedAt === "number" && Number.isFinite(openedAt)
+        ? dayOf(openedAt)
+        : PERMANENT;
+      return { customer, period, wholeStream: false };
+    }
     case "IssueImpactReported":
       return ownedByAll(
         Array.isArray(data.customers)

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DEPLOYMENT, ownersOfAppend, PERMANENT } from "./ownership.ts";
+import { dayOf, DEPLOYMENT, ownersOfAppend, PERMANENT } from "./ownership.ts";
 import { retentionPlan, retentionSettings } from "./retention.ts";
 import { DAY_MS } from "../time.ts";
 
@@ -95,6 +95,19 @@ Deno.test("what the ticketing sync and access keep is sealed for every customer 
     period: PERMANENT,
     coOwners: ["globex"],
   });
+  assert.deepEqual(
+    owner("DeliveryAttemptFailed", { customers: ["globex"], error: "422: quoted text" }),
+    { customer: "globex", period: PERMANENT },
+  );
+  assert.deepEqual(owner("DeliveryDeadLettered", { customers: ["acme", "globex"] }), {
+    customer: "acme",
+    period: PERMANENT,
+    coOwners: ["globex"],
+  });
+  assert.deepEqual(owner("DeliveryDelivered", { deliveryId: "d1" }), {
+    customer: DEPLOYMENT,
+    period: PERMANENT,
+  });
   assert.deepEqual(owner("DeliveryQueued", { customers: [] }), {
     customer: DEPLOYMENT,
     period: PERMANENT,
@@ -140,4 +153,20 @@ Deno.test("retention: the latest setting wins, null goes back to the default, cu
     { customerId: "a", beforeDay: 90 },
     { customerId: "b", beforeDay: 70 },
   ]);
+});
+
+Deno.test("feedback keeps a ticket's words: it is the ticket's customer's, for the ticket's period", () => {
+  const owner = (data: unknown) =>
+    ownersOfAppend([{ type: "ArticleFeedbackRecorded", data }], undefined).owners[0];
+  const openedAt = Date.UTC(2026, 2, 2, 10);
+  assert.deepEqual(owner({ customer: "globex", ticketOpenedAt: openedAt, words: "w" }), {
+    customer: "globex",
+    period: dayOf(openedAt),
+  });
+  assert.deepEqual(owner({ customer: "globex", words: "w" }), {
+    customer: "globex",
+    period: PERMANENT,
+  });
+  // Recorded before feedback named its customer: the deployment's, as it was.
+  assert.deepEqual(owner({ words: "w" }), { customer: DEPLOYMENT, period: PERMANENT });
 });

@@ -71,6 +71,8 @@ export type OutboxEvent =
       error: string;
       status: number;
       nextAttemptAt: number;
+      /** The delivery's customers: the error may quote its text. Absent on attempts before. */
+      customers?: readonly string[];
     };
   }
   | {
@@ -83,7 +85,14 @@ export type OutboxEvent =
   }
   | {
     type: "DeliveryDeadLettered";
-    data: { deliveryId: string; at: number; error: string; attempts: number };
+    data: {
+      deliveryId: string;
+      at: number;
+      error: string;
+      attempts: number;
+      /** As on a failed attempt. */
+      customers?: readonly string[];
+    };
   }
   | { type: "DeliveryRetryRequested"; data: { deliveryId: string; at: number; by: string | null } };
 

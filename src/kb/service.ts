@@ -360,6 +360,8 @@ export class KbService implements KbApi {
       type: "ArticleFeedbackRecorded",
       data: {
         ticketId,
+        customer: ticket.customer,
+        ticketOpenedAt: ticket.openedAt,
         articleId,
         kind,
         words: ticketText(ticket),

@@ -189,3 +189,44 @@ Deno.test("metrics of two customers pushed together: forgetting one leaves the o
   assert.equal(await snapshots("acme"), 1);
   app.stop();
 });
+
+Deno.test("feedback on a forgotten customer's ticket no longer teaches the article their words", async () => {
+  const { app, store, call } = await given();
+  await call("POST", "/v1/customers/import", [
+    { customer_id: "globex", name: "Globex", environments: ["globex/prod"] },
+    { customer_id: "acme", name: "Acme", environments: ["acme/prod"] },
+  ]);
+  const articles = await call(
+    "POST",
+    "/v1/kb/articles/import",
+    JSON.stringify({
+      id: "KB-VAULT",
+      title: "Vault unreachable after restart",
+      status: "published",
+    }),
+    "application/x-ndjson",
+  );
+  assert.equal(articles.status, 200, articles.text);
+  const opened = await call("POST", "/v1/tickets", {
+    customer: "globex",
+    environment: "prod",
+    subject: "flamingo console frozen",
+    description: "the flamingo console froze again",
+    severity: "high",
+    reporter: "ops",
+  });
+  const ticketId = JSON.parse(opened.text).id;
+  const helpful = await call("POST", `/v1/tickets/${ticketId}/articles/KB-VAULT/feedback`, {
+    kind: "helpful",
+  });
+  assert.equal(helpful.status, 201, helpful.text);
+  const found = async () => JSON.parse((await call("GET", "/v1/kb/search?q=flamingo")).text).items;
+  assert.deepEqual((await found()).map((a: { article_id: string }) => a.article_id), ["KB-VAULT"]);
+
+  const forgotten = await call("DELETE", "/v1/customers/globex/data");
+  assert.equal(forgotten.status, 200, forgotten.text);
+  assert.deepEqual(await found(), []);
+  const readable = JSON.stringify((await store.readAll(0, 10_000)).map((e) => e.data));
+  assert.doesNotMatch(readable, /flamingo/);
+  app.stop();
+});

@@ -32,6 +32,8 @@ export interface Delivery {
   /** Why it was sent: the change it carries came from here. */
   readonly origin: Origin;
   readonly dedupeKey: string;
+  /** Whose data its text holds: its failures, which may quote it, are sealed under them too. */
+  readonly customers?: readonly string[];
   readonly queuedAt: number;
   status: DeliveryStatus;
   /** Failed attempts: these count towards the dead letter. */
@@ -293,7 +295,13 @@ export class Outbox {
     if (remote?.retryable === false || attempt >= this.#config.maxAttempts) {
       await this.#append({
         type: "DeliveryDeadLettered",
-        data: { deliveryId: delivery.deliveryId, at: now, error: message, attempts: attempt },
+        data: {
+          deliveryId: delivery.deliveryId,
+          at: now,
+          error: message,
+          attempts: attempt,
+          ...failureOwners(delivery),
+        },
       });
       return;
     }
@@ -307,6 +315,7 @@ export class Outbox {
         status: remote?.status ?? 0,
         nextAttemptAt: now +
           Math.max(this.#delay(attempt, remote?.retryAfterMs ?? null), quotaWaitMs ?? 0),
+        ...failureOwners(delivery),
       },
     });
   }
@@ -411,4 +420,11 @@ export class Outbox {
       }
     }
   }
+}
+
+/** A failure's `customers`: its delivery's, when it named any (events before did not). */
+function failureOwners(delivery: Delivery): { customers?: readonly string[] } {
+  return delivery.customers === undefined || delivery.customers.length === 0
+    ? {}
+    : { customers: delivery.customers };
 }

@@ -121,6 +121,40 @@ Deno.test("outbox: dead-lettered after the attempts allowed, visible, and retrya
   }
 });
 
+Deno.test("outbox: a failure that quotes a delivery goes with its customers when they are forgotten", async () => {
+  const store = new MemoryEventStore();
+  const remote = new ScriptedRemote();
+  remote.failures.push(
+    new RemoteError("422: body 'flamingo vault is down' is invalid", 422, true),
+    new RemoteError("422: body 'flamingo vault is down' is invalid", 422, false),
+  );
+  const outbox = await Outbox.open(deps(store, remote));
+  try {
+    await outbox.enqueue({
+      system: "zendesk",
+      action: note("f"),
+      orderKey: "t",
+      origin: "loupe",
+      dedupeKey: "f",
+      customers: ["globex", "acme"],
+    });
+    await outbox.idle();
+  } finally {
+    outbox.stop();
+  }
+  const readable = async () => JSON.stringify((await store.readAll(0, 100)).map((e) => e.data));
+  assert.match(await readable(), /flamingo/);
+  await store.shred({ customer: "acme" });
+  assert.doesNotMatch(await readable(), /flamingo/);
+  // Whatever is left still opens: the outbox starts, and the delivery is gone with them.
+  const reopened = await Outbox.open(deps(store, remote));
+  try {
+    assert.deepEqual(reopened.list("failed"), []);
+  } finally {
+    reopened.stop();
+  }
+});
+
 Deno.test("outbox: a refusal that cannot succeed is dead-lettered at once", async () => {
   const store = new MemoryEventStore();
   const remote = new ScriptedRemote();
