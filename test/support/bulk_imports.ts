@@ -86,33 +86,31 @@ export interface HealthWhile<T> {
   readonly failures: number;
 }
 
-/** Probes `/healthz` every ~25 ms while `work` runs. */
+/**
+ * Probes `/healthz` every ~25 ms while `work` runs, from a worker thread so
+ * that only the server's delays are counted, never this thread's.
+ */
 export async function probingHealth<T>(
   url: string,
   work: () => Promise<T>,
 ): Promise<HealthWhile<T>> {
-  let stop = false;
-  const latenciesMs: number[] = [];
-  let failures = 0;
-  const probe = (async () => {
-    while (!stop) {
-      const started = performance.now();
-      try {
-        const response = await fetch(`${url}/healthz`);
-        await response.body?.cancel();
-        if (response.status !== 200) failures++;
-      } catch {
-        failures++;
-      }
-      latenciesMs.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  })();
+  const worker = new Worker(new URL("./health_probe_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  const finished = new Promise<{ latenciesMs: number[]; failures: number }>((resolve, reject) => {
+    worker.onmessage = ({ data }) => resolve(data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(new Error(`The /healthz probe failed: ${event.message}`));
+    };
+  });
+  worker.postMessage({ url });
   try {
-    return { result: await work(), latenciesMs, failures };
+    const result = await work();
+    worker.postMessage("stop");
+    return { result, ...(await finished) };
   } finally {
-    stop = true;
-    await probe;
+    worker.terminate();
   }
 }
 
