@@ -111,7 +111,9 @@ const ROWS_PER_CHUNK = 100;
  */
 export async function parseCustomerCsvYielding(text: string): Promise<Customer[]> {
   const pacer = new Pacer();
-  const { fields, body } = headerAndBody(await csvRowsYielding(text, pacer));
+  // The header is checked as soon as its slice is read: a body that is not a
+  // customer export is refused before the rest of it costs anything.
+  const { fields, body } = headerAndBody(await csvRowsYielding(text, pacer, headerFields));
   const customers: Customer[] = [];
   for (let from = 0; from < body.length; from += ROWS_PER_CHUNK) {
     if (from > 0) await pacer.pace();
@@ -128,6 +130,12 @@ type Field = keyof Customer | undefined;
 const CSV_OPTIONS = { skip_empty_lines: true, relax_column_count: true };
 /** Characters of CSV parsed between two looks at the clock. */
 const CHARACTERS_PER_SLICE = 8 * 1024;
+/**
+ * Longest row (quoted line breaks included) a customer export may have: no
+ * CRM row comes near it, and a slice only ends between rows, so this bounds
+ * how long one slice can hold the thread.
+ */
+export const MAX_ROW_CHARACTERS = 64 * 1024;
 
 function csvError(error: unknown): LoupeError {
   return new LoupeError(
@@ -151,7 +159,11 @@ function csvRows(text: string): { fields: Field[]; body: string[][] } {
  * in between. Slices end at a newline outside quotes (an even number of `"`
  * before it: RFC 4180 doubles a quote inside a field), so no row is cut.
  */
-async function csvRowsYielding(text: string, pacer: Pacer): Promise<string[][]> {
+async function csvRowsYielding(
+  text: string,
+  pacer: Pacer,
+  checkHeader: (header: string[]) => unknown,
+): Promise<string[][]> {
   const body = text.replace(/^\uFEFF/, "");
   const rows: string[][] = [];
   let from = 0;
@@ -163,12 +175,11 @@ async function csvRowsYielding(text: string, pacer: Pacer): Promise<string[][]> 
       for (; scanned < end; scanned++) if (body.charCodeAt(scanned) === 34) quotes++;
       if (end >= body.length) break;
       const newline = body.indexOf("\n", end);
-      if (newline === -1) {
-        end = body.length;
-        continue;
-      }
-      for (; scanned < newline; scanned++) if (body.charCodeAt(scanned) === 34) quotes++;
-      end = newline + 1;
+      const rowEnd = newline === -1 ? body.length : newline + 1;
+      // Past the slice, only the row it cut may be added: longer is one row too long.
+      if (rowEnd - from > CHARACTERS_PER_SLICE + MAX_ROW_CHARACTERS) throw rowTooLong(body, from);
+      for (; scanned < rowEnd; scanned++) if (body.charCodeAt(scanned) === 34) quotes++;
+      end = rowEnd;
       if (quotes % 2 === 0) break;
     }
     try {
@@ -176,6 +187,7 @@ async function csvRowsYielding(text: string, pacer: Pacer): Promise<string[][]> 
     } catch (error) {
       throw csvError(error);
     }
+    if (from === 0 && rows.length > 0) checkHeader(rows[0]!);
     from = end;
     scanned = Math.max(scanned, end);
     if (from < body.length) await pacer.pace();
@@ -183,11 +195,26 @@ async function csvRowsYielding(text: string, pacer: Pacer): Promise<string[][]> 
   return rows;
 }
 
+function rowTooLong(body: string, at: number): LoupeError {
+  let line = 1;
+  for (let i = body.indexOf("\n"); i !== -1 && i < at; i = body.indexOf("\n", i + 1)) line++;
+  return new LoupeError(
+    "bad_request",
+    `Cannot read customer CSV: a row after line ${line} runs past ${MAX_ROW_CHARACTERS} ` +
+      "characters (a missing line break, or a quote that is never closed)",
+  );
+}
+
 function headerAndBody(rows: string[][]): { fields: Field[]; body: string[][] } {
   const [header, ...body] = rows;
   if (header === undefined) {
     throw new LoupeError("bad_request", "Cannot read customer CSV: it is empty");
   }
+  return { fields: headerFields(header), body };
+}
+
+/** The customer field of each column; refuses a header without the id or the name. */
+function headerFields(header: string[]): Field[] {
   const fields = header.map((name) => COLUMNS[name.trim().toLowerCase().replace(/[\s-]+/g, "_")]);
   for (const required of ["customerId", "name"] as const) {
     if (!fields.includes(required)) {
@@ -195,11 +222,11 @@ function headerAndBody(rows: string[][]): { fields: Field[]; body: string[][] } 
         "bad_request",
         `Cannot read customer CSV: no ${
           required === "customerId" ? "customer_id" : "name"
-        } column in the header (${header.join(", ")})`,
+        } column in the header (${header.join(", ").slice(0, 200)})`,
       );
     }
   }
-  return { fields, body };
+  return fields;
 }
 
 const ROW_FIELDS = Object.keys(rowSchema.shape);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseCustomerCsv } from "./crm_csv.ts";
+import { MAX_ROW_CHARACTERS, parseCustomerCsv, parseCustomerCsvYielding } from "./crm_csv.ts";
 import { LoupeError } from "../../ports/errors.ts";
 
 Deno.test("the simulator's export reads whole, shared-cluster customers with their tenant", async () => {
@@ -60,4 +60,31 @@ Deno.test("a header without the id or name column, or no rows at all, is refused
   assert.throws(() => parseCustomerCsv("name,tier\nAcme,gold\n"), /no customer_id column/);
   assert.throws(() => parseCustomerCsv(""), /it is empty/);
   assert.throws(() => parseCustomerCsv('id,name\n"acme,Acme\n'), /Cannot read customer CSV: /);
+});
+
+Deno.test("a hostile export is refused before it is read whole, with why", async () => {
+  const rows = (n: number) =>
+    Array.from({ length: n }, (_, i) => `c${i},Customer ${i}`).join("\n") + "\n";
+  // No id column: refused on the first slice, whatever follows.
+  await assert.rejects(
+    () => parseCustomerCsvYielding("name,tier\n" + rows(100_000)),
+    /no customer_id column/,
+  );
+  // A quote that is never closed, or no line break: one row past the bound.
+  await assert.rejects(
+    () => parseCustomerCsvYielding('customer_id,name\nacme,"Acme\n' + rows(20_000)),
+    (e: unknown) =>
+      e instanceof LoupeError && e.code === "bad_request" &&
+      e.message.includes(`runs past ${MAX_ROW_CHARACTERS} characters`) &&
+      e.message.includes("after line 1"),
+  );
+  await assert.rejects(
+    () => parseCustomerCsvYielding("customer_id,name\n" + "x".repeat(MAX_ROW_CHARACTERS * 2)),
+    /runs past/,
+  );
+  // A long but sane export still reads, slice by slice, as the one-go reader does.
+  const text = "customer_id,name,notes\n" +
+    Array.from({ length: 5_000 }, (_, i) => `c${i},"Customer ${i}","line one\nline two"`)
+      .join("\n");
+  assert.deepEqual(await parseCustomerCsvYielding(text), parseCustomerCsv(text));
 });

@@ -274,13 +274,19 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
   http.post("/v1/tickets/import", async (c) => {
     const mediaType = (c.req.header("content-type") ?? "application/json").split(";")[0]!.trim()
       .toLowerCase();
+    if (mediaType !== "application/json" && mediaType !== "text/csv") {
+      throw new LoupeError(
+        "unsupported_media_type",
+        `Cannot import tickets sent as ${mediaType}: send application/json or text/csv`,
+      );
+    }
     // Exports run to tens of MB: decoded and parsed in slices, so reads go on meanwhile.
     const pacer = new Pacer();
     const text = await readTextBodyPaced(c.req.raw, deps.maxBodyBytes, pacer);
     let tickets: ImportedTicket[];
     if (mediaType === "application/json") {
       tickets = await parseSimulatorTicketsPaced(await parseJsonTextPaced(text, pacer), pacer);
-    } else if (mediaType === "text/csv") {
+    } else {
       const q = csvImportQuery.parse(c.req.query());
       const list = (v: string | undefined) => v?.split(",").map((s) => s.trim()).filter(Boolean);
       tickets = parseCsvTickets(text, {
@@ -296,11 +302,6 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
         dayFirst: q.day_first === "true",
         mapping: mappingOf(q),
       });
-    } else {
-      throw new LoupeError(
-        "unsupported_media_type",
-        `Cannot import tickets sent as ${mediaType}: send application/json or text/csv`,
-      );
     }
     const receipt = await api.importTickets(tickets, actorOf(c) ?? null);
     return c.json({

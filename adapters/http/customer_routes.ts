@@ -10,7 +10,7 @@ import type { CustomerApi, CustomerView, OriginView } from "../../ports/customer
 import { LoupeError } from "../../ports/errors.ts";
 import { Pacer } from "../../ports/pacing.ts";
 import { parseCustomerCsvYielding } from "../customers/crm_csv.ts";
-import { parseJsonText } from "../json_text.ts";
+import { parseJsonTextPaced } from "../json_text.ts";
 import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
 import { isoTimeOrNull } from "../iso_time.ts";
 import { customerFilter } from "./access.ts";
@@ -83,19 +83,19 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
     const mediaType = (c.req.header("content-type") ?? "text/csv").split(";")[0]!.trim()
       .toLowerCase();
     const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
-    const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
-    const text = bodyTextOf(bytes);
-    let customers: Customer[];
-    if (mediaType === "application/json") {
-      customers = await customersOfJsonPaced(parseJsonText(text));
-    } else if (mediaType === "text/csv" || mediaType === "text/plain") {
-      customers = await parseCustomerCsvYielding(text);
-    } else {
+    const json = mediaType === "application/json";
+    // Refused before a byte is read: a wrong type costs nothing, whatever its size.
+    if (!json && mediaType !== "text/csv" && mediaType !== "text/plain") {
       throw new LoupeError(
         "unsupported_media_type",
         `Cannot import customers sent as ${mediaType}: send text/csv or application/json`,
       );
     }
+    const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
+    const text = bodyTextOf(bytes);
+    const customers: Customer[] = json
+      ? await customersOfJsonPaced(await parseJsonTextPaced(text, new Pacer()))
+      : await parseCustomerCsvYielding(text);
     const by = actorOf(c);
     const receipt = await api.importCustomers(customers, {
       ...(idempotencyKey === undefined

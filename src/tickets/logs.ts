@@ -2,6 +2,7 @@ import { contextualField, type LogBatchIngestedData } from "../../domain/events.
 import { severityTextOf } from "../../domain/severity.ts";
 import type { TimeWindow } from "../../domain/tickets/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
+import { Pacer } from "../../ports/pacing.ts";
 import {
   type EventStore,
   loupeEvents,
@@ -99,6 +100,9 @@ export async function environmentLogs(
     return batch;
   };
   const items: LogLine[] = [];
+  // A rare search word over hours of 150k records each reads them all: the
+  // scan is paced so other requests (and /healthz) go on meanwhile.
+  const pacer = new Pacer();
   const hours = [...byHour.keys()].sort((a, b) => b - a);
   for (const hour of hours) {
     const hourFrom = Math.max(hour, from);
@@ -112,6 +116,7 @@ export async function environmentLogs(
       latest: number;
     }[] = [];
     for (const position of byHour.get(hour)!) {
+      await pacer.pace();
       const batch = await load(position);
       if (batch === null) continue;
       const grouped = recordGroupsOf(batch.data);
@@ -131,6 +136,7 @@ export async function environmentLogs(
         found = found.slice(0, wantedLines);
         if (found[found.length - 1]!.timestamp > latest) break;
       }
+      await pacer.pace();
       const context = batch.data.context;
       const first = grouped.groups[group]!.first;
       grouped.records(group).forEach((record, offset) => {
