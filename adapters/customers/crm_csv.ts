@@ -8,6 +8,7 @@ import { z } from "zod";
 import { type Customer, DEPLOYMENT_MODELS } from "../../domain/customers/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { Pacer } from "../../ports/pacing.ts";
+import { csvSlices } from "../csv_slices.ts";
 
 /** Header aliases -> the field they fill. */
 const COLUMNS: Record<string, keyof Customer> = {
@@ -109,7 +110,9 @@ const ROWS_PER_CHUNK = 100;
  * answers requests: rows are checked a chunk at a time, yielding between
  * chunks, so /healthz is never kept waiting for the whole file.
  */
-export async function parseCustomerCsvYielding(text: string): Promise<Customer[]> {
+export async function parseCustomerCsvYielding(
+  text: string | readonly string[],
+): Promise<Customer[]> {
   const pacer = new Pacer();
   // The header is checked as soon as its slice is read: a body that is not a
   // customer export is refused before the rest of it costs anything.
@@ -128,15 +131,6 @@ export async function parseCustomerCsvYielding(text: string): Promise<Customer[]
 type Field = keyof Customer | undefined;
 
 const CSV_OPTIONS = { skip_empty_lines: true, relax_column_count: true };
-/** Characters of CSV parsed between two looks at the clock. */
-const CHARACTERS_PER_SLICE = 8 * 1024;
-/**
- * Longest row (quoted line breaks included) a customer export may have: no
- * CRM row comes near it, and a slice only ends between rows, so this bounds
- * how long one slice can hold the thread.
- */
-export const MAX_ROW_CHARACTERS = 64 * 1024;
-
 function csvError(error: unknown): LoupeError {
   return new LoupeError(
     "bad_request",
@@ -155,54 +149,30 @@ function csvRows(text: string): { fields: Field[]; body: string[][] } {
 }
 
 /**
- * The rows of a CSV text, parsed a slice at a time with the event loop free
- * in between. Slices end at a newline outside quotes (an even number of `"`
- * before it: RFC 4180 doubles a quote inside a field), so no row is cut.
+ * The rows of a CSV text, parsed a slice at a time (see `csv_slices.ts`) with
+ * the event loop free in between; `checkHeader` sees the header as soon as
+ * its slice is read.
  */
 async function csvRowsYielding(
-  text: string,
+  text: string | readonly string[],
   pacer: Pacer,
   checkHeader: (header: string[]) => unknown,
 ): Promise<string[][]> {
-  const body = text.replace(/^\uFEFF/, "");
   const rows: string[][] = [];
-  let from = 0;
-  let quotes = 0;
-  let scanned = 0;
-  while (from < body.length) {
-    let end = Math.min(body.length, from + CHARACTERS_PER_SLICE);
-    for (;;) {
-      for (; scanned < end; scanned++) if (body.charCodeAt(scanned) === 34) quotes++;
-      if (end >= body.length) break;
-      const newline = body.indexOf("\n", end);
-      const rowEnd = newline === -1 ? body.length : newline + 1;
-      // Past the slice, only the row it cut may be added: longer is one row too long.
-      if (rowEnd - from > CHARACTERS_PER_SLICE + MAX_ROW_CHARACTERS) throw rowTooLong(body, from);
-      for (; scanned < rowEnd; scanned++) if (body.charCodeAt(scanned) === 34) quotes++;
-      end = rowEnd;
-      if (quotes % 2 === 0) break;
-    }
+  let headerChecked = false;
+  for (const slice of csvSlices(text, "customer CSV")) {
     try {
-      for (const row of parse(body.slice(from, end), CSV_OPTIONS) as string[][]) rows.push(row);
+      for (const row of parse(slice, CSV_OPTIONS) as string[][]) rows.push(row);
     } catch (error) {
       throw csvError(error);
     }
-    if (from === 0 && rows.length > 0) checkHeader(rows[0]!);
-    from = end;
-    scanned = Math.max(scanned, end);
-    if (from < body.length) await pacer.pace();
+    if (!headerChecked && rows.length > 0) {
+      checkHeader(rows[0]!);
+      headerChecked = true;
+    }
+    await pacer.pace();
   }
   return rows;
-}
-
-function rowTooLong(body: string, at: number): LoupeError {
-  let line = 1;
-  for (let i = body.indexOf("\n"); i !== -1 && i < at; i = body.indexOf("\n", i + 1)) line++;
-  return new LoupeError(
-    "bad_request",
-    `Cannot read customer CSV: a row after line ${line} runs past ${MAX_ROW_CHARACTERS} ` +
-      "characters (a missing line break, or a quote that is never closed)",
-  );
 }
 
 function headerAndBody(rows: string[][]): { fields: Field[]; body: string[][] } {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { MAX_ROW_CHARACTERS, parseCustomerCsv, parseCustomerCsvYielding } from "./crm_csv.ts";
+import { parseCustomerCsv, parseCustomerCsvYielding } from "./crm_csv.ts";
+import { MAX_CSV_ROW_CHARACTERS } from "../csv_slices.ts";
 import { LoupeError } from "../../ports/errors.ts";
 
 Deno.test("the simulator's export reads whole, shared-cluster customers with their tenant", async () => {
@@ -75,11 +76,11 @@ Deno.test("a hostile export is refused before it is read whole, with why", async
     () => parseCustomerCsvYielding('customer_id,name\nacme,"Acme\n' + rows(20_000)),
     (e: unknown) =>
       e instanceof LoupeError && e.code === "bad_request" &&
-      e.message.includes(`runs past ${MAX_ROW_CHARACTERS} characters`) &&
-      e.message.includes("after line 1"),
+      e.message.includes(`runs past ${MAX_CSV_ROW_CHARACTERS} characters`) &&
+      e.message.includes('the row starting "acme,"Acme"'),
   );
   await assert.rejects(
-    () => parseCustomerCsvYielding("customer_id,name\n" + "x".repeat(MAX_ROW_CHARACTERS * 2)),
+    () => parseCustomerCsvYielding("customer_id,name\n" + "x".repeat(MAX_CSV_ROW_CHARACTERS * 2)),
     /runs past/,
   );
   // A long but sane export still reads, slice by slice, as the one-go reader does.

@@ -14,7 +14,7 @@ import {
 import { LoupeError } from "../../ports/errors.ts";
 import type { ImportedTicket } from "../../ports/ticket_import.ts";
 import {
-  parseCsvTickets,
+  parseCsvTicketsPaced,
   parseSimulatorTicketsPaced,
   simulatorFile,
 } from "../tickets/ticket_import.ts";
@@ -22,7 +22,7 @@ import { isoTimeOrNull as iso } from "../iso_time.ts";
 import { parseJsonTextPaced } from "../json_text.ts";
 import { timeParam } from "../params.ts";
 import type { RouteDoc } from "./openapi.ts";
-import { actorOf, limitParam, readTextBodyPaced } from "./request.ts";
+import { actorOf, limitParam, readTextPartsPaced } from "./request.ts";
 import { DAY_MS } from "../../domain/time.ts";
 
 export interface AnalyticsRouteDeps {
@@ -282,14 +282,15 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
     }
     // Exports run to tens of MB: decoded and parsed in slices, so reads go on meanwhile.
     const pacer = new Pacer();
-    const text = await readTextBodyPaced(c.req.raw, deps.maxBodyBytes, pacer);
+    const parts = await readTextPartsPaced(c.req.raw, deps.maxBodyBytes, pacer);
     let tickets: ImportedTicket[];
     if (mediaType === "application/json") {
+      const text = parts.join("");
       tickets = await parseSimulatorTicketsPaced(await parseJsonTextPaced(text, pacer), pacer);
     } else {
       const q = csvImportQuery.parse(c.req.query());
       const list = (v: string | undefined) => v?.split(",").map((s) => s.trim()).filter(Boolean);
-      tickets = parseCsvTickets(text, {
+      tickets = await parseCsvTicketsPaced(parts, {
         columns: {
           id: q.id,
           opened: q.opened,
@@ -301,7 +302,7 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
         resolvedStatuses: list(q.resolved_status),
         dayFirst: q.day_first === "true",
         mapping: mappingOf(q),
-      });
+      }, pacer);
     }
     const receipt = await api.importTickets(tickets, actorOf(c) ?? null);
     return c.json({

@@ -15,7 +15,7 @@ import { idempotencyKeyOf, requestFingerprint } from "./idempotency.ts";
 import { isoTimeOrNull } from "../iso_time.ts";
 import { customerFilter } from "./access.ts";
 import type { RouteDoc } from "./openapi.ts";
-import { actorOf, bodyTextOf, limitParam, offsetParam, readBodyLimited } from "./request.ts";
+import { actorOf, limitParam, offsetParam, readBodyLimited, textPartsOf } from "./request.ts";
 import { customerJsonOf } from "../reports/customers.ts";
 
 export interface CustomerRouteDeps {
@@ -91,11 +91,12 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
         `Cannot import customers sent as ${mediaType}: send text/csv or application/json`,
       );
     }
-    const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
-    const text = bodyTextOf(bytes);
+    const pacer = new Pacer();
+    const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes, pacer);
+    const parts = await textPartsOf(bytes, pacer);
     const customers: Customer[] = json
-      ? await customersOfJsonPaced(await parseJsonTextPaced(text, new Pacer()))
-      : await parseCustomerCsvYielding(text);
+      ? await customersOfJsonPaced(await parseJsonTextPaced(parts.join(""), pacer))
+      : await parseCustomerCsvYielding(parts);
     const by = actorOf(c);
     const receipt = await api.importCustomers(customers, {
       ...(idempotencyKey === undefined

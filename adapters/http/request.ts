@@ -96,27 +96,56 @@ export function bodyTextOf(bytes: Uint8Array): string {
 }
 
 /**
- * {@linkcode readTextBody} for bulk imports: each chunk is decoded as it
- * arrives, pacing between chunks, so tens of MB are never copied into one
- * buffer nor decoded in one go.
+ * {@linkcode readTextBody} for bulk imports, as the parts it arrived in: each
+ * chunk is decoded as it arrives, pacing between chunks, and never joined,
+ * since making one string of tens of MB alone holds the thread for ~100 ms
+ * (CSV readers take the parts as they are; see `csv_slices.ts`).
  */
+export async function readTextPartsPaced(
+  request: Request,
+  limitBytes: number,
+  pacer: Pacer,
+): Promise<string[]> {
+  const decoder = strictDecoder();
+  const parts: string[] = [];
+  for await (const chunk of bodyChunks(request, limitBytes, pacer)) parts.push(decoder(chunk));
+  parts.push(decoder());
+  return parts;
+}
+
+/** The text of a body already read as bytes, as parts decoded a slice at a time. */
+export async function textPartsOf(bytes: Uint8Array, pacer: Pacer): Promise<string[]> {
+  const decoder = strictDecoder();
+  const parts: string[] = [];
+  for (let at = 0; at < bytes.length; at += DECODE_SLICE_BYTES) {
+    parts.push(decoder(bytes.subarray(at, at + DECODE_SLICE_BYTES)));
+    await pacer.pace();
+  }
+  parts.push(decoder());
+  return parts;
+}
+
+/** {@linkcode readTextPartsPaced} as one string, for readers that need one (JSON). */
 export async function readTextBodyPaced(
   request: Request,
   limitBytes: number,
   pacer: Pacer,
 ): Promise<string> {
+  return (await readTextPartsPaced(request, limitBytes, pacer)).join("");
+}
+
+const DECODE_SLICE_BYTES = 64 * 1024;
+
+/** A streaming UTF-8 decoder that refuses invalid bytes with a 400; call it without bytes to end. */
+function strictDecoder(): (chunk?: Uint8Array) => string {
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  const decode = (chunk?: Uint8Array) => {
+  return (chunk) => {
     try {
       return decoder.decode(chunk, { stream: chunk !== undefined });
     } catch {
       throw notUtf8();
     }
   };
-  const parts: string[] = [];
-  for await (const chunk of bodyChunks(request, limitBytes, pacer)) parts.push(decode(chunk));
-  parts.push(decode());
-  return parts.join("");
 }
 
 function notUtf8(): LoupeError {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parseTicketHistoryCsv } from "./history_csv.ts";
+import { parseTicketHistoryCsv, parseTicketHistoryCsvPaced } from "./history_csv.ts";
+import { Pacer } from "../../ports/pacing.ts";
 import { LoupeError } from "../../ports/errors.ts";
 
 Deno.test("event log: rows sharing an id are one ticket in file order, fields from its first row, resolved at the first resolved status", () => {
@@ -77,4 +78,34 @@ Deno.test("a rise of the support level marks a ticket escalated; without a level
   );
   assert.equal(silent.tickets[0]!.escalated, undefined);
   assert.equal(silent.escalationFrom, undefined);
+});
+
+Deno.test("an export read in slices for the service is read as the whole file is, with timers running meanwhile", async () => {
+  const rows = ["number;opened_at;state;short_description"];
+  for (let i = 0; i < 6_000; i++) {
+    const opened = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
+    rows.push(
+      `INC${i % 2_000};${opened};${
+        i < 4_000 ? "Active" : "Resolved"
+      };"Printer ${i}\nstill; jammed"`,
+    );
+  }
+  const text = rows.join("\n") + "\n";
+  let turns = 0;
+  const timer = setInterval(() => turns++, 0);
+  let paced;
+  try {
+    paced = await parseTicketHistoryCsvPaced(text, {}, new Pacer(0));
+  } finally {
+    clearInterval(timer);
+  }
+  assert.deepEqual(paced, parseTicketHistoryCsv(text));
+  assert.equal(paced.tickets.length, 2_000);
+  assert.ok(turns > 20, `timers ran ${turns} times`);
+  // A parse error names the row of the whole file, not of its slice.
+  const broken = text + 'INC9;2026-02-01T00:00:00Z;Active;"never closed\n';
+  await assert.rejects(
+    () => parseTicketHistoryCsvPaced(broken, {}, new Pacer()),
+    (e: unknown) => e instanceof LoupeError && /row 6002/.test(e.message),
+  );
 });

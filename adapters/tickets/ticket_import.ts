@@ -10,7 +10,13 @@ import type { TicketSeverity, TicketStatus } from "../../domain/tickets/mod.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { Pacer } from "../../ports/pacing.ts";
 import type { ImportedStep, ImportedTicket } from "../../ports/ticket_import.ts";
-import { columnIndex, type HistoryOptions, parseTicketHistoryCsv } from "./history_csv.ts";
+import {
+  columnIndex,
+  type HistoryOptions,
+  type ParsedHistory,
+  parseTicketHistoryCsv,
+  parseTicketHistoryCsvPaced,
+} from "./history_csv.ts";
 
 const isoTime = z.string().transform((value, ctx) => {
   const ms = Date.parse(value);
@@ -226,7 +232,19 @@ export interface CsvTicketOptions extends HistoryOptions {
  * column the mapping names must exist, or nothing is imported.
  */
 export function parseCsvTickets(text: string, options: CsvTicketOptions = {}): ImportedTicket[] {
-  const history = parseTicketHistoryCsv(text, options);
+  return ticketsOfHistory(parseTicketHistoryCsv(text, options), options);
+}
+
+/** {@linkcode parseCsvTickets} for the running service: the export is read in slices, pacing between them. */
+export async function parseCsvTicketsPaced(
+  text: string | readonly string[],
+  options: CsvTicketOptions,
+  pacer: Pacer,
+): Promise<ImportedTicket[]> {
+  return ticketsOfHistory(await parseTicketHistoryCsvPaced(text, options, pacer), options);
+}
+
+function ticketsOfHistory(history: ParsedHistory, options: CsvTicketOptions): ImportedTicket[] {
   const at = mappedColumns(history.header, options.mapping ?? {});
   return history.tickets.map((t) => {
     const field = (part: TicketColumnPart) => {
