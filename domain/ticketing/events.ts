@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { ImpactChange } from "./sync_rules.ts";
+
 /** Which system a change came from or goes to: a change is never sent back to its origin. */
 export type Origin = "loupe" | "zendesk" | "jira" | "webhook";
 
@@ -122,11 +124,19 @@ export type IssueSyncEvent =
   }
   | {
     type: "IssueImpactReported";
+    /**
+     * One part of a report: a report is appended as one part per customer
+     * (parts of one report share `at`), each sealed under its own customer.
+     * Reports before named all their customers in one event, with the whole
+     * `reason`; `change` is absent on those.
+     */
     data: {
       issueId: string;
       at: number;
       customers: { customer: string; tier: string | null }[];
       reason: string;
+      /** The report's change as far as this part's customer is concerned; null when it is not. */
+      change?: ImpactChange | null;
     };
   };
 

@@ -52,32 +52,96 @@ export const TOP_TIERS: readonly string[] = [
 ];
 
 /**
+ * A change of impact worth telling engineering: the new top-tier customers
+ * hit (when any), else the count of customers that at least doubled.
+ */
+export type ImpactChange =
+  | { readonly kind: "new_top_tier"; readonly customers: readonly string[] }
+  | { readonly kind: "doubled"; readonly now: number; readonly was: number };
+
+/**
  * Why the impact changed enough to tell engineering, or null: a new
  * top-tier customer, or at least twice the customers last reported.
  *
  * @example
  * ```ts
- * import { materialChange } from "./sync_rules.ts";
+ * import { impactChange } from "./sync_rules.ts";
  * import assert from "node:assert/strict";
  * const before = { customers: [{ customer: "a", tier: "standard" }] };
- * assert.equal(materialChange(before, before), null);
- * assert.match(materialChange(before, { customers: [...before.customers, { customer: "b", tier: "standard" }] })!, /2 customers/);
+ * assert.equal(impactChange(before, before), null);
+ * const now = { customers: [...before.customers, { customer: "b", tier: "enterprise" }] };
+ * assert.deepEqual(impactChange(before, now), { kind: "new_top_tier", customers: ["b"] });
  * ```
  */
-export function materialChange(before: ImpactSnapshot, now: ImpactSnapshot): string | null {
+export function impactChange(before: ImpactSnapshot, now: ImpactSnapshot): ImpactChange | null {
   const known = new Set(before.customers.map((c) => c.customer));
   const newTop = now.customers.filter((c) =>
     !known.has(c.customer) && c.tier !== null && TOP_TIERS.includes(c.tier.toLowerCase())
   );
-  if (newTop.length > 0) {
-    return `New top-tier customer${newTop.length > 1 ? "s" : ""} hit: ${
-      newTop.map((c) => c.customer).join(", ")
-    }`;
-  }
+  if (newTop.length > 0) return { kind: "new_top_tier", customers: newTop.map((c) => c.customer) };
   if (before.customers.length > 0 && now.customers.length >= 2 * before.customers.length) {
-    return `Now ${now.customers.length} customers hit (was ${before.customers.length})`;
+    return { kind: "doubled", now: now.customers.length, was: before.customers.length };
   }
   return null;
+}
+
+/**
+ * An impact change as a sentence.
+ *
+ * @example
+ * ```ts
+ * import { impactChangeText } from "./sync_rules.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(impactChangeText({ kind: "doubled", now: 4, was: 2 }), "Now 4 customers hit (was 2)");
+ * ```
+ */
+export function impactChangeText(change: ImpactChange): string {
+  return change.kind === "new_top_tier"
+    ? `New top-tier customer${change.customers.length > 1 ? "s" : ""} hit: ${
+      change.customers.join(", ")
+    }`
+    : `Now ${change.now} customers hit (was ${change.was})`;
+}
+
+/**
+ * What the report of an impact change keeps about one customer: its part of
+ * the change, naming no other customer, so a report is kept as one part per
+ * customer and forgetting one customer leaves the others' parts readable.
+ *
+ * @example
+ * ```ts
+ * import { changeAbout } from "./sync_rules.ts";
+ * import assert from "node:assert/strict";
+ * const change = { kind: "new_top_tier", customers: ["b", "c"] } as const;
+ * assert.deepEqual(changeAbout(change, "b"), { kind: "new_top_tier", customers: ["b"] });
+ * assert.equal(changeAbout(change, "a"), null);
+ * ```
+ */
+export function changeAbout(change: ImpactChange, customer: string): ImpactChange | null {
+  if (change.kind === "doubled") return change;
+  return change.customers.includes(customer)
+    ? { kind: "new_top_tier", customers: [customer] }
+    : null;
+}
+
+/**
+ * The change the readable parts of one report tell: their new top-tier
+ * customers together, else the count; null when no part tells one.
+ *
+ * @example
+ * ```ts
+ * import { changeOfParts } from "./sync_rules.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   changeOfParts([{ kind: "new_top_tier", customers: ["b"] }, null, { kind: "new_top_tier", customers: ["c"] }]),
+ *   { kind: "new_top_tier", customers: ["b", "c"] },
+ * );
+ * ```
+ */
+export function changeOfParts(parts: readonly (ImpactChange | null)[]): ImpactChange | null {
+  const top = parts.flatMap((p) => p?.kind === "new_top_tier" ? p.customers : []);
+  if (top.length > 0) return { kind: "new_top_tier", customers: top };
+  return parts.find((p) => p?.kind === "doubled") ?? null;
 }
 
 /** No recurrence for this long after the fix: verified. */

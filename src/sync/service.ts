@@ -5,9 +5,13 @@
  */
 import { contextualField, type LogBatchIngestedData } from "../../domain/events.ts";
 import {
+  changeAbout,
+  changeOfParts,
   compareVersions,
+  type ImpactChange,
+  impactChange,
+  impactChangeText,
   lowestVersion,
-  materialChange,
   redactLine,
   verifiedAt,
 } from "../../domain/ticketing/mod.ts";
@@ -43,6 +47,8 @@ interface IssueSyncState {
   fixVersions: string[];
   fixedAt: number | null;
   reported: { customer: string; tier: string | null }[];
+  /** When the report `reported` comes from was made; null before any. */
+  reportedAt: number | null;
   events: IssueSyncEvent[];
 }
 
@@ -323,6 +329,7 @@ export class SyncService implements IntegrationApi {
         },
       });
     }
+    let reportParts: (ImpactChange | null)[] = [];
     for (const event of state?.events ?? []) {
       switch (event.type) {
         case "JiraIssueLinked":
@@ -353,7 +360,22 @@ export class SyncService implements IntegrationApi {
             },
           });
           break;
-        case "IssueImpactReported":
+        case "IssueImpactReported": {
+          // The readable parts of one report are one step.
+          const last = steps.at(-1);
+          if (last?.step === "impact_reported" && last.at === event.data.at) {
+            reportParts.push(event.data.change ?? null);
+            const change = changeOfParts(reportParts);
+            steps[steps.length - 1] = {
+              ...last,
+              detail: {
+                reason: change === null ? "" : impactChangeText(change),
+                customers: Number(last.detail.customers) + event.data.customers.length,
+              },
+            };
+            break;
+          }
+          reportParts = [event.data.change ?? null];
           steps.push({
             step: "impact_reported",
             at: event.data.at,
@@ -361,6 +383,7 @@ export class SyncService implements IntegrationApi {
             detail: { reason: event.data.reason, customers: event.data.customers.length },
           });
           break;
+        }
       }
     }
     if (state?.status === "fixed") {
@@ -703,21 +726,39 @@ export class SyncService implements IntegrationApi {
       const facts = this.#deps.issues.facts(issueId);
       if (facts === undefined) continue;
       const now = facts.customers.map((c) => ({ customer: c.customer, tier: c.tier }));
-      const reason = materialChange({ customers: state.reported }, { customers: now });
-      if (reason === null) continue;
-      await this.#appendIssue({
-        type: "IssueImpactReported",
-        data: { issueId, at: this.#deps.clock.now(), customers: now, reason },
-      });
+      const change = impactChange({ customers: state.reported }, { customers: now });
+      if (change === null) continue;
+      const reason = impactChangeText(change);
+      const at = this.#deps.clock.now();
+      // One part per customer, each naming only its own: forgetting one
+      // customer leaves what was reported about the others readable.
+      await this.#appendIssue(
+        ...now.map((customer): IssueSyncEvent => {
+          const part = changeAbout(change, customer.customer);
+          return {
+            type: "IssueImpactReported",
+            data: {
+              issueId,
+              at,
+              customers: [customer],
+              reason: part === null ? "" : impactChangeText(part),
+              change: part,
+            },
+          };
+        }),
+      );
+      // Keyed by the report's time, not by a count of events: a count shrinks
+      // when a forgotten customer's parts can no longer be read, and a later
+      // report would reuse an earlier one's marker and be taken as done.
       await this.#send(
         "jira",
         `issue:${issueId}`,
-        `jira-impact:${issueId}:${state.events.length}`,
+        `jira-impact:${issueId}:at-${at}`,
         customersOf(facts),
         {
           kind: "note",
           target: state.jiraKey,
-          marker: `impact-${issueId}-${state.events.length}`,
+          marker: `impact-${issueId}-at-${at}`,
           body: `Loupe: impact changed. ${reason}.\n${impactText(facts)}`,
           tags: [],
         },
@@ -749,6 +790,7 @@ export class SyncService implements IntegrationApi {
         fixVersions: [],
         fixedAt: null,
         reported: [],
+        reportedAt: null,
         events: [],
       };
       this.#issues.set(issueId, state);
@@ -756,9 +798,9 @@ export class SyncService implements IntegrationApi {
     return state;
   }
 
-  async #appendIssue(event: IssueSyncEvent): Promise<void> {
-    await this.#deps.store.append(ISSUE_SYNC_STREAM, [event], { expectedVersion: "any" });
-    this.#evolve(event);
+  async #appendIssue(...events: IssueSyncEvent[]): Promise<void> {
+    await this.#deps.store.append(ISSUE_SYNC_STREAM, events, { expectedVersion: "any" });
+    for (const event of events) this.#evolve(event);
   }
 
   #evolve(event: IssueSyncEvent): void {
@@ -783,7 +825,10 @@ export class SyncService implements IntegrationApi {
         state.status = "open";
         return;
       case "IssueImpactReported":
-        state.reported = event.data.customers;
+        // The parts of one report share its time: the latest report is what engineering knows.
+        if (event.data.at !== state.reportedAt) state.reported = [];
+        state.reportedAt = event.data.at;
+        state.reported = [...state.reported, ...event.data.customers];
         return;
     }
   }

@@ -1,0 +1,116 @@
+/**
+ * An impact report names several customers: it is kept as one part per
+ * customer, so forgetting one of them leaves what was reported about the
+ * others, and the sync neither loses the report nor tells engineering again.
+ */
+import assert from "node:assert/strict";
+import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
+import { LoupeError } from "../../ports/errors.ts";
+import type { TicketApi } from "../../ports/tickets.ts";
+import type { IssueFacts } from "./issue_facts.ts";
+import { ISSUE_SYNC_STREAM, SyncService } from "./service.ts";
+import { DEFAULT_INBOUND_CONFIG } from "./zendesk_inbound.ts";
+
+const T0 = Date.parse("2026-03-01T00:00:00Z");
+
+const customer = (name: string, tier: string) => ({
+  customer: name,
+  tier,
+  environments: ["prod"],
+  versions: ["2.3.0"],
+  versionsSeen: [{ version: "2.3.0", firstSeen: T0 }],
+});
+
+function factsOf(customers: IssueFacts["customers"]): IssueFacts {
+  return {
+    issueId: "i1",
+    signatureIds: ["s1"],
+    title: "PaymentGatewayException: timeout",
+    detectedAt: T0,
+    firstSeen: T0,
+    lastSeen: T0,
+    asOf: T0,
+    customers,
+    trend: null,
+    knowledgeBaseArticle: null,
+    predictedResolution: null,
+    exampleLines: [],
+  };
+}
+
+function start(store: MemoryEventStore, facts: () => IssueFacts, now: number) {
+  return SyncService.start({
+    store,
+    clock: { now: () => now },
+    newId: () => crypto.randomUUID(),
+    random: () => 0.5,
+    tickets: {
+      signatureTickets: () => Promise.reject(new LoupeError("not_found", "no tickets")),
+    } as unknown as TicketApi,
+    issues: {
+      facts: (issueId) => issueId === "i1" ? facts() : undefined,
+      issueOfSignature: () => "i1",
+      currentVersions: () => [],
+    },
+    customers: () => [],
+    settled: () => Promise.resolve(),
+    config: {
+      publicUrl: "http://loupe.test",
+      jiraReopenStatus: null,
+      autoLinkMinScore: 2,
+      autoLinkMargin: 0,
+      inbound: DEFAULT_INBOUND_CONFIG,
+    },
+  });
+}
+
+Deno.test("an impact report survives forgetting one of its customers, and is not sent again", async () => {
+  const store = new MemoryEventStore();
+  let facts = factsOf([customer("acme", "standard")]);
+  await store.append(ISSUE_SYNC_STREAM, [{
+    type: "JiraIssueLinked",
+    data: { issueId: "i1", key: "LOUPE-1", at: T0, origin: "loupe" },
+  }], { expectedVersion: "any" });
+  const first = await start(store, () => facts, T0 + 1_000);
+  facts = factsOf([
+    customer("acme", "standard"),
+    customer("globex", "enterprise"),
+    customer("initech", "enterprise"),
+  ]);
+  try {
+    assert.equal(await first.reportImpactChanges(), 1);
+    assert.equal(await first.reportImpactChanges(), 0, "told once");
+  } finally {
+    first.stop();
+  }
+  const parts = (await store.readStream(ISSUE_SYNC_STREAM))
+    .filter((e) => e.type === "IssueImpactReported");
+  // Each part names its own customer and no other.
+  assert.deepEqual(
+    parts.map((p) => [...new Set(JSON.stringify(p.data).match(/acme|globex|initech/g))]),
+    [["acme"], ["globex"], ["initech"]],
+  );
+
+  const markers = async () =>
+    (await store.readAll(0, 1_000))
+      .filter((e) => e.type === "DeliveryQueued" && e.unreadable === undefined)
+      .map((e) => (e.data as { action: { marker: string } }).action.marker);
+  const [told] = await markers();
+  assert.ok(told !== undefined);
+  await store.shred({ customer: "globex" });
+  facts = factsOf([customer("acme", "standard"), customer("initech", "enterprise")]);
+  const again = await start(store, () => facts, T0 + 2_000);
+  try {
+    assert.equal(await again.reportImpactChanges(), 0, "initech was reported already");
+    const step = (await again.timeline("i1")).find((s) => s.step === "impact_reported");
+    assert.deepEqual(step?.detail, { reason: "New top-tier customer hit: initech", customers: 2 });
+    // A new change after the forgetting is told, under a marker of its own.
+    facts = factsOf([...facts.customers, customer("umbrella", "enterprise")]);
+    assert.equal(await again.reportImpactChanges(), 1);
+  } finally {
+    again.stop();
+  }
+  // The note about globex went with it; the new one has a marker of its own.
+  assert.deepEqual((await markers()).length, 1);
+  assert.notEqual((await markers())[0], told);
+});
