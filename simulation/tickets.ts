@@ -66,6 +66,14 @@ export interface SimTicket {
     readonly waitHours: number;
     readonly staffing: number;
     readonly escalated: boolean;
+    /**
+     * When it resolves, also for a ticket still open at the end (then later
+     * than the end; null: waiting on engineering with no end in sight). Open
+     * tickets are emitted without a resolution, as an export would have them;
+     * this truth lets an evaluation count them instead of keeping only the
+     * tickets quick enough to close before the end.
+     */
+    readonly resolvesAt: number | null;
   };
 }
 
@@ -344,6 +352,7 @@ function incidentTicket(
       waitHours: Math.round(waitHours * 100) / 100,
       staffing,
       escalated,
+      resolvesAt: Number.isFinite(resolvedAt) ? resolvedAt : null,
     },
   };
 }
@@ -484,6 +493,7 @@ function questionTicket(fleet: Fleet, start: number, end: number, r: Rng, q: num
       waitHours: Math.round(waitHours * 100) / 100,
       staffing: staffingFactor(openedAt),
       escalated: false,
+      resolvesAt: resolvedAt,
     },
   };
 }

@@ -57,6 +57,8 @@ export interface ModelOptions {
   readonly recencyHalfLifeShare: number;
   /** Moves the median by the calibration slice's median residual (drift since training). */
   readonly recentering: boolean;
+  /** Calibrates the ends on the held-out newest training tickets as well as the calibration slice. */
+  readonly poolHeldOutScores: boolean;
 }
 
 export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
@@ -68,6 +70,7 @@ export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
   minLeafWeight: 50,
   recencyHalfLifeShare: Infinity,
   recentering: true,
+  poolHeldOutScores: true,
 };
 
 export interface ResolutionModel {
@@ -124,6 +127,7 @@ export function trainResolutionModel(
   calibration: readonly TicketRecord[],
   calibrationContexts: readonly OpenContext[],
   options: ModelOptions = DEFAULT_MODEL_OPTIONS,
+  asOf = Infinity,
 ): ResolutionModel {
   const space = learnFeatureSpace(spec, training, trainingContexts);
   const features = binTickets(space, training, trainingContexts);
@@ -139,19 +143,52 @@ export function trainResolutionModel(
       ...gbmOptions({ ...options, minLeafWeight }),
       quantile,
     });
-  const median = fit(0.5);
-  const lower = fit(options.alpha / 2);
-  const upper = fit(1 - options.alpha / 2);
+  const median = fit(0.5).model;
+  const lowerFit = fit(options.alpha / 2);
+  const upperFit = fit(1 - options.alpha / 2);
+  const lower = lowerFit.model;
+  const upper = upperFit.model;
 
-  const calibrationBins = binTickets(space, calibration, calibrationContexts);
-  const rows = calibration.map((_, i) => calibrationBins.map((f) => f.bins[i]!));
-  const y = calibration.map((t) => toLogHours(hoursToResolve(t)));
-  const shift = options.recentering && calibration.length > 0
+  const allBins = binTickets(space, calibration, calibrationContexts);
+  const allRows = calibration.map((_, i) => allBins.map((f) => f.bins[i]!));
+  const known = (t: TicketRecord) => t.resolvedAt !== null && t.resolvedAt <= asOf;
+  const rows = allRows.filter((_, i) => known(calibration[i]!));
+  const resolvedCalibration = calibration.filter(known);
+  const y = resolvedCalibration.map((t) => toLogHours(hoursToResolve(t)));
+  const shift = options.recentering && y.length > 0
     ? quantileOf(y.map((v, i) => v - predictRow(median, rows[i]!)), 0.5)
     : 0;
   const level = 1 - options.alpha / 2;
-  const lowerMargin = conformalQuantile(y.map((v, i) => predictRow(lower, rows[i]!) - v), level);
-  const upperMargin = conformalQuantile(y.map((v, i) => v - predictRow(upper, rows[i]!)), level);
+  // A ticket still open at `asOf` is known only to take longer than it has so far: its ends'
+  // scores are censored, not missing. Dropping it would calibrate on the quick tickets only.
+  const censoredAt = calibration.map((t) =>
+    known(t) ? Infinity : toLogHours((asOf - t.openedAt) / HOUR_MS)
+  );
+  const lowScores: Scored[] = [];
+  const highScores: Scored[] = [];
+  calibration.forEach((t, i) => {
+    const row = allRows[i]!;
+    const c = censoredAt[i]!;
+    const v = known(t) ? toLogHours(hoursToResolve(t)) : Infinity;
+    lowScores.push({ score: predictRow(lower, row) - v, bound: predictRow(lower, row) - c });
+    highScores.push({ score: v - predictRow(upper, row), bound: c - predictRow(upper, row) });
+  });
+  if (options.poolHeldOutScores) {
+    // Tickets come in clusters (one incident's tickets share their fields and often their end),
+    // so a calibration slice of a few hundred tickets holds few independent draws and its
+    // margins swing from one history to the next. The newest training tickets, held out while
+    // choosing the tree count, were predicted by models that never saw them: their scores are
+    // out of sample too, and they come from other incidents than the slice's.
+    const heldOut = target.length - (lowerFit.heldOut?.length ?? 0);
+    lowerFit.heldOut?.forEach((p, k) =>
+      lowScores.push({ score: p - target[heldOut + k]!, bound: -Infinity })
+    );
+    upperFit.heldOut?.forEach((p, k) =>
+      highScores.push({ score: target[heldOut + k]! - p, bound: Infinity })
+    );
+  }
+  const lowerMargin = censoredConformalQuantile(lowScores, level, "below");
+  const upperMargin = censoredConformalQuantile(highScores, level, "atLeast");
 
   const survivors = survivalPool(
     y.map(fromLogHours),
@@ -232,7 +269,7 @@ function fitWithEarlyStopping(
   target: Float64Array,
   weights: Float64Array,
   options: GbmOptions,
-): GbmModel {
+): { model: GbmModel; heldOut?: Float64Array } {
   const n = target.length;
   const cut = Math.floor(n * 0.8);
   const head = (f: BinnedFeature) => ({ ...f, bins: f.bins.subarray(0, cut) });
@@ -241,8 +278,10 @@ function fitWithEarlyStopping(
     (_, k) => features.map((f) => f.bins[cut + k]!),
   );
   let bestTrees = options.trees;
+  let heldOut: Float64Array | undefined;
   if (cut >= 50 && n - cut >= 20) {
     const running = new Float64Array(n - cut);
+    heldOut = new Float64Array(n - cut);
     let bestLoss = Infinity;
     fitGbm(
       features.map(head),
@@ -260,11 +299,13 @@ function fitWithEarlyStopping(
         if (loss < bestLoss) {
           bestLoss = loss;
           bestTrees = t + 1;
+          heldOut!.set(running);
         }
       },
     );
   }
-  return fitGbm(features, target, weights, { ...options, trees: Math.max(1, bestTrees) });
+  const model = fitGbm(features, target, weights, { ...options, trees: Math.max(1, bestTrees) });
+  return { model, heldOut };
 }
 
 function leafValue(model: GbmModel, treeIndex: number, rowBins: ArrayLike<number>): number {
@@ -318,6 +359,76 @@ export function conformalQuantile(scores: readonly number[], level: number): num
   const k = Math.ceil((n + 1) * level);
   if (n === 0 || k > n) return Infinity;
   return [...scores].sort((a, b) => a - b)[k - 1]!;
+}
+
+/**
+ * A nonconformity score that may be censored: `score` when the ticket's
+ * outcome is known (then `bound` is +Infinity for a high-end score), else the
+ * score is only known to be at least `bound` (high end) — the ticket is still
+ * open after that many log hours.
+ */
+export interface Scored {
+  readonly score: number;
+  readonly bound: number;
+}
+
+/**
+ * Split conformal's quantile when some scores are censored by the end of
+ * history. The cut-off is an administrative one (a ticket is censored because
+ * it opened shortly before the history ends, not because of how long it
+ * takes), so at a candidate margin q the tickets whose side of q is known are
+ * an unbiased sample of all; the margin is the smallest q at which at most the
+ * conformal share of them fall above it. With no censoring this is
+ * `conformalQuantile`.
+ *
+ * An open ticket's high-end score is at least its `bound` (it is a known miss
+ * once the bound passes q); its low-end score is below its `bound` (known not
+ * a miss once the bound is at most q): `openScores` says which.
+ *
+ * @example
+ * ```ts
+ * import { censoredConformalQuantile, conformalQuantile } from "./model.ts";
+ * import assert from "node:assert/strict";
+ * const scores = Array.from({ length: 99 }, (_, i) => i + 1);
+ * const known = scores.map((score) => ({ score, bound: Infinity }));
+ * assert.equal(censoredConformalQuantile(known, 0.9, "atLeast"), conformalQuantile(scores, 0.9));
+ * ```
+ */
+export function censoredConformalQuantile(
+  scores: readonly Scored[],
+  level: number,
+  openScores: "atLeast" | "below",
+): number {
+  const observed = scores.filter((s) => Number.isFinite(s.score)).map((s) => s.score)
+    .sort((a, b) => a - b);
+  const bounds = scores.filter((s) => !Number.isFinite(s.score)).map((s) => s.bound)
+    .sort((a, b) => a - b);
+  const candidates = [...observed, ...bounds.filter(Number.isFinite)].sort((a, b) => a - b);
+  for (const q of candidates) {
+    let n = observed.length;
+    let misses = observed.length - countAtOrBelow(observed, q);
+    if (openScores === "atLeast") {
+      const past = bounds.length - countAtOrBelow(bounds, q);
+      n += past;
+      misses += past;
+    } else {
+      n += countAtOrBelow(bounds, q);
+    }
+    const k = Math.ceil((n + 1) * level);
+    if (n > 0 && k <= n && n - misses >= k) return q;
+  }
+  return Infinity;
+}
+
+function countAtOrBelow(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The calibrated median and interval for one ticket's bins (log hours). */

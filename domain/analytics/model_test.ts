@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { gaussian, xorshift32 } from "../../test/support/random.ts";
 import { openContexts, type TicketRecord } from "./features.ts";
 import {
+  censoredConformalQuantile,
   conformalQuantile,
   DEFAULT_MODEL_OPTIONS,
   explainTicket,
@@ -141,4 +142,43 @@ Deno.test("conformalQuantile: the ceil((n+1)·level)-th score, infinite when the
   assert.equal(conformalQuantile([3, 1, 2, 5, 4, 9, 8, 7, 6], 0.9), 9);
   assert.equal(conformalQuantile([1, 2, 3], 0.9), Infinity);
   assert.equal(conformalQuantile([], 0.5), Infinity);
+});
+
+Deno.test("property: with no ticket open, the censored conformal quantile is split conformal's", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1, maxLength: 60 }),
+      (v) => {
+        const known = v.map((score) => ({ score, bound: Infinity }));
+        assert.equal(censoredConformalQuantile(known, 0.9, "atLeast"), conformalQuantile(v, 0.9));
+      },
+    ),
+  );
+});
+
+Deno.test("property: tickets censored by the end of history (not by their length) leave the high end's coverage at its level", () => {
+  // Exchangeable log-hours; each ticket opened uniformly over 30 days before the history ends,
+  // so the later ones are still open. Dropping them would calibrate on the quick ones only.
+  const next = rng(7);
+  let covered = 0;
+  let coveredDropping = 0;
+  const trials = 200;
+  for (let trial = 0; trial < trials; trial++) {
+    const scores = Array.from({ length: 300 }, () => {
+      const y = 2 + 1.5 * gaussian(next);
+      const openFor = Math.log(30 * 24 * next());
+      return y <= openFor ? { score: y, bound: Infinity } : { score: Infinity, bound: openFor };
+    });
+    const q = censoredConformalQuantile(scores, 0.9, "atLeast");
+    const dropped = conformalQuantile(
+      scores.filter((s) => Number.isFinite(s.score)).map((s) => s.score),
+      0.9,
+    );
+    const fresh = 2 + 1.5 * gaussian(next);
+    if (fresh <= q) covered++;
+    if (fresh <= dropped) coveredDropping++;
+  }
+  // 200 draws at 0.9: sampling error about 0.02 (plus the margin's own).
+  assert.ok(Math.abs(covered / trials - 0.9) < 0.06, `covered ${covered / trials}`);
+  assert.ok(coveredDropping / trials < covered / trials, `dropping ${coveredDropping / trials}`);
 });

@@ -10,6 +10,7 @@ import {
   type TicketRecord,
 } from "../../domain/analytics/features.ts";
 import {
+  DEFAULT_MODEL_OPTIONS,
   explainTicket,
   type Prediction,
   predictTicket,
@@ -187,7 +188,16 @@ export class AnalyticsService implements AnalyticsApi {
       // tickets for each end's 90% conformal quantile to be finite.
       const cut = Math.min(Math.floor(resolved.length * 0.875), resolved.length - MIN_CALIBRATION);
       const train = resolved.slice(0, cut);
-      const calibration = resolved.slice(cut);
+      // The tickets opened in the calibration period and still open now are calibrated on as
+      // censored (longer than they have been open so far): leaving them out would calibrate on
+      // the quick ones only, and the interval's high end would fall short.
+      const from = resolved[cut]!.r.openedAt;
+      const calibration = [
+        ...resolved.slice(cut),
+        ...records.map((r, i) => ({ r, c: contexts[i]! }))
+          .filter(({ r }) => r.resolvedAt === null && r.openedAt >= from),
+      ].sort((a, b) => a.r.openedAt - b.r.openedAt);
+      const asOf = records.reduce((m, r) => Math.max(m, r.openedAt), this.#clock.now());
       model = trainResolutionModel(
         {
           fields: [...TICKET_FIELDS],
@@ -199,6 +209,8 @@ export class AnalyticsService implements AnalyticsApi {
         train.map((x) => x.c),
         calibration.map((x) => x.r),
         calibration.map((x) => x.c),
+        DEFAULT_MODEL_OPTIONS,
+        asOf,
       );
     }
     const escalated = new Map<string, [number, number]>();

@@ -9,6 +9,7 @@ import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts
 import { lopsidedOpenings, runBacktest } from "../../domain/analytics/backtest.ts";
 import { openContexts } from "../../domain/analytics/features.ts";
 import {
+  DEFAULT_MODEL_OPTIONS,
   hoursToResolve,
   predictTicket,
   quantileOf,
@@ -48,7 +49,8 @@ const VOLVO = new URL(
   "../../../shared/datasets/tickets/volvo_it_incidents_2013.csv",
   import.meta.url,
 );
-const SEEDS = [101, 202, 303];
+/** Seeds the method was chosen on; `LOUPE_BENCH_ANALYTICS_SEEDS=606,707,808` reports on others. */
+const SEEDS = (Deno.env.get("LOUPE_BENCH_ANALYTICS_SEEDS") ?? "101,202,303").split(",").map(Number);
 /** Hours a ticket has been open when its prediction is updated, in the coverage check. */
 const OPEN_FOR = [8, 24] as const;
 
@@ -360,12 +362,23 @@ function simulatorSeed(seed: number) {
   const tickets = sim.map(asTicket);
   const records = ticketRecords(tickets, (c) => tiers.get(c) ?? "unknown");
   const contexts = openContexts(records);
-  const resolved = records.map((r, i) => ({ r, c: contexts[i]!, s: sim[i]! })).filter((x) =>
-    x.r.resolvedAt !== null
-  );
-  const n = resolved.length;
+  // Split by open time over every ticket, open ones too: splitting the resolved ones only would
+  // leave out of the test the slow tickets opened late, which is exactly what an interval must
+  // cover. The model knows only what was known when the test period begins (`testFrom`): tickets
+  // still open then are censored, and the test is scored against the simulator's truth of when
+  // each resolves (never, for some waiting on engineering).
+  const all = records.map((r, i) => ({ r, c: contexts[i]!, s: sim[i]! }));
+  const n = all.length;
   const a = Math.floor(n * 0.7);
   const b = Math.floor(n * 0.8);
+  const testFrom = all[b]!.r.openedAt;
+  const asKnown = (x: (typeof all)[number]) =>
+    x.r.resolvedAt !== null && x.r.resolvedAt <= testFrom ? x : {
+      ...x,
+      r: { ...x.r, resolvedAt: null },
+    };
+  const training = all.slice(0, a).map(asKnown).filter((x) => x.r.resolvedAt !== null);
+  const calibration = all.slice(a, b).map(asKnown);
   const model = trainResolutionModel(
     {
       fields: [...TICKET_FIELDS],
@@ -373,19 +386,21 @@ function simulatorSeed(seed: number) {
       useText: true,
       serviceFields: ["tier"],
     },
-    resolved.slice(0, a).map((x) => x.r),
-    resolved.slice(0, a).map((x) => x.c),
-    resolved.slice(a, b).map((x) => x.r),
-    resolved.slice(a, b).map((x) => x.c),
+    training.map((x) => x.r),
+    training.map((x) => x.c),
+    calibration.map((x) => x.r),
+    calibration.map((x) => x.c),
+    DEFAULT_MODEL_OPTIONS,
+    testFrom,
   );
   // The ticketing tool's own category: the severity the customer chose.
   const bySeverity = new Map<string, number[]>();
-  for (const x of resolved.slice(0, a)) {
+  for (const x of training) {
     const list = bySeverity.get(x.r.fields.severity!) ?? [];
     list.push(hoursToResolve(x.r));
     bySeverity.set(x.r.fields.severity!, list);
   }
-  const globalMedian = quantileOf(resolved.slice(0, a).map((x) => hoursToResolve(x.r)), 0.5);
+  const globalMedian = quantileOf(training.map((x) => hoursToResolve(x.r)), 0.5);
   let err = 0;
   let baseErr = 0;
   let within20 = 0;
@@ -393,7 +408,24 @@ function simulatorSeed(seed: number) {
   const complexity: number[] = [];
   const truth: number[] = [];
   const stillOpen = OPEN_FOR.map(() => ({ n: 0, covered: 0 }));
-  const test = resolved.slice(b);
+  // The truth of when a ticket resolves is null where the simulator has no end for it (a fix
+  // not rolled out by the end, engineering that never answers): censored at the end, it is a
+  // known miss once open past the high end, and undecided (left out) before.
+  const everyTest = all.slice(b).map((x) => ({
+    ...x,
+    truth: x.s.factors.resolvesAt === null ? null : (x.s.factors.resolvesAt - x.r.openedAt) / HOUR,
+  }));
+  let coveredAll = 0;
+  let decided = 0;
+  for (const x of everyTest) {
+    const p = predictTicket(model, x.r, x.c);
+    if (x.truth !== null) {
+      decided++;
+      if (x.truth >= p.lowHours && x.truth <= p.highHours) coveredAll++;
+    } else if ((scenario.end - x.r.openedAt) / HOUR > p.highHours) decided++;
+  }
+  // Accuracy and the earlier coverage figures: the test tickets resolved by the end, as before.
+  const test = everyTest.filter((x) => x.r.resolvedAt !== null);
   for (const x of test) {
     const actual = hoursToResolve(x.r);
     const p = predictTicket(model, x.r, x.c);
@@ -411,12 +443,12 @@ function simulatorSeed(seed: number) {
     complexity.push(p.complexity);
     truth.push(x.s.factors.complexityHours);
   }
-  const engineeringExamples = (slice: typeof resolved) =>
+  const engineeringExamples = (slice: typeof training) =>
     slice.map((x) => ({ record: x.r, context: x.c, needed: x.r.escalated === true }));
   const engineering = trainEngineeringModel(
     { fields: [...ENGINEERING_FIELDS], numbers: [...ENGINEERING_NUMBERS], useText: true },
-    engineeringExamples(resolved.slice(0, a)),
-    engineeringExamples(resolved.slice(a, b)),
+    engineeringExamples(training),
+    engineeringExamples(calibration.filter((x) => x.r.resolvedAt !== null)),
   );
   const engineeringEvaluation = evaluateProbabilities(
     test.map((x) => engineeringProbability(engineering, x.r, x.c).probability),
@@ -438,6 +470,9 @@ function simulatorSeed(seed: number) {
     ratio: err / baseErr,
     within20: within20 / test.length,
     coverage: covered / test.length,
+    coverageAll: coveredAll / Math.max(1, decided),
+    nAll: everyTest.length,
+    undecided: everyTest.length - decided,
     rho: spearman(complexity, truth),
     mape: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length),
     nTest: test.length,
@@ -510,6 +545,18 @@ function simulatorRows(): BenchRow[] {
       target: "0.77-0.83",
       pass: coverage >= 0.77 && coverage <= 0.83,
       note: each((r) => r.coverage),
+    },
+    {
+      bench,
+      metric: "80% coverage, every test ticket (open ones by the truth of when they resolve)",
+      value: mean((r) => r.coverageAll),
+      unit: "",
+      target: "0.77-0.83",
+      pass: mean((r) => r.coverageAll) >= 0.77 && mean((r) => r.coverageAll) <= 0.83,
+      note: `test tickets ${runs.map((r) => r.nAll).join(" / ")}, undecided (open at the end ` +
+        `with no resolution in the truth, not yet past the high end) ${
+          runs.map((r) => r.undecided).join(" / ")
+        }; ${each((r) => r.coverageAll)}`,
     },
     ...OPEN_FOR.map((hours, k) => {
       const value = mean((r) => r.stillOpen[k]!);
