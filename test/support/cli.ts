@@ -1,14 +1,17 @@
+import denoJson from "../../deno.json" with { type: "json" };
+
 const root = new URL("../../", import.meta.url).pathname;
 
-/** The permissions the project's tasks grant (see deno.json). */
-export const TASK_PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-ffi",
-  "--allow-sys",
-  "--allow-net",
-];
+/**
+ * The permissions `deno task <name>` grants, read from deno.json: an entry
+ * point run by a test gets exactly what a user's task gets, so a task that
+ * lacks one (backtest lacked --allow-ffi) fails its tests too.
+ */
+export function taskPermissions(name: string): string[] {
+  const task = (denoJson.tasks as Record<string, string>)[name];
+  if (task === undefined) throw new Error(`deno.json has no task ${name}`);
+  return task.split(/\s+/).filter((flag) => flag.startsWith("--allow-"));
+}
 
 /**
  * The V8 flags the project's tasks give (see deno.json): a larger young
@@ -34,7 +37,7 @@ export async function runEntry(
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      ...TASK_PERMISSIONS,
+      ...taskPermissions(name),
       v8FlagsArgument(extraV8Flags),
       `${root}${TOOLS.has(name) ? "simulation" : "src/main"}/${name}.ts`,
       ...args,

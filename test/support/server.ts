@@ -1,4 +1,4 @@
-import { TASK_PERMISSIONS, v8FlagsArgument } from "./cli.ts";
+import { taskPermissions, v8FlagsArgument } from "./cli.ts";
 
 /** Starts the real service (`src/main/serve.ts`) as a child process on a free port. */
 export interface RunningServer {
@@ -20,7 +20,7 @@ export async function startServer(
   const command = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      ...TASK_PERMISSIONS,
+      ...taskPermissions("serve"),
       v8FlagsArgument(),
       `${root}src/main/serve.ts`,
       "--port",
