@@ -358,6 +358,8 @@ export interface DraftText {
   readonly title: string;
   readonly symptom: string;
   readonly cause: string;
+  /** Other root causes recorded on two or more of the tickets ({@link chooseCause}). */
+  readonly otherCauses: readonly { readonly text: string; readonly tickets: number }[];
   readonly steps: readonly string[];
 }
 
@@ -439,11 +441,142 @@ export function dominantResolution(
 }
 
 /**
- * The cause most of the tickets record: root causes are grouped by how alike
- * they are (the same known issue in several agents' framings, or engineering's
- * analysis pasted on each), and the biggest group's most typical wording is
- * kept, without a leading label ("Known issue:") or a trailing remark in
- * parentheses ("(known issue)").
+ * A root cause as an agent framed it, and the statement inside: a leading
+ * label ("Known issue:") and a trailing remark in parentheses ("(known
+ * issue)") are the agent's, not the cause's.
+ */
+function statementOf(rootCause: string): string {
+  return rootCause.trim()
+    .replace(/^[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+(?=\S)/, "")
+    .replace(/\s*\([^()]{1,40}\)$/, "");
+}
+
+/** A cause this many stems long is one statement; longer text explains, and counts less. */
+const STATEMENT_STEMS = 10;
+
+/**
+ * A statement that shares this much (stem sets) with another one recorded
+ * is the same cause told otherwise, or part of it: corroborated.
+ */
+const CORROBORATES = 0.25;
+
+export interface CauseChoice {
+  /** The cause the draft states. */
+  readonly cause: string;
+  /** Other causes recorded on two or more of the tickets, most supported first. */
+  readonly others: readonly { readonly text: string; readonly tickets: number }[];
+}
+
+/**
+ * The cause the tickets agree on, as an article would state it. Recorded
+ * root causes are compared as statements (without the agent's framing), and
+ * each statement is scored by the support of all of them, weighed by how
+ * alike they are (a medoid: the statement the others also make, in part).
+ * Two things count less than plain agreement:
+ * - copies: a statement recorded on k tickets weighs the square root of k,
+ *   since a text pasted on many tickets (engineering's analysis from its
+ *   tracker, a macro) is one account, where agents who each recognised the
+ *   problem word it their own way;
+ * - length: beyond about ten content words a cause explains how it came
+ *   about (engineering's analysis), where an article states it in one short
+ *   sentence, so a longer statement's score shrinks in proportion.
+ * A statement only one ticket records, sharing less than a quarter of its
+ * words with any other, is a guess: it is chosen only when every statement
+ * is one.
+ * Of the chosen statement's wordings, the run of words all of them share is
+ * kept (what agents put around it falls away). The other causes that two or
+ * more tickets record are returned beside it, for the person who edits the
+ * draft.
+ *
+ * @example
+ * ```ts
+ * import { chooseCause } from "./drafts.ts";
+ * import assert from "node:assert/strict";
+ * const analysis =
+ *   "Regression in 5.7.0: the audience check compares against the entity id with a trailing slash, so assertions from IdPs that omit it are rejected";
+ * const choice = chooseCause([
+ *   analysis,
+ *   analysis,
+ *   "Known issue: 5.7.0 rejects SAML assertions whose audience lacks a trailing slash",
+ * ]);
+ * assert.equal(choice.cause, "5.7.0 rejects SAML assertions whose audience lacks a trailing slash");
+ * assert.deepEqual(choice.others, [{ text: analysis, tickets: 2 }]);
+ * ```
+ */
+export function chooseCause(rootCauses: readonly string[]): CauseChoice {
+  const wordings = new Map<string, { statement: string; stems: Set<string>; copies: number }>();
+  for (const text of rootCauses) {
+    const statement = statementOf(text);
+    const key = statement.replace(/\s+/g, " ").toLowerCase();
+    if (key === "") continue;
+    const seen = wordings.get(key);
+    if (seen !== undefined) seen.copies++;
+    else wordings.set(key, { statement, stems: new Set(stems(statement)), copies: 1 });
+  }
+  const all = [...wordings.values()];
+  if (all.length === 0) return { cause: "", others: [] };
+  const scored = all.map((w) => {
+    let support = 0;
+    let corroborated = w.copies >= 2;
+    for (const other of all) {
+      const alike = jaccard(w.stems, other.stems);
+      support += Math.sqrt(other.copies) * alike;
+      if (other !== w && alike >= CORROBORATES) corroborated = true;
+    }
+    const brevity = Math.min(1, STATEMENT_STEMS / Math.max(1, w.stems.size));
+    return { ...w, score: support * brevity, corroborated };
+  }).sort((a, b) =>
+    Number(b.corroborated) - Number(a.corroborated) || b.score - a.score ||
+    b.copies - a.copies || a.stems.size - b.stems.size
+  );
+  const clusters: (typeof scored)[] = [];
+  for (const w of scored) {
+    const home = clusters.find((c) => jaccard(c[0]!.stems, w.stems) >= SAME_STEP);
+    if (home === undefined) clusters.push([w]);
+    else home.push(w);
+  }
+  const [chosen, ...rest] = clusters;
+  return {
+    cause: upperFirst(sharedWording(chosen!.map((w) => w.statement))),
+    others: rest.map((c) => ({
+      text: upperFirst(sharedWording(c.map((w) => w.statement))),
+      tickets: c.reduce((n, w) => n + w.copies, 0),
+    })).filter((o) => o.tickets >= 2),
+  };
+}
+
+const upperFirst = (s: string) => s === "" ? "" : s[0]!.toUpperCase() + s.slice(1);
+
+/**
+ * The words several wordings of one statement share, as one run: the longest
+ * run of words (case aside) all of them contain, when it holds most of the
+ * shortest wording (two thirds of its words); else the first wording (the
+ * best supported).
+ */
+function sharedWording(texts: readonly string[]): string {
+  const first = texts[0]!;
+  if (texts.length === 1) return first;
+  const words = (t: string) => t.split(/\s+/).filter((w) => w !== "");
+  const lower = texts.map((t) => ` ${words(t).join(" ").toLowerCase()} `);
+  const shortest = Math.min(...texts.map((t) => words(t).length));
+  const own = words(first);
+  let best: string[] = [];
+  for (let i = 0; i < own.length; i++) {
+    for (let j = own.length; j > i + best.length; j--) {
+      const run = own.slice(i, j);
+      const needle = ` ${run.join(" ").toLowerCase()} `;
+      if (lower.every((t) => t.includes(needle))) {
+        best = run;
+        break;
+      }
+    }
+  }
+  if (best.length * 3 < shortest * 2) return first;
+  return best.join(" ").replace(/[,;:]$/, "");
+}
+
+/**
+ * The cause most of the tickets agree on ({@link chooseCause}).
  *
  * @example
  * ```ts
@@ -460,23 +593,13 @@ export function dominantResolution(
  * ```
  */
 export function causeOf(rootCauses: readonly string[]): string {
-  const groups: string[][] = [];
-  for (const text of rootCauses) {
-    if (text.trim() === "") continue;
-    const group = groups.find((g) => similarity(g[0]!, text) >= SAME_STEP);
-    if (group === undefined) groups.push([text]);
-    else group.push(text);
-  }
-  const biggest = groups.reduce<string[]>((best, g) => g.length > best.length ? g : best, []);
-  const cause = representative(biggest)
-    .replace(/^[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+(?=\S)/, "")
-    .replace(/\s*\([^()]{1,40}\)$/, "");
-  return cause === "" ? "" : cause[0]!.toUpperCase() + cause.slice(1);
+  return chooseCause(rootCauses).cause;
 }
 
 /**
  * An article template from resolved tickets: the title and symptom in the
- * customers' own words, the cause from the recorded root causes, the steps
+ * customers' own words, the cause the recorded root causes agree on
+ * ({@link chooseCause}, with the other causes recorded beside it), the steps
  * from the solutions (merged, ordered), all from the tickets whose
  * resolutions tell the issue's story ({@link dominantResolution}). A step is
  * kept when two tickets, or a quarter of them, state it: agents write down
@@ -487,10 +610,12 @@ export function draftFrom(cases: readonly ResolvedCase[], issueText = ""): Draft
   const story = dominantResolution(cases, issueText);
   const steps = mergeSteps(story.map((c) => c.solution));
   const shared = steps.filter((s) => s.tickets >= 2 || s.tickets / story.length >= 0.25);
+  const cause = chooseCause(story.map((c) => c.rootCause));
   return {
     title: representative(story.map((c) => c.subject)) || "Untitled",
     symptom: representative(story.map((c) => c.description)),
-    cause: causeOf(story.map((c) => c.rootCause)),
+    cause: cause.cause,
+    otherCauses: cause.others,
     steps: (shared.length > 0 ? shared : steps).map((s) => s.text),
   };
 }

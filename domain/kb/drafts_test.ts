@@ -95,3 +95,46 @@ Deno.test("candidates: resolutions are alike as fixes, whatever their wording", 
   assert.equal(verdict.consistency, 1);
   assert.equal(verdict.selfService, true);
 });
+
+Deno.test("drafts: the cause agents state outweighs an analysis pasted on more tickets, which stays beside it", () => {
+  const analysis =
+    "RCA from ENG-2291: the mobile gateway caches the JWKS document for 24 hours and ignores key rotation, so tokens signed with the new key fail validation until the cache entry expires";
+  const fix =
+    "Restart the mobile gateway to drop its key cache; then ask the users to sign in again";
+  const cases = [
+    resolved("t1", analysis, fix),
+    resolved(
+      "t2",
+      "Mobile sign-in fails for a day after the identity provider rotates its signing key",
+      fix,
+    ),
+    resolved("t3", analysis, fix),
+    resolved("t4", analysis, fix),
+    resolved(
+      "t5",
+      "Known issue: mobile sign-in fails for a day after the identity provider rotates its signing key",
+      fix,
+    ),
+    resolved("t6", "The mobile app cannot sign in after the IdP rotated its signing key", fix),
+  ];
+  const draft = draftFrom(cases);
+  assert.equal(
+    draft.cause,
+    "Mobile sign-in fails for a day after the identity provider rotates its signing key",
+  );
+  assert.deepEqual(draft.otherCauses, [{ text: analysis, tickets: 3 }]);
+});
+
+Deno.test("drafts: a cause one ticket alone gives, like no other, does not outweigh what the rest record", () => {
+  const analysis =
+    "Defect in the invoice renderer since 4.2: line items whose description holds a right-to-left mark are measured before shaping, so the column width overflows, the PDF writer throws and the batch stops at that invoice";
+  const fix = "Remove the mark from the item description, then re-run the invoice batch";
+  const draft = draftFrom([
+    resolved("t1", analysis, fix),
+    resolved("t2", analysis, fix),
+    resolved("t3", "Customer's proxy blocked the download", fix),
+    resolved("t4", analysis, fix),
+  ]);
+  assert.equal(draft.cause, analysis);
+  assert.deepEqual(draft.otherCauses, []);
+});

@@ -444,6 +444,10 @@ export class KbService implements KbApi {
       title: text.title,
       symptom: text.symptom,
       cause: text.cause,
+      // The causes left out stay in view of the person who edits the draft.
+      body: text.otherCauses.map((o) =>
+        `Also recorded as the root cause (${o.tickets} tickets): ${o.text}`
+      ).join("\n"),
       steps: text.steps,
       appliesTo: { services: [], versions, environments: [] },
       issues: [...new Set(issues)].sort(),

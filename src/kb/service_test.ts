@@ -169,6 +169,33 @@ Deno.test("candidates and drafts: a recurring issue with consistent resolutions 
   assert.deepEqual(kb.articleCandidates(10), []);
 });
 
+Deno.test("drafts: the cause agents agree on is stated, the analysis pasted on others kept in the body", async () => {
+  const { h, kb } = await setup();
+  const analysis =
+    "Engineering (PAY-812): the token refresher reuses the provider's cached OAuth token after it was revoked on their side, so every capture is rejected until the process restarts";
+  const causes = [
+    analysis,
+    "The payment provider cache held a revoked token",
+    analysis,
+    "Known issue: the payment provider cache held a revoked token",
+  ];
+  let signatureId = "";
+  for (const rootCause of causes) {
+    const { ticketId } = await h.tickets.openTicket(OPEN);
+    signatureId ||= (await h.tickets.candidates(ticketId, 1)).candidates[0]!.signatureId;
+    await h.tickets.link(ticketId, { signatureIds: [signatureId] });
+    await h.tickets.resolve(ticketId, {
+      rootCause,
+      solution: "Cleared the payment provider cache; retried the failed orders",
+      resolver: "bob",
+    });
+  }
+  const [candidate] = kb.articleCandidates(10);
+  const draft = await kb.draftForIssue(candidate!.issueId);
+  assert.equal(draft.content.cause, "The payment provider cache held a revoked token");
+  assert.equal(draft.content.body, `Also recorded as the root cause (2 tickets): ${analysis}`);
+});
+
 Deno.test("gap report: tickets no article answers, grouped by topic with counts and examples", async () => {
   const { h, kb } = await setup();
   for (const subject of ["Invoice PDF is blank", "Blank invoice PDF", "Invoice PDF empty"]) {

@@ -211,6 +211,7 @@ interface SimTicket {
   readonly window: { from: string; to: string } | null;
   readonly communications: readonly { author: string; body: string; visibility: string }[];
   readonly resolution: { root_cause: string; solution: string } | null;
+  readonly escalated: boolean;
 }
 
 interface SimTruth {
@@ -435,6 +436,17 @@ async function runSeed(dir: string, seed: string, totals: {
               JSON.stringify(draft.content.cause)
             } for ${JSON.stringify(expected.cause)}`,
           );
+          // What the drafter chose from: each source ticket's root cause, E when escalated.
+          const simOf = new Map([...opened].map(([sim, id]) => [id, sim]));
+          const byId = new Map(simTickets.map((t) => [t.id, t]));
+          for (const id of draft.content.sourceTickets) {
+            const t = byId.get(simOf.get(id)!)!;
+            console.error(
+              `    ${t.escalated ? "E" : "-"} ${truth.ticket_incidents[t.id] ?? "-"} ${
+                JSON.stringify(t.resolution?.root_cause)
+              }`,
+            );
+          }
         }
       }
     } finally {
