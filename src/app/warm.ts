@@ -15,9 +15,9 @@ const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Trends and impact summaries of the signatures still logging and of their
- * issues. One signature at a time, with the event loop free in between: a
- * request that arrives meanwhile waits for one signature's recompute, not
- * for all of them.
+ * issues. Trends one signature at a time and the customers hit a slice at a
+ * time (`ImpactService.refresh`), with the event loop free in between: a
+ * request that arrives meanwhile waits for one step, not for all of them.
  */
 export async function warmHourly(
   reader: ProjectionReader,
@@ -27,11 +27,9 @@ export async function warmHourly(
   for (const { signatureId } of recentSignatures(reader, 13)) {
     await turn();
     trends.trend(signatureId);
-    impact.affectedSummary(signatureId);
   }
   // The lists answer per issue: their trends and summaries, over the signatures just warmed.
   await turn();
   trends.trends(13);
-  await turn();
-  impact.warm();
+  await impact.refresh();
 }

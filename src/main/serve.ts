@@ -38,6 +38,8 @@ function warmEveryHourOfData(
   impact: ImpactService,
   trends: TrendService,
 ): void {
+  // A stale summary answers as it was while its successor is worked out in slices.
+  impact.keepFreshInBackground();
   let hour = -1;
   let running = false;
   const warm = async () => {
