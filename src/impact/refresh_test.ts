@@ -259,3 +259,29 @@ Deno.test("property: the customers hit worked out a slice at a time, in the back
     { numRuns: 40 },
   );
 });
+
+Deno.test("a signature logged at more origins than a step reads is summed over all of them, in the order one read gives", async () => {
+  // 150 origins: tallies are read 64 at a time.
+  const lines = Array.from({ length: 300 }, (_, i) => ({
+    owner: `site-${String(i % 150).padStart(3, "0")}`,
+    tenant: "",
+    environment: i % 3 === 0 ? "staging" : "prod",
+    version: i % 2 === 0 ? "1.0" : "2.0",
+    message: i % 2,
+    hour: (i * 7) % 100,
+  })) as unknown as Line[];
+  const { loupe, reader } = await loaded([lines.slice(150), lines.slice(0, 150)], false);
+  const attribution = loupe.attribution;
+  const issues = new IssueService(
+    reader,
+    attribution,
+    new ImpactService(reader, attribution),
+    new TrendService(reader, attribution),
+  );
+  const impact = new ImpactService(reader, attribution);
+  impact.keepFreshInBackground(new Pacer(0));
+  await impact.refresh();
+  const expected = scanned(reader, attribution, issues);
+  assert.ok([...expected.values()].some((s) => s.affected.length === 150));
+  assert.deepEqual(summariesOf(reader, impact, issues), expected);
+});
