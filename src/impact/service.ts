@@ -12,7 +12,8 @@ import type {
   SignatureImpact,
   TrendView,
 } from "../../ports/impact.ts";
-import type { ProjectionStore } from "../../ports/projection_store.ts";
+import type { Key, ProjectionStore } from "../../ports/projection_store.ts";
+import { Pacer, runPaced } from "../../ports/pacing.ts";
 import type { TicketSummary } from "../../ports/tickets.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
@@ -46,10 +47,14 @@ export class ImpactService implements ImpactApi {
   readonly #reader: ProjectionStore;
   readonly #attribution: Attribution;
   /** Summaries for list views, by signature: see `affectedSummary`. */
-  readonly #summaries = new Map<
-    string,
-    { key: string; affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number }
-  >();
+  readonly #summaries = new Map<string, KeptSummary>();
+  /** Set by `keepFreshInBackground`: stale summaries are then redone a slice at a time. */
+  #pacer: Pacer | undefined;
+  /** The background refresh under way, and whether a summary went stale since it began. */
+  #refreshing: Promise<number> | undefined;
+  #refreshAgain = false;
+  /** Moves when the caches are dropped: a refresh under way then keeps nothing it read before. */
+  #generation = 0;
 
   #index: { readonly version: string; readonly index: IssueIndex } | undefined;
 
@@ -57,6 +62,7 @@ export class ImpactService implements ImpactApi {
   forgetCaches(): void {
     this.#summaries.clear();
     this.#index = undefined;
+    this.#generation++;
   }
 
   constructor(reader: ProjectionStore, attribution: Attribution) {
@@ -93,12 +99,11 @@ export class ImpactService implements ImpactApi {
     signatureId: string,
   ): { affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number } {
     const entry = this.#reader.get<CatalogEntry>(TABLES.signatures, [signatureId]);
-    return this.#summary(
-      signatureId,
-      [signatureId],
-      entry?.origins ?? 0,
-      entry?.severityNumber ?? 0,
-    );
+    return this.#summary({
+      cacheKey: signatureId,
+      signatureIds: [signatureId],
+      severityNumber: entry?.severityNumber ?? 0,
+    });
   }
 
   /**
@@ -107,8 +112,80 @@ export class ImpactService implements ImpactApi {
    * not pay for them. Returns how many were computed.
    */
   warm(): number {
+    const { wanted, signatures } = this.#wanted();
+    for (const want of wanted) {
+      const key = this.#keyOf(want.signatureIds);
+      if (this.#summaries.get(want.cacheKey)?.key === key) continue;
+      this.#keep(want, key, finished(this.#affectedSteps(want.signatureIds)).affected);
+    }
+    return signatures;
+  }
+
+  /**
+   * From now on a summary gone stale (a new hour of data, a new origin, a
+   * changed directory) answers as it was while `refresh` works out the new
+   * one in the background, a slice at a time: an issue of 200 signatures at
+   * 500 origins reads 100,000 tallies, which held the event loop (and every
+   * request, `/healthz` too) for a second or more. Until a summary was
+   * computed once, it is computed when asked.
+   */
+  keepFreshInBackground(pacer: Pacer = new Pacer()): void {
+    this.#pacer = pacer;
+  }
+
+  /**
+   * Works out, a slice at a time, what `warm` does and every kept summary
+   * gone stale; readers meanwhile get the previous ones. One runs at a time:
+   * a call during one shares it (and it goes round again if a summary went
+   * stale meanwhile). Resolves with how many summaries it computed.
+   */
+  refresh(pacer: Pacer = this.#pacer ?? new Pacer()): Promise<number> {
+    if (this.#refreshing !== undefined) {
+      this.#refreshAgain = true;
+      return this.#refreshing;
+    }
+    const running = (async () => {
+      let computed = 0;
+      do {
+        this.#refreshAgain = false;
+        computed += await this.#refreshNow(pacer);
+      } while (this.#refreshAgain);
+      return computed;
+    })().finally(() => {
+      this.#refreshing = undefined;
+    });
+    this.#refreshing = running;
+    return running;
+  }
+
+  async #refreshNow(pacer: Pacer): Promise<number> {
+    const generation = this.#generation;
+    const { wanted } = this.#wanted();
+    const named = new Set(wanted.map((w) => w.cacheKey));
+    for (const [cacheKey, kept] of this.#summaries) {
+      if (!named.has(cacheKey)) wanted.push({ cacheKey, ...kept });
+    }
+    let computed = 0;
+    for (const want of wanted) {
+      await pacer.pace();
+      const key = this.#keyOf(want.signatureIds);
+      if (this.#summaries.get(want.cacheKey)?.key === key) continue;
+      const { affected } = await runPaced(this.#affectedSteps(want.signatureIds), pacer);
+      if (generation !== this.#generation) return computed;
+      this.#keep(want, key, affected);
+      computed++;
+    }
+    return computed;
+  }
+
+  /** The summaries `warm` computes: signatures at WARN or above seen in the last week, and their issues. */
+  #wanted(): { wanted: Wanted[]; signatures: number } {
     const recent = recentSignatures(this.#reader, 13);
-    for (const entry of recent) this.affectedSummary(entry.signatureId);
+    const wanted: Wanted[] = recent.map((entry) => ({
+      cacheKey: entry.signatureId,
+      signatureIds: [entry.signatureId],
+      severityNumber: entry.severityNumber,
+    }));
     // And their issues' summaries, which the customer reports and priorities read.
     const { issueOf, members } = this.#issueIndex();
     const issues = new Set(recent.map((e) => issueOf.get(e.signatureId)));
@@ -118,12 +195,14 @@ export class ImpactService implements ImpactApi {
         .map((id) => this.#reader.get<CatalogEntry>(TABLES.signatures, [id]))
         .filter((e): e is CatalogEntry => e !== undefined && e.count > 0);
       if (entries.length === 0) continue;
-      this.issueSummary(
-        entries.map((e) => e.signatureId),
-        Math.max(...entries.map((e) => e.severityNumber)),
-      );
+      const signatureIds = entries.map((e) => e.signatureId);
+      wanted.push({
+        cacheKey: issueCacheKey(signatureIds),
+        signatureIds,
+        severityNumber: Math.max(...entries.map((e) => e.severityNumber)),
+      });
     }
-    return recent.length;
+    return { wanted, signatures: recent.length };
   }
 
   /** Every attributed customer a signature hit, heaviest first, and what is unattributed. */
@@ -139,34 +218,51 @@ export class ImpactService implements ImpactApi {
     signatureIds: readonly string[],
     severityNumber: number,
   ): { affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number } {
+    return this.#summary({
+      cacheKey: issueCacheKey(signatureIds),
+      signatureIds,
+      severityNumber,
+    });
+  }
+
+  /**
+   * When a summary is computed again: the hour of data, the signatures'
+   * origins (summed) or the directory have changed.
+   */
+  #keyOf(signatureIds: readonly string[]): string {
     let origins = 0;
     for (const id of signatureIds) {
       origins += this.#reader.get<CatalogEntry>(TABLES.signatures, [id])?.origins ?? 0;
     }
-    return this.#summary(`issue:${signatureIds.join(",")}`, signatureIds, origins, severityNumber);
+    return `${Math.floor(this.asOf() / HOUR_MS)}/${origins}/${directoryVersion(this.#reader)}`;
   }
 
   /**
    * The summary kept under `cacheKey` for the signatures, computed again when
-   * the hour of data, their `origins` or the directory have changed.
+   * it is stale (see `#keyOf`); kept fresh in the background, a stale one
+   * answers until the refresh has its successor.
    */
-  #summary(
-    cacheKey: string,
-    signatureIds: readonly string[],
-    origins: number,
-    severityNumber: number,
-  ): { affected: AffectedCustomer[]; customers: ReadonlySet<string>; impact: number } {
-    const key = `${Math.floor(this.asOf() / HOUR_MS)}/${origins}/${directoryVersion(this.#reader)}`;
-    const cached = this.#summaries.get(cacheKey);
+  #summary(want: Wanted): KeptSummary {
+    const key = this.#keyOf(want.signatureIds);
+    const cached = this.#summaries.get(want.cacheKey);
     if (cached?.key === key) return cached;
-    const affected = this.affectedOf(signatureIds).affected;
-    const summary = {
+    if (cached !== undefined && this.#pacer !== undefined) {
+      this.refresh().catch((error) => console.error("Cannot refresh impact summaries:", error));
+      return cached;
+    }
+    return this.#keep(want, key, this.affectedOf(want.signatureIds).affected);
+  }
+
+  #keep(want: Wanted, key: string, affected: AffectedCustomer[]): KeptSummary {
+    const summary: KeptSummary = {
       key,
+      signatureIds: want.signatureIds,
+      severityNumber: want.severityNumber,
       affected,
       customers: new Set(affected.map((a) => a.customer)),
-      impact: impactOf(severityNumber, affected, this.#attribution.customerCount()).score,
+      impact: impactOf(want.severityNumber, affected, this.#attribution.customerCount()).score,
     };
-    this.#summaries.set(cacheKey, summary);
+    this.#summaries.set(want.cacheKey, summary);
     return summary;
   }
 
@@ -174,6 +270,13 @@ export class ImpactService implements ImpactApi {
   affectedOf(
     signatureIds: readonly string[],
   ): { affected: AffectedCustomer[]; unattributed: number } {
+    return finished(this.#affectedSteps(signatureIds));
+  }
+
+  /** `affectedOf`, a step every {@linkcode TALLIES_PER_STEP} tallies. */
+  *#affectedSteps(
+    signatureIds: readonly string[],
+  ): Generator<void, { affected: AffectedCustomer[]; unattributed: number }, void> {
     const directory = this.#attribution.directory();
     const byCustomer = new Map<
       string,
@@ -183,30 +286,44 @@ export class ImpactService implements ImpactApi {
       }
     >();
     let unattributed = 0;
-    const tallies = signatureIds.flatMap((signatureId) => [
-      ...this.#reader.range<OriginTally>(TABLES.byOrigin, { prefix: [signatureId] }),
-    ]);
-    for (const { key, value } of tallies) {
-      const environment = String(key[3]);
-      const customer = directory.customerOf(String(key[1]), String(key[2]), environment);
-      if (customer === null) {
-        unattributed += value.count;
-        continue;
-      }
-      const at = addSpan(byCustomer, customer, value, () => ({
-        environments: new Map(),
-        versions: new Map(),
-      }));
-      at.environments.set(
-        environment,
-        Math.min(at.environments.get(environment) ?? Infinity, value.firstSeen),
-      );
-      for (const [version, count, firstSeen] of value.versions) {
-        const v = at.versions.get(version);
-        at.versions.set(version, {
-          count: (v?.count ?? 0) + count,
-          firstSeen: Math.min(v?.firstSeen ?? Infinity, firstSeen),
-        });
+    for (const signatureId of signatureIds) {
+      // A page of tallies a step, each page read whole: no iterator outlives a step.
+      let after: Key | undefined;
+      for (let full = true; full;) {
+        yield;
+        const page = [
+          ...this.#reader.range<OriginTally>(TABLES.byOrigin, {
+            prefix: [signatureId],
+            ...(after === undefined ? {} : { start: after }),
+            limit: TALLIES_PER_STEP + 1,
+          }),
+        ];
+        full = page.length === TALLIES_PER_STEP + 1;
+        const tallies = after === undefined ? page : page.slice(1);
+        after = page[page.length - 1]?.key;
+        for (const { key, value } of tallies) {
+          const environment = String(key[3]);
+          const customer = directory.customerOf(String(key[1]), String(key[2]), environment);
+          if (customer === null) {
+            unattributed += value.count;
+            continue;
+          }
+          const at = addSpan(byCustomer, customer, value, () => ({
+            environments: new Map(),
+            versions: new Map(),
+          }));
+          at.environments.set(
+            environment,
+            Math.min(at.environments.get(environment) ?? Infinity, value.firstSeen),
+          );
+          for (const [version, count, firstSeen] of value.versions) {
+            const v = at.versions.get(version);
+            at.versions.set(version, {
+              count: (v?.count ?? 0) + count,
+              firstSeen: Math.min(v?.firstSeen ?? Infinity, firstSeen),
+            });
+          }
+        }
       }
     }
     const affected = [...byCustomer].map(([customer, at]): AffectedCustomer => {
@@ -427,7 +544,38 @@ export class ImpactService implements ImpactApi {
   }
 }
 
-/** The signature an issue is named and templated by: its most frequent (as /v1/issues says). */
+/** Origin tallies read between two steps of a summary: well under a millisecond's work. */
+const TALLIES_PER_STEP = 64;
+
+/** What a list view reads of the customers some signatures hit, kept with what it was computed from. */
+interface KeptSummary {
+  readonly key: string;
+  readonly signatureIds: readonly string[];
+  readonly severityNumber: number;
+  readonly affected: AffectedCustomer[];
+  readonly customers: ReadonlySet<string>;
+  readonly impact: number;
+}
+
+/** A summary to keep: under which name, of which signatures, at which severity. */
+interface Wanted {
+  readonly cacheKey: string;
+  readonly signatureIds: readonly string[];
+  readonly severityNumber: number;
+}
+
+function issueCacheKey(signatureIds: readonly string[]): string {
+  return `issue:${signatureIds.join(",")}`;
+}
+
+/** Runs steps to their end in one go. */
+function finished<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 /** Lines and when they were first and last seen, summed over tallies. */
 interface Span {
   count: number;
@@ -456,6 +604,7 @@ function addSpan<Rest extends object>(
   return at;
 }
 
+/** The signature an issue is named and templated by: its most frequent (as /v1/issues says). */
 function busiestOf(entries: readonly CatalogEntry[]): CatalogEntry {
   return [...entries].sort((a, b) =>
     b.count - a.count || (a.signatureId < b.signatureId ? -1 : 1)

@@ -1,10 +1,11 @@
 import {
   type AsOf,
   ISSUE_MIN_SEVERITY,
-  lifecycleOf,
   lifecycleOfSpans,
   mergeSpans,
   type OriginLines,
+  RESOLVED_AFTER_MS,
+  type Span,
   type UpgradeVerdict,
   upgradeVerdict,
   type UpgradeWindow,
@@ -435,54 +436,76 @@ export class IssueService implements IssueApi {
 
   /**
    * The issue's lines up to "as of", the start of the last hour with one
-   * (-Infinity for none) and its status. When "as of" is past every line,
-   * from the catalogue's counts and the runs of hours its signatures logged
-   * in; else from its hours (an issue over a year is thousands of rows).
+   * (-Infinity for none) and its status, from the catalogue's counts and the
+   * runs of hours its signatures logged in. When "as of" is before some of
+   * its lines, a signature's lines are counted from the nearer end of its
+   * hours, and the last hour is looked for only within a quiet day of "as
+   * of": reading every hour of an issue over a year is thousands of rows.
    */
   #occurrences(
     signatureIds: readonly string[],
     entries: readonly CatalogEntry[],
     asOf: number,
   ): { count: number; lastHour: number; status: IssueView["status"] } {
-    const allLogged = entries.every((e) =>
-      e.lastSeen === null || Math.floor(e.lastSeen / HOUR_MS) * HOUR_MS <= asOf
-    );
-    if (allLogged) {
-      const spans = mergeSpans(signatureIds.flatMap((id) => spansOf(this.#reader, id)));
-      return {
-        count: entries.reduce((sum, e) => sum + e.count, 0),
-        lastHour: spans.length === 0 ? -Infinity : spans[spans.length - 1]![1],
-        status: lifecycleOfSpans(spans, asOf),
-      };
-    }
-    const hours = this.#hours(signatureIds, asOf);
+    const spans = mergeSpans(signatureIds.flatMap((id) => spansOf(this.#reader, id)));
     let count = 0;
-    for (const n of hours.values()) count += n;
-    const hourList = [...hours.keys()].sort((a, b) => a - b);
-    return {
-      count,
-      lastHour: hourList.length === 0 ? -Infinity : hourList[hourList.length - 1]!,
-      status: lifecycleOf(hourList, asOf),
-    };
-  }
-
-  /** Hour -> lines of the issue, up to "as of". */
-  #hours(signatureIds: readonly string[], asOf: number): Map<number, number> {
-    const hours = new Map<number, number>();
-    for (const signatureId of signatureIds) {
-      for (
-        const [hour, n] of hourCounts(
-          this.#reader,
-          TABLES.hourlyTotal,
-          [signatureId],
-          undefined,
-          asOf + 1,
-        )
-      ) {
-        hours.set(hour, (hours.get(hour) ?? 0) + n);
+    for (const e of entries) {
+      if (e.firstSeen === null || e.lastSeen === null) continue;
+      // An hour counts when it begins by "as of", as the hours' rows are read.
+      const first = Math.floor(e.firstSeen / HOUR_MS) * HOUR_MS;
+      const last = Math.floor(e.lastSeen / HOUR_MS) * HOUR_MS;
+      if (last <= asOf) count += e.count;
+      else if (first > asOf) continue;
+      else if (asOf - first <= last - asOf) {
+        for (
+          const [, n] of hourCounts(
+            this.#reader,
+            TABLES.hourlyTotal,
+            [e.signatureId],
+            first,
+            asOf + 1,
+          )
+        ) {
+          count += n;
+        }
+      } else {
+        let after = e.count;
+        for (
+          const [, n] of hourCounts(this.#reader, TABLES.hourlyTotal, [e.signatureId], asOf + 1)
+        ) {
+          after -= n;
+        }
+        count += after;
       }
     }
-    return hours;
+    // Runs are cut by a quiet day: those begun by "as of" are its runs, but
+    // for the last, which may go on past it.
+    const runs = spans.filter(([start]) => start <= asOf).map(([a, b]): Span => [a, b]);
+    const open = runs[runs.length - 1];
+    if (open !== undefined && open[1] > asOf) {
+      // Its next hour after "as of" is within a quiet day of its last one before.
+      const from = Math.max(open[0], Math.floor(asOf / HOUR_MS) * HOUR_MS - RESOLVED_AFTER_MS);
+      let lastHour = -Infinity;
+      for (const signatureId of signatureIds) {
+        for (
+          const [hour, n] of hourCounts(
+            this.#reader,
+            TABLES.hourlyTotal,
+            [signatureId],
+            from,
+            asOf + 1,
+          )
+        ) {
+          if (n > 0 && hour > lastHour) lastHour = hour;
+        }
+      }
+      runs[runs.length - 1] = [open[0], lastHour];
+    }
+    return {
+      count,
+      lastHour: runs.length === 0 ? -Infinity : runs[runs.length - 1]![1],
+      status: lifecycleOfSpans(runs, asOf),
+    };
   }
 
   /**

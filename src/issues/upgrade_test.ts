@@ -152,7 +152,9 @@ Deno.test("property: an issue's upgrade verdict, customers hit, count, last line
         for (const [issueId, signatureIds] of issues.index().members) {
           const view = issues.issue(issueId);
           // Count, last line and status as the issue's hours give them, as of the data and earlier.
-          for (const asOf of [view.asOf, view.asOf - earlierBy * HOUR]) {
+          // Counted from either end of the hours, as of a moment within an hour too.
+          const within = START + earlierBy * HOUR + 17 * 60_000;
+          for (const asOf of [view.asOf, view.asOf - earlierBy * HOUR, within, START - HOUR]) {
             const hours = new Map<number, number>();
             for (const s of signatureIds) {
               for (

@@ -24,15 +24,13 @@ import {
   systemClock,
 } from "./cli.ts";
 import type { ImpactService } from "../impact/service.ts";
-import { recentSignatures } from "../projections/signatures.ts";
+import { warmHourly } from "../app/warm.ts";
 import type { TrendService } from "../trends/service.ts";
 
 /**
  * Trends and impact summaries are kept per hour of data; when ingest brings
  * a new hour, they are recomputed in the background (after the ingest that
- * brought it was acknowledged) rather than by the next request. One
- * signature at a time, with the event loop free in between: a request that
- * arrives meanwhile waits for one signature's recompute, not for all of them.
+ * brought it was acknowledged) rather than by the next request.
  */
 function warmEveryHourOfData(
   store: LmdbEventStore,
@@ -40,6 +38,8 @@ function warmEveryHourOfData(
   impact: ImpactService,
   trends: TrendService,
 ): void {
+  // A stale summary answers as it was while its successor is worked out in slices.
+  impact.keepFreshInBackground();
   let hour = -1;
   let running = false;
   const warm = async () => {
@@ -48,16 +48,7 @@ function warmEveryHourOfData(
     running = true;
     hour = now;
     try {
-      for (const { signatureId } of recentSignatures(projections, 13)) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        trends.trend(signatureId);
-        impact.affectedSummary(signatureId);
-      }
-      // The lists answer per issue: their trends and summaries, over the signatures just warmed.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      trends.trends(13);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      impact.warm();
+      await warmHourly(projections, impact, trends);
     } catch (error) {
       console.error("Cannot precompute trends:", error);
     } finally {

@@ -19,6 +19,7 @@ import { openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import { ticketingConfig } from "../../adapters/ticketing/config.ts";
 import { compose } from "../../src/app/compose.ts";
+import { warmHourly } from "../../src/app/warm.ts";
 import { runEntry } from "../support/cli.ts";
 import { type Bench, type BenchRow, latencyRows } from "./bench_types.ts";
 import { rng } from "./rng.ts";
@@ -27,6 +28,7 @@ import { simulatorOutput } from "./sim_data.ts";
 import { build, DAYS, fleet, PER_DAY, QUERY_STORE_START } from "./query_bench.ts";
 import type { StoredEvent } from "../../ports/event_store.ts";
 import type { ComposedLoupe } from "../../src/app/compose.ts";
+import type { ProjectionReader } from "../../ports/projection_store.ts";
 
 const REQUESTS = Number(Deno.env.get("LOUPE_BENCH_CONSOLE_REQUESTS") ?? 60);
 const TARGET_P99_MS = 150;
@@ -126,9 +128,10 @@ async function measurePages(bench: string, base: string, pages: Pages): Promise<
 
 async function composed(environment: ReturnType<typeof openLmdb>) {
   const clock = { now: () => Date.now() };
+  const projections = new LmdbProjectionStore(environment);
   const app = await compose({
     store: new LmdbEventStore(environment, { clock }),
-    projectionStore: new LmdbProjectionStore(environment),
+    projectionStore: projections,
     clock,
     newId: () => crypto.randomUUID(),
     http: { maxBodyBytes: 1 << 26, maxLineBytes: 65536 },
@@ -136,7 +139,7 @@ async function composed(environment: ReturnType<typeof openLmdb>) {
     version: "bench",
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.http.fetch);
-  return { app, server, base: `http://127.0.0.1:${server.addr.port}` };
+  return { app, projections, server, base: `http://127.0.0.1:${server.addr.port}` };
 }
 
 const HOUR = 3_600_000;
@@ -175,11 +178,18 @@ const consoleYear: Bench = {
     const environment = openLmdb(data, { durable: false });
     try {
       if (previous !== undefined) {
-        const { app, server, base } = await composed(environment);
+        const { app, projections: reader, server, base } = await composed(environment);
         try {
           const caughtUp = performance.now();
           await app.loupe.settled();
-          return await measured(app, base, previous.records, previous.buildSeconds, caughtUp);
+          return await measured(
+            app,
+            reader,
+            base,
+            previous.records,
+            previous.buildSeconds,
+            caughtUp,
+          );
         } finally {
           await server.shutdown();
           app.stop();
@@ -209,7 +219,7 @@ const consoleYear: Bench = {
         }
       });
       const buildSeconds = (performance.now() - built) / 1000;
-      const { app, server, base } = await composed(environment);
+      const { app, projections: reader, server, base } = await composed(environment);
       try {
         await app.loupe.settled();
         // Tickets of customers' production sites over windows of 2 to 24 hours in the last days.
@@ -236,7 +246,7 @@ const consoleYear: Bench = {
           await environment.root.flushed;
           await Deno.writeTextFile(marker, JSON.stringify({ records, buildSeconds }));
         }
-        return await measured(app, base, records, buildSeconds);
+        return await measured(app, reader, base, records, buildSeconds);
       } finally {
         await server.shutdown();
         app.stop();
@@ -251,6 +261,7 @@ const consoleYear: Bench = {
 /** The pages' rows over a built store; `caughtUp` is when a reused store's projections began catching up. */
 async function measured(
   app: ComposedLoupe,
+  reader: ProjectionReader,
   base: string,
   records: number,
   buildSeconds: number,
@@ -271,7 +282,82 @@ async function measured(
       } s${reused}`,
     },
     ...await measurePages("console", base, pages),
+    ...await healthzWhileWarming(app, reader, base),
   ];
+}
+
+/**
+ * The longest wait of a `/healthz` poller while the hourly recompute
+ * (`warmHourly`, as `serve` runs it when a new hour of data arrives) starts
+ * from empty caches, and while its customers-hit part (`ImpactService.refresh`)
+ * alone does: how long the server stops answering meanwhile.
+ */
+async function healthzWhileWarming(
+  app: ComposedLoupe,
+  reader: ProjectionReader,
+  base: string,
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const runs: [string, () => Promise<unknown>][] = [
+    ["the hourly recompute", () => warmHourly(reader, app.impact, app.trends)],
+    ["the customers hit (ImpactService.refresh)", () => app.impact.refresh()],
+  ];
+  for (const [name, run] of runs) {
+    app.impact.forgetCaches();
+    app.trends.forgetCaches();
+    app.issues.forgetCaches();
+    let polling = true;
+    let longest = 0;
+    let longestCpu = 0;
+    let polls = 0;
+    const poller = (async () => {
+      let last = performance.now();
+      let lastCpu = cpuUsage();
+      while (polling) {
+        await (await fetch(`${base}/healthz`)).text();
+        const now = performance.now();
+        // On a loaded machine the wall gap also holds time the process was not running at all.
+        const cpu = cpuUsage(lastCpu);
+        longest = Math.max(longest, now - last);
+        longestCpu = Math.max(longestCpu, (cpu.user + cpu.system) / 1000);
+        last = now;
+        lastCpu = cpuUsage();
+        polls++;
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const cpuBefore = cpuUsage();
+    const started = performance.now();
+    await run();
+    const wall = performance.now() - started;
+    const cpu = cpuUsage(cpuBefore);
+    polling = false;
+    await poller;
+    rows.push(
+      {
+        bench: "console",
+        metric: `longest /healthz wait during ${name}`,
+        value: Math.round(longest * 10) / 10,
+        unit: "ms",
+        note: `${polls} polls while it ran from empty caches`,
+      },
+      {
+        bench: "console",
+        metric: `most CPU between two /healthz answers during ${name}`,
+        value: Math.round(longestCpu * 10) / 10,
+        unit: "ms",
+        note: "user + system of the process: the longest hold of the event loop, load aside",
+      },
+      {
+        bench: "console",
+        metric: `${name} from empty caches`,
+        value: Math.round(wall),
+        unit: "ms",
+        note: `wall; ${Math.round((cpu.user + cpu.system) / 1000)} ms CPU (with the poller's)`,
+      },
+    );
+  }
+  return rows;
 }
 
 const consoleSim: Bench = {
