@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { binRow, type OpenContext, type TicketRecord } from "./features.ts";
+import { binRow, countAtOrBelow, type OpenContext, type TicketRecord } from "./features.ts";
 import {
   conformalQuantile,
   fromLogHours,
@@ -113,7 +113,7 @@ export function stillOpenConformal(
   const n = pool.hours.length;
   const level = 1 - alpha / 2;
   if (n === 0 || Math.ceil((n + 1) * level) > n) return undefined;
-  const firstOpen = firstAbove(pool.hours, elapsedHours);
+  const firstOpen = countAtOrBelow(pool.hours, elapsedHours);
   const from = n - firstOpen >= MIN_SURVIVORS ? firstOpen : Math.max(0, n - MIN_SURVIVORS);
   const age = Math.min(elapsedHours, pool.hours[from]!);
   const lowScores: number[] = [];
@@ -175,18 +175,6 @@ export function predictStillOpen(
     medianHours: shaped.medianHours,
     highHours: Math.max(shaped.highHours, calibrated.highHours),
   };
-}
-
-/** Index of the first value above `x` in ascending `values` (their length if none). */
-function firstAbove(values: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Standard normal CDF (Abramowitz and Stegun 7.1.26, good to 1.5e-7). */

@@ -83,6 +83,18 @@ export function countBelow(sorted: ArrayLike<number>, value: number): number {
   return lo;
 }
 
+/** How many of the ascending `sorted` are at or below `value`: the index of the first above it. */
+export function countAtOrBelow(sorted: ArrayLike<number>, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const MAX_NUMERIC_BINS = 32;
 const MIN_CATEGORY_COUNT = 3;
 const MAX_CATEGORIES = 1000;

@@ -20,6 +20,7 @@ import {
   binRow,
   binTickets,
   CONTEXT_COLUMNS,
+  countAtOrBelow,
   countBelow,
   describeValue,
   type FeatureSpace,
@@ -418,17 +419,6 @@ export function censoredConformalQuantile(
     if (n > 0 && k <= n && n - misses >= k) return q;
   }
   return Infinity;
-}
-
-function countAtOrBelow(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The calibrated median and interval for one ticket's bins (log hours). */

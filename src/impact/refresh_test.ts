@@ -7,7 +7,7 @@ import type { IngestRequest } from "../../ports/application.ts";
 import type { AffectedCustomer } from "../../ports/impact.ts";
 import { Pacer } from "../../ports/pacing.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
-import { customerOf } from "../../test/contracts/customer_directory_contract.ts";
+import { TENANTS_AND_OWN_ENVIRONMENTS as DIRECTORY } from "../../test/support/directory.ts";
 import { assertRebuildGivesTheSameTables, memoryLoupe } from "../../test/support/app.ts";
 import type { Attribution } from "../customers/attribution.ts";
 import { CustomerService } from "../customers/service.ts";
@@ -19,20 +19,6 @@ import { ImpactService } from "./service.ts";
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 9, 1);
 
-const DIRECTORY = [
-  customerOf("acme", { tier: "enterprise", contractValue: 100_000 }),
-  customerOf("beta"),
-  customerOf("gamma", {
-    deploymentModel: "multi-tenant",
-    environments: ["eu-1/prod"],
-    tenantId: "g",
-  }),
-  customerOf("delta", {
-    deploymentModel: "multi-tenant",
-    environments: ["eu-1/prod"],
-    tenantId: "d",
-  }),
-];
 /** Two fragments of one problem (one issue of two signatures) and one of another. */
 const MESSAGES = [
   "Payment capture failed because the card was declined: code 51",

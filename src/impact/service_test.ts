@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { ParsedLog } from "../../domain/log_record.ts";
 import type { IngestRequest } from "../../ports/application.ts";
-import { customerOf } from "../../test/contracts/customer_directory_contract.ts";
+import { TENANTS_AND_OWN_ENVIRONMENTS as DIRECTORY } from "../../test/support/directory.ts";
 import { memoryLoupe, requestOf, type SimpleLine } from "../../test/support/app.ts";
 import { customerImpactCsv } from "../../adapters/reports/impact.ts";
 import { CustomerService } from "../customers/service.ts";
@@ -12,22 +12,6 @@ import { TrendService } from "../trends/service.ts";
 
 const HOUR = 3_600_000;
 const START = 1_790_000_000_000;
-
-/** acme and beta have environments of their own; gamma and delta are tenants of cluster eu-1. */
-const DIRECTORY = [
-  customerOf("acme", { tier: "enterprise", contractValue: 100_000 }),
-  customerOf("beta"),
-  customerOf("gamma", {
-    deploymentModel: "multi-tenant",
-    environments: ["eu-1/prod"],
-    tenantId: "g",
-  }),
-  customerOf("delta", {
-    deploymentModel: "multi-tenant",
-    environments: ["eu-1/prod"],
-    tenantId: "d",
-  }),
-];
 
 const MESSAGES = [
   "Payment capture failed because the card was declined",

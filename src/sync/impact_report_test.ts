@@ -5,11 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
-import { LoupeError } from "../../ports/errors.ts";
-import type { TicketApi } from "../../ports/tickets.ts";
 import type { IssueFacts } from "./issue_facts.ts";
-import { ISSUE_SYNC_STREAM, SyncService } from "./service.ts";
-import { DEFAULT_INBOUND_CONFIG } from "./zendesk_inbound.ts";
+import { ISSUE_SYNC_STREAM } from "./service.ts";
+import { startSyncOf } from "../../test/support/sync.ts";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
@@ -38,31 +36,8 @@ function factsOf(customers: IssueFacts["customers"]): IssueFacts {
   };
 }
 
-function start(store: MemoryEventStore, facts: () => IssueFacts, now: number) {
-  return SyncService.start({
-    store,
-    clock: { now: () => now },
-    newId: () => crypto.randomUUID(),
-    random: () => 0.5,
-    tickets: {
-      signatureTickets: () => Promise.reject(new LoupeError("not_found", "no tickets")),
-    } as unknown as TicketApi,
-    issues: {
-      facts: (issueId) => issueId === "i1" ? facts() : undefined,
-      issueOfSignature: () => "i1",
-      currentVersions: () => [],
-    },
-    customers: () => [],
-    settled: () => Promise.resolve(),
-    config: {
-      publicUrl: "http://loupe.test",
-      jiraReopenStatus: null,
-      autoLinkMinScore: 2,
-      autoLinkMargin: 0,
-      inbound: DEFAULT_INBOUND_CONFIG,
-    },
-  });
-}
+const start = (store: MemoryEventStore, facts: () => IssueFacts, now: number) =>
+  startSyncOf(store, { now, facts });
 
 Deno.test("an impact report survives forgetting one of its customers, and is not sent again", async () => {
   const store = new MemoryEventStore();

@@ -6,13 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
-import { LoupeError } from "../../ports/errors.ts";
 import type { TimelineStep } from "../../ports/integrations.ts";
-import type { TicketApi } from "../../ports/tickets.ts";
 import type { IssueFacts } from "./issue_facts.ts";
 import type { IssueSyncEvent } from "../../domain/ticketing/events.ts";
-import { ISSUE_SYNC_STREAM, SyncService } from "./service.ts";
-import { DEFAULT_INBOUND_CONFIG } from "./zendesk_inbound.ts";
+import { ISSUE_SYNC_STREAM } from "./service.ts";
+import { startSyncOf } from "../../test/support/sync.ts";
 
 const DAY = 86_400_000;
 /** A history from last year, replayed now. */
@@ -60,33 +58,10 @@ async function timelineAt(
     predictedResolution: null,
     exampleLines: [],
   };
-  const tickets = {
-    signatureTickets: () => Promise.reject(new LoupeError("not_found", "no tickets")),
-  } as unknown as TicketApi;
-  const sync = await SyncService.start({
-    store,
-    clock: { now: () => options.wallClock },
-    newId: () => crypto.randomUUID(),
-    random: () => 0.5,
-    tickets,
-    issues: {
-      facts: (issueId) => issueId === "i1" ? facts : undefined,
-      issueOfSignature: () => "i1",
-      currentVersions: () => [{
-        environment: "prod",
-        version: "2.4.0",
-        lastSeen: options.asOf,
-      }],
-    },
-    customers: () => [],
-    settled: () => Promise.resolve(),
-    config: {
-      publicUrl: "http://loupe.test",
-      jiraReopenStatus: null,
-      autoLinkMinScore: 2,
-      autoLinkMargin: 0,
-      inbound: DEFAULT_INBOUND_CONFIG,
-    },
+  const sync = await startSyncOf(store, {
+    now: options.wallClock,
+    facts: () => facts,
+    currentVersions: [{ environment: "prod", version: "2.4.0", lastSeen: options.asOf }],
   });
   try {
     return await sync.timeline("i1");
