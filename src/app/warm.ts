@@ -9,14 +9,15 @@ import type { ImpactService } from "../impact/service.ts";
 import { recentSignatures } from "../projections/signatures.ts";
 import type { ProjectionReader } from "../../ports/projection_store.ts";
 import type { TrendService } from "../trends/service.ts";
+import { runPaced } from "../../ports/pacing.ts";
 
 /** Lets timers, I/O and other requests run. */
 const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Trends and impact summaries of the signatures still logging and of their
- * issues. Trends one signature at a time and the customers hit a slice at a
- * time (`ImpactService.refresh`), with the event loop free in between: a
+ * issues. Trends one signature, then one issue, at a time and the customers
+ * hit a slice at a time (`ImpactService.refresh`), with the event loop free in between: a
  * request that arrives meanwhile waits for one step, not for all of them.
  */
 export async function warmHourly(
@@ -29,7 +30,6 @@ export async function warmHourly(
     trends.trend(signatureId);
   }
   // The lists answer per issue: their trends and summaries, over the signatures just warmed.
-  await turn();
-  trends.trends(13);
+  await runPaced(trends.warmTrends(13));
   await impact.refresh();
 }

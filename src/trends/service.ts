@@ -307,6 +307,29 @@ export class TrendService implements TrendApi {
    * week, with the trend of its signatures' summed hourly lines.
    */
   trends(minSeverity: number, asOf?: number): IssueTrend[] {
+    return [...this.#recentIssues(minSeverity, asOf)].map(([issueId, signatureIds]) =>
+      this.#issueTrend(issueId, signatureIds, asOf)
+    );
+  }
+
+  /**
+   * {@linkcode trends} as of the latest data, worked out one issue at a time
+   * with a pause after each: the background warm-up of a new hour runs it
+   * paced, so a request that arrives meanwhile waits for one issue's trend,
+   * not for every issue's (up to ~375 ms at 90 days in one go).
+   */
+  *warmTrends(minSeverity: number): Generator<void, void, void> {
+    for (const [issueId, signatureIds] of this.#recentIssues(minSeverity)) {
+      this.#issueTrend(issueId, signatureIds);
+      yield;
+    }
+  }
+
+  /** Each issue with a signature at or above a severity seen in the week to `asOf`, with its signatures. */
+  *#recentIssues(
+    minSeverity: number,
+    asOf?: number,
+  ): Generator<[string, readonly string[]], void, void> {
     const recent: CatalogEntry[] = [];
     if (asOf === undefined) recent.push(...recentSignatures(this.#reader, minSeverity));
     else {
@@ -318,15 +341,13 @@ export class TrendService implements TrendApi {
       }
     }
     const { issueOf, members } = this.#issueIndex();
-    const out: IssueTrend[] = [];
     const seen = new Set<string>();
     for (const entry of recent) {
       const issueId = issueOf.get(entry.signatureId) ?? autoIssueId(entry.signatureId);
       if (seen.has(issueId)) continue;
       seen.add(issueId);
-      out.push(this.#issueTrend(issueId, members.get(issueId) ?? [entry.signatureId], asOf));
+      yield [issueId, members.get(issueId) ?? [entry.signatureId]];
     }
-    return out;
   }
 
   /** One issue's trend; as of the latest data, kept until a new hour of data or a regrouping. */

@@ -28,3 +28,26 @@ Deno.test("an issue's trend kept between queries follows new lines: the same as 
   assert.notDeepEqual(fresh, before);
   assert.deepEqual(kept.trendOf(ids, asOf), fresh);
 });
+
+Deno.test("the issue trends warmed one issue at a time are those the list answers", async () => {
+  const { loupe, projectionStore } = await memoryLoupe();
+  const problems = [
+    "Ledger export aborted because the archive volume is read only",
+    "Payment capture failed because the card was declined",
+    "Search index rebuild stalled on a locked segment",
+  ];
+  await loupe.ingest(requestOf(
+    Array.from({ length: 3 * 24 * 6 }, (_, i): SimpleLine => ({
+      message: problems[i % 3]!,
+      timestamp: START + Math.floor(i / 6) * HOUR + (i % 6) * 1000,
+      severity: 17,
+    })),
+  ));
+  const warmed = new TrendService(projectionStore, loupe.attribution);
+  let pauses = 0;
+  for (const _ of warmed.warmTrends(13)) pauses++;
+  const fresh = new TrendService(projectionStore, loupe.attribution).trends(13);
+  assert.equal(pauses, fresh.length, "one pause per issue");
+  assert.ok(fresh.length >= 3);
+  assert.deepEqual(warmed.trends(13), fresh);
+});
