@@ -66,9 +66,12 @@ Deno.test("a header without the id or name column, or no rows at all, is refused
 Deno.test("a hostile export is refused before it is read whole, with why", async () => {
   const rows = (n: number) =>
     Array.from({ length: n }, (_, i) => `c${i},Customer ${i}`).join("\n") + "\n";
-  // No id column: refused on the first slice, whatever follows.
+  // No id column: refused on the first slice, before a later row too long is ever reached.
   await assert.rejects(
-    () => parseCustomerCsvYielding("name,tier\n" + rows(100_000)),
+    () =>
+      parseCustomerCsvYielding(
+        "name,tier\n" + rows(100_000) + "x".repeat(MAX_CSV_ROW_CHARACTERS * 2),
+      ),
     /no customer_id column/,
   );
   // A quote that is never closed, or no line break: one row past the bound.

@@ -27,3 +27,18 @@ Deno.test("a bad customer in a JSON import is a 400 naming where it is, in the e
   assert.equal(ok.status, 200);
   assert.deepEqual((await ok.json()).registered, ["acme"]);
 });
+
+Deno.test("a bulk import of a type no importer reads is refused as such before its body is read", async () => {
+  const http = await fullHttpApp();
+  // Larger than the body limit: read first, it would be a 413 instead.
+  const body = "<customers>" + "x".repeat(2 << 20) + "</customers>";
+  for (const path of ["/v1/customers/import", "/v1/tickets/import"]) {
+    const response = await http.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/xml" },
+      body,
+    });
+    assert.equal(response.status, 415, path);
+    assert.equal((await response.json()).error.code, "unsupported_media_type", path);
+  }
+});

@@ -89,3 +89,44 @@ Deno.test("an impact report survives forgetting one of its customers, and is not
   assert.deepEqual((await markers()).length, 1);
   assert.notEqual((await markers())[0], told);
 });
+
+Deno.test("a report made after a forgetting never reuses an earlier report's marker", async () => {
+  const store = new MemoryEventStore();
+  let facts = factsOf([customer("acme", "standard")]);
+  await store.append(ISSUE_SYNC_STREAM, [{
+    type: "JiraIssueLinked",
+    data: { issueId: "i1", key: "LOUPE-1", at: T0, origin: "loupe" },
+  }], { expectedVersion: "any" });
+  const first = await start(store, () => facts, T0 + 1_000);
+  facts = factsOf([
+    customer("acme", "standard"),
+    customer("globex", "enterprise"),
+    customer("initech", "enterprise"),
+  ]);
+  try {
+    assert.equal(await first.reportImpactChanges(), 1);
+  } finally {
+    first.stop();
+  }
+  const markerOf = (e: { data: unknown }) =>
+    (e.data as { action: { marker: string } }).action.marker;
+  const queued = async () =>
+    (await store.readAll(0, 1_000)).filter((e) =>
+      e.type === "DeliveryQueued" && e.unreadable === undefined
+    );
+  const told = markerOf((await queued())[0]!);
+  // As many events stay readable as the first note had seen, when the next note is made:
+  // a marker counted from readable events would repeat, and the remote would skip the note.
+  await store.shred({ customer: "acme" });
+  await store.shred({ customer: "initech" });
+  facts = factsOf([customer("globex", "enterprise"), customer("umbrella", "enterprise")]);
+  const again = await start(store, () => facts, T0 + 2_000);
+  try {
+    assert.equal(await again.reportImpactChanges(), 1);
+  } finally {
+    again.stop();
+  }
+  const markers = (await queued()).map(markerOf);
+  assert.equal(markers.length, 1);
+  assert.notEqual(markers[0], told);
+});

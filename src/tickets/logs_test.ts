@@ -94,3 +94,46 @@ Deno.test("a ticket's logs read from grouped batches are every matching line, ne
     await Deno.remove(path, { recursive: true });
   }
 });
+
+Deno.test("a search that scans a large window lets other work run while it reads", async () => {
+  const path = await Deno.makeTempDir({ prefix: "loupe-logs-" });
+  const environment = openLmdb(path);
+  try {
+    const h = await ticketHarness(
+      new LmdbEventStore(environment, { clock: { now: () => T0 } }),
+      new LmdbProjectionStore(environment),
+    );
+    for (let batch = 0; batch < 16; batch++) {
+      const lines = Array.from({ length: 6_000 }, (_, i) => ({
+        message: `checkout ${batch} request ${i} served in ${i % 97} ms`,
+        at: T0 + batch * HOUR / 4 + i,
+        level: "INFO",
+      }));
+      await h.ingest(lines, { customer: "acme", environment: "prod", service: "api" });
+    }
+    const { ticketId } = await h.tickets.openTicket({
+      customer: "acme",
+      environment: "prod",
+      subject: "Slow",
+      description: "Pages are slow",
+      severity: "high",
+      reporter: "ann@acme.test",
+      window: { from: T0, to: T0 + 8 * HOUR },
+    });
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    let found;
+    try {
+      // A word no line holds: every one of the 96,000 lines is read.
+      found = await h.tickets.ticketLogs(ticketId, { text: "zebra", limit: 50 });
+    } finally {
+      clearInterval(timer);
+    }
+    assert.deepEqual(found.items, []);
+    assert.ok(turns > 0, "timers ran while the window was scanned");
+    await h.settled();
+  } finally {
+    await environment.close();
+    await Deno.remove(path, { recursive: true });
+  }
+});
