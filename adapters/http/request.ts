@@ -83,16 +83,8 @@ function tooLarge(limitBytes: number): LoupeError {
  * its limit; invalid UTF-8 is refused rather than replaced with U+FFFD.
  */
 export async function readTextBody(request: Request, limitBytes: number): Promise<string> {
-  return bodyTextOf(await readBodyLimited(request, limitBytes));
-}
-
-/** The text of a body already read as bytes (kept for a fingerprint, say). */
-export function bodyTextOf(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw notUtf8();
-  }
+  const decode = strictDecoder();
+  return decode(await readBodyLimited(request, limitBytes)) + decode();
 }
 
 /**
