@@ -25,6 +25,7 @@ import {
   PERMANENT,
 } from "../../domain/privacy/ownership.ts";
 import { LmdbKeyStore } from "./key_store.ts";
+import { type DataKey, openLayers, sealLayers } from "./aes_gcm.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { StorageUnavailableError, type WriteHealth } from "../../ports/storage.ts";
@@ -59,8 +60,6 @@ interface Sealed {
   readonly owner: Ownership;
   readonly bytes: Uint8Array<ArrayBuffer>;
 }
-
-const IV_BYTES = 12;
 
 const systemClock: Clock = { now: () => Date.now() };
 
@@ -286,11 +285,11 @@ export class LmdbEventStore implements EventStore {
       keyStart.push(start);
       return start + 1 + (owner.coOwners?.length ?? 0);
     }, 0);
-    const sealOne = async (index: number): Promise<Sealed> => {
+    const sealOne = (index: number): Sealed => {
       const owner = owners[index]!;
       const layers = ownerKeys.slice(keyStart[index], keyStart[index]! + keyOwners(owner).length);
-      const bytes = await sealLayers(
-        layers as CryptoKey[],
+      const bytes = sealLayers(
+        layers as DataKey[],
         packEventData(events[index]!.data) as Uint8Array<ArrayBuffer>,
         sealingContext(events[index]!.type, stream, owner),
       );
@@ -306,7 +305,7 @@ export class LmdbEventStore implements EventStore {
         { length: Math.min(SEAL_SLICE, events.length - from) },
         (_, k) => from + k,
       );
-      sealed.push(...await Promise.all(indexes.map(sealOne)));
+      sealed.push(...indexes.map(sealOne));
     }
     return { sealed, newStreamOwner };
   }
@@ -333,8 +332,8 @@ export class LmdbEventStore implements EventStore {
         return { ...toStored(position, row), data: null, unreadable: SHREDDED };
       }
       try {
-        const plain = await openLayers(
-          keys as CryptoKey[],
+        const plain = openLayers(
+          keys as DataKey[],
           row.sealed,
           sealingContext(row.type, row.stream, owner),
         );
@@ -444,52 +443,6 @@ function keyOwners(owner: Ownership): Ownership[] {
   const outer = { customer: owner.customer, period: owner.period };
   if (owner.coOwners === undefined) return [outer];
   return [outer, ...owner.coOwners.map((customer) => ({ customer, period: PERMANENT }))];
-}
-
-/**
- * AES-GCM under each key in turn, the last key's layer innermost: each layer
- * is its 12-byte IV, then its ciphertext. With one key (nearly every event)
- * this is one operation; an event about several customers opens only while
- * every one of their keys exists.
- */
-async function sealLayers(
-  keys: readonly CryptoKey[],
-  plain: Uint8Array<ArrayBuffer>,
-  additionalData: Uint8Array<ArrayBuffer>,
-): Promise<Uint8Array<ArrayBuffer>> {
-  let bytes = plain;
-  for (let layer = keys.length - 1; layer >= 0; layer--) {
-    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-    const cipher = await crypto.subtle.encrypt(
-      { name: "AES-GCM", iv, additionalData },
-      keys[layer]!,
-      bytes,
-    );
-    const sealed = new Uint8Array(IV_BYTES + cipher.byteLength);
-    sealed.set(iv);
-    sealed.set(new Uint8Array(cipher), IV_BYTES);
-    bytes = sealed;
-  }
-  return bytes;
-}
-
-/** The inverse of {@linkcode sealLayers}; throws when a layer does not open. */
-async function openLayers(
-  keys: readonly CryptoKey[],
-  sealed: Uint8Array<ArrayBuffer>,
-  additionalData: Uint8Array<ArrayBuffer>,
-): Promise<Uint8Array<ArrayBuffer>> {
-  let bytes = sealed;
-  for (const key of keys) {
-    bytes = new Uint8Array(
-      await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: bytes.subarray(0, IV_BYTES), additionalData },
-        key,
-        bytes.subarray(IV_BYTES),
-      ),
-    );
-  }
-  return bytes;
 }
 
 /** The latest record time of a log batch, however its records arrive. */

@@ -22,11 +22,9 @@
  */
 import { open, type RootDatabase } from "lmdb";
 import { DEPLOYMENT, type Ownership } from "../../domain/privacy/ownership.ts";
-import { Pacer } from "../../ports/pacing.ts";
+import type { DataKey } from "./aes_gcm.ts";
 
 const KEY_BYTES = 32;
-/** Keys imported at once between two looks at the clock (see {@linkcode Pacer}). */
-const IMPORT_SLICE = 32;
 
 type KeyId = [customer: string, period: number];
 
@@ -40,8 +38,8 @@ export class LmdbKeyStore {
   readonly path: string;
   readonly #durable: boolean;
   #root: RootDatabase;
-  /** Keys already imported; null when the key does not exist (deleted or never made). */
-  readonly #cache = new Map<string, CryptoKey | null>();
+  /** Keys already read; null when the key does not exist (deleted or never made). */
+  readonly #cache = new Map<string, DataKey | null>();
   /** Key creations and deletions, one at a time, so a deletion never races a creation. */
   #lane: Promise<unknown> = Promise.resolve();
   /** Counts deletions: a key read while one ran is not cached (it may be gone). */
@@ -71,7 +69,7 @@ export class LmdbKeyStore {
   }
 
   /** The key of an owner and period; made (durably) when `create` and it does not exist. */
-  async key(owner: Ownership, create: boolean): Promise<CryptoKey | undefined> {
+  async key(owner: Ownership, create: boolean): Promise<DataKey | undefined> {
     const id = cacheId(owner);
     const cached = this.#cache.get(id);
     if (cached !== undefined && (cached !== null || !create)) return cached ?? undefined;
@@ -80,7 +78,7 @@ export class LmdbKeyStore {
     if (!create && !this.#compacting) {
       const deletions = this.#deletions;
       const raw = this.#keys().get([owner.customer, owner.period]) as Uint8Array | undefined;
-      const key = raw === undefined ? null : await importKey(raw);
+      const key = raw === undefined ? null : keyOf(raw);
       if (deletions === this.#deletions && !this.#compacting) this.#cache.set(id, key);
       return key ?? undefined;
     }
@@ -94,7 +92,7 @@ export class LmdbKeyStore {
         await keys.put([owner.customer, owner.period], raw);
         if (this.#durable) await this.#root.flushed;
       }
-      const key = raw === undefined ? null : await importKey(raw);
+      const key = raw === undefined ? null : keyOf(raw);
       this.#cache.set(id, key);
       return key ?? undefined;
     });
@@ -105,7 +103,7 @@ export class LmdbKeyStore {
    * made in one commit and one flush: a directory import seals one event per
    * customer, and a flush per new key made 50,000 customers take a minute.
    */
-  async keysFor(owners: readonly Ownership[], create: boolean): Promise<(CryptoKey | undefined)[]> {
+  async keysFor(owners: readonly Ownership[], create: boolean): Promise<(DataKey | undefined)[]> {
     const missing = owners.filter((owner) => {
       const cached = this.#cache.get(cacheId(owner));
       return cached === undefined || (cached === null && create);
@@ -127,14 +125,7 @@ export class LmdbKeyStore {
       }
       await Promise.all(writes);
       if (writes.length > 0 && this.#durable) await this.#root.flushed;
-      // Imported in slices, with the event loop free between them.
-      const pacer = new Pacer();
-      for (let from = 0; from < made.length; from += IMPORT_SLICE) {
-        await pacer.pace();
-        const slice = made.slice(from, from + IMPORT_SLICE);
-        const imported = await Promise.all(slice.map(([, raw]) => importKey(raw)));
-        slice.forEach(([owner], i) => this.#cache.set(cacheId(owner), imported[i]!));
-      }
+      for (const [owner, raw] of made) this.#cache.set(cacheId(owner), keyOf(raw));
     });
     return await Promise.all(owners.map((owner) => this.key(owner, create)));
   }
@@ -226,11 +217,9 @@ function openKeys(path: string, durable: boolean): RootDatabase {
   return open({ path, compression: false, noSync: !durable, maxDbs: 4 });
 }
 
-function importKey(raw: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", new Uint8Array(raw), "AES-GCM", false, [
-    "encrypt",
-    "decrypt",
-  ]);
+/** A key of its own: lmdb-js may reuse the buffer a read returned. */
+function keyOf(raw: Uint8Array): DataKey {
+  return new Uint8Array(raw);
 }
 
 function cacheId(owner: Ownership): string {
