@@ -285,10 +285,10 @@ export class LmdbEventStore implements EventStore {
       keyStart.push(start);
       return start + 1 + (owner.coOwners?.length ?? 0);
     }, 0);
-    const sealOne = (index: number): Sealed => {
+    const sealOne = async (index: number): Promise<Sealed> => {
       const owner = owners[index]!;
       const layers = ownerKeys.slice(keyStart[index], keyStart[index]! + keyOwners(owner).length);
-      const bytes = sealLayers(
+      const bytes = await sealLayers(
         layers as DataKey[],
         packEventData(events[index]!.data) as Uint8Array<ArrayBuffer>,
         sealingContext(events[index]!.type, stream, owner),
@@ -305,7 +305,7 @@ export class LmdbEventStore implements EventStore {
         { length: Math.min(SEAL_SLICE, events.length - from) },
         (_, k) => from + k,
       );
-      sealed.push(...indexes.map(sealOne));
+      sealed.push(...await Promise.all(indexes.map(sealOne)));
     }
     return { sealed, newStreamOwner };
   }
@@ -332,7 +332,7 @@ export class LmdbEventStore implements EventStore {
         return { ...toStored(position, row), data: null, unreadable: SHREDDED };
       }
       try {
-        const plain = openLayers(
+        const plain = await openLayers(
           keys as DataKey[],
           row.sealed,
           sealingContext(row.type, row.stream, owner),
