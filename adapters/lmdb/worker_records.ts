@@ -15,6 +15,7 @@
 import { type SkeletonBatch, skeletonsOf } from "../../domain/mining/skeletons.ts";
 import {
   type EncodedRecords,
+  type OriginGroup,
   type PartOrigin,
   recordsByOrigin,
   type SourceBatch,
@@ -33,18 +34,30 @@ export interface WorkerPart {
   readonly positions: Int32Array<ArrayBuffer> | null;
 }
 
-/** A batch's records as a worker posts them: every message's skeleton, and one part per origin. */
+/**
+ * A batch's records as a worker posts them: every message's skeleton, and
+ * one part per origin, or several for an origin of more than
+ * {@linkcode PART_RECORDS} records.
+ */
 export interface WorkerRecords {
   readonly skeletons: SkeletonBatch;
   readonly parts: readonly WorkerPart[];
 }
+
+/**
+ * Most records in one part, so in one stored batch event. Projections apply
+ * an event in one synchronous transaction, and a request may carry 100,000
+ * lines: as one event, its first projection held the thread that answers
+ * /healthz for 100-130 ms. A file import's batches are this size already.
+ */
+export const PART_RECORDS = 10_000;
 
 /** On the worker: the records to post, and the buffers to move with them. */
 export function workerRecords(
   batch: SourceBatch,
 ): { readonly records: WorkerRecords; readonly transfer: ArrayBuffer[] } {
   const skeletons = skeletonsOf(batch.records.map((record) => record.parsed.message));
-  const parts = recordsByOrigin(batch.records, batch.context).map(
+  const parts = recordsByOrigin(batch.records, batch.context).flatMap(partsOfAtMost).map(
     ({ origin, records, positions }): WorkerPart => ({
       origin,
       columns: encodeRecordColumns(records === batch.records ? batch : { ...batch, records }),
@@ -64,6 +77,24 @@ export function workerRecords(
       ]),
     ],
   };
+}
+
+/** An origin's records in runs of at most {@linkcode PART_RECORDS}, each with its positions. */
+function partsOfAtMost(group: OriginGroup): OriginGroup[] {
+  const { origin, records, positions } = group;
+  if (records.length <= PART_RECORDS) return [group];
+  const parts: OriginGroup[] = [];
+  for (let from = 0; from < records.length; from += PART_RECORDS) {
+    const to = Math.min(records.length, from + PART_RECORDS);
+    parts.push({
+      origin,
+      records: records.slice(from, to),
+      positions: positions === null
+        ? Array.from({ length: to - from }, (_, k) => from + k)
+        : positions.slice(from, to),
+    });
+  }
+  return parts;
 }
 
 /** On the ingesting thread: the records as ingest takes them. */

@@ -220,7 +220,8 @@ export class IngestService {
 
   /**
    * Mines the request and makes its events: the miner's discoveries, then
-   * one batch per origin of its records (nearly always one), each with the
+   * one batch per part of its records (one per origin, nearly always one;
+   * more for over 10,000 records), each with the
    * customer it is attributed to, whose key seals it. The records are mined
    * together, as they arrived, so a split changes no signature; when a batch
    * is split, each template learned names the customer of the first record

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { PART_RECORDS, receivedRecords, workerRecords } from "./worker_records.ts";
+import type { SourceBatch, SourcedLog } from "../../ports/log_source.ts";
+import type { Attributes } from "../../domain/log_record.ts";
+
+function batchOf(tenants: readonly string[]): SourceBatch {
+  const records: SourcedLog[] = tenants.map((tenant, index) => ({
+    parsed: {
+      timestamp: Date.UTC(2026, 2, 1) + index,
+      message: `order ${index} failed`,
+      attributes: tenant === "" ? {} as Attributes : { tenant_id: tenant },
+    },
+    line: index + 1,
+  }));
+  return {
+    source: "http",
+    context: { customer: "acme", environment: "prod" },
+    format: "jsonl",
+    records,
+    quarantined: [],
+  };
+}
+
+Deno.test("a batch's parts hold each record once, of one origin, at most PART_RECORDS to a part", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.constantFrom("", "t1", "t2"), { minLength: 1, maxLength: 80 }),
+      fc.integer({ min: 1, max: 3 }),
+      (pattern, repeat) => {
+        // Runs long enough to cross PART_RECORDS, in a few origins.
+        const tenants = pattern.flatMap((tenant) =>
+          Array.from({ length: Math.ceil((PART_RECORDS * repeat) / pattern.length) }, () => tenant)
+        );
+        const { records } = workerRecords(batchOf(tenants));
+        const seen = new Set<number>();
+        for (const part of records.parts) {
+          assert.ok(part.columns.count <= PART_RECORDS);
+          const positions = part.positions === null
+            ? Array.from({ length: tenants.length }, (_, i) => i)
+            : [...part.positions];
+          assert.equal(positions.length, part.columns.count);
+          for (let i = 0; i < positions.length; i++) {
+            if (i > 0) assert.ok(positions[i]! > positions[i - 1]!, "in batch order");
+            assert.equal(tenants[positions[i]!], part.origin.tenant);
+            assert.ok(!seen.has(positions[i]!));
+            seen.add(positions[i]!);
+          }
+        }
+        assert.equal(seen.size, tenants.length);
+        assert.equal(receivedRecords(records).count, tenants.length);
+      },
+    ),
+    { numRuns: 15 },
+  );
+});
+
+Deno.test("a request of 25,000 lines of one origin is three parts: 10,000, 10,000 and 5,000", () => {
+  const { records } = workerRecords(batchOf(Array.from({ length: 25_000 }, () => "")));
+  assert.deepEqual(records.parts.map((part) => part.columns.count), [10_000, 10_000, 5_000]);
+  assert.deepEqual(records.parts.map((part) => part.positions?.[0]), [0, 10_000, 20_000]);
+});
