@@ -144,20 +144,30 @@ export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): unknown 
  * goes on answering other requests meanwhile.
  */
 export async function parseJsonTextPaced(
-  text: string,
+  text: string | readonly string[],
   pacer: Pacer,
   maxDepth = MAX_JSON_DEPTH,
 ): Promise<unknown> {
-  checkJsonDepth(text, maxDepth);
+  const parts = typeof text === "string" ? [text] : text;
+  const scan = new DepthScan(maxDepth);
+  for (const part of parts) {
+    if (scan.feed(part) !== undefined) break;
+    await pacer.pace();
+  }
+  refuseTooDeep(scan.beyond, maxDepth);
   try {
-    return await parseJsonPaced(text, pacer);
+    return await parseJsonPaced(parts, pacer);
   } catch (error) {
-    throw jsonTextError(text, error);
+    // Only a failure makes one string of the parts: it is located on it.
+    throw jsonTextError(parts.join(""), error);
   }
 }
 
 function checkJsonDepth(text: string, maxDepth: number): void {
-  const depth = jsonDepthBeyond(text, maxDepth);
+  refuseTooDeep(jsonDepthBeyond(text, maxDepth), maxDepth);
+}
+
+function refuseTooDeep(depth: number | undefined, maxDepth: number): void {
   if (depth !== undefined) {
     throw new LoupeError(
       "invalid_json",
@@ -193,19 +203,46 @@ function jsonTextError(text: string, error: unknown): LoupeError {
  * ```
  */
 export function jsonDepthBeyond(text: string, maxDepth: number): number | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-      continue;
-    }
-    if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
-      if (++depth > maxDepth) return i;
-    } else if (c === 93 || c === 125) depth--;
+  return new DepthScan(maxDepth).feed(text);
+}
+
+/** {@linkcode jsonDepthBeyond} over a text fed in parts, its state carried between them. */
+class DepthScan {
+  readonly #maxDepth: number;
+  /** Where nesting first went past the limit, once it has. */
+  beyond: number | undefined;
+  #offset = 0;
+  #depth = 0;
+  #inString = false;
+  /** The part before ended on a backslash inside a string: this one's first unit is escaped. */
+  #escaped = false;
+
+  constructor(maxDepth: number) {
+    this.#maxDepth = maxDepth;
   }
-  return undefined;
+
+  feed(text: string): number | undefined {
+    if (this.beyond !== undefined) return this.beyond;
+    let i = 0;
+    if (this.#escaped && text.length > 0) {
+      this.#escaped = false;
+      i = 1;
+    }
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.#inString) {
+        if (c === 92) {
+          if (i + 1 === text.length) this.#escaped = true;
+          i++;
+        } else if (c === 34) this.#inString = false;
+        continue;
+      }
+      if (c === 34) this.#inString = true;
+      else if (c === 91 || c === 123) {
+        if (++this.#depth > this.#maxDepth) return this.beyond = this.#offset + i;
+      } else if (c === 93 || c === 125) this.#depth--;
+    }
+    this.#offset += text.length;
+    return undefined;
+  }
 }

@@ -3,6 +3,19 @@ import fc from "fast-check";
 import { Pacer } from "../ports/pacing.ts";
 import { parseJsonPaced } from "./paced_json.ts";
 
+/** `text` cut at the given places (taken modulo its length), empty parts and all. */
+function cut(text: string, at: readonly number[]): string[] {
+  const places = at.map((place) => place % (text.length + 1)).sort((a, b) => a - b);
+  const parts: string[] = [];
+  let from = 0;
+  for (const place of places) {
+    parts.push(text.slice(from, place));
+    from = place;
+  }
+  parts.push(text.slice(from));
+  return parts;
+}
+
 /** Either the value, or that it threw a SyntaxError. */
 async function outcome(parse: () => unknown): Promise<unknown> {
   try {
@@ -19,9 +32,15 @@ Deno.test("property: the paced parse reads any JSON document as JSON.parse does"
       fc.jsonValue(),
       fc.constantFrom(undefined, 0, 1, 2, "\t"),
       fc.integer({ min: 0, max: 4 }),
-      async (value, space, depth) => {
+      fc.array(fc.nat(), { maxLength: 6 }),
+      async (value, space, depth, cuts) => {
         const text = JSON.stringify(value, null, space);
         assert.deepEqual(await parseJsonPaced(text, new Pacer(1000), depth), JSON.parse(text));
+        assert.deepEqual(
+          await parseJsonPaced(cut(text, cuts), new Pacer(1000), depth),
+          JSON.parse(text),
+          "the same text in parts",
+        );
       },
     ),
   );
@@ -50,14 +69,24 @@ Deno.test("property: malformed text is refused exactly when JSON.parse refuses i
     '"__proto__"',
   );
   await fc.assert(
-    fc.asyncProperty(fc.array(fragments, { maxLength: 14 }), async (parts) => {
-      const text = parts.join("");
-      assert.deepEqual(
-        await outcome(() => parseJsonPaced(text, new Pacer(1000))),
-        await outcome(() => JSON.parse(text)),
-        text,
-      );
-    }),
+    fc.asyncProperty(
+      fc.array(fragments, { maxLength: 14 }),
+      fc.array(fc.nat(), { maxLength: 4 }),
+      async (parts, cuts) => {
+        const text = parts.join("");
+        const expected = await outcome(() => JSON.parse(text));
+        assert.deepEqual(
+          await outcome(() => parseJsonPaced(text, new Pacer(1000))),
+          expected,
+          text,
+        );
+        assert.deepEqual(
+          await outcome(() => parseJsonPaced(cut(text, cuts), new Pacer(1000))),
+          expected,
+          `${text} in parts`,
+        );
+      },
+    ),
     { numRuns: 2000 },
   );
 });

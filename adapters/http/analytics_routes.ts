@@ -285,8 +285,7 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
     const parts = await readTextPartsPaced(c.req.raw, deps.maxBodyBytes, pacer);
     let tickets: ImportedTicket[];
     if (mediaType === "application/json") {
-      const text = parts.join("");
-      tickets = await parseSimulatorTicketsPaced(await parseJsonTextPaced(text, pacer), pacer);
+      tickets = await parseSimulatorTicketsPaced(await parseJsonTextPaced(parts, pacer), pacer);
     } else {
       const q = csvImportQuery.parse(c.req.query());
       const list = (v: string | undefined) => v?.split(",").map((s) => s.trim()).filter(Boolean);

@@ -95,7 +95,7 @@ export function customerRoutes(api: CustomerApi, deps: CustomerRouteDeps): Hono 
     const bytes = await readBodyLimited(c.req.raw, deps.maxBodyBytes, pacer);
     const parts = await textPartsOf(bytes, pacer);
     const customers: Customer[] = json
-      ? await customersOfJsonPaced(await parseJsonTextPaced(parts.join(""), pacer))
+      ? await customersOfJsonPaced(await parseJsonTextPaced(parts, pacer))
       : await parseCustomerCsvYielding(parts);
     const by = actorOf(c);
     const receipt = await api.importCustomers(customers, {

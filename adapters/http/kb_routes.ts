@@ -29,7 +29,7 @@ import {
   limitParam,
   offsetParam,
   readTextBody,
-  readTextBodyPaced,
+  readTextPartsPaced,
   writeOptionsOf,
 } from "./request.ts";
 
@@ -202,12 +202,12 @@ export function kbRoutes(api: KbApi, deps: KbRouteDeps = {}): Hono {
   http.post("/v1/kb/articles/import", async (c) => {
     const type = (c.req.header("content-type") ?? "application/json").toLowerCase();
     const pacer = new Pacer();
-    const raw = await readTextBodyPaced(c.req.raw, maxBodyBytes, pacer);
+    const parts = await readTextPartsPaced(c.req.raw, maxBodyBytes, pacer);
     const articles = type.includes("ndjson") || type.includes("jsonl")
-      ? await parseArticlesJsonl(raw, pacer)
+      ? await parseArticlesJsonl(parts.join(""), pacer)
       : type.includes("markdown")
-      ? [parseMarkdownArticle(raw, c.req.query("id") ?? "article.md")]
-      : await parseArticlesJson(raw, pacer);
+      ? [parseMarkdownArticle(parts.join(""), c.req.query("id") ?? "article.md")]
+      : await parseArticlesJson(parts, pacer);
     const report = await api.importArticles(articles, writeOptionsOf(c));
     return c.json({
       created: report.created,

@@ -117,15 +117,6 @@ export async function textPartsOf(bytes: Uint8Array, pacer: Pacer): Promise<stri
   return parts;
 }
 
-/** {@linkcode readTextPartsPaced} as one string, for readers that need one (JSON). */
-export async function readTextBodyPaced(
-  request: Request,
-  limitBytes: number,
-  pacer: Pacer,
-): Promise<string> {
-  return (await readTextPartsPaced(request, limitBytes, pacer)).join("");
-}
-
 const DECODE_SLICE_BYTES = 64 * 1024;
 
 /** A streaming UTF-8 decoder that refuses invalid bytes with a 400; call it without bytes to end. */

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { Pacer } from "../../ports/pacing.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import { readBodyLimited, readTextBodyPaced } from "./request.ts";
+import { readBodyLimited, readTextPartsPaced } from "./request.ts";
+
+const readTextBodyPaced = async (request: Request, limitBytes: number, pacer: Pacer) =>
+  (await readTextPartsPaced(request, limitBytes, pacer)).join("");
 
 /** A POST whose body arrives in the given chunks, as a slow upload would. */
 function streamed(chunks: Uint8Array[]): Request {

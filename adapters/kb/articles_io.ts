@@ -83,7 +83,7 @@ function parseOne(value: unknown, where: string): ImportedArticle {
  * checked in slices, so a large import leaves the thread to other requests.
  */
 export async function parseArticlesJson(
-  raw: string,
+  raw: string | readonly string[],
   pacer: Pacer = new Pacer(),
 ): Promise<ImportedArticle[]> {
   const value = await parseJsonTextPaced(raw, pacer);
