@@ -116,7 +116,10 @@ export interface Prediction {
   readonly medianHours: number;
   readonly lowHours: number;
   readonly highHours: number;
-  /** 0-100: share of past tickets whose problem called for less time (see `problemPrediction`). */
+  /**
+   * 0-100: share of past tickets whose problem called for less time (see
+   * `problemPrediction`); `complexityScore` joins it with the need for engineering.
+   */
   readonly complexity: number;
 }
 
@@ -572,6 +575,27 @@ function problemPrediction(
   const usual = Uint16Array.from(row);
   for (const c of model.heldColumns) usual[c] = model.binMix[c]![0]?.bin ?? 0;
   return predictRow(model.median, usual);
+}
+
+/**
+ * A ticket's complexity, 0-100: the mean of how long its problem calls for
+ * (`Prediction.complexity`, the share of past tickets predicted less with the
+ * wait's inputs held) and how likely it is to need engineering, as a percent.
+ * The time alone mostly tells questions from incidents: for a ticket of an
+ * issue it reads how long that issue's tickets took, and that is what their
+ * resolution waited on (a release to roll out, an outage to end, a fix), not
+ * the work the problem took. Whether a problem needs engineering follows the
+ * work.
+ *
+ * @example
+ * ```ts
+ * import { complexityScore } from "./model.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(complexityScore(60, 0.9), 75);
+ * ```
+ */
+export function complexityScore(timeComplexity: number, engineeringProbability: number): number {
+  return Math.round((timeComplexity + 100 * engineeringProbability) / 2);
 }
 
 function complexityOf(model: ResolutionModel, logMedian: number): number {

@@ -4,6 +4,7 @@ import { gaussian, xorshift32 } from "../../test/support/random.ts";
 import { openContexts, type TicketRecord } from "./features.ts";
 import {
   censoredConformalQuantile,
+  complexityScore,
   conformalQuantile,
   DEFAULT_MODEL_OPTIONS,
   explainTicket,
@@ -310,4 +311,22 @@ Deno.test("property: group-conditional conformal covers each group within sampli
   }
   // Calibrated on all together, the interval is too narrow for the mix test brings.
   assert.ok(pooledCovered / n < 0.75, `pooled ${pooledCovered / n}`);
+});
+
+Deno.test("property: complexity stays in 0-100 and rises with the time a problem calls for and with its need for engineering", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 100 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.integer({ min: 0, max: 100 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (time, engineering, moreTime, moreEngineering) => {
+        const c = complexityScore(time, engineering);
+        assert.ok(c >= 0 && c <= 100);
+        assert.ok(
+          complexityScore(Math.max(time, moreTime), Math.max(engineering, moreEngineering)) >= c,
+        );
+      },
+    ),
+  );
 });

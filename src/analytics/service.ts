@@ -10,6 +10,7 @@ import {
   type TicketRecord,
 } from "../../domain/analytics/features.ts";
 import {
+  complexityScore,
   DEFAULT_MODEL_OPTIONS,
   explainTicket,
   type Prediction,
@@ -344,8 +345,13 @@ export class AnalyticsService implements AnalyticsApi {
       } ${context.hourOfDay}:00 UTC`,
     });
     const engineering = this.#engineering(fitted, ticket, record, i, issue);
+    complexityFactors.push({
+      factor: "needs_engineering",
+      value: `${Math.round(engineering.probability * 100)}% (${engineering.method})`,
+    });
     return {
       ...p,
+      complexity: complexityScore(p.complexity, engineering.probability),
       medianHours: shown.medianHours,
       lowHours: shown.lowHours,
       highHours: shown.highHours,
