@@ -124,11 +124,8 @@ export function predictionJson(p: TicketPrediction): Record<string, unknown> {
     ticket_id: p.ticketId,
     as_of: iso(p.asOf),
     median_hours: round(p.medianHours),
-    interval_80: { low_hours: round(p.lowHours), high_hours: round(p.highHours) },
-    at_open: {
-      median_hours: round(p.atOpen.medianHours),
-      interval_80: { low_hours: round(p.atOpen.lowHours), high_hours: round(p.atOpen.highHours) },
-    },
+    interval_80: interval(p),
+    at_open: { median_hours: round(p.atOpen.medianHours), interval_80: interval(p.atOpen) },
     expected_by: iso(p.expectedBy),
     range: { from: iso(p.range.from), to: iso(p.range.to) },
     elapsed_hours: round(p.elapsedHours),
@@ -158,13 +155,29 @@ function updateJson(u: PredictionUpdate): Record<string, unknown> {
     event: u.event,
     change: u.change,
     median_hours: round(u.medianHours),
-    interval_80: { low_hours: round(u.lowHours), high_hours: round(u.highHours) },
+    interval_80: interval(u),
     engineering_probability: u.engineeringProbability,
   };
 }
 
+const intervalSchema = z.object({
+  low_hours: z.number(),
+  high_hours: z.number().nullable().describe(
+    "null: no end can be promised, since the tickets it was calibrated on (those whose issue's " +
+      "earlier tickets mostly wait, or all) too often never resolved; the range is at least low_hours",
+  ),
+});
+
 function round(hours: number): number {
   return Math.round(hours * 100) / 100;
+}
+
+/** An 80% range; with no high end (no end can be promised), `high_hours` is null. */
+function interval(p: { lowHours: number; highHours: number }): Record<string, number | null> {
+  return {
+    low_hours: round(p.lowHours),
+    high_hours: Number.isFinite(p.highHours) ? round(p.highHours) : null,
+  };
 }
 
 export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Hono {
@@ -338,10 +351,10 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
           ticket_id: z.string(),
           as_of: isoOrNull,
           median_hours: z.number().describe("given it is still open at as_of"),
-          interval_80: z.object({ low_hours: z.number(), high_hours: z.number() }),
+          interval_80: intervalSchema,
           at_open: z.object({
             median_hours: z.number(),
-            interval_80: z.object({ low_hours: z.number(), high_hours: z.number() }),
+            interval_80: intervalSchema,
           }),
           expected_by: isoOrNull,
           range: z.object({ from: isoOrNull, to: isoOrNull }),
@@ -369,7 +382,7 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
             event: z.string(),
             change: z.string(),
             median_hours: z.number(),
-            interval_80: z.object({ low_hours: z.number(), high_hours: z.number() }),
+            interval_80: intervalSchema,
             engineering_probability: z.number(),
           })).optional().describe("on GET /v1/tickets/:id/prediction only"),
         }).meta({ id: "TicketPrediction" }),

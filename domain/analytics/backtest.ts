@@ -10,6 +10,7 @@ import {
   DEFAULT_MODEL_OPTIONS,
   fromLogHours,
   hoursToResolve,
+  intervalGroup,
   type ModelOptions,
   predictLog,
   quantileOf,
@@ -99,7 +100,7 @@ export function runBacktest(
   let covered = 0;
   for (const { ticket, context } of test) {
     const actual = hoursToResolve(ticket);
-    const p = predictLog(model, binRow(model.space, ticket, context));
+    const p = predictLog(model, binRow(model.space, ticket, context), intervalGroup(ticket));
     const median = fromLogHours(p.median);
     const low = fromLogHours(p.low);
     const high = fromLogHours(p.high);

@@ -161,19 +161,26 @@ export function predictStillOpen(
 ): HourRange {
   const atOpen = predictTicket(model, ticket, context);
   if (!(elapsedHours > 0)) return atOpen;
-  const shaped = givenStillOpen(atOpen, elapsedHours);
   const raw = uncalibratedLog(model, binRow(model.space, ticket, context));
   const base = {
     lowHours: fromLogHours(raw.low),
     medianHours: fromLogHours(raw.median),
     highHours: fromLogHours(raw.high),
   };
+  // A range with no high end keeps none: waiting longer brings no date. Its shape is read from
+  // the models' own high end.
+  const openEnded = !Number.isFinite(atOpen.highHours);
+  const shaped = givenStillOpen(
+    openEnded ? { ...atOpen, highHours: Math.max(base.highHours, atOpen.medianHours) } : atOpen,
+    elapsedHours,
+  );
   const calibrated = stillOpenConformal(model.survivors, base, elapsedHours, model.alpha);
-  if (calibrated === undefined) return shaped;
+  const high = (h: number) => (openEnded ? Infinity : h);
+  if (calibrated === undefined) return { ...shaped, highHours: high(shaped.highHours) };
   return {
     lowHours: Math.min(shaped.lowHours, calibrated.lowHours),
     medianHours: shaped.medianHours,
-    highHours: Math.max(shaped.highHours, calibrated.highHours),
+    highHours: high(Math.max(shaped.highHours, calibrated.highHours)),
   };
 }
 

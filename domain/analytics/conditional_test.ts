@@ -192,3 +192,44 @@ Deno.test("still open: the prediction reads nothing from after its moment, not e
     { numRuns: 50 },
   );
 });
+
+Deno.test("a ticket whose state's tickets too often never resolve gets an open-ended range at open, and keeps it while open", () => {
+  // Tickets of a waiting issue: two in three never resolve (still open at the end of history, a
+  // day after the last opened); questions resolve in a few hours.
+  const next = xorshift32(23);
+  const n = 900;
+  const end = (n + 24) * HOUR;
+  const history: TicketRecord[] = Array.from({ length: n }, (_, i) => {
+    const waiting = next() < 0.5;
+    const hours = Math.exp((waiting ? 3 : 1) + 0.5 * gaussian(next));
+    const never = waiting && next() < 2 / 3;
+    const resolvedAt = i * HOUR + hours * HOUR;
+    return {
+      id: `t${i}`,
+      openedAt: i * HOUR,
+      resolvedAt: never || resolvedAt > end ? null : resolvedAt,
+      fields: { issue: waiting ? "i1" : "" },
+      text: "",
+      numbers: { issue_earlier_still_open_share: waiting ? 0.9 : NaN },
+    };
+  });
+  const contexts = openContexts(history);
+  const model = trainResolutionModel(
+    { fields: ["issue"], numbers: [], useText: false },
+    history.slice(0, 700),
+    contexts.slice(0, 700),
+    history.slice(700),
+    contexts.slice(700),
+    { ...DEFAULT_MODEL_OPTIONS, maxTrees: 30 },
+    end,
+  );
+  const waiting = { ...history[0]!, resolvedAt: null };
+  const question = { ...history.find((t) => t.fields.issue === "")!, resolvedAt: null };
+  const atOpen = predictStillOpen(model, waiting, contexts[0]!, 0);
+  assert.equal(atOpen.highHours, Infinity);
+  assert.ok(atOpen.lowHours <= atOpen.medianHours);
+  const later = predictStillOpen(model, waiting, contexts[0]!, 50);
+  assert.equal(later.highHours, Infinity);
+  assert.ok(later.lowHours >= 50 && later.lowHours <= later.medianHours);
+  assert.ok(Number.isFinite(predictStillOpen(model, question, contexts[0]!, 0).highHours));
+});

@@ -20,7 +20,6 @@ import {
   binRow,
   binTickets,
   CONTEXT_COLUMNS,
-  countAtOrBelow,
   countBelow,
   describeValue,
   type FeatureSpace,
@@ -83,6 +82,11 @@ export interface ResolutionModel {
   readonly shift: number;
   readonly lowerMargin: number;
   readonly upperMargin: number;
+  /**
+   * Each interval group's own margins (see `intervalGroup`), where it had
+   * `MIN_GROUP_SCORES` calibration scores; the pooled ones stand in for the rest.
+   */
+  readonly groupMargins: ReadonlyMap<string, { readonly lower: number; readonly upper: number }>;
   /** Training predictions (log hours), ascending: where a new one ranks gives complexity. */
   readonly referencePredictions: Float64Array;
   /** Columns held at their usual value for complexity: when it came in, and who it is for. */
@@ -112,26 +116,42 @@ export interface Prediction {
   readonly medianHours: number;
   readonly lowHours: number;
   readonly highHours: number;
-  /** 0-100: share of past tickets whose problem called for less time (see `problemPrediction`). */
+  /**
+   * 0-100: share of past tickets whose problem called for less time (see
+   * `problemPrediction`); `complexityScore` joins it with the need for engineering.
+   */
   readonly complexity: number;
 }
 
 /**
- * Fits the three quantile models on `training` (oldest first) and calibrates
- * them on `calibration` (the tickets right after, oldest first). Both must be
- * resolved tickets.
+ * Fits the three quantile models on the tickets of `training` resolved by
+ * `asOf` (oldest first) and calibrates them on `calibration` (the tickets
+ * right after, oldest first). Tickets of either still open at `asOf` are
+ * calibrated on as censored: known only to take longer than they have so far.
  */
 export function trainResolutionModel(
   spec: FeatureSpec,
-  training: readonly TicketRecord[],
-  trainingContexts: readonly OpenContext[],
+  trainingPeriod: readonly TicketRecord[],
+  trainingPeriodContexts: readonly OpenContext[],
   calibration: readonly TicketRecord[],
   calibrationContexts: readonly OpenContext[],
   options: ModelOptions = DEFAULT_MODEL_OPTIONS,
   asOf = Infinity,
 ): ResolutionModel {
+  const known = (t: TicketRecord) => t.resolvedAt !== null && t.resolvedAt <= asOf;
+  const openTraining = trainingPeriod.flatMap((t, i) =>
+    known(t) ? [] : [{ t, c: trainingPeriodContexts[i]! }]
+  );
+  const trainingContexts = trainingPeriodContexts.filter((_, i) => known(trainingPeriod[i]!));
+  const training = trainingPeriod.filter(known);
   const space = learnFeatureSpace(spec, training, trainingContexts);
   const features = binTickets(space, training, trainingContexts);
+  // The training period's tickets still open were never fitted on: those opened in the held-out
+  // newest slice are scored, censored, beside its resolved ones (leaving them out would keep
+  // the quick ones only). Open tickets opened before it are scored by no model that missed them.
+  const heldOutFrom = training[Math.floor(training.length * 0.8)]?.openedAt ?? Infinity;
+  const openHeldOut = openTraining.filter(({ t }) => t.openedAt >= heldOutFrom);
+  const openRows = openHeldOut.map(({ t, c }) => binRow(space, t, c));
   const target = Float64Array.from(training, (t) => toLogHours(hoursToResolve(t)));
   const weights = recencyWeights(training, options.recencyHalfLifeShare);
   // A small history still gets splits: a leaf needs 5% of it, up to the configured minimum.
@@ -143,7 +163,7 @@ export function trainResolutionModel(
     fitWithEarlyStopping(features, target, weights, {
       ...gbmOptions({ ...options, minLeafWeight }),
       quantile,
-    });
+    }, openRows);
   const median = fit(0.5).model;
   const lowerFit = fit(options.alpha / 2);
   const upperFit = fit(1 - options.alpha / 2);
@@ -152,7 +172,6 @@ export function trainResolutionModel(
 
   const allBins = binTickets(space, calibration, calibrationContexts);
   const allRows = calibration.map((_, i) => allBins.map((f) => f.bins[i]!));
-  const known = (t: TicketRecord) => t.resolvedAt !== null && t.resolvedAt <= asOf;
   const rows = allRows.filter((_, i) => known(calibration[i]!));
   const resolvedCalibration = calibration.filter(known);
   const y = resolvedCalibration.map((t) => toLogHours(hoursToResolve(t)));
@@ -162,17 +181,22 @@ export function trainResolutionModel(
   const level = 1 - options.alpha / 2;
   // A ticket still open at `asOf` is known only to take longer than it has so far: its ends'
   // scores are censored, not missing. Dropping it would calibrate on the quick tickets only.
-  const censoredAt = calibration.map((t) =>
-    known(t) ? Infinity : toLogHours((asOf - t.openedAt) / HOUR_MS)
-  );
-  const lowScores: Scored[] = [];
-  const highScores: Scored[] = [];
+  // Every ticket's follow-up, resolved or not: how long it could have been seen to take.
+  const followUp = (t: TicketRecord) => toLogHours((asOf - t.openedAt) / HOUR_MS);
+  const censoredAt = calibration.map(followUp);
+  const lowScores: GroupScored[] = [];
+  const highScores: GroupScored[] = [];
   calibration.forEach((t, i) => {
     const row = allRows[i]!;
     const c = censoredAt[i]!;
     const v = known(t) ? toLogHours(hoursToResolve(t)) : Infinity;
-    lowScores.push({ score: predictRow(lower, row) - v, bound: predictRow(lower, row) - c });
-    highScores.push({ score: v - predictRow(upper, row), bound: c - predictRow(upper, row) });
+    const group = intervalGroup(t);
+    lowScores.push({ score: predictRow(lower, row) - v, bound: predictRow(lower, row) - c, group });
+    highScores.push({
+      score: v - predictRow(upper, row),
+      bound: c - predictRow(upper, row),
+      group,
+    });
   });
   if (options.poolHeldOutScores) {
     // Tickets come in clusters (one incident's tickets share their fields and often their end),
@@ -181,15 +205,51 @@ export function trainResolutionModel(
     // choosing the tree count, were predicted by models that never saw them: their scores are
     // out of sample too, and they come from other incidents than the slice's.
     const heldOut = target.length - (lowerFit.heldOut?.length ?? 0);
+    const groupOf = (k: number) => intervalGroup(training[heldOut + k]!);
+    const followUpOf = (k: number) => followUp(training[heldOut + k]!);
     lowerFit.heldOut?.forEach((p, k) =>
-      lowScores.push({ score: p - target[heldOut + k]!, bound: -Infinity })
+      lowScores.push({
+        score: p - target[heldOut + k]!,
+        bound: p - followUpOf(k),
+        group: groupOf(k),
+      })
     );
     upperFit.heldOut?.forEach((p, k) =>
-      highScores.push({ score: target[heldOut + k]! - p, bound: Infinity })
+      highScores.push({
+        score: target[heldOut + k]! - p,
+        bound: followUpOf(k) - p,
+        group: groupOf(k),
+      })
     );
+    if (lowerFit.heldOut !== undefined && upperFit.heldOut !== undefined) {
+      openHeldOut.forEach(({ t }, k) => {
+        const c = followUp(t);
+        const group = intervalGroup(t);
+        const low = lowerFit.extra![k]!;
+        const high = upperFit.extra![k]!;
+        lowScores.push({ score: -Infinity, bound: low - c, group });
+        highScores.push({ score: Infinity, bound: c - high, group });
+      });
+    }
   }
-  const lowerMargin = censoredConformalQuantile(lowScores, level, "below");
-  const upperMargin = censoredConformalQuantile(highScores, level, "atLeast");
+  const margins = (lows: readonly Scored[], highs: readonly Scored[]) => {
+    const upper = censoredConformalQuantile(highs, level, "atLeast");
+    // No high end can be promised: the range is "at least this long", and its whole miss
+    // share goes below, where a half share would leave it covering more than asked.
+    const lower = censoredConformalQuantile(
+      lows,
+      Number.isFinite(upper) ? level : 1 - options.alpha,
+      "below",
+    );
+    return { lower, upper };
+  };
+  const { lower: lowerMargin, upper: upperMargin } = margins(lowScores, highScores);
+  const groupMargins = new Map<string, { lower: number; upper: number }>();
+  for (const group of new Set(highScores.map((s) => s.group))) {
+    const highs = highScores.filter((s) => s.group === group);
+    if (highs.length < MIN_GROUP_SCORES) continue;
+    groupMargins.set(group, margins(lowScores.filter((s) => s.group === group), highs));
+  }
 
   const survivors = survivalPool(
     y.map(fromLogHours),
@@ -214,6 +274,7 @@ export function trainResolutionModel(
     shift,
     lowerMargin,
     upperMargin,
+    groupMargins,
     referencePredictions,
     binMix,
     heldColumns,
@@ -270,7 +331,8 @@ function fitWithEarlyStopping(
   target: Float64Array,
   weights: Float64Array,
   options: GbmOptions,
-): { model: GbmModel; heldOut?: Float64Array } {
+  extraRows: readonly Uint16Array[] = [],
+): { model: GbmModel; heldOut?: Float64Array; extra?: Float64Array } {
   const n = target.length;
   const cut = Math.floor(n * 0.8);
   const head = (f: BinnedFeature) => ({ ...f, bins: f.bins.subarray(0, cut) });
@@ -280,9 +342,13 @@ function fitWithEarlyStopping(
   );
   let bestTrees = options.trees;
   let heldOut: Float64Array | undefined;
+  let extra: Float64Array | undefined;
   if (cut >= 50 && n - cut >= 20) {
     const running = new Float64Array(n - cut);
     heldOut = new Float64Array(n - cut);
+    // Rows with no known target, predicted by the same early-stopped model as the held-out ones.
+    const extraRunning = new Float64Array(extraRows.length);
+    extra = new Float64Array(extraRows.length);
     let bestLoss = Infinity;
     fitGbm(
       features.map(head),
@@ -297,16 +363,21 @@ function fitWithEarlyStopping(
           const r = target[cut + k]! - running[k]!;
           loss += r >= 0 ? options.quantile * r : (options.quantile - 1) * r;
         }
+        for (let k = 0; k < extraRows.length; k++) {
+          if (t === 0) extraRunning[k] = model.base;
+          extraRunning[k] = extraRunning[k]! + leafValue(model, t, extraRows[k]!);
+        }
         if (loss < bestLoss) {
           bestLoss = loss;
           bestTrees = t + 1;
           heldOut!.set(running);
+          extra!.set(extraRunning);
         }
       },
     );
   }
   const model = fitGbm(features, target, weights, { ...options, trees: Math.max(1, bestTrees) });
-  return { model, heldOut };
+  return { model, heldOut, extra };
 }
 
 function leafValue(model: GbmModel, treeIndex: number, rowBins: ArrayLike<number>): number {
@@ -363,10 +434,13 @@ export function conformalQuantile(scores: readonly number[], level: number): num
 }
 
 /**
- * A nonconformity score that may be censored: `score` when the ticket's
- * outcome is known (then `bound` is +Infinity for a high-end score), else the
- * score is only known to be at least `bound` (high end) — the ticket is still
- * open after that many log hours.
+ * A nonconformity score that may be censored. `bound` is the score the
+ * ticket would have had, had it resolved when history ends (asOf): how far
+ * its follow-up reaches. For a high-end score a resolved ticket's `score` is
+ * at most its `bound`; a ticket still open has `score` +Infinity (unknown,
+ * only known to exceed `bound`). For a low-end score the signs flip (see
+ * `censoredConformalQuantile`). With no end to history, `bound` is
+ * +Infinity (high end) or -Infinity (low end).
  */
 export interface Scored {
   readonly score: number;
@@ -375,16 +449,21 @@ export interface Scored {
 
 /**
  * Split conformal's quantile when some scores are censored by the end of
- * history. The cut-off is an administrative one (a ticket is censored because
- * it opened shortly before the history ends, not because of how long it
- * takes), so at a candidate margin q the tickets whose side of q is known are
- * an unbiased sample of all; the margin is the smallest q at which at most the
- * conformal share of them fall above it. With no censoring this is
- * `conformalQuantile`.
+ * history. The cut-off is an administrative one: a ticket is censored
+ * because it opened shortly before the history ends, not because of how long
+ * it takes, so its follow-up is independent of its outcome. At a candidate
+ * margin q, the tickets whose follow-up reaches q (resolved or not) are then
+ * an unbiased sample of all, and whether each is a miss at q is known; the
+ * margin is the smallest q at which at most the conformal share of them miss.
+ * Tickets followed up for less are left out at that q, resolved ones too: of
+ * those, only the quick ones could have resolved, so counting them would
+ * count only their hits (a high end too short). With no censoring this is
+ * `conformalQuantile`; when no q works (too many tickets never seen to
+ * resolve), +Infinity: no end can be promised.
  *
- * An open ticket's high-end score is at least its `bound` (it is a known miss
- * once the bound passes q); its low-end score is below its `bound` (known not
- * a miss once the bound is at most q): `openScores` says which.
+ * `openScores` says which end: "atLeast" for the high end (a ticket still
+ * open is a known miss at every q below its bound), "below" for the low end
+ * (a ticket still open is a known hit at every q above its bound).
  *
  * @example
  * ```ts
@@ -400,20 +479,24 @@ export function censoredConformalQuantile(
   level: number,
   openScores: "atLeast" | "below",
 ): number {
-  const observed = scores.filter((s) => Number.isFinite(s.score)).map((s) => s.score)
-    .sort((a, b) => a - b);
-  const bounds = scores.filter((s) => !Number.isFinite(s.score)).map((s) => s.bound)
-    .sort((a, b) => a - b);
-  const candidates = [...observed, ...bounds.filter(Number.isFinite)].sort((a, b) => a - b);
+  const high = openScores === "atLeast";
+  const candidates = [
+    ...scores.map((s) => s.score),
+    ...scores.map((s) => s.bound),
+  ].filter(Number.isFinite).sort((a, b) => a - b);
+  // Followed up far enough to tell at q: the high end's misses show up to the bound, the low
+  // end's hits from the bound on.
+  const reaches = (s: Scored, q: number) => (high ? s.bound >= q : s.bound <= q);
+  let last = NaN;
   for (const q of candidates) {
-    let n = observed.length;
-    let misses = observed.length - countAtOrBelow(observed, q);
-    if (openScores === "atLeast") {
-      const past = bounds.length - countAtOrBelow(bounds, q);
-      n += past;
-      misses += past;
-    } else {
-      n += countAtOrBelow(bounds, q);
+    if (q === last) continue;
+    last = q;
+    let n = 0;
+    let misses = 0;
+    for (const s of scores) {
+      if (!reaches(s, q)) continue;
+      n++;
+      if (s.score > q) misses++;
     }
     const k = Math.ceil((n + 1) * level);
     if (n > 0 && k <= n && n - misses >= k) return q;
@@ -421,14 +504,46 @@ export function censoredConformalQuantile(
   return Infinity;
 }
 
+/** A calibration score and the interval group of the ticket it is about. */
+interface GroupScored extends Scored {
+  readonly group: string;
+}
+
+/**
+ * Fewest calibration scores a group's own margins rest on: the 90% end is
+ * then set by about four misses. A smaller group takes the pooled margins.
+ */
+export const MIN_GROUP_SCORES = 40;
+
+/**
+ * The group a ticket's interval is calibrated within (Mondrian conformal):
+ * what is known at prediction time about what its resolution waits on. A
+ * ticket with no linked issue (a question, a how-to) waits on support alone;
+ * one whose issue's earlier tickets, open for over a day, are mostly still
+ * open waits on something beyond support (an engineering fix, a release to
+ * roll out); the rest are tickets of an issue support has been resolving, or
+ * of one too new to tell. Their spreads differ, and the mix of the three
+ * moves with the incidents of the moment: calibrated on all together, the
+ * interval is too wide in a period of questions and too narrow in one of
+ * tickets waiting on a fix. Exports with no issue are one group.
+ */
+export function intervalGroup(ticket: TicketRecord): string {
+  if ((ticket.fields.issue ?? "") === "") return "no issue";
+  const waiting = ticket.numbers?.issue_earlier_still_open_share ?? NaN;
+  return waiting > 0.5 ? "issue, earlier tickets waiting" : "issue";
+}
+
 /** The calibrated median and interval for one ticket's bins (log hours). */
 export function predictLog(
   model: ResolutionModel,
   rowBins: ArrayLike<number>,
+  group?: string,
 ): { median: number; low: number; high: number } {
+  const margins = (group === undefined ? undefined : model.groupMargins.get(group)) ??
+    { lower: model.lowerMargin, upper: model.upperMargin };
   const median = predictRow(model.median, rowBins) + model.shift;
-  const low = predictRow(model.lower, rowBins) - model.lowerMargin;
-  const high = predictRow(model.upper, rowBins) + model.upperMargin;
+  const low = predictRow(model.lower, rowBins) - margins.lower;
+  const high = predictRow(model.upper, rowBins) + margins.upper;
   // The point always lies inside its range: widening never lowers coverage.
   return { median, low: Math.min(low, median), high: Math.max(high, median) };
 }
@@ -439,7 +554,7 @@ export function predictTicket(
   context: OpenContext,
 ): Prediction {
   const row = binRow(model.space, ticket, context);
-  const p = predictLog(model, row);
+  const p = predictLog(model, row, intervalGroup(ticket));
   return {
     medianHours: fromLogHours(p.median),
     lowHours: fromLogHours(p.low),
@@ -460,6 +575,27 @@ function problemPrediction(
   const usual = Uint16Array.from(row);
   for (const c of model.heldColumns) usual[c] = model.binMix[c]![0]?.bin ?? 0;
   return predictRow(model.median, usual);
+}
+
+/**
+ * A ticket's complexity, 0-100: the mean of how long its problem calls for
+ * (`Prediction.complexity`, the share of past tickets predicted less with the
+ * wait's inputs held) and how likely it is to need engineering, as a percent.
+ * The time alone mostly tells questions from incidents: for a ticket of an
+ * issue it reads how long that issue's tickets took, and that is what their
+ * resolution waited on (a release to roll out, an outage to end, a fix), not
+ * the work the problem took. Whether a problem needs engineering follows the
+ * work.
+ *
+ * @example
+ * ```ts
+ * import { complexityScore } from "./model.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(complexityScore(60, 0.9), 75);
+ * ```
+ */
+export function complexityScore(timeComplexity: number, engineeringProbability: number): number {
+  return Math.round((timeComplexity + 100 * engineeringProbability) / 2);
 }
 
 function complexityOf(model: ResolutionModel, logMedian: number): number {

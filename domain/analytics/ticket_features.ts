@@ -42,6 +42,19 @@ function escalationShareBy(earlier: readonly Ticket[], at: number): number {
 }
 
 /**
+ * Of the `earlier` tickets opened over a day before `at`, the share not yet
+ * resolved by `at`; NaN when none is that old. A day, because an issue's
+ * tickets that outlast it mostly wait on more than support (a fix, a
+ * release); younger ones are still in the queue whatever the issue.
+ */
+function stillOpenShare(earlier: readonly Ticket[], at: number): number {
+  const old = earlier.filter((o) => o.openedAt <= at - DAY_MS);
+  if (old.length === 0) return NaN;
+  const open = old.filter((o) => firstResolvedAt(o) === null || firstResolvedAt(o)! > at);
+  return open.length / old.length;
+}
+
+/**
  * What a ticket says about its problem: subject, description and what the
  * customer added in comments since (the agents' replies say what support
  * did, not what is wrong). At open it is the subject and description only.
@@ -146,6 +159,7 @@ export function ticketRecorder(
         issue_tickets_last_24h: issue === null
           ? NaN
           : before.filter((o) => o.openedAt >= t.openedAt - DAY_MS).length,
+        issue_earlier_still_open_share: stillOpenShare(before, t.openedAt),
         customer_earlier_tickets: customerBefore.length,
         customer_earlier_escalation_share: escalationShareBy(customerBefore, t.openedAt),
       },

@@ -10,6 +10,7 @@ import {
   type TicketRecord,
 } from "../../domain/analytics/features.ts";
 import {
+  complexityScore,
   DEFAULT_MODEL_OPTIONS,
   explainTicket,
   type Prediction,
@@ -187,16 +188,16 @@ export class AnalyticsService implements AnalyticsApi {
       // The backtest's 7:1 proportion of training to calibration, with enough calibration
       // tickets for each end's 90% conformal quantile to be finite.
       const cut = Math.min(Math.floor(resolved.length * 0.875), resolved.length - MIN_CALIBRATION);
-      const train = resolved.slice(0, cut);
-      // The tickets opened in the calibration period and still open now are calibrated on as
-      // censored (longer than they have been open so far): leaving them out would calibrate on
-      // the quick ones only, and the interval's high end would fall short.
+      // The tickets still open now are calibrated on as censored (longer than they have been
+      // open so far), those of the training period in its held-out newest slice: leaving them
+      // out would calibrate on the quick ones only, and the interval's high end would fall short.
       const from = resolved[cut]!.r.openedAt;
-      const calibration = [
-        ...resolved.slice(cut),
-        ...records.map((r, i) => ({ r, c: contexts[i]! }))
-          .filter(({ r }) => r.resolvedAt === null && r.openedAt >= from),
-      ].sort((a, b) => a.r.openedAt - b.r.openedAt);
+      const open = records.map((r, i) => ({ r, c: contexts[i]! }))
+        .filter(({ r }) => r.resolvedAt === null);
+      const train = [...resolved.slice(0, cut), ...open.filter(({ r }) => r.openedAt < from)]
+        .sort((a, b) => a.r.openedAt - b.r.openedAt);
+      const calibration = [...resolved.slice(cut), ...open.filter(({ r }) => r.openedAt >= from)]
+        .sort((a, b) => a.r.openedAt - b.r.openedAt);
       const asOf = records.reduce((m, r) => Math.max(m, r.openedAt), this.#clock.now());
       model = trainResolutionModel(
         {
@@ -344,8 +345,13 @@ export class AnalyticsService implements AnalyticsApi {
       } ${context.hourOfDay}:00 UTC`,
     });
     const engineering = this.#engineering(fitted, ticket, record, i, issue);
+    complexityFactors.push({
+      factor: "needs_engineering",
+      value: `${Math.round(engineering.probability * 100)}% (${engineering.method})`,
+    });
     return {
       ...p,
+      complexity: complexityScore(p.complexity, engineering.probability),
       medianHours: shown.medianHours,
       lowHours: shown.lowHours,
       highHours: shown.highHours,
@@ -567,9 +573,11 @@ export class AnalyticsService implements AnalyticsApi {
         reasons.push(
           `likely to miss its ${sla} h ${t.severity} target: median ${
             p.medianHours.toFixed(1)
-          } h, 80% range ${p.lowHours.toFixed(1)}-${p.highHours.toFixed(1)} h, ${
-            elapsed.toFixed(1)
-          } h elapsed`,
+          } h, 80% range ${
+            Number.isFinite(p.highHours)
+              ? `${p.lowHours.toFixed(1)}-${p.highHours.toFixed(1)} h`
+              : `at least ${p.lowHours.toFixed(1)} h, no end in sight`
+          }, ${elapsed.toFixed(1)} h elapsed`,
         );
       }
       if (engineering >= 0.5 && p.engineering.method !== "escalated") {
@@ -640,9 +648,13 @@ export function breachProbability(
 ): number {
   if (elapsedHours >= slaHours) return 1;
   const floor = 1 / 60;
+  // With no high end the range's low side alone gives the spread (it is then the 20th
+  // percentile, z 0.8416); the log-normal then still lets the ticket close.
   const sigma = Math.max(
     0.05,
-    (Math.log(p.highHours + floor) - Math.log(p.lowHours + floor)) / (2 * 1.2816),
+    Number.isFinite(p.highHours)
+      ? (Math.log(p.highHours + floor) - Math.log(p.lowHours + floor)) / (2 * 1.2816)
+      : (Math.log(p.medianHours + floor) - Math.log(p.lowHours + floor)) / 0.8416,
   );
   const survival = (h: number) =>
     1 - normalCdf((Math.log(h + floor) - Math.log(p.medianHours + floor)) / sigma);
