@@ -152,7 +152,8 @@ function isOf(record: SourcedLog, origin: PartOrigin, context: SourceContext): b
     tenantOfAttributes(attributes) === origin.tenant;
 }
 
-function originKey(origin: PartOrigin): string {
+/** One string per origin, to group parts by. */
+export function originKey(origin: PartOrigin): string {
   const customer = origin.customer ?? "\u0001";
   return `${customer}\u0000${origin.environment ?? "\u0001"}\u0000${origin.tenant}`;
 }

@@ -16,12 +16,14 @@ import { type SkeletonBatch, skeletonsOf } from "../../domain/mining/skeletons.t
 import {
   type EncodedRecords,
   type OriginGroup,
+  originKey,
   type PartOrigin,
   recordsByOrigin,
   type SourceBatch,
 } from "../../ports/log_source.ts";
 import {
   encodeRecordColumns,
+  joinRecordColumns,
   type RecordColumnsPayload,
   recordColumnsWithSignatures,
 } from "./row_codec.ts";
@@ -56,6 +58,12 @@ export const PART_RECORDS = 10_000;
 export function workerRecords(
   batch: SourceBatch,
 ): { readonly records: WorkerRecords; readonly transfer: ArrayBuffer[] } {
+  const records = encodeWorkerRecords(batch);
+  return { records, transfer: transferOf(records) };
+}
+
+/** A batch's records encoded as a worker posts them. */
+export function encodeWorkerRecords(batch: SourceBatch): WorkerRecords {
   const skeletons = skeletonsOf(batch.records.map((record) => record.parsed.message));
   const parts = recordsByOrigin(batch.records, batch.context).flatMap(partsOfAtMost).map(
     ({ origin, records, positions }): WorkerPart => ({
@@ -64,18 +72,86 @@ export function workerRecords(
       positions: positions === null ? null : Int32Array.from(positions),
     }),
   );
+  return { skeletons, parts };
+}
+
+/** The buffers a posted batch moves to the ingesting thread rather than copies. */
+export function transferOf({ skeletons, parts }: WorkerRecords): ArrayBuffer[] {
+  return [
+    skeletons.skeletonOf.buffer,
+    ...parts.flatMap(({ columns, positions }) => [
+      columns.timestamps.buffer,
+      columns.middle.buffer,
+      columns.groupEnds.buffer,
+      columns.severities.buffer,
+      columns.groupRows.buffer,
+      ...(positions === null ? [] : [positions.buffer]),
+    ]),
+  ];
+}
+
+/**
+ * The records of consecutive pieces of one batch (encoded one after another,
+ * see `joinRecordColumns`) as the batch's: skeletons numbered once, each
+ * origin's records in parts of at most {@linkcode PART_RECORDS}, in the
+ * order the origins first appear, as {@linkcode encodeWorkerRecords} of the
+ * whole batch gives them (the parts may be cut at other places).
+ */
+export function joinWorkerRecords(pieces: readonly WorkerRecords[]): WorkerRecords {
+  if (pieces.length === 1) return pieces[0]!;
+  const keys: string[] = [];
+  const examples: string[] = [];
+  const keyIndex = new Map<string, number>();
+  const skeletonOf = new Int32Array(
+    pieces.reduce((sum, piece) => sum + piece.skeletons.skeletonOf.length, 0),
+  );
+  interface Run {
+    readonly origin: PartOrigin;
+    readonly columns: RecordColumnsPayload[];
+    readonly positions: number[];
+    count: number;
+  }
+  const runsByOrigin = new Map<string, Run[]>();
+  let offset = 0;
+  for (const { skeletons, parts } of pieces) {
+    const renumbered = skeletons.keys.map((key, k) => {
+      let index = keyIndex.get(key);
+      if (index === undefined) {
+        index = keys.push(key) - 1;
+        examples.push(skeletons.examples[k]!);
+        keyIndex.set(key, index);
+      }
+      return index;
+    });
+    const pieceCount = skeletons.skeletonOf.length;
+    for (let i = 0; i < pieceCount; i++) {
+      skeletonOf[offset + i] = renumbered[skeletons.skeletonOf[i]!]!;
+    }
+    for (const part of parts) {
+      const key = originKey(part.origin);
+      let runs = runsByOrigin.get(key);
+      if (runs === undefined) runsByOrigin.set(key, runs = []);
+      let run = runs.at(-1);
+      if (run === undefined || run.count + part.columns.count > PART_RECORDS) {
+        run = { origin: part.origin, columns: [], positions: [], count: 0 };
+        runs.push(run);
+      }
+      run.columns.push(part.columns);
+      if (part.positions === null) {
+        for (let i = 0; i < pieceCount; i++) run.positions.push(offset + i);
+      } else for (const position of part.positions) run.positions.push(offset + position);
+      run.count += part.columns.count;
+    }
+    offset += pieceCount;
+  }
+  const runs = [...runsByOrigin.values()].flat();
   return {
-    records: { skeletons, parts },
-    transfer: [
-      skeletons.skeletonOf.buffer,
-      ...parts.flatMap(({ columns, positions }) => [
-        columns.timestamps.buffer,
-        columns.middle.buffer,
-        columns.groupEnds.buffer,
-        columns.severities.buffer,
-        ...(positions === null ? [] : [positions.buffer]),
-      ]),
-    ],
+    skeletons: { keys, examples, skeletonOf },
+    parts: runs.map((run) => ({
+      origin: run.origin,
+      columns: joinRecordColumns(run.columns),
+      positions: runs.length === 1 ? null : Int32Array.from(run.positions),
+    })),
   };
 }
 

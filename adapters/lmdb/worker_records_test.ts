@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { PART_RECORDS, receivedRecords, workerRecords } from "./worker_records.ts";
+import {
+  encodeWorkerRecords,
+  joinWorkerRecords,
+  PART_RECORDS,
+  receivedRecords,
+  type WorkerRecords,
+  workerRecords,
+} from "./worker_records.ts";
 import type { SourceBatch, SourcedLog } from "../../ports/log_source.ts";
 import type { Attributes } from "../../domain/log_record.ts";
 
@@ -59,4 +66,54 @@ Deno.test("a request of 25,000 lines of one origin is three parts: 10,000, 10,00
   const { records } = workerRecords(batchOf(Array.from({ length: 25_000 }, () => "")));
   assert.deepEqual(records.parts.map((part) => part.columns.count), [10_000, 10_000, 5_000]);
   assert.deepEqual(records.parts.map((part) => part.positions?.[0]), [0, 10_000, 20_000]);
+});
+
+Deno.test("property: a batch encoded in pieces and joined stores what the batch encoded whole does", () => {
+  const decoded = (records: WorkerRecords) => {
+    const received = receivedRecords(records);
+    const keyOf = (i: number) => records.skeletons.keys[records.skeletons.skeletonOf[i]!];
+    // Each record, with its skeleton standing for its signature, by origin in batch order.
+    return received.parts.map((part) => {
+      const count = records.skeletons.skeletonOf.length;
+      const positions = part.positions === null
+        ? Array.from({ length: count }, (_, i) => i)
+        : [...part.positions];
+      const stored = part.withSignatures(positions.map((p) => keyOf(p)!), 0);
+      return { origin: part.origin, positions, records: stored.decode() as unknown[] };
+    });
+  };
+  const byOrigin = (parts: ReturnType<typeof decoded>) => {
+    const joined = new Map<string, { positions: number[]; records: unknown[] }>();
+    for (const part of parts) {
+      const key = JSON.stringify(part.origin);
+      const entry = joined.get(key) ?? { positions: [], records: [] };
+      entry.positions.push(...part.positions);
+      entry.records.push(...part.records);
+      joined.set(key, entry);
+    }
+    return [...joined.entries()];
+  };
+  fc.assert(
+    fc.property(
+      fc.array(fc.constantFrom("", "t1", "t2"), { minLength: 1, maxLength: 3000, size: "max" }),
+      fc.array(fc.nat(), { maxLength: 5 }),
+      (tenants, cuts) => {
+        const whole = batchOf(tenants);
+        const places = [...new Set(cuts.map((cut) => cut % tenants.length))].sort((a, b) => a - b);
+        const bounds = [0, ...places.filter((p) => p > 0), tenants.length];
+        const pieces = bounds.slice(1).map((end, i) =>
+          encodeWorkerRecords({ ...whole, records: whole.records.slice(bounds[i], end) })
+        );
+        const joined = joinWorkerRecords(pieces);
+        const expected = encodeWorkerRecords(whole);
+        assert.deepEqual(
+          [...joined.skeletons.skeletonOf].map((k) => joined.skeletons.keys[k]),
+          [...expected.skeletons.skeletonOf].map((k) => expected.skeletons.keys[k]),
+        );
+        assert.deepEqual(byOrigin(decoded(joined)), byOrigin(decoded(expected)));
+        for (const part of joined.parts) assert.ok(part.columns.count <= PART_RECORDS);
+      },
+    ),
+    { numRuns: 40 },
+  );
 });

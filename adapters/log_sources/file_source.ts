@@ -89,17 +89,30 @@ export async function sourceFiles(path: string, options: FileSourceOptions): Pro
   });
 }
 
-/** The batches of one of a source's files: what `fileLogSource` yields for it. */
+/**
+ * The batches of one of a source's files: what `fileLogSource` yields for it.
+ * With `pieceRecords`, each batch comes in pieces of at most that many
+ * records and quarantined lines, a batch's last piece ending where the
+ * batch does (every `maxRecords` of them, and at the end of the file).
+ */
 export function sourceFileBatches(
   file: SourceFile,
   options: FileSourceOptions,
   maxRecords: number,
+  pieceRecords = maxRecords,
 ): AsyncGenerator<SourceBatch> {
   const parseOptions: ParseOptions = {
     ...options,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
   };
-  return fileBatches(file.path, file.source, file.context, parseOptions, maxRecords);
+  return fileBatches(
+    file.path,
+    file.source,
+    file.context,
+    parseOptions,
+    maxRecords,
+    Math.min(pieceRecords, maxRecords),
+  );
 }
 
 async function* fileBatches(
@@ -108,6 +121,7 @@ async function* fileBatches(
   context: SourceContext,
   options: ParseOptions,
   maxRecords: number,
+  pieceRecords: number,
 ): AsyncGenerator<SourceBatch> {
   const handle = await Deno.open(file);
   let stream: ReadableStream<Uint8Array> = handle.readable;
@@ -125,9 +139,14 @@ async function* fileBatches(
   const take = (more: readonly ParseItem[]) => {
     for (const item of more) items.push(item);
   };
+  // Items of the current batch already yielded, in earlier pieces.
+  let yielded = 0;
+  const nextSize = () => Math.min(pieceRecords, maxRecords - yielded);
   const batch = (): SourceBatch => {
-    const out = items.length <= maxRecords ? items : items.slice(0, maxRecords);
-    items = out === items ? [] : items.slice(maxRecords);
+    const size = nextSize();
+    const out = items.length <= size ? items : items.slice(0, size);
+    items = out === items ? [] : items.slice(size);
+    yielded = (yielded + out.length) % maxRecords;
     const records: SourcedLog[] = [];
     const quarantined: QuarantinedLine[] = [];
     for (const item of out) {
@@ -166,7 +185,7 @@ async function* fileBatches(
         lastLine = line.line;
         take(pipeline.push(line));
       }
-      while (items.length >= maxRecords) yield batch();
+      while (items.length >= nextSize()) yield batch();
     }
     if (failure === undefined) { for (const line of splitter.end()) take(pipeline.push(line)); }
   } finally {

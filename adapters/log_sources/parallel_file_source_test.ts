@@ -20,20 +20,48 @@ async function both(path: string, options: FileSourceOptions, maxRecords: number
   return { plain, encoded };
 }
 
+/**
+ * A shared cluster's file long enough for batches of several pieces (a
+ * worker encodes a thousand records at a time): three tenants in runs and
+ * scattered, and lines that cannot be read among them.
+ */
+const sharedClusterFile = await (async () => {
+  const dir = await Deno.makeTempDir({ prefix: "loupe-pieces-" });
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  const lines = Array.from(
+    { length: 5000 },
+    (_, i) =>
+      i % 997 === 5 ? "{not json" : JSON.stringify({
+        time: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString(),
+        level: i % 13 === 0 ? "error" : "info",
+        msg: `order ord_${i.toString(36)}x${i % 7} ${i % 3 === 0 ? "failed" : "placed"}`,
+        tenant_id: i < 1500 ? "t1" : i % 5 === 0 ? "t2" : "t3",
+      }),
+  );
+  await Deno.writeTextFile(`${dir}/cluster.jsonl`, lines.join("\n") + "\n");
+  return `${dir}/cluster.jsonl`;
+})();
+
 for (
-  const [what, path, options] of [
-    ["a directory of every format", "fixtures/formats", {}],
+  const [what, path, options, maxRecords] of [
+    ["a directory of every format", "fixtures/formats", {}, 2],
     ["a customer/environment tree read by two workers", "fixtures/scenario/logs", {
       layout: "customer/environment",
-    }],
-    ["one file", "fixtures/formats/sample.log4j.log", { context: { customer: "acme" } }],
+    }, 2],
+    ["one file", "fixtures/formats/sample.log4j.log", { context: { customer: "acme" } }, 2],
+    [
+      "batches of several pieces, of tenants and broken lines",
+      sharedClusterFile,
+      { context: { customer: "cluster" } },
+      2300,
+    ],
   ] as const
 ) {
   Deno.test(`${what}: the same batches as the file source, in its order, records encoded`, async () => {
     const { plain, encoded } = await both(
       path,
       { referenceTime: RECEIVED_AT, ...options },
-      2,
+      maxRecords,
     );
     assert.ok(plain.length > 1);
     assert.equal(encoded.length, plain.length);

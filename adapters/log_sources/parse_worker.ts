@@ -13,7 +13,13 @@
  */
 import { type FileSourceOptions, type SourceFile, sourceFileBatches } from "./file_source.ts";
 import type { EncodedSourceBatch, SourceBatch } from "../../ports/log_source.ts";
-import { type WorkerRecords, workerRecords } from "../lmdb/worker_records.ts";
+import {
+  encodeWorkerRecords,
+  joinWorkerRecords,
+  transferOf,
+  type WorkerRecords,
+} from "../lmdb/worker_records.ts";
+import { GROUP_ROWS } from "../lmdb/row_codec.ts";
 
 export type ToWorker =
   | {
@@ -64,7 +70,10 @@ const utf8 = new TextEncoder();
  * lines and offsets among them). Not the file's name: a rotated file
  * (app.log become app.log.1) imported again is the same data.
  */
-async function contentDigest(batch: SourceBatch, records: WorkerRecords): Promise<string> {
+async function contentDigest(
+  batch: Pick<SourceBatch, "context" | "quarantined">,
+  records: WorkerRecords,
+): Promise<string> {
   const head = utf8.encode(JSON.stringify([batch.context, batch.quarantined]));
   const parts = records.parts.flatMap(({ columns: { timestamps, middle } }) => [
     new Uint8Array(timestamps.buffer, timestamps.byteOffset, timestamps.byteLength),
@@ -90,22 +99,45 @@ async function parse(
   try {
     for (const { ordinal, file } of files) {
       current = ordinal;
-      for await (const batch of sourceFileBatches(file, options, maxRecords)) {
+      // A batch is parsed and encoded a piece at a time, so its records die
+      // young instead of all living until the batch is whole (see
+      // `joinRecordColumns`); the pieces are joined before it is posted.
+      let pieces: { batch: SourceBatch; records: WorkerRecords }[] = [];
+      let items = 0;
+      const post = async () => {
         while (credit === 0) await new Promise<void>((resolve) => wake = resolve);
         credit--;
-        const { records, transfer } = workerRecords(batch);
-        const lastOffset = batch.records.at(-1)?.offset;
+        const first = pieces[0]!.batch;
+        const records = joinWorkerRecords(pieces.map((piece) => piece.records));
+        const quarantined = pieces.flatMap((piece) => piece.batch.quarantined);
+        const lastOffset = pieces.findLast((piece) => piece.batch.records.length > 0)?.batch
+          .records.at(-1)?.offset;
         const posted: PostedBatch = {
-          source: batch.source,
-          context: batch.context,
-          format: batch.format,
-          quarantined: batch.quarantined,
+          source: first.source,
+          context: first.context,
+          format: pieces.at(-1)!.batch.format,
+          quarantined,
           records,
-          contentDigest: await contentDigest(batch, records),
+          contentDigest: await contentDigest({ ...first, quarantined }, records),
           ...(lastOffset === undefined ? {} : { lastOffset }),
         };
-        self.postMessage({ type: "batch", ordinal, batch: posted }, transfer);
+        self.postMessage({ type: "batch", ordinal, batch: posted }, transferOf(records));
+        pieces = [];
+        items = 0;
+      };
+      for await (
+        const piece of sourceFileBatches(
+          file,
+          options,
+          maxRecords,
+          Math.min(maxRecords, GROUP_ROWS),
+        )
+      ) {
+        pieces.push({ batch: piece, records: encodeWorkerRecords(piece) });
+        items += piece.records.length + piece.quarantined.length;
+        if (items === maxRecords) await post();
       }
+      if (pieces.length > 0) await post();
     }
     self.postMessage({ type: "end" }, []);
   } catch (error) {
