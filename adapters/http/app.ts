@@ -125,6 +125,11 @@ export function createHttpApp(
   http.onError((error, c) => errorResponse(c, error));
 
   http.use("*", async (c, next) => {
+    // Set before anything can throw, so error answers (made later from the
+    // same context) carry them too; set again below for handlers that build
+    // their own Response.
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Cache-Control", "no-store");
     if (c.req.url.length > MAX_URL_BYTES) {
       throw new LoupeError(
         "uri_too_long",

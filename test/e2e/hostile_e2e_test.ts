@@ -210,7 +210,14 @@ Deno.test("hostile requests get a clear 4xx, never a 5xx, a crash or a poisoned 
     });
 
     await t.step("answers carry nosniff and no-store, and no CORS header by default", async () => {
-      for (const path of ["/v1/signatures", "/v1/tickets/none"]) {
+      // An answer, a 404 from a route, and a refusal made before any route ran.
+      for (
+        const path of [
+          "/v1/signatures",
+          "/v1/tickets/none",
+          `/v1/signatures?x=${"a".repeat(20_000)}`,
+        ]
+      ) {
         const reply = await call(server, "GET", path, undefined, { origin: "https://evil.test" });
         assert.equal(reply.headers.get("x-content-type-options"), "nosniff");
         assert.equal(reply.headers.get("cache-control"), "no-store");
