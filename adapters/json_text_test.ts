@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { jsonDepthBeyond, locateJsonError, parseJsonTextPaced } from "./json_text.ts";
 import { Pacer } from "../ports/pacing.ts";
+import { cutText, jsonFragments } from "../test/support/json_fragments.ts";
 import { LoupeError } from "../ports/errors.ts";
 
 Deno.test("points at the line and column where a JSON text goes wrong", () => {
@@ -31,29 +32,16 @@ Deno.test("agrees with JSON.parse on what is valid", () => {
 });
 
 Deno.test("property: a text in parts gets the same value, the same depth refusal and the same error as whole", async () => {
-  const fragments = fc.constantFrom(
-    "[",
-    "]",
-    "{",
-    "}",
-    ",",
-    ":",
-    '"a"',
-    '"\\\\"',
-    '"\\""',
-    "1",
-    " ",
-    "\\",
-    '"',
-  );
   await fc.assert(
     fc.asyncProperty(
-      fc.oneof(fc.json(), fc.array(fragments, { maxLength: 20 }).map((parts) => parts.join(""))),
+      fc.oneof(
+        fc.json(),
+        fc.array(jsonFragments, { maxLength: 20 }).map((parts) => parts.join("")),
+      ),
       fc.array(fc.nat(), { maxLength: 5 }),
       fc.integer({ min: 1, max: 4 }),
       async (text, cuts, maxDepth) => {
-        const places = cuts.map((place) => place % (text.length + 1)).sort((a, b) => a - b);
-        const parts = [...places, text.length].map((end, i) => text.slice(places[i - 1] ?? 0, end));
+        const parts = cutText(text, cuts);
         const outcome = async (input: string | string[]) => {
           try {
             return { value: await parseJsonTextPaced(input, new Pacer(1000), maxDepth) };

@@ -2,19 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Pacer } from "../ports/pacing.ts";
 import { parseJsonPaced } from "./paced_json.ts";
-
-/** `text` cut at the given places (taken modulo its length), empty parts and all. */
-function cut(text: string, at: readonly number[]): string[] {
-  const places = at.map((place) => place % (text.length + 1)).sort((a, b) => a - b);
-  const parts: string[] = [];
-  let from = 0;
-  for (const place of places) {
-    parts.push(text.slice(from, place));
-    from = place;
-  }
-  parts.push(text.slice(from));
-  return parts;
-}
+import { cutText, jsonFragments } from "../test/support/json_fragments.ts";
 
 /** Either the value, or that it threw a SyntaxError. */
 async function outcome(parse: () => unknown): Promise<unknown> {
@@ -37,7 +25,7 @@ Deno.test("property: the paced parse reads any JSON document as JSON.parse does"
         const text = JSON.stringify(value, null, space);
         assert.deepEqual(await parseJsonPaced(text, new Pacer(1000), depth), JSON.parse(text));
         assert.deepEqual(
-          await parseJsonPaced(cut(text, cuts), new Pacer(1000), depth),
+          await parseJsonPaced(cutText(text, cuts), new Pacer(1000), depth),
           JSON.parse(text),
           "the same text in parts",
         );
@@ -47,30 +35,9 @@ Deno.test("property: the paced parse reads any JSON document as JSON.parse does"
 });
 
 Deno.test("property: malformed text is refused exactly when JSON.parse refuses it", async () => {
-  const fragments = fc.constantFrom(
-    "[",
-    "]",
-    "{",
-    "}",
-    ",",
-    ":",
-    '"a"',
-    '"\\""',
-    '"\\\\"',
-    "1",
-    "-2.5e3",
-    "true",
-    "null",
-    " ",
-    "\n",
-    "x",
-    '"',
-    "\\",
-    '"__proto__"',
-  );
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fragments, { maxLength: 14 }),
+      fc.array(jsonFragments, { maxLength: 14 }),
       fc.array(fc.nat(), { maxLength: 4 }),
       async (parts, cuts) => {
         const text = parts.join("");
@@ -81,7 +48,7 @@ Deno.test("property: malformed text is refused exactly when JSON.parse refuses i
           text,
         );
         assert.deepEqual(
-          await outcome(() => parseJsonPaced(cut(text, cuts), new Pacer(1000))),
+          await outcome(() => parseJsonPaced(cutText(text, cuts), new Pacer(1000))),
           expected,
           `${text} in parts`,
         );
