@@ -140,19 +140,24 @@ export class LmdbKeyStore {
   }
 
   /**
-   * Deletes a customer's keys (those of periods before `beforeDay`, or all),
-   * zeroed first, then compacts the file so no freed page keeps them.
+   * Deletes the keys of a customer, or of several owners at once (a customer
+   * and the origins of its records), those of periods before `beforeDay` or
+   * all, zeroed first, in one commit: a crash deletes all of them or none.
+   * Then compacts the file so no freed page keeps them.
    */
-  shred(customer: string, beforeDay?: number): Promise<number> {
-    if (customer === DEPLOYMENT) {
+  shred(owners: string | readonly string[], beforeDay?: number): Promise<number> {
+    const list = typeof owners === "string" ? [owners] : [...new Set(owners)];
+    if (list.includes(DEPLOYMENT)) {
       return Promise.reject(new Error("Cannot shred the deployment's own key"));
     }
     return this.#inLane(async () => {
       const keys = this.#keys();
       // Permanent data (period -1) goes only when the customer is forgotten.
-      const start: KeyId = [customer, beforeDay === undefined ? -Infinity : 0];
-      const end: KeyId = [customer, beforeDay ?? Infinity];
-      const doomed = [...keys.getKeys({ start, end })] as KeyId[];
+      const doomed = list.flatMap((owner) => {
+        const start: KeyId = [owner, beforeDay === undefined ? -Infinity : 0];
+        const end: KeyId = [owner, beforeDay ?? Infinity];
+        return [...keys.getKeys({ start, end })] as KeyId[];
+      });
       if (doomed.length === 0) return 0;
       this.#deletions++;
       await this.#root.transaction(() => {

@@ -150,8 +150,9 @@ export class MemoryEventStore implements EventStore {
 
   /** Forgets as the LMDB store does: the events of the deleted keys lose their data for good. */
   shred(request: ShredRequest): Promise<ShredResult> {
+    const owners = new Set([request.customer, ...(request.origins ?? [])]);
     const doomed = (owner: Ownership) =>
-      owner.customer === request.customer &&
+      owners.has(owner.customer) &&
       (request.beforeDay === undefined || (owner.period >= 0 && owner.period < request.beforeDay));
     let keysDeleted = 0;
     for (const id of [...this.#keys]) {

@@ -28,6 +28,19 @@ import {
   retentionSettings,
 } from "../../domain/privacy/retention.ts";
 import { DAY_MS } from "../../domain/time.ts";
+import {
+  type Customer,
+  type CustomerEvent,
+  CUSTOMERS_STREAM,
+  Directory,
+  evolveDirectory,
+  type Origin,
+} from "../../domain/customers/mod.ts";
+import {
+  keyOwnersOfCustomer,
+  ORIGIN_OWNER_MARK,
+  originOfOwner,
+} from "../../domain/privacy/ownership.ts";
 
 export interface ErasureDeps {
   readonly store: EventStore;
@@ -41,6 +54,12 @@ export interface ErasureDeps {
   readonly projectionPosition: () => number;
   /** `LOUPE_RETENTION_DAYS`: days kept for customers without their own setting; null = until forgotten. */
   readonly defaultRetentionDays: number | null;
+  /**
+   * The directory in force: which customer each origin of log records is.
+   * Records are sealed under their origin's keys, and the directory at the
+   * time of forgetting (not at the time they arrived) says whose they are.
+   */
+  readonly directory: () => Directory;
 }
 
 export class ErasureService implements PrivacyApi {
@@ -58,7 +77,8 @@ export class ErasureService implements PrivacyApi {
     return this.#inLane(async () => {
       const { store, clock } = this.#deps;
       const keysDeleted = await this.#deps.eraseAndRebuild(async () => {
-        const { keysDeleted } = await shred({ customer: customerId });
+        const origins = await this.#originsOf(customerId);
+        const { keysDeleted } = await shred({ customer: customerId, origins });
         const at = clock.now();
         const event: CustomerForgotten = {
           type: "CustomerForgotten",
@@ -81,13 +101,17 @@ export class ErasureService implements PrivacyApi {
     return this.#inLane(async () => {
       const { store, clock } = this.#deps;
       const owners = await store.keyOwners?.() ?? [];
-      const settings = retentionSettings(await store.readStream(RETENTION_STREAM));
+      const settings = this.#withOrigins(
+        retentionSettings(await store.readStream(RETENTION_STREAM)),
+        owners,
+      );
       const now = clock.now();
       const plan = retentionPlan(now, owners, settings, this.#deps.defaultRetentionDays);
       const dropped: RetentionDrop[] = [];
       const drop = async () => {
-        for (const { customerId, beforeDay } of plan) {
-          const { keysDeleted } = await shred({ customer: customerId, beforeDay });
+        for (const { customerId, beforeDay, owners } of this.#byCustomer(plan)) {
+          const [first, ...origins] = owners;
+          const { keysDeleted } = await shred({ customer: first!, origins, beforeDay });
           if (keysDeleted === 0) continue;
           dropped.push({ customerId, before: dayText(beforeDay), keysDeleted });
           const event: RetentionApplied = {
@@ -136,6 +160,64 @@ export class ErasureService implements PrivacyApi {
     return await this.retention(customerId);
   }
 
+  /**
+   * The key owners of the origins whose records are the customer's: those
+   * the directory in force gives them, or, for a customer removed from the
+   * directory since, those its last record gave it that nobody has now.
+   */
+  async #originsOf(customerId: string): Promise<string[]> {
+    const { store } = this.#deps;
+    const owners = (await store.keyOwners?.() ?? []).filter((o) => o.startsWith(ORIGIN_OWNER_MARK));
+    if (owners.length === 0) return [];
+    const directory = this.#deps.directory();
+    const former = directory.customer(customerId) === undefined
+      ? await lastRecordOf(store, customerId)
+      : undefined;
+    const formerly = former === undefined ? undefined : new Directory([former]);
+    return keyOwnersOfCustomer(customerId, owners, directory, formerly).slice(1);
+  }
+
+  /**
+   * A retention plan by key owner, as a customer's drops: an origin's keys
+   * go with those of the customer the directory says it is (a person reads
+   * the receipt by customer), and an origin nobody has is named as itself.
+   */
+  #byCustomer(
+    plan: readonly { customerId: string; beforeDay: number }[],
+  ): { customerId: string; beforeDay: number; owners: string[] }[] {
+    const directory = this.#deps.directory();
+    const groups = new Map<string, { customerId: string; beforeDay: number; owners: string[] }>();
+    for (const { customerId: owner, beforeDay } of plan) {
+      const origin = originOfOwner(owner);
+      const customerId = origin === undefined
+        ? owner
+        : directory.customerOf(origin.owner, origin.tenant, origin.environment) ??
+          originText(origin);
+      const id = `${beforeDay}\u0000${customerId}`;
+      const group = groups.get(id);
+      if (group === undefined) groups.set(id, { customerId, beforeDay, owners: [owner] });
+      else group.owners.push(owner);
+    }
+    return [...groups.values()];
+  }
+
+  /** The retention settings with each origin's set to its customer's, where it has one. */
+  #withOrigins(
+    settings: ReadonlyMap<string, number>,
+    owners: readonly string[],
+  ): ReadonlyMap<string, number> {
+    const directory = this.#deps.directory();
+    const all = new Map(settings);
+    for (const owner of owners) {
+      const origin = originOfOwner(owner);
+      if (origin === undefined) continue;
+      const customer = directory.customerOf(origin.owner, origin.tenant, origin.environment);
+      const days = customer === null ? undefined : settings.get(customer);
+      if (days !== undefined) all.set(owner, days);
+    }
+    return all;
+  }
+
   #view(customerId: string, settings: ReadonlyMap<string, number>): RetentionView {
     const own = settings.get(customerId);
     return own === undefined
@@ -161,8 +243,28 @@ export class ErasureService implements PrivacyApi {
   }
 }
 
+/** A customer's last record in the directory's history (it may have been removed since). */
+async function lastRecordOf(store: EventStore, customerId: string): Promise<Customer | undefined> {
+  let last: Customer | undefined;
+  for (const event of await store.readStream(CUSTOMERS_STREAM)) {
+    if (event.unreadable !== undefined) continue;
+    const step = evolveDirectory(new Map(), event as unknown as CustomerEvent);
+    last = step.get(customerId) ?? last;
+  }
+  return last;
+}
+
+/** An origin as a person reads it: `owner/environment`, and its tenant. */
+function originText(origin: Origin): string {
+  const where = `${origin.owner}/${origin.environment}`;
+  return origin.tenant === "" ? where : `${where} tenant ${origin.tenant}`;
+}
+
 function checkCustomerId(customerId: string): void {
-  if (customerId.trim() === "" || customerId.length > 200) {
+  if (
+    customerId.trim() === "" || customerId.length > 200 ||
+    customerId.startsWith(ORIGIN_OWNER_MARK)
+  ) {
     throw new LoupeError(
       "validation_failed",
       "Cannot erase: the customer id must be 1 to 200 characters",
