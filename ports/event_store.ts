@@ -212,6 +212,11 @@ export interface EventStore {
   shred?(request: ShredRequest): Promise<ShredResult>;
   /** Customers that still have keys (readable data), for retention. */
   keyOwners?(): Promise<string[]>;
+  /**
+   * How many {@linkcode shred}s deleted keys, ever (durable with each one):
+   * views built before the last one may still hold what it made unreadable.
+   */
+  shreds?(): number;
   close(): Promise<void>;
 }
 

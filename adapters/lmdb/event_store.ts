@@ -265,6 +265,10 @@ export class LmdbEventStore implements EventStore {
     return Promise.resolve(this.#keys?.owners() ?? []);
   }
 
+  shreds(): number {
+    return this.#keys?.shreds() ?? 0;
+  }
+
   /**
    * Seals each event's data with its owner's key: one AES-GCM operation per
    * event, so a log batch of thousands of records is one. Keys are made, and

@@ -30,6 +30,9 @@ const IMPORT_SLICE = 32;
 
 type KeyId = [customer: string, period: number];
 
+/** The `meta` entry counting deletions: see {@linkcode LmdbKeyStore.shreds}. */
+const SHREDS = "shreds";
+
 export interface KeyStoreOptions {
   /** False skips the flush after each new key: for scratch stores only (benches). */
   readonly durable?: boolean;
@@ -160,11 +163,13 @@ export class LmdbKeyStore {
       });
       if (doomed.length === 0) return 0;
       this.#deletions++;
+      const meta = this.#meta();
       await this.#root.transaction(() => {
         for (const id of doomed) {
           keys.put(id, new Uint8Array(KEY_BYTES));
           keys.remove(id);
         }
+        meta.put(SHREDS, this.shreds() + 1);
       });
       await this.#root.flushed;
       for (const [customerId, period] of doomed) {
@@ -173,6 +178,15 @@ export class LmdbKeyStore {
       await this.#compact();
       return doomed.length;
     });
+  }
+
+  /**
+   * How many deletions this store has made, ever. Counted in the commit
+   * that deletes, so views rebuilt after deletion `n` can say so, and a
+   * process killed between a deletion and its rebuild is found out at start.
+   */
+  shreds(): number {
+    return this.#meta().get(SHREDS) ?? 0;
   }
 
   /** Customers that still have at least one key. */
@@ -197,6 +211,10 @@ export class LmdbKeyStore {
 
   #keys() {
     return this.#root.openDB<Uint8Array, KeyId>({ name: "keys", encoding: "binary" });
+  }
+
+  #meta() {
+    return this.#root.openDB<number, string>({ name: "meta", encoding: "msgpack" });
   }
 
   #inLane<T>(work: () => Promise<T>): Promise<T> {

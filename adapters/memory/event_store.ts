@@ -34,6 +34,7 @@ export class MemoryEventStore implements EventStore {
   readonly #streamOwners = new Map<string, Ownership>();
   /** Keys that exist, `period \0 customer`: what forgetting deletes. */
   readonly #keys = new Set<string>();
+  #shreds = 0;
   #bytes = 0;
 
   constructor(options: { clock?: Clock; newId?: NewId } = {}) {
@@ -173,7 +174,12 @@ export class MemoryEventStore implements EventStore {
       const stream = this.#streams.get(event.stream)!;
       stream[event.streamVersion - 1] = shredded;
     });
+    if (keysDeleted > 0) this.#shreds++;
     return Promise.resolve({ keysDeleted });
+  }
+
+  shreds(): number {
+    return this.#shreds;
   }
 
   keyOwners(): Promise<string[]> {
