@@ -189,13 +189,23 @@ export class LmdbKeyStore {
     return this.#meta().get(SHREDS) ?? 0;
   }
 
-  /** Customers that still have at least one key. */
+  /**
+   * Customers (and origins) that still have at least one key. One look-up
+   * per owner, each skipping past that owner's periods: reading every key
+   * held the thread 60-190 ms at 183k keys, before each forgetting and each
+   * hourly retention run.
+   */
   owners(): string[] {
+    const keys = this.#keys();
     const owners: string[] = [];
-    for (const [customer] of this.#keys().getKeys() as Iterable<KeyId>) {
-      if (customer !== DEPLOYMENT && owners.at(-1) !== customer) owners.push(customer);
+    let start: KeyId | undefined;
+    for (;;) {
+      const [next] = keys.getKeys({ ...(start === undefined ? {} : { start }), limit: 1 });
+      if (next === undefined) return owners;
+      const [customer] = next as KeyId;
+      if (customer !== DEPLOYMENT) owners.push(customer);
+      start = [customer, Infinity];
     }
-    return owners;
   }
 
   /** Keys held, for tests and benches. */
