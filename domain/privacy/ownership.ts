@@ -57,12 +57,30 @@ export function originOfOwner(owner: string): Origin | undefined {
 }
 
 /**
+ * The customer whose records an origin's are: the directory's answer, else
+ * (for a customer removed from the directory since) what `formerly`, its last
+ * record, says, else the owner their source names, as ingest attributes
+ * what the directory cannot (a customer missing from the CRM's export, the
+ * cluster for its tenants nobody registered). Null for nobody.
+ */
+export function customerOfOrigin(
+  origin: Origin,
+  directory: Directory,
+  formerly?: Directory,
+): string | null {
+  return directory.customerOf(origin.owner, origin.tenant, origin.environment) ??
+    formerly?.customerOf(origin.owner, origin.tenant, origin.environment) ??
+    (origin.owner === "" ? null : origin.owner);
+}
+
+/**
  * The key owners whose keys go when a customer is forgotten: the customer
  * (what names it: tickets, its directory record, batches sealed before
- * origins had keys of their own) and every origin the directory in force
- * says is theirs, among those that hold keys. `formerly` is the customer's
- * last directory record when it has been removed from the directory since:
- * the origins it named then go too, unless another customer has them now.
+ * origins had keys of their own) and every origin whose records are theirs
+ * now ({@linkcode customerOfOrigin}), among those that hold keys.
+ * `formerly` is the customer's last directory record when it has been
+ * removed from the directory since: the origins it named then go too,
+ * unless another customer has them now.
  */
 export function keyOwnersOfCustomer(
   customerId: string,
@@ -74,11 +92,7 @@ export function keyOwnersOfCustomer(
   for (const owner of keyOwners) {
     const origin = originOfOwner(owner);
     if (origin === undefined) continue;
-    const now = directory.customerOf(origin.owner, origin.tenant, origin.environment);
-    const before = now === null && formerly !== undefined
-      ? formerly.customerOf(origin.owner, origin.tenant, origin.environment)
-      : null;
-    if (now === customerId || before === customerId) owners.push(owner);
+    if (customerOfOrigin(origin, directory, formerly) === customerId) owners.push(owner);
   }
   return owners;
 }

@@ -247,6 +247,12 @@ Deno.test("forgetting a customer takes the keys of the origins the directory say
     originOwner(origin("old", "prod")),
     originOwner(origin("acme", "staging")),
   ]);
+  // What the directory gives nobody is the owner's its source names: the cluster's.
+  assert.deepEqual(keyOwnersOfCustomer("mt-eu", owners, tenants(globex, acme)), [
+    "mt-eu",
+    originOwner(origin("mt-eu", "prod", "h")),
+    originOwner(origin("mt-eu", "prod")),
+  ]);
   // The environment handed to another customer goes with that one, no longer with acme.
   const handedOver = tenants(
     globex,

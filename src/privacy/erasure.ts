@@ -37,6 +37,7 @@ import {
   type Origin,
 } from "../../domain/customers/mod.ts";
 import {
+  customerOfOrigin,
   keyOwnersOfCustomer,
   ORIGIN_OWNER_MARK,
   originOfOwner,
@@ -191,8 +192,7 @@ export class ErasureService implements PrivacyApi {
       const origin = originOfOwner(owner);
       const customerId = origin === undefined
         ? owner
-        : directory.customerOf(origin.owner, origin.tenant, origin.environment) ??
-          originText(origin);
+        : customerOfOrigin(origin, directory) ?? originText(origin);
       const id = `${beforeDay}\u0000${customerId}`;
       const group = groups.get(id);
       if (group === undefined) groups.set(id, { customerId, beforeDay, owners: [owner] });
@@ -211,7 +211,7 @@ export class ErasureService implements PrivacyApi {
     for (const owner of owners) {
       const origin = originOfOwner(owner);
       if (origin === undefined) continue;
-      const customer = directory.customerOf(origin.owner, origin.tenant, origin.environment);
+      const customer = customerOfOrigin(origin, directory);
       const days = customer === null ? undefined : settings.get(customer);
       if (days !== undefined) all.set(owner, days);
     }

@@ -274,3 +274,17 @@ Deno.test("given a customer removed from the directory, when it is forgotten, th
   assert.match(replies, /quokka/);
   app.stop();
 });
+
+Deno.test("given a source whose customer the directory does not list, when that customer is forgotten, then its records go, as their source names it", async () => {
+  const { app, call, push } = await given();
+  await call("POST", "/v1/customers/import", [
+    { customer_id: "acme", name: "Acme", environments: ["acme/prod"] },
+  ]);
+  await push("initech", [{ at: NOW - DAY, msg: "stapler okapi jammed the tray" }]);
+  await push("acme", [{ at: NOW - DAY, msg: "cache quokka missed the shard" }]);
+  assert.equal((await call("DELETE", "/v1/customers/initech/data")).status, 200);
+  const replies = await everyReply(call);
+  assert.doesNotMatch(replies, /okapi/);
+  assert.match(replies, /quokka/);
+  app.stop();
+});
