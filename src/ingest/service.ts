@@ -222,11 +222,13 @@ export class IngestService {
   /**
    * Mines the request and makes its events: the miner's discoveries, then
    * one batch per origin of its records (nearly always one), each with the
-   * customer it is attributed to, whose key seals it. The records are mined
-   * together, as they arrived, so a split changes no signature; when a batch
-   * is split, each template learned names the customer of the first record
-   * it was learned from, and is sealed with that customer's key (it holds
-   * their text). The batch's quarantined lines go with its first part.
+   * customer the directory attributes it to now and its origin, whose key
+   * seals it: which customer an origin is may be learned or change later,
+   * and forgetting asks the directory then. The records are mined together,
+   * as they arrived, so a split changes no signature; when a batch is split,
+   * each template learned names the origin of the first record it was
+   * learned from, and is sealed with that origin's key (it holds their
+   * text). The batch's quarantined lines go with its first part.
    */
   #prepare(
     request: IngestRequest,
