@@ -9,7 +9,7 @@
  */
 import type { Clock } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import type { EventStore } from "../../ports/event_store.ts";
+import { type EventStore, loupeEvents } from "../../ports/event_store.ts";
 import type {
   ForgetReceipt,
   PrivacyApi,
@@ -30,10 +30,8 @@ import {
 import { DAY_MS } from "../../domain/time.ts";
 import {
   type Customer,
-  type CustomerEvent,
   CUSTOMERS_STREAM,
   Directory,
-  evolveDirectory,
   type Origin,
 } from "../../domain/customers/mod.ts";
 import {
@@ -243,13 +241,17 @@ export class ErasureService implements PrivacyApi {
   }
 }
 
-/** A customer's last record in the directory's history (it may have been removed since). */
+/**
+ * A customer's last record in the directory's history (it may have been
+ * removed since). Reads the whole directory stream: only for a customer the
+ * directory does not hold now.
+ */
 async function lastRecordOf(store: EventStore, customerId: string): Promise<Customer | undefined> {
   let last: Customer | undefined;
-  for (const event of await store.readStream(CUSTOMERS_STREAM)) {
+  for (const event of loupeEvents(await store.readStream(CUSTOMERS_STREAM))) {
     if (event.unreadable !== undefined) continue;
-    const step = evolveDirectory(new Map(), event as unknown as CustomerEvent);
-    last = step.get(customerId) ?? last;
+    if (event.type !== "CustomerRegistered" && event.type !== "CustomerChanged") continue;
+    if (event.data.customer.customerId === customerId) last = event.data.customer;
   }
   return last;
 }
@@ -261,10 +263,14 @@ function originText(origin: Origin): string {
 }
 
 function checkCustomerId(customerId: string): void {
-  if (
-    customerId.trim() === "" || customerId.length > 200 ||
-    customerId.startsWith(ORIGIN_OWNER_MARK)
-  ) {
+  if (customerId.startsWith(ORIGIN_OWNER_MARK)) {
+    throw new LoupeError(
+      "validation_failed",
+      "Cannot erase: a customer id does not start with a control character",
+      { field: "customer" },
+    );
+  }
+  if (customerId.trim() === "" || customerId.length > 200) {
     throw new LoupeError(
       "validation_failed",
       "Cannot erase: the customer id must be 1 to 200 characters",
