@@ -9,6 +9,7 @@ import {
 import type { MinerEvent } from "./mining/miner_events.ts";
 import type { AccessEvent } from "./access/events.ts";
 import type { CustomerEvent } from "./customers/types.ts";
+import type { Origin } from "./customers/origin.ts";
 import type { ArticleEvent } from "./kb/article.ts";
 import type { ArticleFeedbackRecorded } from "./kb/feedback.ts";
 import type { PrivacyEvent } from "./privacy/retention.ts";
@@ -43,12 +44,19 @@ export interface LogBatchIngestedData {
   readonly context: SourceContext;
   /**
    * The customer the records were attributed to when they were stored (by
-   * the directory: a tenant of a shared cluster, not the cluster), whose key
-   * seals them. Ingest stores a batch whose records belong to several
-   * customers as one such event per customer, sharing the batch id. Absent
-   * on batches stored before, and when no customer was known.
+   * the directory: a tenant of a shared cluster, not the cluster). Ingest
+   * stores a batch whose records come from several origins as one such
+   * event per origin, sharing the batch id. Absent on batches stored
+   * before, and when no customer was known.
    */
   readonly customer?: string;
+  /**
+   * Where all the records come from, whose keys seal them (see
+   * `domain/privacy/ownership.ts`): which customer that is may be learned,
+   * or change, after they were stored. Absent on batches stored before,
+   * which are sealed under `customer`'s keys, and when no customer was known.
+   */
+  readonly origin?: Origin;
   readonly receivedAt: number;
   readonly records: readonly StoredRecord[];
   readonly quarantined: readonly QuarantinedLine[];

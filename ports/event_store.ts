@@ -126,6 +126,12 @@ export const SHREDDED = "shredded (its customer was forgotten or its period is p
 /** What {@linkcode EventStore.shred} deletes: one customer's keys, all or those of old periods. */
 export interface ShredRequest {
   readonly customer: string;
+  /**
+   * Other key owners whose keys go in the same deletion, all or none: the
+   * origins of log records the directory says are the customer's (see
+   * `keyOwnersOfCustomer` in `domain/privacy/ownership.ts`).
+   */
+  readonly origins?: readonly string[];
   /** Only the periods (UTC day numbers) before this day; every key of the customer when absent. */
   readonly beforeDay?: number;
 }
@@ -206,6 +212,11 @@ export interface EventStore {
   shred?(request: ShredRequest): Promise<ShredResult>;
   /** Customers that still have keys (readable data), for retention. */
   keyOwners?(): Promise<string[]>;
+  /**
+   * How many {@linkcode shred}s deleted keys, ever (durable with each one):
+   * views built before the last one may still hold what it made unreadable.
+   */
+  shreds?(): number;
   close(): Promise<void>;
 }
 

@@ -256,11 +256,16 @@ export class LmdbEventStore implements EventStore {
         "Cannot erase: this store keeps events unencrypted, so it cannot forget (turn encryption on)",
       );
     }
-    return { keysDeleted: await this.#keys.shred(request.customer, request.beforeDay) };
+    const owners = [request.customer, ...(request.origins ?? [])];
+    return { keysDeleted: await this.#keys.shred(owners, request.beforeDay) };
   }
 
   keyOwners(): Promise<string[]> {
     return Promise.resolve(this.#keys?.owners() ?? []);
+  }
+
+  shreds(): number {
+    return this.#keys?.shreds() ?? 0;
   }
 
   /**

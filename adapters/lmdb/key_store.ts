@@ -28,6 +28,9 @@ const KEY_BYTES = 32;
 
 type KeyId = [customer: string, period: number];
 
+/** The `meta` entry counting deletions: see {@linkcode LmdbKeyStore.shreds}. */
+const SHREDS = "shreds";
+
 export interface KeyStoreOptions {
   /** False skips the flush after each new key: for scratch stores only (benches). */
   readonly durable?: boolean;
@@ -131,26 +134,33 @@ export class LmdbKeyStore {
   }
 
   /**
-   * Deletes a customer's keys (those of periods before `beforeDay`, or all),
-   * zeroed first, then compacts the file so no freed page keeps them.
+   * Deletes the keys of a customer, or of several owners at once (a customer
+   * and the origins of its records), those of periods before `beforeDay` or
+   * all, zeroed first, in one commit: a crash deletes all of them or none.
+   * Then compacts the file so no freed page keeps them.
    */
-  shred(customer: string, beforeDay?: number): Promise<number> {
-    if (customer === DEPLOYMENT) {
+  shred(owners: string | readonly string[], beforeDay?: number): Promise<number> {
+    const list = typeof owners === "string" ? [owners] : [...new Set(owners)];
+    if (list.includes(DEPLOYMENT)) {
       return Promise.reject(new Error("Cannot shred the deployment's own key"));
     }
     return this.#inLane(async () => {
       const keys = this.#keys();
       // Permanent data (period -1) goes only when the customer is forgotten.
-      const start: KeyId = [customer, beforeDay === undefined ? -Infinity : 0];
-      const end: KeyId = [customer, beforeDay ?? Infinity];
-      const doomed = [...keys.getKeys({ start, end })] as KeyId[];
+      const doomed = list.flatMap((owner) => {
+        const start: KeyId = [owner, beforeDay === undefined ? -Infinity : 0];
+        const end: KeyId = [owner, beforeDay ?? Infinity];
+        return [...keys.getKeys({ start, end })] as KeyId[];
+      });
       if (doomed.length === 0) return 0;
       this.#deletions++;
+      const meta = this.#meta();
       await this.#root.transaction(() => {
         for (const id of doomed) {
           keys.put(id, new Uint8Array(KEY_BYTES));
           keys.remove(id);
         }
+        meta.put(SHREDS, this.shreds() + 1);
       });
       await this.#root.flushed;
       for (const [customerId, period] of doomed) {
@@ -161,13 +171,32 @@ export class LmdbKeyStore {
     });
   }
 
-  /** Customers that still have at least one key. */
+  /**
+   * How many deletions this store has made, ever. Counted in the commit
+   * that deletes, so views rebuilt after deletion `n` can say so, and a
+   * process killed between a deletion and its rebuild is found out at start.
+   */
+  shreds(): number {
+    return this.#meta().get(SHREDS) ?? 0;
+  }
+
+  /**
+   * Customers (and origins) that still have at least one key. One look-up
+   * per owner, each skipping past that owner's periods: reading every key
+   * held the thread 60-190 ms at 183k keys, before each forgetting and each
+   * hourly retention run.
+   */
   owners(): string[] {
+    const keys = this.#keys();
     const owners: string[] = [];
-    for (const [customer] of this.#keys().getKeys() as Iterable<KeyId>) {
-      if (customer !== DEPLOYMENT && owners.at(-1) !== customer) owners.push(customer);
+    let start: KeyId | undefined;
+    for (;;) {
+      const [next] = keys.getKeys({ ...(start === undefined ? {} : { start }), limit: 1 });
+      if (next === undefined) return owners;
+      const [customer] = next as KeyId;
+      if (customer !== DEPLOYMENT) owners.push(customer);
+      start = [customer, Infinity];
     }
-    return owners;
   }
 
   /** Keys held, for tests and benches. */
@@ -183,6 +212,10 @@ export class LmdbKeyStore {
 
   #keys() {
     return this.#root.openDB<Uint8Array, KeyId>({ name: "keys", encoding: "binary" });
+  }
+
+  #meta() {
+    return this.#root.openDB<number, string>({ name: "meta", encoding: "msgpack" });
   }
 
   #inLane<T>(work: () => Promise<T>): Promise<T> {

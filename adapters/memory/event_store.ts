@@ -34,6 +34,7 @@ export class MemoryEventStore implements EventStore {
   readonly #streamOwners = new Map<string, Ownership>();
   /** Keys that exist, `period \0 customer`: what forgetting deletes. */
   readonly #keys = new Set<string>();
+  #shreds = 0;
   #bytes = 0;
 
   constructor(options: { clock?: Clock; newId?: NewId } = {}) {
@@ -150,8 +151,9 @@ export class MemoryEventStore implements EventStore {
 
   /** Forgets as the LMDB store does: the events of the deleted keys lose their data for good. */
   shred(request: ShredRequest): Promise<ShredResult> {
+    const owners = new Set([request.customer, ...(request.origins ?? [])]);
     const doomed = (owner: Ownership) =>
-      owner.customer === request.customer &&
+      owners.has(owner.customer) &&
       (request.beforeDay === undefined || (owner.period >= 0 && owner.period < request.beforeDay));
     let keysDeleted = 0;
     for (const id of [...this.#keys]) {
@@ -172,7 +174,12 @@ export class MemoryEventStore implements EventStore {
       const stream = this.#streams.get(event.stream)!;
       stream[event.streamVersion - 1] = shredded;
     });
+    if (keysDeleted > 0) this.#shreds++;
     return Promise.resolve({ keysDeleted });
+  }
+
+  shreds(): number {
+    return this.#shreds;
   }
 
   keyOwners(): Promise<string[]> {

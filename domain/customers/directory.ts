@@ -244,6 +244,11 @@ function checkCustomer(customer: Customer): void {
     });
   };
   if (customer.customerId.trim() === "") fail("the id is empty");
+  // The keys of log origins are owned by names that start with one
+  // (`domain/privacy/ownership.ts`): a customer's must never be one of them.
+  if ([...customer.customerId].some((c) => c < " " || c === "\u007f")) {
+    fail("the id holds a control character");
+  }
   if (customer.name.trim() === "") fail("the name is empty");
   if (customer.deploymentModel === "multi-tenant" && customer.tenantId === null) {
     fail("a multi-tenant customer needs a tenant_id to tell its records apart");

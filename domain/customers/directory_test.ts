@@ -193,3 +193,10 @@ Deno.test("a large import is planned in steps that pause, and refusals still com
   const clash = [...many, customer("late", { environments: ["c0/prod"] })];
   assert.throws(() => planImport(new Map(), clash, META), DirectoryViolation);
 });
+
+Deno.test("a customer id with a control character is refused: such names own the keys of log origins", () => {
+  assert.throws(
+    () => planImport(new Map(), [customer("\u0001acme")], { at: 0, by: null }),
+    /control character/,
+  );
+});

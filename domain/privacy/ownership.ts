@@ -14,6 +14,7 @@
  * @module
  */
 import { parseRole } from "../access/principal.ts";
+import type { Directory, Origin } from "../customers/mod.ts";
 import { DAY_MS } from "../time.ts";
 
 /** The period of events kept until the customer is forgotten, never expired by retention. */
@@ -21,6 +22,80 @@ export const PERMANENT = -1;
 
 /** The owner of events that name no customer: they use the deployment's own key. */
 export const DEPLOYMENT = "";
+
+/**
+ * Log records are sealed under their origin's keys (the cluster or customer
+ * their source names, the environment, the tenant they name), not under
+ * the customer the directory named when they arrived: which customer an
+ * origin is may be learned later (a tenant registered after its logs
+ * arrived) or change (an environment handed to another customer), and the
+ * directory in force when a customer is forgotten says which origins' keys
+ * go with theirs ({@linkcode keyOwnersOfCustomer}). An origin's key owner
+ * starts with this character, which no customer id the directory takes
+ * holds, so it never collides with a customer's.
+ */
+export const ORIGIN_OWNER_MARK = "\u0001";
+
+/** The key owner of records of this origin. */
+export function originOwner(origin: Origin): string {
+  return ORIGIN_OWNER_MARK +
+    JSON.stringify([origin.owner, origin.environment, origin.tenant]);
+}
+
+/** The origin whose records a key owner seals; undefined for a customer (or the deployment). */
+export function originOfOwner(owner: string): Origin | undefined {
+  if (!owner.startsWith(ORIGIN_OWNER_MARK)) return undefined;
+  try {
+    const parts: unknown = JSON.parse(owner.slice(ORIGIN_OWNER_MARK.length));
+    if (!Array.isArray(parts) || parts.length !== 3) return undefined;
+    if (!parts.every((part) => typeof part === "string")) return undefined;
+    const [originOwner, environment, tenant] = parts as [string, string, string];
+    return { owner: originOwner, environment, tenant };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The customer whose records an origin's are: the directory's answer, else
+ * (for a customer removed from the directory since) what `formerly`, its last
+ * record, says, else the owner their source names, as ingest attributes
+ * what the directory cannot (a customer missing from the CRM's export, the
+ * cluster for its tenants nobody registered). Null for nobody.
+ */
+export function customerOfOrigin(
+  origin: Origin,
+  directory: Directory,
+  formerly?: Directory,
+): string | null {
+  return directory.customerOf(origin.owner, origin.tenant, origin.environment) ??
+    formerly?.customerOf(origin.owner, origin.tenant, origin.environment) ??
+    (origin.owner === "" ? null : origin.owner);
+}
+
+/**
+ * The key owners whose keys go when a customer is forgotten: the customer
+ * (what names it: tickets, its directory record, batches sealed before
+ * origins had keys of their own) and every origin whose records are theirs
+ * now ({@linkcode customerOfOrigin}), among those that hold keys.
+ * `formerly` is the customer's last directory record when it has been
+ * removed from the directory since: the origins it named then go too,
+ * unless another customer has them now.
+ */
+export function keyOwnersOfCustomer(
+  customerId: string,
+  keyOwners: readonly string[],
+  directory: Directory,
+  formerly?: Directory,
+): string[] {
+  const owners = [customerId];
+  for (const owner of keyOwners) {
+    const origin = originOfOwner(owner);
+    if (origin === undefined) continue;
+    if (customerOfOrigin(origin, directory, formerly) === customerId) owners.push(owner);
+  }
+  return owners;
+}
 
 /** Who owns an event and for which period: the key it is sealed with. */
 export interface Ownership {
@@ -60,7 +135,7 @@ export function claimOf(
   if (data === null || typeof data !== "object") return undefined;
   switch (event.type) {
     case "LogBatchIngested": {
-      const customer = batchCustomer(data);
+      const customer = keyOrigin(data.origin) ?? batchCustomer(data);
       if (customer === undefined) return undefined;
       // A batch is sealed once, so it is dropped whole: on the day of its
       // latest record, so retention never drops a record before its time.
@@ -85,7 +160,7 @@ export function claimOf(
     // split by customer): theirs until they are forgotten.
     case "SignatureDiscovered":
     case "SignatureGeneralized":
-      return ownedByAll([data.customer]);
+      return ownedByAll([keyOrigin(data.origin) ?? data.customer]);
     // What the ticketing sync keeps names customers: the customers a
     // delivery's text is about, the ones an impact report lists, the one a
     // regression or a Zendesk ticket is about. Kept until they are forgotten.
@@ -202,6 +277,15 @@ function batchCustomer(data: Record<string, unknown>): string | undefined {
     if ((record as { customer?: unknown })?.customer !== first) return undefined;
   }
   return first;
+}
+
+/** The key owner of the origin a batch (or a template learned from it) states, if it states one. */
+function keyOrigin(origin: unknown): string | undefined {
+  if (origin === null || typeof origin !== "object") return undefined;
+  const { owner, tenant, environment } = origin as Record<string, unknown>;
+  if (typeof owner !== "string" || typeof tenant !== "string") return undefined;
+  if (typeof environment !== "string") return undefined;
+  return originOwner({ owner, tenant, environment });
 }
 
 /** The latest `timestamp` among a list of records; undefined when there is none. */

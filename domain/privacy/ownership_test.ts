@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { dayOf, DEPLOYMENT, ownersOfAppend, PERMANENT } from "./ownership.ts";
+import {
+  dayOf,
+  DEPLOYMENT,
+  keyOwnersOfCustomer,
+  originOfOwner,
+  originOwner,
+  ownersOfAppend,
+  PERMANENT,
+} from "./ownership.ts";
+import { type Customer, Directory } from "../customers/mod.ts";
+import { customerOf } from "../customers/_test_customer.ts";
 import { retentionPlan, retentionSettings } from "./retention.ts";
 import { DAY_MS } from "../time.ts";
 
@@ -169,4 +179,107 @@ Deno.test("feedback keeps a ticket's words: it is the ticket's customer's, for t
   });
   // Recorded before feedback named its customer: the deployment's, as it was.
   assert.deepEqual(owner({ words: "w" }), { customer: DEPLOYMENT, period: PERMANENT });
+});
+
+const origin = (owner: string, environment: string, tenant = "") => ({
+  owner,
+  environment,
+  tenant,
+});
+
+Deno.test("a batch that states its origin is the origin's, and so are the templates learned from it, whatever customer it was attributed to", () => {
+  const part = (customer: string, tenant: string, day: number) => {
+    const event = batch("mt-eu", [day * DAY_MS]);
+    return { ...event, data: { ...event.data, customer, origin: origin("mt-eu", "prod", tenant) } };
+  };
+  const learned = (tenant: string) => ({
+    type: "SignatureDiscovered",
+    data: { template: "t", customer: "mt-eu", origin: origin("mt-eu", "prod", tenant) },
+  });
+  const { owners } = ownersOfAppend(
+    [
+      { type: "SignatureDiscovered", data: { template: "t" } },
+      part("mt-eu", "a", 3),
+      learned("b"),
+      part("mt-eu", "b", 4),
+    ],
+    undefined,
+  );
+  const a = originOwner(origin("mt-eu", "prod", "a"));
+  const b = originOwner(origin("mt-eu", "prod", "b"));
+  assert.deepEqual(owners, [
+    { customer: a, period: PERMANENT },
+    { customer: a, period: 3 },
+    { customer: b, period: PERMANENT },
+    { customer: b, period: 4 },
+  ]);
+  assert.notEqual(a, b);
+  assert.deepEqual(originOfOwner(a), origin("mt-eu", "prod", "a"));
+  assert.equal(originOfOwner("mt-eu"), undefined);
+});
+
+Deno.test("forgetting a customer takes the keys of the origins the directory says are theirs now, not when their records arrived", () => {
+  const tenants = (...customers: Customer[]) => new Directory(customers);
+  const globex = customerOf("globex", {
+    deploymentModel: "multi-tenant",
+    environments: ["mt-eu/prod"],
+    tenantId: "g",
+  });
+  const acme = customerOf("acme", { environments: ["old/prod"] });
+  const owners = [
+    "acme",
+    originOwner(origin("mt-eu", "prod", "g")),
+    originOwner(origin("mt-eu", "prod", "h")),
+    originOwner(origin("mt-eu", "prod")),
+    originOwner(origin("old", "prod", "x")),
+    originOwner(origin("old", "prod")),
+    originOwner(origin("acme", "staging")),
+  ];
+  // A tenant registered after its records arrived: its origin, no other tenant's, nor the cluster's.
+  assert.deepEqual(keyOwnersOfCustomer("globex", owners, tenants(globex, acme)), [
+    "globex",
+    originOwner(origin("mt-eu", "prod", "g")),
+  ]);
+  // An environment of its own, whatever tenants its records name, and what its own name owns.
+  assert.deepEqual(keyOwnersOfCustomer("acme", owners, tenants(globex, acme)), [
+    "acme",
+    originOwner(origin("old", "prod", "x")),
+    originOwner(origin("old", "prod")),
+    originOwner(origin("acme", "staging")),
+  ]);
+  // What the directory gives nobody is the owner's its source names: the cluster's.
+  assert.deepEqual(keyOwnersOfCustomer("mt-eu", owners, tenants(globex, acme)), [
+    "mt-eu",
+    originOwner(origin("mt-eu", "prod", "h")),
+    originOwner(origin("mt-eu", "prod")),
+  ]);
+  // The environment handed to another customer goes with that one, no longer with acme.
+  const handedOver = tenants(
+    globex,
+    customerOf("acme"),
+    customerOf("beta", { environments: ["old/prod"] }),
+  );
+  assert.deepEqual(keyOwnersOfCustomer("acme", owners, handedOver), [
+    "acme",
+    originOwner(origin("acme", "staging")),
+  ]);
+  assert.deepEqual(keyOwnersOfCustomer("beta", owners, handedOver), [
+    "beta",
+    originOwner(origin("old", "prod", "x")),
+    originOwner(origin("old", "prod")),
+  ]);
+  // Removed from the directory since: its last record says, where nobody has the origin now.
+  assert.deepEqual(
+    keyOwnersOfCustomer("globex", owners, tenants(acme), tenants(globex)),
+    ["globex", originOwner(origin("mt-eu", "prod", "g"))],
+  );
+  assert.deepEqual(
+    keyOwnersOfCustomer(
+      "acme",
+      owners,
+      tenants(customerOf("beta", { environments: ["old/prod"] })),
+      tenants(acme),
+    ),
+    ["acme", originOwner(origin("acme", "staging"))],
+  );
 });

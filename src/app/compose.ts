@@ -242,6 +242,7 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     clock,
     defaultRetentionDays: deps.retentionDays ?? null,
     projectionPosition: () => loupe.projector.position(),
+    directory: () => loupe.attribution.directory(),
     eraseAndRebuild: async (erase, rebuildIf = () => true) => {
       // Reads recorded before the erasure are stored first, under the keys it deletes.
       await audit.flush();

@@ -91,6 +91,13 @@ export class Loupe implements LoupeApplication {
       ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
     });
     await projector.catchUp();
+    // Keys were deleted and the process stopped before every view was
+    // rebuilt without what they sealed: rebuild now, before anything reads.
+    if (erasuresPending(deps.store, deps.projectionStore)) {
+      await projector.reset();
+      await projector.catchUp();
+      await markErasuresApplied(deps.store, deps.projectionStore);
+    }
     const attribution = new Attribution(deps.projectionStore);
     const ingest = new IngestService({
       store: deps.store,
@@ -181,6 +188,7 @@ export class Loupe implements LoupeApplication {
       const result = await erase();
       if (!rebuildIf(result)) return result;
       await this.rebuild();
+      await markErasuresApplied(this.#deps.store, this.#deps.projectionStore);
       this.attribution.forgetCaches();
       this.#ingest.relearn(minerLog(this.#deps.projectionStore));
       return result;
@@ -191,5 +199,23 @@ export class Loupe implements LoupeApplication {
   async rebuild(): Promise<number> {
     await this.projector.reset();
     return await this.projector.catchUp();
+  }
+}
+
+/**
+ * Where the views say how many of the store's key deletions they were
+ * rebuilt after (its checkpoint: not an event position). Lost in a crash, it
+ * costs one rebuild too many at the next start, never one too few.
+ */
+const ERASURES_APPLIED = "erasures-applied";
+
+function erasuresPending(store: EventStore, projections: ProjectionStore): boolean {
+  return (store.shreds?.() ?? 0) > projections.checkpoint(ERASURES_APPLIED);
+}
+
+async function markErasuresApplied(store: EventStore, projections: ProjectionStore): Promise<void> {
+  const shreds = store.shreds?.() ?? 0;
+  if (shreds > projections.checkpoint(ERASURES_APPLIED)) {
+    await projections.commit(ERASURES_APPLIED, shreds, () => {});
   }
 }

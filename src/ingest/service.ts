@@ -23,6 +23,7 @@ import {
   type SourcedLog,
 } from "../../ports/log_source.ts";
 import type { SourceContext } from "../../domain/log_record.ts";
+import type { Origin } from "../../domain/customers/mod.ts";
 
 /** The part of the signature miner ingest needs. */
 export interface Miner {
@@ -221,12 +222,14 @@ export class IngestService {
   /**
    * Mines the request and makes its events: the miner's discoveries, then
    * one batch per part of its records (one per origin, nearly always one;
-   * more for over 10,000 records), each with the
-   * customer it is attributed to, whose key seals it. The records are mined
-   * together, as they arrived, so a split changes no signature; when a batch
-   * is split, each template learned names the customer of the first record
-   * it was learned from, and is sealed with that customer's key (it holds
-   * their text). The batch's quarantined lines go with its first part.
+   * more for over 10,000 records), each with the customer the directory
+   * attributes it to now and its origin, whose key seals it: which customer
+   * an origin is may be learned or change later, and forgetting asks the
+   * directory then. The records are mined together, as they arrived, so a
+   * split changes no signature; when a batch is split, each template learned
+   * names the origin of the first record it was learned from, and is sealed
+   * with that origin's key (it holds their text). The batch's quarantined
+   * lines go with its first part.
    */
   #prepare(
     request: IngestRequest,
@@ -266,13 +269,15 @@ export class IngestService {
         positions: part.positions,
         stored: (ids) => part.withSignatures(ids, receivedAt),
       }));
-    const customers = parts.map((part) => this.#customerOf(part.origin, context));
+    const origins = parts.map((part) => originOfPart(part.origin, context));
+    const customers = origins.map((origin) => this.#customerOf(origin));
     const minerEvents = [...mined.events];
     const learned: NewEvent[] = parts.length === 1
       ? minerEvents
-      : learnedWithCustomers(minerEvents, signatureIds, parts, customers);
+      : learnedWithOrigins(minerEvents, signatureIds, parts, origins, customers);
     const batches = parts.map((part, index): BatchEvent => {
       const customer = customers[index];
+      const origin = origins[index]!;
       const ids = part.positions === null
         ? signatureIds
         : Array.from(part.positions, (position) => signatureIds[position]!);
@@ -283,7 +288,7 @@ export class IngestService {
           source: request.source,
           format: request.format,
           context,
-          ...(customer === undefined ? {} : { customer }),
+          ...(customer === undefined ? {} : { customer, origin }),
           receivedAt,
           records: part.stored(ids),
           quarantined: index === 0 ? request.quarantined : [],
@@ -293,24 +298,33 @@ export class IngestService {
     return { minerEvents, events: [...learned, ...batches], batchId };
   }
 
-  /** Whose key seals records of this origin: the directory's customer, else their source's owner. */
-  #customerOf(origin: PartOrigin, context: SourceContext): string | undefined {
-    const owner = origin.customer ?? context.customer ?? "";
-    const environment = origin.environment ?? context.environment ?? "";
-    const customer = this.#deps.customerOf?.(owner, origin.tenant, environment) ?? owner;
+  /** Whose records these are, as the directory says on arrival, else their source's owner. */
+  #customerOf(origin: Origin): string | undefined {
+    const customer = this.#deps.customerOf?.(origin.owner, origin.tenant, origin.environment) ??
+      origin.owner;
     return customer === "" ? undefined : customer;
   }
 }
 
+/** The origin of a part's records, as the views count them (`originOf`). */
+function originOfPart(origin: PartOrigin, context: SourceContext): Origin {
+  return {
+    owner: origin.customer ?? context.customer ?? "",
+    tenant: origin.tenant,
+    environment: origin.environment ?? context.environment ?? "",
+  };
+}
+
 /**
  * The miner's events, in the order it emitted them (a restore replays them
- * in that order), each naming the customer of the first record of its
- * signature in the batch: whose key seals it.
+ * in that order), each naming the origin (and customer) of the first record
+ * of its signature in the batch: whose key seals it.
  */
-function learnedWithCustomers(
+function learnedWithOrigins(
   events: readonly MinerEvent[],
   signatureIds: readonly string[],
   parts: readonly { readonly positions: ArrayLike<number> | null }[],
+  origins: readonly Origin[],
   customers: readonly (string | undefined)[],
 ): NewEvent[] {
   const partAt = new Int32Array(signatureIds.length);
@@ -323,8 +337,11 @@ function learnedWithCustomers(
     if (!firstPart.has(id)) firstPart.set(id, partAt[position]!);
   });
   return events.map((event) => {
-    const customer = customers[firstPart.get(event.data.signatureId) ?? 0];
-    return customer === undefined ? event : { ...event, data: { ...event.data, customer } };
+    const part = firstPart.get(event.data.signatureId) ?? 0;
+    const customer = customers[part];
+    return customer === undefined
+      ? event
+      : { ...event, data: { ...event.data, customer, origin: origins[part] } };
   });
 }
 

@@ -75,6 +75,7 @@ if (import.meta.main) {
         clock,
         defaultRetentionDays: privacy.retentionDays,
         projectionPosition: () => loupe.projector.position(),
+        directory: () => loupe.attribution.directory(),
         eraseAndRebuild: (erase, rebuildIf) => loupe.eraseAndRebuild(erase, rebuildIf),
       });
       erased = args.customer === undefined

@@ -9,7 +9,7 @@
  */
 import type { Clock } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
-import type { EventStore } from "../../ports/event_store.ts";
+import { type EventStore, loupeEvents } from "../../ports/event_store.ts";
 import type {
   ForgetReceipt,
   PrivacyApi,
@@ -28,6 +28,18 @@ import {
   retentionSettings,
 } from "../../domain/privacy/retention.ts";
 import { DAY_MS } from "../../domain/time.ts";
+import {
+  type Customer,
+  CUSTOMERS_STREAM,
+  Directory,
+  type Origin,
+} from "../../domain/customers/mod.ts";
+import {
+  customerOfOrigin,
+  keyOwnersOfCustomer,
+  ORIGIN_OWNER_MARK,
+  originOfOwner,
+} from "../../domain/privacy/ownership.ts";
 
 export interface ErasureDeps {
   readonly store: EventStore;
@@ -41,6 +53,12 @@ export interface ErasureDeps {
   readonly projectionPosition: () => number;
   /** `LOUPE_RETENTION_DAYS`: days kept for customers without their own setting; null = until forgotten. */
   readonly defaultRetentionDays: number | null;
+  /**
+   * The directory in force: which customer each origin of log records is.
+   * Records are sealed under their origin's keys, and the directory at the
+   * time of forgetting (not at the time they arrived) says whose they are.
+   */
+  readonly directory: () => Directory;
 }
 
 export class ErasureService implements PrivacyApi {
@@ -58,7 +76,8 @@ export class ErasureService implements PrivacyApi {
     return this.#inLane(async () => {
       const { store, clock } = this.#deps;
       const keysDeleted = await this.#deps.eraseAndRebuild(async () => {
-        const { keysDeleted } = await shred({ customer: customerId });
+        const origins = await this.#originsOf(customerId);
+        const { keysDeleted } = await shred({ customer: customerId, origins });
         const at = clock.now();
         const event: CustomerForgotten = {
           type: "CustomerForgotten",
@@ -81,13 +100,17 @@ export class ErasureService implements PrivacyApi {
     return this.#inLane(async () => {
       const { store, clock } = this.#deps;
       const owners = await store.keyOwners?.() ?? [];
-      const settings = retentionSettings(await store.readStream(RETENTION_STREAM));
+      const settings = this.#withOrigins(
+        retentionSettings(await store.readStream(RETENTION_STREAM)),
+        owners,
+      );
       const now = clock.now();
       const plan = retentionPlan(now, owners, settings, this.#deps.defaultRetentionDays);
       const dropped: RetentionDrop[] = [];
       const drop = async () => {
-        for (const { customerId, beforeDay } of plan) {
-          const { keysDeleted } = await shred({ customer: customerId, beforeDay });
+        for (const { customerId, beforeDay, owners } of this.#byCustomer(plan)) {
+          const [first, ...origins] = owners;
+          const { keysDeleted } = await shred({ customer: first!, origins, beforeDay });
           if (keysDeleted === 0) continue;
           dropped.push({ customerId, before: dayText(beforeDay), keysDeleted });
           const event: RetentionApplied = {
@@ -136,6 +159,63 @@ export class ErasureService implements PrivacyApi {
     return await this.retention(customerId);
   }
 
+  /**
+   * The key owners of the origins whose records are the customer's: those
+   * the directory in force gives them, or, for a customer removed from the
+   * directory since, those its last record gave it that nobody has now.
+   */
+  async #originsOf(customerId: string): Promise<string[]> {
+    const { store } = this.#deps;
+    const owners = (await store.keyOwners?.() ?? []).filter((o) => o.startsWith(ORIGIN_OWNER_MARK));
+    if (owners.length === 0) return [];
+    const directory = this.#deps.directory();
+    const former = directory.customer(customerId) === undefined
+      ? await lastRecordOf(store, customerId)
+      : undefined;
+    const formerly = former === undefined ? undefined : new Directory([former]);
+    return keyOwnersOfCustomer(customerId, owners, directory, formerly).slice(1);
+  }
+
+  /**
+   * A retention plan by key owner, as a customer's drops: an origin's keys
+   * go with those of the customer the directory says it is (a person reads
+   * the receipt by customer), and an origin nobody has is named as itself.
+   */
+  #byCustomer(
+    plan: readonly { customerId: string; beforeDay: number }[],
+  ): { customerId: string; beforeDay: number; owners: string[] }[] {
+    const directory = this.#deps.directory();
+    const groups = new Map<string, { customerId: string; beforeDay: number; owners: string[] }>();
+    for (const { customerId: owner, beforeDay } of plan) {
+      const origin = originOfOwner(owner);
+      const customerId = origin === undefined
+        ? owner
+        : customerOfOrigin(origin, directory) ?? originText(origin);
+      const id = `${beforeDay}\u0000${customerId}`;
+      const group = groups.get(id);
+      if (group === undefined) groups.set(id, { customerId, beforeDay, owners: [owner] });
+      else group.owners.push(owner);
+    }
+    return [...groups.values()];
+  }
+
+  /** The retention settings with each origin's set to its customer's, where it has one. */
+  #withOrigins(
+    settings: ReadonlyMap<string, number>,
+    owners: readonly string[],
+  ): ReadonlyMap<string, number> {
+    const directory = this.#deps.directory();
+    const all = new Map(settings);
+    for (const owner of owners) {
+      const origin = originOfOwner(owner);
+      if (origin === undefined) continue;
+      const customer = customerOfOrigin(origin, directory);
+      const days = customer === null ? undefined : settings.get(customer);
+      if (days !== undefined) all.set(owner, days);
+    }
+    return all;
+  }
+
   #view(customerId: string, settings: ReadonlyMap<string, number>): RetentionView {
     const own = settings.get(customerId);
     return own === undefined
@@ -161,7 +241,35 @@ export class ErasureService implements PrivacyApi {
   }
 }
 
+/**
+ * A customer's last record in the directory's history (it may have been
+ * removed since). Reads the whole directory stream: only for a customer the
+ * directory does not hold now.
+ */
+async function lastRecordOf(store: EventStore, customerId: string): Promise<Customer | undefined> {
+  let last: Customer | undefined;
+  for (const event of loupeEvents(await store.readStream(CUSTOMERS_STREAM))) {
+    if (event.unreadable !== undefined) continue;
+    if (event.type !== "CustomerRegistered" && event.type !== "CustomerChanged") continue;
+    if (event.data.customer.customerId === customerId) last = event.data.customer;
+  }
+  return last;
+}
+
+/** An origin as a person reads it: `owner/environment`, and its tenant. */
+function originText(origin: Origin): string {
+  const where = `${origin.owner}/${origin.environment}`;
+  return origin.tenant === "" ? where : `${where} tenant ${origin.tenant}`;
+}
+
 function checkCustomerId(customerId: string): void {
+  if (customerId.startsWith(ORIGIN_OWNER_MARK)) {
+    throw new LoupeError(
+      "validation_failed",
+      "Cannot erase: a customer id does not start with a control character",
+      { field: "customer" },
+    );
+  }
   if (customerId.trim() === "" || customerId.length > 200) {
     throw new LoupeError(
       "validation_failed",

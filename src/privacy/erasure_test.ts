@@ -230,3 +230,61 @@ Deno.test("feedback on a forgotten customer's ticket no longer teaches the artic
   assert.doesNotMatch(readable, /flamingo/);
   app.stop();
 });
+
+Deno.test("given an environment handed to another customer after its logs arrived, when the new owner is forgotten, then its earlier records go with it and the former owner keeps its own", async () => {
+  const { app, call, push } = await given();
+  const importing = async (customers: unknown[]) =>
+    assert.equal((await call("POST", "/v1/customers/import", customers)).status, 200);
+  await importing([
+    { customer_id: "acme", name: "Acme", environments: ["acme/prod", "legacy/prod"] },
+  ]);
+  await push("legacy", [{ at: NOW - DAY, msg: "ledger pelican refused the transfer" }]);
+  await push("acme", [{ at: NOW - DAY, msg: "cache walrus missed the shard" }]);
+  // The environment is globex's now.
+  await importing([
+    { customer_id: "acme", name: "Acme", environments: ["acme/prod"] },
+    { customer_id: "globex", name: "Globex", environments: ["legacy/prod"] },
+  ]);
+  assert.equal(JSON.parse((await call("GET", "/v1/customers/globex")).text).records, 1);
+
+  // Forgetting the former owner leaves what is no longer its own.
+  assert.equal((await call("DELETE", "/v1/customers/acme/data")).status, 200);
+  let replies = await everyReply(call);
+  assert.match(replies, /pelican/);
+  assert.doesNotMatch(replies, /walrus/);
+
+  assert.equal((await call("DELETE", "/v1/customers/globex/data")).status, 200);
+  replies = await everyReply(call);
+  assert.doesNotMatch(replies, /pelican/);
+  app.stop();
+});
+
+Deno.test("given a customer removed from the directory, when it is forgotten, then the records its last entry gave it go too", async () => {
+  const { app, call, push } = await given();
+  await call("POST", "/v1/customers/import", [
+    { customer_id: "globex", name: "Globex", environments: ["globex/prod"] },
+    { customer_id: "acme", name: "Acme", environments: ["acme/prod"] },
+  ]);
+  await push("globex", [{ at: NOW - DAY, msg: "vault flamingo refused the key" }]);
+  await push("acme", [{ at: NOW - DAY, msg: "cache quokka missed the shard" }]);
+  assert.equal((await call("DELETE", "/v1/customers/globex")).status < 300, true);
+  assert.equal((await call("DELETE", "/v1/customers/globex/data")).status, 200);
+  const replies = await everyReply(call);
+  assert.doesNotMatch(replies, /flamingo/);
+  assert.match(replies, /quokka/);
+  app.stop();
+});
+
+Deno.test("given a source whose customer the directory does not list, when that customer is forgotten, then its records go, as their source names it", async () => {
+  const { app, call, push } = await given();
+  await call("POST", "/v1/customers/import", [
+    { customer_id: "acme", name: "Acme", environments: ["acme/prod"] },
+  ]);
+  await push("initech", [{ at: NOW - DAY, msg: "stapler okapi jammed the tray" }]);
+  await push("acme", [{ at: NOW - DAY, msg: "cache quokka missed the shard" }]);
+  assert.equal((await call("DELETE", "/v1/customers/initech/data")).status, 200);
+  const replies = await everyReply(call);
+  assert.doesNotMatch(replies, /okapi/);
+  assert.match(replies, /quokka/);
+  app.stop();
+});

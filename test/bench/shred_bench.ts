@@ -13,6 +13,7 @@ import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import type { IngestRequest } from "../../ports/application.ts";
 import { Loupe } from "../../src/app/loupe.ts";
 import { ErasureService } from "../../src/privacy/erasure.ts";
+import { originOfOwner } from "../../domain/privacy/ownership.ts";
 import { runEntry } from "../support/cli.ts";
 import { atLeast, type Bench, type BenchRow } from "./bench_types.ts";
 import { writeFleetLogs } from "./fleet_logs.ts";
@@ -196,24 +197,34 @@ const forget: Bench = {
       environment = openLmdb(dir);
       store = new LmdbEventStore(environment);
       loupe = await open();
-      const keysBefore = (await store.keyOwners()).length;
+      const ownersBefore = await store.keyOwners();
       const erasure = new ErasureService({
         store,
         clock,
         defaultRetentionDays: null,
         projectionPosition: () => loupe.projector.position(),
+        directory: () => loupe.attribution.directory(),
         eraseAndRebuild: (erase, rebuildIf) => loupe.eraseAndRebuild(erase, rebuildIf),
       });
       const started = performance.now();
       const receipt = await erasure.forget(`customer-${CUSTOMERS >> 1}`, "bench");
       const forgetSeconds = (performance.now() - started) / 1000;
-      const keysAfter = (await store.keyOwners()).length;
+      const ownersAfter = new Set(await store.keyOwners());
       await store.close();
       const compacting = performance.now();
       await compactLmdb(dir);
       const compactSeconds = (performance.now() - compacting) / 1000;
-      if (keysAfter !== keysBefore - 1) {
-        throw new Error(`Forgot ${keysBefore - keysAfter} customers, not 1`);
+      // The customer's keys went, and those of the origin of its records
+      // (they are sealed under it), nobody else's.
+      const forgotten = `customer-${CUSTOMERS >> 1}`;
+      const gone = ownersBefore.filter((owner) => !ownersAfter.has(owner));
+      const theirs = (owner: string) =>
+        owner === forgotten || originOfOwner(owner)?.owner === forgotten;
+      if (
+        gone.length === 0 || !gone.every(theirs) ||
+        ownersBefore.some((o) => theirs(o) && ownersAfter.has(o))
+      ) {
+        throw new Error(`Forgot the keys of ${gone.length} owners, not the customer's alone`);
       }
       return [
         {

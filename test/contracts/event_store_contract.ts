@@ -314,6 +314,33 @@ export function eventStoreContract(adapter: string, fixture: EventStoreFixture):
     assert.match(JSON.stringify(all.map((e) => e.data)), /line of tenant b/);
   });
 
+  test("a batch that states its origin is sealed under the origin's keys, which a customer's shred takes along, and counts once", async (store) => {
+    if (fixture.forgets === false) return;
+    const fromOrigin = (tenant: string, message: string) => {
+      const event = batch("cluster-1", 10, message);
+      const origin = { owner: "cluster-1", environment: "prod", tenant };
+      // Attributed on arrival to the cluster: the tenant was not registered yet.
+      return { ...event, data: { ...event.data, customer: "cluster-1", origin } };
+    };
+    await store.append("ingest", [
+      discovered("template of tenant a"),
+      fromOrigin("tenant-a", "line of tenant a"),
+      fromOrigin("tenant-b", "line of tenant b"),
+      fromOrigin("", "line of the cluster"),
+    ], { expectedVersion: "any" });
+    const owners = await store.keyOwners!();
+    assert.equal(owners.includes("cluster-1"), false);
+    assert.equal(owners.length, 3);
+    const tenantA = owners.filter((o) => o.includes("tenant-a"));
+    const before = store.shreds?.() ?? 0;
+    const { keysDeleted } = await store.shred!({ customer: "tenant-a-customer", origins: tenantA });
+    assert.equal(keysDeleted, 2);
+    assert.equal(store.shreds?.() ?? 1, before + 1);
+    const all = await store.readAll(0, 10);
+    assert.deepEqual(all.map((e) => e.unreadable === undefined), [false, false, true, true]);
+    assert.equal(JSON.stringify(all).includes("tenant a"), false);
+  });
+
   test("an event about several customers opens while every one of them is kept, and goes with any", async (store) => {
     if (fixture.forgets === false) return;
     const note = (customers: string[], body: string) => ({
