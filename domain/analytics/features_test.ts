@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { openContexts, type TicketRecord } from "./features.ts";
 import { ticketRecords } from "./ticket_features.ts";
+import { fixStateAt, type OriginLog } from "./fix_state.ts";
 import type { Ticket } from "../tickets/mod.ts";
 
 const HOUR = 3_600_000;
@@ -49,13 +50,40 @@ const history = fc.array(
   { minLength: 2, maxLength: 40 },
 );
 
+/** What the logs show of an environment: its upgrades, and an issue's lines there on each version. */
+const originLog = fc.record({
+  upgrades: fc.array(fc.integer({ min: 0, max: 600 }), { maxLength: 2 }),
+  lines: fc.array(
+    fc.record({
+      version: fc.constantFrom("1.0", "1.1", "1.2"),
+      from: fc.integer({ min: 0, max: 600 }),
+      hours: fc.integer({ min: 0, max: 200 }),
+    }),
+    { maxLength: 3 },
+  ),
+}).map(({ upgrades, lines }): OriginLog => ({
+  versions: [
+    { version: "1.0", firstSeen: 0 },
+    ...[...upgrades].sort((a, b) => a - b).map((h, i) => ({
+      version: `1.${i + 1}`,
+      firstSeen: h * HOUR,
+    })),
+  ],
+  lines: lines.map((l) => ({
+    version: l.version,
+    firstSeen: l.from * HOUR,
+    lastSeen: (l.from + l.hours) * HOUR,
+  })),
+}));
+
 Deno.test("no feature is computed from anything dated after the prediction time", () => {
   fc.assert(
     fc.property(
       history,
       fc.nat(),
       fc.integer({ min: 1, max: 1000 }),
-      (rows, pick, shiftHours) => {
+      fc.array(originLog, { minLength: 3, maxLength: 3 }),
+      (rows, pick, shiftHours, logs) => {
         const tickets = rows.map((r, i) =>
           ticket(
             `t${i}`,
@@ -77,14 +105,29 @@ Deno.test("no feature is computed from anything dated after the prediction time"
             : o.closedAt;
           return ticket(o.ticketId, opened, resolved, o.signatures[0] ?? null);
         });
-        const view = (list: Ticket[]) => {
-          const records = ticketRecords(list, () => "gold");
+        // The logs move the same way: upgrades and lines after the target opened come later.
+        const later = (at: number) => (at > t ? at + shiftHours * HOUR : at);
+        const shiftedLogs = logs.map((o): OriginLog => ({
+          versions: o.versions.map((v) => ({ ...v, firstSeen: later(v.firstSeen) })),
+          lines: o.lines.map((l) => ({
+            ...l,
+            firstSeen: later(l.firstSeen),
+            lastSeen: later(l.lastSeen),
+          })),
+        }));
+        const view = (list: Ticket[], origins: OriginLog[]) => {
+          // Issue sig-a's fix shows (or not) on the first two environments; customers run them.
+          const fixStateOf = (issue: string, ticket: Ticket, at: number) =>
+            issue === "sig-a"
+              ? fixStateAt(origins.slice(0, 2), origins[ticket.customer.length % 3]!.versions, at)
+              : undefined;
+          const records = ticketRecords(list, () => "gold", undefined, fixStateOf);
           const contexts = openContexts(records);
           const i = list.findIndex((o) => o.ticketId === target.ticketId);
           const { resolvedAt: _, ...known } = records[i]! as TicketRecord;
           return { known, context: contexts[i] };
         };
-        assert.deepEqual(view(shifted), view(tickets));
+        assert.deepEqual(view(shifted, shiftedLogs), view(tickets, logs));
       },
     ),
   );

@@ -10,6 +10,13 @@
 import type { Ticket } from "../tickets/mod.ts";
 import type { TicketRecord } from "./features.ts";
 import { DAY_MS, HOUR_MS } from "../time.ts";
+import type { FixState } from "./fix_state.ts";
+
+/**
+ * The fix state of a ticket's issue as its logs show it at a moment (see
+ * `fixStateAt`); undefined where the logs say nothing of the issue.
+ */
+export type FixStateOf = (issue: string, ticket: Ticket, at: number) => FixState | undefined;
 
 export const TICKET_FIELDS = ["severity", "tier", "issue", "customer", "environment"] as const;
 export const TICKET_NUMBERS = [
@@ -92,8 +99,9 @@ export function ticketRecords(
   tickets: readonly Ticket[],
   tierOf: (customer: string) => string,
   issueOfSignature?: (signatureId: string) => string,
+  fixStateOf?: FixStateOf,
 ): TicketRecord[] {
-  const recordOf = ticketRecorder(tickets, tierOf, issueOfSignature);
+  const recordOf = ticketRecorder(tickets, tierOf, issueOfSignature, fixStateOf);
   // History is learned from what each ticket said at open: its later comments are not features.
   return tickets.map((t) => ({ ...recordOf(t), text: `${t.subject}\n${t.description}` }));
 }
@@ -107,6 +115,7 @@ export function ticketRecorder(
   tickets: readonly Ticket[],
   tierOf: (customer: string) => string,
   issueOfSignature?: (signatureId: string) => string,
+  fixStateOf?: FixStateOf,
 ): (ticket: Ticket) => TicketRecord {
   const byIssue = new Map<string, Ticket[]>();
   for (const t of tickets) {
@@ -136,6 +145,8 @@ export function ticketRecorder(
       .filter((o) => firstResolvedAt(o) !== null && firstResolvedAt(o)! < t.openedAt)
       .map((o) => (firstResolvedAt(o)! - o.openedAt) / HOUR_MS)
       .sort((a, b) => a - b);
+    // As of open, like every other number: the model learns from tickets as they were opened.
+    const fix = issue === null ? undefined : fixStateOf?.(issue, t, t.openedAt);
     return {
       id: t.ticketId,
       openedAt: t.openedAt,
@@ -160,6 +171,8 @@ export function ticketRecorder(
           ? NaN
           : before.filter((o) => o.openedAt >= t.openedAt - DAY_MS).length,
         issue_earlier_still_open_share: stillOpenShare(before, t.openedAt),
+        issue_fix_seen: fix?.fixSeen ?? NaN,
+        environment_on_fix: fix?.onFix ?? NaN,
         customer_earlier_tickets: customerBefore.length,
         customer_earlier_escalation_share: escalationShareBy(customerBefore, t.openedAt),
       },
