@@ -233,3 +233,47 @@ Deno.test("a ticket whose state's tickets too often never resolve gets an open-e
   assert.ok(later.lowHours >= 50 && later.lowHours <= later.medianHours);
   assert.ok(Number.isFinite(predictStillOpen(model, question, contexts[0]!, 0).highHours));
 });
+
+Deno.test("a waiting ticket whose fix has been seen in the logs gets a finite range: it waits on a rollout, not on engineering", () => {
+  // One waiting issue's tickets: before its fix is seen, two in three never resolve; once a fix
+  // is out, every one resolves when its environment takes the release (a day or three).
+  const next = xorshift32(29);
+  const n = 1200;
+  const end = (n + 24) * HOUR;
+  const history: TicketRecord[] = Array.from({ length: n }, (_, i) => {
+    const waiting = next() < 0.6;
+    const fixOut = waiting && next() < 0.5;
+    const hours = fixOut ? 24 + 48 * next() : Math.exp((waiting ? 3 : 1) + 0.5 * gaussian(next));
+    const never = waiting && !fixOut && next() < 2 / 3;
+    const resolvedAt = i * HOUR + hours * HOUR;
+    return {
+      id: `t${i}`,
+      openedAt: i * HOUR,
+      resolvedAt: never || resolvedAt > end ? null : resolvedAt,
+      fields: { issue: waiting ? "i1" : "" },
+      text: "",
+      numbers: {
+        issue_earlier_still_open_share: waiting ? 0.9 : NaN,
+        issue_fix_seen: waiting ? (fixOut ? 1 : 0) : NaN,
+        environment_on_fix: fixOut ? 0 : NaN,
+      },
+    };
+  });
+  const contexts = openContexts(history);
+  const model = trainResolutionModel(
+    { fields: ["issue"], numbers: [], useText: false },
+    history.slice(0, 900),
+    contexts.slice(0, 900),
+    history.slice(900),
+    contexts.slice(900),
+    { ...DEFAULT_MODEL_OPTIONS, maxTrees: 30 },
+    end,
+  );
+  const of = (fixSeen: number) =>
+    history.find((t) => t.numbers?.issue_fix_seen === fixSeen && t.openedAt > 900 * HOUR)!;
+  const rollout = predictStillOpen(model, { ...of(1), resolvedAt: null }, contexts[0]!, 0);
+  assert.ok(Number.isFinite(rollout.highHours), `high end ${rollout.highHours}`);
+  assert.ok(rollout.highHours >= 48, `high end ${rollout.highHours} h, rollouts take up to 72 h`);
+  const noFix = predictStillOpen(model, { ...of(0), resolvedAt: null }, contexts[0]!, 0);
+  assert.equal(noFix.highHours, Infinity);
+});

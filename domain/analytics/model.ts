@@ -526,9 +526,17 @@ export const MIN_GROUP_SCORES = 40;
  * moves with the incidents of the moment: calibrated on all together, the
  * interval is too wide in a period of questions and too narrow in one of
  * tickets waiting on a fix. Exports with no issue are one group.
+ *
+ * Where the logs show a release that fixed the issue (`fix_state.ts`), the
+ * ticket waits on that release reaching its environment, or on nothing more
+ * once it has: a rollout has a date, engineering that has not answered may
+ * have none, so these are calibrated apart from the issues still waiting.
  */
 export function intervalGroup(ticket: TicketRecord): string {
   if ((ticket.fields.issue ?? "") === "") return "no issue";
+  if (ticket.numbers?.issue_fix_seen === 1) {
+    return ticket.numbers?.environment_on_fix === 1 ? "issue, fix here" : "issue, fix rolling out";
+  }
   const waiting = ticket.numbers?.issue_earlier_still_open_share ?? NaN;
   return waiting > 0.5 ? "issue, earlier tickets waiting" : "issue";
 }
