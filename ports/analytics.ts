@@ -48,6 +48,13 @@ export interface TicketPrediction extends Prediction {
   readonly engineeringProbability: number;
   readonly engineering: EngineeringNeed;
   readonly agentHours: AgentHoursNeed | null;
+  /**
+   * What the range was calibrated on, as known at the prediction's moment:
+   * "no issue", "issue", "issue, earlier tickets waiting", "issue, fix
+   * rolling out" (a release fixed it elsewhere, the ticket's environment is not
+   * on it yet) or "issue, fix here".
+   */
+  readonly rangeGroup: string;
   readonly model: { readonly trainedOn: number; readonly calibratedOn: number };
 }
 

@@ -23,17 +23,20 @@ Deno.test("a range with no high end answers high_hours and range.to as null, not
     engineeringProbability: 0.9,
     engineering: { probability: 0.9, method: "model", factors: [] },
     agentHours: null,
+    rangeGroup: "issue, earlier tickets waiting",
     model: { trainedOn: 100, calibratedOn: 20 },
   };
   const json = predictionJson(prediction) as {
     interval_80: { low_hours: number; high_hours: number | null };
     at_open: { interval_80: { low_hours: number; high_hours: number | null } };
     range: { from: string | null; to: string | null };
+    range_group: string;
   };
   assert.deepEqual(json.interval_80, { low_hours: 12, high_hours: null });
   assert.deepEqual(json.at_open.interval_80, { low_hours: 8, high_hours: null });
   assert.equal(json.range.from, new Date(openedAt + 12 * HOUR).toISOString());
   assert.equal(json.range.to, null);
+  assert.equal(json.range_group, "issue, earlier tickets waiting");
   // JSON has no Infinity: a number there would have been written as null without saying why.
   assert.ok(!JSON.stringify(json).includes("Infinity"));
 });

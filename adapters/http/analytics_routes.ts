@@ -145,6 +145,7 @@ export function predictionJson(p: TicketPrediction): Record<string, unknown> {
     agent_hours: p.agentHours === null
       ? null
       : { hours: p.agentHours.hours, basis: p.agentHours.basis },
+    range_group: p.rangeGroup,
     model: { trained_on: p.model.trainedOn, calibrated_on: p.model.calibratedOn },
   };
 }
@@ -376,6 +377,11 @@ export const analyticsRouteDocs: readonly RouteDoc[] = [
             factors: z.array(z.object({ input: z.string(), log_odds: z.number() })),
           }),
           agent_hours: z.object({ hours: z.number(), basis: z.string() }).nullable(),
+          range_group: z.string().describe(
+            "what the range is calibrated on, as known at as_of: no issue; issue; issue, " +
+              "earlier tickets waiting; issue, fix rolling out (a release stopped the issue's " +
+              "errors elsewhere, this environment is not on it yet); issue, fix here",
+          ),
           model: z.object({ trained_on: z.number().int(), calibrated_on: z.number().int() }),
           updates: z.array(z.object({
             at: isoOrNull,

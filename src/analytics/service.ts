@@ -13,6 +13,7 @@ import {
   complexityScore,
   DEFAULT_MODEL_OPTIONS,
   explainTicket,
+  intervalGroup,
   type Prediction,
   predictTicket,
   quantileOf,
@@ -82,6 +83,8 @@ import { importTickets } from "./ticket_import.ts";
 import { TICKET_TABLES } from "../projections/tickets.ts";
 import { type IssueIndex, issueIndex, issueIndexVersion } from "../projections/issue_groups.ts";
 import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
+import { type FixState, fixStateAt, type OriginLog } from "../../domain/analytics/fix_state.ts";
+import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
 
 /** Fewer resolved tickets than this, and no model is trained: an interval would be a guess. */
 export const MIN_HISTORY = 40;
@@ -100,6 +103,8 @@ interface Fitted {
   readonly escalationShare: ReadonlyMap<string, number>;
   /** A ticket's record in any state, against this history (its text with the reporter's comments). */
   readonly recordOf: (ticket: Ticket) => ModelRecord;
+  /** Its issue's fix state in the logs at a moment. */
+  readonly fixStateOf: (issue: string, ticket: Ticket, at: number) => FixState | undefined;
   readonly engineering: EngineeringModel | null;
   /** Agent hours of resolved tickets, measured from their agents' activity, per issue and all. */
   readonly handle: { readonly byIssue: ReadonlyMap<string, number[]>; readonly all: number[] };
@@ -152,6 +157,74 @@ export class AnalyticsService implements AnalyticsApi {
     return this.#issueIndex().issueOf.get(signatureId) ?? signatureId;
   }
 
+  /**
+   * The fix state of a ticket's issue at a moment, from the logs: each
+   * origin's versions and the issue's lines there per version (see
+   * `fixStateAt`). Read once per issue and origin per refit; every answer is
+   * as of the moment asked, so history read now tells nothing dated later.
+   */
+  #fixStates(): (issue: string, ticket: Ticket, at: number) => FixState | undefined {
+    const members = this.#issueIndex().members;
+    const versionsOf = new Map<string, OriginLog["versions"]>();
+    const originVersions = (key: readonly string[]) => {
+      const id = key.join("\u0000");
+      let versions = versionsOf.get(id);
+      if (versions === undefined) {
+        versions = [...this.#projections.range<EnvTally>(ENVIRONMENT_TABLES.versions, {
+          prefix: [...key],
+        })].flatMap(({ key: k, value }) => {
+          const version = String(k[3]);
+          return version === "" ? [] : [{ version, firstSeen: value.firstSeen }];
+        });
+        versionsOf.set(id, versions);
+      }
+      return versions;
+    };
+    const originsOf = new Map<string, OriginLog[]>();
+    const issueOrigins = (issue: string) => {
+      let origins = originsOf.get(issue);
+      if (origins !== undefined) return origins;
+      const lines = new Map<string, Map<string, { firstSeen: number; lastSeen: number }>>();
+      const keys = new Map<string, readonly string[]>();
+      for (const signatureId of members.get(issue) ?? [issue]) {
+        for (
+          const { key, value } of this.#projections.range<OriginTally>(SIGNATURE_TABLES.byOrigin, {
+            prefix: [signatureId],
+          })
+        ) {
+          const origin = key.slice(1).map(String);
+          const id = origin.join("\u0000");
+          keys.set(id, origin);
+          const byVersion = lines.get(id) ?? new Map();
+          lines.set(id, byVersion);
+          for (const [version, _count, firstSeen, lastSeen] of value.versions) {
+            if (version === "") continue;
+            const seen = byVersion.get(version);
+            byVersion.set(version, {
+              firstSeen: Math.min(seen?.firstSeen ?? Infinity, firstSeen),
+              lastSeen: Math.max(seen?.lastSeen ?? -Infinity, lastSeen),
+            });
+          }
+        }
+      }
+      origins = [...lines].map(([id, byVersion]) => ({
+        versions: originVersions(keys.get(id)!),
+        lines: [...byVersion].map(([version, l]) => ({ version, ...l })),
+      }));
+      originsOf.set(issue, origins);
+      return origins;
+    };
+    return (issue, ticket, at) => {
+      const origins = issueOrigins(issue);
+      if (origins.length === 0) return undefined;
+      const own = this.#attribution.originsOf(ticket.customer, ticket.environment)[0];
+      const environment = own === undefined
+        ? undefined
+        : originVersions([own.owner, own.tenant, own.environment]);
+      return fixStateAt(origins, environment, at);
+    };
+  }
+
   #issueIndex(): IssueIndex {
     const version = issueIndexVersion(this.#projections);
     if (this.#issues?.version !== version) {
@@ -170,8 +243,9 @@ export class AnalyticsService implements AnalyticsApi {
     const directory = this.#attribution.directory();
     const tierOf = (c: string) => directory.customer(c)?.tier ?? "unknown";
     const issueOfSignature = (signatureId: string) => this.#issueOfSignature(signatureId);
-    const records = ticketRecords(tickets, tierOf, issueOfSignature);
-    const recordOf = ticketRecorder(tickets, tierOf, issueOfSignature);
+    const fixStateOf = this.#fixStates();
+    const records = ticketRecords(tickets, tierOf, issueOfSignature, fixStateOf);
+    const recordOf = ticketRecorder(tickets, tierOf, issueOfSignature, fixStateOf);
     const contexts = openContexts(records);
     const resolved = records
       .map((r, i) => ({ r, c: contexts[i]! }))
@@ -239,6 +313,7 @@ export class AnalyticsService implements AnalyticsApi {
       records,
       contexts,
       recordOf,
+      fixStateOf,
       engineering,
       handle: { byIssue: handleByIssue, all: handleAll },
       index: new Map(tickets.map((t, i) => [t.ticketId, i])),
@@ -306,14 +381,20 @@ export class AnalyticsService implements AnalyticsApi {
         { resolved_tickets: fitted.trainedOn, needed: MIN_HISTORY },
       );
     }
-    const record = fitted.recordOf(ticket);
+    const issue = this.#issueOf(ticket);
+    const asOpened = fitted.recordOf(ticket);
+    // A fix seen since the ticket opened changes what it waits on: the state is read as of now.
+    const fix = issue === null ? undefined : fitted.fixStateOf(issue, ticket, at);
+    const record = fix === undefined ? asOpened : {
+      ...asOpened,
+      numbers: { ...asOpened.numbers, issue_fix_seen: fix.fixSeen, environment_on_fix: fix.onFix },
+    };
     const context = fitted.contexts[i]!;
     const p = predictTicket(model, record, context);
     const resolvedAt = firstResolvedAt(ticket);
     const open = resolvedAt === null || resolvedAt > at;
     const elapsedHours = Math.max(0, ((open ? at : resolvedAt) - ticket.openedAt) / HOUR_MS);
     const shown = open ? predictStillOpen(model, record, context, elapsedHours) : p;
-    const issue = this.#issueOf(ticket);
     const complexityFactors: { factor: string; value: string }[] = [
       { factor: "severity", value: ticket.severity },
       { factor: "tier", value: record.fields.tier ?? "unknown" },
@@ -370,6 +451,7 @@ export class AnalyticsService implements AnalyticsApi {
       engineeringProbability: engineering.probability,
       engineering,
       agentHours: agentHoursOf(fitted, issue),
+      rangeGroup: intervalGroup(record),
       model: { trainedOn: fitted.trainedOn, calibratedOn: model.calibrationSize },
     };
   }
