@@ -24,6 +24,7 @@ import {
   forecastShifts,
 } from "../../domain/analytics/staffing.ts";
 import { predictStillOpen } from "../../domain/analytics/conditional.ts";
+import { type FixState, fixStateAt, type OriginLog } from "../../domain/analytics/fix_state.ts";
 import {
   engineeringProbability,
   evaluateProbabilities,
@@ -353,6 +354,50 @@ function emergingTermErrors(
   };
 }
 
+/**
+ * The fix state of each incident as Loupe's logs would show it: per customer
+ * the incident hit in one environment, its lines per hour on the version that
+ * environment ran then, and every environment's versions from its rollout.
+ * Hours are known once over. Customers hit in several environments are left
+ * out: their hourly lines cannot be told apart by environment here.
+ */
+function simulatedFixStates(scenario: ReturnType<typeof planScenario>) {
+  const versionsOf = new Map<string, OriginLog["versions"]>();
+  for (const env of scenario.fleet.environments) {
+    const { initial, upgrades } = env.rollout;
+    versionsOf.set(env.key, [
+      { version: initial.version, firstSeen: -Infinity },
+      ...upgrades.map((u) => ({ version: u.to.version, firstSeen: u.at })),
+    ]);
+  }
+  const originsOf = new Map<string, OriginLog[]>();
+  for (const [incident, byCustomer] of scenario.hits) {
+    const origins: OriginLog[] = [];
+    for (const hit of byCustomer.values()) {
+      if (hit.environments.size !== 1) continue;
+      const versions = versionsOf.get(hit.firstEnvironment);
+      if (versions === undefined) continue;
+      const byVersion = new Map<string, { version: string; firstSeen: number; lastSeen: number }>();
+      for (const [hour, n] of hit.hourly) {
+        if (n <= 0) continue;
+        const at = hour + HOUR - 1;
+        let version = versions[0]!.version;
+        for (const v of versions) if (v.firstSeen <= hour) version = v.version;
+        const tally = byVersion.get(version);
+        if (tally === undefined) byVersion.set(version, { version, firstSeen: at, lastSeen: at });
+        else {
+          tally.firstSeen = Math.min(tally.firstSeen, at);
+          tally.lastSeen = Math.max(tally.lastSeen, at);
+        }
+      }
+      origins.push({ versions, lines: [...byVersion.values()] });
+    }
+    originsOf.set(incident, origins);
+  }
+  return (issue: string, environmentKey: string, at: number): FixState =>
+    fixStateAt(originsOf.get(issue) ?? [], versionsOf.get(environmentKey), at);
+}
+
 function simulatorSeed(seed: number) {
   const scenario = planScenario({
     ...DEFAULT_OPTIONS,
@@ -364,7 +409,14 @@ function simulatorSeed(seed: number) {
   const tiers = new Map(scenario.fleet.customers.map((c) => [c.id, c.tier]));
   const sim = [...scenario.tickets].sort((a, b) => a.openedAt - b.openedAt);
   const tickets = sim.map(asTicket);
-  const records = ticketRecords(tickets, (c) => tiers.get(c) ?? "unknown");
+  const fixState = simulatedFixStates(scenario);
+  const environmentKeyOf = new Map(sim.map((t) => [t.id, t.environmentKey]));
+  const records = ticketRecords(
+    tickets,
+    (c) => tiers.get(c) ?? "unknown",
+    undefined,
+    (issue, t, at) => fixState(issue, environmentKeyOf.get(t.ticketId)!, at),
+  );
   const contexts = openContexts(records);
   // Split by open time over every ticket, open ones too: splitting the resolved ones only would
   // leave out of the test the slow tickets opened late, which is exactly what an interval must
