@@ -50,31 +50,35 @@ const history = fc.array(
   { minLength: 2, maxLength: 40 },
 );
 
-/** What the logs show of an environment: its upgrades, and an issue's lines there on each version. */
+/** What the logs show of an environment: the issue's lines there, and perhaps an upgrade that stopped them. */
 const originLog = fc.record({
-  upgrades: fc.array(fc.integer({ min: 0, max: 600 }), { maxLength: 2 }),
-  lines: fc.array(
-    fc.record({
-      version: fc.constantFrom("1.0", "1.1", "1.2"),
-      from: fc.integer({ min: 0, max: 600 }),
-      hours: fc.integer({ min: 0, max: 200 }),
-    }),
-    { maxLength: 3 },
-  ),
-}).map(({ upgrades, lines }): OriginLog => ({
-  versions: [
-    { version: "1.0", firstSeen: 0 },
-    ...[...upgrades].sort((a, b) => a - b).map((h, i) => ({
-      version: `1.${i + 1}`,
-      firstSeen: h * HOUR,
-    })),
-  ],
-  lines: lines.map((l) => ({
-    version: l.version,
-    firstSeen: l.from * HOUR,
-    lastSeen: (l.from + l.hours) * HOUR,
-  })),
-}));
+  upgradeHour: fc.option(fc.integer({ min: 0, max: 400 }), { nil: null }),
+  from: fc.integer({ min: 0, max: 300 }),
+  gap: fc.integer({ min: 0, max: 30 }),
+  until: fc.integer({ min: 0, max: 600 }),
+  relapse: fc.boolean(),
+}, { noNullPrototype: true }).map(({ upgradeHour, from, gap, until, relapse }): OriginLog => {
+  if (upgradeHour === null) {
+    return {
+      versions: [{ version: "1.0", firstSeen: 0 }],
+      lines: [{ version: "1.0", firstSeen: from * HOUR, lastSeen: Math.max(from, until) * HOUR }],
+    };
+  }
+  const last = upgradeHour - gap;
+  return {
+    versions: [{ version: "1.0", firstSeen: 0 }, { version: "1.1", firstSeen: upgradeHour * HOUR }],
+    lines: [
+      { version: "1.0", firstSeen: Math.min(from, last) * HOUR, lastSeen: last * HOUR },
+      ...(relapse
+        ? [{
+          version: "1.1",
+          firstSeen: (upgradeHour + 10) * HOUR,
+          lastSeen: (upgradeHour + 100) * HOUR,
+        }]
+        : []),
+    ],
+  };
+});
 
 Deno.test("no feature is computed from anything dated after the prediction time", () => {
   fc.assert(

@@ -59,35 +59,39 @@ Deno.test("fixStateAt: whether the ticket's environment runs the fix yet", () =>
   assert.deepEqual(fixStateAt(origins, undefined, 16 * DAY), { fixSeen: 1, onFix: NaN });
 });
 
-const VERSIONS = ["1.0", "1.1", "1.2", "2.0"];
+/** What the logs show of an environment: the issue's lines there, and perhaps an upgrade that stopped them. */
 const originLog = fc.record({
-  upgrades: fc.array(fc.integer({ min: 0, max: 60 * 24 }), { maxLength: 3 }),
-  lines: fc.array(
-    fc.record({
-      version: fc.constantFrom(...VERSIONS),
-      from: fc.integer({ min: 0, max: 60 * 24 }),
-      hours: fc.integer({ min: 0, max: 10 * 24 }),
-    }),
-    { maxLength: 3 },
-  ),
-}).map(({ upgrades, lines }): OriginLog => ({
-  versions: [
-    { version: "1.0", firstSeen: 0 },
-    ...[...upgrades].sort((a, b) => a - b).map((h, i) => ({
-      version: VERSIONS[i + 1]!,
-      firstSeen: h * HOUR,
-    })),
-  ],
-  lines: lines.map((l) => ({
-    version: l.version,
-    firstSeen: l.from * HOUR,
-    lastSeen: (l.from + l.hours) * HOUR,
-  })),
-}));
+  upgradeHour: fc.option(fc.integer({ min: 0, max: 400 }), { nil: null }),
+  from: fc.integer({ min: 0, max: 300 }),
+  gap: fc.integer({ min: 0, max: 30 }),
+  until: fc.integer({ min: 0, max: 600 }),
+  relapse: fc.boolean(),
+}, { noNullPrototype: true }).map(({ upgradeHour, from, gap, until, relapse }): OriginLog => {
+  if (upgradeHour === null) {
+    return {
+      versions: [{ version: "1.0", firstSeen: 0 }],
+      lines: [{ version: "1.0", firstSeen: from * HOUR, lastSeen: Math.max(from, until) * HOUR }],
+    };
+  }
+  const last = upgradeHour - gap;
+  return {
+    versions: [{ version: "1.0", firstSeen: 0 }, { version: "1.1", firstSeen: upgradeHour * HOUR }],
+    lines: [
+      { version: "1.0", firstSeen: Math.min(from, last) * HOUR, lastSeen: last * HOUR },
+      ...(relapse
+        ? [{
+          version: "1.1",
+          firstSeen: (upgradeHour + 10) * HOUR,
+          lastSeen: (upgradeHour + 100) * HOUR,
+        }]
+        : []),
+    ],
+  };
+});
 
 Deno.test("property: a fix seen is a version some environment runs, on which no environment logged the issue by then", () => {
   fc.assert(
-    fc.property(fc.array(originLog, { maxLength: 5 }), fc.integer({ min: 0, max: 80 * 24 }), (
+    fc.property(fc.array(originLog, { maxLength: 5 }), fc.integer({ min: 0, max: 700 }), (
       origins,
       hour,
     ) => {
@@ -109,7 +113,7 @@ Deno.test("property: the fix state at a moment reads nothing dated after it", ()
     fc.property(
       fc.array(originLog, { maxLength: 5 }),
       originLog,
-      fc.integer({ min: 0, max: 80 * 24 }),
+      fc.integer({ min: 0, max: 700 }),
       fc.integer({ min: 1, max: 1000 }),
       (origins, environment, hour, shiftHours) => {
         const at = hour * HOUR;
@@ -128,5 +132,32 @@ Deno.test("property: the fix state at a moment reads nothing dated after it", ()
         );
       },
     ),
+  );
+});
+
+Deno.test("property: the fix state at a moment is the same with everything after it cut off", () => {
+  // Shifting later facts catches a reading of their times; cutting them off catches a reading of
+  // their existence (a relapse not logged yet, an environment that has not logged it yet).
+  fc.assert(
+    fc.property(
+      fc.array(originLog, { maxLength: 5 }),
+      originLog,
+      fc.integer({ min: 0, max: 700 }),
+      (origins, environment, hour) => {
+        const at = hour * HOUR;
+        const cut = (o: OriginLog): OriginLog => ({
+          versions: o.versions.filter((v) => v.firstSeen <= at),
+          lines: o.lines.filter((l) => l.firstSeen <= at).map((l) => ({
+            ...l,
+            lastSeen: Math.min(l.lastSeen, at),
+          })),
+        });
+        assert.deepEqual(
+          fixStateAt(origins.map(cut), cut(environment).versions, at),
+          fixStateAt(origins, environment.versions, at),
+        );
+      },
+    ),
+    { numRuns: 1000 },
   );
 });
