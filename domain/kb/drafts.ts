@@ -316,11 +316,14 @@ export function judgeCandidate(cases: readonly ResolvedCase[]): ArticleCandidate
   stepGroups(cases.map((c) => c.solution)).forEach((group, g) => {
     for (const ticket of group.tickets) stated[ticket]!.add(g);
   });
+  // Two resolutions of one fix state some of its steps each (agents write
+  // down part of what they did): their steps are compared over the shorter
+  // list, so {check, restart} and {restart} are one fix, {reinstall} another.
   let pairs = 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      total += jaccard(stated[i]!, stated[j]!);
+      total += overlap(stated[i]!, stated[j]!);
       pairs++;
     }
   }
