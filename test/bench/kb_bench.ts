@@ -215,6 +215,7 @@ interface SimTicket {
 }
 
 interface SimTruth {
+  readonly incidents: readonly { readonly id: string; readonly kind: string }[];
   readonly ticket_articles: Record<string, string>;
   readonly ticket_incidents: Record<string, string>;
   readonly article_incidents: Record<string, string>;
@@ -227,6 +228,11 @@ interface Ranked {
 }
 
 const ranked = (): Ranked => ({ top1: 0, reciprocal: 0, count: 0 });
+
+interface Judged {
+  right: number;
+  count: number;
+}
 
 function score(into: Ranked, ids: readonly string[], truth: string): void {
   const at = ids.indexOf(truth);
@@ -286,6 +292,8 @@ async function runSeed(dir: string, seed: string, totals: {
     causesStated: number;
     drafts: number;
   };
+  /** Incidents whose candidate verdict should say self-service (customer) or not (engineering). */
+  selfService: { customer: Judged; engineering: Judged };
   misses: string[];
   onlineMisses: string[];
 }): Promise<void> {
@@ -372,6 +380,8 @@ async function runSeed(dir: string, seed: string, totals: {
         if (t.resolution === null) continue;
         const [top] = (await tickets.candidates(ticketId, 1)).candidates;
         if (top !== undefined) await tickets.link(ticketId, { signatureIds: [top.signatureId] });
+        // Went to engineering: what makes an issue no self-service candidate.
+        if (t.escalated) await tickets.updateTicket(ticketId, { status: "escalated" });
         await tickets.resolve(ticketId, {
           rootCause: t.resolution.root_cause,
           solution: t.resolution.solution,
@@ -389,9 +399,10 @@ async function runSeed(dir: string, seed: string, totals: {
       const articleOf = new Map(
         Object.entries(truth.article_incidents).map(([article, incident]) => [incident, article]),
       );
+      const kinds = new Map(truth.incidents.map((i) => [i.id, i.kind]));
       for (const [incident, ids] of byIncident) {
         const article = articleOf.get(incident);
-        if (ids.length < 3 || article === undefined) continue;
+        if (ids.length < 3) continue;
         const signatures = new Map<string, number>();
         for (const id of ids) {
           const { ticket } = await tickets.ticket(id);
@@ -399,6 +410,28 @@ async function runSeed(dir: string, seed: string, totals: {
           if (root !== undefined) signatures.set(root, (signatures.get(root) ?? 0) + 1);
         }
         const root = [...signatures].sort((a, b) => b[1] - a[1])[0]?.[0];
+        // Self-service: a problem on the customer's side (their own
+        // configuration) is; one a release fixes, or engineering's, is not.
+        const kind = kinds.get(incident) ?? "";
+        const selfService = kind === "misconfiguration"
+          ? true
+          : ["regression", "fixed-by-release", "slow-burn"].includes(kind)
+          ? false
+          : undefined;
+        const verdict = root === undefined ? null : kb.candidateForIssue(root);
+        if (selfService !== undefined && verdict !== null) {
+          const into = selfService ? totals.selfService.customer : totals.selfService.engineering;
+          into.count++;
+          if (verdict.selfService === selfService) into.right++;
+          if (Deno.env.get("LOUPE_BENCH_KB_VERBOSE") !== undefined) {
+            console.error(
+              `  candidate ${seed} ${incident} ${kind} (${ids.length} tickets): self-service ${verdict.selfService}; ${
+                verdict.reasons.join("; ")
+              }`,
+            );
+          }
+        }
+        if (article === undefined) continue;
         const expected = truthSteps.get(article)!;
         totals.steps.total += expected.steps.length;
         // The most any extractor could find: truth steps some resolution of the incident states.
@@ -479,6 +512,7 @@ const simulated: Bench = {
         drafts: 0,
       },
       bySeed: new Map<string, Ranked>(),
+      selfService: { customer: { right: 0, count: 0 }, engineering: { right: 0, count: 0 } },
       misses: [] as string[],
       onlineMisses: [] as string[],
     };
@@ -581,6 +615,21 @@ const simulated: Bench = {
         value: totals.steps.drafts === 0 ? 0 : round(totals.steps.causes / totals.steps.drafts),
         unit: "",
         note: "the draft's cause and the article's at stem Jaccard >= 0.5",
+      },
+      {
+        bench,
+        metric: "self-service: customer-side incidents called self-service",
+        value: totals.selfService.customer.right,
+        unit: `of ${totals.selfService.customer.count}`,
+        note: "misconfiguration incidents with >= 3 resolved tickets (their own settings)",
+      },
+      {
+        bench,
+        metric: "self-service: engineering incidents called not self-service",
+        value: totals.selfService.engineering.right,
+        unit: `of ${totals.selfService.engineering.count}`,
+        note: "regression, fixed-by-release and slow-burn incidents with >= 3 resolved tickets; " +
+          "escalated tickets are escalated in Loupe before they resolve",
       },
       {
         bench,
