@@ -293,7 +293,7 @@ async function runSeed(dir: string, seed: string, totals: {
     drafts: number;
   };
   /** Incidents whose candidate verdict should say self-service (customer) or not (engineering). */
-  selfService: { customer: Judged; engineering: Judged };
+  selfService: { customer: Judged; engineering: Judged; outage: Judged };
   misses: string[];
   onlineMisses: string[];
 }): Promise<void> {
@@ -419,6 +419,11 @@ async function runSeed(dir: string, seed: string, totals: {
           ? false
           : undefined;
         const verdict = root === undefined ? null : kb.candidateForIssue(root);
+        // An outage needs no engineering change but nothing the customer can do either: shown, not scored.
+        if (kind === "outage" && verdict !== null) {
+          totals.selfService.outage.count++;
+          if (verdict.selfService) totals.selfService.outage.right++;
+        }
         if (selfService !== undefined && verdict !== null) {
           const into = selfService ? totals.selfService.customer : totals.selfService.engineering;
           into.count++;
@@ -512,7 +517,11 @@ const simulated: Bench = {
         drafts: 0,
       },
       bySeed: new Map<string, Ranked>(),
-      selfService: { customer: { right: 0, count: 0 }, engineering: { right: 0, count: 0 } },
+      selfService: {
+        customer: { right: 0, count: 0 },
+        engineering: { right: 0, count: 0 },
+        outage: { right: 0, count: 0 },
+      },
       misses: [] as string[],
       onlineMisses: [] as string[],
     };
@@ -630,6 +639,14 @@ const simulated: Bench = {
         unit: `of ${totals.selfService.engineering.count}`,
         note: "regression, fixed-by-release and slow-burn incidents with >= 3 resolved tickets; " +
           "escalated tickets are escalated in Loupe before they resolve",
+      },
+      {
+        bench,
+        metric: "self-service: outage incidents called self-service",
+        value: totals.selfService.outage.right,
+        unit: `of ${totals.selfService.outage.count}`,
+        note: "not scored: a provider's outage needs no engineering change, nor anything " +
+          "the customer can do; escalated ones are not self-service",
       },
       {
         bench,
