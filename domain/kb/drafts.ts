@@ -379,8 +379,11 @@ export interface DraftText {
  * The tickets whose resolutions tell one story about the issue. Tickets
  * linked to an issue are not all about it (an agent links the wrong error,
  * a how-to question lands on a noisy signature), so resolutions are grouped:
- * first by how alike their root causes are (engineering's analysis pasted
- * on each, or the known issue in several agents' framings), then groups
+ * first by whether their root causes state one cause, as {@link chooseCause}
+ * links statements (framing aside, a quarter of their stems or half the
+ * shorter one's: an agent's summary and engineering's analysis of one
+ * problem share few words, and at half their stems the summary's ticket
+ * fell out of the story when it stated one step of the fix), then groups
  * whose solutions state the same fix are one story: they share two steps, or
  * their steps are half the same (agents word the same fix differently and
  * state only some of its steps; a single common step such as "upgrade to the
@@ -395,9 +398,9 @@ export function dominantResolution(
 ): ResolvedCase[] {
   if (cases.length <= 1) return [...cases];
   const byCause: number[][] = [];
-  const causes = cases.map((c) => new Set(stems(c.rootCause)));
+  const causes = cases.map((c) => new Set(stems(statementOf(c.rootCause))));
   cases.forEach((_, i) => {
-    const group = byCause.find((g) => jaccard(causes[g[0]!]!, causes[i]!) >= SAME_STEP);
+    const group = byCause.find((g) => corroborate(causes[g[0]!]!, causes[i]!));
     if (group === undefined) byCause.push([i]);
     else group.push(i);
   });

@@ -171,3 +171,21 @@ Deno.test("drafts: which cause is decided by tickets; wordings of another cause 
     tickets: 2,
   }]);
 });
+
+Deno.test("drafts: an agent's summary of the cause on a ticket that states one step of the fix belongs to the story", () => {
+  const analysis =
+    "Defect since 3.2: thumbnails of CMYK uploads skip the colour profile conversion";
+  const fix = "Convert the image to RGB; upload it again; clear the thumbnail cache";
+  const draft = draftFrom([
+    resolved("t1", analysis, fix),
+    resolved("t2", analysis, fix),
+    resolved("t3", analysis, fix),
+    // Few words in common with the analysis, and one step of the fix: still its story.
+    resolved(
+      "t4",
+      "Known issue: 3.2 shows CMYK thumbnails with inverted colours",
+      "Cleared the thumbnail cache",
+    ),
+  ]);
+  assert.equal(draft.cause, "3.2 shows CMYK thumbnails with inverted colours");
+});
