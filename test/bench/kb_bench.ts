@@ -8,7 +8,10 @@
  *   suggestions (cold, and online: agents' feedback on earlier tickets used
  *   for later ones) against a text-only BM25 over the same articles; for every
  *   incident with >= 3 resolved tickets and a truth article, the recall of the
- *   truth article's steps in the generated draft and whether its cause matches.
+ *   truth article's steps in the generated draft and whether its cause matches;
+ *   for every incident with >= 3 resolved tickets, whether its issue's candidate
+ *   verdict says self-service as its kind would (the simulator's escalated
+ *   tickets are escalated in Loupe first).
  *   `LOUPE_BENCH_KB_SEEDS` (default "101,202,303") and `LOUPE_BENCH_KB_SIM_ARGS`
  *   size it; `LOUPE_BENCH_KB_SIM_DIRS=a,b,c` reuses simulator outputs.
  */
