@@ -19,6 +19,15 @@ export function similarity(a: string, b: string): number {
   return jaccard(new Set(stems(a)), new Set(stems(b)));
 }
 
+/** The share of the smaller set that the other holds (the overlap coefficient); 1 for two empty sets. */
+function overlap<T>(x: ReadonlySet<T>, y: ReadonlySet<T>): number {
+  if (x.size === 0 && y.size === 0) return 1;
+  if (x.size === 0 || y.size === 0) return 0;
+  let shared = 0;
+  for (const t of x) if (y.has(t)) shared++;
+  return shared / Math.min(x.size, y.size);
+}
+
 function jaccard<T>(x: ReadonlySet<T>, y: ReadonlySet<T>): number {
   if (x.size === 0 && y.size === 0) return 1;
   let shared = 0;
@@ -307,11 +316,14 @@ export function judgeCandidate(cases: readonly ResolvedCase[]): ArticleCandidate
   stepGroups(cases.map((c) => c.solution)).forEach((group, g) => {
     for (const ticket of group.tickets) stated[ticket]!.add(g);
   });
+  // Two resolutions of one fix state some of its steps each (agents write
+  // down part of what they did): their steps are compared over the shorter
+  // list, so {check, restart} and {restart} are one fix, {reinstall} another.
   let pairs = 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      total += jaccard(stated[i]!, stated[j]!);
+      total += overlap(stated[i]!, stated[j]!);
       pairs++;
     }
   }
@@ -367,8 +379,11 @@ export interface DraftText {
  * The tickets whose resolutions tell one story about the issue. Tickets
  * linked to an issue are not all about it (an agent links the wrong error,
  * a how-to question lands on a noisy signature), so resolutions are grouped:
- * first by how alike their root causes are (engineering's analysis pasted
- * on each, or the known issue in several agents' framings), then groups
+ * first by whether their root causes state one cause, as {@link chooseCause}
+ * links statements (framing aside, a quarter of their stems or half the
+ * shorter one's: an agent's summary and engineering's analysis of one
+ * problem share few words, and at half their stems the summary's ticket
+ * fell out of the story when it stated one step of the fix), then groups
  * whose solutions state the same fix are one story: they share two steps, or
  * their steps are half the same (agents word the same fix differently and
  * state only some of its steps; a single common step such as "upgrade to the
@@ -383,9 +398,9 @@ export function dominantResolution(
 ): ResolvedCase[] {
   if (cases.length <= 1) return [...cases];
   const byCause: number[][] = [];
-  const causes = cases.map((c) => new Set(stems(c.rootCause)));
+  const causes = cases.map((c) => new Set(stems(statementOf(c.rootCause))));
   cases.forEach((_, i) => {
-    const group = byCause.find((g) => jaccard(causes[g[0]!]!, causes[i]!) >= SAME_STEP);
+    const group = byCause.find((g) => corroborate(causes[g[0]!]!, causes[i]!));
     if (group === undefined) byCause.push([i]);
     else group.push(i);
   });
@@ -460,6 +475,15 @@ const STATEMENT_STEMS = 10;
  */
 const CORROBORATES = 0.25;
 
+/**
+ * Whether two statements are one cause: they share a quarter of their stems,
+ * or half the shorter one's stems are in the longer (a summary and the
+ * analysis it sums up use few of the same words in all).
+ */
+function corroborate(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return jaccard(a, b) >= CORROBORATES || (a.size > 0 && b.size > 0 && overlap(a, b) >= SAME_STEP);
+}
+
 export interface CauseChoice {
   /** The cause the draft states. */
   readonly cause: string;
@@ -467,25 +491,37 @@ export interface CauseChoice {
   readonly others: readonly { readonly text: string; readonly tickets: number }[];
 }
 
+interface Statement {
+  /** The statement, spaces and case aside: what ties are settled by, so order never matters. */
+  readonly key: string;
+  readonly statement: string;
+  readonly stems: Set<string>;
+  /** Tickets that record it. */
+  copies: number;
+  /** Its distinct texts as recorded, framing and all: each one written once. */
+  readonly texts: Set<string>;
+}
+
 /**
- * The cause the tickets agree on, as an article would state it. Recorded
- * root causes are compared as statements (without the agent's framing), and
- * each statement is scored by the support of all of them, weighed by how
- * alike they are (a medoid: the statement the others also make, in part).
- * Two things count less than plain agreement:
- * - copies: a statement recorded on k tickets weighs the square root of k,
- *   since a text pasted on many tickets (engineering's analysis from its
- *   tracker, a macro) is one account, where agents who each recognised the
- *   problem word it their own way;
- * - length: beyond about ten content words a cause explains how it came
- *   about (engineering's analysis), where an article states it in one short
- *   sentence, so a longer statement's score shrinks in proportion.
- * A statement only one ticket records, sharing less than a quarter of its
- * words with any other, is a guess: it is chosen only when every statement
- * is one.
- * Of the chosen statement's wordings, the run of words all of them share is
- * kept (what agents put around it falls away). The other causes that two or
- * more tickets record are returned beside it, for the person who edits the
+ * The cause the tickets agree on, as an article would state it. Two
+ * questions, answered by two different counts:
+ * - which cause: recorded root causes are compared as statements (without
+ *   the agent's framing, such as "Known issue:"), statements that share a
+ *   quarter of their stems are one cause told otherwise or in part, and the
+ *   cause most tickets record wins. A statement only one ticket records,
+ *   like no other, is a guess: it wins only when every cause is one;
+ * - which wording of it: each distinct text counts once, however many
+ *   tickets carry it, since a text on many tickets word for word was written
+ *   once and pasted (engineering's analysis from its tracker, a macro),
+ *   where agents who each recognised the problem write it their own way.
+ *   The wording most like the others (a medoid) is stated; beyond about ten
+ *   content words a statement explains how the cause came about, where an
+ *   article states it in one sentence, so its score shrinks in proportion,
+ *   and of equally supported wordings the shorter is kept.
+ * Of the chosen statement's near-identical wordings, the run of words all of
+ * them share is kept (what agents put around it falls away). The other
+ * wordings and causes that two or more tickets record are returned beside
+ * it (engineering's analysis among them), for the person who edits the
  * draft.
  *
  * @example
@@ -504,43 +540,71 @@ export interface CauseChoice {
  * ```
  */
 export function chooseCause(rootCauses: readonly string[]): CauseChoice {
-  const wordings = new Map<string, { statement: string; stems: Set<string>; copies: number }>();
+  const byKey = new Map<string, Statement>();
   for (const text of rootCauses) {
     const statement = statementOf(text);
     const key = statement.replace(/\s+/g, " ").toLowerCase();
     if (key === "") continue;
-    const seen = wordings.get(key);
-    if (seen !== undefined) seen.copies++;
-    else wordings.set(key, { statement, stems: new Set(stems(statement)), copies: 1 });
-  }
-  const all = [...wordings.values()];
-  if (all.length === 0) return { cause: "", others: [] };
-  const scored = all.map((w) => {
-    let support = 0;
-    let corroborated = w.copies >= 2;
-    for (const other of all) {
-      const alike = jaccard(w.stems, other.stems);
-      support += Math.sqrt(other.copies) * alike;
-      if (other !== w && alike >= CORROBORATES) corroborated = true;
+    const written = text.trim().replace(/\s+/g, " ").toLowerCase();
+    const seen = byKey.get(key);
+    if (seen !== undefined) {
+      seen.copies++;
+      seen.texts.add(written);
+    } else {
+      byKey.set(key, {
+        key,
+        statement,
+        stems: new Set(stems(statement)),
+        copies: 1,
+        texts: new Set([written]),
+      });
     }
-    const brevity = Math.min(1, STATEMENT_STEMS / Math.max(1, w.stems.size));
-    return { ...w, score: support * brevity, corroborated };
-  }).sort((a, b) =>
-    Number(b.corroborated) - Number(a.corroborated) || b.score - a.score ||
-    b.copies - a.copies || a.stems.size - b.stems.size
+  }
+  const all = [...byKey.values()].sort((a, b) => a.key < b.key ? -1 : 1);
+  if (all.length === 0) return { cause: "", others: [] };
+  // Causes: statements linked by corroboration, each counted by its tickets.
+  const parent = all.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  for (let a = 0; a < all.length; a++) {
+    for (let b = a + 1; b < all.length; b++) {
+      if (corroborate(all[a]!.stems, all[b]!.stems)) parent[root(b)] = root(a);
+    }
+  }
+  const causes = new Map<number, Statement[]>();
+  all.forEach((w, i) => causes.set(root(i), [...(causes.get(root(i)) ?? []), w]));
+  const tickets = (members: readonly Statement[]) => members.reduce((n, w) => n + w.copies, 0);
+  const [cause] = [...causes.values()].sort((a, b) =>
+    Number(tickets(b) >= 2) - Number(tickets(a) >= 2) || tickets(b) - tickets(a) ||
+    b.length - a.length || (a[0]!.key < b[0]!.key ? -1 : 1)
   );
-  const clusters: (typeof scored)[] = [];
-  for (const w of scored) {
-    const home = clusters.find((c) => jaccard(c[0]!.stems, w.stems) >= SAME_STEP);
-    if (home === undefined) clusters.push([w]);
+  const scored = cause!.map((w) => {
+    let support = 0;
+    for (const other of cause!) support += other.texts.size * jaccard(w.stems, other.stems);
+    const brevity = Math.min(1, STATEMENT_STEMS / Math.max(1, w.stems.size));
+    return { ...w, score: support * brevity };
+  }).sort((a, b) =>
+    (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : 0) ||
+    a.stems.size - b.stems.size || b.copies - a.copies || (a.key < b.key ? -1 : 1)
+  );
+  const chosen = scored[0]!;
+  const wordings = scored.filter((w) => jaccard(chosen.stems, w.stems) >= SAME_STEP);
+  // Every other wording and cause stays in view of the person who edits the draft.
+  const stated = new Set(wordings.map((w) => w.statement));
+  const rest: Statement[][] = [];
+  for (const w of [...all].sort((a, b) => b.copies - a.copies || (a.key < b.key ? -1 : 1))) {
+    if (stated.has(w.statement)) continue;
+    const home = rest.find((c) => jaccard(c[0]!.stems, w.stems) >= SAME_STEP);
+    if (home === undefined) rest.push([w]);
     else home.push(w);
   }
-  const [chosen, ...rest] = clusters;
   return {
-    cause: upperFirst(sharedWording(chosen!.map((w) => w.statement))),
+    cause: upperFirst(sharedWording(wordings.map((w) => w.statement))),
     others: rest.map((c) => ({
       text: upperFirst(sharedWording(c.map((w) => w.statement))),
-      tickets: c.reduce((n, w) => n + w.copies, 0),
+      tickets: tickets(c),
     })).filter((o) => o.tickets >= 2),
   };
 }

@@ -138,3 +138,54 @@ Deno.test("drafts: a cause one ticket alone gives, like no other, does not outwe
   assert.equal(draft.cause, analysis);
   assert.deepEqual(draft.otherCauses, []);
 });
+
+Deno.test("drafts: an analysis pasted word for word on most tickets is one account; the cause is stated as an agent sums it up", () => {
+  // Short enough (ten stems) that no discount for length tells the two apart.
+  const analysis =
+    "Defect since 3.2: thumbnails of CMYK uploads skip the colour profile conversion";
+  const fix = "Convert the image to RGB; then upload it again";
+  const draft = draftFrom([
+    resolved("t1", analysis, fix),
+    resolved("t2", analysis, fix),
+    resolved("t3", "3.2 shows CMYK thumbnails with inverted colours", fix),
+    resolved("t4", analysis, fix),
+    resolved("t5", analysis, fix),
+  ]);
+  assert.equal(draft.cause, "3.2 shows CMYK thumbnails with inverted colours");
+  // The analysis stays in view of the person who edits the draft.
+  assert.deepEqual(draft.otherCauses, [{ text: analysis, tickets: 4 }]);
+});
+
+Deno.test("drafts: which cause is decided by tickets; wordings of another cause do not outvote it", () => {
+  const fix = "Renew the certificate, then restart the relay";
+  const draft = draftFrom([
+    resolved("t1", "The relay's TLS certificate expired", fix),
+    resolved("t2", "The relay's TLS certificate expired", fix),
+    resolved("t3", "The relay's TLS certificate expired", fix),
+    resolved("t4", "Mail quota of the tenant was exceeded", fix),
+    resolved("t5", "Tenant exceeded its mail quota", fix),
+  ]);
+  assert.equal(draft.cause, "The relay's TLS certificate expired");
+  assert.deepEqual(draft.otherCauses, [{
+    text: "Mail quota of the tenant was exceeded",
+    tickets: 2,
+  }]);
+});
+
+Deno.test("drafts: an agent's summary of the cause on a ticket that states one step of the fix belongs to the story", () => {
+  const analysis =
+    "Defect since 3.2: thumbnails of CMYK uploads skip the colour profile conversion";
+  const fix = "Convert the image to RGB; upload it again; clear the thumbnail cache";
+  const draft = draftFrom([
+    resolved("t1", analysis, fix),
+    resolved("t2", analysis, fix),
+    resolved("t3", analysis, fix),
+    // Few words in common with the analysis, and one step of the fix: still its story.
+    resolved(
+      "t4",
+      "Known issue: 3.2 shows CMYK thumbnails with inverted colours",
+      "Cleared the thumbnail cache",
+    ),
+  ]);
+  assert.equal(draft.cause, "3.2 shows CMYK thumbnails with inverted colours");
+});

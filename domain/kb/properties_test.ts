@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   type ArticleContent,
   type ArticleState,
+  chooseCause,
   decide,
   emptyContent,
   evolve,
@@ -175,4 +176,41 @@ Deno.test("ranking: among equal scores the earlier document stays when a better 
   const query = new Map([["cache", 1]]);
   assert.deepEqual(index.search(query, 3).map((h) => h.id), ["best", "d0", "d1"]);
   assert.deepEqual(index.page(query, 1, 2).hits.map((h) => h.id), ["d0", "d1"]);
+});
+
+Deno.test("drafts: the cause depends on the root causes recorded, not on the order of their tickets", () => {
+  // Few words, so statements overlap, repeat and frame one another.
+  const word = fc.constantFrom(
+    "the",
+    "cache",
+    "token",
+    "expired",
+    "5.2",
+    "proxy",
+    "key",
+    "rotated",
+  );
+  const cause = fc.tuple(
+    fc.constantFrom("", "Known issue: ", "Regression in 5.2: "),
+    fc.array(word, { minLength: 1, maxLength: 8 }),
+    fc.constantFrom("", " (known issue)"),
+  ).map(([label, words, remark]) => `${label}${words.join(" ")}${remark}`);
+  fc.assert(fc.property(
+    fc.array(cause, { minLength: 1, maxLength: 9 }).chain((causes) =>
+      fc.tuple(fc.constant(causes), fc.shuffledSubarray(causes, { minLength: causes.length }))
+    ),
+    ([causes, shuffled]) => {
+      const a = chooseCause(causes);
+      const b = chooseCause(shuffled);
+      assert.equal(a.cause.toLowerCase(), b.cause.toLowerCase());
+      assert.deepEqual(
+        a.others.map((o) => [o.text.toLowerCase(), o.tickets]),
+        b.others.map((o) => [o.text.toLowerCase(), o.tickets]),
+      );
+      // The cause is words some ticket recorded, in their order.
+      const words = (s: string) =>
+        ` ${s.toLowerCase().replace(/[,;:()]/g, " ").split(/\s+/).join(" ")} `;
+      assert.ok(causes.some((c) => words(c).includes(words(a.cause))), a.cause);
+    },
+  ));
 });

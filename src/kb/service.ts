@@ -400,20 +400,22 @@ export class KbService implements KbApi {
         (index.byLink.get(id) ?? []).some((i) => index.articles[i]!.status !== "retired")
       );
       if (covered) continue;
-      const verdict = judgeCandidate(group.tickets.map(caseOf));
-      out.push({
-        issueId,
-        signatures: [...group.signatures].sort(),
-        tickets: group.tickets.map((t) => t.ticketId),
-        consistency: verdict.consistency,
-        supportHours: verdict.supportHours,
-        score: verdict.score,
-        selfService: verdict.selfService,
-        reasons: verdict.reasons,
-      });
+      out.push(candidateView(issueId, group));
     }
     out.sort((a, b) => b.score - a.score || (a.issueId < b.issueId ? -1 : 1));
     return out.slice(0, limit);
+  }
+
+  /**
+   * How an issue's resolved tickets rate as an article candidate, whether or
+   * not an article already covers it (the verdict {@link articleCandidates}
+   * lists for uncovered issues); null without a resolved ticket.
+   */
+  candidateForIssue(issueId: string): ArticleCandidateView | null {
+    const groups = this.#resolvedByIssue();
+    const id = this.#deps.issues.issueOf(issueId) ?? issueId;
+    const group = groups.get(id) ?? groups.get(issueId);
+    return group === undefined ? null : candidateView(groups.has(id) ? id : issueId, group);
   }
 
   async draftForIssue(issueId: string, options: KbWriteOptions = {}): Promise<Article> {
@@ -699,6 +701,23 @@ function notFound(articleId: string): LoupeError {
   return new LoupeError("not_found", `Cannot find article ${articleId}`, {
     article_id: articleId,
   });
+}
+
+function candidateView(
+  issueId: string,
+  group: { signatures: Set<string>; tickets: Ticket[] },
+): ArticleCandidateView {
+  const verdict = judgeCandidate(group.tickets.map(caseOf));
+  return {
+    issueId,
+    signatures: [...group.signatures].sort(),
+    tickets: group.tickets.map((t) => t.ticketId),
+    consistency: verdict.consistency,
+    supportHours: verdict.supportHours,
+    score: verdict.score,
+    selfService: verdict.selfService,
+    reasons: verdict.reasons,
+  };
 }
 
 function caseOf(ticket: Ticket): ResolvedCase {

@@ -165,8 +165,33 @@ Deno.test("candidates and drafts: a recurring issue with consistent resolutions 
   ]);
   assert.deepEqual(draft.content.sourceTickets, ticketIds);
   assert.ok(draft.content.signatures.includes(signatureId));
-  // Once the draft exists the issue has an article: no longer a candidate.
+  // Once the draft exists the issue has an article: no longer a candidate,
+  // though its verdict can still be asked for.
   assert.deepEqual(kb.articleCandidates(10), []);
+  assert.equal(kb.candidateForIssue(candidate!.issueId)?.selfService, true);
+});
+
+Deno.test("candidates: a ticket escalated to engineering makes its issue no self-service candidate", async () => {
+  const { h, kb } = await setup();
+  let signatureId = "";
+  for (const escalate of [false, true, false]) {
+    const { ticketId } = await h.tickets.openTicket(OPEN);
+    signatureId ||= (await h.tickets.candidates(ticketId, 1)).candidates[0]!.signatureId;
+    await h.tickets.link(ticketId, { signatureIds: [signatureId] });
+    if (escalate) await h.tickets.updateTicket(ticketId, { status: "escalated" });
+    await h.tickets.resolve(ticketId, {
+      rootCause: "The payment provider cache held stale tokens",
+      solution: "Cleared the payment provider cache; retried the failed orders",
+      resolver: "bob",
+    });
+  }
+  const verdict = kb.candidateForIssue(signatureId);
+  assert.equal(verdict?.selfService, false);
+  assert.ok(
+    verdict!.reasons.includes("not self-service: 1 ticket(s) escalated"),
+    verdict!.reasons.join("; "),
+  );
+  assert.equal(kb.candidateForIssue("no-such-issue"), null);
 });
 
 Deno.test("drafts: the cause agents agree on is stated, the analysis pasted on others kept in the body", async () => {

@@ -8,7 +8,10 @@
  *   suggestions (cold, and online: agents' feedback on earlier tickets used
  *   for later ones) against a text-only BM25 over the same articles; for every
  *   incident with >= 3 resolved tickets and a truth article, the recall of the
- *   truth article's steps in the generated draft and whether its cause matches.
+ *   truth article's steps in the generated draft and whether its cause matches;
+ *   for every incident with >= 3 resolved tickets, whether its issue's candidate
+ *   verdict says self-service as its kind would (the simulator's escalated
+ *   tickets are escalated in Loupe first).
  *   `LOUPE_BENCH_KB_SEEDS` (default "101,202,303") and `LOUPE_BENCH_KB_SIM_ARGS`
  *   size it; `LOUPE_BENCH_KB_SIM_DIRS=a,b,c` reuses simulator outputs.
  */
@@ -215,6 +218,7 @@ interface SimTicket {
 }
 
 interface SimTruth {
+  readonly incidents: readonly { readonly id: string; readonly kind: string }[];
   readonly ticket_articles: Record<string, string>;
   readonly ticket_incidents: Record<string, string>;
   readonly article_incidents: Record<string, string>;
@@ -227,6 +231,11 @@ interface Ranked {
 }
 
 const ranked = (): Ranked => ({ top1: 0, reciprocal: 0, count: 0 });
+
+interface Judged {
+  right: number;
+  count: number;
+}
 
 function score(into: Ranked, ids: readonly string[], truth: string): void {
   const at = ids.indexOf(truth);
@@ -286,6 +295,8 @@ async function runSeed(dir: string, seed: string, totals: {
     causesStated: number;
     drafts: number;
   };
+  /** Incidents whose candidate verdict should say self-service (customer) or not (engineering). */
+  selfService: { customer: Judged; engineering: Judged; outage: Judged };
   misses: string[];
   onlineMisses: string[];
 }): Promise<void> {
@@ -372,6 +383,8 @@ async function runSeed(dir: string, seed: string, totals: {
         if (t.resolution === null) continue;
         const [top] = (await tickets.candidates(ticketId, 1)).candidates;
         if (top !== undefined) await tickets.link(ticketId, { signatureIds: [top.signatureId] });
+        // Went to engineering: what makes an issue no self-service candidate.
+        if (t.escalated) await tickets.updateTicket(ticketId, { status: "escalated" });
         await tickets.resolve(ticketId, {
           rootCause: t.resolution.root_cause,
           solution: t.resolution.solution,
@@ -389,9 +402,10 @@ async function runSeed(dir: string, seed: string, totals: {
       const articleOf = new Map(
         Object.entries(truth.article_incidents).map(([article, incident]) => [incident, article]),
       );
+      const kinds = new Map(truth.incidents.map((i) => [i.id, i.kind]));
       for (const [incident, ids] of byIncident) {
         const article = articleOf.get(incident);
-        if (ids.length < 3 || article === undefined) continue;
+        if (ids.length < 3) continue;
         const signatures = new Map<string, number>();
         for (const id of ids) {
           const { ticket } = await tickets.ticket(id);
@@ -399,6 +413,33 @@ async function runSeed(dir: string, seed: string, totals: {
           if (root !== undefined) signatures.set(root, (signatures.get(root) ?? 0) + 1);
         }
         const root = [...signatures].sort((a, b) => b[1] - a[1])[0]?.[0];
+        // Self-service: a problem on the customer's side (their own
+        // configuration) is; one a release fixes, or engineering's, is not.
+        const kind = kinds.get(incident) ?? "";
+        const selfService = kind === "misconfiguration"
+          ? true
+          : ["regression", "fixed-by-release", "slow-burn"].includes(kind)
+          ? false
+          : undefined;
+        const verdict = root === undefined ? null : kb.candidateForIssue(root);
+        // An outage needs no engineering change but nothing the customer can do either: shown, not scored.
+        if (kind === "outage" && verdict !== null) {
+          totals.selfService.outage.count++;
+          if (verdict.selfService) totals.selfService.outage.right++;
+        }
+        if (selfService !== undefined && verdict !== null) {
+          const into = selfService ? totals.selfService.customer : totals.selfService.engineering;
+          into.count++;
+          if (verdict.selfService === selfService) into.right++;
+          if (Deno.env.get("LOUPE_BENCH_KB_VERBOSE") !== undefined) {
+            console.error(
+              `  candidate ${seed} ${incident} ${kind} (${ids.length} tickets): self-service ${verdict.selfService}; ${
+                verdict.reasons.join("; ")
+              }`,
+            );
+          }
+        }
+        if (article === undefined) continue;
         const expected = truthSteps.get(article)!;
         totals.steps.total += expected.steps.length;
         // The most any extractor could find: truth steps some resolution of the incident states.
@@ -479,6 +520,11 @@ const simulated: Bench = {
         drafts: 0,
       },
       bySeed: new Map<string, Ranked>(),
+      selfService: {
+        customer: { right: 0, count: 0 },
+        engineering: { right: 0, count: 0 },
+        outage: { right: 0, count: 0 },
+      },
       misses: [] as string[],
       onlineMisses: [] as string[],
     };
@@ -581,6 +627,29 @@ const simulated: Bench = {
         value: totals.steps.drafts === 0 ? 0 : round(totals.steps.causes / totals.steps.drafts),
         unit: "",
         note: "the draft's cause and the article's at stem Jaccard >= 0.5",
+      },
+      {
+        bench,
+        metric: "self-service: customer-side incidents called self-service",
+        value: totals.selfService.customer.right,
+        unit: `of ${totals.selfService.customer.count}`,
+        note: "misconfiguration incidents with >= 3 resolved tickets (their own settings)",
+      },
+      {
+        bench,
+        metric: "self-service: engineering incidents called not self-service",
+        value: totals.selfService.engineering.right,
+        unit: `of ${totals.selfService.engineering.count}`,
+        note: "regression, fixed-by-release and slow-burn incidents with >= 3 resolved tickets; " +
+          "escalated tickets are escalated in Loupe before they resolve",
+      },
+      {
+        bench,
+        metric: "self-service: outage incidents called self-service",
+        value: totals.selfService.outage.right,
+        unit: `of ${totals.selfService.outage.count}`,
+        note: "not scored: a provider's outage needs no engineering change, nor anything " +
+          "the customer can do; escalated ones are not self-service",
       },
       {
         bench,
