@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { fixSeen, fixStateAt, type OriginLog, versionAt } from "./fix_state.ts";
 import { compareVersions } from "../trends/versions.ts";
+import { originLog } from "../../test/support/fix_state_logs.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -57,36 +58,6 @@ Deno.test("fixStateAt: whether the ticket's environment runs the fix yet", () =>
   assert.deepEqual(fixStateAt(origins, later, 14 * DAY), { fixSeen: 1, onFix: 0 });
   assert.deepEqual(fixStateAt(origins, later, 16 * DAY), { fixSeen: 1, onFix: 1 });
   assert.deepEqual(fixStateAt(origins, undefined, 16 * DAY), { fixSeen: 1, onFix: NaN });
-});
-
-/** What the logs show of an environment: the issue's lines there, and perhaps an upgrade that stopped them. */
-const originLog = fc.record({
-  upgradeHour: fc.option(fc.integer({ min: 0, max: 400 }), { nil: null }),
-  from: fc.integer({ min: 0, max: 300 }),
-  gap: fc.integer({ min: 0, max: 30 }),
-  until: fc.integer({ min: 0, max: 600 }),
-  relapse: fc.boolean(),
-}, { noNullPrototype: true }).map(({ upgradeHour, from, gap, until, relapse }): OriginLog => {
-  if (upgradeHour === null) {
-    return {
-      versions: [{ version: "1.0", firstSeen: 0 }],
-      lines: [{ version: "1.0", firstSeen: from * HOUR, lastSeen: Math.max(from, until) * HOUR }],
-    };
-  }
-  const last = upgradeHour - gap;
-  return {
-    versions: [{ version: "1.0", firstSeen: 0 }, { version: "1.1", firstSeen: upgradeHour * HOUR }],
-    lines: [
-      { version: "1.0", firstSeen: Math.min(from, last) * HOUR, lastSeen: last * HOUR },
-      ...(relapse
-        ? [{
-          version: "1.1",
-          firstSeen: (upgradeHour + 10) * HOUR,
-          lastSeen: (upgradeHour + 100) * HOUR,
-        }]
-        : []),
-    ],
-  };
 });
 
 Deno.test("property: a fix seen is a version some environment runs, on which no environment logged the issue by then", () => {
