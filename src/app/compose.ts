@@ -38,12 +38,12 @@ import { ImpactService } from "../impact/service.ts";
 import { type IssueCommands, IssueService } from "../issues/service.ts";
 import type { Attribution } from "../customers/attribution.ts";
 import { type KbService, kbService } from "../kb/mod.ts";
-import { Loupe } from "./loupe.ts";
+import { erasureOf, Loupe } from "./loupe.ts";
 import { issueFactsOver } from "../sync/issue_facts.ts";
 import { SyncService } from "../sync/service.ts";
 import { TicketService } from "../tickets/mod.ts";
 import { TrendService } from "../trends/service.ts";
-import { ErasureService } from "../privacy/erasure.ts";
+import type { ErasureService } from "../privacy/erasure.ts";
 import { privacyRoutes } from "../../adapters/http/privacy_routes.ts";
 
 export interface ComposeDeps {
@@ -237,12 +237,10 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
   http.route("/", trendRoutes(trends));
   http.route("/", issueRoutes(issues));
   http.route("/", kbRoutes(kb, { maxBodyBytes }));
-  const erasure = new ErasureService({
+  const erasure = erasureOf(loupe, {
     store,
     clock,
     defaultRetentionDays: deps.retentionDays ?? null,
-    projectionPosition: () => loupe.projector.position(),
-    directory: () => loupe.attribution.directory(),
     eraseAndRebuild: async (erase, rebuildIf = () => true) => {
       // Reads recorded before the erasure are stored first, under the keys it deletes.
       await audit.flush();

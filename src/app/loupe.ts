@@ -30,6 +30,7 @@ import {
 import { listSignatures, quarantinePage, signatureDetail } from "../signatures/queries.ts";
 import { TICKET_PROJECTIONS } from "../tickets/mod.ts";
 import { Attribution } from "../customers/attribution.ts";
+import { type ErasureDeps, ErasureService } from "../privacy/erasure.ts";
 import { CustomerService } from "../customers/service.ts";
 import { customerProjection } from "../projections/customers.ts";
 import { issueProjection } from "../projections/issues.ts";
@@ -218,4 +219,24 @@ async function markErasuresApplied(store: EventStore, projections: ProjectionSto
   if (shreds > projections.checkpoint(ERASURES_APPLIED)) {
     await projections.commit(ERASURES_APPLIED, shreds, () => {});
   }
+}
+
+/**
+ * The erasure service over a running Loupe, as `serve`, `forget` and the
+ * tests wire it: the rebuild is the Loupe's own unless the caller wraps it
+ * (serve also drops the services' caches after it).
+ */
+export function erasureOf(
+  loupe: Loupe,
+  deps: Pick<ErasureDeps, "store" | "clock" | "defaultRetentionDays"> & {
+    readonly eraseAndRebuild?: ErasureDeps["eraseAndRebuild"];
+  },
+): ErasureService {
+  return new ErasureService({
+    ...deps,
+    projectionPosition: () => loupe.projector.position(),
+    directory: () => loupe.attribution.directory(),
+    eraseAndRebuild: deps.eraseAndRebuild ??
+      ((erase, rebuildIf) => loupe.eraseAndRebuild(erase, rebuildIf)),
+  });
 }

@@ -10,8 +10,7 @@ import { newUlid } from "../../adapters/ulid_ids.ts";
 import { privacyConfig } from "../../adapters/cli/privacy_config.ts";
 import { dataDirOf } from "../../adapters/cli/config.ts";
 import { compactLmdb } from "../../adapters/lmdb/lmdb_env.ts";
-import { Loupe } from "../app/loupe.ts";
-import { ErasureService } from "../privacy/erasure.ts";
+import { erasureOf, Loupe } from "../app/loupe.ts";
 import { openLocalStore, parsedOrExit, systemClock } from "./cli.ts";
 
 export const FORGET_USAGE = `Usage: deno task forget --customer ID [--by NAME] [--data DIR]
@@ -70,13 +69,10 @@ if (import.meta.main) {
     });
     try {
       const loupe = await Loupe.start({ store, projectionStore, clock, newId: newUlid });
-      const erasure = new ErasureService({
+      const erasure = erasureOf(loupe, {
         store,
         clock,
         defaultRetentionDays: privacy.retentionDays,
-        projectionPosition: () => loupe.projector.position(),
-        directory: () => loupe.attribution.directory(),
-        eraseAndRebuild: (erase, rebuildIf) => loupe.eraseAndRebuild(erase, rebuildIf),
       });
       erased = args.customer === undefined
         ? { retention: await erasure.applyRetention() }

@@ -9,8 +9,8 @@
 import assert from "node:assert/strict";
 import { customerOf } from "../../test/contracts/customer_directory_contract.ts";
 import { openLocalStore } from "../main/cli.ts";
-import { Loupe, PROJECTIONS } from "../app/loupe.ts";
-import { type ErasureDeps, ErasureService } from "./erasure.ts";
+import { erasureOf, Loupe, PROJECTIONS } from "../app/loupe.ts";
+import type { ErasureDeps, ErasureService } from "./erasure.ts";
 import type { IngestRequest } from "../../ports/application.ts";
 import type { EventStore } from "../../ports/event_store.ts";
 import { ERASURE_STREAM } from "../../domain/privacy/retention.ts";
@@ -70,20 +70,13 @@ async function open(dir: string): Promise<{ local: LocalStore; loupe: Loupe }> {
   return { local, loupe };
 }
 
-function erasureOf(
+function erasureIn(
   local: LocalStore,
   loupe: Loupe,
   eraseAndRebuild: ErasureDeps["eraseAndRebuild"],
   store: EventStore = local.store,
 ): ErasureService {
-  return new ErasureService({
-    store,
-    clock,
-    defaultRetentionDays: null,
-    projectionPosition: () => loupe.projector.position(),
-    directory: () => loupe.attribution.directory(),
-    eraseAndRebuild,
-  });
+  return erasureOf(loupe, { store, clock, defaultRetentionDays: null, eraseAndRebuild });
 }
 
 async function copyDir(from: string, to: string): Promise<void> {
@@ -151,7 +144,7 @@ Deno.test("forgetting a late-registered tenant, stopped at any step, ends as if 
       const before = counted(local);
       assert.equal(before.records, 60);
       assert.ok(before.globexWords, "the test can fail: globex is in the views before");
-      const erasure = erasureOf(
+      const erasure = erasureIn(
         local,
         loupe,
         (erase, rebuildIf) => loupe.eraseAndRebuild(erase, rebuildIf),
@@ -191,7 +184,7 @@ Deno.test("forgetting a late-registered tenant, stopped at any step, ends as if 
       await copyDir(prepared, dir);
       {
         const { local, loupe } = await open(dir);
-        const erasure = erasureOf(local, loupe, async (erase) => {
+        const erasure = erasureIn(local, loupe, async (erase) => {
           await crashAt(loupe, erase);
           throw new Crash();
         }, step.includes("before the erasure is recorded") ? diesOnRecord(local.store) : undefined);

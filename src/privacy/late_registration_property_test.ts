@@ -11,8 +11,7 @@ import { dumpTables, memoryLoupe } from "../../test/support/app.ts";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import type { IngestRequest } from "../../ports/application.ts";
 import type { Attributes } from "../../domain/log_record.ts";
-import { type Loupe, PROJECTIONS } from "../app/loupe.ts";
-import { ErasureService } from "./erasure.ts";
+import { erasureOf, type Loupe, PROJECTIONS } from "../app/loupe.ts";
 
 const T0 = Date.UTC(2026, 2, 2, 10);
 const HOUR = 3_600_000;
@@ -96,14 +95,7 @@ async function run(pushes: readonly (readonly Line[])[], registerAt: number) {
     if (i < pushes.length && pushes[i]!.length > 0) await loupe.ingest(requestOf(pushes[i]!));
   }
   const registered = views(loupe);
-  await new ErasureService({
-    store,
-    clock,
-    defaultRetentionDays: null,
-    projectionPosition: () => loupe.projector.position(),
-    directory: () => loupe.attribution.directory(),
-    eraseAndRebuild: (erase, rebuildIf) => loupe.eraseAndRebuild(erase, rebuildIf),
-  }).forget("globex", "test");
+  await erasureOf(loupe, { store, clock, defaultRetentionDays: null }).forget("globex", "test");
   const tables = JSON.stringify(dumpTables(projectionStore, PROJECTIONS.flatMap((p) => p.tables)));
   return { registered, forgotten: views(loupe), leaks: tables.includes(GLOBEX_WORD) };
 }

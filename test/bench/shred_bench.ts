@@ -11,8 +11,7 @@ import { LmdbKeyStore } from "../../adapters/lmdb/key_store.ts";
 import { compactLmdb, openLmdb } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import type { IngestRequest } from "../../ports/application.ts";
-import { Loupe } from "../../src/app/loupe.ts";
-import { ErasureService } from "../../src/privacy/erasure.ts";
+import { erasureOf, Loupe } from "../../src/app/loupe.ts";
 import { originOfOwner } from "../../domain/privacy/ownership.ts";
 import { runEntry } from "../support/cli.ts";
 import { atLeast, type Bench, type BenchRow } from "./bench_types.ts";
@@ -198,14 +197,7 @@ const forget: Bench = {
       store = new LmdbEventStore(environment);
       loupe = await open();
       const ownersBefore = await store.keyOwners();
-      const erasure = new ErasureService({
-        store,
-        clock,
-        defaultRetentionDays: null,
-        projectionPosition: () => loupe.projector.position(),
-        directory: () => loupe.attribution.directory(),
-        eraseAndRebuild: (erase, rebuildIf) => loupe.eraseAndRebuild(erase, rebuildIf),
-      });
+      const erasure = erasureOf(loupe, { store, clock, defaultRetentionDays: null });
       const started = performance.now();
       const receipt = await erasure.forget(`customer-${CUSTOMERS >> 1}`, "bench");
       const forgetSeconds = (performance.now() - started) / 1000;
