@@ -156,11 +156,16 @@ export function claimOf(
         ? undefined
         : { customer, period: PERMANENT, wholeStream: false };
     }
-    // A template ingest says it learned from a customer's records (a batch
-    // split by customer): theirs until they are forgotten.
+    // A template ingest says it learned from an origin's records: theirs
+    // until they are forgotten. Its words may also be those of every origin
+    // the template learned from before (`coOrigins`): it is sealed under each
+    // of their keys in turn, so forgetting any of them makes it unreadable.
     case "SignatureDiscovered":
     case "SignatureGeneralized":
-      return ownedByAll([keyOrigin(data.origin) ?? data.customer]);
+      return ownedByAll([
+        keyOrigin(data.origin) ?? data.customer,
+        ...(Array.isArray(data.coOrigins) ? data.coOrigins.map(keyOrigin) : []),
+      ]);
     // What the ticketing sync keeps names customers: the customers a
     // delivery's text is about, the ones an impact report lists, the one a
     // regression or a Zendesk ticket is about. Kept until they are forgotten.

@@ -83,11 +83,24 @@ export class IngestService {
   #worked: Promise<void> = Promise.resolve();
   /** While held (a customer being forgotten), requests wait in the queue. */
   #held = 0;
+  /**
+   * Per signature, the origins whose lines it learned from so far: its
+   * template and facets may hold their words, so each event that changes it
+   * is sealed under all of theirs (see `learnedWithOrigins`).
+   */
+  #contributors = new Map<string, Map<string, Origin>>();
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
     this.#committed = [...deps.committedMinerEvents];
     this.#miner = deps.restoreMiner(this.#committed);
+    this.#contributors = contributorsOf(this.#committed);
+  }
+
+  /** The miner, and who its signatures learned from, as the committed events say. */
+  #restore(): void {
+    this.#miner = this.#deps.restoreMiner(this.#committed);
+    this.#contributors = contributorsOf(this.#committed);
   }
 
   ingest(request: IngestRequest): Promise<IngestReceipt> {
@@ -121,7 +134,7 @@ export class IngestService {
    */
   relearn(committed: readonly MinerEvent[]): void {
     this.#committed.splice(0, this.#committed.length, ...committed);
-    this.#miner = this.#deps.restoreMiner(this.#committed);
+    this.#restore();
   }
 
   async #work(): Promise<void> {
@@ -134,7 +147,7 @@ export class IngestService {
             // The miner learned from a batch that was not stored: once every
             // group in flight has settled, bring it back to what the log holds.
             for (const later of settling.splice(0)) await later;
-            this.#miner = this.#deps.restoreMiner(this.#committed);
+            this.#restore();
           }
           continue;
         }
@@ -272,9 +285,14 @@ export class IngestService {
     const origins = parts.map((part) => originOfPart(part.origin, context));
     const customers = origins.map((origin) => this.#customerOf(origin));
     const minerEvents = [...mined.events];
-    const learned: NewEvent[] = parts.length === 1
-      ? minerEvents
-      : learnedWithOrigins(minerEvents, signatureIds, parts, origins, customers);
+    const learned = learnedWithOrigins(
+      minerEvents,
+      signatureIds,
+      parts,
+      origins,
+      customers,
+      this.#contributors,
+    );
     const batches = parts.map((part, index): BatchEvent => {
       const customer = customers[index];
       const origin = origins[index]!;
@@ -318,7 +336,12 @@ function originOfPart(origin: PartOrigin, context: SourceContext): Origin {
 /**
  * The miner's events, in the order it emitted them (a restore replays them
  * in that order), each naming the origin (and customer) of the first record
- * of its signature in the batch: whose key seals it.
+ * of its signature in the batch, whose key seals it, and the other origins
+ * whose words it may hold (`coOrigins`): every origin the signature learned
+ * from before, and the batch's other parts with lines of it. A template
+ * generalized by one customer's line keeps the template it replaces and the
+ * words seen so far, which may be another customer's; sealed under all of
+ * their keys, forgetting any of them takes it along. Updates `contributors`.
  */
 function learnedWithOrigins(
   events: readonly MinerEvent[],
@@ -326,23 +349,63 @@ function learnedWithOrigins(
   parts: readonly { readonly positions: ArrayLike<number> | null }[],
   origins: readonly Origin[],
   customers: readonly (string | undefined)[],
+  contributors: Map<string, Map<string, Origin>>,
 ): NewEvent[] {
+  if (events.length === 0) return [];
   const partAt = new Int32Array(signatureIds.length);
   parts.forEach((part, index) => {
     const positions = part.positions ?? [];
     for (let i = 0; i < positions.length; i++) partAt[positions[i]!] = index;
   });
-  const firstPart = new Map<string, number>();
+  // Per signature, the parts with lines of it, the first one's first.
+  const partsOf = new Map<string, Set<number>>();
   signatureIds.forEach((id, position) => {
-    if (!firstPart.has(id)) firstPart.set(id, partAt[position]!);
+    let seen = partsOf.get(id);
+    if (seen === undefined) partsOf.set(id, seen = new Set());
+    seen.add(partAt[position]!);
   });
   return events.map((event) => {
-    const part = firstPart.get(event.data.signatureId) ?? 0;
+    const id = event.data.signatureId;
+    const inBatch = [...(partsOf.get(id) ?? [0])];
+    const part = inBatch[0]!;
     const customer = customers[part];
-    return customer === undefined
-      ? event
-      : { ...event, data: { ...event.data, customer, origin: origins[part] } };
+    const origin = origins[part]!;
+    let known = contributors.get(id);
+    if (known === undefined) contributors.set(id, known = new Map());
+    for (const other of inBatch) known.set(originKeyOf(origins[other]!), origins[other]!);
+    const ownKey = originKeyOf(origin);
+    const coOrigins = [...known].filter(([key]) => key !== ownKey).map(([, o]) => o);
+    if (customer === undefined) return event;
+    return {
+      ...event,
+      data: { ...event.data, customer, origin, ...(coOrigins.length > 0 ? { coOrigins } : {}) },
+    };
   });
+}
+
+/** Who each signature learned from, as its committed events name them. */
+function contributorsOf(committed: readonly MinerEvent[]): Map<string, Map<string, Origin>> {
+  const contributors = new Map<string, Map<string, Origin>>();
+  for (const event of committed) {
+    const data = event.data as { origin?: unknown; coOrigins?: unknown };
+    const named = [data.origin, ...(Array.isArray(data.coOrigins) ? data.coOrigins : [])]
+      .filter(isOrigin);
+    if (named.length === 0) continue;
+    let known = contributors.get(event.data.signatureId);
+    if (known === undefined) contributors.set(event.data.signatureId, known = new Map());
+    for (const origin of named) known.set(originKeyOf(origin), origin);
+  }
+  return contributors;
+}
+
+function isOrigin(value: unknown): value is Origin {
+  const o = value as Partial<Origin> | null;
+  return o !== null && typeof o === "object" && typeof o.owner === "string" &&
+    typeof o.tenant === "string" && typeof o.environment === "string";
+}
+
+function originKeyOf(origin: Origin): string {
+  return `${origin.owner}\u0000${origin.environment}\u0000${origin.tenant}`;
 }
 
 /** A `LogBatchIngested` as ingest writes it: its records may come encoded. */
