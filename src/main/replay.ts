@@ -145,7 +145,17 @@ if (import.meta.main) {
   let alreadyImported = 0;
   let alreadyQuarantined = 0;
   for (const path of config.imports) {
-    const totalBytes = await sizeOf(path);
+    // A path that cannot be read is one sentence and exit 1, like a failed
+    // commit below: an error thrown here would otherwise reach the swallowed
+    // unhandled rejections above and leave the process waiting for good.
+    let totalBytes: number;
+    try {
+      totalBytes = await sizeOf(path);
+    } catch (error) {
+      console.error(`Cannot import ${path}: ${(error as Error).message}`);
+      await closeQuietly(store);
+      Deno.exit(1);
+    }
     const progress = new ProgressLine(`import ${path}`, performance.now());
     const batches = encodedFileBatches(path, {
       format: config.format,
@@ -176,7 +186,18 @@ if (import.meta.main) {
         quarantined += receipt.quarantined;
       }
     };
-    for await (const batch of batches) {
+    const reading = batches[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<(typeof batches) extends AsyncIterable<infer B> ? B : never>;
+      try {
+        next = await reading.next();
+      } catch (error) {
+        // A file that vanished or cannot be read part way: what came before is kept.
+        failure ??= error;
+        break;
+      }
+      if (next.done) break;
+      const batch = next.value;
       if (batch.source !== currentSource) {
         bytesBefore += currentBytes;
         currentSource = batch.source;
@@ -219,6 +240,8 @@ if (import.meta.main) {
         fraction,
       );
     }
+    // Stops the parsing workers when the loop left before the end.
+    await reading.return?.().catch(() => {});
     await Promise.all(pending);
     progress.end();
     if (failure !== undefined) {

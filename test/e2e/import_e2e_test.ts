@@ -65,3 +65,23 @@ Deno.test("importing the same logs again, or a rotated file, keeps every record 
     await Deno.remove(logs, { recursive: true });
   }
 });
+
+Deno.test("an import path that cannot be read is one sentence and exit 1, at once, not a wait", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "loupe-import-missing-" });
+  try {
+    const missing = `${dataDir}/no-such-logs`;
+    const run = await runEntry(
+      "replay",
+      ["--data", `${dataDir}/data`, "--import", missing],
+      [],
+      60_000,
+    );
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      new RegExp(`^Cannot import ${missing}: No such file or directory`, "m"),
+    );
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

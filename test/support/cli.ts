@@ -28,11 +28,16 @@ export function v8FlagsArgument(extra: readonly string[] = []): string {
 /** The tools' entry points live in `simulation/`; the product's in `src/main/`. */
 const TOOLS: ReadonlySet<string> = new Set(["mine", "simulate"]);
 
-/** Runs one of the project's entry points (`src/main/<name>.ts`, `simulation/<name>.ts`) as `deno task` would. */
+/**
+ * Runs one of the project's entry points (`src/main/<name>.ts`,
+ * `simulation/<name>.ts`) as `deno task` would; with `timeoutMs`, a run that
+ * does not end in time is killed and the call rejects.
+ */
 export async function runEntry(
   name: "replay" | "mine" | "simulate" | "backtest" | "tokens" | "forget",
   args: string[],
   extraV8Flags: string[] = [],
+  timeoutMs?: number,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -46,6 +51,7 @@ export async function runEntry(
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
+    ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
   }).output();
   const decoder = new TextDecoder();
   return {
