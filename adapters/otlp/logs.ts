@@ -267,6 +267,7 @@ export function otlpRecords(
             redactAttributes(read.own, text),
           );
         }
+        read.parsed.attributes = withIds(read.parsed.attributes!, read.ids);
         records.push({
           parsed: pinned ? withoutOwnOrigin(read.parsed) : read.parsed,
           line: ordinal,
@@ -349,6 +350,7 @@ export function otlpResponse(
 interface ReadRecord {
   readonly parsed: { -readonly [K in keyof ParsedLog]: ParsedLog[K] };
   readonly own: Attributes;
+  readonly ids: Ids;
 }
 
 function readRecord(
@@ -406,10 +408,6 @@ function readRecord(
   if (message === undefined || message === "") {
     return "Cannot read OTLP log record: it has no body";
   }
-  const traceId = hex(record.traceId);
-  const spanId = hex(record.spanId);
-  if (traceId !== "") own.trace_id = traceId;
-  if (spanId !== "") own.span_id = spanId;
   if (record.eventName) own["event.name"] = record.eventName;
   const timestamp = millisOf(record.timeUnixNano) ?? millisOf(record.observedTimeUnixNano);
   const observed = millisOf(record.observedTimeUnixNano);
@@ -440,7 +438,29 @@ function readRecord(
   if (service !== undefined) parsed.service = service;
   if (version !== undefined) parsed.version = version;
   parsed.attributes = joined(inherited.attributes, own);
-  return { parsed, own };
+  return { parsed, own, ids: idsOf(record) };
+}
+
+/** A record's trace and span ids as hex, empty when unset. */
+interface Ids {
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
+function idsOf(record: LogRecordMessage): Ids {
+  return { traceId: hex(record.traceId), spanId: hex(record.spanId) };
+}
+
+/**
+ * A record's attributes (its own object, never one records share) with its
+ * ids added. Redaction passes the ids by: they are random bytes written as
+ * hex, which hold no personal data, and a run of digits in one could pass
+ * the card checks and cost the record its trace.
+ */
+function withIds(attributes: Attributes, ids: Ids): Attributes {
+  if (ids.traceId !== "") attributes.trace_id = ids.traceId;
+  if (ids.spanId !== "") attributes.span_id = ids.spanId;
+  return attributes;
 }
 
 const CONTEXT_KEYS = new Set([

@@ -77,3 +77,28 @@ Deno.test("redacted as read: resource attributes too, each record under its own 
     [undefined, "mail jane@acme.example"],
   ]);
 });
+
+Deno.test("ids stay as sent under redaction, even when their hex reads as a card number", () => {
+  const request = parseOtlpJson({
+    resourceLogs: [{
+      scopeLogs: [{
+        logRecords: [{
+          body: { stringValue: "paid with 4111 1111 1111 1111" },
+          attributes: [{ key: "card", value: { stringValue: "4111111111111111" } }],
+          traceId: "4111111111111111" + "0".repeat(16),
+          spanId: "4111111111111111",
+        }],
+      }],
+    }],
+  });
+  const redactor = new Redactor({}, () => "000011");
+  const [record] = otlpRecords(request, { customerAttribute: "customer.id", source: "otlp" }, {
+    redactor,
+    context: {},
+  }).records.map((record) => record.parsed);
+  // The same digits are a card in the body and in an attribute, not in an id.
+  assert.equal(record!.message, "paid with <card:000011>");
+  assert.equal(record!.attributes.card, "<card:000011>");
+  assert.equal(record!.attributes.span_id, "4111111111111111");
+  assert.equal(record!.attributes.trace_id, "4111111111111111" + "0".repeat(16));
+});
