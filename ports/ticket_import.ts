@@ -33,7 +33,12 @@ export interface ImportedTicket {
   readonly reporter: string;
   readonly openedAt: number;
   readonly window: { readonly from: number; readonly to: number } | null;
-  /** In any order: the import applies them by time. */
+  /**
+   * The import applies them by time; steps of one instant in the order given
+   * here, which only the source knows (a ticket opened, answered and solved in
+   * one reply goes new → open → solved, and an export's rows of one second
+   * keep their order).
+   */
   readonly steps: readonly ImportedStep[];
 }
 

@@ -62,3 +62,69 @@ Deno.test("POST /v1/tickets/import refuses a mapping to a column the CSV does no
   assert.equal(conflicting.status, 400);
   assert.match(conflicting.body.error.message, /mapped to "Company" and to "Site"/);
 });
+
+Deno.test("an imported ticket answered and solved in the same instant ends solved, not reopened", async () => {
+  const app = await fullHttpApp();
+  const opened = "2026-11-13T16:17:14.159Z";
+  const solved = "2026-11-14T03:08:57.916Z";
+  const simulator = {
+    tickets: [{
+      id: "T-1",
+      customer: "acme",
+      environment: "prod",
+      subject: "Add a new admin user",
+      description: "How do I add an admin?",
+      severity: "low",
+      reporter: "noah@acme.example",
+      opened_at: opened,
+      window: null,
+      status: "solved",
+      assignee: "Ben Okafor",
+      escalated: false,
+      communications: [
+        {
+          at: opened,
+          author: "noah@acme.example",
+          visibility: "public",
+          body: "How do I add an admin?",
+        },
+        { at: solved, author: "Ben Okafor", visibility: "public", body: "Settings, then Users." },
+      ],
+      resolution: {
+        root_cause: "Question about how to use the product, no defect",
+        solution: "Explained the steps",
+        prevention: null,
+        resolver: "Ben Okafor",
+        resolved_at: solved,
+      },
+    }],
+  };
+  // An export's rows of one second keep their order: worked on, then solved; and solved, then reopened.
+  const csv = [
+    "Number,Timestamp,Status",
+    "INC1,2024-03-01T08:00:00Z,New",
+    "INC1,2024-03-01T09:00:00Z,In Progress",
+    "INC1,2024-03-01T09:00:00Z,Resolved",
+    "INC2,2024-03-01T08:00:00Z,New",
+    "INC2,2024-03-01T09:00:00Z,Resolved",
+    "INC2,2024-03-01T09:00:00Z,Reopened",
+  ].join("\n");
+  const imports = [
+    { type: "application/json", body: JSON.stringify(simulator), expected: ["solved"] },
+    { type: "text/csv", body: csv, expected: ["solved", "open"] },
+  ];
+  for (const { type, body, expected } of imports) {
+    const response = await app.request("/v1/tickets/import", {
+      method: "POST",
+      headers: { "content-type": type },
+      body,
+    });
+    const receipt = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(receipt));
+    const statuses = [];
+    for (const id of receipt.ticket_ids) {
+      statuses.push((await (await app.request(`/v1/tickets/${id}`)).json()).status);
+    }
+    assert.deepEqual(statuses, expected, type);
+  }
+});

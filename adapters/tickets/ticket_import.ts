@@ -342,7 +342,7 @@ function statusOf(text: string): TicketStatus | undefined {
   if (/^closed/.test(s)) return "closed";
   if (/escalat/.test(s)) return "escalated";
   if (/pending|await|wait|hold|queued/.test(s)) return "pending";
-  if (/^(open|active|accepted|in progress|assigned|work)/.test(s)) return "open";
+  if (/^(open|re-?open|active|accepted|in progress|assigned|work)/.test(s)) return "open";
   return undefined;
 }
 

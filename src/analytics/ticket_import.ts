@@ -122,7 +122,8 @@ export function historyEvents(
     window: ticket.window,
     openedAt: ticket.openedAt,
   }, ticket.openedAt);
-  const steps = [...ticket.steps].sort((a, b) => a.at - b.at || order(a) - order(b));
+  // Stable: steps of one instant keep the order the source gave them in.
+  const steps = [...ticket.steps].sort((a, b) => a.at - b.at);
   let comment = 0;
   for (const step of steps) {
     try {
@@ -134,11 +135,6 @@ export function historyEvents(
     }
   }
   return { events, skipped };
-}
-
-/** At the same instant: assign, then comment, then resolve, then change status. */
-function order(step: ImportedStep): number {
-  return { assign: 0, comment: 1, resolve: 2, status: 3 }[step.kind];
 }
 
 function commandOf(step: ImportedStep, commentId: string): TicketCommand {
