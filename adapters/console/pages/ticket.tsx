@@ -30,6 +30,7 @@ import {
   when,
 } from "../format.ts";
 import { Badge, Layout, type PageContext } from "../layout.tsx";
+import { predictionOutcome, PredictionSection } from "./prediction.tsx";
 
 /** Lines per page of a ticket's logs. */
 export const LOG_PAGE = 50;
@@ -151,6 +152,12 @@ export async function ticketPage(
         </div>
       </dl>
 
+      <PredictionSection
+        outcome={predictionOutcome(deps, ticket.ticketId)}
+        resolved={ticket.resolutions.length > 0}
+        reopened={ticket.resolutions.length > 0 && !CLOSED_STATUSES.has(ticket.status)}
+      />
+
       <section aria-labelledby="symptoms-h">
         <h2 id="symptoms-h">Symptoms</h2>
         <p class="prose">{ticket.description}</p>
@@ -193,6 +200,8 @@ export async function ticketPage(
     </Layout>
   );
 }
+
+const CLOSED_STATUSES: ReadonlySet<string> = new Set(["solved", "closed"]);
 
 type Settled<T> = { ok: true; value: T } | { ok: false; message: string };
 

@@ -26,7 +26,7 @@ type ListQuery = z.infer<typeof listQuery>;
 
 interface Row {
   readonly ticket: TicketSummary;
-  readonly prediction: { medianHours: number; expectedBy: number } | null;
+  readonly prediction: { medianHours: number; expectedBy: number; rangeTo: number } | null;
   readonly issueId: string | null;
 }
 
@@ -148,6 +148,11 @@ export async function ticketListPage(deps: ConsoleDeps, page: PageContext, raw: 
                         <span title={`expected by ${when(prediction.expectedBy)}`}>
                           {hours(prediction.medianHours)}
                           <div class="muted">by {when(prediction.expectedBy)}</div>
+                          <div class="muted">
+                            {Number.isFinite(prediction.rangeTo)
+                              ? `80% by ${when(prediction.rangeTo)}`
+                              : "80%: no upper bound"}
+                          </div>
                         </span>
                       )}
                   </td>
@@ -187,7 +192,7 @@ async function rowOf(deps: ConsoleDeps, ticket: TicketSummary): Promise<Row> {
   if (ticket.closedAt === null) {
     try {
       const p = deps.analytics.prediction(ticket.ticketId);
-      prediction = { medianHours: p.medianHours, expectedBy: p.expectedBy };
+      prediction = { medianHours: p.medianHours, expectedBy: p.expectedBy, rangeTo: p.range.to };
     } catch (error) {
       // No model yet (too little history) or no such ticket in the analytics view: no figure.
       if (!(error instanceof LoupeError)) throw error;
