@@ -65,6 +65,11 @@ const CUSTOMER_FIELDS = ["customer", "customer_id", "customerId"];
 const ENVIRONMENT_FIELDS = ["environment", "env", "deployment.environment"];
 const VERSION_FIELDS = ["version", "service.version", "app_version", "appVersion", "release"];
 
+/** Whether a field of this name holds the version of the software that logged. */
+export function isVersionField(name: string): boolean {
+  return VERSION_FIELDS.includes(name);
+}
+
 /**
  * The message field names a reason lists when there is none: the names most
  * loggers write (the Serilog and Splunk spellings are looked for too, but

@@ -173,7 +173,7 @@ Deno.test("simulated logfmt: time, level, message, service, version, tenant, fie
   assert.equal(parsed[2]!.attributes.error_message, EXCEPTION.message);
 });
 
-Deno.test("simulated syslog: PRI, time, host, app, pid and structured data", () => {
+Deno.test("simulated syslog: PRI, time, host, app, pid, version and structured data", () => {
   const parsed = readBack("syslog", "syslog");
   EVENTS.forEach((event, i) => {
     const record = parsed[i]!;
@@ -181,13 +181,12 @@ Deno.test("simulated syslog: PRI, time, host, app, pid and structured data", () 
     assert.equal(record.attributes.host, event.host);
     assert.equal(record.attributes.procid, String(event.pid));
     assert.equal(record.attributes.facility, 16, "local0");
-    assert.equal(record.attributes["loupe@32473.version"], event.version);
+    assert.equal(record.version, event.version);
     assert.equal(record.attributes["loupe@32473.tenant_id"], event.tenant ?? undefined);
   });
   assert.deepEqual(parsed[1]!.attributes, {
     host: "payments-k3x9a1",
     procid: "4242",
-    "loupe@32473.version": "5.7.1",
     "loupe@32473.tenant_id": "northwind-logistics",
     "loupe@32473.note": 'say "hi" \\ a=b ]',
     "loupe@32473.city": "Zürich ☕",

@@ -1,6 +1,7 @@
 import type { Attributes, ParsedLog } from "../../domain/log_record.ts";
 import { parseSeverity, severityFromSyslog } from "../../domain/severity.ts";
 import { lineParser, type ParserOptions, type RecordParser } from "./format.ts";
+import { isVersionField } from "./fields.ts";
 import { monthIndex, parseIsoLike, withInferredYear } from "../../domain/time.ts";
 
 // <PRI>VERSION TIMESTAMP HOST APP PROCID MSGID [SD] MSG
@@ -119,11 +120,17 @@ function from5424(m: RegExpExecArray): ParsedLog | string {
   if (host !== "-") attributes.host = host!;
   if (procid !== "-") attributes.procid = procid!;
   if (msgid !== "-") attributes.msgid = msgid!;
+  let version: string | undefined;
   if (structured !== "-") {
     for (const element of structured!.matchAll(ELEMENT)) {
       const id = element[1]!;
       for (const param of element[2]!.matchAll(PARAM)) {
-        attributes[`${id}.${param[1]}`] = param[2]!.replace(/\\(["\\\]])/g, "$1");
+        const value = param[2]!.replace(/\\(["\\\]])/g, "$1");
+        // A shared cluster's lines say their release in structured data
+        // (`[meta@32473 version="5.8.0" tenant_id="acme"]`): without it every
+        // tenant on it had no version, and no release could be blamed there.
+        if (version === undefined && value !== "" && isVersionField(param[1]!)) version = value;
+        else attributes[`${id}.${param[1]}`] = value;
       }
     }
   }
@@ -137,6 +144,7 @@ function from5424(m: RegExpExecArray): ParsedLog | string {
     // RFC 5424 lets a UTF-8 message start with a byte order mark.
     message: (message ?? "").replace(/^\uFEFF/, ""),
     ...(app === "-" ? {} : { service: app! }),
+    ...(version === undefined ? {} : { version }),
     attributes,
   });
 }

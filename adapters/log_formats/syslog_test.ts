@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { createParser } from "./mod.ts";
 import { fixture, parseText, problems, recordLines, records } from "./_test_utils.ts";
+import { parseSyslogLine } from "./syslog.ts";
+import type { ParsedLog } from "../../domain/log_record.ts";
 
 Deno.test("syslog RFC 5424: PRI, host, app, procid, msgid and structured data", () => {
   const [su, app] = records(parseText("syslog", fixture("sample.syslog")));
@@ -92,4 +94,17 @@ Deno.test("syslog: lines that are not syslog, or name no real date, are quaranti
     [4, "Cannot parse syslog: priority 999 is above 191"],
     [5, "Cannot parse syslog: neither RFC 5424 nor RFC 3164"],
   ]);
+});
+
+Deno.test("RFC 5424: a version in structured data is the record's version, under any SD-ID", () => {
+  const [shared, origin] = [
+    `<134>1 2026-10-01T00:02:48.161Z auth-1 auth 16985 - [loupe@32473 version="5.5.0" tenant_id="acme"] Session created`,
+    `<134>1 2026-10-01T00:02:48.161Z host app - - [origin software="rsyslogd" swVersion="8.2302.0"] started`,
+  ].map((line) => parseSyslogLine(line, 0) as ParsedLog) as [ParsedLog, ParsedLog];
+  assert.equal(shared.version, "5.5.0");
+  assert.equal(shared.attributes["loupe@32473.tenant_id"], "acme");
+  assert.equal(shared.attributes["loupe@32473.version"], undefined);
+  // The origin element's swVersion is the sending software's, not the application's.
+  assert.equal(origin.version, undefined);
+  assert.equal(origin.attributes["origin.swVersion"], "8.2302.0");
 });
