@@ -235,6 +235,29 @@ Deno.test("gap report: tickets no article answers, grouped by topic with counts 
   assert.equal(report.topics[0]!.examples.length, 3);
 });
 
+Deno.test("gap report: a ticket is answered by what was found and done, or by an article that helped it", async () => {
+  const { h, kb } = await setup();
+  const open = async (subject: string) =>
+    (await h.tickets.openTicket({ ...OPEN, subject, description: `${subject} since Monday` }))
+      .ticketId;
+  // The customer's words meet no article; the resolution's do (the "runbook" article).
+  const resolved = await open("Nothing shows up");
+  await h.tickets.resolve(resolved, {
+    rootCause: "The spinner never stops on the orders page: the CDN served a stale copy",
+    solution: "Purge the CDN",
+    resolver: "bob",
+  });
+  // An article marked helpful learns the ticket's words.
+  const helped = await open("Something odd with the dashboard widgets");
+  await kb.recordFeedback(helped, "runbook", "helpful");
+  const refused = await open("Quarterly statements export");
+  await kb.recordFeedback(refused, "runbook", "not_helpful");
+  const report = kb.gapReport(30, 10);
+  assert.equal(report.tickets, 3);
+  assert.equal(report.unanswered, 1);
+  assert.deepEqual(report.topics.flatMap((t) => t.examples.map((e) => e.ticketId)), [refused]);
+});
+
 Deno.test("feedback: an article many greeting tickets taught does not outrank the one whose tickets share the problem", async () => {
   const { h, kb } = await setup();
   await kb.importArticles([article("invoice", "Invoice layout settings")]);
