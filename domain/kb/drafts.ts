@@ -1,4 +1,4 @@
-import { stems } from "./text.ts";
+import { statementTerms, stems } from "./text.ts";
 
 /** A resolved ticket as drafting and candidate ranking see it. */
 export interface ResolvedCase {
@@ -26,6 +26,61 @@ function overlap<T>(x: ReadonlySet<T>, y: ReadonlySet<T>): number {
   let shared = 0;
   for (const t of x) if (y.has(t)) shared++;
   return shared / Math.min(x.size, y.size);
+}
+
+/** The kind of a value term of {@link statementTerms} (`‹version›`), or null for a word. */
+function kindOf(term: string): string | null {
+  return term.startsWith("‹") ? term.slice(0, term.indexOf("›") + 1) : null;
+}
+
+/** Two statements' terms as compared: the terms both hold, and how many each counts. */
+interface Compared {
+  readonly shared: number;
+  readonly x: number;
+  readonly y: number;
+}
+
+/**
+ * Two statements' terms side by side. Values of one kind that differ (5.6.0
+ * and 5.7.1, two row counts) pair up and are left out of both: the
+ * statements agree that a release is involved and differ on which, and
+ * neither says more of what went wrong (one agent names the release that
+ * brought a defect, another the one that fixes it). Without this the pair
+ * counted as two terms apart, as if the statements disagreed on the cause.
+ */
+function compareTerms(x: ReadonlySet<string>, y: ReadonlySet<string>): Compared {
+  let shared = 0;
+  const unmatched = new Map<string, [number, number]>();
+  const note = (term: string, side: 0 | 1) => {
+    const kind = kindOf(term);
+    if (kind === null) return;
+    const n = unmatched.get(kind) ?? [0, 0];
+    n[side]++;
+    unmatched.set(kind, n);
+  };
+  for (const t of x) {
+    if (y.has(t)) shared++;
+    else note(t, 0);
+  }
+  for (const t of y) if (!x.has(t)) note(t, 1);
+  let pairs = 0;
+  for (const [a, b] of unmatched.values()) pairs += Math.min(a, b);
+  return { shared, x: x.size - pairs, y: y.size - pairs };
+}
+
+/** {@link jaccard} of two statements' terms ({@link compareTerms}). */
+function statementJaccard(x: ReadonlySet<string>, y: ReadonlySet<string>): number {
+  const c = compareTerms(x, y);
+  if (c.x === 0 && c.y === 0) return 1;
+  return c.shared / (c.x + c.y - c.shared);
+}
+
+/** {@link overlap} of two statements' terms ({@link compareTerms}). */
+function statementOverlap(x: ReadonlySet<string>, y: ReadonlySet<string>): number {
+  const c = compareTerms(x, y);
+  if (c.x === 0 && c.y === 0) return 1;
+  if (c.x === 0 || c.y === 0) return 0;
+  return c.shared / Math.min(c.x, c.y);
 }
 
 function jaccard<T>(x: ReadonlySet<T>, y: ReadonlySet<T>): number {
@@ -380,7 +435,7 @@ export interface DraftText {
  * linked to an issue are not all about it (an agent links the wrong error,
  * a how-to question lands on a noisy signature), so resolutions are grouped:
  * first by whether their root causes state one cause, as {@link chooseCause}
- * links statements (framing aside, a quarter of their stems or half the
+ * links statements (framing aside, a quarter of their terms or half the
  * shorter one's: an agent's summary and engineering's analysis of one
  * problem share few words, and at half their stems the summary's ticket
  * fell out of the story when it stated one step of the fix), then groups
@@ -398,7 +453,7 @@ export function dominantResolution(
 ): ResolvedCase[] {
   if (cases.length <= 1) return [...cases];
   const byCause: number[][] = [];
-  const causes = cases.map((c) => new Set(stems(statementOf(c.rootCause))));
+  const causes = cases.map((c) => statementTerms(statementOf(c.rootCause)));
   cases.forEach((_, i) => {
     const group = byCause.find((g) => corroborate(causes[g[0]!]!, causes[i]!));
     if (group === undefined) byCause.push([i]);
@@ -476,12 +531,36 @@ const STATEMENT_STEMS = 10;
 const CORROBORATES = 0.25;
 
 /**
- * Whether two statements are one cause: they share a quarter of their stems,
- * or half the shorter one's stems are in the longer (a summary and the
- * analysis it sums up use few of the same words in all).
+ * Whether two statements are one cause: they share a quarter of their terms
+ * ({@link statementTerms}: stems, and values by their kind), or half the
+ * shorter one's terms are in the longer (a summary and the analysis it sums
+ * up use few of the same words in all).
  */
 function corroborate(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  return jaccard(a, b) >= CORROBORATES || (a.size > 0 && b.size > 0 && overlap(a, b) >= SAME_STEP);
+  return statementJaccard(a, b) >= CORROBORATES ||
+    (a.size > 0 && b.size > 0 && statementOverlap(a, b) >= SAME_STEP);
+}
+
+/**
+ * Whether two recorded root causes state one cause, as {@link chooseCause}
+ * and {@link dominantResolution} link them: the agent's framing aside, by
+ * their words and the kinds of values they name, not the values themselves.
+ *
+ * @example
+ * ```ts
+ * import { sameCause } from "./drafts.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   sameCause(
+ *     "Versions before 5.7.1 write CSV exports with a row limit",
+ *     "Defect since 5.6.0: exports went through a spreadsheet writer limited to 65535 rows",
+ *   ),
+ *   true,
+ * );
+ * ```
+ */
+export function sameCause(a: string, b: string): boolean {
+  return corroborate(statementTerms(statementOf(a)), statementTerms(statementOf(b)));
 }
 
 export interface CauseChoice {
@@ -495,7 +574,8 @@ interface Statement {
   /** The statement, spaces and case aside: what ties are settled by, so order never matters. */
   readonly key: string;
   readonly statement: string;
-  readonly stems: Set<string>;
+  /** Its terms ({@link statementTerms}). */
+  readonly terms: Set<string>;
   /** Tickets that record it. */
   copies: number;
   /** Its distinct texts as recorded, framing and all: each one written once. */
@@ -507,7 +587,7 @@ interface Statement {
  * questions, answered by two different counts:
  * - which cause: recorded root causes are compared as statements (without
  *   the agent's framing, such as "Known issue:"), statements that share a
- *   quarter of their stems are one cause told otherwise or in part, and the
+ *   quarter of their terms ({@link sameCause}) are one cause told otherwise or in part, and the
  *   cause most tickets record wins. A statement only one ticket records,
  *   like no other, is a guess: it wins only when every cause is one;
  * - which wording of it: each distinct text counts once, however many
@@ -554,7 +634,7 @@ export function chooseCause(rootCauses: readonly string[]): CauseChoice {
       byKey.set(key, {
         key,
         statement,
-        stems: new Set(stems(statement)),
+        terms: statementTerms(statement),
         copies: 1,
         texts: new Set([written]),
       });
@@ -570,7 +650,7 @@ export function chooseCause(rootCauses: readonly string[]): CauseChoice {
   };
   for (let a = 0; a < all.length; a++) {
     for (let b = a + 1; b < all.length; b++) {
-      if (corroborate(all[a]!.stems, all[b]!.stems)) parent[root(b)] = root(a);
+      if (corroborate(all[a]!.terms, all[b]!.terms)) parent[root(b)] = root(a);
     }
   }
   const causes = new Map<number, Statement[]>();
@@ -582,21 +662,23 @@ export function chooseCause(rootCauses: readonly string[]): CauseChoice {
   );
   const scored = cause!.map((w) => {
     let support = 0;
-    for (const other of cause!) support += other.texts.size * jaccard(w.stems, other.stems);
-    const brevity = Math.min(1, STATEMENT_STEMS / Math.max(1, w.stems.size));
+    for (const other of cause!) {
+      support += other.texts.size * statementJaccard(w.terms, other.terms);
+    }
+    const brevity = Math.min(1, STATEMENT_STEMS / Math.max(1, w.terms.size));
     return { ...w, score: support * brevity };
   }).sort((a, b) =>
     (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : 0) ||
-    a.stems.size - b.stems.size || b.copies - a.copies || (a.key < b.key ? -1 : 1)
+    a.terms.size - b.terms.size || b.copies - a.copies || (a.key < b.key ? -1 : 1)
   );
   const chosen = scored[0]!;
-  const wordings = scored.filter((w) => jaccard(chosen.stems, w.stems) >= SAME_STEP);
+  const wordings = scored.filter((w) => statementJaccard(chosen.terms, w.terms) >= SAME_STEP);
   // Every other wording and cause stays in view of the person who edits the draft.
   const stated = new Set(wordings.map((w) => w.statement));
   const rest: Statement[][] = [];
   for (const w of [...all].sort((a, b) => b.copies - a.copies || (a.key < b.key ? -1 : 1))) {
     if (stated.has(w.statement)) continue;
-    const home = rest.find((c) => jaccard(c[0]!.stems, w.stems) >= SAME_STEP);
+    const home = rest.find((c) => statementJaccard(c[0]!.terms, w.terms) >= SAME_STEP);
     if (home === undefined) rest.push([w]);
     else home.push(w);
   }

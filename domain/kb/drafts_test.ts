@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draftFrom, judgeCandidate, type ResolvedCase, splitSteps } from "./drafts.ts";
+import { draftFrom, judgeCandidate, type ResolvedCase, sameCause, splitSteps } from "./drafts.ts";
 
 const resolved = (ticketId: string, rootCause: string, solution: string): ResolvedCase => ({
   ticketId,
@@ -188,4 +188,47 @@ Deno.test("drafts: an agent's summary of the cause on a ticket that states one s
     ),
   ]);
   assert.equal(draft.cause, "3.2 shows CMYK thumbnails with inverted colours");
+});
+
+Deno.test("drafts: an agent's summary naming the fixed release and engineering's analysis naming the broken one state one cause", () => {
+  const analysis =
+    "Defect since 5.6.0: exports went through a spreadsheet writer limited to 65535 rows";
+  const summary = "Versions before 5.7.1 write CSV exports with a row limit";
+  const fix = "Upgrade to 5.7.1; until then split the export by date range";
+  const cases = [
+    resolved("t1", analysis, fix),
+    resolved("t2", analysis, fix),
+    resolved("t3", summary, fix),
+  ];
+  // One cause on three tickets, stated as the agent summed it up; the analysis stays beside it.
+  const draft = draftFrom(cases);
+  assert.equal(draft.cause, summary);
+  assert.deepEqual(draft.otherCauses, [{ text: analysis, tickets: 2 }]);
+});
+
+Deno.test("drafts: values of one kind link statements only through their words", () => {
+  // Redacted addresses, ids and counts differ from ticket to ticket; the cause does not.
+  assert.equal(
+    sameCause(
+      "Mail to <email:7f3a9c> bounced: the relay rejects senders over 50 recipients (job a1b2c3d4)",
+      "The relay rejects <email:0c1d2e> as a sender over 200 recipients, mail bounced",
+    ),
+    true,
+  );
+  // The same release in two statements says nothing of what went wrong in it.
+  assert.equal(
+    sameCause(
+      "Regression in 5.7.0: reports with more than twelve columns overflow the PDF layout table",
+      "Regression in 5.7.0: the search parser does not escape hyphens",
+    ),
+    false,
+  );
+  // A code name is its words: written whole or in part, it is the same term.
+  assert.equal(
+    sameCause(
+      "OrderService.applyPromo returns null for expired promotions",
+      "applyPromo gives null once a promotion expired",
+    ),
+    true,
+  );
 });

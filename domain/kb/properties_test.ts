@@ -10,6 +10,7 @@ import {
   FieldIndex,
   type IssueEvidence,
   LOUPE_RANKING,
+  sameCause,
   suggestArticles,
 } from "./mod.ts";
 
@@ -211,6 +212,87 @@ Deno.test("drafts: the cause depends on the root causes recorded, not on the ord
       const words = (s: string) =>
         ` ${s.toLowerCase().replace(/[,;:()]/g, " ").split(/\s+/).join(" ")} `;
       assert.ok(causes.some((c) => words(c).includes(words(a.cause))), a.cause);
+    },
+  ));
+});
+
+/** Content words with stems of their own, in two sets no statement of the other shares. */
+const CAUSE_WORDS = [
+  "cache",
+  "token",
+  "proxy",
+  "relay",
+  "invoice",
+  "currency",
+  "webhook",
+  "gateway",
+  "scheduler",
+  "printer",
+];
+const OTHER_WORDS = [
+  "column",
+  "parser",
+  "hyphen",
+  "certificate",
+  "timezone",
+  "thumbnail",
+  "quota",
+  "mailbox",
+  "locale",
+  "barcode",
+];
+
+/** A value of each kind a statement names: a release, a count, an id, a redacted address. */
+const value = {
+  version: fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20)).map(([a, b, c]) => `${a}.${b}.${c}`),
+  number: fc.nat(1_000_000).map(String),
+  id: fc.tuple(
+    fc.constantFrom("a", "b", "c", "d", "e", "f"),
+    fc.integer({ min: 10_000, max: 99_999 }),
+  )
+    .map(([letter, digits]) => `${letter}${digits}`),
+  email: fc.integer({ min: 0x100000, max: 0xffffff }).map((n) => `<email:${n.toString(16)}>`),
+};
+type Kind = keyof typeof value;
+const kinds = Object.keys(value) as Kind[];
+
+Deno.test("drafts: root causes that differ only in the values they name are one cause", () => {
+  const template = fc.array(
+    fc.oneof(
+      fc.constantFrom(...CAUSE_WORDS).map((w) => ({ word: w })),
+      fc.constantFrom(...kinds).map((k) => ({ kind: k })),
+    ),
+    { minLength: 1, maxLength: 8 },
+  ).filter((parts) => parts.some((p) => "word" in p));
+  const filled = (parts: readonly ({ word: string } | { kind: Kind })[]) =>
+    fc.tuple(...parts.map((p) => "word" in p ? fc.constant(p.word) : value[p.kind]))
+      .map((words) => words.join(" "));
+  fc.assert(fc.property(
+    template.chain((parts) => fc.array(filled(parts), { minLength: 2, maxLength: 5 })),
+    (causes) => {
+      for (const a of causes) for (const b of causes) assert.ok(sameCause(a, b), `${a} / ${b}`);
+      // Every ticket states the one cause: none is left beside it as another.
+      assert.deepEqual(chooseCause(causes).others, []);
+    },
+  ));
+});
+
+Deno.test("drafts: statements of different causes stay apart though they name the same release, or values of one kind", () => {
+  const words = (from: readonly string[]) =>
+    fc.uniqueArray(fc.constantFrom(...from), { minLength: 4, maxLength: 8 });
+  const anyValue = fc.oneof(...kinds.map((k) => value[k]));
+  const sameKinds = fc.array(fc.constantFrom(...kinds), { maxLength: 3 }).chain((ks) =>
+    fc.tuple(fc.tuple(...ks.map((k) => value[k])), fc.tuple(...ks.map((k) => value[k])))
+  );
+  fc.assert(fc.property(
+    words(CAUSE_WORDS),
+    words(OTHER_WORDS),
+    anyValue,
+    sameKinds,
+    (a, b, shared, [ours, theirs]) => {
+      const x = [...a, shared, ...ours].join(" ");
+      const y = [shared, ...theirs, ...b].join(" ");
+      assert.equal(sameCause(x, y), false, `${x} / ${y}`);
     },
   ));
 });

@@ -197,3 +197,60 @@ function pushStem(out: string[], lower: string): void {
   const term = termOf(lower);
   if (term !== null) out.push(term);
 }
+
+/**
+ * Spans that are one value however they are spelled: a redaction placeholder
+ * (`<email:7f3a9c>`, its kind kept), an e-mail address, a URL.
+ */
+const VALUE_SPAN =
+  /<([a-z][a-z_-]*):[^<>\s]+>|[^\s@<>()"']+@[^\s@<>()"']+\.[a-z]{2,}|\b[a-z][a-z0-9+.-]*:\/\/[^\s<>()"']+/gi;
+
+/** `5.7.1`, `v2.53`, `1.0rc1`: a release named by dotted numbers. */
+const VERSION = /^v?\d+(?:[._]\d+)+[a-z]*\d*$/i;
+
+/** A hexadecimal hash or id (`7f3a9c`, `e89b12d3`): letters and digits, six or more. */
+const HEX_ID = /^(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{6,}$/i;
+
+/**
+ * The terms a statement (a recorded root cause) is compared by: its stems,
+ * each value marked with its kind (`‹version›5.7.1`, `‹number›65535`, `‹id›`,
+ * `‹email›`, `‹url›`, a redaction placeholder's kind), and code names by
+ * their words only. The kind lets a comparison treat two values of one kind
+ * apart from two words (two people stating one cause name different values:
+ * the release that brought it or the one that fixes it, a customer's address,
+ * a row count); a code name's words already stand for it, so `applyPromo` and
+ * `OrderService.applyPromo` do not differ by a whole-name term.
+ *
+ * @example
+ * ```ts
+ * import { statementTerms } from "./text.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   [...statementTerms("Versions before 5.7.1 cap exports at 65535 rows")],
+ *   ["version", "‹version›5.7.1", "cap", "export", "‹number›65535", "row"],
+ * );
+ * ```
+ */
+export function statementTerms(statement: string): Set<string> {
+  const out = new Set<string>();
+  const rest = statement.replace(VALUE_SPAN, (span: string, kind: string | undefined) => {
+    const of = kind !== undefined ? kind.toLowerCase() : span.includes("@") ? "email" : "url";
+    out.add(`‹${of}›${span.toLowerCase()}`);
+    return " ";
+  });
+  const words = new RegExp(WORD.source, "g");
+  for (let match = words.exec(rest); match !== null; match = words.exec(rest)) {
+    const raw = match[0];
+    const lower = raw.toLowerCase();
+    if (VERSION.test(raw)) out.add(`‹version›${lower.replace(/^v/, "")}`);
+    else if (/^\d+$/.test(raw)) out.add(`‹number›${lower}`);
+    else if (HEX_ID.test(raw)) out.add(`‹id›${lower}`);
+    else {
+      for (const part of splitIdentifier(raw)) {
+        const term = termOf(part.toLowerCase());
+        if (term !== null) out.add(term);
+      }
+    }
+  }
+  return out;
+}

@@ -14,6 +14,7 @@ import { rareErrorBenches } from "./rare_errors_bench.ts";
 import { simulateBenches } from "./simulate_bench.ts";
 import { robustBenches } from "./robust_bench.ts";
 import { kbBenches } from "./kb_bench.ts";
+import { kbDraftBenches } from "./kb_drafts_bench.ts";
 import { analyticsBenches } from "./analytics_bench.ts";
 import { ecosystemBenches } from "./ecosystem_bench.ts";
 import { redactionBenches } from "./redaction_bench.ts";
@@ -32,6 +33,7 @@ const ALL: readonly Bench[] = [
   ...simulateBenches,
   ...robustBenches,
   ...kbBenches,
+  ...kbDraftBenches,
   ...analyticsBenches,
   ...ecosystemBenches,
   ...redactionBenches,
