@@ -651,25 +651,30 @@ function problemPrediction(
 }
 
 /**
- * A ticket's complexity, 0-100: the mean of how long its problem calls for
+ * A ticket's complexity, 0-100: mostly (nine parts in ten) how likely it is
+ * to need engineering, as a percent; the rest how long its problem calls for
  * (`Prediction.complexity`, the share of past tickets predicted less with the
- * wait's inputs held) and how likely it is to need engineering, as a percent.
- * The time alone mostly tells questions from incidents: for a ticket of an
- * issue it reads how long that issue's tickets took, and that is what their
- * resolution waited on (a release to roll out, an outage to end, a fix), not
- * the work the problem took. Whether a problem needs engineering follows the
- * work.
+ * wait's inputs held), which orders tickets alike on the first. Whether a
+ * problem needs engineering follows the work. The time mostly tells questions
+ * from incidents, which engineering already does; among incidents it reads how
+ * long an issue's tickets took, and that is what their resolution waited on
+ * (an outage to end, a release to roll out), not the work the problem took:
+ * as an equal half it ranked a short outage above a regression that needed
+ * twice the work.
  *
  * @example
  * ```ts
  * import { complexityScore } from "./model.ts";
  * import assert from "node:assert/strict";
- * assert.equal(complexityScore(60, 0.9), 75);
+ * assert.equal(complexityScore(60, 0.9), 87);
  * ```
  */
 export function complexityScore(timeComplexity: number, engineeringProbability: number): number {
-  return Math.round((timeComplexity + 100 * engineeringProbability) / 2);
+  return Math.round(TIME_SHARE * timeComplexity + (1 - TIME_SHARE) * 100 * engineeringProbability);
 }
+
+/** The time part's share of complexity (see `complexityScore`). */
+const TIME_SHARE = 0.1;
 
 function complexityOf(model: ResolutionModel, logMedian: number): number {
   const ref = model.referencePredictions;

@@ -332,6 +332,23 @@ Deno.test("property: complexity stays in 0-100 and rises with the time a problem
   );
 });
 
+Deno.test("property: a ticket clearly likelier to need engineering is the more complex one, however long either waited", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 100 }),
+      fc.integer({ min: 0, max: 100 }),
+      fc.double({ min: 0, max: 0.85, noNaN: true }),
+      (time, otherTime, engineering) => {
+        // The time part moves the score by at most a tenth: an outage that waited on its own end
+        // must not outrank a problem that needs an engineer.
+        assert.ok(
+          complexityScore(time, engineering + 0.15) > complexityScore(otherTime, engineering),
+        );
+      },
+    ),
+  );
+});
+
 Deno.test("exchangeable tickets of an issue of which two in three never resolve get open-ended ranges that cover about 80%, censored calibration included", () => {
   const coverages: number[] = [];
   for (const seed of [41, 42, 43]) {
