@@ -10,7 +10,6 @@ import {
   DEFAULT_MODEL_OPTIONS,
   fromLogHours,
   hoursToResolve,
-  intervalGroup,
   type ModelOptions,
   predictLog,
   quantileOf,
@@ -100,7 +99,7 @@ export function runBacktest(
   let covered = 0;
   for (const { ticket, context } of test) {
     const actual = hoursToResolve(ticket);
-    const p = predictLog(model, binRow(model.space, ticket, context), intervalGroup(ticket));
+    const p = predictLog(model, binRow(model.space, ticket, context), ticket);
     const median = fromLogHours(p.median);
     const low = fromLogHours(p.low);
     const high = fromLogHours(p.high);

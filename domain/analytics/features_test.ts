@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { openContexts, type TicketRecord } from "./features.ts";
-import { ticketRecords } from "./ticket_features.ts";
+import { earlierResolvedQuantile, ticketRecords } from "./ticket_features.ts";
+import { gaussian, xorshift32 } from "../../test/support/random.ts";
 import { fixStateAt, type OriginLog } from "./fix_state.ts";
 import type { Ticket } from "../tickets/mod.ts";
 import { originLog } from "../../test/support/fix_state_logs.ts";
@@ -124,4 +125,47 @@ Deno.test("openContexts: backlog counts tickets still open at the moment, not th
   assert.deepEqual(contexts.map((c) => c.backlog), [0, 1, 1]);
   assert.deepEqual(contexts.map((c) => c.openedLast24h), [0, 1, 2]);
   assert.deepEqual(contexts.map((c) => c.hourOfDay), [0, 1, 3]);
+});
+
+Deno.test("property: with no ticket open, an issue's Kaplan-Meier quantile is its plain quantile; open tickets never lower it", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ min: 0, max: 500, noNaN: true }), { minLength: 5, maxLength: 60 }),
+      fc.array(fc.double({ min: 0, max: 500, noNaN: true }), { maxLength: 60 }),
+      fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+      (resolved, open, q) => {
+        const sorted = [...resolved].sort((a, b) => a - b);
+        const plain = sorted[Math.ceil(q * sorted.length - 1e-12) - 1]!;
+        const times = resolved.map((hours) => ({ hours, resolved: true }));
+        assert.equal(earlierResolvedQuantile(times, q), plain);
+        // A ticket still open is one fewer resolved by any time: the share q is reached no sooner.
+        const withOpen = earlierResolvedQuantile(
+          [...times, ...open.map((hours) => ({ hours, resolved: false }))],
+          q,
+        );
+        assert.ok(Number.isNaN(withOpen) || withOpen >= plain);
+      },
+    ),
+  );
+});
+
+Deno.test("an issue's Kaplan-Meier quantile counts the tickets that never resolve: with two in three never resolving, its fifth is the resolvers' 60%", () => {
+  // Tickets opened one an hour, followed up to a common end (censoring by the end of history,
+  // not by how long they take); a third resolve, log-normal around 8 h.
+  const next = xorshift32(31);
+  const end = 4000;
+  const resolvers: number[] = [];
+  const times = Array.from({ length: 3000 }, (_, i) => {
+    const hours = Math.exp(Math.log(8) + 0.5 * gaussian(next));
+    const resolves = next() < 1 / 3;
+    if (resolves) resolvers.push(hours);
+    const followUp = end - i;
+    return resolves && hours <= followUp
+      ? { hours, resolved: true }
+      : { hours: followUp, resolved: false };
+  });
+  const q20 = earlierResolvedQuantile(times, 0.2);
+  resolvers.sort((a, b) => a - b);
+  const expected = resolvers[Math.floor(0.6 * resolvers.length)]!;
+  assert.ok(Math.abs(Math.log(q20 / expected)) < 0.1, `${q20} vs ${expected}`);
 });

@@ -86,7 +86,7 @@ export interface ResolutionModel {
    * Each interval group's own margins (see `intervalGroup`), where it had
    * `MIN_GROUP_SCORES` calibration scores; the pooled ones stand in for the rest.
    */
-  readonly groupMargins: ReadonlyMap<string, { readonly lower: number; readonly upper: number }>;
+  readonly groupMargins: ReadonlyMap<string, Margins>;
   /** Training predictions (log hours), ascending: where a new one ranks gives complexity. */
   readonly referencePredictions: Float64Array;
   /** Columns held at their usual value for complexity: when it came in, and who it is for. */
@@ -186,12 +186,20 @@ export function trainResolutionModel(
   const censoredAt = calibration.map(followUp);
   const lowScores: GroupScored[] = [];
   const highScores: GroupScored[] = [];
+  // The low end of an open-ended range, scored from the issue's own earlier tickets where it has
+  // enough (see `openEndedLowBase`), from the 10% model where not.
+  const openLowScores: GroupScored[] = [];
+  const pushLow = (t: TicketRecord, model: number, v: number, c: number, group: string) => {
+    lowScores.push({ score: model - v, bound: model - c, group });
+    const base = openEndedLowBase(t) ?? model;
+    openLowScores.push({ score: base - v, bound: base - c, group });
+  };
   calibration.forEach((t, i) => {
     const row = allRows[i]!;
     const c = censoredAt[i]!;
     const v = known(t) ? toLogHours(hoursToResolve(t)) : Infinity;
     const group = intervalGroup(t);
-    lowScores.push({ score: predictRow(lower, row) - v, bound: predictRow(lower, row) - c, group });
+    pushLow(t, predictRow(lower, row), v, c, group);
     highScores.push({
       score: v - predictRow(upper, row),
       bound: c - predictRow(upper, row),
@@ -208,11 +216,7 @@ export function trainResolutionModel(
     const groupOf = (k: number) => intervalGroup(training[heldOut + k]!);
     const followUpOf = (k: number) => followUp(training[heldOut + k]!);
     lowerFit.heldOut?.forEach((p, k) =>
-      lowScores.push({
-        score: p - target[heldOut + k]!,
-        bound: p - followUpOf(k),
-        group: groupOf(k),
-      })
+      pushLow(training[heldOut + k]!, p, target[heldOut + k]!, followUpOf(k), groupOf(k))
     );
     upperFit.heldOut?.forEach((p, k) =>
       highScores.push({
@@ -227,28 +231,41 @@ export function trainResolutionModel(
         const group = intervalGroup(t);
         const low = lowerFit.extra![k]!;
         const high = upperFit.extra![k]!;
-        lowScores.push({ score: -Infinity, bound: low - c, group });
+        pushLow(t, low, Infinity, c, group);
         highScores.push({ score: Infinity, bound: c - high, group });
       });
     }
   }
-  const margins = (lows: readonly Scored[], highs: readonly Scored[]) => {
+  const margins = (
+    lows: readonly Scored[],
+    openLows: readonly Scored[],
+    highs: readonly Scored[],
+  ): Margins => {
     const upper = censoredConformalQuantile(highs, level, "atLeast");
+    if (Number.isFinite(upper)) {
+      return { lower: censoredConformalQuantile(lows, level, "below"), upper };
+    }
     // No high end can be promised: the range is "at least this long", and its whole miss
     // share goes below, where a half share would leave it covering more than asked.
-    const lower = censoredConformalQuantile(
-      lows,
-      Number.isFinite(upper) ? level : 1 - options.alpha,
-      "below",
-    );
-    return { lower, upper };
+    // Never above where the base puts it: a slice whose tickets waited longer than the issue's
+    // own earlier ones speaks of other issues (a release days away) more than of this one.
+    const lower = censoredConformalQuantile(openLows, 1 - options.alpha, "below");
+    return { lower: Math.max(0, lower), upper };
   };
-  const { lower: lowerMargin, upper: upperMargin } = margins(lowScores, highScores);
-  const groupMargins = new Map<string, { lower: number; upper: number }>();
+  const { lower: lowerMargin, upper: upperMargin } = margins(
+    lowScores,
+    openLowScores,
+    highScores,
+  );
+  const groupMargins = new Map<string, Margins>();
   for (const group of new Set(highScores.map((s) => s.group))) {
     const highs = highScores.filter((s) => s.group === group);
     if (highs.length < MIN_GROUP_SCORES) continue;
-    groupMargins.set(group, margins(lowScores.filter((s) => s.group === group), highs));
+    const inGroup = (s: GroupScored) => s.group === group;
+    groupMargins.set(
+      group,
+      margins(lowScores.filter(inGroup), openLowScores.filter(inGroup), highs),
+    );
   }
 
   const survivors = survivalPool(
@@ -504,6 +521,31 @@ export function censoredConformalQuantile(
   return Infinity;
 }
 
+/** Log-space margins of an interval group: `upper` +Infinity makes its ranges open-ended. */
+export interface Margins {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/**
+ * Where an open-ended range's low end starts from (log hours), for a ticket
+ * of an issue whose tickets resolve on work when they resolve at all (the
+ * quick-fifth group of `intervalGroup`): the time by which a fifth of the
+ * issue's earlier tickets had resolved, open ones counted as censored
+ * (`issue_earlier_q20_h`). The 10% model is fitted on resolved tickets, which
+ * for such an issue are its quick ones, and its margin is shared by issues
+ * whose tickets never resolve as often: read from the issue itself, the low
+ * end follows how often its tickets resolve at all. Not for tickets waiting
+ * on a release: the issue's earlier tickets waited longer for the same
+ * release than a later one will, so their times overstate it. Undefined
+ * there, and where the issue has too few earlier tickets to tell.
+ */
+export function openEndedLowBase(ticket: TicketRecord): number | undefined {
+  if (intervalGroup(ticket) !== QUICK_GROUP) return undefined;
+  const hours = ticket.numbers?.issue_earlier_q20_h ?? NaN;
+  return Number.isFinite(hours) ? toLogHours(hours) : undefined;
+}
+
 /** A calibration score and the interval group of the ticket it is about. */
 interface GroupScored extends Scored {
   readonly group: string;
@@ -538,20 +580,43 @@ export function intervalGroup(ticket: TicketRecord): string {
     return ticket.numbers?.environment_on_fix === 1 ? "issue, fix here" : "issue, fix rolling out";
   }
   const waiting = ticket.numbers?.issue_earlier_still_open_share ?? NaN;
-  return waiting > 0.5 ? "issue, earlier tickets waiting" : "issue";
+  if (!(waiting > 0.5)) return "issue";
+  const fifthResolved = ticket.numbers?.issue_earlier_q20_h ?? NaN;
+  return fifthResolved <= QUICK_FIFTH_HOURS ? QUICK_GROUP : "issue, earlier tickets waiting";
 }
+
+/**
+ * Of the issues whose earlier tickets mostly wait, those of which a fifth
+ * resolved within this many hours (Kaplan-Meier, see `issue_earlier_q20_h`)
+ * are calibrated apart: they resolve on work, when at all, where the others
+ * wait days on something (a release not yet out), and one low-end margin
+ * shared by both sits days below the first.
+ */
+export const QUICK_FIFTH_HOURS = 72;
+const QUICK_GROUP = "issue, earlier tickets waiting, a fifth resolved within 3 days";
 
 /** The calibrated median and interval for one ticket's bins (log hours). */
 export function predictLog(
   model: ResolutionModel,
   rowBins: ArrayLike<number>,
-  group?: string,
+  ticket?: TicketRecord,
 ): { median: number; low: number; high: number } {
+  const group = ticket === undefined ? undefined : intervalGroup(ticket);
   const margins = (group === undefined ? undefined : model.groupMargins.get(group)) ??
     { lower: model.lowerMargin, upper: model.upperMargin };
   const median = predictRow(model.median, rowBins) + model.shift;
-  const low = predictRow(model.lower, rowBins) - margins.lower;
+  const lowBase = Number.isFinite(margins.upper)
+    ? predictRow(model.lower, rowBins)
+    : (ticket === undefined ? undefined : openEndedLowBase(ticket)) ??
+      predictRow(model.lower, rowBins);
+  const low = lowBase - margins.lower;
   const high = predictRow(model.upper, rowBins) + margins.upper;
+  if (!Number.isFinite(high)) {
+    // "At least this long": the models' median is the median of the tickets that resolved,
+    // which for a ticket that may never resolve is no median at all; lowering the calibrated
+    // low end to it would cover more than asked. The point is the low end then.
+    return { median: Math.max(median, low), low, high };
+  }
   // The point always lies inside its range: widening never lowers coverage.
   return { median, low: Math.min(low, median), high: Math.max(high, median) };
 }
@@ -562,7 +627,7 @@ export function predictTicket(
   context: OpenContext,
 ): Prediction {
   const row = binRow(model.space, ticket, context);
-  const p = predictLog(model, row, intervalGroup(ticket));
+  const p = predictLog(model, row, ticket);
   return {
     medianHours: fromLogHours(p.median),
     lowHours: fromLogHours(p.low),
@@ -586,25 +651,30 @@ function problemPrediction(
 }
 
 /**
- * A ticket's complexity, 0-100: the mean of how long its problem calls for
+ * A ticket's complexity, 0-100: mostly (nine parts in ten) how likely it is
+ * to need engineering, as a percent; the rest how long its problem calls for
  * (`Prediction.complexity`, the share of past tickets predicted less with the
- * wait's inputs held) and how likely it is to need engineering, as a percent.
- * The time alone mostly tells questions from incidents: for a ticket of an
- * issue it reads how long that issue's tickets took, and that is what their
- * resolution waited on (a release to roll out, an outage to end, a fix), not
- * the work the problem took. Whether a problem needs engineering follows the
- * work.
+ * wait's inputs held), which orders tickets alike on the first. Whether a
+ * problem needs engineering follows the work. The time mostly tells questions
+ * from incidents, which engineering already does; among incidents it reads how
+ * long an issue's tickets took, and that is what their resolution waited on
+ * (an outage to end, a release to roll out), not the work the problem took:
+ * as an equal half it ranked a short outage above a regression that needed
+ * twice the work.
  *
  * @example
  * ```ts
  * import { complexityScore } from "./model.ts";
  * import assert from "node:assert/strict";
- * assert.equal(complexityScore(60, 0.9), 75);
+ * assert.equal(complexityScore(60, 0.9), 87);
  * ```
  */
 export function complexityScore(timeComplexity: number, engineeringProbability: number): number {
-  return Math.round((timeComplexity + 100 * engineeringProbability) / 2);
+  return Math.round(TIME_SHARE * timeComplexity + (1 - TIME_SHARE) * 100 * engineeringProbability);
 }
+
+/** The time part's share of complexity (see `complexityScore`). */
+const TIME_SHARE = 0.1;
 
 function complexityOf(model: ResolutionModel, logMedian: number): number {
   const ref = model.referencePredictions;

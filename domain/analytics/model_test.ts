@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { gaussian, xorshift32 } from "../../test/support/random.ts";
 import { openContexts, type TicketRecord } from "./features.ts";
+import { earlierResolvedQuantile } from "./ticket_features.ts";
 import {
   censoredConformalQuantile,
   complexityScore,
@@ -329,4 +330,80 @@ Deno.test("property: complexity stays in 0-100 and rises with the time a problem
       },
     ),
   );
+});
+
+Deno.test("property: a ticket clearly likelier to need engineering is the more complex one, however long either waited", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 100 }),
+      fc.integer({ min: 0, max: 100 }),
+      fc.double({ min: 0, max: 0.85, noNaN: true }),
+      (time, otherTime, engineering) => {
+        // The time part moves the score by at most a tenth: an outage that waited on its own end
+        // must not outrank a problem that needs an engineer.
+        assert.ok(
+          complexityScore(time, engineering + 0.15) > complexityScore(otherTime, engineering),
+        );
+      },
+    ),
+  );
+});
+
+Deno.test("exchangeable tickets of an issue of which two in three never resolve get open-ended ranges that cover about 80%, censored calibration included", () => {
+  const coverages: number[] = [];
+  for (const seed of [41, 42, 43]) {
+    const next = rng(seed);
+    const n = 1400;
+    const trainEnd = 1000;
+    // Tickets of the issue, one an hour; a third resolve, log-normal around 10 h.
+    const truth = Array.from({ length: n }, () => ({
+      hours: Math.exp(Math.log(10) + 0.6 * gaussian(next)),
+      never: next() < 2 / 3,
+    }));
+    const asOf = trainEnd * HOUR;
+    // What is known at `at` of the tickets opened before `i`, as the service reads it.
+    const q20At = (i: number) =>
+      earlierResolvedQuantile(
+        truth.slice(Math.max(0, i - 300), i).map((t, k) => {
+          const opened = Math.max(0, i - 300) + k;
+          const age = i - opened;
+          return !t.never && t.hours <= age ? { hours: t.hours, resolved: true } : {
+            hours: age,
+            resolved: false,
+          };
+        }),
+        0.2,
+      );
+    const history: TicketRecord[] = truth.map((t, i) => {
+      const resolvedAt = i * HOUR + t.hours * HOUR;
+      return {
+        id: `t${i}`,
+        openedAt: i * HOUR,
+        resolvedAt: t.never || resolvedAt > asOf ? null : resolvedAt,
+        fields: { issue: "i1" },
+        text: "",
+        numbers: { issue_earlier_still_open_share: 0.9, issue_earlier_q20_h: q20At(i) },
+      };
+    });
+    const contexts = openContexts(history);
+    const model = trainResolutionModel(
+      { fields: ["issue"], numbers: [], useText: false },
+      history.slice(0, 800),
+      contexts.slice(0, 800),
+      history.slice(800, trainEnd),
+      contexts.slice(800, trainEnd),
+      { ...DEFAULT_MODEL_OPTIONS, maxTrees: 30 },
+      asOf,
+    );
+    let covered = 0;
+    for (let i = trainEnd; i < n; i++) {
+      const p = predictTicket(model, { ...history[i]!, resolvedAt: null }, contexts[i]!);
+      assert.equal(p.highHours, Infinity);
+      assert.ok(p.lowHours <= p.medianHours);
+      if (truth[i]!.never || truth[i]!.hours >= p.lowHours) covered++;
+    }
+    coverages.push(covered / (n - trainEnd));
+  }
+  // 400 test tickets a seed: the standard error of a coverage near 0.8 is 0.02.
+  for (const c of coverages) assert.ok(c >= 0.72 && c <= 0.88, `coverage ${coverages}`);
 });

@@ -61,6 +61,57 @@ function stillOpenShare(earlier: readonly Ticket[], at: number): number {
   return open.length / old.length;
 }
 
+/** Fewest earlier tickets an issue's Kaplan-Meier quantile rests on. */
+export const MIN_EARLIER_FOR_SURVIVAL = 5;
+
+/**
+ * The hours by which a share `q` of the `earlier` tickets had resolved, as
+ * known at `at`: a Kaplan-Meier estimate, each ticket still open at `at`
+ * censored at its age then. The resolved ones alone are the quick ones of an
+ * issue still under way; counting the open ones as censored keeps the share
+ * that never resolves in the estimate. NaN with fewer than
+ * `MIN_EARLIER_FOR_SURVIVAL` tickets or when the estimate never reaches `q`.
+ *
+ * @example
+ * ```ts
+ * import { earlierResolvedQuantile } from "./ticket_features.ts";
+ * import assert from "node:assert/strict";
+ * // Five tickets resolved in 1-5 h, five still open after 10 h: half never seen to resolve.
+ * const times = [1, 2, 3, 4, 5].map((h) => ({ hours: h, resolved: true }))
+ *   .concat([1, 2, 3, 4, 5].map(() => ({ hours: 10, resolved: false })));
+ * assert.equal(earlierResolvedQuantile(times, 0.2), 2);
+ * assert.ok(Number.isNaN(earlierResolvedQuantile(times, 0.6)));
+ * ```
+ */
+export function earlierResolvedQuantile(
+  times: readonly { readonly hours: number; readonly resolved: boolean }[],
+  q: number,
+): number {
+  if (times.length < MIN_EARLIER_FOR_SURVIVAL) return NaN;
+  // Resolutions before censorings at equal times, as Kaplan-Meier takes them.
+  const sorted = [...times].sort((a, b) =>
+    a.hours - b.hours || Number(b.resolved) - Number(a.resolved)
+  );
+  let survival = 1;
+  let atRisk = sorted.length;
+  for (const t of sorted) {
+    if (t.resolved) {
+      survival *= 1 - 1 / atRisk;
+      if (1 - survival >= q - 1e-12) return t.hours;
+    }
+    atRisk--;
+  }
+  return NaN;
+}
+
+function earlierTimes(earlier: readonly Ticket[], at: number) {
+  return earlier.map((o) => {
+    const resolvedAt = firstResolvedAt(o);
+    const resolved = resolvedAt !== null && resolvedAt <= at;
+    return { hours: ((resolved ? resolvedAt! : at) - o.openedAt) / HOUR_MS, resolved };
+  });
+}
+
 /**
  * What a ticket says about its problem: subject, description and what the
  * customer added in comments since (the agents' replies say what support
@@ -171,6 +222,7 @@ export function ticketRecorder(
           ? NaN
           : before.filter((o) => o.openedAt >= t.openedAt - DAY_MS).length,
         issue_earlier_still_open_share: stillOpenShare(before, t.openedAt),
+        issue_earlier_q20_h: earlierResolvedQuantile(earlierTimes(before, t.openedAt), 0.2),
         issue_fix_seen: fix?.fixSeen ?? NaN,
         environment_on_fix: fix?.onFix ?? NaN,
         customer_earlier_tickets: customerBefore.length,
