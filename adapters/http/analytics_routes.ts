@@ -331,7 +331,9 @@ export function analyticsRoutes(api: AnalyticsApi, deps: AnalyticsRouteDeps): Ho
 }
 
 const isoOrNull = z.string().nullable().describe("ISO 8601, UTC");
-const hoursOrNull = z.number().nullable().describe("hours; null without resolved tickets");
+const hoursOrNull = z.number().nullable().describe(
+  "hours, tickets still open counted as censored (Kaplan-Meier); null while too few have resolved to tell",
+);
 
 /** What `/openapi.json` says about the routes above. */
 export const analyticsRouteDocs: readonly RouteDoc[] = [

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fullHttpApp } from "../../test/support/full_app.ts";
+import { composeOnMemory, fullHttpApp } from "../../test/support/full_app.ts";
 
 const CSV = [
   "Key,Created,Resolved,Company,Site",
@@ -127,4 +127,37 @@ Deno.test("an imported ticket answered and solved in the same instant ends solve
     }
     assert.deepEqual(statuses, expected, type);
   }
+});
+
+Deno.test("resolution patterns count tickets still open: a month of quick ones and open ones is no faster month", async () => {
+  const now = Date.UTC(2027, 0, 31);
+  const { app } = await composeOnMemory(now);
+  const day = 24 * 3_600_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const rows = ["Number,Opened,Resolved,Priority"];
+  // The month before: ten tickets, each resolved in 100 h.
+  for (let i = 0; i < 10; i++) {
+    const opened = now - 50 * day + i * 3_600_000;
+    rows.push(`P-${i},${iso(opened)},${iso(opened + 100 * 3_600_000)},low`);
+  }
+  // This month: four resolved in 2 h, six open for 20 days and counting.
+  for (let i = 0; i < 10; i++) {
+    const opened = now - 20 * day + i * 3_600_000;
+    rows.push(`R-${i},${iso(opened)},${i < 4 ? iso(opened + 2 * 3_600_000) : ""},low`);
+  }
+  const imported = await app.http.request("/v1/tickets/import", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: rows.join("\n"),
+  });
+  assert.equal(imported.status, 200, await imported.clone().text());
+  const patterns = await (await app.http.request("/v1/analytics/resolution?by=severity")).json();
+  const low = patterns.groups.find((g: { key: string }) => g.key === "low");
+  assert.equal(low.tickets, 20);
+  assert.equal(low.resolved, 14);
+  // Over resolved tickets alone this month read 2 h against 100 h: its slow tickets are still open.
+  assert.equal(low.trend.last_30d_median_hours, null, "fewer than half resolved: not known yet");
+  assert.equal(low.trend.previous_30d_median_hours, 100);
+  assert.equal(low.median_hours, 100);
+  assert.equal(low.p80_hours, null, "the six open ones may never resolve");
 });

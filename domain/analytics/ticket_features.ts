@@ -88,6 +88,30 @@ export function earlierResolvedQuantile(
   q: number,
 ): number {
   if (times.length < MIN_EARLIER_FOR_SURVIVAL) return NaN;
+  return resolvedQuantile(times, q);
+}
+
+/**
+ * The hours by which a share `q` of tickets resolve, tickets not resolved
+ * (yet) counted as censored at the hours they have been open: the
+ * Kaplan-Meier estimate. NaN when it never reaches `q` (too many still
+ * open to tell).
+ *
+ * @example
+ * ```ts
+ * import { resolvedQuantile } from "./ticket_features.ts";
+ * import assert from "node:assert/strict";
+ * // Two resolved quickly, two open for days: the median is not known yet.
+ * const times = [{ hours: 2, resolved: true }, { hours: 3, resolved: true },
+ *   { hours: 90, resolved: false }, { hours: 100, resolved: false }];
+ * assert.equal(resolvedQuantile(times, 0.25), 2);
+ * assert.ok(Number.isNaN(resolvedQuantile(times, 0.5 + 1e-9)));
+ * ```
+ */
+export function resolvedQuantile(
+  times: readonly { readonly hours: number; readonly resolved: boolean }[],
+  q: number,
+): number {
   // Resolutions before censorings at equal times, as Kaplan-Meier takes them.
   const sorted = [...times].sort((a, b) =>
     a.hours - b.hours || Number(b.resolved) - Number(a.resolved)
@@ -104,8 +128,12 @@ export function earlierResolvedQuantile(
   return NaN;
 }
 
-function earlierTimes(earlier: readonly Ticket[], at: number) {
-  return earlier.map((o) => {
+/** Each ticket's hours to its first resolution as known at `at`, or open so far (censored). */
+export function resolutionTimes(
+  tickets: readonly Ticket[],
+  at: number,
+): { hours: number; resolved: boolean }[] {
+  return tickets.map((o) => {
     const resolvedAt = firstResolvedAt(o);
     const resolved = resolvedAt !== null && resolvedAt <= at;
     return { hours: ((resolved ? resolvedAt! : at) - o.openedAt) / HOUR_MS, resolved };
@@ -222,7 +250,7 @@ export function ticketRecorder(
           ? NaN
           : before.filter((o) => o.openedAt >= t.openedAt - DAY_MS).length,
         issue_earlier_still_open_share: stillOpenShare(before, t.openedAt),
-        issue_earlier_q20_h: earlierResolvedQuantile(earlierTimes(before, t.openedAt), 0.2),
+        issue_earlier_q20_h: earlierResolvedQuantile(resolutionTimes(before, t.openedAt), 0.2),
         issue_fix_seen: fix?.fixSeen ?? NaN,
         environment_on_fix: fix?.onFix ?? NaN,
         customer_earlier_tickets: customerBefore.length,

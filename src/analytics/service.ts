@@ -46,6 +46,8 @@ import {
   ENGINEERING_NUMBERS,
   firstResolvedAt,
   issueOf,
+  resolutionTimes,
+  resolvedQuantile,
   TICKET_FIELDS,
   TICKET_NUMBERS,
   ticketRecorder,
@@ -475,7 +477,13 @@ export class AnalyticsService implements AnalyticsApi {
     };
   }
 
-  /** Median, p80, trend, reopen and escalation rates of resolved tickets per group. */
+  /**
+   * Median, p80 and trend of the time to resolve per group, reopen and
+   * escalation rates. Times count the tickets still open as censored
+   * (Kaplan-Meier): over resolved tickets alone, the last 30 days' median is
+   * that of the quick ones, the slow ones being still open (a scenario read
+   * 17.5 h against 370 h for the 30 days before, all of it censoring).
+   */
   resolution(by: ResolutionGrouping): ResolutionPatterns {
     const fitted = this.#current();
     const now = this.#clock.now();
@@ -488,13 +496,14 @@ export class AnalyticsService implements AnalyticsApi {
     });
     const rows = [...groups].map(([key, tickets]) => {
       const resolved = tickets.filter((t) => firstResolvedAt(t) !== null);
-      const hours = resolved.map((t) => (firstResolvedAt(t)! - t.openedAt) / HOUR_MS);
-      const recent = resolved
-        .filter((t) => t.openedAt >= now - 30 * DAY_MS)
-        .map((t) => (firstResolvedAt(t)! - t.openedAt) / HOUR_MS);
-      const earlier = resolved
-        .filter((t) => t.openedAt < now - 30 * DAY_MS && t.openedAt >= now - 60 * DAY_MS)
-        .map((t) => (firstResolvedAt(t)! - t.openedAt) / HOUR_MS);
+      const hoursOf = (some: readonly Ticket[], q: number) => {
+        const hours = resolvedQuantile(resolutionTimes(some, now), q);
+        return Number.isFinite(hours) ? round(hours, 2) : null;
+      };
+      const recent = tickets.filter((t) => t.openedAt >= now - 30 * DAY_MS);
+      const earlier = tickets.filter((t) =>
+        t.openedAt < now - 30 * DAY_MS && t.openedAt >= now - 60 * DAY_MS
+      );
       const handled = resolved.map((t) => handleHours(t, Infinity)).filter((h) => h !== null);
       return {
         key,
@@ -504,10 +513,10 @@ export class AnalyticsService implements AnalyticsApi {
           ? null
           : round(handled.reduce((sum, h) => sum + h, 0) / handled.length, 2),
         agentHoursMeasured: handled.length,
-        medianHours: hours.length === 0 ? null : round(quantileOf(hours, 0.5), 2),
-        p80Hours: hours.length === 0 ? null : round(quantileOf(hours, 0.8), 2),
-        last30dMedianHours: recent.length === 0 ? null : round(quantileOf(recent, 0.5), 2),
-        previous30dMedianHours: earlier.length === 0 ? null : round(quantileOf(earlier, 0.5), 2),
+        medianHours: hoursOf(tickets, 0.5),
+        p80Hours: hoursOf(tickets, 0.8),
+        last30dMedianHours: hoursOf(recent, 0.5),
+        previous30dMedianHours: hoursOf(earlier, 0.5),
         reopenRate: round(
           resolved.filter((t) => t.resolutions.length > 1).length / Math.max(1, resolved.length),
           3,
