@@ -7,7 +7,7 @@ import { z } from "zod";
 import { allows, maySeeCustomer } from "../../../domain/access/principal.ts";
 import type { Reason } from "../../../domain/kb/mod.ts";
 import { type Finding, metricMatches, type Rule } from "../../../domain/rules/mod.ts";
-import type { Ticket } from "../../../domain/tickets/mod.ts";
+import { isOpenStatus, type Ticket } from "../../../domain/tickets/mod.ts";
 import { LoupeError } from "../../../ports/errors.ts";
 import type { SuggestionList } from "../../../ports/kb.ts";
 import type {
@@ -155,7 +155,7 @@ export async function ticketPage(
       <PredictionSection
         outcome={predictionOutcome(deps, ticket.ticketId)}
         resolved={ticket.resolutions.length > 0}
-        reopened={ticket.resolutions.length > 0 && !CLOSED_STATUSES.has(ticket.status)}
+        reopened={ticket.resolutions.length > 0 && isOpenStatus(ticket.status)}
       />
 
       <section aria-labelledby="symptoms-h">
@@ -200,8 +200,6 @@ export async function ticketPage(
     </Layout>
   );
 }
-
-const CLOSED_STATUSES: ReadonlySet<string> = new Set(["solved", "closed"]);
 
 type Settled<T> = { ok: true; value: T } | { ok: false; message: string };
 

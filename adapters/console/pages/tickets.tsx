@@ -7,6 +7,7 @@ import { TICKET_SORTS, type TicketSummary } from "../../../ports/tickets.ts";
 import type { ConsoleDeps } from "../deps.ts";
 import { hours, when } from "../format.ts";
 import { Badge, Layout, type PageContext } from "../layout.tsx";
+import { predictionOutcome } from "./prediction.tsx";
 
 export const PAGE_SIZE = 25;
 const OPEN_STATUSES = ["new", "open", "pending", "escalated"] as const;
@@ -190,12 +191,11 @@ const SORT_LABELS: Record<(typeof TICKET_SORTS)[number], string> = {
 async function rowOf(deps: ConsoleDeps, ticket: TicketSummary): Promise<Row> {
   let prediction: Row["prediction"] = null;
   if (ticket.closedAt === null) {
-    try {
-      const p = deps.analytics.prediction(ticket.ticketId);
+    // No model yet (too little history) or no such ticket in the analytics view: no figure.
+    const outcome = predictionOutcome(deps, ticket.ticketId);
+    if (outcome.ok) {
+      const p = outcome.value;
       prediction = { medianHours: p.medianHours, expectedBy: p.expectedBy, rangeTo: p.range.to };
-    } catch (error) {
-      // No model yet (too little history) or no such ticket in the analytics view: no figure.
-      if (!(error instanceof LoupeError)) throw error;
     }
   }
   let issueId: string | null = null;
