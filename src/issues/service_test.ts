@@ -80,6 +80,37 @@ Deno.test("one problem in many shapes is one issue: its signatures, why, its cus
   assert.equal(listed.items[0]!.detection?.kind, "new");
 });
 
+Deno.test("an error whose first lines arrive after its later ones is still a new issue, detected at its first line", async () => {
+  // A backfill imports one customer's files after another's: c1 logged the
+  // regression first (day 4), but c0's later lines (day 8) are stored first.
+  const { loupe, store, projectionStore } = await memoryLoupe();
+  const DAY = 24 * HOUR;
+  const regression = (customer: string, at: number): SimpleLine => ({
+    message: "Report rendering crashed in the PDF composer with an index out of bounds",
+    customer,
+    timestamp: at,
+    severity: 17,
+  });
+  const background = (customer: string) =>
+    Array.from({ length: 10 }, (_, day): SimpleLine => ({
+      message: "Nightly report generated for every account",
+      customer,
+      timestamp: START + day * DAY,
+      severity: 9,
+    }));
+  await loupe.ingest(
+    requestOf([...background("c0"), regression("c0", START + 8 * DAY)], "c0/app.log"),
+  );
+  await loupe.ingest(
+    requestOf([...background("c1"), regression("c1", START + 4 * DAY)], "c1/app.log"),
+  );
+  const listed = issueService(loupe, store, projectionStore).issues({ limit: 10, offset: 0 });
+  assert.equal(listed.total, 1, "the regression is listed as a detected issue");
+  assert.equal(listed.items[0]!.detection?.kind, "new");
+  assert.equal(listed.items[0]!.detection?.detectedAt, START + 4 * DAY);
+  assert.equal(listed.items[0]!.firstSeen, START + 4 * DAY);
+});
+
 /** Error lines of unrelated problems, each its own issue. */
 const problems = fc.uniqueArray(
   fc.constantFrom(

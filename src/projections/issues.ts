@@ -1,5 +1,5 @@
 import type { StoredEvent } from "../../ports/event_store.ts";
-import type { ProjectionWriter } from "../../ports/projection_store.ts";
+import { KEY_PREFIX_END, type ProjectionWriter } from "../../ports/projection_store.ts";
 import type { LogBatchIngestedData } from "../../domain/events.ts";
 import {
   BASELINE_HOURS,
@@ -54,7 +54,7 @@ interface SignatureState {
  * at query time, so the list grows as data arrives.
  */
 export const issueProjection: Projection = {
-  name: "issues@2",
+  name: "issues@3",
   tables: Object.values(ISSUE_TABLES),
   apply(events, tx) {
     for (const event of events) {
@@ -155,22 +155,76 @@ function open(
   at: number,
   position: number,
 ): void {
+  if (detection.kind === "new" && movedEarlier(tx, signatureId, detection, at, position)) return;
   const currentId = tx.get<string>(ISSUE_TABLES.bySignature, [signatureId]);
   const current = currentId === undefined
     ? undefined
     : tx.get<DetectedIssue>(ISSUE_TABLES.issues, [currentId]);
   // Still the same issue while it keeps logging; a recurrence after a quiet spell is a new one.
   if (current !== undefined && at - current.lastSeen < RECURRENCE_GAP_MS) return;
-  const issueId = `iss_${signatureId.replace(/^sig_/, "")}_${Math.floor(at / HOUR_MS)}`;
-  const issue: DetectedIssue = {
+  put(tx, {
     ...detection,
-    issueId,
+    issueId: issueIdOf(signatureId, at),
     signatureId,
     detectedAt: at,
     position,
     lastSeen: at,
+  });
+}
+
+/**
+ * A signature's first line can arrive after later ones: a backfill imports
+ * one customer's files after another's, a shipper catches up after an
+ * outage. Its "new" detection was then made at the first line seen, not the
+ * first line logged, and the issue, whose first line is earlier, would never
+ * count as new. The detection moves to the earlier line, as if the data had
+ * come in order; true when there was one to move.
+ */
+function movedEarlier(
+  tx: ProjectionWriter,
+  signatureId: string,
+  detection: Detection,
+  at: number,
+  position: number,
+): boolean {
+  const prefix = issuePrefix(signatureId);
+  const premature = [
+    ...tx.range<DetectedIssue>(ISSUE_TABLES.issues, {
+      start: [prefix],
+      end: [prefix + KEY_PREFIX_END],
+    }),
+  ].map((entry) => entry.value).find((issue) => issue.kind === "new" && issue.detectedAt > at);
+  if (premature === undefined) return false;
+  const latestId = tx.get<string>(ISSUE_TABLES.bySignature, [signatureId]);
+  tx.remove(ISSUE_TABLES.issues, [premature.issueId]);
+  tx.remove(ISSUE_TABLES.byTime, [premature.detectedAt, premature.issueId]);
+  const moved: DetectedIssue = {
+    ...detection,
+    issueId: issueIdOf(signatureId, at),
+    signatureId,
+    detectedAt: at,
+    position,
+    lastSeen: premature.lastSeen,
   };
-  tx.put(ISSUE_TABLES.issues, [issueId], issue);
-  tx.put(ISSUE_TABLES.bySignature, [signatureId], issueId);
-  tx.put(ISSUE_TABLES.byTime, [at, issueId], 1);
+  put(tx, moved);
+  // A recurrence after the premature detection stays the signature's latest issue.
+  if (latestId !== undefined && latestId !== premature.issueId) {
+    tx.put(ISSUE_TABLES.bySignature, [signatureId], latestId);
+  }
+  return true;
+}
+
+/** Detected issue ids are the signature's and the hour's: `iss_<signature>_<hour>`. */
+function issuePrefix(signatureId: string): string {
+  return `iss_${signatureId.replace(/^sig_/, "")}_`;
+}
+
+function issueIdOf(signatureId: string, at: number): string {
+  return `${issuePrefix(signatureId)}${Math.floor(at / HOUR_MS)}`;
+}
+
+function put(tx: ProjectionWriter, issue: DetectedIssue): void {
+  tx.put(ISSUE_TABLES.issues, [issue.issueId], issue);
+  tx.put(ISSUE_TABLES.bySignature, [issue.signatureId], issue.issueId);
+  tx.put(ISSUE_TABLES.byTime, [issue.detectedAt, issue.issueId], 1);
 }
