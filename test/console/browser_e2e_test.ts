@@ -98,6 +98,19 @@ Deno.test({
           `[...document.querySelectorAll("li.log .badge")].map((b) => b.innerText)`,
         );
         assert.ok(badges.every((b) => b === "ERROR" || b === "FATAL"), badges.join());
+        // Read as text (and copied) a line keeps its service and message apart.
+        const rows = await read<string[][]>(
+          page,
+          `[...document.querySelectorAll("li.log")].map((row) => [
+            row.querySelector(".svc").innerText,
+            row.querySelector(".msg").innerText,
+            row.innerText,
+          ]).filter(([service]) => service !== "")`,
+        );
+        assert.ok(rows.length > 0, "no line with a service");
+        for (const [service, message, text] of rows) {
+          assert.ok(text!.includes(`${service} ${message}`), text);
+        }
       });
 
       await t.step("a breached metric is highlighted, with its severity in words", async () => {

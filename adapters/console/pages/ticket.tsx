@@ -308,7 +308,7 @@ function LogRow(props: { line: LogLine }) {
     <li class={`log lvl-${level.toLowerCase()}`} data-level={level}>
       <span class="time">{clockTime(line.timestamp)}</span>{" "}
       <span class={`badge lvl-${level.toLowerCase()}`}>{levelText(line.severityNumber)}</span>{" "}
-      <span class="svc">{line.service ?? ""}</span>
+      <span class="svc">{line.service ?? ""}</span>{" "}
       {rest.length === 0 ? <span class="msg">{first}</span> : (
         <details class="trace">
           <summary>
