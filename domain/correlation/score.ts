@@ -388,10 +388,10 @@ function reasonsFor(
     const usual = c.countBefore / c.beforeHours;
     reasons.push(
       usual === 0
-        ? `new: ${c.peakHourInWindow} lines in its peak hour, none in the ${
+        ? `new: ${lines(c.peakHourInWindow)} in its peak hour, none in the ${
           duration(c.beforeHours * HOUR_MS)
         } before`
-        : `burst: ${c.peakHourInWindow} lines in its peak hour, usually ${usual.toFixed(1)}/h`,
+        : `burst: ${lines(c.peakHourInWindow)} in its peak hour, usually ${rate(usual)}`,
     );
   }
   if (c.restart !== undefined && c.restart !== null && c.restart.share >= RESTART_SHARE) {
@@ -403,7 +403,7 @@ function reasonsFor(
       }, so it is discounted`,
     );
   }
-  reasons.push(`this customer: ${c.countInWindow} lines in the window`);
+  reasons.push(`this customer: ${lines(c.countInWindow)} in the window`);
   if (c.totalCustomers > 1) {
     reasons.push(
       `${
@@ -413,6 +413,18 @@ function reasonsFor(
   }
   reasons.push(`severity ${severityTextOf(c.severityNumber)}`);
   return reasons;
+}
+
+function lines(count: number): string {
+  return count === 1 ? "1 line" : `${count} lines`;
+}
+
+/** An hourly rate as a person says it: a rare line is "0.6 a day", not "0.0/h". */
+function rate(perHour: number): string {
+  if (perHour >= 10) return `${Math.round(perHour)}/h`;
+  if (perHour >= 0.1) return `${perHour.toFixed(1)}/h`;
+  const perDay = perHour * 24;
+  return perDay >= 0.95 ? `${Math.round(perDay)} a day` : `${perDay.toFixed(1)} a day`;
 }
 
 function duration(ms: number): string {

@@ -234,3 +234,21 @@ Deno.test("given an upgrade, a warm-up burst that stops is discounted below the 
     "a restart burst leads nothing",
   );
 });
+
+Deno.test("reasons say a rare line's rate per day and count one line as one line", () => {
+  const [ranked] = rankSignatures(ticket("Reports fail", "The PDF report fails"), [{
+    ...background("rare", "Report <*> query scanned <*> rows without an index", 13),
+    countInWindow: 1,
+    peakHourInWindow: 3,
+    countBefore: 4,
+    beforeHours: 192,
+  }]);
+  assert.ok(
+    ranked!.reasons.includes("this customer: 1 line in the window"),
+    ranked!.reasons.join("; "),
+  );
+  assert.ok(
+    ranked!.reasons.includes("burst: 3 lines in its peak hour, usually 0.5 a day"),
+    ranked!.reasons.join("; "),
+  );
+});
