@@ -613,11 +613,16 @@ function compareWindows(
     );
     const threshold = ratio < 1 ? 1 / minFallRatio : minRatio;
     const why = p < alpha ? `below the ${ratioText(threshold)} threshold` : "not significant";
+    // "×0.00" read as a fall that was not called one; with none at all the
+    // reason says how few the baseline expected, which is why it is no fall.
+    const change = recent === 0 && base > 0
+      ? `none over the last ${hoursText(windowHours)} ${against} (about ${
+        (base * windowHours).toFixed(1)
+      } expected)`
+      : `rate ${ratioText(ratio)} over the last ${hoursText(windowHours)} ${against}`;
     return verdict(
       "stable",
-      `steady: rate ${ratioText(ratio)} over the last ${hoursText(windowHours)} ${against}, ${
-        formatP(p)
-      } (${why})`,
+      `steady: ${change}, ${formatP(p)} (${why})`,
       ratio,
       p,
       recent,

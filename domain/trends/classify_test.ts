@@ -498,3 +498,13 @@ Deno.test("the default options need no more history than TREND_HISTORY_HOURS", (
     assert.deepStrictEqual(classifyTrend(recent, { now: s.now }), classify(s));
   }
 });
+
+Deno.test("a rare signature with none in the last day says how few were expected, not 'rate ×0.00'", () => {
+  // One line every 12 hours for three weeks, then none for the last day: too few to call a fall.
+  const hours = 22 * DAY;
+  const counts = Array.from({ length: hours }, (_, i) => (i < hours - DAY && i % 12 === 5 ? 1 : 0));
+  const verdict = classifyTrend({ start: START, counts }, { now: START + hours * HOUR });
+  assert.equal(verdict.class, "stable");
+  assert.match(verdict.reason, /^steady: none over the last 24 hours .*\(about 2\.0 expected\)/);
+  assert.doesNotMatch(verdict.reason, /×0\.00/);
+});
