@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify/sync";
 import { learnHeader, mineCorpus } from "../domain/mining/mod.ts";
 import { isContinuation } from "../adapters/log_formats/mod.ts";
+import { argumentProblem } from "../adapters/cli/usage.ts";
 
 const USAGE = "Usage: deno task mine FILE [--message-only] [--per-line]";
 
@@ -106,15 +107,22 @@ export function countSignatures(
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      "message-only": { type: "boolean", default: false },
-      "per-line": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    allowPositionals: true,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        "message-only": { type: "boolean", default: false },
+        "per-line": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    console.error(`${argumentProblem(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
     console.log(USAGE);
     return 0;

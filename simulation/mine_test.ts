@@ -57,3 +57,12 @@ Deno.test("mine --per-line writes line,signature,template, one row per input lin
     await Deno.remove(path);
   }
 });
+
+Deno.test("mine with an unknown option says so in one sentence and the usage, exit 2", async () => {
+  const { code, stderr } = await runEntry("mine", ["--per-lines", "app.log"]);
+  assert.equal(code, 2);
+  assert.equal(
+    stderr.trim(),
+    "Unknown option '--per-lines'\n\nUsage: deno task mine FILE [--message-only] [--per-line]",
+  );
+});

@@ -12,6 +12,7 @@ import {
 } from "../../adapters/lmdb/lmdb_env.ts";
 import { LmdbProjectionStore } from "../../adapters/lmdb/projection_store.ts";
 import type { Clock } from "../../ports/clock.ts";
+import { argumentProblem } from "../../adapters/cli/usage.ts";
 
 /** The time of day, for the entry points: the domain gets time only through a Clock. */
 export const systemClock: Clock = { now: () => Date.now() };
@@ -42,7 +43,7 @@ export async function loadedOrExit<T>(read: () => Promise<T>, usage?: string): P
 }
 
 function exitWithUsage(error: unknown, usage: string | undefined): never {
-  const message = (error as Error).message;
+  const message = argumentProblem(error);
   console.error(usage === undefined ? message : `${message}\n\n${usage}`);
   Deno.exit(USAGE_EXIT);
 }

@@ -21,6 +21,7 @@ import { redactionBenches } from "./redaction_bench.ts";
 import { syncBenches } from "./sync_bench.ts";
 import { consoleBenches } from "./console_bench.ts";
 import { shredBenches } from "./shred_bench.ts";
+import { argumentProblem } from "../../adapters/cli/usage.ts";
 
 const ALL: readonly Bench[] = [
   ...ingestBenches,
@@ -43,11 +44,27 @@ const ALL: readonly Bench[] = [
 ];
 
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    options: { json: { type: "string" }, list: { type: "boolean" } },
-    allowPositionals: true,
-  });
+  const USAGE = "Usage: deno task bench [name ...] [--json FILE] [--list]";
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: Deno.args,
+      options: {
+        json: { type: "string" },
+        list: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    console.error(`${argumentProblem(error)}\n\n${USAGE}`);
+    Deno.exit(2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(`${USAGE}\nRuns every benchmark, or those named; --list names them.`);
+    Deno.exit(0);
+  }
   if (values.list) {
     for (const bench of ALL) console.log(`${bench.name.padEnd(20)} ${bench.description}`);
     Deno.exit(0);
