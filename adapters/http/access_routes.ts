@@ -5,7 +5,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { parseRole, roleText } from "../../domain/access/principal.ts";
-import type { AuditEntry, AuditLog, TokenInfo, TokenStore } from "../../ports/access.ts";
+import type {
+  AuditEntry,
+  AuditLog,
+  Authenticator,
+  TokenInfo,
+  TokenStore,
+} from "../../ports/access.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { timeParam } from "../params.ts";
 import { isoTimeOrNull as iso } from "../iso_time.ts";
@@ -28,7 +34,10 @@ const auditQuery = z.object({
   cursor: z.string().max(40).optional(),
 }).strict();
 
-export function accessRoutes(tokens: TokenStore, audit: AuditLog): Hono {
+export function accessRoutes(
+  tokens: TokenStore & Pick<Authenticator, "required">,
+  audit: AuditLog,
+): Hono {
   const http = new Hono();
 
   http.post("/v1/tokens", async (c) => {
@@ -40,6 +49,16 @@ export function accessRoutes(tokens: TokenStore, audit: AuditLog): Hono {
         `Invalid role ${
           JSON.stringify(body.role)
         }: use admin, agent, customer:<id> or ingest:<customer>/<environment>`,
+        { field: "role" },
+      );
+    }
+    if (!tokens.required() && role.kind !== "admin") {
+      // The first token ends the open development mode: were it not an
+      // admin's, nobody could create or revoke tokens over HTTP any more.
+      throw new LoupeError(
+        "conflict",
+        "Create an admin token first: once any token exists every request needs one, and " +
+          "without an admin token nobody could manage tokens over HTTP",
         { field: "role" },
       );
     }

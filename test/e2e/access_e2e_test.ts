@@ -372,6 +372,49 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "in development mode the first token made over HTTP must be an admin's, or nobody could manage tokens",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "loupe-access-first-" });
+    const server = await startServer(dataDir);
+    const create = (role: string) =>
+      fetch(`${server.url}/v1/tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "first", role }),
+      });
+    try {
+      const refused = await create("customer:acme");
+      assert.equal(refused.status, 409);
+      const { error } = await refused.json();
+      assert.equal(error.code, "conflict");
+      assert.match(error.message, /^Create an admin token first/);
+      const stillOpen = await fetch(`${server.url}/v1/signatures`);
+      assert.equal(stillOpen.status, 200, "the refused token did not close the service");
+      await stillOpen.body?.cancel();
+      const admin = await create("admin");
+      assert.equal(admin.status, 201);
+      const { secret } = await admin.json();
+      const closed = await fetch(`${server.url}/v1/signatures`);
+      assert.equal(closed.status, 401);
+      await closed.body?.cancel();
+      const customer = await fetch(`${server.url}/v1/tokens`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "acme portal", role: "customer:acme" }),
+      });
+      assert.equal(customer.status, 201, "with an admin token, any role");
+      await customer.body?.cancel();
+    } finally {
+      await server.stop();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "an ingest token's origin wins over the OTLP resource of the SDK's protobuf exporter",
   sanitizeResources: false,
   sanitizeOps: false,
