@@ -252,3 +252,38 @@ Deno.test("reasons say a rare line's rate per day and count one line as one line
     ranked!.reasons.join("; "),
   );
 });
+
+Deno.test("a fault spreading over the fleet outranks an old one its customer logged as rarely, when the words relate", () => {
+  const sparse = (signatureId: string, template: string, fleet: SignatureFacts["fleet"]) => ({
+    ...background(signatureId, template, 17),
+    customersAffected: 12,
+    countInWindow: 1,
+    peakHourInWindow: 1,
+    countBefore: 2,
+    beforeHours: 168,
+    fleet,
+  });
+  const reports = ticket("Reports fail", "Our PDF reports fail to render since last week");
+  const ranked = rankSignatures(reports, [
+    sparse("old", "Report <*> render queue is full", { customers: 12, newCustomers: 0 }),
+    sparse("new", "Report <*> rendering crashed in the PDF composer", {
+      customers: 12,
+      newCustomers: 10,
+    }),
+  ]);
+  assert.deepEqual(ranked.map((r) => r.signatureId), ["new", "old"]);
+  assert.ok(
+    ranked[0]!.reasons.includes(
+      "spreading: 10 of its 12 customers began logging it in the 14 days before the ticket",
+    ),
+    ranked[0]!.reasons.join("; "),
+  );
+  // Spreading says a fault is real and recent, not that it is this ticket's.
+  const unrelated = rankSignatures(reports, [
+    sparse("spreading", "Webhook secret missing for endpoint <*>", {
+      customers: 12,
+      newCustomers: 10,
+    }),
+  ]);
+  assert.equal(unrelated[0]!.features.spread, 0);
+});

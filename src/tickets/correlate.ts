@@ -1,8 +1,10 @@
 import {
+  type FleetSpread,
   rankByTextOnly,
   rankSignatures,
   restartBurst,
   type SignatureFacts,
+  SPREAD_DAYS,
   type TicketFacts,
   upgradesOf,
 } from "../../domain/correlation/mod.ts";
@@ -14,6 +16,7 @@ import { hourCounts } from "../projections/hour_rows.ts";
 import { type CatalogEntry, type CustomerTally, TABLES } from "../projections/signatures.ts";
 import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
 import { ISSUE_GROUP_TABLES, issueOfSignature } from "../projections/issue_groups.ts";
+import { originFirsts } from "../projections/signature_origins.ts";
 import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
 
 /** How far back the usual rate of a signature is measured. */
@@ -113,6 +116,7 @@ export function candidateFacts(
     )
   );
   const totalCustomers = attribution.customerCount();
+  const spread = fleetSpread(reader, attribution, ticket.openedAt);
   // One fact per issue: the lines of all its signatures together, so a
   // problem the miner split into fragments is weighed whole.
   const groups = new Map<string, string[]>();
@@ -160,9 +164,52 @@ export function candidateFacts(
       countBefore,
       beforeHours,
       restart: restartBurst(hours, upgrades),
+      fleet: spread(entries.map((m) => m.id)),
     });
   }
   return facts;
+}
+
+/**
+ * How far an issue (its signatures) had spread over the fleet at `at`: its
+ * customers then, and those whose first line came in the
+ * {@linkcode SPREAD_DAYS} days before after a day or more of their own logs
+ * without it (a customer whose logs begin with it says nothing of when it
+ * began).
+ */
+function fleetSpread(
+  reader: ProjectionReader,
+  attribution: Attribution,
+  at: number,
+): (signatureIds: readonly string[]) => FleetSpread {
+  const dataSince = new Map<string, number>();
+  for (const origin of attribution.origins()) {
+    dataSince.set(originKey(origin).join("\u0000"), origin.firstSeen);
+  }
+  return (signatureIds) => {
+    /** customer -> its first line of the issue, and whether that came after a quiet day. */
+    const firsts = new Map<string, { at: number; afterQuiet: boolean }>();
+    for (const signatureId of signatureIds) {
+      for (const { key, firstSeen } of originFirsts(reader, signatureId)) {
+        if (firstSeen > at) continue;
+        const customer = attribution.customerOf({
+          owner: key[0],
+          tenant: key[1],
+          environment: key[2],
+        });
+        if (customer === null) continue;
+        const known = firsts.get(customer);
+        if (known !== undefined && known.at <= firstSeen) continue;
+        const since = dataSince.get(key.join("\u0000")) ?? firstSeen;
+        firsts.set(customer, { at: firstSeen, afterQuiet: firstSeen - since >= DAY_MS });
+      }
+    }
+    let newCustomers = 0;
+    for (const first of firsts.values()) {
+      if (first.afterQuiet && at - first.at <= SPREAD_DAYS * DAY_MS) newCustomers++;
+    }
+    return { customers: firsts.size, newCustomers };
+  };
 }
 
 export function ticketFacts(ticket: Ticket, window: TimeWindow): TicketFacts {
