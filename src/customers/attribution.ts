@@ -5,6 +5,7 @@ import { CUSTOMER_TABLES, directoryCustomers, directoryVersion } from "../projec
 import type { Customer } from "../../domain/customers/mod.ts";
 import { type CatalogEntry, TABLES as SIGNATURE_TABLES } from "../projections/signatures.ts";
 import { originFirsts } from "../projections/signature_origins.ts";
+import { DAY_MS } from "../../domain/time.ts";
 import {
   ENVIRONMENT_TABLES,
   environmentLogProjection,
@@ -18,6 +19,24 @@ export interface AttributedOrigin extends Origin {
   readonly firstSeen: number;
   readonly lastSeen: number;
 }
+
+/** A customer's first line of a signature; see {@linkcode Attribution.customerFirsts}. */
+export interface CustomerFirst {
+  readonly at: number;
+  readonly afterQuiet: boolean;
+}
+
+/** Every customer's first line of a signature, and the same times sorted for counting. */
+export interface CustomerFirsts {
+  readonly byCustomer: ReadonlyMap<string, CustomerFirst>;
+  /** Every customer's first time, ascending. */
+  readonly times: Float64Array;
+  /** The first times that came after a quiet day, ascending. */
+  readonly afterQuietTimes: Float64Array;
+}
+
+/** Signatures whose customer firsts are kept at once (each a map of up to every customer). */
+const FIRSTS_KEPT = 4_096;
 
 /**
  * Attribution at query time: read models count by origin, and the
@@ -33,18 +52,21 @@ export class Attribution {
       at: string;
       all: readonly AttributedOrigin[];
       byCustomer: Map<string, AttributedOrigin[]>;
+      byKey: Map<string, AttributedOrigin>;
     }
     | undefined;
 
   #affected:
     | { directoryAt: number; counts: Map<string, { origins: number; customers: number }> }
     | undefined;
+  #firsts: { at: string; bySignature: Map<string, CustomerFirsts> } | undefined;
 
   /** Drops what it keeps between queries: the views were rebuilt (data erased). */
   forgetCaches(): void {
     this.#directory = undefined;
     this.#origins = undefined;
     this.#affected = undefined;
+    this.#firsts = undefined;
   }
 
   constructor(store: ProjectionStore) {
@@ -115,6 +137,42 @@ export class Attribution {
     return customers.size;
   }
 
+  /**
+   * Each customer's first line of a signature, and whether it came after a
+   * day or more of that origin's own logs without it (a customer whose logs
+   * begin with it says nothing of when it began there). Kept until an
+   * origin or the directory changes, for the signatures asked most recently.
+   */
+  customerFirsts(signatureId: string): CustomerFirsts {
+    const index = this.#originIndex();
+    if (this.#firsts?.at !== index.at || this.#firsts.bySignature.size >= FIRSTS_KEPT) {
+      this.#firsts = { at: index.at, bySignature: new Map() };
+    }
+    const kept = this.#firsts.bySignature.get(signatureId);
+    if (kept !== undefined) return kept;
+    const firsts = new Map<string, CustomerFirst>();
+    for (const { key, firstSeen } of originFirsts(this.#store, signatureId)) {
+      const origin = index.byKey.get(key.join("\u0000"));
+      const customer = origin?.customer ?? null;
+      if (customer === null) continue;
+      const known = firsts.get(customer);
+      if (known !== undefined && known.at <= firstSeen) continue;
+      firsts.set(customer, {
+        at: firstSeen,
+        afterQuiet: firstSeen - (origin?.firstSeen ?? firstSeen) >= DAY_MS,
+      });
+    }
+    const sorted = (values: number[]) => Float64Array.from(values).sort();
+    const all = [...firsts.values()];
+    const result: CustomerFirsts = {
+      byCustomer: firsts,
+      times: sorted(all.map((first) => first.at)),
+      afterQuietTimes: sorted(all.filter((first) => first.afterQuiet).map((first) => first.at)),
+    };
+    this.#firsts.bySignature.set(signatureId, result);
+    return result;
+  }
+
   /** How many customers there are to be affected: the directory's, else those seen in logs. */
   customerCount(): number {
     const size = this.directory().size;
@@ -127,6 +185,7 @@ export class Attribution {
     if (this.#origins?.at !== at) {
       const all: AttributedOrigin[] = [];
       const byCustomer = new Map<string, AttributedOrigin[]>();
+      const byKey = new Map<string, AttributedOrigin>();
       for (const { key, value } of this.#store.range<EnvTally>(ENVIRONMENT_TABLES.environments)) {
         const [owner, tenant, environment] = key.map(String) as [string, string, string];
         const origin: AttributedOrigin = {
@@ -139,13 +198,14 @@ export class Attribution {
           lastSeen: value.lastSeen,
         };
         all.push(origin);
+        byKey.set(originKey(origin).join("\u0000"), origin);
         if (origin.customer !== null) {
           const list = byCustomer.get(origin.customer);
           if (list === undefined) byCustomer.set(origin.customer, [origin]);
           else list.push(origin);
         }
       }
-      this.#origins = { at, all, byCustomer };
+      this.#origins = { at, all, byCustomer, byKey };
     }
     return this.#origins;
   }

@@ -14,9 +14,13 @@ import type { Candidate } from "../../ports/tickets.ts";
 import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_logs.ts";
 import { hourCounts } from "../projections/hour_rows.ts";
 import { type CatalogEntry, type CustomerTally, TABLES } from "../projections/signatures.ts";
-import { type AttributedOrigin, type Attribution, originKey } from "../customers/attribution.ts";
+import {
+  type AttributedOrigin,
+  type Attribution,
+  type CustomerFirst,
+  originKey,
+} from "../customers/attribution.ts";
 import { ISSUE_GROUP_TABLES, issueOfSignature } from "../projections/issue_groups.ts";
-import { originFirsts } from "../projections/signature_origins.ts";
 import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
 
 /** How far back the usual rate of a signature is measured. */
@@ -116,7 +120,7 @@ export function candidateFacts(
     )
   );
   const totalCustomers = attribution.customerCount();
-  const spread = fleetSpread(reader, attribution, ticket.openedAt);
+  const spread = fleetSpread(attribution, ticket.openedAt);
   // One fact per issue: the lines of all its signatures together, so a
   // problem the miner split into fragments is weighed whole.
   const groups = new Map<string, string[]>();
@@ -173,43 +177,48 @@ export function candidateFacts(
 /**
  * How far an issue (its signatures) had spread over the fleet at `at`: its
  * customers then, and those whose first line came in the
- * {@linkcode SPREAD_DAYS} days before after a day or more of their own logs
- * without it (a customer whose logs begin with it says nothing of when it
- * began).
+ * {@linkcode SPREAD_DAYS} days before, after a quiet day of their own logs.
  */
 function fleetSpread(
-  reader: ProjectionReader,
   attribution: Attribution,
   at: number,
 ): (signatureIds: readonly string[]) => FleetSpread {
-  const dataSince = new Map<string, number>();
-  for (const origin of attribution.origins()) {
-    dataSince.set(originKey(origin).join("\u0000"), origin.firstSeen);
-  }
+  const since = at - SPREAD_DAYS * DAY_MS;
   return (signatureIds) => {
-    /** customer -> its first line of the issue, and whether that came after a quiet day. */
-    const firsts = new Map<string, { at: number; afterQuiet: boolean }>();
+    if (signatureIds.length === 1) {
+      // One signature (most issues): two binary searches over its sorted first times.
+      const { times, afterQuietTimes } = attribution.customerFirsts(signatureIds[0]!);
+      return {
+        customers: countAtMost(times, at),
+        newCustomers: countAtMost(afterQuietTimes, at) - countAtMost(afterQuietTimes, since - 1),
+      };
+    }
+    const firsts = new Map<string, CustomerFirst>();
     for (const signatureId of signatureIds) {
-      for (const { key, firstSeen } of originFirsts(reader, signatureId)) {
-        if (firstSeen > at) continue;
-        const customer = attribution.customerOf({
-          owner: key[0],
-          tenant: key[1],
-          environment: key[2],
-        });
-        if (customer === null) continue;
+      for (const [customer, first] of attribution.customerFirsts(signatureId).byCustomer) {
+        if (first.at > at) continue;
         const known = firsts.get(customer);
-        if (known !== undefined && known.at <= firstSeen) continue;
-        const since = dataSince.get(key.join("\u0000")) ?? firstSeen;
-        firsts.set(customer, { at: firstSeen, afterQuiet: firstSeen - since >= DAY_MS });
+        if (known === undefined || first.at < known.at) firsts.set(customer, first);
       }
     }
     let newCustomers = 0;
     for (const first of firsts.values()) {
-      if (first.afterQuiet && at - first.at <= SPREAD_DAYS * DAY_MS) newCustomers++;
+      if (first.afterQuiet && first.at >= since) newCustomers++;
     }
     return { customers: firsts.size, newCustomers };
   };
+}
+
+/** How many of the ascending `times` are at most `limit`. */
+function countAtMost(times: Float64Array, limit: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (times[middle]! <= limit) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 export function ticketFacts(ticket: Ticket, window: TimeWindow): TicketFacts {
