@@ -2,27 +2,35 @@ import denoJson from "../../deno.json" with { type: "json" };
 
 const root = new URL("../../", import.meta.url).pathname;
 
+/** The command line of `deno task <name>`, from deno.json. */
+function taskFlags(name: string): string[] {
+  const task = (denoJson.tasks as Record<string, string>)[name];
+  if (task === undefined) throw new Error(`deno.json has no task ${name}`);
+  return task.split(/\s+/);
+}
+
 /**
  * The permissions `deno task <name>` grants, read from deno.json: an entry
  * point run by a test gets exactly what a user's task gets, so a task that
  * lacks one (backtest lacked --allow-ffi) fails its tests too.
  */
 export function taskPermissions(name: string): string[] {
-  const task = (denoJson.tasks as Record<string, string>)[name];
-  if (task === undefined) throw new Error(`deno.json has no task ${name}`);
-  return task.split(/\s+/).filter((flag) => flag.startsWith("--allow-"));
+  return taskFlags(name).filter((flag) => flag.startsWith("--allow-"));
 }
 
 /**
- * The V8 flags the project's tasks give (see deno.json): a larger young
- * generation, because ingest allocates short-lived records by the million and
- * the default one made it spend a fifth of its time collecting them.
+ * The V8 flags `deno task <name>` gives (deno.json: a larger young generation
+ * for the tasks that import by the million) and any others, as the one
+ * `--v8-flags=` argument (none when there are none), so a test or bench runs
+ * what a user's task runs.
  */
-export const TASK_V8_FLAGS = ["--max-semi-space-size=64"];
-
-/** `--v8-flags=` with the tasks' flags and any others. */
-export function v8FlagsArgument(extra: readonly string[] = []): string {
-  return `--v8-flags=${[...TASK_V8_FLAGS, ...extra].join(",")}`;
+export function v8FlagsArguments(name: string, extra: readonly string[] = []): string[] {
+  const given = taskFlags(name).find((flag) => flag.startsWith("--v8-flags="));
+  const flags = [
+    ...(given === undefined ? [] : given.slice("--v8-flags=".length).split(",")),
+    ...extra,
+  ];
+  return flags.length === 0 ? [] : [`--v8-flags=${flags.join(",")}`];
 }
 
 /** The tools' entry points live in `simulation/`; the product's in `src/main/`. */
@@ -43,7 +51,7 @@ export async function runEntry(
     args: [
       "run",
       ...taskPermissions(name),
-      v8FlagsArgument(extraV8Flags),
+      ...v8FlagsArguments(name, extraV8Flags),
       `${root}${TOOLS.has(name) ? "simulation" : "src/main"}/${name}.ts`,
       ...args,
     ],

@@ -1,4 +1,4 @@
-import { taskPermissions, v8FlagsArgument } from "./cli.ts";
+import { taskPermissions, v8FlagsArguments } from "./cli.ts";
 
 /** Starts the real service (`src/main/serve.ts`) as a child process on a free port. */
 export interface RunningServer {
@@ -21,7 +21,7 @@ export async function startServer(
     args: [
       "run",
       ...taskPermissions("serve"),
-      v8FlagsArgument(),
+      ...v8FlagsArguments("serve"),
       `${root}src/main/serve.ts`,
       "--port",
       "0",
