@@ -87,8 +87,11 @@ export interface ResolutionModel {
    * `MIN_GROUP_SCORES` calibration scores; the pooled ones stand in for the rest.
    */
   readonly groupMargins: ReadonlyMap<string, Margins>;
-  /** Training predictions (log hours), ascending: where a new one ranks gives complexity. */
-  readonly referencePredictions: Float64Array;
+  /**
+   * Training predictions (log hours), ascending, of the tickets with no issue
+   * behind them and of those with one: where a new one ranks gives complexity.
+   */
+  readonly referencePredictions: { readonly without: Float64Array; readonly with: Float64Array };
   /** Columns held at their usual value for complexity: when it came in, and who it is for. */
   readonly heldColumns: readonly number[];
   /** Each column's most common training bins and their shares: the mix a factor is measured against. */
@@ -335,10 +338,15 @@ export function trainResolutionModel(
     CONTEXT_COLUMNS.has(column.name) || service.has(column.name) ? [c] : []
   );
   const held = { median, binMix, heldColumns };
-  const referencePredictions = Float64Array.from(
-    training,
-    (_, i) => problemPrediction(held, Uint16Array.from(features, (f) => f.bins[i]!)),
-  ).sort();
+  const referenceOf = (withIssue: boolean) =>
+    Float64Array.from(
+      training.flatMap((t, i) =>
+        hasIssue(t) === withIssue
+          ? [problemPrediction(held, Uint16Array.from(features, (f) => f.bins[i]!))]
+          : []
+      ),
+    ).sort();
+  const referencePredictions = { without: referenceOf(false), with: referenceOf(true) };
   return {
     space,
     median,
@@ -692,7 +700,7 @@ export function predictTicket(
     medianHours: fromLogHours(p.median),
     lowHours: fromLogHours(p.low),
     highHours: fromLogHours(p.high),
-    complexity: complexityOf(model, problemPrediction(model, row)),
+    complexity: complexityOf(model, hasIssue(ticket), problemPrediction(model, row)),
   };
 }
 
@@ -736,10 +744,27 @@ export function complexityScore(timeComplexity: number, engineeringProbability: 
 /** The time part's share of complexity (see `complexityScore`). */
 const TIME_SHARE = 0.1;
 
-function complexityOf(model: ResolutionModel, logMedian: number): number {
-  const ref = model.referencePredictions;
-  if (ref.length === 0) return 50;
-  return Math.round((100 * countBelow(ref, logMedian)) / ref.length);
+/**
+ * The time part of complexity, 0-100: the share of training tickets whose
+ * problem was predicted less, where every ticket with an error issue behind
+ * it counts above every one with none (a how-to question). How long a
+ * question took is mostly its wait in the queue: a standard-tier question
+ * waits as long as a regression with hours of work, and ranked by time alone
+ * the two tied (simulator seed 321: questions and a 6-hour regression both at
+ * 17-19 of 100). Within each kind the predicted time orders them.
+ */
+function complexityOf(model: ResolutionModel, withIssue: boolean, logMedian: number): number {
+  const { without, with: withIssue_ } = model.referencePredictions;
+  const n = without.length + withIssue_.length;
+  if (n === 0) return 50;
+  const below = withIssue
+    ? without.length + countBelow(withIssue_, logMedian)
+    : countBelow(without, logMedian);
+  return Math.round((100 * below) / n);
+}
+
+function hasIssue(ticket: TicketRecord): boolean {
+  return (ticket.fields.issue ?? "") !== "";
 }
 
 /** One reason behind a prediction, with its effect on the median in hours. */

@@ -407,3 +407,35 @@ Deno.test("exchangeable tickets of an issue of which two in three never resolve 
   // 400 test tickets a seed: the standard error of a coverage near 0.8 is 0.02.
   for (const c of coverages) assert.ok(c >= 0.72 && c <= 0.88, `coverage ${coverages}`);
 });
+
+Deno.test("complexity: a ticket with an error issue behind it ranks above a how-to question with none, even where the questions wait longer", () => {
+  // Questions of standard-tier customers wait ~20 h in the queue for half an hour of work; the
+  // issue's tickets take ~5 h. How long a ticket took says nothing of which needed more work.
+  const next = rng(61);
+  const history: TicketRecord[] = Array.from({ length: 800 }, (_, i) => {
+    const question = next() < 0.5;
+    const hours = Math.exp(Math.log(question ? 20 : 5) + 0.4 * gaussian(next));
+    return {
+      id: `t${i}`,
+      openedAt: i * HOUR,
+      resolvedAt: (i + hours) * HOUR,
+      fields: { issue: question ? "" : `i${i % 3}` },
+      text: "",
+    };
+  });
+  const contexts = openContexts(history);
+  const model = trainResolutionModel(
+    { fields: ["issue"], numbers: [], useText: false },
+    history.slice(0, 600),
+    contexts.slice(0, 600),
+    history.slice(600),
+    contexts.slice(600),
+    { ...DEFAULT_MODEL_OPTIONS, maxTrees: 60 },
+  );
+  const question = history.find((t) => t.fields.issue === "")!;
+  const incident = history.find((t) => t.fields.issue !== "")!;
+  const q = predictTicket(model, question, contexts[history.indexOf(question)]!);
+  const inc = predictTicket(model, incident, contexts[history.indexOf(incident)]!);
+  assert.ok(inc.complexity > q.complexity, `issue ${inc.complexity}, question ${q.complexity}`);
+  assert.ok(q.complexity >= 0 && inc.complexity <= 100);
+});
