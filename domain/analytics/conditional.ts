@@ -18,10 +18,14 @@
  */
 import { binRow, countAtOrBelow, type OpenContext, type TicketRecord } from "./features.ts";
 import {
+  censoredConformalQuantile,
   conformalQuantile,
   fromLogHours,
+  intervalGroup,
   predictTicket,
   type ResolutionModel,
+  type Scored,
+  type StillOpenEntry,
   type SurvivalPool,
   toLogHours,
   uncalibratedLog,
@@ -151,7 +155,9 @@ export function stillOpenConformal(
  * shape is a guess that runs short where tails are long, and the tickets that
  * outlast a day are few and come from a few issues, so their margins are
  * noisy. The union covers at least as often as either. The point is the
- * shape's median.
+ * shape's median. An open-ended range keeps no high end; its low end is
+ * calibrated on its group's tickets still open at that age, those that never
+ * resolved included (`openEndedStillOpenLow`).
  */
 export function predictStillOpen(
   model: ResolutionModel,
@@ -174,6 +180,28 @@ export function predictStillOpen(
     openEnded ? { ...atOpen, highHours: Math.max(base.highHours, atOpen.medianHours) } : atOpen,
     elapsedHours,
   );
+  if (openEnded) {
+    // The shape keeps the at-open low end's share below it among those that resolve; but once a
+    // ticket has waited, more of those left never resolve, so nearly all were covered (0.94-1.0
+    // of the simulator's tickets still open after 8 h and 24 h). Calibrated on the tickets of its
+    // group still open at that age, those never seen to resolve counted, the low end rises as the
+    // ones that do resolve go. Never past the shape's median: a calibration slice of one or two
+    // incidents that waited on a release lifted it past most of the next period's tickets.
+    const margin = openEndedStillOpenLow(
+      model.stillOpen,
+      intervalGroup(ticket),
+      elapsedHours,
+      model.alpha,
+    );
+    if (margin !== undefined) {
+      const calibratedLow = fromLogHours(toLogHours(shaped.lowHours) - margin);
+      const lowHours = Math.max(
+        elapsedHours,
+        Math.min(calibratedLow, Math.max(shaped.medianHours, shaped.lowHours)),
+      );
+      return { lowHours, medianHours: Math.max(shaped.medianHours, lowHours), highHours: Infinity };
+    }
+  }
   const calibrated = stillOpenConformal(model.survivors, base, elapsedHours, model.alpha);
   const high = (h: number) => (openEnded ? Infinity : h);
   if (calibrated === undefined) return { ...shaped, highHours: high(shaped.highHours) };
@@ -236,4 +264,45 @@ export function inverseNormalCdf(p: number): number {
   const r = q * q;
   return (((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q /
     (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+function shapedLow(atOpen: HourRange, rawHighHours: number, elapsedHours: number): number {
+  return givenStillOpen(
+    { ...atOpen, highHours: Math.max(rawHighHours, atOpen.medianHours) },
+    elapsedHours,
+  ).lowHours;
+}
+
+/**
+ * The log-space margin below an open-ended range's low end once the ticket
+ * has been open `elapsedHours`, from the calibration tickets of its group
+ * whose ranges were open-ended too and that were still open at that age,
+ * those never seen to resolve included (censored at their follow-up). The
+ * whole miss share goes below, as at open. Leaving out the tickets still
+ * open would calibrate on the quick ones; counting those that never resolve
+ * as hits is what lets the low end rise as the ones that do resolve go.
+ * Undefined with fewer than `MIN_SURVIVORS` such tickets followed up past
+ * that age, or when no margin holds.
+ */
+export function openEndedStillOpenLow(
+  pool: readonly StillOpenEntry[],
+  group: string,
+  elapsedHours: number,
+  alpha: number,
+): number | undefined {
+  const scores: Scored[] = [];
+  for (const e of pool) {
+    if (e.group !== group || Number.isFinite(e.atOpen.highHours)) continue;
+    const resolved = Number.isFinite(e.hours);
+    // Still open at this age: resolved after it, or not resolved and followed up past it.
+    if (resolved ? e.hours <= elapsedHours : e.followUpHours <= elapsedHours) continue;
+    const low = toLogHours(shapedLow(e.atOpen, e.rawHighHours, elapsedHours));
+    scores.push({
+      score: resolved ? low - toLogHours(e.hours) : -Infinity,
+      bound: low - toLogHours(e.followUpHours),
+    });
+  }
+  if (scores.length < MIN_SURVIVORS) return undefined;
+  const margin = censoredConformalQuantile(scores, 1 - alpha, "below");
+  return Number.isFinite(margin) ? margin : undefined;
 }
