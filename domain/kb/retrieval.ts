@@ -217,14 +217,33 @@ export class TicketVocabulary {
    * ```
    */
   discount(query: WeightedQuery): Map<string, number> {
-    if (this.tickets === 0) return new Map(query);
-    const idf = (count: number) => Math.log(1 + (this.tickets - count + 0.5) / (count + 0.5));
-    const unseen = idf(0);
-    return new Map(
-      [...query].map(([term, weight]) => [
-        term,
-        weight * idf(this.#frequency.get(term) ?? 0) / unseen,
-      ]),
-    );
+    return discountByTickets(query, this.tickets, (term) => this.#frequency.get(term) ?? 0);
   }
+}
+
+/**
+ * A query's terms scaled by their idf among `tickets` questions, as a share
+ * of the idf of a word none of them uses; `frequency` says how many use a
+ * term. With no tickets the query is unchanged.
+ *
+ * @example
+ * ```ts
+ * import { discountByTickets } from "./retrieval.ts";
+ * import assert from "node:assert/strict";
+ * const used = new Map([["hello", 10], ["export", 1]]);
+ * const query = discountByTickets(new Map([["hello", 1], ["export", 1]]), 10, (t) => used.get(t) ?? 0);
+ * assert.ok(query.get("hello")! < query.get("export")!);
+ * ```
+ */
+export function discountByTickets(
+  query: WeightedQuery,
+  tickets: number,
+  frequency: (term: string) => number,
+): Map<string, number> {
+  if (tickets === 0) return new Map(query);
+  const idf = (count: number) => Math.log(1 + (tickets - count + 0.5) / (count + 0.5));
+  const unseen = idf(0);
+  return new Map(
+    [...query].map(([term, weight]) => [term, weight * idf(frequency(term)) / unseen]),
+  );
 }

@@ -38,6 +38,7 @@ import { signatureOriginProjection } from "../projections/signature_origins.ts";
 import { asOfProjection } from "../projections/as_of.ts";
 import { issueGroupProjection } from "../projections/issue_groups.ts";
 import { kbProjection } from "../kb/projection.ts";
+import { ticketWordsProjection } from "../kb/ticket_words.ts";
 import { auditProjection } from "../access/audit.ts";
 
 export interface LoupeDeps {
@@ -60,6 +61,7 @@ export const PROJECTIONS: readonly Projection[] = [
   asOfProjection,
   issueGroupProjection,
   kbProjection,
+  ticketWordsProjection,
   auditProjection,
 ];
 

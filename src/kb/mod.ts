@@ -15,6 +15,12 @@ export { KbService, type KbServiceDeps, type TicketFacts, ticketText } from "./s
 export { KB_TABLES, kbProjection, kbRevision } from "./projection.ts";
 export { currentIssueLinks, type IssueLinks } from "./issue_links.ts";
 export { buildKbIndex, type KbIndex } from "./index.ts";
+export {
+  TICKET_WORD_TABLES,
+  ticketsUsing,
+  ticketsWithWords,
+  ticketWordsProjection,
+} from "./ticket_words.ts";
 
 /** The knowledge base of a running Loupe, as serve and tests wire it. */
 export function kbService(

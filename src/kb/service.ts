@@ -9,6 +9,7 @@ import {
   articleStream,
   closestWord,
   decide,
+  discountByTickets,
   draftFrom,
   emptyContent,
   evolve,
@@ -51,6 +52,7 @@ import { ENVIRONMENT_TABLES, type EnvTally } from "../projections/environment_lo
 import { ticketOrigins } from "../tickets/correlate.ts";
 import { TICKET_TABLES } from "../projections/tickets.ts";
 import { buildKbIndex, type KbIndex } from "./index.ts";
+import { ticketsUsing, ticketsWithWords } from "./ticket_words.ts";
 import type { IssueLinks } from "./issue_links.ts";
 import { KB_TABLES, kbRevision } from "./projection.ts";
 import { DAY_MS } from "../../domain/time.ts";
@@ -576,9 +578,7 @@ export class KbService implements KbApi {
     customerWords: boolean,
   ) {
     const index = this.index();
-    const query = customerWords
-      ? index.vocabulary.discount(index.ranker.query(text))
-      : index.ranker.query(text);
+    const query = customerWords ? this.#questionWords(index, text) : index.ranker.query(text);
     const published = (doc: number) => index.articles[doc]!.status === "published";
     // The pool: the best text matches and every article linked to the evidence.
     // Past the first few dozen, text alone never reaches the top of the list.
@@ -618,6 +618,26 @@ export class KbService implements KbApi {
       limit,
       ...(this.#deps.weights === undefined ? {} : { weights: this.#deps.weights }),
     });
+  }
+
+  /**
+   * A question's words, each counting by how rare it is among questions: a
+   * word most tickets use ("order" in a shop's tickets, "time", "get") says
+   * little about which problem this one is, however rare it is among
+   * articles, whose idf alone would reward it. Once tickets have taught
+   * articles, their words are the questions the knowledge base answers
+   * (how-to questions are not problems); until then, every ticket Loupe has
+   * seen.
+   */
+  #questionWords(index: KbIndex, text: string): Map<string, number> {
+    const query = index.ranker.query(text);
+    if (index.vocabulary.tickets > 0) return index.vocabulary.discount(query);
+    const projections = this.#deps.projections;
+    return discountByTickets(
+      query,
+      ticketsWithWords(projections),
+      (term) => ticketsUsing(projections, term),
+    );
   }
 
   async #load(articleId: string): Promise<ArticleState> {

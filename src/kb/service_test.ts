@@ -281,3 +281,24 @@ Deno.test("feedback: an article many greeting tickets taught does not outrank th
   const items = (await kb.suggestForTicket(ticketId, 3)).items;
   assert.equal(items[0]?.articleId, "invoice", JSON.stringify(items));
 });
+
+Deno.test("ticket suggestions: words most tickets use count less than the words that name the problem", async () => {
+  const { h, kb } = await setup();
+  await kb.importArticles([
+    article("everyday", "Orders slow down week after week, every time"),
+    article("webhook", "Webhook calls missing"),
+  ]);
+  const open = async (subject: string, description: string) =>
+    (await h.tickets.openTicket({ ...OPEN, customer: "globex", subject, description }))
+      .ticketId;
+  // A shop's tickets all speak of orders, weeks and times, whatever their problem.
+  for (const problem of ["prices look wrong", "a refund is stuck", "the logo is blurry"]) {
+    await open("Question", `Every time we look at an order this week, ${problem}.`);
+  }
+  const ticketId = await open(
+    "Order sync",
+    "Since last week, every time an order is placed, our webhook gets no call.",
+  );
+  const items = (await kb.suggestForTicket(ticketId, 3)).items;
+  assert.equal(items[0]?.articleId, "webhook", JSON.stringify(items));
+});
