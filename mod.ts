@@ -33,6 +33,7 @@ export {
 export { type CustomerExposure, impactOf, type ImpactScore } from "./domain/impact/mod.ts";
 export {
   type Features,
+  type FleetSpread,
   type Idf,
   rankSignatures,
   type RestartBurst,
