@@ -22,6 +22,7 @@ import {
 } from "../customers/attribution.ts";
 import { ISSUE_GROUP_TABLES, issueOfSignature } from "../projections/issue_groups.ts";
 import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
+import { countAtOrBelow } from "../../domain/analytics/features.ts";
 
 /** How far back the usual rate of a signature is measured. */
 export const BASELINE_MS = 7 * DAY_MS;
@@ -189,8 +190,9 @@ function fleetSpread(
       // One signature (most issues): two binary searches over its sorted first times.
       const { times, afterQuietTimes } = attribution.customerFirsts(signatureIds[0]!);
       return {
-        customers: countAtMost(times, at),
-        newCustomers: countAtMost(afterQuietTimes, at) - countAtMost(afterQuietTimes, since - 1),
+        customers: countAtOrBelow(times, at),
+        newCustomers: countAtOrBelow(afterQuietTimes, at) -
+          countAtOrBelow(afterQuietTimes, since - 1),
       };
     }
     const firsts = new Map<string, CustomerFirst>();
@@ -207,18 +209,6 @@ function fleetSpread(
     }
     return { customers: firsts.size, newCustomers };
   };
-}
-
-/** How many of the ascending `times` are at most `limit`. */
-function countAtMost(times: Float64Array, limit: number): number {
-  let low = 0;
-  let high = times.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (times[middle]! <= limit) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 export function ticketFacts(ticket: Ticket, window: TimeWindow): TicketFacts {
