@@ -112,10 +112,11 @@ export interface SuggestInput {
  * environment often logs several errors at once, so an article has to fit
  * both to rank first, yet words alone (a free-text question) or logs alone
  * still rank. The words are BM25F, as a share of the best match. The log
- * evidence sums, for each candidate error (weighed by its rank and log
- * level), the article's share of the best match to the error's template,
- * cubed: a template names one problem, and the article that describes it
- * best should take most of that evidence; to it adds the best learned link
+ * evidence sums, for each candidate error (weighed by its rank, its log
+ * level, and how well its best article fits it against the best fit of any
+ * candidate's template), the article's share of the best match to the
+ * error's template, cubed: a template names one problem, and the article that
+ * describes it best should take most of that evidence; to it adds the best learned link
  * from a candidate's issue to the article, as sure as the share of that
  * issue's tickets the article resolved. An article a person linked to the
  * ticket's root issue comes above all of that. Not-helpful votes and a fix
@@ -238,6 +239,12 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
     for (let i = 0; i < input.articles.length; i++) max = Math.max(max, scores[i] ?? 0);
     return { evidence, scores, max, weight: evidenceWeight(evidence, weights) };
   });
+  // A template no article describes well (a generic timeout among the
+  // candidates) still hands its best article a full share; how well that best
+  // article fits, against the best fit of any candidate's template, says how
+  // much the template tells about which article answers.
+  const bestOfTemplates = logText.reduce((best, l) => Math.max(best, l.max), 0);
+  for (const l of logText) l.weight *= bestOfTemplates > 0 ? l.max / bestOfTemplates : 0;
   const found: {
     article: ArticleFacts;
     reasons: Reason[];
