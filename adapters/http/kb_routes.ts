@@ -171,6 +171,8 @@ function reasonJson(reason: Reason) {
       };
     case "feedback":
       return { kind: reason.kind, helpful: reason.helpful, not_helpful: reason.notHelpful };
+    case "recent":
+      return { kind: reason.kind, days: reason.days, tickets: reason.tickets, of: reason.of };
     case "version":
       return {
         kind: reason.kind,
@@ -449,6 +451,12 @@ const reasonReply = z.discriminatedUnion("kind", [
     kind: z.literal("feedback"),
     helpful: z.number().int(),
     not_helpful: z.number().int(),
+  }),
+  z.object({
+    kind: z.literal("recent"),
+    days: z.number(),
+    tickets: z.number().int(),
+    of: z.number().int(),
   }),
   z.object({
     kind: z.literal("version"),

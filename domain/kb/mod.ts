@@ -7,6 +7,7 @@
 export * from "./article.ts";
 export * from "./feedback.ts";
 export * from "./suggest.ts";
+export * from "./recent.ts";
 export * from "./retrieval.ts";
 export * from "./eval.ts";
 export { type FieldedDoc, FieldIndex, type Hit } from "./rank.ts";

@@ -45,12 +45,16 @@ Deno.test("suggestions: every reason refers to an article, issue or signature th
     ),
     fc.constantFrom(null, "5.6.0", "5.8.0"),
     fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 5, maxLength: 5 }),
-    (articles, textScores, evidence: IssueEvidence[], version, logScores) => {
+    fc.array(fc.nat(5), { minLength: 5, maxLength: 5 }),
+    (articles, textScores, evidence: IssueEvidence[], version, logScores, answered) => {
+      const of = answered.reduce((a, b) => a + b, 0);
+      const recent = answered.map((tickets) => ({ tickets, of }));
       const suggestions = suggestArticles({
         articles,
         textScores,
         evidence,
         logText: evidence.slice(0, 1).map((e) => ({ evidence: e, scores: logScores })),
+        recent,
         customerVersion: version,
         limit: 10,
       });
@@ -79,6 +83,11 @@ Deno.test("suggestions: every reason refers to an article, issue or signature th
             assert.deepEqual([r.helpful, r.notHelpful], [article.helpful, article.notHelpful]);
           }
           if (r.kind === "version") assert.equal(r.customerVersion, version);
+          if (r.kind === "recent") {
+            const at = articles.indexOf(article);
+            assert.deepEqual([r.tickets, r.of], [answered[at], of]);
+            assert.ok(r.of > 0);
+          }
         }
       }
       for (let i = 1; i < suggestions.length; i++) {

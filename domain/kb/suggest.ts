@@ -1,4 +1,5 @@
 import { compareVersions } from "../trends/versions.ts";
+import type { RecentShare } from "./recent.ts";
 
 /** What suggestion needs to know of an article besides its text. */
 export interface ArticleFacts {
@@ -69,6 +70,13 @@ export type Reason =
   }
   | { readonly kind: "feedback"; readonly helpful: number; readonly notHelpful: number }
   | {
+    /** Of the tickets articles answered in the days before the question, this one's share. */
+    readonly kind: "recent";
+    readonly days: number;
+    readonly tickets: number;
+    readonly of: number;
+  }
+  | {
     readonly kind: "version";
     readonly customerVersion: string;
     readonly fixedIn: string | null;
@@ -97,6 +105,11 @@ export interface SuggestInput {
     readonly evidence: IssueEvidence;
     readonly scores: ArrayLike<number>;
   }[];
+  /**
+   * For a ticket: of the tickets answered in the {@link SuggestionWeights.recentDays}
+   * before it opened, how many each article answered (aligned with `articles`).
+   */
+  readonly recent?: readonly RecentShare[];
   readonly customerVersion: string | null;
   readonly limit: number;
   /** {@link SUGGESTION_WEIGHTS} unless given (benches compare settings). */
@@ -157,11 +170,19 @@ export interface SuggestionWeights {
   readonly notHelpful: number;
   /** Factor on an article whose fix the customer already runs. */
   readonly versionMisfit: number;
+  /** Days before a ticket whose answered tickets say which problems are going round. */
+  readonly recentDays: number;
+  /**
+   * The exponent on an article's share of those tickets (one ticket of doubt
+   * added to each count): small, so a wave lifts its article over a close
+   * rival without burying an article that fits the question much better.
+   */
+  readonly recentSharpness: number;
 }
 
 export const SUGGESTION_WEIGHTS: SuggestionWeights = Object.freeze({
   text: 1,
-  textFloor: 0.25,
+  textFloor: 0.1,
   linkedIssue: 3,
   candidateIssue: 1,
   linkPrior: 1,
@@ -173,6 +194,8 @@ export const SUGGESTION_WEIGHTS: SuggestionWeights = Object.freeze({
   logTextRanks: 5,
   notHelpful: 0.4,
   versionMisfit: 0.3,
+  recentDays: 7,
+  recentSharpness: 0.25,
 });
 
 /** OpenTelemetry's first WARN severity number. */
@@ -309,7 +332,12 @@ export function suggestArticles(input: SuggestInput): Suggestion[] {
       }
     }
     if (words + logs + candidate + linked === 0) return;
-    const match = (weights.textFloor + words) * (weights.evidenceFloor + logs + candidate);
+    let match = (weights.textFloor + words) * (weights.evidenceFloor + logs + candidate);
+    const recent = input.recent?.[index];
+    if (recent !== undefined && recent.of > 0) {
+      match *= ((recent.tickets + 1) / (recent.of + 1)) ** weights.recentSharpness;
+      reasons.push({ kind: "recent", days: weights.recentDays, ...recent });
+    }
     bestMatch = Math.max(bestMatch, match);
     found.push({ article, reasons, match, linked, issueCameBack });
   });

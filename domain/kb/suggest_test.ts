@@ -85,3 +85,45 @@ Deno.test("log evidence: an error line counts more than an INFO line at the same
   assert.deepEqual(rank(17), ["fits-the-line", "fits-the-words"]);
   assert.deepEqual(rank(9), ["fits-the-words", "fits-the-line"]);
 });
+
+Deno.test("recent answers: the article answering this week's tickets beats an equal dormant one, not a linked one", () => {
+  const articles = [facts("dormant"), facts("going-round"), facts("linked", { issues: ["i1"] })];
+  const ranked = suggestArticles({
+    articles,
+    textScores: [1, 1, 0.2],
+    evidence: [{ issueId: "i1", signatureId: "s1", linked: true, rank: 0 }],
+    recent: [{ tickets: 0, of: 40 }, { tickets: 40, of: 40 }, { tickets: 0, of: 40 }],
+    customerVersion: null,
+    limit: 5,
+  });
+  assert.deepEqual(ranked.map((s) => s.articleId), ["linked", "going-round", "dormant"]);
+  assert.deepEqual(ranked[1]!.reasons.find((r) => r.kind === "recent"), {
+    kind: "recent",
+    days: 7,
+    tickets: 40,
+    of: 40,
+  });
+});
+
+Deno.test("log text: a generic template no article fits hands out less than one an article describes", () => {
+  // "generic" is the best match of candidate #1's template, but matches it weakly;
+  // "specific" describes candidate #2's template well.
+  const evidence = (rank: number, signatureId: string) => ({
+    issueId: null,
+    signatureId,
+    linked: false,
+    rank,
+  });
+  const ranked = suggestArticles({
+    articles: [facts("generic"), facts("specific")],
+    textScores: [1, 1],
+    evidence: [evidence(1, "s1"), evidence(2, "s2")],
+    logText: [
+      { evidence: evidence(1, "s1"), scores: [0.5, 0] },
+      { evidence: evidence(2, "s2"), scores: [0, 8] },
+    ],
+    customerVersion: null,
+    limit: 5,
+  });
+  assert.deepEqual(ranked.map((s) => s.articleId), ["specific", "generic"]);
+});

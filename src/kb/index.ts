@@ -7,6 +7,7 @@ import {
   type FieldedDoc,
   learnedField,
   type LearnedLink,
+  RecentAnswers,
   teaches,
   TicketVocabulary,
 } from "../../domain/kb/mod.ts";
@@ -22,6 +23,8 @@ export interface KbIndex {
   readonly position: ReadonlyMap<string, number>;
   /** Articles by linked issue or signature id (their own links and those learned). */
   readonly byLink: ReadonlyMap<string, readonly number[]>;
+  /** When the tickets each article answered were opened: which problems are going round. */
+  readonly recent: RecentAnswers;
   /** The words of the tickets articles taught, for weighing a question's words. */
   readonly vocabulary: TicketVocabulary;
   /** Each article's analysed fields by `id@version`, for the next rebuild to reuse. */
@@ -53,6 +56,8 @@ export function buildKbIndex(
   const taughtTotal = new Map<string, number>();
   // A ticket that taught two articles is one question.
   const teachingTickets = new Map<string, string>();
+  const answeredAt = articles.map(() => [] as number[]);
+  const ticketOpenedAt = new Map<string, number>();
   for (const { value } of reader.range<ArticleFeedbackData>(KB_TABLES.feedback)) {
     const at = position.get(value.articleId);
     if (at === undefined) continue;
@@ -61,6 +66,10 @@ export function buildKbIndex(
     if (!teaches(value.kind)) continue;
     learned[at]!.push(value.words);
     teachingTickets.set(value.ticketId, value.words);
+    // Feedback recorded before open times were kept: its own time is the nearest known.
+    const openedAt = value.ticketOpenedAt ?? value.at;
+    answeredAt[at]!.push(openedAt);
+    ticketOpenedAt.set(value.ticketId, openedAt);
     for (const id of value.issues) links[at]!.issues.add(id);
     for (const id of value.signatures) links[at]!.signatures.add(id);
     for (const id of new Set([...value.issues, ...value.signatures])) {
@@ -112,7 +121,8 @@ export function buildKbIndex(
     }
   });
   const vocabulary = new TicketVocabulary(teachingTickets.values());
-  return { revision, articles, facts, ranker, position, byLink, analyzed, vocabulary };
+  const recent = new RecentAnswers(answeredAt, [...ticketOpenedAt.values()]);
+  return { revision, articles, facts, ranker, position, byLink, analyzed, vocabulary, recent };
 }
 
 /** The ids an article learned from tickets (and does not name itself), with their counts. */

@@ -323,7 +323,7 @@ export class KbService implements KbApi {
     return {
       subject: { kind: "ticket", id: ticketId },
       customerVersion: version,
-      items: this.#suggest(ticketText(ticket), evidence, version, limit, true),
+      items: this.#suggest(ticketText(ticket), evidence, version, limit, true, ticket.openedAt),
     };
   }
 
@@ -568,7 +568,8 @@ export class KbService implements KbApi {
   /**
    * `customerWords`: the text is a customer's question (a ticket, free
    * text), whose greetings and stock phrases count less; an issue's text is
-   * its log templates, weighed as they are.
+   * its log templates, weighed as they are. `openedAt`: a ticket's open
+   * time, before which the articles answering recent tickets count more.
    */
   #suggest(
     text: string,
@@ -576,6 +577,7 @@ export class KbService implements KbApi {
     version: string | null,
     limit: number,
     customerWords: boolean,
+    openedAt: number | null = null,
   ) {
     const index = this.index();
     const query = customerWords ? this.#questionWords(index, text) : index.ranker.query(text);
@@ -590,7 +592,7 @@ export class KbService implements KbApi {
         for (const doc of index.byLink.get(id) ?? []) if (published(doc)) pool.add(doc);
       }
     }
-    const { logTextRanks } = this.#deps.weights ?? SUGGESTION_WEIGHTS;
+    const { logTextRanks, recentDays } = this.#deps.weights ?? SUGGESTION_WEIGHTS;
     // Linked signatures count as rank 0.
     const logQueries = evidence.filter((e) => e.rank <= logTextRanks).map((e) => ({
       evidence: e,
@@ -614,6 +616,9 @@ export class KbService implements KbApi {
         [...query.keys()].filter((t) => index.ranker.index.contains(docs[k]!, t)).slice(0, 10),
       evidence,
       logText,
+      ...(openedAt === null
+        ? {}
+        : { recent: docs.map((doc) => index.recent.shareBefore(doc, openedAt, recentDays)) }),
       customerVersion: version,
       limit,
       ...(this.#deps.weights === undefined ? {} : { weights: this.#deps.weights }),

@@ -282,6 +282,8 @@ async function runSeed(dir: string, seed: string, totals: {
   loupe: Ranked;
   online: Ranked;
   onlineLater: Ranked;
+  /** The first ticket of each incident: no feedback can have taught anything about it yet. */
+  onlineFirst: Ranked;
   bm25: Ranked;
   /** Online top-1 and MRR of each seed, to see whether a change helps all or one. */
   bySeed: Map<string, Ranked>;
@@ -377,6 +379,8 @@ async function runSeed(dir: string, seed: string, totals: {
           noteMiss(totals.onlineMisses, seed, t, article, items);
           if (incident !== undefined && seenIncidents.has(incident)) {
             score(totals.onlineLater, ids, article);
+          } else if (incident !== undefined) {
+            score(totals.onlineFirst, ids, article);
           }
         }
         if (incident !== undefined) seenIncidents.add(incident);
@@ -508,6 +512,7 @@ const simulated: Bench = {
       loupe: ranked(),
       online: ranked(),
       onlineLater: ranked(),
+      onlineFirst: ranked(),
       bm25: ranked(),
       steps: {
         found: 0,
@@ -573,6 +578,15 @@ const simulated: Bench = {
         value: rate(totals.onlineLater, totals.onlineLater.top1),
         unit: "",
         note: `${totals.onlineLater.count} tickets after their incident's first`,
+      },
+      {
+        bench,
+        metric: "top-1 (Loupe, first ticket of an incident)",
+        value: rate(totals.onlineFirst, totals.onlineFirst.top1),
+        unit: "",
+        note: `${totals.onlineFirst.count} tickets; MRR ${
+          rate(totals.onlineFirst, totals.onlineFirst.reciprocal)
+        }`,
       },
       {
         bench,

@@ -590,6 +590,8 @@ export function reasonText(reason: Reason): string {
       return `matches the log text of likely cause #${reason.rank}`;
     case "feedback":
       return `${reason.helpful} found it helpful, ${reason.notHelpful} not`;
+    case "recent":
+      return `answered ${reason.tickets} of ${reason.of} tickets in the ${reason.days} days before`;
     case "version":
       return reason.fits
         ? `fits version ${reason.customerVersion}`
