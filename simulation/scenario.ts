@@ -21,7 +21,13 @@ import {
 import { type HourOfService, type LogOptions, serviceHour } from "./logs.ts";
 import { DAY, HOUR, planReleases } from "./rollout.ts";
 import { Stream, streamFor } from "./rng.ts";
-import { type Article, planArticles, planTickets, type SimTicket } from "./tickets.ts";
+import {
+  type Article,
+  fillIncidentText,
+  planArticles,
+  planTickets,
+  type SimTicket,
+} from "./tickets.ts";
 
 export interface SimulationOptions {
   readonly seed: number;
@@ -245,6 +251,8 @@ export function truthOf(scenario: Scenario): Record<string, unknown> {
         symptom: incident.spec.symptom,
         root_signature: incident.template.signature,
         root_text: incident.spec.text,
+        // Engineering's statement of the cause; an article, if any, words it for customers.
+        root_cause: fillIncidentText(incident.spec.rootCause, incident),
         introduced_in: incident.introducedIn?.version ?? null,
         fixed_in: incident.fixedIn?.version ?? null,
         region: incident.region,
