@@ -562,6 +562,7 @@ const simulated: Bench = {
     for (const miss of totals.misses) console.error(`  cold miss: ${miss}`);
     for (const miss of totals.onlineMisses) console.error(`  online miss: ${miss}`);
     const rate = (r: Ranked, x: number) => r.count === 0 ? 0 : round(x / r.count);
+    const ofDrafts = (n: number) => totals.steps.drafts === 0 ? 0 : round(n / totals.steps.drafts);
     const note = Deno.env.get("LOUPE_BENCH_KB_SIM_DIRS") !== undefined
       ? `simulator outputs ${dirs.join(",")}`
       : `seeds ${SEEDS.join(",")}; simulate ${SIM_ARGS.join(" ")}`;
@@ -654,16 +655,14 @@ const simulated: Bench = {
       {
         bench,
         metric: "draft cause matches",
-        value: totals.steps.drafts === 0 ? 0 : round(totals.steps.causes / totals.steps.drafts),
+        value: ofDrafts(totals.steps.causes),
         unit: "",
         note: "the draft's cause and the article's at stem Jaccard >= 0.5",
       },
       {
         bench,
         metric: "draft cause matches the incident's cause",
-        value: totals.steps.drafts === 0
-          ? 0
-          : round(totals.steps.causesEither / totals.steps.drafts),
+        value: ofDrafts(totals.steps.causesEither),
         unit: "",
         note:
           "the article's wording or engineering's (the truth's root_cause), at stem Jaccard >= " +
@@ -695,9 +694,7 @@ const simulated: Bench = {
       {
         bench,
         metric: "draft cause matches, most possible",
-        value: totals.steps.drafts === 0
-          ? 0
-          : round(totals.steps.causesStated / totals.steps.drafts),
+        value: ofDrafts(totals.steps.causesStated),
         unit: "",
         note: "drafts where some resolution's root cause matches the article's",
       },
