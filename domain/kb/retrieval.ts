@@ -179,24 +179,40 @@ export function learnedField(tickets: readonly string[]): { terms: string[]; wei
   return { terms, weights: terms.map((term) => share.get(term)!) };
 }
 
+/** A question that taught articles: its words and the articles it taught. */
+export interface TaughtQuestion {
+  readonly words: string;
+  readonly articles: readonly string[];
+}
+
 /**
  * How many of the tickets articles were found helpful for use each term:
  * the vocabulary of the questions a knowledge base answers, as opposed to
- * that of its articles.
+ * that of its articles; and whether a term's tickets taught more than one
+ * article.
  */
 export class TicketVocabulary {
   readonly tickets: number;
   readonly #frequency: Map<string, number>;
+  /** The one article a term's tickets taught, or null once they taught two. */
+  readonly #answeredBy: Map<string, string | null>;
 
-  constructor(tickets: Iterable<string>) {
+  constructor(questions: Iterable<TaughtQuestion>) {
     const frequency = new Map<string, number>();
+    const answeredBy = new Map<string, string | null>();
     let count = 0;
-    for (const words of tickets) {
+    for (const { words, articles } of questions) {
       count++;
-      for (const term of new Set(stems(words))) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+      const only = articles.length === 1 ? articles[0]! : null;
+      for (const term of new Set(stems(words))) {
+        frequency.set(term, (frequency.get(term) ?? 0) + 1);
+        const before = answeredBy.get(term);
+        answeredBy.set(term, before === undefined || before === only ? only : null);
+      }
     }
     this.tickets = count;
     this.#frequency = frequency;
+    this.#answeredBy = answeredBy;
   }
 
   /**
@@ -204,20 +220,35 @@ export class TicketVocabulary {
    * as a share of an unseen word's: a word most tickets use (a greeting,
    * "a few of our users", "please have a look") says little about which
    * problem a customer has, however well it matches the words articles
-   * learned from earlier tickets. With no tickets yet, the query is
+   * learned from earlier tickets. Where a word's tickets all taught the same
+   * one article, the first of them is not counted: that use is the question
+   * that taught the article, and says nothing of how common the word is
+   * (after the first feedback every word of that one ticket would be in all
+   * the tickets, and the next question about the same problem would lose
+   * exactly the words it shares with it). With no tickets yet, the query is
    * unchanged.
    *
    * @example
    * ```ts
    * import { TicketVocabulary } from "./retrieval.ts";
    * import assert from "node:assert/strict";
-   * const vocabulary = new TicketVocabulary(["Hello, export stops", "Hello, login fails"]);
+   * const vocabulary = new TicketVocabulary([
+   *   { words: "Hello, export stops", articles: ["KB-1"] },
+   *   { words: "Hello, login fails", articles: ["KB-2"] },
+   * ]);
    * const query = vocabulary.discount(new Map([["hello", 1], ["export", 1]]));
    * assert.ok(query.get("hello")! < query.get("export")!);
    * ```
    */
   discount(query: WeightedQuery): Map<string, number> {
-    return discountByTickets(query, this.tickets, (term) => this.#frequency.get(term) ?? 0);
+    return discountByTickets(
+      query,
+      this.tickets,
+      (term) => {
+        const used = this.#frequency.get(term) ?? 0;
+        return used > 0 && this.#answeredBy.get(term) !== null ? used - 1 : used;
+      },
+    );
   }
 }
 

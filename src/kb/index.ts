@@ -55,7 +55,7 @@ export function buildKbIndex(
   const taught = articles.map(() => new Map<string, number>());
   const taughtTotal = new Map<string, number>();
   // A ticket that taught two articles is one question.
-  const teachingTickets = new Map<string, string>();
+  const teachingTickets = new Map<string, { words: string; articles: string[] }>();
   const answeredAt = articles.map(() => [] as number[]);
   const ticketOpenedAt = new Map<string, number>();
   for (const { value } of reader.range<ArticleFeedbackData>(KB_TABLES.feedback)) {
@@ -65,7 +65,10 @@ export function buildKbIndex(
     else votes[at]!.helpful++;
     if (!teaches(value.kind)) continue;
     learned[at]!.push(value.words);
-    teachingTickets.set(value.ticketId, value.words);
+    const question = teachingTickets.get(value.ticketId);
+    if (question === undefined) {
+      teachingTickets.set(value.ticketId, { words: value.words, articles: [value.articleId] });
+    } else question.articles.push(value.articleId);
     // Feedback recorded before open times were kept: its own time is the nearest known.
     const openedAt = value.ticketOpenedAt ?? value.at;
     answeredAt[at]!.push(openedAt);

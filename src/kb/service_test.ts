@@ -100,6 +100,23 @@ Deno.test("feedback: a ticket's words teach the article, so the next similar tic
   assert.ok(text?.kind === "text" && text.terms.includes("load"), "found by the words it learned");
 });
 
+Deno.test("feedback: the first ticket an article answers does not cost the next one with the same words its article", async () => {
+  const { h, kb } = await setup();
+  const ask = (subject: string, description: string) =>
+    h.tickets.openTicket({ ...OPEN, customer: "globex", subject, description });
+  const first = await ask("Spinner on the orders page", "The orders page spinner never stops");
+  const top = async (ticketId: string) => (await kb.suggestForTicket(ticketId, 3)).items[0];
+  assert.equal((await top(first.ticketId))?.articleId, "runbook");
+  await kb.recordFeedback(first.ticketId, "runbook", "resolved");
+  // One ticket is no evidence of which words every question uses.
+  const next = await ask(
+    "Spinner again",
+    "The spinner never stops since the checkout this morning",
+  );
+  const best = await top(next.ticketId);
+  assert.equal(best?.articleId, "runbook", JSON.stringify(best));
+});
+
 Deno.test("issue suggestions: the article linked to the signature, for a signature or issue id", async () => {
   const { h, kb } = await setup();
   const { ticketId } = await h.tickets.openTicket(OPEN);
