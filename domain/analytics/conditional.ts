@@ -16,7 +16,8 @@
  *
  * @module
  */
-import { binRow, countAtOrBelow, type OpenContext, type TicketRecord } from "./features.ts";
+import { binRow, type OpenContext, type TicketRecord } from "./features.ts";
+import { countAtOrBelow } from "../sorted.ts";
 import {
   censoredConformalQuantile,
   conformalQuantile,

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { countBelow } from "../sorted.ts";
 import type { BinnedFeature } from "./gbm.ts";
 import { DAY_MS, HOUR_MS } from "../time.ts";
 
@@ -69,30 +70,6 @@ export function openContexts(tickets: readonly TicketRecord[]): OpenContext[] {
       backlog: Math.max(0, openedBefore - resolvedBy),
     };
   });
-}
-
-/** How many of the ascending `sorted` are strictly below `value` (a binary search). */
-export function countBelow(sorted: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** How many of the ascending `sorted` are at or below `value`: the index of the first above it. */
-export function countAtOrBelow(sorted: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const MAX_NUMERIC_BINS = 32;

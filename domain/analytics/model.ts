@@ -20,7 +20,6 @@ import {
   binRow,
   binTickets,
   CONTEXT_COLUMNS,
-  countBelow,
   describeValue,
   type FeatureSpace,
   type FeatureSpec,
@@ -28,6 +27,7 @@ import {
   type OpenContext,
   type TicketRecord,
 } from "./features.ts";
+import { countBelow } from "../sorted.ts";
 import { HOUR_MS } from "../time.ts";
 
 /** A minute: keeps tickets closed within seconds from a log of zero. */

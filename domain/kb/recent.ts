@@ -1,4 +1,4 @@
-import { countBelow } from "../analytics/features.ts";
+import { countBelow } from "../sorted.ts";
 
 const DAY_MS = 86_400_000;
 

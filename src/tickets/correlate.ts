@@ -22,7 +22,7 @@ import {
 } from "../customers/attribution.ts";
 import { ISSUE_GROUP_TABLES, issueOfSignature } from "../projections/issue_groups.ts";
 import { DAY_MS, HOUR_MS } from "../../domain/time.ts";
-import { countAtOrBelow } from "../../domain/analytics/features.ts";
+import { countAtOrBelow } from "../../domain/sorted.ts";
 
 /** How far back the usual rate of a signature is measured. */
 export const BASELINE_MS = 7 * DAY_MS;
