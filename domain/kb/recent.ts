@@ -29,11 +29,17 @@ export class RecentAnswers {
     this.#all = Float64Array.from(tickets).sort();
   }
 
-  /** Tickets opened in the `days` before `at` that the article answered, of all answered then. */
-  shareBefore(article: number, at: number, days: number): RecentShare {
+  /**
+   * For each of `articles`: the tickets opened in the `days` before `at`
+   * that it answered, of all answered then.
+   */
+  sharesBefore(articles: readonly number[], at: number, days: number): RecentShare[] {
     const inWindow = (sorted: Float64Array) =>
       countBelow(sorted, at) - countBelow(sorted, at - days * DAY_MS);
-    const times = this.#byArticle[article];
-    return { tickets: times === undefined ? 0 : inWindow(times), of: inWindow(this.#all) };
+    const of = inWindow(this.#all);
+    return articles.map((article) => {
+      const times = this.#byArticle[article];
+      return { tickets: times === undefined ? 0 : inWindow(times), of };
+    });
   }
 }

@@ -55,9 +55,11 @@ export function buildKbIndex(
   const taught = articles.map(() => new Map<string, number>());
   const taughtTotal = new Map<string, number>();
   // A ticket that taught two articles is one question.
-  const teachingTickets = new Map<string, { words: string; articles: string[] }>();
+  const teachingTickets = new Map<
+    string,
+    { words: string; articles: string[]; openedAt: number }
+  >();
   const answeredAt = articles.map(() => [] as number[]);
-  const ticketOpenedAt = new Map<string, number>();
   for (const { value } of reader.range<ArticleFeedbackData>(KB_TABLES.feedback)) {
     const at = position.get(value.articleId);
     if (at === undefined) continue;
@@ -65,14 +67,17 @@ export function buildKbIndex(
     else votes[at]!.helpful++;
     if (!teaches(value.kind)) continue;
     learned[at]!.push(value.words);
-    const question = teachingTickets.get(value.ticketId);
-    if (question === undefined) {
-      teachingTickets.set(value.ticketId, { words: value.words, articles: [value.articleId] });
-    } else question.articles.push(value.articleId);
     // Feedback recorded before open times were kept: its own time is the nearest known.
     const openedAt = value.ticketOpenedAt ?? value.at;
     answeredAt[at]!.push(openedAt);
-    ticketOpenedAt.set(value.ticketId, openedAt);
+    const question = teachingTickets.get(value.ticketId);
+    if (question === undefined) {
+      teachingTickets.set(value.ticketId, {
+        words: value.words,
+        articles: [value.articleId],
+        openedAt,
+      });
+    } else question.articles.push(value.articleId);
     for (const id of value.issues) links[at]!.issues.add(id);
     for (const id of value.signatures) links[at]!.signatures.add(id);
     for (const id of new Set([...value.issues, ...value.signatures])) {
@@ -124,7 +129,10 @@ export function buildKbIndex(
     }
   });
   const vocabulary = new TicketVocabulary(teachingTickets.values());
-  const recent = new RecentAnswers(answeredAt, [...ticketOpenedAt.values()]);
+  const recent = new RecentAnswers(
+    answeredAt,
+    [...teachingTickets.values()].map((q) => q.openedAt),
+  );
   return { revision, articles, facts, ranker, position, byLink, analyzed, vocabulary, recent };
 }
 

@@ -618,7 +618,7 @@ export class KbService implements KbApi {
       logText,
       ...(openedAt === null
         ? {}
-        : { recent: docs.map((doc) => index.recent.shareBefore(doc, openedAt, recentDays)) }),
+        : { recent: index.recent.sharesBefore(docs, openedAt, recentDays) }),
       customerVersion: version,
       limit,
       ...(this.#deps.weights === undefined ? {} : { weights: this.#deps.weights }),
