@@ -52,6 +52,18 @@ Deno.test("question words: the one ticket that taught an article leaves its word
   assert.deepEqual(vocabulary.discount(query), query);
 });
 
+Deno.test("question words: a word questions to two articles share counts less than one two questions to one article share", () => {
+  const vocabulary = new TicketVocabulary([
+    { words: "hello export stops", articles: ["KB-1"] },
+    { words: "export blank", articles: ["KB-1"] },
+    { words: "hello login fails", articles: ["KB-2"] },
+    { words: "invoice missing", articles: ["KB-3"] },
+  ]);
+  const query = vocabulary.discount(new Map([["hello", 1], ["export", 1]]));
+  // Both words are in two questions; only "hello" is in questions to different articles.
+  assert.ok(query.get("hello")! < query.get("export")!);
+});
+
 Deno.test("weighted fields: weights of 1 rank exactly as the plain terms", () => {
   fc.assert(
     fc.property(
