@@ -94,6 +94,15 @@ Deno.test("it writes what a support team has: logs in several formats, customers
   assert.ok(customers.some((c) => c.deployment_model === "multi-tenant"));
 });
 
+Deno.test("the truth states each incident's root cause in engineering's words, filled in", async () => {
+  const truth = JSON.parse(await Deno.readTextFile(`${scenario}/truth.json`));
+  for (const incident of truth.incidents as { id: string; root_cause?: unknown }[]) {
+    const cause = incident.root_cause;
+    assert.ok(typeof cause === "string" && cause.length > 10, `${incident.id}: ${cause}`);
+    assert.doesNotMatch(cause, /\{[a-z]+\}/, `${incident.id} has an unfilled placeholder`);
+  }
+});
+
 Deno.test("every customer the truth says an incident hit has its root signature's lines in their environment", async () => {
   const truth = JSON.parse(await Deno.readTextFile(`${scenario}/truth.json`));
   const incidents = truth.incidents as TruthIncident[];
