@@ -1,6 +1,5 @@
 import { countBelow } from "../sorted.ts";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../time.ts";
 
 /** Of the tickets answered by an article in a window, how many this one answered. */
 export interface RecentShare {
