@@ -650,12 +650,12 @@ function simulatorRows(): BenchRow[] {
     },
     {
       bench,
-      metric: "80% coverage",
+      metric: "80% coverage, resolved test tickets only",
       value: coverage,
       unit: "",
-      target: "0.77-0.83",
-      pass: coverage >= 0.77 && coverage <= 0.83,
-      note: each((r) => r.coverage),
+      // Chosen by their outcome: those that resolved before the data ends are the quick ones, so
+      // the target is the row over every test ticket, scored by the truth.
+      note: `selected by outcome (the quick ones), no target; ${each((r) => r.coverage)}`,
     },
     {
       bench,
@@ -693,12 +693,10 @@ function simulatorRows(): BenchRow[] {
       const value = mean((r) => r.stillOpen[k]!);
       return {
         bench,
-        metric: `80% coverage, updated after ${hours} h still open`,
+        metric: `80% coverage, updated after ${hours} h still open, resolved ones only`,
         value,
         unit: "",
-        target: "0.77-0.83",
-        pass: value >= 0.77 && value <= 0.83,
-        note: `test tickets open longer than ${hours} h: ${
+        note: `selected by outcome, no target; test tickets open longer than ${hours} h: ${
           runs.map((r) => r.stillOpenN[k]).join(" / ")
         }; ${each((r) => r.stillOpen[k]!)}`,
       };
