@@ -5,8 +5,9 @@
  *   200 queries through the service (short questions and long pasted reports).
  * - `kb-sim`: on simulator truth, three seeds (`deno task simulate`): for each
  *   ticket whose truth names an article, top-1 and MRR of the ticket's
- *   suggestions (cold, and online: agents' feedback on earlier tickets used
- *   for later ones) against a text-only BM25 over the same articles; for every
+ *   suggestions (cold, and online: a ticket scored when it opens, with the
+ *   feedback given on earlier tickets by then: helpful at their agent's first
+ *   reply, resolved at their resolution) against a text-only BM25 over the same articles; for every
  *   incident with >= 3 resolved tickets and a truth article, the recall of the
  *   truth article's steps in the generated draft and whether its cause matches;
  *   for every incident with >= 3 resolved tickets, whether its issue's candidate
@@ -212,8 +213,15 @@ interface SimTicket {
   readonly severity: TicketSeverity;
   readonly opened_at: string;
   readonly window: { from: string; to: string } | null;
-  readonly communications: readonly { author: string; body: string; visibility: string }[];
+  readonly communications: readonly {
+    at: string;
+    author: string;
+    body: string;
+    visibility: string;
+  }[];
   readonly resolution: { root_cause: string; solution: string } | null;
+  /** Hours from opening to resolution; null while open. */
+  readonly resolution_hours: number | null;
   readonly escalated: boolean;
 }
 
@@ -370,38 +378,56 @@ async function runSeed(dir: string, seed: string, totals: {
           article,
         );
       }
-      // Online: in time order, each ticket is scored, then its agent links
-      // Loupe's top log candidate, resolves it and cites the truth article.
+      // Online, on the tickets' own timeline: a ticket is scored when it opens; at its agent's
+      // first reply the agent marks the truth article helpful (the article the answer used);
+      // when it resolves (opened_at + resolution_hours) the agent links Loupe's top log
+      // candidate, resolves it and cites the article. What a ticket teaches reaches only the
+      // tickets that open after it was taught, as in a real help desk.
+      type Step = { at: number; t: SimTicket; step: "open" | "reply" | "resolve" };
       const seenIncidents = new Set<string>();
-      for (const t of simTickets) {
+      const timeline = simTickets.flatMap((t): Step[] => {
+        const openedAt = Date.parse(t.opened_at);
+        const steps: Step[] = [{ at: openedAt, t, step: "open" }];
+        const reply = t.communications.slice(1).find((c) => !c.author.includes("@"));
+        if (reply !== undefined) steps.push({ at: Date.parse(reply.at), t, step: "reply" });
+        if (t.resolution !== null && t.resolution_hours !== null) {
+          steps.push({ at: openedAt + t.resolution_hours * 3_600_000, t, step: "resolve" });
+        }
+        return steps;
+      }).sort((a, b) => a.at - b.at || Number(a.step === "open") - Number(b.step === "open"));
+      for (const { t, step } of timeline) {
         const ticketId = opened.get(t.id)!;
         const article = truth.ticket_articles[t.id];
         const incident = truth.ticket_incidents[t.id];
-        if (article !== undefined) {
-          const items = (await kb.suggestForTicket(ticketId, 10)).items;
-          const ids = items.map((s) => s.articleId);
-          score(totals.online, ids, article);
-          if (!totals.bySeed.has(seed)) totals.bySeed.set(seed, ranked());
-          score(totals.bySeed.get(seed)!, ids, article);
-          noteMiss(totals.onlineMisses, seed, t, article, items);
-          if (incident !== undefined && seenIncidents.has(incident)) {
-            score(totals.onlineLater, ids, article);
-          } else if (incident !== undefined) {
-            score(totals.onlineFirst, ids, article);
+        if (step === "open") {
+          if (article !== undefined) {
+            const items = (await kb.suggestForTicket(ticketId, 10)).items;
+            const ids = items.map((s) => s.articleId);
+            score(totals.online, ids, article);
+            if (!totals.bySeed.has(seed)) totals.bySeed.set(seed, ranked());
+            score(totals.bySeed.get(seed)!, ids, article);
+            noteMiss(totals.onlineMisses, seed, t, article, items);
+            if (incident !== undefined && seenIncidents.has(incident)) {
+              score(totals.onlineLater, ids, article);
+            } else if (incident !== undefined) {
+              score(totals.onlineFirst, ids, article);
+            }
           }
+          if (incident !== undefined) seenIncidents.add(incident);
+        } else if (step === "reply") {
+          if (article !== undefined) await kb.recordFeedback(ticketId, article, "helpful");
+        } else {
+          const [top] = (await tickets.candidates(ticketId, 1)).candidates;
+          if (top !== undefined) await tickets.link(ticketId, { signatureIds: [top.signatureId] });
+          // Went to engineering: what makes an issue no self-service candidate.
+          if (t.escalated) await tickets.updateTicket(ticketId, { status: "escalated" });
+          await tickets.resolve(ticketId, {
+            rootCause: t.resolution!.root_cause,
+            solution: t.resolution!.solution,
+            resolver: "simulator",
+          });
+          if (article !== undefined) await kb.recordFeedback(ticketId, article, "resolved");
         }
-        if (incident !== undefined) seenIncidents.add(incident);
-        if (t.resolution === null) continue;
-        const [top] = (await tickets.candidates(ticketId, 1)).candidates;
-        if (top !== undefined) await tickets.link(ticketId, { signatureIds: [top.signatureId] });
-        // Went to engineering: what makes an issue no self-service candidate.
-        if (t.escalated) await tickets.updateTicket(ticketId, { status: "escalated" });
-        await tickets.resolve(ticketId, {
-          rootCause: t.resolution.root_cause,
-          solution: t.resolution.solution,
-          resolver: "simulator",
-        });
-        if (article !== undefined) await kb.recordFeedback(ticketId, article, "resolved");
       }
       // Drafts: incidents with >= 3 resolved tickets and a truth article.
       const byIncident = new Map<string, string[]>();
