@@ -19,6 +19,7 @@
 import { binRow, type OpenContext, type TicketRecord } from "./features.ts";
 import { countAtOrBelow } from "../sorted.ts";
 import {
+  capOf,
   censoredConformalQuantile,
   conformalQuantile,
   fromLogHours,
@@ -168,7 +169,9 @@ export function predictStillOpen(
 ): HourRange {
   const atOpen = predictTicket(model, ticket, context);
   if (!(elapsedHours > 0)) return atOpen;
-  const raw = uncalibratedLog(model, binRow(model.space, ticket, context));
+  const row = binRow(model.space, ticket, context);
+  const raw = uncalibratedLog(model, row);
+  const capLog = capOf(model, row);
   const base = {
     lowHours: fromLogHours(raw.low),
     medianHours: fromLogHours(raw.median),
@@ -187,7 +190,10 @@ export function predictStillOpen(
     // of the simulator's tickets still open after 8 h and 24 h). Calibrated on the tickets of its
     // group still open at that age, those never seen to resolve counted, the low end rises as the
     // ones that do resolve go. Never past the shape's median: a calibration slice of one or two
-    // incidents that waited on a release lifted it past most of the next period's tickets.
+    // incidents that waited on a release lifted it past most of the next period's tickets. That
+    // median is of the tickets that resolved, for a waiting incident its quick ones, and it held
+    // the low end below most of those that resolve; where the censored median (fitted on the
+    // tickets still open too, `capOf`) lies higher, the shape read from it sets the limit.
     const margin = openEndedStillOpenLow(
       model.stillOpen,
       intervalGroup(ticket),
@@ -196,10 +202,14 @@ export function predictStillOpen(
     );
     if (margin !== undefined) {
       const calibratedLow = fromLogHours(toLogHours(shaped.lowHours) - margin);
-      const lowHours = Math.max(
-        elapsedHours,
-        Math.min(calibratedLow, Math.max(shaped.medianHours, shaped.lowHours)),
-      );
+      const capHours = capLog === undefined ? undefined : fromLogHours(capLog);
+      const capShape = capHours === undefined ? shaped : givenStillOpen({
+        lowHours: atOpen.lowHours,
+        medianHours: Math.max(capHours, atOpen.lowHours),
+        highHours: Math.max(base.highHours, capHours, atOpen.lowHours),
+      }, elapsedHours);
+      const cap = Math.max(capShape.medianHours, shaped.lowHours, shaped.medianHours);
+      const lowHours = Math.max(elapsedHours, Math.min(calibratedLow, cap));
       return { lowHours, medianHours: Math.max(shaped.medianHours, lowHours), highHours: Infinity };
     }
   }

@@ -95,6 +95,13 @@ export function treeContributions(model: GbmModel, rowBins: ArrayLike<number>): 
 /**
  * Fits the model to `target` with per-row `weights`. `onTree` sees the
  * running predictions after each tree, for early stopping on held-out rows.
+ *
+ * `censored[i]` = 1 marks a row whose target is a lower bound only (a ticket
+ * still open, its target the log of how long it had been open): known only
+ * to lie above it. Its loss is the pinball loss's upper branch up to the
+ * bound, tau · max(0, bound − prediction), nothing above it: it pushes the
+ * quantile up while the prediction lies below the bound, never down. Left
+ * out, a group of which many never resolve is fitted on its quick ones.
  */
 export function fitGbm(
   features: readonly BinnedFeature[],
@@ -102,18 +109,33 @@ export function fitGbm(
   weights: Float64Array,
   options: GbmOptions,
   onTree?: (treeIndex: number, model: GbmModel) => void,
+  censored?: Uint8Array,
 ): GbmModel {
   const n = target.length;
   const tau = options.quantile;
-  const base = weightedQuantile(target, weights, allRows(n), tau);
+  const base = weightedQuantile(target, weights, allRows(n), tau, censored);
   const current = new Float64Array(n).fill(base);
   const gradient = new Float64Array(n);
   const trees: Node[] = [];
   const model = { base, trees, featureNames: features.map((f) => f.name) };
   for (let t = 0; t < options.trees; t++) {
-    // Pinball loss: the negative gradient is tau above the quantile, tau - 1 below.
-    for (let i = 0; i < n; i++) gradient[i] = target[i]! > current[i]! ? tau : tau - 1;
-    const tree = growNode(features, target, weights, gradient, current, allRows(n), 0, options);
+    // Pinball loss: the negative gradient is tau above the quantile, tau - 1 below; a censored
+    // row's is tau below its bound and 0 at or above it.
+    for (let i = 0; i < n; i++) {
+      gradient[i] = target[i]! > current[i]! ? tau : censored?.[i] === 1 ? 0 : tau - 1;
+    }
+    const tree = growNode(
+      features,
+      target,
+      weights,
+      gradient,
+      current,
+      allRows(n),
+      0,
+      options,
+      undefined,
+      censored,
+    );
     trees.push(tree);
     for (let i = 0; i < n; i++) {
       let node = tree;
@@ -143,6 +165,7 @@ function growNode(
   depth: number,
   options: GbmOptions,
   histograms?: Histograms,
+  censored?: Uint8Array,
 ): Node {
   const split = depth < options.maxDepth && canSplit(rows, options)
     ? bestSplit(features, histograms ?? buildHistograms(features, weights, gradient, rows), options)
@@ -155,7 +178,9 @@ function growNode(
       residual[k] = target[i]! - current[i]!;
     }
     let uniform = true;
-    for (let k = 0; k < rows.length && uniform; k++) uniform = weights[rows[k]!] === 1;
+    for (let k = 0; k < rows.length && uniform; k++) {
+      uniform = weights[rows[k]!] === 1 && censored?.[rows[k]!] !== 1;
+    }
     let value: number;
     if (uniform) {
       // Equal weights: a native numeric sort, several times faster than sorting row indexes.
@@ -163,8 +188,18 @@ function growNode(
       value = residual[Math.max(0, Math.ceil(options.quantile * rows.length) - 1)] ?? 0;
     } else {
       const local = new Float64Array(rows.length);
-      for (let k = 0; k < rows.length; k++) local[k] = weights[rows[k]!]!;
-      value = weightedQuantile(residual, local, allRows(rows.length), options.quantile);
+      const localCensored = censored === undefined ? undefined : new Uint8Array(rows.length);
+      for (let k = 0; k < rows.length; k++) {
+        local[k] = weights[rows[k]!]!;
+        if (localCensored !== undefined) localCensored[k] = censored![rows[k]!]!;
+      }
+      value = weightedQuantile(
+        residual,
+        local,
+        allRows(rows.length),
+        options.quantile,
+        localCensored,
+      );
     }
     return {
       feature: -1,
@@ -200,7 +235,7 @@ function growNode(
     }
   }
   const grow = (part: Int32Array, h: Histograms | undefined) =>
-    growNode(features, target, weights, gradient, current, part, depth + 1, options, h);
+    growNode(features, target, weights, gradient, current, part, depth + 1, options, h, censored);
   return {
     feature: split.feature,
     value: 0,
@@ -332,7 +367,12 @@ function bestSplit(
 
 /**
  * The weighted `q` quantile of `values[rows]`: the smallest value whose
- * cumulative weight reaches `q` of the total.
+ * cumulative weight reaches `q` of the total. Rows marked in `censored` are
+ * lower bounds (see `fitGbm`): the minimizer of their loss with the others'
+ * pinball loss is the smallest v at which the weight of uncensored values at
+ * or below v reaches `q` of the uncensored weight plus the censored weight
+ * whose bound lies above v (a censored row counts as above v while v is below
+ * its bound, and drops out past it). With none censored it is the plain one.
  *
  * @example
  * ```ts
@@ -348,16 +388,27 @@ export function weightedQuantile(
   weights: Float64Array,
   rows: Int32Array,
   q: number,
+  censored?: Uint8Array,
 ): number {
   if (rows.length === 0) return 0;
   const sorted = Array.from(rows).sort((a, b) => values[a]! - values[b]!);
   let total = 0;
   for (const i of sorted) total += weights[i]!;
-  const goal = q * total;
   let running = 0;
+  if (censored === undefined) {
+    const goal = q * total;
+    for (const i of sorted) {
+      running += weights[i]!;
+      if (running >= goal) return values[i]!;
+    }
+    return values[sorted[sorted.length - 1]!]!;
+  }
+  // `total` less the censored weight whose bound is at or below v so far.
+  let counted = total;
   for (const i of sorted) {
-    running += weights[i]!;
-    if (running >= goal) return values[i]!;
+    if (censored[i] === 1) counted -= weights[i]!;
+    else running += weights[i]!;
+    if (running >= q * counted) return values[i]!;
   }
   return values[sorted[sorted.length - 1]!]!;
 }

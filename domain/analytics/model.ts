@@ -59,6 +59,12 @@ export interface ModelOptions {
   readonly recentering: boolean;
   /** Calibrates the ends on the held-out newest training tickets as well as the calibration slice. */
   readonly poolHeldOutScores: boolean;
+  /**
+   * Fits a fourth model, the median of every training ticket with those still
+   * open counted as censored (`fitGbm`): how far the low end of an open-ended
+   * range may rise once a ticket has waited (see `predictStillOpen`).
+   */
+  readonly censoredCap: boolean;
 }
 
 export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
@@ -71,6 +77,7 @@ export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
   recencyHalfLifeShare: Infinity,
   recentering: true,
   poolHeldOutScores: true,
+  censoredCap: true,
 };
 
 export interface ResolutionModel {
@@ -78,6 +85,12 @@ export interface ResolutionModel {
   readonly median: GbmModel;
   readonly lower: GbmModel;
   readonly upper: GbmModel;
+  /**
+   * The median fitted on every training ticket, those still open as censored
+   * (see `ModelOptions.censoredCap`), with its own recentering shift; absent
+   * where no training ticket was open (an export of resolved tickets).
+   */
+  readonly capMedian?: { readonly model: GbmModel; readonly shift: number };
   /** Log-space corrections learned on the calibration slice. */
   readonly shift: number;
   readonly lowerMargin: number;
@@ -175,12 +188,22 @@ export function trainResolutionModel(
   const training = trainingPeriod.filter(known);
   const space = learnFeatureSpace(spec, training, trainingContexts);
   const features = binTickets(space, training, trainingContexts);
+  // Every ticket's follow-up, resolved or not: how long it could have been seen to take.
+  const followUp = (t: TicketRecord) => toLogHours((asOf - t.openedAt) / HOUR_MS);
   // The training period's tickets still open were never fitted on: those opened in the held-out
   // newest slice are scored, censored, beside its resolved ones (leaving them out would keep
   // the quick ones only). Open tickets opened before it are scored by no model that missed them.
   const heldOutFrom = training[Math.floor(training.length * 0.8)]?.openedAt ?? Infinity;
   const openHeldOut = openTraining.filter(({ t }) => t.openedAt >= heldOutFrom);
   const openRows = openHeldOut.map(({ t, c }) => binRow(space, t, c));
+  const openEarly = openTraining.filter(({ t }) =>
+    t.openedAt < heldOutFrom && Number.isFinite(followUp(t))
+  );
+  const censoredRows: CensoredRows = {
+    early: openEarly.map(({ t, c }) => binRow(space, t, c)),
+    earlyBound: Float64Array.from(openEarly, ({ t }) => followUp(t)),
+    extraBound: Float64Array.from(openHeldOut, ({ t }) => followUp(t)),
+  };
   const target = Float64Array.from(training, (t) => toLogHours(hoursToResolve(t)));
   const weights = recencyWeights(training, options.recencyHalfLifeShare);
   // A small history still gets splits: a leaf needs 5% of it, up to the configured minimum.
@@ -188,31 +211,42 @@ export function trainResolutionModel(
     options.minLeafWeight,
     Math.max(5, Math.floor(training.length / 20)),
   );
-  const fit = (quantile: number) =>
-    fitWithEarlyStopping(features, target, weights, {
-      ...gbmOptions({ ...options, minLeafWeight }),
-      quantile,
-    }, openRows);
+  const fit = (quantile: number, censored?: CensoredRows) =>
+    fitWithEarlyStopping(
+      features,
+      target,
+      weights,
+      {
+        ...gbmOptions({ ...options, minLeafWeight }),
+        quantile,
+      },
+      openRows,
+      censored,
+    );
+  // The three models the range and the point come from are fitted on resolved tickets: fitted on
+  // the censored ones too, the median of a waiting incident's tickets rose toward their follow-up
+  // and the point with it (MAE / per-severity up to 1.25 on development seed 444), and no
+  // updated range's coverage came nearer 80%.
   const median = fit(0.5).model;
   const lowerFit = fit(options.alpha / 2);
   const upperFit = fit(1 - options.alpha / 2);
   const lower = lowerFit.model;
   const upper = upperFit.model;
+  const anyOpen = censoredRows.early.length > 0 || censoredRows.extraBound.some(Number.isFinite);
+  const capModel = options.censoredCap && anyOpen ? fit(0.5, censoredRows).model : undefined;
 
   const allBins = binTickets(space, calibration, calibrationContexts);
   const allRows = calibration.map((_, i) => allBins.map((f) => f.bins[i]!));
   const rows = allRows.filter((_, i) => known(calibration[i]!));
   const resolvedCalibration = calibration.filter(known);
   const y = resolvedCalibration.map((t) => toLogHours(hoursToResolve(t)));
+  const censoredAt = calibration.map(followUp);
   const shift = options.recentering && y.length > 0
     ? quantileOf(y.map((v, i) => v - predictRow(median, rows[i]!)), 0.5)
     : 0;
   const level = 1 - options.alpha / 2;
   // A ticket still open at `asOf` is known only to take longer than it has so far: its ends'
   // scores are censored, not missing. Dropping it would calibrate on the quick tickets only.
-  // Every ticket's follow-up, resolved or not: how long it could have been seen to take.
-  const followUp = (t: TicketRecord) => toLogHours((asOf - t.openedAt) / HOUR_MS);
-  const censoredAt = calibration.map(followUp);
   const lowScores: GroupScored[] = [];
   const highScores: GroupScored[] = [];
   // The low end of an open-ended range, scored from the issue's own earlier tickets where it has
@@ -312,6 +346,18 @@ export function trainResolutionModel(
     ),
     ...openHeldOut.map(({ t }, k) => ({ t, row: openRows[k]! })),
   ];
+  // Recentred as the median is, the calibration tickets still open counted as censored: leaving
+  // them out would move it back down to the quick ones.
+  const capMedian = capModel === undefined ? undefined : {
+    model: capModel,
+    shift: !options.recentering || y.length === 0 ? 0 : censoredMedian(calibration.map((t, i) => {
+      const p = predictRow(capModel, allRows[i]!);
+      return {
+        score: known(t) ? toLogHours(hoursToResolve(t)) - p : Infinity,
+        bound: censoredAt[i]! - p,
+      };
+    })),
+  };
   const calibrated = { median, lower, upper, shift, groupMargins, lowerMargin, upperMargin };
   const stillOpen = [
     ...heldOutEntries,
@@ -351,6 +397,7 @@ export function trainResolutionModel(
     median,
     lower,
     upper,
+    capMedian,
     shift,
     lowerMargin,
     upperMargin,
@@ -404,8 +451,54 @@ function gbmOptions(options: ModelOptions): Omit<GbmOptions, "quantile"> {
 }
 
 /**
+ * The training tickets still open, as censored rows (see `fitGbm`): those
+ * opened before the held-out newest slice (`early`, with their log follow-up
+ * `earlyBound`), and the held-out slice's (the `extraRows` of
+ * `fitWithEarlyStopping`, `extraBound`).
+ */
+interface CensoredRows {
+  readonly early: readonly Uint16Array[];
+  readonly earlyBound: Float64Array;
+  readonly extraBound: Float64Array;
+}
+
+/** `features` cut to their first `n` rows, with `rows` appended. */
+function withRows(
+  features: readonly BinnedFeature[],
+  n: number,
+  rows: readonly Uint16Array[],
+): BinnedFeature[] {
+  return features.map((f, c) => {
+    const bins = new Uint16Array(n + rows.length);
+    bins.set(f.bins.subarray(0, n));
+    rows.forEach((row, k) => (bins[n + k] = row[c]!));
+    return { ...f, bins };
+  });
+}
+
+/** `resolved` rows unmarked, then `open` rows marked censored. */
+function flags(resolved: number, open: number): Uint8Array {
+  const out = new Uint8Array(resolved + open);
+  out.fill(1, resolved);
+  return out;
+}
+
+function concat(...parts: ArrayLike<number>[]): Float64Array {
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
  * Fits on the older 80% of `training`, picks the tree count that does best on
  * the newer 20% (pinball loss), then refits on all of it with that count.
+ * With `censored`, the tickets still open are fitted on too, as lower bounds:
+ * the older ones with the older 80%, the held-out ones (`extraRows`) scored
+ * with the censored loss beside the newer 20%, and all of them in the refit.
  */
 function fitWithEarlyStopping(
   features: readonly BinnedFeature[],
@@ -413,10 +506,12 @@ function fitWithEarlyStopping(
   weights: Float64Array,
   options: GbmOptions,
   extraRows: readonly Uint16Array[] = [],
+  censored?: CensoredRows,
 ): { model: GbmModel; heldOut?: Float64Array; extra?: Float64Array } {
   const n = target.length;
   const cut = Math.floor(n * 0.8);
   const head = (f: BinnedFeature) => ({ ...f, bins: f.bins.subarray(0, cut) });
+  const tau = options.quantile;
   const validationRows = Array.from(
     { length: n - cut },
     (_, k) => features.map((f) => f.bins[cut + k]!),
@@ -431,10 +526,15 @@ function fitWithEarlyStopping(
     const extraRunning = new Float64Array(extraRows.length);
     extra = new Float64Array(extraRows.length);
     let bestLoss = Infinity;
+    const early = censored?.early.length ?? 0;
     fitGbm(
-      features.map(head),
-      target.subarray(0, cut),
-      weights.subarray(0, cut),
+      censored === undefined ? features.map(head) : withRows(features, cut, censored.early),
+      censored === undefined
+        ? target.subarray(0, cut)
+        : concat(target.subarray(0, cut), censored.earlyBound),
+      censored === undefined
+        ? weights.subarray(0, cut)
+        : concat(weights.subarray(0, cut), new Float64Array(early).fill(1)),
       options,
       (t, model) => {
         let loss = 0;
@@ -442,11 +542,14 @@ function fitWithEarlyStopping(
           if (t === 0) running[k] = model.base;
           running[k] = running[k]! + leafValue(model, t, validationRows[k]!);
           const r = target[cut + k]! - running[k]!;
-          loss += r >= 0 ? options.quantile * r : (options.quantile - 1) * r;
+          loss += r >= 0 ? tau * r : (tau - 1) * r;
         }
         for (let k = 0; k < extraRows.length; k++) {
           if (t === 0) extraRunning[k] = model.base;
           extraRunning[k] = extraRunning[k]! + leafValue(model, t, extraRows[k]!);
+          // A held-out ticket still open: a miss only while the prediction is below its bound.
+          const bound = censored?.extraBound[k] ?? NaN;
+          if (bound > extraRunning[k]!) loss += tau * (bound - extraRunning[k]!);
         }
         if (loss < bestLoss) {
           bestLoss = loss;
@@ -455,9 +558,26 @@ function fitWithEarlyStopping(
           extra!.set(extraRunning);
         }
       },
+      censored === undefined ? undefined : flags(cut, early),
     );
   }
-  const model = fitGbm(features, target, weights, { ...options, trees: Math.max(1, bestTrees) });
+  const trees = Math.max(1, bestTrees);
+  if (censored === undefined) {
+    const model = fitGbm(features, target, weights, { ...options, trees });
+    return { model, heldOut, extra };
+  }
+  const finite = extraRows.flatMap((row, k) =>
+    Number.isFinite(censored.extraBound[k]!) ? [{ row, bound: censored.extraBound[k]! }] : []
+  );
+  const open = [...censored.early, ...finite.map((x) => x.row)];
+  const model = fitGbm(
+    withRows(features, n, open),
+    concat(target, censored.earlyBound, finite.map((x) => x.bound)),
+    concat(weights, new Float64Array(open.length).fill(1)),
+    { ...options, trees },
+    undefined,
+    flags(n, open.length),
+  );
   return { model, heldOut, extra };
 }
 
@@ -485,6 +605,28 @@ function commonBins(feature: BinnedFeature): { bin: number; share: number }[] {
     .slice(0, 10);
   const total = top.reduce((sum, b) => sum + counts[b]!, 0);
   return top.map((bin) => ({ bin, share: counts[bin]! / total }));
+}
+
+/**
+ * The median of scores that may be censored (a ticket still open: `score`
+ * +Infinity, known only to exceed `bound`), as `censoredConformalQuantile`
+ * counts them: the smallest q at which half the tickets followed up far
+ * enough to tell (bound at least q) lie at or below it. With none censored,
+ * `quantileOf(scores, 0.5)`; 0 when no q works.
+ */
+export function censoredMedian(scores: readonly Scored[]): number {
+  const candidates = scores.map((s) => s.score).filter(Number.isFinite).sort((a, b) => a - b);
+  for (const q of candidates) {
+    let n = 0;
+    let below = 0;
+    for (const s of scores) {
+      if (s.bound < q) continue;
+      n++;
+      if (s.score <= q) below++;
+    }
+    if (n > 0 && below >= Math.ceil(0.5 * n)) return q;
+  }
+  return 0;
 }
 
 /** The plain `q` quantile (lower), 0 for no values. */
@@ -695,6 +837,15 @@ export function predictLog(
   }
   // The point always lies inside its range: widening never lowers coverage.
   return { median, low: Math.min(low, median), high: Math.max(high, median) };
+}
+
+/** The censored median (log hours) an open-ended low end may rise to, where fitted. */
+export function capOf(
+  model: Pick<ResolutionModel, "capMedian">,
+  rowBins: ArrayLike<number>,
+): number | undefined {
+  const cap = model.capMedian;
+  return cap === undefined ? undefined : predictRow(cap.model, rowBins) + cap.shift;
 }
 
 export function predictTicket(

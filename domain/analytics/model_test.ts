@@ -5,6 +5,7 @@ import { openContexts, type TicketRecord } from "./features.ts";
 import { earlierResolvedQuantile } from "./ticket_features.ts";
 import {
   censoredConformalQuantile,
+  censoredMedian,
   complexityScore,
   conformalQuantile,
   DEFAULT_MODEL_OPTIONS,
@@ -12,6 +13,7 @@ import {
   hoursToResolve,
   intervalGroup,
   predictTicket,
+  quantileOf,
   trainResolutionModel,
 } from "./model.ts";
 
@@ -488,4 +490,15 @@ Deno.test("an open-ended range whose low end comes from the 10% model is raised 
   // Before, the low end stayed at the 10% model's (0.97); raised no further than the point, half
   // of a third miss it (about 0.83). 400 test tickets a seed: the standard error is about 0.02.
   for (const c of coverages) assert.ok(c >= 0.74 && c <= 0.9, `coverage ${coverages}`);
+});
+
+Deno.test("censoredMedian: the plain median with none open; tickets still open count above it once followed up far enough", () => {
+  const scores = [1, 2, 3, 4, 5, 6].map((score) => ({ score, bound: Infinity }));
+  assert.equal(censoredMedian(scores), quantileOf([1, 2, 3, 4, 5, 6], 0.5));
+  // Four still open, followed up past 5: half of those followed up that far lie above 5.
+  const open = Array.from({ length: 4 }, () => ({ score: Infinity, bound: 5.5 }));
+  assert.equal(censoredMedian([...scores, ...open]), 5);
+  // Open only briefly: below every score, they tell nothing.
+  const recent = Array.from({ length: 4 }, () => ({ score: Infinity, bound: 0.5 }));
+  assert.equal(censoredMedian([...scores, ...recent]), 3);
 });
