@@ -277,12 +277,13 @@ function noteMiss(
   ticket: SimTicket,
   article: string,
   items: readonly { articleId: string; score: number; reasons: readonly unknown[] }[],
+  tag = "",
 ): void {
   if (items[0]?.articleId === article) return;
   if (misses.length >= Number(Deno.env.get("LOUPE_BENCH_KB_MISSES") ?? 8)) return;
   const verbose = Deno.env.get("LOUPE_BENCH_KB_VERBOSE") !== undefined;
   misses.push(
-    `${seed} ${ticket.id} "${ticket.subject}" wants ${article}, got ${
+    `${tag}${seed} ${ticket.id} "${ticket.subject}" wants ${article}, got ${
       items.slice(0, 3).map((s) =>
         `${s.articleId} ${s.score}` + (verbose ? ` ${JSON.stringify(s.reasons)}` : "")
       ).join(", ")
@@ -406,12 +407,17 @@ async function runSeed(dir: string, seed: string, totals: {
             score(totals.online, ids, article);
             if (!totals.bySeed.has(seed)) totals.bySeed.set(seed, ranked());
             score(totals.bySeed.get(seed)!, ids, article);
-            noteMiss(totals.onlineMisses, seed, t, article, items);
-            if (incident !== undefined && seenIncidents.has(incident)) {
-              score(totals.onlineLater, ids, article);
-            } else if (incident !== undefined) {
-              score(totals.onlineFirst, ids, article);
-            }
+            const first = incident !== undefined && !seenIncidents.has(incident);
+            noteMiss(
+              totals.onlineMisses,
+              seed,
+              t,
+              article,
+              items,
+              first ? "first of its incident: " : "",
+            );
+            if (first) score(totals.onlineFirst, ids, article);
+            else if (incident !== undefined) score(totals.onlineLater, ids, article);
           }
           if (incident !== undefined) seenIncidents.add(incident);
         } else if (step === "reply") {
