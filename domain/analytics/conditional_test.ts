@@ -11,8 +11,12 @@ import {
 import { openContexts, type TicketRecord } from "./features.ts";
 import { DEFAULT_MODEL_OPTIONS, type SurvivalPool, trainResolutionModel } from "./model.ts";
 import { gaussian, xorshift32 } from "../../test/support/random.ts";
+import { waitingIssue } from "../../test/support/waiting_issue.ts";
 
 const HOUR = 3_600_000;
+
+/** One waiting issue: two in three of its tickets never resolve, the rest take about 20 h. */
+const WAITING = { total: 1500, trainEnd: 1100, medianHours: 20, sigma: 0.7, neverShare: 2 / 3 };
 
 const range = fc.tuple(
   fc.double({ min: 0, max: 500, noNaN: true }),
@@ -286,36 +290,8 @@ Deno.test("still open: an open-ended range of an issue whose tickets mostly neve
     let n = 0;
     let covered = 0;
     for (const seed of [51, 52, 53]) {
-      const next = xorshift32(seed);
-      const total = 1500;
-      const trainEnd = 1100;
-      const asOf = trainEnd * HOUR;
-      const truth = Array.from({ length: total }, () => ({
-        hours: Math.exp(Math.log(20) + 0.7 * gaussian(next)),
-        never: next() < 2 / 3,
-      }));
-      const history: TicketRecord[] = truth.map((t, i) => {
-        const resolvedAt = (i + t.hours) * HOUR;
-        return {
-          id: `t${i}`,
-          openedAt: i * HOUR,
-          resolvedAt: t.never || resolvedAt > asOf ? null : resolvedAt,
-          fields: { issue: "i1" },
-          text: "",
-          numbers: { issue_earlier_still_open_share: 0.9 },
-        };
-      });
-      const contexts = openContexts(history);
-      const model = trainResolutionModel(
-        { fields: ["issue"], numbers: [], useText: false },
-        history.slice(0, 800),
-        contexts.slice(0, 800),
-        history.slice(800, trainEnd),
-        contexts.slice(800, trainEnd),
-        { ...DEFAULT_MODEL_OPTIONS, maxTrees: 30 },
-        asOf,
-      );
-      for (let i = trainEnd; i < total; i++) {
+      const { truth, history, contexts, model } = waitingIssue(seed, WAITING);
+      for (let i = WAITING.trainEnd; i < WAITING.total; i++) {
         const t = truth[i]!;
         if (!t.never && t.hours <= elapsed) continue;
         const p = predictStillOpen(
@@ -347,37 +323,9 @@ Deno.test("still open: where most tickets still open after a day never resolve, 
     let n = 0;
     let covered = 0;
     for (const seed of [51, 52, 53]) {
-      const next = xorshift32(seed);
-      const total = 1500;
-      const trainEnd = 1100;
-      const asOf = trainEnd * HOUR;
-      const truth = Array.from({ length: total }, () => ({
-        hours: Math.exp(Math.log(20) + 0.7 * gaussian(next)),
-        never: next() < 2 / 3,
-      }));
-      const history: TicketRecord[] = truth.map((t, i) => {
-        const resolvedAt = (i + t.hours) * HOUR;
-        return {
-          id: `t${i}`,
-          openedAt: i * HOUR,
-          resolvedAt: t.never || resolvedAt > asOf ? null : resolvedAt,
-          fields: { issue: "i1" },
-          text: "",
-          numbers: { issue_earlier_still_open_share: 0.9 },
-        };
-      });
-      const contexts = openContexts(history);
-      const model = trainResolutionModel(
-        { fields: ["issue"], numbers: [], useText: false },
-        history.slice(0, 800),
-        contexts.slice(0, 800),
-        history.slice(800, trainEnd),
-        contexts.slice(800, trainEnd),
-        { ...DEFAULT_MODEL_OPTIONS, maxTrees: 30, censoredCap },
-        asOf,
-      );
+      const { truth, history, contexts, model } = waitingIssue(seed, WAITING, { censoredCap });
       assert.equal(model.capMedian !== undefined, censoredCap);
-      for (let i = trainEnd; i < total; i++) {
+      for (let i = WAITING.trainEnd; i < WAITING.total; i++) {
         const t = truth[i]!;
         if (!t.never && t.hours <= 24) continue;
         const p = predictStillOpen(model, { ...history[i]!, resolvedAt: null }, contexts[i]!, 24);

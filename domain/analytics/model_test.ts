@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { gaussian, xorshift32 } from "../../test/support/random.ts";
+import { waitingIssue } from "../../test/support/waiting_issue.ts";
 import { openContexts, type TicketRecord } from "./features.ts";
 import { earlierResolvedQuantile } from "./ticket_features.ts";
 import {
@@ -447,35 +448,15 @@ Deno.test("an open-ended range whose low end comes from the 10% model is raised 
   // 10% model, fitted on those that resolve, puts a tenth of a third below its low end.
   const coverages: number[] = [];
   for (const seed of [71, 72, 73]) {
-    const next = rng(seed);
     const n = 1400;
     const trainEnd = 1000;
-    const asOf = trainEnd * HOUR;
-    const truth = Array.from({ length: n }, () => ({
-      hours: Math.exp(Math.log(10) + 0.6 * gaussian(next)),
-      never: next() < 2 / 3,
-    }));
-    const history: TicketRecord[] = truth.map((t, i) => {
-      const resolvedAt = (i + t.hours) * HOUR;
-      return {
-        id: `t${i}`,
-        openedAt: i * HOUR,
-        resolvedAt: t.never || resolvedAt > asOf ? null : resolvedAt,
-        fields: { issue: "i1" },
-        text: "",
-        numbers: { issue_earlier_still_open_share: 0.9 },
-      };
+    const { truth, history, contexts, model } = waitingIssue(seed, {
+      total: n,
+      trainEnd,
+      medianHours: 10,
+      sigma: 0.6,
+      neverShare: 2 / 3,
     });
-    const contexts = openContexts(history);
-    const model = trainResolutionModel(
-      { fields: ["issue"], numbers: [], useText: false },
-      history.slice(0, 800),
-      contexts.slice(0, 800),
-      history.slice(800, trainEnd),
-      contexts.slice(800, trainEnd),
-      { ...DEFAULT_MODEL_OPTIONS, maxTrees: 30 },
-      asOf,
-    );
     let covered = 0;
     for (let i = trainEnd; i < n; i++) {
       const p = predictTicket(model, { ...history[i]!, resolvedAt: null }, contexts[i]!);
