@@ -524,20 +524,44 @@ function jsonOf(value: AnyValue): unknown {
   return anyValueOf(value);
 }
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+/** The two hex digits of each byte, as character codes. */
+const HEX_CODES = (() => {
+  const digits = "0123456789abcdef";
+  const codes = new Uint8Array(512);
+  for (let byte = 0; byte < 256; byte++) {
+    codes[2 * byte] = digits.charCodeAt(byte >> 4);
+    codes[2 * byte + 1] = digits.charCodeAt(byte & 15);
+  }
+  return codes;
+})();
+/** Longest id written in one call; a longer one (not a valid id, but accepted) goes in pieces. */
+const HEX_CHUNK_BYTES = 64;
+const hexCodes: number[] = [];
 
-/** Trace and span ids as hex; an id of zeros is unset. Runs twice per record. */
+/**
+ * Trace and span ids as hex; an id of zeros is unset. Runs twice per record,
+ * so each id is made as one flat string: appended two digits at a time, it
+ * was a chain of 16 pieces per trace id, and on the OTLP bench the server
+ * spent about 2 µs a record more with them than with no ids made at all.
+ */
 function hex(id: Uint8Array | string | null | undefined): string {
   if (id == null) return "";
   if (typeof id === "string") return id.toLowerCase();
-  let text = "";
   let set = 0;
-  for (let i = 0; i < id.length; i++) {
-    const byte = id[i]!;
-    set |= byte;
-    text += HEX_BYTE[byte];
+  for (let i = 0; i < id.length; i++) set |= id[i]!;
+  if (set === 0) return "";
+  let text = "";
+  for (let from = 0; from < id.length; from += HEX_CHUNK_BYTES) {
+    const to = Math.min(id.length, from + HEX_CHUNK_BYTES);
+    hexCodes.length = 2 * (to - from);
+    for (let i = from; i < to; i++) {
+      const byte = id[i]!;
+      hexCodes[2 * (i - from)] = HEX_CODES[2 * byte]!;
+      hexCodes[2 * (i - from) + 1] = HEX_CODES[2 * byte + 1]!;
+    }
+    text += String.fromCharCode.apply(null, hexCodes);
   }
-  return set === 0 ? "" : text;
+  return text;
 }
 
 function base64(bytes: Uint8Array): string {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { decodeOtlpProtobuf, otlpRecords, parseOtlpJson } from "./logs.ts";
 import { Redactor } from "../../domain/redaction/mod.ts";
 import root from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
@@ -34,6 +35,36 @@ Deno.test("trace and span ids are kept as lowercase hex; ids of zeros count as u
   assert.equal(traced!.span_id, "00000000000000ab");
   assert.equal(untraced!.trace_id, undefined);
   assert.equal(untraced!.span_id, undefined);
+});
+
+Deno.test("property: an id of any length reads as its bytes in lowercase hex, unset when all zero", () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.uint8Array({ minLength: 1, maxLength: 32 }),
+        // Longer than the 64 bytes written at once: ids are 16 and 8 bytes, but any length arrives.
+        fc.uint8Array({ minLength: 60, maxLength: 300, size: "max" }),
+      ),
+      (id) => {
+        const bytes = logsV1.ExportLogsServiceRequest.encode(
+          logsV1.ExportLogsServiceRequest.fromObject({
+            resourceLogs: [{
+              scopeLogs: [{ logRecords: [{ body: { stringValue: "x" }, traceId: id }] }],
+            }],
+          }),
+        ).finish();
+        const [record] = otlpRecords(decodeOtlpProtobuf(new Uint8Array(bytes)), {
+          customerAttribute: "customer.id",
+          source: "otlp",
+        }).records;
+        const expected = Array.from(id, (byte) => byte.toString(16).padStart(2, "0")).join("");
+        assert.equal(
+          record!.parsed.attributes!.trace_id,
+          id.some((b) => b !== 0) ? expected : undefined,
+        );
+      },
+    ),
+  );
 });
 
 Deno.test("redacted as read: resource attributes too, each record under its own customer's rules", () => {
