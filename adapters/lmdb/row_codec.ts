@@ -10,7 +10,10 @@
  *
  * @module
  */
-import { Packr, Unpackr } from "msgpackr";
+// The package's plain entry: its Node one also loads streams and the native string
+// extractor, about 45 ms of every parsing worker's start, and workers only pack. On the
+// main thread lmdb-js loads the Node entry, whose extractor then serves this Unpackr too.
+import { Packr, Unpackr } from "msgpackr/pack";
 import { type StoredRecord, storedRecordOf } from "../../domain/events.ts";
 import {
   isPreencoded,
