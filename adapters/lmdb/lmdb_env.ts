@@ -51,6 +51,10 @@ export function openLmdb(path: string, options: LmdbOptions = {}): LmdbEnvironme
     path,
     close: async () => {
       await root.flushed;
+      // A read leaves lmdb-js a timer (setTimeout 0) that resets its read transaction; fired
+      // after the close, it throws "The transaction is already closed" from nowhere. Timers run
+      // in order, so one turn lets it run first.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       await root.close();
       releaseWriter();
     },
