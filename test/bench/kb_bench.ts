@@ -386,6 +386,7 @@ async function runSeed(dir: string, seed: string, totals: {
       // tickets that open after it was taught, as in a real help desk.
       type Step = { at: number; t: SimTicket; step: "open" | "reply" | "resolve" };
       const seenIncidents = new Set<string>();
+      // At the same moment, opening comes first: what is taught then reaches only later tickets.
       const timeline = simTickets.flatMap((t): Step[] => {
         const openedAt = Date.parse(t.opened_at);
         const steps: Step[] = [{ at: openedAt, t, step: "open" }];
@@ -395,7 +396,7 @@ async function runSeed(dir: string, seed: string, totals: {
           steps.push({ at: openedAt + t.resolution_hours * 3_600_000, t, step: "resolve" });
         }
         return steps;
-      }).sort((a, b) => a.at - b.at || Number(a.step === "open") - Number(b.step === "open"));
+      }).sort((a, b) => a.at - b.at || Number(b.step === "open") - Number(a.step === "open"));
       for (const { t, step } of timeline) {
         const ticketId = opened.get(t.id)!;
         const article = truth.ticket_articles[t.id];
