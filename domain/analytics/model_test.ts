@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { gaussian, xorshift32 } from "../../test/support/random.ts";
-import { waitingIssue } from "../../test/support/waiting_issue.ts";
+import { type WaitingIssue, waitingIssue } from "../../test/support/waiting_issue.ts";
 import { openContexts, type TicketRecord } from "./features.ts";
 import { earlierResolvedQuantile } from "./ticket_features.ts";
 import {
@@ -355,17 +355,10 @@ Deno.test("property: a ticket clearly likelier to need engineering is the more c
 Deno.test("exchangeable tickets of an issue of which two in three never resolve get open-ended ranges that cover about 80%, censored calibration included", () => {
   const coverages: number[] = [];
   for (const seed of [41, 42, 43]) {
-    const next = rng(seed);
     const n = 1400;
     const trainEnd = 1000;
-    // Tickets of the issue, one an hour; a third resolve, log-normal around 10 h.
-    const truth = Array.from({ length: n }, () => ({
-      hours: Math.exp(Math.log(10) + 0.6 * gaussian(next)),
-      never: next() < 2 / 3,
-    }));
-    const asOf = trainEnd * HOUR;
-    // What is known at `at` of the tickets opened before `i`, as the service reads it.
-    const q20At = (i: number) =>
+    // What is known at open of ticket `i` of the tickets opened before it, as the service reads it.
+    const q20At = (i: number, truth: WaitingIssue["truth"]) =>
       earlierResolvedQuantile(
         truth.slice(Math.max(0, i - 300), i).map((t, k) => {
           const opened = Math.max(0, i - 300) + k;
@@ -377,27 +370,15 @@ Deno.test("exchangeable tickets of an issue of which two in three never resolve 
         }),
         0.2,
       );
-    const history: TicketRecord[] = truth.map((t, i) => {
-      const resolvedAt = i * HOUR + t.hours * HOUR;
-      return {
-        id: `t${i}`,
-        openedAt: i * HOUR,
-        resolvedAt: t.never || resolvedAt > asOf ? null : resolvedAt,
-        fields: { issue: "i1" },
-        text: "",
-        numbers: { issue_earlier_still_open_share: 0.9, issue_earlier_q20_h: q20At(i) },
-      };
+    // Tickets of the issue, one an hour; a third resolve, log-normal around 10 h.
+    const { truth, history, contexts, model } = waitingIssue(seed, {
+      total: n,
+      trainEnd,
+      medianHours: 10,
+      sigma: 0.6,
+      neverShare: 2 / 3,
+      numbers: (i, truth) => ({ issue_earlier_q20_h: q20At(i, truth) }),
     });
-    const contexts = openContexts(history);
-    const model = trainResolutionModel(
-      { fields: ["issue"], numbers: [], useText: false },
-      history.slice(0, 800),
-      contexts.slice(0, 800),
-      history.slice(800, trainEnd),
-      contexts.slice(800, trainEnd),
-      { ...DEFAULT_MODEL_OPTIONS, maxTrees: 30 },
-      asOf,
-    );
     let covered = 0;
     for (let i = trainEnd; i < n; i++) {
       const p = predictTicket(model, { ...history[i]!, resolvedAt: null }, contexts[i]!);

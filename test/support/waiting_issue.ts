@@ -29,6 +29,8 @@ export interface WaitingIssueShape {
   readonly sigma: number;
   /** Share of the tickets that never resolve. */
   readonly neverShare: number;
+  /** Numbers known at open of ticket `index` beyond the issue's still-open share. */
+  readonly numbers?: (index: number, truth: WaitingIssue["truth"]) => Record<string, number>;
 }
 
 export interface WaitingIssue {
@@ -57,7 +59,7 @@ export function waitingIssue(
       resolvedAt: t.never || resolvedAt > asOf ? null : resolvedAt,
       fields: { issue: "i1" },
       text: "",
-      numbers: { issue_earlier_still_open_share: 0.9 },
+      numbers: { issue_earlier_still_open_share: 0.9, ...shape.numbers?.(i, truth) },
     };
   });
   const contexts = openContexts(history);
