@@ -20,6 +20,15 @@ import {
 
 const HOUR = 3_600_000;
 
+/** One issue waiting on a fix: two in three of its tickets never resolve, the rest take about 10 h. */
+const TEN_HOUR_ISSUE = {
+  total: 1400,
+  trainEnd: 1000,
+  medianHours: 10,
+  sigma: 0.6,
+  neverShare: 2 / 3,
+};
+
 /** A seeded generator, so the synthetic histories are the same on every run. */
 const rng = xorshift32;
 
@@ -355,8 +364,7 @@ Deno.test("property: a ticket clearly likelier to need engineering is the more c
 Deno.test("exchangeable tickets of an issue of which two in three never resolve get open-ended ranges that cover about 80%, censored calibration included", () => {
   const coverages: number[] = [];
   for (const seed of [41, 42, 43]) {
-    const n = 1400;
-    const trainEnd = 1000;
+    const { total: n, trainEnd } = TEN_HOUR_ISSUE;
     // What is known at open of ticket `i` of the tickets opened before it, as the service reads it.
     const q20At = (i: number, truth: WaitingIssue["truth"]) =>
       earlierResolvedQuantile(
@@ -372,11 +380,7 @@ Deno.test("exchangeable tickets of an issue of which two in three never resolve 
       );
     // Tickets of the issue, one an hour; a third resolve, log-normal around 10 h.
     const { truth, history, contexts, model } = waitingIssue(seed, {
-      total: n,
-      trainEnd,
-      medianHours: 10,
-      sigma: 0.6,
-      neverShare: 2 / 3,
+      ...TEN_HOUR_ISSUE,
       numbers: (i, truth) => ({ issue_earlier_q20_h: q20At(i, truth) }),
     });
     let covered = 0;
@@ -429,15 +433,8 @@ Deno.test("an open-ended range whose low end comes from the 10% model is raised 
   // 10% model, fitted on those that resolve, puts a tenth of a third below its low end.
   const coverages: number[] = [];
   for (const seed of [71, 72, 73]) {
-    const n = 1400;
-    const trainEnd = 1000;
-    const { truth, history, contexts, model } = waitingIssue(seed, {
-      total: n,
-      trainEnd,
-      medianHours: 10,
-      sigma: 0.6,
-      neverShare: 2 / 3,
-    });
+    const { total: n, trainEnd } = TEN_HOUR_ISSUE;
+    const { truth, history, contexts, model } = waitingIssue(seed, TEN_HOUR_ISSUE);
     let covered = 0;
     for (let i = trainEnd; i < n; i++) {
       const p = predictTicket(model, { ...history[i]!, resolvedAt: null }, contexts[i]!);
