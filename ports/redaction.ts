@@ -1,9 +1,9 @@
 import type { RedactionRules } from "../domain/redaction/mod.ts";
 
 /**
- * The keyed hash behind placeholders: HMAC-SHA256(deployment secret, value)
- * as hex. Synchronous, because it runs on every value found in the ingest
- * hot path.
+ * The keyed hash behind placeholders: the first hex digits (at least six)
+ * of HMAC-SHA256(deployment secret, value). Synchronous, because it runs on
+ * every value found in the ingest hot path.
  */
 export interface Pseudonymizer {
   pseudonymize(value: string): string;
