@@ -194,29 +194,18 @@ Deno.test("property: a finite range updated on the calibration tickets still ope
     atOpen: { lowHours: 100, medianHours: 200, highHours: 400 },
     rawHighHours: 400,
   }));
-  const floored = finiteStillOpen(
-    quick,
-    "g",
-    { lowHours: 1, medianHours: 5, highHours: 30 },
-    10,
-    0.2,
-  )!;
+  const short = { lowHours: 1, medianHours: 5, highHours: 30 };
+  const after10h = (pool: StillOpenEntry[]) => finiteStillOpen(pool, "g", short, 10, 0.2)!;
+  const floored = after10h(quick);
   assert.ok(floored.lowHours >= 10 - 1e-9, JSON.stringify(floored));
   // And the other way: they all took 300-400 h though their ranges said 1-30 h, so the low end
   // rises far, but never past the point.
-  const slow = quick.map((e, i) => ({
+  const raised = after10h(quick.map((e, i) => ({
     ...e,
     hours: 300 + i,
-    atOpen: { lowHours: 1, medianHours: 5, highHours: 30 },
-    rawHighHours: 30,
-  }));
-  const raised = finiteStillOpen(
-    slow,
-    "g",
-    { lowHours: 1, medianHours: 5, highHours: 30 },
-    10,
-    0.2,
-  )!;
+    atOpen: short,
+    rawHighHours: short.highHours,
+  })));
   assert.ok(raised.lowHours <= raised.medianHours, JSON.stringify(raised));
   fc.assert(
     fc.property(cases, ([elapsed, pool, atOpen]) => {
