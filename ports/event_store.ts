@@ -21,6 +21,11 @@ export interface Preencoded {
   readonly preencoded: string;
   readonly bytes: Uint8Array;
   decode(): unknown;
+  /**
+   * Puts the decoded value at `data[key]`, decoded only when and as far as
+   * it is read; where given, readers get this instead of `decode()`.
+   */
+  attachTo?(data: Record<string, unknown>, key: string): void;
 }
 
 export function isPreencoded(value: unknown): value is Preencoded {
@@ -33,7 +38,10 @@ export function decodedData(data: unknown): unknown {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return data;
   let decoded: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(data)) {
-    if (isPreencoded(value)) (decoded ??= { ...data })[key] = value.decode();
+    if (!isPreencoded(value)) continue;
+    decoded ??= { ...data };
+    if (value.attachTo === undefined) decoded[key] = value.decode();
+    else value.attachTo(decoded, key);
   }
   return decoded ?? data;
 }
@@ -47,8 +55,17 @@ export function decodedData(data: unknown): unknown {
  */
 export interface RecordGroups {
   readonly groups: readonly RecordGroupSummary[];
+  /** Records in all the groups. */
+  readonly count: number;
   /** The records of one group, in batch order. */
   records(group: number): readonly StoredRecord[];
+  /**
+   * One field of a group's records, in batch order, without building the
+   * records: projections count by time, severity and signature, and the
+   * messages and attributes they never read were most of what building
+   * every record cost.
+   */
+  field<K extends keyof StoredRecord>(group: number, key: K): ArrayLike<StoredRecord[K]>;
 }
 
 export interface RecordGroupSummary {
@@ -84,8 +101,26 @@ export function recordGroupsOf(data: LogBatchIngestedData): RecordGroups {
   if (grouped !== undefined) return grouped;
   return {
     groups: [{ first: 0, earliest: -Infinity, latest: Infinity, severities: ANY_SEVERITY }],
+    count: data.records.length,
     records: () => data.records,
+    field: (_group, key) => data.records.map((record) => record[key]),
   };
+}
+
+/** A batch's record `index` (in batch order), building only the group that holds it. */
+export function recordAt(grouped: RecordGroups, index: number): StoredRecord | undefined {
+  const { groups } = grouped;
+  let low = 0;
+  let high = groups.length - 1;
+  // The last group whose first record is at or before `index`.
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (groups[middle]!.first <= index) low = middle;
+    else high = middle - 1;
+  }
+  const group = groups[low];
+  if (group === undefined || index < group.first) return undefined;
+  return grouped.records(low)[index - group.first];
 }
 
 /** An event as the store keeps it. */

@@ -180,7 +180,14 @@ function unpackedData(data: unknown): Record<string, unknown> | undefined {
 function withGroupedRecords(data: Record<string, unknown>, key: string, view: Uint8Array): void {
   // Copied: the unpacked bin is a view of lmdb-js's read buffer, which the
   // next read overwrites, and may be a Buffer, whose slice() shares memory.
-  const groups = recordGroupsOfBytes(new Uint8Array(view));
+  attachGroupedRecords(data, key, recordGroupsOfBytes(new Uint8Array(view)));
+}
+
+function attachGroupedRecords(
+  data: Record<string, unknown>,
+  key: string,
+  groups: RecordGroups,
+): void {
   Object.defineProperty(data, key, {
     configurable: true,
     enumerable: true,
@@ -404,6 +411,8 @@ export function recordColumnsWithSignatures(
     preencoded: RECORD_COLUMNS,
     bytes,
     decode: () => allRecords(recordGroupsOfBytes(bytes)),
+    // What the projections of a batch just appended read: mostly fields, not records.
+    attachTo: (data, key) => attachGroupedRecords(data, key, recordGroupsOfBytes(bytes)),
   };
 }
 
@@ -496,27 +505,185 @@ function groupSummaries(bytes: Uint8Array): StoredGroup[] {
   return groups;
 }
 
-/** Grouped records that decode a group when it is first read. */
-function recordGroupsOfBytes(bytes: Uint8Array): RecordGroups & { readonly count: number } {
+/**
+ * Grouped records that decode a group when it is first read, or only the
+ * fields read of it.
+ */
+function recordGroupsOfBytes(bytes: Uint8Array): RecordGroups {
   const groups = groupSummaries(bytes);
   const decoded: (StoredRecord[] | undefined)[] = new Array(groups.length);
+  const fields: (Map<string, ArrayLike<unknown>> | undefined)[] = new Array(groups.length);
+  const spans: (FieldSpans | null | undefined)[] = new Array(groups.length);
+  const groupBytes = (index: number) => {
+    const group = groups[index]!;
+    return bytes.subarray(group.offset, group.offset + group.length);
+  };
+  const records = (index: number) => decoded[index] ??= decodeRecordColumns(groupBytes(index));
   return {
     groups,
     count: groups.reduce((sum, group) => sum + group.count, 0),
-    records(index) {
-      let records = decoded[index];
-      if (records === undefined) {
-        const group = groups[index]!;
-        records = decoded[index] = decodeRecordColumns(
-          bytes.subarray(group.offset, group.offset + group.length),
-        );
+    records,
+    field<K extends keyof StoredRecord>(index: number, key: K) {
+      const known = fields[index] ??= new Map();
+      let values = known.get(key) as ArrayLike<StoredRecord[K]> | undefined;
+      if (values === undefined) {
+        const whole = decoded[index];
+        if (whole === undefined) {
+          const bytes = groupBytes(index);
+          let located = spans[index];
+          if (located === undefined) {
+            const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+            located = spans[index] = fieldSpans(bytes, view);
+          }
+          const alone = located === null ? undefined : fieldOfGroup(bytes, located, key);
+          values = alone as ArrayLike<StoredRecord[K]> | undefined ??
+            records(index).map((record) => record[key]);
+        } else values = whole.map((record) => record[key]);
+        known.set(key, values);
       }
-      return records;
+      return values;
     },
   };
 }
 
-function allRecords(grouped: RecordGroups & { readonly count: number }): StoredRecord[] {
+/** Where each field's list lies in a group's bytes, by field name. */
+interface FieldSpans {
+  readonly keys: readonly string[];
+  /** Field i's list lies from `bounds[i]` to `bounds[i + 1]`. */
+  readonly bounds: readonly number[];
+}
+
+/**
+ * Where a group's fields lie, walking the headers of every list once; null
+ * when the group holds a msgpack extension (a record structure, an
+ * undefined), whose meaning may depend on what came before it.
+ */
+function fieldSpans(bytes: Uint8Array, view: DataView): FieldSpans | null {
+  const list = listHeader(bytes, view, 0);
+  if (list === undefined) return null;
+  const keysEnd = skipValues(bytes, view, list.at, 1);
+  if (keysEnd < 0) return null;
+  const keys = new Unpackr().unpack(bytes.subarray(list.at, keysEnd)) as unknown;
+  if (!Array.isArray(keys) || keys.length !== list.items - 1) return null;
+  const bounds = [keysEnd];
+  for (let item = 0; item < keys.length; item++) {
+    const end = skipValues(bytes, view, bounds[item]!, 1);
+    if (end < 0) return null;
+    bounds.push(end);
+  }
+  return { keys, bounds };
+}
+
+/** One field of a group's records, unpacking its list alone; undefined when it has none. */
+function fieldOfGroup(
+  bytes: Uint8Array,
+  spans: FieldSpans,
+  key: string,
+): unknown[] | Float64Array | undefined {
+  const { keys, bounds } = spans;
+  const wanted = keys.indexOf(key);
+  if (wanted < 0) return undefined;
+  const from = bounds[wanted]!;
+  const to = bounds[wanted + 1]!;
+  // Times kept as the bytes of a Float64Array (see packRecordColumns).
+  if (wanted === 0 && bytes[from] === 0xc6) {
+    return new Float64Array(bytes.slice(from + 5, to).buffer);
+  }
+  const values = new Unpackr().unpack(bytes.subarray(from, to)) as unknown;
+  if (wanted !== keys.length - 1) return Array.isArray(values) ? values : undefined;
+  // The last field, the signature, is kept as [distinct values, index of each record's].
+  const [distinct, indices] = values as [unknown[], number[]];
+  return indices.map((index) => distinct[index]);
+}
+
+/** Where a msgpack list's items start, and how many it has. */
+function listHeader(
+  bytes: Uint8Array,
+  view: DataView,
+  at: number,
+): { at: number; items: number } | undefined {
+  const first = bytes[at]!;
+  if (first >= 0x90 && first <= 0x9f) return { at: at + 1, items: first & 0x0f };
+  if (first === 0xdc) return { at: at + 3, items: view.getUint16(at + 1) };
+  if (first === 0xdd) return { at: at + 5, items: view.getUint32(at + 1) };
+  return undefined;
+}
+
+/**
+ * The offset after `count` msgpack values from `at`, walking their headers
+ * only; -1 at an extension type or the never-used byte, or past the end.
+ */
+function skipValues(bytes: Uint8Array, view: DataView, at: number, count: number): number {
+  let pending = count;
+  while (pending > 0) {
+    if (at >= bytes.length) return -1;
+    pending--;
+    const first = bytes[at++]!;
+    if (first < 0x80 || first >= 0xe0) continue;
+    if (first < 0x90) pending += 2 * (first & 0x0f);
+    else if (first < 0xa0) pending += first & 0x0f;
+    else if (first < 0xc0) at += first & 0x1f;
+    else {
+      switch (first) {
+        case 0xc0:
+        case 0xc2:
+        case 0xc3:
+          break;
+        case 0xc4:
+        case 0xd9:
+          at += 1 + bytes[at]!;
+          break;
+        case 0xc5:
+        case 0xda:
+          at += 2 + view.getUint16(at);
+          break;
+        case 0xc6:
+        case 0xdb:
+          at += 4 + view.getUint32(at);
+          break;
+        case 0xcc:
+        case 0xd0:
+          at += 1;
+          break;
+        case 0xcd:
+        case 0xd1:
+          at += 2;
+          break;
+        case 0xca:
+        case 0xce:
+        case 0xd2:
+          at += 4;
+          break;
+        case 0xcb:
+        case 0xcf:
+        case 0xd3:
+          at += 8;
+          break;
+        case 0xdc:
+          pending += view.getUint16(at);
+          at += 2;
+          break;
+        case 0xdd:
+          pending += view.getUint32(at);
+          at += 4;
+          break;
+        case 0xde:
+          pending += 2 * view.getUint16(at);
+          at += 2;
+          break;
+        case 0xdf:
+          pending += 2 * view.getUint32(at);
+          at += 4;
+          break;
+        default:
+          return -1;
+      }
+    }
+  }
+  return at <= bytes.length ? at : -1;
+}
+
+function allRecords(grouped: RecordGroups): StoredRecord[] {
   const all = new Array<StoredRecord>(grouped.count);
   let at = 0;
   for (let group = 0; group < grouped.groups.length; group++) {

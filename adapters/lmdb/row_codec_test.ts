@@ -8,7 +8,12 @@ import {
   type StoredRecord,
   storedRecordOf,
 } from "../../domain/events.ts";
-import { mayHoldSeverity, recordGroupsOf, severityBit } from "../../ports/event_store.ts";
+import {
+  decodedData,
+  mayHoldSeverity,
+  recordGroupsOf,
+  severityBit,
+} from "../../ports/event_store.ts";
 import {
   encodeRecordColumns,
   eventRowCodec,
@@ -268,5 +273,77 @@ Deno.test("grouped records: all groups read as the whole batch, and each group's
       },
     ),
     { numRuns: 15 },
+  );
+});
+
+Deno.test("property: a field read alone is that field of the records, as stored and as just appended", () => {
+  const codec = eventRowCodec();
+  const stored: fc.Arbitrary<StoredRecord> = fc.record({
+    timestamp: fc.oneof(fc.integer({ min: 0, max: 4e12 }), fc.double({ noNaN: true })),
+    customer: fc.constantFrom(null, "acme"),
+    environment: fc.constantFrom(null, "prod"),
+    service: fc.constantFrom(null, "api"),
+    version: fc.constantFrom(null, "2.3.1"),
+    severityNumber: fc.integer({ min: 0, max: 40 }),
+    message: fc.string({ unit: "binary", maxLength: 300 }),
+    // Nested values are packed as msgpack records, whose structures a field alone cannot read.
+    attributes: fc.oneof(
+      fc.array(scalar, { maxLength: 6 }),
+      fc.tuple(fc.constant("nested"), fc.record({ a: scalar }, { noNullPrototype: true })),
+    ),
+    line: fc.oneof(fc.nat(), fc.integer({ min: 2 ** 32, max: 2 ** 52 })),
+    offset: fc.option(fc.nat()),
+    signatureId: fc.constantFrom("sig-a", "sig-b", "sig-c"),
+  }, { noNullPrototype: true }) as fc.Arbitrary<StoredRecord>;
+  const keys = Object.keys(storedRecordOf({ message: "", attributes: {} }, {}, 0, 0, 0, "")) as (
+    keyof StoredRecord
+  )[];
+  fc.assert(
+    fc.property(
+      fc.array(stored, { minLength: 16, maxLength: GROUP_ROWS + 40 }),
+      fc.array(parsedLog, { minLength: 1, maxLength: 40 }),
+      (records, parsed) => {
+        // Read back from the store.
+        const row = { type: "LogBatchIngested", data: { records } };
+        const bytes = codec.encode(row);
+        const read = () => (codec.decode(bytes) as { data: LogBatchIngestedData }).data;
+        // Just appended: encoded where parsed, decoded for the listeners.
+        const columns = encodeRecordColumns({
+          source: "a.log",
+          context: {},
+          format: "jsonl",
+          records: parsed.map((log, line) => ({ parsed: log, line })),
+          quarantined: [],
+        });
+        const signatures = parsed.map((_, i) => `sig-${i % 3}`);
+        const appended = () =>
+          decodedData({
+            records: recordColumnsWithSignatures(columns, signatures, 1e12),
+          }) as LogBatchIngestedData;
+        for (const batch of [read, appended]) {
+          for (const key of keys) {
+            const alone = recordGroupsOf(batch());
+            const whole = recordGroupsOf(batch());
+            assert.equal(
+              alone.count,
+              whole.groups.reduce((n, _, g) => n + whole.records(g).length, 0),
+            );
+            alone.groups.forEach((_, group) => {
+              assert.deepStrictEqual(
+                Array.from(alone.field(group, key)),
+                whole.records(group).map((record) => record[key]),
+                key,
+              );
+            });
+          }
+        }
+        assert.equal(recordGroupsOf(read()).count, records.length);
+        assert.deepStrictEqual(
+          appended().records,
+          recordColumnsWithSignatures(columns, signatures, 1e12).decode(),
+        );
+      },
+    ),
+    { numRuns: 40 },
   );
 });

@@ -1,4 +1,10 @@
-import { type EventStore, loupeEvents, type StoredEvent } from "../../ports/event_store.ts";
+import {
+  type EventStore,
+  loupeEvents,
+  RECORD_GROUPS,
+  type RecordGroups,
+  type StoredEvent,
+} from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
 import type { Projection } from "../projections/projection.ts";
 import { usableEvents } from "../projections/screen.ts";
@@ -235,7 +241,10 @@ export class Projector {
 }
 
 function recordCount(event: StoredEvent): number {
-  if (event.type !== "LogBatchIngested") return 0;
-  const records = (event.data as { records?: { length?: unknown } } | null)?.records;
+  if (event.type !== "LogBatchIngested" || event.data === null) return 0;
+  // Counted without building the records of a batch kept in groups.
+  const grouped = (event.data as { [RECORD_GROUPS]?: RecordGroups })[RECORD_GROUPS];
+  if (grouped !== undefined) return grouped.count;
+  const records = (event.data as { records?: { length?: unknown } }).records;
   return typeof records?.length === "number" ? records.length : 0;
 }

@@ -1,4 +1,5 @@
 import type { ProjectionReader } from "../../ports/projection_store.ts";
+import { recordGroupsOf } from "../../ports/event_store.ts";
 import { type AsOf, type HourCount, trustworthyAsOf } from "../../domain/issues/as_of.ts";
 import type { Projection } from "./projection.ts";
 
@@ -17,13 +18,18 @@ export const asOfProjection: Projection = {
     const hours = new Map<number, [number, number]>();
     for (const event of events) {
       if (event.type !== "LogBatchIngested") continue;
-      for (const record of event.data.records) {
-        const hour = Math.floor(record.timestamp / HOUR) * HOUR;
-        const at = hours.get(hour);
-        if (at === undefined) hours.set(hour, [1, record.timestamp]);
-        else {
-          at[0]++;
-          if (record.timestamp > at[1]) at[1] = record.timestamp;
+      const grouped = recordGroupsOf(event.data);
+      for (let group = 0; group < grouped.groups.length; group++) {
+        const timestamps = grouped.field(group, "timestamp");
+        for (let i = 0; i < timestamps.length; i++) {
+          const timestamp = timestamps[i]!;
+          const hour = Math.floor(timestamp / HOUR) * HOUR;
+          const at = hours.get(hour);
+          if (at === undefined) hours.set(hour, [1, timestamp]);
+          else {
+            at[0]++;
+            if (timestamp > at[1]) at[1] = timestamp;
+          }
         }
       }
     }

@@ -1,5 +1,6 @@
-import { contextualField, type LogBatchIngestedData } from "../../domain/events.ts";
+import type { LogBatchIngestedData } from "../../domain/events.ts";
 import { originOf } from "../../domain/customers/mod.ts";
+import { recordGroupsOf } from "../../ports/event_store.ts";
 
 const HOUR = 3_600_000;
 /** Example lines kept per signature. */
@@ -45,7 +46,8 @@ export function summarize(batch: LogBatchIngestedData): BatchSummary {
 }
 
 function summarizeNow(batch: LogBatchIngestedData): BatchSummary {
-  const { context, records } = batch;
+  const { context } = batch;
+  const grouped = recordGroupsOf(batch);
   const groups: RecordGroup[] = [];
   // signature -> origin and version -> hour -> severity -> group. Nested maps
   // instead of one key string per record: building and hashing that string
@@ -53,51 +55,63 @@ function summarizeNow(batch: LogBatchIngestedData): BatchSummary {
   // (one per batch and signature), so their hashes are computed once.
   const bySignature = new Map<string, Map<string, Map<number, Map<number, RecordGroup>>>>();
   const latest = new Map<string, number[]>();
+  // A batch stored with its origin has all its records from there: their
+  // customer, environment and attributes need not be read.
+  const shared = batch.origin;
   let previous: { owner: string; tenant: string; environment: string; version: string } | undefined;
   let previousKey = "";
-  for (let index = 0; index < records.length; index++) {
-    const record = records[index]!;
-    const { signatureId, timestamp, severityNumber } = record;
-    const { owner, tenant, environment } = originOf(record, context);
-    const version = contextualField(record, context, "version") ?? "";
-    // A batch's records mostly share their origin and version: their key is
-    // built when they change.
-    if (
-      previous === undefined || previous.owner !== owner || previous.tenant !== tenant ||
-      previous.environment !== environment || previous.version !== version
-    ) {
-      previous = { owner, tenant, environment, version };
-      previousKey = `${owner}\u0000${tenant}\u0000${environment}\u0000${version}`;
+  for (let group = 0; group < grouped.groups.length; group++) {
+    const first = grouped.groups[group]!.first;
+    const signatureIds = grouped.field(group, "signatureId");
+    const timestamps = grouped.field(group, "timestamp");
+    const severities = grouped.field(group, "severityNumber");
+    const versions = grouped.field(group, "version");
+    const records = shared === undefined ? grouped.records(group) : undefined;
+    for (let at = 0; at < signatureIds.length; at++) {
+      const signatureId = signatureIds[at]!;
+      const timestamp = timestamps[at]!;
+      const severityNumber = severities[at]!;
+      const { owner, tenant, environment } = shared ?? originOf(records![at]!, context);
+      const version = versions[at] ?? context.version ?? "";
+      // A batch's records mostly share their origin and version: their key is
+      // built when they change.
+      if (
+        previous === undefined || previous.owner !== owner || previous.tenant !== tenant ||
+        previous.environment !== environment || previous.version !== version
+      ) {
+        previous = { owner, tenant, environment, version };
+        previousKey = `${owner}\u0000${tenant}\u0000${environment}\u0000${version}`;
+      }
+      const hour = Math.floor(timestamp / HOUR) * HOUR;
+      const byOrigin = getOrAdd(bySignature, signatureId, () => new Map());
+      const byHour = getOrAdd(byOrigin, previousKey, () => new Map());
+      const bySeverity = getOrAdd(byHour, hour, () => new Map());
+      const found = bySeverity.get(severityNumber);
+      if (found === undefined) {
+        const added: RecordGroup = {
+          signatureId,
+          owner,
+          tenant,
+          environment,
+          version,
+          hour,
+          severityNumber,
+          count: 1,
+          firstSeen: timestamp,
+          lastSeen: timestamp,
+        };
+        bySeverity.set(severityNumber, added);
+        groups.push(added);
+      } else {
+        found.count++;
+        if (timestamp < found.firstSeen) found.firstSeen = timestamp;
+        if (timestamp > found.lastSeen) found.lastSeen = timestamp;
+      }
+      let indexes = latest.get(signatureId);
+      if (indexes === undefined) latest.set(signatureId, indexes = []);
+      indexes.push(first + at);
+      if (indexes.length > 2 * EXAMPLES_KEPT) indexes.splice(0, indexes.length - EXAMPLES_KEPT);
     }
-    const hour = Math.floor(timestamp / HOUR) * HOUR;
-    const byOrigin = getOrAdd(bySignature, signatureId, () => new Map());
-    const byHour = getOrAdd(byOrigin, previousKey, () => new Map());
-    const bySeverity = getOrAdd(byHour, hour, () => new Map());
-    const group = bySeverity.get(severityNumber);
-    if (group === undefined) {
-      const added: RecordGroup = {
-        signatureId,
-        owner,
-        tenant,
-        environment,
-        version,
-        hour,
-        severityNumber,
-        count: 1,
-        firstSeen: timestamp,
-        lastSeen: timestamp,
-      };
-      bySeverity.set(severityNumber, added);
-      groups.push(added);
-    } else {
-      group.count++;
-      if (timestamp < group.firstSeen) group.firstSeen = timestamp;
-      if (timestamp > group.lastSeen) group.lastSeen = timestamp;
-    }
-    let indexes = latest.get(signatureId);
-    if (indexes === undefined) latest.set(signatureId, indexes = []);
-    indexes.push(index);
-    if (indexes.length > 2 * EXAMPLES_KEPT) indexes.splice(0, indexes.length - EXAMPLES_KEPT);
   }
   for (const [signatureId, indexes] of latest) {
     if (indexes.length > EXAMPLES_KEPT) latest.set(signatureId, indexes.slice(-EXAMPLES_KEPT));

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { LogBatchIngestedData, StoredRecord } from "../../domain/events.ts";
 import { EXAMPLES_KEPT, summarize } from "./batch_summary.ts";
+import { eventRowCodec } from "../../adapters/lmdb/row_codec.ts";
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 2, 1);
@@ -83,5 +84,41 @@ Deno.test("property: the examples are each signature's last records, in order", 
       );
     }),
     { numRuns: 200 },
+  );
+});
+
+Deno.test("property: a batch read in groups, with its origin stated, summarizes as its records do", () => {
+  const codec = eventRowCodec();
+  fc.assert(
+    fc.property(
+      batchArb,
+      // Enough copies for more than one group of records.
+      fc.integer({ min: 1, max: 12 }),
+      recordArb,
+      (batch, copies, origin) => {
+        // Ingest stores one origin per batch: every record takes the first one's.
+        const records = Array.from({ length: copies }, () => batch.records).flat().map((r) => ({
+          ...r,
+          customer: origin.customer,
+          environment: origin.environment,
+          attributes: origin.attributes,
+        }));
+        const plain = { ...batch, records };
+        const stated: LogBatchIngestedData = {
+          ...plain,
+          origin: {
+            owner: origin.customer ?? batch.context.customer!,
+            tenant: origin.attributes[0] === "tenant_id" ? String(origin.attributes[1]) : "",
+            environment: origin.environment ?? batch.context.environment!,
+          },
+        };
+        const row = { type: "LogBatchIngested", data: stated };
+        const grouped = (codec.decode(codec.encode(row)) as {
+          data: LogBatchIngestedData;
+        }).data;
+        assert.deepEqual(summarize(grouped), summarize(plain));
+      },
+    ),
+    { numRuns: 60 },
   );
 });

@@ -1,4 +1,4 @@
-import type { StoredEvent } from "../../ports/event_store.ts";
+import { mayHoldSeverity, recordGroupsOf, type StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader, ProjectionWriter } from "../../ports/projection_store.ts";
 import type { IssueCorrection, LogBatchIngestedData } from "../../domain/events.ts";
 import { type GroupingState, IssueGrouping } from "../../domain/issues/grouping.ts";
@@ -228,35 +228,55 @@ class FacetDelta {
   }
 
   add(event: StoredEvent<string, LogBatchIngestedData>, tx: ProjectionWriter): void {
-    for (const record of event.data.records) {
+    const grouped = recordGroupsOf(event.data);
+    for (let group = 0; group < grouped.groups.length; group++) {
       // Issues are WARN and above: INFO and DEBUG lines are not read for facets.
-      if (record.severityNumber < ISSUE_MIN_SEVERITY) continue;
-      const { signatureId } = record;
-      let seen = this.#seen.get(signatureId);
-      if (seen === undefined) {
-        seen = tx.get<number>(ISSUE_GROUP_TABLES.facets, [signatureId, -1]) ?? 0;
+      if (!mayHoldSeverity(grouped.groups[group]!.severities, ISSUE_MIN_SEVERITY)) continue;
+      const severities = grouped.field(group, "severityNumber");
+      const signatureIds = grouped.field(group, "signatureId");
+      for (let at = 0; at < severities.length; at++) {
+        if (severities[at]! < ISSUE_MIN_SEVERITY) continue;
+        const signatureId = signatureIds[at]!;
+        const template = this.#sampledTemplate(signatureId, tx);
+        if (template === null) continue;
+        this.#countValues(signatureId, template, grouped.field(group, "message")[at]!);
       }
-      this.#seen.set(signatureId, seen + 1);
-      if (seen >= FACET_FULL_LINES && seen % FACET_SAMPLE_EVERY !== 0) continue;
-      let template = this.#templates.get(signatureId);
-      if (template === undefined) {
-        const stored = tx.get<GroupedSignature>(ISSUE_GROUP_TABLES.signatures, [signatureId]);
-        template = stored === undefined ? null : firstLineTokens(stored.template);
-        if (template !== null && !template.some((t) => t.includes("<*>"))) template = null;
-        this.#templates.set(signatureId, template);
-      }
-      if (template === null) continue;
-      const tokens = firstLineTokens(record.message);
-      if (tokens.length !== template.length) continue;
-      let positions = this.#values.get(signatureId);
-      if (positions === undefined) this.#values.set(signatureId, positions = new Map());
-      for (let i = 0; i < template.length; i++) {
-        if (!template[i]!.includes("<*>")) continue;
-        let values = positions.get(i);
-        if (values === undefined) positions.set(i, values = new Map());
-        const value = tokens[i]!;
-        values.set(value, (values.get(value) ?? 0) + 1);
-      }
+    }
+  }
+
+  /**
+   * Counts one WARN-or-above line of the signature; its template's tokens
+   * when the line's values are to be counted too (sampled past the first
+   * lines), else null.
+   */
+  #sampledTemplate(signatureId: string, tx: ProjectionWriter): string[] | null {
+    let seen = this.#seen.get(signatureId);
+    if (seen === undefined) {
+      seen = tx.get<number>(ISSUE_GROUP_TABLES.facets, [signatureId, -1]) ?? 0;
+    }
+    this.#seen.set(signatureId, seen + 1);
+    if (seen >= FACET_FULL_LINES && seen % FACET_SAMPLE_EVERY !== 0) return null;
+    let template = this.#templates.get(signatureId);
+    if (template === undefined) {
+      const stored = tx.get<GroupedSignature>(ISSUE_GROUP_TABLES.signatures, [signatureId]);
+      template = stored === undefined ? null : firstLineTokens(stored.template);
+      if (template !== null && !template.some((t) => t.includes("<*>"))) template = null;
+      this.#templates.set(signatureId, template);
+    }
+    return template;
+  }
+
+  #countValues(signatureId: string, template: readonly string[], message: string): void {
+    const tokens = firstLineTokens(message);
+    if (tokens.length !== template.length) return;
+    let positions = this.#values.get(signatureId);
+    if (positions === undefined) this.#values.set(signatureId, positions = new Map());
+    for (let i = 0; i < template.length; i++) {
+      if (!template[i]!.includes("<*>")) continue;
+      let values = positions.get(i);
+      if (values === undefined) positions.set(i, values = new Map());
+      const value = tokens[i]!;
+      values.set(value, (values.get(value) ?? 0) + 1);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { StoredEvent } from "../../ports/event_store.ts";
+import { recordGroupsOf, type StoredEvent } from "../../ports/event_store.ts";
 import { KEY_PREFIX_END, type ProjectionWriter } from "../../ports/projection_store.ts";
 import type { LogBatchIngestedData } from "../../domain/events.ts";
 import {
@@ -66,8 +66,7 @@ export const issueProjection: Projection = {
 };
 
 function applyBatch(event: StoredEvent<string, LogBatchIngestedData>, tx: ProjectionWriter): void {
-  const records = event.data.records;
-  if (records.length === 0) return;
+  if (recordGroupsOf(event.data).count === 0) return;
   let earliest = Infinity;
   /** signatureId -> hour -> [lines, first line's time]. */
   const touched = new Map<string, Map<number, [number, number]>>();

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { StoredEvent } from "../../ports/event_store.ts";
+import { RECORD_GROUPS, type RecordGroups, type StoredEvent } from "../../ports/event_store.ts";
 import type { ProjectionWriter } from "../../ports/projection_store.ts";
 import type { Projection } from "./projection.ts";
 
@@ -46,6 +46,8 @@ function batchProblem(data: unknown): string | undefined {
   const batch = data as { records?: unknown; receivedAt?: unknown };
   const timeProblem = timeValueProblem("receivedAt", batch.receivedAt);
   if (timeProblem !== undefined) return timeProblem;
+  const grouped = (batch as { [RECORD_GROUPS]?: RecordGroups })[RECORD_GROUPS];
+  if (grouped !== undefined) return groupedTimeProblem(grouped);
   const records = batch.records as ArrayLike<{ timestamp?: unknown }> | undefined;
   if (records === undefined || typeof records.length !== "number") {
     return "batch without records";
@@ -53,6 +55,24 @@ function batchProblem(data: unknown): string | undefined {
   for (let i = 0; i < records.length; i++) {
     const problem = timeValueProblem("record timestamp", records[i]?.timestamp);
     if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * The records' times judged by each group's earliest and latest where they
+ * are known, without reading the records: the usable range has no holes.
+ */
+function groupedTimeProblem(grouped: RecordGroups): string | undefined {
+  for (let group = 0; group < grouped.groups.length; group++) {
+    const { earliest, latest } = grouped.groups[group]!;
+    const times = Number.isFinite(earliest) && Number.isFinite(latest)
+      ? [earliest, latest]
+      : grouped.field(group, "timestamp");
+    for (let i = 0; i < times.length; i++) {
+      const problem = timeValueProblem("record timestamp", times[i]);
+      if (problem !== undefined) return problem;
+    }
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import type { StoredLoupeEvent } from "../../ports/event_store.ts";
+import { recordAt, recordGroupsOf, type StoredLoupeEvent } from "../../ports/event_store.ts";
 import type { ProjectionReader, ProjectionWriter } from "../../ports/projection_store.ts";
 import {
   contextualField,
@@ -109,8 +109,11 @@ class ChunkDelta {
   readonly versionDaily = new Map<string, Map<string, Map<number, number>>>();
   /** version -> hour -> records. */
   readonly versionTraffic = new Map<string, Map<number, number>>();
-  /** The latest records of each signature in the chunk, made into example lines only when written. */
-  readonly examples = new Map<string, { record: StoredRecord; batch: LogBatchIngestedData }[]>();
+  /**
+   * The latest records of each signature in the chunk (by index in their
+   * batch), built and made into example lines only when written.
+   */
+  readonly examples = new Map<string, { index: number; batch: LogBatchIngestedData }[]>();
   readonly quarantine: { position: number; index: number; line: QuarantinedLine }[] = [];
   records = 0;
   quarantined = 0;
@@ -142,7 +145,7 @@ class ChunkDelta {
 
   addBatch(position: number, batch: LogBatchIngestedData): void {
     this.batches++;
-    this.records += batch.records.length;
+    this.records += recordGroupsOf(batch).count;
     this.quarantined += batch.quarantined.length;
     batch.quarantined.forEach((line, index) => this.quarantine.push({ position, index, line }));
     const { groups, latest } = summarize(batch);
@@ -173,7 +176,7 @@ class ChunkDelta {
     for (const [signatureId, indexes] of latest) {
       let examples = this.examples.get(signatureId);
       if (examples === undefined) this.examples.set(signatureId, examples = []);
-      for (const index of indexes) examples.push({ record: batch.records[index]!, batch });
+      for (const index of indexes) examples.push({ index, batch });
       if (examples.length > EXAMPLES_KEPT) examples.splice(0, examples.length - EXAMPLES_KEPT);
     }
   }
@@ -284,7 +287,9 @@ class ChunkDelta {
     }
     for (const [signatureId, recent] of this.examples) {
       const before = tx.get<ExampleLine[]>(TABLES.examples, [signatureId]) ?? [];
-      const latest = recent.slice(-EXAMPLES_KEPT).map((e) => toExample(e.record, e.batch));
+      const latest = recent.slice(-EXAMPLES_KEPT).map((e) =>
+        toExample(recordAt(recordGroupsOf(e.batch), e.index)!, e.batch)
+      );
       tx.put(TABLES.examples, [signatureId], [...before, ...latest].slice(-EXAMPLES_KEPT));
     }
     for (const { position, index, line } of this.quarantine) {
