@@ -66,6 +66,8 @@ export interface RecordGroups {
    * every record cost.
    */
   field<K extends keyof StoredRecord>(group: number, key: K): ArrayLike<StoredRecord[K]>;
+  /** The record at `offset` in a group, building no other: an example line of thousands. */
+  record(group: number, offset: number): StoredRecord | undefined;
 }
 
 export interface RecordGroupSummary {
@@ -104,10 +106,11 @@ export function recordGroupsOf(data: LogBatchIngestedData): RecordGroups {
     count: data.records.length,
     records: () => data.records,
     field: (_group, key) => data.records.map((record) => record[key]),
+    record: (_group, offset) => data.records[offset],
   };
 }
 
-/** A batch's record `index` (in batch order), building only the group that holds it. */
+/** A batch's record `index` (in batch order), building no other record. */
 export function recordAt(grouped: RecordGroups, index: number): StoredRecord | undefined {
   const { groups } = grouped;
   let low = 0;
@@ -120,7 +123,7 @@ export function recordAt(grouped: RecordGroups, index: number): StoredRecord | u
   }
   const group = groups[low];
   if (group === undefined || index < group.first) return undefined;
-  return grouped.records(low)[index - group.first];
+  return grouped.record(low, index - group.first);
 }
 
 /** An event as the store keeps it. */

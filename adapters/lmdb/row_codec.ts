@@ -514,12 +514,21 @@ function recordGroupsOfBytes(bytes: Uint8Array): RecordGroups {
   const decoded: (StoredRecord[] | undefined)[] = new Array(groups.length);
   const fields: (Map<string, ArrayLike<unknown>> | undefined)[] = new Array(groups.length);
   const spans: (FieldSpans | null | undefined)[] = new Array(groups.length);
+  const rows: (Uint32Array[] | null | undefined)[] = new Array(groups.length);
   const groupBytes = (index: number) => {
     const group = groups[index]!;
     return bytes.subarray(group.offset, group.offset + group.length);
   };
+  const spansOf = (index: number, bytes: Uint8Array) => {
+    let located = spans[index];
+    if (located === undefined) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      located = spans[index] = fieldSpans(bytes, view);
+    }
+    return located;
+  };
   const records = (index: number) => decoded[index] ??= decodeRecordColumns(groupBytes(index));
-  return {
+  const grouped: RecordGroups = {
     groups,
     count: groups.reduce((sum, group) => sum + group.count, 0),
     records,
@@ -530,11 +539,7 @@ function recordGroupsOfBytes(bytes: Uint8Array): RecordGroups {
         const whole = decoded[index];
         if (whole === undefined) {
           const bytes = groupBytes(index);
-          let located = spans[index];
-          if (located === undefined) {
-            const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-            located = spans[index] = fieldSpans(bytes, view);
-          }
+          const located = spansOf(index, bytes);
           const alone = located === null ? undefined : fieldOfGroup(bytes, located, key);
           values = alone as ArrayLike<StoredRecord[K]> | undefined ??
             records(index).map((record) => record[key]);
@@ -543,7 +548,50 @@ function recordGroupsOfBytes(bytes: Uint8Array): RecordGroups {
       }
       return values;
     },
+    record(index, offset) {
+      const whole = decoded[index];
+      if (whole !== undefined) return whole[offset];
+      const bytes = groupBytes(index);
+      const located = spansOf(index, bytes);
+      const count = groups[index]!.count;
+      if (located === null || !(offset >= 0 && offset < count)) return records(index)[offset];
+      let starts = rows[index];
+      if (starts === undefined) starts = rows[index] = itemStarts(bytes, located, count);
+      if (starts === null) return records(index)[offset];
+      const { keys } = located;
+      // One value of each field's list; the times and signatures from their columns.
+      const values = keys.map((key, k) =>
+        k === 0 || k === keys.length - 1
+          ? [grouped.field(index, key as keyof StoredRecord)[offset]]
+          : [new Unpackr().unpack(bytes.subarray(starts[k]![offset], starts[k]![offset + 1]))]
+      );
+      return builderFor(keys)(values, 0) as unknown as StoredRecord;
+    },
   };
+  return grouped;
+}
+
+/**
+ * Where each item of every field's list but the first and last (times and
+ * signatures, read whole) starts, and the list's end; null when a list is
+ * not of `count` items.
+ */
+function itemStarts(bytes: Uint8Array, spans: FieldSpans, count: number): Uint32Array[] | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const starts: Uint32Array[] = [];
+  for (let k = 1; k < spans.keys.length - 1; k++) {
+    const list = listHeader(bytes, view, spans.bounds[k]!);
+    if (list === undefined || list.items !== count) return null;
+    const offsets = starts[k] = new Uint32Array(count + 1);
+    let at = list.at;
+    for (let item = 0; item < count; item++) {
+      offsets[item] = at;
+      at = skipValues(bytes, view, at, 1);
+      if (at < 0) return null;
+    }
+    offsets[count] = at;
+  }
+  return starts;
 }
 
 /** Where each field's list lies in a group's bytes, by field name. */

@@ -276,7 +276,7 @@ Deno.test("grouped records: all groups read as the whole batch, and each group's
   );
 });
 
-Deno.test("property: a field read alone is that field of the records, as stored and as just appended", () => {
+Deno.test("property: a field or a record read alone is that of the whole records, as stored and as just appended", () => {
   const codec = eventRowCodec();
   const stored: fc.Arbitrary<StoredRecord> = fc.record({
     timestamp: fc.oneof(fc.integer({ min: 0, max: 4e12 }), fc.double({ noNaN: true })),
@@ -321,6 +321,15 @@ Deno.test("property: a field read alone is that field of the records, as stored 
             records: recordColumnsWithSignatures(columns, signatures, 1e12),
           }) as LogBatchIngestedData;
         for (const batch of [read, appended]) {
+          const one = recordGroupsOf(batch());
+          const all = recordGroupsOf(batch());
+          one.groups.forEach((_, group) => {
+            const members = all.records(group);
+            members.forEach((record, offset) => {
+              assert.deepStrictEqual(one.record(group, offset), record);
+            });
+            assert.equal(one.record(group, members.length), undefined);
+          });
           for (const key of keys) {
             const alone = recordGroupsOf(batch());
             const whole = recordGroupsOf(batch());
