@@ -556,7 +556,14 @@ function recordGroupsOfBytes(bytes: Uint8Array): RecordGroups {
       const count = groups[index]!.count;
       if (located === null || !(offset >= 0 && offset < count)) return records(index)[offset];
       let starts = rows[index];
-      if (starts === undefined) starts = rows[index] = itemStarts(bytes, located, count);
+      if (starts === undefined) {
+        try {
+          starts = itemStarts(bytes, located, count);
+        } catch {
+          starts = null;
+        }
+        rows[index] = starts;
+      }
       if (starts === null) return records(index)[offset];
       const { keys } = located;
       // One value of each field's list; the times and signatures from their columns.
@@ -607,6 +614,15 @@ interface FieldSpans {
  * undefined), whose meaning may depend on what came before it.
  */
 function fieldSpans(bytes: Uint8Array, view: DataView): FieldSpans | null {
+  try {
+    return walkedSpans(bytes, view);
+  } catch {
+    // Bytes cut short: what reading them whole says of them stands.
+    return null;
+  }
+}
+
+function walkedSpans(bytes: Uint8Array, view: DataView): FieldSpans | null {
   const list = listHeader(bytes, view, 0);
   if (list === undefined) return null;
   const keysEnd = skipValues(bytes, view, list.at, 1);
