@@ -66,7 +66,7 @@ type ContextField = "customer" | "environment" | "service" | "version";
 
 /** A record's customer, environment, service or version, with the batch's context applied. */
 export function contextualField(
-  record: StoredRecord,
+  record: Readonly<Partial<Record<ContextField, string | null>>>,
   context: SourceContext,
   field: ContextField,
 ): string | null {

@@ -14,7 +14,10 @@ export interface Origin {
   readonly environment: string;
 }
 
-export function originOf(record: StoredRecord, context: SourceContext): Origin {
+export function originOf(
+  record: Pick<StoredRecord, "customer" | "environment" | "attributes">,
+  context: SourceContext,
+): Origin {
   return {
     owner: contextualField(record, context, "customer") ?? "",
     tenant: tenantOf(record.attributes),

@@ -66,12 +66,18 @@ function summarizeNow(batch: LogBatchIngestedData): BatchSummary {
     const timestamps = grouped.field(group, "timestamp");
     const severities = grouped.field(group, "severityNumber");
     const versions = grouped.field(group, "version");
-    const records = shared === undefined ? grouped.records(group) : undefined;
+    const customers = shared === undefined ? grouped.field(group, "customer") : undefined;
+    const environments = shared === undefined ? grouped.field(group, "environment") : undefined;
+    const attributes = shared === undefined ? grouped.field(group, "attributes") : undefined;
     for (let at = 0; at < signatureIds.length; at++) {
       const signatureId = signatureIds[at]!;
       const timestamp = timestamps[at]!;
       const severityNumber = severities[at]!;
-      const { owner, tenant, environment } = shared ?? originOf(records![at]!, context);
+      const { owner, tenant, environment } = shared ?? originOf({
+        customer: customers![at] ?? null,
+        environment: environments![at] ?? null,
+        attributes: attributes![at]!,
+      }, context);
       const version = versions[at] ?? context.version ?? "";
       // A batch's records mostly share their origin and version: their key is
       // built when they change.

@@ -87,7 +87,7 @@ Deno.test("property: the examples are each signature's last records, in order", 
   );
 });
 
-Deno.test("property: a batch read in groups, with its origin stated, summarizes as its records do", () => {
+Deno.test("property: a batch read in groups, with its origin stated or not, summarizes as its records do", () => {
   const codec = eventRowCodec();
   fc.assert(
     fc.property(
@@ -117,6 +117,16 @@ Deno.test("property: a batch read in groups, with its origin stated, summarizes 
           data: LogBatchIngestedData;
         }).data;
         assert.deepEqual(summarize(grouped), summarize(plain));
+        // Without an origin stated, each record's own.
+        const mixed = {
+          ...batch,
+          records: Array.from({ length: copies }, () => batch.records).flat(),
+        };
+        const mixedRow = { type: "LogBatchIngested", data: mixed };
+        const mixedGrouped = (codec.decode(codec.encode(mixedRow)) as {
+          data: LogBatchIngestedData;
+        }).data;
+        assert.deepEqual(summarize(mixedGrouped), summarize(mixed));
       },
     ),
     { numRuns: 60 },
