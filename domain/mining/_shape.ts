@@ -160,14 +160,20 @@ export function isEmailLike(s: string, start: number, end: number): boolean {
 export function isPlaceholder(s: string, start: number, end: number): boolean {
   if (end - start < 3 || s.charCodeAt(start) !== 60 || s.charCodeAt(end - 1) !== 62) return false;
   if (end - start === 3) return s.charCodeAt(start + 1) === 42;
-  let i = start + 1;
-  while (i < end - 1 && (isAsciiLetter(s.charCodeAt(i)) || s.charCodeAt(i) === 95)) i++;
-  if (i === start + 1 || s.charCodeAt(i) !== 58 || i + 1 >= end - 1) return false;
+  // The type: a letter, then letters, digits or underscores (`ipv4`, `api_key`).
+  if (!isAsciiLetter(s.charCodeAt(start + 1))) return false;
+  let i = start + 2;
+  while (i < end - 1 && isTypeChar(s.charCodeAt(i))) i++;
+  if (s.charCodeAt(i) !== 58 || i + 1 >= end - 1) return false;
   for (let k = i + 1; k < end - 1; k++) {
     const c = s.charCodeAt(k);
     if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
   }
   return true;
+}
+
+function isTypeChar(c: number): boolean {
+  return isAsciiLetter(c) || (c >= 48 && c <= 57) || c === 95;
 }
 
 /**

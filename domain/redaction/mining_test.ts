@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { SignatureMiner } from "../mining/mod.ts";
 import { Redactor } from "./redactor.ts";
+import { BUILT_IN_TYPES } from "./mod.ts";
 
 // Pseudonyms of every shape: all letters, all digits, mixed.
 const SHAPES = ["abcdef", "123456", "7f3a9c", "fedcba", "0a0b0c", "e4d3c2"];
@@ -19,4 +20,19 @@ Deno.test("redacted lines that differ only in their values share a signature, wi
   );
   assert.equal(templates.length, 2);
   for (const template of templates) assert.doesNotMatch(template, /acme\.test|10\.0\.|4111|7946/);
+});
+
+Deno.test("a placeholder of any type is one variable of the template, its type included", () => {
+  // `ipv4` and `ipv6` have digits in their names; a rule of one's own may too.
+  for (const type of [...BUILT_IN_TYPES, "ticket_v2"]) {
+    // Pseudonyms with digits: the miner masks those inside a token it does not know.
+    const lines = ["123456", "7f3a9c", "0a0b0c"].map((hex) =>
+      `refused <${type}:${hex}> at the gate`
+    );
+    const mined = SignatureMiner.restore([]).mine(lines);
+    const templates = mined.events.flatMap((event) =>
+      "template" in event.data ? [String(event.data.template)] : []
+    );
+    assert.deepEqual(templates, ["refused <*> at the gate"], type);
+  }
 });
