@@ -60,15 +60,13 @@ function batchProblem(data: unknown): string | undefined {
 }
 
 /**
- * The records' times judged by each group's earliest and latest where they
- * are known, without reading the records: the usable range has no holes.
+ * The records' times read as a field, without building the records: the
+ * projections read the same field next, from the same cache. Not each
+ * group's earliest and latest: a time that is not a number is in neither.
  */
 function groupedTimeProblem(grouped: RecordGroups): string | undefined {
   for (let group = 0; group < grouped.groups.length; group++) {
-    const { earliest, latest } = grouped.groups[group]!;
-    const times = Number.isFinite(earliest) && Number.isFinite(latest)
-      ? [earliest, latest]
-      : grouped.field(group, "timestamp");
+    const times = grouped.field(group, "timestamp");
     for (let i = 0; i < times.length; i++) {
       const problem = timeValueProblem("record timestamp", times[i]);
       if (problem !== undefined) return problem;
