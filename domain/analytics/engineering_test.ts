@@ -118,3 +118,32 @@ Deno.test("evaluateProbabilities: Brier score and calibration table of known num
     [0.8, 2, 0.5],
   ]);
 });
+
+Deno.test("a calibration slice the model separates perfectly leaves probabilities short of 0 and 1", () => {
+  // One team's tickets always need engineering, the others' never: the raw scores split the
+  // calibration slice cleanly, and Platt scaling against 0 and 1 has no finite fit there.
+  const examples: EngineeringExample[] = Array.from({ length: 500 }, (_, i) => ({
+    record: {
+      id: `t${i}`,
+      openedAt: i * 60_000,
+      resolvedAt: i * 60_000 + 1,
+      fields: { severity: "high", team: `team${i % 5}` },
+      text: "checkout fails",
+      numbers: { earlier_share: 0.5 },
+    },
+    context: { hourOfDay: i % 24, dayOfWeek: i % 7, openedLast24h: 0, backlog: 0 },
+    needed: i % 5 === 0,
+  }));
+  const model = trainEngineeringModel(SPEC, examples.slice(0, 400), examples.slice(400));
+  for (const e of examples.slice(400, 410)) {
+    const estimate = engineeringProbability(model, e.record, e.context);
+    // 20 positives and 80 negatives: Platt's targets are 21/22 and 1/82.
+    assert.ok(
+      estimate.probability > 0.001 && estimate.probability < 0.999,
+      `${e.record.fields.team}: ${estimate.probability}`,
+    );
+    for (const factor of estimate.factors) {
+      assert.ok(Math.abs(factor.logOdds) < 20, JSON.stringify(factor));
+    }
+  }
+});
