@@ -53,8 +53,8 @@ const VOLVO = new URL(
   import.meta.url,
 );
 /**
- * Seeds no method was chosen on (those were 101, 202, 303, six more for development, and 606, 707,
- * 808 looked at as held out); `LOUPE_BENCH_ANALYTICS_SEEDS` names others. Nine, not three: a
+ * Seeds no method was chosen on or checked against (101/202/303 and the others the README's
+ * analytics section names were); `LOUPE_BENCH_ANALYTICS_SEEDS` names others. Nine, not three: a
  * seed's tickets still open after a day are 150-200 from a few dozen incidents whose tickets share
  * their fate, so one seed's coverage of them swung from 0.58 to 0.92 under one method, and the
  * mean of three still strays about as far as the 0.77-0.83 band is wide.
