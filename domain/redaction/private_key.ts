@@ -39,8 +39,11 @@ export class PrivateKeyFollower {
       rest = text.slice(cut);
       this.#open = false;
     }
-    this.#open = leavesKeyOpen(rest);
-    return head + redactor.text(rest);
+    const redacted = redactor.text(rest);
+    // Only a text in which a key was replaced can leave one open; most texts
+    // are left alone and are not searched twice.
+    this.#open = redacted !== rest && leavesKeyOpen(rest);
+    return head + redacted;
   }
 }
 
