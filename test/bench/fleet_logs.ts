@@ -5,6 +5,9 @@
  * ids, IPs, durations, paths and e-mails. Deterministic (seeded).
  */
 import { rng } from "./rng.ts";
+
+/** Records the ingest bench imports, and what the redaction bench compares it on. */
+export const INGEST_BENCH_RECORDS = Number(Deno.env.get("LOUPE_BENCH_RECORDS") ?? 1_000_000);
 const FORMATS = ["jsonl", "logfmt", "syslog", "access", "log4j"] as const;
 type Format = (typeof FORMATS)[number];
 const EXTENSION: Record<Format, string> = {

@@ -7,9 +7,7 @@
 import { runEntry } from "../support/cli.ts";
 import { startServer } from "../support/server.ts";
 import { atLeast, type Bench, type BenchRow } from "./bench_types.ts";
-import { writeFleetLogs } from "./fleet_logs.ts";
-
-const RECORDS = Number(Deno.env.get("LOUPE_BENCH_RECORDS") ?? 1_000_000);
+import { INGEST_BENCH_RECORDS as RECORDS, writeFleetLogs } from "./fleet_logs.ts";
 
 const ingest: Bench = {
   name: "ingest",
