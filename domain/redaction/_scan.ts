@@ -20,16 +20,21 @@ export const SSN = 1 << 9;
 export const PHONE = 1 << 10;
 export const IPV6 = 1 << 11;
 export const IPV4 = 1 << 12;
+export const BASIC_AUTH = 1 << 13;
 
 /** Card numbers have at least this many digits. */
 const CARD_MIN_DIGITS = 13;
 const SSN_DIGITS = 9;
 
+/** Key names whose values are secrets (see `detectors.ts`). Each ends in d, t, n, y or e. */
+export const SECRET_KEY_WORDS =
+  "password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key";
+
 // A key naming a secret, just before `=` or `:` (quotes and spaces between).
-const SECRET_KEY_BEFORE = /(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)["']?\s*$/i;
+const SECRET_KEY_BEFORE = new RegExp(`(?:${SECRET_KEY_WORDS})["']?\\s*$`, "i");
 const API_KEY_BEFORE_UNDERSCORE =
   /(?:^|[^A-Za-z0-9_])(?:[sr]k_(?:live|test)|gh[pousr]|github_pat)$/;
-const API_KEY_BEFORE_DASH = /xox[abpr]$/;
+const API_KEY_BEFORE_DASH = /xox[abeprs]$/;
 
 /**
  * ASCII characters that play no part in any trigger (g-z, most punctuation,
@@ -38,7 +43,7 @@ const API_KEY_BEFORE_DASH = /xox[abpr]$/;
  */
 const INERT = (() => {
   const inert = new Uint8Array(128).fill(1);
-  const active = "0123456789 -.:@=+_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef";
+  const active = "0123456789 -.:@=+_%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef";
   for (let i = 0; i < active.length; i++) inert[active.charCodeAt(i)] = 0;
   return inert;
 })();
@@ -139,6 +144,9 @@ export function candidates(text: string): number {
       case 61: // =
         if (secretKeyBefore(text, i)) found |= SECRET;
         break;
+      case 37: // %, of `%40`, an @ in a URL
+        if (codeAt(text, i + 1) === 52 && codeAt(text, i + 2) === 48) found |= EMAIL;
+        break;
       case 43: // +
       {
         const next = codeAt(text, i + 1);
@@ -167,11 +175,15 @@ export function candidates(text: string): number {
           (codeAt(text, i + 1) | 32) === 101 &&
           /^[Ee][Aa][Rr][Ee][Rr]\s/.test(text.slice(i + 1, i + 7))
         ) found |= BEARER;
+        else if (
+          (codeAt(text, i + 1) | 32) === 97 && /^[Aa][Ss][Ii][Cc]\s/.test(text.slice(i + 1, i + 6))
+        ) found |= BASIC_AUTH;
         break;
     }
     if (isUpper(c)) {
       if (
-        c === 65 && (text.startsWith("KIA", i + 1) || text.startsWith("SIA", i + 1))
+        c === 65 && (text.startsWith("KIA", i + 1) || text.startsWith("SIA", i + 1) ||
+          text.startsWith("Iza", i + 1))
       ) found |= API_KEY;
       if (
         isUpper(codeAt(text, i + 1)) && isDigit(codeAt(text, i + 2)) &&
@@ -198,8 +210,8 @@ function secretKeyBefore(text: string, i: number): boolean {
     if (c !== 32 && c !== 34 && c !== 39) break;
     j--;
   }
-  // Every key word ends in d, t, n or y.
+  // Every key word ends in d, t, n, y or e.
   const last = codeAt(text, j) | 32;
-  if (last !== 100 && last !== 116 && last !== 110 && last !== 121) return false;
+  if (last !== 100 && last !== 116 && last !== 110 && last !== 121 && last !== 101) return false;
   return SECRET_KEY_BEFORE.test(text.slice(Math.max(0, j - 11), i));
 }

@@ -243,3 +243,29 @@ export function isIpv6(value: string): boolean {
   if (!groups.every((group) => /^[0-9A-Fa-f]{1,4}$/.test(group))) return false;
   return halves.length === 2 ? groups.length <= 7 : groups.length === 8;
 }
+
+/**
+ * Base64 of `user:password` (RFC 7617), what follows `Basic ` in an
+ * Authorization header; a word after "basic" decodes to no such text.
+ *
+ * @example
+ * ```ts
+ * import { isBasicCredential } from "./checks.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(isBasicCredential("dXNlcjpwYXNz"), true); // user:pass
+ * assert.equal(isBasicCredential("authentication"), false);
+ * ```
+ */
+export function isBasicCredential(value: string): boolean {
+  let decoded: string;
+  try {
+    decoded = atob(value);
+  } catch {
+    return false;
+  }
+  for (let i = 0; i < decoded.length; i++) {
+    const c = decoded.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return false;
+  }
+  return decoded.includes(":");
+}

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { isCardNumber, isIban, isIpv6, isSsn } from "./checks.ts";
+import { isBasicCredential, isCardNumber, isIban, isIpv6, isSsn } from "./checks.ts";
 import * as scan from "./_scan.ts";
 
 /** The kinds of value Loupe finds by itself, in the order they are looked for. */
@@ -17,6 +17,7 @@ export const BUILT_IN_TYPES = [
   "url_credentials",
   "jwt",
   "bearer",
+  "basic_auth",
   "api_key",
   "secret",
   "email",
@@ -53,12 +54,19 @@ export interface Detector {
   readonly trim?: (value: string) => string;
   /** A quoted value keeps its quotes: only what is inside is replaced. */
   readonly unquote?: boolean;
+  /** What the pseudonym is made of, when one value can be written several ways. */
+  readonly canonical?: (value: string) => string;
   /** The whole match is the value (or its group named `value`): a deployment's own pattern. */
   readonly whole?: boolean;
 }
 
 /** Key names whose values are secrets, in text (`password=...`) and as attribute keys. */
-export const SECRET_KEY_WORDS = "password|passwd|secret|token|api[_-]?key|access[_-]?key";
+export const SECRET_KEY_WORDS = scan.SECRET_KEY_WORDS;
+
+/** A PEM private key's first line; PGP's `PRIVATE KEY BLOCK` too. */
+export const PRIVATE_KEY_BEGIN = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
+/** A PEM private key's last line. */
+export const PRIVATE_KEY_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
 
 /** An attribute key naming a secret: `password`, `db_password`, `accessToken`, `X-Api-Key`. */
 export const SECRET_KEY = new RegExp(`(?:${SECRET_KEY_WORDS})$`, "i");
@@ -85,13 +93,16 @@ export const DETECTORS: readonly Detector[] = [
     type: "private_key",
     bit: scan.PRIVATE_KEY,
     // An END line cut off (a truncated line, a record split) takes the rest.
-    pattern:
-      /()(-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$))/g,
+    pattern: new RegExp(
+      `()(${PRIVATE_KEY_BEGIN.source}[\\s\\S]*?(?:${PRIVATE_KEY_END.source}|$))`,
+      "g",
+    ),
   },
   {
     type: "url_credentials",
     bit: scan.URL_CREDENTIALS,
-    pattern: /(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s/?#@:<>]+:[^\s/?#@<>]+)(?=@)/g,
+    // The user may be empty: `redis://:password@host`.
+    pattern: /(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s/?#@:<>]*:[^\s/?#@<>]+)(?=@)/g,
   },
   {
     type: "jwt",
@@ -106,6 +117,13 @@ export const DETECTORS: readonly Detector[] = [
     accept: ({ value }) => value.length >= 20 || /\d/.test(value),
   },
   {
+    type: "basic_auth",
+    bit: scan.BASIC_AUTH,
+    pattern: /(\b(?:[Bb]asic|BASIC)\s+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/g,
+    // `Basic realm="api"`, `basic auth failed`: only base64 of `user:password` is a credential.
+    accept: ({ value }) => isBasicCredential(value),
+  },
+  {
     type: "api_key",
     bit: scan.API_KEY,
     pattern: new RegExp(
@@ -114,7 +132,8 @@ export const DETECTORS: readonly Detector[] = [
         "gh[pousr]_[A-Za-z0-9]{20,}",
         "github_pat_[A-Za-z0-9_]{20,}",
         "(?:AKIA|ASIA)[A-Z0-9]{16}",
-        "xox[abpr]-[A-Za-z0-9-]{10,}",
+        "AIza[A-Za-z0-9_-]{35}",
+        "xox[abeprs]-[A-Za-z0-9-]{10,}",
       ].join("|") + ")(?![A-Za-z0-9_])",
       "g",
     ),
@@ -135,7 +154,9 @@ export const DETECTORS: readonly Detector[] = [
     type: "email",
     bit: scan.EMAIL,
     pattern:
-      /()(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24})(?![A-Za-z0-9-])/g,
+      /()(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24})(?![A-Za-z0-9-])/g,
+    // `jane%40acme.example` in a URL is the same user as `jane@acme.example`.
+    canonical: (value) => value.includes("@") ? value : value.replace(/%40/i, "@"),
   },
   {
     type: "iban",

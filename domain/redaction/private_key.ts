@@ -1,7 +1,7 @@
+import { PRIVATE_KEY_BEGIN, PRIVATE_KEY_END as END } from "./detectors.ts";
 import type { TextRedactor } from "./redactor.ts";
 
-const BEGIN = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g;
-const END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+const BEGIN = new RegExp(PRIVATE_KEY_BEGIN.source, "g");
 
 /**
  * A private key logged across several records: a text format without a

@@ -270,7 +270,8 @@ export class Redactor {
         if (!detector.whole) pattern.lastIndex = match.index + 1;
         continue;
       }
-      out += text.slice(copied, index) + this.#placeholder(detector.type, value);
+      out += text.slice(copied, index) +
+        this.#placeholder(detector.type, detector.canonical?.(value) ?? value);
       copied = index + value.length;
     }
     return copied === 0 ? text : out + text.slice(copied);

@@ -33,8 +33,18 @@ Deno.test("each built-in type is replaced by its typed pseudonym", () => {
     ["key sk_live_4eC39HqLyjWDarjtT1zdp7dc", "api_key", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"],
     ["aws AKIAIOSFODNN7EXAMPLE", "api_key", "AKIAIOSFODNN7EXAMPLE"],
     ["slack xoxb-123456789012-abcdefABCDEF", "api_key", "xoxb-123456789012-abcdefABCDEF"],
+    ["slack xoxs-123456789012-abcdefABCDEF", "api_key", "xoxs-123456789012-abcdefABCDEF"],
+    [
+      "maps AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+      "api_key",
+      "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+    ],
+    ["Authorization: Basic dXNlcjpwYXNz", "basic_auth", "dXNlcjpwYXNz"],
     ["git https://bob:hunter2@git.example.com/x", "url_credentials", "bob:hunter2"],
+    ["cache redis://:hunter2@cache:6379/0", "url_credentials", ":hunter2"],
     ["db_password=s3cr3t!", "secret", "s3cr3t!"],
+    ["Server=db;Uid=sa;Pwd=s3cr3t;", "secret", "s3cr3t"],
+    ["passphrase: correct-horse", "secret", "correct-horse"],
     ['{"apiKey": "zzz yyy"}', "secret", "zzz yyy"],
     ["call +44 20 7946 0958 now", "phone", "+44 20 7946 0958"],
     ["ssn 078-05-1120", "ssn", "078-05-1120"],
@@ -49,6 +59,16 @@ Deno.test("a PEM private key is replaced whole, across lines", () => {
   const pem =
     "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
   assert.equal(redact(`loaded ${pem} ok`), `loaded ${found("private_key", pem)} ok`);
+  const pgp =
+    "-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF0AAAAB\n-----END PGP PRIVATE KEY BLOCK-----";
+  assert.equal(redact(`key ${pgp}`), `key ${found("private_key", pgp)}`);
+});
+
+Deno.test("an e-mail address written with %40 in a URL is the same user as with @", () => {
+  assert.equal(
+    redact("GET /reset?email=jane%40acme.example 200"),
+    `GET /reset?email=${found("email", "jane@acme.example")} 200`,
+  );
 });
 
 Deno.test("look-alikes are left alone", () => {
@@ -65,6 +85,8 @@ Deno.test("look-alikes are left alone", () => {
       "time 12:34:56.789 std::string a::b dead::beef",
       "listening on 0.0.0.0:80 and 127.0.0.1 and ::1",
       "Bearer authentication failed",
+      "Basic authentication failed",
+      'WWW-Authenticate: Basic realm="api"',
       "password=*** was masked already",
       "blk_-1608999687919862906 size 67108864",
     ]
@@ -183,11 +205,19 @@ const planted: Record<string, fc.Arbitrary<[string, string]>> = {
     })
       .map((k) => `AKIA${k}`),
     digits(10, 12).map((k) => `xoxb-${k}-abcdef`),
+    alnum(35, 35).map((k) => `AIza${k}`),
   ).map((key) => [key, key]),
-  url_credentials: fc.tuple(lower(2, 8), alnum(4, 12)).map((
+  basic_auth: fc.tuple(lower(2, 8), alnum(4, 12)).map(([user, pass]) => {
+    const credential = btoa(`${user}:${pass}`);
+    return [`Authorization: Basic ${credential}`, credential];
+  }),
+  url_credentials: fc.tuple(fc.oneof(fc.constant(""), lower(2, 8)), alnum(4, 12)).map((
     [user, pass],
   ) => [`https://${user}:${pass}@db.example.com/x`, `${user}:${pass}`]),
-  secret: fc.tuple(fc.constantFrom("password", "api_key", "token", "secret"), alnum(6, 20))
+  secret: fc.tuple(
+    fc.constantFrom("password", "api_key", "token", "secret", "pwd", "passphrase"),
+    alnum(6, 20),
+  )
     .map(([key, value]) => [`${key}=${value}`, value]),
   private_key: fc.array(alnum(20, 64), { minLength: 1, maxLength: 4 }).map((lines) => {
     const pem = `-----BEGIN RSA PRIVATE KEY-----\n${

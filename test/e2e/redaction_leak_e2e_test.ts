@@ -23,6 +23,10 @@ const PLANTED = {
     search: ["GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432"],
   },
   bearer: { text: "Bearer Zq8xV2pLm4Tn7Rw1Ks9d", search: ["Zq8xV2pLm4Tn7Rw1Ks9d"] },
+  basic_auth: {
+    text: "Authorization: Basic bGVha3VzZXI6TGVha0Jhc2ljOTk=",
+    search: ["bGVha3VzZXI6TGVha0Jhc2ljOTk="],
+  },
   jwt: {
     text: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsZWFrLXRlc3QifQ.Qm9ndXNTaWduYXR1cmVMZWFr",
     search: ["eyJzdWIiOiJsZWFrLXRlc3QifQ", "Qm9ndXNTaWduYXR1cmVMZWFr"],
