@@ -168,8 +168,9 @@ export const DETECTORS: readonly Detector[] = [
   {
     type: "card",
     bit: scan.CARD,
+    // Not followed by `:` and a hex digit or colon: a group before `1::2` or `12:30` starts those.
     pattern:
-      /()(?<![\w.-])(\d{13,19}|\d{4}([ -])\d{4}\3\d{4}\3\d{4}(?:\3\d{1,3})?|\d{4}([ -])\d{6}\4\d{4,5})(?![\w-]|[.,]\d)/g,
+      /()(?<![\w.-])(\d{13,19}|\d{4}([ -])\d{4}\3\d{4}\3\d{4}(?:\3\d{1,3})?|\d{4}([ -])\d{6}\4\d{4,5})(?![\w-]|[.,]\d|:[\dA-Fa-f:])/g,
     accept: ({ value }) => isCardNumber(value.replace(/[ -]/g, "")),
   },
   {

@@ -23,6 +23,7 @@ Deno.test("each built-in type is replaced by its typed pseudonym", () => {
     ["peer [2001:db8:85a3::8a2e:370:7334]:443", "ipv6", "2001:db8:85a3::8a2e:370:7334"],
     ["paid with 4111 1111 1111 1111 ok", "card", "4111 1111 1111 1111"],
     ["amex 378282246310005.", "card", "378282246310005"],
+    ["paid 4000 0000 0000 0002 12:30 ok", "card", "4000 0000 0000 0002"],
     ["to DE89 3704 0044 0532 0130 00 today", "iban", "DE89 3704 0044 0532 0130 00"],
     ["Authorization: Bearer abcDEF123456ghiJKL", "bearer", "abcDEF123456ghiJKL"],
     [
