@@ -8,4 +8,5 @@ export * from "./checks.ts";
 export { BUILT_IN_TYPES, type BuiltInType } from "./detectors.ts";
 export * from "./redactor.ts";
 export { redactTicketCommand } from "./tickets.ts";
+export { redactArticleCommand } from "./articles.ts";
 export { PrivateKeyFollower } from "./private_key.ts";

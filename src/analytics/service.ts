@@ -80,6 +80,7 @@ import {
 import { decodedData, type EventStore } from "../../ports/event_store.ts";
 import type { TicketRecord as ModelRecord } from "../../domain/analytics/features.ts";
 import { type OriginTally, TABLES as SIGNATURE_TABLES } from "../projections/signatures.ts";
+import type { Redactor } from "../../domain/redaction/mod.ts";
 import type { ImportedTicket, TicketImportReceipt } from "../../ports/ticket_import.ts";
 import { importTickets } from "./ticket_import.ts";
 import { TICKET_TABLES } from "../projections/tickets.ts";
@@ -121,6 +122,7 @@ export class AnalyticsService implements AnalyticsApi {
 
   readonly #store: EventStore;
   readonly #settled: () => Promise<void>;
+  readonly #redactor: Redactor | undefined;
 
   /** Drops what it keeps between queries: the views were rebuilt (data erased). */
   forgetCaches(): void {
@@ -134,12 +136,15 @@ export class AnalyticsService implements AnalyticsApi {
     attribution: Attribution;
     clock: Clock;
     settled: () => Promise<void>;
+    /** When given, imported tickets' texts are redacted before they are stored. */
+    redactor?: Redactor;
   }) {
     this.#store = deps.store;
     this.#projections = deps.projections;
     this.#attribution = deps.attribution;
     this.#clock = deps.clock;
     this.#settled = deps.settled;
+    this.#redactor = deps.redactor;
   }
 
   /** Imports tickets with their real times; a ticket imported before is kept once. */
@@ -147,7 +152,7 @@ export class AnalyticsService implements AnalyticsApi {
     tickets: readonly ImportedTicket[],
     by: string | null,
   ): Promise<TicketImportReceipt> {
-    return importTickets(this.#store, tickets, this.#settled, by);
+    return importTickets(this.#store, tickets, this.#settled, by, this.#redactor);
   }
 
   /** The issue behind a ticket, from the issue layer's grouping of its first linked signature. */

@@ -11,6 +11,11 @@ import {
   type TicketState,
   ticketStream,
 } from "../../domain/tickets/mod.ts";
+import {
+  type Redactor,
+  redactTicketCommand,
+  type TextRedactor,
+} from "../../domain/redaction/mod.ts";
 import { ConcurrencyError, type EventStore } from "../../ports/event_store.ts";
 import { Pacer } from "../../ports/pacing.ts";
 import type {
@@ -68,6 +73,7 @@ export async function importTickets(
   tickets: readonly ImportedTicket[],
   settled: () => Promise<void>,
   by: string | null,
+  redactor?: Redactor,
 ): Promise<TicketImportReceipt> {
   let imported = 0;
   let alreadyImported = 0;
@@ -79,7 +85,10 @@ export async function importTickets(
     for (const ticket of tickets.slice(from, from + TICKETS_PER_GROUP)) {
       const ticketId = importedTicketId(ticket);
       ticketIds.push(ticketId);
-      group.push({ ticketId, ...historyEvents(ticketId, ticket, by) });
+      group.push({
+        ticketId,
+        ...historyEvents(ticketId, ticket, by, redactor?.forCustomer(ticket.customer)),
+      });
       await pacer.pace();
     }
     const outcomes = await Promise.allSettled(
@@ -99,16 +108,21 @@ export async function importTickets(
   return { imported, alreadyImported, skippedSteps, ticketIds };
 }
 
-/** The events of one imported ticket, each decided at its own time. */
+/**
+ * The events of one imported ticket, each decided at its own time; with a
+ * `redactor`, from its texts redacted as every other ticket's are.
+ */
 export function historyEvents(
   ticketId: string,
   ticket: ImportedTicket,
   by: string | null,
+  redactor?: TextRedactor,
 ): { events: TicketEvent[]; skipped: number } {
   let state: TicketState = null;
   const events: TicketEvent[] = [];
   let skipped = 0;
-  const apply = (command: TicketCommand, at: number) => {
+  const apply = (given: TicketCommand, at: number) => {
+    const command = redactor === undefined ? given : redactTicketCommand(given, redactor);
     const produced = decide(command, state, { at, by });
     for (const event of produced) state = evolve(state, event);
     events.push(...produced);

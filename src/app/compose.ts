@@ -153,6 +153,7 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     ...(deps.parseBody === undefined ? {} : { parseBody: deps.parseBody }),
     ...(deps.extraMetrics === undefined ? {} : { extraMetrics: deps.extraMetrics }),
   });
+  const redactor = deps.redaction === undefined ? undefined : redactorOf(deps.redaction);
   const tickets = new TicketService({
     store,
     projections: projectionStore,
@@ -161,7 +162,7 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     defaultRules: await readRuleFile(DEFAULT_RULES),
     settled,
     attribution: loupe.attribution,
-    ...(deps.redaction === undefined ? {} : { redactor: redactorOf(deps.redaction) }),
+    ...(redactor === undefined ? {} : { redactor }),
   });
   const customers = loupe.customerService();
   const { impact, trends, issues } = queryServices(projectionStore, loupe.attribution, {
@@ -175,8 +176,12 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     attribution: loupe.attribution,
     clock,
     settled,
+    ...(redactor === undefined ? {} : { redactor }),
   });
-  const kb = kbService(loupe, store, projectionStore, tickets, clock, newId);
+  const kb = kbService(loupe, store, projectionStore, tickets, clock, {
+    newId,
+    ...(redactor === undefined ? {} : { redactor }),
+  });
   const sync = await SyncService.start({
     store,
     clock,

@@ -4,6 +4,7 @@
  * @module
  */
 import { ulid } from "ulid";
+import type { Redactor } from "../../domain/redaction/mod.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { EventStore } from "../../ports/event_store.ts";
 import type { ProjectionStore } from "../../ports/projection_store.ts";
@@ -29,16 +30,17 @@ export function kbService(
   projections: ProjectionStore,
   tickets: TicketFacts | undefined,
   clock: Clock,
-  newId: () => string = () => ulid(),
+  options: { readonly newId?: () => string; readonly redactor?: Redactor } = {},
 ): KbService {
   return new KbService({
     store,
     projections,
     clock,
-    newId,
+    newId: options.newId ?? (() => ulid()),
     settled: () => loupe.settled(),
     ...(tickets === undefined ? {} : { tickets }),
     issues: currentIssueLinks(projections),
     attribution: loupe.attribution,
+    ...(options.redactor === undefined ? {} : { redactor: options.redactor }),
   });
 }

@@ -25,6 +25,7 @@ import {
   SUGGESTION_WEIGHTS,
   type SuggestionWeights,
 } from "../../domain/kb/mod.ts";
+import { redactArticleCommand, type Redactor } from "../../domain/redaction/mod.ts";
 import type { Ticket } from "../../domain/tickets/mod.ts";
 import { compareVersions } from "../../domain/trends/versions.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
@@ -75,6 +76,8 @@ export interface KbServiceDeps {
   readonly attribution: Attribution;
   /** How suggestions weigh their evidence; the default weights unless given. */
   readonly weights?: SuggestionWeights;
+  /** When given, every article text is redacted (with the global rules) before it is stored. */
+  readonly redactor?: Redactor;
 }
 
 /** Log candidates weighed for a ticket's suggestions. */
@@ -661,6 +664,10 @@ export class KbService implements KbApi {
     settle = true,
   ): Promise<Article> {
     const meta = { at: this.#deps.clock.now(), by: options.by ?? null };
+    const redactor = this.#deps.redactor?.forCustomer(null);
+    const redacted = redactor === undefined
+      ? commands
+      : commands.map((command) => redactArticleCommand(command, redactor));
     for (let attempt = 0;; attempt++) {
       const state = await this.#load(articleId);
       const creates = commands[0]?.type === "DraftArticle" || commands[0]?.type === "ImportArticle";
@@ -676,7 +683,7 @@ export class KbService implements KbApi {
       }
       let next = state;
       const events: ArticleEvent[] = [];
-      for (const command of commands) {
+      for (const command of redacted) {
         const produced = mappedDecide(command, next, meta);
         for (const event of produced) next = evolve(next, event);
         events.push(...produced);

@@ -41,6 +41,7 @@ import {
   systemClock,
 } from "./cli.ts";
 import { loadRedactionSettings } from "../../adapters/redaction/settings.ts";
+import { redactorOf } from "../../adapters/redaction/log_redaction.ts";
 import { StorageUnavailableError } from "../../ports/storage.ts";
 
 if (import.meta.main) {
@@ -98,7 +99,9 @@ if (import.meta.main) {
   const articlesImported: ImportReport[] = [];
   for (const path of config.articles) {
     try {
-      const kb = kbService(loupe, store, projectionStore, undefined, clock);
+      const kb = kbService(loupe, store, projectionStore, undefined, clock, {
+        redactor: redactorOf(redaction),
+      });
       articlesImported.push(await kb.importArticles(await readArticles(path), { by: "replay" }));
     } catch (error) {
       console.error(`Cannot import articles from ${path}: ${await failureMessage(error)}`);
@@ -114,7 +117,13 @@ if (import.meta.main) {
       const tickets = config.ticketsFile.toLowerCase().endsWith(".csv")
         ? parseCsvTickets(text, { mapping: config.ticketColumns ?? {} })
         : parseSimulatorTickets(JSON.parse(text));
-      ticketsImported = await importTickets(store, tickets, () => loupe.settled(), "replay");
+      ticketsImported = await importTickets(
+        store,
+        tickets,
+        () => loupe.settled(),
+        "replay",
+        redactorOf(redaction),
+      );
     } catch (error) {
       console.error(`Cannot import ${config.ticketsFile}: ${await failureMessage(error)}`);
       await store.close();

@@ -57,7 +57,7 @@ async function services(store: EventStore, projections: ProjectionStore) {
     settled: () => loupe.settled(),
     attribution: loupe.attribution,
   });
-  const kb = kbService(loupe, store, projections, tickets, clock, newId);
+  const kb = kbService(loupe, store, projections, tickets, clock, { newId });
   return { loupe, tickets, kb };
 }
 

@@ -99,8 +99,20 @@ function log4j(): string {
     `\tat com.acme.Vault.read(Vault.java:7)\n`;
 }
 
+/** A ticketing tool's export of one ticket, as `/v1/tickets/import` and `replay --tickets` read it. */
+function ticketHistoryCsv(id: string): string {
+  return "id,customer,environment,subject,description,severity,reporter,created_at\n" +
+    `${id},globex,prod,${cell(`Refund for ${ONE_LINE}`)},${cell(ALL)},high,${
+      cell(PLANTED.email.text)
+    },2026-03-01T09:00:00Z\n`;
+}
+
+/** A quoted CSV cell. */
+function cell(value: string): string {
+  return `"${value.replaceAll('"', '""')}"`;
+}
+
 function csv(): string {
-  const cell = (value: string) => `"${value.replaceAll('"', '""')}"`;
   return "timestamp,level,service,message,email,card\n" +
     `${iso(6)},ERROR,billing,${cell(`invoice failed ${ONE_LINE}`)},${PLANTED.email.text},${
       cell(PLANTED.card.text)
@@ -158,6 +170,11 @@ Deno.test("no planted value survives in any reply, report or byte of the store",
   const replies: string[] = [];
   try {
     await writeFleet(logs);
+    await Deno.writeTextFile(`${work}/history.csv`, ticketHistoryCsv("R-1"));
+    await Deno.writeTextFile(
+      `${work}/articles.json`,
+      JSON.stringify([{ id: "kb-replay", title: `Imported ${ONE_LINE}`, body: ALL }]),
+    );
     const imported = await runEntry("replay", [
       "--data",
       dataDir,
@@ -165,6 +182,10 @@ Deno.test("no planted value survives in any reply, report or byte of the store",
       logs,
       "--layout",
       "customer/environment",
+      "--tickets",
+      `${work}/history.csv`,
+      "--articles",
+      `${work}/articles.json`,
     ]);
     assert.equal(imported.code, 0, imported.stderr);
     const summary = JSON.parse(imported.stdout);
@@ -257,6 +278,41 @@ Deno.test("no planted value survives in any reply, report or byte of the store",
         }),
       });
 
+      // A ticket system's history, imported with its real times.
+      const history = await post("/v1/tickets/import", "text/csv", ticketHistoryCsv("H-1"));
+      assert.equal(history.status, 200, history.text);
+
+      // Knowledge-base articles: written, edited, imported and retired.
+      const article = await post(
+        "/v1/kb/articles",
+        "application/json",
+        JSON.stringify({
+          title: `Checkout for ${PLANTED.email.text}`,
+          symptom: ONE_LINE,
+          steps: [`Run with ${ONE_LINE}`],
+          body: ALL,
+          tags: [PLANTED.email.text],
+        }),
+      );
+      assert.equal(article.status, 201, article.text);
+      const articleId = JSON.parse(article.text).article_id as string;
+      await call(`/v1/kb/articles/${articleId}`, {
+        method: "PUT",
+        headers: json,
+        body: JSON.stringify({ title: `Edited ${ONE_LINE}`, cause: ALL }),
+      });
+      const articleImport = await post(
+        "/v1/kb/articles/import",
+        "application/json",
+        JSON.stringify([{ id: "kb-1", title: `Imported ${ONE_LINE}`, body: ALL }]),
+      );
+      assert.equal(articleImport.status, 200, articleImport.text);
+      await call(`/v1/kb/articles/kb-1/retire`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ reason: `Asked by ${PLANTED.email.text}` }),
+      });
+
       const signatures = JSON.parse((await call("/v1/signatures?limit=1000")).text);
       assert.ok(signatures.total > 0);
       for (const { id } of signatures.items) {
@@ -282,6 +338,10 @@ Deno.test("no planted value survives in any reply, report or byte of the store",
           "/v1/issues",
           "/v1/priorities?min_severity=TRACE",
           "/metrics",
+          "/v1/kb/articles?status=all",
+          `/v1/kb/articles/${articleId}`,
+          "/v1/kb/articles/kb-1",
+          "/v1/kb/articles/export?format=jsonl",
         ]
       ) await call(path);
     } finally {
