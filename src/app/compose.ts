@@ -186,6 +186,7 @@ export async function compose(deps: ComposeDeps): Promise<ComposedLoupe> {
     store,
     clock,
     newId,
+    ...(redactor === undefined ? {} : { redactor }),
     random: deps.random ?? Math.random,
     tickets,
     issues: issueFactsOver(issues, (id) => loupe.signature(id), impact),

@@ -17,6 +17,7 @@ import {
 } from "../../domain/ticketing/mod.ts";
 import { TICKET_STREAM_PREFIX } from "../../domain/tickets/mod.ts";
 import type { Customer } from "../../domain/customers/mod.ts";
+import type { Redactor } from "../../domain/redaction/mod.ts";
 import type { Clock, NewId } from "../../ports/clock.ts";
 import { LoupeError } from "../../ports/errors.ts";
 import { type EventStore, loupeEvents, type StoredEvent } from "../../ports/event_store.ts";
@@ -79,6 +80,8 @@ export interface SyncDeps {
   readonly webhook?: TicketingSystem;
   readonly config: SyncConfig;
   readonly onError?: (error: unknown) => void;
+  /** Redacts what Zendesk sends before it is stored. */
+  readonly redactor?: Redactor;
 }
 
 export class SyncService implements IntegrationApi {
@@ -103,6 +106,7 @@ export class SyncService implements IntegrationApi {
       clock: deps.clock,
       config: deps.config.inbound,
       settled: deps.settled,
+      ...(deps.redactor === undefined ? {} : { redactor: deps.redactor }),
       afterSync: async (outcome) => {
         if (outcome.changes > 0) await this.#autoLink(outcome.ticketId);
       },

@@ -23,6 +23,7 @@ import {
   ticketStream,
 } from "../../domain/tickets/mod.ts";
 import type { Customer } from "../../domain/customers/mod.ts";
+import { type Redactor, redactTicketCommand } from "../../domain/redaction/mod.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { ConcurrencyError, type EventStore, loupeEvents } from "../../ports/event_store.ts";
 import { isLoupeNote, type RemoteTicket, type TicketSource } from "../../ports/ticketing.ts";
@@ -60,6 +61,8 @@ export interface ZendeskInboundDeps {
   readonly config: ZendeskInboundConfig;
   /** Resolves when projections include everything appended so far. */
   readonly settled: () => Promise<void>;
+  /** When given, ticket texts from Zendesk are redacted before they are stored, as Loupe's own are. */
+  readonly redactor?: Redactor;
   /** Told of each ticket the catch-up synced (the webhook path tells its own caller). */
   readonly afterSync?: (outcome: SyncOutcome) => Promise<void>;
 }
@@ -146,13 +149,15 @@ export class ZendeskInbound {
       : loupeEvents(stored).filter(isTicketEvent).reduce<TicketState>(evolve, null);
     const version = stored.length;
     const events: TicketEvent[] = [];
-    const run = (command: TicketCommand, at: number) => {
+    const match = matchCustomer(this.#deps.customers(), remote.organization, remote.requesterEmail);
+    const redactor = this.#deps.redactor?.forCustomer(state?.customer ?? match.customer ?? null);
+    const run = (given: TicketCommand, at: number) => {
+      const command = redactor === undefined ? given : redactTicketCommand(given, redactor);
       for (const event of decide(command, state, { at, by: "zendesk" })) {
         state = evolve(state, event);
         events.push(event);
       }
     };
-    const match = matchCustomer(this.#deps.customers(), remote.organization, remote.requesterEmail);
     const environment = environmentOf(
       remote.customFields,
       remote.tags,

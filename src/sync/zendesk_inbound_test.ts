@@ -6,11 +6,12 @@ import { customerOf } from "../../domain/customers/_test_customer.ts";
 import { evolve, type TicketEvent, type TicketState } from "../../domain/tickets/mod.ts";
 import { DEFAULT_INBOUND_CONFIG, ZendeskInbound } from "./zendesk_inbound.ts";
 import { ZENDESK_CURSOR_STREAM } from "./streams.ts";
+import { Redactor } from "../../domain/redaction/mod.ts";
 
 const T0 = Date.parse("2026-09-01T08:00:00Z");
 const H = 3_600_000;
 
-function setup(statusMap = DEFAULT_INBOUND_CONFIG.statusMap) {
+function setup(statusMap = DEFAULT_INBOUND_CONFIG.statusMap, redactor?: Redactor) {
   const fake = new FakeZendesk({ exportLagMs: 0, pageSize: 2, now: () => T0 + 100 * H });
   const store = new MemoryEventStore({ clock: { now: () => Date.now() } });
   const inbound = new ZendeskInbound({
@@ -25,6 +26,7 @@ function setup(statusMap = DEFAULT_INBOUND_CONFIG.statusMap) {
     clock: { now: () => Date.now() },
     config: { ...DEFAULT_INBOUND_CONFIG, statusMap },
     settled: () => Promise.resolve(),
+    ...(redactor === undefined ? {} : { redactor }),
   });
   const ticketOf = async (ticketId: string) =>
     (await store.readStream(`ticket-${ticketId}`)).reduce<TicketState>(
@@ -136,6 +138,38 @@ Deno.test("zendesk inbound: a webhook and the export racing on one ticket make o
     ]);
     const events = await store.readStream(`ticket-zendesk-${t.id}`);
     assert.deepEqual(events.map((e) => e.type), ["TicketOpened", "TicketCommented"]);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("zendesk inbound: what a customer wrote is redacted before it is stored", async () => {
+  const redactor = new Redactor({}, () => "0a1b2c3d");
+  const { fake, store, inbound, ticketOf } = setup(DEFAULT_INBOUND_CONFIG.statusMap, redactor);
+  try {
+    const jo = fake.addUser("jo@acme.example");
+    const ticket = fake.createTicket({
+      subject: "Card 4111 1111 1111 1111 declined",
+      body: "From 203.0.113.9, password=hunter2",
+      requesterId: jo,
+      at: T0,
+    });
+    fake.addComment(ticket.id, "Call me on +44 20 7946 0958", true, 0, T0 + H);
+    await inbound.catchUp();
+    const imported = (await ticketOf(`zendesk-${ticket.id}`))!;
+    assert.equal(
+      imported.customer,
+      "acme",
+      "the customer is matched before the e-mail is replaced",
+    );
+    assert.equal(imported.subject, "Card <card:0a1b2c> declined");
+    assert.equal(imported.description, "From <ipv4:0a1b2c>, password=<secret:0a1b2c>");
+    assert.equal(imported.reporter, "<email:0a1b2c>");
+    assert.deepEqual(imported.comments.map((c) => c.body), ["Call me on <phone:0a1b2c>"]);
+    const stored = JSON.stringify(await store.readStream(`ticket-zendesk-${ticket.id}`));
+    for (const value of ["4111 1111", "203.0.113.9", "hunter2", "jo@acme.example", "7946 0958"]) {
+      assert.equal(stored.includes(value), false, value);
+    }
   } finally {
     await fake.close();
   }
