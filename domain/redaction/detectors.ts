@@ -68,8 +68,12 @@ export const PRIVATE_KEY_BEGIN = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK
 /** A PEM private key's last line. */
 export const PRIVATE_KEY_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
 
-/** An attribute key naming a secret: `password`, `db_password`, `accessToken`, `X-Api-Key`. */
-export const SECRET_KEY = new RegExp(`(?:${SECRET_KEY_WORDS})$`, "i");
+/**
+ * An attribute key naming a secret: `password`, `db_password`, `accessToken`, `X-Api-Key`, and
+ * a logged request's `Authorization` or `Cookie` header, whatever scheme its value has. Only
+ * as keys: in text, "Authorization: denied" is prose.
+ */
+export const SECRET_KEY = new RegExp(`(?:${SECRET_KEY_WORDS}|authorization|cookie)$`, "i");
 
 /** A key that says its value is a version, so dotted quads in it are not addresses. */
 export const VERSION_KEY = /version|release|build/i;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type RedactionRules, Redactor } from "./redactor.ts";
+import { redactAttributes, type RedactionRules, Redactor } from "./redactor.ts";
 import { luhnValid } from "./checks.ts";
 
 // A stand-in keyed hash: deterministic, different per value, hex.
@@ -92,6 +92,26 @@ Deno.test("look-alikes are left alone", () => {
       "blk_-1608999687919862906 size 67108864",
     ]
   ) assert.equal(redact(text), text);
+});
+
+Deno.test("an attribute whose key names a secret or a credential header is replaced whole", () => {
+  const redactor = new Redactor({}, fakeHash).forCustomer(null);
+  assert.deepEqual(
+    redactAttributes({
+      "db_password": "hunter2",
+      "headers.Authorization": "Digest username=bob",
+      "headers.Cookie": "sid=31d4d96e407aad42",
+      "authorization_result": "denied",
+      "service": "api",
+    }, redactor),
+    {
+      "db_password": found("secret", "hunter2"),
+      "headers.Authorization": found("secret", "Digest username=bob"),
+      "headers.Cookie": found("secret", "sid=31d4d96e407aad42"),
+      "authorization_result": "denied",
+      "service": "api",
+    },
+  );
 });
 
 Deno.test("an attribute whose key names a version keeps a dotted quad", () => {
