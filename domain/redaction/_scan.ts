@@ -28,7 +28,7 @@ const SSN_DIGITS = 9;
 
 /** Key names whose values are secrets (see `detectors.ts`). Each ends in d, t, n, y or e. */
 export const SECRET_KEY_WORDS =
-  "password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key";
+  "password|passwd|pwd|passphrase|secret|token|cookie|(?:api|access|secret|private)[_-]?key";
 
 // A key naming a secret, just before `=` or `:` (quotes and spaces between).
 const SECRET_KEY_BEFORE = new RegExp(`(?:${SECRET_KEY_WORDS})["']?\\s*$`, "i");
@@ -43,7 +43,7 @@ const API_KEY_BEFORE_DASH = /xox[abeprs]$/;
  */
 const INERT = (() => {
   const inert = new Uint8Array(128).fill(1);
-  const active = "0123456789 -.:@=+_%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef";
+  const active = "0123456789 -.:@=>+_%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef";
   for (let i = 0; i < active.length; i++) inert[active.charCodeAt(i)] = 0;
   return inert;
 })();
@@ -142,6 +142,7 @@ export function candidates(text: string): number {
         found |= EMAIL;
         break;
       case 61: // =
+      case 62: // >, closing `<password>`
         if (secretKeyBefore(text, i)) found |= SECRET;
         break;
       case 37: // %, of `%40`, an @ in a URL
@@ -204,14 +205,21 @@ function keyPrefixEnd(last: number, beforeLast: number): boolean {
 }
 
 function secretKeyBefore(text: string, i: number): boolean {
+  // What the pattern allows between a key and its `=` or `:`: a quote, then any white space
+  // (`password      = x` in an aligned config dump).
   let j = i - 1;
-  while (j >= 0 && j > i - 4) {
-    const c = text.charCodeAt(j);
-    if (c !== 32 && c !== 34 && c !== 39) break;
-    j--;
-  }
+  while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
+  const quote = codeAt(text, j);
+  if (quote === 34 || quote === 39) j--;
   // Every key word ends in d, t, n, y or e.
   const last = codeAt(text, j) | 32;
   if (last !== 100 && last !== 116 && last !== 110 && last !== 121 && last !== 101) return false;
-  return SECRET_KEY_BEFORE.test(text.slice(Math.max(0, j - 11), i));
+  return SECRET_KEY_BEFORE.test(text.slice(Math.max(0, j - 11), j + 1));
+}
+
+/** What `\s` matches in a regular expression. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
+    c === 0x205f || c === 0x3000 || c === 0xfeff;
 }

@@ -73,7 +73,7 @@ export const PRIVATE_KEY_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?--
  * a logged request's `Authorization` or `Cookie` header, whatever scheme its value has. Only
  * as keys: in text, "Authorization: denied" is prose.
  */
-export const SECRET_KEY = new RegExp(`(?:${SECRET_KEY_WORDS}|authorization|cookie)$`, "i");
+export const SECRET_KEY = new RegExp(`(?:${SECRET_KEY_WORDS}|authorization)$`, "i");
 
 /** A key that says its value is a version, so dotted quads in it are not addresses. */
 export const VERSION_KEY = /version|release|build/i;
@@ -87,6 +87,11 @@ const TIME_BEFORE = /\d:\d\d(?::\d\d)?(?:[.,]\d+)?\s?$/;
 
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const HEX4 = "[0-9A-Fa-f]{1,4}";
+
+/** Not already masked by whoever logged it (`password=***`). */
+function notMasked({ value }: Found): boolean {
+  return !/^\**$/.test(value);
+}
 
 function notVersion({ text, index, versionContext }: Found): boolean {
   return !versionContext && !VERSION_BEFORE.test(text.slice(Math.max(0, index - 12), index));
@@ -145,14 +150,24 @@ export const DETECTORS: readonly Detector[] = [
   {
     type: "secret",
     bit: scan.SECRET,
+    // `password=x`, `"password": "x"`, Ruby's `password => "x"`.
     pattern: new RegExp(
-      `((?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]*?(?:${SECRET_KEY_WORDS})["']?\\s*[=:]\\s*)` +
+      `((?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]*?(?:${SECRET_KEY_WORDS})["']?\\s*(?:=>|[=:])\\s*)` +
         `("[^"\\n]*"|'[^'\\n]*'|[^\\s,;&"'<>)\\]}]+)`,
       "gi",
     ),
     unquote: true,
-    // Already masked by whoever logged it.
-    accept: ({ value }) => !/^\**$/.test(value),
+    accept: notMasked,
+  },
+  {
+    type: "secret",
+    bit: scan.SECRET,
+    // An XML element named for a secret: `<password>x</password>`, `<ns:apiKey>x</ns:apiKey>`.
+    pattern: new RegExp(
+      `(<(?:[A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]*?(?:${SECRET_KEY_WORDS})>)([^<\\n]+)(?=</)`,
+      "gi",
+    ),
+    accept: notMasked,
   },
   {
     type: "email",
