@@ -551,10 +551,11 @@ function walk(message: string, sink: Sink): boolean {
         } else unit = true;
       } else if (
         (flags & (F_MARK | F_DOT)) !== 0 || j - i >= LONG_WORD ||
-        ((flags & F_SEP) !== 0 && j - i >= 8)
+        ((flags & F_SEP) !== 0 && j - i >= 7)
       ) {
         // An e-mail, a quoted word, a placeholder, a host, a long word, or
-        // a prefix and a random part (at least 6 letters): maybe a value.
+        // a separator and a random part (at least 6 letters, `_GfFXFz`,
+        // `ord_aqqdktmnyn`): maybe a value.
         masked = maskWord(message, i, j, h);
       }
     } else if ((flags & F_NONNUM) === 0 && c0 >= 48 && c0 <= 57) {
