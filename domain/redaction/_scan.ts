@@ -28,13 +28,14 @@ const SSN_DIGITS = 9;
 
 /** Key names whose values are secrets (see `detectors.ts`). Each ends in d, t, n, y or e. */
 export const SECRET_KEY_WORDS =
-  "password|passwd|pwd|passphrase|secret|token|cookie|(?:api|access|secret|private)[_-]?key";
+  "password|passwd|pwd|passphrase|secret|token|cookie|(?:api|access|secret|private|account)[_-]?key";
 
-// A key naming a secret, just before `=` or `:` (quotes and spaces between).
-const SECRET_KEY_BEFORE = new RegExp(`(?:${SECRET_KEY_WORDS})["']?\\s*$`, "i");
+// A key naming a secret (or an `Authorization` header), just before `=` or `:` (quotes and
+// spaces between).
+const SECRET_KEY_BEFORE = new RegExp(`(?:${SECRET_KEY_WORDS}|authorization)["']?\\s*$`, "i");
 const API_KEY_BEFORE_UNDERSCORE =
-  /(?:^|[^A-Za-z0-9_])(?:[sr]k_(?:live|test)|gh[pousr]|github_pat)$/;
-const API_KEY_BEFORE_DASH = /xox[abeprs]$/;
+  /(?:^|[^A-Za-z0-9_])(?:[sr]k_(?:live|test)|gh[pousr]|github_pat|npm)$/;
+const API_KEY_BEFORE_DASH = /(?:xox[abeprs]|(?:^|[^A-Za-z0-9_-])sk|glpat)$/;
 
 /**
  * ASCII characters that play no part in any trigger (g-z, most punctuation,
@@ -163,8 +164,10 @@ export function candidates(text: string): number {
       case 45: // -
         if (codeAt(text, i + 1) === 45 && text.startsWith("-----BEGIN", i)) found |= PRIVATE_KEY;
         else if (
-          codeAt(text, i - 2) === 120 &&
-          API_KEY_BEFORE_DASH.test(text.slice(Math.max(0, i - 4), i))
+          // Only `xox?`, `sk` and `glpat` are looked at again (a UUID has dashes after letters).
+          (codeAt(text, i - 2) === 120 || (previous === 107 && codeAt(text, i - 2) === 115) ||
+            (previous === 116 && codeAt(text, i - 2) === 97)) &&
+          API_KEY_BEFORE_DASH.test(text.slice(Math.max(0, i - 6), i))
         ) found |= API_KEY;
         break;
       case 101: // e
@@ -183,8 +186,9 @@ export function candidates(text: string): number {
     }
     if (isUpper(c)) {
       if (
-        c === 65 && (text.startsWith("KIA", i + 1) || text.startsWith("SIA", i + 1) ||
-          text.startsWith("Iza", i + 1))
+        (c === 65 && (text.startsWith("KIA", i + 1) || text.startsWith("SIA", i + 1) ||
+          text.startsWith("Iza", i + 1))) ||
+        (c === 83 && codeAt(text, i + 1) === 71 && codeAt(text, i + 2) === 46) // SendGrid's SG.
       ) found |= API_KEY;
       if (
         isUpper(codeAt(text, i + 1)) && isDigit(codeAt(text, i + 2)) &&
@@ -197,9 +201,10 @@ export function candidates(text: string): number {
   return found;
 }
 
-/** The two characters before `_` could end `sk_live`, `sk_test`, `ghp` or `github_pat`. */
+/** The two characters before `_` could end `sk_live`, `sk_test`, `ghp`, `github_pat` or `npm`. */
 function keyPrefixEnd(last: number, beforeLast: number): boolean {
   if (beforeLast === 104) return true; // gh?
+  if (last === 109) return beforeLast === 112; // npm
   if (last === 101) return beforeLast === 118; // live
   return last === 116 && (beforeLast === 115 || beforeLast === 97); // test, pat
 }
@@ -214,7 +219,7 @@ function secretKeyBefore(text: string, i: number): boolean {
   // Every key word ends in d, t, n, y or e.
   const last = codeAt(text, j) | 32;
   if (last !== 100 && last !== 116 && last !== 110 && last !== 121 && last !== 101) return false;
-  return SECRET_KEY_BEFORE.test(text.slice(Math.max(0, j - 11), j + 1));
+  return SECRET_KEY_BEFORE.test(text.slice(Math.max(0, j - 13), j + 1));
 }
 
 /** What `\s` matches in a regular expression. */

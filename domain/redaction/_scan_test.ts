@@ -32,6 +32,14 @@ const alphabet = fc.constantFrom(
   "::",
   "DE89",
   "4111 1111 1111 1111",
+  "Authorization: ",
+  "Token ",
+  "sk-",
+  "sk-proj-",
+  "glpat-",
+  "npm_",
+  "SG.",
+  "AccountKey=",
 );
 
 /** The values `detector` would replace in `text`, its checks included. */

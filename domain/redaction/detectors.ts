@@ -143,9 +143,30 @@ export const DETECTORS: readonly Detector[] = [
         "(?:AKIA|ASIA)[A-Z0-9]{16}",
         "AIza[A-Za-z0-9_-]{35}",
         "xox[abeprs]-[A-Za-z0-9-]{10,}",
+        "glpat-[A-Za-z0-9_-]{20,}",
+        "npm_[A-Za-z0-9]{36}",
+        "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}",
       ].join("|") + ")(?![A-Za-z0-9_])",
       "g",
     ),
+  },
+  {
+    type: "api_key",
+    bit: scan.API_KEY,
+    // OpenAI's `sk-…` and `sk-proj-…`. A name such as `sk-prod-eu-west-cluster` has the
+    // prefix too: a key mixes both cases and digits.
+    pattern:
+      /()(?<![A-Za-z0-9_-])(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/g,
+    accept: ({ value }) => /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value),
+  },
+  {
+    type: "secret",
+    bit: scan.SECRET,
+    // An `Authorization` header in text, whatever its scheme (`Token …`, `SSWS …`) or none.
+    // "Authorization: required" is prose: a credential has digits or length.
+    pattern:
+      /((?<![A-Za-z0-9_])(?:[A-Za-z0-9_.-]*[_.-])?authorization["']?\s*(?:=>|[=:])\s*["']?(?:[A-Za-z][A-Za-z0-9_-]*\s+)?)([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/=])/gi,
+    accept: ({ value }) => value.length >= 20 || /\d/.test(value),
   },
   {
     type: "secret",

@@ -53,6 +53,26 @@ Deno.test("each built-in type is replaced by its typed pseudonym", () => {
     ['{"secret_key": "abc123"}', "secret", "abc123"],
     ["Set-Cookie: sid=31d4d96e407aad42; HttpOnly", "secret", "sid=31d4d96e407aad42"],
     ['{"apiKey": "zzz yyy"}', "secret", "zzz yyy"],
+    ["Authorization: Token 9f8e7d6c5b4a3928", "secret", "9f8e7d6c5b4a3928"],
+    ["proxy_authorization=SSWS 00QCjAl4MlV-WPXM", "secret", "00QCjAl4MlV-WPXM"],
+    ["{'Authorization': 'c2VjcmV0dG9rZW4xMjM0'}", "secret", "c2VjcmV0dG9rZW4xMjM0"],
+    ["AccountName=x;AccountKey=Zm9vYmFy+/a==;", "secret", "Zm9vYmFy+/a=="],
+    [
+      "llm sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t",
+      "api_key",
+      "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t",
+    ],
+    ["gitlab glpat-xR4n7Qm2kP9sT1vW3yZ5", "api_key", "glpat-xR4n7Qm2kP9sT1vW3yZ5"],
+    [
+      "npm npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+      "api_key",
+      "npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+    ],
+    [
+      "mail 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",
+      "api_key",
+      "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",
+    ],
     ["call +44 20 7946 0958 now", "phone", "+44 20 7946 0958"],
     ["ssn 078-05-1120", "ssn", "078-05-1120"],
   ];
@@ -93,6 +113,10 @@ Deno.test("look-alikes are left alone", () => {
       "listening on 0.0.0.0:80 and 127.0.0.1 and ::1",
       "Bearer authentication failed",
       "Basic authentication failed",
+      "Authorization: required for /admin",
+      "Authorization: Digest is not supported",
+      "scaled sk-prod-eu-west-cluster-nodes-01 to 3",
+      "closed sessionid:0x14ed93111f20005", // a session's number, not its credential
       'WWW-Authenticate: Basic realm="api"',
       "password=*** was masked already",
       "blk_-1608999687919862906 size 67108864",

@@ -33,9 +33,10 @@ const PLANTED = {
   },
   api_key: {
     text: "sk_live_51LeakTestKeyAbCdEf123 ghp_LeakTestToken0123456789abcdefABCDEF " +
-      "AKIAJLEAKTEST7EXAMPL xoxb-1111-2222-LeakTestSlack",
+      "AKIAJLEAKTEST7EXAMPL xoxb-1111-2222-LeakTestSlack sk-proj-LeakOpenAi1234567890Abc",
     search: [
       "51LeakTestKeyAbCdEf123",
+      "LeakOpenAi1234567890Abc",
       "LeakTestToken0123456789abcdefABCDEF",
       "AKIAJLEAKTEST7EXAMPL",
       "LeakTestSlack",
@@ -45,7 +46,10 @@ const PLANTED = {
     text: "https://svcuser:Pa55LeakWord@db.example.net/orders",
     search: ["Pa55LeakWord"],
   },
-  secret: { text: "password=LeakPass42x", search: ["LeakPass42x"] },
+  secret: {
+    text: "password=LeakPass42x Authorization: Token LeakAuthTok9876",
+    search: ["LeakPass42x", "LeakAuthTok9876"],
+  },
   private_key: { text: PEM, search: [PEM_BODY] },
   phone: { text: "+44 20 7946 0018", search: ["+44 20 7946 0018"] },
   ssn: { text: "219-09-9999", search: ["219-09-9999"] },
