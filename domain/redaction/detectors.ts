@@ -165,7 +165,7 @@ export const DETECTORS: readonly Detector[] = [
     // An `Authorization` header in text, whatever its scheme (`Token …`, `SSWS …`) or none.
     // "Authorization: required" is prose: a credential has digits or length.
     pattern:
-      /((?<![A-Za-z0-9_])(?:[A-Za-z0-9_.-]*[_.-])?authorization["']?\s*(?:=>|[=:])\s*["']?(?:[A-Za-z][A-Za-z0-9_-]*\s+)?)([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/=])/gi,
+      /((?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]*[_.-])?authorization["']?\s*(?:=>|[=:])\s*["']?(?:[A-Za-z][A-Za-z0-9_-]*\s+)?)([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/=])/gi,
     accept: ({ value }) => value.length >= 20 || /\d/.test(value),
   },
   {
