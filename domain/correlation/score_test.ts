@@ -287,3 +287,49 @@ Deno.test("a fault spreading over the fleet outranks an old one its customer log
   ]);
   assert.equal(unrelated[0]!.features.spread, 0);
 });
+
+Deno.test("a start shown by one line is weak: a related fault logged for days outranks a stray line that came first in the window", () => {
+  const webhooks = ticket(
+    "Webhooks not reaching our ERP",
+    "Since this morning our ERP receives no order webhooks from the shop.",
+  );
+  const sparse = {
+    totalCustomers: 150,
+    envDataSince: OPENED - 20 * 24 * HOUR,
+    peakHourInWindow: 1,
+    beforeHours: 168,
+  };
+  const stray: SignatureFacts = {
+    ...sparse,
+    signatureId: "stray",
+    template: "Import job-<*> skipped row <*> with an empty column",
+    severityNumber: 13,
+    customersAffected: 46,
+    envFirstSeen: OPENED - 11 * HOUR,
+    countInWindow: 1,
+    countBefore: 0,
+    fleet: { customers: 30, newCustomers: 24 },
+  };
+  const fault: SignatureFacts = {
+    ...sparse,
+    signatureId: "fault",
+    template: "Retry scheduler dropped webhook delivery <*> after a negative backoff",
+    severityNumber: 17,
+    customersAffected: 60,
+    envFirstSeen: OPENED - 3 * 24 * HOUR,
+    countInWindow: 1,
+    countBefore: 2,
+    fleet: { customers: 52, newCustomers: 24 },
+  };
+  const ranked = rankSignatures(webhooks, [stray, fault]);
+  assert.deepEqual(ranked.map((r) => r.signatureId), ["fault", "stray"]);
+  // Many lines make the same start sure.
+  const loud = rankSignatures(webhooks, [{
+    ...stray,
+    countInWindow: 40,
+    peakHourInWindow: 10,
+  }])[0]!;
+  const quiet = ranked.find((r) => r.signatureId === "stray")!;
+  assert.ok(loud.features.onset > 2 * quiet.features.onset);
+  assert.ok(loud.features.lead > quiet.features.lead);
+});

@@ -7,7 +7,8 @@
  *   `LOUPE_BENCH_SIM_DIR=DIR` reuses a simulator output instead of running it;
  *   `LOUPE_BENCH_SIM_ARGS="--customers 40 --days 7 ..."` changes its size.
  *   A second, sparse fleet (`LOUPE_BENCH_SPARSE_SIM_ARGS`) is measured too;
- *   `LOUPE_BENCH_TOP1_MISSES=1` prints every ticket whose root issue is not first.
+ *   `LOUPE_BENCH_TOP1_MISSES=1` prints every ticket whose root issue is not first
+ *   (`=features`: with the features and reasons of the first and of the root).
  * - `correlation-latency`: one ticket's candidates with 30 days of 1M
  *   events/day in the projections (built by the real projections from
  *   synthetic batches, straight into LMDB), p50/p99.
@@ -286,6 +287,17 @@ async function measureScenario(
               list.candidates[0]?.template.slice(0, 50)
             } [${list.candidates[0]?.severityNumber}]`,
           );
+          // `=features`: why the first won, feature by feature, against the root.
+          if (Deno.env.get("LOUPE_BENCH_TOP1_MISSES") === "features") {
+            const show = (c: (typeof list.candidates)[number] | undefined, label: string) =>
+              c && console.error(
+                `    ${label} ${c.score} ${
+                  Object.entries(c.features).map(([k, v]) => `${k}=${v.toFixed(2)}`).join(" ")
+                } | ${c.reasons.join("; ")}`,
+              );
+            show(list.candidates[0], "first");
+            show(at < 0 ? undefined : list.candidates[at], "root ");
+          }
         }
         if (issues.slice(0, 3).includes(rootIssue)) hits.issue3++;
         if (isRoot(ours[0])) hits.ours1++;
