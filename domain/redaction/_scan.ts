@@ -35,7 +35,7 @@ export const SECRET_KEY_WORDS =
 const SECRET_KEY_BEFORE = new RegExp(`(?:${SECRET_KEY_WORDS}|authorization)["']?\\s*$`, "i");
 const API_KEY_BEFORE_UNDERSCORE =
   /(?:^|[^A-Za-z0-9_])(?:[sr]k_(?:live|test)|gh[pousr]|github_pat|npm)$/;
-const API_KEY_BEFORE_DASH = /(?:xox[abeprs]|(?:^|[^A-Za-z0-9_-])sk|glpat)$/;
+const API_KEY_BEFORE_DASH = /(?:xox[abeprs]|xapp|(?:^|[^A-Za-z0-9_-])sk|glpat)$/;
 
 /**
  * ASCII characters that play no part in any trigger (g-z, most punctuation,
@@ -131,7 +131,10 @@ export function candidates(text: string): number {
       ) {
         found |= IPV6;
       }
-      if (codeAt(text, i + 1) === 47 && codeAt(text, i + 2) === 47) scheme = true;
+      if (codeAt(text, i + 1) === 47 && codeAt(text, i + 2) === 47) {
+        scheme = true;
+        if (text.startsWith("hooks.slack.com/", i + 3)) found |= API_KEY;
+      }
       if (secretKeyBefore(text, i)) found |= SECRET;
     } else if (!isHex(c)) {
       colons = 0;
@@ -164,9 +167,11 @@ export function candidates(text: string): number {
       case 45: // -
         if (codeAt(text, i + 1) === 45 && text.startsWith("-----BEGIN", i)) found |= PRIVATE_KEY;
         else if (
-          // Only `xox?`, `sk` and `glpat` are looked at again (a UUID has dashes after letters).
+          // Only `xox?`, `xapp`, `sk` and `glpat` are looked at again (a UUID has dashes after
+          // letters).
           (codeAt(text, i - 2) === 120 || (previous === 107 && codeAt(text, i - 2) === 115) ||
-            (previous === 116 && codeAt(text, i - 2) === 97)) &&
+            (previous === 116 && codeAt(text, i - 2) === 97) ||
+            (previous === 112 && codeAt(text, i - 2) === 112)) &&
           API_KEY_BEFORE_DASH.test(text.slice(Math.max(0, i - 6), i))
         ) found |= API_KEY;
         break;

@@ -40,6 +40,9 @@ const alphabet = fc.constantFrom(
   "npm_",
   "SG.",
   "AccountKey=",
+  "xapp-",
+  "https://hooks.slack.com/services/",
+  "hooks.slack.com/triggers/",
 );
 
 /** The values `detector` would replace in `text`, its checks included. */

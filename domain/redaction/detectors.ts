@@ -143,12 +143,20 @@ export const DETECTORS: readonly Detector[] = [
         "(?:AKIA|ASIA)[A-Z0-9]{16}",
         "AIza[A-Za-z0-9_-]{35}",
         "xox[abeprs]-[A-Za-z0-9-]{10,}",
+        "xapp-\\d-[A-Za-z0-9-]{10,}",
         "glpat-[A-Za-z0-9_-]{20,}",
         "npm_[A-Za-z0-9]{36}",
         "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}",
       ].join("|") + ")(?![A-Za-z0-9_])",
       "g",
     ),
+  },
+  {
+    type: "api_key",
+    bit: scan.API_KEY,
+    // A Slack webhook's path is its credential: whoever holds the URL can post to the channel.
+    pattern:
+      /(:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)([A-Za-z0-9]+(?:\/[A-Za-z0-9]+)+)/g,
   },
   {
     type: "api_key",

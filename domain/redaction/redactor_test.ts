@@ -64,6 +64,16 @@ Deno.test("each built-in type is replaced by its typed pseudonym", () => {
     ],
     ["gitlab glpat-xR4n7Qm2kP9sT1vW3yZ5", "api_key", "glpat-xR4n7Qm2kP9sT1vW3yZ5"],
     [
+      "slack xapp-1-A0123456789-1234567890123-abcdef0123456789",
+      "api_key",
+      "xapp-1-A0123456789-1234567890123-abcdef0123456789",
+    ],
+    [
+      "POST https://hooks.slack.com/services/T0AB12CD3/B0EF45GH6/Xy7Zq9Wv1Ut3Rs5P",
+      "api_key",
+      "T0AB12CD3/B0EF45GH6/Xy7Zq9Wv1Ut3Rs5P",
+    ],
+    [
       "npm npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
       "api_key",
       "npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
@@ -120,6 +130,8 @@ Deno.test("look-alikes are left alone", () => {
       'WWW-Authenticate: Basic realm="api"',
       "password=*** was masked already",
       "blk_-1608999687919862906 size 67108864",
+      "posted to https://hooks.slack.com/services/ (no path: nothing to hide)",
+      "installed xapp-cli 1.2",
     ]
   ) assert.equal(redact(text), text);
 });

@@ -33,8 +33,10 @@ const PLANTED = {
   },
   api_key: {
     text: "sk_live_51LeakTestKeyAbCdEf123 ghp_LeakTestToken0123456789abcdefABCDEF " +
-      "AKIAJLEAKTEST7EXAMPL xoxb-1111-2222-LeakTestSlack sk-proj-LeakOpenAi1234567890Abc",
+      "AKIAJLEAKTEST7EXAMPL xoxb-1111-2222-LeakTestSlack sk-proj-LeakOpenAi1234567890Abc " +
+      "https://hooks.slack.com/services/T0LEAK1/B0LEAK2/LeakHookSecret42",
     search: [
+      "LeakHookSecret42",
       "51LeakTestKeyAbCdEf123",
       "LeakOpenAi1234567890Abc",
       "LeakTestToken0123456789abcdefABCDEF",
