@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
 import { Redactor } from "../../domain/redaction/mod.ts";
+import { METRICS_STREAM } from "../../domain/rules/types.ts";
 import { ticketStream } from "../../domain/tickets/mod.ts";
 import { TicketService } from "./mod.ts";
 
@@ -59,4 +60,32 @@ Deno.test("ticket texts are redacted before they are stored, with the customer's
   const globex = JSON.stringify(await store.readStream(ticketStream(other.ticketId)));
   assert.ok(globex.includes("Call +44 20 7946 0958"));
   assert.ok(globex.includes("from <email:c0ffee>"));
+});
+
+Deno.test("metric names are redacted before they are stored; plain names are kept", async () => {
+  const store = new MemoryEventStore({ clock: { now: () => T0 } });
+  const tickets = new TicketService({
+    store,
+    projections: new MemoryProjectionStore(),
+    clock: { now: () => T0 },
+    newId: () => "01TEST00000001",
+    defaultRules: [],
+    settled: () => Promise.resolve(),
+    redactor: new Redactor({}, () => "c0ffee"),
+  });
+  await tickets.recordMetrics([{
+    environment: "prod",
+    customer: "acme",
+    at: T0,
+    metrics: {
+      "latency_ms{host=10.2.0.7}": 12,
+      'mailbox_size{user="ann@acme.test"}': 3,
+      "response_ms.redis": 4,
+    },
+  }]);
+  const stored = JSON.stringify(await store.readStream(METRICS_STREAM));
+  for (const value of ["10.2.0.7", "ann@acme.test"]) assert.ok(!stored.includes(value), value);
+  assert.ok(stored.includes('"latency_ms{host=<ipv4:c0ffee>}":12'), stored);
+  assert.ok(stored.includes('"mailbox_size{user=\\"<email:c0ffee>\\"}":3'), stored);
+  assert.ok(stored.includes('"response_ms.redis":4'), stored);
 });

@@ -338,7 +338,8 @@ export class TicketService implements TicketApi {
     // One event per customer, in one append: each is sealed under its own
     // customer's key, so forgetting one does not leave its figures readable.
     const byCustomer = new Map<string | null, MetricsSnapshot[]>();
-    for (const snapshot of snapshots) {
+    for (const given of snapshots) {
+      const snapshot = this.#redactedSnapshot(given);
       const customer = snapshot.customer ?? null;
       const group = byCustomer.get(customer);
       if (group === undefined) byCustomer.set(customer, [snapshot]);
@@ -457,6 +458,20 @@ export class TicketService implements TicketApi {
       await this.#deps.settled();
       return next!;
     }
+  }
+
+  /**
+   * Metric names are free text to whoever sends them (`latency_ms{host=10.2.0.7}`,
+   * `mailbox_size{user="ann@acme.test"}`): scanned like a log line before they are stored.
+   */
+  #redactedSnapshot(snapshot: MetricsSnapshot): MetricsSnapshot {
+    const redactor = this.#deps.redactor?.forCustomer(snapshot.customer ?? null);
+    if (redactor === undefined) return snapshot;
+    const metrics: Record<string, number> = {};
+    for (const [name, value] of Object.entries(snapshot.metrics)) {
+      metrics[redactor.text(name)] = value;
+    }
+    return { ...snapshot, metrics };
   }
 
   #redacted(command: TicketCommand, ticket: TicketState): TicketCommand {

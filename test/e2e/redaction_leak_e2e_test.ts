@@ -248,6 +248,20 @@ Deno.test("no planted value survives in any reply, report or byte of the store",
         400,
       );
 
+      // A metric's name is text too: a label may carry a user or a host.
+      const metricName = `mailbox_size{user="${PLANTED.email.text}",host=${PLANTED.ipv4.text}}`;
+      const metrics = await post(
+        "/v1/metrics",
+        "application/json",
+        JSON.stringify({
+          environment: "prod",
+          customer: "globex",
+          at: new Date().toISOString(),
+          [metricName]: 3,
+        }),
+      );
+      assert.equal(metrics.status, 200, metrics.text);
+
       const ticket = await post(
         "/v1/tickets",
         "application/json",
@@ -337,6 +351,7 @@ Deno.test("no planted value survives in any reply, report or byte of the store",
           `/v1/tickets/${ticketId}/resolution`,
           `/v1/tickets/${ticketId}/logs?limit=1000`,
           `/v1/tickets/${ticketId}/candidates`,
+          `/v1/tickets/${ticketId}/metrics`,
           "/v1/customers",
           "/v1/customers/globex/impact?min_severity=TRACE",
           "/v1/customers/acme/impact?min_severity=TRACE",
