@@ -170,6 +170,13 @@ export const DETECTORS: readonly Detector[] = [
   {
     type: "secret",
     bit: scan.SECRET,
+    // Digest's parameters name the user and carry a response an eavesdropper can replay.
+    pattern:
+      /((?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]*[_.-])?authorization["']?\s*(?:=>|[=:])\s*["']?digest\s+)([a-z][a-z0-9-]*=(?:"[^"\n]*"|[^\s,"]+)(?:\s*,\s*[a-z][a-z0-9-]*=(?:"[^"\n]*"|[^\s,"]+))*)/gi,
+  },
+  {
+    type: "secret",
+    bit: scan.SECRET,
     // An `Authorization` header in text, whatever its scheme (`Token …`, `SSWS …`) or none.
     // "Authorization: required" is prose: a credential has digits or length.
     pattern:

@@ -54,6 +54,11 @@ Deno.test("each built-in type is replaced by its typed pseudonym", () => {
     ["Set-Cookie: sid=31d4d96e407aad42; HttpOnly", "secret", "sid=31d4d96e407aad42"],
     ['{"apiKey": "zzz yyy"}', "secret", "zzz yyy"],
     ["Authorization: Token 9f8e7d6c5b4a3928", "secret", "9f8e7d6c5b4a3928"],
+    [
+      'Authorization: Digest username="bob", realm="api", response="6629fae49393a053"',
+      "secret",
+      'username="bob", realm="api", response="6629fae49393a053"',
+    ],
     ["proxy_authorization=SSWS 00QCjAl4MlV-WPXM", "secret", "00QCjAl4MlV-WPXM"],
     ["{'Authorization': 'c2VjcmV0dG9rZW4xMjM0'}", "secret", "c2VjcmV0dG9rZW4xMjM0"],
     ["AccountName=x;AccountKey=Zm9vYmFy+/a==;", "secret", "Zm9vYmFy+/a=="],

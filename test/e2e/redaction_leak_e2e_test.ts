@@ -49,8 +49,9 @@ const PLANTED = {
     search: ["Pa55LeakWord"],
   },
   secret: {
-    text: "password=LeakPass42x Authorization: Token LeakAuthTok9876",
-    search: ["LeakPass42x", "LeakAuthTok9876"],
+    text: "password=LeakPass42x Authorization: Token LeakAuthTok9876 ; " +
+      "Authorization: Digest username=leakdigestuser, response=LeakDigestResp77",
+    search: ["LeakPass42x", "LeakAuthTok9876", "leakdigestuser", "LeakDigestResp77"],
   },
   private_key: { text: PEM, search: [PEM_BODY] },
   phone: { text: "+44 20 7946 0018", search: ["+44 20 7946 0018"] },
