@@ -85,6 +85,15 @@ const VERSION_BEFORE =
 // A time just before `+hhmm` makes it a UTC offset, not a phone number.
 const TIME_BEFORE = /\d:\d\d(?::\d\d)?(?:[.,]\d+)?\s?$/;
 
+/**
+ * An `Authorization` key and its separator, up to the scheme: the header, or a key
+ * ending in it (`proxy_authorization`), started where the secret detector starts one.
+ */
+const AUTHORIZATION_KEY = String
+  .raw`(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]*[_.-])?authorization["']?\s*(?:=>|[=:])\s*["']?`;
+/** One Digest parameter: `name=value` or `name="quoted value"`. */
+const DIGEST_PARAM = String.raw`[a-z][a-z0-9-]*=(?:"[^"\n]*"|[^\s,"]+)`;
+
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const HEX4 = "[0-9A-Fa-f]{1,4}";
 
@@ -171,16 +180,20 @@ export const DETECTORS: readonly Detector[] = [
     type: "secret",
     bit: scan.SECRET,
     // Digest's parameters name the user and carry a response an eavesdropper can replay.
-    pattern:
-      /((?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]*[_.-])?authorization["']?\s*(?:=>|[=:])\s*["']?digest\s+)([a-z][a-z0-9-]*=(?:"[^"\n]*"|[^\s,"]+)(?:\s*,\s*[a-z][a-z0-9-]*=(?:"[^"\n]*"|[^\s,"]+))*)/gi,
+    pattern: new RegExp(
+      `(${AUTHORIZATION_KEY}digest\\s+)(${DIGEST_PARAM}(?:\\s*,\\s*${DIGEST_PARAM})*)`,
+      "gi",
+    ),
   },
   {
     type: "secret",
     bit: scan.SECRET,
     // An `Authorization` header in text, whatever its scheme (`Token …`, `SSWS …`) or none.
     // "Authorization: required" is prose: a credential has digits or length.
-    pattern:
-      /((?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]*[_.-])?authorization["']?\s*(?:=>|[=:])\s*["']?(?:[A-Za-z][A-Za-z0-9_-]*\s+)?)([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/=])/gi,
+    pattern: new RegExp(
+      `(${AUTHORIZATION_KEY}(?:[A-Za-z][A-Za-z0-9_-]*\\s+)?)([A-Za-z0-9\\-._~+/]{8,}=*)(?![A-Za-z0-9\\-._~+/=])`,
+      "gi",
+    ),
     accept: ({ value }) => value.length >= 20 || /\d/.test(value),
   },
   {
