@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { MemoryEventStore } from "../../adapters/memory/event_store.ts";
 import { MemoryProjectionStore } from "../../adapters/memory/projection_store.ts";
-import { Redactor } from "../../domain/redaction/mod.ts";
+import { type RedactionRules, Redactor } from "../../domain/redaction/mod.ts";
 import { METRICS_STREAM } from "../../domain/rules/types.ts";
 import { ticketStream } from "../../domain/tickets/mod.ts";
 import { TicketService } from "./mod.ts";
 
 const T0 = Date.UTC(2026, 2, 1);
 
-Deno.test("ticket texts are redacted before they are stored, with the customer's rules", async () => {
+/** Tickets over an in-memory store whose every value pseudonym is `c0ffee`. */
+function redactingTickets(rules: RedactionRules = {}) {
   const store = new MemoryEventStore({ clock: { now: () => T0 } });
   let id = 0;
   const tickets = new TicketService({
@@ -18,11 +19,13 @@ Deno.test("ticket texts are redacted before they are stored, with the customer's
     newId: () => `01TEST${String(++id).padStart(8, "0")}`,
     defaultRules: [],
     settled: () => Promise.resolve(),
-    redactor: new Redactor(
-      { customers: { globex: { disabled: ["phone"] } } },
-      () => "c0ffee",
-    ),
+    redactor: new Redactor(rules, () => "c0ffee"),
   });
+  return { store, tickets };
+}
+
+Deno.test("ticket texts are redacted before they are stored, with the customer's rules", async () => {
+  const { store, tickets } = redactingTickets({ customers: { globex: { disabled: ["phone"] } } });
   const opened = await tickets.openTicket({
     customer: "acme",
     environment: "prod",
@@ -63,16 +66,7 @@ Deno.test("ticket texts are redacted before they are stored, with the customer's
 });
 
 Deno.test("metric names are redacted before they are stored; plain names are kept", async () => {
-  const store = new MemoryEventStore({ clock: { now: () => T0 } });
-  const tickets = new TicketService({
-    store,
-    projections: new MemoryProjectionStore(),
-    clock: { now: () => T0 },
-    newId: () => "01TEST00000001",
-    defaultRules: [],
-    settled: () => Promise.resolve(),
-    redactor: new Redactor({}, () => "c0ffee"),
-  });
+  const { store, tickets } = redactingTickets();
   await tickets.recordMetrics([{
     environment: "prod",
     customer: "acme",
